@@ -1,0 +1,83 @@
+package io.github.lakebase.junit;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * A copy-on-write branch of a PostgreSQL database, created for a test by {@link LakebaseBranch}.
+ *
+ * <pre>{@code
+ * @Test
+ * @LakebaseBranch
+ * void destructive(Branch branch) throws SQLException {
+ *     try (Connection c = branch.openConnection()) {
+ *         c.createStatement().execute("TRUNCATE inventory");
+ *     }
+ *     branch.reset();                       // back to the migrated parent, in place
+ * }
+ * }</pre>
+ *
+ * <p>The branch owns its pool: it is closed, and the branch destroyed, at the end of the branch's
+ * scope (see {@link CleanupMode}).
+ */
+public interface Branch {
+
+    /**
+     * The provider's name of this branch (a database name on a PostgreSQL server).
+     *
+     * @return the branch name
+     */
+    String name();
+
+    /**
+     * The branch this one was forked from, as named in {@link LakebaseBranch#from()} or the
+     * provider's default.
+     *
+     * @return the parent branch name
+     */
+    String parent();
+
+    /**
+     * The JDBC URL of this branch.
+     *
+     * @return a {@code jdbc:postgresql:} URL
+     */
+    String jdbcUrl();
+
+    /**
+     * The user name to connect with.
+     *
+     * @return the user name
+     */
+    String username();
+
+    /**
+     * The password to connect with; never logged by the library.
+     *
+     * @return the password
+     */
+    String password();
+
+    /**
+     * A pooled {@link DataSource} (HikariCP) for this branch, owned by the branch and closed when it
+     * is destroyed.
+     *
+     * @return the branch's pool
+     */
+    DataSource dataSource();
+
+    /**
+     * Opens a new, unpooled connection to this branch; the caller closes it.
+     *
+     * @return a new connection
+     * @throws SQLException if the connection cannot be opened
+     */
+    Connection openConnection() throws SQLException;
+
+    /**
+     * Brings the branch back to the state of its migrated parent, in place: same name, same URL.
+     * Connections of the branch's pool are evicted; connections opened elsewhere are terminated.
+     */
+    void reset();
+}

@@ -1,0 +1,27 @@
+package io.github.lakebase.junit;
+
+/**
+ * When a branch created by {@link LakebaseBranch} is destroyed.
+ *
+ * <pre>{@code
+ * @LakebaseBranch(cleanup = CleanupMode.ON_SUCCESS)   // keep the branch of a failed test to look at it
+ * class MigrationTest { ... }
+ * }</pre>
+ */
+public enum CleanupMode {
+
+    /** Use the configured mode ({@code lakebase.cleanup}), which is {@link #ALWAYS} unless set. */
+    DEFAULT,
+
+    /** Destroy the branch after its scope, whatever the outcome. */
+    ALWAYS,
+
+    /**
+     * Destroy the branch only when its scope succeeded; keep the branch of a failed test and log
+     * how to connect to it (never the password).
+     */
+    ON_SUCCESS,
+
+    /** Never destroy the branch; it is left for inspection, and a later sweep may collect it. */
+    NEVER
+}

@@ -1,0 +1,81 @@
+package io.github.lakebase.junit;
+
+import io.github.lakebase.junit.internal.BranchInjector;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * The JUnit Jupiter extension behind {@link LakebaseBranch}; registered by the annotation, so tests
+ * never name it.
+ *
+ * <pre>{@code
+ * @LakebaseBranch(lifecycle = LakebaseBranch.Lifecycle.PER_CLASS)
+ * class ReportTest {
+ *     @LakebaseBranch static DataSource shared;     // one branch for the whole class
+ * }
+ * }</pre>
+ *
+ * <p>Branches live in the {@link ExtensionContext.Store} of the context that owns them (the class
+ * for a per-class branch, the test for a per-method one), so JUnit destroys them at the end of that
+ * scope, also when tests run in parallel. Static fields are filled before all tests, instance fields
+ * before each test, and parameters on demand, all through one code path.
+ */
+public class LakebaseBranchExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
+        ParameterResolver, ExecutionCondition {
+
+    private final BranchInjector injector = new BranchInjector();
+
+    /** Creates a class-wide branch and fills static fields. */
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        injector.beforeAll(context);
+    }
+
+    /** Creates the test's branch and fills instance fields. */
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        injector.beforeEach(context);
+    }
+
+    /** Notes a failure for per-class branches with {@link CleanupMode#ON_SUCCESS}. */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        injector.afterEach(context);
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return injector.supports(parameterContext, extensionContext);
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return injector.resolve(parameterContext, extensionContext);
+    }
+
+    /**
+     * Constructor parameters are resolved in the test method's context (JUnit 5.12 and later), so that
+     * a constructor gets the same per-method branch as the test.
+     */
+    @Override
+    public ExtensionContextScope getTestInstantiationExtensionContextScope(ExtensionContext rootContext) {
+        return ExtensionContextScope.TEST_METHOD;
+    }
+
+    /**
+     * Skips the tests, with the reason, when {@code lakebase.disabled-when-unavailable=true} and the
+     * provider cannot work here (no Docker engine, no credentials).
+     */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        return injector.unavailableReason(context)
+                .map(reason -> ConditionEvaluationResult.disabled("lakebase-junit: " + reason))
+                .orElseGet(() -> ConditionEvaluationResult.enabled("lakebase-junit provider available"));
+    }
+}

@@ -1,0 +1,275 @@
+package io.github.lakebase.junit.internal;
+
+import io.github.lakebase.junit.Branch;
+import io.github.lakebase.junit.CleanupMode;
+import io.github.lakebase.junit.LakebaseBranch;
+import io.github.lakebase.junit.internal.Declarations.ClassDeclaration;
+import io.github.lakebase.junit.internal.Declarations.Target;
+import io.github.lakebase.junit.spi.ProviderException;
+import java.lang.reflect.Executable;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
+import org.junit.platform.commons.support.ReflectionSupport;
+
+/**
+ * The machinery behind {@link io.github.lakebase.junit.LakebaseBranchExtension}: one code path for
+ * fields, parameters and eager creation, with branches kept in the JUnit store of the context that
+ * owns them so that JUnit closes them at the end of their scope.
+ */
+public final class BranchInjector {
+
+    static final Namespace NAMESPACE = Namespace.create(BranchInjector.class);
+    private static final List<Class<?>> INJECTABLE = List.of(DataSource.class, Connection.class, Branch.class);
+
+    /** Creates the branches that the class declares for itself, and fills static fields. */
+    public void beforeAll(ExtensionContext context) {
+        Class<?> testClass = context.getRequiredTestClass();
+        Optional<ClassDeclaration> declaration = Declarations.forClass(testClass);
+        declaration.filter(ClassDeclaration::perClass)
+                .ifPresent(d -> provide(new Target(d.spec(), Declarations.classContext(context, d.carrier())), context));
+        injectFields(context, testClass, null);
+    }
+
+    /** Creates the test's branch and fills instance fields of the test instance and enclosing instances. */
+    public void beforeEach(ExtensionContext context) {
+        Declarations.governing(context).ifPresent(target -> provide(target, context));
+        for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
+            injectFields(context, instance.getClass(), instance);
+        }
+    }
+
+    /** Remembers a failed test in the per-class branches above it, for {@link CleanupMode#ON_SUCCESS}. */
+    public void afterEach(ExtensionContext context) {
+        if (context.getExecutionException().isEmpty()) {
+            return;
+        }
+        for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
+            AtomicBoolean failed = c.getStore(NAMESPACE).get(new FailedKey(c.getUniqueId()), AtomicBoolean.class);
+            if (failed != null) {
+                failed.set(true);
+            }
+        }
+    }
+
+    /** Whether this injector resolves the parameter. */
+    public boolean supports(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        Optional<LakebaseBranch> own = Declarations.on(parameter.getParameter(), describe(parameter));
+        if (own.isPresent() && !INJECTABLE.contains(type)) {
+            throw new ExtensionConfigurationException("@LakebaseBranch cannot inject " + type.getName() + " into "
+                    + describe(parameter) + ": the supported types are javax.sql.DataSource, java.sql.Connection and "
+                    + Branch.class.getName() + ".");
+        }
+        return INJECTABLE.contains(type) && (own.isPresent() || parameterTarget(parameter, context, false).isPresent());
+    }
+
+    /** Resolves a parameter to the branch (or its pool, or a connection) that governs it. */
+    public Object resolve(ParameterContext parameter, ExtensionContext context) {
+        Target target = parameterTarget(parameter, context, true).orElseThrow(() -> new ParameterResolutionException(
+                "No @LakebaseBranch governs " + describe(parameter)));
+        return value(parameter.getParameter().getType(), provide(target, context), context);
+    }
+
+    private Optional<Target> parameterTarget(ParameterContext parameter, ExtensionContext context, boolean strict) {
+        String where = describe(parameter);
+        Optional<LakebaseBranch> own = Declarations.on(parameter.getParameter(), where);
+        Executable executable = parameter.getDeclaringExecutable();
+        Optional<LakebaseBranch> onExecutable = executable instanceof Method m
+                && !m.equals(context.getTestMethod().orElse(null))
+                ? Declarations.on(m, "method " + m.getName()) : Optional.empty();
+        Optional<ClassDeclaration> cls = context.getTestClass().flatMap(Declarations::forClass);
+        BranchSpec enclosing = onExecutable.map(a -> BranchSpec.of(a, cls.map(ClassDeclaration::spec).orElse(null),
+                "method " + executable.getName())).orElse(null);
+        if (own.isPresent() && !Declarations.bare(own.get())) {
+            BranchSpec base = enclosing != null ? enclosing
+                    : Declarations.governing(context).map(Target::spec).orElse(cls.map(ClassDeclaration::spec).orElse(null));
+            return Optional.of(new Target(BranchSpec.of(own.get(), base, where), context));
+        }
+        if (enclosing != null) {
+            return Optional.of(new Target(enclosing, context));
+        }
+        Optional<Target> governing = Declarations.governing(context);
+        if (governing.isPresent()) {
+            return governing;
+        }
+        if (cls.isPresent() && strict) {
+            throw new ExtensionConfigurationException(where + " asks for the per-method branch of "
+                    + cls.get().carrier().getName() + ", but there is no test method here (a @BeforeAll or @AfterAll "
+                    + "method, or a constructor of a class with @TestInstance(PER_CLASS)). Use "
+                    + "@LakebaseBranch(lifecycle = PER_CLASS) on the class, or move the parameter to a @BeforeEach "
+                    + "method or the test method.");
+        }
+        if (cls.isPresent() && own.isEmpty()) {
+            return Optional.of(new Target(cls.get().spec(), context));
+        }
+        return own.map(a -> new Target(BranchSpec.of(a, null, where), context));
+    }
+
+    private void injectFields(ExtensionContext context, Class<?> type, Object instance) {
+        boolean statics = instance == null;
+        List<Field> fields = ReflectionSupport.findFields(type,
+                f -> Modifier.isStatic(f.getModifiers()) == statics && f.isAnnotationPresent(LakebaseBranch.class),
+                HierarchyTraversalMode.TOP_DOWN);
+        for (Field field : fields) {
+            String where = "field " + field.getDeclaringClass().getSimpleName() + "." + field.getName();
+            if (Modifier.isFinal(field.getModifiers())) {
+                throw new ExtensionConfigurationException("@LakebaseBranch cannot inject into the final " + where
+                        + "; remove 'final'.");
+            }
+            if (!INJECTABLE.contains(field.getType())) {
+                throw new ExtensionConfigurationException("@LakebaseBranch cannot inject " + field.getType().getName()
+                        + " into " + where + ": the supported types are javax.sql.DataSource, java.sql.Connection and "
+                        + Branch.class.getName() + ".");
+            }
+            LakebaseBranch own = Declarations.on(field, where).orElseThrow();
+            Target target = fieldTarget(own, where, statics, context, type);
+            Object value = value(field.getType(), provide(target, context), context);
+            try {
+                field.setAccessible(true);
+                field.set(instance, value);
+            } catch (IllegalAccessException | RuntimeException e) {
+                throw new ExtensionConfigurationException("@LakebaseBranch could not set " + where + ": " + e, e);
+            }
+        }
+    }
+
+    private Target fieldTarget(LakebaseBranch own, String where, boolean statics, ExtensionContext context,
+            Class<?> type) {
+        Optional<ClassDeclaration> cls = Declarations.forClass(type);
+        if (Declarations.bare(own)) {
+            if (statics) {
+                return cls.filter(ClassDeclaration::perClass)
+                        .map(d -> new Target(d.spec(), Declarations.classContext(context, d.carrier())))
+                        .orElseGet(() -> new Target(BranchSpec.of(own, cls.map(ClassDeclaration::spec).orElse(null),
+                                where), context));
+            }
+            return Declarations.governing(context)
+                    .orElseGet(() -> new Target(BranchSpec.of(own, null, where), context));
+        }
+        return new Target(BranchSpec.of(own, cls.map(ClassDeclaration::spec).orElse(null), where), context);
+    }
+
+    /** The branch for {@code target}, created in its holder's store unless it exists. */
+    private ManagedBranch provide(Target target, ExtensionContext current) {
+        ExtensionContext holder = target.holder();
+        ExtensionContext.Store store = holder.getStore(NAMESPACE);
+        Slot slot = store.getOrComputeIfAbsent(target.key(), key -> create(target), Slot.class);
+        if (!slot.spec().equals(target.spec())) {
+            throw new ExtensionConfigurationException("Two @LakebaseBranch declarations ask for the branch named \""
+                    + target.spec().name() + "\" in " + holder.getDisplayName() + " with different settings: ("
+                    + slot.spec().describe() + ") and (" + target.spec().describe() + "). Give one of them another "
+                    + "name, or make them agree.");
+        }
+        return slot.branch();
+    }
+
+    private Slot create(Target target) {
+        ExtensionContext holder = target.holder();
+        Configuration config = configuration(holder);
+        try {
+            BranchService service = BranchService.obtain(config);
+            CleanupMode cleanup = target.spec().cleanup() == CleanupMode.DEFAULT ? config.defaultCleanup()
+                    : target.spec().cleanup();
+            boolean perClass = holder.getTestMethod().isEmpty();
+            AtomicBoolean failed = new AtomicBoolean();
+            if (perClass) {
+                holder.getStore(NAMESPACE).put(new FailedKey(holder.getUniqueId()), failed);
+            }
+            String hint = holder.getTestMethod().map(Method::getName)
+                    .or(() -> holder.getTestClass().map(Class::getSimpleName)).orElse("")
+                    + (target.spec().name().isEmpty() ? "" : "_" + target.spec().name());
+            String owner = holder.getTestClass().map(Class::getName).orElse("?")
+                    + holder.getTestMethod().map(m -> "." + m.getName() + "()").orElse("");
+            ManagedBranch branch = service.fork(target.spec(), config, hint, new ManagedBranch.BranchSettings(cleanup,
+                    config.poolMaximumSize(), owner,
+                    () -> failed.get() || holder.getExecutionException().isPresent()));
+            return new Slot(target.spec(), branch);
+        } catch (ProviderException e) {
+            if (e.isConfigurationError()) {
+                throw new ExtensionConfigurationException(e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    static Configuration configuration(ExtensionContext context) {
+        ClassLoader loader = Optional.ofNullable(Thread.currentThread().getContextClassLoader())
+                .orElseGet(() -> context.getTestClass().map(Class::getClassLoader)
+                        .orElse(BranchInjector.class.getClassLoader()));
+        return new Configuration(context::getConfigurationParameter, System.getenv(), BranchService.RUN_ID, loader);
+    }
+
+    /** Whether tests should be skipped because the provider cannot work here, and why. */
+    public Optional<String> unavailableReason(ExtensionContext context) {
+        Configuration config = configuration(context);
+        try {
+            if (!config.disabledWhenUnavailable()) {
+                return Optional.empty();
+            }
+            return BranchService.factory(config.providerId(), config.classLoader()).unavailableReason(config);
+        } catch (ProviderException e) {
+            throw new ExtensionConfigurationException(e.getMessage(), e);
+        }
+    }
+
+    private static Object value(Class<?> type, ManagedBranch branch, ExtensionContext context) {
+        if (type == Branch.class) {
+            return branch;
+        }
+        if (type == DataSource.class) {
+            return branch.dataSource();
+        }
+        try {
+            Connection connection = branch.dataSource().getConnection();
+            context.getStore(NAMESPACE).put(new Object(), new OpenConnection(connection));
+            return connection;
+        } catch (SQLException e) {
+            throw new ParameterResolutionException("Could not open a connection to branch " + branch.name() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static String describe(ParameterContext parameter) {
+        Executable e = parameter.getDeclaringExecutable();
+        return "parameter " + parameter.getParameter().getName() + " of " + e.getDeclaringClass().getSimpleName()
+                + (e instanceof Method ? "." + e.getName() + "()" : " (constructor)");
+    }
+
+    private record FailedKey(String context) {}
+
+    /**
+     * A branch in a store, with the spec it was created for. Closeable both ways: JUnit 5.13 and later
+     * close {@link AutoCloseable} values, JUnit 5.10 to 5.12 only {@code CloseableResource} ones.
+     */
+    @SuppressWarnings("deprecation")
+    private record Slot(BranchSpec spec, ManagedBranch branch)
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+        @Override
+        public void close() {
+            branch.close();
+        }
+    }
+
+    /** A connection injected for one scope, closed at its end. */
+    @SuppressWarnings("deprecation")
+    private record OpenConnection(Connection connection)
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+        @Override
+        public void close() throws SQLException {
+            connection.close();
+        }
+    }
+}

@@ -1,0 +1,321 @@
+package io.github.lakebase.junit.internal;
+
+import io.github.lakebase.junit.ParentInitializer;
+import io.github.lakebase.junit.spi.BranchConnection;
+import io.github.lakebase.junit.spi.BranchProvider;
+import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
+import io.github.lakebase.junit.spi.BranchProvider.Kind;
+import io.github.lakebase.junit.spi.BranchProviderFactory;
+import io.github.lakebase.junit.spi.ProviderException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One provider and everything built on it in this JVM: the parents the library builds, the migrated
+ * bases, and the test branches forked from them. Shared by all test classes, engines and
+ * EngineTestKit runs of the JVM whose configuration agrees, and closed when the JVM exits.
+ */
+final class BranchService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BranchService.class);
+    static final String RUN_ID = newRunId();
+    private static final List<BranchService> SERVICES = new CopyOnWriteArrayList<>();
+    private static final Object LOCK = new Object();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(BranchService::closeAll, "lakebase-junit-shutdown"));
+    }
+
+    private final String providerId;
+    private final Map<String, Optional<String>> configuration;
+    private final BranchProvider provider;
+    private final String prefix;
+    private final Memo<ParentKey, String> parents = new Memo<>();
+    private final Memo<BaseKey, String> bases = new Memo<>();
+    private final AtomicLong sequence = new AtomicLong();
+
+    private BranchService(String providerId, Configuration config, BranchProvider provider) {
+        this.providerId = providerId;
+        this.provider = provider;
+        this.prefix = config.branchPrefix();
+        this.configuration = config.readSoFar();
+    }
+
+    /** The service for this configuration, created (and its server started) on first use. */
+    static BranchService obtain(Configuration config) {
+        String id = config.providerId();
+        for (BranchService s : SERVICES) {
+            if (s.providerId.equals(id) && config.agreesWith(s.configuration)) {
+                return s;
+            }
+        }
+        synchronized (LOCK) {
+            for (BranchService s : SERVICES) {
+                if (s.providerId.equals(id) && config.agreesWith(s.configuration)) {
+                    return s;
+                }
+            }
+            BranchProviderFactory factory = factory(id, config.classLoader());
+            factory.unavailableReason(config).ifPresent(reason -> {
+                throw new ProviderException(reason + " (Set lakebase.disabled-when-unavailable=true to skip the tests "
+                        + "instead.)", null);
+            });
+            config.branchPrefix();
+            BranchProvider provider = factory.create(config);
+            BranchService service = new BranchService(id, config, provider);
+            LOG.info("lakebase-junit run {} uses {}", RUN_ID, provider.describe());
+            provider.sweep();
+            SERVICES.add(service);
+            return service;
+        }
+    }
+
+    /** The factory for {@code lakebase.provider}, or a configuration error listing the known ones. */
+    static BranchProviderFactory factory(String id, ClassLoader loader) {
+        List<String> known = new ArrayList<>();
+        for (BranchProviderFactory f : ServiceLoader.load(BranchProviderFactory.class, loader)) {
+            if (f.id().equalsIgnoreCase(id)) {
+                return f;
+            }
+            known.add(f.id());
+        }
+        if (!known.contains("embedded")) {
+            for (BranchProviderFactory f : ServiceLoader.load(BranchProviderFactory.class,
+                    BranchService.class.getClassLoader())) {
+                if (f.id().equalsIgnoreCase(id)) {
+                    return f;
+                }
+                known.add(f.id());
+            }
+        }
+        throw ProviderException.configuration("Unknown lakebase.provider '" + id + "'. Known providers: "
+                + String.join(", ", known.stream().distinct().sorted().toList()) + ". A custom provider is a "
+                + BranchProviderFactory.class.getName() + " listed in META-INF/services.");
+    }
+
+    BranchProvider provider() {
+        return provider;
+    }
+
+    /**
+     * Forks a test branch for {@code spec}: builds its parent and migrated base first when this is the
+     * first branch of that kind in the JVM.
+     */
+    ManagedBranch fork(BranchSpec spec, Configuration config, String hint, ManagedBranch.BranchSettings settings) {
+        String parentName = spec.from().isEmpty() ? config.get(Configuration.FROM).orElse(provider.defaultParent())
+                : spec.from();
+        String source = parent(parentName, config);
+        List<String> locations = Migrations.resolve(spec.migrations(), config, config.classLoader());
+        Instant asOf = spec.asOf();
+        if (asOf != null && !provider.supportsPointInTime()) {
+            throw ProviderException.configuration("asOf = \"" + asOf + "\" needs point-in-time branching, which "
+                    + "lakebase.provider=" + providerId + " does not support (" + provider.describe() + "). Remove asOf, "
+                    + "or use lakebase.provider=lakebase.");
+        }
+        String base = bases.get(new BaseKey(source, locations, asOf), key -> buildBase(key, parentName, config));
+        String name = name(hint);
+        BranchConnection connection = provider.create(new BranchRequest(name, base, null, Kind.BRANCH));
+        return new ManagedBranch(this, name, parentName, base, connection, settings);
+    }
+
+    private String parent(String parentName, Configuration config) {
+        List<String> configured = config.list(Configuration.PARENTS);
+        if (configured.contains(parentName)) {
+            String scripts = config.get("lakebase.parent." + parentName + ".scripts").orElse("");
+            String initializer = config.get("lakebase.parent." + parentName + ".initializer").orElse("");
+            if (scripts.isEmpty() && initializer.isEmpty()) {
+                throw ProviderException.configuration("The parent '" + parentName + "' is listed in lakebase.parents "
+                        + "but has neither lakebase.parent." + parentName + ".scripts nor lakebase.parent." + parentName
+                        + ".initializer.");
+            }
+            return parents.get(new ParentKey(parentName, scripts, initializer),
+                    key -> buildParent(key, config));
+        }
+        return provider.resolveParent(parentName).orElseThrow(() -> {
+            List<String> known = new ArrayList<>(provider.knownParents());
+            configured.stream().filter(p -> !known.contains(p)).forEach(known::add);
+            return ProviderException.configuration("Unknown parent '" + parentName + "' in @LakebaseBranch(from = \""
+                    + parentName + "\") or lakebase.from. Known parents: " + String.join(", ", known)
+                    + ". To build one for local runs, list it in lakebase.parents and give lakebase.parent."
+                    + parentName + ".scripts or .initializer.");
+        });
+    }
+
+    private String buildParent(ParentKey key, Configuration config) {
+        String name = provider.normalizeName(truncate(prefix + RUN_ID + "_parent_" + sanitize(key.name())));
+        LOG.info("Building parent '{}' as {}", key.name(), name);
+        BranchConnection connection = provider.create(new BranchRequest(name, provider.defaultParent(), null,
+                Kind.PARENT));
+        try {
+            try (Connection c = DriverManager.getConnection(connection.jdbcUrl(), connection.username(),
+                    connection.password())) {
+                for (String script : config.list("lakebase.parent." + key.name() + ".scripts")) {
+                    runScript(c, script, config.classLoader(), key.name());
+                }
+                if (!key.initializer().isEmpty()) {
+                    initializer(key.initializer(), key.name(), config.classLoader()).initialize(c);
+                }
+            }
+            provider.seal(name);
+            return name;
+        } catch (Exception e) {
+            deleteQuietly(name);
+            if (e instanceof ProviderException p) {
+                throw p;
+            }
+            throw new ProviderException("Building the parent '" + key.name() + "' failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static ParentInitializer initializer(String className, String parent, ClassLoader loader) {
+        try {
+            Class<?> type = Class.forName(className, true, loader);
+            if (!ParentInitializer.class.isAssignableFrom(type)) {
+                throw ProviderException.configuration("lakebase.parent." + parent + ".initializer=" + className
+                        + " does not implement " + ParentInitializer.class.getName() + ".");
+            }
+            return (ParentInitializer) type.getDeclaredConstructor().newInstance();
+        } catch (ClassNotFoundException e) {
+            throw ProviderException.configuration("lakebase.parent." + parent + ".initializer=" + className
+                    + " is not on the test class path.");
+        } catch (ReflectiveOperationException e) {
+            throw ProviderException.configuration("lakebase.parent." + parent + ".initializer=" + className
+                    + " needs a public no-argument constructor: " + e);
+        }
+    }
+
+    private static void runScript(Connection c, String location, ClassLoader loader, String parent)
+            throws IOException, SQLException {
+        String sql;
+        if (location.startsWith("filesystem:")) {
+            Path path = Path.of(location.substring("filesystem:".length()));
+            if (!Files.isRegularFile(path)) {
+                throw ProviderException.configuration("The script '" + location + "' of parent '" + parent
+                        + "' does not exist.");
+            }
+            sql = Files.readString(path);
+        } else {
+            String resource = location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
+            try (InputStream in = loader.getResourceAsStream(resource.startsWith("/") ? resource.substring(1) : resource)) {
+                if (in == null) {
+                    throw ProviderException.configuration("The script '" + location + "' of parent '" + parent
+                            + "' is not on the test class path.");
+                }
+                sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new ProviderException("The script '" + location + "' of parent '" + parent + "' failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private String buildBase(BaseKey key, String parentName, Configuration config) {
+        String name = provider.normalizeName(truncate(prefix + RUN_ID + "_base_" + sequence.incrementAndGet()));
+        long start = System.nanoTime();
+        BranchConnection connection = provider.create(new BranchRequest(name, key.source(), key.asOf(), Kind.BASE));
+        try {
+            int applied = Migrations.apply(connection, key.locations(), config.classLoader(), parentName);
+            provider.seal(name);
+            LOG.info("Built base {} from '{}' with {} migration(s) from {} in {} ms", name, parentName, applied,
+                    key.locations(), (System.nanoTime() - start) / 1_000_000);
+            return name;
+        } catch (RuntimeException e) {
+            deleteQuietly(name);
+            throw e;
+        }
+    }
+
+    String name(String hint) {
+        String base = prefix + RUN_ID + "_" + sequence.incrementAndGet();
+        String suffix = sanitize(hint);
+        return provider.normalizeName(truncate(suffix.isEmpty() ? base : base + "_" + suffix));
+    }
+
+    static String sanitize(String hint) {
+        String s = hint.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+        return s.replaceAll("^_+|_+$", "");
+    }
+
+    private static String truncate(String name) {
+        return name.length() <= 63 ? name : name.substring(0, 63).replaceAll("_+$", "");
+    }
+
+    void destroy(String name) {
+        provider.delete(name);
+    }
+
+    void reset(String name, String source) {
+        provider.reset(name, source);
+    }
+
+    void keep(String name) {
+        provider.keep(name);
+    }
+
+    private void deleteQuietly(String name) {
+        try {
+            provider.delete(name);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not delete {}: {}", name, e.getMessage());
+        }
+    }
+
+    /** Deletes the bases and parents of this run, then closes the provider. */
+    @Override
+    public void close() {
+        for (String base : bases.built()) {
+            deleteQuietly(base);
+        }
+        for (String parent : parents.built()) {
+            deleteQuietly(parent);
+        }
+        provider.close();
+    }
+
+    private static void closeAll() {
+        for (BranchService s : SERVICES) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Closing {} failed: {}", s.provider.describe(), e.getMessage());
+            }
+        }
+        SERVICES.clear();
+    }
+
+    private static String newRunId() {
+        SecureRandom random = new SecureRandom();
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder id = new StringBuilder().append(alphabet.charAt(random.nextInt(26)));
+        for (int i = 0; i < 6; i++) {
+            id.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return id.toString();
+    }
+
+    private record ParentKey(String name, String scripts, String initializer) {}
+
+    private record BaseKey(String source, List<String> locations, Instant asOf) {}
+}

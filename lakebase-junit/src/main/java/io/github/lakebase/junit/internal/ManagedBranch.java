@@ -1,0 +1,144 @@
+package io.github.lakebase.junit.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.lakebase.junit.Branch;
+import io.github.lakebase.junit.CleanupMode;
+import io.github.lakebase.junit.spi.BranchConnection;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A branch handed to a test: its connection details, a lazily created HikariCP pool, and its end —
+ * deleted or kept according to its {@link CleanupMode} when the JUnit store that holds it closes.
+ */
+final class ManagedBranch implements Branch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagedBranch.class);
+
+    private final BranchService service;
+    private final String name;
+    private final String parent;
+    private final String source;
+    private final BranchConnection connection;
+    private final BranchSettings settings;
+    private HikariDataSource pool;
+    private boolean closed;
+
+    ManagedBranch(BranchService service, String name, String parent, String source, BranchConnection connection,
+            BranchSettings settings) {
+        this.service = service;
+        this.name = name;
+        this.parent = parent;
+        this.source = source;
+        this.connection = connection;
+        this.settings = settings;
+    }
+
+    /** What the owner of a branch decides when it ends. */
+    record BranchSettings(CleanupMode cleanup, int poolSize, String owner, BooleanSupplier failed) {}
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String parent() {
+        return parent;
+    }
+
+    @Override
+    public String jdbcUrl() {
+        return connection.jdbcUrl();
+    }
+
+    @Override
+    public String username() {
+        return connection.username();
+    }
+
+    @Override
+    public String password() {
+        return connection.password();
+    }
+
+    @Override
+    public synchronized DataSource dataSource() {
+        if (closed) {
+            throw new IllegalStateException("The branch " + name + " has been destroyed");
+        }
+        if (pool == null) {
+            HikariConfig config = new HikariConfig();
+            config.setPoolName(name);
+            config.setJdbcUrl(connection.jdbcUrl());
+            config.setUsername(connection.username());
+            config.setPassword(connection.password());
+            config.setMaximumPoolSize(settings.poolSize());
+            config.setMinimumIdle(0);
+            config.setInitializationFailTimeout(-1);
+            config.setConnectionTimeout(30_000);
+            pool = new HikariDataSource(config);
+        }
+        return pool;
+    }
+
+    @Override
+    public Connection openConnection() throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", connection.username());
+        props.setProperty("password", connection.password());
+        return DriverManager.getConnection(connection.jdbcUrl(), props);
+    }
+
+    @Override
+    public void reset() {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("The branch " + name + " has been destroyed");
+            }
+            if (pool != null && pool.getHikariPoolMXBean() != null) {
+                pool.getHikariPoolMXBean().softEvictConnections();
+            }
+        }
+        service.reset(name, source);
+    }
+
+    /** Closes the pool, then deletes the branch or keeps it, as its cleanup mode says. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (pool != null) {
+                pool.close();
+            }
+        }
+        boolean keep = switch (settings.cleanup()) {
+            case NEVER -> true;
+            case ON_SUCCESS -> settings.failed().getAsBoolean();
+            default -> false;
+        };
+        if (keep) {
+            service.keep(name);
+            LOG.warn("Kept branch {} of {} (cleanup = {}): connect with {} as user {} (the password is not logged). "
+                    + "It stays until you drop it.", name, settings.owner(), settings.cleanup(), connection.jdbcUrl(),
+                    connection.username());
+        } else {
+            service.destroy(name);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Branch[" + name + " of " + parent + " at " + connection.jdbcUrl() + "]";
+    }
+}

@@ -1,0 +1,76 @@
+package io.github.lakebase.junit.internal.embedded;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tells whether files on a directory's filesystem can be cloned copy-on-write, which is what makes
+ * {@code CREATE DATABASE ... STRATEGY FILE_COPY} with {@code file_copy_method = clone} independent of
+ * the database's size. On Linux it tries a real reflink ({@code cp --reflink=always}); on macOS it
+ * checks for APFS.
+ */
+final class CopyOnWriteProbe {
+
+    private CopyOnWriteProbe() {}
+
+    static String describe(Path directory) {
+        String type = fileSystemType(directory);
+        boolean cow = supportsClone(directory, type);
+        return cow
+                ? "Branches are copy-on-write clones (" + type + " supports reflinks): their cost does not grow with "
+                        + "the parent's size."
+                : "Branches are plain file copies (" + type + " has no reflinks): their cost grows with the parent's "
+                        + "size. Put lakebase.embedded.data-directory on XFS (reflink), btrfs, ZFS or APFS for "
+                        + "copy-on-write branches.";
+    }
+
+    static boolean supportsClone(Path directory, String type) {
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        if (os.contains("mac")) {
+            return type.equalsIgnoreCase("apfs");
+        }
+        if (!os.contains("linux")) {
+            return false;
+        }
+        Path source = null;
+        Path copy = null;
+        try {
+            source = Files.createTempFile(directory.getParent(), "cow-probe-", ".bin");
+            Files.write(source, new byte[8192]);
+            copy = source.resolveSibling(source.getFileName() + ".clone");
+            Process p = new ProcessBuilder("cp", "--reflink=always", source.toString(), copy.toString())
+                    .redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            deleteQuietly(copy);
+            deleteQuietly(source);
+        }
+    }
+
+    static String fileSystemType(Path directory) {
+        try {
+            return Files.getFileStore(directory).type();
+        } catch (IOException e) {
+            return "unknown filesystem";
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // a probe file in a temporary place
+            }
+        }
+    }
+}

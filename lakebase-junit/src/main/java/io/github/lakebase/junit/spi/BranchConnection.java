@@ -1,0 +1,65 @@
+package io.github.lakebase.junit.spi;
+
+/**
+ * How to connect to a branch. The password may change over time (a short-lived token), so it is
+ * asked for at every new connection.
+ *
+ * <pre>{@code
+ * BranchConnection c = BranchConnection.of("jdbc:postgresql://localhost:5432/b1", "postgres", secret);
+ * }</pre>
+ */
+public interface BranchConnection {
+
+    /**
+     * The JDBC URL of the branch.
+     *
+     * @return a {@code jdbc:postgresql:} URL
+     */
+    String jdbcUrl();
+
+    /**
+     * The user to connect as.
+     *
+     * @return the user name
+     */
+    String username();
+
+    /**
+     * The password for a connection opened now.
+     *
+     * @return the current password
+     */
+    String password();
+
+    /**
+     * A connection with fixed credentials.
+     *
+     * @param jdbcUrl the JDBC URL
+     * @param username the user name
+     * @param password the password
+     * @return the connection details
+     */
+    static BranchConnection of(String jdbcUrl, String username, String password) {
+        return new BranchConnection() {
+            @Override
+            public String jdbcUrl() {
+                return jdbcUrl;
+            }
+
+            @Override
+            public String username() {
+                return username;
+            }
+
+            @Override
+            public String password() {
+                return password;
+            }
+
+            @Override
+            public String toString() {
+                return jdbcUrl + " as " + username;
+            }
+        };
+    }
+}

@@ -1,0 +1,155 @@
+package io.github.lakebase.junit.spi;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Where branches come from: creates, seals, resets and deletes copy-on-write branches on one
+ * server or service. One instance serves a whole test run and is closed at its end.
+ *
+ * <p>The library drives a provider in three steps: it forks a <em>base</em> from the parent
+ * ({@link #create}), applies the migrations to it and {@linkplain #seal seals} it, then forks every
+ * test branch from that base. A provider only ever deletes or resets what {@link #create} made in
+ * this run or, in {@link #sweep()}, in a run that is provably dead.
+ *
+ * <pre>{@code
+ * public final class MyProviderFactory implements BranchProviderFactory {
+ *     public String id() { return "my-cloud"; }
+ *     public BranchProvider create(ProviderContext context) { return new MyProvider(context); }
+ * }
+ * // registered in META-INF/services/io.github.lakebase.junit.spi.BranchProviderFactory
+ * }</pre>
+ */
+public interface BranchProvider extends AutoCloseable {
+
+    /**
+     * The parent used when neither the annotation nor {@code lakebase.from} names one.
+     *
+     * @return the default parent branch
+     */
+    String defaultParent();
+
+    /**
+     * The provider's name of an existing parent branch, or empty when there is none of that name.
+     * Parents that the library builds from scripts ({@code lakebase.parents}) are not asked for.
+     *
+     * @param parent the parent's name, as the user wrote it
+     * @return the name to fork from, or empty when unknown
+     */
+    java.util.Optional<String> resolveParent(String parent);
+
+    /**
+     * The parents this provider knows, for the message that reports an unknown one.
+     *
+     * @return parent names, the default first
+     */
+    List<String> knownParents();
+
+    /**
+     * Makes a name produced by the library valid for this provider (for example, only lowercase
+     * letters, digits and hyphens), keeping it unique. The default keeps names as they are.
+     *
+     * @param name a name made of lowercase letters, digits and underscores
+     * @return the name to use
+     */
+    default String normalizeName(String name) {
+        return name;
+    }
+
+    /**
+     * Whether {@link BranchRequest#asOf()} is supported.
+     *
+     * @return {@code true} for point-in-time branching
+     */
+    default boolean supportsPointInTime() {
+        return false;
+    }
+
+    /**
+     * Forks a new branch. Must be idempotent by {@link BranchRequest#name()} where the service can
+     * fail on the client and still succeed on the server.
+     *
+     * @param request what to create
+     * @return how to connect to the new branch
+     */
+    BranchConnection create(BranchRequest request);
+
+    /**
+     * Makes a migrated base read-only for forking (on PostgreSQL: a template that accepts no
+     * connections). Called once, after the migrations.
+     *
+     * @param name a branch created by this provider
+     */
+    default void seal(String name) {}
+
+    /**
+     * Brings a branch back to the state of {@code source}, keeping its name and connection details.
+     *
+     * @param name a branch created by this provider in this run
+     * @param source the branch it was forked from
+     */
+    void reset(String name, String source);
+
+    /**
+     * Deletes a branch created by this provider in this run. Refuses anything else.
+     *
+     * @param name the branch to delete
+     */
+    void delete(String name);
+
+    /**
+     * Records that a branch of this run is kept on purpose ({@link io.github.lakebase.junit.CleanupMode}),
+     * so that later sweeps leave it alone. The default does nothing.
+     *
+     * @param name a branch created by this provider in this run
+     */
+    default void keep(String name) {}
+
+    /**
+     * Names of the branches this provider created in this run and has not deleted yet.
+     *
+     * @return branch names
+     */
+    List<String> ownBranches();
+
+    /**
+     * Deletes branches that the library created in runs that are no longer alive, and nothing else.
+     *
+     * @return the names of the deleted branches
+     */
+    default List<String> sweep() {
+        return List.of();
+    }
+
+    /**
+     * A description for logs, without secrets, for example {@code "embedded PostgreSQL 18.1 on
+     * 127.0.0.1:54321"}.
+     *
+     * @return a description
+     */
+    String describe();
+
+    /** Releases the provider's resources; branches that were kept stay. */
+    @Override
+    void close();
+
+    /**
+     * A request to fork a branch.
+     *
+     * @param name the new branch's name, already unique and valid for the provider
+     * @param source the branch to fork from (a prepared parent or a sealed base)
+     * @param asOf the point in time of {@code source} to fork, or {@code null} for now
+     * @param kind what the branch is for, recorded with it
+     */
+    record BranchRequest(String name, String source, Instant asOf, Kind kind) {}
+
+    /** What a branch created by the library is for. */
+    enum Kind {
+        /** A parent built by the library from scripts or an initializer. */
+        PARENT,
+        /** A migrated base that test branches are forked from. */
+        BASE,
+        /** A branch handed to a test. */
+        BRANCH
+    }
+}
