@@ -66,6 +66,10 @@ final class Migrations {
                     .dataSource(target.jdbcUrl(), target.username(), target.password())
                     .locations(locations.toArray(String[]::new))
                     .failOnMissingLocations(true)
+                    // A parent with data but no history (a dump, a parent built from scripts) gets every
+                    // migration applied on top of it.
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
                     .cleanDisabled(true)
                     .load()
                     .migrate();

@@ -1,0 +1,1 @@
+INSERT INTO orders (total) SELECT amount FROM missing_payments;

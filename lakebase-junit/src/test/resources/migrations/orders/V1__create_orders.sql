@@ -1,0 +1,2 @@
+CREATE TABLE orders (id bigserial PRIMARY KEY, total numeric(10, 2) NOT NULL);
+INSERT INTO orders (total) VALUES (10.00), (20.50);
