@@ -1,0 +1,132 @@
+package io.github.lakebase.junit.internal.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.lakebase.junit.spi.ProviderException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The embedded server on its own: persistent data directories, refusals, and who it runs as. */
+class EmbeddedServerTests {
+
+    private Path work;
+
+    @BeforeEach
+    void workDirectory() throws IOException {
+        Path root = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"));
+        work = Files.createTempDirectory(root, "embedded-tests-");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @AfterEach
+    void deleteWorkDirectory() throws IOException {
+        PostgresBinaries.deleteRecursively(work);
+    }
+
+    private EmbeddedServer start(Path dataDirectory) {
+        return EmbeddedServer.start(new EmbeddedServer.Options(dataDirectory,
+                Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"), Optional.empty(), 50,
+                Map.of("work_mem", "8MB")));
+    }
+
+    @Test
+    void aPersistentDataDirectoryIsReusedWithItsPassword() throws Exception {
+        Path data = work.resolve("pgdata");
+        String password;
+        try (EmbeddedServer server = start(data)) {
+            password = server.password();
+            try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE survives_restart");
+            }
+        }
+        assertThat(Files.getPosixFilePermissions(data.resolve("lakebase-junit.password")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        try (EmbeddedServer server = start(data)) {
+            assertThat(server.password()).isEqualTo(password);
+            assertThat(query(server, "SELECT count(*) FROM pg_database WHERE datname = 'survives_restart'"))
+                    .isEqualTo("1");
+            assertThat(query(server, "SHOW work_mem")).isEqualTo("8MB");
+            assertThat(query(server, "SHOW file_copy_method")).isEqualTo("clone");
+            assertThat(query(server, "SHOW fsync")).isEqualTo("off");
+        }
+        assertThat(data.resolve("PG_VERSION")).exists();
+    }
+
+    @Test
+    void aTemporaryDataDirectoryIsDeletedAtClose() {
+        Path data;
+        try (EmbeddedServer server = start(null)) {
+            data = server.dataDirectory();
+            assertThat(data.resolve("PG_VERSION")).exists();
+            assertThat(server.copyOnWriteReport()).containsAnyOf("copy-on-write clones", "plain file copies");
+        }
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void itRunsAsAnUnprivilegedUserWhenTheJvmRunsAsRoot() throws Exception {
+        try (EmbeddedServer server = start(null)) {
+            Object owner = Files.getOwner(server.dataDirectory()).getName();
+            if (OsUser.runningAsRoot()) {
+                assertThat(owner).isIn("postgres", "nobody");
+            } else {
+                assertThat(owner).isEqualTo(System.getProperty("user.name"));
+            }
+            assertThat(query(server, "SELECT 1")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void aDirectoryWithOtherFilesIsLeftAlone() throws IOException {
+        Path data = Files.createDirectories(work.resolve("not-a-cluster"));
+        Files.writeString(data.resolve("notes.txt"), "mine");
+
+        assertThatThrownBy(() -> start(data))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("not empty")
+                .hasMessageContaining("lakebase.embedded.data-directory")
+                .matches(e -> ((ProviderException) e).isConfigurationError());
+        assertThat(data.resolve("notes.txt")).hasContent("mine");
+    }
+
+    @Test
+    void aClusterTheLibraryDidNotCreateIsLeftAlone() throws IOException {
+        Path data = Files.createDirectories(work.resolve("foreign"));
+        Files.writeString(data.resolve("PG_VERSION"), "18\n");
+
+        assertThatThrownBy(() -> start(data))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("did not create");
+        assertThat(data.resolve("PG_VERSION")).hasContent("18\n");
+    }
+
+    @Test
+    void oneDataDirectoryServesOneJvmAtATime() {
+        Path data = work.resolve("shared");
+        try (EmbeddedServer ignored = start(data)) {
+            assertThatThrownBy(() -> start(data))
+                    .isInstanceOf(ProviderException.class)
+                    .hasMessageContaining("in use");
+        }
+    }
+
+    private static String query(EmbeddedServer server, String sql) throws SQLException {
+        try (Connection c = server.connect("postgres"); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
