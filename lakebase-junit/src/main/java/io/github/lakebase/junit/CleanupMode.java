@@ -22,6 +22,10 @@ public enum CleanupMode {
      */
     ON_SUCCESS,
 
-    /** Never destroy the branch; it is left for inspection, and a later sweep may collect it. */
+    /**
+     * Never destroy the branch: it is marked as kept, left for inspection, and never swept; drop it
+     * yourself when done. On the embedded provider it outlives the JVM only with a persistent
+     * {@code lakebase.embedded.data-directory}.
+     */
     NEVER
 }

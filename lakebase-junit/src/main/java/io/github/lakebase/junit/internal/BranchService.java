@@ -128,8 +128,9 @@ final class BranchService implements AutoCloseable {
         Instant asOf = spec.asOf();
         if (asOf != null && !provider.supportsPointInTime()) {
             throw ProviderException.configuration("asOf = \"" + asOf + "\" needs point-in-time branching, which "
-                    + "lakebase.provider=" + providerId + " does not support (" + provider.describe() + "). Remove asOf, "
-                    + "or use lakebase.provider=lakebase.");
+                    + "lakebase.provider=" + providerId + " does not support (" + provider.describe() + "): a "
+                    + "template clone copies the parent as it is now. Remove asOf, or choose a provider that "
+                    + "branches at a point in time.");
         }
         String base = bases.get(new BaseKey(source, locations, asOf), key -> buildBase(key, parentName, config));
         String name = name(hint);
@@ -254,7 +255,8 @@ final class BranchService implements AutoCloseable {
     }
 
     static String sanitize(String hint) {
-        String s = hint.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+        String words = hint.replaceAll("([a-z0-9])([A-Z])", "$1_$2");
+        String s = words.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
         return s.replaceAll("^_+|_+$", "");
     }
 

@@ -41,6 +41,9 @@ public final class EmbeddedServer implements AutoCloseable {
     private static final String SUPERUSER = "postgres";
     private static final String PASSWORD_FILE = "lakebase-junit.password";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final String TEMPORARY_PREFIX = "pg-";
+    /** A temporary data directory younger than this may belong to a JVM that is still starting. */
+    private static final Duration SWEEP_MIN_AGE = Duration.ofMinutes(2);
 
     private final Options options;
     private final OsUser osUser;
@@ -74,8 +77,11 @@ public final class EmbeddedServer implements AutoCloseable {
         Files.createDirectories(work);
         this.installation = PostgresBinaries.install(work.resolve("binaries"));
         boolean temporary = options.dataDirectory() == null;
+        if (temporary) {
+            sweepTemporaryDirectories(Files.createDirectories(work.resolve("data")));
+        }
         this.dataDirectory = temporary
-                ? Files.createTempDirectory(Files.createDirectories(work.resolve("data")), "pg-")
+                ? Files.createTempDirectory(work.resolve("data"), TEMPORARY_PREFIX)
                 : options.dataDirectory().toAbsolutePath();
         osUser.checkCanReach(dataDirectory, "The data directory");
         osUser.checkCanReach(installation.resolve("bin"), "The PostgreSQL binaries in");
@@ -205,6 +211,49 @@ public final class EmbeddedServer implements AutoCloseable {
         Files.writeString(passwordFile, generated + "\n");
         Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
         return generated;
+    }
+
+    /**
+     * Deletes the temporary data directories of JVMs that died without cleaning up (killed, or
+     * crashed): those whose lock is free. A server such a JVM left running is stopped first.
+     */
+    private void sweepTemporaryDirectories(Path parent) {
+        try (var entries = Files.list(parent)) {
+            for (Path dir : (Iterable<Path>) entries::iterator) {
+                String name = dir.getFileName().toString();
+                if (!name.startsWith(TEMPORARY_PREFIX) || !Files.isDirectory(dir)
+                        || Files.getLastModifiedTime(dir).toInstant()
+                                .isAfter(java.time.Instant.now().minus(SWEEP_MIN_AGE))) {
+                    continue;
+                }
+                Path lockFile = dir.resolveSibling(name + ".lock");
+                try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE); FileLock free = channel.tryLock()) {
+                    if (free == null) {
+                        continue;
+                    }
+                    if (Files.exists(dir.resolve("postmaster.pid"))) {
+                        try {
+                            run(List.of(bin("pg_ctl"), "stop", "-D", dir.toString(), "-m", "immediate", "-w", "-t", "30"),
+                                    Duration.ofSeconds(40));
+                        } catch (ProviderException e) {
+                            LOG.debug("No server left on {}: {}", dir, e.getMessage());
+                        }
+                    }
+                    PostgresBinaries.deleteRecursively(dir);
+                    Files.deleteIfExists(dir.resolveSibling(name + ".log"));
+                    LOG.info("Deleted the temporary data directory {} of a test JVM that is gone", dir);
+                } catch (OverlappingFileLockException e) {
+                    // held by this JVM
+                } finally {
+                    if (!Files.exists(dir)) {
+                        Files.deleteIfExists(lockFile);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("Could not sweep {}: {}", parent, e.getMessage());
+        }
     }
 
     /** A server of a killed run may still hold the data directory: stop it before starting ours. */
@@ -376,6 +425,7 @@ public final class EmbeddedServer implements AutoCloseable {
             if (options.dataDirectory() == null) {
                 PostgresBinaries.deleteRecursively(dataDirectory);
                 Files.deleteIfExists(logFile);
+                Files.deleteIfExists(dataDirectory.resolveSibling(dataDirectory.getFileName() + ".lock"));
             }
         } catch (IOException e) {
             LOG.warn("Could not delete the temporary data directory {}: {}", dataDirectory, e.getMessage());

@@ -67,6 +67,11 @@ public final class PostgresProviderFactory implements BranchProviderFactory {
         }
 
         @Override
+        public String maintenanceDatabase() {
+            return maintenance;
+        }
+
+        @Override
         public String jdbcUrl(String database) {
             return base + "/" + database + query;
         }

@@ -12,6 +12,11 @@ public interface PostgresServer extends AutoCloseable {
     /** Opens a superuser (or CREATEDB) connection to the maintenance database. */
     Connection connectAdmin() throws SQLException;
 
+    /** The database that administrative connections use. */
+    default String maintenanceDatabase() {
+        return "postgres";
+    }
+
     /** The JDBC URL of {@code database} on this server. */
     String jdbcUrl(String database);
 

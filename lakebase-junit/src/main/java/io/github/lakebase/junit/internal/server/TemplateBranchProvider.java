@@ -1,5 +1,7 @@
 package io.github.lakebase.junit.internal.server;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.ProviderContext;
@@ -44,6 +46,7 @@ public class TemplateBranchProvider implements BranchProvider {
     private final Connection liveness;
     private final int majorVersion;
     private final Set<String> created = ConcurrentHashMap.newKeySet();
+    private final HikariDataSource admin;
 
     /**
      * Takes over {@code server}: closes it when this provider is closed.
@@ -68,6 +71,23 @@ public class TemplateBranchProvider implements BranchProvider {
             server.close();
             throw new ProviderException("Could not connect to " + server.describe() + ": " + e.getMessage(), e);
         }
+        this.admin = adminPool(server, majorVersion);
+    }
+
+    /** A few pooled administrative connections, so that creating and dropping branches pays no login. */
+    private static HikariDataSource adminPool(PostgresServer server, int majorVersion) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("lakebase-admin");
+        config.setJdbcUrl(server.jdbcUrl(server.maintenanceDatabase()));
+        config.setUsername(server.username());
+        config.setPassword(server.password());
+        config.setMaximumPoolSize(6);
+        config.setMinimumIdle(1);
+        config.setInitializationFailTimeout(-1);
+        if (majorVersion >= 18) {
+            config.setConnectionInitSql("SET file_copy_method = clone");
+        }
+        return new HikariDataSource(config);
     }
 
     /** The server branches live on. */
@@ -102,16 +122,13 @@ public class TemplateBranchProvider implements BranchProvider {
         if (request.asOf() != null) {
             throw ProviderException.configuration("Point-in-time branching (asOf) is not supported by " + describe()
                     + ": a PostgreSQL template clone copies the current state only. Remove asOf, or use "
-                    + "lakebase.provider=lakebase.");
+                    + "a provider that branches at a point in time.");
         }
         String sql = "CREATE DATABASE " + quote(request.name()) + " TEMPLATE " + quote(request.source())
                 + (majorVersion >= 15 ? " STRATEGY FILE_COPY" : "");
         SQLException last = null;
         for (int attempt = 0; attempt < 20; attempt++) {
-            try (Connection c = server.connectAdmin(); Statement s = c.createStatement()) {
-                if (majorVersion >= 18) {
-                    s.execute("SET file_copy_method = clone");
-                }
+            try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
                 s.execute(sql);
                 created.add(request.name());
                 s.execute("COMMENT ON DATABASE " + quote(request.name()) + " IS "
@@ -178,7 +195,7 @@ public class TemplateBranchProvider implements BranchProvider {
         List<String> swept = new ArrayList<>();
         String sql = "SELECT d.datname, shobj_description(d.oid, 'pg_database') FROM pg_database d "
                 + "WHERE shobj_description(d.oid, 'pg_database') LIKE ? ORDER BY d.datname";
-        try (Connection c = server.connectAdmin(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, MARKER + " run=%");
             List<String[]> candidates = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -235,7 +252,7 @@ public class TemplateBranchProvider implements BranchProvider {
     }
 
     private void execute(String sql) {
-        try (Connection c = server.connectAdmin(); Statement s = c.createStatement()) {
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new ProviderException("Failed on " + describe() + ": " + sql + ": " + e.getMessage(), e);
@@ -243,7 +260,7 @@ public class TemplateBranchProvider implements BranchProvider {
     }
 
     private List<String> query(String sql, String parameter) {
-        try (Connection c = server.connectAdmin(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, parameter);
             List<String> result = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -281,6 +298,7 @@ public class TemplateBranchProvider implements BranchProvider {
 
     @Override
     public void close() {
+        admin.close();
         try {
             liveness.close();
         } catch (SQLException e) {
