@@ -51,7 +51,8 @@ final class BranchService implements AutoCloseable {
     private final String prefix;
     private final Memo<ParentKey, String> parents = new Memo<>();
     private final Memo<BaseKey, String> bases = new Memo<>();
-    private final AtomicLong sequence = new AtomicLong();
+    /** JVM-wide: two services of one run may share a server, and names must never collide. */
+    private static final AtomicLong SEQUENCE = new AtomicLong();
 
     private BranchService(String providerId, Configuration config, BranchProvider provider) {
         this.providerId = providerId;
@@ -233,7 +234,7 @@ final class BranchService implements AutoCloseable {
     }
 
     private String buildBase(BaseKey key, String parentName, Configuration config) {
-        String name = provider.normalizeName(truncate(prefix + RUN_ID + "_base_" + sequence.incrementAndGet()));
+        String name = provider.normalizeName(truncate(prefix + RUN_ID + "_base_" + SEQUENCE.incrementAndGet()));
         long start = System.nanoTime();
         BranchConnection connection = provider.create(new BranchRequest(name, key.source(), key.asOf(), Kind.BASE));
         try {
@@ -249,7 +250,7 @@ final class BranchService implements AutoCloseable {
     }
 
     String name(String hint) {
-        String base = prefix + RUN_ID + "_" + sequence.incrementAndGet();
+        String base = prefix + RUN_ID + "_" + SEQUENCE.incrementAndGet();
         String suffix = sanitize(hint);
         return provider.normalizeName(truncate(suffix.isEmpty() ? base : base + "_" + suffix));
     }
@@ -284,16 +285,25 @@ final class BranchService implements AutoCloseable {
         }
     }
 
-    /** Deletes the bases and parents of this run, then closes the provider. */
+    /**
+     * Deletes the bases and parents of this run, then closes the provider. When the server is gone
+     * already, it stops at the first failure instead of waiting on every leftover; a later run's
+     * sweep removes them.
+     */
     @Override
     public void close() {
-        for (String base : bases.built()) {
-            deleteQuietly(base);
+        List<String> leftovers = new ArrayList<>(bases.built());
+        leftovers.addAll(parents.built());
+        try {
+            for (String name : leftovers) {
+                provider.delete(name);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not delete the bases and parents of run {} on {} ({}); the next run's sweep removes "
+                    + "them.", RUN_ID, provider.describe(), e.getMessage());
+        } finally {
+            provider.close();
         }
-        for (String parent : parents.built()) {
-            deleteQuietly(parent);
-        }
-        provider.close();
     }
 
     private static void closeAll() {

@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.server;
 
+import io.github.lakebase.junit.internal.Redaction;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProviderFactory;
 import io.github.lakebase.junit.spi.ProviderContext;
@@ -39,13 +40,19 @@ public final class PostgresProviderFactory implements BranchProviderFactory {
         }
         return new TemplateBranchProvider(new Existing(m.group(1), m.group(2) == null || m.group(2).length() <= 1
                 ? "postgres" : m.group(2).substring(1), m.group(3) == null ? "" : m.group(3),
-                context.get(USERNAME).orElse(System.getProperty("user.name")), context.get(PASSWORD).orElse("")),
+                context.get(USERNAME).or(() -> parameter(url, "user")).orElse(System.getProperty("user.name")),
+                context.get(PASSWORD).or(() -> parameter(url, "password")).orElse("")),
                 context, "template1");
     }
 
-    /** A URL without its password parameter, fit for a message. */
-    static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    private static java.util.Optional<String> parameter(String url, String name) {
+        Matcher m = Pattern.compile("[?&]" + name + "=([^&]*)").matcher(url);
+        return m.find() ? java.util.Optional.of(java.net.URLDecoder.decode(m.group(1),
+                java.nio.charset.StandardCharsets.UTF_8)) : java.util.Optional.empty();
+    }
+
+    private static String redact(String url) {
+        return Redaction.url(url);
     }
 
     /**

@@ -61,7 +61,9 @@ public class TemplateBranchProvider implements BranchProvider {
         this.defaultParent = defaultParent;
         try {
             this.liveness = server.connectAdmin();
-            try (PreparedStatement ps = liveness.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
+            // Never blocks: another provider of this JVM on the same server may hold the run's lock already,
+            // and then it proves this run alive just as well.
+            try (PreparedStatement ps = liveness.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
                 ps.setInt(1, LOCK_CLASS);
                 ps.setInt(2, runKey(context.runId()));
                 ps.execute();
@@ -78,12 +80,11 @@ public class TemplateBranchProvider implements BranchProvider {
     private static HikariDataSource adminPool(PostgresServer server, int majorVersion) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("lakebase-admin");
-        config.setJdbcUrl(server.jdbcUrl(server.maintenanceDatabase()));
-        config.setUsername(server.username());
-        config.setPassword(server.password());
+        config.setDataSource(new AdminDataSource(server));
         config.setMaximumPoolSize(6);
         config.setMinimumIdle(1);
         config.setInitializationFailTimeout(-1);
+        config.setConnectionTimeout(10_000);
         if (majorVersion >= 18) {
             config.setConnectionInitSql("SET file_copy_method = clone");
         }

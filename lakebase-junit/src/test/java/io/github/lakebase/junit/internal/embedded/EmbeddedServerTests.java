@@ -76,6 +76,24 @@ class EmbeddedServerTests {
     }
 
     @Test
+    void temporaryDirectoriesOfDeadJvmsAreSweptAndLiveOnesKept() throws Exception {
+        Path data = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit", "data"));
+        Path dead = Files.createTempDirectory(data, "pg-");
+        Files.writeString(dead.resolve("PG_VERSION"), "18\n");
+        Files.setLastModifiedTime(dead, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(1))));
+        Path young = Files.createTempDirectory(data, "pg-");
+
+        try (EmbeddedServer server = start(null)) {
+            assertThat(dead).doesNotExist();
+            assertThat(young).as("may belong to a JVM that is starting").exists();
+            assertThat(server.dataDirectory()).exists();
+        } finally {
+            PostgresBinaries.deleteRecursively(young);
+        }
+    }
+
+    @Test
     void itRunsAsAnUnprivilegedUserWhenTheJvmRunsAsRoot() throws Exception {
         try (EmbeddedServer server = start(null)) {
             Object owner = Files.getOwner(server.dataDirectory()).getName();
