@@ -1,6 +1,7 @@
 package io.github.lakebase.junit;
 
 import io.github.lakebase.junit.internal.BranchInjector;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The JUnit Jupiter extension behind {@link LakebaseBranch}; registered by the annotation, so tests
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * before each test, and parameters on demand, all through one code path.
  */
 public class LakebaseBranchExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
-        ParameterResolver, ExecutionCondition {
+        AfterAllCallback, ParameterResolver, ExecutionCondition, TestWatcher {
 
     private final BranchInjector injector = new BranchInjector();
 
@@ -47,6 +49,24 @@ public class LakebaseBranchExtension implements BeforeAllCallback, BeforeEachCal
     @Override
     public void afterEach(ExtensionContext context) {
         injector.afterEach(context);
+    }
+
+    /**
+     * Notes a failure of a class (for example of a {@code @Nested} class's {@code @AfterAll} method) for the
+     * per-class branches of the classes around it.
+     */
+    @Override
+    public void afterAll(ExtensionContext context) {
+        injector.afterAll(context);
+    }
+
+    /**
+     * Notes a failed test for per-class branches, also a test that failed before its callbacks ran (in its
+     * constructor or the constructor of a {@code @Nested} class).
+     */
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        injector.noteFailure(context);
     }
 
     @Override

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
 
@@ -53,10 +54,27 @@ public final class BranchInjector {
 
     /** Remembers a failed test in the per-class branches above it, for {@link CleanupMode#ON_SUCCESS}. */
     public void afterEach(ExtensionContext context) {
-        if (context.getExecutionException().isEmpty()) {
-            return;
+        if (context.getExecutionException().isPresent()) {
+            noteFailure(context);
         }
+    }
+
+    /**
+     * Remembers a failed class (a failing {@code @BeforeAll} or {@code @AfterAll} of a {@code @Nested} class)
+     * in the per-class branches of the classes around it.
+     */
+    public void afterAll(ExtensionContext context) {
+        if (context.getExecutionException().isPresent()) {
+            noteFailure(context);
+        }
+    }
+
+    /** Remembers that {@code context} failed, in the per-class branches of it and of its ancestors. */
+    public void noteFailure(ExtensionContext context) {
         for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
+            if (c.getTestMethod().isPresent()) {
+                continue;   // only class contexts hold a flag; a test's own store may be closed already
+            }
             AtomicBoolean failed = c.getStore(NAMESPACE).get(new FailedKey(c.getUniqueId()), AtomicBoolean.class);
             if (failed != null) {
                 failed.set(true);
@@ -94,8 +112,7 @@ public final class BranchInjector {
         BranchSpec enclosing = onExecutable.map(a -> BranchSpec.of(a, cls.map(ClassDeclaration::spec).orElse(null),
                 "method " + executable.getName())).orElse(null);
         if (own.isPresent() && !Declarations.bare(own.get())) {
-            BranchSpec base = enclosing != null ? enclosing
-                    : Declarations.governing(context).map(Target::spec).orElse(cls.map(ClassDeclaration::spec).orElse(null));
+            BranchSpec base = enclosing != null ? enclosing : inherited(context, cls);
             return Optional.of(new Target(BranchSpec.of(own.get(), base, where), context));
         }
         if (enclosing != null) {
@@ -121,7 +138,8 @@ public final class BranchInjector {
     private void injectFields(ExtensionContext context, Class<?> type, Object instance) {
         boolean statics = instance == null;
         List<Field> fields = ReflectionSupport.findFields(type,
-                f -> Modifier.isStatic(f.getModifiers()) == statics && f.isAnnotationPresent(LakebaseBranch.class),
+                f -> Modifier.isStatic(f.getModifiers()) == statics
+                        && AnnotationSupport.isAnnotated(f, LakebaseBranch.class),
                 HierarchyTraversalMode.TOP_DOWN);
         for (Field field : fields) {
             String where = "field " + field.getDeclaringClass().getSimpleName() + "." + field.getName();
@@ -159,7 +177,16 @@ public final class BranchInjector {
             return Declarations.governing(context)
                     .orElseGet(() -> new Target(BranchSpec.of(own, null, where), context));
         }
-        return new Target(BranchSpec.of(own, cls.map(ClassDeclaration::spec).orElse(null), where), context);
+        // A named instance field inherits from what governs the test, exactly as a parameter of the same name
+        // does, so that the two agree (a method's own declaration wins over the class's).
+        BranchSpec base = statics ? cls.map(ClassDeclaration::spec).orElse(null) : inherited(context, cls);
+        return new Target(BranchSpec.of(own, base, where), context);
+    }
+
+    /** The settings an injection point with its own declaration inherits: the governing branch's, else the class's. */
+    private static BranchSpec inherited(ExtensionContext context, Optional<ClassDeclaration> cls) {
+        return Declarations.governing(context).map(Target::spec)
+                .orElse(cls.map(ClassDeclaration::spec).orElse(null));
     }
 
     /** The branch for {@code target}, created in its holder's store unless it exists. */
@@ -184,10 +211,12 @@ public final class BranchInjector {
             CleanupMode cleanup = target.spec().cleanup() == CleanupMode.DEFAULT ? config.defaultCleanup()
                     : target.spec().cleanup();
             boolean perClass = holder.getTestMethod().isEmpty();
-            AtomicBoolean failed = new AtomicBoolean();
-            if (perClass) {
-                holder.getStore(NAMESPACE).put(new FailedKey(holder.getUniqueId()), failed);
-            }
+            // One failure flag per class context, shared by all its branches: a second per-class branch (a
+            // named static field) must not replace the flag the first one reads.
+            AtomicBoolean failed = perClass
+                    ? holder.getStore(NAMESPACE).getOrComputeIfAbsent(new FailedKey(holder.getUniqueId()),
+                            key -> new AtomicBoolean(), AtomicBoolean.class)
+                    : new AtomicBoolean();
             String hint = holder.getTestMethod().map(Method::getName)
                     .or(() -> holder.getTestClass().map(Class::getSimpleName)).orElse("")
                     + (target.spec().name().isEmpty() ? "" : "_" + target.spec().name());
@@ -233,7 +262,9 @@ public final class BranchInjector {
             return branch.dataSource();
         }
         try {
-            Connection connection = branch.dataSource().getConnection();
+            // A connection of its own, not one of the pool's: a test that holds it can still use the DataSource
+            // (however small the pool), and what it changes in its session never reaches other tests' connections.
+            Connection connection = branch.openConnection();
             context.getStore(NAMESPACE).put(new Object(), new OpenConnection(connection));
             return connection;
         } catch (SQLException e) {

@@ -41,13 +41,20 @@ final class Declarations {
         }
     }
 
-    /** The declaration on {@code testClass}, its superclasses, or the classes enclosing a nested class. */
+    /**
+     * The declaration on {@code testClass}, its superclasses, or the classes enclosing a nested class. A
+     * {@code @Nested} class's own declaration takes what it leaves unset from the enclosing class's, as a
+     * method's declaration does from its class's.
+     */
     static Optional<ClassDeclaration> forClass(Class<?> testClass) {
         for (Class<?> c = testClass; c != null; c = enclosing(c)) {
             Optional<LakebaseBranch> found = AnnotationSupport.findAnnotation(c, LakebaseBranch.class);
             if (found.isPresent()) {
+                Class<?> outer = enclosing(c);
+                BranchSpec inherited = outer == null ? null
+                        : forClass(outer).map(ClassDeclaration::spec).orElse(null);
                 return Optional.of(new ClassDeclaration(found.get(), c,
-                        BranchSpec.of(found.get(), null, "class " + c.getName())));
+                        BranchSpec.of(found.get(), inherited, "class " + c.getName())));
             }
         }
         return Optional.empty();

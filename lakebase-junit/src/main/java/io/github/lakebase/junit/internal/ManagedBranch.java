@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.Credentials;
 import io.github.lakebase.junit.Branch;
 import io.github.lakebase.junit.CleanupMode;
 import io.github.lakebase.junit.spi.BranchConnection;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * A branch handed to a test: its connection details, a lazily created HikariCP pool, and its end —
  * deleted or kept according to its {@link CleanupMode} when the JUnit store that holds it closes.
  */
-final class ManagedBranch implements Branch {
+final class ManagedBranch implements Branch, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagedBranch.class);
 
@@ -78,8 +79,8 @@ final class ManagedBranch implements Branch {
             HikariConfig config = new HikariConfig();
             config.setPoolName(name);
             config.setJdbcUrl(connection.jdbcUrl());
-            config.setUsername(connection.username());
-            config.setPassword(connection.password());
+            // Asked for at every new connection: a provider's password may be a short-lived token.
+            config.setCredentialsProvider(() -> Credentials.of(connection.username(), connection.password()));
             config.setMaximumPoolSize(settings.poolSize());
             config.setMinimumIdle(0);
             config.setInitializationFailTimeout(-1);
@@ -130,8 +131,8 @@ final class ManagedBranch implements Branch {
         if (keep) {
             service.keep(name);
             LOG.warn("Kept branch {} of {} (cleanup = {}): connect with {} as user {} (the password is not logged). "
-                    + "It stays until you drop it.", name, settings.owner(), settings.cleanup(), connection.jdbcUrl(),
-                    connection.username());
+                    + "It stays until you drop it.", name, settings.owner(), settings.cleanup(),
+                    Redaction.url(connection.jdbcUrl()), connection.username());
         } else {
             service.destroy(name);
         }
@@ -139,6 +140,6 @@ final class ManagedBranch implements Branch {
 
     @Override
     public String toString() {
-        return "Branch[" + name + " of " + parent + " at " + connection.jdbcUrl() + "]";
+        return "Branch[" + name + " of " + parent + " at " + Redaction.url(connection.jdbcUrl()) + "]";
     }
 }
