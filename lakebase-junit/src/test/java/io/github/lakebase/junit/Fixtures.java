@@ -3,8 +3,6 @@ package io.github.lakebase.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -12,7 +10,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -48,8 +48,8 @@ final class Fixtures {
     }
 
     private static String stackTrace(Throwable t) {
-        StringWriter out = new StringWriter();
-        t.printStackTrace(new PrintWriter(out));
+        java.io.StringWriter out = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(out));
         return out.toString();
     }
 
@@ -72,6 +72,21 @@ final class Fixtures {
         }
     }
 
+    /** The database a data source connects to. */
+    static String database(DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return database(c);
+        }
+    }
+
+    /** The database a connection is connected to. */
+    static String database(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT current_database()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     /** Whether a connection to the branch can still be opened. */
     static boolean reachable(String jdbcUrl, String user, String password) {
         try (Connection ignored = DriverManager.getConnection(jdbcUrl, user, password)) {
@@ -79,5 +94,54 @@ final class Fixtures {
         } catch (SQLException e) {
             return false;
         }
+    }
+
+    /** Whether a connection to the branch can still be opened. */
+    static boolean reachable(Branch branch) {
+        return reachable(branch.jdbcUrl(), branch.username(), branch.password());
+    }
+
+    /** The JDBC URL of the server's {@code postgres} database, on the server of {@code branch}. */
+    static String adminUrl(Branch branch) {
+        String url = branch.jdbcUrl();
+        int query = url.indexOf('?');
+        String path = query < 0 ? url : url.substring(0, query);
+        return path.substring(0, path.lastIndexOf('/') + 1) + "postgres" + (query < 0 ? "" : url.substring(query));
+    }
+
+    /** Drops a branch the library kept, through an admin connection to its server. */
+    static void drop(Branch branch) throws SQLException {
+        try (Connection c = DriverManager.getConnection(adminUrl(branch), branch.username(), branch.password());
+                Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS \"" + branch.name().replace("\"", "\"\"") + "\" WITH (FORCE)");
+        }
+    }
+
+    /** The throwables of all failed events (tests and containers). */
+    static List<Throwable> failures(EngineExecutionResults results) {
+        return results.allEvents().failed().stream()
+                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow())
+                .toList();
+    }
+
+    /** The {@link ExtensionConfigurationException} in the cause chain of {@code t}, if any. */
+    static Optional<ExtensionConfigurationException> configurationError(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ExtensionConfigurationException e) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The one failure of the run, which must be (or be caused by, as JUnit wraps what a parameter
+     * resolver throws in a ParameterResolutionException) an {@link ExtensionConfigurationException}.
+     */
+    static ExtensionConfigurationException onlyConfigurationError(EngineExecutionResults results) {
+        List<Throwable> failures = failures(results);
+        assertThat(failures).as("failures of the run").hasSize(1);
+        return configurationError(failures.get(0)).orElseThrow(() -> new AssertionError(
+                "expected an ExtensionConfigurationException, got " + failures.get(0), failures.get(0)));
     }
 }
