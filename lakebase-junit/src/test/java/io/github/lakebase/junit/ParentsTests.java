@@ -50,6 +50,13 @@ class ParentsTests {
     }
 
     @Test
+    void theMaintenanceDatabaseIsRefusedAsAParentAtOnce() {
+        Fixtures.run(MaintenanceParentTestCase.class).testEvents().assertThatEvents().haveExactly(1,
+                event(test("test"), finishedWithFailure(instanceOf(ExtensionConfigurationException.class),
+                        message(m -> m.contains("'postgres' cannot be a parent") && m.contains("template1")))));
+    }
+
+    @Test
     void aFailingParentScriptIsReportedWithTheScript() {
         Fixtures.run(BrokenParentTestCase.class, STAGING).testEvents().assertThatEvents().haveExactly(1,
                 event(test("test"), finishedWithFailure(message(m -> m.contains("classpath:parents/broken.sql")
@@ -98,6 +105,12 @@ class ParentsTests {
 
     @LakebaseBranch(from = "stagin")
     static class UnknownParentTestCase {
+        @Test
+        void test(DataSource dataSource) {}
+    }
+
+    @LakebaseBranch(from = "postgres")
+    static class MaintenanceParentTestCase {
         @Test
         void test(DataSource dataSource) {}
     }

@@ -103,6 +103,11 @@ public class TemplateBranchProvider implements BranchProvider {
 
     @Override
     public Optional<String> resolveParent(String parent) {
+        if (parent.equals(server.maintenanceDatabase())) {
+            throw ProviderException.configuration("The database '" + parent + "' cannot be a parent: the library "
+                    + "administers the server through it, and PostgreSQL clones a database only while nobody is "
+                    + "connected to it. Fork from template1 (the default) or from a database of your own.");
+        }
         return query("SELECT datname FROM pg_database WHERE datname = ?", parent).stream().findFirst();
     }
 
@@ -111,7 +116,7 @@ public class TemplateBranchProvider implements BranchProvider {
         List<String> names = new ArrayList<>(List.of(defaultParent));
         for (String name : query("SELECT datname FROM pg_database WHERE datname NOT IN ('template0') "
                 + "AND coalesce(shobj_description(oid, 'pg_database'), '') NOT LIKE ? ORDER BY datname", MARKER + "%")) {
-            if (!names.contains(name)) {
+            if (!names.contains(name) && !name.equals(server.maintenanceDatabase())) {
                 names.add(name);
             }
         }
@@ -128,7 +133,8 @@ public class TemplateBranchProvider implements BranchProvider {
         String sql = "CREATE DATABASE " + quote(request.name()) + " TEMPLATE " + quote(request.source())
                 + (majorVersion >= 15 ? " STRATEGY FILE_COPY" : "");
         SQLException last = null;
-        for (int attempt = 0; attempt < 20; attempt++) {
+        // PostgreSQL itself waits up to 5 s for other sessions to leave the template; try a few times more.
+        for (int attempt = 0; attempt < 3; attempt++) {
             try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
                 s.execute(sql);
                 created.add(request.name());
