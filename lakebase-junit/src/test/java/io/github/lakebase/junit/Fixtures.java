@@ -53,6 +53,30 @@ final class Fixtures {
         return out.toString();
     }
 
+    /** Whether this JUnit resolves constructor parameters in the test method's context (5.12 and later). */
+    static boolean testScopedConstructorsSupported() {
+        try {
+            Class.forName("org.junit.jupiter.api.extension.TestInstantiationAwareExtension");
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** The messages of every failure in a run, with their causes. */
+    static List<String> failureMessages(EngineExecutionResults results) {
+        return results.allEvents().failed().stream()
+                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow())
+                .map(t -> {
+                    StringBuilder all = new StringBuilder();
+                    for (Throwable c = t; c != null; c = c.getCause()) {
+                        all.append(c.getMessage()).append('\n');
+                    }
+                    return all.toString();
+                })
+                .toList();
+    }
+
     static long count(DataSource dataSource, String sql) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             return count(c, sql);

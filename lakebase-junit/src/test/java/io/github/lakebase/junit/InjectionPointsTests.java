@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.jupiter.api.TestInfo;
 
 /** Every injection point (static and instance fields, parameters of tests, lifecycle methods and constructors). */
@@ -57,15 +58,32 @@ class InjectionPointsTests {
     }
 
     @Test
-    void constructorsAndLifecycleMethodsSeeTheTestsBranch() {
+    void aConstructorSeesTheTestsBranchOnJUnit512AndLater() {
+        ConstructorTestCase.SEEN.clear();
+        EngineExecutionResults results = Fixtures.run(ConstructorTestCase.class);
+
+        if (Fixtures.testScopedConstructorsSupported()) {
+            Fixtures.assertAllSucceeded(results, 2);
+            assertThat(ConstructorTestCase.SEEN).hasSize(2).allSatisfy(pair ->
+                    assertThat(pair.get(0)).isEqualTo(pair.get(1)));
+            assertThat(ConstructorTestCase.SEEN.get(0).get(0)).isNotEqualTo(ConstructorTestCase.SEEN.get(1).get(0));
+        } else {
+            results.testEvents().assertStatistics(s -> s.failed(2));
+            assertThat(Fixtures.failureMessages(results)).allSatisfy(m -> assertThat(m)
+                    .contains("JUnit Jupiter 5.12").contains("field or a method parameter"));
+        }
+    }
+
+    @Test
+    void lifecycleMethodsSeeTheTestsBranch() {
         LifecycleMethodsTestCase.SEEN.clear();
 
         Fixtures.run(LifecycleMethodsTestCase.class).testEvents().assertStatistics(s -> s.started(2).succeeded(2));
 
         Map<String, List<String>> seen = LifecycleMethodsTestCase.SEEN;
         assertThat(seen).containsOnlyKeys("first", "second");
-        assertThat(seen.get("first")).hasSize(5).containsOnly(seen.get("first").get(0));
-        assertThat(seen.get("second")).hasSize(5).containsOnly(seen.get("second").get(0));
+        assertThat(seen.get("first")).hasSize(4).containsOnly(seen.get("first").get(0));
+        assertThat(seen.get("second")).hasSize(4).containsOnly(seen.get("second").get(0));
         assertThat(seen.get("first").get(0)).isNotEqualTo(seen.get("second").get(0));
         assertThat(LifecycleMethodsTestCase.CONNECTIONS).hasSize(4).allSatisfy(c ->
                 assertThat(c.isClosed()).as("an injected Connection is closed after the test").isTrue());
@@ -180,23 +198,37 @@ class InjectionPointsTests {
     }
 
     @LakebaseBranch
+    static class ConstructorTestCase {
+        static final List<List<String>> SEEN = new CopyOnWriteArrayList<>();
+
+        private final Branch constructed;
+
+        ConstructorTestCase(Branch branch) {
+            this.constructed = branch;
+        }
+
+        @Test
+        void first(Branch branch) {
+            SEEN.add(List.of(constructed.name(), branch.name()));
+        }
+
+        @Test
+        void second(Branch branch) {
+            SEEN.add(List.of(constructed.name(), branch.name()));
+        }
+    }
+
+    @LakebaseBranch
     static class LifecycleMethodsTestCase {
 
         static final Map<String, List<String>> SEEN = new ConcurrentHashMap<>();
         static final List<Connection> CONNECTIONS = new CopyOnWriteArrayList<>();
         static final List<Branch> BRANCHES = new CopyOnWriteArrayList<>();
 
-        private final Branch constructed;
-
-        LifecycleMethodsTestCase(Branch branch) {
-            this.constructed = branch;
-        }
-
         @BeforeEach
         void before(TestInfo info, Connection connection) throws SQLException {
             assertThat(connection.isClosed()).isFalse();
             CONNECTIONS.add(connection);
-            seen(info).add(constructed.name());
             seen(info).add(database(connection));
         }
 

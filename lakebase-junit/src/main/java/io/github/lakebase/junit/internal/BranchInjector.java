@@ -34,6 +34,9 @@ public final class BranchInjector {
 
     static final Namespace NAMESPACE = Namespace.create(BranchInjector.class);
     private static final List<Class<?>> INJECTABLE = List.of(DataSource.class, Connection.class, Branch.class);
+    /** JUnit 5.12 and later resolve constructor parameters in the test method's context when asked to. */
+    private static final boolean TEST_SCOPED_CONSTRUCTORS = classExists(
+            "org.junit.jupiter.api.extension.TestInstantiationAwareExtension");
 
     /** Creates the branches that the class declares for itself, and fills static fields. */
     public void beforeAll(ExtensionContext context) {
@@ -121,6 +124,14 @@ public final class BranchInjector {
         Optional<Target> governing = Declarations.governing(context);
         if (governing.isPresent()) {
             return governing;
+        }
+        if (cls.isPresent() && strict && executable instanceof java.lang.reflect.Constructor
+                && !TEST_SCOPED_CONSTRUCTORS && context.getTestInstanceLifecycle()
+                        .filter(l -> l == org.junit.jupiter.api.TestInstance.Lifecycle.PER_METHOD).isPresent()) {
+            throw new ExtensionConfigurationException(where + " asks for the per-method branch of "
+                    + cls.get().carrier().getName() + ": constructor injection of a per-method branch needs JUnit "
+                    + "Jupiter 5.12 or later, which resolves constructors in the test's context, and this run uses an "
+                    + "older one. Upgrade JUnit, or inject into a field or a method parameter.");
         }
         if (cls.isPresent() && strict) {
             throw new ExtensionConfigurationException(where + " asks for the per-method branch of "
@@ -270,6 +281,15 @@ public final class BranchInjector {
         } catch (SQLException e) {
             throw new ParameterResolutionException("Could not open a connection to branch " + branch.name() + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    private static boolean classExists(String name) {
+        try {
+            Class.forName(name, false, BranchInjector.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 
