@@ -218,7 +218,6 @@ public final class BranchInjector {
         ExtensionContext holder = target.holder();
         Configuration config = configuration(holder);
         try {
-            BranchService service = BranchService.obtain(config);
             CleanupMode cleanup = target.spec().cleanup() == CleanupMode.DEFAULT ? config.defaultCleanup()
                     : target.spec().cleanup();
             boolean perClass = holder.getTestMethod().isEmpty();
@@ -233,7 +232,8 @@ public final class BranchInjector {
                     + (target.spec().name().isEmpty() ? "" : "_" + target.spec().name());
             String owner = holder.getTestClass().map(Class::getName).orElse("?")
                     + holder.getTestMethod().map(m -> "." + m.getName() + "()").orElse("");
-            ManagedBranch branch = service.fork(target.spec(), config, hint, new ManagedBranch.BranchSettings(cleanup,
+            ManagedBranch branch = BranchService.forkRecovering(config, target.spec(), hint,
+                    new ManagedBranch.BranchSettings(cleanup,
                     config.poolMaximumSize(), owner,
                     () -> failed.get() || holder.getExecutionException().isPresent()));
             return new Slot(target.spec(), branch);

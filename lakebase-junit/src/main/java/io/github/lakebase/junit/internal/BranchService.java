@@ -277,6 +277,48 @@ final class BranchService implements AutoCloseable {
         provider.keep(name);
     }
 
+    /** The sessions still connected to a branch; empty when the provider cannot tell. */
+    List<String> openSessions(String name) {
+        try {
+            return provider.openSessions(name);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not list the sessions of {}: {}", name, e.getMessage());
+            return List.of();
+        }
+    }
+
+    /**
+     * Forks a branch on the service for {@code config}. When the fork fails because the server is
+     * gone (the embedded server was killed, say), the dead service is dropped and the fork is tried
+     * once more on a new one, so that the tests that follow get a working server.
+     */
+    static ManagedBranch forkRecovering(Configuration config, BranchSpec spec, String hint,
+            ManagedBranch.BranchSettings settings) {
+        BranchService service = obtain(config);
+        try {
+            return service.fork(spec, config, hint, settings);
+        } catch (ProviderException e) {
+            if (e.isConfigurationError() || service.provider.isAlive()) {
+                throw e;
+            }
+            LOG.warn("{} no longer answers ({}); starting over on a new one. Tests still holding branches on it "
+                    + "fail with connection errors.", service.provider.describe(), e.getMessage());
+            discard(service);
+            return obtain(config).fork(spec, config, hint, settings);
+        }
+    }
+
+    private static void discard(BranchService service) {
+        synchronized (LOCK) {
+            SERVICES.remove(service);
+        }
+        try {
+            service.provider.close();
+        } catch (RuntimeException e) {
+            LOG.debug("Closing a dead provider: {}", e.getMessage());
+        }
+    }
+
     private void deleteQuietly(String name) {
         try {
             provider.delete(name);

@@ -9,6 +9,7 @@ import io.github.lakebase.junit.spi.BranchConnection;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
@@ -114,14 +115,29 @@ final class ManagedBranch implements Branch, AutoCloseable {
     /** Closes the pool, then deletes the branch or keeps it, as its cleanup mode says. */
     @Override
     public void close() {
+        int borrowed = 0;
+        int pooled = 0;
+        List<String> sessions;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
+            if (pool != null && pool.getHikariPoolMXBean() != null) {
+                borrowed = pool.getHikariPoolMXBean().getActiveConnections();
+                pooled = pool.getHikariPoolMXBean().getTotalConnections();
+            }
+            sessions = service.openSessions(name);
             if (pool != null) {
                 pool.close();
             }
+        }
+        int foreign = Math.max(0, sessions.size() - pooled);
+        if (borrowed > 0 || foreign > 0) {
+            LOG.warn("{} left connections open on branch {}: {} borrowed from its DataSource and never closed, {} "
+                    + "opened elsewhere and still connected (sessions: {}). They end when the branch is dropped; close "
+                    + "connections in the test, for example with try-with-resources.", settings.owner(), name,
+                    borrowed, foreign, String.join("; ", sessions));
         }
         boolean keep = switch (settings.cleanup()) {
             case NEVER -> true;

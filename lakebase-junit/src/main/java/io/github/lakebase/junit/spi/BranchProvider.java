@@ -122,6 +122,28 @@ public interface BranchProvider extends AutoCloseable {
     }
 
     /**
+     * The sessions still connected to a branch, described for a report about leaked connections
+     * (for example {@code "idle in transaction"}); the library's own pool is closed before it asks.
+     * The default reports none.
+     *
+     * @param name a branch created by this provider in this run
+     * @return one entry per open session, empty when there is none
+     */
+    default List<String> openSessions(String name) {
+        return List.of();
+    }
+
+    /**
+     * Whether the server or service still answers. Asked after a failure, to tell a broken test from
+     * a dead server; a dead provider is replaced by a new one for the tests that follow.
+     *
+     * @return {@code false} when the provider can no longer create branches
+     */
+    default boolean isAlive() {
+        return true;
+    }
+
+    /**
      * A description for logs, without secrets, for example {@code "embedded PostgreSQL 18.1 on
      * 127.0.0.1:54321"}.
      *

@@ -155,6 +155,11 @@ public final class EmbeddedServer implements AutoCloseable {
         return copyOnWrite;
     }
 
+    /** Whether the server process still runs. */
+    public boolean running() {
+        return process != null && process.isAlive();
+    }
+
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://" + host() + ":" + port + "/" + database;
     }

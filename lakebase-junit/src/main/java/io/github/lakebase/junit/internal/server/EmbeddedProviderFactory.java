@@ -65,6 +65,11 @@ public final class EmbeddedProviderFactory implements BranchProviderFactory {
         }
 
         @Override
+        public boolean running() {
+            return server.running();
+        }
+
+        @Override
         public String jdbcUrl(String database) {
             return server.jdbcUrl(database);
         }

@@ -17,6 +17,11 @@ public interface PostgresServer extends AutoCloseable {
         return "postgres";
     }
 
+    /** {@code false} once the server is known to be gone, so that callers need not wait for a timeout. */
+    default boolean running() {
+        return true;
+    }
+
     /** The JDBC URL of {@code database} on this server. */
     String jdbcUrl(String database);
 

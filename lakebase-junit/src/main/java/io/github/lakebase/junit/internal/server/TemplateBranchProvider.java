@@ -135,7 +135,7 @@ public class TemplateBranchProvider implements BranchProvider {
         SQLException last = null;
         // PostgreSQL itself waits up to 5 s for other sessions to leave the template; try a few times more.
         for (int attempt = 0; attempt < 3; attempt++) {
-            try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = adminConnection(); Statement s = c.createStatement()) {
                 s.execute(sql);
                 created.add(request.name());
                 s.execute("COMMENT ON DATABASE " + quote(request.name()) + " IS "
@@ -193,6 +193,36 @@ public class TemplateBranchProvider implements BranchProvider {
     }
 
     @Override
+    public List<String> openSessions(String name) {
+        requireOwn(name);
+        return query("SELECT coalesce(state, 'unknown') || CASE WHEN EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid "
+                + "AND l.granted AND l.locktype = 'relation') THEN ', holding locks' ELSE '' END FROM pg_stat_activity a "
+                + "WHERE datname = ? AND pid <> pg_backend_pid() ORDER BY pid", name);
+    }
+
+    /** A pooled admin connection; fails at once, instead of after a timeout, when the server is gone. */
+    private Connection adminConnection() throws SQLException {
+        if (!server.running()) {
+            throw new SQLException("The server process has exited", "08006");
+        }
+        return admin.getConnection();
+    }
+
+    @Override
+    public boolean isAlive() {
+        if (!server.running()) {
+            return false;
+        }
+        try (Connection c = server.connectAdmin(); Statement s = c.createStatement()) {
+            s.setQueryTimeout(5);
+            s.execute("SELECT 1");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
     public List<String> ownBranches() {
         return List.copyOf(created);
     }
@@ -202,7 +232,7 @@ public class TemplateBranchProvider implements BranchProvider {
         List<String> swept = new ArrayList<>();
         String sql = "SELECT d.datname, shobj_description(d.oid, 'pg_database') FROM pg_database d "
                 + "WHERE shobj_description(d.oid, 'pg_database') LIKE ? ORDER BY d.datname";
-        try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = adminConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, MARKER + " run=%");
             List<String[]> candidates = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -259,7 +289,7 @@ public class TemplateBranchProvider implements BranchProvider {
     }
 
     private void execute(String sql) {
-        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = adminConnection(); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new ProviderException("Failed on " + describe() + ": " + sql + ": " + e.getMessage(), e);
@@ -267,7 +297,7 @@ public class TemplateBranchProvider implements BranchProvider {
     }
 
     private List<String> query(String sql, String parameter) {
-        try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = adminConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, parameter);
             List<String> result = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
