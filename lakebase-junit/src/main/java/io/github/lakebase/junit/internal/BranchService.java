@@ -49,6 +49,7 @@ final class BranchService implements AutoCloseable {
     private final Map<String, Optional<String>> configuration;
     private final BranchProvider provider;
     private final String prefix;
+    private final ConnectionBudget connectionBudget;
     private final Memo<ParentKey, String> parents = new Memo<>();
     private final Memo<BaseKey, String> bases = new Memo<>();
     /** JVM-wide: two services of one run may share a server, and names must never collide. */
@@ -59,6 +60,13 @@ final class BranchService implements AutoCloseable {
         this.provider = provider;
         this.prefix = config.branchPrefix();
         this.configuration = config.readSoFar();
+        this.connectionBudget = new ConnectionBudget(provider.connectionLimit(), "Close connections when done "
+                + "with them, lower lakebase.pool.maximum-size, or let the server accept more connections (on the "
+                + "embedded server: lakebase.embedded.max-connections).");
+    }
+
+    ConnectionBudget connectionBudget() {
+        return connectionBudget;
     }
 
     /** The service for this configuration, created (and its server started) on first use. */

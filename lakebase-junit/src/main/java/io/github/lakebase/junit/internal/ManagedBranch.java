@@ -2,7 +2,6 @@ package io.github.lakebase.junit.internal;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.util.Credentials;
 import io.github.lakebase.junit.Branch;
 import io.github.lakebase.junit.CleanupMode;
 import io.github.lakebase.junit.spi.BranchConnection;
@@ -30,6 +29,7 @@ final class ManagedBranch implements Branch, AutoCloseable {
     private final String source;
     private final BranchConnection connection;
     private final BranchSettings settings;
+    private final ConnectionBudget.Group connections;
     private HikariDataSource pool;
     private boolean closed;
 
@@ -41,6 +41,7 @@ final class ManagedBranch implements Branch, AutoCloseable {
         this.source = source;
         this.connection = connection;
         this.settings = settings;
+        this.connections = service.connectionBudget().group();
     }
 
     /** What the owner of a branch decides when it ends. */
@@ -79,24 +80,35 @@ final class ManagedBranch implements Branch, AutoCloseable {
         if (pool == null) {
             HikariConfig config = new HikariConfig();
             config.setPoolName(name);
-            config.setJdbcUrl(connection.jdbcUrl());
-            // Asked for at every new connection: a provider's password may be a short-lived token.
-            config.setCredentialsProvider(() -> Credentials.of(connection.username(), connection.password()));
+            // Physical connections come from openConnection(): within the run's connection budget, and with
+            // the password asked for at every new connection (a provider's password may be a short-lived token).
+            config.setDataSource(new ConnectionSource(this::openConnection));
             config.setMaximumPoolSize(settings.poolSize());
             config.setMinimumIdle(0);
             config.setInitializationFailTimeout(-1);
-            config.setConnectionTimeout(30_000);
+            config.setConnectionTimeout(ConnectionBudget.WAIT.toMillis() + 5_000);
             pool = new HikariDataSource(config);
+            HikariDataSource created = pool;
+            connections.reclaimIdle(() -> {
+                var bean = created.getHikariPoolMXBean();
+                // Never while a thread waits on this pool: a fresh connection sits idle for a moment before it is
+                // handed over, and evicting it would leave the waiter without one.
+                if (bean != null && bean.getIdleConnections() > 0 && bean.getThreadsAwaitingConnection() == 0) {
+                    bean.softEvictConnections();
+                }
+            });
         }
         return pool;
     }
 
     @Override
     public Connection openConnection() throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", connection.username());
-        props.setProperty("password", connection.password());
-        return DriverManager.getConnection(connection.jdbcUrl(), props);
+        return connections.open(() -> {
+            Properties props = new Properties();
+            props.setProperty("user", connection.username());
+            props.setProperty("password", connection.password());
+            return DriverManager.getConnection(connection.jdbcUrl(), props);
+        });
     }
 
     @Override
@@ -116,29 +128,26 @@ final class ManagedBranch implements Branch, AutoCloseable {
     @Override
     public void close() {
         int borrowed = 0;
-        int pooled = 0;
-        List<String> sessions;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            if (pool != null && pool.getHikariPoolMXBean() != null) {
-                borrowed = pool.getHikariPoolMXBean().getActiveConnections();
-                pooled = pool.getHikariPoolMXBean().getTotalConnections();
-            }
-            sessions = service.openSessions(name);
             if (pool != null) {
-                pool.close();
+                if (pool.getHikariPoolMXBean() != null) {
+                    borrowed = pool.getHikariPoolMXBean().getActiveConnections();
+                }
+                pool.close();   // waits until the pool's connections are closed
             }
         }
-        int foreign = Math.max(0, sessions.size() - pooled);
+        int foreign = connections.openCount();
         if (borrowed > 0 || foreign > 0) {
             LOG.warn("{} left connections open on branch {}: {} borrowed from its DataSource and never closed, {} "
-                    + "opened elsewhere and still connected (sessions: {}). They end when the branch is dropped; close "
-                    + "connections in the test, for example with try-with-resources.", settings.owner(), name,
-                    borrowed, foreign, String.join("; ", sessions));
+                    + "opened with openConnection() and still open (sessions still connected: {}). They end when the "
+                    + "branch is dropped; close connections in the test, for example with try-with-resources.",
+                    settings.owner(), name, borrowed, foreign, String.join("; ", service.openSessions(name)));
         }
+        connections.close();
         boolean keep = switch (settings.cleanup()) {
             case NEVER -> true;
             case ON_SUCCESS -> settings.failed().getAsBoolean();

@@ -134,6 +134,17 @@ public interface BranchProvider extends AutoCloseable {
     }
 
     /**
+     * How many connections the branches of this run may hold at once, all branches together; tests
+     * wait for a connection beyond it instead of failing with "too many clients". The default is no
+     * limit.
+     *
+     * @return the limit, or {@link Integer#MAX_VALUE}
+     */
+    default int connectionLimit() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
      * Whether the server or service still answers. Asked after a failure, to tell a broken test from
      * a dead server; a dead provider is replaced by a new one for the tests that follow.
      *

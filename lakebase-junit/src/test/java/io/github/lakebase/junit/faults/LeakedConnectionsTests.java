@@ -53,7 +53,7 @@ class LeakedConnectionsTests {
         assertThat(millis).as("a leak must not make the drop wait for a timeout").isLessThan(20_000);
         assertThat(log).contains("LeakingTestCase.leaksEverything()")
                 .contains("1 borrowed from its DataSource and never closed")
-                .contains("2 opened elsewhere")
+                .contains("2 opened with openConnection() and still open")
                 .contains("idle in transaction, holding locks;");
         assertThat(log).doesNotContain("LeakingTestCase.nextTestIsUnaffected() left connections");
         assertThat(BRANCHES).hasSize(2).allSatisfy(b -> assertThat(reachable(b)).isFalse());

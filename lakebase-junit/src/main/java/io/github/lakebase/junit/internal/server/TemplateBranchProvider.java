@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal.server;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.lakebase.junit.internal.ConnectionSource;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.ProviderContext;
@@ -38,6 +39,7 @@ public class TemplateBranchProvider implements BranchProvider {
     /** The first key of the library's advisory locks ("LBJ" in ASCII). */
     static final int LOCK_CLASS = 0x4c424a;
     static final String MARKER = "lakebase-junit";
+    private static final int ADMIN_POOL_SIZE = 6;
     private static final Pattern COMMENT = Pattern.compile(MARKER + " run=([a-z0-9]+) kind=([a-z]+)");
 
     private final PostgresServer server;
@@ -47,6 +49,7 @@ public class TemplateBranchProvider implements BranchProvider {
     private final int majorVersion;
     private final Set<String> created = ConcurrentHashMap.newKeySet();
     private final HikariDataSource admin;
+    private final int connectionLimit;
 
     /**
      * Takes over {@code server}: closes it when this provider is closed.
@@ -69,6 +72,7 @@ public class TemplateBranchProvider implements BranchProvider {
                 ps.execute();
             }
             this.majorVersion = liveness.getMetaData().getDatabaseMajorVersion();
+            this.connectionLimit = connectionLimit(liveness);
         } catch (SQLException e) {
             server.close();
             throw new ProviderException("Could not connect to " + server.describe() + ": " + e.getMessage(), e);
@@ -76,12 +80,26 @@ public class TemplateBranchProvider implements BranchProvider {
         this.admin = adminPool(server, majorVersion);
     }
 
+    /**
+     * What the server leaves for this run's branches: {@code max_connections}, less the slots reserved
+     * for superusers, the sessions already there (other clients, other runs), this provider's own
+     * admin pool and a margin for migrations and parent builds.
+     */
+    private static int connectionLimit(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int "
+                        + "- (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int")) {
+            rs.next();
+            return Math.max(2, rs.getInt(1) - ADMIN_POOL_SIZE - 4);
+        }
+    }
+
     /** A few pooled administrative connections, so that creating and dropping branches pays no login. */
     private static HikariDataSource adminPool(PostgresServer server, int majorVersion) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("lakebase-admin");
-        config.setDataSource(new AdminDataSource(server));
-        config.setMaximumPoolSize(6);
+        config.setDataSource(new ConnectionSource(server::connectAdmin));
+        config.setMaximumPoolSize(ADMIN_POOL_SIZE);
         config.setMinimumIdle(1);
         config.setInitializationFailTimeout(-1);
         config.setConnectionTimeout(10_000);
@@ -206,6 +224,11 @@ public class TemplateBranchProvider implements BranchProvider {
             throw new SQLException("The server process has exited", "08006");
         }
         return admin.getConnection();
+    }
+
+    @Override
+    public int connectionLimit() {
+        return connectionLimit;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.github.lakebase.junit.internal.server;
+package io.github.lakebase.junit.internal;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -8,26 +8,34 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * A server's administrative connections as a {@link DataSource}, so that the admin pool connects
- * exactly as {@link PostgresServer#connectAdmin()} does.
+ * Connections from a function, as the {@link DataSource} a HikariCP pool draws its physical
+ * connections from: so that a pool connects exactly as the rest of the library does, and within
+ * the run's connection budget.
  */
-final class AdminDataSource implements DataSource {
+public final class ConnectionSource implements DataSource {
 
-    private final PostgresServer server;
+    /** Opens a connection. */
+    @FunctionalInterface
+    public interface Opener {
+        /** Opens a new physical connection. */
+        Connection open() throws SQLException;
+    }
+
+    private final Opener opener;
     private int loginTimeout;
 
-    AdminDataSource(PostgresServer server) {
-        this.server = server;
+    public ConnectionSource(Opener opener) {
+        this.opener = opener;
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-        return server.connectAdmin();
+        return opener.open();
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException("The admin connection's credentials are fixed");
+        throw new SQLFeatureNotSupportedException("The credentials of these connections are fixed");
     }
 
     @Override

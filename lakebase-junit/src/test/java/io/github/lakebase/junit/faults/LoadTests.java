@@ -1,0 +1,77 @@
+package io.github.lakebase.junit.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import io.github.lakebase.junit.Branch;
+import io.github.lakebase.junit.LakebaseBranch;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+
+/**
+ * 32 concurrent tests with a branch each, on a server that accepts 30 connections in all: they wait
+ * for connections instead of failing with "too many clients", nothing deadlocks, and no connection
+ * is left behind.
+ */
+class LoadTests {
+
+    static final List<Branch> BRANCHES = new CopyOnWriteArrayList<>();
+
+    @Test
+    void thirtyTwoConcurrentTestsOnThirtyConnections() throws Exception {
+        BRANCHES.clear();
+        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+                .configurationParameters(Map.of(
+                        "lakebase.embedded.max-connections", "30",
+                        "lakebase.pool.maximum-size", "2",
+                        "junit.jupiter.execution.parallel.enabled", "true",
+                        "junit.jupiter.execution.parallel.mode.default", "concurrent",
+                        "junit.jupiter.execution.parallel.config.strategy", "fixed",
+                        "junit.jupiter.execution.parallel.config.fixed.parallelism", "32"))
+                .selectors(selectClass(ThirtyTwoTestsTestCase.class))
+                .execute();
+
+        assertThat(results.allEvents().failed().stream()
+                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().map(Throwable::toString)
+                        .orElse("?")))
+                .as("failures").isEmpty();
+        results.testEvents().assertStatistics(s -> s.started(32).succeeded(32));
+        assertThat(BRANCHES).hasSize(32);
+        Branch any = BRANCHES.get(0);
+        String admin = any.jdbcUrl().replace("/" + any.name(), "/postgres");
+        try (Connection c = DriverManager.getConnection(admin, any.username(), any.password());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname LIKE 'lbj_%'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("sessions left on branches").isZero();
+        }
+    }
+
+    @LakebaseBranch
+    static class ThirtyTwoTestsTestCase {
+        @RepeatedTest(32)
+        void holdsAConnectionForAWhile(Branch branch, DataSource dataSource) throws Exception {
+            BRANCHES.add(branch);
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.execute("SELECT pg_sleep(2)");   // long enough for all 32 to overlap without the budget
+                s.execute("DELETE FROM inventory");
+            }
+            try (Connection c = branch.openConnection(); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM inventory")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isZero();
+            }
+        }
+    }
+}
