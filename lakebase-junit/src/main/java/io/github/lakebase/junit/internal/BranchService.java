@@ -171,18 +171,31 @@ final class BranchService implements AutoCloseable {
     }
 
     private String buildParent(ParentKey key, Configuration config) {
-        String name = provider.normalizeName(truncate(prefix + RUN_ID + "_parent_" + sanitize(key.name())));
+        // Everything that can be wrong with the definition is found before a database exists.
+        Map<String, String> scripts = new java.util.LinkedHashMap<>();
+        for (String script : config.list("lakebase.parent." + key.name() + ".scripts")) {
+            scripts.put(script, readScript(script, config.classLoader(), key.name()));
+        }
+        ParentInitializer initializer = key.initializer().isEmpty() ? null
+                : initializer(key.initializer(), key.name(), config.classLoader());
+        String name = provider.normalizeName(truncate(prefix + RUN_ID + "_parent_" + SEQUENCE.incrementAndGet() + "_"
+                + sanitize(key.name())));
         LOG.info("Building parent '{}' as {}", key.name(), name);
         BranchConnection connection = provider.create(new BranchRequest(name, provider.defaultParent(), null,
                 Kind.PARENT));
         try {
             try (Connection c = DriverManager.getConnection(connection.jdbcUrl(), connection.username(),
                     connection.password())) {
-                for (String script : config.list("lakebase.parent." + key.name() + ".scripts")) {
-                    runScript(c, script, config.classLoader(), key.name());
+                for (Map.Entry<String, String> script : scripts.entrySet()) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute(script.getValue());
+                    } catch (SQLException e) {
+                        throw new ProviderException("The script '" + script.getKey() + "' of parent '" + key.name()
+                                + "' failed: " + e.getMessage(), e);
+                    }
                 }
-                if (!key.initializer().isEmpty()) {
-                    initializer(key.initializer(), key.name(), config.classLoader()).initialize(c);
+                if (initializer != null) {
+                    initializer.initialize(c);
                 }
             }
             provider.seal(name);
@@ -192,7 +205,8 @@ final class BranchService implements AutoCloseable {
             if (e instanceof ProviderException p) {
                 throw p;
             }
-            throw new ProviderException("Building the parent '" + key.name() + "' failed: " + e.getMessage(), e);
+            throw new ProviderException("Building the parent '" + key.name() + "' failed in " + key.initializer()
+                    + ": " + e.getMessage(), e);
         }
     }
 
@@ -213,30 +227,26 @@ final class BranchService implements AutoCloseable {
         }
     }
 
-    private static void runScript(Connection c, String location, ClassLoader loader, String parent)
-            throws IOException, SQLException {
-        String sql;
-        if (location.startsWith("filesystem:")) {
-            Path path = Path.of(location.substring("filesystem:".length()));
-            if (!Files.isRegularFile(path)) {
-                throw ProviderException.configuration("The script '" + location + "' of parent '" + parent
-                        + "' does not exist.");
+    private static String readScript(String location, ClassLoader loader, String parent) {
+        try {
+            if (location.startsWith("filesystem:")) {
+                Path path = Path.of(location.substring("filesystem:".length()));
+                if (!Files.isRegularFile(path)) {
+                    throw ProviderException.configuration("The script '" + location + "' of parent '" + parent
+                            + "' does not exist.");
+                }
+                return Files.readString(path);
             }
-            sql = Files.readString(path);
-        } else {
             String resource = location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
             try (InputStream in = loader.getResourceAsStream(resource.startsWith("/") ? resource.substring(1) : resource)) {
                 if (in == null) {
                     throw ProviderException.configuration("The script '" + location + "' of parent '" + parent
                             + "' is not on the test class path.");
                 }
-                sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-        }
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new ProviderException("The script '" + location + "' of parent '" + parent + "' failed: "
+        } catch (IOException e) {
+            throw new ProviderException("Could not read the script '" + location + "' of parent '" + parent + "': "
                     + e.getMessage(), e);
         }
     }
