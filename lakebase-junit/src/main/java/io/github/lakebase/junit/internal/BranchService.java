@@ -1,22 +1,15 @@
 package io.github.lakebase.junit.internal;
 
-import io.github.lakebase.junit.ParentInitializer;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.BranchProviderFactory;
 import io.github.lakebase.junit.spi.ProviderException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +43,7 @@ final class BranchService implements AutoCloseable {
     private final BranchProvider provider;
     private final String prefix;
     private final ConnectionBudget connectionBudget;
-    private final Memo<ParentKey, String> parents = new Memo<>();
+    private final Memo<ParentDefinition.Key, String> parents = new Memo<>();
     private final Memo<BaseKey, String> bases = new Memo<>();
     /** JVM-wide: two services of one run may share a server, and names must never collide. */
     private static final AtomicLong SEQUENCE = new AtomicLong();
@@ -148,21 +141,13 @@ final class BranchService implements AutoCloseable {
     }
 
     private String parent(String parentName, Configuration config) {
-        List<String> configured = config.list(Configuration.PARENTS);
-        if (configured.contains(parentName)) {
-            String scripts = config.get("lakebase.parent." + parentName + ".scripts").orElse("");
-            String initializer = config.get("lakebase.parent." + parentName + ".initializer").orElse("");
-            if (scripts.isEmpty() && initializer.isEmpty()) {
-                throw ProviderException.configuration("The parent '" + parentName + "' is listed in lakebase.parents "
-                        + "but has neither lakebase.parent." + parentName + ".scripts nor lakebase.parent." + parentName
-                        + ".initializer.");
-            }
-            return parents.get(new ParentKey(parentName, scripts, initializer),
-                    key -> buildParent(key, config));
+        Optional<ParentDefinition> definition = ParentDefinition.of(parentName, config);
+        if (definition.isPresent()) {
+            return parents.get(definition.get().key(), key -> buildParent(definition.get(), config));
         }
         return provider.resolveParent(parentName).orElseThrow(() -> {
             List<String> known = new ArrayList<>(provider.knownParents());
-            configured.stream().filter(p -> !known.contains(p)).forEach(known::add);
+            config.list(Configuration.PARENTS).stream().filter(p -> !known.contains(p)).forEach(known::add);
             return ProviderException.configuration("Unknown parent '" + parentName + "' in @LakebaseBranch(from = \""
                     + parentName + "\") or lakebase.from. Known parents: " + String.join(", ", known)
                     + ". To build one for local runs, list it in lakebase.parents and give lakebase.parent."
@@ -170,84 +155,27 @@ final class BranchService implements AutoCloseable {
         });
     }
 
-    private String buildParent(ParentKey key, Configuration config) {
+    private String buildParent(ParentDefinition definition, Configuration config) {
         // Everything that can be wrong with the definition is found before a database exists.
-        Map<String, String> scripts = new java.util.LinkedHashMap<>();
-        for (String script : config.list("lakebase.parent." + key.name() + ".scripts")) {
-            scripts.put(script, readScript(script, config.classLoader(), key.name()));
-        }
-        ParentInitializer initializer = key.initializer().isEmpty() ? null
-                : initializer(key.initializer(), key.name(), config.classLoader());
+        ParentDefinition.Loaded loaded = definition.load(config.classLoader());
         String name = provider.normalizeName(truncate(prefix + RUN_ID + "_parent_" + SEQUENCE.incrementAndGet() + "_"
-                + sanitize(key.name())));
-        LOG.info("Building parent '{}' as {}", key.name(), name);
+                + sanitize(definition.name())));
+        LOG.info("Building parent '{}' as {}", definition.name(), name);
         BranchConnection connection = provider.create(new BranchRequest(name, provider.defaultParent(), null,
                 Kind.PARENT));
         try {
             try (Connection c = DriverManager.getConnection(connection.jdbcUrl(), connection.username(),
                     connection.password())) {
-                for (Map.Entry<String, String> script : scripts.entrySet()) {
-                    try (Statement s = c.createStatement()) {
-                        s.execute(script.getValue());
-                    } catch (SQLException e) {
-                        throw new ProviderException("The script '" + script.getKey() + "' of parent '" + key.name()
-                                + "' failed: " + e.getMessage(), e);
-                    }
-                }
-                if (initializer != null) {
-                    initializer.initialize(c);
-                }
+                loaded.fill(c);
             }
             provider.seal(name);
             return name;
-        } catch (Exception e) {
+        } catch (SQLException | RuntimeException e) {
             deleteQuietly(name);
             if (e instanceof ProviderException p) {
                 throw p;
             }
-            throw new ProviderException("Building the parent '" + key.name() + "' failed in " + key.initializer()
-                    + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static ParentInitializer initializer(String className, String parent, ClassLoader loader) {
-        try {
-            Class<?> type = Class.forName(className, true, loader);
-            if (!ParentInitializer.class.isAssignableFrom(type)) {
-                throw ProviderException.configuration("lakebase.parent." + parent + ".initializer=" + className
-                        + " does not implement " + ParentInitializer.class.getName() + ".");
-            }
-            return (ParentInitializer) type.getDeclaredConstructor().newInstance();
-        } catch (ClassNotFoundException e) {
-            throw ProviderException.configuration("lakebase.parent." + parent + ".initializer=" + className
-                    + " is not on the test class path.");
-        } catch (ReflectiveOperationException e) {
-            throw ProviderException.configuration("lakebase.parent." + parent + ".initializer=" + className
-                    + " needs a public no-argument constructor: " + e);
-        }
-    }
-
-    private static String readScript(String location, ClassLoader loader, String parent) {
-        try {
-            if (location.startsWith("filesystem:")) {
-                Path path = Path.of(location.substring("filesystem:".length()));
-                if (!Files.isRegularFile(path)) {
-                    throw ProviderException.configuration("The script '" + location + "' of parent '" + parent
-                            + "' does not exist.");
-                }
-                return Files.readString(path);
-            }
-            String resource = location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
-            try (InputStream in = loader.getResourceAsStream(resource.startsWith("/") ? resource.substring(1) : resource)) {
-                if (in == null) {
-                    throw ProviderException.configuration("The script '" + location + "' of parent '" + parent
-                            + "' is not on the test class path.");
-                }
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-        } catch (IOException e) {
-            throw new ProviderException("Could not read the script '" + location + "' of parent '" + parent + "': "
-                    + e.getMessage(), e);
+            throw new ProviderException("Building the parent '" + definition.name() + "' failed: " + e.getMessage(), e);
         }
     }
 
@@ -386,8 +314,6 @@ final class BranchService implements AutoCloseable {
         }
         return id.toString();
     }
-
-    private record ParentKey(String name, String scripts, String initializer) {}
 
     private record BaseKey(String source, List<String> locations, Instant asOf) {}
 }
