@@ -8,7 +8,6 @@ import io.github.lakebase.junit.spi.BranchConnection;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
