@@ -5,13 +5,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -25,6 +21,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -34,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * A PostgreSQL server run from zonky's binaries for the tests of one JVM: initdb (or reuse of a
  * persistent data directory), start on a free loopback port with settings tuned for tests, and a
  * fast shutdown at the end. Works when the JVM runs as root, through {@link OsUser}.
+ *
+ * <p>A JVM that dies without stopping its server ({@code kill -9}) leaves nothing running: the
+ * server's {@link Watchdog} stops it within seconds. Its data directory stays locked by the JVM
+ * ({@link DataDirectoryLock}) until it dies, so the next run knows it is abandoned: it deletes a
+ * temporary one, and reuses a persistent one after stopping whatever server still runs on it.
  */
 public final class EmbeddedServer implements AutoCloseable {
 
@@ -41,19 +43,27 @@ public final class EmbeddedServer implements AutoCloseable {
     private static final String SUPERUSER = "postgres";
     private static final String PASSWORD_FILE = "lakebase-junit.password";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-    private static final String TEMPORARY_PREFIX = "pg-";
-    /** A temporary data directory younger than this may belong to a JVM that is still starting. */
-    private static final Duration SWEEP_MIN_AGE = Duration.ofMinutes(2);
+    /**
+     * A temporary data directory without a lock file was made by an older version of the library, which
+     * created the directory before locking it: younger than this, it may belong to a JVM still starting.
+     */
+    private static final Duration UNLOCKED_MIN_AGE = Duration.ofMinutes(2);
 
     private final Options options;
     private final OsUser osUser;
     private final Path installation;
     private final Path dataDirectory;
     private final Path logFile;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final DataDirectoryLock lock;
     private final String password;
     private Process process;
+    /**
+     * The process id in a stale {@code postmaster.pid} of the data directory (its server was killed), or 0.
+     * The server is told to disregard it: that id may still exist as a zombie, or as another process.
+     */
+    private long stalePostmasterPid;
+    /** Whether {@link #process} is the server's {@link Watchdog}, which stops it when this JVM is gone. */
+    private boolean watched;
     private int port;
     private String version;
     private String copyOnWrite;
@@ -76,32 +86,31 @@ public final class EmbeddedServer implements AutoCloseable {
         Path work = options.workDirectory();
         Files.createDirectories(work);
         this.installation = PostgresBinaries.install(work.resolve("binaries"));
-        boolean temporary = options.dataDirectory() == null;
-        if (temporary) {
-            sweepTemporaryDirectories(Files.createDirectories(work.resolve("data")));
+        if (options.dataDirectory() == null) {
+            Path parent = Files.createDirectories(work.resolve("data"));
+            sweepTemporaryDirectories(parent);
+            this.lock = DataDirectoryLock.newTemporaryDirectory(parent);
+            this.dataDirectory = lock.directory();
+        } else {
+            this.dataDirectory = options.dataDirectory().toAbsolutePath();
+            this.lock = DataDirectoryLock.forDirectory(dataDirectory);
         }
-        this.dataDirectory = temporary
-                ? Files.createTempDirectory(work.resolve("data"), TEMPORARY_PREFIX)
-                : options.dataDirectory().toAbsolutePath();
-        osUser.checkCanReach(dataDirectory, "The data directory");
-        osUser.checkCanReach(installation.resolve("bin"), "The PostgreSQL binaries in");
-        Files.createDirectories(dataDirectory);
-        this.logFile = dataDirectory.resolveSibling(dataDirectory.getFileName() + ".log");
-        this.lockChannel = FileChannel.open(dataDirectory.resolveSibling(dataDirectory.getFileName() + ".lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock acquired;
+        this.logFile = sibling(dataDirectory, ".log");
         try {
-            acquired = lockChannel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            acquired = null;
+            osUser.checkCanReach(dataDirectory, "The data directory");
+            osUser.checkCanReach(installation.resolve("bin"), "The PostgreSQL binaries in");
+            Files.createDirectories(dataDirectory);
+            this.password = prepareDataDirectory();
+        } catch (IOException | RuntimeException | Error e) {
+            deleteTemporaryDirectory();
+            lock.close();
+            throw e;
         }
-        if (acquired == null) {
-            lockChannel.close();
-            throw ProviderException.configuration("The data directory " + dataDirectory + " is in use by another test JVM. "
-                    + "Give each concurrent build its own lakebase.embedded.data-directory.");
-        }
-        this.lock = acquired;
-        this.password = prepareDataDirectory();
+    }
+
+    /** The file {@code <directory><suffix>} beside {@code directory}: its log, lock or password file. */
+    private static Path sibling(Path directory, String suffix) {
+        return directory.resolveSibling(directory.getFileName() + suffix);
     }
 
     /**
@@ -188,7 +197,7 @@ public final class EmbeddedServer implements AutoCloseable {
                         + "cluster that lakebase-junit did not create (no " + PASSWORD_FILE + "); it is left alone. "
                         + "Point lakebase.embedded.data-directory at an empty or new directory.");
             }
-            stopLeftoverServer();
+            stalePostmasterPid = stopServerLeftOn(dataDirectory);
             return Files.readString(passwordFile).trim();
         }
         try (var entries = Files.list(dataDirectory)) {
@@ -203,8 +212,11 @@ public final class EmbeddedServer implements AutoCloseable {
         String generated = HexFormat.of().formatHex(secret);
         osUser.own(dataDirectory);
         Files.setPosixFilePermissions(dataDirectory, PosixFilePermissions.fromString("rwx------"));
-        Path pwfile = Files.createTempFile(dataDirectory.getParent(), "pwfile-", ".tmp");
+        Path pwfile = sibling(dataDirectory, ".pwfile");   // named after the directory, so a sweep finds it
         try {
+            Files.deleteIfExists(pwfile);
+            Files.createFile(pwfile, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")));
             Files.writeString(pwfile, generated + "\n");
             osUser.own(pwfile);
             run(List.of(bin("initdb"), "-D", dataDirectory.toString(), "-U", SUPERUSER, "--pwfile=" + pwfile,
@@ -219,62 +231,97 @@ public final class EmbeddedServer implements AutoCloseable {
     }
 
     /**
-     * Deletes the temporary data directories of JVMs that died without cleaning up (killed, or
-     * crashed): those whose lock is free. A server such a JVM left running is stopped first.
+     * Deletes the temporary data directories of JVMs that are gone (killed, or crashed): those whose lock
+     * is free. A server such a JVM left running (its watchdog stops it by itself, within seconds) is
+     * stopped first.
      */
     private void sweepTemporaryDirectories(Path parent) {
-        try (var entries = Files.list(parent)) {
-            for (Path dir : (Iterable<Path>) entries::iterator) {
-                String name = dir.getFileName().toString();
-                if (!name.startsWith(TEMPORARY_PREFIX) || !Files.isDirectory(dir)
-                        || Files.getLastModifiedTime(dir).toInstant()
-                                .isAfter(java.time.Instant.now().minus(SWEEP_MIN_AGE))) {
-                    continue;
-                }
-                Path lockFile = dir.resolveSibling(name + ".lock");
-                try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE); FileLock free = channel.tryLock()) {
-                    if (free == null) {
-                        continue;
-                    }
-                    if (Files.exists(dir.resolve("postmaster.pid"))) {
-                        try {
-                            run(List.of(bin("pg_ctl"), "stop", "-D", dir.toString(), "-m", "immediate", "-w", "-t", "30"),
-                                    Duration.ofSeconds(40));
-                        } catch (ProviderException e) {
-                            LOG.debug("No server left on {}: {}", dir, e.getMessage());
-                        }
-                    }
-                    PostgresBinaries.deleteRecursively(dir);
-                    Files.deleteIfExists(dir.resolveSibling(name + ".log"));
-                    LOG.info("Deleted the temporary data directory {} of a test JVM that is gone", dir);
-                } catch (OverlappingFileLockException e) {
-                    // held by this JVM
-                } finally {
-                    if (!Files.exists(dir)) {
-                        Files.deleteIfExists(lockFile);
-                    }
-                }
-            }
-        } catch (IOException e) {
+        List<DataDirectoryLock> abandoned;
+        try {
+            abandoned = DataDirectoryLock.takeOverAbandoned(parent, UNLOCKED_MIN_AGE);
+        } catch (IOException | UncheckedIOException e) {
             LOG.debug("Could not sweep {}: {}", parent, e.getMessage());
+            return;
+        }
+        for (DataDirectoryLock dead : abandoned) {
+            Path dir = dead.directory();
+            try {
+                boolean existed = Files.exists(dir);
+                stopServerLeftOn(dir);
+                PostgresBinaries.deleteRecursively(dir);
+                Files.deleteIfExists(sibling(dir, ".log"));
+                Files.deleteIfExists(sibling(dir, ".pwfile"));
+                dead.deleteLockFile();
+                if (existed) {
+                    LOG.info("Deleted the temporary data directory {} of a test JVM that is gone", dir);
+                }
+            } catch (IOException | UncheckedIOException e) {
+                LOG.debug("Could not delete {}: {}", dir, e.getMessage());
+            } finally {
+                dead.close();
+            }
         }
     }
 
-    /** A server of a killed run may still hold the data directory: stop it before starting ours. */
-    private void stopLeftoverServer() {
-        if (Files.exists(dataDirectory.resolve("postmaster.pid"))) {
-            LOG.info("Stopping a PostgreSQL server left running on {} by an earlier run", dataDirectory);
-            try {
-                run(List.of(bin("pg_ctl"), "stop", "-D", dataDirectory.toString(), "-m", "immediate", "-w", "-t", "30"),
-                        Duration.ofSeconds(40));
-            } catch (ProviderException e) {
-                LOG.debug("No server to stop on {}: {}", dataDirectory, e.getMessage());
-            }
+    /**
+     * Stops the server a dead run left running on {@code dir}, if any (its watchdog stops it within
+     * seconds, so this is for the moments before, and for machines without a watchdog). The process
+     * that {@code postmaster.pid} names is signalled only when it is a server on {@code dir}: when the
+     * server was killed too, the file is stale, and its process id may be another process's by now,
+     * or a zombie that an init which does not reap orphans (many containers') keeps forever.
+     *
+     * @return the process id of a stale {@code postmaster.pid}, or 0
+     */
+    private long stopServerLeftOn(Path dir) {
+        Path pidFile = dir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return 0;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            pid = 0;   // unreadable: pg_ctl decides
+        }
+        if (pid > 0 && !ProcessHandle.of(pid).map(p -> servesDirectory(p, dir)).orElse(false)) {
+            LOG.info("The PostgreSQL server an earlier run left on {} was killed; its stale postmaster.pid is replaced",
+                    dir);
+            return pid;
+        }
+        LOG.info("Stopping a PostgreSQL server left running on {} by an earlier run", dir);
+        try {
+            run(List.of(bin("pg_ctl"), "stop", "-D", dir.toString(), "-m", "immediate", "-w", "-t", "30"),
+                    Duration.ofSeconds(40));
+        } catch (ProviderException e) {
+            LOG.debug("No server to stop on {}: {}", dir, e.getMessage());
+        }
+        return 0;
+    }
+
+    /** Whether {@code process} is a postmaster on {@code dir}; {@code true} when its arguments are unknown. */
+    private static boolean servesDirectory(ProcessHandle process, Path dir) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        Optional<String[]> arguments = process.info().arguments();
+        if (arguments.isEmpty()) {
+            return true;   // cannot tell: pg_ctl decides, as it would without this check
+        }
+        List<String> args = List.of(arguments.get());
+        int d = args.indexOf("-D");
+        try {
+            return d >= 0 && d + 1 < args.size() && Files.isSameFile(Path.of(args.get(d + 1)), dir);
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
     private void startPostmaster() throws IOException {
+        watched = Watchdog.available();
+        if (!watched) {
+            LOG.debug("No /bin/sh here: the embedded server is not stopped by a watchdog if this JVM dies without "
+                    + "stopping it; the next run stops it");
+        }
         ProviderException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             port = freePort();
@@ -284,17 +331,23 @@ public final class EmbeddedServer implements AutoCloseable {
                 command.add("-c");
                 command.add(k + "=" + v);
             });
-            ProcessBuilder builder = new ProcessBuilder(osUser.command(command))
+            // Standard input stays a pipe from this JVM: the watchdog's way of knowing that the JVM is gone.
+            ProcessBuilder builder = new ProcessBuilder(osUser.command(watched ? Watchdog.wrap(command) : command))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             builder.environment().put("LC_ALL", "C");
+            if (stalePostmasterPid > 0) {
+                // PostgreSQL's own way (pg_ctl uses it) to disregard a process id in postmaster.pid; it still
+                // checks that no process of the killed server is attached to its shared memory.
+                builder.environment().put("PG_GRANDPARENT_PID", Long.toString(stalePostmasterPid));
+            }
             process = builder.start();
             try {
                 awaitReady();
                 return;
             } catch (ProviderException e) {
                 last = e;
-                process.destroyForcibly();
+                kill(process);
                 if (!logTail().contains("could not bind")) {
                     break;
                 }
@@ -424,26 +477,51 @@ public final class EmbeddedServer implements AutoCloseable {
                     LOG.warn("Fast shutdown of the embedded PostgreSQL server failed, killing it: {}", e.getMessage());
                 }
                 if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
+                    kill(process);
                 }
             }
-            if (options.dataDirectory() == null) {
-                PostgresBinaries.deleteRecursively(dataDirectory);
-                Files.deleteIfExists(logFile);
-                Files.deleteIfExists(dataDirectory.resolveSibling(dataDirectory.getFileName() + ".lock"));
-            }
-        } catch (IOException e) {
-            LOG.warn("Could not delete the temporary data directory {}: {}", dataDirectory, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            kill(process);
         } finally {
-            try {
-                lock.release();
-                lockChannel.close();
-            } catch (IOException e) {
-                LOG.debug("Could not release the data directory lock", e);
+            if (process != null) {
+                Watchdog.release(process);
             }
+            deleteTemporaryDirectory();
+            lock.close();
         }
+    }
+
+    /** Deletes a temporary data directory with its log, then its lock file; leaves a persistent one alone. */
+    private void deleteTemporaryDirectory() {
+        if (options.dataDirectory() != null) {
+            return;
+        }
+        try {
+            PostgresBinaries.deleteRecursively(dataDirectory);
+            Files.deleteIfExists(logFile);
+            Files.deleteIfExists(sibling(dataDirectory, ".pwfile"));
+            lock.deleteLockFile();
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("Could not delete the temporary data directory {}: {}", dataDirectory, e.getMessage());
+        }
+    }
+
+    /**
+     * Stops a server process that would not stop normally: its watchdog asks for a shutdown, and what
+     * still runs after that is killed.
+     */
+    private void kill(Process process) {
+        Watchdog.release(process);
+        try {
+            if (watched && process.waitFor(15, TimeUnit.SECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 
     @Override

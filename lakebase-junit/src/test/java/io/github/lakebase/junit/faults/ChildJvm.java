@@ -1,0 +1,209 @@
+package io.github.lakebase.junit.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A test JVM started by {@link HoldBranchesMain}, for a test to kill: every wait is bounded, and
+ * {@link #destroy} kills whatever of it is left, also the processes it started and that outlived it.
+ */
+final class ChildJvm {
+
+    /** The longest wait for anything a child does; a child that needs longer fails the test. */
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final String name;
+    private final Process process;
+    private final Path reportFile;
+    private final Path log;
+    private final Set<ProcessHandle> seen = new LinkedHashSet<>();
+
+    private ChildJvm(String name, Process process, Path reportFile, Path log) {
+        this.name = name;
+        this.process = process;
+        this.reportFile = reportFile;
+        this.log = log;
+        seen.add(process.toHandle());
+    }
+
+    /**
+     * Starts a JVM that runs {@code fixture} with the {@code configuration} parameters.
+     *
+     * @param work where the child's report and log go
+     * @param name a name for messages and files
+     * @param jvmOptions further JVM options, e.g. {@code -Djava.io.tmpdir=...}
+     * @param environment further environment variables, e.g. a password
+     */
+    static ChildJvm start(Path work, String name, Class<?> fixture, Map<String, String> configuration,
+            List<String> jvmOptions, Map<String, String> environment) throws IOException {
+        Path reportFile = work.resolve(name + ".report");
+        Path log = work.resolve(name + ".log");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-D" + HoldBranchesMain.CHILD_PROPERTY + "=true"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), HoldBranchesMain.class.getName(),
+                fixture.getName(), reportFile.toString()));
+        configuration.forEach((k, v) -> command.add(k + "=" + v));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        return new ChildJvm(name, process, reportFile, log);
+    }
+
+    /** Waits until the fixture has reported, and returns the report. */
+    Report awaitReport() throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(reportFile)) {
+                List<String> lines = Files.readAllLines(reportFile);
+                assertThat(lines).as("the report of %s", name).last().isEqualTo("ready");
+                return new Report(lines);
+            }
+            if (!process.isAlive()) {
+                fail(name + " exited (code " + process.exitValue() + ") without a report:\n" + logTail());
+            }
+            remember();
+            Thread.sleep(50);
+        }
+        return fail(name + " did not report within " + TIMEOUT + ":\n" + logTail());
+    }
+
+    /** Waits for the child to finish by itself, and returns its exit code. */
+    int awaitExit() throws InterruptedException {
+        if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            fail(name + " did not finish within " + TIMEOUT + ":\n" + logTail());
+        }
+        return process.exitValue();
+    }
+
+    /** {@code kill -9} of the JVM alone: the processes it started live on. */
+    void killJvm() throws InterruptedException {
+        remember();
+        process.destroyForcibly();   // SIGKILL on Linux and macOS
+        assertThat(process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("%s is gone", name).isTrue();
+    }
+
+    /** {@code kill -9} of the JVM and of every process it started, as a CI runner's timeout does. */
+    void killJvmAndItsProcesses() throws InterruptedException {
+        remember();
+        List<ProcessHandle> all = process.descendants().toList();
+        all.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        assertThat(process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("%s is gone", name).isTrue();
+        assertThat(awaitStopped(all)).as("processes of %s still running", name).isEmpty();
+    }
+
+    /** The last lines of the child's output. */
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
+    /** Kills the child and every process it was seen to start, where still running. */
+    void destroy() {
+        remember();
+        List<ProcessHandle> alive = seen.stream().filter(ChildJvm::running).toList();
+        alive.forEach(ProcessHandle::destroyForcibly);
+        awaitStopped(alive);
+    }
+
+    /**
+     * Whether {@code process} runs. An exited process that its parent has not reaped yet (a zombie) does
+     * not: orphans are reaped by init, and some containers' init never reaps them.
+     */
+    static boolean running(ProcessHandle process) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return process.isAlive();   // no /proc, or gone meanwhile
+        }
+    }
+
+    /** Waits, at most {@link #TIMEOUT}, until none of {@code processes} runs; returns those that still do. */
+    static List<ProcessHandle> awaitStopped(List<ProcessHandle> processes) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        List<ProcessHandle> left = processes.stream().filter(ChildJvm::running).toList();
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            left = left.stream().filter(ChildJvm::running).toList();
+        }
+        return left;
+    }
+
+    private void remember() {
+        if (process.isAlive()) {
+            process.descendants().forEach(seen::add);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** What a fixture saw, as {@link HoldBranchesMain#report} wrote it. */
+    record Report(List<String> lines) {
+
+        String dataDirectory() {
+            return value("datadir");
+        }
+
+        String adminUrl() {
+            return value("url");
+        }
+
+        String run() {
+            return value("run");
+        }
+
+        String role(String role) {
+            return lines.stream().filter(l -> l.startsWith("role " + role + " ")).map(l -> l.split(" ")[2])
+                    .findFirst().orElseThrow(() -> new AssertionError("no role " + role + " in " + lines));
+        }
+
+        /** The databases with the library's comment, as {@code <name> <run> <kind>}. */
+        List<String> databases() {
+            return lines.stream().filter(l -> l.startsWith("database ")).map(l -> l.substring("database ".length()))
+                    .toList();
+        }
+
+        /** The databases of {@code run}, as {@code <name> <kind>}. */
+        List<String> databasesOf(String run) {
+            return databases().stream().map(d -> d.split(" ")).filter(d -> d[1].equals(run))
+                    .map(d -> d[0] + " " + d[2]).toList();
+        }
+
+        private String value(String key) {
+            return lines.stream().filter(l -> l.startsWith(key + " ")).map(l -> l.substring(key.length() + 1))
+                    .findFirst().orElseThrow(() -> new AssertionError("no " + key + " in " + lines));
+        }
+    }
+}
