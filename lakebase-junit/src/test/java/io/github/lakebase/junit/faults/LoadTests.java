@@ -21,8 +21,8 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 
 /**
  * 32 concurrent tests with a branch each, on a server that accepts 30 connections in all: they wait
- * for connections instead of failing with "too many clients", nothing deadlocks, and no connection
- * is left behind.
+ * for connections instead of failing with "too many clients", nothing deadlocks, no connection is
+ * left behind, and no pool thread outlives its branch.
  */
 class LoadTests {
 
@@ -56,6 +56,8 @@ class LoadTests {
             rs.next();
             assertThat(rs.getInt(1)).as("sessions left on branches").isZero();
         }
+        assertThat(Thread.getAllStackTraces().keySet()).as("no pool thread outlives its branch")
+                .noneMatch(t -> t.isAlive() && BRANCHES.stream().anyMatch(b -> t.getName().startsWith(b.name())));
     }
 
     @LakebaseBranch
