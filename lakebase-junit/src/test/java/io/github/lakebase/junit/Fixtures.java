@@ -18,7 +18,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
 /** Runs fixture classes through the JUnit Platform, as a user's build would, and reads databases. */
-final class Fixtures {
+public final class Fixtures {
 
     private Fixtures() {}
 
@@ -37,7 +37,7 @@ final class Fixtures {
      * Asserts that exactly {@code tests} tests ran and all succeeded, and otherwise fails with the
      * failures' stack traces, so that a broken fixture says why.
      */
-    static EngineExecutionResults assertAllSucceeded(EngineExecutionResults results, int tests) {
+    public static EngineExecutionResults assertAllSucceeded(EngineExecutionResults results, int tests) {
         List<String> failures = results.allEvents().failed().stream()
                 .map(e -> e.getTestDescriptor().getDisplayName() + ": " + e.getRequiredPayload(TestExecutionResult.class)
                         .getThrowable().map(Fixtures::stackTrace).orElse("?"))
@@ -121,12 +121,12 @@ final class Fixtures {
     }
 
     /** Whether a connection to the branch can still be opened. */
-    static boolean reachable(Branch branch) {
+    public static boolean reachable(Branch branch) {
         return reachable(branch.jdbcUrl(), branch.username(), branch.password());
     }
 
     /** The JDBC URL of the server's {@code postgres} database, on the server of {@code branch}. */
-    static String adminUrl(Branch branch) {
+    public static String adminUrl(Branch branch) {
         String url = branch.jdbcUrl();
         int query = url.indexOf('?');
         String path = query < 0 ? url : url.substring(0, query);

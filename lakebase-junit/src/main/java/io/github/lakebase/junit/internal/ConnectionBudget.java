@@ -26,7 +26,6 @@ final class ConnectionBudget {
 
     private final int size;
     private final Semaphore permits;
-    private final Duration wait = WAIT;
     private final String advice;
     private final Set<Runnable> reclaimers = ConcurrentHashMap.newKeySet();
 
@@ -114,11 +113,11 @@ final class ConnectionBudget {
      * really in use.
      */
     private void acquire() throws InterruptedException, SQLException {
-        long deadline = System.nanoTime() + wait.toNanos();
+        long deadline = System.nanoTime() + WAIT.toNanos();
         while (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
             if (System.nanoTime() > deadline) {
                 throw new SQLTransientConnectionException("All " + size + " connections this run may hold on the "
-                        + "server have been in use for " + wait.toSeconds() + " s. " + advice, "08004");
+                        + "server have been in use for " + WAIT.toSeconds() + " s. " + advice, "08004");
             }
             for (Runnable reclaimer : reclaimers) {
                 reclaimer.run();

@@ -3,12 +3,12 @@ package io.github.lakebase.junit.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lakebase.junit.Branch;
+import io.github.lakebase.junit.Fixtures;
 import io.github.lakebase.junit.LakebaseBranch;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -56,18 +56,10 @@ class LeakedConnectionsTests {
                 .contains("2 opened with openConnection() and still open")
                 .contains("idle in transaction, holding locks;");
         assertThat(log).doesNotContain("LeakingTestCase.nextTestIsUnaffected() left connections");
-        assertThat(BRANCHES).hasSize(2).allSatisfy(b -> assertThat(reachable(b)).isFalse());
+        assertThat(BRANCHES).hasSize(2).allSatisfy(b -> assertThat(Fixtures.reachable(b)).isFalse());
         for (Connection c : LEAKED) {
             assertThat(c.isValid(2)).as("a leaked connection ends with its branch").isFalse();
             c.close();
-        }
-    }
-
-    private static boolean reachable(Branch b) {
-        try (Connection ignored = DriverManager.getConnection(b.jdbcUrl(), b.username(), b.password())) {
-            return true;
-        } catch (SQLException e) {
-            return false;
         }
     }
 

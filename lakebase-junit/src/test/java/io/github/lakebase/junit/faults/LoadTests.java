@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import io.github.lakebase.junit.Branch;
+import io.github.lakebase.junit.Fixtures;
 import io.github.lakebase.junit.LakebaseBranch;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,7 +16,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
-import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
@@ -42,15 +42,10 @@ class LoadTests {
                 .selectors(selectClass(ThirtyTwoTestsTestCase.class))
                 .execute();
 
-        assertThat(results.allEvents().failed().stream()
-                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().map(Throwable::toString)
-                        .orElse("?")))
-                .as("failures").isEmpty();
-        results.testEvents().assertStatistics(s -> s.started(32).succeeded(32));
+        Fixtures.assertAllSucceeded(results, 32);
         assertThat(BRANCHES).hasSize(32);
         Branch any = BRANCHES.get(0);
-        String admin = any.jdbcUrl().replace("/" + any.name(), "/postgres");
-        try (Connection c = DriverManager.getConnection(admin, any.username(), any.password());
+        try (Connection c = DriverManager.getConnection(Fixtures.adminUrl(any), any.username(), any.password());
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname LIKE 'lbj_%'")) {
             rs.next();

