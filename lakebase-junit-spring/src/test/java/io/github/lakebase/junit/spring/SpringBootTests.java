@@ -108,6 +108,40 @@ class SpringBootTests {
         }
     }
 
+    @Test
+    void bootsFlywayMigratesTheBaseOnce() {
+        DATABASES.clear();
+        assertAllSucceeded(SpringFixtures.run(BootFlywayTestCase.class), 2);
+
+        assertThat(DATABASES).hasSize(2).doesNotHaveDuplicates();
+    }
+
+    @SpringBootTest(classes = InventoryApplication.class,
+            properties = "spring.flyway.locations=classpath:db/migration,classpath:db/boot-only")
+    @LakebaseBranch
+    static class BootFlywayTestCase {
+
+        @Autowired JdbcTemplate jdbc;
+
+        @Test
+        void dropsTheNewColumn(Branch branch) {
+            check(branch);
+            jdbc.execute("ALTER TABLE inventory DROP COLUMN reorder_level");
+        }
+
+        @Test
+        void seesTheNewColumn(Branch branch) {
+            check(branch);
+        }
+
+        private void check(Branch branch) {
+            assertThat(jdbc.queryForList("SELECT version FROM flyway_schema_history WHERE success ORDER BY "
+                    + "installed_rank", String.class)).containsExactly("1", "2");
+            assertThat(jdbc.queryForObject("SELECT sum(reorder_level) FROM inventory", Long.class)).isEqualTo(15);
+            DATABASES.add(branch.name());
+        }
+    }
+
     @SpringBootTest(classes = InventoryApplication.class)
     @LakebaseBranch
     static class SameConfigurationTestCase {
