@@ -165,9 +165,13 @@ class SpringBootTests {
         @Autowired JdbcTemplate jdbc;
         final InventoryRepository constructed;
 
+        final DataSource constructorDataSource;
+
+        /** Spring autowires the whole constructor: the library leaves its DataSource to Spring. */
         @Autowired
-        InjectionTestCase(InventoryRepository repository) {
+        InjectionTestCase(InventoryRepository repository, DataSource dataSource) {
             this.constructed = repository;
+            this.constructorDataSource = dataSource;
         }
 
         @Test
@@ -175,6 +179,7 @@ class SpringBootTests {
             assertThat(autowiredBranch.name()).isEqualTo(branch.name());
             assertThat(jdbc.queryForObject("SELECT current_database()", String.class)).isEqualTo(branch.name());
             assertThat(constructed.database()).isEqualTo(branch.name());
+            assertThat(constructorDataSource).isSameAs(autowiredDataSource);
             try (var c = autowiredDataSource.getConnection(); var d = dataSource.getConnection()) {
                 assertThat(c.getCatalog()).isEqualTo(branch.name());
                 assertThat(d.getCatalog()).isEqualTo(branch.name());
