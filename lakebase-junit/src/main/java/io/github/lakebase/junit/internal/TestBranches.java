@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import javax.sql.DataSource;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ParameterContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The branches of the tests running now, for test frameworks whose components must reach them
@@ -37,6 +40,7 @@ import org.junit.jupiter.api.extension.ParameterContext;
  */
 public final class TestBranches {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TestBranches.class);
     private static final Namespace NAMESPACE = Namespace.create(TestBranches.class);
     /** Per thread, the contexts it runs, innermost first (JUnit may run another test while one waits). */
     private static final ThreadLocal<Deque<ExtensionContext>> ENTERED =
@@ -126,8 +130,18 @@ public final class TestBranches {
 
     private static List<TestIntegration> load() {
         List<TestIntegration> found = new ArrayList<>();
-        ServiceLoader.load(TestIntegration.class, TestBranches.class.getClassLoader()).forEach(found::add);
-        return List.copyOf(found);
+        var providers = ServiceLoader.load(TestIntegration.class, TestBranches.class.getClassLoader()).iterator();
+        while (true) {
+            try {
+                if (!providers.hasNext()) {
+                    return List.copyOf(found);
+                }
+                found.add(providers.next());
+            } catch (ServiceConfigurationError | LinkageError e) {
+                // An integration whose framework is not on the class path (lakebase-junit-spring without Spring).
+                LOG.debug("Skipping a test integration that cannot load: {}", e.toString());
+            }
+        }
     }
 
     /**
