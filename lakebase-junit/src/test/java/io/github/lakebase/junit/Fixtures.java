@@ -26,7 +26,8 @@ public final class Fixtures {
         return run(fixture, Map.of());
     }
 
-    static EngineExecutionResults run(Class<?> fixture, Map<String, String> configuration) {
+    /** Runs a fixture class with the given configuration parameters. */
+    public static EngineExecutionResults run(Class<?> fixture, Map<String, String> configuration) {
         return EngineTestKit.engine("junit-jupiter")
                 .configurationParameters(configuration)
                 .selectors(selectClass(fixture))
@@ -64,7 +65,7 @@ public final class Fixtures {
     }
 
     /** The messages of every failure in a run, with their causes. */
-    static List<String> failureMessages(EngineExecutionResults results) {
+    public static List<String> failureMessages(EngineExecutionResults results) {
         return results.allEvents().failed().stream()
                 .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow())
                 .map(t -> {
@@ -77,7 +78,7 @@ public final class Fixtures {
                 .toList();
     }
 
-    static long count(DataSource dataSource, String sql) throws SQLException {
+    public static long count(DataSource dataSource, String sql) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             return count(c, sql);
         }
@@ -90,7 +91,7 @@ public final class Fixtures {
         }
     }
 
-    static void execute(DataSource dataSource, String sql) throws SQLException {
+    public static void execute(DataSource dataSource, String sql) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute(sql);
         }
