@@ -84,7 +84,7 @@ public final class Fixtures {
         }
     }
 
-    static long count(Connection c, String sql) throws SQLException {
+    public static long count(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -113,7 +113,7 @@ public final class Fixtures {
     }
 
     /** Whether a connection to the branch can still be opened. */
-    static boolean reachable(String jdbcUrl, String user, String password) {
+    public static boolean reachable(String jdbcUrl, String user, String password) {
         try (Connection ignored = DriverManager.getConnection(jdbcUrl, user, password)) {
             return true;
         } catch (SQLException e) {

@@ -37,6 +37,9 @@ final class LakebaseApi {
     private static final Pattern BRANCH_CAP = Pattern.compile("(?i).*(branch(es)? limit|maximum number of branches"
             + "|too many branches).*");
 
+    /** What Lakebase answers while another operation runs on a branch. */
+    private static final java.util.Set<String> BUSY = java.util.Set.of("RESOURCE_CONFLICT", "ABORTED");
+
     private final WorkspaceClient workspace;
     private final PostgresAPI postgres;
     private final LakebaseSettings settings;
@@ -176,21 +179,35 @@ final class LakebaseApi {
                 + LakebaseProviderFactory.OPERATION_TIMEOUT + ".", null);
     }
 
-    /** Deletes a branch for good ({@code purge}); a branch that is gone already is fine. */
+    /**
+     * Deletes a branch for good ({@code purge}); a branch that is gone already is fine, and one with an
+     * operation still running (its creation) is deleted once that is done.
+     */
     void deleteBranch(String id) {
         String what = "deleting branch " + id;
-        Optional<Operation> started = retrying.call(what, () -> {
+        Retrying.Waits waits = retrying.waits(settings.operationTimeout());
+        while (true) {
             try {
-                return Optional.of(new Operation().setName(postgres.deleteBranch(
-                        new DeleteBranchRequest().setName(settings.branchName(id)).setPurge(true)).getName()));
-            } catch (RuntimeException e) {
-                if (Retrying.status(e) == 404) {
-                    return Optional.<Operation>empty();
+                Optional<Operation> started = retrying.call(what, () -> {
+                    try {
+                        return Optional.of(new Operation().setName(postgres.deleteBranch(
+                                new DeleteBranchRequest().setName(settings.branchName(id)).setPurge(true)).getName()));
+                    } catch (RuntimeException e) {
+                        if (Retrying.status(e) == 404) {
+                            return Optional.<Operation>empty();
+                        }
+                        throw e;
+                    }
+                });
+                started.ifPresent(op -> await(op, what));
+                return;
+            } catch (ProviderException e) {
+                if (!(e.getCause() instanceof RuntimeException cause) || !BUSY.contains(Retrying.errorCode(cause))
+                        || !waits.pause(what + ": an operation is still running on it")) {
+                    throw e;
                 }
-                throw e;
             }
-        });
-        started.ifPresent(op -> await(op, what));
+        }
     }
 
     /** Sets when a branch expires. */

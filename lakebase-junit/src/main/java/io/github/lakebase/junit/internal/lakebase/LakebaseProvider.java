@@ -128,10 +128,8 @@ final class LakebaseProvider implements BranchProvider {
     public BranchConnection create(BranchRequest request) {
         String id = request.name();
         slots.acquire(id, request.kind());
-        boolean created = false;
         try {
             api.createBranch(id, spec(request.source(), request.asOf()), false, b -> true);
-            created = true;
             EndpointConnection connection = new EndpointConnection(api, settings, id, identity);
             owned.put(id, new Owned(request.kind(), connection));
             connection.awaitReady();
@@ -139,10 +137,9 @@ final class LakebaseProvider implements BranchProvider {
                     request.asOf() == null ? "" : " as of " + request.asOf());
             return connection;
         } catch (RuntimeException e) {
-            if (created) {
-                owned.remove(id);
-                deleteQuietly(id);
-            }
+            // Also after a creation that timed out: it may still finish, and the branch is ours by its id.
+            owned.remove(id);
+            deleteQuietly(id);
             slots.release(request.kind());
             throw e;
         }

@@ -66,7 +66,7 @@ record LakebaseSettings(String project, Optional<String> defaultParent, Duration
         }
         return new LakebaseSettings(project,
                 context.get(DEFAULT_PARENT).map(LakebaseSettings::branchId),
-                within(config, BRANCH_TTL, Duration.ofHours(1), Duration.ofSeconds(10), MAX_BRANCH_TTL),
+                within(config, BRANCH_TTL, Duration.ofHours(1), Duration.ofSeconds(2), MAX_BRANCH_TTL),
                 within(config, KEPT_TTL, Duration.ofDays(7), MIN_KEPT_TTL, MAX_TTL),
                 within(config, OPERATION_TIMEOUT, Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofHours(2)),
                 within(config, ENDPOINT_TIMEOUT, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofHours(1)),

@@ -195,6 +195,9 @@ public final class FakeProject {
 
     synchronized ObjectNode delete(String branchId, boolean purge) {
         FakeBranch branch = existing(branchId);
+        if (branch.state == FakeBranch.State.INIT) {
+            throw new ApiError(409, "RESOURCE_CONFLICT", "Branch " + branch.name() + " has an operation in progress");
+        }
         refuseToRemove(branch, "deleted");
         branch.state = FakeBranch.State.DELETED;
         return workspace.operations().start(branch.name(), () -> {
