@@ -22,7 +22,8 @@ final class BranchIds {
      * @param libraryPrefix {@code lakebase.branch-prefix}, for example {@code lbj_}
      */
     BranchIds(String libraryPrefix) {
-        this.prefix = normalize(libraryPrefix);
+        // lbj_ becomes lbj-, as in every id made from a name with that prefix
+        this.prefix = libraryPrefix.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
         // <prefix><run>-<n>[-hint], <prefix><run>-base-<n> or <prefix><run>-parent-<n>-<name>
         this.owned = Pattern.compile(Pattern.quote(prefix) + "([a-z][a-z0-9]*)-(?:\\d+|base-\\d+|parent-\\d+)(?:-[a-z0-9-]*)?");
     }

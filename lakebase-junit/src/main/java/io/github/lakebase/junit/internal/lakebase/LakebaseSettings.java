@@ -111,7 +111,11 @@ record LakebaseSettings(String project, Optional<String> defaultParent, Duration
         return value;
     }
 
+    /** A duration as the configuration writes it: {@code 30s}, {@code 1h}, {@code 7d}. */
     static String text(Duration d) {
+        if (!d.isZero() && d.toSeconds() % 86_400 == 0 && d.toNanosPart() == 0) {
+            return d.toDays() + "d";
+        }
         return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 
