@@ -67,8 +67,4 @@ final class BranchSlots {
             longLived--;
         }
     }
-
-    int size() {
-        return size;
-    }
 }

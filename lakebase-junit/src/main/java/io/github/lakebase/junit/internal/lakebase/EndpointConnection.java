@@ -33,6 +33,8 @@ final class EndpointConnection implements BranchConnection {
     private final String branchId;
     private final String identity;
     private volatile String host;
+    /** Whether {@link #host} may be out of date: the branch was replaced, and its endpoint with it. */
+    private volatile boolean hostReplaced;
     private String token;
     private Instant fetched;
     private Instant expires;
@@ -52,14 +54,15 @@ final class EndpointConnection implements BranchConnection {
         Retrying.Waits waits = api.retrying().waits(settings.endpointTimeout());
         String last = "no endpoint yet";
         do {
-            if (host == null) {
+            if (host == null || hostReplaced) {
                 Endpoint endpoint = api.endpoint(branchId).orElse(null);
                 last = describe(endpoint);
                 if (usable(endpoint)) {
                     host = endpoint.getStatus().getHosts().getHost();
+                    hostReplaced = false;
                 }
             }
-            if (host != null) {
+            if (host != null && !hostReplaced) {
                 try (Connection ignored = login()) {
                     return;
                 } catch (SQLException e) {
@@ -79,9 +82,12 @@ final class EndpointConnection implements BranchConnection {
                 + LakebaseProviderFactory.ENDPOINT_TIMEOUT + " if its endpoint is slow to start.", null);
     }
 
-    /** Forgets the host after the branch was replaced: its new endpoint may have another one. */
+    /**
+     * Notes that the branch was replaced: {@link #awaitReady} reads its new endpoint's host, which may
+     * differ; until then, connections go to the host known so far.
+     */
     void endpointReplaced() {
-        host = null;
+        hostReplaced = true;
         forgetCredential();
     }
 

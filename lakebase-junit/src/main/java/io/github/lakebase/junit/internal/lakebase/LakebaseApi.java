@@ -68,16 +68,8 @@ final class LakebaseApi {
 
     /** A branch of the project, or empty when there is none of that id (or it is being deleted). */
     Optional<Branch> branch(String id) {
-        return retrying.call("reading branch " + id, () -> {
-            try {
-                return Optional.of(postgres.getBranch(settings.branchName(id)));
-            } catch (RuntimeException e) {
-                if (Retrying.status(e) == 404) {
-                    return Optional.<Branch>empty();
-                }
-                throw e;
-            }
-        });
+        return retrying.call("reading branch " + id,
+                () -> unlessNotFound(() -> postgres.getBranch(settings.branchName(id))));
     }
 
     /** Every branch of the project, all pages. */
@@ -188,18 +180,9 @@ final class LakebaseApi {
         Retrying.Waits waits = retrying.waits(settings.operationTimeout());
         while (true) {
             try {
-                Optional<Operation> started = retrying.call(what, () -> {
-                    try {
-                        return Optional.of(new Operation().setName(postgres.deleteBranch(
-                                new DeleteBranchRequest().setName(settings.branchName(id)).setPurge(true)).getName()));
-                    } catch (RuntimeException e) {
-                        if (Retrying.status(e) == 404) {
-                            return Optional.<Operation>empty();
-                        }
-                        throw e;
-                    }
-                });
-                started.ifPresent(op -> await(op, what));
+                Optional<String> started = retrying.call(what, () -> unlessNotFound(() -> postgres.deleteBranch(
+                        new DeleteBranchRequest().setName(settings.branchName(id)).setPurge(true)).getName()));
+                started.ifPresent(op -> await(new Operation().setName(op), what));
                 return;
             } catch (ProviderException e) {
                 if (!(e.getCause() instanceof RuntimeException cause) || !BUSY.contains(Retrying.errorCode(cause))
@@ -223,16 +206,8 @@ final class LakebaseApi {
 
     /** The endpoint to connect to on a branch. */
     Optional<Endpoint> endpoint(String branchId) {
-        return retrying.call("reading endpoint " + settings.endpointName(branchId), () -> {
-            try {
-                return Optional.of(postgres.getEndpoint(settings.endpointName(branchId)));
-            } catch (RuntimeException e) {
-                if (Retrying.status(e) == 404) {
-                    return Optional.<Endpoint>empty();
-                }
-                throw e;
-            }
-        });
+        return retrying.call("reading endpoint " + settings.endpointName(branchId),
+                () -> unlessNotFound(() -> postgres.getEndpoint(settings.endpointName(branchId))));
     }
 
     /** A database credential (an OAuth token, valid about an hour) for an endpoint. */
@@ -258,6 +233,18 @@ final class LakebaseApi {
         throw new ProviderException("Lakebase: " + what + " did not finish within "
                 + LakebaseSettings.text(settings.operationTimeout()) + " (operation " + started.getName() + "); raise "
                 + LakebaseProviderFactory.OPERATION_TIMEOUT + " if Lakebase is slow today.", null);
+    }
+
+    /** The result of a call, or empty when what it asks for does not exist (404). */
+    private static <T> Optional<T> unlessNotFound(java.util.function.Supplier<T> call) {
+        try {
+            return Optional.of(call.get());
+        } catch (RuntimeException e) {
+            if (Retrying.status(e) == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     static Timestamp timestamp(Instant instant) {

@@ -220,8 +220,9 @@ final class LakebaseProvider implements BranchProvider {
             try {
                 api.setExpiry(id, until);
             } catch (RuntimeException e) {
-                if (owned.containsKey(id)) {
-                    LOG.warn("Could not extend the expiry of branch {}: {}", id, e.getMessage());
+                if (owned.containsKey(id) && !heartbeat.isShutdown()) {
+                    LOG.warn("Could not extend the expiry of branch {} (it expires at the last one): {}", id,
+                            e.getMessage());
                 }
             }
         }

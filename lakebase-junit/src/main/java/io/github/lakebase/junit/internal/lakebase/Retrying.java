@@ -68,7 +68,7 @@ final class Retrying {
 
     /** A series of waits that ends at {@code deadline} from now. */
     Waits waits(Duration deadline) {
-        return new Waits(System.nanoTime() + deadline.toNanos(), deadline);
+        return new Waits(System.nanoTime() + deadline.toNanos());
     }
 
     /** A description of an API failure for messages: status, error code and message. */
@@ -91,12 +91,10 @@ final class Retrying {
     final class Waits {
 
         private final long deadline;
-        private final Duration budget;
         private long next;
 
-        private Waits(long deadline, Duration budget) {
+        private Waits(long deadline) {
             this.deadline = deadline;
-            this.budget = budget;
             this.next = firstWait.toNanos();
         }
 
@@ -115,15 +113,6 @@ final class Retrying {
             return true;
         }
 
-        /** Whether time is left. */
-        boolean left() {
-            return System.nanoTime() < deadline;
-        }
-
-        /** How long this series may last, for messages. */
-        Duration budget() {
-            return budget;
-        }
     }
 
     static void sleep(long nanos) {

@@ -10,6 +10,7 @@ import io.github.lakebase.junit.internal.Configuration;
 import io.github.lakebase.junit.internal.lakebase.fake.FakeBranch;
 import io.github.lakebase.junit.internal.lakebase.fake.FakeLakebase;
 import io.github.lakebase.junit.internal.lakebase.fake.FakeProject;
+import io.github.lakebase.junit.internal.lakebase.fake.Faults.Call;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import java.time.Duration;
@@ -52,7 +53,11 @@ class LakebaseSweepTests {
         project.addBranch("lbj-feature-login", "production").times(lastBeat, lastBeat, lastBeat.plusSeconds(3600));
         project.addBranch("ci-deadrun-3-x", "production").times(lastBeat, lastBeat, lastBeat.plusSeconds(3600));
 
+        int listed = FAKE.faults().calls(Call.LIST);
         assertAllSucceeded(Fixtures.run(OneTestCase.class, FAKE.configuration("sweep")), 1);
+
+        assertThat(FAKE.faults().calls(Call.LIST) - listed).as("12 branches, 3 a page, read to the last page")
+                .isGreaterThanOrEqualTo(4);
 
         assertThat(project.branches()).extracting(FakeBranch::id)
                 .doesNotContain("lbj-deadrun-base-1", "lbj-deadrun-7-old-test")

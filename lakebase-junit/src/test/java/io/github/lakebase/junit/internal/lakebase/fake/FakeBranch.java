@@ -11,6 +11,11 @@ import java.util.UUID;
 /**
  * A branch of a {@link FakeProject}: its resource as the API shows it, the database behind it, its
  * endpoint, and the snapshots of its history that point-in-time branching can fork from.
+ *
+ * <pre>{@code
+ * FakeBranch old = project.addBranch("lbj-deadrun-base-1", "production").times(created, updated, expires);
+ * assertThat(project.branch(old.id())).isEmpty();   // swept
+ * }</pre>
  */
 public final class FakeBranch implements PostgresRouter.Target {
 
@@ -42,6 +47,7 @@ public final class FakeBranch implements PostgresRouter.Target {
         this.id = id;
     }
 
+    /** The branch id, the last part of its name. */
     public String id() {
         return id;
     }
@@ -51,18 +57,22 @@ public final class FakeBranch implements PostgresRouter.Target {
         return project.name() + "/branches/" + id;
     }
 
+    /** Whether the branch is being created, ready, or (softly) deleted. */
     public State state() {
         return state;
     }
 
+    /** When the service deletes the branch, or {@code null} for never. */
     public Instant expireTime() {
         return expireTime;
     }
 
+    /** When the branch was last created or changed. */
     public Instant updateTime() {
         return updateTime;
     }
 
+    /** Whether the branch may be neither deleted nor reset. */
     public boolean isProtected() {
         return isProtected;
     }

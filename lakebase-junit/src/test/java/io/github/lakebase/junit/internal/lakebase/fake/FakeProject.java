@@ -16,6 +16,12 @@ import java.util.regex.Pattern;
  * rules a client must live with: ids of 1 to 63 lowercase letters, digits and hyphens; exactly one
  * expiry; a branch limit; no deleting a protected or default branch, or one with children; expired
  * branches deleted by the service.
+ *
+ * <pre>{@code
+ * FakeProject project = fake.createProject("orders", "production", "CREATE TABLE customer (id int)");
+ * project.addBranch("staging", "production").protect();
+ * assertThat(project.mostBranchesAtOnce()).isLessThanOrEqualTo(4);
+ * }</pre>
  */
 public final class FakeProject {
 
