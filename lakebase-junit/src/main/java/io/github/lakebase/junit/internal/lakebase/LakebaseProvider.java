@@ -44,7 +44,10 @@ final class LakebaseProvider implements BranchProvider {
     private final Sweeper sweeper;
     private final Map<String, Owned> owned = new ConcurrentHashMap<>();
     private final Set<String> parents = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService heartbeat;
+    /** Branches whose creation failed, to delete once the service lets us. */
+    private final Set<String> abandoned = ConcurrentHashMap.newKeySet();
+    /** Runs the heartbeat and the deletions of abandoned branches. */
+    private final ScheduledExecutorService background;
     private volatile String defaultParent;
 
     private LakebaseProvider(ProviderContext context, LakebaseSettings settings, LakebaseApi api, String identity) {
@@ -53,13 +56,13 @@ final class LakebaseProvider implements BranchProvider {
         this.identity = identity;
         this.slots = new BranchSlots(settings.maxBranches(), settings.slotTimeout());
         this.sweeper = new Sweeper(api, new BranchIds(context.branchPrefix()), context.runId());
-        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.background = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "lakebase-junit-heartbeat");
             t.setDaemon(true);
             return t;
         });
         long every = heartbeatInterval(settings.branchTtl()).toMillis();
-        heartbeat.scheduleWithFixedDelay(this::extendAll, every, every, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(this::extendAll, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Connects to the project's workspace and checks who the run logs in as. */
@@ -137,9 +140,8 @@ final class LakebaseProvider implements BranchProvider {
                     request.asOf() == null ? "" : " as of " + request.asOf());
             return connection;
         } catch (RuntimeException e) {
-            // Also after a creation that timed out: it may still finish, and the branch is ours by its id.
             owned.remove(id);
-            deleteQuietly(id);
+            deleteLater(id);
             slots.release(request.kind());
             throw e;
         }
@@ -220,11 +222,43 @@ final class LakebaseProvider implements BranchProvider {
             try {
                 api.setExpiry(id, until);
             } catch (RuntimeException e) {
-                if (owned.containsKey(id) && !heartbeat.isShutdown()) {
+                if (owned.containsKey(id) && !background.isShutdown()) {
                     LOG.warn("Could not extend the expiry of branch {} (it expires at the last one): {}", id,
                             e.getMessage());
                 }
             }
+        }
+    }
+
+    /**
+     * Deletes, in the background, a branch whose creation failed: a creation that timed out may still
+     * finish, and the branch is ours by its id. Tried again with growing waits until the service lets it,
+     * or until the branch would have expired anyway.
+     */
+    private void deleteLater(String id) {
+        abandoned.add(id);
+        deleteLater(id, settings.pollInterval(), Instant.now().plus(settings.branchTtl()));
+    }
+
+    private void deleteLater(String id, Duration wait, Instant giveUp) {
+        try {
+            background.schedule(() -> {
+                try {
+                    api.deleteBranch(id);
+                    abandoned.remove(id);
+                } catch (RuntimeException e) {
+                    Duration next = wait.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1)
+                            : wait.multipliedBy(2);
+                    if (Instant.now().plus(next).isBefore(giveUp)) {
+                        deleteLater(id, next, giveUp);
+                    } else {
+                        LOG.warn("Could not delete branch {}, whose creation failed ({}); it expires by itself",
+                                id, e.getMessage());
+                    }
+                }
+            }, wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // the provider is closed: close() deletes what is still abandoned
         }
     }
 
@@ -244,7 +278,8 @@ final class LakebaseProvider implements BranchProvider {
     /** Stops the heartbeat and deletes what is left of this run's branches, forks before what they came from. */
     @Override
     public void close() {
-        heartbeat.shutdownNow();
+        background.shutdownNow();
+        List.copyOf(abandoned).forEach(this::deleteQuietly);
         List<Map.Entry<String, Owned>> left = new ArrayList<>(owned.entrySet());
         left.sort(Comparator.comparing(e -> e.getValue().kind().ordinal(), Comparator.reverseOrder()));
         for (Map.Entry<String, Owned> e : left) {
