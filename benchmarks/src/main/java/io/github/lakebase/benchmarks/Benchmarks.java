@@ -97,7 +97,7 @@ public final class Benchmarks {
     private void measure(Filesystem fs) throws IOException, InterruptedException {
         for (int size : options.sizesMb()) {
             CellResult raw = run(cell(Cell.Kind.PER_TEST, Approach.RAW, fs, size, 0, 0));
-            double fork = Summary.of(List.of(raw), List.of(), null, "", 0).rows().get(0).cost().median();
+            double fork = Summary.row(raw).cost().median();
             // Tests that take longer than a fork: what prefetching is for.
             long work = Math.max(50, Math.round(1.5 * (Double.isNaN(fork) ? 100 : fork)));
             run(cell(Cell.Kind.PER_TEST, Approach.LAKEBASE, fs, size, 0, 0));
@@ -136,16 +136,15 @@ public final class Benchmarks {
         System.out.flush();
         CellResult result = runner.run(cell, deleteAfter);
         results.add(result);
-        Summary one = Summary.of(List.of(result), List.of(), null, "", 0);
         if (cell.kind() == Cell.Kind.PER_TEST) {
-            Row row = one.rows().get(0);
+            Row row = Summary.row(result);
             System.out.printf(Locale.ROOT, "median %8.1f ms, p90 %8.1f ms, wait %8.1f ms (%d tests, %.0f s)%s%n",
                     row.cost().median(), row.cost().p90(), row.waiting().median(), row.cost().count(), result.seconds(),
                     row.note().isEmpty() ? "" : "  " + row.note());
         } else {
             System.out.printf(Locale.ROOT, "first test after %8.1f ms (%.0f ms after the JVM started)%s%n",
-                    result.firstTestMillis(), result.jvmToFirstTestMillis(), one.startup().get(0).note().isEmpty()
-                            ? "" : "  " + one.startup().get(0).note());
+                    result.firstTestMillis(), result.jvmToFirstTestMillis(),
+                    result.unavailable() == null ? "" : "  " + result.unavailable());
         }
         return result;
     }

@@ -41,6 +41,7 @@ public record Options(boolean quick, Path out, Path docs, Path workDirectory, Pa
               --min-tests N       tests measured per cell whatever the time (default 5)
               --budget SECONDS    a cell starts no further test after this (default 45)
               --prefetch N        lakebase.prefetch of the rows with prefetching (default 2)
+              --command TEXT      the command line the results say produced them (run.sh passes its own)
             """;
 
     /**

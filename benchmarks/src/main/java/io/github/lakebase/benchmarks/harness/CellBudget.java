@@ -12,7 +12,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <pre>{@code
  * @ExtendWith(CellBudget.class)
- * class SomeSuite { ... }
+ * class SomeSuite {
+ *     @RepeatedTest(Workload.REPETITIONS) void test(...) { ... }
+ * }
  * }</pre>
  */
 public final class CellBudget implements ExecutionCondition {
@@ -40,7 +42,10 @@ public final class CellBudget implements ExecutionCondition {
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        if (context.getTestMethod().isEmpty()) {
+        // Only the invocations of a repeated test count; the repeated test itself is a container.
+        boolean invocation = context.getTestMethod().isPresent()
+                && context.getParent().flatMap(ExtensionContext::getTestMethod).isPresent();
+        if (!invocation) {
             return ConditionEvaluationResult.enabled("a container");
         }
         int n = STARTED.incrementAndGet();

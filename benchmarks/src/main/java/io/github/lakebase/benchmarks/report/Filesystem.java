@@ -1,9 +1,9 @@
 package io.github.lakebase.benchmarks.report;
 
+import io.github.lakebase.junit.internal.embedded.CopyOnWriteProbe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A filesystem the benchmark runs on: where its data directories go, its type, and whether it clones
@@ -56,26 +56,6 @@ public record Filesystem(String label, String directory, String type, boolean re
     }
 
     private static boolean reflinks(Path directory) {
-        Path source = directory.resolve(".reflink-probe");
-        Path copy = directory.resolve(".reflink-probe.clone");
-        try {
-            Files.write(source, new byte[8192]);
-            Process p = new ProcessBuilder("cp", "--reflink=always", source.toString(), copy.toString())
-                    .redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            try {
-                Files.deleteIfExists(copy);
-                Files.deleteIfExists(source);
-            } catch (IOException ignored) {
-                // a probe file
-            }
-        }
+        return CopyOnWriteProbe.clonesFilesIn(directory);
     }
 }

@@ -35,6 +35,7 @@ public final class MarkdownReport {
      */
     public static String render(Summary summary, String chart) {
         StringBuilder md = new StringBuilder();
+        md.append("<!-- Written by benchmarks/run.sh (MarkdownReport.java): change the code, not this page. -->\n");
         md.append("# Benchmarks\n\n");
         md.append("""
                 What it costs to give every test a fresh PostgreSQL database: `@LakebaseBranch` against the

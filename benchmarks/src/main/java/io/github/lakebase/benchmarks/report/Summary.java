@@ -69,7 +69,13 @@ public record Summary(String command, Machine machine, List<Filesystem> filesyst
         return label + (cell.prefetch() > 0 ? ", lakebase.prefetch=" + cell.prefetch() : ", no prefetching");
     }
 
-    private static Row row(CellResult r) {
+    /**
+     * The row of one per-test cell, without a ratio.
+     *
+     * @param r the cell's result
+     * @return its row
+     */
+    public static Row row(CellResult r) {
         Cell cell = r.cell();
         List<Sample> measured = r.tests().size() > 1 ? r.tests().subList(1, r.tests().size()) : List.of();
         List<Sample> ok = measured.stream().filter(Sample::succeeded).toList();

@@ -25,7 +25,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * This is the floor under any template-based approach on the same server.
  *
  * <pre>{@code
- * SuiteRun.of(RawTemplateSuite.class)   // run by the benchmark harness, not by Surefire
+ * @BeforeEach
+ * void createDatabase(RepetitionInfo repetition) {
+ *     admin.execute("CREATE DATABASE bench_raw_" + repetition.getCurrentRepetition()
+ *             + " TEMPLATE bench_raw_parent STRATEGY FILE_COPY");
+ * }
  * }</pre>
  */
 @ExtendWith(CellBudget.class)
