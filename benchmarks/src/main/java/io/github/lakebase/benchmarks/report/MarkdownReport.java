@@ -45,7 +45,7 @@ public final class MarkdownReport {
                 the JUnit Platform launcher, as a build would; see [what is measured](#what-is-measured).
 
                 ```
-                benchmarks/run.sh            # everything; writes this page and the chart (15 to 30 minutes)
+                benchmarks/run.sh            # everything; writes this page and the chart (about 25 minutes on 2 cores)
                 benchmarks/run.sh --quick    # a smoke run in a minute or two; CI runs it (.ci/run)
                 ```
 
