@@ -22,11 +22,11 @@ public final class Fixtures {
 
     private Fixtures() {}
 
-    static EngineExecutionResults run(Class<?> fixture) {
+    public static EngineExecutionResults run(Class<?> fixture) {
         return run(fixture, Map.of());
     }
 
-    static EngineExecutionResults run(Class<?> fixture, Map<String, String> configuration) {
+    public static EngineExecutionResults run(Class<?> fixture, Map<String, String> configuration) {
         return EngineTestKit.engine("junit-jupiter")
                 .configurationParameters(configuration)
                 .selectors(selectClass(fixture))
