@@ -126,6 +126,45 @@ class SchemaDiffTests {
     }
 
     @Test
+    void theReverseDiffRemovesWhatWasAddedAndTheRestOfTheKindsChange(@LakebaseBranch(name = "before") Branch before,
+            @LakebaseBranch(name = "after") Branch after) throws Exception {
+        execute(after, resource("tools/shop-v2.sql"));
+        SchemaDiff forward = SchemaDiff.between(before, after);
+
+        SchemaDiff reverse = SchemaDiff.between(after, before);
+
+        assertThat(reverse.changes()).extracting(SchemaChange::type, SchemaChange::kind, SchemaChange::name)
+                .containsExactlyElementsOf(forward.changes().stream().map(c -> tuple(switch (c.type()) {
+                    case ADDED -> REMOVED;
+                    case REMOVED -> ADDED;
+                    case CHANGED -> CHANGED;
+                }, c.kind(), c.name())).toList());
+        assertThat(reverse.removed()).extracting(SchemaChange::kind).contains(SCHEMA, TYPE, TABLE, COLUMN, CONSTRAINT,
+                INDEX, TRIGGER, MATERIALIZED_VIEW, SEQUENCE, FUNCTION);
+
+    }
+
+    @Test
+    void aTableTypeAnIndexDefinitionAViewAndAnExtensionAreFound(@LakebaseBranch(name = "before") Branch before,
+            @LakebaseBranch(name = "after") Branch after) throws Exception {
+        execute(after, "ALTER TABLE order_line SET UNLOGGED; DROP INDEX orders_customer_idx;"
+                + "CREATE INDEX orders_customer_idx ON orders (customer_id DESC); CREATE VIEW big_orders AS "
+                + "SELECT order_id FROM order_line WHERE quantity > 10; CREATE EXTENSION citext");
+
+        SchemaDiff diff = SchemaDiff.between(before, after);
+
+        assertThat(diff.changes()).extracting(SchemaChange::type, SchemaChange::kind, SchemaChange::name)
+                .containsExactly(tuple(CHANGED, TABLE, "public.order_line"),
+                        tuple(CHANGED, INDEX, "public.orders_customer_idx"), tuple(ADDED, VIEW, "public.big_orders"),
+                        tuple(ADDED, EXTENSION, "citext"));
+        assertThat(properties(diff, TABLE, "public.order_line"))
+                .containsExactly(new Property("type", "table", "unlogged table"));
+        assertThat(properties(diff, INDEX, "public.orders_customer_idx")).singleElement()
+                .satisfies(p -> assertThat(p.after()).endsWith("(customer_id DESC)"));
+        assertThat(properties(diff, EXTENSION, "citext")).extracting(Property::name).containsExactly("schema", "version");
+    }
+
+    @Test
     void theMarkdownIsAsGolden(@LakebaseBranch(name = "before") Branch before,
             @LakebaseBranch(name = "after") Branch after) throws Exception {
         execute(after, resource("tools/shop-v2.sql"));
