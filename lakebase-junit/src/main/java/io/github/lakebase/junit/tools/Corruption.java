@@ -1,7 +1,7 @@
 package io.github.lakebase.junit.tools;
 
 import io.github.lakebase.junit.Branch;
-import io.github.lakebase.junit.internal.TestBranches;
+import io.github.lakebase.junit.internal.OwnedBranches;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -160,7 +160,7 @@ public final class Corruption {
             throw new IllegalStateException("Say how much of " + table + "." + column + " to damage, for example "
                     + ".fraction(0.01) for 1% of its values");
         }
-        try (Connection c = TestBranches.openVerified(branch, "Corruption")) {
+        try (Connection c = OwnedBranches.openVerified(branch, "Corruption")) {
             CorruptibleColumn target = CorruptibleColumn.resolve(c, table, column);
             Set<Damage> chosen = chosenKinds(target);
             c.setAutoCommit(false);

@@ -11,14 +11,14 @@ import java.sql.SQLException;
  * and the branches they may damage. Not an API: its only callers are the library's own tools.
  *
  * <pre>{@code
- * try (Connection c = TestBranches.openVerified(branch)) {   // refuses anything but a live test branch
+ * try (Connection c = OwnedBranches.openVerified(branch)) {   // refuses anything but a live test branch
  *     damage(c);
  * }
  * }</pre>
  */
-public final class TestBranches {
+public final class OwnedBranches {
 
-    private TestBranches() {}
+    private OwnedBranches() {}
 
     /**
      * Opens a connection to {@code branch} after checking that it is a test branch the library created in this
