@@ -31,6 +31,7 @@ final class ManagedBranch implements Branch, AutoCloseable {
     private final ConnectionBudget.Group connections;
     private HikariDataSource pool;
     private boolean closed;
+    private boolean sealed;
 
     ManagedBranch(BranchService service, String name, String parent, String source, BranchConnection connection,
             BranchSettings settings) {
@@ -75,6 +76,10 @@ final class ManagedBranch implements Branch, AutoCloseable {
     public synchronized DataSource dataSource() {
         if (closed) {
             throw new IllegalStateException("The branch " + name + " has been destroyed");
+        }
+        if (sealed) {
+            throw new IllegalStateException("The branch " + name + " has been sealed: it is a template for other "
+                    + "branches now, and takes no connections");
         }
         if (pool == null) {
             HikariConfig config = new HikariConfig();
@@ -141,6 +146,29 @@ final class ManagedBranch implements Branch, AutoCloseable {
             }
         }
         service.reset(name, source);
+    }
+
+    /**
+     * Closes the pool and turns the branch into a template that others are forked from, for an
+     * integration that prepares a base of its own (a Spring context's start-up migrations).
+     */
+    void seal() {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("The branch " + name + " has been destroyed");
+            }
+            sealed = true;
+            if (pool != null) {
+                pool.close();
+                pool = null;
+            }
+        }
+        service.seal(name);
+    }
+
+    /** Whether the branch has been destroyed (or kept) already. */
+    synchronized boolean isClosed() {
+        return closed;
     }
 
     /** Closes the pool, then deletes the branch or keeps it, as its cleanup mode says. */
