@@ -83,6 +83,16 @@ class CorruptionRefusalTests {
     }
 
     @Test
+    void acceptsABranchThatStandsForTheCurrentTestsBranch(Branch branch) throws SQLException {
+        Branch routing = new Routing(branch);   // what a framework's Branch bean does: route to the test's branch
+
+        CorruptionReport report = Corruption.of(routing).column("item", "code").fraction(0.01).apply();
+
+        assertThat(ids(branch, "SELECT id FROM item WHERE code IS DISTINCT FROM original"))
+                .isEqualTo(report.keys(Long.class)).hasSize(99);
+    }
+
+    @Test
     void refusesABranchAfterItWasDestroyed() {
         Fixtures.assertAllSucceeded(Fixtures.run(KeepsItsBranchTestCase.class), 1);
         Branch destroyed = KeepsItsBranchTestCase.BRANCH.get();
@@ -142,6 +152,49 @@ class CorruptionRefusalTests {
         @Test
         void test(Branch branch) {
             BRANCH.set(branch);
+        }
+    }
+
+    /** A {@link Branch} that routes every call to the library's branch of the current test. */
+    private record Routing(Branch target) implements Branch {
+        @Override
+        public String name() {
+            return target.name();
+        }
+
+        @Override
+        public String parent() {
+            return target.parent();
+        }
+
+        @Override
+        public String jdbcUrl() {
+            return target.jdbcUrl();
+        }
+
+        @Override
+        public String username() {
+            return target.username();
+        }
+
+        @Override
+        public String password() {
+            return target.password();
+        }
+
+        @Override
+        public DataSource dataSource() {
+            return target.dataSource();
+        }
+
+        @Override
+        public Connection openConnection() throws SQLException {
+            return target.openConnection();
+        }
+
+        @Override
+        public void reset() {
+            target.reset();
         }
     }
 
