@@ -22,7 +22,7 @@ public final class Fixtures {
 
     private Fixtures() {}
 
-    static EngineExecutionResults run(Class<?> fixture) {
+    public static EngineExecutionResults run(Class<?> fixture) {
         return run(fixture, Map.of());
     }
 

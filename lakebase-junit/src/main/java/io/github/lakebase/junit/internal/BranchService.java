@@ -245,6 +245,10 @@ final class BranchService implements AutoCloseable {
         provider.reset(name, source);
     }
 
+    void requireTestBranch(String name, Connection connection) {
+        provider.requireTestBranch(name, connection);
+    }
+
     void keep(String name) {
         provider.keep(name);
     }

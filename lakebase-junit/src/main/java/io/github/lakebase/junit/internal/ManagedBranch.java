@@ -115,6 +115,26 @@ final class ManagedBranch implements Branch, AutoCloseable {
         });
     }
 
+    /**
+     * Opens a connection to this branch once the provider has confirmed, through that very connection, that
+     * it leads to a live test branch of this run; for tools that damage data on purpose.
+     */
+    Connection openVerifiedConnection() throws SQLException {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("The branch " + name + " has been destroyed");
+            }
+        }
+        Connection c = openConnection();
+        try {
+            service.requireTestBranch(name, c);
+            return c;
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
     @Override
     public void reset() {
         synchronized (this) {
