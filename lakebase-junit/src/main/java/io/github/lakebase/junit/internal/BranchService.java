@@ -45,6 +45,7 @@ final class BranchService implements AutoCloseable {
     private final ConnectionBudget connectionBudget;
     private final Memo<ParentDefinition.Key, String> parents = new Memo<>();
     private final Memo<BaseKey, String> bases = new Memo<>();
+    private final Prefetcher spares;
     /** JVM-wide: two services of one run may share a server, and names must never collide. */
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
@@ -53,6 +54,7 @@ final class BranchService implements AutoCloseable {
         this.provider = provider;
         this.prefix = config.branchPrefix();
         this.configuration = config.readSoFar();
+        this.spares = new Prefetcher(provider, this::name);
         this.connectionBudget = new ConnectionBudget(provider.connectionLimit(), "Close connections when done "
                 + "with them, lower lakebase.pool.maximum-size, or let the server accept more connections (on the "
                 + "embedded server: lakebase.embedded.max-connections).");
@@ -135,9 +137,9 @@ final class BranchService implements AutoCloseable {
                     + "branches at a point in time.");
         }
         String base = bases.get(new BaseKey(source, locations, asOf), key -> buildBase(key, parentName, config));
-        String name = name(hint);
-        BranchConnection connection = provider.create(new BranchRequest(name, base, null, Kind.BRANCH));
-        return new ManagedBranch(this, name, parentName, base, connection, settings);
+        // Bases never change once sealed, so a branch forked ahead of time is the one a fork now would give.
+        Prefetcher.Forked branch = spares.take(base, asOf == null ? config.prefetch() : 0, hint);
+        return new ManagedBranch(this, branch.name(), parentName, base, branch.connection(), settings);
     }
 
     private String parent(String parentName, Configuration config) {
@@ -207,7 +209,7 @@ final class BranchService implements AutoCloseable {
         return s.replaceAll("^_+|_+$", "");
     }
 
-    private static String truncate(String name) {
+    static String truncate(String name) {
         return name.length() <= 63 ? name : name.substring(0, 63).replaceAll("_+$", "");
     }
 
@@ -259,6 +261,7 @@ final class BranchService implements AutoCloseable {
             SERVICES.remove(service);
         }
         try {
+            service.spares.close();
             service.provider.close();
         } catch (RuntimeException e) {
             LOG.debug("Closing a dead provider: {}", e.getMessage());
@@ -274,8 +277,8 @@ final class BranchService implements AutoCloseable {
     }
 
     /**
-     * Deletes the bases and parents of this run, then closes the provider. When the server is gone
-     * already, it stops at the first failure instead of waiting on every leftover; a later run's
+     * Deletes the spares, bases and parents of this run, then closes the provider. When the server is
+     * gone already, it stops at the first failure instead of waiting on every leftover; a later run's
      * sweep removes them.
      */
     @Override
@@ -283,12 +286,13 @@ final class BranchService implements AutoCloseable {
         List<String> leftovers = new ArrayList<>(bases.built());
         leftovers.addAll(parents.built());
         try {
+            spares.close();
             for (String name : leftovers) {
                 provider.delete(name);
             }
         } catch (RuntimeException e) {
-            LOG.warn("Could not delete the bases and parents of run {} on {} ({}); the next run's sweep removes "
-                    + "them.", RUN_ID, provider.describe(), e.getMessage());
+            LOG.warn("Could not delete the spares, bases and parents of run {} on {} ({}); the next run's sweep "
+                    + "removes them.", RUN_ID, provider.describe(), e.getMessage());
         } finally {
             provider.close();
         }

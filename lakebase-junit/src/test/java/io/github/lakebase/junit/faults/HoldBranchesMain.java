@@ -98,6 +98,23 @@ public final class HoldBranchesMain {
         Files.move(partial, reportFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /**
+     * Waits (at most a minute) until the run of {@code branch} has {@code count} spares, the branches it
+     * forks ahead for tests to come: once it has, it forks no more until a test takes one.
+     */
+    static void awaitSpares(Branch branch, int count) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + ChildJvm.TIMEOUT.toNanos();
+        try (Connection c = branch.openConnection(); Statement s = c.createStatement()) {
+            String own = single(s, "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                    + "WHERE datname = current_database()").replaceAll(" kind=.*", "");
+            String sql = "SELECT count(*) FROM pg_database WHERE shobj_description(oid, 'pg_database') = '" + own
+                    + " kind=spare'";
+            while (Integer.parseInt(single(s, sql)) < count && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+    }
+
     private static String single(Statement s, String sql) throws SQLException {
         try (ResultSet rs = s.executeQuery(sql)) {
             rs.next();

@@ -81,6 +81,8 @@ class KilledRunTests {
                 held.role("kept") + " kept")
                 .anySatisfy(d -> assertThat(d).endsWith(" base"))
                 .anySatisfy(d -> assertThat(d).endsWith(" parent"));
+        assertThat(held.databasesOf(deadRun)).as("branches it forked ahead for tests to come")
+                .filteredOn(d -> d.endsWith(" spare")).hasSize(2);
         String datadir = held.dataDirectory();
         assertThat(serverProcesses(datadir)).as("the first run's server").isNotEmpty();
         first.killJvm();
@@ -94,7 +96,8 @@ class KilledRunTests {
         assertThat(seen.databasesOf(deadRun)).as("what the second run finds of the first, killed run")
                 .containsExactly(held.role("kept") + " kept");
         String secondRun = seen.run();
-        assertThat(seen.databasesOf(secondRun)).hasSize(6);
+        assertThat(seen.databasesOf(secondRun)).filteredOn(d -> !d.endsWith(" spare")).hasSize(6);
+        assertThat(seen.databasesOf(secondRun)).filteredOn(d -> d.endsWith(" spare")).hasSize(2);
 
         // A live run of another JVM on the same server (through lakebase.provider=postgres, as the data
         // directory serves one JVM only) sweeps at its start, and leaves the second run's branches alone.
@@ -362,6 +365,7 @@ class KilledRunTests {
         @Order(2)
         void holdsItsBranchesUntilKilled(Branch perClass, @LakebaseBranch(name = "first") Branch first,
                 @LakebaseBranch(name = "second") Branch second) throws Exception {
+            HoldBranchesMain.awaitSpares(perClass, 2);
             HoldBranchesMain.report(perClass, Map.of("class", perClass.name(), "first", first.name(),
                     "second", second.name(), "kept", kept));
             Thread.sleep(Duration.ofMinutes(5).toMillis());

@@ -3,6 +3,7 @@ package io.github.lakebase.junit.internal.server;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.lakebase.junit.internal.ConnectionSource;
+import io.github.lakebase.junit.internal.SpareNaming;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.ProviderContext;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * server never sweep each other's branches, and a database without the library's comment is never
  * touched, whatever its name.
  */
-public class TemplateBranchProvider implements BranchProvider {
+public class TemplateBranchProvider implements BranchProvider, SpareNaming {
 
     private static final Logger LOG = LoggerFactory.getLogger(TemplateBranchProvider.class);
     /** The first key of the library's advisory locks ("LBJ" in ASCII). */
@@ -143,6 +144,15 @@ public class TemplateBranchProvider implements BranchProvider {
 
     @Override
     public BranchConnection create(BranchRequest request) {
+        return create(request, request.kind().name());
+    }
+
+    @Override
+    public BranchConnection createSpare(String name, String source) {
+        return create(new BranchRequest(name, source, null, Kind.BRANCH), "spare");
+    }
+
+    private BranchConnection create(BranchRequest request, String kind) {
         if (request.asOf() != null) {
             throw ProviderException.configuration("Point-in-time branching (asOf) is not supported by " + describe()
                     + ": a PostgreSQL template clone copies the current state only. Remove asOf, or use "
@@ -156,8 +166,7 @@ public class TemplateBranchProvider implements BranchProvider {
             try (Connection c = adminConnection(); Statement s = c.createStatement()) {
                 s.execute(sql);
                 created.add(request.name());
-                s.execute("COMMENT ON DATABASE " + quote(request.name()) + " IS "
-                        + literal(MARKER + " run=" + context.runId() + " kind=" + request.kind().name().toLowerCase()));
+                s.execute("COMMENT ON DATABASE " + quote(request.name()) + " IS " + ownership(kind));
                 return connection(request.name());
             } catch (SQLException e) {
                 last = e;
@@ -178,6 +187,23 @@ public class TemplateBranchProvider implements BranchProvider {
     /** Connection details of a database of this server. */
     protected BranchConnection connection(String database) {
         return BranchConnection.of(server.jdbcUrl(database), server.username(), server.password());
+    }
+
+    /** The comment that records a database as this run's, and what it is for. */
+    private String ownership(String kind) {
+        return literal(MARKER + " run=" + context.runId() + " kind=" + kind.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** A rename is a catalog update: the database's files stay where they are, so it costs one round trip. */
+    @Override
+    public BranchConnection claim(String spare, String name) {
+        requireOwn(spare);
+        // One implicit transaction: the branch is never renamed without being recorded as a test's.
+        execute("ALTER DATABASE " + quote(spare) + " RENAME TO " + quote(name) + "; COMMENT ON DATABASE " + quote(name)
+                + " IS " + ownership(Kind.BRANCH.name()));
+        created.add(name);
+        created.remove(spare);
+        return connection(name);
     }
 
     @Override
@@ -205,8 +231,7 @@ public class TemplateBranchProvider implements BranchProvider {
     @Override
     public void keep(String name) {
         requireOwn(name);
-        execute("COMMENT ON DATABASE " + quote(name) + " IS "
-                + literal(MARKER + " run=" + context.runId() + " kind=kept"));
+        execute("COMMENT ON DATABASE " + quote(name) + " IS " + ownership("kept"));
         created.remove(name);
     }
 
