@@ -1,15 +1,9 @@
 package io.github.lakebase.junit.internal;
 
-import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
-import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
-import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.BranchProviderFactory;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,8 +37,7 @@ final class BranchService implements AutoCloseable {
     private final BranchProvider provider;
     private final String prefix;
     private final ConnectionBudget connectionBudget;
-    private final Memo<ParentDefinition.Key, String> parents = new Memo<>();
-    private final Memo<BaseKey, String> bases = new Memo<>();
+    private final Bases bases;
     private final Prefetcher spares;
     /** JVM-wide: two services of one run may share a server, and names must never collide. */
     private static final AtomicLong SEQUENCE = new AtomicLong();
@@ -54,6 +47,7 @@ final class BranchService implements AutoCloseable {
         this.provider = provider;
         this.prefix = config.branchPrefix();
         this.configuration = config.readSoFar();
+        this.bases = new Bases(provider, prefix);
         this.spares = new Prefetcher(provider, this::name);
         this.connectionBudget = new ConnectionBudget(provider.connectionLimit(), "Close connections when done "
                 + "with them, lower lakebase.pool.maximum-size, or let the server accept more connections (on the "
@@ -127,7 +121,7 @@ final class BranchService implements AutoCloseable {
     ManagedBranch fork(BranchSpec spec, Configuration config, String hint, ManagedBranch.BranchSettings settings) {
         String parentName = spec.from().isEmpty() ? config.get(Configuration.FROM).orElse(provider.defaultParent())
                 : spec.from();
-        String source = parent(parentName, config);
+        String source = bases.parent(parentName, config);
         List<String> locations = Migrations.resolve(spec.migrations(), config, config.classLoader());
         Instant asOf = spec.asOf();
         if (asOf != null && !provider.supportsPointInTime()) {
@@ -136,71 +130,21 @@ final class BranchService implements AutoCloseable {
                     + "template clone copies the parent as it is now. Remove asOf, or choose a provider that "
                     + "branches at a point in time.");
         }
-        String base = bases.get(new BaseKey(source, locations, asOf), key -> buildBase(key, parentName, config));
+        String base = bases.base(source, parentName, locations, asOf, config);
         // Bases never change once sealed, so a branch forked ahead of time is the one a fork now would give.
         Prefetcher.Forked branch = spares.take(base, asOf == null ? config.prefetch() : 0, hint);
         return new ManagedBranch(this, branch.name(), parentName, base, branch.connection(), settings);
     }
 
-    private String parent(String parentName, Configuration config) {
-        Optional<ParentDefinition> definition = ParentDefinition.of(parentName, config);
-        if (definition.isPresent()) {
-            return parents.get(definition.get().key(), key -> buildParent(definition.get(), config));
-        }
-        return provider.resolveParent(parentName).orElseThrow(() -> {
-            List<String> known = new ArrayList<>(provider.knownParents());
-            config.list(Configuration.PARENTS).stream().filter(p -> !known.contains(p)).forEach(known::add);
-            return ProviderException.configuration("Unknown parent '" + parentName + "' in @LakebaseBranch(from = \""
-                    + parentName + "\") or lakebase.from. Known parents: " + String.join(", ", known)
-                    + ". To build one for local runs, list it in lakebase.parents and give lakebase.parent."
-                    + parentName + ".scripts or .initializer.");
-        });
-    }
-
-    private String buildParent(ParentDefinition definition, Configuration config) {
-        // Everything that can be wrong with the definition is found before a database exists.
-        ParentDefinition.Loaded loaded = definition.load(config.classLoader());
-        String name = provider.normalizeName(truncate(prefix + RUN_ID + "_parent_" + SEQUENCE.incrementAndGet() + "_"
-                + sanitize(definition.name())));
-        LOG.info("Building parent '{}' as {}", definition.name(), name);
-        BranchConnection connection = provider.create(new BranchRequest(name, provider.defaultParent(), null,
-                Kind.PARENT));
-        try {
-            try (Connection c = DriverManager.getConnection(connection.jdbcUrl(), connection.username(),
-                    connection.password())) {
-                loaded.fill(c);
-            }
-            provider.seal(name);
-            return name;
-        } catch (SQLException | RuntimeException e) {
-            deleteQuietly(name);
-            if (e instanceof ProviderException p) {
-                throw p;
-            }
-            throw new ProviderException("Building the parent '" + definition.name() + "' failed: " + e.getMessage(), e);
-        }
-    }
-
-    private String buildBase(BaseKey key, String parentName, Configuration config) {
-        String name = provider.normalizeName(truncate(prefix + RUN_ID + "_base_" + SEQUENCE.incrementAndGet()));
-        long start = System.nanoTime();
-        BranchConnection connection = provider.create(new BranchRequest(name, key.source(), key.asOf(), Kind.BASE));
-        try {
-            int applied = Migrations.apply(connection, key.locations(), config.classLoader(), parentName);
-            provider.seal(name);
-            LOG.info("Built base {} from '{}' with {} migration(s) from {} in {} ms", name, parentName, applied,
-                    key.locations(), (System.nanoTime() - start) / 1_000_000);
-            return name;
-        } catch (RuntimeException e) {
-            deleteQuietly(name);
-            throw e;
-        }
-    }
-
     String name(String hint) {
-        String base = prefix + RUN_ID + "_" + SEQUENCE.incrementAndGet();
+        String base = prefix + RUN_ID + "_" + nextSequence();
         String suffix = sanitize(hint);
         return provider.normalizeName(truncate(suffix.isEmpty() ? base : base + "_" + suffix));
+    }
+
+    /** The next number of a name of this JVM's run: two services of one run may share a server. */
+    static long nextSequence() {
+        return SEQUENCE.incrementAndGet();
     }
 
     static String sanitize(String hint) {
@@ -268,14 +212,6 @@ final class BranchService implements AutoCloseable {
         }
     }
 
-    private void deleteQuietly(String name) {
-        try {
-            provider.delete(name);
-        } catch (RuntimeException e) {
-            LOG.warn("Could not delete {}: {}", name, e.getMessage());
-        }
-    }
-
     /**
      * Deletes the spares, bases and parents of this run, then closes the provider. When the server is
      * gone already, it stops at the first failure instead of waiting on every leftover; a later run's
@@ -283,8 +219,7 @@ final class BranchService implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<String> leftovers = new ArrayList<>(bases.built());
-        leftovers.addAll(parents.built());
+        List<String> leftovers = bases.runOwned();
         try {
             spares.close();
             for (String name : leftovers) {
@@ -318,6 +253,4 @@ final class BranchService implements AutoCloseable {
         }
         return id.toString();
     }
-
-    private record BaseKey(String source, List<String> locations, Instant asOf) {}
 }

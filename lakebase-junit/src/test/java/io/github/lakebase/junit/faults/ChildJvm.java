@@ -108,6 +108,15 @@ final class ChildJvm {
         assertThat(awaitStopped(all)).as("processes of %s still running", name).isEmpty();
     }
 
+    /** The child's output so far. */
+    String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
     /** The last lines of the child's output. */
     String logTail() {
         try {
@@ -193,6 +202,11 @@ final class ChildJvm {
         List<String> databases() {
             return lines.stream().filter(l -> l.startsWith("database ")).map(l -> l.substring("database ".length()))
                     .toList();
+        }
+
+        /** The bases and parents kept for later runs, as {@code <name> <kind>}. */
+        List<String> kept() {
+            return lines.stream().filter(l -> l.startsWith("kept ")).map(l -> l.substring("kept ".length())).toList();
         }
 
         /** The databases of {@code run}, as {@code <name> <kind>}. */

@@ -37,6 +37,7 @@ public final class HoldBranchesMain {
     /** Set on the child JVM's command line, so that the fixtures run nowhere else. */
     static final String CHILD_PROPERTY = "lakebase.faults.child";
     private static final Pattern COMMENT = Pattern.compile("lakebase-junit run=(\\S+) kind=(\\S+)");
+    private static final Pattern KEPT = Pattern.compile("lakebase-junit cache=\\S+ slot=\\S+ kind=(\\S+) used=\\S+");
     private static volatile Path reportFile;
 
     private HoldBranchesMain() {}
@@ -64,7 +65,7 @@ public final class HoldBranchesMain {
     /**
      * Writes the report of a fixture, all at once: the data directory of the server, the run id of this
      * JVM, every database on the server that carries the library's comment as {@code database <name>
-     * <run> <kind>}, the JDBC URL of the server's {@code postgres} database, the {@code roles} as
+     * <run> <kind>}, every base and parent kept for later runs as {@code kept <name> <kind>}, the JDBC URL of the server's {@code postgres} database, the {@code roles} as
      * {@code role <role> <database>}, and last {@code ready}.
      *
      * @param branch any branch of this run, to reach the server with
@@ -86,6 +87,15 @@ public final class HoldBranchesMain {
                     Matcher m = COMMENT.matcher(rs.getString(2));
                     if (m.matches()) {
                         lines.add("database " + rs.getString(1) + " " + m.group(1) + " " + m.group(2));
+                    }
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database "
+                    + "WHERE shobj_description(oid, 'pg_database') LIKE 'lakebase-junit cache=%' ORDER BY datname")) {
+                while (rs.next()) {
+                    Matcher m = KEPT.matcher(rs.getString(2));
+                    if (m.matches()) {
+                        lines.add("kept " + rs.getString(1) + " " + m.group(1));
                     }
                 }
             }

@@ -159,6 +159,11 @@ public final class EmbeddedServer implements AutoCloseable {
         return dataDirectory;
     }
 
+    /** Whether the data directory outlives this server ({@code lakebase.embedded.data-directory}). */
+    public boolean persistent() {
+        return options.dataDirectory() != null;
+    }
+
     /** A sentence saying whether database clones on the data directory are copy-on-write. */
     public String copyOnWriteReport() {
         return copyOnWrite;
