@@ -77,7 +77,7 @@ public final class Fixtures {
                 .toList();
     }
 
-    static long count(DataSource dataSource, String sql) throws SQLException {
+    public static long count(DataSource dataSource, String sql) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             return count(c, sql);
         }

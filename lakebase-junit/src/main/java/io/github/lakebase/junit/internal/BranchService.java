@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -233,14 +234,19 @@ final class BranchService implements AutoCloseable {
         }
     }
 
+    /** Closes every service at once: they are independent, and the JVM is exiting. */
     private static void closeAll() {
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (BranchService s : SERVICES) {
-            try {
-                s.close();
-            } catch (RuntimeException e) {
-                LOG.warn("Closing {} failed: {}", s.provider.describe(), e.getMessage());
-            }
+            closing.add(CompletableFuture.runAsync(() -> {
+                try {
+                    s.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("Closing {} failed: {}", s.provider.describe(), e.getMessage());
+                }
+            }, r -> new Thread(r, "lakebase-junit-shutdown-" + s.provider.describe()).start()));
         }
+        CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
         SERVICES.clear();
     }
 

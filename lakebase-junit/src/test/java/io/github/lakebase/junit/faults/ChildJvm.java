@@ -3,6 +3,7 @@ package io.github.lakebase.junit.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.github.lakebase.junit.Branch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,10 +68,16 @@ final class ChildJvm {
 
     /** Waits until the fixture has reported, and returns the report. */
     Report awaitReport() throws Exception {
+        return awaitReport("");
+    }
+
+    /** Waits until the fixture has made the report {@code name} ({@link HoldBranchesMain#report(Branch, Map, String)}). */
+    Report awaitReport(String name) throws Exception {
+        Path file = HoldBranchesMain.reportFile(reportFile, name);
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            if (Files.exists(reportFile)) {
-                List<String> lines = Files.readAllLines(reportFile);
+            if (Files.exists(file)) {
+                List<String> lines = Files.readAllLines(file);
                 assertThat(lines).as("the report of %s", name).last().isEqualTo("ready");
                 return new Report(lines);
             }
@@ -81,6 +88,11 @@ final class ChildJvm {
             Thread.sleep(50);
         }
         return fail(name + " did not report within " + TIMEOUT + ":\n" + logTail());
+    }
+
+    /** Lets the fixture go on past {@link HoldBranchesMain#awaitGo(String) awaitGo(signal)}. */
+    void go(String signal) throws IOException {
+        Files.createFile(HoldBranchesMain.reportFile(reportFile, "go-" + signal));
     }
 
     /** Waits for the child to finish by itself, and returns its exit code. */

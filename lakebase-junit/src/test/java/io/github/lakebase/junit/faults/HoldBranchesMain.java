@@ -72,6 +72,11 @@ public final class HoldBranchesMain {
      * @param roles what the fixture calls its branches
      */
     static void report(Branch branch, Map<String, String> roles) throws SQLException, IOException {
+        report(branch, roles, "");
+    }
+
+    /** Writes a report as {@link #report(Branch, Map)} does, under another {@code name} when a fixture makes several. */
+    static void report(Branch branch, Map<String, String> roles, String name) throws SQLException, IOException {
         List<String> lines = new ArrayList<>();
         try (Connection c = branch.openConnection(); Statement s = c.createStatement()) {
             lines.add("datadir " + single(s, "SHOW data_directory"));
@@ -101,11 +106,26 @@ public final class HoldBranchesMain {
             }
         }
         lines.add("url " + branch.jdbcUrl().replace("/" + branch.name(), "/postgres"));
-        roles.forEach((role, name) -> lines.add("role " + role + " " + name));
+        roles.forEach((role, database) -> lines.add("role " + role + " " + database));
         lines.add("ready");
-        Path partial = reportFile.resolveSibling(reportFile.getFileName() + ".partial");
+        Path file = reportFile(reportFile, name);
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
         Files.write(partial, lines);
-        Files.move(partial, reportFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The file of the report {@code name} beside the main one ({@code name} empty). */
+    static Path reportFile(Path main, String name) {
+        return name.isEmpty() ? main : main.resolveSibling(main.getFileName() + "." + name);
+    }
+
+    /** Waits (at most five minutes) until the test lets the fixture go on with {@link ChildJvm#go(String)}. */
+    static void awaitGo(String signal) throws InterruptedException {
+        Path go = reportFile(reportFile, "go-" + signal);
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(5).toNanos();
+        while (!Files.exists(go) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
     }
 
     /**

@@ -139,7 +139,7 @@ class KilledRunTests {
         killed.killJvm();
         assertServerStopsByItself(datadir);
         assertThat(sibling(directory, ".log")).as("the server's log")
-                .content(StandardCharsets.UTF_8).contains("the JVM that started this server is gone")
+                .content(StandardCharsets.UTF_8).contains("no JVM uses this server any more")
                 .contains("database system is shut down");
         assertThat(directory).as("nothing deleted the directory yet").exists();
         assertThat(sibling(directory, ".lock")).exists();

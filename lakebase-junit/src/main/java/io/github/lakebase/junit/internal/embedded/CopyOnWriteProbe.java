@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tells whether files on a directory's filesystem can be cloned copy-on-write, which is what makes
@@ -14,7 +18,29 @@ import java.util.concurrent.TimeUnit;
  */
 final class CopyOnWriteProbe {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CopyOnWriteProbe.class);
+    /** What was found, per filesystem: reported once per JVM. */
+    private static final Map<Object, String> REPORTS = new ConcurrentHashMap<>();
+
     private CopyOnWriteProbe() {}
+
+    /**
+     * Whether branches on the filesystem of {@code directory} are copy-on-write clones, as a sentence: found
+     * out, and logged, the first time this JVM asks about that filesystem.
+     */
+    static String report(Path directory) {
+        Object fileSystem;
+        try {
+            fileSystem = Files.getFileStore(directory);
+        } catch (IOException e) {
+            fileSystem = directory;
+        }
+        return REPORTS.computeIfAbsent(fileSystem, key -> {
+            String report = describe(directory);
+            LOG.info("{} (data directory {})", report, directory);
+            return report;
+        });
+    }
 
     static String describe(Path directory) {
         String type = fileSystemType(directory);
