@@ -103,7 +103,8 @@ public final class EmbeddedServer implements AutoCloseable {
         try {
             tools.osUser().checkCanReach(dir, "The data directory");
             String password = Cluster.prepare(tools, dir);
-            Postmaster postmaster = Postmaster.start(tools, dir, sibling(dir, ".log"), settings(options), 0);
+            Postmaster postmaster = Postmaster.start(tools, dir, sibling(dir, ".log"), settings(options), 0,
+                    port -> warmUp(port, password));
             return new EmbeddedServer(options, tools, dir, lock, null, postmaster, password);
         } catch (IOException | RuntimeException | Error e) {
             try {
@@ -131,7 +132,7 @@ public final class EmbeddedServer implements AutoCloseable {
     /** Joins the server that other JVMs use on {@code dir}, or starts one; with the directory's admission held. */
     private static Postmaster launch(Options options, PgTools tools, Path dir, boolean othersUseIt)
             throws IOException {
-        Cluster.prepare(tools, dir);
+        String password = Cluster.prepare(tools, dir);
         Optional<Postmaster> running = Postmaster.join(tools, dir);
         if (running.isPresent() && othersUseIt) {
             LOG.info("Joining the embedded PostgreSQL server that another test JVM runs on {}", dir);
@@ -143,7 +144,32 @@ public final class EmbeddedServer implements AutoCloseable {
             running.get().awaitStopped(Duration.ofSeconds(running.get().watched() ? 15 : 0));
         }
         long stalePid = Postmaster.stopServerLeftOn(tools, dir);
-        return Postmaster.start(tools, dir, sibling(dir, ".log"), settings(options), stalePid);
+        return Postmaster.start(tools, dir, sibling(dir, ".log"), settings(options), stalePid,
+                port -> warmUp(port, password));
+    }
+
+    /**
+     * Connects to the server while it starts up, until a connection succeeds (at most ten seconds), and
+     * closes it: meanwhile the JDBC driver's classes load, which takes a new JVM longer than the server
+     * needs to start, and the first real connection does not wait for them.
+     */
+    private static void warmUp(int port, String password) {
+        Thread warmUp = new Thread(() -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                try (Connection ignored = connect(port, password, "postgres")) {
+                    return;
+                } catch (SQLException e) {
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
+                }
+            }
+        }, "lakebase-junit-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
     }
 
     /** The file {@code <directory><suffix>} beside {@code directory}: its log, lock, pipe or password file. */
@@ -212,16 +238,24 @@ public final class EmbeddedServer implements AutoCloseable {
     }
 
     public String jdbcUrl(String database) {
-        return "jdbc:postgresql://" + host() + ":" + port() + "/" + database;
+        return jdbcUrl(port(), database);
+    }
+
+    private static String jdbcUrl(int port, String database) {
+        return "jdbc:postgresql://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + port + "/" + database;
     }
 
     /** Opens a superuser connection to {@code database}. */
     public Connection connect(String database) throws SQLException {
+        return connect(port(), password, database);
+    }
+
+    private static Connection connect(int port, String password, String database) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", Cluster.SUPERUSER);
         props.setProperty("password", password);
         props.setProperty("connectTimeout", "10");
-        return DriverManager.getConnection(jdbcUrl(database), props);
+        return DriverManager.getConnection(jdbcUrl(port, database), props);
     }
 
     /**

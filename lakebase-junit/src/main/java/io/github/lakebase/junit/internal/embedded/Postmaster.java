@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * where there is one, or one that another JVM runs there and this JVM joins.
  *
  * <pre>{@code
- * Postmaster postmaster = Postmaster.start(tools, dataDirectory, logFile, settings, 0);
+ * Postmaster postmaster = Postmaster.start(tools, dataDirectory, logFile, settings, 0, port -> {});
  * int port = postmaster.port();
  * postmaster.stop();
  * }</pre>
@@ -57,9 +58,10 @@ final class Postmaster {
      *
      * @param settings server settings, without the port
      * @param stalePid the process id in a stale {@code postmaster.pid} of the directory, or 0
+     * @param starting told the port once the server process runs, while it starts up
      */
     static Postmaster start(PgTools tools, Path dataDirectory, Path logFile, Map<String, String> settings,
-            long stalePid) throws IOException {
+            long stalePid, IntConsumer starting) throws IOException {
         boolean watched = Watchdog.available();
         if (!watched) {
             LOG.debug("No /bin/sh or mkfifo here: the embedded server is not stopped by a watchdog if this JVM dies "
@@ -92,6 +94,7 @@ final class Postmaster {
                 throw e;
             }
             Postmaster started = new Postmaster(tools, dataDirectory, port, process, null, hold);
+            starting.accept(port);
             try {
                 return started.awaitReady(logFile);
             } catch (ProviderException e) {
