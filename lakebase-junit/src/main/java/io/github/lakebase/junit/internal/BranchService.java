@@ -207,6 +207,10 @@ final class BranchService implements AutoCloseable {
         }
         try {
             service.spares.close();
+        } catch (RuntimeException e) {
+            LOG.debug("The spares on a dead provider are left to a later run's sweep: {}", e.getMessage());
+        }
+        try {
             service.provider.close();
         } catch (RuntimeException e) {
             LOG.debug("Closing a dead provider: {}", e.getMessage());

@@ -38,6 +38,8 @@ class WarmStartTests {
                 k -> assertThat(k).endsWith(" parent"));
 
         Run warm = run("warm", configuration);
+        assertThat(warm.log()).as("the cold run dropped its spares as it exited: nothing for a sweep")
+                .doesNotContain("Swept");
         assertThat(warm.log()).doesNotContain("Building parent").doesNotContain("Built base")
                 .contains("Reusing parent " + cold.kept("parent")).contains("Reusing base " + cold.kept("base"));
         assertThat(warm.kept()).isEqualTo(cold.kept());

@@ -37,7 +37,7 @@ final class CopyOnWriteProbe {
         }
         return REPORTS.computeIfAbsent(fileSystem, key -> {
             String report = describe(directory);
-            LOG.info("{} (data directory {})", report, directory);
+            LOG.info(report);
             return report;
         });
     }
@@ -46,11 +46,11 @@ final class CopyOnWriteProbe {
         String type = fileSystemType(directory);
         boolean cow = supportsClone(directory, type);
         return cow
-                ? "Branches are copy-on-write clones (" + type + " supports reflinks): their cost does not grow with "
-                        + "the parent's size."
-                : "Branches are plain file copies (" + type + " has no reflinks): their cost grows with the parent's "
-                        + "size. Put lakebase.embedded.data-directory on XFS (reflink), btrfs, ZFS or APFS for "
-                        + "copy-on-write branches.";
+                ? "Branches on " + directory + " are copy-on-write clones (" + type + " supports reflinks): their cost "
+                        + "does not grow with the parent's size."
+                : "Branches on " + directory + " are plain file copies (" + type + " has no reflinks): their cost "
+                        + "grows with the parent's size. Put lakebase.embedded.data-directory on XFS (reflink), btrfs, "
+                        + "ZFS or APFS for copy-on-write branches.";
     }
 
     static boolean supportsClone(Path directory, String type) {
