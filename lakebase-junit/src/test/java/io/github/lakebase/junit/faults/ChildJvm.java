@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.github.lakebase.junit.Branch;
+import io.github.lakebase.junit.internal.embedded.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,15 +153,7 @@ final class ChildJvm {
      * not: orphans are reaped by init, and some containers' init never reaps them.
      */
     static boolean running(ProcessHandle process) {
-        if (!process.isAlive()) {
-            return false;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (IOException | RuntimeException e) {
-            return process.isAlive();   // no /proc, or gone meanwhile
-        }
+        return Processes.running(process);
     }
 
     /** Waits, at most {@link #TIMEOUT}, until none of {@code processes} runs; returns those that still do. */

@@ -34,11 +34,11 @@ class SharedDataDirectoryTests {
 
     @Test
     void twoJvmsShareOneServerThatOutlivesTheFirstToLeaveAndBuildEachBaseOnce() throws Exception {
-        Map<String, String> configuration = configuration();
-        ChildJvm a = jvms.start("a", SharingTestCase.class, configuration, List.of(), Map.of());
-        ChildJvm b = jvms.start("b", SharingTestCase.class, configuration, List.of(), Map.of());
-        ChildJvm.Report seenByA = a.awaitReport();
-        ChildJvm.Report seenByB = b.awaitReport();
+        Two two = startTwo();
+        ChildJvm a = two.a();
+        ChildJvm b = two.b();
+        ChildJvm.Report seenByA = two.seenByA();
+        ChildJvm.Report seenByB = two.seenByB();
 
         assertThat(seenByB.adminUrl()).as("one server").isEqualTo(seenByA.adminUrl());
         assertThat(seenByB.run()).isNotEqualTo(seenByA.run());
@@ -64,26 +64,31 @@ class SharedDataDirectoryTests {
 
     @Test
     void aKilledJvmLeavesTheServerToTheOtherAndTheLastOneKilledStopsIt() throws Exception {
-        Map<String, String> configuration = configuration();
-        ChildJvm a = jvms.start("a", SharingTestCase.class, configuration, List.of(), Map.of());
-        ChildJvm b = jvms.start("b", SharingTestCase.class, configuration, List.of(), Map.of());
-        ChildJvm.Report seenByA = a.awaitReport();
-        b.awaitReport();
-        String datadir = seenByA.dataDirectory();
+        Two two = startTwo();
+        String datadir = two.seenByA().dataDirectory();
 
-        a.killJvm();
-        b.go("1");
-        assertThat(b.awaitReport("after").adminUrl()).as("b forks on the same server after a was killed")
-                .isEqualTo(seenByA.adminUrl());
-        b.killJvm();
+        two.a().killJvm();
+        two.b().go("1");
+        assertThat(two.b().awaitReport("after").adminUrl()).as("b forks on the same server after a was killed")
+                .isEqualTo(two.seenByA().adminUrl());
+        two.b().killJvm();
         assertServerStopsByItself(datadir);
 
-        ChildJvm next = jvms.start("next", KilledRunTests.NextRunTestCase.class, configuration, List.of(), Map.of());
+        ChildJvm next = jvms.start("next", KilledRunTests.NextRunTestCase.class, configuration(), List.of(), Map.of());
         ChildJvm.Report after = next.awaitReport();
         assertThat(next.awaitExit()).as("the next run passes:\n%s", next.logTail()).isZero();
         assertThat(after.databases()).as("what is left of the killed runs, spares included")
                 .allSatisfy(d -> assertThat(d).contains(" " + after.run() + " "));
-        assertThat(after.kept()).isEqualTo(seenByA.kept());
+        assertThat(after.kept()).isEqualTo(two.seenByA().kept());
+    }
+
+    /** Two JVMs started at once on one data directory, each running {@link SharingTestCase}, and what they saw. */
+    private record Two(ChildJvm a, ChildJvm b, ChildJvm.Report seenByA, ChildJvm.Report seenByB) {}
+
+    private Two startTwo() throws Exception {
+        ChildJvm a = jvms.start("a", SharingTestCase.class, configuration(), List.of(), Map.of());
+        ChildJvm b = jvms.start("b", SharingTestCase.class, configuration(), List.of(), Map.of());
+        return new Two(a, b, a.awaitReport(), b.awaitReport());
     }
 
     private Map<String, String> configuration() {

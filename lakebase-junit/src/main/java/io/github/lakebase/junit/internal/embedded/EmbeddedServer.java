@@ -135,7 +135,8 @@ public final class EmbeddedServer implements AutoCloseable {
         String password = Cluster.prepare(tools, dir);
         Optional<Postmaster> running = Postmaster.join(tools, dir);
         if (running.isPresent() && othersUseIt) {
-            LOG.info("Joining the embedded PostgreSQL server that another test JVM runs on {}", dir);
+            LOG.info("Joining the embedded PostgreSQL server that another test JVM runs on {}; the settings it was "
+                    + "started with apply", dir);
             return running.get();
         }
         if (running.isPresent()) {

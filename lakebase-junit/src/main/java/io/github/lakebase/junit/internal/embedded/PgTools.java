@@ -80,20 +80,4 @@ record PgTools(Path installation, OsUser osUser) {
             throw new ProviderException("Interrupted while running " + command.get(0), e);
         }
     }
-
-    /**
-     * Whether {@code process} runs. An exited process that nobody has reaped yet (a zombie) does not:
-     * orphans are reaped by init, and some containers' init never reaps them.
-     */
-    static boolean running(ProcessHandle process) {
-        if (!process.isAlive()) {
-            return false;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (IOException | RuntimeException e) {
-            return process.isAlive();   // no /proc (macOS), or gone meanwhile
-        }
-    }
 }

@@ -118,7 +118,7 @@ final class Postmaster {
         if (pid.size() < 8 || !pid.get(7).trim().equals("ready")) {
             return Optional.empty();
         }
-        Optional<ProcessHandle> server = parseLong(pid.get(0)).flatMap(ProcessHandle::of).filter(PgTools::running)
+        Optional<ProcessHandle> server = parseLong(pid.get(0)).flatMap(ProcessHandle::of).filter(Processes::running)
                 .filter(p -> servesDirectory(p, dataDirectory));
         Optional<Integer> port = parseLong(pid.get(3)).map(Long::intValue);
         if (server.isEmpty() || port.isEmpty()) {
@@ -142,7 +142,7 @@ final class Postmaster {
      * server), or the server it joined.
      */
     boolean running() {
-        return process != null ? process.isAlive() : PgTools.running(server);
+        return process != null ? process.isAlive() : Processes.running(server);
     }
 
     /** Waits (at most {@code timeout}) until the server has stopped. */
@@ -256,7 +256,7 @@ final class Postmaster {
 
     /** Whether {@code process} is a postmaster on {@code dir}; {@code true} when its arguments are unknown. */
     private static boolean servesDirectory(ProcessHandle process, Path dir) {
-        if (!PgTools.running(process)) {
+        if (!Processes.running(process)) {
             return false;
         }
         Optional<String[]> arguments = process.info().arguments();

@@ -112,7 +112,7 @@ final class Watchdog {
     /** Whether {@code postmaster} was started by a watchdog that still runs. */
     static boolean watches(ProcessHandle postmaster) {
         return postmaster.parent()
-                .filter(PgTools::running)
+                .filter(Processes::running)
                 .flatMap(p -> p.info().arguments())
                 .map(args -> List.of(args).contains(NAME))
                 .orElse(false);

@@ -3,15 +3,22 @@ package io.github.lakebase.junit.internal.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lakebase.junit.internal.BaseCache;
+import io.github.lakebase.junit.internal.Configuration;
 import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bases kept from run to run on one server, with several runs at once: built once, never collected
@@ -27,12 +35,17 @@ import org.junit.jupiter.api.Test;
  */
 class TemplateBaseCacheTests {
 
+    @TempDir
+    Path work;
     private EmbeddedServer server;
     private final List<TemplateBranchProvider> providers = new ArrayList<>();
 
+    /** A server on a persistent data directory, which the providers of the runs share, as JVMs would. */
     @BeforeEach
-    void startServer() {
-        server = TestServers.startTemporary(40);
+    void startServer() throws IOException {
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        server = EmbeddedServer.start(new EmbeddedServer.Options(work.resolve("pgdata"),
+                Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"), Optional.empty(), 40, Map.of()));
     }
 
     @AfterEach
@@ -99,7 +112,10 @@ class TemplateBaseCacheTests {
     }
 
     private TemplateBranchProvider run(String runId) {
-        TemplateBranchProvider provider = TestServers.keepingProvider(server, runId);
+        Configuration config = new Configuration(key -> key.equals(EmbeddedProviderFactory.DATA_DIRECTORY)
+                ? Optional.of(server.dataDirectory().toString()) : Optional.empty(), Map.of(), runId,
+                getClass().getClassLoader());
+        TemplateBranchProvider provider = (TemplateBranchProvider) new EmbeddedProviderFactory().create(config);
         providers.add(provider);
         return provider;
     }

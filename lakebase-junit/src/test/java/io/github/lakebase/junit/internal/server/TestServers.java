@@ -3,8 +3,6 @@ package io.github.lakebase.junit.internal.server;
 import io.github.lakebase.junit.internal.Configuration;
 import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,59 +23,9 @@ public final class TestServers {
      * the provider leaves the server running.
      */
     public static TemplateBranchProvider provider(EmbeddedServer server, String runId) {
-        return new TemplateBranchProvider(existing(server), configuration(runId), "template1");
-    }
-
-    /**
-     * A provider as {@link #provider}, on a server whose data it treats as persistent, as the embedded server's
-     * on {@code lakebase.embedded.data-directory} is: it keeps bases for later runs.
-     */
-    static TemplateBranchProvider keepingProvider(EmbeddedServer server, String runId) {
-        PostgresServer existing = existing(server);
-        return new TemplateBranchProvider(new PostgresServer() {
-            @Override
-            public Connection connectAdmin() throws SQLException {
-                return existing.connectAdmin();
-            }
-
-            @Override
-            public boolean persistent() {
-                return true;
-            }
-
-            @Override
-            public String jdbcUrl(String database) {
-                return existing.jdbcUrl(database);
-            }
-
-            @Override
-            public String username() {
-                return existing.username();
-            }
-
-            @Override
-            public String password() {
-                return existing.password();
-            }
-
-            @Override
-            public String describe() {
-                return existing.describe();
-            }
-
-            @Override
-            public void close() {
-                existing.close();
-            }
-        }, configuration(runId), "template1");
-    }
-
-    private static PostgresServer existing(EmbeddedServer server) {
-        return new PostgresProviderFactory.Existing("jdbc:postgresql://" + server.host() + ":" + server.port(),
-                "postgres", "", server.username(), server.password());
-    }
-
-    private static Configuration configuration(String runId) {
-        return new Configuration(key -> Optional.empty(), Map.of(), runId, TestServers.class.getClassLoader());
+        Configuration config = new Configuration(key -> Optional.empty(), Map.of(), runId,
+                TestServers.class.getClassLoader());
+        return new TemplateBranchProvider(new PostgresProviderFactory.Existing("jdbc:postgresql://" + server.host()
+                + ":" + server.port(), "postgres", "", server.username(), server.password()), config, "template1");
     }
 }
