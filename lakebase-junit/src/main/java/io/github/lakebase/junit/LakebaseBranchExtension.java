@@ -94,6 +94,9 @@ public class LakebaseBranchExtension implements BeforeAllCallback, BeforeEachCal
      */
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        // The earliest callback of a test, on the thread that runs it: from here on, components that other
+        // extensions call (a Spring context's DataSource) find the test's branch.
+        injector.enter(context);
         return injector.unavailableReason(context)
                 .map(reason -> ConditionEvaluationResult.disabled("lakebase-junit: " + reason))
                 .orElseGet(() -> ConditionEvaluationResult.enabled("lakebase-junit provider available"));

@@ -22,11 +22,12 @@ public final class Fixtures {
 
     private Fixtures() {}
 
-    static EngineExecutionResults run(Class<?> fixture) {
+    public static EngineExecutionResults run(Class<?> fixture) {
         return run(fixture, Map.of());
     }
 
-    static EngineExecutionResults run(Class<?> fixture, Map<String, String> configuration) {
+    /** Runs a fixture class with the given configuration parameters. */
+    public static EngineExecutionResults run(Class<?> fixture, Map<String, String> configuration) {
         return EngineTestKit.engine("junit-jupiter")
                 .configurationParameters(configuration)
                 .selectors(selectClass(fixture))
@@ -64,7 +65,7 @@ public final class Fixtures {
     }
 
     /** The messages of every failure in a run, with their causes. */
-    static List<String> failureMessages(EngineExecutionResults results) {
+    public static List<String> failureMessages(EngineExecutionResults results) {
         return results.allEvents().failed().stream()
                 .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow())
                 .map(t -> {
@@ -83,14 +84,14 @@ public final class Fixtures {
         }
     }
 
-    static long count(Connection c, String sql) throws SQLException {
+    public static long count(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
-    static void execute(DataSource dataSource, String sql) throws SQLException {
+    public static void execute(DataSource dataSource, String sql) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute(sql);
         }
@@ -112,7 +113,7 @@ public final class Fixtures {
     }
 
     /** Whether a connection to the branch can still be opened. */
-    static boolean reachable(String jdbcUrl, String user, String password) {
+    public static boolean reachable(String jdbcUrl, String user, String password) {
         try (Connection ignored = DriverManager.getConnection(jdbcUrl, user, password)) {
             return true;
         } catch (SQLException e) {

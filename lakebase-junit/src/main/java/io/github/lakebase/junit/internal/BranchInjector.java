@@ -5,6 +5,7 @@ import io.github.lakebase.junit.CleanupMode;
 import io.github.lakebase.junit.LakebaseBranch;
 import io.github.lakebase.junit.internal.Declarations.ClassDeclaration;
 import io.github.lakebase.junit.internal.Declarations.Target;
+import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
@@ -40,16 +41,18 @@ public final class BranchInjector {
 
     /** Creates the branches that the class declares for itself, and fills static fields. */
     public void beforeAll(ExtensionContext context) {
+        TestBranches.enter(context);
         Class<?> testClass = context.getRequiredTestClass();
         Optional<ClassDeclaration> declaration = Declarations.forClass(testClass);
         declaration.filter(ClassDeclaration::perClass)
-                .ifPresent(d -> provide(new Target(d.spec(), Declarations.classContext(context, d.carrier())), context));
+                .ifPresent(d -> provide(new Target(d.spec(), Declarations.classContext(context, d.carrier()))));
         injectFields(context, testClass, null);
     }
 
     /** Creates the test's branch and fills instance fields of the test instance and enclosing instances. */
     public void beforeEach(ExtensionContext context) {
-        Declarations.governing(context).ifPresent(target -> provide(target, context));
+        TestBranches.enter(context);
+        Declarations.governing(context).ifPresent(BranchInjector::provide);
         for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
             injectFields(context, instance.getClass(), instance);
         }
@@ -94,14 +97,17 @@ public final class BranchInjector {
                     + describe(parameter) + ": the supported types are javax.sql.DataSource, java.sql.Connection and "
                     + Branch.class.getName() + ".");
         }
-        return INJECTABLE.contains(type) && (own.isPresent() || parameterTarget(parameter, context, false).isPresent());
+        if (!INJECTABLE.contains(type) || own.isEmpty() && TestBranches.resolvedElsewhere(parameter, context)) {
+            return false;
+        }
+        return own.isPresent() || parameterTarget(parameter, context, false).isPresent();
     }
 
     /** Resolves a parameter to the branch (or its pool, or a connection) that governs it. */
     public Object resolve(ParameterContext parameter, ExtensionContext context) {
         Target target = parameterTarget(parameter, context, true).orElseThrow(() -> new ParameterResolutionException(
                 "No @LakebaseBranch governs " + describe(parameter)));
-        return value(parameter.getParameter().getType(), provide(target, context), context);
+        return value(parameter.getParameter().getType(), provide(target), context);
     }
 
     private Optional<Target> parameterTarget(ParameterContext parameter, ExtensionContext context, boolean strict) {
@@ -165,7 +171,7 @@ public final class BranchInjector {
             }
             LakebaseBranch own = Declarations.on(field, where).orElseThrow();
             Target target = fieldTarget(own, where, statics, context, type);
-            Object value = value(field.getType(), provide(target, context), context);
+            Object value = value(field.getType(), provide(target), context);
             try {
                 field.setAccessible(true);
                 field.set(instance, value);
@@ -201,7 +207,7 @@ public final class BranchInjector {
     }
 
     /** The branch for {@code target}, created in its holder's store unless it exists. */
-    private ManagedBranch provide(Target target, ExtensionContext current) {
+    static ManagedBranch provide(Target target) {
         ExtensionContext holder = target.holder();
         ExtensionContext.Store store = holder.getStore(NAMESPACE);
         Slot slot = store.getOrComputeIfAbsent(target.key(), key -> create(target), Slot.class);
@@ -214,7 +220,7 @@ public final class BranchInjector {
         return slot.branch();
     }
 
-    private Slot create(Target target) {
+    private static Slot create(Target target) {
         ExtensionContext holder = target.holder();
         Configuration config = configuration(holder);
         try {
@@ -233,9 +239,9 @@ public final class BranchInjector {
             String owner = holder.getTestClass().map(Class::getName).orElse("?")
                     + holder.getTestMethod().map(m -> "." + m.getName() + "()").orElse("");
             ManagedBranch branch = BranchService.forkRecovering(config, target.spec(), hint,
-                    new ManagedBranch.BranchSettings(cleanup,
-                    config.poolMaximumSize(), owner,
-                    () -> failed.get() || holder.getExecutionException().isPresent()));
+                    new ManagedBranch.BranchSettings(cleanup, config.poolMaximumSize(), owner,
+                            () -> failed.get() || holder.getExecutionException().isPresent()),
+                    TestBranches.forkSource(holder, target.spec()).orElse(null), Kind.BRANCH);
             return new Slot(target.spec(), branch);
         } catch (ProviderException e) {
             if (e.isConfigurationError()) {
@@ -250,6 +256,11 @@ public final class BranchInjector {
                 .orElseGet(() -> context.getTestClass().map(Class::getClassLoader)
                         .orElse(BranchInjector.class.getClassLoader()));
         return new Configuration(context::getConfigurationParameter, System.getenv(), BranchService.RUN_ID, loader);
+    }
+
+    /** Marks {@code context} as running on this thread, for {@link TestBranches#current()}. */
+    public void enter(ExtensionContext context) {
+        TestBranches.enter(context);
     }
 
     /** Whether tests should be skipped because the provider cannot work here, and why. */

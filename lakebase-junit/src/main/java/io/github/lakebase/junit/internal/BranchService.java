@@ -1,9 +1,13 @@
 package io.github.lakebase.junit.internal;
 
+import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
+import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
+import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.BranchProviderFactory;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +15,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -40,6 +46,8 @@ final class BranchService implements AutoCloseable {
     private final ConnectionBudget connectionBudget;
     private final Bases bases;
     private final Prefetcher spares;
+    /** Bases that integrations stage from a base (a Spring context's); dropped with the service if still there. */
+    private final Set<String> staged = ConcurrentHashMap.newKeySet();
     /** JVM-wide: two services of one run may share a server, and names must never collide. */
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
@@ -120,8 +128,34 @@ final class BranchService implements AutoCloseable {
      * first branch of that kind in the JVM.
      */
     ManagedBranch fork(BranchSpec spec, Configuration config, String hint, ManagedBranch.BranchSettings settings) {
+        return fork(spec, config, hint, settings, null, Kind.BRANCH);
+    }
+
+    /**
+     * Forks a branch of {@code kind} for {@code spec} from {@code sourceOverride} when given (a base an
+     * integration prepared from this spec's base), else from the spec's migrated base.
+     */
+    ManagedBranch fork(BranchSpec spec, Configuration config, String hint, ManagedBranch.BranchSettings settings,
+            String sourceOverride, Kind kind) {
         String parentName = spec.from().isEmpty() ? config.get(Configuration.FROM).orElse(provider.defaultParent())
                 : spec.from();
+        String base = sourceOverride != null ? sourceOverride : base(spec, parentName, config);
+        if (kind == Kind.BRANCH) {
+            // Bases never change once sealed (an integration's too: it hands out only sealed ones), so a branch
+            // forked ahead of time is the one a fork now would give.
+            Prefetcher.Forked branch = spares.take(base, spec.asOf() == null ? config.prefetch() : 0, hint);
+            return new ManagedBranch(this, branch.name(), parentName, base, branch.connection(), settings);
+        }
+        String name = name(hint);
+        if (kind == Kind.BASE) {
+            staged.add(name);
+        }
+        BranchConnection connection = provider.create(new BranchRequest(name, base, null, kind));
+        return new ManagedBranch(this, name, parentName, base, connection, settings);
+    }
+
+    /** The migrated, sealed base for {@code spec}, built when it is the first of its kind in the JVM. */
+    private String base(BranchSpec spec, String parentName, Configuration config) {
         String source = bases.parent(parentName, config);
         List<String> locations = Migrations.resolve(spec.migrations(), config, config.classLoader());
         Instant asOf = spec.asOf();
@@ -131,10 +165,7 @@ final class BranchService implements AutoCloseable {
                     + "template clone copies the parent as it is now. Remove asOf, or choose a provider that "
                     + "branches at a point in time.");
         }
-        String base = bases.base(source, parentName, locations, asOf, config);
-        // Bases never change once sealed, so a branch forked ahead of time is the one a fork now would give.
-        Prefetcher.Forked branch = spares.take(base, asOf == null ? config.prefetch() : 0, hint);
-        return new ManagedBranch(this, branch.name(), parentName, base, branch.connection(), settings);
+        return bases.base(source, parentName, locations, asOf, config);
     }
 
     String name(String hint) {
@@ -160,10 +191,19 @@ final class BranchService implements AutoCloseable {
 
     void destroy(String name) {
         provider.delete(name);
+        staged.remove(name);
+    }
+
+    void seal(String name) {
+        provider.seal(name);
     }
 
     void reset(String name, String source) {
         provider.reset(name, source);
+    }
+
+    void requireTestBranch(String name, Connection connection) {
+        provider.requireTestBranch(name, connection);
     }
 
     void keep(String name) {
@@ -187,9 +227,15 @@ final class BranchService implements AutoCloseable {
      */
     static ManagedBranch forkRecovering(Configuration config, BranchSpec spec, String hint,
             ManagedBranch.BranchSettings settings) {
+        return forkRecovering(config, spec, hint, settings, null, Kind.BRANCH);
+    }
+
+    /** As {@link #forkRecovering(Configuration, BranchSpec, String, ManagedBranch.BranchSettings)}, from a given source. */
+    static ManagedBranch forkRecovering(Configuration config, BranchSpec spec, String hint,
+            ManagedBranch.BranchSettings settings, String sourceOverride, Kind kind) {
         BranchService service = obtain(config);
         try {
-            return service.fork(spec, config, hint, settings);
+            return service.fork(spec, config, hint, settings, sourceOverride, kind);
         } catch (ProviderException e) {
             if (e.isConfigurationError() || service.provider.isAlive()) {
                 throw e;
@@ -197,7 +243,10 @@ final class BranchService implements AutoCloseable {
             LOG.warn("{} no longer answers ({}); starting over on a new one. Tests still holding branches on it "
                     + "fail with connection errors.", service.provider.describe(), e.getMessage());
             discard(service);
-            return obtain(config).fork(spec, config, hint, settings);
+            if (sourceOverride != null) {
+                throw e;   // the source lived on the dead server; whoever staged it must start over
+            }
+            return obtain(config).fork(spec, config, hint, settings, null, kind);
         }
     }
 
@@ -224,7 +273,8 @@ final class BranchService implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<String> leftovers = bases.runOwned();
+        List<String> leftovers = new ArrayList<>(staged);
+        leftovers.addAll(bases.runOwned());
         try {
             spares.close();
             for (String name : leftovers) {

@@ -31,6 +31,7 @@ final class ManagedBranch implements Branch, AutoCloseable {
     private final ConnectionBudget.Group connections;
     private HikariDataSource pool;
     private boolean closed;
+    private boolean sealed;
 
     ManagedBranch(BranchService service, String name, String parent, String source, BranchConnection connection,
             BranchSettings settings) {
@@ -76,6 +77,10 @@ final class ManagedBranch implements Branch, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("The branch " + name + " has been destroyed");
         }
+        if (sealed) {
+            throw new IllegalStateException("The branch " + name + " has been sealed: it is a template for other "
+                    + "branches now, and takes no connections");
+        }
         if (pool == null) {
             HikariConfig config = new HikariConfig();
             config.setPoolName(name);
@@ -110,6 +115,26 @@ final class ManagedBranch implements Branch, AutoCloseable {
         });
     }
 
+    /**
+     * Opens a connection to this branch once the provider has confirmed, through that very connection, that
+     * it leads to a live test branch of this run; for tools that damage data on purpose.
+     */
+    Connection openVerifiedConnection() throws SQLException {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("The branch " + name + " has been destroyed");
+            }
+        }
+        Connection c = openConnection();
+        try {
+            service.requireTestBranch(name, c);
+            return c;
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
     @Override
     public void reset() {
         synchronized (this) {
@@ -121,6 +146,29 @@ final class ManagedBranch implements Branch, AutoCloseable {
             }
         }
         service.reset(name, source);
+    }
+
+    /**
+     * Closes the pool and turns the branch into a template that others are forked from, for an
+     * integration that prepares a base of its own (a Spring context's start-up migrations).
+     */
+    void seal() {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("The branch " + name + " has been destroyed");
+            }
+            sealed = true;
+            if (pool != null) {
+                pool.close();
+                pool = null;
+            }
+        }
+        service.seal(name);
+    }
+
+    /** Whether the branch has been destroyed (or kept) already. */
+    synchronized boolean isClosed() {
+        return closed;
     }
 
     /** Closes the pool, then deletes the branch or keeps it, as its cleanup mode says. */

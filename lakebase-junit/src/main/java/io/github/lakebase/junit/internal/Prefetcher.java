@@ -110,11 +110,12 @@ final class Prefetcher implements AutoCloseable {
 
     /** Renames a spare after the test that takes it, where the provider can; other providers keep its name. */
     private Forked claim(Spare spare, BranchConnection connection, String hint) {
-        String suffix = BranchService.sanitize(hint);
-        if (naming == null || suffix.isEmpty()) {
+        if (naming == null) {
             return new Forked(spare.name(), connection);
         }
-        String name = provider.normalizeName(BranchService.truncate(spare.name() + "_" + suffix));
+        String suffix = BranchService.sanitize(hint);
+        String name = suffix.isEmpty() ? spare.name()
+                : provider.normalizeName(BranchService.truncate(spare.name() + "_" + suffix));
         return new Forked(name, naming.claim(spare.name(), name));
     }
 

@@ -27,7 +27,7 @@ public interface SpareNaming {
      * Renames a spare and records it as a test's branch, at once.
      *
      * @param spare a spare of this run
-     * @param name its new name, unique and valid for the provider
+     * @param name its new name, unique and valid for the provider; the spare's own name to keep it
      * @return how to connect to it under its new name
      */
     BranchConnection claim(String spare, String name);

@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.spi;
 
+import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
 
@@ -104,6 +105,33 @@ public interface BranchProvider extends AutoCloseable {
      * @param name a branch created by this provider in this run
      */
     default void keep(String name) {}
+
+    /**
+     * Fails unless {@code connection} is connected to {@code name}, a test branch that this provider
+     * created in this run and has not deleted. Tools that damage data on purpose (such as
+     * {@code io.github.lakebase.junit.tools.Corruption}) ask before they write, through the connection
+     * they write with, so that they never touch a parent, a base, a branch of another run or a
+     * database the library did not create. The library only asks about branches it handed to a test.
+     * The default checks {@link #ownBranches()}; providers that can also check the server side should.
+     *
+     * <pre>{@code
+     * try (Connection c = open(name)) {
+     *     provider.requireTestBranch(name, c);   // throws before anything is written
+     *     damage(c);
+     * }
+     * }</pre>
+     *
+     * @param name the name of a branch handed to a test
+     * @param connection a connection opened to that branch
+     * @throws ProviderException when {@code name} is not a live test branch of this run, or
+     *     {@code connection} leads elsewhere
+     */
+    default void requireTestBranch(String name, Connection connection) {
+        if (!ownBranches().contains(name)) {
+            throw new ProviderException("Refusing to modify '" + name + "': it is not a branch that " + describe()
+                    + " created for a test in this run.", null);
+        }
+    }
 
     /**
      * Names of the branches this provider created in this run and has not deleted yet.

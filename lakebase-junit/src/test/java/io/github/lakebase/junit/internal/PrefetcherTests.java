@@ -73,6 +73,19 @@ class PrefetcherTests {
     }
 
     @Test
+    void aSpareTakenWithoutAHintKeepsItsNameAndIsRecordedAsABranch() throws Exception {
+        String base = base();
+        prefetcher.take(base, 1, "first");
+        List<String> spares = awaitSpares(1);
+
+        Prefetcher.Forked taken = prefetcher.take(base, 1, "");
+
+        assertThat(taken.name()).isEqualTo(spares.get(0));
+        assertThat(comment(taken.name())).endsWith(" kind=branch");
+        assertThat(provider.ownBranches()).contains(taken.name());
+    }
+
+    @Test
     void beyondTheLimitTheSparesOfTheBaseUsedLongestAgoMakeRoom() throws Exception {
         List<String> bases = new ArrayList<>();
         for (int i = 0; i <= Prefetcher.LIMIT_PER_DEPTH; i++) {

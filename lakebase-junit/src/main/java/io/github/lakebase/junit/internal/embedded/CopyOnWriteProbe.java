@@ -15,8 +15,12 @@ import org.slf4j.LoggerFactory;
  * {@code CREATE DATABASE ... STRATEGY FILE_COPY} with {@code file_copy_method = clone} independent of
  * the database's size. On Linux it tries a real reflink ({@code cp --reflink=always}); on macOS it
  * checks for APFS.
+ *
+ * <pre>{@code
+ * boolean sizeIndependent = CopyOnWriteProbe.clonesFilesIn(Path.of("/mnt/xfs"));
+ * }</pre>
  */
-final class CopyOnWriteProbe {
+public final class CopyOnWriteProbe {
 
     private static final Logger LOG = LoggerFactory.getLogger(CopyOnWriteProbe.class);
     /** What was found, per filesystem: reported once per JVM. */
@@ -40,6 +44,18 @@ final class CopyOnWriteProbe {
             LOG.info(report);
             return report;
         });
+    }
+
+    /**
+     * Whether files in {@code directory} can be cloned copy-on-write (the benchmark uses it to label its
+     * filesystems).
+     *
+     * @param directory an existing, writable directory
+     * @return {@code true} when a real clone succeeded there
+     */
+    public static boolean clonesFilesIn(Path directory) {
+        // supportsClone probes beside the directory it is given, that is in its parent.
+        return supportsClone(directory.resolve("probe"), fileSystemType(directory));
     }
 
     static String describe(Path directory) {

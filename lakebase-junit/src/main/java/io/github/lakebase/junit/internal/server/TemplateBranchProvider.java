@@ -192,10 +192,10 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
     public BranchConnection claim(String spare, String name) {
         requireOwn(spare);
         // One implicit transaction: the branch is never renamed without being recorded as a test's.
-        execute("ALTER DATABASE " + quote(spare) + " RENAME TO " + quote(name) + "; COMMENT ON DATABASE " + quote(name)
-                + " IS " + ownership(Kind.BRANCH.name()));
-        created.add(name);
+        execute((spare.equals(name) ? "" : "ALTER DATABASE " + quote(spare) + " RENAME TO " + quote(name) + "; ")
+                + "COMMENT ON DATABASE " + quote(name) + " IS " + ownership(Kind.BRANCH.name()));
         created.remove(spare);
+        created.add(name);
         return connection(name);
     }
 
@@ -234,6 +234,35 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
         return query("SELECT coalesce(state, 'unknown') || CASE WHEN EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid "
                 + "AND l.granted AND l.locktype = 'relation') THEN ', holding locks' ELSE '' END FROM pg_stat_activity a "
                 + "WHERE datname = ? AND pid <> pg_backend_pid() ORDER BY pid", name);
+    }
+
+    /**
+     * Checks the database itself as well as this run's bookkeeping: {@code connection} must be connected to
+     * {@code name}, and the database's comment must mark it as a test branch of this run. A parent, a sealed
+     * base, a kept branch, another run's branch and a database without the comment are all refused.
+     */
+    @Override
+    public void requireTestBranch(String name, Connection connection) {
+        requireOwn(name);
+        String expected = MARKER + " run=" + context.runId() + " kind=" + Kind.BRANCH.name().toLowerCase();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT d.datname, shobj_description(d.oid, 'pg_database') FROM pg_database d "
+                        + "WHERE d.datname = current_database()")) {
+            rs.next();
+            String database = rs.getString(1);
+            String comment = rs.getString(2);
+            if (!name.equals(database)) {
+                throw new ProviderException("Refusing to modify the database '" + database + "': the connection "
+                        + "was expected to lead to the branch '" + name + "'.", null);
+            }
+            if (!expected.equals(comment)) {
+                throw new ProviderException("Refusing to modify the database '" + database + "': its comment ("
+                        + comment + ") does not mark it as a test branch of run " + context.runId() + ".", null);
+            }
+        } catch (SQLException e) {
+            throw new ProviderException("Could not check that '" + name + "' is a test branch on " + describe() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** A pooled admin connection; fails at once, instead of after a timeout, when the server is gone. */

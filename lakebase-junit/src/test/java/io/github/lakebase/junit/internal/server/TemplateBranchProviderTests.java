@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
+import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
+import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -51,6 +53,54 @@ class TemplateBranchProviderTests {
                         + "('lbj_lookalike_1_test', 'users_data') AND NOT datistemplate AND datallowconn")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void confirmsATestBranchOnlyThroughAConnectionToThatVeryBranch() throws Exception {
+        String branch = "lbj_providertests_1_branch";
+        String base = "lbj_providertests_2_base";
+        String parent = "lbj_providertests_3_parent";
+        String kept = "lbj_providertests_4_kept";
+        provider.create(new BranchRequest(branch, "template1", null, Kind.BRANCH));
+        provider.create(new BranchRequest(base, "template1", null, Kind.BASE));
+        provider.create(new BranchRequest(parent, "template1", null, Kind.PARENT));
+        provider.create(new BranchRequest(kept, "template1", null, Kind.BRANCH));
+        provider.keep(kept);
+        try (Connection toBranch = server.connect(branch); Connection toBase = server.connect(base);
+                Connection toParent = server.connect(parent); Connection toKept = server.connect(kept);
+                Connection toUsers = server.connect("users_data"); Connection toLookalike = server.connect(
+                        "lbj_lookalike_1_test"); Connection toMaintenance = server.connect("postgres")) {
+            provider.requireTestBranch(branch, toBranch);
+
+            assertThatThrownBy(() -> provider.requireTestBranch(base, toBase))
+                    .isInstanceOf(ProviderException.class).hasMessageContaining("does not mark it as a test branch");
+            assertThatThrownBy(() -> provider.requireTestBranch(parent, toParent))
+                    .hasMessageContaining("does not mark it as a test branch");
+            assertThatThrownBy(() -> provider.requireTestBranch(kept, toKept))
+                    .hasMessageContaining("not created by lakebase-junit in this run");
+            assertThatThrownBy(() -> provider.requireTestBranch(branch, toUsers))
+                    .hasMessageContaining("Refusing to modify the database 'users_data'")
+                    .hasMessageContaining("expected to lead to the branch '" + branch + "'");
+            assertThatThrownBy(() -> provider.requireTestBranch(branch, toMaintenance))
+                    .hasMessageContaining("Refusing to modify the database 'postgres'");
+            assertThatThrownBy(() -> provider.requireTestBranch("users_data", toUsers))
+                    .hasMessageContaining("not created by lakebase-junit in this run");
+            assertThatThrownBy(() -> provider.requireTestBranch("lbj_lookalike_1_test", toLookalike))
+                    .hasMessageContaining("not created by lakebase-junit in this run");
+            assertThatThrownBy(() -> provider.requireTestBranch("postgres", toMaintenance))
+                    .hasMessageContaining("not created by lakebase-junit in this run");
+        } finally {
+            provider.delete(branch);
+            provider.delete(base);
+            provider.delete(parent);
+            try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE " + kept);
+            }
+        }
+        try (Connection toUsers = server.connect("users_data")) {
+            assertThatThrownBy(() -> provider.requireTestBranch(branch, toUsers))
+                    .as("a deleted branch is no longer a test branch").hasMessageContaining("Refusing to modify");
         }
     }
 

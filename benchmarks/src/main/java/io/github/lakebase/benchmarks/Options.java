@@ -1,0 +1,121 @@
+package io.github.lakebase.benchmarks;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The benchmark's command line.
+ *
+ * <pre>{@code
+ * Options options = Options.parse("--quick", "--out", "target/results");
+ * }</pre>
+ *
+ * @param quick a smoke run: tiny parents, few tests, seconds per cell
+ * @param out where results go
+ * @param docs where {@code benchmarks.md} and {@code benchmarks.png} go, or {@code null} for nowhere
+ * @param workDirectory where data directories go on the default filesystem
+ * @param xfs the mount point of an XFS filesystem with reflinks, or {@code null}
+ * @param xfsSkipped why there is no XFS filesystem, or {@code null}
+ * @param sizesMb parent sizes (MB of fill data)
+ * @param tests tests measured per cell (after one warm-up test)
+ * @param minimumTests tests measured per cell whatever the time
+ * @param budgetSeconds after how long a cell starts no further test
+ * @param prefetch the {@code lakebase.prefetch} of the rows with prefetching
+ * @param command the command line to print in the results
+ */
+public record Options(boolean quick, Path out, Path docs, Path workDirectory, Path xfs, String xfsSkipped,
+        List<Integer> sizesMb, int tests, int minimumTests, long budgetSeconds, int prefetch, String command) {
+
+    static final String USAGE = """
+            Usage: benchmarks/run.sh [--quick] [options]
+              --quick             smoke run: parents of 1 and 8 MB, 3 tests per cell, default filesystem only
+              --out DIR           where results go (default: benchmarks/target/benchmark-results/<time>)
+              --docs DIR          also write benchmarks.md and benchmarks.png there (run.sh: docs/ in full mode)
+              --work-dir DIR      where data directories go on the default filesystem (default: a temporary one)
+              --xfs DIR           mount point of an XFS filesystem with reflink=1 (run.sh makes one when it can)
+              --xfs-skipped WHY   say why there is no XFS filesystem
+              --sizes MB,MB,...   parent sizes in MB of fill data (default 10,100,1000)
+              --tests N           tests measured per cell, after a warm-up test (default 20)
+              --min-tests N       tests measured per cell whatever the time (default 5)
+              --budget SECONDS    a cell starts no further test after this (default 45)
+              --prefetch N        lakebase.prefetch of the rows with prefetching (default 2)
+              --command TEXT      the command line the results say produced them (run.sh passes its own)
+            """;
+
+    /**
+     * Parses the command line.
+     *
+     * @param args the arguments
+     * @return the options
+     * @throws IllegalArgumentException for an unknown or malformed argument, with the usage
+     */
+    public static Options parse(String... args) {
+        boolean quick = Arrays.asList(args).contains("--quick");
+        Path out = null;
+        Path docs = null;
+        Path work = null;
+        Path xfs = null;
+        String xfsSkipped = null;
+        List<Integer> sizes = quick ? List.of(1, 8) : List.of(10, 100, 1000);
+        int tests = quick ? 3 : 20;
+        int minimum = quick ? 2 : 5;
+        long budget = quick ? 10 : 45;
+        int prefetch = 2;
+        String command = "benchmarks/run.sh" + (quick ? " --quick" : "");
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--quick")) {
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("Missing value after " + arg + "\n" + USAGE);
+            }
+            String value = args[++i];
+            switch (arg) {
+                case "--out" -> out = Path.of(value);
+                case "--docs" -> docs = Path.of(value);
+                case "--work-dir" -> work = Path.of(value);
+                case "--xfs" -> xfs = Path.of(value);
+                case "--xfs-skipped" -> xfsSkipped = value;
+                case "--sizes" -> sizes = parseSizes(value);
+                case "--tests" -> tests = positive(arg, value);
+                case "--min-tests" -> minimum = positive(arg, value);
+                case "--budget" -> budget = positive(arg, value);
+                case "--prefetch" -> prefetch = positive(arg, value);
+                case "--command" -> command = value;
+                default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE);
+            }
+        }
+        if (out == null) {
+            out = Path.of("benchmarks", "target", "benchmark-results",
+                    java.time.LocalDateTime.now().withNano(0).toString().replace(':', '-'));
+        }
+        if (work == null) {
+            work = Path.of(System.getProperty("java.io.tmpdir"), "lakebase-benchmarks");
+        }
+        return new Options(quick, out, docs, work, xfs, xfsSkipped, sizes, tests, Math.min(minimum, tests), budget,
+                prefetch, command);
+    }
+
+    private static List<Integer> parseSizes(String value) {
+        List<Integer> sizes = new ArrayList<>();
+        for (String s : value.split(",")) {
+            sizes.add(positive("--sizes", s.trim()));
+        }
+        return List.copyOf(sizes);
+    }
+
+    private static int positive(String option, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " needs a positive whole number, not '" + value + "'\n" + USAGE);
+    }
+}

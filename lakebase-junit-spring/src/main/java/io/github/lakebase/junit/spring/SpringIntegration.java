@@ -1,0 +1,64 @@
+package io.github.lakebase.junit.spring;
+
+import io.github.lakebase.junit.internal.TestBranches.Declared;
+import io.github.lakebase.junit.internal.TestIntegration;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Modifier;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.ParameterResolutionDelegate;
+import org.springframework.context.ApplicationContext;
+import org.springframework.test.context.TestConstructor;
+import org.springframework.test.context.junit.jupiter.SpringExtension;
+
+/**
+ * Connects {@code @LakebaseBranch} to the application contexts of Spring tests: test branches are
+ * forked from the base the context's start-up ran on, and parameters that Spring autowires are left
+ * to Spring. Found by the library with {@link java.util.ServiceLoader}.
+ */
+public final class SpringIntegration implements TestIntegration {
+
+    @Override
+    public Optional<String> forkSource(ExtensionContext holder, String from, List<String> migrations) {
+        if (!isSpringTest(holder.getRequiredTestClass())) {
+            return Optional.empty();
+        }
+        ApplicationContext context = SpringExtension.getApplicationContext(holder);
+        return Optional.ofNullable(context.getBeanProvider(ContextBranches.class).getIfAvailable())
+                .flatMap(branches -> branches.forkSource(new Declared(from, migrations)));
+    }
+
+    @Override
+    public boolean resolvesParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> testClass = context.getRequiredTestClass();
+        if (!isSpringTest(testClass)) {
+            return false;
+        }
+        if (ParameterResolutionDelegate.isAutowirable(parameter.getParameter(), parameter.getIndex())) {
+            return true;
+        }
+        // A constructor that Spring autowires as a whole: @Autowired, or @TestConstructor(autowireMode = ALL).
+        return parameter.getDeclaringExecutable() instanceof Constructor<?> constructor
+                && (constructor.isAnnotationPresent(Autowired.class)
+                        || AnnotationSupport.findAnnotation(testClass, TestConstructor.class)
+                                .filter(t -> t.autowireMode() == TestConstructor.AutowireMode.ALL).isPresent());
+    }
+
+    /** Whether {@code SpringExtension} runs the class's tests (declared on it, a superclass or a class around it). */
+    static boolean isSpringTest(Class<?> testClass) {
+        for (Class<?> c = testClass; c != null;
+                c = c.getEnclosingClass() != null && !Modifier.isStatic(c.getModifiers()) ? c.getEnclosingClass() : null) {
+            boolean spring = AnnotationSupport.findRepeatableAnnotations(c, ExtendWith.class).stream()
+                    .anyMatch(e -> List.of(e.value()).contains(SpringExtension.class));
+            if (spring) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

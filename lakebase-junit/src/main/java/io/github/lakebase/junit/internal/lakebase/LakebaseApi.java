@@ -1,0 +1,257 @@
+package io.github.lakebase.junit.internal.lakebase;
+
+import com.databricks.sdk.WorkspaceClient;
+import com.databricks.sdk.core.DatabricksConfig;
+import com.databricks.sdk.service.postgres.Branch;
+import com.databricks.sdk.service.postgres.BranchSpec;
+import com.databricks.sdk.service.postgres.CreateBranchRequest;
+import com.databricks.sdk.service.postgres.DatabaseCredential;
+import com.databricks.sdk.service.postgres.DeleteBranchRequest;
+import com.databricks.sdk.service.postgres.Endpoint;
+import com.databricks.sdk.service.postgres.GenerateDatabaseCredentialRequest;
+import com.databricks.sdk.service.postgres.ListBranchesRequest;
+import com.databricks.sdk.service.postgres.Operation;
+import com.databricks.sdk.service.postgres.PostgresAPI;
+import com.databricks.sdk.service.postgres.UpdateBranchRequest;
+import com.google.protobuf.FieldMask;
+import com.google.protobuf.Timestamp;
+import io.github.lakebase.junit.spi.ProviderException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The calls the provider makes to the {@code postgres} API of a Databricks workspace, each retried
+ * after throttling and passing failures, with long-running operations polled to completion within
+ * {@code lakebase.lakebase.operation-timeout}.
+ */
+final class LakebaseApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LakebaseApi.class);
+    private static final Pattern TTL_CAP = Pattern.compile("(?i).*expiration time exceeds.*");
+    private static final Pattern BRANCH_CAP = Pattern.compile("(?i).*(branch(es)? limit|maximum number of branches"
+            + "|too many branches).*");
+
+    /** What Lakebase answers while another operation runs on a branch. */
+    private static final java.util.Set<String> BUSY = java.util.Set.of("RESOURCE_CONFLICT", "ABORTED");
+
+    private final WorkspaceClient workspace;
+    private final PostgresAPI postgres;
+    private final LakebaseSettings settings;
+    private final Retrying retrying;
+
+    LakebaseApi(DatabricksConfig config, LakebaseSettings settings) {
+        this.workspace = new WorkspaceClient(config);
+        this.postgres = workspace.postgres();
+        this.settings = settings;
+        this.retrying = new Retrying(settings.pollInterval(), settings.operationTimeout());
+    }
+
+    Retrying retrying() {
+        return retrying;
+    }
+
+    /** The workspace's address, for messages. */
+    String host() {
+        return workspace.config().getHost();
+    }
+
+    /** The identity to log in to Postgres as: the user's e-mail or the service principal's application id. */
+    String identity() {
+        return retrying.call("reading the current user", () -> workspace.currentUser().me(new com.databricks.sdk.service.iam.MeRequest()).getUserName());
+    }
+
+    /** A branch of the project, or empty when there is none of that id (or it is being deleted). */
+    Optional<Branch> branch(String id) {
+        return retrying.call("reading branch " + id,
+                () -> unlessNotFound(() -> postgres.getBranch(settings.branchName(id))));
+    }
+
+    /** Every branch of the project, all pages. */
+    List<Branch> branches() {
+        return retrying.call("listing the branches of " + settings.projectName(), () -> {
+            List<Branch> all = new ArrayList<>();
+            postgres.listBranches(new ListBranchesRequest().setParent(settings.projectName())).forEach(all::add);
+            return all;
+        });
+    }
+
+    /**
+     * Creates a branch and waits until it is ready. A creation whose answer is lost (no answer, a 5xx)
+     * may have happened anyway: before it is repeated, the branch is looked up, and taken when
+     * {@code ours} says the one found is the one asked for. While the project is at its branch limit
+     * (other runs hold branches), the creation is repeated until {@code lakebase.lakebase.slot-timeout}.
+     */
+    void createBranch(String id, BranchSpec spec, boolean replace, Predicate<Branch> ours) {
+        String what = (replace ? "replacing" : "creating") + " branch " + id;
+        Retrying.Waits waits = retrying.waits(settings.operationTimeout());
+        Retrying.Waits forSlot = null;
+        while (true) {
+            try {
+                Operation started = start(id, spec, replace);
+                await(started, what);
+                return;
+            } catch (RuntimeException e) {
+                String message = String.valueOf(e.getMessage());
+                if (TTL_CAP.matcher(message).matches()) {
+                    throw ProviderException.configuration("Lakebase refused the expiry of branch " + id + " (" + message
+                            + "): the workspace caps how long a branch may live. Lower "
+                            + LakebaseProviderFactory.BRANCH_TTL + " (now " + LakebaseSettings.text(settings.branchTtl())
+                            + ").");
+                }
+                if (atBranchLimit(e)) {
+                    if (forSlot == null) {
+                        forSlot = retrying.waits(settings.slotTimeout());
+                        LOG.info("Project {} is at its branch limit ({}); {} waits for a branch to be deleted, up to {}",
+                                settings.project(), message, id, LakebaseSettings.text(settings.slotTimeout()));
+                    }
+                    if (forSlot.pause("branch limit")) {
+                        continue;
+                    }
+                    throw new ProviderException("Lakebase: no room for branch " + id + " within "
+                            + LakebaseSettings.text(settings.slotTimeout()) + ": project " + settings.project()
+                            + " stayed at its branch limit (" + message + "). Delete branches you no longer need, lower "
+                            + LakebaseProviderFactory.MAX_BRANCHES + ", or raise " + LakebaseProviderFactory.SLOT_TIMEOUT
+                            + ".", e);
+                }
+                boolean maybeDone = Retrying.passing(e) || Retrying.status(e) == 409;
+                if (maybeDone) {
+                    Optional<Branch> found = branch(id).filter(ours);
+                    if (found.isPresent()) {
+                        LOG.info("{} failed on the client ({}), but the branch exists: taking it", what,
+                                Retrying.describe(e));
+                        awaitReady(id, what);
+                        return;
+                    }
+                }
+                if (!Retrying.passing(e) || !waits.pause(what + " failed (" + Retrying.describe(e) + ")")) {
+                    throw Retrying.failure(what, e);
+                }
+            }
+        }
+    }
+
+    private Operation start(String id, BranchSpec spec, boolean replace) {
+        CreateBranchRequest request = new CreateBranchRequest()
+                .setParent(settings.projectName())
+                .setBranchId(id)
+                .setBranch(new Branch().setSpec(spec));
+        if (replace) {
+            request.setReplaceExisting(true);
+        }
+        return new Operation().setName(postgres.createBranch(request).getName()).setDone(false);
+    }
+
+    private static boolean atBranchLimit(RuntimeException e) {
+        return "RESOURCE_EXHAUSTED".equals(Retrying.errorCode(e))
+                || (Retrying.status(e) / 100 == 4 && BRANCH_CAP.matcher(String.valueOf(e.getMessage())).matches());
+    }
+
+    /** Waits until a branch created by an operation we lost track of is ready. */
+    private void awaitReady(String id, String what) {
+        Retrying.Waits waits = retrying.waits(settings.operationTimeout());
+        do {
+            Optional<Branch> branch = branch(id);
+            String state = branch.map(b -> b.getStatus() == null || b.getStatus().getCurrentState() == null ? ""
+                    : b.getStatus().getCurrentState().name()).orElse("gone");
+            if (state.equals("READY")) {
+                return;
+            }
+            if (state.equals("gone")) {
+                throw new ProviderException("Lakebase: " + what + ": the branch disappeared while it was created", null);
+            }
+        } while (waits.pause(what + ": not ready yet"));
+        throw new ProviderException("Lakebase: " + what + " did not finish within "
+                + LakebaseSettings.text(settings.operationTimeout()) + "; raise "
+                + LakebaseProviderFactory.OPERATION_TIMEOUT + ".", null);
+    }
+
+    /**
+     * Deletes a branch for good ({@code purge}); a branch that is gone already is fine, and one with an
+     * operation still running (its creation) is deleted once that is done.
+     */
+    void deleteBranch(String id) {
+        String what = "deleting branch " + id;
+        Retrying.Waits waits = retrying.waits(settings.operationTimeout());
+        while (true) {
+            try {
+                Optional<String> started = retrying.call(what, () -> unlessNotFound(() -> postgres.deleteBranch(
+                        new DeleteBranchRequest().setName(settings.branchName(id)).setPurge(true)).getName()));
+                started.ifPresent(op -> await(new Operation().setName(op), what));
+                return;
+            } catch (ProviderException e) {
+                if (!(e.getCause() instanceof RuntimeException cause) || !BUSY.contains(Retrying.errorCode(cause))
+                        || !waits.pause(what + ": an operation is still running on it")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Sets when a branch expires. */
+    void setExpiry(String id, Instant expiry) {
+        String what = "extending the expiry of branch " + id;
+        Branch branch = new Branch().setSpec(new BranchSpec().setExpireTime(timestamp(expiry)));
+        Operation op = retrying.call(what, () -> new Operation().setName(postgres.updateBranch(new UpdateBranchRequest()
+                .setName(settings.branchName(id))
+                .setBranch(branch)
+                .setUpdateMask(FieldMask.newBuilder().addPaths("spec.expiration").build())).getName()));
+        await(op, what);
+    }
+
+    /** The endpoint to connect to on a branch. */
+    Optional<Endpoint> endpoint(String branchId) {
+        return retrying.call("reading endpoint " + settings.endpointName(branchId),
+                () -> unlessNotFound(() -> postgres.getEndpoint(settings.endpointName(branchId))));
+    }
+
+    /** A database credential (an OAuth token, valid about an hour) for an endpoint. */
+    DatabaseCredential credential(String endpointName) {
+        return retrying.call("generating a database credential for " + endpointName, () -> postgres
+                .generateDatabaseCredential(new GenerateDatabaseCredentialRequest().setEndpoint(endpointName)));
+    }
+
+    /** Polls an operation until it is done; fails with its error, or after the operation timeout. */
+    private void await(Operation started, String what) {
+        Retrying.Waits waits = retrying.waits(settings.operationTimeout());
+        do {
+            Operation op = retrying.call(what + " (polling " + started.getName() + ")",
+                    () -> postgres.getOperation(started.getName()));
+            if (Boolean.TRUE.equals(op.getDone())) {
+                if (op.getError() != null) {
+                    throw new ProviderException("Lakebase: " + what + " failed: " + op.getError().getErrorCode() + ": "
+                            + op.getError().getMessage(), null);
+                }
+                return;
+            }
+        } while (waits.pause(what + " in progress"));
+        throw new ProviderException("Lakebase: " + what + " did not finish within "
+                + LakebaseSettings.text(settings.operationTimeout()) + " (operation " + started.getName() + "); raise "
+                + LakebaseProviderFactory.OPERATION_TIMEOUT + " if Lakebase is slow today.", null);
+    }
+
+    /** The result of a call, or empty when what it asks for does not exist (404). */
+    private static <T> Optional<T> unlessNotFound(java.util.function.Supplier<T> call) {
+        try {
+            return Optional.of(call.get());
+        } catch (RuntimeException e) {
+            if (Retrying.status(e) == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+
+    static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    }
+}

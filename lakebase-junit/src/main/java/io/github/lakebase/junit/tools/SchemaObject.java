@@ -1,0 +1,83 @@
+package io.github.lakebase.junit.tools;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * One object of a database schema as {@link SchemaDiff} reads it from the catalogs: what it is, its name, and
+ * the properties that are compared (a column's type, nullability and default; a view's definition; ...).
+ *
+ * <pre>{@code
+ * SchemaObject column = diff.added().get(0).after();
+ * column.kind();                 // COLUMN
+ * column.name();                 // public.inventory.location_code
+ * column.properties().get("type");   // text
+ * }</pre>
+ *
+ * @param kind what the object is
+ * @param name its identity, schema-qualified: {@code public.inventory} for a table,
+ *     {@code public.inventory.location_code} for a column or a table's constraint or trigger,
+ *     {@code public.inventory_location_idx} for an index, {@code public.parts(code text)} for a function
+ * @param properties what is compared, by property name, sorted by name; absent when not set (a column without
+ *     a default has no {@code default})
+ */
+public record SchemaObject(Kind kind, String name, Map<String, String> properties) {
+
+    /**
+     * Checks the values and copies the properties into a sorted, unmodifiable map.
+     *
+     * @param kind what the object is
+     * @param name its schema-qualified identity
+     * @param properties what is compared
+     */
+    public SchemaObject {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(name, "name");
+        properties = Collections.unmodifiableMap(new TreeMap<>(properties));
+    }
+
+    /** What a schema object is; the order is the order of a diff. */
+    public enum Kind {
+        /** A schema (namespace). */
+        SCHEMA("schema"),
+        /** A type of one's own: enum, domain, composite or range. */
+        TYPE("type"),
+        /** A table (also partitioned, unlogged and foreign tables). */
+        TABLE("table"),
+        /** A column of a table: type, nullability, default, identity, generation. */
+        COLUMN("column"),
+        /** A primary key, foreign key, unique, check or exclusion constraint of a table. */
+        CONSTRAINT("constraint"),
+        /** An index that does not belong to a constraint. */
+        INDEX("index"),
+        /** A trigger of a table. */
+        TRIGGER("trigger"),
+        /** A view and its definition. */
+        VIEW("view"),
+        /** A materialized view and its definition. */
+        MATERIALIZED_VIEW("materialized view"),
+        /** A sequence: type, start, increment, bounds, cache, cycle and owner column. */
+        SEQUENCE("sequence"),
+        /** A function, procedure or aggregate: signature, result, language and definition. */
+        FUNCTION("function"),
+        /** An installed extension and its version. */
+        EXTENSION("extension");
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        /**
+         * How a diff names this kind, for example {@code "materialized view"}.
+         *
+         * @return a lowercase label
+         */
+        public String label() {
+            return label;
+        }
+    }
+}

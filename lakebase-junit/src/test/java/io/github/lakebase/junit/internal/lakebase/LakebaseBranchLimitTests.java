@@ -1,0 +1,85 @@
+package io.github.lakebase.junit.internal.lakebase;
+
+import static io.github.lakebase.junit.Fixtures.assertAllSucceeded;
+import static io.github.lakebase.junit.Fixtures.count;
+import static io.github.lakebase.junit.internal.lakebase.LakebaseFaultTests.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.lakebase.junit.Fixtures;
+import io.github.lakebase.junit.LakebaseBranch;
+import io.github.lakebase.junit.internal.lakebase.fake.FakeLakebase;
+import io.github.lakebase.junit.internal.lakebase.fake.FakeProject;
+import java.util.HashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+/**
+ * More tests at once than branches allowed: by {@code lakebase.lakebase.max-branches} or by the project
+ * itself (other runs hold branches). Tests wait for a branch instead of failing.
+ */
+class LakebaseBranchLimitTests {
+
+    @Test
+    void testsWaitForAFreeBranchBeyondMaxBranches() {
+        FakeLakebase fake = FakeLakebase.start();
+        FakeProject project = fake.createProject("limited", "production", "");
+        Map<String, String> configuration = parallel(with(fake.configuration("limited"),
+                "lakebase.lakebase.max-branches", "3"));
+
+        assertAllSucceeded(Fixtures.run(SixAtOnceTestCase.class, configuration), 6);
+
+        assertThat(project.mostBranchesAtOnce()).as("production, the base and two test branches").isEqualTo(4);
+    }
+
+    @Test
+    void testsWaitWhileTheProjectIsAtItsBranchLimit() {
+        FakeLakebase fake = FakeLakebase.start();
+        fake.faults().branchLimit(4);
+        FakeProject project = fake.createProject("full", "production", "");
+        project.addBranch("someone-elses", "production");
+
+        assertAllSucceeded(Fixtures.run(SixAtOnceTestCase.class, parallel(fake.configuration("full"))), 6);
+
+        assertThat(project.mostBranchesAtOnce()).isEqualTo(4);
+    }
+
+    @Test
+    void maxBranchesThatLeavesNoRoomForTestsIsAConfigurationError() {
+        FakeLakebase fake = FakeLakebase.start();
+        fake.createProject("tight", "production", "");
+        Map<String, String> configuration = new HashMap<>(fake.configuration("tight"));
+        configuration.put("lakebase.lakebase.max-branches", "2");
+        configuration.put("lakebase.parents", "staging");
+        configuration.put("lakebase.parent.staging.scripts", "classpath:parents/staging.sql");
+        configuration.put("lakebase.from", "staging");
+
+        EngineExecutionResults results = Fixtures.run(SixAtOnceTestCase.class, configuration);
+
+        assertThat(Fixtures.failureMessages(results)).hasSize(6).allSatisfy(m -> assertThat(m)
+                .contains("lakebase.lakebase.max-branches=2 leaves no branch for the tests")
+                .contains("needs 2 long-lived branches"));
+    }
+
+    @LakebaseBranch
+    static class SixAtOnceTestCase {
+
+        @RepeatedTest(6)
+        void holdsItsBranchForAMoment(DataSource dataSource) throws Exception {
+            assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
+            Thread.sleep(200);
+        }
+    }
+
+    /** Runs the fixture's tests six at a time. */
+    private static Map<String, String> parallel(Map<String, String> configuration) {
+        Map<String, String> all = new HashMap<>(configuration);
+        all.put("junit.jupiter.execution.parallel.enabled", "true");
+        all.put("junit.jupiter.execution.parallel.mode.default", "concurrent");
+        all.put("junit.jupiter.execution.parallel.config.strategy", "fixed");
+        all.put("junit.jupiter.execution.parallel.config.fixed.parallelism", "6");
+        return all;
+    }
+}

@@ -1,0 +1,149 @@
+package io.github.lakebase.junit.internal.lakebase.fake;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What goes wrong in a {@link FakeLakebase}, on demand: answers replaced by errors (throttling,
+ * server errors), answers lost after the work was done, slow operations and endpoints, logins refused
+ * while a new branch's role propagates, a branch limit, a cap on expiry, short-lived credentials. It
+ * also counts the calls it sees.
+ *
+ * <pre>{@code
+ * fake.faults().throttle(Call.CREATE, 2).operationDelay(Duration.ofMillis(300));
+ * }</pre>
+ */
+public final class Faults {
+
+    /** The calls of the API, as faults and counters name them. */
+    public enum Call { CREATE, GET, LIST, UPDATE, DELETE, ENDPOINT, OPERATION, CREDENTIAL, ME }
+
+    /** An injected answer: an error, or (status 0) the real answer lost on its way back. */
+    record Failure(int status, String code, String message) {
+        boolean lost() {
+            return status == 0;
+        }
+    }
+
+    private final Map<Call, Deque<Failure>> failures = new EnumMap<>(Call.class);
+    private final Map<Call, AtomicInteger> calls = new EnumMap<>(Call.class);
+    private volatile Duration operationDelay = Duration.ZERO;
+    private volatile Duration endpointDelay = Duration.ZERO;
+    private volatile Duration authorizationDelay = Duration.ZERO;
+    private volatile Duration credentialLifetime = Duration.ofHours(1);
+    private volatile Duration maxTtl = Duration.ofDays(30);
+    private volatile int branchLimit = Integer.MAX_VALUE;
+
+    Faults() {
+        for (Call call : Call.values()) {
+            failures.put(call, new ArrayDeque<>());
+            calls.put(call, new AtomicInteger());
+        }
+    }
+
+    /** The next {@code times} calls of {@code call} answer 429 REQUEST_LIMIT_EXCEEDED. */
+    public Faults throttle(Call call, int times) {
+        return fail(call, times, new Failure(429, "REQUEST_LIMIT_EXCEEDED", "Too many requests; slow down"));
+    }
+
+    /** The next {@code times} calls of {@code call} answer 503 TEMPORARILY_UNAVAILABLE, without doing anything. */
+    public Faults unavailable(Call call, int times) {
+        return fail(call, times, new Failure(503, "TEMPORARILY_UNAVAILABLE", "The service is temporarily unavailable"));
+    }
+
+    /** The next {@code times} calls of {@code call} answer 500 INTERNAL_ERROR, without doing anything. */
+    public Faults internalErrors(Call call, int times) {
+        return fail(call, times, new Failure(500, "INTERNAL_ERROR", "Internal error"));
+    }
+
+    /** The next {@code times} calls of {@code call} are carried out, but their answers never reach the client. */
+    public Faults loseAnswers(Call call, int times) {
+        return fail(call, times, new Failure(0, "", ""));
+    }
+
+    private Faults fail(Call call, int times, Failure failure) {
+        synchronized (failures) {
+            for (int i = 0; i < times; i++) {
+                failures.get(call).add(failure);
+            }
+        }
+        return this;
+    }
+
+    /** Long-running operations finish this long after they start. */
+    public Faults operationDelay(Duration delay) {
+        operationDelay = delay;
+        return this;
+    }
+
+    /** A new branch's endpoint has no host for this long after the branch is ready. */
+    public Faults endpointDelay(Duration delay) {
+        endpointDelay = delay;
+        return this;
+    }
+
+    /** Logins to a new branch fail with "External authorization failed" for this long after it is ready. */
+    public Faults authorizationDelay(Duration delay) {
+        authorizationDelay = delay;
+        return this;
+    }
+
+    /** How long a database credential is valid. */
+    public Faults credentialLifetime(Duration lifetime) {
+        credentialLifetime = lifetime;
+        return this;
+    }
+
+    /** The longest expiry the workspace allows. */
+    public Faults maxTtl(Duration ttl) {
+        maxTtl = ttl;
+        return this;
+    }
+
+    /** The most branches a project may have, all runs together. */
+    public Faults branchLimit(int limit) {
+        branchLimit = limit;
+        return this;
+    }
+
+    /** How many calls of {@code call} the fake has seen. */
+    public int calls(Call call) {
+        return calls.get(call).get();
+    }
+
+    /** Counts a call, and returns the failure to answer it with, if any. */
+    Failure next(Call call) {
+        calls.get(call).incrementAndGet();
+        synchronized (failures) {
+            return failures.get(call).poll();
+        }
+    }
+
+    Duration operationDelay() {
+        return operationDelay;
+    }
+
+    Duration endpointDelay() {
+        return endpointDelay;
+    }
+
+    Duration authorizationDelay() {
+        return authorizationDelay;
+    }
+
+    Duration credentialLifetime() {
+        return credentialLifetime;
+    }
+
+    Duration maxTtl() {
+        return maxTtl;
+    }
+
+    int branchLimit() {
+        return branchLimit;
+    }
+}
