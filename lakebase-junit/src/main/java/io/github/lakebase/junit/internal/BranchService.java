@@ -143,7 +143,8 @@ final class BranchService implements AutoCloseable {
         if (kind == Kind.BRANCH) {
             // Bases never change once sealed (an integration's too: it hands out only sealed ones), so a branch
             // forked ahead of time is the one a fork now would give.
-            Prefetcher.Forked branch = spares.take(base, spec.asOf() == null ? config.prefetch() : 0, hint);
+            int depth = spec.asOf() == null ? config.prefetch(provider.defaultPrefetch()) : 0;
+            Prefetcher.Forked branch = spares.take(base, depth, hint);
             return new ManagedBranch(this, branch.name(), parentName, base, branch.connection(), settings);
         }
         String name = name(hint);

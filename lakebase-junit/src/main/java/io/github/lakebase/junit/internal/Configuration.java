@@ -110,9 +110,13 @@ public final class Configuration implements ProviderContext {
         return intValue(POOL_MAXIMUM_SIZE, 8, 1, 1000);
     }
 
-    /** How many branches to fork ahead per fork source ({@code lakebase.prefetch}); 0 turns prefetching off. */
-    int prefetch() {
-        return intValue(PREFETCH, 2, 0, 16);
+    /**
+     * How many branches to fork ahead per fork source ({@code lakebase.prefetch}); 0 turns prefetching off.
+     *
+     * @param providerDefault what the provider chooses when the key is not set
+     */
+    int prefetch(int providerDefault) {
+        return intValue(PREFETCH, providerDefault, 0, 16);
     }
 
     boolean disabledWhenUnavailable() {

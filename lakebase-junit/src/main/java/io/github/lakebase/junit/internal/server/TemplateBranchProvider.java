@@ -273,6 +273,12 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
         return admin.getConnection();
     }
 
+    /** Two: a branch forked ahead is a database on this server, which costs disk space, and little on reflinks. */
+    @Override
+    public int defaultPrefetch() {
+        return 2;
+    }
+
     @Override
     public int connectionLimit() {
         return connectionLimit;
