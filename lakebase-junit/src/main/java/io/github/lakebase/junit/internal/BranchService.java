@@ -8,8 +8,6 @@ import io.github.lakebase.junit.spi.BranchProviderFactory;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,8 +44,8 @@ final class BranchService implements AutoCloseable {
     private final BranchProvider provider;
     private final String prefix;
     private final ConnectionBudget connectionBudget;
-    private final Memo<ParentDefinition.Key, String> parents = new Memo<>();
-    private final Memo<BaseKey, String> bases = new Memo<>();
+    private final Bases bases;
+    private final Prefetcher spares;
     /** Bases that integrations stage from a base (a Spring context's); dropped with the service if still there. */
     private final Set<String> staged = ConcurrentHashMap.newKeySet();
     /** JVM-wide: two services of one run may share a server, and names must never collide. */
@@ -57,6 +56,8 @@ final class BranchService implements AutoCloseable {
         this.provider = provider;
         this.prefix = config.branchPrefix();
         this.configuration = config.readSoFar();
+        this.bases = new Bases(provider, prefix);
+        this.spares = new Prefetcher(provider, this::name);
         this.connectionBudget = new ConnectionBudget(provider.connectionLimit(), "Close connections when done "
                 + "with them, lower lakebase.pool.maximum-size, or let the server accept more connections (on the "
                 + "embedded server: lakebase.embedded.max-connections).");
@@ -139,6 +140,13 @@ final class BranchService implements AutoCloseable {
         String parentName = spec.from().isEmpty() ? config.get(Configuration.FROM).orElse(provider.defaultParent())
                 : spec.from();
         String base = sourceOverride != null ? sourceOverride : base(spec, parentName, config);
+        if (kind == Kind.BRANCH) {
+            // Bases never change once sealed (an integration's too: it hands out only sealed ones), so a branch
+            // forked ahead of time is the one a fork now would give.
+            int depth = spec.asOf() == null ? config.prefetch(provider.defaultPrefetch()) : 0;
+            Prefetcher.Forked branch = spares.take(base, depth, hint);
+            return new ManagedBranch(this, branch.name(), parentName, base, branch.connection(), settings);
+        }
         String name = name(hint);
         if (kind == Kind.BASE) {
             staged.add(name);
@@ -149,7 +157,7 @@ final class BranchService implements AutoCloseable {
 
     /** The migrated, sealed base for {@code spec}, built when it is the first of its kind in the JVM. */
     private String base(BranchSpec spec, String parentName, Configuration config) {
-        String source = parent(parentName, config);
+        String source = bases.parent(parentName, config);
         List<String> locations = Migrations.resolve(spec.migrations(), config, config.classLoader());
         Instant asOf = spec.asOf();
         if (asOf != null && !provider.supportsPointInTime()) {
@@ -158,68 +166,18 @@ final class BranchService implements AutoCloseable {
                     + "template clone copies the parent as it is now. Remove asOf, or choose a provider that "
                     + "branches at a point in time.");
         }
-        return bases.get(new BaseKey(source, locations, asOf), key -> buildBase(key, parentName, config));
-    }
-
-    private String parent(String parentName, Configuration config) {
-        Optional<ParentDefinition> definition = ParentDefinition.of(parentName, config);
-        if (definition.isPresent()) {
-            return parents.get(definition.get().key(), key -> buildParent(definition.get(), config));
-        }
-        return provider.resolveParent(parentName).orElseThrow(() -> {
-            List<String> known = new ArrayList<>(provider.knownParents());
-            config.list(Configuration.PARENTS).stream().filter(p -> !known.contains(p)).forEach(known::add);
-            return ProviderException.configuration("Unknown parent '" + parentName + "' in @LakebaseBranch(from = \""
-                    + parentName + "\") or lakebase.from. Known parents: " + String.join(", ", known)
-                    + ". To build one for local runs, list it in lakebase.parents and give lakebase.parent."
-                    + parentName + ".scripts or .initializer.");
-        });
-    }
-
-    private String buildParent(ParentDefinition definition, Configuration config) {
-        // Everything that can be wrong with the definition is found before a database exists.
-        ParentDefinition.Loaded loaded = definition.load(config.classLoader());
-        String name = provider.normalizeName(truncate(prefix + RUN_ID + "_parent_" + SEQUENCE.incrementAndGet() + "_"
-                + sanitize(definition.name())));
-        LOG.info("Building parent '{}' as {}", definition.name(), name);
-        BranchConnection connection = provider.create(new BranchRequest(name, provider.defaultParent(), null,
-                Kind.PARENT));
-        try {
-            try (Connection c = DriverManager.getConnection(connection.jdbcUrl(), connection.username(),
-                    connection.password())) {
-                loaded.fill(c);
-            }
-            provider.seal(name);
-            return name;
-        } catch (SQLException | RuntimeException e) {
-            deleteQuietly(name);
-            if (e instanceof ProviderException p) {
-                throw p;
-            }
-            throw new ProviderException("Building the parent '" + definition.name() + "' failed: " + e.getMessage(), e);
-        }
-    }
-
-    private String buildBase(BaseKey key, String parentName, Configuration config) {
-        String name = provider.normalizeName(truncate(prefix + RUN_ID + "_base_" + SEQUENCE.incrementAndGet()));
-        long start = System.nanoTime();
-        BranchConnection connection = provider.create(new BranchRequest(name, key.source(), key.asOf(), Kind.BASE));
-        try {
-            int applied = Migrations.apply(connection, key.locations(), config.classLoader(), parentName);
-            provider.seal(name);
-            LOG.info("Built base {} from '{}' with {} migration(s) from {} in {} ms", name, parentName, applied,
-                    key.locations(), (System.nanoTime() - start) / 1_000_000);
-            return name;
-        } catch (RuntimeException e) {
-            deleteQuietly(name);
-            throw e;
-        }
+        return bases.base(source, parentName, locations, asOf, config);
     }
 
     String name(String hint) {
-        String base = prefix + RUN_ID + "_" + SEQUENCE.incrementAndGet();
+        String base = prefix + RUN_ID + "_" + nextSequence();
         String suffix = sanitize(hint);
         return provider.normalizeName(truncate(suffix.isEmpty() ? base : base + "_" + suffix));
+    }
+
+    /** The next number of a name of this JVM's run: two services of one run may share a server. */
+    static long nextSequence() {
+        return SEQUENCE.incrementAndGet();
     }
 
     static String sanitize(String hint) {
@@ -228,7 +186,7 @@ final class BranchService implements AutoCloseable {
         return s.replaceAll("^_+|_+$", "");
     }
 
-    private static String truncate(String name) {
+    static String truncate(String name) {
         return name.length() <= 63 ? name : name.substring(0, 63).replaceAll("_+$", "");
     }
 
@@ -298,50 +256,52 @@ final class BranchService implements AutoCloseable {
             SERVICES.remove(service);
         }
         try {
+            service.spares.close();
+        } catch (RuntimeException e) {
+            LOG.debug("The spares on a dead provider are left to a later run's sweep: {}", e.getMessage());
+        }
+        try {
             service.provider.close();
         } catch (RuntimeException e) {
             LOG.debug("Closing a dead provider: {}", e.getMessage());
         }
     }
 
-    private void deleteQuietly(String name) {
-        try {
-            provider.delete(name);
-        } catch (RuntimeException e) {
-            LOG.warn("Could not delete {}: {}", name, e.getMessage());
-        }
-    }
-
     /**
-     * Deletes the bases and parents of this run, then closes the provider. When the server is gone
-     * already, it stops at the first failure instead of waiting on every leftover; a later run's
+     * Deletes the spares, bases and parents of this run, then closes the provider. When the server is
+     * gone already, it stops at the first failure instead of waiting on every leftover; a later run's
      * sweep removes them.
      */
     @Override
     public void close() {
         List<String> leftovers = new ArrayList<>(staged);
-        leftovers.addAll(bases.built());
-        leftovers.addAll(parents.built());
+        leftovers.addAll(bases.runOwned());
         try {
+            spares.close();
             for (String name : leftovers) {
                 provider.delete(name);
             }
         } catch (RuntimeException e) {
-            LOG.warn("Could not delete the bases and parents of run {} on {} ({}); the next run's sweep removes "
-                    + "them.", RUN_ID, provider.describe(), e.getMessage());
+            LOG.warn("Could not delete the spares, bases and parents of run {} on {} ({}); the next run's sweep "
+                    + "removes them.", RUN_ID, provider.describe(), e.getMessage());
         } finally {
             provider.close();
         }
     }
 
+    /** Closes every service at once: they are independent, and the JVM is exiting. */
     private static void closeAll() {
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (BranchService s : SERVICES) {
-            try {
-                s.close();
-            } catch (RuntimeException e) {
-                LOG.warn("Closing {} failed: {}", s.provider.describe(), e.getMessage());
-            }
+            closing.add(CompletableFuture.runAsync(() -> {
+                try {
+                    s.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("Closing {} failed: {}", s.provider.describe(), e.getMessage());
+                }
+            }, r -> new Thread(r, "lakebase-junit-shutdown-" + s.provider.describe()).start()));
         }
+        CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
         SERVICES.clear();
     }
 
@@ -354,6 +314,4 @@ final class BranchService implements AutoCloseable {
         }
         return id.toString();
     }
-
-    private record BaseKey(String source, List<String> locations, Instant asOf) {}
 }

@@ -31,6 +31,7 @@ public final class Configuration implements ProviderContext {
     public static final String PARENTS = "lakebase.parents";
     public static final String POOL_MAXIMUM_SIZE = "lakebase.pool.maximum-size";
     public static final String DISABLED_WHEN_UNAVAILABLE = "lakebase.disabled-when-unavailable";
+    public static final String PREFETCH = "lakebase.prefetch";
 
     static final String DEFAULT_PREFIX = "lbj_";
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,11}");
@@ -107,6 +108,15 @@ public final class Configuration implements ProviderContext {
 
     int poolMaximumSize() {
         return intValue(POOL_MAXIMUM_SIZE, 8, 1, 1000);
+    }
+
+    /**
+     * How many branches to fork ahead per fork source ({@code lakebase.prefetch}); 0 turns prefetching off.
+     *
+     * @param providerDefault what the provider chooses when the key is not set
+     */
+    int prefetch(int providerDefault) {
+        return intValue(PREFETCH, providerDefault, 0, 16);
     }
 
     boolean disabledWhenUnavailable() {

@@ -23,6 +23,8 @@ final class ConnectionBudget {
 
     /** How long a new connection may wait for a permit before it fails. */
     static final Duration WAIT = Duration.ofSeconds(60);
+    /** PostgreSQL's SQLSTATE for "sorry, too many clients already". */
+    private static final String TOO_MANY_CONNECTIONS = "53300";
 
     private final int size;
     private final Semaphore permits;
@@ -89,21 +91,36 @@ final class ConnectionBudget {
         }
     }
 
+    /**
+     * Opens a connection once a permit is free. The server may still refuse it with "too many clients"
+     * when other runs (another test JVM on a shared server) hold connections this budget does not count:
+     * then it waits as for a permit, and tries again.
+     */
     private Connection open(ConnectionSource.Opener opener, Group group) throws SQLException {
         if (size == Integer.MAX_VALUE) {
             return track(opener.open(), group, false);
         }
+        long deadline = System.nanoTime() + WAIT.toNanos();
         try {
-            acquire();
+            while (true) {
+                acquire(deadline);
+                try {
+                    return track(opener.open(), group, true);
+                } catch (SQLException e) {
+                    permits.release();
+                    if (!TOO_MANY_CONNECTIONS.equals(e.getSQLState()) || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    reclaimIdle();
+                    Thread.sleep(100);
+                } catch (RuntimeException e) {
+                    permits.release();
+                    throw e;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLTransientConnectionException("Interrupted while waiting for a connection", "08004", e);
-        }
-        try {
-            return track(opener.open(), group, true);
-        } catch (SQLException | RuntimeException e) {
-            permits.release();
-            throw e;
         }
     }
 
@@ -112,16 +129,19 @@ final class ConnectionBudget {
      * the pools are asked to close their idle connections: a test waits only for connections that are
      * really in use.
      */
-    private void acquire() throws InterruptedException, SQLException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+    private void acquire(long deadline) throws InterruptedException, SQLException {
         while (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
             if (System.nanoTime() > deadline) {
                 throw new SQLTransientConnectionException("All " + size + " connections this run may hold on the "
                         + "server have been in use for " + WAIT.toSeconds() + " s. " + advice, "08004");
             }
-            for (Runnable reclaimer : reclaimers) {
-                reclaimer.run();
-            }
+            reclaimIdle();
+        }
+    }
+
+    private void reclaimIdle() {
+        for (Runnable reclaimer : reclaimers) {
+            reclaimer.run();
         }
     }
 

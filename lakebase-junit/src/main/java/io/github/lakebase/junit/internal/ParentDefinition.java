@@ -65,6 +65,20 @@ record ParentDefinition(String name, List<String> scripts, String initializer) {
             this.initializer = initializer;
         }
 
+        /**
+         * A fingerprint of what the parent is made of: its name, the database it is forked from, its
+         * scripts' content and its initializer's class. What an initializer reads from elsewhere (a file,
+         * a service) is not part of it.
+         */
+        String fingerprint(String forkedFrom, ClassLoader loader) {
+            Fingerprint f = Fingerprint.of("parent").add("name", name).add("forked from", forkedFrom);
+            sql.forEach(f::add);
+            if (initializer != null) {
+                f.addClass(ParentDefinition.this.initializer, loader);
+            }
+            return f.hex();
+        }
+
         /** Runs the scripts in order, then the initializer. */
         void fill(Connection c) throws SQLException {
             for (Map.Entry<String, String> script : sql.entrySet()) {

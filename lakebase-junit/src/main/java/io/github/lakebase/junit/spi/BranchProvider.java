@@ -162,6 +162,22 @@ public interface BranchProvider extends AutoCloseable {
     }
 
     /**
+     * How many branches the library forks ahead, for each base, when {@code lakebase.prefetch} is not
+     * set. A branch forked ahead lives until a test takes it or the run ends: worth it where a branch is
+     * a database on the run's own server, not where branches count against a quota or are billed. The
+     * default is 0: none.
+     *
+     * <pre>{@code
+     * public int defaultPrefetch() { return 2; }   // a branch costs disk space, and little of it
+     * }</pre>
+     *
+     * @return how many branches to fork ahead per base, 0 to 16
+     */
+    default int defaultPrefetch() {
+        return 0;
+    }
+
+    /**
      * How many connections the branches of this run may hold at once, all branches together; tests
      * wait for a connection beyond it instead of failing with "too many clients". The default is no
      * limit.

@@ -3,6 +3,8 @@ package io.github.lakebase.junit.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.github.lakebase.junit.Branch;
+import io.github.lakebase.junit.internal.embedded.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,10 +69,16 @@ final class ChildJvm {
 
     /** Waits until the fixture has reported, and returns the report. */
     Report awaitReport() throws Exception {
+        return awaitReport("");
+    }
+
+    /** Waits until the fixture has made the report {@code name} ({@link HoldBranchesMain#report(Branch, Map, String)}). */
+    Report awaitReport(String name) throws Exception {
+        Path file = HoldBranchesMain.reportFile(reportFile, name);
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            if (Files.exists(reportFile)) {
-                List<String> lines = Files.readAllLines(reportFile);
+            if (Files.exists(file)) {
+                List<String> lines = Files.readAllLines(file);
                 assertThat(lines).as("the report of %s", name).last().isEqualTo("ready");
                 return new Report(lines);
             }
@@ -81,6 +89,11 @@ final class ChildJvm {
             Thread.sleep(50);
         }
         return fail(name + " did not report within " + TIMEOUT + ":\n" + logTail());
+    }
+
+    /** Lets the fixture go on past {@link HoldBranchesMain#awaitGo(String) awaitGo(signal)}. */
+    void go(String signal) throws IOException {
+        Files.createFile(HoldBranchesMain.reportFile(reportFile, "go-" + signal));
     }
 
     /** Waits for the child to finish by itself, and returns its exit code. */
@@ -108,6 +121,15 @@ final class ChildJvm {
         assertThat(awaitStopped(all)).as("processes of %s still running", name).isEmpty();
     }
 
+    /** The child's output so far. */
+    String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
     /** The last lines of the child's output. */
     String logTail() {
         try {
@@ -131,15 +153,7 @@ final class ChildJvm {
      * not: orphans are reaped by init, and some containers' init never reaps them.
      */
     static boolean running(ProcessHandle process) {
-        if (!process.isAlive()) {
-            return false;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (IOException | RuntimeException e) {
-            return process.isAlive();   // no /proc, or gone meanwhile
-        }
+        return Processes.running(process);
     }
 
     /** Waits, at most {@link #TIMEOUT}, until none of {@code processes} runs; returns those that still do. */
@@ -193,6 +207,11 @@ final class ChildJvm {
         List<String> databases() {
             return lines.stream().filter(l -> l.startsWith("database ")).map(l -> l.substring("database ".length()))
                     .toList();
+        }
+
+        /** The bases and parents kept for later runs, as {@code <name> <kind>}. */
+        List<String> kept() {
+            return lines.stream().filter(l -> l.startsWith("kept ")).map(l -> l.substring("kept ".length())).toList();
         }
 
         /** The databases of {@code run}, as {@code <name> <kind>}. */

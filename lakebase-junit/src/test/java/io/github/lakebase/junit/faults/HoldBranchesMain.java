@@ -37,6 +37,7 @@ public final class HoldBranchesMain {
     /** Set on the child JVM's command line, so that the fixtures run nowhere else. */
     static final String CHILD_PROPERTY = "lakebase.faults.child";
     private static final Pattern COMMENT = Pattern.compile("lakebase-junit run=(\\S+) kind=(\\S+)");
+    private static final Pattern KEPT = Pattern.compile("lakebase-junit cache=\\S+ slot=\\S+ kind=(\\S+) used=\\S+");
     private static volatile Path reportFile;
 
     private HoldBranchesMain() {}
@@ -64,13 +65,18 @@ public final class HoldBranchesMain {
     /**
      * Writes the report of a fixture, all at once: the data directory of the server, the run id of this
      * JVM, every database on the server that carries the library's comment as {@code database <name>
-     * <run> <kind>}, the JDBC URL of the server's {@code postgres} database, the {@code roles} as
+     * <run> <kind>}, every base and parent kept for later runs as {@code kept <name> <kind>}, the JDBC URL of the server's {@code postgres} database, the {@code roles} as
      * {@code role <role> <database>}, and last {@code ready}.
      *
      * @param branch any branch of this run, to reach the server with
      * @param roles what the fixture calls its branches
      */
     static void report(Branch branch, Map<String, String> roles) throws SQLException, IOException {
+        report(branch, roles, "");
+    }
+
+    /** Writes a report as {@link #report(Branch, Map)} does, under another {@code name} when a fixture makes several. */
+    static void report(Branch branch, Map<String, String> roles, String name) throws SQLException, IOException {
         List<String> lines = new ArrayList<>();
         try (Connection c = branch.openConnection(); Statement s = c.createStatement()) {
             lines.add("datadir " + single(s, "SHOW data_directory"));
@@ -89,13 +95,54 @@ public final class HoldBranchesMain {
                     }
                 }
             }
+            try (ResultSet rs = s.executeQuery("SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database "
+                    + "WHERE shobj_description(oid, 'pg_database') LIKE 'lakebase-junit cache=%' ORDER BY datname")) {
+                while (rs.next()) {
+                    Matcher m = KEPT.matcher(rs.getString(2));
+                    if (m.matches()) {
+                        lines.add("kept " + rs.getString(1) + " " + m.group(1));
+                    }
+                }
+            }
         }
         lines.add("url " + branch.jdbcUrl().replace("/" + branch.name(), "/postgres"));
-        roles.forEach((role, name) -> lines.add("role " + role + " " + name));
+        roles.forEach((role, database) -> lines.add("role " + role + " " + database));
         lines.add("ready");
-        Path partial = reportFile.resolveSibling(reportFile.getFileName() + ".partial");
+        Path file = reportFile(reportFile, name);
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
         Files.write(partial, lines);
-        Files.move(partial, reportFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The file of the report {@code name} beside the main one ({@code name} empty). */
+    static Path reportFile(Path main, String name) {
+        return name.isEmpty() ? main : main.resolveSibling(main.getFileName() + "." + name);
+    }
+
+    /** Waits (at most five minutes) until the test lets the fixture go on with {@link ChildJvm#go(String)}. */
+    static void awaitGo(String signal) throws InterruptedException {
+        Path go = reportFile(reportFile, "go-" + signal);
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(5).toNanos();
+        while (!Files.exists(go) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Waits (at most a minute) until the run of {@code branch} has {@code count} spares, the branches it
+     * forks ahead for tests to come: once it has, it forks no more until a test takes one.
+     */
+    static void awaitSpares(Branch branch, int count) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + ChildJvm.TIMEOUT.toNanos();
+        try (Connection c = branch.openConnection(); Statement s = c.createStatement()) {
+            String own = single(s, "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                    + "WHERE datname = current_database()").replaceAll(" kind=.*", "");
+            String sql = "SELECT count(*) FROM pg_database WHERE shobj_description(oid, 'pg_database') = '" + own
+                    + " kind=spare'";
+            while (Integer.parseInt(single(s, sql)) < count && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
     }
 
     private static String single(Statement s, String sql) throws SQLException {

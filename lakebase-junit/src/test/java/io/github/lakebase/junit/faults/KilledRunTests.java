@@ -1,7 +1,6 @@
 package io.github.lakebase.junit.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.lakebase.junit.Branch;
 import io.github.lakebase.junit.CleanupMode;
@@ -11,55 +10,41 @@ import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code kill -9} of a test JVM that holds branches (a per-class branch, named branches, a migrated
  * base on a built parent, and a kept branch from an earlier test): its server does not outlive it, and
- * the next run on the same data directory starts cleanly and sweeps everything the dead run created
- * except its kept branch. The JVMs to kill are real ones, started from this class path.
+ * the next run on the same data directory starts cleanly, sweeps everything the dead run created
+ * except its kept branch (its spares too), and forks from the base and parent kept for later runs
+ * instead of building them again. The JVMs to kill are real ones, started from this class path.
  */
 class KilledRunTests {
 
     /** How long a killed JVM's server may outlive it: its watchdog asks for a fast shutdown at once. */
     private static final Duration SERVER_STOPS_WITHIN = Duration.ofSeconds(15);
 
-    private final List<ChildJvm> children = new ArrayList<>();
-    private final List<ProcessHandle> orphans = new ArrayList<>();
+    @RegisterExtension
+    final ChildJvms jvms = new ChildJvms("killed-run-");
     private Path work;
 
     @BeforeEach
-    void workDirectory() throws IOException {
-        assumeTrue(Files.isDirectory(Path.of("/proc/self")), "finds server processes through /proc");
-        Path root = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"));
-        work = Files.createTempDirectory(root, "killed-run-");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
-
-    @AfterEach
-    void cleanUp() throws IOException {
-        children.forEach(ChildJvm::destroy);
-        orphans.stream().filter(ChildJvm::running).forEach(ProcessHandle::destroyForcibly);
-        ChildJvm.awaitStopped(orphans);
-        if (work != null) {
-            deleteRecursively(work);
-        }
+    void workDirectory() {
+        work = jvms.work();
     }
 
     @Test
@@ -78,9 +63,11 @@ class KilledRunTests {
         String deadRun = held.run();
         assertThat(held.databasesOf(deadRun)).as("what the first run holds").contains(
                 held.role("class") + " branch", held.role("first") + " branch", held.role("second") + " branch",
-                held.role("kept") + " kept")
-                .anySatisfy(d -> assertThat(d).endsWith(" base"))
-                .anySatisfy(d -> assertThat(d).endsWith(" parent"));
+                held.role("kept") + " kept");
+        assertThat(held.kept()).as("the migrated base and the built parent, kept for later runs")
+                .satisfiesExactlyInAnyOrder(k -> assertThat(k).endsWith(" base"), k -> assertThat(k).endsWith(" parent"));
+        assertThat(held.databasesOf(deadRun)).as("branches it forked ahead for tests to come")
+                .filteredOn(d -> d.endsWith(" spare")).hasSize(2);
         String datadir = held.dataDirectory();
         assertThat(serverProcesses(datadir)).as("the first run's server").isNotEmpty();
         first.killJvm();
@@ -94,7 +81,11 @@ class KilledRunTests {
         assertThat(seen.databasesOf(deadRun)).as("what the second run finds of the first, killed run")
                 .containsExactly(held.role("kept") + " kept");
         String secondRun = seen.run();
-        assertThat(seen.databasesOf(secondRun)).hasSize(6);
+        assertThat(seen.kept()).as("the kept base and parent, used again after the kill").isEqualTo(held.kept());
+        assertThat(seen.databasesOf(secondRun)).filteredOn(d -> !d.endsWith(" spare")).containsExactlyInAnyOrder(
+                seen.role("class") + " branch", seen.role("first") + " branch", seen.role("second") + " branch",
+                seen.role("kept") + " kept");
+        assertThat(seen.databasesOf(secondRun)).filteredOn(d -> d.endsWith(" spare")).hasSize(2);
 
         // A live run of another JVM on the same server (through lakebase.provider=postgres, as the data
         // directory serves one JVM only) sweeps at its start, and leaves the second run's branches alone.
@@ -124,6 +115,7 @@ class KilledRunTests {
                 .as("all that is left of the killed runs").containsExactlyInAnyOrder(
                 held.role("kept") + " " + deadRun + " kept",
                 seen.role("kept") + " " + secondRun + " kept");
+        assertThat(last.kept()).isEqualTo(held.kept());
         assertThat(serverProcesses(datadir)).as("the third run stopped its server as it exited").isEmpty();
     }
 
@@ -147,7 +139,7 @@ class KilledRunTests {
         killed.killJvm();
         assertServerStopsByItself(datadir);
         assertThat(sibling(directory, ".log")).as("the server's log")
-                .content(StandardCharsets.UTF_8).contains("the JVM that started this server is gone")
+                .content(StandardCharsets.UTF_8).contains("no JVM uses this server any more")
                 .contains("database system is shut down");
         assertThat(directory).as("nothing deleted the directory yet").exists();
         assertThat(sibling(directory, ".lock")).exists();
@@ -191,7 +183,7 @@ class KilledRunTests {
         try (EmbeddedServer first = EmbeddedServer.start(options)) {
             postmaster = ProcessHandle.of(Long.parseLong(
                     Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim())).orElseThrow();
-            orphans.add(postmaster);
+            jvms.killAfterwards(postmaster);
             // As where there is no watchdog (no /bin/sh), or a JVM killed together with it: SIGKILL to the
             // watchdog's shell and watcher, so that nothing stops the server once its JVM lets it go.
             List<ProcessHandle> watchdog = ProcessHandle.current().descendants()
@@ -265,7 +257,7 @@ class KilledRunTests {
                         : List.of("runuser", "-u", Files.getOwner(pidFile).getName(), "--", "sleep", "60");
         Process sleeper = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        orphans.add(sleeper.toHandle());
+        jvms.killAfterwards(sleeper.toHandle());
         List<String> lines = new ArrayList<>(Files.readAllLines(pidFile));
         lines.set(0, Long.toString(sleeper.pid()));
         Files.write(pidFile, lines);
@@ -278,9 +270,7 @@ class KilledRunTests {
 
     private ChildJvm start(String name, Class<?> fixture, Map<String, String> configuration, List<String> jvmOptions,
             Map<String, String> environment) throws IOException {
-        ChildJvm child = ChildJvm.start(work, name, fixture, configuration, jvmOptions, environment);
-        children.add(child);
-        return child;
+        return jvms.start(name, fixture, configuration, jvmOptions, environment);
     }
 
     /** The superuser password the library keeps in a data directory it created. */
@@ -299,46 +289,12 @@ class KilledRunTests {
                 SERVER_STOPS_WITHIN).isEmpty();
     }
 
-    /** The PostgreSQL server processes (and their watchdogs) started on {@code datadir}. */
     private static List<Long> serverProcesses(String datadir) {
-        List<Long> pids = new ArrayList<>();
-        try (var entries = Files.list(Path.of("/proc"))) {
-            for (Path dir : (Iterable<Path>) entries::iterator) {
-                String name = dir.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit)) {
-                    continue;
-                }
-                try {
-                    String cmdline = new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8)
-                            .replace('\0', ' ');
-                    if ((" " + cmdline + " ").contains(" -D " + datadir + " ")) {
-                        pids.add(Long.parseLong(name));
-                    }
-                } catch (IOException e) {
-                    // gone meanwhile
-                }
-            }
-        } catch (IOException e) {
-            throw new AssertionError("cannot list /proc", e);
-        }
-        return pids;
+        return ChildJvms.serverProcesses(datadir);
     }
 
     private static Path sibling(Path directory, String suffix) {
         return directory.resolveSibling(directory.getFileName() + suffix);
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            List<Path> all = new ArrayList<>(paths.toList());
-            Collections.reverse(all);
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     /**
@@ -362,6 +318,7 @@ class KilledRunTests {
         @Order(2)
         void holdsItsBranchesUntilKilled(Branch perClass, @LakebaseBranch(name = "first") Branch first,
                 @LakebaseBranch(name = "second") Branch second) throws Exception {
+            HoldBranchesMain.awaitSpares(perClass, 2);
             HoldBranchesMain.report(perClass, Map.of("class", perClass.name(), "first", first.name(),
                     "second", second.name(), "kept", kept));
             Thread.sleep(Duration.ofMinutes(5).toMillis());

@@ -10,20 +10,29 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
 /**
  * 32 concurrent tests with a branch each, on a server that accepts 30 connections in all: they wait
  * for connections instead of failing with "too many clients", nothing deadlocks, no connection is
- * left behind, and no pool thread outlives its branch.
+ * left behind, and no pool thread outlives its branch; also when two runs share the server.
  */
+@Execution(ExecutionMode.SAME_THREAD)   // the tests count the branches of their own run
 class LoadTests {
 
     static final List<Branch> BRANCHES = new CopyOnWriteArrayList<>();
@@ -53,6 +62,38 @@ class LoadTests {
         }
         assertThat(Thread.getAllStackTraces().keySet()).as("no pool thread outlives its branch")
                 .noneMatch(t -> t.isAlive() && BRANCHES.stream().anyMatch(b -> t.getName().startsWith(b.name())));
+    }
+
+    @Test
+    void twoRunsSharingOneServerWaitForConnectionsInsteadOfFailing(@TempDir Path work) throws Exception {
+        BRANCHES.clear();
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String dataDirectory = work.resolve("pgdata").toString();
+        // Two configurations, so two services, that share the server of one data directory: each one's budget is
+        // what the server had free when it started, so that together they ask for more than the server has.
+        CompletableFuture<EngineExecutionResults> first = CompletableFuture.supplyAsync(() -> run(Map.of(
+                "lakebase.embedded.data-directory", dataDirectory, "lakebase.embedded.settings", "application_name=a")));
+        EngineExecutionResults second = run(Map.of(
+                "lakebase.embedded.data-directory", dataDirectory, "lakebase.embedded.settings", "application_name=b"));
+
+        Fixtures.assertAllSucceeded(first.get(), 32);
+        Fixtures.assertAllSucceeded(second, 32);
+        assertThat(BRANCHES).hasSize(64);
+        assertThat(BRANCHES.stream().map(b -> b.jdbcUrl().replace(b.name(), "")).distinct()).as("one server")
+                .hasSize(1);
+    }
+
+    private static EngineExecutionResults run(Map<String, String> configuration) {
+        Map<String, String> all = new HashMap<>(configuration);
+        all.putAll(Map.of(
+                "lakebase.embedded.max-connections", "30",
+                "lakebase.pool.maximum-size", "2",
+                "junit.jupiter.execution.parallel.enabled", "true",
+                "junit.jupiter.execution.parallel.mode.default", "concurrent",
+                "junit.jupiter.execution.parallel.config.strategy", "fixed",
+                "junit.jupiter.execution.parallel.config.fixed.parallelism", "32"));
+        return EngineTestKit.engine("junit-jupiter").configurationParameters(all)
+                .selectors(selectClass(ThirtyTwoTestsTestCase.class)).execute();
     }
 
     @LakebaseBranch

@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tells whether files on a directory's filesystem can be cloned copy-on-write, which is what makes
@@ -18,7 +22,29 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CopyOnWriteProbe {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CopyOnWriteProbe.class);
+    /** What was found, per filesystem: reported once per JVM. */
+    private static final Map<Object, String> REPORTS = new ConcurrentHashMap<>();
+
     private CopyOnWriteProbe() {}
+
+    /**
+     * Whether branches on the filesystem of {@code directory} are copy-on-write clones, as a sentence: found
+     * out, and logged, the first time this JVM asks about that filesystem.
+     */
+    static String report(Path directory) {
+        Object fileSystem;
+        try {
+            fileSystem = Files.getFileStore(directory);
+        } catch (IOException e) {
+            fileSystem = directory;
+        }
+        return REPORTS.computeIfAbsent(fileSystem, key -> {
+            String report = describe(directory);
+            LOG.info(report);
+            return report;
+        });
+    }
 
     /**
      * Whether files in {@code directory} can be cloned copy-on-write (the benchmark uses it to label its
@@ -36,11 +62,11 @@ public final class CopyOnWriteProbe {
         String type = fileSystemType(directory);
         boolean cow = supportsClone(directory, type);
         return cow
-                ? "Branches are copy-on-write clones (" + type + " supports reflinks): their cost does not grow with "
-                        + "the parent's size."
-                : "Branches are plain file copies (" + type + " has no reflinks): their cost grows with the parent's "
-                        + "size. Put lakebase.embedded.data-directory on XFS (reflink), btrfs, ZFS or APFS for "
-                        + "copy-on-write branches.";
+                ? "Branches on " + directory + " are copy-on-write clones (" + type + " supports reflinks): their cost "
+                        + "does not grow with the parent's size."
+                : "Branches on " + directory + " are plain file copies (" + type + " has no reflinks): their cost "
+                        + "grows with the parent's size. Put lakebase.embedded.data-directory on XFS (reflink), btrfs, "
+                        + "ZFS or APFS for copy-on-write branches.";
     }
 
     static boolean supportsClone(Path directory, String type) {

@@ -1,6 +1,5 @@
 package io.github.lakebase.junit.internal.embedded;
 
-import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -53,22 +52,6 @@ final class DataDirectoryLock implements AutoCloseable {
         this.lockFile = lockFile;
         this.channel = channel;
         this.lock = lock;
-    }
-
-    /**
-     * Locks a persistent data directory, which need not exist yet.
-     *
-     * @param directory an absolute path
-     * @return the held lock
-     * @throws ProviderException when another JVM, or another server of this JVM, uses the directory
-     */
-    static DataDirectoryLock forDirectory(Path directory) throws IOException {
-        Path parent = Files.createDirectories(directory.getParent()).toRealPath();
-        Path lockFile = parent.resolve(directory.getFileName() + LOCK_SUFFIX);
-        return tryLock(lockFile, directory, StandardOpenOption.CREATE, StandardOpenOption.WRITE)
-                .orElseThrow(() -> ProviderException.configuration("The data directory " + directory + " is in use by "
-                        + "another test JVM or another embedded server of this one. Give each concurrent build its own "
-                        + "lakebase.embedded.data-directory."));
     }
 
     /**

@@ -23,6 +23,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -138,16 +139,40 @@ final class PostgresBinaries {
      * change in place, so this names the content without reading 15 MB at every start.
      */
     private static String identity(URL archive) throws IOException {
-        URLConnection connection = archive.openConnection();
-        connection.setUseCaches(false);
-        String id = archive + "|" + connection.getContentLengthLong() + "|" + connection.getLastModified();
+        String id;
+        Optional<Path> jar = jarFile(archive);
+        if (jar.isPresent()) {
+            // The jar's own size and time: no need to open it.
+            id = archive + "|" + Files.size(jar.get()) + "|" + Files.getLastModifiedTime(jar.get()).toMillis();
+        } else {
+            URLConnection connection = archive.openConnection();
+            connection.setUseCaches(false);
+            try {
+                id = archive + "|" + connection.getContentLengthLong() + "|" + connection.getLastModified();
+            } finally {
+                connection.getInputStream().close();
+            }
+        }
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(id.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        } finally {
-            connection.getInputStream().close();
+        }
+    }
+
+    /** The local jar file of a {@code jar:file:...!/entry} URL. */
+    private static Optional<Path> jarFile(URL archive) {
+        String url = archive.toString();
+        int bang = url.indexOf("!/");
+        if (!url.startsWith("jar:file:") || bang < 0) {
+            return Optional.empty();
+        }
+        try {
+            Path jar = Path.of(java.net.URI.create(url.substring("jar:".length(), bang)));
+            return Files.isRegularFile(jar) ? Optional.of(jar) : Optional.empty();
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return Optional.empty();
         }
     }
 

@@ -2,39 +2,50 @@ package io.github.lakebase.junit.internal.embedded;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Stops the embedded server when the JVM that started it dies without stopping it ({@code kill -9},
- * a crash, a build tool's timeout), so that no server of a dead run is left running.
+ * Stops the embedded server when the last JVM using it is gone, however it went: it exited, or it
+ * died without stopping the server ({@code kill -9}, a crash, a build tool's timeout). So no server of a
+ * dead run is left running, and a server that JVMs share outlives the one that started it.
  *
- * <p>The postmaster is started by a small POSIX {@code sh} script whose standard input is a pipe from
- * this JVM. Nothing is ever written to it: when the JVM's end closes, because the JVM exited however it
- * exited, or because {@link #release} closed it, the script reads end-of-file and asks the postmaster
- * for a fast shutdown ({@code SIGINT}), and for an immediate one ({@code SIGQUIT}) if it still runs ten
- * seconds later. The operating system closes the pipe the instant the JVM dies: nothing polls, no
- * process id that may be reused is watched, and the script needs no permission over the JVM (it runs
- * as the server's OS user, through the same {@code setpriv} prefix, and only signals its own child).
- * When the postmaster exits by itself ({@code pg_ctl stop}, or a failed start), the script ends its
- * watcher and exits with the postmaster's exit code; its output goes to the server's log.
+ * <p>The postmaster is started by a small POSIX {@code sh} script that reads a named pipe (a FIFO)
+ * beside the data directory, {@code <directory>.watchdog}. Every JVM that uses the server holds the
+ * pipe open; nothing is ever written to it. When the last of them closes it, because its JVM exited
+ * however it exited (the operating system closes the pipe the instant a process dies) or because it
+ * let the server go, the script reads end-of-file and asks the postmaster for a fast shutdown
+ * ({@code SIGINT}), and for an immediate one ({@code SIGQUIT}) if it still runs ten seconds later.
+ * Nothing polls, no process id that may be reused is watched, and the script needs no permission over
+ * the JVMs (it runs as the server's OS user, through the same {@code setpriv} prefix, and only signals
+ * its own child). When the postmaster exits by itself ({@code pg_ctl stop}, or a failed start), the
+ * script ends its watcher and exits with the postmaster's exit code; its output goes to the server's log.
  *
- * <p>Available wherever {@code /bin/sh} is (Linux, macOS); elsewhere the server runs unwatched.
+ * <p>Available wherever {@code /bin/sh} and {@code mkfifo} are (Linux, macOS); elsewhere the server
+ * runs unwatched, and serves one JVM only.
  */
 final class Watchdog {
 
     /** {@code $0} of the script, to recognise it in a process list. */
     static final String NAME = "lakebase-junit-watchdog";
+    static final String SUFFIX = ".watchdog";
 
     private static final String SCRIPT = String.join("\n",
-            "exec 3<&0 </dev/null",
+            "fifo=$1",
+            "shift",
+            "exec 3<\"$fifo\" </dev/null",
             "\"$@\" 3<&- &",
             "pg=$!",
             "(",
             "  while read -r line <&3; do :; done",
-            "  echo \"" + NAME + ": the JVM that started this server is gone; stopping it (PID $pg)\"",
+            "  echo \"" + NAME + ": no JVM uses this server any more; stopping it (PID $pg)\"",
             "  kill -INT \"$pg\" 2>/dev/null",
             "  i=0",
             "  while [ \"$i\" -lt 10 ] && kill -0 \"$pg\" 2>/dev/null; do sleep 1; i=$((i + 1)); done",
@@ -53,33 +64,99 @@ final class Watchdog {
 
     /** Whether servers run under the watchdog on this machine. */
     static boolean available() {
-        return File.separatorChar == '/' && Files.isExecutable(SH);
+        return File.separatorChar == '/' && Files.isExecutable(SH) && mkfifo().isPresent();
+    }
+
+    /** The watchdog's pipe of the server on {@code dataDirectory}. */
+    static Path pipe(Path dataDirectory) {
+        return dataDirectory.resolveSibling(dataDirectory.getFileName() + SUFFIX);
     }
 
     /**
-     * The command line that runs {@code command} under the watchdog. The process must be started with
-     * its standard input left a pipe (the {@link ProcessBuilder} default), and that pipe left open.
+     * Makes a new pipe for a server about to start on {@code dataDirectory}, readable by the server's OS
+     * user, and holds it.
+     */
+    static Hold create(Path dataDirectory, OsUser osUser) throws IOException {
+        Path pipe = pipe(dataDirectory);
+        Files.deleteIfExists(pipe);
+        List<String> command = List.of(mkfifo().orElseThrow().toString(), "-m", "600", pipe.toString());
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("mkfifo failed: " + out.trim());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while making " + pipe, e);
+        }
+        osUser.own(pipe);
+        return new Hold(FileChannel.open(pipe, StandardOpenOption.READ, StandardOpenOption.WRITE));
+    }
+
+    /** Holds the pipe of a running server on {@code dataDirectory}, if it has one. */
+    static Optional<Hold> join(Path dataDirectory) {
+        Path pipe = pipe(dataDirectory);
+        if (!Files.exists(pipe, LinkOption.NOFOLLOW_LINKS) || Files.isRegularFile(pipe, LinkOption.NOFOLLOW_LINKS)
+                || Files.isDirectory(pipe, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        try {
+            // Read and write: opening a pipe for writing alone would wait for a reader, forever if there is none.
+            return Optional.of(new Hold(FileChannel.open(pipe, StandardOpenOption.READ, StandardOpenOption.WRITE)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether {@code postmaster} was started by a watchdog that still runs. */
+    static boolean watches(ProcessHandle postmaster) {
+        return postmaster.parent()
+                .filter(Processes::running)
+                .flatMap(p -> p.info().arguments())
+                .map(args -> List.of(args).contains(NAME))
+                .orElse(false);
+    }
+
+    /**
+     * The command line that runs {@code command} under the watchdog of the pipe of {@code dataDirectory},
+     * which this JVM must hold before it starts the process.
      *
+     * @param dataDirectory the server's data directory
      * @param command the postmaster's command line
      * @return the command line to start instead
      */
-    static List<String> wrap(List<String> command) {
-        List<String> wrapped = new ArrayList<>(List.of(SH.toString(), "-c", SCRIPT, NAME));
+    static List<String> wrap(Path dataDirectory, List<String> command) {
+        List<String> wrapped = new ArrayList<>(List.of(SH.toString(), "-c", SCRIPT, NAME,
+                pipe(dataDirectory).toString()));
         wrapped.addAll(command);
         return wrapped;
     }
 
+    private static Optional<Path> mkfifo() {
+        return java.util.stream.Stream.of("/usr/bin/mkfifo", "/bin/mkfifo").map(Path::of).filter(Files::isExecutable)
+                .findFirst();
+    }
+
     /**
-     * Closes this JVM's end of the pipe: the watchdog of {@code process} stops the server at once, if it
-     * still runs. Harmless after the server has stopped.
-     *
-     * @param process a process started from {@link #wrap}
+     * This JVM's hold on a server: while any JVM holds its pipe, the server runs. Closing the last hold
+     * stops the server.
      */
-    static void release(Process process) {
-        try {
-            process.getOutputStream().close();
-        } catch (IOException e) {
-            // already closed
+    static final class Hold implements AutoCloseable {
+
+        private final FileChannel channel;
+
+        private Hold(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closed already
+            }
         }
     }
 }

@@ -70,6 +70,11 @@ public final class EmbeddedProviderFactory implements BranchProviderFactory {
         }
 
         @Override
+        public boolean persistent() {
+            return server.persistent();
+        }
+
+        @Override
         public String jdbcUrl(String database) {
             return server.jdbcUrl(database);
         }

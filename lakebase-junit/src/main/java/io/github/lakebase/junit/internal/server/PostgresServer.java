@@ -22,6 +22,14 @@ public interface PostgresServer extends AutoCloseable {
         return true;
     }
 
+    /**
+     * Whether the databases on this server outlive the run in a place that belongs to the library (the
+     * embedded server's persistent data directory): then migrated bases are kept for later runs.
+     */
+    default boolean persistent() {
+        return false;
+    }
+
     /** The JDBC URL of {@code database} on this server. */
     String jdbcUrl(String database);
 

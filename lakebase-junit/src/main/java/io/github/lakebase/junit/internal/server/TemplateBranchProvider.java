@@ -2,7 +2,9 @@ package io.github.lakebase.junit.internal.server;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.lakebase.junit.internal.BaseCache;
 import io.github.lakebase.junit.internal.ConnectionSource;
+import io.github.lakebase.junit.internal.SpareNaming;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.ProviderContext;
@@ -17,8 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,14 +33,11 @@ import org.slf4j.LoggerFactory;
  * server never sweep each other's branches, and a database without the library's comment is never
  * touched, whatever its name.
  */
-public class TemplateBranchProvider implements BranchProvider {
+public class TemplateBranchProvider implements BranchProvider, SpareNaming, BaseCache.Source {
 
     private static final Logger LOG = LoggerFactory.getLogger(TemplateBranchProvider.class);
-    /** The first key of the library's advisory locks ("LBJ" in ASCII). */
-    static final int LOCK_CLASS = 0x4c424a;
     static final String MARKER = "lakebase-junit";
     private static final int ADMIN_POOL_SIZE = 6;
-    private static final Pattern COMMENT = Pattern.compile(MARKER + " run=([a-z0-9]+) kind=([a-z]+)");
 
     private final PostgresServer server;
     private final ProviderContext context;
@@ -50,6 +47,7 @@ public class TemplateBranchProvider implements BranchProvider {
     private final Set<String> created = ConcurrentHashMap.newKeySet();
     private final HikariDataSource admin;
     private final int connectionLimit;
+    private final TemplateBaseCache cache;
 
     /**
      * Takes over {@code server}: closes it when this provider is closed.
@@ -64,15 +62,11 @@ public class TemplateBranchProvider implements BranchProvider {
         this.defaultParent = defaultParent;
         try {
             this.liveness = server.connectAdmin();
-            // Never blocks: another provider of this JVM on the same server may hold the run's lock already,
-            // and then it proves this run alive just as well.
-            try (PreparedStatement ps = liveness.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
-                ps.setInt(1, LOCK_CLASS);
-                ps.setInt(2, runKey(context.runId()));
-                ps.execute();
-            }
+            DeadRuns.proveAlive(liveness, context.runId());
             this.majorVersion = liveness.getMetaData().getDatabaseMajorVersion();
             this.connectionLimit = connectionLimit(liveness);
+            this.cache = server.persistent() ? new TemplateBaseCache(this, liveness,
+                    liveness.getMetaData().getDatabaseProductVersion(), context.branchPrefix()) : null;
         } catch (SQLException e) {
             server.close();
             throw new ProviderException("Could not connect to " + server.describe() + ": " + e.getMessage(), e);
@@ -143,6 +137,15 @@ public class TemplateBranchProvider implements BranchProvider {
 
     @Override
     public BranchConnection create(BranchRequest request) {
+        return create(request, request.kind().name());
+    }
+
+    @Override
+    public BranchConnection createSpare(String name, String source) {
+        return create(new BranchRequest(name, source, null, Kind.BRANCH), "spare");
+    }
+
+    private BranchConnection create(BranchRequest request, String kind) {
         if (request.asOf() != null) {
             throw ProviderException.configuration("Point-in-time branching (asOf) is not supported by " + describe()
                     + ": a PostgreSQL template clone copies the current state only. Remove asOf, or use "
@@ -156,8 +159,7 @@ public class TemplateBranchProvider implements BranchProvider {
             try (Connection c = adminConnection(); Statement s = c.createStatement()) {
                 s.execute(sql);
                 created.add(request.name());
-                s.execute("COMMENT ON DATABASE " + quote(request.name()) + " IS "
-                        + literal(MARKER + " run=" + context.runId() + " kind=" + request.kind().name().toLowerCase()));
+                s.execute("COMMENT ON DATABASE " + quote(request.name()) + " IS " + ownership(kind));
                 return connection(request.name());
             } catch (SQLException e) {
                 last = e;
@@ -178,6 +180,23 @@ public class TemplateBranchProvider implements BranchProvider {
     /** Connection details of a database of this server. */
     protected BranchConnection connection(String database) {
         return BranchConnection.of(server.jdbcUrl(database), server.username(), server.password());
+    }
+
+    /** The comment that records a database as this run's, and what it is for. */
+    private String ownership(String kind) {
+        return literal(MARKER + " run=" + context.runId() + " kind=" + kind.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** A rename is a catalog update: the database's files stay where they are, so it costs one round trip. */
+    @Override
+    public BranchConnection claim(String spare, String name) {
+        requireOwn(spare);
+        // One implicit transaction: the branch is never renamed without being recorded as a test's.
+        execute((spare.equals(name) ? "" : "ALTER DATABASE " + quote(spare) + " RENAME TO " + quote(name) + "; ")
+                + "COMMENT ON DATABASE " + quote(name) + " IS " + ownership(Kind.BRANCH.name()));
+        created.remove(spare);
+        created.add(name);
+        return connection(name);
     }
 
     @Override
@@ -205,8 +224,7 @@ public class TemplateBranchProvider implements BranchProvider {
     @Override
     public void keep(String name) {
         requireOwn(name);
-        execute("COMMENT ON DATABASE " + quote(name) + " IS "
-                + literal(MARKER + " run=" + context.runId() + " kind=kept"));
+        execute("COMMENT ON DATABASE " + quote(name) + " IS " + ownership("kept"));
         created.remove(name);
     }
 
@@ -248,11 +266,17 @@ public class TemplateBranchProvider implements BranchProvider {
     }
 
     /** A pooled admin connection; fails at once, instead of after a timeout, when the server is gone. */
-    private Connection adminConnection() throws SQLException {
+    Connection adminConnection() throws SQLException {
         if (!server.running()) {
             throw new SQLException("The server process has exited", "08006");
         }
         return admin.getConnection();
+    }
+
+    /** Two: a branch forked ahead is a database on this server, which costs disk space, and little on reflinks. */
+    @Override
+    public int defaultPrefetch() {
+        return 2;
     }
 
     @Override
@@ -279,53 +303,24 @@ public class TemplateBranchProvider implements BranchProvider {
         return List.copyOf(created);
     }
 
+    /** Sweeps what dead runs left, and collects kept bases that no run has used for long. */
     @Override
     public List<String> sweep() {
-        List<String> swept = new ArrayList<>();
-        String sql = "SELECT d.datname, shobj_description(d.oid, 'pg_database') FROM pg_database d "
-                + "WHERE shobj_description(d.oid, 'pg_database') LIKE ? ORDER BY d.datname";
-        try (Connection c = adminConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, MARKER + " run=%");
-            List<String[]> candidates = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    candidates.add(new String[] {rs.getString(1), rs.getString(2)});
-                }
-            }
-            for (String[] candidate : candidates) {
-                Matcher m = COMMENT.matcher(candidate[1]);
-                if (!m.matches() || !candidate[0].startsWith(context.branchPrefix())) {
-                    continue;
-                }
-                String run = m.group(1);
-                if (run.equals(context.runId()) || m.group(2).equals("kept") || runIsAlive(c, run)) {
-                    continue;
-                }
-                dropDatabase(candidate[0]);
-                swept.add(candidate[0]);
-            }
-        } catch (SQLException e) {
-            LOG.warn("Could not sweep branches of dead runs on {}: {}", describe(), e.getMessage());
-        }
-        if (!swept.isEmpty()) {
-            LOG.info("Swept {} branch(es) left by dead runs on {}: {}", swept.size(), describe(), swept);
+        List<String> swept = DeadRuns.sweep(this, context.runId(), context.branchPrefix());
+        if (cache != null) {
+            cache.collectUnused();
         }
         return swept;
     }
 
-    private static boolean runIsAlive(Connection c, String run) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
-                + "AND classid = ?::oid AND objid = ?::oid AND objsubid = 2 AND granted")) {
-            ps.setLong(1, LOCK_CLASS & 0xffffffffL);
-            ps.setLong(2, runKey(run) & 0xffffffffL);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
+    @Override
+    public Optional<BaseCache> baseCache() {
+        return Optional.ofNullable(cache);
     }
 
-    static int runKey(String runId) {
-        return runId.hashCode();
+    /** Forgets a database of this run that now belongs to no run (a base kept for later runs). */
+    void forget(String name) {
+        created.remove(name);
     }
 
     private void requireOwn(String name) {
@@ -335,12 +330,12 @@ public class TemplateBranchProvider implements BranchProvider {
         }
     }
 
-    private void dropDatabase(String name) {
+    void dropDatabase(String name) {
         execute("ALTER DATABASE " + quote(name) + " WITH IS_TEMPLATE false");
         execute("DROP DATABASE IF EXISTS " + quote(name) + (majorVersion >= 13 ? " WITH (FORCE)" : ""));
     }
 
-    private void execute(String sql) {
+    void execute(String sql) {
         try (Connection c = adminConnection(); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
@@ -349,12 +344,22 @@ public class TemplateBranchProvider implements BranchProvider {
     }
 
     private List<String> query(String sql, String parameter) {
+        return rows(sql, parameter).stream().map(row -> row[0]).toList();
+    }
+
+    /** The rows of a query with one parameter, each as its columns' text. */
+    List<String[]> rows(String sql, String parameter) {
         try (Connection c = adminConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, parameter);
-            List<String> result = new ArrayList<>();
+            List<String[]> result = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
+                int columns = rs.getMetaData().getColumnCount();
                 while (rs.next()) {
-                    result.add(rs.getString(1));
+                    String[] row = new String[columns];
+                    for (int i = 0; i < columns; i++) {
+                        row[i] = rs.getString(i + 1);
+                    }
+                    result.add(row);
                 }
             }
             return result;

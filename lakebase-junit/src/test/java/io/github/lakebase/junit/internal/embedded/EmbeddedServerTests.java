@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The embedded server on its own: persistent data directories, refusals, and who it runs as. */
+/** The embedded server on its own: persistent and shared data directories, refusals, and who it runs as. */
 class EmbeddedServerTests {
 
     private Path work;
@@ -131,13 +131,17 @@ class EmbeddedServerTests {
     }
 
     @Test
-    void oneDataDirectoryServesOneJvmAtATime() {
+    void twoServersOnOneDataDirectoryShareOneProcessUntilTheLastIsClosed() throws Exception {
         Path data = work.resolve("shared");
-        try (EmbeddedServer ignored = start(data)) {
-            assertThatThrownBy(() -> start(data))
-                    .isInstanceOf(ProviderException.class)
-                    .hasMessageContaining("in use");
+        EmbeddedServer first = start(data);
+        try (EmbeddedServer second = start(data)) {
+            assertThat(second.port()).isEqualTo(first.port());
+            assertThat(second.password()).isEqualTo(first.password());
+            first.close();
+            assertThat(second.running()).isTrue();
+            assertThat(query(second, "SELECT 1")).isEqualTo("1");
         }
+        assertThat(data.resolve("postmaster.pid")).as("the last one stopped the server").doesNotExist();
     }
 
     private static String query(EmbeddedServer server, String sql) throws SQLException {

@@ -3,17 +3,13 @@ package io.github.lakebase.junit.internal.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.lakebase.junit.internal.Configuration;
 import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.ProviderException;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,18 +25,13 @@ class TemplateBranchProviderTests {
 
     @BeforeAll
     static void start() throws Exception {
-        server = EmbeddedServer.start(new EmbeddedServer.Options(null,
-                Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"), Optional.empty(), 60, Map.of()));
+        server = TestServers.startTemporary(60);
         try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE lbj_lookalike_1_test");
             s.execute("COMMENT ON DATABASE lbj_lookalike_1_test IS 'lakebase-junit run=lookalike kind=branch'");
             s.execute("CREATE DATABASE users_data");
         }
-        Configuration config = new Configuration(key -> Optional.empty(), Map.of(), "providertests",
-                TemplateBranchProviderTests.class.getClassLoader());
-        provider = new TemplateBranchProvider(new PostgresProviderFactory.Existing("jdbc:postgresql://"
-                + server.host() + ":" + server.port(), "postgres", "", server.username(), server.password()), config,
-                "template1");
+        provider = TestServers.provider(server, "providertests");
     }
 
     @AfterAll

@@ -1,0 +1,34 @@
+package io.github.lakebase.junit.internal;
+
+import io.github.lakebase.junit.spi.BranchConnection;
+
+/**
+ * What a provider that can rename the branches of its run offers to {@link Prefetcher}: a branch
+ * forked ahead of time is recorded as a spare, and takes the name of the test it is handed to when
+ * it is claimed. A provider without it hands spares over under the name they were forked with.
+ *
+ * <pre>{@code
+ * naming.createSpare("lbj_k3x9q2a_12", "lbj_k3x9q2a_base_1");
+ * BranchConnection c = naming.claim("lbj_k3x9q2a_12", "lbj_k3x9q2a_12_deletes_everything");
+ * }</pre>
+ */
+public interface SpareNaming {
+
+    /**
+     * Forks a spare: a branch recorded as forked ahead of time, not yet handed to a test.
+     *
+     * @param name the spare's name, unique and valid for the provider
+     * @param source the sealed base to fork it from
+     * @return how to connect to it
+     */
+    BranchConnection createSpare(String name, String source);
+
+    /**
+     * Renames a spare and records it as a test's branch, at once.
+     *
+     * @param spare a spare of this run
+     * @param name its new name, unique and valid for the provider; the spare's own name to keep it
+     * @return how to connect to it under its new name
+     */
+    BranchConnection claim(String spare, String name);
+}

@@ -1,0 +1,315 @@
+package io.github.lakebase.junit.internal.embedded;
+
+import io.github.lakebase.junit.spi.ProviderException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PostgreSQL server process on a data directory: one this JVM starts, under a {@link Watchdog}
+ * where there is one, or one that another JVM runs there and this JVM joins.
+ *
+ * <pre>{@code
+ * Postmaster postmaster = Postmaster.start(tools, dataDirectory, logFile, settings, 0, port -> {});
+ * int port = postmaster.port();
+ * postmaster.stop();
+ * }</pre>
+ */
+final class Postmaster {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Postmaster.class);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final PgTools tools;
+    private final Path dataDirectory;
+    private final int port;
+    /** What this JVM started (the watchdog's shell, or the server itself), or {@code null} for a joined server. */
+    private final Process process;
+    private final ProcessHandle server;
+    /** This JVM's hold on the watchdog's pipe, or {@code null} where the server runs unwatched. */
+    private final Watchdog.Hold hold;
+
+    private Postmaster(PgTools tools, Path dataDirectory, int port, Process process, ProcessHandle server,
+            Watchdog.Hold hold) {
+        this.tools = tools;
+        this.dataDirectory = dataDirectory;
+        this.port = port;
+        this.process = process;
+        this.server = server;
+        this.hold = hold;
+    }
+
+    /**
+     * Starts a server on {@code dataDirectory} and a free loopback port; returns once it accepts
+     * connections.
+     *
+     * @param settings server settings, without the port
+     * @param stalePid the process id in a stale {@code postmaster.pid} of the directory, or 0
+     * @param starting told the port once the server process runs, while it starts up
+     */
+    static Postmaster start(PgTools tools, Path dataDirectory, Path logFile, Map<String, String> settings,
+            long stalePid, IntConsumer starting) throws IOException {
+        boolean watched = Watchdog.available();
+        if (!watched) {
+            LOG.debug("No /bin/sh or mkfifo here: the embedded server is not stopped by a watchdog if this JVM dies "
+                    + "without stopping it; the next run stops it");
+        }
+        ProviderException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int port = freePort();
+            List<String> command = new ArrayList<>(List.of(tools.bin("postgres"), "-D", dataDirectory.toString(),
+                    "-p", Integer.toString(port)));
+            settings.forEach((k, v) -> command.addAll(List.of("-c", k + "=" + v)));
+            Watchdog.Hold hold = watched ? Watchdog.create(dataDirectory, tools.osUser()) : null;
+            ProcessBuilder builder = new ProcessBuilder(tools.osUser().command(
+                    watched ? Watchdog.wrap(dataDirectory, command) : command))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            builder.environment().put("LC_ALL", "C");
+            if (stalePid > 0) {
+                // PostgreSQL's own way (pg_ctl uses it) to disregard a process id in postmaster.pid; it still
+                // checks that no process of the killed server is attached to its shared memory.
+                builder.environment().put("PG_GRANDPARENT_PID", Long.toString(stalePid));
+            }
+            Process process;
+            try {
+                process = builder.start();
+            } catch (IOException | RuntimeException e) {
+                if (hold != null) {
+                    hold.close();
+                }
+                throw e;
+            }
+            Postmaster started = new Postmaster(tools, dataDirectory, port, process, null, hold);
+            starting.accept(port);
+            try {
+                return started.awaitReady(logFile);
+            } catch (ProviderException e) {
+                last = e;
+                started.kill();
+                if (!logTail(logFile).contains("could not bind")) {
+                    break;
+                }
+            }
+        }
+        throw last;
+    }
+
+    /**
+     * The server another JVM runs on {@code dataDirectory}, joined: it stays up at least as long as this
+     * JVM holds it. Empty when no server accepts connections there (none runs, or it is starting or
+     * stopping).
+     */
+    static Optional<Postmaster> join(PgTools tools, Path dataDirectory) {
+        List<String> pid = pidFile(dataDirectory);
+        if (pid.size() < 8 || !pid.get(7).trim().equals("ready")) {
+            return Optional.empty();
+        }
+        Optional<ProcessHandle> server = parseLong(pid.get(0)).flatMap(ProcessHandle::of).filter(Processes::running)
+                .filter(p -> servesDirectory(p, dataDirectory));
+        Optional<Integer> port = parseLong(pid.get(3)).map(Long::intValue);
+        if (server.isEmpty() || port.isEmpty()) {
+            return Optional.empty();
+        }
+        Watchdog.Hold hold = Watchdog.watches(server.get()) ? Watchdog.join(dataDirectory).orElse(null) : null;
+        return Optional.of(new Postmaster(tools, dataDirectory, port.get(), null, server.get(), hold));
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Whether the server was started by a watchdog that still runs, and this JVM holds its pipe. */
+    boolean watched() {
+        return hold != null;
+    }
+
+    /**
+     * Whether the server runs, as this JVM sees it: the process it started (the watchdog's shell, or the
+     * server), or the server it joined.
+     */
+    boolean running() {
+        return process != null ? process.isAlive() : Processes.running(server);
+    }
+
+    /** Waits (at most {@code timeout}) until the server has stopped. */
+    boolean awaitStopped(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (running() && System.nanoTime() < deadline) {
+            sleep(50);
+        }
+        return !running();
+    }
+
+    /** Stops the server (fast shutdown), then lets it go; kills it if it does not stop. */
+    void stop() {
+        try {
+            if (running()) {
+                try {
+                    tools.run(List.of(tools.bin("pg_ctl"), "stop", "-D", dataDirectory.toString(), "-m", "fast", "-w",
+                            "-t", "60"), Duration.ofSeconds(70));
+                } catch (ProviderException e) {
+                    LOG.warn("Fast shutdown of the embedded PostgreSQL server failed, killing it: {}", e.getMessage());
+                }
+                if (!awaitStopped(Duration.ofSeconds(10))) {
+                    kill();
+                }
+            }
+        } finally {
+            release();
+        }
+    }
+
+    /** Lets the server go: it stops once no JVM holds it any more. */
+    void release() {
+        if (hold != null) {
+            hold.close();
+        }
+    }
+
+    /**
+     * Stops a server that would not stop normally: its watchdog asks for a shutdown once this JVM lets go,
+     * and what still runs after that is killed.
+     */
+    void kill() {
+        release();
+        if (process == null) {
+            server.destroyForcibly();
+            return;
+        }
+        try {
+            if (hold != null && process.waitFor(15, TimeUnit.SECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    private Postmaster awaitReady(Path logFile) {
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new ProviderException("The embedded PostgreSQL server exited during startup (code "
+                        + process.exitValue() + "). Its log " + logFile + " ends with:\n" + logTail(logFile), null);
+            }
+            // PostgreSQL says in postmaster.pid when it accepts connections; the file must be this server's, not a
+            // killed one's.
+            List<String> pid = pidFile(dataDirectory);
+            if (pid.size() >= 8 && pid.get(7).trim().equals("ready")) {
+                Optional<ProcessHandle> ours = parseLong(pid.get(0)).flatMap(ProcessHandle::of)
+                        .filter(p -> p.equals(process.toHandle()) || process.descendants().anyMatch(p::equals));
+                if (ours.isPresent()) {
+                    return new Postmaster(tools, dataDirectory, port, process, ours.get(), hold);
+                }
+            }
+            sleep(10);
+        }
+        throw new ProviderException("The embedded PostgreSQL server did not accept connections within "
+                + STARTUP_TIMEOUT.toSeconds() + "s. Its log " + logFile + " ends with:\n" + logTail(logFile), null);
+    }
+
+    /**
+     * Stops the server a dead run left running on {@code dir}, if any (its watchdog stops it within
+     * seconds, so this is for the moments before, and for machines without a watchdog). The process
+     * that {@code postmaster.pid} names is signalled only when it is a server on {@code dir}: when the
+     * server was killed too, the file is stale, and its process id may be another process's by now,
+     * or a zombie that an init which does not reap orphans (many containers') keeps forever.
+     *
+     * @return the process id of a stale {@code postmaster.pid}, or 0
+     */
+    static long stopServerLeftOn(PgTools tools, Path dir) {
+        Path pidFile = dir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return 0;
+        }
+        long pid = pidFile(dir).stream().findFirst().flatMap(Postmaster::parseLong).orElse(0L);   // 0: pg_ctl decides
+        if (pid > 0 && !ProcessHandle.of(pid).map(p -> servesDirectory(p, dir)).orElse(false)) {
+            LOG.info("The PostgreSQL server an earlier run left on {} was killed; its stale postmaster.pid is replaced",
+                    dir);
+            return pid;
+        }
+        LOG.info("Stopping a PostgreSQL server left running on {} by an earlier run", dir);
+        try {
+            tools.run(List.of(tools.bin("pg_ctl"), "stop", "-D", dir.toString(), "-m", "immediate", "-w", "-t", "30"),
+                    Duration.ofSeconds(40));
+        } catch (ProviderException e) {
+            LOG.debug("No server to stop on {}: {}", dir, e.getMessage());
+        }
+        return 0;
+    }
+
+    /** Whether {@code process} is a postmaster on {@code dir}; {@code true} when its arguments are unknown. */
+    private static boolean servesDirectory(ProcessHandle process, Path dir) {
+        if (!Processes.running(process)) {
+            return false;
+        }
+        Optional<String[]> arguments = process.info().arguments();
+        if (arguments.isEmpty()) {
+            return true;   // cannot tell: pg_ctl decides, as it would without this check
+        }
+        List<String> args = List.of(arguments.get());
+        int d = args.indexOf("-D");
+        try {
+            return d >= 0 && d + 1 < args.size() && Files.isSameFile(Path.of(args.get(d + 1)), dir);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The lines of {@code postmaster.pid}: process id, data directory, start time, port, ..., status. */
+    private static List<String> pidFile(Path dir) {
+        try {
+            return Files.readAllLines(dir.resolve("postmaster.pid"));
+        } catch (IOException | UncheckedIOException e) {
+            return List.of();   // none, or being written
+        }
+    }
+
+    private static Optional<Long> parseLong(String text) {
+        try {
+            return Optional.of(Long.parseLong(text.trim()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    static String logTail(Path logFile) {
+        try (Stream<String> lines = Files.lines(logFile)) {
+            List<String> all = lines.toList();
+            return String.join("\n", all.subList(Math.max(0, all.size() - 20), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderException("Interrupted while waiting for the embedded PostgreSQL server", e);
+        }
+    }
+}

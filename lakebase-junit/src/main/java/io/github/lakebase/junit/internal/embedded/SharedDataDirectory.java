@@ -1,0 +1,194 @@
+package io.github.lakebase.junit.internal.embedded;
+
+import io.github.lakebase.junit.spi.ProviderException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A persistent data directory that test JVMs share (surefire's {@code forkCount}, two builds at
+ * once): the first JVM that needs its server starts it, the others join it, and the last one to leave
+ * stops it.
+ *
+ * <p>The JVMs agree through POSIX record locks on the file {@code <directory>.lock} beside it, which
+ * the operating system releases when a JVM dies, however it dies. Byte 0 admits one JVM at a time to
+ * start, join or leave the server; it is held for seconds at most. Byte 1 is held shared by every JVM
+ * that uses the server, for as long as it does: a JVM that leaves is the last one when it can then
+ * take byte 1 for itself, and a JVM that arrives finds a server nobody uses (its last user was killed,
+ * and its watchdog is stopping it) when it can. A JVM killed while it uses the server leaves no lock
+ * behind, and the server's {@link Watchdog} stops the server once the last JVM holding it is gone.
+ *
+ * <p>Two embedded servers of one JVM on one data directory share one instance, counted: POSIX locks
+ * belong to a process, and closing any channel on the file would release all of them.
+ *
+ * <pre>{@code
+ * SharedDataDirectory shared = SharedDataDirectory.open(dataDirectory, othersUseIt -> launch(othersUseIt));
+ * Postmaster postmaster = shared.postmaster();
+ * shared.release();
+ * }</pre>
+ */
+final class SharedDataDirectory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SharedDataDirectory.class);
+    /** How long a JVM waits for another to start, join or leave the server. */
+    private static final Duration ADMISSION_WAIT = Duration.ofMinutes(3);
+    private static final Map<Path, SharedDataDirectory> OPEN = new HashMap<>();
+
+    /** Starts the server on the data directory, or joins the one that runs there. */
+    @FunctionalInterface
+    interface Launcher {
+        /**
+         * Called with the admission held, when this JVM has no server on the directory yet.
+         *
+         * @param othersUseIt whether another live JVM uses the directory's server now
+         * @return the started or joined server
+         */
+        Postmaster launch(boolean othersUseIt) throws IOException;
+    }
+
+    private final Path directory;
+    private final Path lockFile;
+    private final FileChannel channel;
+    private FileLock use;
+    private Postmaster postmaster;
+    private int references;
+
+    private SharedDataDirectory(Path directory, Path lockFile, FileChannel channel) {
+        this.directory = directory;
+        this.lockFile = lockFile;
+        this.channel = channel;
+    }
+
+    /**
+     * The shared data directory {@code directory} of this JVM, with a running server: the one this JVM
+     * runs there already, else one that {@code launcher} starts or joins.
+     */
+    static SharedDataDirectory open(Path directory, Launcher launcher) throws IOException {
+        synchronized (OPEN) {
+            Path parent = Files.createDirectories(directory.getParent()).toRealPath();
+            Path key = parent.resolve(directory.getFileName());
+            SharedDataDirectory shared = OPEN.get(key);
+            if (shared == null) {
+                Path lockFile = parent.resolve(directory.getFileName() + DataDirectoryLock.LOCK_SUFFIX);
+                // Readable too: a shared lock needs it.
+                shared = new SharedDataDirectory(key, lockFile, FileChannel.open(lockFile, StandardOpenOption.CREATE,
+                        StandardOpenOption.READ, StandardOpenOption.WRITE));
+                OPEN.put(key, shared);
+            }
+            shared.references++;
+            try {
+                shared.ensureRunning(launcher);
+                return shared;
+            } catch (IOException | RuntimeException | Error e) {
+                shared.release();
+                throw e;
+            }
+        }
+    }
+
+    /** The server this JVM uses on the directory. */
+    Postmaster postmaster() {
+        synchronized (OPEN) {
+            return postmaster;
+        }
+    }
+
+    private void ensureRunning(Launcher launcher) throws IOException {
+        if (postmaster != null && postmaster.running()) {
+            return;
+        }
+        try (FileLock admission = admit()) {
+            if (use != null) {
+                use.release();   // to see whether anyone else uses the directory
+                use = null;
+            }
+            boolean othersUseIt;
+            try (FileLock alone = channel.tryLock(1, 1, false)) {
+                othersUseIt = alone == null;
+            }
+            use = channel.lock(1, 1, true);   // at once: nobody holds byte 1 for itself while this JVM is admitted
+            if (postmaster != null) {
+                postmaster.release();   // a server of this JVM that died; replaced now
+                postmaster = null;
+            }
+            postmaster = launcher.launch(othersUseIt);
+        }
+    }
+
+    /**
+     * Lets go of the directory: once the last embedded server of this JVM on it is closed, stops the
+     * server if no other JVM uses it, else leaves it to them.
+     */
+    void release() {
+        synchronized (OPEN) {
+            if (--references > 0) {
+                return;
+            }
+            OPEN.remove(directory);
+            try (FileLock admission = admit()) {
+                if (use != null) {
+                    use.release();
+                    use = null;
+                }
+                try (FileLock last = channel.tryLock(1, 1, false)) {
+                    if (postmaster != null) {
+                        if (last != null) {
+                            postmaster.stop();
+                        } else {
+                            LOG.info("Leaving the embedded PostgreSQL server on {} to the other test JVMs that use it",
+                                    directory);
+                            postmaster.release();
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Could not leave the data directory {} cleanly: {}", directory, e.getMessage());
+                if (postmaster != null) {
+                    postmaster.release();   // its watchdog stops it once no JVM holds it
+                }
+            } finally {
+                postmaster = null;
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    LOG.debug("Closing {}: {}", lockFile, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Waits until this JVM may start, join or leave the server. */
+    private FileLock admit() throws IOException {
+        long deadline = System.nanoTime() + ADMISSION_WAIT.toNanos();
+        boolean logged = false;
+        while (true) {
+            FileLock admission = channel.tryLock(0, 1, false);
+            if (admission != null) {
+                return admission;
+            }
+            if (System.nanoTime() > deadline) {
+                throw ProviderException.configuration("Another test JVM has been starting or stopping the server on "
+                        + "the data directory " + directory + " for " + ADMISSION_WAIT.toMinutes() + " minutes. Wait "
+                        + "for it to finish, or give this build its own lakebase.embedded.data-directory.");
+            }
+            if (!logged) {
+                LOG.info("Waiting for another test JVM to finish starting or stopping the server on {}", directory);
+                logged = true;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("Interrupted while waiting for " + lockFile, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.github.lakebase.junit.internal.server;
+
+import static io.github.lakebase.junit.internal.server.TemplateBranchProvider.MARKER;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Proof of life for runs on one server, and the sweep of what dead runs left there. A run holds a
+ * session-level advisory lock for its run id as long as it lives; the sweep drops only databases with
+ * the library's name prefix whose comment names a run that holds no such lock, and never a kept
+ * branch. A database without the comment, or commented as kept for later runs ({@link
+ * TemplateBaseCache}), is never touched here, whatever its name.
+ */
+final class DeadRuns {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadRuns.class);
+    /** The first key of a run's advisory lock ("LBJ" in ASCII). */
+    static final int LOCK_CLASS = 0x4c424a;
+    private static final Pattern COMMENT = Pattern.compile(MARKER + " run=([a-z0-9]+) kind=([a-z]+)");
+
+    private DeadRuns() {}
+
+    /**
+     * Takes the lock that proves {@code runId} alive, on a session that lives as long as the run. Never
+     * blocks: another provider of this JVM on the same server may hold the run's lock already, and then it
+     * proves this run alive just as well.
+     */
+    static void proveAlive(Connection session, String runId) throws SQLException {
+        try (PreparedStatement ps = session.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
+            ps.setInt(1, LOCK_CLASS);
+            ps.setInt(2, runKey(runId));
+            ps.execute();
+        }
+    }
+
+    /**
+     * Drops what dead runs left on the server of {@code provider}.
+     *
+     * @return the names of the dropped databases
+     */
+    static List<String> sweep(TemplateBranchProvider provider, String runId, String prefix) {
+        List<String> swept = new ArrayList<>();
+        try (Connection c = provider.adminConnection()) {
+            for (String[] candidate : provider.rows("SELECT datname, shobj_description(oid, 'pg_database') FROM "
+                    + "pg_database WHERE shobj_description(oid, 'pg_database') LIKE ? ORDER BY datname",
+                    MARKER + " run=%")) {
+                Matcher m = COMMENT.matcher(candidate[1]);
+                if (!m.matches() || !candidate[0].startsWith(prefix)) {
+                    continue;
+                }
+                String run = m.group(1);
+                if (run.equals(runId) || m.group(2).equals("kept") || isAlive(c, run)) {
+                    continue;
+                }
+                provider.dropDatabase(candidate[0]);
+                swept.add(candidate[0]);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Could not sweep branches of dead runs on {}: {}", provider.describe(), e.getMessage());
+        }
+        if (!swept.isEmpty()) {
+            LOG.info("Swept {} branch(es) left by dead runs on {}: {}", swept.size(), provider.describe(), swept);
+        }
+        return swept;
+    }
+
+    private static boolean isAlive(Connection c, String run) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
+                + "AND classid = ?::oid AND objid = ?::oid AND objsubid = 2 AND granted")) {
+            ps.setLong(1, LOCK_CLASS & 0xffffffffL);
+            ps.setLong(2, runKey(run) & 0xffffffffL);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    static int runKey(String runId) {
+        return runId.hashCode();
+    }
+}

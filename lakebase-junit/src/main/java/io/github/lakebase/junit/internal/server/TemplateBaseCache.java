@@ -1,0 +1,203 @@
+package io.github.lakebase.junit.internal.server;
+
+import static io.github.lakebase.junit.internal.server.TemplateBranchProvider.MARKER;
+import static io.github.lakebase.junit.internal.server.TemplateBranchProvider.literal;
+import static io.github.lakebase.junit.internal.server.TemplateBranchProvider.quote;
+
+import io.github.lakebase.junit.internal.BaseCache;
+import io.github.lakebase.junit.spi.ProviderException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kept bases and parents on a PostgreSQL server whose data outlives the run: sealed templates named
+ * {@code <prefix><kind>_<key>}, where the key digests the fingerprint of their content with the
+ * server's version, and commented {@code lakebase-junit cache=<key> slot=<slot> kind=<kind>
+ * used=<day>} instead of naming a run, so that no sweep of dead runs' branches drops them.
+ *
+ * <p>Advisory locks keep runs on one server from clashing: a run holds a shared <em>use</em> lock on
+ * every kept database it forks from, for as long as it lives; a run builds a missing one under an
+ * exclusive <em>build</em> lock, so that a concurrent run that needs the same one waits and uses it;
+ * and a kept database is collected only under an exclusive use lock, which no live run holds then.
+ * A half-built one carries the builder's run id until it is complete, so the sweep drops it when its
+ * builder was killed.
+ */
+final class TemplateBaseCache implements BaseCache {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TemplateBaseCache.class);
+    /** The first key of a use lock ("LBU" in ASCII). */
+    static final int USE_LOCK = 0x4c4255;
+    /** The first key of a build lock ("LBB" in ASCII). */
+    static final int BUILD_LOCK = 0x4c4242;
+    /** How long a kept database may go unused before a run collects it. */
+    static final int UNUSED_DAYS = 30;
+    private static final Pattern COMMENT = Pattern.compile(Pattern.quote(MARKER)
+            + " cache=([0-9a-f]+) slot=([0-9a-f]+) kind=([a-z]+) used=(\\d{4}-\\d{2}-\\d{2})");
+
+    private final TemplateBranchProvider provider;
+    private final Connection session;
+    private final String serverVersion;
+    private final String prefix;
+    private final Set<String> held = new HashSet<>();
+
+    /**
+     * @param provider the provider of the run
+     * @param session a connection that lives as long as the run, to hold its use locks
+     * @param serverVersion the server's version, part of every key
+     * @param prefix the library's name prefix
+     */
+    TemplateBaseCache(TemplateBranchProvider provider, Connection session, String serverVersion, String prefix) {
+        this.provider = provider;
+        this.session = session;
+        this.serverVersion = serverVersion;
+        this.prefix = prefix;
+    }
+
+    /** A kept database as its comment describes it. */
+    private record Kept(String name, String key, String slot, String kind, LocalDate used) {}
+
+    @Override
+    public String obtain(Entry entry, Supplier<String> build) {
+        String key = digest(entry.content() + "|" + entry.kind() + "|" + serverVersion);
+        String name = provider.normalizeName(prefix + entry.kind() + "_" + key);
+        String slot = digest(entry.kind() + "|" + entry.slot());
+        hold(key);
+        if (find(name, key).isPresent()) {
+            touch(name);
+            LOG.info("Reusing {} {} kept by an earlier run: what it is made of has not changed", entry.kind(), name);
+            return name;
+        }
+        long start = System.nanoTime();
+        try (Connection lock = provider.server().connectAdmin()) {
+            advisoryLock(lock, "pg_advisory_lock", BUILD_LOCK, key);   // waits while another run builds it
+            if (find(name, key).isPresent()) {
+                LOG.info("Using {} {}, which another run built meanwhile (waited {} ms)", entry.kind(), name,
+                        (System.nanoTime() - start) / 1_000_000);
+                return name;
+            }
+            String built = build.get();
+            provider.execute("ALTER DATABASE " + quote(built) + " RENAME TO " + quote(name) + "; COMMENT ON DATABASE "
+                    + quote(name) + " IS " + literal(comment(key, slot, entry.kind())));
+            provider.forget(built);
+            LOG.info("Kept {} {} for later runs on this data directory", entry.kind(), name);
+            collect(lock, kept().stream().filter(k -> k.slot().equals(slot) && !k.key().equals(key)).toList(),
+                    "replaced by " + name);
+            return name;
+        } catch (SQLException e) {
+            throw new ProviderException("Could not lock " + entry.kind() + " " + name + " on " + provider.describe()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Collects the kept databases no run has used for {@value #UNUSED_DAYS} days. */
+    void collectUnused() {
+        LocalDate before = today().minusDays(UNUSED_DAYS);
+        try (Connection c = provider.adminConnection()) {
+            collect(c, kept().stream().filter(k -> k.used().isBefore(before)).toList(),
+                    "unused for " + UNUSED_DAYS + " days");
+        } catch (SQLException | ProviderException e) {
+            LOG.warn("Could not collect unused kept bases on {}: {}", provider.describe(), e.getMessage());
+        }
+    }
+
+    /** Drops those of {@code stale} that no live run uses, holding each one's use lock exclusively meanwhile. */
+    private void collect(Connection c, List<Kept> stale, String why) throws SQLException {
+        for (Kept k : stale) {
+            if (!advisoryLock(c, "pg_try_advisory_lock", USE_LOCK, k.key())) {
+                LOG.debug("Not collecting {}: a live run uses it", k.name());
+                continue;
+            }
+            try {
+                provider.dropDatabase(k.name());
+                LOG.info("Collected the kept {} {} ({})", k.kind(), k.name(), why);
+            } finally {
+                advisoryLock(c, "pg_advisory_unlock", USE_LOCK, k.key());
+            }
+        }
+    }
+
+    /** Holds the use lock of {@code key} for the rest of the run, so that no other run collects it. */
+    private synchronized void hold(String key) {
+        if (held.contains(key)) {
+            return;
+        }
+        try {
+            advisoryLock(session, "pg_advisory_lock_shared", USE_LOCK, key);
+            held.add(key);
+        } catch (SQLException e) {
+            throw new ProviderException("Could not lock a kept base on " + provider.describe() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private Optional<Kept> find(String name, String key) {
+        return kept().stream().filter(k -> k.name().equals(name) && k.key().equals(key)).findFirst();
+    }
+
+    /** Every kept database on the server: sealed, and commented as kept. */
+    private List<Kept> kept() {
+        List<Kept> all = new ArrayList<>();
+        for (String[] row : provider.rows("SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database "
+                + "WHERE datistemplate AND NOT datallowconn AND shobj_description(oid, 'pg_database') LIKE ?",
+                MARKER + " cache=%")) {
+            Matcher m = COMMENT.matcher(row[1]);
+            if (m.matches() && row[0].startsWith(prefix)) {
+                all.add(new Kept(row[0], m.group(1), m.group(2), m.group(3), LocalDate.parse(m.group(4))));
+            }
+        }
+        return all;
+    }
+
+    /** Records that the kept database was used today, at most once a day. */
+    private void touch(String name) {
+        kept().stream().filter(k -> k.name().equals(name) && !k.used().equals(today())).findFirst().ifPresent(k ->
+                provider.execute("COMMENT ON DATABASE " + quote(name) + " IS "
+                        + literal(comment(k.key(), k.slot(), k.kind()))));
+    }
+
+    private static String comment(String key, String slot, String kind) {
+        return MARKER + " cache=" + key + " slot=" + slot + " kind=" + kind + " used=" + today();
+    }
+
+    private static LocalDate today() {
+        return LocalDate.now(ZoneOffset.UTC);
+    }
+
+    /** Calls an advisory lock function on {@code key}; {@code false} only when a {@code try} function fails. */
+    private static boolean advisoryLock(Connection c, String function, int first, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + function + "(?, ?)")) {
+            ps.setInt(1, first);
+            ps.setInt(2, (int) Long.parseLong(key.substring(0, 8), 16));
+            try (ResultSet rs = ps.executeQuery()) {
+                return !function.startsWith("pg_try_") || (rs.next() && rs.getBoolean(1));
+            }
+        }
+    }
+
+    private static String digest(String text) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.github.lakebase.junit;
+
+import static io.github.lakebase.junit.Fixtures.count;
+import static io.github.lakebase.junit.Fixtures.execute;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * {@code lakebase.prefetch}: branches are forked ahead while tests run, a test takes one that is ready
+ * (named after the test all the same), and what a test sees is what a fork on demand would give it.
+ * Each test here has a server of its own (an unusual {@code max-connections}), so that it sees the
+ * spares of its fixture only.
+ */
+class PrefetchTests {
+
+    private static final String SPARES = "SELECT datname FROM pg_database WHERE shobj_description(oid, 'pg_database') "
+            + "LIKE 'lakebase-junit run=% kind=spare' ORDER BY datname";
+
+    @Test
+    void aTestTakesABranchForkedWhileTheTestBeforeItRan() {
+        SequentialTestCase.SPARES_SEEN_BY_FIRST.clear();
+        SequentialTestCase.NAMES.clear();
+
+        Fixtures.assertAllSucceeded(Fixtures.run(SequentialTestCase.class, Map.of(
+                "lakebase.embedded.max-connections", "41", "lakebase.prefetch", "2")), 3);
+
+        List<String> spares = SequentialTestCase.SPARES_SEEN_BY_FIRST;
+        assertThat(spares).as("spares ready while the first test ran").hasSize(2);
+        assertThat(SequentialTestCase.NAMES.get("second")).isEqualTo(spares.get(0) + "_second");
+        assertThat(SequentialTestCase.NAMES.get("third")).isEqualTo(spares.get(1) + "_third");
+        assertThat(SequentialTestCase.NAMES.get("first")).isNotIn(spares);
+    }
+
+    @Test
+    void withPrefetchZeroEveryBranchIsForkedOnDemand() {
+        OnDemandTestCase.SPARES.clear();
+
+        Fixtures.assertAllSucceeded(Fixtures.run(OnDemandTestCase.class, Map.of(
+                "lakebase.embedded.max-connections", "42", "lakebase.prefetch", "0")), 2);
+
+        assertThat(OnDemandTestCase.SPARES).as("spares seen by the tests").isEmpty();
+    }
+
+    /** The spares on the server of {@code branch}, once there are {@code expected} of them (at most 30 s). */
+    static List<String> awaitSpares(Branch branch, int expected) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<String> spares = spares(branch);
+        while (spares.size() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            spares = spares(branch);
+        }
+        return spares;
+    }
+
+    static List<String> spares(Branch branch) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(Fixtures.adminUrl(branch), branch.username(),
+                branch.password()); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SPARES)) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    @LakebaseBranch
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class SequentialTestCase {
+
+        static final List<String> SPARES_SEEN_BY_FIRST = new CopyOnWriteArrayList<>();
+        static final Map<String, String> NAMES = new ConcurrentHashMap<>();
+
+        @Test
+        @Order(1)
+        void first(Branch branch) throws Exception {
+            NAMES.put("first", branch.name());
+            SPARES_SEEN_BY_FIRST.addAll(awaitSpares(branch, 2));
+        }
+
+        @Test
+        @Order(2)
+        void second(Branch branch, DataSource dataSource) throws SQLException {
+            NAMES.put("second", branch.name());
+            assertThat(Fixtures.database(dataSource)).isEqualTo(branch.name());
+            assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
+            execute(dataSource, "DELETE FROM inventory");
+        }
+
+        @Test
+        @Order(3)
+        void third(Branch branch, DataSource dataSource) throws SQLException {
+            NAMES.put("third", branch.name());
+            assertThat(count(dataSource, "SELECT count(*) FROM inventory")).as("untouched by the test before")
+                    .isEqualTo(3);
+        }
+    }
+
+    @LakebaseBranch
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class OnDemandTestCase {
+
+        static final List<String> SPARES = new CopyOnWriteArrayList<>();
+
+        @Test
+        @Order(1)
+        void first(Branch branch) throws Exception {
+            Thread.sleep(500);   // as long as a prefetch would need to show
+            SPARES.addAll(spares(branch));
+        }
+
+        @Test
+        @Order(2)
+        void second(Branch branch) throws Exception {
+            SPARES.addAll(spares(branch));
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.github.lakebase.junit.faults;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The test JVMs of one test, and a work directory for their data, reports and logs: every child and
+ * every process a test hands over is killed after the test, and the work directory deleted.
+ *
+ * <pre>{@code
+ * @RegisterExtension final ChildJvms jvms = new ChildJvms("killed-run-");
+ * ChildJvm first = jvms.start("first", HoldingTestCase.class, configuration, List.of(), Map.of());
+ * }</pre>
+ */
+final class ChildJvms implements BeforeEachCallback, AfterEachCallback {
+
+    private final String prefix;
+    private final List<ChildJvm> children = new ArrayList<>();
+    private final List<ProcessHandle> orphans = new ArrayList<>();
+    private Path work;
+
+    ChildJvms(String prefix) {
+        this.prefix = prefix;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self")), "finds server processes through /proc");
+        Path root = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"));
+        work = Files.createTempDirectory(root, prefix);
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        children.forEach(ChildJvm::destroy);
+        orphans.stream().filter(ChildJvm::running).forEach(ProcessHandle::destroyForcibly);
+        ChildJvm.awaitStopped(orphans);
+        if (work != null) {
+            deleteRecursively(work);
+        }
+    }
+
+    /** The work directory of this test. */
+    Path work() {
+        return work;
+    }
+
+    /** Starts a child JVM that runs {@code fixture}; it is killed after the test if it still runs. */
+    ChildJvm start(String name, Class<?> fixture, Map<String, String> configuration, List<String> jvmOptions,
+            Map<String, String> environment) throws IOException {
+        ChildJvm child = ChildJvm.start(work, name, fixture, configuration, jvmOptions, environment);
+        children.add(child);
+        return child;
+    }
+
+    /** Kills {@code process} after the test if it still runs. */
+    void killAfterwards(ProcessHandle process) {
+        orphans.add(process);
+    }
+
+    /** The PostgreSQL server processes (and their watchdogs) started on {@code datadir}. */
+    static List<Long> serverProcesses(String datadir) {
+        List<Long> pids = new ArrayList<>();
+        try (var entries = Files.list(Path.of("/proc"))) {
+            for (Path dir : (Iterable<Path>) entries::iterator) {
+                String name = dir.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String cmdline = new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8)
+                            .replace('\0', ' ');
+                    if ((" " + cmdline + " ").contains(" -D " + datadir + " ")) {
+                        pids.add(Long.parseLong(name));
+                    }
+                } catch (IOException e) {
+                    // gone meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot list /proc", e);
+        }
+        return pids;
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            List<Path> all = new ArrayList<>(paths.toList());
+            Collections.reverse(all);
+            for (Path p : all) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.github.lakebase.junit.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Runs one after another on a persistent data directory: a run whose migrations and parents did not
+ * change builds nothing and forks from what an earlier run kept; a change rebuilds what depends on
+ * it, and what it replaced is collected.
+ */
+class WarmStartTests {
+
+    @RegisterExtension
+    final ChildJvms jvms = new ChildJvms("warm-start-");
+
+    @Test
+    void aRunRebuildsOnlyWhatChangedSinceTheLastRun() throws Exception {
+        Path migrations = Files.createDirectories(jvms.work().resolve("migrations"));
+        Files.writeString(migrations.resolve("V1__inventory.sql"), "CREATE TABLE inventory (id bigint);\n");
+        Path parentScript = Files.writeString(jvms.work().resolve("staging.sql"),
+                "CREATE TABLE customer (id integer PRIMARY KEY);\n");
+        Map<String, String> configuration = Map.of(
+                "lakebase.embedded.data-directory", jvms.work().resolve("pgdata").toString(),
+                "lakebase.parents", "staging",
+                "lakebase.parent.staging.scripts", "filesystem:" + parentScript,
+                "lakebase.from", "staging",
+                "lakebase.migrations", "filesystem:" + migrations);
+
+        Run cold = run("cold", configuration);
+        assertThat(cold.log()).contains("Building parent 'staging'").contains("Built base");
+        assertThat(cold.kept()).satisfiesExactlyInAnyOrder(k -> assertThat(k).endsWith(" base"),
+                k -> assertThat(k).endsWith(" parent"));
+
+        Run warm = run("warm", configuration);
+        assertThat(warm.log()).as("the cold run dropped its spares as it exited: nothing for a sweep")
+                .doesNotContain("Swept");
+        assertThat(warm.log()).doesNotContain("Building parent").doesNotContain("Built base")
+                .contains("Reusing parent " + cold.kept("parent")).contains("Reusing base " + cold.kept("base"));
+        assertThat(warm.kept()).isEqualTo(cold.kept());
+
+        Files.writeString(migrations.resolve("V2__more.sql"), "ALTER TABLE inventory ADD COLUMN code text;\n");
+        Run migrated = run("migrated", configuration);
+        assertThat(migrated.log()).doesNotContain("Building parent").contains("Built base")
+                .contains("Collected the kept base " + cold.kept("base"));
+        assertThat(migrated.kept("parent")).isEqualTo(cold.kept("parent"));
+        assertThat(migrated.kept("base")).isNotEqualTo(cold.kept("base"));
+        assertThat(migrated.kept()).hasSize(2);
+
+        Files.writeString(parentScript, "CREATE TABLE customer (id integer PRIMARY KEY, name text);\n");
+        Run reparented = run("reparented", configuration);
+        assertThat(reparented.log()).contains("Building parent 'staging'").contains("Built base")
+                .contains("Collected the kept parent " + cold.kept("parent"));
+        assertThat(reparented.kept()).hasSize(2).doesNotContainAnyElementsOf(migrated.kept());
+    }
+
+    /** Runs a fixture that reports what it finds, in a JVM of its own, to the end. */
+    private Run run(String name, Map<String, String> configuration) throws Exception {
+        ChildJvm child = jvms.start(name, KilledRunTests.NextRunTestCase.class, configuration, List.of(), Map.of());
+        ChildJvm.Report report = child.awaitReport();
+        assertThat(child.awaitExit()).as("the %s run passes:\n%s", name, child.logTail()).isZero();
+        return new Run(report, child.log());
+    }
+
+    private record Run(ChildJvm.Report report, String log) {
+
+        List<String> kept() {
+            return report.kept();
+        }
+
+        /** The name of the kept database of {@code kind}. */
+        String kept(String kind) {
+            return report.kept().stream().filter(k -> k.endsWith(" " + kind)).map(k -> k.split(" ")[0])
+                    .findFirst().orElseThrow(() -> new AssertionError("nothing kept of kind " + kind + ": " + kept()));
+        }
+    }
+}

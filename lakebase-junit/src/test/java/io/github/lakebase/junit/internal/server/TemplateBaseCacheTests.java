@@ -1,0 +1,176 @@
+package io.github.lakebase.junit.internal.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.lakebase.junit.internal.BaseCache;
+import io.github.lakebase.junit.internal.Configuration;
+import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
+import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
+import io.github.lakebase.junit.spi.BranchProvider.Kind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bases kept from run to run on one server, with several runs at once: built once, never collected
+ * while a live run uses them, never swept as a dead run's leftovers, and collected once replaced or
+ * long unused.
+ */
+class TemplateBaseCacheTests {
+
+    @TempDir
+    Path work;
+    private EmbeddedServer server;
+    private final List<TemplateBranchProvider> providers = new ArrayList<>();
+
+    /** A server on a persistent data directory, which the providers of the runs share, as JVMs would. */
+    @BeforeEach
+    void startServer() throws IOException {
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        server = EmbeddedServer.start(new EmbeddedServer.Options(work.resolve("pgdata"),
+                Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"), Optional.empty(), 40, Map.of()));
+    }
+
+    @AfterEach
+    void stopServer() {
+        providers.forEach(TemplateBranchProvider::close);
+        server.close();
+    }
+
+    @Test
+    void concurrentRunsThatNeedTheSameBaseBuildItOnce() throws Exception {
+        TemplateBranchProvider first = run("concurrenta");
+        TemplateBranchProvider second = run("concurrentb");
+        BaseCache.Entry entry = new BaseCache.Entry("base", "v1", "template1|db/migration");
+        AtomicInteger builds = new AtomicInteger();
+        CountDownLatch building = new CountDownLatch(1);
+
+        CompletableFuture<String> one = CompletableFuture.supplyAsync(() -> cache(first).obtain(entry, () -> {
+            building.countDown();
+            sleep(500);   // the other run asks meanwhile
+            return build(first, builds);
+        }));
+        assertThat(building.await(30, TimeUnit.SECONDS)).isTrue();
+        String other = cache(second).obtain(entry, () -> build(second, builds));
+
+        assertThat(one.get(30, TimeUnit.SECONDS)).isEqualTo(other).startsWith("lbj_base_");
+        assertThat(builds).hasValue(1);
+        assertThat(databases("lakebase-junit run=%")).as("nothing half-built is left").isEmpty();
+        assertThat(databases("lakebase-junit cache=%")).containsExactly(other);
+    }
+
+    @Test
+    void aReplacedBaseIsCollectedOnlyOnceNoLiveRunUsesIt() throws SQLException {
+        TemplateBranchProvider older = run("oldera");
+        TemplateBranchProvider newer = run("newerb");
+        String v1 = cache(older).obtain(new BaseCache.Entry("base", "v1", "slot"), () -> build(older, null));
+
+        String v2 = cache(newer).obtain(new BaseCache.Entry("base", "v2", "slot"), () -> build(newer, null));
+        assertThat(databases("lakebase-junit cache=%")).as("the older run still uses v1").contains(v1, v2);
+
+        close(older);
+        String v3 = cache(newer).obtain(new BaseCache.Entry("base", "v3", "slot"), () -> build(newer, null));
+        assertThat(databases("lakebase-junit cache=%")).as("v2 is still used by the newer run")
+                .containsExactlyInAnyOrder(v2, v3);
+        String other = cache(newer).obtain(new BaseCache.Entry("base", "v1", "another slot"),
+                () -> build(newer, null));
+        assertThat(databases("lakebase-junit cache=%")).contains(other, v2, v3);
+    }
+
+    @Test
+    void keptBasesAreNeverSweptButCollectedWhenLongUnused() throws SQLException {
+        TemplateBranchProvider dead = run("deadrun");
+        String recent = cache(dead).obtain(new BaseCache.Entry("base", "recent", "a"), () -> build(dead, null));
+        String old = cache(dead).obtain(new BaseCache.Entry("parent", "old", "b"), () -> build(dead, null));
+        String branch = "lbj_deadrun_1_test";
+        dead.create(new BranchRequest(branch, recent, null, Kind.BRANCH));
+        close(dead);
+        execute("COMMENT ON DATABASE " + old + " IS '" + comment(old).replaceAll("used=\\S+", "used=2001-01-01")
+                + "'");
+
+        List<String> swept = run("nextrun").sweep();
+
+        assertThat(swept).containsExactly(branch);
+        assertThat(databases("lakebase-junit cache=%")).containsExactly(recent);
+    }
+
+    private TemplateBranchProvider run(String runId) {
+        Configuration config = new Configuration(key -> key.equals(EmbeddedProviderFactory.DATA_DIRECTORY)
+                ? Optional.of(server.dataDirectory().toString()) : Optional.empty(), Map.of(), runId,
+                getClass().getClassLoader());
+        TemplateBranchProvider provider = (TemplateBranchProvider) new EmbeddedProviderFactory().create(config);
+        providers.add(provider);
+        return provider;
+    }
+
+    private void close(TemplateBranchProvider provider) {
+        providers.remove(provider);
+        provider.close();
+    }
+
+    private static BaseCache cache(TemplateBranchProvider provider) {
+        return provider.baseCache().orElseThrow();
+    }
+
+    private static String build(TemplateBranchProvider provider, AtomicInteger builds) {
+        String name = "lbj_" + Integer.toHexString(System.identityHashCode(provider)) + "_base_" + System.nanoTime();
+        if (builds != null) {
+            builds.incrementAndGet();
+        }
+        provider.create(new BranchRequest(name, "template1", null, Kind.BASE));
+        provider.seal(name);
+        return name;
+    }
+
+    private List<String> databases(String commentLike) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection c = server.connect("postgres"); Statement s = c.createStatement(); ResultSet rs =
+                s.executeQuery("SELECT datname FROM pg_database WHERE shobj_description(oid, 'pg_database') LIKE '"
+                        + commentLike + "' ORDER BY datname")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    private String comment(String database) throws SQLException {
+        try (Connection c = server.connect("postgres"); Statement s = c.createStatement(); ResultSet rs =
+                s.executeQuery("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '"
+                        + database + "'")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
