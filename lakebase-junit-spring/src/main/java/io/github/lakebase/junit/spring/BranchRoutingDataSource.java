@@ -1,17 +1,16 @@
 package io.github.lakebase.junit.spring;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.springframework.jdbc.datasource.AbstractDataSource;
 
 /**
  * The application's {@code DataSource} in a test with {@code @LakebaseBranch}: every connection comes
  * from the pool of the current test's branch (or, while the context starts, of its staged base).
  */
-final class BranchRoutingDataSource implements DataSource {
+final class BranchRoutingDataSource extends AbstractDataSource {
 
     private final ContextBranches branches;
 
@@ -39,36 +38,8 @@ final class BranchRoutingDataSource implements DataSource {
     }
 
     @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-        // connections come from HikariCP pools, which log through SLF4J
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-        // the pools have their own timeouts
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
     public <T> T unwrap(Class<T> type) throws SQLException {
-        if (type.isInstance(this)) {
-            return type.cast(this);
-        }
-        return target().unwrap(type);
+        return type.isInstance(this) ? type.cast(this) : target().unwrap(type);
     }
 
     @Override
