@@ -45,15 +45,15 @@ public final class MarkdownReport {
                 the JUnit Platform launcher, as a build would; see [what is measured](#what-is-measured).
 
                 ```
-                benchmarks/run.sh            # everything; writes this page and the chart (about 25 minutes on 2 cores)
+                benchmarks/run.sh            # everything; writes this page and the chart (15 to 25 minutes on 2 cores)
                 benchmarks/run.sh --quick    # a smoke run in a minute or two; CI runs it (.ci/run)
                 ```
 
                 """);
         md.append(String.format(Locale.ROOT, "These numbers: `%s`, %s, %.0f minutes. ", summary.command(),
                 LocalDate.now(), summary.seconds() / 60));
-        md.append("They were taken on a shared machine with other builds running at the same time, so single "
-                + "numbers are noisy; the ratios, measured side by side, are steadier. Raw data: `results.json`, "
+        md.append("Single numbers from one run on a small machine are noisy; the ratios, measured side by side, "
+                + "are steadier. Raw data: `results.json`, "
                 + "`results.csv` and `samples.csv` in the results directory that `run.sh` prints.\n\n");
         machine(md, summary);
         md.append("## Cost per test\n\n");
