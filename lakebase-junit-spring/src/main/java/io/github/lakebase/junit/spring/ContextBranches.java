@@ -49,7 +49,7 @@ final class ContextBranches implements DisposableBean {
         Optional<ExtensionContext> test = TestBranches.currentContext();
         if (test.isPresent()) {
             Branch branch = TestBranches.current().orElseThrow(() -> new IllegalStateException(outsideTest(test.get())));
-            routed.add(branch);
+            remember(branch);
             return branch;
         }
         routed.removeIf(b -> !TestBranches.isOpen(b));
@@ -70,7 +70,14 @@ final class ContextBranches implements DisposableBean {
     /** Binds the current test's branch to this context, so that the application's own threads find it. */
     void bindCurrentTest() {
         if (!starting && TestBranches.currentContext().isPresent()) {
-            TestBranches.current().ifPresent(routed::add);
+            TestBranches.current().ifPresent(this::remember);
+        }
+    }
+
+    /** Remembers a test's branch for the application's threads; forgets the branches whose tests ended. */
+    private void remember(Branch branch) {
+        if (routed.add(branch)) {
+            routed.removeIf(b -> !TestBranches.isOpen(b));
         }
     }
 
