@@ -11,6 +11,8 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.RepeatedTest;
@@ -30,6 +32,7 @@ class ParallelExecutionTests {
         DestructiveTestCase.SEEN.clear();
         DestructiveTestCase.RUNNING.set(0);
         DestructiveTestCase.MOST_AT_ONCE.set(0);
+        DestructiveTestCase.MEETING = new CountDownLatch(2);
 
         Fixtures.run(DestructiveTestCase.class, CONCURRENT).testEvents()
                 .assertStatistics(s -> s.started(24).succeeded(24).failed(0));
@@ -80,6 +83,8 @@ class ParallelExecutionTests {
         static final List<Branch> SEEN = new CopyOnWriteArrayList<>();
         static final AtomicInteger RUNNING = new AtomicInteger();
         static final AtomicInteger MOST_AT_ONCE = new AtomicInteger();
+        /** Holds the first test on its branch until a second one is on its own, if tests run concurrently. */
+        static volatile CountDownLatch MEETING = new CountDownLatch(0);
 
         @LakebaseBranch
         DataSource field;
@@ -114,7 +119,8 @@ class ParallelExecutionTests {
                 assertThat(count(dataSource, "SELECT count(*) FROM inventory"))
                         .as("the pristine migrated parent").isEqualTo(3);
                 assertThat(count(dataSource, "SELECT sum(quantity) FROM inventory")).isEqualTo(20);
-                Thread.sleep(50);   // let the neighbours run into this one, if they could
+                MEETING.countDown();
+                MEETING.await(30, TimeUnit.SECONDS);   // one at a time, the first test gives up waiting
                 execute(dataSource, sql);
             } finally {
                 RUNNING.decrementAndGet();

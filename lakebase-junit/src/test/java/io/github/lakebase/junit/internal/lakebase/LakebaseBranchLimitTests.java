@@ -11,6 +11,8 @@ import io.github.lakebase.junit.internal.lakebase.fake.FakeLakebase;
 import io.github.lakebase.junit.internal.lakebase.fake.FakeProject;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,7 @@ class LakebaseBranchLimitTests {
         FakeProject project = fake.createProject("limited", "production", "");
         Map<String, String> configuration = parallel(with(fake.configuration("limited"),
                 "lakebase.lakebase.max-branches", "3"));
+        SixAtOnceTestCase.MEETING = new CountDownLatch(2);
 
         assertAllSucceeded(Fixtures.run(SixAtOnceTestCase.class, configuration), 6);
 
@@ -40,6 +43,7 @@ class LakebaseBranchLimitTests {
         fake.faults().branchLimit(4);
         FakeProject project = fake.createProject("full", "production", "");
         project.addBranch("someone-elses", "production");
+        SixAtOnceTestCase.MEETING = new CountDownLatch(0);   // one branch for the tests: nobody to wait for
 
         assertAllSucceeded(Fixtures.run(SixAtOnceTestCase.class, parallel(fake.configuration("full"))), 6);
 
@@ -66,9 +70,14 @@ class LakebaseBranchLimitTests {
     @LakebaseBranch
     static class SixAtOnceTestCase {
 
+        /** Where two tests can hold a branch at once, the first waits on its branch for the second. */
+        static volatile CountDownLatch MEETING = new CountDownLatch(0);
+
         @RepeatedTest(6)
         void holdsItsBranchForAMoment(DataSource dataSource) throws Exception {
             assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
+            MEETING.countDown();
+            MEETING.await(30, TimeUnit.SECONDS);
             Thread.sleep(200);
         }
     }
