@@ -75,6 +75,29 @@ final class ConnectionBudget {
             return open.size();
         }
 
+        /**
+         * Waits until at most {@code count} connections of this group are open, or {@code timeout} has
+         * passed.
+         *
+         * @return whether at most {@code count} are open
+         */
+        synchronized boolean awaitOpenAtMost(int count, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (open.size() > count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return true;
+        }
+
+        private synchronized void closed(AtomicBoolean connection) {
+            open.remove(connection);
+            notifyAll();
+        }
+
         @Override
         public void close() {
             synchronized (this) {
@@ -154,7 +177,7 @@ final class ConnectionBudget {
                 if (permit) {
                     permits.release();
                 }
-                group.open.remove(released);
+                group.closed(released);
             }
             try {
                 return method.invoke(connection, args);

@@ -8,7 +8,10 @@ import io.github.lakebase.junit.spi.BranchConnection;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -21,6 +24,14 @@ import org.slf4j.LoggerFactory;
 final class ManagedBranch implements Branch, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagedBranch.class);
+    /** How long ending a branch waits for its pool's idle connections to close before it drops the branch anyway. */
+    private static final Duration IDLE_CLOSE_WAIT = Duration.ofSeconds(2);
+    /** Finishes the shutdown of ended branches' pools, off the tests' threads. */
+    private static final Executor POOL_CLOSER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "lakebase-junit-pool-closer");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final BranchService service;
     private final String name;
@@ -28,7 +39,10 @@ final class ManagedBranch implements Branch, AutoCloseable {
     private final String source;
     private final BranchConnection connection;
     private final BranchSettings settings;
-    private final ConnectionBudget.Group connections;
+    /** The pool's physical connections. */
+    private final ConnectionBudget.Group pooled;
+    /** Connections from {@link #openConnection()}. */
+    private final ConnectionBudget.Group direct;
     private HikariDataSource pool;
     private boolean closed;
     private boolean sealed;
@@ -41,7 +55,8 @@ final class ManagedBranch implements Branch, AutoCloseable {
         this.source = source;
         this.connection = connection;
         this.settings = settings;
-        this.connections = service.connectionBudget().group();
+        this.pooled = service.connectionBudget().group();
+        this.direct = service.connectionBudget().group();
     }
 
     /** What the owner of a branch decides when it ends. */
@@ -84,16 +99,16 @@ final class ManagedBranch implements Branch, AutoCloseable {
         if (pool == null) {
             HikariConfig config = new HikariConfig();
             config.setPoolName(name);
-            // Physical connections come from openConnection(): within the run's connection budget, and with
-            // the password asked for at every new connection (a provider's password may be a short-lived token).
-            config.setDataSource(new ConnectionSource(this::openConnection));
+            // Physical connections are opened as openConnection() opens them: within the run's connection budget,
+            // and with the password asked for at every new connection (a provider's password may be a short-lived token).
+            config.setDataSource(new ConnectionSource(() -> pooled.open(this::connect)));
             config.setMaximumPoolSize(settings.poolSize());
             config.setMinimumIdle(0);
             config.setInitializationFailTimeout(-1);
             config.setConnectionTimeout(ConnectionBudget.WAIT.toMillis() + 5_000);
             pool = new HikariDataSource(config);
             HikariDataSource created = pool;
-            connections.reclaimIdle(() -> {
+            pooled.reclaimIdle(() -> {
                 var bean = created.getHikariPoolMXBean();
                 // Never while a thread waits on this pool: a fresh connection sits idle for a moment before it is
                 // handed over, and evicting it would leave the waiter without one.
@@ -107,12 +122,14 @@ final class ManagedBranch implements Branch, AutoCloseable {
 
     @Override
     public Connection openConnection() throws SQLException {
-        return connections.open(() -> {
-            Properties props = new Properties();
-            props.setProperty("user", connection.username());
-            props.setProperty("password", connection.password());
-            return DriverManager.getConnection(connection.jdbcUrl(), props);
-        });
+        return direct.open(this::connect);
+    }
+
+    private Connection connect() throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", connection.username());
+        props.setProperty("password", connection.password());
+        return DriverManager.getConnection(connection.jdbcUrl(), props);
     }
 
     /**
@@ -159,7 +176,7 @@ final class ManagedBranch implements Branch, AutoCloseable {
             }
             sealed = true;
             if (pool != null) {
-                pool.close();
+                retire(pool);
                 pool = null;
             }
         }
@@ -181,20 +198,19 @@ final class ManagedBranch implements Branch, AutoCloseable {
             }
             closed = true;
             if (pool != null) {
-                if (pool.getHikariPoolMXBean() != null) {
-                    borrowed = pool.getHikariPoolMXBean().getActiveConnections();
-                }
-                pool.close();   // waits until the pool's connections are closed
+                borrowed = retire(pool);
+                pool = null;
             }
         }
-        int foreign = connections.openCount();
+        int foreign = direct.openCount();
         if (borrowed > 0 || foreign > 0) {
             LOG.warn("{} left connections open on branch {}: {} borrowed from its DataSource and never closed, {} "
                     + "opened with openConnection() and still open (sessions still connected: {}). They end when the "
                     + "branch is dropped; close connections in the test, for example with try-with-resources.",
                     settings.owner(), name, borrowed, foreign, String.join("; ", service.openSessions(name)));
         }
-        connections.close();
+        pooled.close();
+        direct.close();
         boolean keep = switch (settings.cleanup()) {
             case NEVER -> true;
             case ON_SUCCESS -> settings.failed().getAsBoolean();
@@ -208,6 +224,30 @@ final class ManagedBranch implements Branch, AutoCloseable {
         } else {
             service.destroy(name);
         }
+    }
+
+    /**
+     * Ends a pool without waiting for HikariCP's shutdown: its idle connections are closed now, so that
+     * the branch can be dropped at once, and the rest of the shutdown runs in the background. (HikariCP's
+     * shutdown waits for the thread that opens connections, which pauses for about 30 ms after each new
+     * connection: a test would pay that pause at every branch it ends.) Connections still borrowed stay
+     * open; dropping the branch ends their sessions.
+     *
+     * @return how many connections were still borrowed
+     */
+    private int retire(HikariDataSource retired) {
+        var bean = retired.getHikariPoolMXBean();
+        int borrowed = bean == null ? 0 : bean.getActiveConnections();
+        if (bean != null) {
+            bean.softEvictConnections();
+            try {
+                pooled.awaitOpenAtMost(borrowed, IDLE_CLOSE_WAIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        POOL_CLOSER.execute(retired::close);
+        return borrowed;
     }
 
     @Override
