@@ -75,11 +75,17 @@ final class Prefetcher implements AutoCloseable {
      * @param hint what the branch is for, part of its name
      */
     Forked take(String base, int depth, String hint) {
-        long start = System.nanoTime();
-        Spare spare = next(base);
+        Forked forked = obtain(base, hint);
+        // Only now: a fork in the background would compete with this test's claim or fork for the server.
         if (depth > 0) {
             topUp(base, depth);
         }
+        return forked;
+    }
+
+    private Forked obtain(String base, String hint) {
+        long start = System.nanoTime();
+        Spare spare = next(base);
         if (spare != null) {
             boolean ready = spare.forked().isDone();
             try {
