@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +41,8 @@ final class Bases {
     private final Optional<BaseCache> cache;
     private final Memo<ParentDefinition.Key, String> parents = new Memo<>();
     private final Memo<BaseKey, String> bases = new Memo<>();
+    /** Existing databases resolved as parents, so that a fork asks the server once per parent and run. */
+    private final Map<String, String> existing = new ConcurrentHashMap<>();
     /** Parents and bases kept for later runs: they belong to no run. */
     private final Set<String> kept = ConcurrentHashMap.newKeySet();
 
@@ -57,7 +60,11 @@ final class Bases {
         if (definition.isPresent()) {
             return parents.get(definition.get().key(), key -> buildParent(definition.get(), config));
         }
-        return provider.resolveParent(parentName).orElseThrow(() -> {
+        String remembered = existing.get(parentName);
+        if (remembered != null) {
+            return remembered;
+        }
+        String resolved = provider.resolveParent(parentName).orElseThrow(() -> {
             List<String> known = new ArrayList<>(provider.knownParents());
             config.list(Configuration.PARENTS).stream().filter(p -> !known.contains(p)).forEach(known::add);
             return ProviderException.configuration("Unknown parent '" + parentName + "' in @LakebaseBranch(from = \""
@@ -65,6 +72,8 @@ final class Bases {
                     + ". To build one for local runs, list it in lakebase.parents and give lakebase.parent."
                     + parentName + ".scripts or .initializer.");
         });
+        existing.put(parentName, resolved);
+        return resolved;
     }
 
     /** The sealed base with {@code locations} applied to {@code source}, built on first use. */

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -26,6 +27,8 @@ final class ManagedBranch implements Branch, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ManagedBranch.class);
     /** How long ending a branch waits for its pool's idle connections to close before it drops the branch anyway. */
     private static final Duration IDLE_CLOSE_WAIT = Duration.ofSeconds(2);
+    /** The pools' housekeeping (idle timeouts, lifetimes): one thread for all, instead of one started per branch. */
+    private static final ScheduledThreadPoolExecutor HOUSEKEEPING = housekeeping();
     /** Finishes the shutdown of ended branches' pools, off the tests' threads. */
     private static final Executor POOL_CLOSER = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "lakebase-junit-pool-closer");
@@ -102,6 +105,7 @@ final class ManagedBranch implements Branch, AutoCloseable {
             // Physical connections are opened as openConnection() opens them: within the run's connection budget,
             // and with the password asked for at every new connection (a provider's password may be a short-lived token).
             config.setDataSource(new ConnectionSource(() -> pooled.open(this::connect)));
+            config.setScheduledExecutor(HOUSEKEEPING);
             config.setMaximumPoolSize(settings.poolSize());
             config.setMinimumIdle(0);
             config.setInitializationFailTimeout(-1);
@@ -248,6 +252,16 @@ final class ManagedBranch implements Branch, AutoCloseable {
         }
         POOL_CLOSER.execute(retired::close);
         return borrowed;
+    }
+
+    private static ScheduledThreadPoolExecutor housekeeping() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "lakebase-junit-pool-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);   // as HikariCP advises: a closed pool's tasks leave the queue
+        return executor;
     }
 
     @Override
