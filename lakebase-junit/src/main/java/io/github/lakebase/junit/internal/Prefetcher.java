@@ -48,6 +48,8 @@ final class Prefetcher implements AutoCloseable {
     /** Spares per base, the base used longest ago first; guarded by {@code this}. */
     private final Map<String, Deque<Spare>> spares = new LinkedHashMap<>(16, 0.75f, true);
     private ExecutorService worker;
+    /** Bases whose spares the disk has no room for now: said once each. */
+    private final java.util.Set<String> shortOfDisk = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private int count;
     private boolean closed;
 
@@ -166,12 +168,30 @@ final class Prefetcher implements AutoCloseable {
             }
         }
         try {
+            if (naming != null && tooLittleDisk(spare)) {
+                spare.forked().cancel(false);   // the test that takes it forks its branch on demand
+                return;
+            }
             spare.forked().complete(naming != null ? naming.createSpare(spare.name(), spare.base())
                     : provider.create(new BranchRequest(spare.name(), spare.base(), null, Kind.BRANCH)));
         } catch (RuntimeException e) {
             LOG.debug("Forking the spare {} of {} failed: {}", spare.name(), spare.base(), e.getMessage());
             spare.forked().completeExceptionally(e);
         }
+    }
+
+    /** Whether the provider has no room for {@code spare} now; says so once until there is room again. */
+    private boolean tooLittleDisk(Spare spare) {
+        java.util.Optional<String> why = naming.noRoomForSpare(spare.base());
+        if (why.isEmpty()) {
+            shortOfDisk.remove(spare.base());
+            return false;
+        }
+        if (shortOfDisk.add(spare.base())) {
+            LOG.info("Not forking branches of {} ahead of the tests for now: {}. Tests fork their branches on demand "
+                    + "until there is room.", spare.base(), why.get());
+        }
+        return true;
     }
 
     private synchronized ExecutorService worker() {

@@ -24,6 +24,15 @@ public interface SpareNaming {
     BranchConnection createSpare(String name, String source);
 
     /**
+     * Why no spare of {@code source} should be forked now (the disk is short, say), or empty when one may be.
+     *
+     * @param source a sealed base of this run
+     */
+    default java.util.Optional<String> noRoomForSpare(String source) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Renames a spare and records it as a test's branch, at once.
      *
      * @param spare a spare of this run

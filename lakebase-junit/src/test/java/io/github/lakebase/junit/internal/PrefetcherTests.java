@@ -124,6 +124,37 @@ class PrefetcherTests {
         assertThat(spares()).isEmpty();
     }
 
+    @Test
+    void noSpareIsForkedWhileTheDiskHasNoRoomForOneAndTestsForkOnDemand() throws Exception {
+        String base = base();
+        long tooLittle = (TemplateBranchProvider.SPARE_DISK_RESERVE_MB - 1) * 1024 * 1024;
+        TemplateBranchProvider shortOfDisk = TestServers.providerWithFreeDisk(server, "prefetchertests", tooLittle);
+        try (Prefetcher starved = new Prefetcher(shortOfDisk, hint -> "lbj_prefetchertests_" + SEQUENCE.incrementAndGet()
+                + (hint.isEmpty() ? "" : "_" + hint))) {
+            Prefetcher.Forked first = starved.take(base, 2, "first");
+            Prefetcher.Forked second = starved.take(base, 2, "second");
+            Thread.sleep(300);   // as long as a spare would need to show
+
+            assertThat(spares()).isEmpty();
+            assertThat(query(first.name(), "SELECT current_database()")).isEqualTo(first.name());
+            assertThat(query(second.name(), "SELECT current_database()")).isEqualTo(second.name());
+            shortOfDisk.delete(first.name());
+            shortOfDisk.delete(second.name());
+        } finally {
+            shortOfDisk.close();
+        }
+
+        TemplateBranchProvider roomy = TestServers.providerWithFreeDisk(server, "prefetchertests", Long.MAX_VALUE / 4);
+        try (Prefetcher prefetching = new Prefetcher(roomy, hint -> "lbj_prefetchertests_" + SEQUENCE.incrementAndGet()
+                + (hint.isEmpty() ? "" : "_" + hint))) {
+            roomy.delete(prefetching.take(base, 2, "first").name());
+            assertThat(awaitSpares(2)).as("with room on the disk").hasSize(2);
+        } finally {
+            roomy.close();
+        }
+        assertThat(spares()).isEmpty();
+    }
+
     /** A sealed base with a table named after it. */
     private static String base() throws SQLException {
         String name = "lbj_prefetchertests_base_" + SEQUENCE.incrementAndGet();

@@ -75,6 +75,16 @@ public final class EmbeddedProviderFactory implements BranchProviderFactory {
         }
 
         @Override
+        public java.util.OptionalLong freeDiskBytes() {
+            try {
+                return java.util.OptionalLong.of(java.nio.file.Files.getFileStore(server.dataDirectory())
+                        .getUsableSpace());
+            } catch (java.io.IOException e) {
+                return java.util.OptionalLong.empty();
+            }
+        }
+
+        @Override
         public String jdbcUrl(String database) {
             return server.jdbcUrl(database);
         }

@@ -30,6 +30,14 @@ public interface PostgresServer extends AutoCloseable {
         return false;
     }
 
+    /**
+     * The bytes free for new databases on the filesystem that holds this server's data, where the library
+     * can see it (the embedded server's data directory); empty for a server elsewhere.
+     */
+    default java.util.OptionalLong freeDiskBytes() {
+        return java.util.OptionalLong.empty();
+    }
+
     /** The JDBC URL of {@code database} on this server. */
     String jdbcUrl(String database);
 

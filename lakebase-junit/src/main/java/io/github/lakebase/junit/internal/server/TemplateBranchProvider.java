@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +37,9 @@ import org.slf4j.LoggerFactory;
 public class TemplateBranchProvider implements BranchProvider, SpareNaming, BaseCache.Source {
 
     private static final Logger LOG = LoggerFactory.getLogger(TemplateBranchProvider.class);
+    /** The free space, beyond twice a base's size, below which no spare of it is forked. */
+    public static final long SPARE_DISK_RESERVE_MB = 256;
+    private static final long MB = 1024L * 1024;
     static final String MARKER = "lakebase-junit";
     private static final int ADMIN_POOL_SIZE = 6;
 
@@ -48,6 +52,8 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
     private final HikariDataSource admin;
     private final int connectionLimit;
     private final TemplateBaseCache cache;
+    /** The size of each sealed base spares were forked from: a base never changes. */
+    private final Map<String, Long> baseSizes = new ConcurrentHashMap<>();
 
     /**
      * Takes over {@code server}: closes it when this provider is closed.
@@ -185,6 +191,29 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
     /** The comment that records a database as this run's, and what it is for. */
     private String ownership(String kind) {
         return literal(MARKER + " run=" + context.runId() + " kind=" + kind.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * A spare may take as much disk as its base (a plain file copy does), so one is forked only while the
+     * server's filesystem keeps twice the base's size and {@value #SPARE_DISK_RESERVE_MB} MB free: the test
+     * that takes it, and branches forked on demand, still find room. Where the server's disk is out of
+     * sight (a server elsewhere), nothing holds a spare back.
+     */
+    @Override
+    public Optional<String> noRoomForSpare(String source) {
+        java.util.OptionalLong free = server.freeDiskBytes();
+        if (free.isEmpty()) {
+            return Optional.empty();
+        }
+        long size = baseSizes.computeIfAbsent(source,
+                base -> Long.parseLong(query("SELECT pg_database_size(?::name)::text", base).get(0)));
+        long needed = 2 * size + SPARE_DISK_RESERVE_MB * MB;
+        if (free.getAsLong() >= needed) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(java.util.Locale.ROOT, "%s has %,d MB free, and a spare of %s needs %,d MB "
+                + "(twice the base's %,d MB, and %d MB)", server.describe(), free.getAsLong() / MB, source, needed / MB,
+                size / MB, SPARE_DISK_RESERVE_MB));
     }
 
     /** A rename is a catalog update: the database's files stay where they are, so it costs one round trip. */

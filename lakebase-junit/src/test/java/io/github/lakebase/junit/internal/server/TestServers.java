@@ -3,8 +3,11 @@ package io.github.lakebase.junit.internal.server;
 import io.github.lakebase.junit.internal.Configuration;
 import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Embedded servers and template providers on them, for tests below the extension. */
 public final class TestServers {
@@ -23,9 +26,60 @@ public final class TestServers {
      * the provider leaves the server running.
      */
     public static TemplateBranchProvider provider(EmbeddedServer server, String runId) {
-        Configuration config = new Configuration(key -> Optional.empty(), Map.of(), runId,
-                TestServers.class.getClassLoader());
-        return new TemplateBranchProvider(new PostgresProviderFactory.Existing("jdbc:postgresql://" + server.host()
-                + ":" + server.port(), "postgres", "", server.username(), server.password()), config, "template1");
+        return new TemplateBranchProvider(existing(server), configuration(runId), "template1");
+    }
+
+    /**
+     * As {@link #provider(EmbeddedServer, String)}, on a server that says its disk has {@code freeBytes}
+     * free: the filesystem's report is the one thing this changes.
+     */
+    public static TemplateBranchProvider providerWithFreeDisk(EmbeddedServer server, String runId, long freeBytes) {
+        PostgresProviderFactory.Existing existing = existing(server);
+        PostgresServer reporting = new PostgresServer() {
+            @Override
+            public Connection connectAdmin() throws SQLException {
+                return existing.connectAdmin();
+            }
+
+            @Override
+            public OptionalLong freeDiskBytes() {
+                return OptionalLong.of(freeBytes);
+            }
+
+            @Override
+            public String jdbcUrl(String database) {
+                return existing.jdbcUrl(database);
+            }
+
+            @Override
+            public String username() {
+                return existing.username();
+            }
+
+            @Override
+            public String password() {
+                return existing.password();
+            }
+
+            @Override
+            public String describe() {
+                return existing.describe();
+            }
+
+            @Override
+            public void close() {
+                existing.close();
+            }
+        };
+        return new TemplateBranchProvider(reporting, configuration(runId), "template1");
+    }
+
+    private static PostgresProviderFactory.Existing existing(EmbeddedServer server) {
+        return new PostgresProviderFactory.Existing("jdbc:postgresql://" + server.host() + ":" + server.port(),
+                "postgres", "", server.username(), server.password());
+    }
+
+    private static Configuration configuration(String runId) {
+        return new Configuration(key -> Optional.empty(), Map.of(), runId, TestServers.class.getClassLoader());
     }
 }
