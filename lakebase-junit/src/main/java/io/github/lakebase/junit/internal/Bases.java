@@ -41,7 +41,10 @@ final class Bases {
     private final Optional<BaseCache> cache;
     private final Memo<ParentDefinition.Key, String> parents = new Memo<>();
     private final Memo<BaseKey, String> bases = new Memo<>();
-    /** Existing databases resolved as parents, so that a fork asks the server once per parent and run. */
+    /**
+     * Existing databases resolved as parents, so that a fork asks the server once per parent and run; an
+     * unknown parent is not remembered, and is looked up again.
+     */
     private final Map<String, String> existing = new ConcurrentHashMap<>();
     /** Parents and bases kept for later runs: they belong to no run. */
     private final Set<String> kept = ConcurrentHashMap.newKeySet();
@@ -60,20 +63,14 @@ final class Bases {
         if (definition.isPresent()) {
             return parents.get(definition.get().key(), key -> buildParent(definition.get(), config));
         }
-        String remembered = existing.get(parentName);
-        if (remembered != null) {
-            return remembered;
-        }
-        String resolved = provider.resolveParent(parentName).orElseThrow(() -> {
+        return existing.computeIfAbsent(parentName, name -> provider.resolveParent(name).orElseThrow(() -> {
             List<String> known = new ArrayList<>(provider.knownParents());
             config.list(Configuration.PARENTS).stream().filter(p -> !known.contains(p)).forEach(known::add);
             return ProviderException.configuration("Unknown parent '" + parentName + "' in @LakebaseBranch(from = \""
                     + parentName + "\") or lakebase.from. Known parents: " + String.join(", ", known)
                     + ". To build one for local runs, list it in lakebase.parents and give lakebase.parent."
                     + parentName + ".scripts or .initializer.");
-        });
-        existing.put(parentName, resolved);
-        return resolved;
+        }));
     }
 
     /** The sealed base with {@code locations} applied to {@code source}, built on first use. */

@@ -8,9 +8,12 @@ import io.github.lakebase.junit.spi.ProviderException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -28,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * <p>Spares are forked by one background thread, only from sealed bases (which never change, so a
  * spare is exactly what a fork on demand would be), at most {@code depth} per base and
  * {@link #LIMIT_PER_DEPTH} times that in all: beyond it the spares of the base used longest ago make
- * room. A spare is a database and nothing else: it holds no connection until a test takes it. It
+ * room. Nor is one forked while the provider has no room for it ({@link SpareNaming#noRoomForSpare}: the
+ * embedded server's disk); the test that would have taken it forks on demand. A spare is a database and
+ * nothing else: it holds no connection until a test takes it. It
  * carries the run's name prefix and run id like any branch, so a sweep drops it when its run is
  * killed; a spare that no test took is dropped when the run ends.
  *
@@ -48,8 +53,8 @@ final class Prefetcher implements AutoCloseable {
     /** Spares per base, the base used longest ago first; guarded by {@code this}. */
     private final Map<String, Deque<Spare>> spares = new LinkedHashMap<>(16, 0.75f, true);
     private ExecutorService worker;
-    /** Bases whose spares the disk has no room for now: said once each. */
-    private final java.util.Set<String> shortOfDisk = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Bases whose spares the disk has no room for now, said once each; the worker's alone. */
+    private final Set<String> shortOfDisk = new HashSet<>();
     private int count;
     private boolean closed;
 
@@ -182,7 +187,7 @@ final class Prefetcher implements AutoCloseable {
 
     /** Whether the provider has no room for {@code spare} now; says so once until there is room again. */
     private boolean tooLittleDisk(Spare spare) {
-        java.util.Optional<String> why = naming.noRoomForSpare(spare.base());
+        Optional<String> why = naming.noRoomForSpare(spare.base());
         if (why.isEmpty()) {
             shortOfDisk.remove(spare.base());
             return false;

@@ -1,6 +1,7 @@
 package io.github.lakebase.junit.internal;
 
 import io.github.lakebase.junit.spi.BranchConnection;
+import java.util.Optional;
 
 /**
  * What a provider that can rename the branches of its run offers to {@link Prefetcher}: a branch
@@ -28,7 +29,7 @@ public interface SpareNaming {
      *
      * @param source a sealed base of this run
      */
-    default java.util.Optional<String> noRoomForSpare(String source) {
+    default Optional<String> noRoomForSpare(String source) {
         return java.util.Optional.empty();
     }
 

@@ -6,11 +6,14 @@ import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProviderFactory;
 import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * {@code lakebase.provider=embedded} (the default): a PostgreSQL 18 server started from zonky's
@@ -75,12 +78,11 @@ public final class EmbeddedProviderFactory implements BranchProviderFactory {
         }
 
         @Override
-        public java.util.OptionalLong freeDiskBytes() {
+        public OptionalLong freeDiskBytes() {
             try {
-                return java.util.OptionalLong.of(java.nio.file.Files.getFileStore(server.dataDirectory())
-                        .getUsableSpace());
-            } catch (java.io.IOException e) {
-                return java.util.OptionalLong.empty();
+                return OptionalLong.of(Files.getFileStore(server.dataDirectory()).getUsableSpace());
+            } catch (IOException e) {
+                return OptionalLong.empty();
             }
         }
 

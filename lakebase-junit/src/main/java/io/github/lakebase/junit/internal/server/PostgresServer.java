@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal.server;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.OptionalLong;
 
 /**
  * A PostgreSQL server on which branches are databases cloned from templates: the embedded server,
@@ -34,8 +35,8 @@ public interface PostgresServer extends AutoCloseable {
      * The bytes free for new databases on the filesystem that holds this server's data, where the library
      * can see it (the embedded server's data directory); empty for a server elsewhere.
      */
-    default java.util.OptionalLong freeDiskBytes() {
-        return java.util.OptionalLong.empty();
+    default OptionalLong freeDiskBytes() {
+        return OptionalLong.empty();
     }
 
     /** The JDBC URL of {@code database} on this server. */

@@ -16,8 +16,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -190,7 +192,7 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
 
     /** The comment that records a database as this run's, and what it is for. */
     private String ownership(String kind) {
-        return literal(MARKER + " run=" + context.runId() + " kind=" + kind.toLowerCase(java.util.Locale.ROOT));
+        return literal(MARKER + " run=" + context.runId() + " kind=" + kind.toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -201,7 +203,7 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
      */
     @Override
     public Optional<String> noRoomForSpare(String source) {
-        java.util.OptionalLong free = server.freeDiskBytes();
+        OptionalLong free = server.freeDiskBytes();
         if (free.isEmpty()) {
             return Optional.empty();
         }
@@ -211,7 +213,7 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
         if (free.getAsLong() >= needed) {
             return Optional.empty();
         }
-        return Optional.of(String.format(java.util.Locale.ROOT, "%s has %,d MB free, and a spare of %s needs %,d MB "
+        return Optional.of(String.format(Locale.ROOT, "%s has %,d MB free, and a spare of %s needs %,d MB "
                 + "(twice the base's %,d MB, and %d MB)", server.describe(), free.getAsLong() / MB, source, needed / MB,
                 size / MB, SPARE_DISK_RESERVE_MB));
     }
