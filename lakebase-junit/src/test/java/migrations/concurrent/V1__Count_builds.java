@@ -13,7 +13,7 @@ public class V1__Count_builds extends BaseJavaMigration {
     @Override
     public void migrate(Context context) throws Exception {
         RUNS.incrementAndGet();
-        Thread.sleep(300);   // a slow build, so that concurrent tests really wait for it
+        Thread.sleep(300); // a slow build, so that concurrent tests really wait for it
         try (Statement s = context.getConnection().createStatement()) {
             s.execute("CREATE TABLE build_marker (id integer)");
         }

@@ -62,12 +62,18 @@ public final class Benchmarks {
             }
             benchmarks.measure(fs);
         }
-        Summary summary = Summary.of(benchmarks.results, filesystems, Machine.describe(
-                Summary.serverVersion(benchmarks.results)), options.command(), (System.nanoTime() - start) / 1e9);
+        Summary summary = Summary.of(
+                benchmarks.results,
+                filesystems,
+                Machine.describe(Summary.serverVersion(benchmarks.results)),
+                options.command(),
+                (System.nanoTime() - start) / 1e9);
         List<Path> written = ResultFiles.write(summary, benchmarks.results, options.out(), options.docs());
         System.out.printf(Locale.ROOT, "%nBenchmark finished in %.0f s. Results:%n", summary.seconds());
         written.forEach(p -> System.out.println("  " + p));
-        long failed = summary.rows().stream().filter(r -> r.note().startsWith("failed")).count();
+        long failed = summary.rows().stream()
+                .filter(r -> r.note().startsWith("failed"))
+                .count();
         if (failed > 0) {
             System.out.println(failed + " cell(s) had failing tests; see the notes in the results.");
             System.exit(1);
@@ -88,8 +94,11 @@ public final class Benchmarks {
             }
             filesystems.add(xfs);
         } else {
-            filesystems.add(Filesystem.skipped("xfs", options.xfsSkipped() != null ? options.xfsSkipped()
-                    : "no XFS filesystem given (--xfs DIR); benchmarks/run.sh makes one when it runs as root"));
+            filesystems.add(Filesystem.skipped(
+                    "xfs",
+                    options.xfsSkipped() != null
+                            ? options.xfsSkipped()
+                            : "no XFS filesystem given (--xfs DIR); benchmarks/run.sh makes one when it runs as root"));
         }
         return filesystems;
     }
@@ -111,8 +120,17 @@ public final class Benchmarks {
         // Startup: a cold start on an empty persistent data directory, then a warm start on what it left.
         int size = options.sizesMb().get(options.sizesMb().size() / 2);
         Cell cold = cell(Cell.Kind.COLD_START, Approach.LAKEBASE, fs, size, 0, 0);
-        Cell warm = new Cell(Cell.Kind.WARM_START, cold.approach(), cold.filesystem(), cold.directory(), size, 0, 0,
-                cold.tests(), cold.minimumTests(), cold.budgetSeconds());
+        Cell warm = new Cell(
+                Cell.Kind.WARM_START,
+                cold.approach(),
+                cold.filesystem(),
+                cold.directory(),
+                size,
+                0,
+                0,
+                cold.tests(),
+                cold.minimumTests(),
+                cold.budgetSeconds());
         run(cold, false);
         run(warm, true);
     }
@@ -120,9 +138,20 @@ public final class Benchmarks {
     private Cell cell(Cell.Kind kind, Approach approach, Filesystem fs, int size, int prefetch, long work) {
         boolean slow = work > 0;
         int tests = slow ? Math.max(options.minimumTests(), options.tests() / 2) : options.tests();
-        String name = kind == Cell.Kind.PER_TEST ? "cell-" + (++cellNumber) : kind.name().toLowerCase(Locale.ROOT);
-        return new Cell(kind, approach, fs.label(), Path.of(fs.directory(), name).toString(), size, prefetch, work,
-                tests, options.minimumTests(), options.budgetSeconds() * (slow ? 2 : 1));
+        String name = kind == Cell.Kind.PER_TEST
+                ? "cell-" + (++cellNumber)
+                : kind.name().toLowerCase(Locale.ROOT);
+        return new Cell(
+                kind,
+                approach,
+                fs.label(),
+                Path.of(fs.directory(), name).toString(),
+                size,
+                prefetch,
+                work,
+                tests,
+                options.minimumTests(),
+                options.budgetSeconds() * (slow ? 2 : 1));
     }
 
     private CellResult run(Cell cell) throws IOException, InterruptedException {
@@ -130,20 +159,35 @@ public final class Benchmarks {
     }
 
     private CellResult run(Cell cell, boolean deleteAfter) throws IOException, InterruptedException {
-        System.out.printf(Locale.ROOT, "%-5s %5d MB  %-70s ", cell.filesystem(), cell.sizeMb(),
-                cell.kind() == Cell.Kind.PER_TEST ? Summary.label(cell) : cell.kind().name().toLowerCase(Locale.ROOT)
-                        .replace('_', ' ') + " (@LakebaseBranch, persistent data directory)");
+        System.out.printf(
+                Locale.ROOT,
+                "%-5s %5d MB  %-70s ",
+                cell.filesystem(),
+                cell.sizeMb(),
+                cell.kind() == Cell.Kind.PER_TEST
+                        ? Summary.label(cell)
+                        : cell.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                                + " (@LakebaseBranch, persistent data directory)");
         System.out.flush();
         CellResult result = runner.run(cell, deleteAfter);
         results.add(result);
         if (cell.kind() == Cell.Kind.PER_TEST) {
             Row row = Summary.row(result);
-            System.out.printf(Locale.ROOT, "median %8.1f ms, p90 %8.1f ms, wait %8.1f ms (%d tests, %.0f s)%s%n",
-                    row.cost().median(), row.cost().p90(), row.waiting().median(), row.cost().count(), result.seconds(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "median %8.1f ms, p90 %8.1f ms, wait %8.1f ms (%d tests, %.0f s)%s%n",
+                    row.cost().median(),
+                    row.cost().p90(),
+                    row.waiting().median(),
+                    row.cost().count(),
+                    result.seconds(),
                     row.note().isEmpty() ? "" : "  " + row.note());
         } else {
-            System.out.printf(Locale.ROOT, "first test after %8.1f ms (%.0f ms after the JVM started)%s%n",
-                    result.firstTestMillis(), result.jvmToFirstTestMillis(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "first test after %8.1f ms (%.0f ms after the JVM started)%s%n",
+                    result.firstTestMillis(),
+                    result.jvmToFirstTestMillis(),
                     result.unavailable() == null ? "" : "  " + result.unavailable());
         }
         return result;

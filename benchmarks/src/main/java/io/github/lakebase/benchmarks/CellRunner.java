@@ -54,8 +54,10 @@ final class CellRunner {
         command.add(CellMain.class.getName());
         command.add(cellFile.toString());
         command.add(resultFile.toString());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         long timeout = cell.budgetSeconds() + 900;
         boolean ended = process.waitFor(Math.min(timeout, 7200), TimeUnit.SECONDS);
         if (!ended) {
@@ -69,8 +71,8 @@ final class CellRunner {
             return JSON.readValue(resultFile.toFile(), CellResult.class);
         }
         String why = ended ? "its JVM ended with exit code " + process.exitValue() : "its JVM did not finish in time";
-        return new CellResult(cell, List.of(), List.of(), 0, "", Double.NaN, Double.NaN, why + "; see " + log,
-                Double.NaN);
+        return new CellResult(
+                cell, List.of(), List.of(), 0, "", Double.NaN, Double.NaN, why + "; see " + log, Double.NaN);
     }
 
     static void deleteRecursively(Path directory) throws IOException {

@@ -25,8 +25,19 @@ import java.util.List;
  * @param prefetch the {@code lakebase.prefetch} of the rows with prefetching
  * @param command the command line to print in the results
  */
-public record Options(boolean quick, Path out, Path docs, Path workDirectory, Path xfs, String xfsSkipped,
-        List<Integer> sizesMb, int tests, int minimumTests, long budgetSeconds, int prefetch, String command) {
+public record Options(
+        boolean quick,
+        Path out,
+        Path docs,
+        Path workDirectory,
+        Path xfs,
+        String xfsSkipped,
+        List<Integer> sizesMb,
+        int tests,
+        int minimumTests,
+        long budgetSeconds,
+        int prefetch,
+        String command) {
 
     static final String USAGE = """
             Usage: benchmarks/run.sh [--quick] [options]
@@ -89,14 +100,28 @@ public record Options(boolean quick, Path out, Path docs, Path workDirectory, Pa
             }
         }
         if (out == null) {
-            out = Path.of("benchmarks", "target", "benchmark-results",
+            out = Path.of(
+                    "benchmarks",
+                    "target",
+                    "benchmark-results",
                     java.time.LocalDateTime.now().withNano(0).toString().replace(':', '-'));
         }
         if (work == null) {
             work = Path.of(System.getProperty("java.io.tmpdir"), "lakebase-benchmarks");
         }
-        return new Options(quick, out, docs, work, xfs, xfsSkipped, sizes, tests, Math.min(minimum, tests), budget,
-                prefetch, command);
+        return new Options(
+                quick,
+                out,
+                docs,
+                work,
+                xfs,
+                xfsSkipped,
+                sizes,
+                tests,
+                Math.min(minimum, tests),
+                budget,
+                prefetch,
+                command);
     }
 
     private static List<Integer> parseSizes(String value) {

@@ -28,8 +28,14 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * scope, also when tests run in parallel. Static fields are filled before all tests, instance fields
  * before each test, and parameters on demand, all through one code path.
  */
-public class LakebaseBranchExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
-        AfterAllCallback, ParameterResolver, ExecutionCondition, TestWatcher {
+public class LakebaseBranchExtension
+        implements BeforeAllCallback,
+                BeforeEachCallback,
+                AfterEachCallback,
+                AfterAllCallback,
+                ParameterResolver,
+                ExecutionCondition,
+                TestWatcher {
 
     private final BranchInjector injector = new BranchInjector();
 

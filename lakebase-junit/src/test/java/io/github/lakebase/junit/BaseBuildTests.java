@@ -42,7 +42,8 @@ class BaseBuildTests {
     static class ConcurrentTestCase {
         @RepeatedTest(8)
         void seesTheBuiltBase(DataSource dataSource) throws Exception {
-            assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM build_marker")).isZero();
+            assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM build_marker"))
+                    .isZero();
             Fixtures.execute(dataSource, "INSERT INTO build_marker VALUES (1)");
         }
     }

@@ -24,25 +24,31 @@ class CleanupModeTests {
     void alwaysDestroysPassingAndFailingTestsBranchesWhateverTheConfigurationSays() {
         AlwaysTestCase.SEEN.clear();
 
-        Fixtures.run(AlwaysTestCase.class, Map.of("lakebase.cleanup", "NEVER")).testEvents()
+        Fixtures.run(AlwaysTestCase.class, Map.of("lakebase.cleanup", "NEVER"))
+                .testEvents()
                 .assertStatistics(s -> s.started(2).succeeded(1).failed(1));
 
         assertThat(AlwaysTestCase.SEEN).containsOnlyKeys("passes", "fails");
-        assertThat(AlwaysTestCase.SEEN.values()).allSatisfy(b ->
-                assertThat(reachable(b)).as("%s is destroyed", b.name()).isFalse());
+        assertThat(AlwaysTestCase.SEEN.values())
+                .allSatisfy(b ->
+                        assertThat(reachable(b)).as("%s is destroyed", b.name()).isFalse());
     }
 
     @Test
     void neverKeepsTheBranchWithItsData() throws SQLException {
         NeverTestCase.SEEN.clear();
 
-        Fixtures.run(NeverTestCase.class).testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+        Fixtures.run(NeverTestCase.class)
+                .testEvents()
+                .assertStatistics(s -> s.started(1).succeeded(1));
 
         Branch kept = NeverTestCase.SEEN.get("test");
         try {
             assertThat(reachable(kept)).as("a NEVER branch is kept").isTrue();
             try (var c = kept.openConnection()) {
-                assertThat(count(c, "SELECT count(*) FROM inventory")).as("with the test's change").isEqualTo(2);
+                assertThat(count(c, "SELECT count(*) FROM inventory"))
+                        .as("with the test's change")
+                        .isEqualTo(2);
             }
         } finally {
             Fixtures.drop(kept);
@@ -58,7 +64,9 @@ class CleanupModeTests {
         PrintStream original = System.err;
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            Fixtures.run(OnSuccessTestCase.class).testEvents().assertStatistics(s -> s.started(2).succeeded(1).failed(1));
+            Fixtures.run(OnSuccessTestCase.class)
+                    .testEvents()
+                    .assertStatistics(s -> s.started(2).succeeded(1).failed(1));
         } finally {
             System.setErr(original);
         }
@@ -66,10 +74,13 @@ class CleanupModeTests {
         Branch passed = OnSuccessTestCase.SEEN.get("passes");
         Branch failed = OnSuccessTestCase.SEEN.get("fails");
         try {
-            assertThat(reachable(passed)).as("the passing test's branch is destroyed").isFalse();
+            assertThat(reachable(passed))
+                    .as("the passing test's branch is destroyed")
+                    .isFalse();
             assertThat(reachable(failed)).as("the failed test's branch is kept").isTrue();
             String log = captured.toString(StandardCharsets.UTF_8);
-            assertThat(log).as("the log says which branch is kept and how to connect")
+            assertThat(log)
+                    .as("the log says which branch is kept and how to connect")
                     .contains(failed.name(), failed.jdbcUrl(), failed.username());
             assertThat(log).as("the log never shows the password").doesNotContain(failed.password());
         } finally {
@@ -81,15 +92,22 @@ class CleanupModeTests {
     void defaultDefersToTheConfigurationParameter() throws SQLException {
         DefaultTestCase.SEEN.clear();
 
-        Fixtures.run(DefaultTestCase.class).testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+        Fixtures.run(DefaultTestCase.class)
+                .testEvents()
+                .assertStatistics(s -> s.started(1).succeeded(1));
         Branch unconfigured = DefaultTestCase.SEEN.remove("test");
-        Fixtures.run(DefaultTestCase.class, Map.of("lakebase.cleanup", "never")).testEvents()
+        Fixtures.run(DefaultTestCase.class, Map.of("lakebase.cleanup", "never"))
+                .testEvents()
                 .assertStatistics(s -> s.started(1).succeeded(1));
         Branch configured = DefaultTestCase.SEEN.remove("test");
 
         try {
-            assertThat(reachable(unconfigured)).as("destroyed when lakebase.cleanup is not set").isFalse();
-            assertThat(reachable(configured)).as("kept with lakebase.cleanup=never").isTrue();
+            assertThat(reachable(unconfigured))
+                    .as("destroyed when lakebase.cleanup is not set")
+                    .isFalse();
+            assertThat(reachable(configured))
+                    .as("kept with lakebase.cleanup=never")
+                    .isTrue();
         } finally {
             Fixtures.drop(configured);
         }
@@ -151,5 +169,4 @@ class CleanupModeTests {
             SEEN.put("test", branch);
         }
     }
-
 }

@@ -40,8 +40,11 @@ public final class Fixtures {
      */
     public static EngineExecutionResults assertAllSucceeded(EngineExecutionResults results, int tests) {
         List<String> failures = results.allEvents().failed().stream()
-                .map(e -> e.getTestDescriptor().getDisplayName() + ": " + e.getRequiredPayload(TestExecutionResult.class)
-                        .getThrowable().map(Fixtures::stackTrace).orElse("?"))
+                .map(e -> e.getTestDescriptor().getDisplayName() + ": "
+                        + e.getRequiredPayload(TestExecutionResult.class)
+                                .getThrowable()
+                                .map(Fixtures::stackTrace)
+                                .orElse("?"))
                 .toList();
         assertThat(failures).as("failures").isEmpty();
         results.testEvents().assertStatistics(s -> s.started(tests).succeeded(tests));
@@ -67,7 +70,9 @@ public final class Fixtures {
     /** The messages of every failure in a run, with their causes. */
     public static List<String> failureMessages(EngineExecutionResults results) {
         return results.allEvents().failed().stream()
-                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow())
+                .map(e -> e.getRequiredPayload(TestExecutionResult.class)
+                        .getThrowable()
+                        .orElseThrow())
                 .map(t -> {
                     StringBuilder all = new StringBuilder();
                     for (Throwable c = t; c != null; c = c.getCause()) {
@@ -85,14 +90,16 @@ public final class Fixtures {
     }
 
     public static long count(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
     public static void execute(DataSource dataSource, String sql) throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
@@ -106,7 +113,8 @@ public final class Fixtures {
 
     /** The database a connection is connected to. */
     static String database(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT current_database()")) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT current_database()")) {
             rs.next();
             return rs.getString(1);
         }
@@ -145,7 +153,9 @@ public final class Fixtures {
     /** The throwables of all failed events (tests and containers). */
     static List<Throwable> failures(EngineExecutionResults results) {
         return results.allEvents().failed().stream()
-                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow())
+                .map(e -> e.getRequiredPayload(TestExecutionResult.class)
+                        .getThrowable()
+                        .orElseThrow())
                 .toList();
     }
 
@@ -166,7 +176,8 @@ public final class Fixtures {
     static ExtensionConfigurationException onlyConfigurationError(EngineExecutionResults results) {
         List<Throwable> failures = failures(results);
         assertThat(failures).as("failures of the run").hasSize(1);
-        return configurationError(failures.get(0)).orElseThrow(() -> new AssertionError(
-                "expected an ExtensionConfigurationException, got " + failures.get(0), failures.get(0)));
+        return configurationError(failures.get(0))
+                .orElseThrow(() -> new AssertionError(
+                        "expected an ExtensionConfigurationException, got " + failures.get(0), failures.get(0)));
     }
 }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /** Every injection point (static and instance fields, parameters of tests, lifecycle methods and constructors). */
 class InjectionPointsTests {
@@ -33,28 +33,43 @@ class InjectionPointsTests {
     void staticFieldsArePerClassAndInstanceFieldsPerMethod() throws SQLException {
         FieldsTestCase.SEEN.clear();
 
-        Fixtures.run(FieldsTestCase.class).testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+        Fixtures.run(FieldsTestCase.class)
+                .testEvents()
+                .assertStatistics(s -> s.started(2).succeeded(2));
 
         List<Seen> seen = FieldsTestCase.SEEN;
         assertThat(seen).hasSize(2);
         Seen a = seen.get(0);
         Seen b = seen.get(1);
-        assertThat(List.of(a.staticDataSource, a.staticConnection, b.staticBranch.name(), b.staticDataSource,
-                b.staticConnection)).as("all static fields, in all tests, hold the class's branch")
+        assertThat(List.of(
+                        a.staticDataSource,
+                        a.staticConnection,
+                        b.staticBranch.name(),
+                        b.staticDataSource,
+                        b.staticConnection))
+                .as("all static fields, in all tests, hold the class's branch")
                 .containsOnly(a.staticBranch.name());
-        assertThat(List.of(a.dataSource, a.connection, a.parameter)).as("instance fields and parameter of one test")
+        assertThat(List.of(a.dataSource, a.connection, a.parameter))
+                .as("instance fields and parameter of one test")
                 .containsOnly(a.branch.name());
         assertThat(List.of(b.dataSource, b.connection, b.parameter)).containsOnly(b.branch.name());
-        assertThat(a.branch.name()).as("each test its own branch").isNotEqualTo(b.branch.name())
+        assertThat(a.branch.name())
+                .as("each test its own branch")
+                .isNotEqualTo(b.branch.name())
                 .isNotEqualTo(a.staticBranch.name());
         assertThat(b.branch.name()).isNotEqualTo(a.staticBranch.name());
 
-        assertThat(a.connectionObject.isClosed()).as("an instance Connection field is closed after its test").isTrue();
-        assertThat(b.connectionObject.isClosed()).isTrue();
-        assertThat(a.staticConnectionObject.isClosed()).as("a static Connection field is closed after the class")
+        assertThat(a.connectionObject.isClosed())
+                .as("an instance Connection field is closed after its test")
                 .isTrue();
-        assertThat(List.of(a.staticBranch, a.branch, b.branch)).allSatisfy(branch ->
-                assertThat(reachable(branch)).as("%s is destroyed", branch.name()).isFalse());
+        assertThat(b.connectionObject.isClosed()).isTrue();
+        assertThat(a.staticConnectionObject.isClosed())
+                .as("a static Connection field is closed after the class")
+                .isTrue();
+        assertThat(List.of(a.staticBranch, a.branch, b.branch))
+                .allSatisfy(branch -> assertThat(reachable(branch))
+                        .as("%s is destroyed", branch.name())
+                        .isFalse());
     }
 
     @Test
@@ -64,13 +79,16 @@ class InjectionPointsTests {
 
         if (Fixtures.testScopedConstructorsSupported()) {
             Fixtures.assertAllSucceeded(results, 2);
-            assertThat(ConstructorTestCase.SEEN).hasSize(2).allSatisfy(pair ->
-                    assertThat(pair.get(0)).isEqualTo(pair.get(1)));
-            assertThat(ConstructorTestCase.SEEN.get(0).get(0)).isNotEqualTo(ConstructorTestCase.SEEN.get(1).get(0));
+            assertThat(ConstructorTestCase.SEEN)
+                    .hasSize(2)
+                    .allSatisfy(pair -> assertThat(pair.get(0)).isEqualTo(pair.get(1)));
+            assertThat(ConstructorTestCase.SEEN.get(0).get(0))
+                    .isNotEqualTo(ConstructorTestCase.SEEN.get(1).get(0));
         } else {
             results.testEvents().assertStatistics(s -> s.failed(2));
-            assertThat(Fixtures.failureMessages(results)).allSatisfy(m -> assertThat(m)
-                    .contains("JUnit Jupiter 5.12").contains("field or a method parameter"));
+            assertThat(Fixtures.failureMessages(results))
+                    .allSatisfy(
+                            m -> assertThat(m).contains("JUnit Jupiter 5.12").contains("field or a method parameter"));
         }
     }
 
@@ -78,27 +96,41 @@ class InjectionPointsTests {
     void lifecycleMethodsSeeTheTestsBranch() {
         LifecycleMethodsTestCase.SEEN.clear();
 
-        Fixtures.run(LifecycleMethodsTestCase.class).testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+        Fixtures.run(LifecycleMethodsTestCase.class)
+                .testEvents()
+                .assertStatistics(s -> s.started(2).succeeded(2));
 
         Map<String, List<String>> seen = LifecycleMethodsTestCase.SEEN;
         assertThat(seen).containsOnlyKeys("first", "second");
         assertThat(seen.get("first")).hasSize(4).containsOnly(seen.get("first").get(0));
-        assertThat(seen.get("second")).hasSize(4).containsOnly(seen.get("second").get(0));
+        assertThat(seen.get("second"))
+                .hasSize(4)
+                .containsOnly(seen.get("second").get(0));
         assertThat(seen.get("first").get(0)).isNotEqualTo(seen.get("second").get(0));
-        assertThat(LifecycleMethodsTestCase.CONNECTIONS).hasSize(4).allSatisfy(c ->
-                assertThat(c.isClosed()).as("an injected Connection is closed after the test").isTrue());
-        assertThat(LifecycleMethodsTestCase.BRANCHES).hasSize(2).allSatisfy(b ->
-                assertThat(reachable(b)).as("%s is destroyed", b.name()).isFalse());
+        assertThat(LifecycleMethodsTestCase.CONNECTIONS)
+                .hasSize(4)
+                .allSatisfy(c -> assertThat(c.isClosed())
+                        .as("an injected Connection is closed after the test")
+                        .isTrue());
+        assertThat(LifecycleMethodsTestCase.BRANCHES)
+                .hasSize(2)
+                .allSatisfy(b ->
+                        assertThat(reachable(b)).as("%s is destroyed", b.name()).isFalse());
     }
 
     @Test
     void beforeAllAndAfterAllSeeTheClassBranch() throws SQLException {
         BeforeAllTestCase.SEEN.clear();
 
-        Fixtures.run(BeforeAllTestCase.class).testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+        Fixtures.run(BeforeAllTestCase.class)
+                .testEvents()
+                .assertStatistics(s -> s.started(2).succeeded(2));
 
         List<Branch> seen = BeforeAllTestCase.SEEN;
-        assertThat(seen).hasSize(4).extracting(Branch::name).containsOnly(seen.get(0).name());
+        assertThat(seen)
+                .hasSize(4)
+                .extracting(Branch::name)
+                .containsOnly(seen.get(0).name());
         assertThat(reachable(seen.get(0))).isFalse();
         assertThat(BeforeAllTestCase.CONNECTION.get(0).isClosed()).isTrue();
     }
@@ -106,7 +138,8 @@ class InjectionPointsTests {
     @Test
     void anInjectedConnectionDoesNotTakeOneFromTheBranchsPool() {
         // With a pool of one, a test holding an injected Connection can still use the DataSource.
-        Fixtures.run(PoolOfOneTestCase.class, Map.of("lakebase.pool.maximum-size", "1")).testEvents()
+        Fixtures.run(PoolOfOneTestCase.class, Map.of("lakebase.pool.maximum-size", "1"))
+                .testEvents()
                 .assertStatistics(s -> s.started(1).succeeded(1));
     }
 
@@ -114,7 +147,9 @@ class InjectionPointsTests {
     void aComposedAnnotationWorksOnFieldsAndParameters() {
         ComposedTestCase.SEEN.clear();
 
-        Fixtures.run(ComposedTestCase.class).testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+        Fixtures.run(ComposedTestCase.class)
+                .testEvents()
+                .assertStatistics(s -> s.started(1).succeeded(1));
 
         assertThat(ComposedTestCase.SEEN).containsOnlyKeys("field", "parameter", "explicit");
         assertThat(ComposedTestCase.SEEN.values()).containsOnly(ComposedTestCase.SEEN.get("explicit"));
@@ -136,7 +171,9 @@ class InjectionPointsTests {
         @Test
         void test(@ReportingDatabase Branch parameter, @LakebaseBranch(name = "reporting") DataSource explicit)
                 throws SQLException {
-            assertThat(field).as("the composed annotation on a field is honoured").isNotNull();
+            assertThat(field)
+                    .as("the composed annotation on a field is honoured")
+                    .isNotNull();
             SEEN.put("field", database(field));
             SEEN.put("parameter", parameter.name());
             SEEN.put("explicit", database(explicit));
@@ -153,8 +190,16 @@ class InjectionPointsTests {
         }
     }
 
-    record Seen(Branch staticBranch, String staticDataSource, String staticConnection, Connection staticConnectionObject,
-            Branch branch, String dataSource, String connection, Connection connectionObject, String parameter) {}
+    record Seen(
+            Branch staticBranch,
+            String staticDataSource,
+            String staticConnection,
+            Connection staticConnectionObject,
+            Branch branch,
+            String dataSource,
+            String connection,
+            Connection connectionObject,
+            String parameter) {}
 
     static class FieldsTestCase {
 
@@ -191,8 +236,16 @@ class InjectionPointsTests {
         private void record(DataSource parameter) throws SQLException {
             assertThat(connection.isClosed()).isFalse();
             assertThat(staticConnection.isClosed()).isFalse();
-            SEEN.add(new Seen(staticBranch, database(staticDataSource), database(staticConnection), staticConnection,
-                    branch, database(dataSource), database(connection), connection, database(parameter)));
+            SEEN.add(new Seen(
+                    staticBranch,
+                    database(staticDataSource),
+                    database(staticConnection),
+                    staticConnection,
+                    branch,
+                    database(dataSource),
+                    database(connection),
+                    connection,
+                    database(parameter)));
             execute(dataSource, "DELETE FROM inventory");
         }
     }
@@ -257,7 +310,8 @@ class InjectionPointsTests {
         }
 
         private static List<String> seen(TestInfo info) {
-            return SEEN.computeIfAbsent(info.getTestMethod().orElseThrow().getName(), k -> new CopyOnWriteArrayList<>());
+            return SEEN.computeIfAbsent(
+                    info.getTestMethod().orElseThrow().getName(), k -> new CopyOnWriteArrayList<>());
         }
     }
 
@@ -279,7 +333,8 @@ class InjectionPointsTests {
         void one(Branch branch, DataSource dataSource) throws SQLException {
             SEEN.add(branch);
             assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(4);
-            assertThat(CONNECTION.get(0).isClosed()).as("the @BeforeAll connection lives as long as the class")
+            assertThat(CONNECTION.get(0).isClosed())
+                    .as("the @BeforeAll connection lives as long as the class")
                     .isFalse();
         }
 

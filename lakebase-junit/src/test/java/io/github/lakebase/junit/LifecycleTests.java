@@ -25,23 +25,32 @@ class LifecycleTests {
     void perMethodGivesEveryTestItsOwnBranchAndDestroysItAfterTheTest() {
         PerMethodTestCase.SEEN.clear();
 
-        Fixtures.run(PerMethodTestCase.class).testEvents().assertStatistics(s -> s.started(3).succeeded(3));
+        Fixtures.run(PerMethodTestCase.class)
+                .testEvents()
+                .assertStatistics(s -> s.started(3).succeeded(3));
 
         assertThat(PerMethodTestCase.SEEN).hasSize(3);
         assertThat(PerMethodTestCase.SEEN).extracting(Branch::name).doesNotHaveDuplicates();
-        assertThat(PerMethodTestCase.SEEN).allSatisfy(b -> assertThat(reachable(b))
-                .as("branch %s is destroyed after its test", b.name()).isFalse());
+        assertThat(PerMethodTestCase.SEEN)
+                .allSatisfy(b -> assertThat(reachable(b))
+                        .as("branch %s is destroyed after its test", b.name())
+                        .isFalse());
     }
 
     @Test
     void perClassSharesOneBranchBetweenTheTestsAndDestroysItAfterTheClass() {
         PerClassTestCase.SEEN.clear();
 
-        Fixtures.run(PerClassTestCase.class).testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+        Fixtures.run(PerClassTestCase.class)
+                .testEvents()
+                .assertStatistics(s -> s.started(2).succeeded(2));
 
         assertThat(PerClassTestCase.SEEN).hasSize(2);
-        assertThat(PerClassTestCase.SEEN).extracting(Branch::name).containsOnly(PerClassTestCase.SEEN.get(0).name());
-        assertThat(reachable(PerClassTestCase.SEEN.get(0))).as("the class's branch is destroyed after the class")
+        assertThat(PerClassTestCase.SEEN)
+                .extracting(Branch::name)
+                .containsOnly(PerClassTestCase.SEEN.get(0).name());
+        assertThat(reachable(PerClassTestCase.SEEN.get(0)))
+                .as("the class's branch is destroyed after the class")
                 .isFalse();
     }
 
@@ -49,7 +58,9 @@ class LifecycleTests {
     void aMethodAnnotationGivesThatMethodABranchInAClassWithout() {
         MethodLevelTestCase.SEEN.clear();
 
-        Fixtures.run(MethodLevelTestCase.class).testEvents().assertStatistics(s -> s.started(3).succeeded(3));
+        Fixtures.run(MethodLevelTestCase.class)
+                .testEvents()
+                .assertStatistics(s -> s.started(3).succeeded(3));
 
         assertThat(MethodLevelTestCase.SEEN).containsOnlyKeys("first", "second");
         Branch first = MethodLevelTestCase.SEEN.get("first");
@@ -63,7 +74,8 @@ class LifecycleTests {
     void aMethodAnnotationOverridesTheClassDeclaration() {
         MethodOverridesClassTestCase.SEEN.clear();
 
-        Fixtures.run(MethodOverridesClassTestCase.class).testEvents()
+        Fixtures.run(MethodOverridesClassTestCase.class)
+                .testEvents()
                 .assertStatistics(s -> s.started(3).succeeded(3));
 
         Map<String, Object> seen = MethodOverridesClassTestCase.SEEN;
@@ -71,9 +83,12 @@ class LifecycleTests {
         Branch own = (Branch) seen.get("ownBranch");
         Branch after = (Branch) seen.get("classBranchAfter");
         assertThat(after.name()).as("the class's branch is shared").isEqualTo(before.name());
-        assertThat(own.name()).as("the annotated method gets a branch of its own").isNotEqualTo(before.name());
+        assertThat(own.name())
+                .as("the annotated method gets a branch of its own")
+                .isNotEqualTo(before.name());
         assertThat(seen.get("ownBranchReachableInTheNextTest"))
-                .as("the method's own branch is destroyed after that method, not after the class").isEqualTo(false);
+                .as("the method's own branch is destroyed after that method, not after the class")
+                .isEqualTo(false);
         assertThat(reachable(own)).isFalse();
         assertThat(reachable(before)).isFalse();
     }
@@ -175,7 +190,8 @@ class LifecycleTests {
         void hasItsOwnBranch(Branch branch, DataSource dataSource) throws SQLException {
             SEEN.put("ownBranch", branch);
             assertThat(count(dataSource, "SELECT count(*) FROM inventory"))
-                    .as("a fresh branch, without the class branch's change").isEqualTo(3);
+                    .as("a fresh branch, without the class branch's change")
+                    .isEqualTo(3);
             execute(dataSource, "DROP TABLE inventory");
         }
 

@@ -23,20 +23,27 @@ class MigrationsTests {
     @Test
     void defaultLocationIsAppliedOnceIntoABaseThatEveryBranchIsForkedFrom() {
         OnceTestCase.HISTORY.clear();
-        Fixtures.run(OnceTestCase.class).testEvents().assertStatistics(s -> s.started(3).succeeded(3));
+        Fixtures.run(OnceTestCase.class)
+                .testEvents()
+                .assertStatistics(s -> s.started(3).succeeded(3));
 
-        assertThat(OnceTestCase.HISTORY).hasSize(3).allSatisfy(h -> assertThat(h).isEqualTo(1L));
+        assertThat(OnceTestCase.HISTORY)
+                .hasSize(3)
+                .allSatisfy(h -> assertThat(h).isEqualTo(1L));
     }
 
     @Test
     void explicitLocationsReplaceTheDefault() {
-        Fixtures.run(ExplicitLocationTestCase.class).testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+        Fixtures.run(ExplicitLocationTestCase.class)
+                .testEvents()
+                .assertStatistics(s -> s.started(1).succeeded(1));
     }
 
     @Test
     void configuredLocationsReplaceTheDefault() {
         Fixtures.run(ConfiguredLocationTestCase.class, Map.of("lakebase.migrations", "classpath:migrations/orders"))
-                .testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+                .testEvents()
+                .assertStatistics(s -> s.started(1).succeeded(1));
     }
 
     @Test
@@ -44,10 +51,14 @@ class MigrationsTests {
         var results = Fixtures.run(FailingMigrationTestCase.class);
 
         results.testEvents().assertStatistics(s -> s.started(2).failed(2));
-        results.testEvents().assertThatEvents().allSatisfy(e -> { })
+        results.testEvents()
+                .assertThatEvents()
+                .allSatisfy(e -> {})
                 .filteredOn(e -> e.getType() == org.junit.platform.testkit.engine.EventType.FINISHED)
                 .allSatisfy(e -> assertThat(e.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class)
-                        .getThrowable().orElseThrow().getMessage())
+                                .getThrowable()
+                                .orElseThrow()
+                                .getMessage())
                         .contains("V2__broken_backfill.sql")
                         .contains("missing_payments")
                         .contains("does not exist"));
@@ -55,9 +66,17 @@ class MigrationsTests {
 
     @Test
     void aMissingLocationIsAConfigurationError() {
-        Fixtures.run(MissingLocationTestCase.class).testEvents().assertThatEvents().haveExactly(1,
-                event(test("test"), finishedWithFailure(instanceOf(ExtensionConfigurationException.class),
-                        message(m -> m.contains("classpath:migrations/nowhere") && m.contains("does not exist")))));
+        Fixtures.run(MissingLocationTestCase.class)
+                .testEvents()
+                .assertThatEvents()
+                .haveExactly(
+                        1,
+                        event(
+                                test("test"),
+                                finishedWithFailure(
+                                        instanceOf(ExtensionConfigurationException.class),
+                                        message(m -> m.contains("classpath:migrations/nowhere")
+                                                && m.contains("does not exist")))));
     }
 
     @LakebaseBranch
@@ -75,7 +94,8 @@ class MigrationsTests {
         @Test
         void onlyOrders(DataSource dataSource) throws SQLException {
             assertThat(count(dataSource, "SELECT count(*) FROM orders")).isEqualTo(2);
-            assertThat(count(dataSource, "SELECT count(*) FROM pg_tables WHERE tablename = 'inventory'")).isZero();
+            assertThat(count(dataSource, "SELECT count(*) FROM pg_tables WHERE tablename = 'inventory'"))
+                    .isZero();
         }
     }
 

@@ -24,7 +24,11 @@ class MisuseTests {
     void anUnsupportedParameterTypeNamesTheTypeAndTheSupportedOnes() {
         // JUnit wraps what a parameter resolver throws in a ParameterResolutionException: the cause is ours.
         assertThat(error(UnsupportedParameterTypeTestCase.class).getMessage())
-                .contains("java.lang.String", "parameter text", "javax.sql.DataSource", "java.sql.Connection",
+                .contains(
+                        "java.lang.String",
+                        "parameter text",
+                        "javax.sql.DataSource",
+                        "java.sql.Connection",
                         Branch.class.getName());
     }
 
@@ -38,28 +42,51 @@ class MisuseTests {
     void aFinalFieldSaysToRemoveFinal() {
         EngineExecutionResults results = Fixtures.run(FinalFieldTestCase.class);
 
-        results.testEvents().assertThatEvents().haveExactly(1, event(test("test"), finishedWithFailure(
-                instanceOf(ExtensionConfigurationException.class),
-                message(m -> m.contains("final") && m.contains("dataSource") && m.contains("remove 'final'")))));
+        results.testEvents()
+                .assertThatEvents()
+                .haveExactly(
+                        1,
+                        event(
+                                test("test"),
+                                finishedWithFailure(
+                                        instanceOf(ExtensionConfigurationException.class),
+                                        message(m -> m.contains("final")
+                                                && m.contains("dataSource")
+                                                && m.contains("remove 'final'")))));
     }
 
     @Test
     void aStaticFinalFieldFailsTheClass() {
         EngineExecutionResults results = Fixtures.run(StaticFinalFieldTestCase.class);
 
-        results.containerEvents().assertThatEvents().haveExactly(1, event(container(StaticFinalFieldTestCase.class),
-                finishedWithFailure(instanceOf(ExtensionConfigurationException.class),
-                        message(m -> m.contains("final") && m.contains("shared") && m.contains("remove 'final'")))));
+        results.containerEvents()
+                .assertThatEvents()
+                .haveExactly(
+                        1,
+                        event(
+                                container(StaticFinalFieldTestCase.class),
+                                finishedWithFailure(
+                                        instanceOf(ExtensionConfigurationException.class),
+                                        message(m -> m.contains("final")
+                                                && m.contains("shared")
+                                                && m.contains("remove 'final'")))));
     }
 
     @Test
     void perClassOnAMethodSaysWhereLifecycleBelongs() {
         EngineExecutionResults results = Fixtures.run(PerClassOnMethodTestCase.class);
 
-        results.testEvents().assertThatEvents().haveExactly(1, event(test("test"), finishedWithFailure(
-                instanceOf(ExtensionConfigurationException.class),
-                message(m -> m.contains("lifecycle = PER_CLASS") && m.contains("method test")
-                        && m.contains("move the annotation to the class")))));
+        results.testEvents()
+                .assertThatEvents()
+                .haveExactly(
+                        1,
+                        event(
+                                test("test"),
+                                finishedWithFailure(
+                                        instanceOf(ExtensionConfigurationException.class),
+                                        message(m -> m.contains("lifecycle = PER_CLASS")
+                                                && m.contains("method test")
+                                                && m.contains("move the annotation to the class")))));
     }
 
     @Test

@@ -22,25 +22,36 @@ class NamedBranchesTests {
     void differentNamesAreDifferentDatabasesAndTheSameNameIsTheSameBranch() {
         TwoNamesTestCase.SEEN.clear();
 
-        Fixtures.run(TwoNamesTestCase.class).testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+        Fixtures.run(TwoNamesTestCase.class)
+                .testEvents()
+                .assertStatistics(s -> s.started(1).succeeded(1));
 
         Map<String, String> seen = TwoNamesTestCase.SEEN;
         assertThat(seen).containsOnlyKeys("a", "b", "aAgain", "aField", "unnamed");
         assertThat(seen.get("a")).isNotEqualTo(seen.get("b")).isNotEqualTo(seen.get("unnamed"));
         assertThat(seen.get("b")).isNotEqualTo(seen.get("unnamed"));
         assertThat(seen.get("aAgain")).as("the same name twice in one test").isEqualTo(seen.get("a"));
-        assertThat(seen.get("aField")).as("a field and a parameter of the same name").isEqualTo(seen.get("a"));
-        assertThat(TwoNamesTestCase.BRANCHES).hasSize(2).allSatisfy(b ->
-                assertThat(reachable(b)).as("%s is destroyed", b.name()).isFalse());
+        assertThat(seen.get("aField"))
+                .as("a field and a parameter of the same name")
+                .isEqualTo(seen.get("a"));
+        assertThat(TwoNamesTestCase.BRANCHES)
+                .hasSize(2)
+                .allSatisfy(b ->
+                        assertThat(reachable(b)).as("%s is destroyed", b.name()).isFalse());
     }
 
     @Test
     void eachTestGetsItsOwnBranchOfAName() {
         SameNameInTwoTestsTestCase.SEEN.clear();
 
-        Fixtures.run(SameNameInTwoTestsTestCase.class).testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+        Fixtures.run(SameNameInTwoTestsTestCase.class)
+                .testEvents()
+                .assertStatistics(s -> s.started(2).succeeded(2));
 
-        assertThat(SameNameInTwoTestsTestCase.SEEN).hasSize(2).extracting(Branch::name).doesNotHaveDuplicates();
+        assertThat(SameNameInTwoTestsTestCase.SEEN)
+                .hasSize(2)
+                .extracting(Branch::name)
+                .doesNotHaveDuplicates();
     }
 
     @Test
@@ -51,7 +62,8 @@ class NamedBranchesTests {
 
         assertThat(Fixtures.failures(results)).isEmpty();
         results.testEvents().assertStatistics(s -> s.started(1).succeeded(1));
-        assertThat(NamedUnderAnnotatedMethodTestCase.SEEN).hasSize(2)
+        assertThat(NamedUnderAnnotatedMethodTestCase.SEEN)
+                .hasSize(2)
                 .containsOnly(NamedUnderAnnotatedMethodTestCase.SEEN.get(0));
     }
 
@@ -74,8 +86,12 @@ class NamedBranchesTests {
         DataSource aField;
 
         @Test
-        void compare(@LakebaseBranch(name = "a") DataSource a, @LakebaseBranch(name = "b") DataSource b,
-                @LakebaseBranch(name = "a") Branch aAgain, Branch unnamed) throws SQLException {
+        void compare(
+                @LakebaseBranch(name = "a") DataSource a,
+                @LakebaseBranch(name = "b") DataSource b,
+                @LakebaseBranch(name = "a") Branch aAgain,
+                Branch unnamed)
+                throws SQLException {
             BRANCHES.add(aAgain);
             BRANCHES.add(unnamed);
             SEEN.put("a", database(a));
@@ -88,11 +104,16 @@ class NamedBranchesTests {
             execute(b, "ALTER TABLE inventory ADD COLUMN only_in_b text");
 
             assertThat(count(a, "SELECT count(*) FROM inventory")).isEqualTo(2);
-            assertThat(count(aAgain.dataSource(), "SELECT count(*) FROM inventory")).isEqualTo(2);
-            assertThat(count(b, "SELECT count(*) FROM inventory")).as("a's change is invisible in b").isEqualTo(3);
-            assertThat(count(unnamed.dataSource(), "SELECT count(*) FROM inventory")).isEqualTo(3);
+            assertThat(count(aAgain.dataSource(), "SELECT count(*) FROM inventory"))
+                    .isEqualTo(2);
+            assertThat(count(b, "SELECT count(*) FROM inventory"))
+                    .as("a's change is invisible in b")
+                    .isEqualTo(3);
+            assertThat(count(unnamed.dataSource(), "SELECT count(*) FROM inventory"))
+                    .isEqualTo(3);
             assertThat(count(a, "SELECT count(*) FROM information_schema.columns WHERE column_name = 'only_in_b'"))
-                    .as("b's change is invisible in a").isZero();
+                    .as("b's change is invisible in a")
+                    .isZero();
             assertThat(count(b, "SELECT count(*) FROM information_schema.columns WHERE column_name = 'only_in_b'"))
                     .isOne();
         }
@@ -135,7 +156,8 @@ class NamedBranchesTests {
     static class ConflictTestCase {
 
         @Test
-        void conflict(@LakebaseBranch(name = "a", cleanup = CleanupMode.ALWAYS) DataSource first,
+        void conflict(
+                @LakebaseBranch(name = "a", cleanup = CleanupMode.ALWAYS) DataSource first,
                 @LakebaseBranch(name = "a", cleanup = CleanupMode.ON_SUCCESS) DataSource second) {
             // never runs
         }

@@ -27,11 +27,14 @@ class NestedAndInheritedTests {
     void nestedClassesShareTheBranchOfAPerClassOuterClass() {
         PerClassOuterTestCase.SEEN.clear();
 
-        Fixtures.run(PerClassOuterTestCase.class).testEvents().assertStatistics(s -> s.started(4).succeeded(4));
+        Fixtures.run(PerClassOuterTestCase.class)
+                .testEvents()
+                .assertStatistics(s -> s.started(4).succeeded(4));
 
         Map<String, String> seen = PerClassOuterTestCase.SEEN;
         assertThat(seen).containsOnlyKeys("outer", "inner", "innerDataSource", "deeper");
-        assertThat(seen.values()).as("one branch for the outer class and its nested classes")
+        assertThat(seen.values())
+                .as("one branch for the outer class and its nested classes")
                 .containsOnly(seen.get("outer"));
         assertThat(PerClassOuterTestCase.BRANCH.get(0).name()).isEqualTo(seen.get("outer"));
         assertThat(reachable(PerClassOuterTestCase.BRANCH.get(0))).isFalse();
@@ -41,22 +44,31 @@ class NestedAndInheritedTests {
     void nestedTestsGetTheirOwnBranchesUnderAPerMethodOuterClass() {
         PerMethodOuterTestCase.SEEN.clear();
 
-        Fixtures.run(PerMethodOuterTestCase.class).testEvents().assertStatistics(s -> s.started(3).succeeded(3));
+        Fixtures.run(PerMethodOuterTestCase.class)
+                .testEvents()
+                .assertStatistics(s -> s.started(3).succeeded(3));
 
         List<Branch> seen = PerMethodOuterTestCase.SEEN;
         assertThat(seen).hasSize(3).extracting(Branch::name).doesNotHaveDuplicates();
-        assertThat(seen).allSatisfy(b -> assertThat(reachable(b)).as("%s is destroyed", b.name()).isFalse());
+        assertThat(seen)
+                .allSatisfy(b ->
+                        assertThat(reachable(b)).as("%s is destroyed", b.name()).isFalse());
     }
 
     @Test
     void aSubclassInheritsTheDeclarationOfItsSuperclass() {
         InheritingTestCase.SEEN.clear();
 
-        Fixtures.run(InheritingTestCase.class).testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+        Fixtures.run(InheritingTestCase.class)
+                .testEvents()
+                .assertStatistics(s -> s.started(2).succeeded(2));
 
         List<Branch> seen = InheritingTestCase.SEEN;
-        assertThat(seen).as("PER_CLASS is inherited: both tests share one branch")
-                .hasSize(2).extracting(Branch::name).containsOnly(seen.get(0).name());
+        assertThat(seen)
+                .as("PER_CLASS is inherited: both tests share one branch")
+                .hasSize(2)
+                .extracting(Branch::name)
+                .containsOnly(seen.get(0).name());
         assertThat(reachable(seen.get(0))).isFalse();
     }
 
@@ -65,16 +77,21 @@ class NestedAndInheritedTests {
         OwnNestedDeclarationTestCase.SEEN.clear();
 
         // The configured default would keep branches; the outer class says ALWAYS, the nested class says nothing.
-        Fixtures.run(OwnNestedDeclarationTestCase.class, Map.of("lakebase.cleanup", "NEVER")).testEvents()
+        Fixtures.run(OwnNestedDeclarationTestCase.class, Map.of("lakebase.cleanup", "NEVER"))
+                .testEvents()
                 .assertStatistics(s -> s.started(3).succeeded(3));
 
         List<Branch> seen = OwnNestedDeclarationTestCase.SEEN;
         try {
             assertThat(seen).hasSize(3);
-            assertThat(seen.get(1).name()).as("the nested class's PER_CLASS applies").isEqualTo(seen.get(2).name())
+            assertThat(seen.get(1).name())
+                    .as("the nested class's PER_CLASS applies")
+                    .isEqualTo(seen.get(2).name())
                     .isNotEqualTo(seen.get(0).name());
-            assertThat(seen).allSatisfy(b -> assertThat(reachable(b))
-                    .as("%s is destroyed, as the outer class's cleanup = ALWAYS says", b.name()).isFalse());
+            assertThat(seen)
+                    .allSatisfy(b -> assertThat(reachable(b))
+                            .as("%s is destroyed, as the outer class's cleanup = ALWAYS says", b.name())
+                            .isFalse());
         } finally {
             for (Branch b : seen) {
                 Fixtures.drop(b);
@@ -182,9 +199,11 @@ class NestedAndInheritedTests {
 
         private static void see(Branch branch, Branch outerField) throws SQLException {
             SEEN.add(branch);
-            assertThat(outerField.name()).as("the outer instance's field holds the test's branch")
+            assertThat(outerField.name())
+                    .as("the outer instance's field holds the test's branch")
                     .isEqualTo(branch.name());
-            assertThat(count(branch.dataSource(), "SELECT count(*) FROM inventory")).isEqualTo(3);
+            assertThat(count(branch.dataSource(), "SELECT count(*) FROM inventory"))
+                    .isEqualTo(3);
             execute(branch.dataSource(), "DELETE FROM inventory");
         }
     }

@@ -34,24 +34,33 @@ class ParallelExecutionTests {
         DestructiveTestCase.MOST_AT_ONCE.set(0);
         DestructiveTestCase.MEETING = new CountDownLatch(2);
 
-        Fixtures.run(DestructiveTestCase.class, CONCURRENT).testEvents()
+        Fixtures.run(DestructiveTestCase.class, CONCURRENT)
+                .testEvents()
                 .assertStatistics(s -> s.started(24).succeeded(24).failed(0));
 
         List<Branch> seen = DestructiveTestCase.SEEN;
         assertThat(seen).hasSize(24).extracting(Branch::name).doesNotHaveDuplicates();
-        assertThat(DestructiveTestCase.MOST_AT_ONCE.get()).as("the tests really ran concurrently").isGreaterThan(1);
-        assertThat(seen).allSatisfy(b -> assertThat(reachable(b)).as("%s is destroyed", b.name()).isFalse());
+        assertThat(DestructiveTestCase.MOST_AT_ONCE.get())
+                .as("the tests really ran concurrently")
+                .isGreaterThan(1);
+        assertThat(seen)
+                .allSatisfy(b ->
+                        assertThat(reachable(b)).as("%s is destroyed", b.name()).isFalse());
     }
 
     @Test
     void concurrentTestsAndNestedClassesShareOnePerClassBranch() {
         SharedTestCase.SEEN.clear();
 
-        Fixtures.run(SharedTestCase.class, CONCURRENT).testEvents()
+        Fixtures.run(SharedTestCase.class, CONCURRENT)
+                .testEvents()
                 .assertStatistics(s -> s.started(16).succeeded(16));
 
         List<Branch> seen = SharedTestCase.SEEN;
-        assertThat(seen).hasSize(16).extracting(Branch::name).containsOnly(seen.get(0).name());
+        assertThat(seen)
+                .hasSize(16)
+                .extracting(Branch::name)
+                .containsOnly(seen.get(0).name());
         assertThat(reachable(seen.get(0))).isFalse();
     }
 
@@ -98,18 +107,21 @@ class ParallelExecutionTests {
         @RepeatedTest(8)
         void dropsTheTable(Branch branch, Connection connection) throws Exception {
             destroy(branch, field, "DROP TABLE inventory");
-            assertThat(count(connection,
-                    "SELECT count(*) FROM information_schema.tables WHERE table_name = 'inventory'")).isZero();
+            assertThat(count(
+                            connection,
+                            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'inventory'"))
+                    .isZero();
         }
 
         @RepeatedTest(8)
         void rewritesEveryRow(Branch branch, DataSource dataSource) throws Exception {
             destroy(branch, dataSource, "UPDATE inventory SET quantity = -1, inventory_code = 'gone'");
-            assertThat(count(dataSource, "SELECT count(*) FROM inventory WHERE quantity = -1")).isEqualTo(3);
+            assertThat(count(dataSource, "SELECT count(*) FROM inventory WHERE quantity = -1"))
+                    .isEqualTo(3);
         }
 
-        private void destroy(Branch branch, DataSource dataSource, String sql) throws SQLException,
-                InterruptedException {
+        private void destroy(Branch branch, DataSource dataSource, String sql)
+                throws SQLException, InterruptedException {
             int running = RUNNING.incrementAndGet();
             MOST_AT_ONCE.accumulateAndGet(running, Math::max);
             try {
@@ -117,10 +129,12 @@ class ParallelExecutionTests {
                 assertThat(database(dataSource)).isEqualTo(branch.name());
                 assertThat(database(field)).isEqualTo(branch.name());
                 assertThat(count(dataSource, "SELECT count(*) FROM inventory"))
-                        .as("the pristine migrated parent").isEqualTo(3);
-                assertThat(count(dataSource, "SELECT sum(quantity) FROM inventory")).isEqualTo(20);
+                        .as("the pristine migrated parent")
+                        .isEqualTo(3);
+                assertThat(count(dataSource, "SELECT sum(quantity) FROM inventory"))
+                        .isEqualTo(20);
                 MEETING.countDown();
-                MEETING.await(30, TimeUnit.SECONDS);   // one at a time, the first test gives up waiting
+                MEETING.await(30, TimeUnit.SECONDS); // one at a time, the first test gives up waiting
                 execute(dataSource, sql);
             } finally {
                 RUNNING.decrementAndGet();

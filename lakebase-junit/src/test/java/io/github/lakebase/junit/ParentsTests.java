@@ -43,24 +43,47 @@ class ParentsTests {
 
     @Test
     void anUnknownParentListsTheKnownOnes() {
-        Fixtures.run(UnknownParentTestCase.class, STAGING).testEvents().assertThatEvents().haveExactly(1,
-                event(test("test"), finishedWithFailure(instanceOf(ExtensionConfigurationException.class),
-                        message(m -> m.contains("Unknown parent 'stagin'") && m.contains("template1")
-                                && m.contains("staging") && m.contains("lakebase.parents")))));
+        Fixtures.run(UnknownParentTestCase.class, STAGING)
+                .testEvents()
+                .assertThatEvents()
+                .haveExactly(
+                        1,
+                        event(
+                                test("test"),
+                                finishedWithFailure(
+                                        instanceOf(ExtensionConfigurationException.class),
+                                        message(m -> m.contains("Unknown parent 'stagin'")
+                                                && m.contains("template1")
+                                                && m.contains("staging")
+                                                && m.contains("lakebase.parents")))));
     }
 
     @Test
     void theMaintenanceDatabaseIsRefusedAsAParentAtOnce() {
-        Fixtures.run(MaintenanceParentTestCase.class).testEvents().assertThatEvents().haveExactly(1,
-                event(test("test"), finishedWithFailure(instanceOf(ExtensionConfigurationException.class),
-                        message(m -> m.contains("'postgres' cannot be a parent") && m.contains("template1")))));
+        Fixtures.run(MaintenanceParentTestCase.class)
+                .testEvents()
+                .assertThatEvents()
+                .haveExactly(
+                        1,
+                        event(
+                                test("test"),
+                                finishedWithFailure(
+                                        instanceOf(ExtensionConfigurationException.class),
+                                        message(m -> m.contains("'postgres' cannot be a parent")
+                                                && m.contains("template1")))));
     }
 
     @Test
     void aFailingParentScriptIsReportedWithTheScript() {
-        Fixtures.run(BrokenParentTestCase.class, STAGING).testEvents().assertThatEvents().haveExactly(1,
-                event(test("test"), finishedWithFailure(message(m -> m.contains("classpath:parents/broken.sql")
-                        && m.contains("duplicate key")))));
+        Fixtures.run(BrokenParentTestCase.class, STAGING)
+                .testEvents()
+                .assertThatEvents()
+                .haveExactly(
+                        1,
+                        event(
+                                test("test"),
+                                finishedWithFailure(message(m ->
+                                        m.contains("classpath:parents/broken.sql") && m.contains("duplicate key")))));
     }
 
     /** Production-shaped rows on top of the scripts, the way a team would generate them. */

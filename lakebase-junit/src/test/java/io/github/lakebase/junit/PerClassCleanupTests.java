@@ -22,7 +22,8 @@ class PerClassCleanupTests {
     void onSuccessOnAPerClassBranchKeepsItWhenOneTestOfTheClassFailed() throws SQLException {
         PerClassOnSuccessTestCase.SEEN.clear();
 
-        Fixtures.run(PerClassOnSuccessTestCase.class).testEvents()
+        Fixtures.run(PerClassOnSuccessTestCase.class)
+                .testEvents()
                 .assertStatistics(s -> s.started(2).succeeded(1).failed(1));
 
         Branch shared = PerClassOnSuccessTestCase.SEEN.get("passes");
@@ -30,8 +31,12 @@ class PerClassCleanupTests {
         try {
             assertThat(PerClassOnSuccessTestCase.SEEN.get("fails").name()).isEqualTo(shared.name());
             assertThat(other.name()).isNotEqualTo(shared.name());
-            assertThat(reachable(shared)).as("kept because a test of the class failed").isTrue();
-            assertThat(reachable(other)).as("a second per-class branch is kept too").isTrue();
+            assertThat(reachable(shared))
+                    .as("kept because a test of the class failed")
+                    .isTrue();
+            assertThat(reachable(other))
+                    .as("a second per-class branch is kept too")
+                    .isTrue();
         } finally {
             Fixtures.drop(shared);
             Fixtures.drop(other);
@@ -42,7 +47,8 @@ class PerClassCleanupTests {
     void onSuccessOnAPerClassBranchKeepsItWhenATestFailedBeforeItsMethodRan() throws SQLException {
         NestedConstructorFailsTestCase.SEEN.clear();
 
-        Fixtures.run(NestedConstructorFailsTestCase.class).testEvents()
+        Fixtures.run(NestedConstructorFailsTestCase.class)
+                .testEvents()
                 .assertStatistics(s -> s.started(2).succeeded(1).failed(1));
 
         assertKeptAndDrop(NestedConstructorFailsTestCase.SEEN.get("outer"));
@@ -61,7 +67,9 @@ class PerClassCleanupTests {
 
     private static void assertKeptAndDrop(Branch branch) throws SQLException {
         try {
-            assertThat(reachable(branch)).as("the class's branch is kept because of the failure").isTrue();
+            assertThat(reachable(branch))
+                    .as("the class's branch is kept because of the failure")
+                    .isTrue();
         } finally {
             Fixtures.drop(branch);
         }
@@ -71,10 +79,14 @@ class PerClassCleanupTests {
     void onSuccessOnAPerClassBranchDestroysItWhenAllTestsPassed() {
         PerClassAllPassTestCase.SEEN.clear();
 
-        Fixtures.run(PerClassAllPassTestCase.class).testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+        Fixtures.run(PerClassAllPassTestCase.class)
+                .testEvents()
+                .assertStatistics(s -> s.started(2).succeeded(2));
 
-        assertThat(PerClassAllPassTestCase.SEEN.values()).hasSize(2).allSatisfy(b ->
-                assertThat(reachable(b)).as("%s is destroyed", b.name()).isFalse());
+        assertThat(PerClassAllPassTestCase.SEEN.values())
+                .hasSize(2)
+                .allSatisfy(b ->
+                        assertThat(reachable(b)).as("%s is destroyed", b.name()).isFalse());
     }
 
     @LakebaseBranch(lifecycle = Lifecycle.PER_CLASS, cleanup = CleanupMode.ON_SUCCESS)

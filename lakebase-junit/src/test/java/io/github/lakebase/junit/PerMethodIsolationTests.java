@@ -20,13 +20,16 @@ class PerMethodIsolationTests {
     @Test
     void destructiveTestDoesNotReachTheNextOne() {
         SEEN.clear();
-        Fixtures.run(DestructiveTestCase.class).testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+        Fixtures.run(DestructiveTestCase.class)
+                .testEvents()
+                .assertStatistics(s -> s.started(2).succeeded(2));
 
         assertThat(SEEN).hasSize(2);
         assertThat(SEEN.get(0).name()).isNotEqualTo(SEEN.get(1).name());
-        assertThat(SEEN).allSatisfy(b -> assertThat(Fixtures.reachable(b.jdbcUrl(), b.username(), b.password()))
-                .as("branch %s is destroyed after its test", b.name())
-                .isFalse());
+        assertThat(SEEN)
+                .allSatisfy(b -> assertThat(Fixtures.reachable(b.jdbcUrl(), b.username(), b.password()))
+                        .as("branch %s is destroyed after its test", b.name())
+                        .isFalse());
     }
 
     @LakebaseBranch

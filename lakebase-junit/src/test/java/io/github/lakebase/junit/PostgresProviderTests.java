@@ -28,9 +28,14 @@ class PostgresProviderTests {
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = EmbeddedServer.start(new EmbeddedServer.Options(null,
-                Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"), Optional.empty(), 100, Map.of()));
-        try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
+        server = EmbeddedServer.start(new EmbeddedServer.Options(
+                null,
+                Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"),
+                Optional.empty(),
+                100,
+                Map.of()));
+        try (Connection c = server.connect("postgres");
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE proddump");
             s.execute("CREATE DATABASE lbj_lookalike");
             s.execute("CREATE DATABASE lbj_deadrun_7_old_test");
@@ -42,7 +47,8 @@ class PostgresProviderTests {
             s.execute("CREATE DATABASE users_db_with_marker");
             s.execute("COMMENT ON DATABASE users_db_with_marker IS 'lakebase-junit run=deadrun kind=branch'");
         }
-        try (Connection c = server.connect("proddump"); Statement s = c.createStatement()) {
+        try (Connection c = server.connect("proddump");
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE customer (id integer PRIMARY KEY, email text)");
             s.execute("INSERT INTO customer SELECT g, 'user' || g || '@example.com' FROM generate_series(1, 1000) g");
         }
@@ -54,10 +60,15 @@ class PostgresProviderTests {
     }
 
     private static Map<String, String> configuration() {
-        return Map.of("lakebase.provider", "postgres",
-                "lakebase.postgres.url", server.jdbcUrl("postgres"),
-                "lakebase.postgres.username", server.username(),
-                "lakebase.postgres.password", server.password());
+        return Map.of(
+                "lakebase.provider",
+                "postgres",
+                "lakebase.postgres.url",
+                server.jdbcUrl("postgres"),
+                "lakebase.postgres.username",
+                server.username(),
+                "lakebase.postgres.password",
+                server.password());
     }
 
     @Test
@@ -67,32 +78,55 @@ class PostgresProviderTests {
 
             Fixtures.assertAllSucceeded(Fixtures.run(DumpTestCase.class, configuration()), 2);
 
-            assertThat(databases()).contains("proddump", "lbj_lookalike", "lbj_liverun_3_other_build",
-                    "lbj_deadrun_9_kept", "users_db_with_marker")
+            assertThat(databases())
+                    .contains(
+                            "proddump",
+                            "lbj_lookalike",
+                            "lbj_liverun_3_other_build",
+                            "lbj_deadrun_9_kept",
+                            "users_db_with_marker")
                     .doesNotContain("lbj_deadrun_7_old_test");
-            List<String> ours = databases().stream().filter(d -> d.startsWith("lbj_") && !d.startsWith("lbj_deadrun")
-                    && !d.startsWith("lbj_liverun") && !d.equals("lbj_lookalike")).toList();
+            List<String> ours = databases().stream()
+                    .filter(d -> d.startsWith("lbj_")
+                            && !d.startsWith("lbj_deadrun")
+                            && !d.startsWith("lbj_liverun")
+                            && !d.equals("lbj_lookalike"))
+                    .toList();
             List<String> spares = databases("kind=spare");
             assertThat(spares).as("branches forked ahead for tests to come").hasSizeLessThanOrEqualTo(2);
-            assertThat(ours).filteredOn(d -> !spares.contains(d))
+            assertThat(ours)
+                    .filteredOn(d -> !spares.contains(d))
                     .as("only the migrated base of this run (and its spares) stays until the JVM exits; test branches "
                             + "are gone")
-                    .singleElement().asString().contains("_base_");
+                    .singleElement()
+                    .asString()
+                    .contains("_base_");
         }
         try (Connection c = server.connect("proddump")) {
-            assertThat(count(c, "SELECT count(*) FROM customer")).as("the parent is untouched").isEqualTo(1000);
+            assertThat(count(c, "SELECT count(*) FROM customer"))
+                    .as("the parent is untouched")
+                    .isEqualTo(1000);
         }
     }
 
     @Test
     void aMalformedUrlIsAConfigurationErrorWithoutThePassword() {
-        var results = Fixtures.run(DumpTestCase.class, Map.of("lakebase.provider", "postgres",
-                "lakebase.postgres.url", "postgresql://localhost/x?password=hunter2"));
+        var results = Fixtures.run(
+                DumpTestCase.class,
+                Map.of(
+                        "lakebase.provider",
+                        "postgres",
+                        "lakebase.postgres.url",
+                        "postgresql://localhost/x?password=hunter2"));
         assertThat(results.testEvents().failed().stream()
-                .map(e -> e.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class)
-                        .getThrowable().orElseThrow().getMessage()))
+                        .map(e -> e.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class)
+                                .getThrowable()
+                                .orElseThrow()
+                                .getMessage()))
                 .isNotEmpty()
-                .allSatisfy(m -> assertThat(m).contains("lakebase.postgres.url").contains("jdbc:postgresql://")
+                .allSatisfy(m -> assertThat(m)
+                        .contains("lakebase.postgres.url")
+                        .contains("jdbc:postgresql://")
                         .doesNotContain("hunter2"));
     }
 
@@ -110,8 +144,10 @@ class PostgresProviderTests {
 
     /** The databases whose comment contains {@code comment}. */
     private static List<String> databases(String comment) throws SQLException {
-        try (Connection c = server.connect("postgres"); PreparedStatement s = c.prepareStatement("SELECT datname FROM "
-                + "pg_database WHERE strpos(coalesce(shobj_description(oid, 'pg_database'), ''), ?) > 0 ORDER BY 1")) {
+        try (Connection c = server.connect("postgres");
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT datname FROM "
+                                + "pg_database WHERE strpos(coalesce(shobj_description(oid, 'pg_database'), ''), ?) > 0 ORDER BY 1")) {
             s.setString(1, comment);
             var rs = s.executeQuery();
             List<String> names = new java.util.ArrayList<>();
@@ -127,14 +163,15 @@ class PostgresProviderTests {
         @Test
         void anonymise(DataSource dataSource) throws SQLException {
             Fixtures.execute(dataSource, "UPDATE customer SET email = 'x'");
-            assertThat(count(dataSource, "SELECT count(*) FROM customer WHERE email = 'x'")).isEqualTo(1000);
+            assertThat(count(dataSource, "SELECT count(*) FROM customer WHERE email = 'x'"))
+                    .isEqualTo(1000);
         }
 
         @Test
         void migrationsOnTopOfTheDump(DataSource dataSource) throws SQLException {
             assertThat(count(dataSource, "SELECT count(*) FROM orders")).isEqualTo(2);
-            assertThat(count(dataSource, "SELECT count(*) FROM customer WHERE email LIKE 'user%'")).isEqualTo(1000);
+            assertThat(count(dataSource, "SELECT count(*) FROM customer WHERE email LIKE 'user%'"))
+                    .isEqualTo(1000);
         }
     }
-
 }

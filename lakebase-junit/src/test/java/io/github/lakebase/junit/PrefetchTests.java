@@ -37,8 +37,11 @@ class PrefetchTests {
         SequentialTestCase.SPARES_SEEN_BY_FIRST.clear();
         SequentialTestCase.NAMES.clear();
 
-        Fixtures.assertAllSucceeded(Fixtures.run(SequentialTestCase.class, Map.of(
-                "lakebase.embedded.max-connections", "41", "lakebase.prefetch", "2")), 3);
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        SequentialTestCase.class,
+                        Map.of("lakebase.embedded.max-connections", "41", "lakebase.prefetch", "2")),
+                3);
 
         List<String> spares = SequentialTestCase.SPARES_SEEN_BY_FIRST;
         assertThat(spares).as("spares ready while the first test ran").hasSize(2);
@@ -51,8 +54,11 @@ class PrefetchTests {
     void withPrefetchZeroEveryBranchIsForkedOnDemand() {
         OnDemandTestCase.SPARES.clear();
 
-        Fixtures.assertAllSucceeded(Fixtures.run(OnDemandTestCase.class, Map.of(
-                "lakebase.embedded.max-connections", "42", "lakebase.prefetch", "0")), 2);
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        OnDemandTestCase.class,
+                        Map.of("lakebase.embedded.max-connections", "42", "lakebase.prefetch", "0")),
+                2);
 
         assertThat(OnDemandTestCase.SPARES).as("spares seen by the tests").isEmpty();
     }
@@ -70,8 +76,10 @@ class PrefetchTests {
 
     static List<String> spares(Branch branch) throws SQLException {
         List<String> names = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(Fixtures.adminUrl(branch), branch.username(),
-                branch.password()); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SPARES)) {
+        try (Connection c =
+                        DriverManager.getConnection(Fixtures.adminUrl(branch), branch.username(), branch.password());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(SPARES)) {
             while (rs.next()) {
                 names.add(rs.getString(1));
             }
@@ -106,7 +114,8 @@ class PrefetchTests {
         @Order(3)
         void third(Branch branch, DataSource dataSource) throws SQLException {
             NAMES.put("third", branch.name());
-            assertThat(count(dataSource, "SELECT count(*) FROM inventory")).as("untouched by the test before")
+            assertThat(count(dataSource, "SELECT count(*) FROM inventory"))
+                    .as("untouched by the test before")
                     .isEqualTo(3);
         }
     }
@@ -120,7 +129,7 @@ class PrefetchTests {
         @Test
         @Order(1)
         void first(Branch branch) throws Exception {
-            Thread.sleep(500);   // as long as a prefetch would need to show
+            Thread.sleep(500); // as long as a prefetch would need to show
             SPARES.addAll(spares(branch));
         }
 

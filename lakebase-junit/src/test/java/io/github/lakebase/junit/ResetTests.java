@@ -36,12 +36,15 @@ class ResetTests {
             branch.reset();
 
             URLS.add(branch.jdbcUrl());
-            assertThat(count(dataSource, "SELECT count(*) FROM inventory")).as("the pool works after reset")
+            assertThat(count(dataSource, "SELECT count(*) FROM inventory"))
+                    .as("the pool works after reset")
                     .isEqualTo(3);
             try (Connection fresh = branch.openConnection()) {
                 assertThat(count(fresh, "SELECT count(*) FROM inventory")).isEqualTo(3);
             }
-            assertThat(held.isValid(2)).as("a connection from before the reset is ended").isFalse();
+            assertThat(held.isValid(2))
+                    .as("a connection from before the reset is ended")
+                    .isFalse();
             held.close();
         }
     }

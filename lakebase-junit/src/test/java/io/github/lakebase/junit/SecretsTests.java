@@ -31,26 +31,33 @@ class SecretsTests {
         Branch branch = BRANCH.get();
         String password = branch.password();
         assertThat(password).hasSizeGreaterThan(8);
-        String adminUrl = branch.jdbcUrl().replaceAll("/[^/?]+$", "/postgres")
-                + "?user=" + branch.username() + "&password=" + password;
+        String adminUrl = branch.jdbcUrl().replaceAll("/[^/?]+$", "/postgres") + "?user=" + branch.username()
+                + "&password=" + password;
 
         List<String> messages = new ArrayList<>();
         String output = capture(() -> {
             messages.addAll(failures(Fixtures.run(KeptAfterFailureTestCase.class)));
             messages.addAll(failures(Fixtures.run(FailingMigrationTestCase.class)));
-            messages.addAll(failures(Fixtures.run(KeptAfterFailureTestCase.class,
+            messages.addAll(failures(Fixtures.run(
+                    KeptAfterFailureTestCase.class,
                     Map.of("lakebase.provider", "postgres", "lakebase.postgres.url", adminUrl))));
-            messages.addAll(failures(Fixtures.run(KeptAfterFailureTestCase.class,
-                    Map.of("lakebase.provider", "postgres", "lakebase.postgres.url", "jdbc:postgresql://127.0.0.1:1/x"
-                            + "?password=" + password))));
+            messages.addAll(failures(Fixtures.run(
+                    KeptAfterFailureTestCase.class,
+                    Map.of(
+                            "lakebase.provider",
+                            "postgres",
+                            "lakebase.postgres.url",
+                            "jdbc:postgresql://127.0.0.1:1/x" + "?password=" + password))));
         });
 
         assertThat(messages).as("failure messages").isNotEmpty().noneMatch(m -> m.contains(password));
-        assertThat(output.split("Kept branch", -1)).as("a kept branch is logged for each provider; failures: %s",
-                messages).hasSize(3);
+        assertThat(output.split("Kept branch", -1))
+                .as("a kept branch is logged for each provider; failures: %s", messages)
+                .hasSize(3);
         assertThat(output).as("log output").doesNotContain(password);
         for (Branch kept : KeptAfterFailureTestCase.KEPT) {
-            try (var c = kept.openConnection(); var s = c.createStatement()) {
+            try (var c = kept.openConnection();
+                    var s = c.createStatement()) {
                 s.execute("SELECT 1");
             }
             drop(branch, kept.name());
@@ -59,7 +66,9 @@ class SecretsTests {
 
     private static List<String> failures(EngineExecutionResults results) {
         return results.allEvents().failed().stream()
-                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow())
+                .map(e -> e.getRequiredPayload(TestExecutionResult.class)
+                        .getThrowable()
+                        .orElseThrow())
                 .map(t -> {
                     StringBuilder all = new StringBuilder();
                     for (Throwable c = t; c != null; c = c.getCause()) {
@@ -134,7 +143,8 @@ class SecretsTests {
         @Test
         void fails(Branch branch, DataSource dataSource) {
             KEPT.add(branch);
-            throw new AssertionError("deliberately failing; connect with " + branch.jdbcUrl().replaceAll("password=.*", ""));
+            throw new AssertionError(
+                    "deliberately failing; connect with " + branch.jdbcUrl().replaceAll("password=.*", ""));
         }
     }
 

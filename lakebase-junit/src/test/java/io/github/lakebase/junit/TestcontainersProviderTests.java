@@ -21,17 +21,20 @@ class TestcontainersProviderTests {
 
     @Test
     void runsOnAContainerOrIsSkippedWithTheReason() {
-        EngineExecutionResults results = Fixtures.run(ContainerTestCase.class, Map.of(
-                "lakebase.provider", "testcontainers",
-                "lakebase.disabled-when-unavailable", "true"));
+        EngineExecutionResults results = Fixtures.run(
+                ContainerTestCase.class,
+                Map.of(
+                        "lakebase.provider", "testcontainers",
+                        "lakebase.disabled-when-unavailable", "true"));
 
         if (DOCKER) {
             Fixtures.assertAllSucceeded(results, 2);
         } else {
-            assertThat(results.containerEvents().skipped().stream()
-                    .map(e -> e.getRequiredPayload(String.class)))
-                    .singleElement().asString()
-                    .contains("lakebase-junit").contains("Docker");
+            assertThat(results.containerEvents().skipped().stream().map(e -> e.getRequiredPayload(String.class)))
+                    .singleElement()
+                    .asString()
+                    .contains("lakebase-junit")
+                    .contains("Docker");
             results.testEvents().assertStatistics(s -> s.started(0));
         }
     }
@@ -41,12 +44,14 @@ class TestcontainersProviderTests {
         if (DOCKER) {
             return;
         }
-        EngineExecutionResults results = Fixtures.run(ContainerTestCase.class, Map.of(
-                "lakebase.provider", "testcontainers"));
+        EngineExecutionResults results =
+                Fixtures.run(ContainerTestCase.class, Map.of("lakebase.provider", "testcontainers"));
         results.testEvents().assertStatistics(s -> s.started(2).failed(2));
         assertThat(results.testEvents().failed().stream()
-                .map(e -> e.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class)
-                        .getThrowable().orElseThrow().getMessage()))
+                        .map(e -> e.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class)
+                                .getThrowable()
+                                .orElseThrow()
+                                .getMessage()))
                 .allSatisfy(m -> assertThat(m).contains("Docker").contains("lakebase.disabled-when-unavailable"));
     }
 

@@ -22,8 +22,17 @@ import java.util.Map;
  * @param minimumTests how many always run, time or not
  * @param budgetSeconds after how long no further test starts
  */
-public record Cell(Kind kind, Approach approach, String filesystem, String directory, int sizeMb, int prefetch,
-        long workMs, int tests, int minimumTests, long budgetSeconds) {
+public record Cell(
+        Kind kind,
+        Approach approach,
+        String filesystem,
+        String directory,
+        int sizeMb,
+        int prefetch,
+        long workMs,
+        int tests,
+        int minimumTests,
+        long budgetSeconds) {
 
     /** What a cell measures. */
     public enum Kind {
@@ -48,7 +57,7 @@ public record Cell(Kind kind, Approach approach, String filesystem, String direc
 
     /** A short, unique name, for file names. */
     public String id() {
-        return (kind == Kind.PER_TEST ? approach.name() : kind.name()).toLowerCase() + "-" + filesystem + "-"
-                + sizeMb + "mb-p" + prefetch + "-w" + workMs;
+        return (kind == Kind.PER_TEST ? approach.name() : kind.name()).toLowerCase() + "-" + filesystem + "-" + sizeMb
+                + "mb-p" + prefetch + "-w" + workMs;
     }
 }

@@ -50,8 +50,8 @@ public final class CellBudget implements ExecutionCondition {
         }
         int n = STARTED.incrementAndGet();
         if (n > minimumTests && spent()) {
-            return ConditionEvaluationResult.disabled("the time of this benchmark cell is spent after "
-                    + (n - 1) + " tests");
+            return ConditionEvaluationResult.disabled(
+                    "the time of this benchmark cell is spent after " + (n - 1) + " tests");
         }
         return ConditionEvaluationResult.enabled("within the time of this benchmark cell");
     }

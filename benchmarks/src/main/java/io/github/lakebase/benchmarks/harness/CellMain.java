@@ -55,26 +55,40 @@ public final class CellMain {
             CellBudget.start(cell.minimumTests() + 1, cell.budgetSeconds());
             launcher.execute(request(repetitions(cell.approach().suite(), cell.tests() + 1)), timing);
         } else {
-            CellBudget.start(Integer.MAX_VALUE, 3600);   // a startup cell runs its two tests whatever the time
+            CellBudget.start(Integer.MAX_VALUE, 3600); // a startup cell runs its two tests whatever the time
             launcher.execute(request(repetitions(cell.approach().suite(), 2)), timing);
         }
         List<Sample> tests = cell.approach() == Approach.CLUSTER_PER_CLASS && cell.kind() == Cell.Kind.PER_TEST
-                ? timing.classes() : timing.tests();
+                ? timing.classes()
+                : timing.tests();
         double firstTest = Double.NaN;
         double jvmToFirstTest = Double.NaN;
-        if (!timing.tests().isEmpty() && !timing.classes().isEmpty() && timing.tests().get(0).bodyStarted() > 0) {
-            firstTest = (timing.tests().get(0).bodyStarted() - timing.classes().get(0).started()) / 1e6;
-            jvmToFirstTest = timing.firstBodyWallMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        if (!timing.tests().isEmpty()
+                && !timing.classes().isEmpty()
+                && timing.tests().get(0).bodyStarted() > 0) {
+            firstTest = (timing.tests().get(0).bodyStarted()
+                            - timing.classes().get(0).started())
+                    / 1e6;
+            jvmToFirstTest = timing.firstBodyWallMillis()
+                    - ManagementFactory.getRuntimeMXBean().getStartTime();
         }
-        CellResult result = new CellResult(cell, tests, timing.skipped(), timing.databaseBytes(), timing.serverVersion(),
-                firstTest, jvmToFirstTest, unavailable, (System.nanoTime() - start) / 1e9);
+        CellResult result = new CellResult(
+                cell,
+                tests,
+                timing.skipped(),
+                timing.databaseBytes(),
+                timing.serverVersion(),
+                firstTest,
+                jvmToFirstTest,
+                unavailable,
+                (System.nanoTime() - start) / 1e9);
         JSON.writerWithDefaultPrettyPrinter().writeValue(Path.of(args[1]).toFile(), result);
         for (Sample s : tests) {
             if (!s.succeeded()) {
                 System.err.println("FAILED: " + s.failure());
             }
         }
-        System.exit(0);   // the embedded servers stop in shutdown hooks
+        System.exit(0); // the embedded servers stop in shutdown hooks
     }
 
     /**
@@ -112,7 +126,8 @@ public final class CellMain {
                 .filter(m -> m.getName().equals("test"))
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(suite + " has no method test"));
-        return selectIteration(selectMethod(suite, test), IntStream.range(0, count).toArray());
+        return selectIteration(
+                selectMethod(suite, test), IntStream.range(0, count).toArray());
     }
 
     private static LauncherDiscoveryRequest request(DiscoverySelector selector) {

@@ -20,6 +20,13 @@ import java.util.List;
  * @param unavailable why the approach could not run here, or {@code null}
  * @param seconds how long the cell took
  */
-public record CellResult(Cell cell, List<Sample> tests, List<String> skipped, long databaseBytes,
-        String serverVersion, double firstTestMillis, double jvmToFirstTestMillis, String unavailable,
+public record CellResult(
+        Cell cell,
+        List<Sample> tests,
+        List<String> skipped,
+        long databaseBytes,
+        String serverVersion,
+        double firstTestMillis,
+        double jvmToFirstTestMillis,
+        String unavailable,
         double seconds) {}

@@ -55,8 +55,12 @@ public final class TimingListener implements TestExecutionListener {
         if (start == null) {
             return;
         }
-        String failure = result.getThrowable().map(TimingListener::describe).orElse(
-                result.getStatus() == TestExecutionResult.Status.SUCCESSFUL ? null : result.getStatus().toString());
+        String failure = result.getThrowable()
+                .map(TimingListener::describe)
+                .orElse(
+                        result.getStatus() == TestExecutionResult.Status.SUCCESSFUL
+                                ? null
+                                : result.getStatus().toString());
         Map<String, String> values = entries.getOrDefault(id.getUniqueId(), Map.of());
         long bodyStarted = Long.parseLong(values.getOrDefault(Workload.BODY_START, "0"));
         long work = Long.parseLong(values.getOrDefault(Workload.WORK, "0"));
@@ -70,7 +74,8 @@ public final class TimingListener implements TestExecutionListener {
         Sample sample = new Sample(start[0], finished, bodyStarted, work, failure);
         if (id.isTest()) {
             tests.add(sample);
-        } else if (id.getSource().filter(s -> s instanceof org.junit.platform.engine.support.descriptor.ClassSource)
+        } else if (id.getSource()
+                .filter(s -> s instanceof org.junit.platform.engine.support.descriptor.ClassSource)
                 .isPresent()) {
             classes.add(sample);
         }

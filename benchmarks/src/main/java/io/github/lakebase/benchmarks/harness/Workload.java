@@ -30,6 +30,7 @@ public final class Workload {
     public static final int REPETITIONS = 10_000;
     /** The system property with the time a test's body spends after its database work (ms). */
     public static final String WORK_PROPERTY = "bench.work-ms";
+
     static final String BODY_START = "bench.body-start-ns";
     static final String BODY_START_WALL = "bench.body-start-wall-ms";
     static final String WORK = "bench.work-ns";
@@ -58,7 +59,8 @@ public final class Workload {
         long start = System.nanoTime();
         long startWall = System.currentTimeMillis();
         Map<String, String> entry = new LinkedHashMap<>();
-        try (Connection c = connections.get(); Statement s = c.createStatement()) {
+        try (Connection c = connections.get();
+                Statement s = c.createStatement()) {
             long items = count(s, "SELECT count(*) FROM item");
             if (items != V1__Fill.ITEMS) {
                 throw new AssertionError("Expected a fresh database with " + V1__Fill.ITEMS + " items, found " + items

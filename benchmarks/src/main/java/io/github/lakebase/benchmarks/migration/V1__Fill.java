@@ -25,6 +25,7 @@ public class V1__Fill extends BaseJavaMigration {
     public static final String SIZE_PROPERTY = "bench.fill-mb";
     /** Rows in {@code item}: what each test expects to find before it deletes them. */
     public static final int ITEMS = 100;
+
     private static final int ROWS_PER_MB = 1000;
     /** Below PostgreSQL's TOAST threshold, so that the payload is stored as it is, not compressed. */
     private static final int PAYLOAD_BYTES = 900;

@@ -53,10 +53,13 @@ public final class Chart {
         List<String> filesystems = rows.stream().map(Row::filesystem).distinct().toList();
         List<BufferedImage> panels = new ArrayList<>();
         for (String fs : filesystems) {
-            String title = summary.filesystems().stream().filter(f -> f.label().equals(fs)).findFirst()
-                    .map(Filesystem::describe).orElse(fs);
-            panels.add(BitmapEncoder.getBufferedImage(panel(title, rows.stream()
-                    .filter(r -> r.filesystem().equals(fs)).toList(), min, max)));
+            String title = summary.filesystems().stream()
+                    .filter(f -> f.label().equals(fs))
+                    .findFirst()
+                    .map(Filesystem::describe)
+                    .orElse(fs);
+            panels.add(BitmapEncoder.getBufferedImage(panel(
+                    title, rows.stream().filter(r -> r.filesystem().equals(fs)).toList(), min, max)));
         }
         if (panels.isEmpty()) {
             panels.add(BitmapEncoder.getBufferedImage(panel("no results", List.of(), 1, 10)));
@@ -71,7 +74,9 @@ public final class Chart {
     }
 
     private static XYChart panel(String title, List<Row> rows, double min, double max) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
                 .title("Cost per test (median), " + title)
                 .xAxisTitle("database size (MB, log scale)")
                 .yAxisTitle("ms per test (log scale)")
@@ -87,11 +92,13 @@ public final class Chart {
         chart.getStyler().setXAxisDecimalPattern("#,##0");
         chart.getStyler().setYAxisDecimalPattern("#,##0.#");
         Map<String, List<Row>> byLabel = new LinkedHashMap<>();
-        rows.forEach(r -> byLabel.computeIfAbsent(r.label(), k -> new ArrayList<>()).add(r));
+        rows.forEach(
+                r -> byLabel.computeIfAbsent(r.label(), k -> new ArrayList<>()).add(r));
         int i = 0;
         for (Map.Entry<String, List<Row>> e : byLabel.entrySet()) {
             List<Row> line = e.getValue();
-            XYSeries series = chart.addSeries(e.getKey(),
+            XYSeries series = chart.addSeries(
+                    e.getKey(),
                     line.stream().mapToDouble(Row::databaseMb).toArray(),
                     line.stream().mapToDouble(r -> r.cost().median()).toArray());
             series.setMarker(SeriesMarkers.CIRCLE);

@@ -29,23 +29,29 @@ public record Machine(int cores, String cpu, double memoryGb, String os, String 
      * @return the description
      */
     public static Machine describe(String postgres) {
-        return new Machine(Runtime.getRuntime().availableProcessors(),
+        return new Machine(
+                Runtime.getRuntime().availableProcessors(),
                 procLine("/proc/cpuinfo", "model name").orElse(System.getProperty("os.arch")),
                 procLine("/proc/meminfo", "MemTotal").map(Machine::kibToGib).orElse(Double.NaN),
-                osName(), System.getProperty("os.version"),
-                System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"), postgres);
+                osName(),
+                System.getProperty("os.version"),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+                postgres);
     }
 
     private static String osName() {
-        return procLine("/etc/os-release", "PRETTY_NAME").map(v -> v.replace("\"", ""))
+        return procLine("/etc/os-release", "PRETTY_NAME")
+                .map(v -> v.replace("\"", ""))
                 .orElse(System.getProperty("os.name"));
     }
 
     private static java.util.Optional<String> procLine(String file, String key) {
         try {
             List<String> lines = Files.readAllLines(Path.of(file));
-            return lines.stream().filter(l -> l.startsWith(key))
-                    .map(l -> l.substring(l.indexOf(l.contains(":") ? ':' : '=') + 1).trim())
+            return lines.stream()
+                    .filter(l -> l.startsWith(key))
+                    .map(l -> l.substring(l.indexOf(l.contains(":") ? ':' : '=') + 1)
+                            .trim())
                     .findFirst();
         } catch (IOException | RuntimeException e) {
             return java.util.Optional.empty();

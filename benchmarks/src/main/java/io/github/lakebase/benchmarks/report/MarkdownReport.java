@@ -20,6 +20,7 @@ public final class MarkdownReport {
 
     /** The median cost per test on a reflink filesystem may grow at most this much from the smallest to the largest parent. */
     static final double SIZE_RATIO_TARGET = 1.5;
+
     static final double COST_TARGET_MS = 150;
     static final double PREFETCH_WAIT_TARGET_MS = 5;
     static final double WARM_START_TARGET_MS = 1000;
@@ -50,8 +51,12 @@ public final class MarkdownReport {
                 ```
 
                 """);
-        md.append(String.format(Locale.ROOT, "These numbers: `%s`, %s, %.0f minutes. ", summary.command(),
-                LocalDate.now(), summary.seconds() / 60));
+        md.append(String.format(
+                Locale.ROOT,
+                "These numbers: `%s`, %s, %.0f minutes. ",
+                summary.command(),
+                LocalDate.now(),
+                summary.seconds() / 60));
         md.append("Single numbers from one run on a small machine are noisy; the ratios, measured side by side, "
                 + "are steadier. Raw data: `results.json`, "
                 + "`results.csv` and `samples.csv` in the results directory that `run.sh` prints.\n\n");
@@ -61,7 +66,9 @@ public final class MarkdownReport {
                 + "filesystem and parent size. A test's cost is its wall time from JUnit's start of the test to its "
                 + "end, everything included: creating the database, connecting, the test's few statements, "
                 + "dropping it.\n\n");
-        md.append("![Median cost per test against the database size](").append(chart).append(")\n\n");
+        md.append("![Median cost per test against the database size](")
+                .append(chart)
+                .append(")\n\n");
         for (Filesystem fs : measured(summary)) {
             costTable(md, summary, fs);
         }
@@ -78,12 +85,19 @@ public final class MarkdownReport {
         md.append("## Machine\n\n| | |\n| --- | --- |\n");
         md.append("| cores | ").append(m.cores()).append(" (").append(m.cpu()).append(") |\n");
         md.append(String.format(Locale.ROOT, "| memory | %.1f GiB |%n", m.memoryGb()));
-        md.append("| system | ").append(m.os()).append(", Linux ").append(m.kernel()).append(" |\n");
+        md.append("| system | ")
+                .append(m.os())
+                .append(", Linux ")
+                .append(m.kernel())
+                .append(" |\n");
         md.append("| JDK | ").append(m.jdk()).append(" |\n");
         md.append("| PostgreSQL | ").append(m.postgres()).append(" (zonky's binaries from Maven Central) |\n");
         for (Filesystem fs : summary.filesystems()) {
-            md.append("| filesystem ").append(fs.label()).append(" | ")
-                    .append(fs.skipped() == null ? fs.describe() : "not measured: " + fs.skipped()).append(" |\n");
+            md.append("| filesystem ")
+                    .append(fs.label())
+                    .append(" | ")
+                    .append(fs.skipped() == null ? fs.describe() : "not measured: " + fs.skipped())
+                    .append(" |\n");
         }
         md.append('\n');
     }
@@ -97,8 +111,11 @@ public final class MarkdownReport {
     }
 
     private static String sizeHeader(Summary summary, String fs, int size) {
-        double db = summary.rows().stream().filter(r -> r.filesystem().equals(fs) && r.sizeMb() == size
-                && r.databaseMb() > 0).mapToDouble(Row::databaseMb).max().orElse(Double.NaN);
+        double db = summary.rows().stream()
+                .filter(r -> r.filesystem().equals(fs) && r.sizeMb() == size && r.databaseMb() > 0)
+                .mapToDouble(Row::databaseMb)
+                .max()
+                .orElse(Double.NaN);
         return size + " MB of data" + (Double.isNaN(db) ? "" : String.format(Locale.ROOT, " (%.0f MB database)", db));
     }
 
@@ -107,18 +124,33 @@ public final class MarkdownReport {
         table(md, summary, fs, r -> !r.slowTests(), r -> cell(r.cost(), r.ratioToRaw(), r.note()));
     }
 
-    private static void table(StringBuilder md, Summary summary, Filesystem fs, java.util.function.Predicate<Row> which,
+    private static void table(
+            StringBuilder md,
+            Summary summary,
+            Filesystem fs,
+            java.util.function.Predicate<Row> which,
             Function<Row, String> value) {
         List<Integer> sizes = sizes(summary);
-        md.append("| approach | ").append(sizes.stream().map(s -> sizeHeader(summary, fs.label(), s))
-                .collect(Collectors.joining(" | "))).append(" |\n");
+        md.append("| approach | ")
+                .append(sizes.stream()
+                        .map(s -> sizeHeader(summary, fs.label(), s))
+                        .collect(Collectors.joining(" | ")))
+                .append(" |\n");
         md.append("| --- |").append(" ---: |".repeat(sizes.size())).append('\n');
-        List<String> labels = summary.rows().stream().filter(r -> r.filesystem().equals(fs.label())).filter(which)
-                .map(Row::label).distinct().toList();
+        List<String> labels = summary.rows().stream()
+                .filter(r -> r.filesystem().equals(fs.label()))
+                .filter(which)
+                .map(Row::label)
+                .distinct()
+                .toList();
         for (String label : labels) {
             md.append("| ").append(label.replace("|", "\\|")).append(" |");
             for (int size : sizes) {
-                md.append(' ').append(find(summary, fs.label(), label, size).map(value).orElse("")).append(" |");
+                md.append(' ')
+                        .append(find(summary, fs.label(), label, size)
+                                .map(value)
+                                .orElse(""))
+                        .append(" |");
             }
             md.append('\n');
         }
@@ -158,9 +190,13 @@ public final class MarkdownReport {
                 + "wait (p90 in brackets), in ms, from JUnit's start of the test to the start of its body.\n\n");
         for (Filesystem fs : measured(summary)) {
             md.append("### ").append(fs.describe()).append("\n\n");
-            table(md, summary, fs, r -> r.approach().equals(Approach.LAKEBASE.name()),
-                    r -> cell(r.waiting(), Double.NaN, r.note()) + (r.slowTests() ? ", tests of " + r.workMs() + " ms"
-                            : ""));
+            table(
+                    md,
+                    summary,
+                    fs,
+                    r -> r.approach().equals(Approach.LAKEBASE.name()),
+                    r -> cell(r.waiting(), Double.NaN, r.note())
+                            + (r.slowTests() ? ", tests of " + r.workMs() + " ms" : ""));
         }
     }
 
@@ -173,9 +209,18 @@ public final class MarkdownReport {
         md.append("| filesystem | start | data | to the first test | JVM start to the first test |\n");
         md.append("| --- | --- | ---: | ---: | ---: |\n");
         for (StartupRow s : summary.startup()) {
-            md.append("| ").append(s.filesystem()).append(" | ").append(s.kind().equals("COLD_START") ? "cold" : "warm")
-                    .append(" | ").append(s.sizeMb()).append(" MB | ").append(ms(s.firstTestMillis())).append(" ms | ")
-                    .append(ms(s.jvmToFirstTestMillis())).append(" ms").append(s.note().isEmpty() ? "" : " ⚠")
+            md.append("| ")
+                    .append(s.filesystem())
+                    .append(" | ")
+                    .append(s.kind().equals("COLD_START") ? "cold" : "warm")
+                    .append(" | ")
+                    .append(s.sizeMb())
+                    .append(" MB | ")
+                    .append(ms(s.firstTestMillis()))
+                    .append(" ms | ")
+                    .append(ms(s.jvmToFirstTestMillis()))
+                    .append(" ms")
+                    .append(s.note().isEmpty() ? "" : " ⚠")
                     .append(" |\n");
         }
         md.append('\n');
@@ -188,16 +233,21 @@ public final class MarkdownReport {
     }
 
     private static void notes(StringBuilder md, Summary summary) {
-        List<String> notes = summary.rows().stream().filter(r -> !r.note().isEmpty())
-                .map(r -> r.filesystem() + ", " + r.sizeMb() + " MB, " + r.label() + ": " + r.note()).distinct()
+        List<String> notes = summary.rows().stream()
+                .filter(r -> !r.note().isEmpty())
+                .map(r -> r.filesystem() + ", " + r.sizeMb() + " MB, " + r.label() + ": " + r.note())
+                .distinct()
                 .collect(Collectors.toList());
-        summary.startup().stream().filter(s -> !s.note().isEmpty())
+        summary.startup().stream()
+                .filter(s -> !s.note().isEmpty())
                 .forEach(s -> notes.add(s.filesystem() + ", " + s.kind() + ": " + s.note()));
-        summary.filesystems().stream().filter(f -> f.skipped() != null)
+        summary.filesystems().stream()
+                .filter(f -> f.skipped() != null)
                 .forEach(f -> notes.add(f.label() + " not measured: " + f.skipped()));
         if (!notes.isEmpty()) {
-            md.append("## Notes\n\n").append(notes.stream().map(n -> "- " + n.replace("\n", " "))
-                    .collect(Collectors.joining("\n"))).append("\n\n");
+            md.append("## Notes\n\n")
+                    .append(notes.stream().map(n -> "- " + n.replace("\n", " ")).collect(Collectors.joining("\n")))
+                    .append("\n\n");
         }
     }
 

@@ -51,8 +51,8 @@ public final class ResultFiles {
             Path docsPng = docs.resolve("benchmarks.png");
             Files.copy(png, docsPng, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             written.add(docsPng);
-            written.add(Files.writeString(docs.resolve("benchmarks.md"), MarkdownReport.render(summary,
-                    "benchmarks.png")));
+            written.add(
+                    Files.writeString(docs.resolve("benchmarks.md"), MarkdownReport.render(summary, "benchmarks.png")));
         }
         return written;
     }
@@ -61,16 +61,36 @@ public final class ResultFiles {
         StringBuilder csv = new StringBuilder("filesystem,approach,label,size_mb,database_mb,prefetch,work_ms,tests,"
                 + "median_ms,p90_ms,wait_median_ms,wait_p90_ms,ratio_to_raw,failures,note\n");
         for (Row r : summary.rows()) {
-            csv.append(String.join(",", r.filesystem(), r.approach(), quote(r.label()), Integer.toString(r.sizeMb()),
-                    number(r.databaseMb()), Integer.toString(r.prefetch()), Long.toString(r.workMs()),
-                    Integer.toString(r.cost().count()), number(r.cost().median()), number(r.cost().p90()),
-                    number(r.waiting().median()), number(r.waiting().p90()), number(r.ratioToRaw()),
-                    Integer.toString(r.failures()), quote(r.note()))).append('\n');
+            csv.append(String.join(
+                            ",",
+                            r.filesystem(),
+                            r.approach(),
+                            quote(r.label()),
+                            Integer.toString(r.sizeMb()),
+                            number(r.databaseMb()),
+                            Integer.toString(r.prefetch()),
+                            Long.toString(r.workMs()),
+                            Integer.toString(r.cost().count()),
+                            number(r.cost().median()),
+                            number(r.cost().p90()),
+                            number(r.waiting().median()),
+                            number(r.waiting().p90()),
+                            number(r.ratioToRaw()),
+                            Integer.toString(r.failures()),
+                            quote(r.note())))
+                    .append('\n');
         }
         csv.append('\n').append("filesystem,startup,size_mb,first_test_ms,jvm_to_first_test_ms,note\n");
         for (StartupRow s : summary.startup()) {
-            csv.append(String.join(",", s.filesystem(), s.kind(), Integer.toString(s.sizeMb()),
-                    number(s.firstTestMillis()), number(s.jvmToFirstTestMillis()), quote(s.note()))).append('\n');
+            csv.append(String.join(
+                            ",",
+                            s.filesystem(),
+                            s.kind(),
+                            Integer.toString(s.sizeMb()),
+                            number(s.firstTestMillis()),
+                            number(s.jvmToFirstTestMillis()),
+                            quote(s.note())))
+                    .append('\n');
         }
         return csv.toString();
     }
@@ -80,9 +100,16 @@ public final class ResultFiles {
         for (CellResult r : results) {
             for (int i = 0; i < r.tests().size(); i++) {
                 Sample s = r.tests().get(i);
-                csv.append(String.join(",", r.cell().id(), Integer.toString(i), Boolean.toString(i == 0),
-                        number(s.costMillis()), number(s.waitMillis()), number(s.work() / 1e6),
-                        quote(s.failure() == null ? "" : s.failure()))).append('\n');
+                csv.append(String.join(
+                                ",",
+                                r.cell().id(),
+                                Integer.toString(i),
+                                Boolean.toString(i == 0),
+                                number(s.costMillis()),
+                                number(s.waitMillis()),
+                                number(s.work() / 1e6),
+                                quote(s.failure() == null ? "" : s.failure())))
+                        .append('\n');
             }
         }
         return csv.toString();

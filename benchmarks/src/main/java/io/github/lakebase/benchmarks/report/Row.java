@@ -21,8 +21,19 @@ package io.github.lakebase.benchmarks.report;
  * @param failures how many tests failed
  * @param note why the row has no numbers, or {@code ""}
  */
-public record Row(String filesystem, String approach, String label, int sizeMb, double databaseMb, int prefetch,
-        long workMs, Stats cost, Stats waiting, double ratioToRaw, int failures, String note) {
+public record Row(
+        String filesystem,
+        String approach,
+        String label,
+        int sizeMb,
+        double databaseMb,
+        int prefetch,
+        long workMs,
+        Stats cost,
+        Stats waiting,
+        double ratioToRaw,
+        int failures,
+        String note) {
 
     /** Whether the row measures slow tests (whose bodies take longer than a fork). */
     public boolean slowTests() {
@@ -31,7 +42,18 @@ public record Row(String filesystem, String approach, String label, int sizeMb, 
 
     /** A copy with {@code ratio} to the raw limit. */
     public Row withRatio(double ratio) {
-        return new Row(filesystem, approach, label, sizeMb, databaseMb, prefetch, workMs, cost, waiting, ratio, failures,
+        return new Row(
+                filesystem,
+                approach,
+                label,
+                sizeMb,
+                databaseMb,
+                prefetch,
+                workMs,
+                cost,
+                waiting,
+                ratio,
+                failures,
                 note);
     }
 }

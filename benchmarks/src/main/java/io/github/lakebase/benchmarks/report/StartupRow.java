@@ -15,5 +15,5 @@ package io.github.lakebase.benchmarks.report;
  * @param jvmToFirstTestMillis from the JVM's start to the first test's body
  * @param note why the row has no numbers, or {@code ""}
  */
-public record StartupRow(String filesystem, String kind, int sizeMb, double firstTestMillis,
-        double jvmToFirstTestMillis, String note) {}
+public record StartupRow(
+        String filesystem, String kind, int sizeMb, double firstTestMillis, double jvmToFirstTestMillis, String note) {}

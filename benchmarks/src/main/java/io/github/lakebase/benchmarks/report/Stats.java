@@ -27,7 +27,8 @@ public record Stats(int count, double median, double p90) {
      * @return their statistics
      */
     public static Stats of(double[] values) {
-        double[] v = Arrays.stream(values).filter(d -> !Double.isNaN(d)).sorted().toArray();
+        double[] v =
+                Arrays.stream(values).filter(d -> !Double.isNaN(d)).sorted().toArray();
         if (v.length == 0) {
             return EMPTY;
         }

@@ -22,8 +22,13 @@ import java.util.List;
  * @param startup the startup results
  * @param seconds how long the run took
  */
-public record Summary(String command, Machine machine, List<Filesystem> filesystems, List<Row> rows,
-        List<StartupRow> startup, double seconds) {
+public record Summary(
+        String command,
+        Machine machine,
+        List<Filesystem> filesystems,
+        List<Row> rows,
+        List<StartupRow> startup,
+        double seconds) {
 
     /**
      * Summarises a run.
@@ -35,8 +40,8 @@ public record Summary(String command, Machine machine, List<Filesystem> filesyst
      * @param seconds how long the run took
      * @return the summary
      */
-    public static Summary of(List<CellResult> results, List<Filesystem> filesystems, Machine machine, String command,
-            double seconds) {
+    public static Summary of(
+            List<CellResult> results, List<Filesystem> filesystems, Machine machine, String command, double seconds) {
         List<Row> rows = new ArrayList<>();
         List<StartupRow> startup = new ArrayList<>();
         for (CellResult r : results) {
@@ -44,16 +49,24 @@ public record Summary(String command, Machine machine, List<Filesystem> filesyst
             if (cell.kind() == Cell.Kind.PER_TEST) {
                 rows.add(row(r));
             } else {
-                startup.add(new StartupRow(cell.filesystem(), cell.kind().name(), cell.sizeMb(), r.firstTestMillis(),
-                        r.jvmToFirstTestMillis(), note(r, r.tests())));
+                startup.add(new StartupRow(
+                        cell.filesystem(),
+                        cell.kind().name(),
+                        cell.sizeMb(),
+                        r.firstTestMillis(),
+                        r.jvmToFirstTestMillis(),
+                        note(r, r.tests())));
             }
         }
-        List<Row> withRatios = rows.stream().map(row -> row.withRatio(rows.stream()
-                .filter(raw -> raw.approach().equals(Approach.RAW.name()) && raw.filesystem().equals(row.filesystem())
-                        && raw.sizeMb() == row.sizeMb())
-                .findFirst()
-                .map(raw -> row.cost().median() / raw.cost().median())
-                .orElse(Double.NaN))).toList();
+        List<Row> withRatios = rows.stream()
+                .map(row -> row.withRatio(rows.stream()
+                        .filter(raw -> raw.approach().equals(Approach.RAW.name())
+                                && raw.filesystem().equals(row.filesystem())
+                                && raw.sizeMb() == row.sizeMb())
+                        .findFirst()
+                        .map(raw -> row.cost().median() / raw.cost().median())
+                        .orElse(Double.NaN)))
+                .toList();
         return new Summary(command, machine, filesystems, withRatios, startup, seconds);
     }
 
@@ -77,13 +90,22 @@ public record Summary(String command, Machine machine, List<Filesystem> filesyst
      */
     public static Row row(CellResult r) {
         Cell cell = r.cell();
-        List<Sample> measured = r.tests().size() > 1 ? r.tests().subList(1, r.tests().size()) : List.of();
+        List<Sample> measured =
+                r.tests().size() > 1 ? r.tests().subList(1, r.tests().size()) : List.of();
         List<Sample> ok = measured.stream().filter(Sample::succeeded).toList();
         int failures = (int) r.tests().stream().filter(s -> !s.succeeded()).count();
-        return new Row(cell.filesystem(), cell.approach().name(), label(cell), cell.sizeMb(),
-                r.databaseBytes() / 1024.0 / 1024.0, cell.prefetch(), cell.workMs(),
+        return new Row(
+                cell.filesystem(),
+                cell.approach().name(),
+                label(cell),
+                cell.sizeMb(),
+                r.databaseBytes() / 1024.0 / 1024.0,
+                cell.prefetch(),
+                cell.workMs(),
                 Stats.of(ok.stream().mapToDouble(Sample::costMillis).toArray()),
-                Stats.of(ok.stream().mapToDouble(Sample::waitMillis).toArray()), Double.NaN, failures,
+                Stats.of(ok.stream().mapToDouble(Sample::waitMillis).toArray()),
+                Double.NaN,
+                failures,
                 note(r, measured));
     }
 
@@ -91,14 +113,19 @@ public record Summary(String command, Machine machine, List<Filesystem> filesyst
         if (r.unavailable() != null) {
             return "skipped: " + r.unavailable();
         }
-        return r.tests().stream().filter(s -> !s.succeeded()).findFirst()
+        return r.tests().stream()
+                .filter(s -> !s.succeeded())
+                .findFirst()
                 .map(s -> "failed: " + s.failure())
                 .orElse(measured.isEmpty() ? "no test ran" : "");
     }
 
     /** The PostgreSQL version the tests saw, or "unknown". */
     public static String serverVersion(List<CellResult> results) {
-        return results.stream().map(CellResult::serverVersion).filter(v -> v != null && !v.isEmpty()).findFirst()
+        return results.stream()
+                .map(CellResult::serverVersion)
+                .filter(v -> v != null && !v.isEmpty())
+                .findFirst()
                 .orElse("unknown");
     }
 }

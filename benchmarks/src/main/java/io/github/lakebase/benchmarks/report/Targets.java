@@ -37,17 +37,25 @@ final class Targets {
     }
 
     private static String sizeIndependence(Summary summary) {
-        String target = String.format(Locale.ROOT, "On a filesystem with reflinks, the median cost per test of "
-                + "`@LakebaseBranch` (no prefetching) at the largest parent is at most %.1f times that at the smallest, "
-                + "and at most %.0f ms: ", SIZE_RATIO_TARGET, COST_TARGET_MS);
+        String target = String.format(
+                Locale.ROOT,
+                "On a filesystem with reflinks, the median cost per test of "
+                        + "`@LakebaseBranch` (no prefetching) at the largest parent is at most %.1f times that at the smallest, "
+                        + "and at most %.0f ms: ",
+                SIZE_RATIO_TARGET,
+                COST_TARGET_MS);
         Optional<Filesystem> reflink = summary.filesystems().stream()
-                .filter(f -> f.skipped() == null && f.reflink()).findFirst();
+                .filter(f -> f.skipped() == null && f.reflink())
+                .findFirst();
         if (reflink.isEmpty()) {
             return target + "**not measured** (no filesystem with reflinks was measured).";
         }
         List<Row> rows = summary.rows().stream()
-                .filter(r -> r.filesystem().equals(reflink.get().label()) && r.approach().equals(Approach.LAKEBASE.name())
-                        && r.prefetch() == 0 && !r.slowTests() && r.cost().count() > 0)
+                .filter(r -> r.filesystem().equals(reflink.get().label())
+                        && r.approach().equals(Approach.LAKEBASE.name())
+                        && r.prefetch() == 0
+                        && !r.slowTests()
+                        && r.cost().count() > 0)
                 .sorted(java.util.Comparator.comparingInt(Row::sizeMb))
                 .toList();
         if (rows.size() < 2) {
@@ -57,42 +65,74 @@ final class Targets {
         Row large = rows.get(rows.size() - 1);
         double ratio = large.cost().median() / small.cost().median();
         boolean met = ratio <= SIZE_RATIO_TARGET && large.cost().median() <= COST_TARGET_MS;
-        return target + verdict(met) + String.format(Locale.ROOT, " on %s: %s ms at %.0f MB, %s ms at %.0f MB "
-                + "(×%.2f).", reflink.get().describe(), ms(small.cost().median()), small.databaseMb(),
-                ms(large.cost().median()), large.databaseMb(), ratio);
+        return target
+                + verdict(met)
+                + String.format(
+                        Locale.ROOT,
+                        " on %s: %s ms at %.0f MB, %s ms at %.0f MB " + "(×%.2f).",
+                        reflink.get().describe(),
+                        ms(small.cost().median()),
+                        small.databaseMb(),
+                        ms(large.cost().median()),
+                        large.databaseMb(),
+                        ratio);
     }
 
     private static String prefetchWait(Summary summary) {
-        String target = String.format(Locale.ROOT, "With prefetching, a test that takes longer than a fork waits at "
-                + "most %.0f ms (median) for its branch: ", PREFETCH_WAIT_TARGET_MS);
+        String target = String.format(
+                Locale.ROOT,
+                "With prefetching, a test that takes longer than a fork waits at "
+                        + "most %.0f ms (median) for its branch: ",
+                PREFETCH_WAIT_TARGET_MS);
         List<Row> rows = summary.rows().stream()
-                .filter(r -> r.approach().equals(Approach.LAKEBASE.name()) && r.prefetch() > 0 && r.slowTests()
+                .filter(r -> r.approach().equals(Approach.LAKEBASE.name())
+                        && r.prefetch() > 0
+                        && r.slowTests()
                         && r.waiting().count() > 0)
                 .toList();
         if (rows.isEmpty()) {
             return target + "**not measured**.";
         }
-        Row worst = rows.stream().max(java.util.Comparator.comparingDouble(r -> r.waiting().median())).get();
+        Row worst = rows.stream()
+                .max(java.util.Comparator.comparingDouble(r -> r.waiting().median()))
+                .get();
         boolean met = worst.waiting().median() <= PREFETCH_WAIT_TARGET_MS;
-        return target + verdict(met) + String.format(Locale.ROOT, ": the longest median wait is %s ms (%s, %d MB, "
-                + "tests of %d ms, lakebase.prefetch=%d).", ms(worst.waiting().median()), worst.filesystem(),
-                worst.sizeMb(), worst.workMs(), worst.prefetch());
+        return target
+                + verdict(met)
+                + String.format(
+                        Locale.ROOT,
+                        ": the longest median wait is %s ms (%s, %d MB, " + "tests of %d ms, lakebase.prefetch=%d).",
+                        ms(worst.waiting().median()),
+                        worst.filesystem(),
+                        worst.sizeMb(),
+                        worst.workMs(),
+                        worst.prefetch());
     }
 
     private static String warmStart(Summary summary, Filesystem fs) {
-        String target = String.format(Locale.ROOT, "Warm start (persistent data directory, unchanged migrations) "
-                + "reaches the first test within %.0f ms of the extension starting, on %s: ", WARM_START_TARGET_MS,
+        String target = String.format(
+                Locale.ROOT,
+                "Warm start (persistent data directory, unchanged migrations) "
+                        + "reaches the first test within %.0f ms of the extension starting, on %s: ",
+                WARM_START_TARGET_MS,
                 fs.describe());
         Optional<StartupRow> warm = summary.startup().stream()
-                .filter(s -> s.filesystem().equals(fs.label()) && s.kind().equals("WARM_START")).findFirst();
+                .filter(s -> s.filesystem().equals(fs.label()) && s.kind().equals("WARM_START"))
+                .findFirst();
         Optional<StartupRow> cold = summary.startup().stream()
-                .filter(s -> s.filesystem().equals(fs.label()) && s.kind().equals("COLD_START")).findFirst();
+                .filter(s -> s.filesystem().equals(fs.label()) && s.kind().equals("COLD_START"))
+                .findFirst();
         if (warm.isEmpty() || Double.isNaN(warm.get().firstTestMillis())) {
             return target + "**not measured**.";
         }
         boolean met = warm.get().firstTestMillis() <= WARM_START_TARGET_MS;
-        return target + verdict(met) + String.format(Locale.ROOT, ": %s ms (cold start: %s ms).",
-                ms(warm.get().firstTestMillis()), cold.map(c -> ms(c.firstTestMillis())).orElse("–"));
+        return target
+                + verdict(met)
+                + String.format(
+                        Locale.ROOT,
+                        ": %s ms (cold start: %s ms).",
+                        ms(warm.get().firstTestMillis()),
+                        cold.map(c -> ms(c.firstTestMillis())).orElse("–"));
     }
 
     private static String verdict(boolean met) {

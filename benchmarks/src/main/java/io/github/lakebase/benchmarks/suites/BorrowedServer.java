@@ -50,7 +50,8 @@ final class BorrowedServer {
 
     /** Runs statements on the maintenance database, one connection for all. */
     void execute(String... statements) throws SQLException {
-        try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+        try (Connection c = connect("postgres");
+                Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
             }

@@ -28,7 +28,11 @@ public class ClusterPerClassSuite {
     @BeforeAll
     static void startCluster() throws IOException {
         postgres = ZonkyServers.configure(EmbeddedPostgres.builder()).start();
-        Flyway.configure().dataSource(postgres.getPostgresDatabase()).locations(V1__Fill.LOCATION).load().migrate();
+        Flyway.configure()
+                .dataSource(postgres.getPostgresDatabase())
+                .locations(V1__Fill.LOCATION)
+                .load()
+                .migrate();
     }
 
     @Test

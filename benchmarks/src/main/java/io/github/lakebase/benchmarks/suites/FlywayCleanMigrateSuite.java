@@ -42,8 +42,11 @@ public class FlywayCleanMigrateSuite {
     static void createDatabase() throws SQLException {
         postgres = new BorrowedServer(server);
         postgres.execute("CREATE DATABASE " + DATABASE);
-        flyway = Flyway.configure().dataSource(postgres.url(DATABASE), postgres.username(), postgres.password())
-                .locations(V1__Fill.LOCATION).cleanDisabled(false).load();
+        flyway = Flyway.configure()
+                .dataSource(postgres.url(DATABASE), postgres.username(), postgres.password())
+                .locations(V1__Fill.LOCATION)
+                .cleanDisabled(false)
+                .load();
     }
 
     @BeforeEach

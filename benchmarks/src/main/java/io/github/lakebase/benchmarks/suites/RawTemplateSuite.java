@@ -49,8 +49,11 @@ public class RawTemplateSuite {
     static void buildParent() throws SQLException {
         postgres = new BorrowedServer(server);
         postgres.execute("CREATE DATABASE " + PARENT);
-        Flyway.configure().dataSource(postgres.url(PARENT), postgres.username(), postgres.password())
-                .locations(V1__Fill.LOCATION).load().migrate();
+        Flyway.configure()
+                .dataSource(postgres.url(PARENT), postgres.username(), postgres.password())
+                .locations(V1__Fill.LOCATION)
+                .load()
+                .migrate();
         admin = postgres.connect("postgres");
         try (Statement s = admin.createStatement()) {
             s.execute("SET file_copy_method = clone");

@@ -51,7 +51,10 @@ public class ZonkyRefreshSuite {
 
         @Bean(initMethod = "migrate")
         Flyway flyway(DataSource dataSource) {
-            return Flyway.configure().dataSource(dataSource).locations(V1__Fill.LOCATION).load();
+            return Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations(V1__Fill.LOCATION)
+                    .load();
         }
 
         @Bean

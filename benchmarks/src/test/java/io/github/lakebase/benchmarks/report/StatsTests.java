@@ -20,7 +20,7 @@ class StatsTests {
     void p90IsTheNearestRank() {
         double[] values = new double[20];
         for (int i = 0; i < 20; i++) {
-            values[i] = i + 1;   // 1..20
+            values[i] = i + 1; // 1..20
         }
         assertThat(Stats.of(values).p90()).isEqualTo(18);
         assertThat(Stats.of(new double[] {5}).p90()).isEqualTo(5);

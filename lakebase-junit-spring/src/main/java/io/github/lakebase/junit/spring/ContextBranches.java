@@ -48,7 +48,8 @@ final class ContextBranches implements DisposableBean {
     Branch branch() {
         Optional<ExtensionContext> test = TestBranches.currentContext();
         if (test.isPresent()) {
-            Branch branch = TestBranches.current().orElseThrow(() -> new IllegalStateException(outsideTest(test.get())));
+            Branch branch =
+                    TestBranches.current().orElseThrow(() -> new IllegalStateException(outsideTest(test.get())));
             remember(branch);
             return branch;
         }
@@ -57,14 +58,18 @@ final class ContextBranches implements DisposableBean {
         if (inUse.size() == 1) {
             return inUse.iterator().next();
         }
-        throw new IllegalStateException(inUse.isEmpty()
-                ? "The DataSource of " + description + " was used on thread '" + Thread.currentThread().getName()
-                        + "' while no test with a @LakebaseBranch runs in this context, so there is no branch to use."
-                : "The DataSource of " + description + " was used on thread '" + Thread.currentThread().getName()
-                        + "', which runs no test, while " + inUse.size() + " tests with branches run in this context "
-                        + "in parallel: it cannot tell whose branch to use. Run the tests that hand work to threads "
-                        + "of the application (a RANDOM_PORT server, @Async) with @Isolated or @Execution(SAME_THREAD), "
-                        + "or give them a Spring configuration of their own.");
+        throw new IllegalStateException(
+                inUse.isEmpty()
+                        ? "The DataSource of " + description + " was used on thread '"
+                                + Thread.currentThread().getName()
+                                + "' while no test with a @LakebaseBranch runs in this context, so there is no branch to use."
+                        : "The DataSource of " + description + " was used on thread '"
+                                + Thread.currentThread().getName()
+                                + "', which runs no test, while " + inUse.size()
+                                + " tests with branches run in this context "
+                                + "in parallel: it cannot tell whose branch to use. Run the tests that hand work to threads "
+                                + "of the application (a RANDOM_PORT server, @Async) with @Isolated or @Execution(SAME_THREAD), "
+                                + "or give them a Spring configuration of their own.");
     }
 
     /** Binds the current test's branch to this context, so that the application's own threads find it. */
@@ -105,10 +110,11 @@ final class ContextBranches implements DisposableBean {
 
     private StagedBase stagedBase() {
         if (staged == null) {
-            ExtensionContext context = TestBranches.currentContext().orElseThrow(() -> new IllegalStateException(
-                    description + " used its DataSource while starting, outside a JUnit Jupiter test with "
-                            + "@LakebaseBranch. lakebase-junit-spring needs the context to start in a test, as "
-                            + "SpringExtension starts it."));
+            ExtensionContext context = TestBranches.currentContext()
+                    .orElseThrow(() -> new IllegalStateException(
+                            description + " used its DataSource while starting, outside a JUnit Jupiter test with "
+                                    + "@LakebaseBranch. lakebase-junit-spring needs the context to start in a test, as "
+                                    + "SpringExtension starts it."));
             staged = TestBranches.stage(context, declared, "spring_context");
         }
         return staged;

@@ -36,16 +36,21 @@ final class LakebaseContextCustomizer implements ContextCustomizer {
                     + context.getBeanFactory().getClass().getName());
         }
         // @DataJpaTest and @JdbcTest would replace the DataSource with an embedded H2 (and fail without one).
-        context.getEnvironment().getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE,
-                Map.of("spring.test.database.replace", "none")));
-        ContextBranches branches = new ContextBranches(declared,
-                "the application context of " + config.getTestClass().getName());
+        context.getEnvironment()
+                .getPropertySources()
+                .addFirst(new MapPropertySource(PROPERTY_SOURCE, Map.of("spring.test.database.replace", "none")));
+        ContextBranches branches = new ContextBranches(
+                declared, "the application context of " + config.getTestClass().getName());
         BranchRoutingDataSource routing = new BranchRoutingDataSource(branches);
         register(registry, "lakebaseContextBranches", new RootBeanDefinition(ContextBranches.class, () -> branches));
-        register(registry, "lakebaseDataSourceReplacer",
+        register(
+                registry,
+                "lakebaseDataSourceReplacer",
                 new RootBeanDefinition(DataSourceReplacer.class, () -> new DataSourceReplacer(routing)));
-        register(registry, "lakebaseBranch", new RootBeanDefinition(RoutingBranch.class,
-                () -> new RoutingBranch(branches)));
+        register(
+                registry,
+                "lakebaseBranch",
+                new RootBeanDefinition(RoutingBranch.class, () -> new RoutingBranch(branches)));
     }
 
     private static void register(BeanDefinitionRegistry registry, String name, RootBeanDefinition definition) {

@@ -29,8 +29,8 @@ import org.springframework.test.context.ContextCustomizerFactory;
 public class LakebaseContextCustomizerFactory implements ContextCustomizerFactory {
 
     @Override
-    public ContextCustomizer createContextCustomizer(Class<?> testClass,
-            List<ContextConfigurationAttributes> configAttributes) {
+    public ContextCustomizer createContextCustomizer(
+            Class<?> testClass, List<ContextConfigurationAttributes> configAttributes) {
         if (!usesBranches(testClass)) {
             return null;
         }

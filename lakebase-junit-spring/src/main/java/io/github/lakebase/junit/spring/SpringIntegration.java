@@ -29,7 +29,8 @@ public final class SpringIntegration implements TestIntegration {
             return Optional.empty();
         }
         ApplicationContext context = SpringExtension.getApplicationContext(holder);
-        return Optional.ofNullable(context.getBeanProvider(ContextBranches.class).getIfAvailable())
+        return Optional.ofNullable(
+                        context.getBeanProvider(ContextBranches.class).getIfAvailable())
                 .flatMap(branches -> branches.forkSource(new Declared(from, migrations)));
     }
 
@@ -46,13 +47,17 @@ public final class SpringIntegration implements TestIntegration {
         return parameter.getDeclaringExecutable() instanceof Constructor<?> constructor
                 && (constructor.isAnnotationPresent(Autowired.class)
                         || AnnotationSupport.findAnnotation(testClass, TestConstructor.class)
-                                .filter(t -> t.autowireMode() == TestConstructor.AutowireMode.ALL).isPresent());
+                                .filter(t -> t.autowireMode() == TestConstructor.AutowireMode.ALL)
+                                .isPresent());
     }
 
     /** Whether {@code SpringExtension} runs the class's tests (declared on it, a superclass or a class around it). */
     static boolean isSpringTest(Class<?> testClass) {
-        for (Class<?> c = testClass; c != null;
-                c = c.getEnclosingClass() != null && !Modifier.isStatic(c.getModifiers()) ? c.getEnclosingClass() : null) {
+        for (Class<?> c = testClass;
+                c != null;
+                c = c.getEnclosingClass() != null && !Modifier.isStatic(c.getModifiers())
+                        ? c.getEnclosingClass()
+                        : null) {
             boolean spring = AnnotationSupport.findRepeatableAnnotations(c, ExtendWith.class).stream()
                     .anyMatch(e -> List.of(e.value()).contains(SpringExtension.class));
             if (spring) {

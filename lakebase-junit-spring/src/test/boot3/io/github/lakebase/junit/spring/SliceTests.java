@@ -4,9 +4,9 @@ import static io.github.lakebase.junit.spring.SpringFixtures.assertAllSucceeded;
 
 import io.github.lakebase.junit.LakebaseBranch;
 import io.github.lakebase.junit.spring.app.InventoryApplication;
-import org.springframework.boot.test.autoconfigure.orm.jpa.DataJpaTest;
-import org.springframework.boot.test.autoconfigure.jdbc.JdbcTest;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.autoconfigure.jdbc.JdbcTest;
+import org.springframework.boot.test.autoconfigure.orm.jpa.DataJpaTest;
 import org.springframework.test.context.ContextConfiguration;
 
 /**

@@ -4,9 +4,9 @@ import static io.github.lakebase.junit.spring.SpringFixtures.assertAllSucceeded;
 
 import io.github.lakebase.junit.LakebaseBranch;
 import io.github.lakebase.junit.spring.app.InventoryApplication;
+import org.junit.jupiter.api.Test;
 import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
 import org.springframework.boot.jdbc.test.autoconfigure.JdbcTest;
-import org.junit.jupiter.api.Test;
 import org.springframework.test.context.ContextConfiguration;
 
 /**

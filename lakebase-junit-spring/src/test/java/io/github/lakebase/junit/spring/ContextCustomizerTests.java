@@ -23,7 +23,8 @@ class ContextCustomizerTests {
         ContextCustomizer b = customizer(PlainB.class);
 
         assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
-        assertThat(customizer(StagingA.class)).isEqualTo(customizer(StagingB.class))
+        assertThat(customizer(StagingA.class))
+                .isEqualTo(customizer(StagingB.class))
                 .hasSameHashCodeAs(customizer(StagingB.class));
     }
 
@@ -74,7 +75,9 @@ class ContextCustomizerTests {
         class Inner {}
     }
 
-    @LakebaseBranch(from = "staging", migrations = {})
+    @LakebaseBranch(
+            from = "staging",
+            migrations = {})
     static class StagingB {}
 
     static class StagingSubclass extends StagingA {}
@@ -83,7 +86,8 @@ class ContextCustomizerTests {
     static class OtherMigrations {}
 
     static class OnAField {
-        @LakebaseBranch DataSource dataSource;
+        @LakebaseBranch
+        DataSource dataSource;
     }
 
     static class OnAParameter {

@@ -18,7 +18,9 @@ class MisuseTests {
     void theDatabaseInABeforeAllOfAPerMethodClassIsRefused() {
         var results = SpringFixtures.run(BeforeAllTestCase.class);
 
-        assertThat(SpringFixtures.failures(results)).singleElement().asString()
+        assertThat(SpringFixtures.failures(results))
+                .singleElement()
+                .asString()
                 .contains("was used in MisuseTests$BeforeAllTestCase outside a test method, and the branches of "
                         + "BeforeAllTestCase are per method")
                 .contains("@LakebaseBranch(lifecycle = PER_CLASS)");
@@ -29,7 +31,8 @@ class MisuseTests {
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     static class BeforeAllTestCase {
 
-        @Autowired InventoryRepository repository;
+        @Autowired
+        InventoryRepository repository;
 
         @BeforeAll
         void countsBeforeAll() {

@@ -35,8 +35,13 @@ class ParallelTests {
     void parallelClassesNeverCrossBranches() {
         SEEN.clear();
         overlap = new CyclicBarrier(3);
-        assertAllSucceeded(SpringFixtures.run(SpringFixtures.PARALLEL_CLASSES,
-                FirstTestCase.class, SecondTestCase.class, ThirdTestCase.class), 6);
+        assertAllSucceeded(
+                SpringFixtures.run(
+                        SpringFixtures.PARALLEL_CLASSES,
+                        FirstTestCase.class,
+                        SecondTestCase.class,
+                        ThirdTestCase.class),
+                6);
 
         assertThat(SEEN).hasSize(6).doesNotHaveDuplicates();
     }
@@ -49,19 +54,20 @@ class ParallelTests {
     @Test
     void aThreadOfTheApplicationRefusesToGuessBetweenParallelTests() {
         overlap = new CyclicBarrier(2);
-        var results = SpringFixtures.run(SpringFixtures.PARALLEL_CLASSES, AmbiguousTestCase.class,
-                SecondAmbiguousTestCase.class);
+        var results = SpringFixtures.run(
+                SpringFixtures.PARALLEL_CLASSES, AmbiguousTestCase.class, SecondAmbiguousTestCase.class);
 
         assertThat(SpringFixtures.failures(results)).isEmpty();
     }
 
     abstract static class Checks {
 
-        @Autowired InventoryRepository repository;
+        @Autowired
+        InventoryRepository repository;
 
         @Test
         void deletesOnItsOwnBranch(Branch branch) throws Exception {
-            overlap.await(60, TimeUnit.SECONDS);   // all three classes are in a test at once
+            overlap.await(60, TimeUnit.SECONDS); // all three classes are in a test at once
             for (int i = 0; i < 20; i++) {
                 assertThat(repository.database()).isEqualTo(branch.name());
             }
@@ -95,11 +101,13 @@ class ParallelTests {
     @LakebaseBranch
     static class OtherThreadTestCase {
 
-        @Autowired DataSource dataSource;
+        @Autowired
+        DataSource dataSource;
 
         @Test
         void findsTheBranch(Branch branch) throws Exception {
-            String database = CompletableFuture.supplyAsync(() -> catalog(dataSource)).get(60, TimeUnit.SECONDS);
+            String database =
+                    CompletableFuture.supplyAsync(() -> catalog(dataSource)).get(60, TimeUnit.SECONDS);
             assertThat(database).isEqualTo(branch.name());
         }
     }
@@ -108,19 +116,22 @@ class ParallelTests {
     @LakebaseBranch
     static class AmbiguousTestCase {
 
-        @Autowired DataSource dataSource;
+        @Autowired
+        DataSource dataSource;
 
         @Test
         void cannotTellWhoseBranch() throws Exception {
             overlap.await(60, TimeUnit.SECONDS);
             try {
                 Throwable failure = CompletableFuture.supplyAsync(() -> catalog(dataSource))
-                        .handle((ok, error) -> error).get(60, TimeUnit.SECONDS);
+                        .handle((ok, error) -> error)
+                        .get(60, TimeUnit.SECONDS);
                 assertThat(failure).isNotNull().hasRootCauseInstanceOf(IllegalStateException.class);
-                assertThat(failure.getCause().getMessage()).contains("which runs no test, while 2 tests with "
-                        + "branches run in this context in parallel");
+                assertThat(failure.getCause().getMessage())
+                        .contains(
+                                "which runs no test, while 2 tests with " + "branches run in this context in parallel");
             } finally {
-                overlap.await(60, TimeUnit.SECONDS);   // the other test stays until this one has looked
+                overlap.await(60, TimeUnit.SECONDS); // the other test stays until this one has looked
             }
         }
     }

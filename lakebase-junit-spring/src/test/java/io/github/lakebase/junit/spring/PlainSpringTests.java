@@ -50,20 +50,25 @@ class PlainSpringTests {
     @LakebaseBranch
     static class PlainSpringTestCase {
 
-        @Autowired JdbcTemplate jdbc;
+        @Autowired
+        JdbcTemplate jdbc;
 
         @Test
         void usesTheBranch(Branch branch) {
-            assertThat(jdbc.queryForObject("SELECT current_database()", String.class)).isEqualTo(branch.name());
-            assertThat(jdbc.queryForObject("SELECT count(*) FROM inventory", Long.class)).isEqualTo(2);
+            assertThat(jdbc.queryForObject("SELECT current_database()", String.class))
+                    .isEqualTo(branch.name());
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM inventory", Long.class))
+                    .isEqualTo(2);
             jdbc.update("DELETE FROM inventory");
         }
 
         @Test
         @Transactional
         void usesTheBranchInATransaction(Branch branch) {
-            assertThat(jdbc.queryForObject("SELECT current_database()", String.class)).isEqualTo(branch.name());
-            assertThat(jdbc.queryForObject("SELECT count(*) FROM inventory", Long.class)).isEqualTo(2);
+            assertThat(jdbc.queryForObject("SELECT current_database()", String.class))
+                    .isEqualTo(branch.name());
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM inventory", Long.class))
+                    .isEqualTo(2);
         }
     }
 }

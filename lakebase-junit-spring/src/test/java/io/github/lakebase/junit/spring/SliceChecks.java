@@ -21,12 +21,16 @@ final class SliceChecks {
     /** For {@code @DataJpaTest}: Spring Data JPA on the test's branch, with what the slice's start-up set up. */
     abstract static class DataJpa {
 
-        @Autowired ItemRepository items;
-        @Autowired JdbcTemplate jdbc;
+        @Autowired
+        ItemRepository items;
+
+        @Autowired
+        JdbcTemplate jdbc;
 
         @Test
         void savesAndCounts(Branch branch) {
-            assertThat(jdbc.queryForObject("SELECT current_database()", String.class)).isEqualTo(branch.name());
+            assertThat(jdbc.queryForObject("SELECT current_database()", String.class))
+                    .isEqualTo(branch.name());
             assertThat(items.count()).isEqualTo(3);
             items.save(new Item("L800B0800S000800", 8));
             items.flush();
@@ -35,7 +39,8 @@ final class SliceChecks {
 
         @Test
         void seesWhatTheContextSetUpOnly() {
-            assertThat(items.findAll()).extracting(Item::getCode)
+            assertThat(items.findAll())
+                    .extracting(Item::getCode)
                     .containsExactlyInAnyOrderElementsOf(SpringBootTests.STARTUP_CODES);
         }
     }
@@ -43,12 +48,15 @@ final class SliceChecks {
     /** For {@code @JdbcTest}. */
     abstract static class Jdbc {
 
-        @Autowired JdbcTemplate jdbc;
+        @Autowired
+        JdbcTemplate jdbc;
 
         @Test
         void queriesTheBranch(Branch branch) {
-            assertThat(jdbc.queryForObject("SELECT current_database()", String.class)).isEqualTo(branch.name());
-            assertThat(jdbc.queryForObject("SELECT count(*) FROM inventory", Long.class)).isEqualTo(3);
+            assertThat(jdbc.queryForObject("SELECT current_database()", String.class))
+                    .isEqualTo(branch.name());
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM inventory", Long.class))
+                    .isEqualTo(3);
         }
     }
 }

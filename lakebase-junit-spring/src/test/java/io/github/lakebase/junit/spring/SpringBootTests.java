@@ -77,9 +77,14 @@ class SpringBootTests {
     @TestMethodOrder(MethodOrderer.MethodName.class)
     static class DestructiveTestCase {
 
-        @Autowired InventoryRepository repository;
-        @Autowired DataSource dataSource;
-        @Autowired ApplicationContext context;
+        @Autowired
+        InventoryRepository repository;
+
+        @Autowired
+        DataSource dataSource;
+
+        @Autowired
+        ApplicationContext context;
 
         @Test
         void a_deletesEverything() {
@@ -116,12 +121,14 @@ class SpringBootTests {
         assertThat(DATABASES).hasSize(2).doesNotHaveDuplicates();
     }
 
-    @SpringBootTest(classes = InventoryApplication.class,
+    @SpringBootTest(
+            classes = InventoryApplication.class,
             properties = "spring.flyway.locations=classpath:db/migration,classpath:db/boot-only")
     @LakebaseBranch
     static class BootFlywayTestCase {
 
-        @Autowired JdbcTemplate jdbc;
+        @Autowired
+        JdbcTemplate jdbc;
 
         @Test
         void dropsTheNewColumn(Branch branch) {
@@ -135,9 +142,12 @@ class SpringBootTests {
         }
 
         private void check(Branch branch) {
-            assertThat(jdbc.queryForList("SELECT version FROM flyway_schema_history WHERE success ORDER BY "
-                    + "installed_rank", String.class)).containsExactly("1", "2");
-            assertThat(jdbc.queryForObject("SELECT sum(reorder_level) FROM inventory", Long.class)).isEqualTo(15);
+            assertThat(jdbc.queryForList(
+                            "SELECT version FROM flyway_schema_history WHERE success ORDER BY " + "installed_rank",
+                            String.class))
+                    .containsExactly("1", "2");
+            assertThat(jdbc.queryForObject("SELECT sum(reorder_level) FROM inventory", Long.class))
+                    .isEqualTo(15);
             DATABASES.add(branch.name());
         }
     }
@@ -146,8 +156,11 @@ class SpringBootTests {
     @LakebaseBranch
     static class SameConfigurationTestCase {
 
-        @Autowired InventoryRepository repository;
-        @Autowired ApplicationContext context;
+        @Autowired
+        InventoryRepository repository;
+
+        @Autowired
+        ApplicationContext context;
 
         @Test
         void seesTheStartupState() {
@@ -160,9 +173,15 @@ class SpringBootTests {
     @LakebaseBranch
     static class InjectionTestCase {
 
-        @Autowired Branch autowiredBranch;
-        @Autowired DataSource autowiredDataSource;
-        @Autowired JdbcTemplate jdbc;
+        @Autowired
+        Branch autowiredBranch;
+
+        @Autowired
+        DataSource autowiredDataSource;
+
+        @Autowired
+        JdbcTemplate jdbc;
+
         final InventoryRepository constructed;
 
         final DataSource constructorDataSource;
@@ -177,10 +196,12 @@ class SpringBootTests {
         @Test
         void allPointAtTheTestsBranch(Branch branch, DataSource dataSource) throws Exception {
             assertThat(autowiredBranch.name()).isEqualTo(branch.name());
-            assertThat(jdbc.queryForObject("SELECT current_database()", String.class)).isEqualTo(branch.name());
+            assertThat(jdbc.queryForObject("SELECT current_database()", String.class))
+                    .isEqualTo(branch.name());
             assertThat(constructed.database()).isEqualTo(branch.name());
             assertThat(constructorDataSource).isSameAs(autowiredDataSource);
-            try (var c = autowiredDataSource.getConnection(); var d = dataSource.getConnection()) {
+            try (var c = autowiredDataSource.getConnection();
+                    var d = dataSource.getConnection()) {
                 assertThat(c.getCatalog()).isEqualTo(branch.name());
                 assertThat(d.getCatalog()).isEqualTo(branch.name());
             }
@@ -192,7 +213,8 @@ class SpringBootTests {
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     static class PerClassTestCase {
 
-        @Autowired InventoryRepository repository;
+        @Autowired
+        InventoryRepository repository;
 
         @Test
         @Order(1)
@@ -213,7 +235,8 @@ class SpringBootTests {
     @LakebaseBranch
     static class NestedTestCase {
 
-        @Autowired InventoryRepository repository;
+        @Autowired
+        InventoryRepository repository;
 
         @Test
         void outer() {
@@ -223,7 +246,8 @@ class SpringBootTests {
 
         @Nested
         class Inner {
-            @Autowired InventoryRepository inner;
+            @Autowired
+            InventoryRepository inner;
 
             @Test
             void seesTheStartupState() {

@@ -31,8 +31,11 @@ final class SpringFixtures {
     }
 
     static EngineExecutionResults run(Map<String, String> configuration, Class<?>... fixtures) {
-        ClassSelector[] selectors = Arrays.stream(fixtures).map(c -> selectClass(c)).toArray(ClassSelector[]::new);
-        return EngineTestKit.engine("junit-jupiter").configurationParameters(configuration).selectors(selectors)
+        ClassSelector[] selectors =
+                Arrays.stream(fixtures).map(c -> selectClass(c)).toArray(ClassSelector[]::new);
+        return EngineTestKit.engine("junit-jupiter")
+                .configurationParameters(configuration)
+                .selectors(selectors)
                 .execute();
     }
 
@@ -46,8 +49,11 @@ final class SpringFixtures {
     /** Every failure of a run, with its stack trace. */
     static List<String> failures(EngineExecutionResults results) {
         return results.allEvents().failed().stream()
-                .map(e -> e.getTestDescriptor().getDisplayName() + ": " + e.getRequiredPayload(TestExecutionResult.class)
-                        .getThrowable().map(SpringFixtures::stackTrace).orElse("?"))
+                .map(e -> e.getTestDescriptor().getDisplayName() + ": "
+                        + e.getRequiredPayload(TestExecutionResult.class)
+                                .getThrowable()
+                                .map(SpringFixtures::stackTrace)
+                                .orElse("?"))
                 .toList();
     }
 

@@ -43,12 +43,14 @@ class TransactionalTests {
     @Transactional
     abstract static class TransactionalChecks {
 
-        @Autowired InventoryRepository repository;
+        @Autowired
+        InventoryRepository repository;
 
         @Test
         @Sql(statements = "INSERT INTO inventory (inventory_code) VALUES ('L500B0500S000500')")
         void runsInATransactionOnItsBranch(Branch branch) {
-            assertThat(TransactionSynchronizationManager.isActualTransactionActive()).isTrue();
+            assertThat(TransactionSynchronizationManager.isActualTransactionActive())
+                    .isTrue();
             assertThat(repository.database()).isEqualTo(branch.name());
             assertThat(repository.count()).isEqualTo(4);
         }
@@ -74,7 +76,8 @@ class TransactionalTests {
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     static class PerClassTestCase {
 
-        @Autowired InventoryRepository repository;
+        @Autowired
+        InventoryRepository repository;
 
         @Test
         @Order(1)

@@ -63,28 +63,38 @@ final class Bases {
         if (definition.isPresent()) {
             return parents.get(definition.get().key(), key -> buildParent(definition.get(), config));
         }
-        return existing.computeIfAbsent(parentName, name -> provider.resolveParent(name).orElseThrow(() -> {
-            List<String> known = new ArrayList<>(provider.knownParents());
-            config.list(Configuration.PARENTS).stream().filter(p -> !known.contains(p)).forEach(known::add);
-            return ProviderException.configuration("Unknown parent '" + parentName + "' in @LakebaseBranch(from = \""
-                    + parentName + "\") or lakebase.from. Known parents: " + String.join(", ", known)
-                    + ". To build one for local runs, list it in lakebase.parents and give lakebase.parent."
-                    + parentName + ".scripts or .initializer.");
-        }));
+        return existing.computeIfAbsent(
+                parentName,
+                name -> provider.resolveParent(name).orElseThrow(() -> {
+                    List<String> known = new ArrayList<>(provider.knownParents());
+                    config.list(Configuration.PARENTS).stream()
+                            .filter(p -> !known.contains(p))
+                            .forEach(known::add);
+                    return ProviderException.configuration(
+                            "Unknown parent '" + parentName + "' in @LakebaseBranch(from = \""
+                                    + parentName + "\") or lakebase.from. Known parents: " + String.join(", ", known)
+                                    + ". To build one for local runs, list it in lakebase.parents and give lakebase.parent."
+                                    + parentName + ".scripts or .initializer.");
+                }));
     }
 
     /** The sealed base with {@code locations} applied to {@code source}, built on first use. */
     String base(String source, String parentName, List<String> locations, Instant asOf, Configuration config) {
         return bases.get(new BaseKey(source, locations, asOf), key -> {
-            Optional<String> content = cache.isPresent() && asOf == null
-                    && (source.equals(provider.defaultParent()) || kept.contains(source))
-                    ? Fingerprint.of("base").addFlywayVersion().add("parent", source)
-                            .addLocations(locations, config.classLoader()).map(Fingerprint::hex)
+            Optional<String> content = cache.isPresent()
+                            && asOf == null
+                            && (source.equals(provider.defaultParent()) || kept.contains(source))
+                    ? Fingerprint.of("base")
+                            .addFlywayVersion()
+                            .add("parent", source)
+                            .addLocations(locations, config.classLoader())
+                            .map(Fingerprint::hex)
                     : Optional.empty();
             if (content.isEmpty()) {
                 return buildBase(key, parentName, config);
             }
-            return keep(new BaseCache.Entry("base", content.get(), parentName + "|" + String.join(",", locations)),
+            return keep(
+                    new BaseCache.Entry("base", content.get(), parentName + "|" + String.join(",", locations)),
                     () -> buildBase(key, parentName, config));
         });
     }
@@ -95,8 +105,12 @@ final class Bases {
         if (cache.isEmpty()) {
             return buildParent(definition, loaded);
         }
-        return keep(new BaseCache.Entry("parent", loaded.fingerprint(provider.defaultParent(), config.classLoader()),
-                definition.name()), () -> buildParent(definition, loaded));
+        return keep(
+                new BaseCache.Entry(
+                        "parent",
+                        loaded.fingerprint(provider.defaultParent(), config.classLoader()),
+                        definition.name()),
+                () -> buildParent(definition, loaded));
     }
 
     private String keep(BaseCache.Entry entry, java.util.function.Supplier<String> build) {
@@ -109,11 +123,11 @@ final class Bases {
         String name = provider.normalizeName(BranchService.truncate(prefix + BranchService.RUN_ID + "_parent_"
                 + BranchService.nextSequence() + "_" + BranchService.sanitize(definition.name())));
         LOG.info("Building parent '{}' as {}", definition.name(), name);
-        BranchConnection connection = provider.create(new BranchRequest(name, provider.defaultParent(), null,
-                Kind.PARENT));
+        BranchConnection connection =
+                provider.create(new BranchRequest(name, provider.defaultParent(), null, Kind.PARENT));
         try {
-            try (Connection c = DriverManager.getConnection(connection.jdbcUrl(), connection.username(),
-                    connection.password())) {
+            try (Connection c =
+                    DriverManager.getConnection(connection.jdbcUrl(), connection.username(), connection.password())) {
                 loaded.fill(c);
             }
             provider.seal(name);
@@ -128,15 +142,20 @@ final class Bases {
     }
 
     private String buildBase(BaseKey key, String parentName, Configuration config) {
-        String name = provider.normalizeName(BranchService.truncate(prefix + BranchService.RUN_ID + "_base_"
-                + BranchService.nextSequence()));
+        String name = provider.normalizeName(
+                BranchService.truncate(prefix + BranchService.RUN_ID + "_base_" + BranchService.nextSequence()));
         long start = System.nanoTime();
         BranchConnection connection = provider.create(new BranchRequest(name, key.source(), key.asOf(), Kind.BASE));
         try {
             int applied = Migrations.apply(connection, key.locations(), config.classLoader(), parentName);
             provider.seal(name);
-            LOG.info("Built base {} from '{}' with {} migration(s) from {} in {} ms", name, parentName, applied,
-                    key.locations(), (System.nanoTime() - start) / 1_000_000);
+            LOG.info(
+                    "Built base {} from '{}' with {} migration(s) from {} in {} ms",
+                    name,
+                    parentName,
+                    applied,
+                    key.locations(),
+                    (System.nanoTime() - start) / 1_000_000);
             return name;
         } catch (RuntimeException e) {
             deleteQuietly(name);

@@ -36,15 +36,16 @@ public final class BranchInjector {
     static final Namespace NAMESPACE = Namespace.create(BranchInjector.class);
     private static final List<Class<?>> INJECTABLE = List.of(DataSource.class, Connection.class, Branch.class);
     /** JUnit 5.12 and later resolve constructor parameters in the test method's context when asked to. */
-    private static final boolean TEST_SCOPED_CONSTRUCTORS = classExists(
-            "org.junit.jupiter.api.extension.TestInstantiationAwareExtension");
+    private static final boolean TEST_SCOPED_CONSTRUCTORS =
+            classExists("org.junit.jupiter.api.extension.TestInstantiationAwareExtension");
 
     /** Creates the branches that the class declares for itself, and fills static fields. */
     public void beforeAll(ExtensionContext context) {
         TestBranches.enter(context);
         Class<?> testClass = context.getRequiredTestClass();
         Optional<ClassDeclaration> declaration = Declarations.forClass(testClass);
-        declaration.filter(ClassDeclaration::perClass)
+        declaration
+                .filter(ClassDeclaration::perClass)
                 .ifPresent(d -> provide(new Target(d.spec(), Declarations.classContext(context, d.carrier()))));
         injectFields(context, testClass, null);
     }
@@ -79,7 +80,7 @@ public final class BranchInjector {
     public void noteFailure(ExtensionContext context) {
         for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
             if (c.getTestMethod().isPresent()) {
-                continue;   // only class contexts hold a flag; a test's own store may be closed already
+                continue; // only class contexts hold a flag; a test's own store may be closed already
             }
             AtomicBoolean failed = c.getStore(NAMESPACE).get(new FailedKey(c.getUniqueId()), AtomicBoolean.class);
             if (failed != null) {
@@ -105,8 +106,9 @@ public final class BranchInjector {
 
     /** Resolves a parameter to the branch (or its pool, or a connection) that governs it. */
     public Object resolve(ParameterContext parameter, ExtensionContext context) {
-        Target target = parameterTarget(parameter, context, true).orElseThrow(() -> new ParameterResolutionException(
-                "No @LakebaseBranch governs " + describe(parameter)));
+        Target target = parameterTarget(parameter, context, true)
+                .orElseThrow(
+                        () -> new ParameterResolutionException("No @LakebaseBranch governs " + describe(parameter)));
         return value(parameter.getParameter().getType(), provide(target), context);
     }
 
@@ -115,11 +117,14 @@ public final class BranchInjector {
         Optional<LakebaseBranch> own = Declarations.on(parameter.getParameter(), where);
         Executable executable = parameter.getDeclaringExecutable();
         Optional<LakebaseBranch> onExecutable = executable instanceof Method m
-                && !m.equals(context.getTestMethod().orElse(null))
-                ? Declarations.on(m, "method " + m.getName()) : Optional.empty();
+                        && !m.equals(context.getTestMethod().orElse(null))
+                ? Declarations.on(m, "method " + m.getName())
+                : Optional.empty();
         Optional<ClassDeclaration> cls = context.getTestClass().flatMap(Declarations::forClass);
-        BranchSpec enclosing = onExecutable.map(a -> BranchSpec.of(a, cls.map(ClassDeclaration::spec).orElse(null),
-                "method " + executable.getName())).orElse(null);
+        BranchSpec enclosing = onExecutable
+                .map(a -> BranchSpec.of(
+                        a, cls.map(ClassDeclaration::spec).orElse(null), "method " + executable.getName()))
+                .orElse(null);
         if (own.isPresent() && !Declarations.bare(own.get())) {
             BranchSpec base = enclosing != null ? enclosing : inherited(context, cls);
             return Optional.of(new Target(BranchSpec.of(own.get(), base, where), context));
@@ -131,9 +136,13 @@ public final class BranchInjector {
         if (governing.isPresent()) {
             return governing;
         }
-        if (cls.isPresent() && strict && executable instanceof java.lang.reflect.Constructor
-                && !TEST_SCOPED_CONSTRUCTORS && context.getTestInstanceLifecycle()
-                        .filter(l -> l == org.junit.jupiter.api.TestInstance.Lifecycle.PER_METHOD).isPresent()) {
+        if (cls.isPresent()
+                && strict
+                && executable instanceof java.lang.reflect.Constructor
+                && !TEST_SCOPED_CONSTRUCTORS
+                && context.getTestInstanceLifecycle()
+                        .filter(l -> l == org.junit.jupiter.api.TestInstance.Lifecycle.PER_METHOD)
+                        .isPresent()) {
             throw new ExtensionConfigurationException(where + " asks for the per-method branch of "
                     + cls.get().carrier().getName() + ": constructor injection of a per-method branch needs JUnit "
                     + "Jupiter 5.12 or later, which resolves constructors in the test's context, and this run uses an "
@@ -154,18 +163,20 @@ public final class BranchInjector {
 
     private void injectFields(ExtensionContext context, Class<?> type, Object instance) {
         boolean statics = instance == null;
-        List<Field> fields = ReflectionSupport.findFields(type,
+        List<Field> fields = ReflectionSupport.findFields(
+                type,
                 f -> Modifier.isStatic(f.getModifiers()) == statics
                         && AnnotationSupport.isAnnotated(f, LakebaseBranch.class),
                 HierarchyTraversalMode.TOP_DOWN);
         for (Field field : fields) {
             String where = "field " + field.getDeclaringClass().getSimpleName() + "." + field.getName();
             if (Modifier.isFinal(field.getModifiers())) {
-                throw new ExtensionConfigurationException("@LakebaseBranch cannot inject into the final " + where
-                        + "; remove 'final'.");
+                throw new ExtensionConfigurationException(
+                        "@LakebaseBranch cannot inject into the final " + where + "; remove 'final'.");
             }
             if (!INJECTABLE.contains(field.getType())) {
-                throw new ExtensionConfigurationException("@LakebaseBranch cannot inject " + field.getType().getName()
+                throw new ExtensionConfigurationException("@LakebaseBranch cannot inject "
+                        + field.getType().getName()
                         + " into " + where + ": the supported types are javax.sql.DataSource, java.sql.Connection and "
                         + Branch.class.getName() + ".");
             }
@@ -181,15 +192,17 @@ public final class BranchInjector {
         }
     }
 
-    private Target fieldTarget(LakebaseBranch own, String where, boolean statics, ExtensionContext context,
-            Class<?> type) {
+    private Target fieldTarget(
+            LakebaseBranch own, String where, boolean statics, ExtensionContext context, Class<?> type) {
         Optional<ClassDeclaration> cls = Declarations.forClass(type);
         if (Declarations.bare(own)) {
             if (statics) {
                 return cls.filter(ClassDeclaration::perClass)
                         .map(d -> new Target(d.spec(), Declarations.classContext(context, d.carrier())))
-                        .orElseGet(() -> new Target(BranchSpec.of(own, cls.map(ClassDeclaration::spec).orElse(null),
-                                where), context));
+                        .orElseGet(() -> new Target(
+                                BranchSpec.of(
+                                        own, cls.map(ClassDeclaration::spec).orElse(null), where),
+                                context));
             }
             return Declarations.governing(context)
                     .orElseGet(() -> new Target(BranchSpec.of(own, null, where), context));
@@ -202,7 +215,8 @@ public final class BranchInjector {
 
     /** The settings an injection point with its own declaration inherits: the governing branch's, else the class's. */
     private static BranchSpec inherited(ExtensionContext context, Optional<ClassDeclaration> cls) {
-        return Declarations.governing(context).map(Target::spec)
+        return Declarations.governing(context)
+                .map(Target::spec)
                 .orElse(cls.map(ClassDeclaration::spec).orElse(null));
     }
 
@@ -224,24 +238,37 @@ public final class BranchInjector {
         ExtensionContext holder = target.holder();
         Configuration config = configuration(holder);
         try {
-            CleanupMode cleanup = target.spec().cleanup() == CleanupMode.DEFAULT ? config.defaultCleanup()
+            CleanupMode cleanup = target.spec().cleanup() == CleanupMode.DEFAULT
+                    ? config.defaultCleanup()
                     : target.spec().cleanup();
             boolean perClass = holder.getTestMethod().isEmpty();
             // One failure flag per class context, shared by all its branches: a second per-class branch (a
             // named static field) must not replace the flag the first one reads.
             AtomicBoolean failed = perClass
-                    ? holder.getStore(NAMESPACE).getOrComputeIfAbsent(new FailedKey(holder.getUniqueId()),
-                            key -> new AtomicBoolean(), AtomicBoolean.class)
+                    ? holder.getStore(NAMESPACE)
+                            .getOrComputeIfAbsent(
+                                    new FailedKey(holder.getUniqueId()),
+                                    key -> new AtomicBoolean(),
+                                    AtomicBoolean.class)
                     : new AtomicBoolean();
-            String hint = holder.getTestMethod().map(Method::getName)
-                    .or(() -> holder.getTestClass().map(Class::getSimpleName)).orElse("")
+            String hint = holder.getTestMethod()
+                            .map(Method::getName)
+                            .or(() -> holder.getTestClass().map(Class::getSimpleName))
+                            .orElse("")
                     + (target.spec().name().isEmpty() ? "" : "_" + target.spec().name());
             String owner = holder.getTestClass().map(Class::getName).orElse("?")
                     + holder.getTestMethod().map(m -> "." + m.getName() + "()").orElse("");
-            ManagedBranch branch = BranchService.forkRecovering(config, target.spec(), hint,
-                    new ManagedBranch.BranchSettings(cleanup, config.poolMaximumSize(), owner,
+            ManagedBranch branch = BranchService.forkRecovering(
+                    config,
+                    target.spec(),
+                    hint,
+                    new ManagedBranch.BranchSettings(
+                            cleanup,
+                            config.poolMaximumSize(),
+                            owner,
                             () -> failed.get() || holder.getExecutionException().isPresent()),
-                    TestBranches.forkSource(holder, target.spec()).orElse(null), Kind.BRANCH);
+                    TestBranches.forkSource(holder, target.spec()).orElse(null),
+                    Kind.BRANCH);
             return new Slot(target.spec(), branch);
         } catch (ProviderException e) {
             if (e.isConfigurationError()) {
@@ -253,7 +280,8 @@ public final class BranchInjector {
 
     static Configuration configuration(ExtensionContext context) {
         ClassLoader loader = Optional.ofNullable(Thread.currentThread().getContextClassLoader())
-                .orElseGet(() -> context.getTestClass().map(Class::getClassLoader)
+                .orElseGet(() -> context.getTestClass()
+                        .map(Class::getClassLoader)
                         .orElse(BranchInjector.class.getClassLoader()));
         return new Configuration(context::getConfigurationParameter, System.getenv(), BranchService.RUN_ID, loader);
     }
@@ -270,7 +298,8 @@ public final class BranchInjector {
             if (!config.disabledWhenUnavailable()) {
                 return Optional.empty();
             }
-            return BranchService.factory(config.providerId(), config.classLoader()).unavailableReason(config);
+            return BranchService.factory(config.providerId(), config.classLoader())
+                    .unavailableReason(config);
         } catch (ProviderException e) {
             throw new ExtensionConfigurationException(e.getMessage(), e);
         }
@@ -290,8 +319,8 @@ public final class BranchInjector {
             context.getStore(NAMESPACE).put(new Object(), new OpenConnection(connection));
             return connection;
         } catch (SQLException e) {
-            throw new ParameterResolutionException("Could not open a connection to branch " + branch.name() + ": "
-                    + e.getMessage(), e);
+            throw new ParameterResolutionException(
+                    "Could not open a connection to branch " + branch.name() + ": " + e.getMessage(), e);
         }
     }
 
@@ -306,7 +335,8 @@ public final class BranchInjector {
 
     private static String describe(ParameterContext parameter) {
         Executable e = parameter.getDeclaringExecutable();
-        return "parameter " + parameter.getParameter().getName() + " of " + e.getDeclaringClass().getSimpleName()
+        return "parameter " + parameter.getParameter().getName() + " of "
+                + e.getDeclaringClass().getSimpleName()
                 + (e instanceof Method ? "." + e.getName() + "()" : " (constructor)");
     }
 

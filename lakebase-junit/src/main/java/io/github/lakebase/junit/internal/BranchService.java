@@ -58,9 +58,11 @@ final class BranchService implements AutoCloseable {
         this.configuration = config.readSoFar();
         this.bases = new Bases(provider, prefix);
         this.spares = new Prefetcher(provider, this::name);
-        this.connectionBudget = new ConnectionBudget(provider.connectionLimit(), "Close connections when done "
-                + "with them, lower lakebase.pool.maximum-size, or let the server accept more connections (on the "
-                + "embedded server: lakebase.embedded.max-connections).");
+        this.connectionBudget = new ConnectionBudget(
+                provider.connectionLimit(),
+                "Close connections when done "
+                        + "with them, lower lakebase.pool.maximum-size, or let the server accept more connections (on the "
+                        + "embedded server: lakebase.embedded.max-connections).");
     }
 
     ConnectionBudget connectionBudget() {
@@ -83,8 +85,9 @@ final class BranchService implements AutoCloseable {
             }
             BranchProviderFactory factory = factory(id, config.classLoader());
             factory.unavailableReason(config).ifPresent(reason -> {
-                throw new ProviderException(reason + " (Set lakebase.disabled-when-unavailable=true to skip the tests "
-                        + "instead.)", null);
+                throw new ProviderException(
+                        reason + " (Set lakebase.disabled-when-unavailable=true to skip the tests " + "instead.)",
+                        null);
             });
             config.branchPrefix();
             BranchProvider provider = factory.create(config);
@@ -106,8 +109,8 @@ final class BranchService implements AutoCloseable {
             known.add(f.id());
         }
         if (!known.contains("embedded")) {
-            for (BranchProviderFactory f : ServiceLoader.load(BranchProviderFactory.class,
-                    BranchService.class.getClassLoader())) {
+            for (BranchProviderFactory f :
+                    ServiceLoader.load(BranchProviderFactory.class, BranchService.class.getClassLoader())) {
                 if (f.id().equalsIgnoreCase(id)) {
                     return f;
                 }
@@ -135,10 +138,15 @@ final class BranchService implements AutoCloseable {
      * Forks a branch of {@code kind} for {@code spec} from {@code sourceOverride} when given (a base an
      * integration prepared from this spec's base), else from the spec's migrated base.
      */
-    ManagedBranch fork(BranchSpec spec, Configuration config, String hint, ManagedBranch.BranchSettings settings,
-            String sourceOverride, Kind kind) {
-        String parentName = spec.from().isEmpty() ? config.get(Configuration.FROM).orElse(provider.defaultParent())
-                : spec.from();
+    ManagedBranch fork(
+            BranchSpec spec,
+            Configuration config,
+            String hint,
+            ManagedBranch.BranchSettings settings,
+            String sourceOverride,
+            Kind kind) {
+        String parentName =
+                spec.from().isEmpty() ? config.get(Configuration.FROM).orElse(provider.defaultParent()) : spec.from();
         String base = sourceOverride != null ? sourceOverride : base(spec, parentName, config);
         if (kind == Kind.BRANCH) {
             // Bases never change once sealed (an integration's too: it hands out only sealed ones), so a branch
@@ -226,14 +234,19 @@ final class BranchService implements AutoCloseable {
      * gone (the embedded server was killed, say), the dead service is dropped and the fork is tried
      * once more on a new one, so that the tests that follow get a working server.
      */
-    static ManagedBranch forkRecovering(Configuration config, BranchSpec spec, String hint,
-            ManagedBranch.BranchSettings settings) {
+    static ManagedBranch forkRecovering(
+            Configuration config, BranchSpec spec, String hint, ManagedBranch.BranchSettings settings) {
         return forkRecovering(config, spec, hint, settings, null, Kind.BRANCH);
     }
 
     /** As {@link #forkRecovering(Configuration, BranchSpec, String, ManagedBranch.BranchSettings)}, from a given source. */
-    static ManagedBranch forkRecovering(Configuration config, BranchSpec spec, String hint,
-            ManagedBranch.BranchSettings settings, String sourceOverride, Kind kind) {
+    static ManagedBranch forkRecovering(
+            Configuration config,
+            BranchSpec spec,
+            String hint,
+            ManagedBranch.BranchSettings settings,
+            String sourceOverride,
+            Kind kind) {
         BranchService service = obtain(config);
         try {
             return service.fork(spec, config, hint, settings, sourceOverride, kind);
@@ -241,11 +254,14 @@ final class BranchService implements AutoCloseable {
             if (e.isConfigurationError() || service.provider.isAlive()) {
                 throw e;
             }
-            LOG.warn("{} no longer answers ({}); starting over on a new one. Tests still holding branches on it "
-                    + "fail with connection errors.", service.provider.describe(), e.getMessage());
+            LOG.warn(
+                    "{} no longer answers ({}); starting over on a new one. Tests still holding branches on it "
+                            + "fail with connection errors.",
+                    service.provider.describe(),
+                    e.getMessage());
             discard(service);
             if (sourceOverride != null) {
-                throw e;   // the source lived on the dead server; whoever staged it must start over
+                throw e; // the source lived on the dead server; whoever staged it must start over
             }
             return obtain(config).fork(spec, config, hint, settings, null, kind);
         }
@@ -282,8 +298,12 @@ final class BranchService implements AutoCloseable {
                 provider.delete(name);
             }
         } catch (RuntimeException e) {
-            LOG.warn("Could not delete the spares, bases and parents of run {} on {} ({}); the next run's sweep "
-                    + "removes them.", RUN_ID, provider.describe(), e.getMessage());
+            LOG.warn(
+                    "Could not delete the spares, bases and parents of run {} on {} ({}); the next run's sweep "
+                            + "removes them.",
+                    RUN_ID,
+                    provider.describe(),
+                    e.getMessage());
         } finally {
             provider.close();
         }
@@ -293,13 +313,15 @@ final class BranchService implements AutoCloseable {
     private static void closeAll() {
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (BranchService s : SERVICES) {
-            closing.add(CompletableFuture.runAsync(() -> {
-                try {
-                    s.close();
-                } catch (RuntimeException e) {
-                    LOG.warn("Closing {} failed: {}", s.provider.describe(), e.getMessage());
-                }
-            }, r -> new Thread(r, "lakebase-junit-shutdown-" + s.provider.describe()).start()));
+            closing.add(CompletableFuture.runAsync(
+                    () -> {
+                        try {
+                            s.close();
+                        } catch (RuntimeException e) {
+                            LOG.warn("Closing {} failed: {}", s.provider.describe(), e.getMessage());
+                        }
+                    },
+                    r -> new Thread(r, "lakebase-junit-shutdown-" + s.provider.describe()).start()));
         }
         CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
         SERVICES.clear();

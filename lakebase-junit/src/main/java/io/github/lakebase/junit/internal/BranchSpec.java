@@ -33,12 +33,13 @@ record BranchSpec(String name, String from, List<String> migrations, Instant asO
                     + " is not a valid branch name: use a letter followed by up to 39 letters, digits, '_' or '-'.");
         }
         Instant asOf = parseAsOf(annotation.asOf(), where);
-        BranchSpec own = new BranchSpec(name, annotation.from().trim(), List.of(annotation.migrations()), asOf,
-                annotation.cleanup());
+        BranchSpec own = new BranchSpec(
+                name, annotation.from().trim(), List.of(annotation.migrations()), asOf, annotation.cleanup());
         if (enclosing == null) {
             return own;
         }
-        return new BranchSpec(name,
+        return new BranchSpec(
+                name,
                 own.from.isEmpty() ? enclosing.from : own.from,
                 own.migrations.isEmpty() ? enclosing.migrations : own.migrations,
                 own.asOf == null ? enclosing.asOf : own.asOf,

@@ -42,8 +42,11 @@ public final class Configuration implements ProviderContext {
     private final ClassLoader classLoader;
     private final Map<String, Optional<String>> read = new ConcurrentHashMap<>();
 
-    public Configuration(Function<String, Optional<String>> parameters, Map<String, String> environment,
-            String runId, ClassLoader classLoader) {
+    public Configuration(
+            Function<String, Optional<String>> parameters,
+            Map<String, String> environment,
+            String runId,
+            ClassLoader classLoader) {
         this.parameters = parameters;
         this.environment = environment;
         this.runId = runId;
@@ -52,10 +55,13 @@ public final class Configuration implements ProviderContext {
 
     @Override
     public Optional<String> get(String key) {
-        return read.computeIfAbsent(key, k -> parameters.apply(k)
-                .or(() -> Optional.ofNullable(environment.get(ProviderContext.environmentVariable(k))))
-                .map(String::trim)
-                .filter(v -> !v.isEmpty()));
+        return read.computeIfAbsent(
+                key,
+                k -> parameters
+                        .apply(k)
+                        .or(() -> Optional.ofNullable(environment.get(ProviderContext.environmentVariable(k))))
+                        .map(String::trim)
+                        .filter(v -> !v.isEmpty()));
     }
 
     /**
@@ -86,9 +92,10 @@ public final class Configuration implements ProviderContext {
     public String branchPrefix() {
         String prefix = get(BRANCH_PREFIX).orElse(DEFAULT_PREFIX);
         if (!PREFIX.matcher(prefix).matches()) {
-            throw ProviderException.configuration(BRANCH_PREFIX + "='" + prefix + "' is not a valid prefix: use 1 to 12 "
-                    + "lowercase letters, digits and underscores, starting with a letter (the default is '"
-                    + DEFAULT_PREFIX + "').");
+            throw ProviderException.configuration(
+                    BRANCH_PREFIX + "='" + prefix + "' is not a valid prefix: use 1 to 12 "
+                            + "lowercase letters, digits and underscores, starting with a letter (the default is '"
+                            + DEFAULT_PREFIX + "').");
         }
         return prefix;
     }
@@ -194,7 +201,8 @@ public final class Configuration implements ProviderContext {
                 return Duration.parse(raw.get().toUpperCase(Locale.ROOT));
             }
             if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
+                return Duration.ofMillis(
+                        Long.parseLong(v.substring(0, v.length() - 2).trim()));
             }
             long amount = Long.parseLong(v.substring(0, v.length() - 1).trim());
             switch (v.charAt(v.length() - 1)) {
@@ -212,8 +220,8 @@ public final class Configuration implements ProviderContext {
         } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException ignored) {
             // reported below
         }
-        throw ProviderException.configuration(key + "='" + raw.get() + "' is not a duration: write it as 30s, 5m, "
-                + "2h, 250ms or PT30S.");
+        throw ProviderException.configuration(
+                key + "='" + raw.get() + "' is not a duration: write it as 30s, 5m, " + "2h, 250ms or PT30S.");
     }
 
     /**

@@ -155,8 +155,10 @@ final class ConnectionBudget {
     private void acquire(long deadline) throws InterruptedException, SQLException {
         while (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
             if (System.nanoTime() > deadline) {
-                throw new SQLTransientConnectionException("All " + size + " connections this run may hold on the "
-                        + "server have been in use for " + WAIT.toSeconds() + " s. " + advice, "08004");
+                throw new SQLTransientConnectionException(
+                        "All " + size + " connections this run may hold on the " + "server have been in use for "
+                                + WAIT.toSeconds() + " s. " + advice,
+                        "08004");
             }
             reclaimIdle();
         }
@@ -185,8 +187,8 @@ final class ConnectionBudget {
                 throw e.getCause();
             }
         };
-        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, handler);
+        return (Connection)
+                Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, handler);
     }
 
     private static boolean isEnd(Method method) {

@@ -51,10 +51,11 @@ final class Declarations {
             Optional<LakebaseBranch> found = AnnotationSupport.findAnnotation(c, LakebaseBranch.class);
             if (found.isPresent()) {
                 Class<?> outer = enclosing(c);
-                BranchSpec inherited = outer == null ? null
+                BranchSpec inherited = outer == null
+                        ? null
                         : forClass(outer).map(ClassDeclaration::spec).orElse(null);
-                return Optional.of(new ClassDeclaration(found.get(), c,
-                        BranchSpec.of(found.get(), inherited, "class " + c.getName())));
+                return Optional.of(new ClassDeclaration(
+                        found.get(), c, BranchSpec.of(found.get(), inherited, "class " + c.getName())));
             }
         }
         return Optional.empty();
@@ -69,10 +70,11 @@ final class Declarations {
         Optional<LakebaseBranch> found = AnnotationSupport.findAnnotation(element, LakebaseBranch.class);
         found.ifPresent(a -> {
             if (a.lifecycle() != Lifecycle.PER_METHOD) {
-                throw new ExtensionConfigurationException("@LakebaseBranch(lifecycle = " + a.lifecycle() + ") on " + where
-                        + ": lifecycle is meaningful only on a class. A method, parameter or instance field gets a "
-                        + "branch per test; a static field one per class. Remove lifecycle here, or move the "
-                        + "annotation to the class.");
+                throw new ExtensionConfigurationException(
+                        "@LakebaseBranch(lifecycle = " + a.lifecycle() + ") on " + where
+                                + ": lifecycle is meaningful only on a class. A method, parameter or instance field gets a "
+                                + "branch per test; a static field one per class. Remove lifecycle here, or move the "
+                                + "annotation to the class.");
             }
         });
         return found;
@@ -80,8 +82,12 @@ final class Declarations {
 
     /** Whether the annotation only marks an injection point, asking for nothing of its own. */
     static boolean bare(LakebaseBranch a) {
-        return a.name().isEmpty() && a.from().isEmpty() && a.migrations().length == 0 && a.asOf().isEmpty()
-                && a.cleanup() == CleanupMode.DEFAULT && a.lifecycle() == Lifecycle.PER_METHOD;
+        return a.name().isEmpty()
+                && a.from().isEmpty()
+                && a.migrations().length == 0
+                && a.asOf().isEmpty()
+                && a.cleanup() == CleanupMode.DEFAULT
+                && a.lifecycle() == Lifecycle.PER_METHOD;
     }
 
     /**
@@ -93,10 +99,15 @@ final class Declarations {
         Optional<Method> method = context.getTestMethod();
         Optional<ClassDeclaration> cls = context.getTestClass().flatMap(Declarations::forClass);
         if (method.isPresent()) {
-            Optional<LakebaseBranch> own = on(method.get(), "method " + method.get().getName());
+            Optional<LakebaseBranch> own =
+                    on(method.get(), "method " + method.get().getName());
             if (own.isPresent()) {
-                return Optional.of(new Target(BranchSpec.of(own.get(), cls.map(ClassDeclaration::spec).orElse(null),
-                        "method " + method.get().getName()), context));
+                return Optional.of(new Target(
+                        BranchSpec.of(
+                                own.get(),
+                                cls.map(ClassDeclaration::spec).orElse(null),
+                                "method " + method.get().getName()),
+                        context));
             }
         }
         if (cls.isEmpty()) {
@@ -112,7 +123,8 @@ final class Declarations {
     /** The context of {@code testClass} among {@code context} and its ancestors. */
     static ExtensionContext classContext(ExtensionContext context, Class<?> testClass) {
         for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
-            if (c.getTestMethod().isEmpty() && c.getTestClass().filter(testClass::equals).isPresent()) {
+            if (c.getTestMethod().isEmpty()
+                    && c.getTestClass().filter(testClass::equals).isPresent()) {
                 return c;
             }
         }

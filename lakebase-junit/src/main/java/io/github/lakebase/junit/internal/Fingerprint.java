@@ -67,14 +67,18 @@ final class Fingerprint {
 
     /** Adds the Flyway version, which decides how migrations are applied and recorded. */
     Fingerprint addFlywayVersion() {
-        return add("flyway", resource(org.flywaydb.core.Flyway.class.getClassLoader(),
-                "org/flywaydb/core/internal/version.txt").map(b -> new String(b, StandardCharsets.UTF_8).trim())
-                .orElse("unknown"));
+        return add(
+                "flyway",
+                resource(org.flywaydb.core.Flyway.class.getClassLoader(), "org/flywaydb/core/internal/version.txt")
+                        .map(b -> new String(b, StandardCharsets.UTF_8).trim())
+                        .orElse("unknown"));
     }
 
     /** Adds the bytes of a class as its class loader has them, when it can tell. */
     Fingerprint addClass(String className, ClassLoader loader) {
-        return add("class " + className, resource(loader, className.replace('.', '/') + ".class").orElse(new byte[0]));
+        return add(
+                "class " + className,
+                resource(loader, className.replace('.', '/') + ".class").orElse(new byte[0]));
     }
 
     /**
@@ -90,8 +94,8 @@ final class Fingerprint {
                 if (location.startsWith("filesystem:")) {
                     addTree(Path.of(location.substring("filesystem:".length())));
                 } else if (location.startsWith("classpath:") || !location.contains(":")) {
-                    String path = location.startsWith("classpath:") ? location.substring("classpath:".length())
-                            : location;
+                    String path =
+                            location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
                     path = path.replaceAll("^/+|/+$", "");
                     for (URL url : Collections.list(loader.getResources(path))) {
                         if (!addResourceTree(url, path)) {
@@ -138,7 +142,7 @@ final class Fingerprint {
 
     private void addTree(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
-            return;   // reported as a missing location when the migrations run
+            return; // reported as a missing location when the migrations run
         }
         List<Path> files;
         try (var walk = Files.walk(root)) {

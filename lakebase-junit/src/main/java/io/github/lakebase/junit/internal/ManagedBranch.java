@@ -46,11 +46,17 @@ final class ManagedBranch implements Branch, AutoCloseable {
     private final ConnectionBudget.Group pooled;
     /** Connections from {@link #openConnection()}. */
     private final ConnectionBudget.Group direct;
+
     private HikariDataSource pool;
     private boolean closed;
     private boolean sealed;
 
-    ManagedBranch(BranchService service, String name, String parent, String source, BranchConnection connection,
+    ManagedBranch(
+            BranchService service,
+            String name,
+            String parent,
+            String source,
+            BranchConnection connection,
             BranchSettings settings) {
         this.service = service;
         this.name = name;
@@ -103,7 +109,8 @@ final class ManagedBranch implements Branch, AutoCloseable {
             HikariConfig config = new HikariConfig();
             config.setPoolName(name);
             // Physical connections are opened as openConnection() opens them: within the run's connection budget,
-            // and with the password asked for at every new connection (a provider's password may be a short-lived token).
+            // and with the password asked for at every new connection (a provider's password may be a short-lived
+            // token).
             config.setDataSource(new ConnectionSource(() -> pooled.open(this::connect)));
             config.setScheduledExecutor(HOUSEKEEPING);
             config.setMaximumPoolSize(settings.poolSize());
@@ -208,10 +215,15 @@ final class ManagedBranch implements Branch, AutoCloseable {
         }
         int foreign = direct.openCount();
         if (borrowed > 0 || foreign > 0) {
-            LOG.warn("{} left connections open on branch {}: {} borrowed from its DataSource and never closed, {} "
-                    + "opened with openConnection() and still open (sessions still connected: {}). They end when the "
-                    + "branch is dropped; close connections in the test, for example with try-with-resources.",
-                    settings.owner(), name, borrowed, foreign, String.join("; ", service.openSessions(name)));
+            LOG.warn(
+                    "{} left connections open on branch {}: {} borrowed from its DataSource and never closed, {} "
+                            + "opened with openConnection() and still open (sessions still connected: {}). They end when the "
+                            + "branch is dropped; close connections in the test, for example with try-with-resources.",
+                    settings.owner(),
+                    name,
+                    borrowed,
+                    foreign,
+                    String.join("; ", service.openSessions(name)));
         }
         pooled.close();
         direct.close();
@@ -222,9 +234,14 @@ final class ManagedBranch implements Branch, AutoCloseable {
         };
         if (keep) {
             service.keep(name);
-            LOG.warn("Kept branch {} of {} (cleanup = {}): connect with {} as user {} (the password is not logged). "
-                    + "It stays until you drop it.", name, settings.owner(), settings.cleanup(),
-                    Redaction.url(connection.jdbcUrl()), connection.username());
+            LOG.warn(
+                    "Kept branch {} of {} (cleanup = {}): connect with {} as user {} (the password is not logged). "
+                            + "It stays until you drop it.",
+                    name,
+                    settings.owner(),
+                    settings.cleanup(),
+                    Redaction.url(connection.jdbcUrl()),
+                    connection.username());
         } else {
             service.destroy(name);
         }
@@ -260,7 +277,7 @@ final class ManagedBranch implements Branch, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        executor.setRemoveOnCancelPolicy(true);   // as HikariCP advises: a closed pool's tasks leave the queue
+        executor.setRemoveOnCancelPolicy(true); // as HikariCP advises: a closed pool's tasks leave the queue
         return executor;
     }
 

@@ -34,7 +34,8 @@ final class Migrations {
         for (String location : locations) {
             boolean exists;
             if (location.startsWith("filesystem:")) {
-                exists = java.nio.file.Files.isDirectory(java.nio.file.Path.of(location.substring("filesystem:".length())));
+                exists = java.nio.file.Files.isDirectory(
+                        java.nio.file.Path.of(location.substring("filesystem:".length())));
             } else if (location.startsWith("classpath:") || !location.contains(":")) {
                 String path = location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
                 path = path.startsWith("/") ? path.substring(1) : path;
@@ -76,8 +77,10 @@ final class Migrations {
             return result.migrationsExecuted;
         } catch (FlywayException e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
-            throw new ProviderException("Migrations " + locations + " failed on parent '" + parent + "'; no test runs "
-                    + "on a half-migrated base.\n" + message.trim(), e);
+            throw new ProviderException(
+                    "Migrations " + locations + " failed on parent '" + parent + "'; no test runs "
+                            + "on a half-migrated base.\n" + message.trim(),
+                    e);
         }
     }
 }

@@ -41,11 +41,15 @@ public final class OwnedBranches {
             throw new IllegalArgumentException(tool + " needs a branch: inject one with @"
                     + LakebaseBranch.class.getSimpleName() + " (a Branch parameter or field).");
         }
-        ManagedBranch managed = branch instanceof ManagedBranch own ? own : standingFor(branch).orElseThrow(() ->
-                new IllegalArgumentException("Refusing to let " + tool + " touch " + branch.getClass().getName()
-                        + " '" + branch.name() + "': it is not a branch created by lakebase-junit. Only a test branch "
-                        + "the library created (injected with @" + LakebaseBranch.class.getSimpleName()
-                        + ") may be damaged on purpose; parents, bases and other databases never are."));
+        ManagedBranch managed = branch instanceof ManagedBranch own
+                ? own
+                : standingFor(branch)
+                        .orElseThrow(() -> new IllegalArgumentException("Refusing to let " + tool + " touch "
+                                + branch.getClass().getName()
+                                + " '" + branch.name()
+                                + "': it is not a branch created by lakebase-junit. Only a test branch "
+                                + "the library created (injected with @" + LakebaseBranch.class.getSimpleName()
+                                + ") may be damaged on purpose; parents, bases and other databases never are."));
         try {
             return managed.openVerifiedConnection();
         } catch (ProviderException e) {
@@ -60,7 +64,9 @@ public final class OwnedBranches {
      */
     private static Optional<ManagedBranch> standingFor(Branch branch) {
         String name = branch.name();
-        return TestBranches.current().filter(ManagedBranch.class::isInstance).map(ManagedBranch.class::cast)
+        return TestBranches.current()
+                .filter(ManagedBranch.class::isInstance)
+                .map(ManagedBranch.class::cast)
                 .filter(current -> current.name().equals(name));
     }
 }

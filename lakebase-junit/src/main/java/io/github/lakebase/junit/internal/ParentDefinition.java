@@ -34,7 +34,8 @@ record ParentDefinition(String name, List<String> scripts, String initializer) {
             return Optional.empty();
         }
         List<String> scripts = config.list("lakebase.parent." + name + ".scripts");
-        String initializer = config.get("lakebase.parent." + name + ".initializer").orElse("");
+        String initializer =
+                config.get("lakebase.parent." + name + ".initializer").orElse("");
         if (scripts.isEmpty() && initializer.isEmpty()) {
             throw ProviderException.configuration("The parent '" + name + "' is listed in lakebase.parents but has "
                     + "neither lakebase.parent." + name + ".scripts nor lakebase.parent." + name + ".initializer.");
@@ -85,16 +86,19 @@ record ParentDefinition(String name, List<String> scripts, String initializer) {
                 try (Statement s = c.createStatement()) {
                     s.execute(script.getValue());
                 } catch (SQLException e) {
-                    throw new ProviderException("The script '" + script.getKey() + "' of parent '" + name
-                            + "' failed: " + e.getMessage(), e);
+                    throw new ProviderException(
+                            "The script '" + script.getKey() + "' of parent '" + name + "' failed: " + e.getMessage(),
+                            e);
                 }
             }
             if (initializer != null) {
                 try {
                     initializer.initialize(c);
                 } catch (Exception e) {
-                    throw new ProviderException("The initializer " + ParentDefinition.this.initializer
-                            + " of parent '" + name + "' failed: " + e.getMessage(), e);
+                    throw new ProviderException(
+                            "The initializer " + ParentDefinition.this.initializer + " of parent '" + name
+                                    + "' failed: " + e.getMessage(),
+                            e);
                 }
             }
         }
@@ -109,8 +113,8 @@ record ParentDefinition(String name, List<String> scripts, String initializer) {
             }
             return (ParentInitializer) type.getDeclaredConstructor().newInstance();
         } catch (ClassNotFoundException e) {
-            throw ProviderException.configuration("lakebase.parent." + parent + ".initializer=" + className
-                    + " is not on the test class path.");
+            throw ProviderException.configuration(
+                    "lakebase.parent." + parent + ".initializer=" + className + " is not on the test class path.");
         } catch (ReflectiveOperationException e) {
             throw ProviderException.configuration("lakebase.parent." + parent + ".initializer=" + className
                     + " needs a public no-argument constructor: " + e);
@@ -122,22 +126,23 @@ record ParentDefinition(String name, List<String> scripts, String initializer) {
             if (location.startsWith("filesystem:")) {
                 Path path = Path.of(location.substring("filesystem:".length()));
                 if (!Files.isRegularFile(path)) {
-                    throw ProviderException.configuration("The script '" + location + "' of parent '" + parent
-                            + "' does not exist.");
+                    throw ProviderException.configuration(
+                            "The script '" + location + "' of parent '" + parent + "' does not exist.");
                 }
                 return Files.readString(path);
             }
             String resource = location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
-            try (InputStream in = loader.getResourceAsStream(resource.startsWith("/") ? resource.substring(1) : resource)) {
+            try (InputStream in =
+                    loader.getResourceAsStream(resource.startsWith("/") ? resource.substring(1) : resource)) {
                 if (in == null) {
-                    throw ProviderException.configuration("The script '" + location + "' of parent '" + parent
-                            + "' is not on the test class path.");
+                    throw ProviderException.configuration(
+                            "The script '" + location + "' of parent '" + parent + "' is not on the test class path.");
                 }
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
-            throw new ProviderException("Could not read the script '" + location + "' of parent '" + parent + "': "
-                    + e.getMessage(), e);
+            throw new ProviderException(
+                    "Could not read the script '" + location + "' of parent '" + parent + "': " + e.getMessage(), e);
         }
     }
 }

@@ -52,9 +52,11 @@ final class Prefetcher implements AutoCloseable {
     private final UnaryOperator<String> names;
     /** Spares per base, the base used longest ago first; guarded by {@code this}. */
     private final Map<String, Deque<Spare>> spares = new LinkedHashMap<>(16, 0.75f, true);
+
     private ExecutorService worker;
     /** Bases whose spares the disk has no room for now, said once each; the worker's alone. */
     private final Set<String> shortOfDisk = new HashSet<>();
+
     private int count;
     private boolean closed;
 
@@ -98,7 +100,10 @@ final class Prefetcher implements AutoCloseable {
             try {
                 BranchConnection connection = spare.forked().join();
                 Forked forked = claim(spare, connection, hint);
-                LOG.debug("Branch {} is a spare that was {} ({} ms)", forked.name(), ready ? "ready" : "being forked",
+                LOG.debug(
+                        "Branch {} is a spare that was {} ({} ms)",
+                        forked.name(),
+                        ready ? "ready" : "being forked",
                         (System.nanoTime() - start) / 1_000_000);
                 return forked;
             } catch (CompletionException | CancellationException | ProviderException e) {
@@ -127,7 +132,8 @@ final class Prefetcher implements AutoCloseable {
             return new Forked(spare.name(), connection);
         }
         String suffix = BranchService.sanitize(hint);
-        String name = suffix.isEmpty() ? spare.name()
+        String name = suffix.isEmpty()
+                ? spare.name()
                 : provider.normalizeName(BranchService.truncate(spare.name() + "_" + suffix));
         return new Forked(name, naming.claim(spare.name(), name));
     }
@@ -174,11 +180,15 @@ final class Prefetcher implements AutoCloseable {
         }
         try {
             if (naming != null && tooLittleDisk(spare)) {
-                spare.forked().cancel(false);   // the test that takes it forks its branch on demand
+                spare.forked().cancel(false); // the test that takes it forks its branch on demand
                 return;
             }
-            spare.forked().complete(naming != null ? naming.createSpare(spare.name(), spare.base())
-                    : provider.create(new BranchRequest(spare.name(), spare.base(), null, Kind.BRANCH)));
+            spare.forked()
+                    .complete(
+                            naming != null
+                                    ? naming.createSpare(spare.name(), spare.base())
+                                    : provider.create(
+                                            new BranchRequest(spare.name(), spare.base(), null, Kind.BRANCH)));
         } catch (RuntimeException e) {
             LOG.debug("Forking the spare {} of {} failed: {}", spare.name(), spare.base(), e.getMessage());
             spare.forked().completeExceptionally(e);
@@ -193,8 +203,11 @@ final class Prefetcher implements AutoCloseable {
             return false;
         }
         if (shortOfDisk.add(spare.base())) {
-            LOG.info("Not forking branches of {} ahead of the tests for now: {}. Tests fork their branches on demand "
-                    + "until there is room.", spare.base(), why.get());
+            LOG.info(
+                    "Not forking branches of {} ahead of the tests for now: {}. Tests fork their branches on demand "
+                            + "until there is room.",
+                    spare.base(),
+                    why.get());
         }
         return true;
     }

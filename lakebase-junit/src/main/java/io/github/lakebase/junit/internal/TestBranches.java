@@ -45,17 +45,22 @@ public final class TestBranches {
     /** Per thread, the contexts it runs, innermost first (JUnit may run another test while one waits). */
     private static final ThreadLocal<Deque<ExtensionContext>> ENTERED =
             ThreadLocal.withInitial(ConcurrentLinkedDeque::new);
+
     private static final List<TestIntegration> INTEGRATIONS = load();
 
     private TestBranches() {}
 
     /** Marks {@code context} as running on this thread until JUnit closes it. */
     static void enter(ExtensionContext context) {
-        context.getStore(NAMESPACE).getOrComputeIfAbsent(new EnteredKey(context.getUniqueId()), key -> {
-            Deque<ExtensionContext> entered = ENTERED.get();
-            entered.push(context);
-            return new Entered(entered, context);
-        }, Entered.class);
+        context.getStore(NAMESPACE)
+                .getOrComputeIfAbsent(
+                        new EnteredKey(context.getUniqueId()),
+                        key -> {
+                            Deque<ExtensionContext> entered = ENTERED.get();
+                            entered.push(context);
+                            return new Entered(entered, context);
+                        },
+                        Entered.class);
     }
 
     /** The innermost test or class that this thread runs, if it runs one with the extension. */
@@ -82,7 +87,8 @@ public final class TestBranches {
      * {@code migrations}, as written: the static data that decides which base its branches come from.
      */
     public static Optional<Declared> declaredOn(Class<?> testClass) {
-        return Declarations.forClass(testClass).map(d -> new Declared(d.spec().from(), d.spec().migrations()));
+        return Declarations.forClass(testClass)
+                .map(d -> new Declared(d.spec().from(), d.spec().migrations()));
     }
 
     /**
@@ -97,9 +103,13 @@ public final class TestBranches {
         Configuration config = BranchInjector.configuration(context);
         BranchSpec spec = new BranchSpec("", declared.from(), declared.migrations(), null, CleanupMode.ALWAYS);
         try {
-            ManagedBranch branch = BranchService.forkRecovering(config, spec, hint,
+            ManagedBranch branch = BranchService.forkRecovering(
+                    config,
+                    spec,
+                    hint,
                     new ManagedBranch.BranchSettings(CleanupMode.ALWAYS, config.poolMaximumSize(), hint, () -> false),
-                    null, Kind.BASE);
+                    null,
+                    Kind.BASE);
             return new StagedBase(branch);
         } catch (ProviderException e) {
             if (e.isConfigurationError()) {
@@ -130,7 +140,8 @@ public final class TestBranches {
 
     private static List<TestIntegration> load() {
         List<TestIntegration> found = new ArrayList<>();
-        var providers = ServiceLoader.load(TestIntegration.class, TestBranches.class.getClassLoader()).iterator();
+        var providers = ServiceLoader.load(TestIntegration.class, TestBranches.class.getClassLoader())
+                .iterator();
         while (true) {
             try {
                 if (!providers.hasNext()) {

@@ -128,8 +128,10 @@ public interface BranchProvider extends AutoCloseable {
      */
     default void requireTestBranch(String name, Connection connection) {
         if (!ownBranches().contains(name)) {
-            throw new ProviderException("Refusing to modify '" + name + "': it is not a branch that " + describe()
-                    + " created for a test in this run.", null);
+            throw new ProviderException(
+                    "Refusing to modify '" + name + "': it is not a branch that " + describe()
+                            + " created for a test in this run.",
+                    null);
         }
     }
 

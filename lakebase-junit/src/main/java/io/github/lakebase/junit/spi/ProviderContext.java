@@ -29,8 +29,8 @@ public interface ProviderContext {
      * @throws ProviderException a configuration error naming the key, when absent
      */
     default String required(String key) {
-        return get(key).orElseThrow(() -> ProviderException.configuration(
-                "The configuration key '" + key + "' is required by lakebase.provider="
+        return get(key).orElseThrow(() ->
+                ProviderException.configuration("The configuration key '" + key + "' is required by lakebase.provider="
                         + get("lakebase.provider").orElse("embedded") + "; set it in junit-platform.properties, "
                         + "as -D" + key + "=..., or as the environment variable "
                         + ProviderContext.environmentVariable(key) + "."));

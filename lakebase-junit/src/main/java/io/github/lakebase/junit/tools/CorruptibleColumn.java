@@ -12,8 +12,8 @@ import java.util.Objects;
  * A text column of a table with a primary key, as the catalog describes it, checked to be one that
  * {@link Corruption} can damage and report on.
  */
-record CorruptibleColumn(String schema, String table, String column, boolean nullable, int maxLength,
-        List<String> primaryKey) {
+record CorruptibleColumn(
+        String schema, String table, String column, boolean nullable, int maxLength, List<String> primaryKey) {
 
     /** The schema-qualified name of the column, for messages and the report. */
     String qualifiedName() {
@@ -59,8 +59,8 @@ record CorruptibleColumn(String schema, String table, String column, boolean nul
             }
         } catch (SQLException e) {
             if ("42602".equals(e.getSQLState()) || "3F000".equals(e.getSQLState()) || "42601".equals(e.getSQLState())) {
-                throw new IllegalArgumentException("'" + tableName + "' is not a valid table name: "
-                        + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "'" + tableName + "' is not a valid table name: " + e.getMessage(), e);
             }
             throw e;
         }
@@ -78,17 +78,25 @@ record CorruptibleColumn(String schema, String table, String column, boolean nul
                 while (rs.next()) {
                     int max = rs.getInt(6);
                     boolean unlimited = rs.wasNull();
-                    attributes.add(new Attribute(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4),
-                            rs.getBoolean(5), unlimited ? Integer.MAX_VALUE : max));
+                    attributes.add(new Attribute(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getBoolean(3),
+                            rs.getBoolean(4),
+                            rs.getBoolean(5),
+                            unlimited ? Integer.MAX_VALUE : max));
                 }
             }
         }
         String qualifiedTable = schema + "." + table;
         String qualified = qualifiedTable + "." + columnName;
-        Attribute found = attributes.stream().filter(a -> a.name().equals(columnName)).findFirst()
+        Attribute found = attributes.stream()
+                .filter(a -> a.name().equals(columnName))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("The table " + qualifiedTable + " has no column '"
                         + columnName + "'. Its columns: "
-                        + String.join(", ", attributes.stream().map(Attribute::name).toList()) + "."));
+                        + String.join(
+                                ", ", attributes.stream().map(Attribute::name).toList()) + "."));
         if (!found.text()) {
             throw new IllegalArgumentException("The column " + qualified + " is " + found.type() + ", not text: "
                     + "Corruption damages text, varchar and citext columns (and domains over them).");
@@ -103,14 +111,14 @@ record CorruptibleColumn(String schema, String table, String column, boolean nul
                     + "Corruption reports the rows it damaged by their primary key. Add one to the table first.");
         }
         if (primaryKey.contains(columnName)) {
-            throw new IllegalArgumentException("The column " + qualified + " is part of the primary key "
-                    + primaryKey + ", which identifies the damaged rows; damage another column.");
+            throw new IllegalArgumentException("The column " + qualified + " is part of the primary key " + primaryKey
+                    + ", which identifies the damaged rows; damage another column.");
         }
         return new CorruptibleColumn(schema, table, columnName, found.nullable(), found.maxLength(), primaryKey);
     }
 
-    private record Attribute(String name, String type, boolean nullable, boolean generated, boolean text,
-            int maxLength) {}
+    private record Attribute(
+            String name, String type, boolean nullable, boolean generated, boolean text, int maxLength) {}
 
     private static List<String> primaryKey(Connection c, long oid) throws SQLException {
         List<String> key = new ArrayList<>();
@@ -148,7 +156,8 @@ record CorruptibleColumn(String schema, String table, String column, boolean nul
     }
 
     private static String single(Connection c, String sql) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getString(1);
         }

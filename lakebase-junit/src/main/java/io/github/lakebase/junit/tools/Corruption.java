@@ -134,8 +134,9 @@ public final class Corruption {
      */
     public Corruption kinds(Damage... kinds) {
         if (kinds == null || kinds.length == 0 || Arrays.asList(kinds).contains(null)) {
-            throw new IllegalArgumentException("Name at least one kind of damage, for example "
-                    + "kinds(Damage.MISSING_DIGITS, Damage.NULL); got " + (kinds == null ? "null" : Arrays.toString(kinds)));
+            throw new IllegalArgumentException(
+                    "Name at least one kind of damage, for example " + "kinds(Damage.MISSING_DIGITS, Damage.NULL); got "
+                            + (kinds == null ? "null" : Arrays.toString(kinds)));
         }
         this.kinds = EnumSet.copyOf(Arrays.asList(kinds));
         return this;
@@ -174,8 +175,8 @@ public final class Corruption {
                 List<DamagedRow> rows = choose(c, target, chosen, wanted);
                 write(c, target, rows);
                 c.commit();
-                CorruptionReport report = new CorruptionReport(target.qualifiedName(), branch.name(), seed, candidates,
-                        rows);
+                CorruptionReport report =
+                        new CorruptionReport(target.qualifiedName(), branch.name(), seed, candidates, rows);
                 if (rows.size() < wanted) {
                     LOG.warn("{}; only {} of the {} rows asked for could take {}", report, rows.size(), wanted, chosen);
                 } else {
@@ -206,7 +207,8 @@ public final class Corruption {
 
     private static long candidates(Connection c, CorruptibleColumn target) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + target.tableSql() + " WHERE "
-                + CorruptibleColumn.quote(target.column()) + " IS NOT NULL"); ResultSet rs = ps.executeQuery()) {
+                        + CorruptibleColumn.quote(target.column()) + " IS NOT NULL");
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }
@@ -229,7 +231,8 @@ public final class Corruption {
                 while (rows.size() < wanted && rs.next()) {
                     String value = rs.getString(keySize + 1);
                     List<Damage> applicable = chosen.stream()
-                            .filter(d -> d.appliesTo(value, target.maxLength(), target.nullable())).toList();
+                            .filter(d -> d.appliesTo(value, target.maxLength(), target.nullable()))
+                            .toList();
                     if (applicable.isEmpty()) {
                         continue;
                     }
@@ -247,7 +250,8 @@ public final class Corruption {
     }
 
     private static void write(Connection c, CorruptibleColumn target, List<DamagedRow> rows) throws SQLException {
-        String where = target.primaryKey().stream().map(k -> CorruptibleColumn.quote(k) + " = ?")
+        String where = target.primaryKey().stream()
+                .map(k -> CorruptibleColumn.quote(k) + " = ?")
                 .collect(Collectors.joining(" AND "));
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + target.tableSql() + " SET "
                 + CorruptibleColumn.quote(target.column()) + " = ? WHERE " + where)) {
@@ -275,7 +279,8 @@ public final class Corruption {
         for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
             Object x = a.get(i);
             Object y = b.get(i);
-            int c = x instanceof Comparable cx && y != null && x.getClass() == y.getClass() ? cx.compareTo(y)
+            int c = x instanceof Comparable cx && y != null && x.getClass() == y.getClass()
+                    ? cx.compareTo(y)
                     : Objects.toString(x).compareTo(Objects.toString(y));
             if (c != 0) {
                 return c;

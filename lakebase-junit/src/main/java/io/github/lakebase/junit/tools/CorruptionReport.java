@@ -123,9 +123,17 @@ public final class CorruptionReport {
      */
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder("Damaged ").append(rows.size()).append(" of ").append(candidates)
-                .append(" values of ").append(column).append(" on branch ").append(branch)
-                .append(" (seed ").append(seed).append(')');
+        StringBuilder s = new StringBuilder("Damaged ")
+                .append(rows.size())
+                .append(" of ")
+                .append(candidates)
+                .append(" values of ")
+                .append(column)
+                .append(" on branch ")
+                .append(branch)
+                .append(" (seed ")
+                .append(seed)
+                .append(')');
         String separator = ": ";
         for (Map.Entry<Damage, Integer> count : counts().entrySet()) {
             s.append(separator).append(count.getValue()).append(' ').append(count.getKey());

@@ -62,7 +62,8 @@ public enum Damage {
         int[] cp = value.codePoints().toArray();
         return switch (this) {
             case MISSING_DIGITS -> {
-                int[] digits = IntStream.range(0, cp.length).filter(i -> Character.isDigit(cp[i]))
+                int[] digits = IntStream.range(0, cp.length)
+                        .filter(i -> Character.isDigit(cp[i]))
                         .toArray();
                 int first = random.nextInt(digits.length);
                 int second = digits.length >= 2 && random.nextBoolean() ? random.nextInt(digits.length - 1) : -1;

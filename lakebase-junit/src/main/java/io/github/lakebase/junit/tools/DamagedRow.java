@@ -44,8 +44,8 @@ public record DamagedRow(List<Object> key, Damage damage, String original, Strin
      */
     public Object id() {
         if (key.size() != 1) {
-            throw new IllegalStateException("The primary key has " + key.size() + " columns " + key
-                    + "; use key() for a composite key");
+            throw new IllegalStateException(
+                    "The primary key has " + key.size() + " columns " + key + "; use key() for a composite key");
         }
         return key.get(0);
     }

@@ -15,31 +15,53 @@ final class DiffRendering {
     private DiffRendering() {}
 
     static String markdown(SchemaDiff diff) {
-        StringBuilder out = new StringBuilder("### Schema diff: ").append(code(diff.beforeLabel())).append(" → ")
-                .append(code(diff.afterLabel())).append("\n\n");
+        StringBuilder out = new StringBuilder("### Schema diff: ")
+                .append(code(diff.beforeLabel()))
+                .append(" → ")
+                .append(code(diff.afterLabel()))
+                .append("\n\n");
         if (diff.isEmpty()) {
             return out.append("No schema changes.\n").toString();
         }
         out.append(counts(diff)).append(".\n\n| change | kind | name | details |\n| --- | --- | --- | --- |\n");
         List<SchemaChange> longOnes = new ArrayList<>();
         for (SchemaChange change : diff.changes()) {
-            String details = change.type() == Type.CHANGED ? changedProperties(change, true) : summary(change.object(), true);
-            out.append("| ").append(change.type().name().toLowerCase()).append(" | ").append(change.kind().label())
-                    .append(" | ").append(code(change.name())).append(" | ").append(details).append(" |\n");
+            String details =
+                    change.type() == Type.CHANGED ? changedProperties(change, true) : summary(change.object(), true);
+            out.append("| ")
+                    .append(change.type().name().toLowerCase())
+                    .append(" | ")
+                    .append(change.kind().label())
+                    .append(" | ")
+                    .append(code(change.name()))
+                    .append(" | ")
+                    .append(details)
+                    .append(" |\n");
             if (change.properties().stream().anyMatch(p -> isLong(p.before()) || isLong(p.after()))) {
                 longOnes.add(change);
             }
         }
         if (!longOnes.isEmpty()) {
-            out.append("\n<details>\n<summary>Definitions (").append(longOnes.size()).append(")</summary>\n");
+            out.append("\n<details>\n<summary>Definitions (")
+                    .append(longOnes.size())
+                    .append(")</summary>\n");
             for (SchemaChange change : longOnes) {
                 for (Property p : change.properties()) {
                     if (isLong(p.before()) || isLong(p.after())) {
-                        out.append("\n**").append(change.type().name().toLowerCase()).append(' ')
-                                .append(change.kind().label()).append(' ').append(code(change.name())).append("**, ")
-                                .append(p.name()).append(":\n\n");
-                        fenced(out, change.type() == Type.CHANGED ? "diff" : "sql",
-                                change.type() == Type.CHANGED ? unifiedDiff(p.before(), p.after())
+                        out.append("\n**")
+                                .append(change.type().name().toLowerCase())
+                                .append(' ')
+                                .append(change.kind().label())
+                                .append(' ')
+                                .append(code(change.name()))
+                                .append("**, ")
+                                .append(p.name())
+                                .append(":\n\n");
+                        fenced(
+                                out,
+                                change.type() == Type.CHANGED ? "diff" : "sql",
+                                change.type() == Type.CHANGED
+                                        ? unifiedDiff(p.before(), p.after())
                                         : p.after() != null ? p.after() : p.before());
                     }
                 }
@@ -50,23 +72,34 @@ final class DiffRendering {
     }
 
     static String text(SchemaDiff diff) {
-        StringBuilder out = new StringBuilder("Schema diff from ").append(diff.beforeLabel()).append(" to ")
-                .append(diff.afterLabel()).append(": ");
+        StringBuilder out = new StringBuilder("Schema diff from ")
+                .append(diff.beforeLabel())
+                .append(" to ")
+                .append(diff.afterLabel())
+                .append(": ");
         if (diff.isEmpty()) {
             return out.append("no changes").toString();
         }
         out.append(counts(diff));
-        int kindWidth = diff.changes().stream().mapToInt(c -> c.kind().label().length()).max().orElse(0);
-        int nameWidth = diff.changes().stream().mapToInt(c -> c.name().length()).max().orElse(0);
+        int kindWidth = diff.changes().stream()
+                .mapToInt(c -> c.kind().label().length())
+                .max()
+                .orElse(0);
+        int nameWidth =
+                diff.changes().stream().mapToInt(c -> c.name().length()).max().orElse(0);
         for (SchemaChange change : diff.changes()) {
             String sign = switch (change.type()) {
                 case ADDED -> "+";
                 case REMOVED -> "-";
                 case CHANGED -> "~";
             };
-            String details = change.type() == Type.CHANGED ? changedProperties(change, false)
-                    : summary(change.object(), false);
-            out.append("\n  ").append(sign).append(' ').append(pad(change.kind().label(), kindWidth)).append("  ")
+            String details =
+                    change.type() == Type.CHANGED ? changedProperties(change, false) : summary(change.object(), false);
+            out.append("\n  ")
+                    .append(sign)
+                    .append(' ')
+                    .append(pad(change.kind().label(), kindWidth))
+                    .append("  ")
                     .append(details.isEmpty() ? change.name() : pad(change.name(), nameWidth) + "  " + details);
             if (change.type() == Type.CHANGED) {
                 for (Property p : change.properties()) {
@@ -82,23 +115,29 @@ final class DiffRendering {
     }
 
     private static String counts(SchemaDiff diff) {
-        return diff.added().size() + " added, " + diff.removed().size() + " removed, " + diff.changed().size()
-                + " changed";
+        return diff.added().size() + " added, " + diff.removed().size() + " removed, "
+                + diff.changed().size() + " changed";
     }
 
     /** What an added or removed object is, on one line. */
     private static String summary(SchemaObject object, boolean markdown) {
         Map<String, String> p = object.properties();
         String summary = switch (object.kind()) {
-            case COLUMN -> get(p, "type") + ("no".equals(p.get("nullable")) ? " NOT NULL" : "")
-                    + (p.containsKey("default") ? " DEFAULT " + p.get("default") : "")
-                    + (p.containsKey("identity") ? " GENERATED " + p.get("identity").toUpperCase() + " AS IDENTITY" : "")
-                    + (p.containsKey("generated") ? " GENERATED ALWAYS AS " + p.get("generated") : "");
+            case COLUMN ->
+                get(p, "type")
+                        + ("no".equals(p.get("nullable")) ? " NOT NULL" : "")
+                        + (p.containsKey("default") ? " DEFAULT " + p.get("default") : "")
+                        + (p.containsKey("identity")
+                                ? " GENERATED " + p.get("identity").toUpperCase() + " AS IDENTITY"
+                                : "")
+                        + (p.containsKey("generated") ? " GENERATED ALWAYS AS " + p.get("generated") : "");
             case CONSTRAINT, INDEX, TRIGGER -> get(p, "definition");
             case TABLE -> "table".equals(p.get("type")) ? "" : get(p, "type");
             case SEQUENCE -> get(p, "type") + (p.containsKey("owned by") ? " owned by " + p.get("owned by") : "");
-            case FUNCTION -> get(p, "kind") + (p.containsKey("returns") ? " returning " + p.get("returns") : "")
-                    + (p.containsKey("language") ? ", " + p.get("language") : "");
+            case FUNCTION ->
+                get(p, "kind")
+                        + (p.containsKey("returns") ? " returning " + p.get("returns") : "")
+                        + (p.containsKey("language") ? ", " + p.get("language") : "");
             case TYPE -> get(p, "type") + (p.containsKey("definition") ? ": " + p.get("definition") : "");
             case EXTENSION -> p.containsKey("version") ? "version " + p.get("version") : "";
             case SCHEMA, VIEW, MATERIALIZED_VIEW -> "";
@@ -109,14 +148,16 @@ final class DiffRendering {
 
     /** Which properties of a changed object changed; short values with their old and new value. */
     private static String changedProperties(SchemaChange change, boolean markdown) {
-        return change.properties().stream().map(p -> {
-            if (isLong(p.before()) || isLong(p.after())) {
-                return p.name() + (markdown ? " (below)" : "");
-            }
-            String before = p.before() == null ? "none" : markdown ? code(p.before()) : p.before();
-            String after = p.after() == null ? "none" : markdown ? code(p.after()) : p.after();
-            return p.name() + ": " + before + " → " + after;
-        }).collect(Collectors.joining("; "));
+        return change.properties().stream()
+                .map(p -> {
+                    if (isLong(p.before()) || isLong(p.after())) {
+                        return p.name() + (markdown ? " (below)" : "");
+                    }
+                    String before = p.before() == null ? "none" : markdown ? code(p.before()) : p.before();
+                    String after = p.after() == null ? "none" : markdown ? code(p.after()) : p.after();
+                    return p.name() + ": " + before + " → " + after;
+                })
+                .collect(Collectors.joining("; "));
     }
 
     private static String get(Map<String, String> properties, String name) {
@@ -141,7 +182,13 @@ final class DiffRendering {
 
     private static void fenced(StringBuilder out, String language, String body) {
         String fence = body.contains("```") ? "~~~~" : "```";
-        out.append(fence).append(language).append('\n').append(body.strip()).append('\n').append(fence).append('\n');
+        out.append(fence)
+                .append(language)
+                .append('\n')
+                .append(body.strip())
+                .append('\n')
+                .append(fence)
+                .append('\n');
     }
 
     /** A Markdown code span that is safe in a table cell. */

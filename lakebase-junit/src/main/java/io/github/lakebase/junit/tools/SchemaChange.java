@@ -31,11 +31,12 @@ public record SchemaChange(Type type, SchemaObject before, SchemaObject after) {
     public SchemaChange {
         Objects.requireNonNull(type, "type");
         if ((before == null) != (type == Type.ADDED) || (after == null) != (type == Type.REMOVED)) {
-            throw new IllegalArgumentException(type + " needs " + switch (type) {
-                case ADDED -> "an object after only";
-                case REMOVED -> "an object before only";
-                case CHANGED -> "an object before and after";
-            });
+            throw new IllegalArgumentException(type + " needs "
+                    + switch (type) {
+                        case ADDED -> "an object after only";
+                        case REMOVED -> "an object before only";
+                        case CHANGED -> "an object before and after";
+                    });
         }
     }
 

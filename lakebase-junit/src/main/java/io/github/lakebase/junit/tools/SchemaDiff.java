@@ -47,8 +47,8 @@ import javax.sql.DataSource;
  */
 public final class SchemaDiff {
 
-    private static final Comparator<SchemaObject> ORDER = Comparator.comparing(SchemaObject::kind)
-            .thenComparing(SchemaObject::name);
+    private static final Comparator<SchemaObject> ORDER =
+            Comparator.comparing(SchemaObject::kind).thenComparing(SchemaObject::name);
 
     private final String beforeLabel;
     private final String afterLabel;
@@ -182,7 +182,9 @@ public final class SchemaDiff {
      * @return the change, or empty when the object is the same on both sides (or on neither)
      */
     public Optional<SchemaChange> find(SchemaObject.Kind kind, String name) {
-        return changes.stream().filter(c -> c.kind() == kind && c.name().equals(name)).findFirst();
+        return changes.stream()
+                .filter(c -> c.kind() == kind && c.name().equals(name))
+                .findFirst();
     }
 
     private List<SchemaChange> ofType(Type type) {
@@ -210,10 +212,10 @@ public final class SchemaDiff {
         return DiffRendering.text(this);
     }
 
-    static SchemaDiff compare(String beforeLabel, List<SchemaObject> before, String afterLabel,
-            List<SchemaObject> after) {
-        Function<List<SchemaObject>, Map<String, SchemaObject>> byKey = objects -> objects.stream().collect(
-                Collectors.toMap(o -> o.kind().ordinal() + ":" + o.name(), o -> o, (a, b) -> a, TreeMap::new));
+    static SchemaDiff compare(
+            String beforeLabel, List<SchemaObject> before, String afterLabel, List<SchemaObject> after) {
+        Function<List<SchemaObject>, Map<String, SchemaObject>> byKey = objects -> objects.stream()
+                .collect(Collectors.toMap(o -> o.kind().ordinal() + ":" + o.name(), o -> o, (a, b) -> a, TreeMap::new));
         Map<String, SchemaObject> was = byKey.apply(before);
         Map<String, SchemaObject> is = byKey.apply(after);
         Set<String> keys = new LinkedHashSet<>(was.keySet());
@@ -300,8 +302,8 @@ public final class SchemaDiff {
          */
         public Options labels(String before, String after) {
             if (before == null || before.isBlank() || after == null || after.isBlank()) {
-                throw new IllegalArgumentException("Both labels must be non-blank; got '" + before + "' and '"
-                        + after + "'");
+                throw new IllegalArgumentException(
+                        "Both labels must be non-blank; got '" + before + "' and '" + after + "'");
             }
             this.beforeLabel = before;
             this.afterLabel = after;
@@ -318,7 +320,8 @@ public final class SchemaDiff {
          */
         public SchemaDiff between(Branch before, Branch after) throws SQLException {
             requireBoth(before, after);
-            try (Connection a = before.openConnection(); Connection b = after.openConnection()) {
+            try (Connection a = before.openConnection();
+                    Connection b = after.openConnection()) {
                 return compare(a, before.name(), b, after.name());
             }
         }
@@ -333,7 +336,8 @@ public final class SchemaDiff {
          */
         public SchemaDiff between(DataSource before, DataSource after) throws SQLException {
             requireBoth(before, after);
-            try (Connection a = before.getConnection(); Connection b = after.getConnection()) {
+            try (Connection a = before.getConnection();
+                    Connection b = after.getConnection()) {
                 return between(a, b);
             }
         }
@@ -353,14 +357,17 @@ public final class SchemaDiff {
 
         private SchemaDiff compare(Connection a, String aName, Connection b, String bName) throws SQLException {
             Catalog.Scope scope = new Catalog.Scope(schemas, excludedSchemas, excludedTables);
-            return SchemaDiff.compare(beforeLabel != null ? beforeLabel : aName, Catalog.read(a, scope),
-                    afterLabel != null ? afterLabel : bName, Catalog.read(b, scope));
+            return SchemaDiff.compare(
+                    beforeLabel != null ? beforeLabel : aName,
+                    Catalog.read(a, scope),
+                    afterLabel != null ? afterLabel : bName,
+                    Catalog.read(b, scope));
         }
 
         private static void requireBoth(Object before, Object after) {
             if (before == null || after == null) {
-                throw new IllegalArgumentException("SchemaDiff compares two databases; got " + before + " and "
-                        + after);
+                throw new IllegalArgumentException(
+                        "SchemaDiff compares two databases; got " + before + " and " + after);
             }
         }
 
@@ -373,7 +380,8 @@ public final class SchemaDiff {
         }
 
         private static String database(Connection c) throws SQLException {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT current_database()")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT current_database()")) {
                 rs.next();
                 return rs.getString(1);
             }

@@ -47,21 +47,32 @@ final class ChildJvm {
      * @param jvmOptions further JVM options, e.g. {@code -Djava.io.tmpdir=...}
      * @param environment further environment variables, e.g. a password
      */
-    static ChildJvm start(Path work, String name, Class<?> fixture, Map<String, String> configuration,
-            List<String> jvmOptions, Map<String, String> environment) throws IOException {
+    static ChildJvm start(
+            Path work,
+            String name,
+            Class<?> fixture,
+            Map<String, String> configuration,
+            List<String> jvmOptions,
+            Map<String, String> environment)
+            throws IOException {
         Path reportFile = work.resolve(name + ".report");
         Path log = work.resolve(name + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
                 "-D" + HoldBranchesMain.CHILD_PROPERTY + "=true"));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), HoldBranchesMain.class.getName(),
-                fixture.getName(), reportFile.toString()));
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                HoldBranchesMain.class.getName(),
+                fixture.getName(),
+                reportFile.toString()));
         configuration.forEach((k, v) -> command.add(k + "=" + v));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         Process process = builder.start();
         return new ChildJvm(name, process, reportFile, log);
@@ -107,8 +118,10 @@ final class ChildJvm {
     /** {@code kill -9} of the JVM alone: the processes it started live on. */
     void killJvm() throws InterruptedException {
         remember();
-        process.destroyForcibly();   // SIGKILL on Linux and macOS
-        assertThat(process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("%s is gone", name).isTrue();
+        process.destroyForcibly(); // SIGKILL on Linux and macOS
+        assertThat(process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                .as("%s is gone", name)
+                .isTrue();
     }
 
     /** {@code kill -9} of the JVM and of every process it started, as a CI runner's timeout does. */
@@ -117,7 +130,9 @@ final class ChildJvm {
         List<ProcessHandle> all = process.descendants().toList();
         all.forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
-        assertThat(process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("%s is gone", name).isTrue();
+        assertThat(process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                .as("%s is gone", name)
+                .isTrue();
         assertThat(awaitStopped(all)).as("processes of %s still running", name).isEmpty();
     }
 
@@ -199,30 +214,44 @@ final class ChildJvm {
         }
 
         String role(String role) {
-            return lines.stream().filter(l -> l.startsWith("role " + role + " ")).map(l -> l.split(" ")[2])
-                    .findFirst().orElseThrow(() -> new AssertionError("no role " + role + " in " + lines));
+            return lines.stream()
+                    .filter(l -> l.startsWith("role " + role + " "))
+                    .map(l -> l.split(" ")[2])
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no role " + role + " in " + lines));
         }
 
         /** The databases with the library's comment, as {@code <name> <run> <kind>}. */
         List<String> databases() {
-            return lines.stream().filter(l -> l.startsWith("database ")).map(l -> l.substring("database ".length()))
+            return lines.stream()
+                    .filter(l -> l.startsWith("database "))
+                    .map(l -> l.substring("database ".length()))
                     .toList();
         }
 
         /** The bases and parents kept for later runs, as {@code <name> <kind>}. */
         List<String> kept() {
-            return lines.stream().filter(l -> l.startsWith("kept ")).map(l -> l.substring("kept ".length())).toList();
+            return lines.stream()
+                    .filter(l -> l.startsWith("kept "))
+                    .map(l -> l.substring("kept ".length()))
+                    .toList();
         }
 
         /** The databases of {@code run}, as {@code <name> <kind>}. */
         List<String> databasesOf(String run) {
-            return databases().stream().map(d -> d.split(" ")).filter(d -> d[1].equals(run))
-                    .map(d -> d[0] + " " + d[2]).toList();
+            return databases().stream()
+                    .map(d -> d.split(" "))
+                    .filter(d -> d[1].equals(run))
+                    .map(d -> d[0] + " " + d[2])
+                    .toList();
         }
 
         private String value(String key) {
-            return lines.stream().filter(l -> l.startsWith(key + " ")).map(l -> l.substring(key.length() + 1))
-                    .findFirst().orElseThrow(() -> new AssertionError("no " + key + " in " + lines));
+            return lines.stream()
+                    .filter(l -> l.startsWith(key + " "))
+                    .map(l -> l.substring(key.length() + 1))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + key + " in " + lines));
         }
     }
 }

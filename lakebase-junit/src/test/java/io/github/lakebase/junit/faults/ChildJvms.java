@@ -60,8 +60,13 @@ final class ChildJvms implements BeforeEachCallback, AfterEachCallback {
     }
 
     /** Starts a child JVM that runs {@code fixture}; it is killed after the test if it still runs. */
-    ChildJvm start(String name, Class<?> fixture, Map<String, String> configuration, List<String> jvmOptions,
-            Map<String, String> environment) throws IOException {
+    ChildJvm start(
+            String name,
+            Class<?> fixture,
+            Map<String, String> configuration,
+            List<String> jvmOptions,
+            Map<String, String> environment)
+            throws IOException {
         ChildJvm child = ChildJvm.start(work, name, fixture, configuration, jvmOptions, environment);
         children.add(child);
         return child;

@@ -36,6 +36,7 @@ public final class HoldBranchesMain {
 
     /** Set on the child JVM's command line, so that the fixtures run nowhere else. */
     static final String CHILD_PROPERTY = "lakebase.faults.child";
+
     private static final Pattern COMMENT = Pattern.compile("lakebase-junit run=(\\S+) kind=(\\S+)");
     private static final Pattern KEPT = Pattern.compile("lakebase-junit cache=\\S+ slot=\\S+ kind=(\\S+) used=\\S+");
     private static volatile Path reportFile;
@@ -78,10 +79,13 @@ public final class HoldBranchesMain {
     /** Writes a report as {@link #report(Branch, Map)} does, under another {@code name} when a fixture makes several. */
     static void report(Branch branch, Map<String, String> roles, String name) throws SQLException, IOException {
         List<String> lines = new ArrayList<>();
-        try (Connection c = branch.openConnection(); Statement s = c.createStatement()) {
+        try (Connection c = branch.openConnection();
+                Statement s = c.createStatement()) {
             lines.add("datadir " + single(s, "SHOW data_directory"));
-            Matcher own = COMMENT.matcher(single(s, "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
-                    + "WHERE datname = current_database()"));
+            Matcher own = COMMENT.matcher(single(
+                    s,
+                    "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                            + "WHERE datname = current_database()"));
             if (!own.matches()) {
                 throw new IllegalStateException("the branch has no comment of the library");
             }
@@ -134,9 +138,13 @@ public final class HoldBranchesMain {
      */
     static void awaitSpares(Branch branch, int count) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + ChildJvm.TIMEOUT.toNanos();
-        try (Connection c = branch.openConnection(); Statement s = c.createStatement()) {
-            String own = single(s, "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
-                    + "WHERE datname = current_database()").replaceAll(" kind=.*", "");
+        try (Connection c = branch.openConnection();
+                Statement s = c.createStatement()) {
+            String own = single(
+                            s,
+                            "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                                    + "WHERE datname = current_database()")
+                    .replaceAll(" kind=.*", "");
             String sql = "SELECT count(*) FROM pg_database WHERE shobj_description(oid, 'pg_database') = '" + own
                     + " kind=spare'";
             while (Integer.parseInt(single(s, sql)) < count && System.nanoTime() < deadline) {

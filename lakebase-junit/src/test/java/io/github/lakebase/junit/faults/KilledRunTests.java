@@ -40,6 +40,7 @@ class KilledRunTests {
 
     @RegisterExtension
     final ChildJvms jvms = new ChildJvms("killed-run-");
+
     private Path work;
 
     @BeforeEach
@@ -61,48 +62,78 @@ class KilledRunTests {
         ChildJvm first = start("first", HoldingTestCase.class, configuration, List.of());
         ChildJvm.Report held = first.awaitReport();
         String deadRun = held.run();
-        assertThat(held.databasesOf(deadRun)).as("what the first run holds").contains(
-                held.role("class") + " branch", held.role("first") + " branch", held.role("second") + " branch",
-                held.role("kept") + " kept");
-        assertThat(held.kept()).as("the migrated base and the built parent, kept for later runs")
-                .satisfiesExactlyInAnyOrder(k -> assertThat(k).endsWith(" base"), k -> assertThat(k).endsWith(" parent"));
-        assertThat(held.databasesOf(deadRun)).as("branches it forked ahead for tests to come")
-                .filteredOn(d -> d.endsWith(" spare")).hasSize(2);
+        assertThat(held.databasesOf(deadRun))
+                .as("what the first run holds")
+                .contains(
+                        held.role("class") + " branch",
+                        held.role("first") + " branch",
+                        held.role("second") + " branch",
+                        held.role("kept") + " kept");
+        assertThat(held.kept())
+                .as("the migrated base and the built parent, kept for later runs")
+                .satisfiesExactlyInAnyOrder(
+                        k -> assertThat(k).endsWith(" base"), k -> assertThat(k).endsWith(" parent"));
+        assertThat(held.databasesOf(deadRun))
+                .as("branches it forked ahead for tests to come")
+                .filteredOn(d -> d.endsWith(" spare"))
+                .hasSize(2);
         String datadir = held.dataDirectory();
         assertThat(serverProcesses(datadir)).as("the first run's server").isNotEmpty();
         first.killJvm();
         assertServerStopsByItself(datadir);
-        assertThat(Path.of(datadir, "postmaster.pid")).as("the server was shut down, not killed").doesNotExist();
+        assertThat(Path.of(datadir, "postmaster.pid"))
+                .as("the server was shut down, not killed")
+                .doesNotExist();
 
         // 2. The next run on the data directory starts, sweeps, holds branches of its own, and is killed
         //    together with its server, as a CI runner's timeout kills a process group.
         ChildJvm second = start("second", HoldingTestCase.class, configuration, List.of());
         ChildJvm.Report seen = second.awaitReport();
-        assertThat(seen.databasesOf(deadRun)).as("what the second run finds of the first, killed run")
+        assertThat(seen.databasesOf(deadRun))
+                .as("what the second run finds of the first, killed run")
                 .containsExactly(held.role("kept") + " kept");
         String secondRun = seen.run();
-        assertThat(seen.kept()).as("the kept base and parent, used again after the kill").isEqualTo(held.kept());
-        assertThat(seen.databasesOf(secondRun)).filteredOn(d -> !d.endsWith(" spare")).containsExactlyInAnyOrder(
-                seen.role("class") + " branch", seen.role("first") + " branch", seen.role("second") + " branch",
-                seen.role("kept") + " kept");
-        assertThat(seen.databasesOf(secondRun)).filteredOn(d -> d.endsWith(" spare")).hasSize(2);
+        assertThat(seen.kept())
+                .as("the kept base and parent, used again after the kill")
+                .isEqualTo(held.kept());
+        assertThat(seen.databasesOf(secondRun))
+                .filteredOn(d -> !d.endsWith(" spare"))
+                .containsExactlyInAnyOrder(
+                        seen.role("class") + " branch",
+                        seen.role("first") + " branch",
+                        seen.role("second") + " branch",
+                        seen.role("kept") + " kept");
+        assertThat(seen.databasesOf(secondRun))
+                .filteredOn(d -> d.endsWith(" spare"))
+                .hasSize(2);
 
         // A live run of another JVM on the same server (through lakebase.provider=postgres, as the data
         // directory serves one JVM only) sweeps at its start, and leaves the second run's branches alone.
-        ChildJvm bystander = start("bystander", NextRunTestCase.class, Map.of(
-                "lakebase.provider", "postgres",
-                "lakebase.postgres.url", seen.adminUrl(),
-                "lakebase.postgres.username", "postgres"), List.of(),
+        ChildJvm bystander = start(
+                "bystander",
+                NextRunTestCase.class,
+                Map.of(
+                        "lakebase.provider", "postgres",
+                        "lakebase.postgres.url", seen.adminUrl(),
+                        "lakebase.postgres.username", "postgres"),
+                List.of(),
                 Map.of("LAKEBASE_POSTGRES_PASSWORD", password(dataDirectory)));
         ChildJvm.Report beside = bystander.awaitReport();
-        assertThat(bystander.awaitExit()).as("the bystander passes:\n%s", bystander.logTail()).isZero();
+        assertThat(bystander.awaitExit())
+                .as("the bystander passes:\n%s", bystander.logTail())
+                .isZero();
         assertThat(beside.run()).isNotIn(deadRun, secondRun);
-        assertThat(beside.databasesOf(secondRun)).as("the live second run's branches, after another run's sweep")
+        assertThat(beside.databasesOf(secondRun))
+                .as("the live second run's branches, after another run's sweep")
                 .containsExactlyInAnyOrderElementsOf(seen.databasesOf(secondRun));
 
         second.killJvmAndItsProcesses();
-        assertThat(serverProcesses(datadir)).as("nothing of the second run runs").isEmpty();
-        assertThat(Path.of(datadir, "postmaster.pid")).as("left by the killed server").exists();
+        assertThat(serverProcesses(datadir))
+                .as("nothing of the second run runs")
+                .isEmpty();
+        assertThat(Path.of(datadir, "postmaster.pid"))
+                .as("left by the killed server")
+                .exists();
         // Whose process id still exists: a zombie that init has not reaped (some containers' init never
         // does), or an id the system gave to another process of the server's OS user.
         occupyProcessIdIn(Path.of(datadir, "postmaster.pid"));
@@ -110,13 +141,18 @@ class KilledRunTests {
         // 3. The next run starts on the stale postmaster.pid, and sweeps the second run's branches too.
         ChildJvm third = start("third", NextRunTestCase.class, configuration, List.of());
         ChildJvm.Report last = third.awaitReport();
-        assertThat(third.awaitExit()).as("the third run passes:\n%s", third.logTail()).isZero();
-        assertThat(last.databases()).filteredOn(d -> !d.contains(" " + last.run() + " "))
-                .as("all that is left of the killed runs").containsExactlyInAnyOrder(
-                held.role("kept") + " " + deadRun + " kept",
-                seen.role("kept") + " " + secondRun + " kept");
+        assertThat(third.awaitExit())
+                .as("the third run passes:\n%s", third.logTail())
+                .isZero();
+        assertThat(last.databases())
+                .filteredOn(d -> !d.contains(" " + last.run() + " "))
+                .as("all that is left of the killed runs")
+                .containsExactlyInAnyOrder(
+                        held.role("kept") + " " + deadRun + " kept", seen.role("kept") + " " + secondRun + " kept");
         assertThat(last.kept()).isEqualTo(held.kept());
-        assertThat(serverProcesses(datadir)).as("the third run stopped its server as it exited").isEmpty();
+        assertThat(serverProcesses(datadir))
+                .as("the third run stopped its server as it exited")
+                .isEmpty();
     }
 
     @Test
@@ -124,29 +160,39 @@ class KilledRunTests {
         // A work directory of its own, so that no other test's server start sweeps the dead run's directory
         // before this test looks.
         Path ownWork = privateWorkDirectory();
-        ChildJvm killed = start("temporary", HoldingTestCase.class, Map.of("lakebase.embedded.max-connections", "40"),
+        ChildJvm killed = start(
+                "temporary",
+                HoldingTestCase.class,
+                Map.of("lakebase.embedded.max-connections", "40"),
                 List.of("-Djava.io.tmpdir=" + ownWork.getParent()));
         String datadir = killed.awaitReport().dataDirectory();
         Path directory = Path.of(datadir);
         assertThat(directory.getParent()).isEqualTo(ownWork.resolve("data").toRealPath());
         assertThat(serverProcesses(datadir)).as("the killed run's server").isNotEmpty();
         try (EmbeddedServer meanwhile = EmbeddedServer.start(temporary(ownWork))) {
-            assertThat(directory).as("a live run's data directory, seconds old, after another start's sweep")
+            assertThat(directory)
+                    .as("a live run's data directory, seconds old, after another start's sweep")
                     .exists();
         }
-        assertThat(serverProcesses(datadir)).as("the live run's server after another start's sweep").isNotEmpty();
+        assertThat(serverProcesses(datadir))
+                .as("the live run's server after another start's sweep")
+                .isNotEmpty();
 
         killed.killJvm();
         assertServerStopsByItself(datadir);
-        assertThat(sibling(directory, ".log")).as("the server's log")
-                .content(StandardCharsets.UTF_8).contains("no JVM uses this server any more")
+        assertThat(sibling(directory, ".log"))
+                .as("the server's log")
+                .content(StandardCharsets.UTF_8)
+                .contains("no JVM uses this server any more")
                 .contains("database system is shut down");
         assertThat(directory).as("nothing deleted the directory yet").exists();
         assertThat(sibling(directory, ".lock")).exists();
 
         try (EmbeddedServer next = EmbeddedServer.start(temporary(ownWork))) {
             assertThat(next.dataDirectory()).isNotEqualTo(directory).exists();
-            assertThat(directory).as("the dead run's data directory, seconds old").doesNotExist();
+            assertThat(directory)
+                    .as("the dead run's data directory, seconds old")
+                    .doesNotExist();
             assertThat(sibling(directory, ".lock")).doesNotExist();
             assertThat(sibling(directory, ".log")).doesNotExist();
         }
@@ -160,13 +206,17 @@ class KilledRunTests {
         Path ownWork = privateWorkDirectory();
         try (EmbeddedServer first = EmbeddedServer.start(temporary(ownWork))) {
             Path lockFile = sibling(first.dataDirectory(), ".lock");
-            assertThat(lockedByThisJvm(lockFile)).as("the first server's data directory is locked").isTrue();
+            assertThat(lockedByThisJvm(lockFile))
+                    .as("the first server's data directory is locked")
+                    .isTrue();
             try (EmbeddedServer second = EmbeddedServer.start(temporary(ownWork))) {
                 assertThat(first.dataDirectory()).exists();
                 // Closing any channel on a file releases the JVM's POSIX lock on it, whichever channel took it.
-                assertThat(lockedByThisJvm(lockFile)).as("still locked once the second server's sweep saw it")
+                assertThat(lockedByThisJvm(lockFile))
+                        .as("still locked once the second server's sweep saw it")
                         .isTrue();
-                try (var c = first.connect("postgres"); var st = c.createStatement();
+                try (var c = first.connect("postgres");
+                        var st = c.createStatement();
                         var rs = st.executeQuery("SELECT 1")) {
                     assertThat(rs.next()).isTrue();
                 }
@@ -177,17 +227,27 @@ class KilledRunTests {
     @Test
     void aServerThatOutlivedItsJvmIsStoppedByTheNextRunOnItsDataDirectory() throws Exception {
         Path dataDirectory = work.resolve("outlived");
-        EmbeddedServer.Options options = new EmbeddedServer.Options(dataDirectory,
-                Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"), Optional.empty(), 20, Map.of());
+        EmbeddedServer.Options options = new EmbeddedServer.Options(
+                dataDirectory,
+                Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"),
+                Optional.empty(),
+                20,
+                Map.of());
         ProcessHandle postmaster;
         try (EmbeddedServer first = EmbeddedServer.start(options)) {
-            postmaster = ProcessHandle.of(Long.parseLong(
-                    Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim())).orElseThrow();
+            postmaster = ProcessHandle.of(Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid"))
+                            .get(0)
+                            .trim()))
+                    .orElseThrow();
             jvms.killAfterwards(postmaster);
             // As where there is no watchdog (no /bin/sh), or a JVM killed together with it: SIGKILL to the
             // watchdog's shell and watcher, so that nothing stops the server once its JVM lets it go.
-            List<ProcessHandle> watchdog = ProcessHandle.current().descendants()
-                    .filter(p -> p.info().arguments().map(a -> " " + String.join(" ", a) + " ").orElse("")
+            List<ProcessHandle> watchdog = ProcessHandle.current()
+                    .descendants()
+                    .filter(p -> p.info()
+                            .arguments()
+                            .map(a -> " " + String.join(" ", a) + " ")
+                            .orElse("")
                             .contains(" -D " + dataDirectory + " "))
                     .filter(p -> !p.equals(postmaster))
                     .toList();
@@ -195,24 +255,32 @@ class KilledRunTests {
             // The watcher first: once its shell is gone, this JVM closes the shell's standard input, and a
             // watcher still alive would stop the server.
             List<ProcessHandle> watchers = watchdog.stream()
-                    .filter(p -> p.parent().filter(watchdog::contains).isPresent()).toList();
+                    .filter(p -> p.parent().filter(watchdog::contains).isPresent())
+                    .toList();
             assertThat(watchers).as("the watchdog's watcher").isNotEmpty();
             watchers.forEach(ProcessHandle::destroyForcibly);
             assertThat(ChildJvm.awaitStopped(watchers)).isEmpty();
             watchdog.forEach(ProcessHandle::destroyForcibly);
             assertThat(ChildJvm.awaitStopped(watchdog)).isEmpty();
             long deadline = System.nanoTime() + ChildJvm.TIMEOUT.toNanos();
-            while (first.running() && System.nanoTime() < deadline) {   // until this JVM has reaped the shell
+            while (first.running() && System.nanoTime() < deadline) { // until this JVM has reaped the shell
                 Thread.sleep(20);
             }
-            assertThat(first.running()).as("the server's process, as this JVM sees it").isFalse();
-        }   // close() now only releases the data directory, as the JVM's death would: the server is no child of it
-        assertThat(ChildJvm.running(postmaster)).as("the server outlived its JVM's hold on the data directory")
+            assertThat(first.running())
+                    .as("the server's process, as this JVM sees it")
+                    .isFalse();
+        } // close() now only releases the data directory, as the JVM's death would: the server is no child of it
+        assertThat(ChildJvm.running(postmaster))
+                .as("the server outlived its JVM's hold on the data directory")
                 .isTrue();
 
         try (EmbeddedServer next = EmbeddedServer.start(options)) {
-            assertThat(ChildJvm.running(postmaster)).as("the server left running, stopped by the next run").isFalse();
-            try (var c = next.connect("postgres"); var st = c.createStatement(); var rs = st.executeQuery("SELECT 1")) {
+            assertThat(ChildJvm.running(postmaster))
+                    .as("the server left running, stopped by the next run")
+                    .isFalse();
+            try (var c = next.connect("postgres");
+                    var st = c.createStatement();
+                    var rs = st.executeQuery("SELECT 1")) {
                 assertThat(rs.next()).isTrue();
             }
         }
@@ -225,8 +293,8 @@ class KilledRunTests {
     private Path privateWorkDirectory() throws IOException {
         Path tmp = Files.createDirectories(work.resolve("tmp"));
         Path ownWork = Files.createDirectories(tmp.resolve("lakebase-junit"));
-        Path sharedBinaries = Files.createDirectories(
-                Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit", "binaries"));
+        Path sharedBinaries =
+                Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit", "binaries"));
         Files.createSymbolicLink(ownWork.resolve("binaries"), sharedBinaries);
         for (Path p : List.of(tmp, ownWork)) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -255,8 +323,10 @@ class KilledRunTests {
                 : Files.isExecutable(Path.of("/usr/bin/setpriv"))
                         ? List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--", "sleep", "60")
                         : List.of("runuser", "-u", Files.getOwner(pidFile).getName(), "--", "sleep", "60");
-        Process sleeper = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process sleeper = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         jvms.killAfterwards(sleeper.toHandle());
         List<String> lines = new ArrayList<>(Files.readAllLines(pidFile));
         lines.set(0, Long.toString(sleeper.pid()));
@@ -268,14 +338,20 @@ class KilledRunTests {
         return start(name, fixture, configuration, jvmOptions, Map.of());
     }
 
-    private ChildJvm start(String name, Class<?> fixture, Map<String, String> configuration, List<String> jvmOptions,
-            Map<String, String> environment) throws IOException {
+    private ChildJvm start(
+            String name,
+            Class<?> fixture,
+            Map<String, String> configuration,
+            List<String> jvmOptions,
+            Map<String, String> environment)
+            throws IOException {
         return jvms.start(name, fixture, configuration, jvmOptions, environment);
     }
 
     /** The superuser password the library keeps in a data directory it created. */
     private static String password(Path dataDirectory) throws IOException {
-        return Files.readString(dataDirectory.resolve("lakebase-junit.password")).trim();
+        return Files.readString(dataDirectory.resolve("lakebase-junit.password"))
+                .trim();
     }
 
     private static void assertServerStopsByItself(String datadir) throws InterruptedException {
@@ -285,8 +361,9 @@ class KilledRunTests {
             Thread.sleep(50);
             left = serverProcesses(datadir);
         }
-        assertThat(left).as("processes of the killed run's server on %s, %s after the kill", datadir,
-                SERVER_STOPS_WITHIN).isEmpty();
+        assertThat(left)
+                .as("processes of the killed run's server on %s, %s after the kill", datadir, SERVER_STOPS_WITHIN)
+                .isEmpty();
     }
 
     private static List<Long> serverProcesses(String datadir) {
@@ -316,11 +393,15 @@ class KilledRunTests {
 
         @Test
         @Order(2)
-        void holdsItsBranchesUntilKilled(Branch perClass, @LakebaseBranch(name = "first") Branch first,
-                @LakebaseBranch(name = "second") Branch second) throws Exception {
+        void holdsItsBranchesUntilKilled(
+                Branch perClass,
+                @LakebaseBranch(name = "first") Branch first,
+                @LakebaseBranch(name = "second") Branch second)
+                throws Exception {
             HoldBranchesMain.awaitSpares(perClass, 2);
-            HoldBranchesMain.report(perClass, Map.of("class", perClass.name(), "first", first.name(),
-                    "second", second.name(), "kept", kept));
+            HoldBranchesMain.report(
+                    perClass,
+                    Map.of("class", perClass.name(), "first", first.name(), "second", second.name(), "kept", kept));
             Thread.sleep(Duration.ofMinutes(5).toMillis());
         }
     }

@@ -40,13 +40,19 @@ class LakebaseRunCleanupTests {
 
         ChildJvm run = ChildJvm.start(work, "lakebase-run", WholeRunTestCase.class, configuration, List.of(), Map.of());
         try {
-            assertThat(run.awaitExit()).as("the run's tests passed:\n%s", run.logTail()).isZero();
+            assertThat(run.awaitExit())
+                    .as("the run's tests passed:\n%s", run.logTail())
+                    .isZero();
         } finally {
             run.destroy();
         }
 
-        assertThat(project.branches()).extracting(FakeBranch::id).containsExactlyInAnyOrder("production", "development");
-        assertThat(project.mostBranchesAtOnce()).as("the run did create branches").isGreaterThan(5);
+        assertThat(project.branches())
+                .extracting(FakeBranch::id)
+                .containsExactlyInAnyOrder("production", "development");
+        assertThat(project.mostBranchesAtOnce())
+                .as("the run did create branches")
+                .isGreaterThan(5);
     }
 
     @LakebaseBranch(lifecycle = Lifecycle.PER_CLASS)
@@ -64,7 +70,8 @@ class LakebaseRunCleanupTests {
 
         @Test
         void fromABuiltParent(@LakebaseBranch(from = "staging", name = "staged") Branch staged) throws SQLException {
-            assertThat(count(staged.dataSource(), "SELECT count(*) FROM inventory")).isEqualTo(3);
+            assertThat(count(staged.dataSource(), "SELECT count(*) FROM inventory"))
+                    .isEqualTo(3);
         }
     }
 }

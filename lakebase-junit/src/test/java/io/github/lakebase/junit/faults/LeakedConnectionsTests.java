@@ -1,6 +1,7 @@
 package io.github.lakebase.junit.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import io.github.lakebase.junit.Branch;
 import io.github.lakebase.junit.Fixtures;
@@ -21,8 +22,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
-
 /**
  * A test that forgets its connections, leaves a transaction open or holds a lock neither blocks the
  * drop of its branch nor the next test, and the leak is reported with the test's name.
@@ -41,8 +40,11 @@ class LeakedConnectionsTests {
         long start = System.nanoTime();
         try (PrintStream tee = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
             System.setErr(tee);
-            EngineTestKit.engine("junit-jupiter").selectors(selectClass(LeakingTestCase.class)).execute()
-                    .testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+            EngineTestKit.engine("junit-jupiter")
+                    .selectors(selectClass(LeakingTestCase.class))
+                    .execute()
+                    .testEvents()
+                    .assertStatistics(s -> s.started(2).succeeded(2));
         } finally {
             System.setErr(err);
         }
@@ -50,15 +52,22 @@ class LeakedConnectionsTests {
         String log = captured.toString(StandardCharsets.UTF_8);
         err.print(log);
 
-        assertThat(millis).as("a leak must not make the drop wait for a timeout").isLessThan(20_000);
-        assertThat(log).contains("LeakingTestCase.leaksEverything()")
+        assertThat(millis)
+                .as("a leak must not make the drop wait for a timeout")
+                .isLessThan(20_000);
+        assertThat(log)
+                .contains("LeakingTestCase.leaksEverything()")
                 .contains("1 borrowed from its DataSource and never closed")
                 .contains("2 opened with openConnection() and still open")
                 .contains("idle in transaction, holding locks;");
         assertThat(log).doesNotContain("LeakingTestCase.nextTestIsUnaffected() left connections");
-        assertThat(BRANCHES).hasSize(2).allSatisfy(b -> assertThat(Fixtures.reachable(b)).isFalse());
+        assertThat(BRANCHES)
+                .hasSize(2)
+                .allSatisfy(b -> assertThat(Fixtures.reachable(b)).isFalse());
         for (Connection c : LEAKED) {
-            assertThat(c.isValid(2)).as("a leaked connection ends with its branch").isFalse();
+            assertThat(c.isValid(2))
+                    .as("a leaked connection ends with its branch")
+                    .isFalse();
             c.close();
         }
     }
@@ -86,7 +95,8 @@ class LeakedConnectionsTests {
         @Order(2)
         void nextTestIsUnaffected(Branch branch, DataSource dataSource) throws SQLException {
             BRANCHES.add(branch);
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = dataSource.getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("DELETE FROM inventory");
             }
         }

@@ -6,13 +6,13 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import io.github.lakebase.junit.Branch;
 import io.github.lakebase.junit.Fixtures;
 import io.github.lakebase.junit.LakebaseBranch;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +32,7 @@ import org.junit.platform.testkit.engine.EngineTestKit;
  * for connections instead of failing with "too many clients", nothing deadlocks, no connection is
  * left behind, and no pool thread outlives its branch; also when two runs share the server.
  */
-@Execution(ExecutionMode.SAME_THREAD)   // the tests count the branches of their own run
+@Execution(ExecutionMode.SAME_THREAD) // the tests count the branches of their own run
 class LoadTests {
 
     static final List<Branch> BRANCHES = new CopyOnWriteArrayList<>();
@@ -60,8 +60,10 @@ class LoadTests {
             rs.next();
             assertThat(rs.getInt(1)).as("sessions left on branches").isZero();
         }
-        assertThat(Thread.getAllStackTraces().keySet()).as("no pool thread outlives its branch")
-                .noneMatch(t -> t.isAlive() && BRANCHES.stream().anyMatch(b -> t.getName().startsWith(b.name())));
+        assertThat(Thread.getAllStackTraces().keySet())
+                .as("no pool thread outlives its branch")
+                .noneMatch(t -> t.isAlive()
+                        && BRANCHES.stream().anyMatch(b -> t.getName().startsWith(b.name())));
     }
 
     @Test
@@ -72,14 +74,18 @@ class LoadTests {
         // Two configurations, so two services, that share the server of one data directory: each one's budget is
         // what the server had free when it started, so that together they ask for more than the server has.
         CompletableFuture<EngineExecutionResults> first = CompletableFuture.supplyAsync(() -> run(Map.of(
-                "lakebase.embedded.data-directory", dataDirectory, "lakebase.embedded.settings", "application_name=a")));
+                "lakebase.embedded.data-directory",
+                dataDirectory,
+                "lakebase.embedded.settings",
+                "application_name=a")));
         EngineExecutionResults second = run(Map.of(
                 "lakebase.embedded.data-directory", dataDirectory, "lakebase.embedded.settings", "application_name=b"));
 
         Fixtures.assertAllSucceeded(first.get(), 32);
         Fixtures.assertAllSucceeded(second, 32);
         assertThat(BRANCHES).hasSize(64);
-        assertThat(BRANCHES.stream().map(b -> b.jdbcUrl().replace(b.name(), "")).distinct()).as("one server")
+        assertThat(BRANCHES.stream().map(b -> b.jdbcUrl().replace(b.name(), "")).distinct())
+                .as("one server")
                 .hasSize(1);
     }
 
@@ -92,8 +98,10 @@ class LoadTests {
                 "junit.jupiter.execution.parallel.mode.default", "concurrent",
                 "junit.jupiter.execution.parallel.config.strategy", "fixed",
                 "junit.jupiter.execution.parallel.config.fixed.parallelism", "32"));
-        return EngineTestKit.engine("junit-jupiter").configurationParameters(all)
-                .selectors(selectClass(ThirtyTwoTestsTestCase.class)).execute();
+        return EngineTestKit.engine("junit-jupiter")
+                .configurationParameters(all)
+                .selectors(selectClass(ThirtyTwoTestsTestCase.class))
+                .execute();
     }
 
     @LakebaseBranch
@@ -101,11 +109,13 @@ class LoadTests {
         @RepeatedTest(32)
         void holdsAConnectionForAWhile(Branch branch, DataSource dataSource) throws Exception {
             BRANCHES.add(branch);
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-                s.execute("SELECT pg_sleep(2)");   // long enough for all 32 to overlap without the budget
+            try (Connection c = dataSource.getConnection();
+                    Statement s = c.createStatement()) {
+                s.execute("SELECT pg_sleep(2)"); // long enough for all 32 to overlap without the budget
                 s.execute("DELETE FROM inventory");
             }
-            try (Connection c = branch.openConnection(); Statement s = c.createStatement();
+            try (Connection c = branch.openConnection();
+                    Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT count(*) FROM inventory")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isZero();

@@ -39,12 +39,19 @@ class ServerFaultTests {
                 .execute();
 
         results.testEvents().assertStatistics(s -> s.started(3).succeeded(2).failed(1));
-        Throwable failure = results.testEvents().failed().stream().findFirst().orElseThrow()
-                .getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow();
+        Throwable failure = results.testEvents().failed().stream()
+                .findFirst()
+                .orElseThrow()
+                .getRequiredPayload(TestExecutionResult.class)
+                .getThrowable()
+                .orElseThrow();
         assertThat(failure).hasMessageContaining("killServer").as("the affected test reports its own failure");
         assertThat(BRANCHES).hasSize(3);
-        assertThat(BRANCHES.get(1).jdbcUrl()).as("a new server on another port")
-                .isNotEqualTo(BRANCHES.get(0).jdbcUrl().replace(BRANCHES.get(0).name(), BRANCHES.get(1).name()));
+        assertThat(BRANCHES.get(1).jdbcUrl())
+                .as("a new server on another port")
+                .isNotEqualTo(BRANCHES.get(0)
+                        .jdbcUrl()
+                        .replace(BRANCHES.get(0).name(), BRANCHES.get(1).name()));
         assertThat(BRANCHES.get(2).jdbcUrl().replace(BRANCHES.get(2).name(), ""))
                 .isEqualTo(BRANCHES.get(1).jdbcUrl().replace(BRANCHES.get(1).name(), ""));
     }
@@ -58,15 +65,19 @@ class ServerFaultTests {
         void killServer(Branch branch, DataSource dataSource) throws Exception {
             BRANCHES.add(branch);
             long pid;
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+            try (Connection c = dataSource.getConnection();
+                    Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SHOW data_directory")) {
                 rs.next();
-                pid = Long.parseLong(Files.readAllLines(Path.of(rs.getString(1), "postmaster.pid")).get(0).trim());
+                pid = Long.parseLong(Files.readAllLines(Path.of(rs.getString(1), "postmaster.pid"))
+                        .get(0)
+                        .trim());
             }
             ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
             postmaster.destroyForcibly();
             postmaster.onExit().get();
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = dataSource.getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("SELECT 1");
             } catch (Exception e) {
                 throw new AssertionError("killServer: the server is gone, as this test intended", e);
@@ -77,7 +88,8 @@ class ServerFaultTests {
         @Order(2)
         void nextTestGetsAWorkingServer(Branch branch, DataSource dataSource) throws Exception {
             BRANCHES.add(branch);
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+            try (Connection c = dataSource.getConnection();
+                    Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT count(*) FROM inventory")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(3);

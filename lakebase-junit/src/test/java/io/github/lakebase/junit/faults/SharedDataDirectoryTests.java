@@ -42,7 +42,9 @@ class SharedDataDirectoryTests {
 
         assertThat(seenByB.adminUrl()).as("one server").isEqualTo(seenByA.adminUrl());
         assertThat(seenByB.run()).isNotEqualTo(seenByA.run());
-        assertThat(seenByB.kept()).as("one parent and one base, built by one of them").isEqualTo(seenByA.kept())
+        assertThat(seenByB.kept())
+                .as("one parent and one base, built by one of them")
+                .isEqualTo(seenByA.kept())
                 .hasSize(2);
         assertThat(count("Building parent 'staging'", a, b)).isEqualTo(1);
         assertThat(count("Built base", a, b)).isEqualTo(1);
@@ -54,11 +56,14 @@ class SharedDataDirectoryTests {
         assertThat(serverProcesses(datadir)).as("the server, left to b").isNotEmpty();
 
         b.go("1");
-        assertThat(b.awaitReport("after").adminUrl()).as("b forks on the same server after a left")
+        assertThat(b.awaitReport("after").adminUrl())
+                .as("b forks on the same server after a left")
                 .isEqualTo(seenByA.adminUrl());
         b.go("2");
         assertThat(b.awaitExit()).as("b passes:\n%s", b.logTail()).isZero();
-        assertThat(serverProcesses(datadir)).as("the last one to leave stopped the server").isEmpty();
+        assertThat(serverProcesses(datadir))
+                .as("the last one to leave stopped the server")
+                .isEmpty();
         assertThat(Path.of(datadir, "postmaster.pid")).doesNotExist();
     }
 
@@ -69,15 +74,19 @@ class SharedDataDirectoryTests {
 
         two.a().killJvm();
         two.b().go("1");
-        assertThat(two.b().awaitReport("after").adminUrl()).as("b forks on the same server after a was killed")
+        assertThat(two.b().awaitReport("after").adminUrl())
+                .as("b forks on the same server after a was killed")
                 .isEqualTo(two.seenByA().adminUrl());
         two.b().killJvm();
         assertServerStopsByItself(datadir);
 
         ChildJvm next = jvms.start("next", KilledRunTests.NextRunTestCase.class, configuration(), List.of(), Map.of());
         ChildJvm.Report after = next.awaitReport();
-        assertThat(next.awaitExit()).as("the next run passes:\n%s", next.logTail()).isZero();
-        assertThat(after.databases()).as("what is left of the killed runs, spares included")
+        assertThat(next.awaitExit())
+                .as("the next run passes:\n%s", next.logTail())
+                .isZero();
+        assertThat(after.databases())
+                .as("what is left of the killed runs, spares included")
                 .allSatisfy(d -> assertThat(d).contains(" " + after.run() + " "));
         assertThat(after.kept()).isEqualTo(two.seenByA().kept());
     }
@@ -93,7 +102,8 @@ class SharedDataDirectoryTests {
 
     private Map<String, String> configuration() {
         return Map.of(
-                "lakebase.embedded.data-directory", jvms.work().resolve("pgdata").toString(),
+                "lakebase.embedded.data-directory",
+                        jvms.work().resolve("pgdata").toString(),
                 "lakebase.embedded.max-connections", "60",
                 "lakebase.parents", "staging",
                 "lakebase.parent.staging.scripts", "classpath:parents/staging.sql",
@@ -103,7 +113,10 @@ class SharedDataDirectoryTests {
     private static long count(String text, ChildJvm... children) {
         long n = 0;
         for (ChildJvm child : children) {
-            n += Pattern.compile(Pattern.quote(text)).matcher(child.log()).results().count();
+            n += Pattern.compile(Pattern.quote(text))
+                    .matcher(child.log())
+                    .results()
+                    .count();
         }
         return n;
     }
@@ -113,8 +126,9 @@ class SharedDataDirectoryTests {
         while (!serverProcesses(datadir).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertThat(serverProcesses(datadir)).as("processes of the server on %s, %s after the last JVM was killed",
-                datadir, SERVER_STOPS_WITHIN).isEmpty();
+        assertThat(serverProcesses(datadir))
+                .as("processes of the server on %s, %s after the last JVM was killed", datadir, SERVER_STOPS_WITHIN)
+                .isEmpty();
     }
 
     /** Reports, waits, then forks again and reports where, and waits again. */
@@ -133,7 +147,8 @@ class SharedDataDirectoryTests {
         @Test
         @Order(2)
         void forksAgain(Branch branch, DataSource dataSource) throws Exception {
-            assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
+            assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM inventory"))
+                    .isEqualTo(3);
             HoldBranchesMain.report(branch, Map.of("branch", branch.name()), "after");
             HoldBranchesMain.awaitGo("2");
         }

@@ -23,30 +23,42 @@ class WarmStartTests {
     void aRunRebuildsOnlyWhatChangedSinceTheLastRun() throws Exception {
         Path migrations = Files.createDirectories(jvms.work().resolve("migrations"));
         Files.writeString(migrations.resolve("V1__inventory.sql"), "CREATE TABLE inventory (id bigint);\n");
-        Path parentScript = Files.writeString(jvms.work().resolve("staging.sql"),
-                "CREATE TABLE customer (id integer PRIMARY KEY);\n");
+        Path parentScript = Files.writeString(
+                jvms.work().resolve("staging.sql"), "CREATE TABLE customer (id integer PRIMARY KEY);\n");
         Map<String, String> configuration = Map.of(
-                "lakebase.embedded.data-directory", jvms.work().resolve("pgdata").toString(),
-                "lakebase.parents", "staging",
-                "lakebase.parent.staging.scripts", "filesystem:" + parentScript,
-                "lakebase.from", "staging",
-                "lakebase.migrations", "filesystem:" + migrations);
+                "lakebase.embedded.data-directory",
+                jvms.work().resolve("pgdata").toString(),
+                "lakebase.parents",
+                "staging",
+                "lakebase.parent.staging.scripts",
+                "filesystem:" + parentScript,
+                "lakebase.from",
+                "staging",
+                "lakebase.migrations",
+                "filesystem:" + migrations);
 
         Run cold = run("cold", configuration);
         assertThat(cold.log()).contains("Building parent 'staging'").contains("Built base");
-        assertThat(cold.kept()).satisfiesExactlyInAnyOrder(k -> assertThat(k).endsWith(" base"),
-                k -> assertThat(k).endsWith(" parent"));
+        assertThat(cold.kept())
+                .satisfiesExactlyInAnyOrder(
+                        k -> assertThat(k).endsWith(" base"), k -> assertThat(k).endsWith(" parent"));
 
         Run warm = run("warm", configuration);
-        assertThat(warm.log()).as("the cold run dropped its spares as it exited: nothing for a sweep")
+        assertThat(warm.log())
+                .as("the cold run dropped its spares as it exited: nothing for a sweep")
                 .doesNotContain("Swept");
-        assertThat(warm.log()).doesNotContain("Building parent").doesNotContain("Built base")
-                .contains("Reusing parent " + cold.kept("parent")).contains("Reusing base " + cold.kept("base"));
+        assertThat(warm.log())
+                .doesNotContain("Building parent")
+                .doesNotContain("Built base")
+                .contains("Reusing parent " + cold.kept("parent"))
+                .contains("Reusing base " + cold.kept("base"));
         assertThat(warm.kept()).isEqualTo(cold.kept());
 
         Files.writeString(migrations.resolve("V2__more.sql"), "ALTER TABLE inventory ADD COLUMN code text;\n");
         Run migrated = run("migrated", configuration);
-        assertThat(migrated.log()).doesNotContain("Building parent").contains("Built base")
+        assertThat(migrated.log())
+                .doesNotContain("Building parent")
+                .contains("Built base")
                 .contains("Collected the kept base " + cold.kept("base"));
         assertThat(migrated.kept("parent")).isEqualTo(cold.kept("parent"));
         assertThat(migrated.kept("base")).isNotEqualTo(cold.kept("base"));
@@ -54,7 +66,9 @@ class WarmStartTests {
 
         Files.writeString(parentScript, "CREATE TABLE customer (id integer PRIMARY KEY, name text);\n");
         Run reparented = run("reparented", configuration);
-        assertThat(reparented.log()).contains("Building parent 'staging'").contains("Built base")
+        assertThat(reparented.log())
+                .contains("Building parent 'staging'")
+                .contains("Built base")
                 .contains("Collected the kept parent " + cold.kept("parent"));
         assertThat(reparented.kept()).hasSize(2).doesNotContainAnyElementsOf(migrated.kept());
     }
@@ -63,7 +77,9 @@ class WarmStartTests {
     private Run run(String name, Map<String, String> configuration) throws Exception {
         ChildJvm child = jvms.start(name, KilledRunTests.NextRunTestCase.class, configuration, List.of(), Map.of());
         ChildJvm.Report report = child.awaitReport();
-        assertThat(child.awaitExit()).as("the %s run passes:\n%s", name, child.logTail()).isZero();
+        assertThat(child.awaitExit())
+                .as("the %s run passes:\n%s", name, child.logTail())
+                .isZero();
         return new Run(report, child.log());
     }
 
@@ -75,8 +91,11 @@ class WarmStartTests {
 
         /** The name of the kept database of {@code kind}. */
         String kept(String kind) {
-            return report.kept().stream().filter(k -> k.endsWith(" " + kind)).map(k -> k.split(" ")[0])
-                    .findFirst().orElseThrow(() -> new AssertionError("nothing kept of kind " + kind + ": " + kept()));
+            return report.kept().stream()
+                    .filter(k -> k.endsWith(" " + kind))
+                    .map(k -> k.split(" ")[0])
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("nothing kept of kind " + kind + ": " + kept()));
         }
     }
 }

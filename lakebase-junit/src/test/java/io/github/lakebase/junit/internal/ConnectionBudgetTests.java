@@ -38,7 +38,9 @@ class ConnectionBudgetTests {
         }
 
         try (Connection second = budget.group().open(() -> server.connect("postgres"))) {
-            assertThat(second.isValid(1)).as("the permit of the closed connection").isTrue();
+            assertThat(second.isValid(1))
+                    .as("the permit of the closed connection")
+                    .isTrue();
         }
         assertThat(group.openCount()).isZero();
     }
@@ -49,19 +51,24 @@ class ConnectionBudgetTests {
         Connection kept = group.open(() -> server.connect("postgres"));
         Connection closedSoon = group.open(() -> server.connect("postgres"));
 
-        CompletableFuture.runAsync(() -> {
-            try {
-                closedSoon.close();
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        }, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
+        CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        closedSoon.close();
+                    } catch (java.sql.SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
 
         // Woken by the close, long before its own limit (a liveness check with a wide margin, not a timing).
-        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(20), () -> group.awaitOpenAtMost(1,
-                Duration.ofMinutes(5)))).isTrue();
+        assertThat(assertTimeoutPreemptively(
+                        Duration.ofSeconds(20), () -> group.awaitOpenAtMost(1, Duration.ofMinutes(5))))
+                .isTrue();
         assertThat(group.openCount()).isEqualTo(1);
-        assertThat(group.awaitOpenAtMost(0, Duration.ofMillis(100))).as("one is still open").isFalse();
+        assertThat(group.awaitOpenAtMost(0, Duration.ofMillis(100)))
+                .as("one is still open")
+                .isFalse();
         kept.close();
         assertThat(group.awaitOpenAtMost(0, Duration.ZERO)).isTrue();
     }

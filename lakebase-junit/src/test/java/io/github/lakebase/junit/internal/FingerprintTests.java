@@ -36,7 +36,8 @@ class FingerprintTests {
         assertThat(key(migrations(dir.resolve("b"), "CREATE TABLE t (id bigint);", new byte[] {1})))
                 .isNotEqualTo(original);
         assertThat(key(migrations(dir.resolve("c"), "CREATE TABLE t (id int);", new byte[] {2})))
-                .as("the bytes of a Java migration class").isNotEqualTo(original);
+                .as("the bytes of a Java migration class")
+                .isNotEqualTo(original);
         Path added = migrations(dir.resolve("d"), "CREATE TABLE t (id int);", new byte[] {1});
         Files.writeString(added.resolve("db/migration/V3__more.sql"), "SELECT 1;");
         assertThat(key(added)).isNotEqualTo(original);
@@ -44,15 +45,18 @@ class FingerprintTests {
 
     @Test
     void aLocationThatCannotBeReadHereHasNoKey() {
-        assertThat(fingerprint(List.of("s3:bucket/migrations"), getClass().getClassLoader())).isEmpty();
+        assertThat(fingerprint(List.of("s3:bucket/migrations"), getClass().getClassLoader()))
+                .isEmpty();
     }
 
     @Test
     void theParentAndTheKindArePartOfTheKey() {
         assertThat(Fingerprint.of("base").add("parent", "template1").hex())
                 .isNotEqualTo(Fingerprint.of("base").add("parent", "staging").hex())
-                .isNotEqualTo(Fingerprint.of("parent").add("parent", "template1").hex());
-        assertThat(Fingerprint.of("x").add("ab", "c").hex()).isNotEqualTo(Fingerprint.of("x").add("a", "bc").hex());
+                .isNotEqualTo(
+                        Fingerprint.of("parent").add("parent", "template1").hex());
+        assertThat(Fingerprint.of("x").add("ab", "c").hex())
+                .isNotEqualTo(Fingerprint.of("x").add("a", "bc").hex());
     }
 
     /** A class path root with {@code db/migration/V1__t.sql} and a Java migration's class file. */
@@ -64,10 +68,11 @@ class FingerprintTests {
     }
 
     private static Path jar(Path jar, Path root) throws IOException {
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(jar);
+                JarOutputStream j = new JarOutputStream(out)) {
             try (var files = Files.walk(root)) {
                 for (Path f : files.filter(f -> !f.equals(root)).sorted().toList()) {
-                    boolean directory = Files.isDirectory(f);   // as a build tool writes them
+                    boolean directory = Files.isDirectory(f); // as a build tool writes them
                     j.putNextEntry(new JarEntry(root.relativize(f) + (directory ? "/" : "")));
                     if (!directory) {
                         j.write(Files.readAllBytes(f));

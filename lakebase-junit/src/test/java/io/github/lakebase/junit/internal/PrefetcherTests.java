@@ -24,7 +24,7 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** Spares on a real server: how many, from which base, and that none outlives the prefetcher. */
-@Execution(ExecutionMode.SAME_THREAD)   // each test counts the spares on the server
+@Execution(ExecutionMode.SAME_THREAD) // each test counts the spares on the server
 class PrefetcherTests {
 
     private static EmbeddedServer server;
@@ -46,8 +46,9 @@ class PrefetcherTests {
 
     @BeforeEach
     void newPrefetcher() {
-        prefetcher = new Prefetcher(provider, hint -> "lbj_prefetchertests_" + SEQUENCE.incrementAndGet()
-                + (hint.isEmpty() ? "" : "_" + hint));
+        prefetcher = new Prefetcher(
+                provider,
+                hint -> "lbj_prefetchertests_" + SEQUENCE.incrementAndGet() + (hint.isEmpty() ? "" : "_" + hint));
     }
 
     @AfterEach
@@ -99,7 +100,9 @@ class PrefetcherTests {
         assertThat(prefetcher.count()).isEqualTo(Prefetcher.LIMIT_PER_DEPTH);
         assertThat(awaitSpares(Prefetcher.LIMIT_PER_DEPTH)).hasSize(Prefetcher.LIMIT_PER_DEPTH);
         assertThat(sparesOf(bases.get(0))).as("the base used longest ago").isEmpty();
-        assertThat(sparesOf(bases.get(bases.size() - 1))).as("the base used last").hasSize(1);
+        assertThat(sparesOf(bases.get(bases.size() - 1)))
+                .as("the base used last")
+                .hasSize(1);
     }
 
     @Test
@@ -129,11 +132,12 @@ class PrefetcherTests {
         String base = base();
         long tooLittle = (TemplateBranchProvider.SPARE_DISK_RESERVE_MB - 1) * 1024 * 1024;
         TemplateBranchProvider shortOfDisk = TestServers.providerWithFreeDisk(server, "prefetchertests", tooLittle);
-        try (Prefetcher starved = new Prefetcher(shortOfDisk, hint -> "lbj_prefetchertests_" + SEQUENCE.incrementAndGet()
-                + (hint.isEmpty() ? "" : "_" + hint))) {
+        try (Prefetcher starved = new Prefetcher(
+                shortOfDisk,
+                hint -> "lbj_prefetchertests_" + SEQUENCE.incrementAndGet() + (hint.isEmpty() ? "" : "_" + hint))) {
             Prefetcher.Forked first = starved.take(base, 2, "first");
             Prefetcher.Forked second = starved.take(base, 2, "second");
-            Thread.sleep(300);   // as long as a spare would need to show
+            Thread.sleep(300); // as long as a spare would need to show
 
             assertThat(spares()).isEmpty();
             assertThat(query(first.name(), "SELECT current_database()")).isEqualTo(first.name());
@@ -145,8 +149,9 @@ class PrefetcherTests {
         }
 
         TemplateBranchProvider roomy = TestServers.providerWithFreeDisk(server, "prefetchertests", Long.MAX_VALUE / 4);
-        try (Prefetcher prefetching = new Prefetcher(roomy, hint -> "lbj_prefetchertests_" + SEQUENCE.incrementAndGet()
-                + (hint.isEmpty() ? "" : "_" + hint))) {
+        try (Prefetcher prefetching = new Prefetcher(
+                roomy,
+                hint -> "lbj_prefetchertests_" + SEQUENCE.incrementAndGet() + (hint.isEmpty() ? "" : "_" + hint))) {
             roomy.delete(prefetching.take(base, 2, "first").name());
             assertThat(awaitSpares(2)).as("with room on the disk").hasSize(2);
         } finally {
@@ -159,7 +164,8 @@ class PrefetcherTests {
     private static String base() throws SQLException {
         String name = "lbj_prefetchertests_base_" + SEQUENCE.incrementAndGet();
         provider.create(new BranchRequest(name, "template1", null, Kind.BASE));
-        try (Connection c = server.connect(name); Statement s = c.createStatement()) {
+        try (Connection c = server.connect(name);
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE from_" + name + " ()");
         }
         provider.seal(name);
@@ -197,11 +203,12 @@ class PrefetcherTests {
         List<String> of = new ArrayList<>();
         for (String spare : spares()) {
             try {
-                if (query(spare, "SELECT count(*) FROM pg_class WHERE relname = 'from_" + base + "'").equals("1")) {
+                if (query(spare, "SELECT count(*) FROM pg_class WHERE relname = 'from_" + base + "'")
+                        .equals("1")) {
                     of.add(spare);
                 }
             } catch (SQLException e) {
-                if (!"3D000".equals(e.getSQLState())) {   // invalid_catalog_name: the database is gone
+                if (!"3D000".equals(e.getSQLState())) { // invalid_catalog_name: the database is gone
                     throw e;
                 }
             }
@@ -215,7 +222,8 @@ class PrefetcherTests {
     }
 
     private static String query(String database, String sql) throws SQLException {
-        try (Connection c = server.connect(database); Statement s = c.createStatement();
+        try (Connection c = server.connect(database);
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
@@ -224,7 +232,8 @@ class PrefetcherTests {
 
     private static List<String> list(String sql) throws SQLException {
         List<String> values = new ArrayList<>();
-        try (Connection c = server.connect("postgres"); Statement s = c.createStatement();
+        try (Connection c = server.connect("postgres");
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 values.add(rs.getString(1));

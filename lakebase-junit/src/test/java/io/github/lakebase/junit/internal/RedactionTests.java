@@ -10,7 +10,8 @@ class RedactionTests {
     void masksPasswordParametersWhateverTheirCase() {
         assertThat(Redaction.url("jdbc:postgresql://db:5432/app?user=me&password=s3cret&ssl=true"))
                 .isEqualTo("jdbc:postgresql://db:5432/app?user=me&password=***&ssl=true");
-        assertThat(Redaction.url("jdbc:postgresql://db/app?PASSWORD=s3cret")).isEqualTo("jdbc:postgresql://db/app?PASSWORD=***");
+        assertThat(Redaction.url("jdbc:postgresql://db/app?PASSWORD=s3cret"))
+                .isEqualTo("jdbc:postgresql://db/app?PASSWORD=***");
         assertThat(Redaction.url("jdbc:postgresql://db/app?sslpassword=k3y")).doesNotContain("k3y");
     }
 

@@ -27,7 +27,10 @@ class CorruptionRefusalTests {
     void refusesTheMaintenanceDatabaseWithoutConnecting(Branch branch) {
         Branch maintenance = new ForeignBranch("postgres", Fixtures.adminUrl(branch), branch);
 
-        assertThatThrownBy(() -> Corruption.of(maintenance).column("item", "code").fraction(0.5).apply())
+        assertThatThrownBy(() -> Corruption.of(maintenance)
+                        .column("item", "code")
+                        .fraction(0.5)
+                        .apply())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Refusing to let Corruption touch")
                 .hasMessageContaining("'postgres': it is not a branch created by lakebase-junit");
@@ -36,7 +39,8 @@ class CorruptionRefusalTests {
     @Test
     void refusesAUserDatabaseOnTheSameServerAndLeavesItAlone(Branch branch) throws SQLException {
         String database = "users_own_" + Math.abs(branch.name().hashCode());
-        try (Connection c = admin(branch); Statement s = c.createStatement()) {
+        try (Connection c = admin(branch);
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + database);
         }
         String url = Fixtures.adminUrl(branch).replace("/postgres", "/" + database);
@@ -48,7 +52,10 @@ class CorruptionRefusalTests {
             }
             Branch users = new ForeignBranch(database, url, branch);
 
-            assertThatThrownBy(() -> Corruption.of(users).column("item", "code").fraction(1).apply())
+            assertThatThrownBy(() -> Corruption.of(users)
+                            .column("item", "code")
+                            .fraction(1)
+                            .apply())
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("not a branch created by lakebase-junit");
             try (Connection c = java.sql.DriverManager.getConnection(url, branch.username(), branch.password());
@@ -58,7 +65,8 @@ class CorruptionRefusalTests {
                 assertThat(rs.getInt(1)).isEqualTo(100);
             }
         } finally {
-            try (Connection c = admin(branch); Statement s = c.createStatement()) {
+            try (Connection c = admin(branch);
+                    Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE " + database + " WITH (FORCE)");
             }
         }
@@ -67,16 +75,21 @@ class CorruptionRefusalTests {
     @Test
     void refusesTheMigratedBaseAndTheParentItWasForkedFrom(Branch branch) throws SQLException {
         String base;
-        try (Connection c = admin(branch); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT datname FROM pg_database WHERE datistemplate AND shobj_description(oid, 'pg_database') "
-                        + "LIKE 'lakebase-junit % kind=base' LIMIT 1")) {
+        try (Connection c = admin(branch);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT datname FROM pg_database WHERE datistemplate AND shobj_description(oid, 'pg_database') "
+                                + "LIKE 'lakebase-junit % kind=base' LIMIT 1")) {
             assertThat(rs.next()).as("a sealed base of this run").isTrue();
             base = rs.getString(1);
         }
         for (String target : new String[] {base, branch.parent()}) {
-            Branch lookalike = new ForeignBranch(target, Fixtures.adminUrl(branch).replace("/postgres", "/" + target),
-                    branch);
-            assertThatThrownBy(() -> Corruption.of(lookalike).column("item", "code").fraction(0.5).apply())
+            Branch lookalike =
+                    new ForeignBranch(target, Fixtures.adminUrl(branch).replace("/postgres", "/" + target), branch);
+            assertThatThrownBy(() -> Corruption.of(lookalike)
+                            .column("item", "code")
+                            .fraction(0.5)
+                            .apply())
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("'" + target + "': it is not a branch created by lakebase-junit");
         }
@@ -84,12 +97,14 @@ class CorruptionRefusalTests {
 
     @Test
     void acceptsABranchThatStandsForTheCurrentTestsBranch(Branch branch) throws SQLException {
-        Branch routing = new Routing(branch);   // what a framework's Branch bean does: route to the test's branch
+        Branch routing = new Routing(branch); // what a framework's Branch bean does: route to the test's branch
 
-        CorruptionReport report = Corruption.of(routing).column("item", "code").fraction(0.01).apply();
+        CorruptionReport report =
+                Corruption.of(routing).column("item", "code").fraction(0.01).apply();
 
         assertThat(ids(branch, "SELECT id FROM item WHERE code IS DISTINCT FROM original"))
-                .isEqualTo(report.keys(Long.class)).hasSize(99);
+                .isEqualTo(report.keys(Long.class))
+                .hasSize(99);
     }
 
     @Test
@@ -97,7 +112,10 @@ class CorruptionRefusalTests {
         Fixtures.assertAllSucceeded(Fixtures.run(KeepsItsBranchTestCase.class), 1);
         Branch destroyed = KeepsItsBranchTestCase.BRANCH.get();
 
-        assertThatThrownBy(() -> Corruption.of(destroyed).column("item", "code").fraction(0.5).apply())
+        assertThatThrownBy(() -> Corruption.of(destroyed)
+                        .column("item", "code")
+                        .fraction(0.5)
+                        .apply())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("has been destroyed");
     }
@@ -121,26 +139,45 @@ class CorruptionRefusalTests {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("more than 0 and at most 1");
         }
-        assertThatThrownBy(() -> Corruption.of(branch).kinds()).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Corruption.of(branch).kinds())
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least one kind");
-        assertThatThrownBy(() -> Corruption.of(branch).column("item", " ")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Corruption.of(branch).fraction(0.1).apply()).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> Corruption.of(branch).column("item", " "))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Corruption.of(branch).fraction(0.1).apply())
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("Name the column to damage");
         assertThatThrownBy(() -> Corruption.of(branch).column("item", "code").apply())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining(".fraction(0.01)");
-        assertThatThrownBy(() -> Corruption.of(branch).column("item", "label").fraction(0.1).kinds(Damage.NULL).apply())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NOT NULL");
-        assertThatThrownBy(() -> Corruption.of(branch).column("unlabelled", "code").fraction(0.1).apply())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("nothing to damage");
-        assertThatThrownBy(() -> Corruption.of(null).column("item", "code").fraction(0.1).apply())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("@LakebaseBranch");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(".fraction(0.01)");
+        assertThatThrownBy(() -> Corruption.of(branch)
+                        .column("item", "label")
+                        .fraction(0.1)
+                        .kinds(Damage.NULL)
+                        .apply())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("NOT NULL");
+        assertThatThrownBy(() -> Corruption.of(branch)
+                        .column("unlabelled", "code")
+                        .fraction(0.1)
+                        .apply())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("nothing to damage");
+        assertThatThrownBy(() ->
+                        Corruption.of(null).column("item", "code").fraction(0.1).apply())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("@LakebaseBranch");
 
-        assertThat(ids(branch, "SELECT id FROM item WHERE code IS DISTINCT FROM original")).as("nothing damaged")
+        assertThat(ids(branch, "SELECT id FROM item WHERE code IS DISTINCT FROM original"))
+                .as("nothing damaged")
                 .isEmpty();
     }
 
     private static void assertRefused(Branch branch, String table, String column, String... message) {
-        assertThatThrownBy(() -> Corruption.of(branch).column(table, column).fraction(0.1).apply())
+        assertThatThrownBy(() -> Corruption.of(branch)
+                        .column(table, column)
+                        .fraction(0.1)
+                        .apply())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContainingAll(message);
     }

@@ -18,8 +18,8 @@ final class SingleConnectionDataSource implements DataSource {
     private final Connection connection;
 
     SingleConnectionDataSource(Connection connection) {
-        this.connection = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+        this.connection = (Connection) Proxy.newProxyInstance(
+                Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     if (method.getName().equals("close")) {
                         return null;
                     }

@@ -17,8 +17,8 @@ public class StockRepository {
 
     /** Units in stock at a location, for example {@code L042}. */
     public long unitsAt(String location) {
-        return jdbc.queryForObject("SELECT coalesce(sum(quantity), 0) FROM inventory WHERE location_code = ?",
-                Long.class, location);
+        return jdbc.queryForObject(
+                "SELECT coalesce(sum(quantity), 0) FROM inventory WHERE location_code = ?", Long.class, location);
     }
 
     /** How many labelled items a location holds. */
@@ -28,8 +28,11 @@ public class StockRepository {
 
     /** The busiest locations, by items held. */
     public List<String> busiestLocations(int limit) {
-        return jdbc.queryForList("SELECT location_code FROM inventory WHERE location_code IS NOT NULL "
-                + "GROUP BY location_code ORDER BY count(*) DESC, location_code LIMIT ?", String.class, limit);
+        return jdbc.queryForList(
+                "SELECT location_code FROM inventory WHERE location_code IS NOT NULL "
+                        + "GROUP BY location_code ORDER BY count(*) DESC, location_code LIMIT ?",
+                String.class,
+                limit);
     }
 
     /** Writes off everything a location holds; returns how many items went. */
@@ -41,14 +44,19 @@ public class StockRepository {
     /** Receives an item the way release 1's writers still do: with the old, single code. */
     @Transactional
     public long receiveLegacy(String inventoryCode, int quantity) {
-        return jdbc.queryForObject("INSERT INTO inventory (inventory_code, quantity) VALUES (?, ?) RETURNING id",
-                Long.class, inventoryCode, quantity);
+        return jdbc.queryForObject(
+                "INSERT INTO inventory (inventory_code, quantity) VALUES (?, ?) RETURNING id",
+                Long.class,
+                inventoryCode,
+                quantity);
     }
 
     /** An item's location, batch and serial number. */
     public List<String> parts(long id) {
-        return jdbc.queryForObject("SELECT location_code, batch_number, serial_number FROM inventory WHERE id = ?",
-                (rs, row) -> List.of(rs.getString(1), rs.getString(2), rs.getString(3)), id);
+        return jdbc.queryForObject(
+                "SELECT location_code, batch_number, serial_number FROM inventory WHERE id = ?",
+                (rs, row) -> List.of(rs.getString(1), rs.getString(2), rs.getString(3)),
+                id);
     }
 
     /** The database this repository talks to. */

@@ -21,10 +21,17 @@ class ContractTest {
     /** Release 3 drops inventory_code and keeps every part read from it. */
     @Test
     void contract(
-            @LakebaseBranch(name = "release2", from = ProductionInventory.NAME,
-                    migrations = {Releases.RELEASE_1, Releases.RELEASE_2_EXPAND}) Branch release2,
-            @LakebaseBranch(name = "release3", from = ProductionInventory.NAME,
-                    migrations = {Releases.RELEASE_1, Releases.RELEASE_2_EXPAND}) Branch release3) throws Exception {
+            @LakebaseBranch(
+                            name = "release2",
+                            from = ProductionInventory.NAME,
+                            migrations = {Releases.RELEASE_1, Releases.RELEASE_2_EXPAND})
+                    Branch release2,
+            @LakebaseBranch(
+                            name = "release3",
+                            from = ProductionInventory.NAME,
+                            migrations = {Releases.RELEASE_1, Releases.RELEASE_2_EXPAND})
+                    Branch release3)
+            throws Exception {
         String parts = "SELECT count(*) FROM inventory WHERE location_code IS NOT NULL";
         long before = Inventory.count(release2, parts);
 
@@ -33,13 +40,17 @@ class ContractTest {
         SchemaDiff diff = SchemaDiff.options().labels("release 2", "release 3").between(release2, release3);
         say("%s", diff);
         assertThat(diff.added()).isEmpty();
-        assertThat(diff.removed()).extracting(SchemaChange::name).containsExactly(
-                "public.inventory.inventory_code",
-                "public.inventory_code_idx",
-                "public.inventory.inventory_sync_code",
-                "public.inventory_code_canonical(code text)",
-                "public.inventory_sync_code()");
-        assertThat(Inventory.count(release3, parts)).as("rows with their parts").isEqualTo(before)
+        assertThat(diff.removed())
+                .extracting(SchemaChange::name)
+                .containsExactly(
+                        "public.inventory.inventory_code",
+                        "public.inventory_code_idx",
+                        "public.inventory.inventory_sync_code",
+                        "public.inventory_code_canonical(code text)",
+                        "public.inventory_sync_code()");
+        assertThat(Inventory.count(release3, parts))
+                .as("rows with their parts")
+                .isEqualTo(before)
                 .isGreaterThan(ProductionInventory.ROWS * 9L / 10);
     }
 }

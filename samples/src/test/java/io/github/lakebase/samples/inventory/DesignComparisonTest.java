@@ -39,14 +39,16 @@ class DesignComparisonTest {
     private record ReadPath(String question, String columns, String attributes) {}
 
     private static final List<ReadPath> READ_PATH = List.of(
-            new ReadPath("stock of one batch at one location",
+            new ReadPath(
+                    "stock of one batch at one location",
                     "SELECT id, serial_number, quantity FROM inventory WHERE location_code = ? AND batch_number = ? "
                             + "ORDER BY serial_number",
                     "SELECT i.id, s.value, i.quantity FROM inventory i "
                             + "JOIN inventory_attributes l ON l.inventory_id = i.id AND l.name = 'location' AND l.value = ? "
                             + "JOIN inventory_attributes b ON b.inventory_id = i.id AND b.name = 'batch' AND b.value = ? "
                             + "JOIN inventory_attributes s ON s.inventory_id = i.id AND s.name = 'serial' ORDER BY s.value"),
-            new ReadPath("one item by serial number",
+            new ReadPath(
+                    "one item by serial number",
                     "SELECT id, location_code, quantity FROM inventory WHERE serial_number = ? AND ? <> ''",
                     "SELECT i.id, l.value, i.quantity FROM inventory i "
                             + "JOIN inventory_attributes s ON s.inventory_id = i.id AND s.name = 'serial' AND s.value = ? "
@@ -57,15 +59,18 @@ class DesignComparisonTest {
     /** Both designs answer the read path the same; the report says at what cost. */
     @Test
     void columnsOrAttributes(
-            @LakebaseBranch(name = "columns", from = ProductionInventory.NAME, migrations = Releases.RELEASE_1) Branch a,
+            @LakebaseBranch(name = "columns", from = ProductionInventory.NAME, migrations = Releases.RELEASE_1)
+                    Branch a,
             @LakebaseBranch(name = "attributes", from = ProductionInventory.NAME, migrations = Releases.RELEASE_1)
-            Branch b) throws Exception {
+                    Branch b)
+            throws Exception {
         long[] buildMs = new long[2];
         CompletableFuture.allOf(
-                CompletableFuture.runAsync(() -> buildMs[0] = timed(() -> Inventory.migrate(a, Releases.RELEASE_1,
-                        Releases.RELEASE_2_EXPAND))),
-                CompletableFuture.runAsync(() -> buildMs[1] = timed(() -> Inventory.migrate(b, Releases.RELEASE_1,
-                        "classpath:designs")))).join();
+                        CompletableFuture.runAsync(() -> buildMs[0] =
+                                timed(() -> Inventory.migrate(a, Releases.RELEASE_1, Releases.RELEASE_2_EXPAND))),
+                        CompletableFuture.runAsync(() -> buildMs[1] =
+                                timed(() -> Inventory.migrate(b, Releases.RELEASE_1, "classpath:designs"))))
+                .join();
         Inventory.execute(a, "ANALYZE inventory");
         String[] parameters = sampleParameters(a);
 
@@ -80,24 +85,46 @@ class DesignComparisonTest {
             String second = path.question().startsWith("stock") ? parameters[1] : "any";
             Measure columns = measure(a, path.columns(), first, second);
             Measure attributes = measure(b, path.attributes(), first, second);
-            assertThat(attributes.rows()).as(path.question()).isEqualTo(columns.rows()).isNotEmpty();
+            assertThat(attributes.rows())
+                    .as(path.question())
+                    .isEqualTo(columns.rows())
+                    .isNotEmpty();
             row(report, path.question(), "A: columns", columns);
             row(report, path.question(), "B: attributes", attributes);
-            plans.append("\n#### ").append(path.question()).append(" (").append(first).append(")\n\nA: columns\n\n```\n")
-                    .append(columns.plan()).append("```\n\nB: attributes\n\n```\n").append(attributes.plan()).append("```\n");
-            say("A/B '%s': columns %.3f ms (%d buffers), attributes %.3f ms (%d buffers)", path.question(),
-                    columns.medianMs(), columns.hit() + columns.read(), attributes.medianMs(),
+            plans.append("\n#### ")
+                    .append(path.question())
+                    .append(" (")
+                    .append(first)
+                    .append(")\n\nA: columns\n\n```\n")
+                    .append(columns.plan())
+                    .append("```\n\nB: attributes\n\n```\n")
+                    .append(attributes.plan())
+                    .append("```\n");
+            say(
+                    "A/B '%s': columns %.3f ms (%d buffers), attributes %.3f ms (%d buffers)",
+                    path.question(),
+                    columns.medianMs(),
+                    columns.hit() + columns.read(),
+                    attributes.medianMs(),
                     attributes.hit() + attributes.read());
         }
         long inventoryA = bytes(a, "pg_total_relation_size('inventory')");
         long inventoryB = bytes(b, "pg_total_relation_size('inventory')");
         report.append("\n| design | build (ms, both at once) | what it adds |\n| --- | ---: | --- |\n")
-                .append("| A: columns | ").append(buildMs[0]).append(" | ").append(megabytes(inventoryA - inventoryB))
-                .append(" more in `inventory`: 3 columns, 2 indexes, and the old row versions the backfill left for vacuum |\n")
-                .append("| B: attributes | ").append(buildMs[1]).append(" | ")
+                .append("| A: columns | ")
+                .append(buildMs[0])
+                .append(" | ")
+                .append(megabytes(inventoryA - inventoryB))
+                .append(
+                        " more in `inventory`: 3 columns, 2 indexes, and the old row versions the backfill left for vacuum |\n")
+                .append("| B: attributes | ")
+                .append(buildMs[1])
+                .append(" | ")
                 .append(megabytes(bytes(b, "pg_total_relation_size('inventory_attributes')")))
                 .append(" in `inventory_attributes` |\n")
-                .append("\n<details>\n<summary>Plans</summary>\n").append(plans).append("\n</details>\n");
+                .append("\n<details>\n<summary>Plans</summary>\n")
+                .append(plans)
+                .append("\n</details>\n");
         Files.createDirectories(REPORT.getParent());
         Files.writeString(REPORT, report);
         say("A/B report of branches %s and %s written to %s", a.name(), b.name(), REPORT.toAbsolutePath());
@@ -145,9 +172,21 @@ class DesignComparisonTest {
     }
 
     private static void row(StringBuilder report, String question, String design, Measure m) {
-        report.append("| ").append(question).append(" | ").append(design).append(" | ").append(scans(m.plan()))
-                .append(" | ").append(String.format("%.3f", m.medianMs())).append(" | ").append(m.hit()).append(" / ")
-                .append(m.read()).append(" | ").append(m.rows().size()).append(" |\n");
+        report.append("| ")
+                .append(question)
+                .append(" | ")
+                .append(design)
+                .append(" | ")
+                .append(scans(m.plan()))
+                .append(" | ")
+                .append(String.format("%.3f", m.medianMs()))
+                .append(" | ")
+                .append(m.hit())
+                .append(" / ")
+                .append(m.read())
+                .append(" | ")
+                .append(m.rows().size())
+                .append(" |\n");
     }
 
     /** The plan's scans, for example {@code Index Scan using inventory_serial_number_idx on inventory}. */
@@ -162,15 +201,18 @@ class DesignComparisonTest {
 
     /** A location and batch with stock, and a serial number, taken from the data. */
     private static String[] sampleParameters(Branch branch) throws SQLException {
-        try (Connection c = branch.openConnection(); var s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT location_code, batch_number, serial_number FROM inventory WHERE id = 123457")) {
+        try (Connection c = branch.openConnection();
+                var s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT location_code, batch_number, serial_number FROM inventory WHERE id = 123457")) {
             rs.next();
             return new String[] {rs.getString(1), rs.getString(2), rs.getString(3)};
         }
     }
 
     private static long bytes(Branch branch, String expression) throws SQLException {
-        try (Connection c = branch.openConnection(); var s = c.createStatement();
+        try (Connection c = branch.openConnection();
+                var s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT " + expression)) {
             rs.next();
             return rs.getLong(1);

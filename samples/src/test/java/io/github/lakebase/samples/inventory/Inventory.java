@@ -53,8 +53,10 @@ final class Inventory {
 
     static List<Row> rows(Branch branch) throws SQLException {
         List<Row> rows = new ArrayList<>(ProductionInventory.ROWS);
-        try (Connection c = branch.openConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT id, inventory_code, location_code, batch_number, serial_number FROM inventory ORDER BY id")) {
+        try (Connection c = branch.openConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT id, inventory_code, location_code, batch_number, serial_number FROM inventory ORDER BY id")) {
             while (rs.next()) {
                 rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
             }
@@ -64,7 +66,9 @@ final class Inventory {
 
     static Set<Long> ids(Branch branch, String sql) throws SQLException {
         Set<Long> ids = new TreeSet<>();
-        try (Connection c = branch.openConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = branch.openConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 ids.add(rs.getLong(1));
             }
@@ -73,14 +77,17 @@ final class Inventory {
     }
 
     static long count(Branch branch, String sql) throws SQLException {
-        try (Connection c = branch.openConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = branch.openConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
     static void execute(Branch branch, String sql) throws SQLException {
-        try (Connection c = branch.openConnection(); Statement s = c.createStatement()) {
+        try (Connection c = branch.openConnection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
@@ -92,9 +99,11 @@ final class Inventory {
                 .dataSource(branch.jdbcUrl(), branch.username(), branch.password())
                 .locations(locations)
                 .load()
-                .migrate().migrationsExecuted;
-        say("branch %s: applied %d migration(s) from %s in %d ms", branch.name(), applied,
-                String.join(", ", locations), (System.nanoTime() - start) / 1_000_000);
+                .migrate()
+                .migrationsExecuted;
+        say(
+                "branch %s: applied %d migration(s) from %s in %d ms",
+                branch.name(), applied, String.join(", ", locations), (System.nanoTime() - start) / 1_000_000);
     }
 
     /** Prints a line of the story; the samples' output shows what happened, with {@code -q} too. */

@@ -25,10 +25,16 @@ class SchemaDiffReportTest {
     @Test
     void schemaDiff(
             @LakebaseBranch(name = "production", from = ProductionInventory.NAME, migrations = Releases.RELEASE_1)
-            Branch production,
-            @LakebaseBranch(name = "release2", from = ProductionInventory.NAME,
-                    migrations = {Releases.RELEASE_1, Releases.RELEASE_2_EXPAND}) Branch release2) throws Exception {
-        SchemaDiff diff = SchemaDiff.options().labels("production", "production + release 2").between(production, release2);
+                    Branch production,
+            @LakebaseBranch(
+                            name = "release2",
+                            from = ProductionInventory.NAME,
+                            migrations = {Releases.RELEASE_1, Releases.RELEASE_2_EXPAND})
+                    Branch release2)
+            throws Exception {
+        SchemaDiff diff = SchemaDiff.options()
+                .labels("production", "production + release 2")
+                .between(production, release2);
 
         Files.createDirectories(REPORT.getParent());
         Files.writeString(REPORT, diff.toMarkdown());
@@ -37,14 +43,17 @@ class SchemaDiffReportTest {
 
         assertThat(diff.removed()).as("an expand step removes nothing").isEmpty();
         assertThat(diff.changed()).isEmpty();
-        assertThat(diff.added()).extracting(SchemaChange::kind, SchemaChange::name).contains(
-                org.assertj.core.api.Assertions.tuple(Kind.TABLE, "public.inventory_code_rejects"),
-                org.assertj.core.api.Assertions.tuple(Kind.COLUMN, "public.inventory.location_code"),
-                org.assertj.core.api.Assertions.tuple(Kind.COLUMN, "public.inventory.batch_number"),
-                org.assertj.core.api.Assertions.tuple(Kind.COLUMN, "public.inventory.serial_number"),
-                org.assertj.core.api.Assertions.tuple(Kind.CONSTRAINT, "public.inventory.inventory_code_parts_valid"),
-                org.assertj.core.api.Assertions.tuple(Kind.TRIGGER, "public.inventory.inventory_sync_code"),
-                org.assertj.core.api.Assertions.tuple(Kind.FUNCTION, "public.inventory_sync_code()"));
+        assertThat(diff.added())
+                .extracting(SchemaChange::kind, SchemaChange::name)
+                .contains(
+                        org.assertj.core.api.Assertions.tuple(Kind.TABLE, "public.inventory_code_rejects"),
+                        org.assertj.core.api.Assertions.tuple(Kind.COLUMN, "public.inventory.location_code"),
+                        org.assertj.core.api.Assertions.tuple(Kind.COLUMN, "public.inventory.batch_number"),
+                        org.assertj.core.api.Assertions.tuple(Kind.COLUMN, "public.inventory.serial_number"),
+                        org.assertj.core.api.Assertions.tuple(
+                                Kind.CONSTRAINT, "public.inventory.inventory_code_parts_valid"),
+                        org.assertj.core.api.Assertions.tuple(Kind.TRIGGER, "public.inventory.inventory_sync_code"),
+                        org.assertj.core.api.Assertions.tuple(Kind.FUNCTION, "public.inventory_sync_code()"));
         assertThat(Files.readString(REPORT)).startsWith("### Schema diff: `production` → `production + release 2`");
     }
 }

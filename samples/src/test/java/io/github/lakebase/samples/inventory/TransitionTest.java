@@ -24,7 +24,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * <p>{@code lifecycle = PER_CLASS} gives the class a single branch, created before the first step and
  * destroyed after the last: what one step writes, the next one reads, so the order of the steps matters.
  */
-@LakebaseBranch(from = ProductionInventory.NAME, migrations = {Releases.RELEASE_1, Releases.RELEASE_2_EXPAND},
+@LakebaseBranch(
+        from = ProductionInventory.NAME,
+        migrations = {Releases.RELEASE_1, Releases.RELEASE_2_EXPAND},
         lifecycle = Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TransitionTest {
@@ -35,7 +37,8 @@ class TransitionTest {
     @Test
     @Order(1)
     void anOldWriterStillWritesTheCodeAndGetsTheColumnsFilledIn() throws SQLException {
-        long id = insert("INSERT INTO inventory (inventory_code, quantity) VALUES (' l100-b0200-s900001', 5) RETURNING id");
+        long id = insert(
+                "INSERT INTO inventory (inventory_code, quantity) VALUES (' l100-b0200-s900001', 5) RETURNING id");
 
         assertThat(row(id)).isEqualTo(" l100-b0200-s900001 | L100 | B0200 | S900001");
     }
@@ -62,15 +65,18 @@ class TransitionTest {
     @Test
     @Order(4)
     void theConstraintRefusesPartsThatDoNotFit() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> execute(
-                "INSERT INTO inventory (location_code, batch_number, serial_number) VALUES ('L1', 'B0001', 'S000001')"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> execute(
+                                "INSERT INTO inventory (location_code, batch_number, serial_number) VALUES ('L1', 'B0001', 'S000001')"))
                 .hasMessageContaining("inventory_code_parts_valid");
         say("shared branch: the trigger kept inventory_code and its three columns in agreement through inserts "
                 + "and updates from old and new writers; the check constraint refused a malformed location");
     }
 
     private static long insert(String sql) throws SQLException {
-        try (Connection c = inventory.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = inventory.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -81,15 +87,17 @@ class TransitionTest {
     }
 
     private static void execute(String sql) throws SQLException {
-        try (Connection c = inventory.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = inventory.getConnection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
     private static String row(long id) throws SQLException {
-        try (Connection c = inventory.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT concat_ws(' | ', inventory_code, location_code, batch_number, serial_number), current_database() "
-                        + "FROM inventory WHERE id = ?")) {
+        try (Connection c = inventory.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT concat_ws(' | ', inventory_code, location_code, batch_number, serial_number), current_database() "
+                                + "FROM inventory WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -17,14 +17,18 @@ import org.springframework.context.ApplicationContext;
 @LakebaseBranch(from = ProductionInventory.NAME)
 class LocationReportTest {
 
-    @Autowired StockRepository stock;
-    @Autowired ApplicationContext context;
+    @Autowired
+    StockRepository stock;
+
+    @Autowired
+    ApplicationContext context;
 
     @Test
     void listsTheBusiestLocations() {
         assertThat(stock.busiestLocations(5)).hasSize(5).allMatch(location -> location.matches("L[0-9]{3}"));
-        System.out.printf("[spring] %s: busiest locations %s (application context %08x, shared by the test "
-                + "classes of this configuration)%n", getClass().getSimpleName(), stock.busiestLocations(5),
-                System.identityHashCode(context));
+        System.out.printf(
+                "[spring] %s: busiest locations %s (application context %08x, shared by the test "
+                        + "classes of this configuration)%n",
+                getClass().getSimpleName(), stock.busiestLocations(5), System.identityHashCode(context));
     }
 }

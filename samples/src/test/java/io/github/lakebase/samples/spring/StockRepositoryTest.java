@@ -23,7 +23,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 @TestMethodOrder(MethodOrderer.MethodName.class)
 class StockRepositoryTest {
 
-    @Autowired StockRepository stock;
+    @Autowired
+    StockRepository stock;
 
     @Test
     void a_writesOffTheBusiestLocation(Branch branch) {
@@ -35,8 +36,10 @@ class StockRepositoryTest {
         assertThat(removed).isEqualTo(items).isPositive();
         assertThat(stock.itemsAt(busiest)).isZero();
         assertThat(stock.database()).isEqualTo(branch.name());
-        System.out.printf("[spring] branch %s of production, migrated to release 2 by Boot's Flyway: wrote off "
-                + "%,d items at %s, committed%n", branch.name(), removed, busiest);
+        System.out.printf(
+                "[spring] branch %s of production, migrated to release 2 by Boot's Flyway: wrote off "
+                        + "%,d items at %s, committed%n",
+                branch.name(), removed, busiest);
     }
 
     @Test
@@ -44,8 +47,9 @@ class StockRepositoryTest {
         String busiest = stock.busiestLocations(1).get(0);
 
         assertThat(stock.itemsAt(busiest)).isPositive();
-        System.out.printf("[spring] branch %s: %s holds %,d items again (%,d units)%n", branch.name(), busiest,
-                stock.itemsAt(busiest), stock.unitsAt(busiest));
+        System.out.printf(
+                "[spring] branch %s: %s holds %,d items again (%,d units)%n",
+                branch.name(), busiest, stock.itemsAt(busiest), stock.unitsAt(busiest));
     }
 
     @Test

@@ -48,18 +48,33 @@ final class Cluster {
         String generated = HexFormat.of().formatHex(secret);
         tools.osUser().own(dataDirectory);
         Files.setPosixFilePermissions(dataDirectory, PosixFilePermissions.fromString("rwx------"));
-        Path pwfile = EmbeddedServer.sibling(dataDirectory, ".pwfile");   // named after the directory: a sweep finds it
+        Path pwfile = EmbeddedServer.sibling(dataDirectory, ".pwfile"); // named after the directory: a sweep finds it
         try {
             Files.deleteIfExists(pwfile);
-            Files.createFile(pwfile, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(
+                    pwfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(pwfile, generated + "\n");
             tools.osUser().own(pwfile);
             // One SCRAM iteration: the password is 144 random bits, which no number of iterations makes harder to
             // guess, and every connection (each test's pool opens its own) would pay for the default 4096.
-            tools.run(List.of(tools.bin("initdb"), "-D", dataDirectory.toString(), "-U", SUPERUSER,
-                    "--pwfile=" + pwfile, "-A", "scram-sha-256", "-E", "UTF8", "--locale-provider=builtin",
-                    "--builtin-locale=C.UTF-8", "--no-sync", "--no-instructions", "-c", "scram_iterations=1"),
+            tools.run(
+                    List.of(
+                            tools.bin("initdb"),
+                            "-D",
+                            dataDirectory.toString(),
+                            "-U",
+                            SUPERUSER,
+                            "--pwfile=" + pwfile,
+                            "-A",
+                            "scram-sha-256",
+                            "-E",
+                            "UTF8",
+                            "--locale-provider=builtin",
+                            "--builtin-locale=C.UTF-8",
+                            "--no-sync",
+                            "--no-instructions",
+                            "-c",
+                            "scram_iterations=1"),
                     Duration.ofMinutes(3));
         } finally {
             Files.deleteIfExists(pwfile);
@@ -78,15 +93,18 @@ final class Cluster {
                     + major + " cluster, but the embedded server is PostgreSQL " + ours + ". Delete the directory "
                     + "or point lakebase.embedded.data-directory elsewhere.");
         }
-        return password(dataDirectory).orElseThrow(() -> ProviderException.configuration("The data directory "
-                + dataDirectory + " holds a PostgreSQL cluster that lakebase-junit did not create (no " + PASSWORD_FILE
-                + "); it is left alone. Point lakebase.embedded.data-directory at an empty or new directory."));
+        return password(dataDirectory)
+                .orElseThrow(() -> ProviderException.configuration("The data directory "
+                        + dataDirectory + " holds a PostgreSQL cluster that lakebase-junit did not create (no "
+                        + PASSWORD_FILE
+                        + "); it is left alone. Point lakebase.embedded.data-directory at an empty or new directory."));
     }
 
     /** The superuser password of the library's cluster in {@code dataDirectory}, if it is one. */
     static java.util.Optional<String> password(Path dataDirectory) throws IOException {
         Path passwordFile = dataDirectory.resolve(PASSWORD_FILE);
-        return Files.isRegularFile(passwordFile) ? java.util.Optional.of(Files.readString(passwordFile).trim())
+        return Files.isRegularFile(passwordFile)
+                ? java.util.Optional.of(Files.readString(passwordFile).trim())
                 : java.util.Optional.empty();
     }
 }

@@ -84,7 +84,8 @@ public final class CopyOnWriteProbe {
             Files.write(source, new byte[8192]);
             copy = source.resolveSibling(source.getFileName() + ".clone");
             Process p = new ProcessBuilder("cp", "--reflink=always", source.toString(), copy.toString())
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {

@@ -61,7 +61,7 @@ final class DataDirectoryLock implements AutoCloseable {
      * @return the held lock of the new, empty directory
      */
     static DataDirectoryLock newTemporaryDirectory(Path parent) throws IOException {
-        Path realParent = parent.toRealPath();   // one spelling of each lock file's path, for OPEN
+        Path realParent = parent.toRealPath(); // one spelling of each lock file's path, for OPEN
         for (int attempt = 0; attempt < 100; attempt++) {
             String name = TEMPORARY_PREFIX + Long.toUnsignedString(RANDOM.nextLong());
             Path directory = realParent.resolve(name);
@@ -73,7 +73,7 @@ final class DataDirectoryLock implements AutoCloseable {
                 continue;
             }
             if (locked.isEmpty()) {
-                continue;   // a sweep holds it, and deletes it
+                continue; // a sweep holds it, and deletes it
             }
             DataDirectoryLock held = locked.get();
             // A sweep deletes a lock file only while it holds the lock: if ours is still there now that we
@@ -83,7 +83,7 @@ final class DataDirectoryLock implements AutoCloseable {
                     Files.createDirectory(directory);
                     return held;
                 } catch (FileAlreadyExistsException e) {
-                    held.deleteLockFile();   // a stray directory of that name: leave it to a later sweep
+                    held.deleteLockFile(); // a stray directory of that name: leave it to a later sweep
                 }
             }
             held.close();
@@ -107,17 +107,26 @@ final class DataDirectoryLock implements AutoCloseable {
         List<DataDirectoryLock> abandoned = new ArrayList<>();
         List<Path> entries;
         try (var listing = Files.list(realParent)) {
-            entries = listing.filter(p -> p.getFileName().toString().startsWith(TEMPORARY_PREFIX)).toList();
+            entries = listing.filter(p -> p.getFileName().toString().startsWith(TEMPORARY_PREFIX))
+                    .toList();
         }
         for (Path entry : entries) {
             String name = entry.getFileName().toString();
             if (name.endsWith(LOCK_SUFFIX)) {
-                takeOver(entry, entry.resolveSibling(name.substring(0, name.length() - LOCK_SUFFIX.length())),
-                        StandardOpenOption.WRITE).ifPresent(abandoned::add);
-            } else if (Files.isDirectory(entry) && !Files.exists(entry.resolveSibling(name + LOCK_SUFFIX))
+                takeOver(
+                                entry,
+                                entry.resolveSibling(name.substring(0, name.length() - LOCK_SUFFIX.length())),
+                                StandardOpenOption.WRITE)
+                        .ifPresent(abandoned::add);
+            } else if (Files.isDirectory(entry)
+                    && !Files.exists(entry.resolveSibling(name + LOCK_SUFFIX))
                     && modifiedBefore(entry, unlockedBefore)) {
-                takeOver(entry.resolveSibling(name + LOCK_SUFFIX), entry, StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE).ifPresent(abandoned::add);
+                takeOver(
+                                entry.resolveSibling(name + LOCK_SUFFIX),
+                                entry,
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.WRITE)
+                        .ifPresent(abandoned::add);
             }
         }
         return abandoned;
@@ -126,7 +135,7 @@ final class DataDirectoryLock implements AutoCloseable {
     private static Optional<DataDirectoryLock> takeOver(Path lockFile, Path directory, OpenOption... options) {
         try {
             return tryLock(lockFile, directory, options);
-        } catch (IOException e) {   // gone meanwhile, or not ours to open
+        } catch (IOException e) { // gone meanwhile, or not ours to open
             return Optional.empty();
         }
     }
@@ -151,7 +160,7 @@ final class DataDirectoryLock implements AutoCloseable {
             try {
                 lock = channel.tryLock();
             } catch (OverlappingFileLockException e) {
-                lock = null;   // not expected: this JVM opens each lock file once
+                lock = null; // not expected: this JVM opens each lock file once
             }
             if (lock != null) {
                 return Optional.of(new DataDirectoryLock(directory, lockFile, channel, lock));

@@ -59,11 +59,21 @@ public final class EmbeddedServer implements AutoCloseable {
      * @param maxConnections {@code max_connections}
      * @param settings further server settings
      */
-    public record Options(Path dataDirectory, Path workDirectory, Optional<String> osUser,
-            int maxConnections, Map<String, String> settings) {}
+    public record Options(
+            Path dataDirectory,
+            Path workDirectory,
+            Optional<String> osUser,
+            int maxConnections,
+            Map<String, String> settings) {}
 
-    private EmbeddedServer(Options options, PgTools tools, Path dataDirectory, DataDirectoryLock temporary,
-            SharedDataDirectory shared, Postmaster postmaster, String password) {
+    private EmbeddedServer(
+            Options options,
+            PgTools tools,
+            Path dataDirectory,
+            DataDirectoryLock temporary,
+            SharedDataDirectory shared,
+            Postmaster postmaster,
+            String password) {
         this.options = options;
         this.osUser = tools.osUser();
         this.dataDirectory = dataDirectory;
@@ -73,8 +83,13 @@ public final class EmbeddedServer implements AutoCloseable {
         this.password = password;
         this.version = tools.version();
         this.copyOnWrite = CopyOnWriteProbe.report(dataDirectory);
-        LOG.info("Embedded PostgreSQL {} on {}:{}, data directory {} (running as OS user '{}')", version, host(),
-                port(), dataDirectory, osUser.name());
+        LOG.info(
+                "Embedded PostgreSQL {} on {}:{}, data directory {} (running as OS user '{}')",
+                version,
+                host(),
+                port(),
+                dataDirectory,
+                osUser.name());
     }
 
     /**
@@ -90,7 +105,8 @@ public final class EmbeddedServer implements AutoCloseable {
             Path work = Files.createDirectories(options.workDirectory());
             PgTools tools = new PgTools(PostgresBinaries.install(work.resolve("binaries")), osUser);
             osUser.checkCanReach(tools.installation().resolve("bin"), "The PostgreSQL binaries in");
-            return options.dataDirectory() == null ? temporary(options, tools, work.resolve("data"))
+            return options.dataDirectory() == null
+                    ? temporary(options, tools, work.resolve("data"))
                     : persistent(options, tools, options.dataDirectory().toAbsolutePath());
         } catch (IOException e) {
             throw new ProviderException("Could not start the embedded PostgreSQL server: " + e.getMessage(), e);
@@ -103,8 +119,8 @@ public final class EmbeddedServer implements AutoCloseable {
         try {
             tools.osUser().checkCanReach(dir, "The data directory");
             String password = Cluster.prepare(tools, dir);
-            Postmaster postmaster = Postmaster.start(tools, dir, sibling(dir, ".log"), settings(options), 0,
-                    port -> warmUp(port, password));
+            Postmaster postmaster = Postmaster.start(
+                    tools, dir, sibling(dir, ".log"), settings(options), 0, port -> warmUp(port, password));
             return new EmbeddedServer(options, tools, dir, lock, null, postmaster, password);
         } catch (IOException | RuntimeException | Error e) {
             try {
@@ -118,10 +134,16 @@ public final class EmbeddedServer implements AutoCloseable {
 
     private static EmbeddedServer persistent(Options options, PgTools tools, Path dir) throws IOException {
         tools.osUser().checkCanReach(dir, "The data directory");
-        SharedDataDirectory shared = SharedDataDirectory.open(dir, othersUseIt -> launch(options, tools, dir,
-                othersUseIt));
+        SharedDataDirectory shared =
+                SharedDataDirectory.open(dir, othersUseIt -> launch(options, tools, dir, othersUseIt));
         try {
-            return new EmbeddedServer(options, tools, dir, null, shared, shared.postmaster(),
+            return new EmbeddedServer(
+                    options,
+                    tools,
+                    dir,
+                    null,
+                    shared,
+                    shared.postmaster(),
                     Cluster.password(dir).orElseThrow());
         } catch (IOException | RuntimeException | Error e) {
             shared.release();
@@ -130,13 +152,14 @@ public final class EmbeddedServer implements AutoCloseable {
     }
 
     /** Joins the server that other JVMs use on {@code dir}, or starts one; with the directory's admission held. */
-    private static Postmaster launch(Options options, PgTools tools, Path dir, boolean othersUseIt)
-            throws IOException {
+    private static Postmaster launch(Options options, PgTools tools, Path dir, boolean othersUseIt) throws IOException {
         String password = Cluster.prepare(tools, dir);
         Optional<Postmaster> running = Postmaster.join(tools, dir);
         if (running.isPresent() && othersUseIt) {
-            LOG.info("Joining the embedded PostgreSQL server that another test JVM runs on {}; the settings it was "
-                    + "started with apply", dir);
+            LOG.info(
+                    "Joining the embedded PostgreSQL server that another test JVM runs on {}; the settings it was "
+                            + "started with apply",
+                    dir);
             return running.get();
         }
         if (running.isPresent()) {
@@ -145,8 +168,8 @@ public final class EmbeddedServer implements AutoCloseable {
             running.get().awaitStopped(Duration.ofSeconds(running.get().watched() ? 15 : 0));
         }
         long stalePid = Postmaster.stopServerLeftOn(tools, dir);
-        return Postmaster.start(tools, dir, sibling(dir, ".log"), settings(options), stalePid,
-                port -> warmUp(port, password));
+        return Postmaster.start(
+                tools, dir, sibling(dir, ".log"), settings(options), stalePid, port -> warmUp(port, password));
     }
 
     /**
@@ -155,20 +178,22 @@ public final class EmbeddedServer implements AutoCloseable {
      * needs to start, and the first real connection does not wait for them.
      */
     private static void warmUp(int port, String password) {
-        Thread warmUp = new Thread(() -> {
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (System.nanoTime() < deadline) {
-                try (Connection ignored = connect(port, password, "postgres")) {
-                    return;
-                } catch (SQLException e) {
-                    try {
-                        Thread.sleep(20);
-                    } catch (InterruptedException interrupted) {
-                        return;
+        Thread warmUp = new Thread(
+                () -> {
+                    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                    while (System.nanoTime() < deadline) {
+                        try (Connection ignored = connect(port, password, "postgres")) {
+                            return;
+                        } catch (SQLException e) {
+                            try {
+                                Thread.sleep(20);
+                            } catch (InterruptedException interrupted) {
+                                return;
+                            }
+                        }
                     }
-                }
-            }
-        }, "lakebase-junit-warm-up");
+                },
+                "lakebase-junit-warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
     }

@@ -34,16 +34,18 @@ final class OsUser {
         if (!runningAsRoot()) {
             configured.ifPresent(user -> {
                 if (!user.equals(System.getProperty("user.name"))) {
-                    throw ProviderException.configuration("lakebase.embedded.os-user='" + user + "' needs the JVM to run "
-                            + "as root (it runs as '" + System.getProperty("user.name") + "'); remove the key.");
+                    throw ProviderException.configuration(
+                            "lakebase.embedded.os-user='" + user + "' needs the JVM to run " + "as root (it runs as '"
+                                    + System.getProperty("user.name") + "'); remove the key.");
                 }
             });
             return new OsUser(System.getProperty("user.name"), List.of());
         }
         String user = configured.orElseGet(() -> userExists("postgres") ? "postgres" : "nobody");
         if (!userExists(user)) {
-            throw ProviderException.configuration("lakebase.embedded.os-user='" + user + "' is not a user of this machine; "
-                    + "PostgreSQL refuses to run as root, so the embedded server needs an unprivileged user to run as.");
+            throw ProviderException.configuration(
+                    "lakebase.embedded.os-user='" + user + "' is not a user of this machine; "
+                            + "PostgreSQL refuses to run as root, so the embedded server needs an unprivileged user to run as.");
         }
         String uid = id("-u", user);
         String gid = id("-g", user);
@@ -51,13 +53,17 @@ final class OsUser {
         Optional<Path> setpriv = onPath("setpriv");
         Optional<Path> runuser = onPath("runuser");
         if (setpriv.isPresent()) {
-            prefix.addAll(List.of(setpriv.get().toString(), "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--"));
+            prefix.addAll(
+                    List.of(setpriv.get().toString(), "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--"));
         } else if (runuser.isPresent()) {
             prefix.addAll(List.of(runuser.get().toString(), "-u", user, "--"));
         } else {
-            throw new ProviderException("The JVM runs as root and PostgreSQL refuses to run as root, but neither setpriv "
-                    + "nor runuser (util-linux) is installed to run it as '" + user + "'. Install util-linux, run the "
-                    + "tests as a normal user, or use lakebase.provider=postgres.", null);
+            throw new ProviderException(
+                    "The JVM runs as root and PostgreSQL refuses to run as root, but neither setpriv "
+                            + "nor runuser (util-linux) is installed to run it as '" + user
+                            + "'. Install util-linux, run the "
+                            + "tests as a normal user, or use lakebase.provider=postgres.",
+                    null);
         }
         return new OsUser(user, List.copyOf(prefix));
     }
@@ -111,7 +117,8 @@ final class OsUser {
             try {
                 var perms = Files.getPosixFilePermissions(p);
                 if (!perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
-                    throw ProviderException.configuration(what + " " + dir + " cannot be reached by the OS user '" + name
+                    throw ProviderException.configuration(what + " " + dir + " cannot be reached by the OS user '"
+                            + name
                             + "' that PostgreSQL runs as (the JVM runs as root, and PostgreSQL refuses to run as root): "
                             + p + " is not searchable by others. Choose a directory outside it, for example under "
                             + System.getProperty("java.io.tmpdir") + ".");
@@ -124,7 +131,9 @@ final class OsUser {
 
     private static boolean userExists(String user) {
         try {
-            Process p = new ProcessBuilder("id", "-u", user).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("id", "-u", user)
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor() == 0;
         } catch (IOException e) {
@@ -157,6 +166,9 @@ final class OsUser {
         if (path != null) {
             dirs.addAll(0, List.of(path.split(java.io.File.pathSeparator)));
         }
-        return dirs.stream().map(d -> Path.of(d, tool)).filter(Files::isExecutable).findFirst();
+        return dirs.stream()
+                .map(d -> Path.of(d, tool))
+                .filter(Files::isExecutable)
+                .findFirst();
     }
 }

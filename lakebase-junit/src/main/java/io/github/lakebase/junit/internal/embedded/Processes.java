@@ -30,7 +30,7 @@ public final class Processes {
             String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
             return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
         } catch (IOException | RuntimeException e) {
-            return process.isAlive();   // no /proc (macOS), or gone meanwhile
+            return process.isAlive(); // no /proc (macOS), or gone meanwhile
         }
     }
 }

@@ -40,6 +40,7 @@ final class SharedDataDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(SharedDataDirectory.class);
     /** How long a JVM waits for another to start, join or leave the server. */
     private static final Duration ADMISSION_WAIT = Duration.ofMinutes(3);
+
     private static final Map<Path, SharedDataDirectory> OPEN = new HashMap<>();
 
     /** Starts the server on the data directory, or joins the one that runs there. */
@@ -79,8 +80,14 @@ final class SharedDataDirectory {
             if (shared == null) {
                 Path lockFile = parent.resolve(directory.getFileName() + DataDirectoryLock.LOCK_SUFFIX);
                 // Readable too: a shared lock needs it.
-                shared = new SharedDataDirectory(key, lockFile, FileChannel.open(lockFile, StandardOpenOption.CREATE,
-                        StandardOpenOption.READ, StandardOpenOption.WRITE));
+                shared = new SharedDataDirectory(
+                        key,
+                        lockFile,
+                        FileChannel.open(
+                                lockFile,
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.READ,
+                                StandardOpenOption.WRITE));
                 OPEN.put(key, shared);
             }
             shared.references++;
@@ -107,16 +114,16 @@ final class SharedDataDirectory {
         }
         try (FileLock admission = admit()) {
             if (use != null) {
-                use.release();   // to see whether anyone else uses the directory
+                use.release(); // to see whether anyone else uses the directory
                 use = null;
             }
             boolean othersUseIt;
             try (FileLock alone = channel.tryLock(1, 1, false)) {
                 othersUseIt = alone == null;
             }
-            use = channel.lock(1, 1, true);   // at once: nobody holds byte 1 for itself while this JVM is admitted
+            use = channel.lock(1, 1, true); // at once: nobody holds byte 1 for itself while this JVM is admitted
             if (postmaster != null) {
-                postmaster.release();   // a server of this JVM that died; replaced now
+                postmaster.release(); // a server of this JVM that died; replaced now
                 postmaster = null;
             }
             postmaster = launcher.launch(othersUseIt);
@@ -143,7 +150,8 @@ final class SharedDataDirectory {
                         if (last != null) {
                             postmaster.stop();
                         } else {
-                            LOG.info("Leaving the embedded PostgreSQL server on {} to the other test JVMs that use it",
+                            LOG.info(
+                                    "Leaving the embedded PostgreSQL server on {} to the other test JVMs that use it",
                                     directory);
                             postmaster.release();
                         }
@@ -152,7 +160,7 @@ final class SharedDataDirectory {
             } catch (IOException | RuntimeException e) {
                 LOG.warn("Could not leave the data directory {} cleanly: {}", directory, e.getMessage());
                 if (postmaster != null) {
-                    postmaster.release();   // its watchdog stops it once no JVM holds it
+                    postmaster.release(); // its watchdog stops it once no JVM holds it
                 }
             } finally {
                 postmaster = null;

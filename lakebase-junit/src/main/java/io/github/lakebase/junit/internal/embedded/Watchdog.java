@@ -35,9 +35,11 @@ final class Watchdog {
 
     /** {@code $0} of the script, to recognise it in a process list. */
     static final String NAME = "lakebase-junit-watchdog";
+
     static final String SUFFIX = ".watchdog";
 
-    private static final String SCRIPT = String.join("\n",
+    private static final String SCRIPT = String.join(
+            "\n",
             "fifo=$1",
             "shift",
             "exec 3<\"$fifo\" </dev/null",
@@ -97,7 +99,8 @@ final class Watchdog {
     /** Holds the pipe of a running server on {@code dataDirectory}, if it has one. */
     static Optional<Hold> join(Path dataDirectory) {
         Path pipe = pipe(dataDirectory);
-        if (!Files.exists(pipe, LinkOption.NOFOLLOW_LINKS) || Files.isRegularFile(pipe, LinkOption.NOFOLLOW_LINKS)
+        if (!Files.exists(pipe, LinkOption.NOFOLLOW_LINKS)
+                || Files.isRegularFile(pipe, LinkOption.NOFOLLOW_LINKS)
                 || Files.isDirectory(pipe, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
@@ -111,7 +114,8 @@ final class Watchdog {
 
     /** Whether {@code postmaster} was started by a watchdog that still runs. */
     static boolean watches(ProcessHandle postmaster) {
-        return postmaster.parent()
+        return postmaster
+                .parent()
                 .filter(Processes::running)
                 .flatMap(p -> p.info().arguments())
                 .map(args -> List.of(args).contains(NAME))
@@ -127,14 +131,16 @@ final class Watchdog {
      * @return the command line to start instead
      */
     static List<String> wrap(Path dataDirectory, List<String> command) {
-        List<String> wrapped = new ArrayList<>(List.of(SH.toString(), "-c", SCRIPT, NAME,
-                pipe(dataDirectory).toString()));
+        List<String> wrapped = new ArrayList<>(
+                List.of(SH.toString(), "-c", SCRIPT, NAME, pipe(dataDirectory).toString()));
         wrapped.addAll(command);
         return wrapped;
     }
 
     private static Optional<Path> mkfifo() {
-        return java.util.stream.Stream.of("/usr/bin/mkfifo", "/bin/mkfifo").map(Path::of).filter(Files::isExecutable)
+        return java.util.stream.Stream.of("/usr/bin/mkfifo", "/bin/mkfifo")
+                .map(Path::of)
+                .filter(Files::isExecutable)
                 .findFirst();
     }
 

@@ -25,7 +25,8 @@ final class BranchIds {
         // lbj_ becomes lbj-, as in every id made from a name with that prefix
         this.prefix = libraryPrefix.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
         // <prefix><run>-<n>[-hint], <prefix><run>-base-<n> or <prefix><run>-parent-<n>-<name>
-        this.owned = Pattern.compile(Pattern.quote(prefix) + "([a-z][a-z0-9]*)-(?:\\d+|base-\\d+|parent-\\d+)(?:-[a-z0-9-]*)?");
+        this.owned = Pattern.compile(
+                Pattern.quote(prefix) + "([a-z][a-z0-9]*)-(?:\\d+|base-\\d+|parent-\\d+)(?:-[a-z0-9-]*)?");
     }
 
     /** The Lakebase id for a name made by the library of lowercase letters, digits and underscores. */

@@ -49,10 +49,12 @@ final class BranchSlots {
             if (Thread.currentThread().isInterrupted()) {
                 throw new ProviderException("Interrupted while waiting for a free branch for " + id, null);
             }
-            throw new ProviderException("Lakebase: no branch became free within " + LakebaseSettings.text(timeout)
-                    + " for " + id + ": all " + size + " branches of " + LakebaseProviderFactory.MAX_BRANCHES
-                    + " are held by this run. Raise " + LakebaseProviderFactory.MAX_BRANCHES + " or "
-                    + LakebaseProviderFactory.SLOT_TIMEOUT + ", or run fewer tests at once.", null);
+            throw new ProviderException(
+                    "Lakebase: no branch became free within " + LakebaseSettings.text(timeout)
+                            + " for " + id + ": all " + size + " branches of " + LakebaseProviderFactory.MAX_BRANCHES
+                            + " are held by this run. Raise " + LakebaseProviderFactory.MAX_BRANCHES + " or "
+                            + LakebaseProviderFactory.SLOT_TIMEOUT + ", or run fewer tests at once.",
+                    null);
         }
     }
 

@@ -41,7 +41,8 @@ final class DatabricksAuth {
 
     /** Why no workspace can be reached with these settings, or empty when authentication works. */
     static Optional<String> unavailableReason(ProviderContext context) {
-        List<String> key = List.of(context.get(PROFILE).orElse(""), context.get(CONFIG_FILE).orElse(""));
+        List<String> key = List.of(
+                context.get(PROFILE).orElse(""), context.get(CONFIG_FILE).orElse(""));
         return REASONS.computeIfAbsent(key, k -> {
             DatabricksConfig config = unresolved(context);
             try {

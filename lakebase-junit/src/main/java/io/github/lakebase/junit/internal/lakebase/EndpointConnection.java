@@ -26,6 +26,7 @@ final class EndpointConnection implements BranchConnection {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointConnection.class);
     /** What Lakebase answers to a login while a new branch's role is still being set up. */
     private static final String NOT_YET_AUTHORIZED = "external authorization failed";
+
     private static final Duration MAX_REFRESH_MARGIN = Duration.ofMinutes(5);
 
     private final LakebaseApi api;
@@ -35,6 +36,7 @@ final class EndpointConnection implements BranchConnection {
     private volatile String host;
     /** Whether {@link #host} may be out of date: the branch was replaced, and its endpoint with it. */
     private volatile boolean hostReplaced;
+
     private String token;
     private Instant fetched;
     private Instant expires;
@@ -68,8 +70,10 @@ final class EndpointConnection implements BranchConnection {
                 } catch (SQLException e) {
                     last = e.getMessage();
                     if (!passing(e)) {
-                        throw new ProviderException("Lakebase: could not log in to branch " + branchId + " at "
-                                + Redaction.url(jdbcUrl()) + " as " + identity + ": " + e.getMessage() + hint(e), e);
+                        throw new ProviderException(
+                                "Lakebase: could not log in to branch " + branchId + " at " + Redaction.url(jdbcUrl())
+                                        + " as " + identity + ": " + e.getMessage() + hint(e),
+                                e);
                     }
                     if (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains(NOT_YET_AUTHORIZED)) {
                         forgetCredential();
@@ -77,9 +81,11 @@ final class EndpointConnection implements BranchConnection {
                 }
             }
         } while (waits.pause("branch " + branchId + " not ready for logins (" + last + ")"));
-        throw new ProviderException("Lakebase: branch " + branchId + " did not accept a login within "
-                + LakebaseSettings.text(settings.endpointTimeout()) + " (last: " + last + "). Raise "
-                + LakebaseProviderFactory.ENDPOINT_TIMEOUT + " if its endpoint is slow to start.", null);
+        throw new ProviderException(
+                "Lakebase: branch " + branchId + " did not accept a login within "
+                        + LakebaseSettings.text(settings.endpointTimeout()) + " (last: " + last + "). Raise "
+                        + LakebaseProviderFactory.ENDPOINT_TIMEOUT + " if its endpoint is slow to start.",
+                null);
     }
 
     /**
@@ -103,7 +109,8 @@ final class EndpointConnection implements BranchConnection {
     private static boolean passing(SQLException e) {
         String state = String.valueOf(e.getSQLState());
         return String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains(NOT_YET_AUTHORIZED)
-                || state.startsWith("08") || state.equals("57P03");
+                || state.startsWith("08")
+                || state.equals("57P03");
     }
 
     private String hint(SQLException e) {
@@ -114,20 +121,26 @@ final class EndpointConnection implements BranchConnection {
     }
 
     private static boolean usable(Endpoint endpoint) {
-        if (endpoint == null || endpoint.getStatus() == null || endpoint.getStatus().getHosts() == null) {
+        if (endpoint == null
+                || endpoint.getStatus() == null
+                || endpoint.getStatus().getHosts() == null) {
             return false;
         }
         String h = endpoint.getStatus().getHosts().getHost();
         EndpointStatusState state = endpoint.getStatus().getCurrentState();
-        return h != null && !h.isBlank() && (state == null || state == EndpointStatusState.ACTIVE
-                || state == EndpointStatusState.IDLE);
+        return h != null
+                && !h.isBlank()
+                && (state == null || state == EndpointStatusState.ACTIVE || state == EndpointStatusState.IDLE);
     }
 
     private static String describe(Endpoint endpoint) {
         if (endpoint == null) {
             return "no endpoint yet";
         }
-        return "endpoint " + (endpoint.getStatus() == null ? "without status" : endpoint.getStatus().getCurrentState());
+        return "endpoint "
+                + (endpoint.getStatus() == null
+                        ? "without status"
+                        : endpoint.getStatus().getCurrentState());
     }
 
     @Override

@@ -34,8 +34,8 @@ final class LakebaseApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(LakebaseApi.class);
     private static final Pattern TTL_CAP = Pattern.compile("(?i).*expiration time exceeds.*");
-    private static final Pattern BRANCH_CAP = Pattern.compile("(?i).*(branch(es)? limit|maximum number of branches"
-            + "|too many branches).*");
+    private static final Pattern BRANCH_CAP =
+            Pattern.compile("(?i).*(branch(es)? limit|maximum number of branches" + "|too many branches).*");
 
     /** What Lakebase answers while another operation runs on a branch. */
     private static final java.util.Set<String> BUSY = java.util.Set.of("RESOURCE_CONFLICT", "ABORTED");
@@ -63,20 +63,26 @@ final class LakebaseApi {
 
     /** The identity to log in to Postgres as: the user's e-mail or the service principal's application id. */
     String identity() {
-        return retrying.call("reading the current user", () -> workspace.currentUser().me(new com.databricks.sdk.service.iam.MeRequest()).getUserName());
+        return retrying.call(
+                "reading the current user",
+                () -> workspace
+                        .currentUser()
+                        .me(new com.databricks.sdk.service.iam.MeRequest())
+                        .getUserName());
     }
 
     /** A branch of the project, or empty when there is none of that id (or it is being deleted). */
     Optional<Branch> branch(String id) {
-        return retrying.call("reading branch " + id,
-                () -> unlessNotFound(() -> postgres.getBranch(settings.branchName(id))));
+        return retrying.call(
+                "reading branch " + id, () -> unlessNotFound(() -> postgres.getBranch(settings.branchName(id))));
     }
 
     /** Every branch of the project, all pages. */
     List<Branch> branches() {
         return retrying.call("listing the branches of " + settings.projectName(), () -> {
             List<Branch> all = new ArrayList<>();
-            postgres.listBranches(new ListBranchesRequest().setParent(settings.projectName())).forEach(all::add);
+            postgres.listBranches(new ListBranchesRequest().setParent(settings.projectName()))
+                    .forEach(all::add);
             return all;
         });
     }
@@ -101,29 +107,40 @@ final class LakebaseApi {
                 if (TTL_CAP.matcher(message).matches()) {
                     throw ProviderException.configuration("Lakebase refused the expiry of branch " + id + " (" + message
                             + "): the workspace caps how long a branch may live. Lower "
-                            + LakebaseProviderFactory.BRANCH_TTL + " (now " + LakebaseSettings.text(settings.branchTtl())
+                            + LakebaseProviderFactory.BRANCH_TTL + " (now "
+                            + LakebaseSettings.text(settings.branchTtl())
                             + ").");
                 }
                 if (atBranchLimit(e)) {
                     if (forSlot == null) {
                         forSlot = retrying.waits(settings.slotTimeout());
-                        LOG.info("Project {} is at its branch limit ({}); {} waits for a branch to be deleted, up to {}",
-                                settings.project(), message, id, LakebaseSettings.text(settings.slotTimeout()));
+                        LOG.info(
+                                "Project {} is at its branch limit ({}); {} waits for a branch to be deleted, up to {}",
+                                settings.project(),
+                                message,
+                                id,
+                                LakebaseSettings.text(settings.slotTimeout()));
                     }
                     if (forSlot.pause("branch limit")) {
                         continue;
                     }
-                    throw new ProviderException("Lakebase: no room for branch " + id + " within "
-                            + LakebaseSettings.text(settings.slotTimeout()) + ": project " + settings.project()
-                            + " stayed at its branch limit (" + message + "). Delete branches you no longer need, lower "
-                            + LakebaseProviderFactory.MAX_BRANCHES + ", or raise " + LakebaseProviderFactory.SLOT_TIMEOUT
-                            + ".", e);
+                    throw new ProviderException(
+                            "Lakebase: no room for branch " + id + " within "
+                                    + LakebaseSettings.text(settings.slotTimeout()) + ": project " + settings.project()
+                                    + " stayed at its branch limit (" + message
+                                    + "). Delete branches you no longer need, lower "
+                                    + LakebaseProviderFactory.MAX_BRANCHES + ", or raise "
+                                    + LakebaseProviderFactory.SLOT_TIMEOUT
+                                    + ".",
+                            e);
                 }
                 boolean maybeDone = Retrying.passing(e) || Retrying.status(e) == 409;
                 if (maybeDone) {
                     Optional<Branch> found = branch(id).filter(ours);
                     if (found.isPresent()) {
-                        LOG.info("{} failed on the client ({}), but the branch exists: taking it", what,
+                        LOG.info(
+                                "{} failed on the client ({}), but the branch exists: taking it",
+                                what,
                                 Retrying.describe(e));
                         awaitReady(id, what);
                         return;
@@ -149,7 +166,8 @@ final class LakebaseApi {
 
     private static boolean atBranchLimit(RuntimeException e) {
         return "RESOURCE_EXHAUSTED".equals(Retrying.errorCode(e))
-                || (Retrying.status(e) / 100 == 4 && BRANCH_CAP.matcher(String.valueOf(e.getMessage())).matches());
+                || (Retrying.status(e) / 100 == 4
+                        && BRANCH_CAP.matcher(String.valueOf(e.getMessage())).matches());
     }
 
     /** Waits until a branch created by an operation we lost track of is ready. */
@@ -157,18 +175,24 @@ final class LakebaseApi {
         Retrying.Waits waits = retrying.waits(settings.operationTimeout());
         do {
             Optional<Branch> branch = branch(id);
-            String state = branch.map(b -> b.getStatus() == null || b.getStatus().getCurrentState() == null ? ""
-                    : b.getStatus().getCurrentState().name()).orElse("gone");
+            String state = branch.map(
+                            b -> b.getStatus() == null || b.getStatus().getCurrentState() == null
+                                    ? ""
+                                    : b.getStatus().getCurrentState().name())
+                    .orElse("gone");
             if (state.equals("READY")) {
                 return;
             }
             if (state.equals("gone")) {
-                throw new ProviderException("Lakebase: " + what + ": the branch disappeared while it was created", null);
+                throw new ProviderException(
+                        "Lakebase: " + what + ": the branch disappeared while it was created", null);
             }
         } while (waits.pause(what + ": not ready yet"));
-        throw new ProviderException("Lakebase: " + what + " did not finish within "
-                + LakebaseSettings.text(settings.operationTimeout()) + "; raise "
-                + LakebaseProviderFactory.OPERATION_TIMEOUT + ".", null);
+        throw new ProviderException(
+                "Lakebase: " + what + " did not finish within "
+                        + LakebaseSettings.text(settings.operationTimeout()) + "; raise "
+                        + LakebaseProviderFactory.OPERATION_TIMEOUT + ".",
+                null);
     }
 
     /**
@@ -180,12 +204,17 @@ final class LakebaseApi {
         Retrying.Waits waits = retrying.waits(settings.operationTimeout());
         while (true) {
             try {
-                Optional<String> started = retrying.call(what, () -> unlessNotFound(() -> postgres.deleteBranch(
-                        new DeleteBranchRequest().setName(settings.branchName(id)).setPurge(true)).getName()));
+                Optional<String> started = retrying.call(
+                        what,
+                        () -> unlessNotFound(() -> postgres.deleteBranch(new DeleteBranchRequest()
+                                        .setName(settings.branchName(id))
+                                        .setPurge(true))
+                                .getName()));
                 started.ifPresent(op -> await(new Operation().setName(op), what));
                 return;
             } catch (ProviderException e) {
-                if (!(e.getCause() instanceof RuntimeException cause) || !BUSY.contains(Retrying.errorCode(cause))
+                if (!(e.getCause() instanceof RuntimeException cause)
+                        || !BUSY.contains(Retrying.errorCode(cause))
                         || !waits.pause(what + ": an operation is still running on it")) {
                     throw e;
                 }
@@ -197,42 +226,56 @@ final class LakebaseApi {
     void setExpiry(String id, Instant expiry) {
         String what = "extending the expiry of branch " + id;
         Branch branch = new Branch().setSpec(new BranchSpec().setExpireTime(timestamp(expiry)));
-        Operation op = retrying.call(what, () -> new Operation().setName(postgres.updateBranch(new UpdateBranchRequest()
-                .setName(settings.branchName(id))
-                .setBranch(branch)
-                .setUpdateMask(FieldMask.newBuilder().addPaths("spec.expiration").build())).getName()));
+        Operation op = retrying.call(
+                what,
+                () -> new Operation()
+                        .setName(postgres.updateBranch(new UpdateBranchRequest()
+                                        .setName(settings.branchName(id))
+                                        .setBranch(branch)
+                                        .setUpdateMask(FieldMask.newBuilder()
+                                                .addPaths("spec.expiration")
+                                                .build()))
+                                .getName()));
         await(op, what);
     }
 
     /** The endpoint to connect to on a branch. */
     Optional<Endpoint> endpoint(String branchId) {
-        return retrying.call("reading endpoint " + settings.endpointName(branchId),
+        return retrying.call(
+                "reading endpoint " + settings.endpointName(branchId),
                 () -> unlessNotFound(() -> postgres.getEndpoint(settings.endpointName(branchId))));
     }
 
     /** A database credential (an OAuth token, valid about an hour) for an endpoint. */
     DatabaseCredential credential(String endpointName) {
-        return retrying.call("generating a database credential for " + endpointName, () -> postgres
-                .generateDatabaseCredential(new GenerateDatabaseCredentialRequest().setEndpoint(endpointName)));
+        return retrying.call(
+                "generating a database credential for " + endpointName,
+                () -> postgres.generateDatabaseCredential(
+                        new GenerateDatabaseCredentialRequest().setEndpoint(endpointName)));
     }
 
     /** Polls an operation until it is done; fails with its error, or after the operation timeout. */
     private void await(Operation started, String what) {
         Retrying.Waits waits = retrying.waits(settings.operationTimeout());
         do {
-            Operation op = retrying.call(what + " (polling " + started.getName() + ")",
-                    () -> postgres.getOperation(started.getName()));
+            Operation op = retrying.call(
+                    what + " (polling " + started.getName() + ")", () -> postgres.getOperation(started.getName()));
             if (Boolean.TRUE.equals(op.getDone())) {
                 if (op.getError() != null) {
-                    throw new ProviderException("Lakebase: " + what + " failed: " + op.getError().getErrorCode() + ": "
-                            + op.getError().getMessage(), null);
+                    throw new ProviderException(
+                            "Lakebase: " + what + " failed: " + op.getError().getErrorCode() + ": "
+                                    + op.getError().getMessage(),
+                            null);
                 }
                 return;
             }
         } while (waits.pause(what + " in progress"));
-        throw new ProviderException("Lakebase: " + what + " did not finish within "
-                + LakebaseSettings.text(settings.operationTimeout()) + " (operation " + started.getName() + "); raise "
-                + LakebaseProviderFactory.OPERATION_TIMEOUT + " if Lakebase is slow today.", null);
+        throw new ProviderException(
+                "Lakebase: " + what + " did not finish within "
+                        + LakebaseSettings.text(settings.operationTimeout()) + " (operation " + started.getName()
+                        + "); raise "
+                        + LakebaseProviderFactory.OPERATION_TIMEOUT + " if Lakebase is slow today.",
+                null);
     }
 
     /** The result of a call, or empty when what it asks for does not exist (404). */
@@ -248,7 +291,10 @@ final class LakebaseApi {
     }
 
     static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(instant.getEpochSecond())
+                .setNanos(instant.getNano())
+                .build();
     }
 
     static Instant instant(Timestamp timestamp) {

@@ -48,6 +48,7 @@ final class LakebaseProvider implements BranchProvider {
     private final Set<String> abandoned = ConcurrentHashMap.newKeySet();
     /** Runs the heartbeat and the deletions of abandoned branches. */
     private final ScheduledExecutorService background;
+
     private volatile String defaultParent;
 
     private LakebaseProvider(ProviderContext context, LakebaseSettings settings, LakebaseApi api, String identity) {
@@ -82,13 +83,17 @@ final class LakebaseProvider implements BranchProvider {
     public String defaultParent() {
         String parent = defaultParent;
         if (parent == null) {
-            parent = settings.defaultParent().orElseGet(() -> api.branches().stream()
-                    .filter(b -> b.getStatus() != null && Boolean.TRUE.equals(b.getStatus().getDefault()))
-                    .map(Branch::getBranchId)
-                    .findFirst()
-                    .orElseThrow(() -> ProviderException.configuration("Project " + settings.project() + " has no "
-                            + "default branch; name the branch to fork from with " + LakebaseProviderFactory.DEFAULT_PARENT
-                            + ".")));
+            parent = settings.defaultParent()
+                    .orElseGet(() -> api.branches().stream()
+                            .filter(b -> b.getStatus() != null
+                                    && Boolean.TRUE.equals(b.getStatus().getDefault()))
+                            .map(Branch::getBranchId)
+                            .findFirst()
+                            .orElseThrow(
+                                    () -> ProviderException.configuration("Project " + settings.project() + " has no "
+                                            + "default branch; name the branch to fork from with "
+                                            + LakebaseProviderFactory.DEFAULT_PARENT
+                                            + ".")));
             defaultParent = parent;
         }
         return parent;
@@ -100,8 +105,8 @@ final class LakebaseProvider implements BranchProvider {
         if (parents.contains(id) || owned.containsKey(id)) {
             return Optional.of(id);
         }
-        Optional<Branch> branch = api.branch(id).filter(b -> b.getStatus() == null
-                || b.getStatus().getCurrentState() != BranchStatusState.DELETED);
+        Optional<Branch> branch = api.branch(id)
+                .filter(b -> b.getStatus() == null || b.getStatus().getCurrentState() != BranchStatusState.DELETED);
         branch.ifPresent(b -> parents.add(id));
         return branch.map(b -> id);
     }
@@ -136,7 +141,10 @@ final class LakebaseProvider implements BranchProvider {
             EndpointConnection connection = new EndpointConnection(api, settings, id, identity);
             owned.put(id, new Owned(request.kind(), connection));
             connection.awaitReady();
-            LOG.debug("Created branch {} from {}{}", id, request.source(),
+            LOG.debug(
+                    "Created branch {} from {}{}",
+                    id,
+                    request.source(),
                     request.asOf() == null ? "" : " as of " + request.asOf());
             return connection;
         } catch (RuntimeException e) {
@@ -150,7 +158,9 @@ final class LakebaseProvider implements BranchProvider {
     private BranchSpec spec(String source, Instant asOf) {
         BranchSpec spec = new BranchSpec()
                 .setSourceBranch(settings.branchName(LakebaseSettings.branchId(source)))
-                .setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(settings.branchTtl().toSeconds()).build());
+                .setTtl(com.google.protobuf.Duration.newBuilder()
+                        .setSeconds(settings.branchTtl().toSeconds())
+                        .build());
         if (asOf != null) {
             spec.setSourceBranchTime(LakebaseApi.timestamp(asOf));
         }
@@ -159,7 +169,7 @@ final class LakebaseProvider implements BranchProvider {
 
     @Override
     public void seal(String name) {
-        requireOwn(name);   // nobody connects to a base after its migrations; Lakebase has no read-only branch
+        requireOwn(name); // nobody connects to a base after its migrations; Lakebase has no read-only branch
     }
 
     /** Replaces the branch by a new fork of {@code source} under the same id ({@code replace_existing}). */
@@ -189,19 +199,24 @@ final class LakebaseProvider implements BranchProvider {
         Instant until = Instant.now().plus(settings.keptTtl());
         try {
             api.setExpiry(name, until);
-            LOG.info("Branch {} is kept until {} (lakebase.lakebase.kept-ttl); delete it sooner when done", name,
-                    until);
+            LOG.info(
+                    "Branch {} is kept until {} (lakebase.lakebase.kept-ttl); delete it sooner when done", name, until);
         } catch (RuntimeException e) {
-            LOG.warn("Could not give kept branch {} a longer expiry ({}); it expires as a branch in use would, and a "
-                    + "later run may sweep it", name, e.getMessage());
+            LOG.warn(
+                    "Could not give kept branch {} a longer expiry ({}); it expires as a branch in use would, and a "
+                            + "later run may sweep it",
+                    name,
+                    e.getMessage());
         }
     }
 
     private Owned requireOwn(String name) {
         Owned branch = owned.get(name);
         if (branch == null) {
-            throw new ProviderException("Refusing to modify the Lakebase branch '" + name + "': it was not created by "
-                    + "lakebase-junit in this run.", null);
+            throw new ProviderException(
+                    "Refusing to modify the Lakebase branch '" + name + "': it was not created by "
+                            + "lakebase-junit in this run.",
+                    null);
         }
         return branch;
     }
@@ -223,7 +238,9 @@ final class LakebaseProvider implements BranchProvider {
                 api.setExpiry(id, until);
             } catch (RuntimeException e) {
                 if (owned.containsKey(id) && !background.isShutdown()) {
-                    LOG.warn("Could not extend the expiry of branch {} (it expires at the last one): {}", id,
+                    LOG.warn(
+                            "Could not extend the expiry of branch {} (it expires at the last one): {}",
+                            id,
                             e.getMessage());
                 }
             }
@@ -242,21 +259,27 @@ final class LakebaseProvider implements BranchProvider {
 
     private void deleteLater(String id, Duration wait, Instant giveUp) {
         try {
-            background.schedule(() -> {
-                try {
-                    api.deleteBranch(id);
-                    abandoned.remove(id);
-                } catch (RuntimeException e) {
-                    Duration next = wait.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1)
-                            : wait.multipliedBy(2);
-                    if (Instant.now().plus(next).isBefore(giveUp)) {
-                        deleteLater(id, next, giveUp);
-                    } else {
-                        LOG.warn("Could not delete branch {}, whose creation failed ({}); it expires by itself",
-                                id, e.getMessage());
-                    }
-                }
-            }, wait.toMillis(), TimeUnit.MILLISECONDS);
+            background.schedule(
+                    () -> {
+                        try {
+                            api.deleteBranch(id);
+                            abandoned.remove(id);
+                        } catch (RuntimeException e) {
+                            Duration next = wait.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0
+                                    ? Duration.ofMinutes(1)
+                                    : wait.multipliedBy(2);
+                            if (Instant.now().plus(next).isBefore(giveUp)) {
+                                deleteLater(id, next, giveUp);
+                            } else {
+                                LOG.warn(
+                                        "Could not delete branch {}, whose creation failed ({}); it expires by itself",
+                                        id,
+                                        e.getMessage());
+                            }
+                        }
+                    },
+                    wait.toMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException closed) {
             // the provider is closed: close() deletes what is still abandoned
         }

@@ -57,6 +57,7 @@ public final class LakebaseProviderFactory implements BranchProviderFactory {
 
     /** The dependency to add, as a user writes it. */
     static final String SDK_DEPENDENCY = "com.databricks:databricks-sdk-java";
+
     private static final String SDK_CLASS = "com.databricks.sdk.WorkspaceClient";
     private static final String SDK_VERSION = "0.141.0";
 

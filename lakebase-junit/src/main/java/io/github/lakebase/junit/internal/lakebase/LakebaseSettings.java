@@ -39,9 +39,20 @@ import java.util.regex.Pattern;
  * @param port the PostgreSQL port
  * @param sslMode the JDBC {@code sslmode}
  */
-record LakebaseSettings(String project, Optional<String> defaultParent, Duration branchTtl, Duration keptTtl,
-        Duration operationTimeout, Duration endpointTimeout, int maxBranches, Duration slotTimeout,
-        Duration pollInterval, String endpoint, String database, int port, String sslMode) {
+record LakebaseSettings(
+        String project,
+        Optional<String> defaultParent,
+        Duration branchTtl,
+        Duration keptTtl,
+        Duration operationTimeout,
+        Duration endpointTimeout,
+        int maxBranches,
+        Duration slotTimeout,
+        Duration pollInterval,
+        String endpoint,
+        String database,
+        int port,
+        String sslMode) {
 
     /**
      * The longest expiry of a branch in use. Sweeps tell a kept branch from one of a dead run by its
@@ -52,6 +63,7 @@ record LakebaseSettings(String project, Optional<String> defaultParent, Duration
     static final Duration MIN_KEPT_TTL = Duration.ofDays(2);
     /** The longest expiry Lakebase accepts. */
     static final Duration MAX_TTL = Duration.ofDays(30);
+
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
 
     static LakebaseSettings of(ProviderContext context) {
@@ -61,10 +73,12 @@ record LakebaseSettings(String project, Optional<String> defaultParent, Duration
             project = project.substring("projects/".length());
         }
         if (!ID.matcher(project).matches()) {
-            throw ProviderException.configuration(PROJECT + "='" + project + "' is not a Lakebase project id: 1 to "
-                    + "63 lowercase letters, digits and hyphens, starting with a letter (the id, not the display name).");
+            throw ProviderException.configuration(
+                    PROJECT + "='" + project + "' is not a Lakebase project id: 1 to "
+                            + "63 lowercase letters, digits and hyphens, starting with a letter (the id, not the display name).");
         }
-        return new LakebaseSettings(project,
+        return new LakebaseSettings(
+                project,
                 context.get(DEFAULT_PARENT).map(LakebaseSettings::branchId),
                 within(config, BRANCH_TTL, Duration.ofHours(1), Duration.ofSeconds(2), MAX_BRANCH_TTL),
                 within(config, KEPT_TTL, Duration.ofDays(7), MIN_KEPT_TTL, MAX_TTL),
@@ -100,8 +114,8 @@ record LakebaseSettings(String project, Optional<String> defaultParent, Duration
         return slash < 0 ? nameOrId : nameOrId.substring(slash + "/branches/".length());
     }
 
-    private static Duration within(Configuration config, String key, Duration defaultValue, Duration min,
-            Duration max) {
+    private static Duration within(
+            Configuration config, String key, Duration defaultValue, Duration min, Duration max) {
         Duration value = config.durationValue(key, defaultValue);
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
             throw ProviderException.configuration(key + "=" + config.get(key).orElse("") + " is out of range: use "
@@ -121,7 +135,12 @@ record LakebaseSettings(String project, Optional<String> defaultParent, Duration
 
     /** The {@code sslmode} values of the PostgreSQL JDBC driver. */
     enum SslMode {
-        DISABLE, ALLOW, PREFER, REQUIRE, VERIFY_CA, VERIFY_FULL;
+        DISABLE,
+        ALLOW,
+        PREFER,
+        REQUIRE,
+        VERIFY_CA,
+        VERIFY_FULL;
 
         String jdbcValue() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

@@ -20,9 +20,10 @@ final class Retrying {
     private static final Logger LOG = LoggerFactory.getLogger(Retrying.class);
     /** The status the SDK gives a call that got no HTTP answer (a reset connection, a timeout). */
     static final int NO_ANSWER = 523;
+
     private static final Set<Integer> PASSING = Set.of(429, 500, 502, 503, 504, NO_ANSWER);
-    private static final Set<String> PASSING_CODES = Set.of("TEMPORARILY_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED",
-            "TOO_MANY_REQUESTS", "IO_ERROR");
+    private static final Set<String> PASSING_CODES =
+            Set.of("TEMPORARILY_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED", "TOO_MANY_REQUESTS", "IO_ERROR");
 
     private final Duration firstWait;
     private final Duration timeout;
@@ -103,7 +104,8 @@ final class Retrying {
          * passed or would pass during the wait.
          */
         boolean pause(String why) {
-            long jittered = (long) (next * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+            long jittered =
+                    (long) (next * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
             if (System.nanoTime() + jittered > deadline) {
                 return false;
             }
@@ -112,7 +114,6 @@ final class Retrying {
             next = Math.min(next * 2, firstWait.toNanos() * 10);
             return true;
         }
-
     }
 
     static void sleep(long nanos) {

@@ -83,7 +83,9 @@ final class Sweeper {
             }
         }
         if (!dead.isEmpty()) {
-            LOG.info("Left {} branch(es) of dead runs that other branches were forked from: {}", dead.size(),
+            LOG.info(
+                    "Left {} branch(es) of dead runs that other branches were forked from: {}",
+                    dead.size(),
                     dead.values().stream().map(Branch::getBranchId).toList());
         }
         if (!swept.isEmpty()) {
@@ -108,7 +110,10 @@ final class Sweeper {
                 || (b.getSpec() != null && Boolean.TRUE.equals(b.getSpec().getIsProtected()));
         Instant expiry = LakebaseApi.instant(status.getExpireTime());
         Instant touched = latest(LakebaseApi.instant(b.getCreateTime()), LakebaseApi.instant(b.getUpdateTime()));
-        if (isProtected || Boolean.TRUE.equals(status.getDefault()) || expiry == null || touched == null
+        if (isProtected
+                || Boolean.TRUE.equals(status.getDefault())
+                || expiry == null
+                || touched == null
                 || status.getCurrentState() == BranchStatusState.DELETED) {
             return false;
         }
@@ -118,7 +123,9 @@ final class Sweeper {
     /** Whether a branch still in the project was forked from {@code parent}: it must go first, if at all. */
     private static boolean hasChild(Branch parent, List<Branch> all) {
         String name = name(parent);
-        return all.stream().anyMatch(b -> b.getStatus() != null && name.equals(b.getStatus().getSourceBranch()));
+        return all.stream()
+                .anyMatch(
+                        b -> b.getStatus() != null && name.equals(b.getStatus().getSourceBranch()));
     }
 
     private static String name(Branch b) {

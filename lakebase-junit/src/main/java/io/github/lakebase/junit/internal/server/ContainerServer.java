@@ -24,7 +24,8 @@ final class ContainerServer implements PostgresServer {
         try {
             return DockerClientFactory.instance().isDockerAvailable()
                     ? Optional.empty()
-                    : Optional.of("lakebase.provider=testcontainers needs a running Docker engine, and none was found.");
+                    : Optional.of(
+                            "lakebase.provider=testcontainers needs a running Docker engine, and none was found.");
         } catch (RuntimeException e) {
             return Optional.of("lakebase.provider=testcontainers needs a running Docker engine: " + e.getMessage());
         }
@@ -32,10 +33,18 @@ final class ContainerServer implements PostgresServer {
 
     @SuppressWarnings("resource")
     static ContainerServer start(String image) {
-        PostgreSQLContainer container = new PostgreSQLContainer(DockerImageName.parse(image)
-                .asCompatibleSubstituteFor("postgres"))
-                .withCommand("postgres", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-                        "-c", "max_connections=300");
+        PostgreSQLContainer container = new PostgreSQLContainer(
+                        DockerImageName.parse(image).asCompatibleSubstituteFor("postgres"))
+                .withCommand(
+                        "postgres",
+                        "-c",
+                        "fsync=off",
+                        "-c",
+                        "synchronous_commit=off",
+                        "-c",
+                        "full_page_writes=off",
+                        "-c",
+                        "max_connections=300");
         container.start();
         return new ContainerServer(container);
     }

@@ -25,6 +25,7 @@ final class DeadRuns {
     private static final Logger LOG = LoggerFactory.getLogger(DeadRuns.class);
     /** The first key of a run's advisory lock ("LBJ" in ASCII). */
     static final int LOCK_CLASS = 0x4c424a;
+
     private static final Pattern COMMENT = Pattern.compile(MARKER + " run=([a-z0-9]+) kind=([a-z]+)");
 
     private DeadRuns() {}
@@ -50,8 +51,9 @@ final class DeadRuns {
     static List<String> sweep(TemplateBranchProvider provider, String runId, String prefix) {
         List<String> swept = new ArrayList<>();
         try (Connection c = provider.adminConnection()) {
-            for (String[] candidate : provider.rows("SELECT datname, shobj_description(oid, 'pg_database') FROM "
-                    + "pg_database WHERE shobj_description(oid, 'pg_database') LIKE ? ORDER BY datname",
+            for (String[] candidate : provider.rows(
+                    "SELECT datname, shobj_description(oid, 'pg_database') FROM "
+                            + "pg_database WHERE shobj_description(oid, 'pg_database') LIKE ? ORDER BY datname",
                     MARKER + " run=%")) {
                 Matcher m = COMMENT.matcher(candidate[1]);
                 if (!m.matches() || !candidate[0].startsWith(prefix)) {

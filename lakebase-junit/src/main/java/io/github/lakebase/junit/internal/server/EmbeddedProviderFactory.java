@@ -53,7 +53,8 @@ public final class EmbeddedProviderFactory implements BranchProviderFactory {
                             + "server settings, for example work_mem=64MB,log_statement=all; '" + pair.trim()
                             + "' has no '='.");
                 }
-                settings.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                settings.put(
+                        pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
             }
         });
         return settings;
@@ -80,7 +81,8 @@ public final class EmbeddedProviderFactory implements BranchProviderFactory {
         @Override
         public OptionalLong freeDiskBytes() {
             try {
-                return OptionalLong.of(Files.getFileStore(server.dataDirectory()).getUsableSpace());
+                return OptionalLong.of(
+                        Files.getFileStore(server.dataDirectory()).getUsableSpace());
             } catch (IOException e) {
                 return OptionalLong.empty();
             }

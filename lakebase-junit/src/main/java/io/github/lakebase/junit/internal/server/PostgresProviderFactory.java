@@ -38,17 +38,26 @@ public final class PostgresProviderFactory implements BranchProviderFactory {
             throw ProviderException.configuration(URL + " must be a PostgreSQL JDBC URL such as "
                     + "jdbc:postgresql://localhost:5432/postgres; it is '" + redact(url) + "'.");
         }
-        return new TemplateBranchProvider(new Existing(m.group(1), m.group(2) == null || m.group(2).length() <= 1
-                ? "postgres" : m.group(2).substring(1), m.group(3) == null ? "" : m.group(3),
-                context.get(USERNAME).or(() -> parameter(url, "user")).orElse(System.getProperty("user.name")),
-                context.get(PASSWORD).or(() -> parameter(url, "password")).orElse("")),
-                context, "template1");
+        return new TemplateBranchProvider(
+                new Existing(
+                        m.group(1),
+                        m.group(2) == null || m.group(2).length() <= 1
+                                ? "postgres"
+                                : m.group(2).substring(1),
+                        m.group(3) == null ? "" : m.group(3),
+                        context.get(USERNAME).or(() -> parameter(url, "user")).orElse(System.getProperty("user.name")),
+                        context.get(PASSWORD)
+                                .or(() -> parameter(url, "password"))
+                                .orElse("")),
+                context,
+                "template1");
     }
 
     private static java.util.Optional<String> parameter(String url, String name) {
         Matcher m = Pattern.compile("[?&]" + name + "=([^&]*)").matcher(url);
-        return m.find() ? java.util.Optional.of(java.net.URLDecoder.decode(m.group(1),
-                java.nio.charset.StandardCharsets.UTF_8)) : java.util.Optional.empty();
+        return m.find()
+                ? java.util.Optional.of(java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8))
+                : java.util.Optional.empty();
     }
 
     private static String redact(String url) {

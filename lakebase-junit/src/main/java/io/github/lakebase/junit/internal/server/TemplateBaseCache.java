@@ -49,8 +49,9 @@ final class TemplateBaseCache implements BaseCache {
     static final int BUILD_LOCK = 0x4c4242;
     /** How long a kept database may go unused before a run collects it. */
     static final int UNUSED_DAYS = 30;
-    private static final Pattern COMMENT = Pattern.compile(Pattern.quote(MARKER)
-            + " cache=([0-9a-f]+) slot=([0-9a-f]+) kind=([a-z]+) used=(\\d{4}-\\d{2}-\\d{2})");
+
+    private static final Pattern COMMENT = Pattern.compile(
+            Pattern.quote(MARKER) + " cache=([0-9a-f]+) slot=([0-9a-f]+) kind=([a-z]+) used=(\\d{4}-\\d{2}-\\d{2})");
 
     private final TemplateBranchProvider provider;
     private final Connection session;
@@ -87,9 +88,12 @@ final class TemplateBaseCache implements BaseCache {
         }
         long start = System.nanoTime();
         try (Connection lock = provider.server().connectAdmin()) {
-            advisoryLock(lock, "pg_advisory_lock", BUILD_LOCK, key);   // waits while another run builds it
+            advisoryLock(lock, "pg_advisory_lock", BUILD_LOCK, key); // waits while another run builds it
             if (find(name, key).isPresent()) {
-                LOG.info("Using {} {}, which another run built meanwhile (waited {} ms)", entry.kind(), name,
+                LOG.info(
+                        "Using {} {}, which another run built meanwhile (waited {} ms)",
+                        entry.kind(),
+                        name,
                         (System.nanoTime() - start) / 1_000_000);
                 return name;
             }
@@ -98,12 +102,18 @@ final class TemplateBaseCache implements BaseCache {
                     + quote(name) + " IS " + literal(comment(key, slot, entry.kind())));
             provider.forget(built);
             LOG.info("Kept {} {} for later runs on this data directory", entry.kind(), name);
-            collect(lock, kept().stream().filter(k -> k.slot().equals(slot) && !k.key().equals(key)).toList(),
+            collect(
+                    lock,
+                    kept().stream()
+                            .filter(k -> k.slot().equals(slot) && !k.key().equals(key))
+                            .toList(),
                     "replaced by " + name);
             return name;
         } catch (SQLException e) {
-            throw new ProviderException("Could not lock " + entry.kind() + " " + name + " on " + provider.describe()
-                    + ": " + e.getMessage(), e);
+            throw new ProviderException(
+                    "Could not lock " + entry.kind() + " " + name + " on " + provider.describe() + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -111,7 +121,9 @@ final class TemplateBaseCache implements BaseCache {
     void collectUnused() {
         LocalDate before = today().minusDays(UNUSED_DAYS);
         try (Connection c = provider.adminConnection()) {
-            collect(c, kept().stream().filter(k -> k.used().isBefore(before)).toList(),
+            collect(
+                    c,
+                    kept().stream().filter(k -> k.used().isBefore(before)).toList(),
                     "unused for " + UNUSED_DAYS + " days");
         } catch (SQLException | ProviderException e) {
             LOG.warn("Could not collect unused kept bases on {}: {}", provider.describe(), e.getMessage());
@@ -143,20 +155,23 @@ final class TemplateBaseCache implements BaseCache {
             advisoryLock(session, "pg_advisory_lock_shared", USE_LOCK, key);
             held.add(key);
         } catch (SQLException e) {
-            throw new ProviderException("Could not lock a kept base on " + provider.describe() + ": " + e.getMessage(),
-                    e);
+            throw new ProviderException(
+                    "Could not lock a kept base on " + provider.describe() + ": " + e.getMessage(), e);
         }
     }
 
     private Optional<Kept> find(String name, String key) {
-        return kept().stream().filter(k -> k.name().equals(name) && k.key().equals(key)).findFirst();
+        return kept().stream()
+                .filter(k -> k.name().equals(name) && k.key().equals(key))
+                .findFirst();
     }
 
     /** Every kept database on the server: sealed, and commented as kept. */
     private List<Kept> kept() {
         List<Kept> all = new ArrayList<>();
-        for (String[] row : provider.rows("SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database "
-                + "WHERE datistemplate AND NOT datallowconn AND shobj_description(oid, 'pg_database') LIKE ?",
+        for (String[] row : provider.rows(
+                "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database "
+                        + "WHERE datistemplate AND NOT datallowconn AND shobj_description(oid, 'pg_database') LIKE ?",
                 MARKER + " cache=%")) {
             Matcher m = COMMENT.matcher(row[1]);
             if (m.matches() && row[0].startsWith(prefix)) {
@@ -168,9 +183,11 @@ final class TemplateBaseCache implements BaseCache {
 
     /** Records that the kept database was used today, at most once a day. */
     private void touch(String name) {
-        kept().stream().filter(k -> k.name().equals(name) && !k.used().equals(today())).findFirst().ifPresent(k ->
-                provider.execute("COMMENT ON DATABASE " + quote(name) + " IS "
-                        + literal(comment(k.key(), k.slot(), k.kind()))));
+        kept().stream()
+                .filter(k -> k.name().equals(name) && !k.used().equals(today()))
+                .findFirst()
+                .ifPresent(k -> provider.execute(
+                        "COMMENT ON DATABASE " + quote(name) + " IS " + literal(comment(k.key(), k.slot(), k.kind()))));
     }
 
     private static String comment(String key, String slot, String kind) {

@@ -41,6 +41,7 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
     private static final Logger LOG = LoggerFactory.getLogger(TemplateBranchProvider.class);
     /** The free space, beyond twice a base's size, below which no spare of it is forked. */
     public static final long SPARE_DISK_RESERVE_MB = 256;
+
     private static final long MB = 1024L * 1024;
     static final String MARKER = "lakebase-junit";
     private static final int ADMIN_POOL_SIZE = 6;
@@ -73,8 +74,10 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
             DeadRuns.proveAlive(liveness, context.runId());
             this.majorVersion = liveness.getMetaData().getDatabaseMajorVersion();
             this.connectionLimit = connectionLimit(liveness);
-            this.cache = server.persistent() ? new TemplateBaseCache(this, liveness,
-                    liveness.getMetaData().getDatabaseProductVersion(), context.branchPrefix()) : null;
+            this.cache = server.persistent()
+                    ? new TemplateBaseCache(
+                            this, liveness, liveness.getMetaData().getDatabaseProductVersion(), context.branchPrefix())
+                    : null;
         } catch (SQLException e) {
             server.close();
             throw new ProviderException("Could not connect to " + server.describe() + ": " + e.getMessage(), e);
@@ -88,9 +91,10 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
      * admin pool and a margin for migrations and parent builds.
      */
     private static int connectionLimit(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int "
-                        + "- (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int")) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int "
+                                + "- (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int")) {
             rs.next();
             return Math.max(2, rs.getInt(1) - ADMIN_POOL_SIZE - 4);
         }
@@ -128,14 +132,17 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
                     + "administers the server through it, and PostgreSQL clones a database only while nobody is "
                     + "connected to it. Fork from template1 (the default) or from a database of your own.");
         }
-        return query("SELECT datname FROM pg_database WHERE datname = ?", parent).stream().findFirst();
+        return query("SELECT datname FROM pg_database WHERE datname = ?", parent).stream()
+                .findFirst();
     }
 
     @Override
     public List<String> knownParents() {
         List<String> names = new ArrayList<>(List.of(defaultParent));
-        for (String name : query("SELECT datname FROM pg_database WHERE datname NOT IN ('template0') "
-                + "AND coalesce(shobj_description(oid, 'pg_database'), '') NOT LIKE ? ORDER BY datname", MARKER + "%")) {
+        for (String name : query(
+                "SELECT datname FROM pg_database WHERE datname NOT IN ('template0') "
+                        + "AND coalesce(shobj_description(oid, 'pg_database'), '') NOT LIKE ? ORDER BY datname",
+                MARKER + "%")) {
             if (!names.contains(name) && !name.equals(server.maintenanceDatabase())) {
                 names.add(name);
             }
@@ -164,14 +171,15 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
         SQLException last = null;
         // PostgreSQL itself waits up to 5 s for other sessions to leave the template; try a few times more.
         for (int attempt = 0; attempt < 3; attempt++) {
-            try (Connection c = adminConnection(); Statement s = c.createStatement()) {
+            try (Connection c = adminConnection();
+                    Statement s = c.createStatement()) {
                 s.execute(sql);
                 created.add(request.name());
                 s.execute("COMMENT ON DATABASE " + quote(request.name()) + " IS " + ownership(kind));
                 return connection(request.name());
             } catch (SQLException e) {
                 last = e;
-                if (!"55006".equals(e.getSQLState())) {   // object_in_use: the template has a connection
+                if (!"55006".equals(e.getSQLState())) { // object_in_use: the template has a connection
                     break;
                 }
                 sleep(100L * (attempt + 1));
@@ -181,8 +189,10 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
                 ? " The parent '" + request.source() + "' has open connections; a template can only be cloned while "
                         + "nobody is connected to it."
                 : "";
-        throw new ProviderException("Could not create branch " + request.name() + " from " + request.source() + " on "
-                + describe() + ": " + (last == null ? "" : last.getMessage()) + hint, last);
+        throw new ProviderException(
+                "Could not create branch " + request.name() + " from " + request.source() + " on " + describe() + ": "
+                        + (last == null ? "" : last.getMessage()) + hint,
+                last);
     }
 
     /** Connection details of a database of this server. */
@@ -207,15 +217,23 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
         if (free.isEmpty()) {
             return Optional.empty();
         }
-        long size = baseSizes.computeIfAbsent(source,
-                base -> Long.parseLong(query("SELECT pg_database_size(?::name)::text", base).get(0)));
+        long size = baseSizes.computeIfAbsent(
+                source,
+                base -> Long.parseLong(
+                        query("SELECT pg_database_size(?::name)::text", base).get(0)));
         long needed = 2 * size + SPARE_DISK_RESERVE_MB * MB;
         if (free.getAsLong() >= needed) {
             return Optional.empty();
         }
-        return Optional.of(String.format(Locale.ROOT, "%s has %,d MB free, and a spare of %s needs %,d MB "
-                + "(twice the base's %,d MB, and %d MB)", server.describe(), free.getAsLong() / MB, source, needed / MB,
-                size / MB, SPARE_DISK_RESERVE_MB));
+        return Optional.of(String.format(
+                Locale.ROOT,
+                "%s has %,d MB free, and a spare of %s needs %,d MB " + "(twice the base's %,d MB, and %d MB)",
+                server.describe(),
+                free.getAsLong() / MB,
+                source,
+                needed / MB,
+                size / MB,
+                SPARE_DISK_RESERVE_MB));
     }
 
     /** A rename is a catalog update: the database's files stay where they are, so it costs one round trip. */
@@ -262,9 +280,11 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
     @Override
     public List<String> openSessions(String name) {
         requireOwn(name);
-        return query("SELECT coalesce(state, 'unknown') || CASE WHEN EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid "
-                + "AND l.granted AND l.locktype = 'relation') THEN ', holding locks' ELSE '' END FROM pg_stat_activity a "
-                + "WHERE datname = ? AND pid <> pg_backend_pid() ORDER BY pid", name);
+        return query(
+                "SELECT coalesce(state, 'unknown') || CASE WHEN EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid "
+                        + "AND l.granted AND l.locktype = 'relation') THEN ', holding locks' ELSE '' END FROM pg_stat_activity a "
+                        + "WHERE datname = ? AND pid <> pg_backend_pid() ORDER BY pid",
+                name);
     }
 
     /**
@@ -275,24 +295,30 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
     @Override
     public void requireTestBranch(String name, Connection connection) {
         requireOwn(name);
-        String expected = MARKER + " run=" + context.runId() + " kind=" + Kind.BRANCH.name().toLowerCase();
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT d.datname, shobj_description(d.oid, 'pg_database') FROM pg_database d "
-                        + "WHERE d.datname = current_database()")) {
+        String expected = MARKER + " run=" + context.runId() + " kind="
+                + Kind.BRANCH.name().toLowerCase();
+        try (Statement s = connection.createStatement();
+                ResultSet rs =
+                        s.executeQuery("SELECT d.datname, shobj_description(d.oid, 'pg_database') FROM pg_database d "
+                                + "WHERE d.datname = current_database()")) {
             rs.next();
             String database = rs.getString(1);
             String comment = rs.getString(2);
             if (!name.equals(database)) {
-                throw new ProviderException("Refusing to modify the database '" + database + "': the connection "
-                        + "was expected to lead to the branch '" + name + "'.", null);
+                throw new ProviderException(
+                        "Refusing to modify the database '" + database + "': the connection "
+                                + "was expected to lead to the branch '" + name + "'.",
+                        null);
             }
             if (!expected.equals(comment)) {
-                throw new ProviderException("Refusing to modify the database '" + database + "': its comment ("
-                        + comment + ") does not mark it as a test branch of run " + context.runId() + ".", null);
+                throw new ProviderException(
+                        "Refusing to modify the database '" + database + "': its comment (" + comment
+                                + ") does not mark it as a test branch of run " + context.runId() + ".",
+                        null);
             }
         } catch (SQLException e) {
-            throw new ProviderException("Could not check that '" + name + "' is a test branch on " + describe() + ": "
-                    + e.getMessage(), e);
+            throw new ProviderException(
+                    "Could not check that '" + name + "' is a test branch on " + describe() + ": " + e.getMessage(), e);
         }
     }
 
@@ -320,7 +346,8 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
         if (!server.running()) {
             return false;
         }
-        try (Connection c = server.connectAdmin(); Statement s = c.createStatement()) {
+        try (Connection c = server.connectAdmin();
+                Statement s = c.createStatement()) {
             s.setQueryTimeout(5);
             s.execute("SELECT 1");
             return true;
@@ -356,8 +383,10 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
 
     private void requireOwn(String name) {
         if (!created.contains(name)) {
-            throw new ProviderException("Refusing to modify the database '" + name + "': it was not created by "
-                    + "lakebase-junit in this run.", null);
+            throw new ProviderException(
+                    "Refusing to modify the database '" + name + "': it was not created by "
+                            + "lakebase-junit in this run.",
+                    null);
         }
     }
 
@@ -367,7 +396,8 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
     }
 
     void execute(String sql) {
-        try (Connection c = adminConnection(); Statement s = c.createStatement()) {
+        try (Connection c = adminConnection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new ProviderException("Failed on " + describe() + ": " + sql + ": " + e.getMessage(), e);
@@ -380,7 +410,8 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
 
     /** The rows of a query with one parameter, each as its columns' text. */
     List<String[]> rows(String sql, String parameter) {
-        try (Connection c = adminConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = adminConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, parameter);
             List<String[]> result = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {

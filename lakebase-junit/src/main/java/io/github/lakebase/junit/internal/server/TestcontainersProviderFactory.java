@@ -35,8 +35,8 @@ public final class TestcontainersProviderFactory implements BranchProviderFactor
         unavailableReason(context).ifPresent(reason -> {
             throw new io.github.lakebase.junit.spi.ProviderException(reason, null);
         });
-        return new TemplateBranchProvider(ContainerServer.start(context.get(IMAGE).orElse(DEFAULT_IMAGE)), context,
-                "template1");
+        return new TemplateBranchProvider(
+                ContainerServer.start(context.get(IMAGE).orElse(DEFAULT_IMAGE)), context, "template1");
     }
 
     private static boolean onClassPath(ProviderContext context) {

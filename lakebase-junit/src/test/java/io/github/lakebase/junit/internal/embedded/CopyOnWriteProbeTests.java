@@ -39,10 +39,16 @@ class CopyOnWriteProbeTests {
             }
             String log = captured.toString(StandardCharsets.UTF_8);
 
-            assertThat(first).isEqualTo(second).startsWith("Branches on " + data + " are plain file copies (tmpfs has "
-                    + "no reflinks)").contains("Put lakebase.embedded.data-directory on XFS (reflink), btrfs");
-            assertThat(Pattern.compile(Pattern.quote("are plain file copies")).matcher(log).results().count())
-                    .as("reported once:\n%s", log).isEqualTo(1);
+            assertThat(first)
+                    .isEqualTo(second)
+                    .startsWith("Branches on " + data + " are plain file copies (tmpfs has " + "no reflinks)")
+                    .contains("Put lakebase.embedded.data-directory on XFS (reflink), btrfs");
+            assertThat(Pattern.compile(Pattern.quote("are plain file copies"))
+                            .matcher(log)
+                            .results()
+                            .count())
+                    .as("reported once:\n%s", log)
+                    .isEqualTo(1);
         } finally {
             PostgresBinaries.deleteRecursively(parent);
         }

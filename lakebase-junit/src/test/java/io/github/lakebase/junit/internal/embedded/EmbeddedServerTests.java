@@ -36,8 +36,11 @@ class EmbeddedServerTests {
     }
 
     private EmbeddedServer start(Path dataDirectory) {
-        return EmbeddedServer.start(new EmbeddedServer.Options(dataDirectory,
-                Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"), Optional.empty(), 50,
+        return EmbeddedServer.start(new EmbeddedServer.Options(
+                dataDirectory,
+                Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"),
+                Optional.empty(),
+                50,
                 Map.of("work_mem", "8MB")));
     }
 
@@ -47,7 +50,8 @@ class EmbeddedServerTests {
         String password;
         try (EmbeddedServer server = start(data)) {
             password = server.password();
-            try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
+            try (Connection c = server.connect("postgres");
+                    Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE survives_restart");
             }
         }
@@ -80,8 +84,9 @@ class EmbeddedServerTests {
         Path data = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit", "data"));
         Path dead = Files.createTempDirectory(data, "pg-");
         Files.writeString(dead.resolve("PG_VERSION"), "18\n");
-        Files.setLastModifiedTime(dead, java.nio.file.attribute.FileTime.from(
-                java.time.Instant.now().minus(java.time.Duration.ofHours(1))));
+        Files.setLastModifiedTime(
+                dead,
+                java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(1))));
         Path young = Files.createTempDirectory(data, "pg-");
 
         try (EmbeddedServer server = start(null)) {
@@ -141,11 +146,14 @@ class EmbeddedServerTests {
             assertThat(second.running()).isTrue();
             assertThat(query(second, "SELECT 1")).isEqualTo("1");
         }
-        assertThat(data.resolve("postmaster.pid")).as("the last one stopped the server").doesNotExist();
+        assertThat(data.resolve("postmaster.pid"))
+                .as("the last one stopped the server")
+                .doesNotExist();
     }
 
     private static String query(EmbeddedServer server, String sql) throws SQLException {
-        try (Connection c = server.connect("postgres"); Statement s = c.createStatement();
+        try (Connection c = server.connect("postgres");
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);

@@ -28,13 +28,15 @@ class LakebaseBranchLimitTests {
     void testsWaitForAFreeBranchBeyondMaxBranches() {
         FakeLakebase fake = FakeLakebase.start();
         FakeProject project = fake.createProject("limited", "production", "");
-        Map<String, String> configuration = parallel(with(fake.configuration("limited"),
-                "lakebase.lakebase.max-branches", "3"));
+        Map<String, String> configuration =
+                parallel(with(fake.configuration("limited"), "lakebase.lakebase.max-branches", "3"));
         SixAtOnceTestCase.MEETING = new CountDownLatch(2);
 
         assertAllSucceeded(Fixtures.run(SixAtOnceTestCase.class, configuration), 6);
 
-        assertThat(project.mostBranchesAtOnce()).as("production, the base and two test branches").isEqualTo(4);
+        assertThat(project.mostBranchesAtOnce())
+                .as("production, the base and two test branches")
+                .isEqualTo(4);
     }
 
     @Test
@@ -43,7 +45,7 @@ class LakebaseBranchLimitTests {
         fake.faults().branchLimit(4);
         FakeProject project = fake.createProject("full", "production", "");
         project.addBranch("someone-elses", "production");
-        SixAtOnceTestCase.MEETING = new CountDownLatch(0);   // one branch for the tests: nobody to wait for
+        SixAtOnceTestCase.MEETING = new CountDownLatch(0); // one branch for the tests: nobody to wait for
 
         assertAllSucceeded(Fixtures.run(SixAtOnceTestCase.class, parallel(fake.configuration("full"))), 6);
 
@@ -62,9 +64,11 @@ class LakebaseBranchLimitTests {
 
         EngineExecutionResults results = Fixtures.run(SixAtOnceTestCase.class, configuration);
 
-        assertThat(Fixtures.failureMessages(results)).hasSize(6).allSatisfy(m -> assertThat(m)
-                .contains("lakebase.lakebase.max-branches=2 leaves no branch for the tests")
-                .contains("needs 2 long-lived branches"));
+        assertThat(Fixtures.failureMessages(results))
+                .hasSize(6)
+                .allSatisfy(m -> assertThat(m)
+                        .contains("lakebase.lakebase.max-branches=2 leaves no branch for the tests")
+                        .contains("needs 2 long-lived branches"));
     }
 
     @LakebaseBranch

@@ -40,44 +40,68 @@ class LakebaseConfigurationTests {
                 classPath.add(Path.of(entry).toUri().toURL());
             }
         }
-        try (URLClassLoader withoutSdk = new URLClassLoader(classPath.toArray(URL[]::new),
-                ClassLoader.getPlatformClassLoader())) {
-            assertThat(Optional.ofNullable(classOrNull(withoutSdk, "com.databricks.sdk.WorkspaceClient"))).isEmpty();
+        try (URLClassLoader withoutSdk =
+                new URLClassLoader(classPath.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+            assertThat(Optional.ofNullable(classOrNull(withoutSdk, "com.databricks.sdk.WorkspaceClient")))
+                    .isEmpty();
             Class<?> contextType = withoutSdk.loadClass("io.github.lakebase.junit.spi.ProviderContext");
-            Object context = withoutSdk.loadClass("io.github.lakebase.junit.internal.Configuration")
+            Object context = withoutSdk
+                    .loadClass("io.github.lakebase.junit.internal.Configuration")
                     .getConstructor(Function.class, Map.class, String.class, ClassLoader.class)
-                    .newInstance((Function<String, Optional<String>>) key -> Optional.empty(), Map.of(), "nosdk",
+                    .newInstance(
+                            (Function<String, Optional<String>>) key -> Optional.empty(),
+                            Map.of(),
+                            "nosdk",
                             withoutSdk);
-            Object factory = withoutSdk.loadClass(LakebaseProviderFactory.class.getName()).getConstructor().newInstance();
+            Object factory = withoutSdk
+                    .loadClass(LakebaseProviderFactory.class.getName())
+                    .getConstructor()
+                    .newInstance();
 
-            Object reason = factory.getClass().getMethod("unavailableReason", contextType).invoke(factory, context);
-            assertThat(reason).isEqualTo(Optional.of("lakebase.provider=lakebase needs the Databricks SDK for Java on "
-                    + "the test class path: add com.databricks:databricks-sdk-java (0.141.0 or later) as a test "
-                    + "dependency."));
+            Object reason = factory.getClass()
+                    .getMethod("unavailableReason", contextType)
+                    .invoke(factory, context);
+            assertThat(reason)
+                    .isEqualTo(Optional.of("lakebase.provider=lakebase needs the Databricks SDK for Java on "
+                            + "the test class path: add com.databricks:databricks-sdk-java (0.141.0 or later) as a test "
+                            + "dependency."));
             Method create = factory.getClass().getMethod("create", contextType);
             Throwable failure = invocationFailure(() -> create.invoke(factory, context));
             assertThat(failure).hasMessageContaining("add com.databricks:databricks-sdk-java");
-            assertThat(failure.getClass().getMethod("isConfigurationError").invoke(failure)).isEqualTo(true);
+            assertThat(failure.getClass().getMethod("isConfigurationError").invoke(failure))
+                    .isEqualTo(true);
         }
     }
 
     @Test
     void withoutCredentialsTestsAreSkippedWithTheReasonWhenAskedTo() throws Exception {
-        assumeTrue(System.getenv().keySet().stream().noneMatch(k -> k.startsWith("DATABRICKS_")),
+        assumeTrue(
+                System.getenv().keySet().stream().noneMatch(k -> k.startsWith("DATABRICKS_")),
                 "this machine has Databricks credentials in its environment");
         Path emptyConfig = Files.createFile(work.resolve("databrickscfg"));
-        Map<String, String> configuration = Map.of("lakebase.provider", "lakebase",
-                "lakebase.lakebase.project", "orders", "lakebase.lakebase.config-file", emptyConfig.toString());
+        Map<String, String> configuration = Map.of(
+                "lakebase.provider",
+                "lakebase",
+                "lakebase.lakebase.project",
+                "orders",
+                "lakebase.lakebase.config-file",
+                emptyConfig.toString());
 
-        EngineExecutionResults skipped = Fixtures.run(NeedsABranchTestCase.class, with(configuration,
-                "lakebase.disabled-when-unavailable", "true"));
-        assertThat(skipped.containerEvents().skipped().stream().map(Event::getPayload).map(Optional::orElseThrow))
-                .singleElement().asString().startsWith("lakebase-junit: lakebase.provider=lakebase found no usable "
-                        + "Databricks credentials").contains("DATABRICKS_HOST and DATABRICKS_TOKEN")
+        EngineExecutionResults skipped = Fixtures.run(
+                NeedsABranchTestCase.class, with(configuration, "lakebase.disabled-when-unavailable", "true"));
+        assertThat(skipped.containerEvents().skipped().stream()
+                        .map(Event::getPayload)
+                        .map(Optional::orElseThrow))
+                .singleElement()
+                .asString()
+                .startsWith("lakebase-junit: lakebase.provider=lakebase found no usable " + "Databricks credentials")
+                .contains("DATABRICKS_HOST and DATABRICKS_TOKEN")
                 .contains("lakebase.lakebase.profile");
 
         EngineExecutionResults failed = Fixtures.run(NeedsABranchTestCase.class, configuration);
-        assertThat(Fixtures.failureMessages(failed)).singleElement().asString()
+        assertThat(Fixtures.failureMessages(failed))
+                .singleElement()
+                .asString()
                 .contains("found no usable Databricks credentials")
                 .contains("Set lakebase.disabled-when-unavailable=true to skip the tests instead");
     }
@@ -85,19 +109,23 @@ class LakebaseConfigurationTests {
     @Test
     void aMissingProjectOrAValueOutOfRangeSaysWhichKeyToChange() {
         Map<String, String> noProject = Map.of("lakebase.provider", "lakebase");
-        assertThat(LakebaseSettingsProbe.failure(noProject)).contains("The configuration key "
-                + "'lakebase.lakebase.project' is required by lakebase.provider=lakebase");
+        assertThat(LakebaseSettingsProbe.failure(noProject))
+                .contains("The configuration key "
+                        + "'lakebase.lakebase.project' is required by lakebase.provider=lakebase");
         assertThat(LakebaseSettingsProbe.failure(Map.of("lakebase.lakebase.project", "Orders Service")))
                 .contains("is not a Lakebase project id");
-        assertThat(LakebaseSettingsProbe.failure(Map.of("lakebase.lakebase.project", "orders",
-                "lakebase.lakebase.branch-ttl", "3d"))).isEqualTo("lakebase.lakebase.branch-ttl=3d is out of range: "
-                + "use a duration from 2s to 1d (the default is 1h).");
-        assertThat(LakebaseSettingsProbe.failure(Map.of("lakebase.lakebase.project", "orders",
-                "lakebase.lakebase.kept-ttl", "1h"))).contains("from 2d to 30d");
-        assertThat(LakebaseSettingsProbe.failure(Map.of("lakebase.lakebase.project", "orders",
-                "lakebase.lakebase.sslmode", "sometimes"))).contains("lakebase.lakebase.sslmode='sometimes' is not one of");
-        assertThat(LakebaseSettingsProbe.settings(Map.of("lakebase.lakebase.project", "projects/orders",
-                "lakebase.lakebase.sslmode", "verify-full")))
+        assertThat(LakebaseSettingsProbe.failure(
+                        Map.of("lakebase.lakebase.project", "orders", "lakebase.lakebase.branch-ttl", "3d")))
+                .isEqualTo("lakebase.lakebase.branch-ttl=3d is out of range: "
+                        + "use a duration from 2s to 1d (the default is 1h).");
+        assertThat(LakebaseSettingsProbe.failure(
+                        Map.of("lakebase.lakebase.project", "orders", "lakebase.lakebase.kept-ttl", "1h")))
+                .contains("from 2d to 30d");
+        assertThat(LakebaseSettingsProbe.failure(
+                        Map.of("lakebase.lakebase.project", "orders", "lakebase.lakebase.sslmode", "sometimes")))
+                .contains("lakebase.lakebase.sslmode='sometimes' is not one of");
+        assertThat(LakebaseSettingsProbe.settings(Map.of(
+                        "lakebase.lakebase.project", "projects/orders", "lakebase.lakebase.sslmode", "verify-full")))
                 .satisfies(s -> assertThat(s.project()).isEqualTo("orders"))
                 .satisfies(s -> assertThat(s.sslMode()).isEqualTo("verify-full"))
                 .satisfies(s -> assertThat(s.database()).isEqualTo("databricks_postgres"))
@@ -106,8 +134,11 @@ class LakebaseConfigurationTests {
 
     @Test
     void branchIdsFollowLakebaseRulesAndNameTheirRun() {
-        assertThat(BranchIds.normalize("lbj_k3x9q2a_7_deletes_everything")).isEqualTo("lbj-k3x9q2a-7-deletes-everything");
-        assertThat(BranchIds.normalize("lbj_k3x9q2a_7_" + "x".repeat(80))).hasSize(63).matches("[a-z][a-z0-9-]*");
+        assertThat(BranchIds.normalize("lbj_k3x9q2a_7_deletes_everything"))
+                .isEqualTo("lbj-k3x9q2a-7-deletes-everything");
+        assertThat(BranchIds.normalize("lbj_k3x9q2a_7_" + "x".repeat(80)))
+                .hasSize(63)
+                .matches("[a-z][a-z0-9-]*");
         BranchIds ids = new BranchIds("lbj_");
         assertThat(ids.run("lbj-k3x9q2a-7-deletes-everything")).contains("k3x9q2a");
         assertThat(ids.run("lbj-k3x9q2a-base-2")).contains("k3x9q2a");

@@ -33,15 +33,28 @@ class LakebaseFaultTests {
     @Test
     void throttlingAndServerErrorsAreRetried() {
         FakeLakebase fake = fake();
-        fake.faults().throttle(Call.CREATE, 2).internalErrors(Call.CREATE, 1).unavailable(Call.OPERATION, 2)
-                .throttle(Call.ENDPOINT, 2).unavailable(Call.CREDENTIAL, 1).internalErrors(Call.DELETE, 1)
-                .unavailable(Call.GET, 1).throttle(Call.ME, 1).unavailable(Call.LIST, 1);
+        fake.faults()
+                .throttle(Call.CREATE, 2)
+                .internalErrors(Call.CREATE, 1)
+                .unavailable(Call.OPERATION, 2)
+                .throttle(Call.ENDPOINT, 2)
+                .unavailable(Call.CREDENTIAL, 1)
+                .internalErrors(Call.DELETE, 1)
+                .unavailable(Call.GET, 1)
+                .throttle(Call.ME, 1)
+                .unavailable(Call.LIST, 1);
 
         assertAllSucceeded(Fixtures.run(TwoTestsTestCase.class, fake.configuration(PROJECT)), 2);
 
-        assertThat(fake.faults().calls(Call.CREATE)).as("3 branches, 3 refused attempts").isEqualTo(6);
-        assertThat(fake.faults().calls(Call.DELETE)).as("2 branches, 1 failed attempt").isEqualTo(3);
-        assertThat(fake.project(PROJECT).mostBranchesAtOnce()).as("no branch twice").isLessThanOrEqualTo(4);
+        assertThat(fake.faults().calls(Call.CREATE))
+                .as("3 branches, 3 refused attempts")
+                .isEqualTo(6);
+        assertThat(fake.faults().calls(Call.DELETE))
+                .as("2 branches, 1 failed attempt")
+                .isEqualTo(3);
+        assertThat(fake.project(PROJECT).mostBranchesAtOnce())
+                .as("no branch twice")
+                .isLessThanOrEqualTo(4);
     }
 
     @Test
@@ -51,8 +64,12 @@ class LakebaseFaultTests {
 
         assertAllSucceeded(Fixtures.run(TwoTestsTestCase.class, fake.configuration(PROJECT)), 2);
 
-        assertThat(fake.faults().calls(Call.CREATE)).as("one call per branch: the lost ones were found").isEqualTo(3);
-        assertThat(fake.faults().calls(Call.GET)).as("looked up after each lost answer").isGreaterThanOrEqualTo(2);
+        assertThat(fake.faults().calls(Call.CREATE))
+                .as("one call per branch: the lost ones were found")
+                .isEqualTo(3);
+        assertThat(fake.faults().calls(Call.GET))
+                .as("looked up after each lost answer")
+                .isGreaterThanOrEqualTo(2);
     }
 
     @Test
@@ -63,7 +80,9 @@ class LakebaseFaultTests {
         assertAllSucceeded(Fixtures.run(TwoTestsTestCase.class, fake.configuration(PROJECT)), 2);
 
         assertThat(fake.faults().calls(Call.OPERATION)).as("polled until done").isGreaterThan(10);
-        assertThat(fake.faults().calls(Call.ENDPOINT)).as("polled until it has a host").isGreaterThan(3);
+        assertThat(fake.faults().calls(Call.ENDPOINT))
+                .as("polled until it has a host")
+                .isGreaterThan(3);
     }
 
     @Test
@@ -71,12 +90,14 @@ class LakebaseFaultTests {
         FakeLakebase fake = fake();
         fake.faults().operationDelay(Duration.ofMillis(1500));
 
-        EngineExecutionResults results = Fixtures.run(TwoTestsTestCase.class,
-                with(fake.configuration(PROJECT), "lakebase.lakebase.operation-timeout", "1s"));
+        EngineExecutionResults results = Fixtures.run(
+                TwoTestsTestCase.class, with(fake.configuration(PROJECT), "lakebase.lakebase.operation-timeout", "1s"));
 
         results.testEvents().assertStatistics(s -> s.failed(2));
-        assertThat(Fixtures.failureMessages(results)).allSatisfy(m -> assertThat(m)
-                .contains("did not finish within 1s").contains("lakebase.lakebase.operation-timeout"));
+        assertThat(Fixtures.failureMessages(results))
+                .allSatisfy(m -> assertThat(m)
+                        .contains("did not finish within 1s")
+                        .contains("lakebase.lakebase.operation-timeout"));
         awaitOnly(fake.project(PROJECT), "production");
     }
 
@@ -87,7 +108,8 @@ class LakebaseFaultTests {
 
         assertAllSucceeded(Fixtures.run(TwoTestsTestCase.class, fake.configuration(PROJECT)), 2);
 
-        assertThat(fake.faults().calls(Call.CREDENTIAL)).as("a fresh credential for every retried login")
+        assertThat(fake.faults().calls(Call.CREDENTIAL))
+                .as("a fresh credential for every retried login")
                 .isGreaterThan(6);
     }
 
@@ -96,12 +118,15 @@ class LakebaseFaultTests {
         FakeLakebase fake = fake();
         fake.faults().authorizationDelay(Duration.ofMinutes(5));
 
-        EngineExecutionResults results = Fixtures.run(TwoTestsTestCase.class,
-                with(fake.configuration(PROJECT), "lakebase.lakebase.endpoint-timeout", "1s"));
+        EngineExecutionResults results = Fixtures.run(
+                TwoTestsTestCase.class, with(fake.configuration(PROJECT), "lakebase.lakebase.endpoint-timeout", "1s"));
 
-        assertThat(Fixtures.failureMessages(results)).hasSize(2).allSatisfy(m -> assertThat(m)
-                .contains("did not accept a login within 1s").contains("External authorization failed")
-                .contains("lakebase.lakebase.endpoint-timeout"));
+        assertThat(Fixtures.failureMessages(results))
+                .hasSize(2)
+                .allSatisfy(m -> assertThat(m)
+                        .contains("did not accept a login within 1s")
+                        .contains("External authorization failed")
+                        .contains("lakebase.lakebase.endpoint-timeout"));
         awaitOnly(fake.project(PROJECT), "production");
     }
 
@@ -124,9 +149,12 @@ class LakebaseFaultTests {
                 assertThat(count(c, "SELECT count(*) FROM inventory")).isEqualTo(3);
             }
             Thread.sleep(2500);
-            assertThat(Fixtures.reachable(branch.jdbcUrl(), branch.username(), first)).as("the fake enforces expiry")
+            assertThat(Fixtures.reachable(branch.jdbcUrl(), branch.username(), first))
+                    .as("the fake enforces expiry")
                     .isFalse();
-            branch.dataSource().unwrap(com.zaxxer.hikari.HikariDataSource.class).getHikariPoolMXBean()
+            branch.dataSource()
+                    .unwrap(com.zaxxer.hikari.HikariDataSource.class)
+                    .getHikariPoolMXBean()
                     .softEvictConnections();
             try (Connection c = branch.dataSource().getConnection()) {
                 assertThat(count(c, "SELECT count(*) FROM inventory")).isEqualTo(3);
@@ -139,10 +167,15 @@ class LakebaseFaultTests {
         FakeLakebase fake = fake();
         OutlivesItsTtlTestCase.project = fake.project(PROJECT);
 
-        assertAllSucceeded(Fixtures.run(OutlivesItsTtlTestCase.class,
-                with(fake.configuration(PROJECT), "lakebase.lakebase.branch-ttl", "2s")), 1);
+        assertAllSucceeded(
+                Fixtures.run(
+                        OutlivesItsTtlTestCase.class,
+                        with(fake.configuration(PROJECT), "lakebase.lakebase.branch-ttl", "2s")),
+                1);
 
-        assertThat(fake.faults().calls(Call.UPDATE)).as("extensions of the base and the branch").isGreaterThan(4);
+        assertThat(fake.faults().calls(Call.UPDATE))
+                .as("extensions of the base and the branch")
+                .isGreaterThan(4);
     }
 
     static class OutlivesItsTtlTestCase {
@@ -165,8 +198,11 @@ class LakebaseFaultTests {
 
         EngineExecutionResults results = Fixtures.run(TwoTestsTestCase.class, fake.configuration(PROJECT));
 
-        assertThat(Fixtures.failureMessages(results)).hasSize(2).allSatisfy(m -> assertThat(m)
-                .contains("exceeds the maximum expiration time").contains("Lower lakebase.lakebase.branch-ttl (now 1h)"));
+        assertThat(Fixtures.failureMessages(results))
+                .hasSize(2)
+                .allSatisfy(m -> assertThat(m)
+                        .contains("exceeds the maximum expiration time")
+                        .contains("Lower lakebase.lakebase.branch-ttl (now 1h)"));
     }
 
     static class TwoTestsTestCase {

@@ -37,11 +37,14 @@ class LakebaseProviderTests {
     static final Map<String, String> SOURCES = new ConcurrentHashMap<>();
     /** A project per test, since the tests run at the same time. */
     static final FakeProject ISOLATION = project("isolation");
+
     static final FakeProject SHARED = project("shared");
     static final FakeProject KEPT = project("kept");
 
     private static FakeProject project(String id) {
-        return FAKE.createProject(id, "production",
+        return FAKE.createProject(
+                id,
+                "production",
                 "CREATE TABLE customer (id int PRIMARY KEY, email text); INSERT INTO customer VALUES (1, 'a@example.com')");
     }
 
@@ -54,10 +57,13 @@ class LakebaseProviderTests {
         assertThat(SOURCES.values()).as("both forked from one base").containsOnly(base);
         assertThat(SOURCES.keySet()).allSatisfy(id -> assertThat(id).matches("lbj-[a-z0-9]{7}-\\d+-.*"));
         assertThat(base).matches("projects/isolation/branches/lbj-[a-z0-9]{7}-base-\\d+");
-        FakeBranch baseBranch = ISOLATION.branch(base.substring(base.lastIndexOf('/') + 1)).orElseThrow();
+        FakeBranch baseBranch =
+                ISOLATION.branch(base.substring(base.lastIndexOf('/') + 1)).orElseThrow();
         assertThat(baseBranch.sourceBranch()).isEqualTo("projects/isolation/branches/production");
-        assertThat(ISOLATION.branches()).extracting(FakeBranch::id).as("test branches are deleted; the base stays "
-                + "until the JVM exits").containsExactlyInAnyOrder("production", baseBranch.id());
+        assertThat(ISOLATION.branches())
+                .extracting(FakeBranch::id)
+                .as("test branches are deleted; the base stays " + "until the JVM exits")
+                .containsExactlyInAnyOrder("production", baseBranch.id());
     }
 
     @LakebaseBranch
@@ -69,8 +75,8 @@ class LakebaseProviderTests {
         void deletesEverything(Branch branch, DataSource dataSource) throws SQLException {
             record(branch);
             assertThat(branch.parent()).isEqualTo("production");
-            assertThat(branch.jdbcUrl()).matches("jdbc:postgresql://127\\.0\\.\\d+\\.\\d+:\\d+/databricks_postgres"
-                    + "\\?sslmode=disable");
+            assertThat(branch.jdbcUrl())
+                    .matches("jdbc:postgresql://127\\.0\\.\\d+\\.\\d+:\\d+/databricks_postgres" + "\\?sslmode=disable");
             execute(dataSource, "DELETE FROM inventory; DELETE FROM customer");
             assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isZero();
         }
@@ -84,7 +90,8 @@ class LakebaseProviderTests {
         }
 
         private static void record(Branch branch) {
-            SOURCES.put(branch.name(), ISOLATION.branch(branch.name()).orElseThrow().sourceBranch());
+            SOURCES.put(
+                    branch.name(), ISOLATION.branch(branch.name()).orElseThrow().sourceBranch());
         }
     }
 
@@ -107,15 +114,19 @@ class LakebaseProviderTests {
         @Test
         @Order(2)
         void seesWhatTheFirstWrote(DataSource dataSource) throws SQLException {
-            assertThat(count(dataSource, "SELECT count(*) FROM inventory WHERE inventory_code = 'shared'")).isOne();
+            assertThat(count(dataSource, "SELECT count(*) FROM inventory WHERE inventory_code = 'shared'"))
+                    .isOne();
         }
     }
 
     static class NamedTestCase {
 
         @Test
-        void twoDesignsSideBySide(@LakebaseBranch(name = "a") DataSource a, @LakebaseBranch(name = "b") DataSource b,
-                @LakebaseBranch(name = "a") Branch branchA, @LakebaseBranch(name = "b") Branch branchB)
+        void twoDesignsSideBySide(
+                @LakebaseBranch(name = "a") DataSource a,
+                @LakebaseBranch(name = "b") DataSource b,
+                @LakebaseBranch(name = "a") Branch branchA,
+                @LakebaseBranch(name = "b") Branch branchB)
                 throws SQLException {
             assertThat(branchA.jdbcUrl()).isNotEqualTo(branchB.jdbcUrl());
             execute(a, "ALTER TABLE inventory ADD COLUMN location text");
@@ -126,7 +137,9 @@ class LakebaseProviderTests {
 
     @Test
     void asOfForksTheParentAsItWasThen() {
-        FakeProject history = FAKE.createProject("history-tests", "production",
+        FakeProject history = FAKE.createProject(
+                "history-tests",
+                "production",
                 "CREATE TABLE customer (id int PRIMARY KEY); INSERT INTO customer VALUES (1)");
         history.recordHistory("production", Instant.parse("2026-01-01T00:00:00Z"));
         history.execute("production", "INSERT INTO customer VALUES (2), (3)");
@@ -140,7 +153,9 @@ class LakebaseProviderTests {
         @Test
         void inJanuary(@LakebaseBranch(asOf = "2026-01-15T00:00:00Z") DataSource january) throws SQLException {
             assertThat(count(january, "SELECT count(*) FROM customer")).isOne();
-            assertThat(count(january, "SELECT count(*) FROM inventory")).as("migrated").isEqualTo(3);
+            assertThat(count(january, "SELECT count(*) FROM inventory"))
+                    .as("migrated")
+                    .isEqualTo(3);
         }
 
         @Test
@@ -162,7 +177,9 @@ class LakebaseProviderTests {
             execute(dataSource, "DELETE FROM inventory");
             String before = SHARED.branch(branch.name()).orElseThrow().database();
             branch.reset();
-            assertThat(SHARED.branch(branch.name()).orElseThrow().database()).as("a new fork").isNotEqualTo(before);
+            assertThat(SHARED.branch(branch.name()).orElseThrow().database())
+                    .as("a new fork")
+                    .isNotEqualTo(before);
             assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
         }
     }
@@ -173,7 +190,8 @@ class LakebaseProviderTests {
         assertAllSucceeded(Fixtures.run(KeptTestCase.class, FAKE.configuration("kept")), 1);
 
         FakeBranch kept = KEPT.branch(KeptTestCase.name).orElseThrow();
-        assertThat(kept.expireTime()).isBetween(start.plus(Duration.ofDays(7)), Instant.now().plus(Duration.ofDays(7)));
+        assertThat(kept.expireTime())
+                .isBetween(start.plus(Duration.ofDays(7)), Instant.now().plus(Duration.ofDays(7)));
         assertThat(List.of(kept.state())).containsExactly(FakeBranch.State.READY);
     }
 

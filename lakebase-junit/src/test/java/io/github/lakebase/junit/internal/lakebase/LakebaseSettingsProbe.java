@@ -13,8 +13,11 @@ final class LakebaseSettingsProbe {
     static LakebaseSettings settings(Map<String, String> parameters) {
         Map<String, String> withProvider = new java.util.HashMap<>(parameters);
         withProvider.putIfAbsent("lakebase.provider", "lakebase");
-        return LakebaseSettings.of(new Configuration(key -> Optional.ofNullable(withProvider.get(key)), Map.of(),
-                "probe", LakebaseSettingsProbe.class.getClassLoader()));
+        return LakebaseSettings.of(new Configuration(
+                key -> Optional.ofNullable(withProvider.get(key)),
+                Map.of(),
+                "probe",
+                LakebaseSettingsProbe.class.getClassLoader()));
     }
 
     /** The message of the configuration error that reading {@code parameters} gives. */

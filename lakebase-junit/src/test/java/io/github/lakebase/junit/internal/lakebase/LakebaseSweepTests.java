@@ -32,7 +32,7 @@ class LakebaseSweepTests {
 
     @Test
     void aRunSweepsTheBranchesOfDeadRunsAndNothingElse() {
-        FakeLakebase fake = FakeLakebase.start();   // of its own, to count its calls
+        FakeLakebase fake = FakeLakebase.start(); // of its own, to count its calls
         FakeProject project = fake.createProject("sweep", "production", "");
         Instant now = Instant.now();
         Instant lastBeat = now.minus(Duration.ofMinutes(30));
@@ -43,7 +43,8 @@ class LakebaseSweepTests {
         project.addBranch("lbj-deadrun-9-kept", "production")
                 .times(lastBeat, lastBeat, lastBeat.plus(Duration.ofDays(7)));
         project.addBranch("lbj-deadrun-5-protected", "production")
-                .times(lastBeat, lastBeat, lastBeat.plusSeconds(3600)).protect();
+                .times(lastBeat, lastBeat, lastBeat.plusSeconds(3600))
+                .protect();
         project.addBranch("lbj-deadrun-6-forever", "production").times(lastBeat, lastBeat, null);
         project.addBranch("lbj-deadrun-base-2", "production").times(lastBeat, lastBeat, lastBeat.plusSeconds(3600));
         project.addBranch("users-fork", "lbj-deadrun-base-2");
@@ -56,13 +57,22 @@ class LakebaseSweepTests {
 
         assertAllSucceeded(Fixtures.run(OneTestCase.class, fake.configuration("sweep")), 1);
 
-        assertThat(fake.faults().calls(Call.LIST)).as("12 branches, 3 a page, read to the last page")
+        assertThat(fake.faults().calls(Call.LIST))
+                .as("12 branches, 3 a page, read to the last page")
                 .isGreaterThanOrEqualTo(4);
 
-        assertThat(project.branches()).extracting(FakeBranch::id)
+        assertThat(project.branches())
+                .extracting(FakeBranch::id)
                 .doesNotContain("lbj-deadrun-base-1", "lbj-deadrun-7-old-test")
-                .contains("production", "lbj-deadrun-9-kept", "lbj-deadrun-5-protected", "lbj-deadrun-6-forever",
-                        "lbj-deadrun-base-2", "users-fork", "lbj-liverun-3-other-build", "lbj-feature-login",
+                .contains(
+                        "production",
+                        "lbj-deadrun-9-kept",
+                        "lbj-deadrun-5-protected",
+                        "lbj-deadrun-6-forever",
+                        "lbj-deadrun-base-2",
+                        "users-fork",
+                        "lbj-liverun-3-other-build",
+                        "lbj-feature-login",
                         "ci-deadrun-3-x");
     }
 
@@ -79,7 +89,10 @@ class LakebaseSweepTests {
         project.addBranch("staging", "production").protect();
         project.addBranch("lbj-otherrun-3-test", "production");
         Map<String, String> settings = FAKE.configuration("refusals");
-        Configuration config = new Configuration(key -> Optional.ofNullable(settings.get(key)), Map.of(), "thisrun",
+        Configuration config = new Configuration(
+                key -> Optional.ofNullable(settings.get(key)),
+                Map.of(),
+                "thisrun",
                 getClass().getClassLoader());
         try (LakebaseProvider provider = LakebaseProvider.open(config)) {
             provider.create(new BranchRequest("lbj-thisrun-1-mine", "production", null, Kind.BRANCH));
@@ -93,7 +106,8 @@ class LakebaseSweepTests {
             assertThat(provider.knownParents()).containsExactly("production", "staging");
             provider.delete("lbj-thisrun-1-mine");
         }
-        assertThat(project.branches()).extracting(FakeBranch::id)
+        assertThat(project.branches())
+                .extracting(FakeBranch::id)
                 .containsExactlyInAnyOrder("production", "staging", "lbj-otherrun-3-test");
     }
 }

@@ -37,6 +37,7 @@ class TemplateBaseCacheTests {
 
     @TempDir
     Path work;
+
     private EmbeddedServer server;
     private final List<TemplateBranchProvider> providers = new ArrayList<>();
 
@@ -44,8 +45,12 @@ class TemplateBaseCacheTests {
     @BeforeEach
     void startServer() throws IOException {
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        server = EmbeddedServer.start(new EmbeddedServer.Options(work.resolve("pgdata"),
-                Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"), Optional.empty(), 40, Map.of()));
+        server = EmbeddedServer.start(new EmbeddedServer.Options(
+                work.resolve("pgdata"),
+                Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"),
+                Optional.empty(),
+                40,
+                Map.of()));
     }
 
     @AfterEach
@@ -62,17 +67,20 @@ class TemplateBaseCacheTests {
         AtomicInteger builds = new AtomicInteger();
         CountDownLatch building = new CountDownLatch(1);
 
-        CompletableFuture<String> one = CompletableFuture.supplyAsync(() -> cache(first).obtain(entry, () -> {
-            building.countDown();
-            sleep(500);   // the other run asks meanwhile
-            return build(first, builds);
-        }));
+        CompletableFuture<String> one =
+                CompletableFuture.supplyAsync(() -> cache(first).obtain(entry, () -> {
+                    building.countDown();
+                    sleep(500); // the other run asks meanwhile
+                    return build(first, builds);
+                }));
         assertThat(building.await(30, TimeUnit.SECONDS)).isTrue();
         String other = cache(second).obtain(entry, () -> build(second, builds));
 
         assertThat(one.get(30, TimeUnit.SECONDS)).isEqualTo(other).startsWith("lbj_base_");
         assertThat(builds).hasValue(1);
-        assertThat(databases("lakebase-junit run=%")).as("nothing half-built is left").isEmpty();
+        assertThat(databases("lakebase-junit run=%"))
+                .as("nothing half-built is left")
+                .isEmpty();
         assertThat(databases("lakebase-junit cache=%")).containsExactly(other);
     }
 
@@ -83,14 +91,16 @@ class TemplateBaseCacheTests {
         String v1 = cache(older).obtain(new BaseCache.Entry("base", "v1", "slot"), () -> build(older, null));
 
         String v2 = cache(newer).obtain(new BaseCache.Entry("base", "v2", "slot"), () -> build(newer, null));
-        assertThat(databases("lakebase-junit cache=%")).as("the older run still uses v1").contains(v1, v2);
+        assertThat(databases("lakebase-junit cache=%"))
+                .as("the older run still uses v1")
+                .contains(v1, v2);
 
         close(older);
         String v3 = cache(newer).obtain(new BaseCache.Entry("base", "v3", "slot"), () -> build(newer, null));
-        assertThat(databases("lakebase-junit cache=%")).as("v2 is still used by the newer run")
+        assertThat(databases("lakebase-junit cache=%"))
+                .as("v2 is still used by the newer run")
                 .containsExactlyInAnyOrder(v2, v3);
-        String other = cache(newer).obtain(new BaseCache.Entry("base", "v1", "another slot"),
-                () -> build(newer, null));
+        String other = cache(newer).obtain(new BaseCache.Entry("base", "v1", "another slot"), () -> build(newer, null));
         assertThat(databases("lakebase-junit cache=%")).contains(other, v2, v3);
     }
 
@@ -102,8 +112,7 @@ class TemplateBaseCacheTests {
         String branch = "lbj_deadrun_1_test";
         dead.create(new BranchRequest(branch, recent, null, Kind.BRANCH));
         close(dead);
-        execute("COMMENT ON DATABASE " + old + " IS '" + comment(old).replaceAll("used=\\S+", "used=2001-01-01")
-                + "'");
+        execute("COMMENT ON DATABASE " + old + " IS '" + comment(old).replaceAll("used=\\S+", "used=2001-01-01") + "'");
 
         List<String> swept = run("nextrun").sweep();
 
@@ -112,8 +121,12 @@ class TemplateBaseCacheTests {
     }
 
     private TemplateBranchProvider run(String runId) {
-        Configuration config = new Configuration(key -> key.equals(EmbeddedProviderFactory.DATA_DIRECTORY)
-                ? Optional.of(server.dataDirectory().toString()) : Optional.empty(), Map.of(), runId,
+        Configuration config = new Configuration(
+                key -> key.equals(EmbeddedProviderFactory.DATA_DIRECTORY)
+                        ? Optional.of(server.dataDirectory().toString())
+                        : Optional.empty(),
+                Map.of(),
+                runId,
                 getClass().getClassLoader());
         TemplateBranchProvider provider = (TemplateBranchProvider) new EmbeddedProviderFactory().create(config);
         providers.add(provider);
@@ -141,9 +154,11 @@ class TemplateBaseCacheTests {
 
     private List<String> databases(String commentLike) throws SQLException {
         List<String> names = new ArrayList<>();
-        try (Connection c = server.connect("postgres"); Statement s = c.createStatement(); ResultSet rs =
-                s.executeQuery("SELECT datname FROM pg_database WHERE shobj_description(oid, 'pg_database') LIKE '"
-                        + commentLike + "' ORDER BY datname")) {
+        try (Connection c = server.connect("postgres");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT datname FROM pg_database WHERE shobj_description(oid, 'pg_database') LIKE '"
+                                + commentLike + "' ORDER BY datname")) {
             while (rs.next()) {
                 names.add(rs.getString(1));
             }
@@ -152,16 +167,19 @@ class TemplateBaseCacheTests {
     }
 
     private String comment(String database) throws SQLException {
-        try (Connection c = server.connect("postgres"); Statement s = c.createStatement(); ResultSet rs =
-                s.executeQuery("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '"
-                        + database + "'")) {
+        try (Connection c = server.connect("postgres");
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '"
+                                + database + "'")) {
             rs.next();
             return rs.getString(1);
         }
     }
 
     private void execute(String sql) throws SQLException {
-        try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
+        try (Connection c = server.connect("postgres");
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }

@@ -26,7 +26,8 @@ class TemplateBranchProviderTests {
     @BeforeAll
     static void start() throws Exception {
         server = TestServers.startTemporary(60);
-        try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
+        try (Connection c = server.connect("postgres");
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE lbj_lookalike_1_test");
             s.execute("COMMENT ON DATABASE lbj_lookalike_1_test IS 'lakebase-junit run=lookalike kind=branch'");
             s.execute("CREATE DATABASE users_data");
@@ -48,7 +49,8 @@ class TemplateBranchProviderTests {
             assertThatThrownBy(() -> provider.keep(name)).hasMessageContaining("Refusing to modify");
             assertThatThrownBy(() -> provider.seal(name)).hasMessageContaining("Refusing to modify");
         }
-        try (Connection c = server.connect("postgres"); Statement s = c.createStatement();
+        try (Connection c = server.connect("postgres");
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_database WHERE datname IN "
                         + "('lbj_lookalike_1_test', 'users_data') AND NOT datistemplate AND datallowconn")) {
             rs.next();
@@ -67,14 +69,18 @@ class TemplateBranchProviderTests {
         provider.create(new BranchRequest(parent, "template1", null, Kind.PARENT));
         provider.create(new BranchRequest(kept, "template1", null, Kind.BRANCH));
         provider.keep(kept);
-        try (Connection toBranch = server.connect(branch); Connection toBase = server.connect(base);
-                Connection toParent = server.connect(parent); Connection toKept = server.connect(kept);
-                Connection toUsers = server.connect("users_data"); Connection toLookalike = server.connect(
-                        "lbj_lookalike_1_test"); Connection toMaintenance = server.connect("postgres")) {
+        try (Connection toBranch = server.connect(branch);
+                Connection toBase = server.connect(base);
+                Connection toParent = server.connect(parent);
+                Connection toKept = server.connect(kept);
+                Connection toUsers = server.connect("users_data");
+                Connection toLookalike = server.connect("lbj_lookalike_1_test");
+                Connection toMaintenance = server.connect("postgres")) {
             provider.requireTestBranch(branch, toBranch);
 
             assertThatThrownBy(() -> provider.requireTestBranch(base, toBase))
-                    .isInstanceOf(ProviderException.class).hasMessageContaining("does not mark it as a test branch");
+                    .isInstanceOf(ProviderException.class)
+                    .hasMessageContaining("does not mark it as a test branch");
             assertThatThrownBy(() -> provider.requireTestBranch(parent, toParent))
                     .hasMessageContaining("does not mark it as a test branch");
             assertThatThrownBy(() -> provider.requireTestBranch(kept, toKept))
@@ -94,13 +100,15 @@ class TemplateBranchProviderTests {
             provider.delete(branch);
             provider.delete(base);
             provider.delete(parent);
-            try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
+            try (Connection c = server.connect("postgres");
+                    Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE " + kept);
             }
         }
         try (Connection toUsers = server.connect("users_data")) {
             assertThatThrownBy(() -> provider.requireTestBranch(branch, toUsers))
-                    .as("a deleted branch is no longer a test branch").hasMessageContaining("Refusing to modify");
+                    .as("a deleted branch is no longer a test branch")
+                    .hasMessageContaining("Refusing to modify");
         }
     }
 

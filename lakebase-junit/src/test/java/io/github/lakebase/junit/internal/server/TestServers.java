@@ -16,8 +16,11 @@ public final class TestServers {
 
     /** A server on a temporary data directory, deleted when it is closed. */
     public static EmbeddedServer startTemporary(int maxConnections) {
-        return EmbeddedServer.start(new EmbeddedServer.Options(null,
-                Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"), Optional.empty(), maxConnections,
+        return EmbeddedServer.start(new EmbeddedServer.Options(
+                null,
+                Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"),
+                Optional.empty(),
+                maxConnections,
                 Map.of()));
     }
 
@@ -75,8 +78,12 @@ public final class TestServers {
     }
 
     private static PostgresProviderFactory.Existing existing(EmbeddedServer server) {
-        return new PostgresProviderFactory.Existing("jdbc:postgresql://" + server.host() + ":" + server.port(),
-                "postgres", "", server.username(), server.password());
+        return new PostgresProviderFactory.Existing(
+                "jdbc:postgresql://" + server.host() + ":" + server.port(),
+                "postgres",
+                "",
+                server.username(),
+                server.password());
     }
 
     private static Configuration configuration(String runId) {

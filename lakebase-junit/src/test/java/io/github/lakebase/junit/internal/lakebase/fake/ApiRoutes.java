@@ -38,8 +38,12 @@ final class ApiRoutes implements HttpHandler {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             if (path.equals("/.well-known/databricks-config")) {
-                answer(exchange, 200, Json.object().put("workspace_id", "1234567890")
-                        .put("oidc_endpoint", workspace.host() + "/oidc"));
+                answer(
+                        exchange,
+                        200,
+                        Json.object()
+                                .put("workspace_id", "1234567890")
+                                .put("oidc_endpoint", workspace.host() + "/oidc"));
                 return;
             }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
@@ -89,7 +93,9 @@ final class ApiRoutes implements HttpHandler {
 
     private Route route(String method, String path) {
         if (path.equals("/api/2.0/preview/scim/v2/Me") && method.equals("GET")) {
-            return new Route(Call.ME, x -> Json.object().put("userName", workspace.identity()).put("active", true));
+            return new Route(
+                    Call.ME,
+                    x -> Json.object().put("userName", workspace.identity()).put("active", true));
         }
         if (!path.startsWith(POSTGRES)) {
             throw notFound(path);
@@ -97,8 +103,10 @@ final class ApiRoutes implements HttpHandler {
         String resource = path.substring(POSTGRES.length());
         Matcher m;
         if (resource.equals("credentials") && method.equals("POST")) {
-            return new Route(Call.CREDENTIAL, x -> workspace.credential(Json.read(x.getRequestBody())
-                    .path("endpoint").asText()));
+            return new Route(
+                    Call.CREDENTIAL,
+                    x -> workspace.credential(
+                            Json.read(x.getRequestBody()).path("endpoint").asText()));
         }
         if (OPERATION.matcher(resource).matches() && method.equals("GET")) {
             return new Route(Call.OPERATION, x -> workspace.operations().get(resource));
@@ -113,14 +121,17 @@ final class ApiRoutes implements HttpHandler {
             if (method.equals("POST")) {
                 return new Route(Call.CREATE, x -> {
                     Map<String, String> query = query(x);
-                    return project.create(query.get("branch_id"), Json.read(x.getRequestBody()).path("spec"),
+                    return project.create(
+                            query.get("branch_id"),
+                            Json.read(x.getRequestBody()).path("spec"),
                             Boolean.parseBoolean(query.get("replace_existing")));
                 });
             }
             if (method.equals("GET")) {
                 return new Route(Call.LIST, x -> {
                     Map<String, String> query = query(x);
-                    return project.list(Integer.parseInt(query.getOrDefault("page_size", "3")),
+                    return project.list(
+                            Integer.parseInt(query.getOrDefault("page_size", "3")),
                             Integer.parseInt(query.getOrDefault("page_token", "0")));
                 });
             }
@@ -132,11 +143,15 @@ final class ApiRoutes implements HttpHandler {
                 case "GET":
                     return new Route(Call.GET, x -> project.get(branch));
                 case "PATCH":
-                    return new Route(Call.UPDATE, x -> project.update(branch, Json.read(x.getRequestBody()).path("spec"),
-                            query(x).getOrDefault("update_mask", "")));
+                    return new Route(
+                            Call.UPDATE,
+                            x -> project.update(
+                                    branch,
+                                    Json.read(x.getRequestBody()).path("spec"),
+                                    query(x).getOrDefault("update_mask", "")));
                 case "DELETE":
-                    return new Route(Call.DELETE, x -> project.delete(branch,
-                            Boolean.parseBoolean(query(x).get("purge"))));
+                    return new Route(
+                            Call.DELETE, x -> project.delete(branch, Boolean.parseBoolean(query(x).get("purge"))));
                 default:
                     break;
             }
@@ -155,7 +170,8 @@ final class ApiRoutes implements HttpHandler {
             for (String pair : raw.split("&")) {
                 int eq = pair.indexOf('=');
                 if (eq > 0) {
-                    query.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    query.put(
+                            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
                             URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
                 }
             }

@@ -29,16 +29,24 @@ final class BranchDatabases {
     /** The server, started on first use and stopped when the JVM exits, after the library's own cleanup. */
     static synchronized EmbeddedServer server() {
         if (server == null) {
-            server = EmbeddedServer.start(new EmbeddedServer.Options(null,
-                    Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"), Optional.empty(), 300, Map.of()));
+            server = EmbeddedServer.start(new EmbeddedServer.Options(
+                    null,
+                    Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"),
+                    Optional.empty(),
+                    300,
+                    Map.of()));
             EmbeddedServer started = server;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                // The library deletes its bases through the fake when the JVM exits: let it finish first.
-                Thread.getAllStackTraces().keySet().stream()
-                        .filter(t -> t.getName().equals("lakebase-junit-shutdown"))
-                        .forEach(BranchDatabases::join);
-                started.close();
-            }, "lakebase-fake-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                // The library deletes its bases through the fake when the JVM exits: let it finish
+                                // first.
+                                Thread.getAllStackTraces().keySet().stream()
+                                        .filter(t -> t.getName().equals("lakebase-junit-shutdown"))
+                                        .forEach(BranchDatabases::join);
+                                started.close();
+                            },
+                            "lakebase-fake-shutdown"));
         }
         return server;
     }
@@ -58,8 +66,9 @@ final class BranchDatabases {
 
     /** Creates the login role of a workspace identity; it cannot log in until a credential is issued. */
     static void createRole(String identity, String token) {
-        execute("postgres", "CREATE ROLE " + quote(identity) + " LOGIN PASSWORD " + literal(token)
-                + " VALID UNTIL '-infinity'");
+        execute(
+                "postgres",
+                "CREATE ROLE " + quote(identity) + " LOGIN PASSWORD " + literal(token) + " VALID UNTIL '-infinity'");
     }
 
     /** Lets the identity log in with its token until {@code until}, unless it may already for longer. */
@@ -85,7 +94,8 @@ final class BranchDatabases {
         String sql = "CREATE DATABASE " + quote(database) + " TEMPLATE " + quote(source) + " STRATEGY FILE_COPY OWNER "
                 + quote(identity);
         for (int attempt = 0; ; attempt++) {
-            try (Connection c = server().connect("postgres"); Statement s = c.createStatement()) {
+            try (Connection c = server().connect("postgres");
+                    Statement s = c.createStatement()) {
                 s.execute("SET file_copy_method = clone");
                 s.execute(sql);
                 return;
@@ -109,7 +119,8 @@ final class BranchDatabases {
     }
 
     private static void execute(String database, String sql) {
-        try (Connection c = server().connect(database); Statement s = c.createStatement()) {
+        try (Connection c = server().connect(database);
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("Failed on the fake's server: " + e.getMessage(), e);

@@ -20,7 +20,11 @@ import java.util.UUID;
 public final class FakeBranch implements PostgresRouter.Target {
 
     /** The state of a branch, as {@code status.current_state} names it. */
-    public enum State { INIT, READY, DELETED }
+    public enum State {
+        INIT,
+        READY,
+        DELETED
+    }
 
     /** The state of the branch at a moment, kept as a database of its own. */
     record Snapshot(Instant at, String database) {}

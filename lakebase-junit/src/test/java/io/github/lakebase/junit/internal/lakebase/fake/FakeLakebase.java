@@ -60,7 +60,8 @@ public final class FakeLakebase {
         http.start();
         configFile = Files.createTempFile("lakebase-fake-", ".databrickscfg");
         configFile.toFile().deleteOnExit();
-        Files.writeString(configFile, "[" + profile() + "]\nhost = " + host() + "\ntoken = " + personalAccessToken + "\n");
+        Files.writeString(
+                configFile, "[" + profile() + "]\nhost = " + host() + "\ntoken = " + personalAccessToken + "\n");
         operations.every(Duration.ofMillis(200), () -> projects.values().forEach(FakeProject::expire));
     }
 
@@ -136,13 +137,14 @@ public final class FakeLakebase {
     ObjectNode endpoint(String project, String name) throws IOException {
         FakeBranch branch = existingProject(project).endpointBranch(name);
         String host = branch.host(router);
-        ObjectNode status = Json.object().put("current_state", host == null ? "INIT" : "ACTIVE")
+        ObjectNode status = Json.object()
+                .put("current_state", host == null ? "INIT" : "ACTIVE")
                 .put("endpoint_type", "ENDPOINT_TYPE_READ_WRITE");
         if (host != null) {
             status.putObject("hosts").put("host", host);
         }
-        ObjectNode endpoint = Json.object().put("name", name).put("endpoint_id", "primary")
-                .put("parent", branch.name());
+        ObjectNode endpoint =
+                Json.object().put("name", name).put("endpoint_id", "primary").put("parent", branch.name());
         endpoint.set("status", status);
         return endpoint;
     }

@@ -50,7 +50,9 @@ public final class FakeProject {
 
     /** The branches the API would list, in the order they were created. */
     public synchronized List<FakeBranch> branches() {
-        return branches.values().stream().filter(b -> b.state != FakeBranch.State.DELETED).toList();
+        return branches.values().stream()
+                .filter(b -> b.state != FakeBranch.State.DELETED)
+                .toList();
     }
 
     /** The branch of that id, if it exists. */
@@ -120,14 +122,20 @@ public final class FakeProject {
         if (exists) {
             refuseToRemove(old, "replaced");
         }
-        FakeBranch source = existing(Optional.ofNullable(spec.path("source_branch").textValue())
-                .map(s -> s.substring(s.lastIndexOf('/') + 1)).orElse(defaultBranch().id()));
+        FakeBranch source =
+                existing(Optional.ofNullable(spec.path("source_branch").textValue())
+                        .map(s -> s.substring(s.lastIndexOf('/') + 1))
+                        .orElse(defaultBranch().id()));
         Instant expiry = expiry(spec);
         if (!exists && branches().size() >= workspace.faults().branchLimit()) {
-            throw new ApiError(400, "RESOURCE_EXHAUSTED", "Branch limit exceeded: project " + id + " can have at most "
-                    + workspace.faults().branchLimit() + " branches");
+            throw new ApiError(
+                    400,
+                    "RESOURCE_EXHAUSTED",
+                    "Branch limit exceeded: project " + id + " can have at most "
+                            + workspace.faults().branchLimit() + " branches");
         }
-        Instant asOf = spec.hasNonNull("source_branch_time") ? Instant.parse(spec.get("source_branch_time").asText())
+        Instant asOf = spec.hasNonNull("source_branch_time")
+                ? Instant.parse(spec.get("source_branch_time").asText())
                 : null;
         String from = databaseAt(source, asOf);
         FakeBranch branch = exists ? old : new FakeBranch(this, branchId);
@@ -158,7 +166,8 @@ public final class FakeProject {
     }
 
     private Instant expiry(JsonNode spec) {
-        int given = (spec.hasNonNull("ttl") ? 1 : 0) + (spec.hasNonNull("expire_time") ? 1 : 0)
+        int given = (spec.hasNonNull("ttl") ? 1 : 0)
+                + (spec.hasNonNull("expire_time") ? 1 : 0)
                 + (spec.path("no_expiry").asBoolean(false) ? 1 : 0);
         if (given != 1) {
             throw ApiError.invalid("Exactly one of spec.ttl, spec.expire_time and spec.no_expiry must be set");
@@ -166,7 +175,8 @@ public final class FakeProject {
         if (spec.path("no_expiry").asBoolean(false)) {
             return null;
         }
-        Instant expiry = spec.hasNonNull("ttl") ? Instant.now().plus(Json.duration(spec.get("ttl").asText()))
+        Instant expiry = spec.hasNonNull("ttl")
+                ? Instant.now().plus(Json.duration(spec.get("ttl").asText()))
                 : Instant.parse(spec.get("expire_time").asText());
         if (expiry.isAfter(Instant.now().plus(workspace.faults().maxTtl()))) {
             throw ApiError.invalid("The expiration time exceeds the maximum expiration time of "
@@ -180,7 +190,9 @@ public final class FakeProject {
         if (asOf == null || !asOf.isBefore(Instant.now())) {
             return source.database;
         }
-        return source.history.stream().filter(s -> !s.at().isAfter(asOf)).reduce((a, b) -> b)
+        return source.history.stream()
+                .filter(s -> !s.at().isAfter(asOf))
+                .reduce((a, b) -> b)
                 .map(FakeBranch.Snapshot::database)
                 .orElseThrow(() -> ApiError.invalid("source_branch_time " + asOf + " is outside the history retention "
                         + "window of branch " + source.name()));
@@ -191,7 +203,8 @@ public final class FakeProject {
         for (String path : mask.split(",")) {
             switch (path.trim()) {
                 case "spec.expiration" -> branch.expireTime = expiry(spec);
-                case "spec.is_protected" -> branch.isProtected = spec.path("is_protected").asBoolean();
+                case "spec.is_protected" ->
+                    branch.isProtected = spec.path("is_protected").asBoolean();
                 default -> throw ApiError.invalid("Cannot update " + path);
             }
         }
@@ -214,8 +227,9 @@ public final class FakeProject {
 
     private void refuseToRemove(FakeBranch branch, String what) {
         if (branch.isProtected || branch.isDefault) {
-            throw ApiError.precondition("Branch " + branch.name() + " is " + (branch.isProtected ? "protected" : "the "
-                    + "project's default branch") + " and cannot be " + what);
+            throw ApiError.precondition("Branch " + branch.name() + " is "
+                    + (branch.isProtected ? "protected" : "the " + "project's default branch") + " and cannot be "
+                    + what);
         }
         if (branches().stream().anyMatch(b -> branch.name().equals(b.sourceBranch))) {
             throw ApiError.precondition("Branch " + branch.name() + " has child branches and cannot be " + what);
@@ -240,8 +254,12 @@ public final class FakeProject {
             Instant now = Instant.now();
             for (FakeBranch b : branches()) {
                 boolean hasChildren = branches().stream().anyMatch(c -> b.name().equals(c.sourceBranch));
-                if (b.expireTime != null && b.expireTime.isBefore(now) && b.state == FakeBranch.State.READY
-                        && !b.isProtected && !b.isDefault && !hasChildren) {
+                if (b.expireTime != null
+                        && b.expireTime.isBefore(now)
+                        && b.state == FakeBranch.State.READY
+                        && !b.isProtected
+                        && !b.isDefault
+                        && !hasChildren) {
                     b.state = FakeBranch.State.DELETED;
                     expired.add(b);
                 }
@@ -253,7 +271,10 @@ public final class FakeProject {
     /** The branch the endpoint name points at, ready. */
     FakeBranch endpointBranch(String endpointName) {
         String[] parts = endpointName.split("/");
-        if (parts.length != 6 || !parts[1].equals(id) || !parts[2].equals("branches") || !parts[4].equals("endpoints")
+        if (parts.length != 6
+                || !parts[1].equals(id)
+                || !parts[2].equals("branches")
+                || !parts[4].equals("endpoints")
                 || !parts[5].equals("primary")) {
             throw ApiError.notFound("Endpoint " + endpointName);
         }

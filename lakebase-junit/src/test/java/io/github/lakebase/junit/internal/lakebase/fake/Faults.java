@@ -20,7 +20,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Faults {
 
     /** The calls of the API, as faults and counters name them. */
-    public enum Call { CREATE, GET, LIST, UPDATE, DELETE, ENDPOINT, OPERATION, CREDENTIAL, ME }
+    public enum Call {
+        CREATE,
+        GET,
+        LIST,
+        UPDATE,
+        DELETE,
+        ENDPOINT,
+        OPERATION,
+        CREDENTIAL,
+        ME
+    }
 
     /** An injected answer: an error, or (status 0) the real answer lost on its way back. */
     record Failure(int status, String code, String message) {

@@ -33,7 +33,8 @@ final class Operations {
     /** Starts {@code work} on {@code resource}; returns the operation, not done yet. */
     ObjectNode start(String resource, Supplier<ObjectNode> work) {
         String name = resource + "/operations/" + UUID.randomUUID();
-        ObjectNode operation = JsonNodeFactory.instance.objectNode().put("name", name).put("done", false);
+        ObjectNode operation =
+                JsonNodeFactory.instance.objectNode().put("name", name).put("done", false);
         operations.put(name, operation.deepCopy());
         Duration delay = faults.operationDelay();
         workers.schedule(() -> finish(name, work), delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -41,18 +42,27 @@ final class Operations {
     }
 
     private void finish(String name, Supplier<ObjectNode> work) {
-        ObjectNode done = JsonNodeFactory.instance.objectNode().put("name", name).put("done", true);
+        ObjectNode done =
+                JsonNodeFactory.instance.objectNode().put("name", name).put("done", true);
         try {
             ObjectNode response = work.get();
             if (response != null) {
                 done.set("response", response);
             }
         } catch (ApiError e) {
-            done.set("error", JsonNodeFactory.instance.objectNode().put("error_code", e.code())
-                    .put("message", e.getMessage()));
+            done.set(
+                    "error",
+                    JsonNodeFactory.instance
+                            .objectNode()
+                            .put("error_code", e.code())
+                            .put("message", e.getMessage()));
         } catch (RuntimeException e) {
-            done.set("error", JsonNodeFactory.instance.objectNode().put("error_code", "INTERNAL_ERROR")
-                    .put("message", String.valueOf(e.getMessage())));
+            done.set(
+                    "error",
+                    JsonNodeFactory.instance
+                            .objectNode()
+                            .put("error_code", "INTERNAL_ERROR")
+                            .put("message", String.valueOf(e.getMessage())));
         }
         operations.put(name, done);
     }

@@ -105,7 +105,7 @@ final class PostgresRouter {
                     Socket client = socket.accept();
                     threads.execute(() -> serve(client));
                 } catch (IOException e) {
-                    return;   // closed
+                    return; // closed
                 }
             }
         }
@@ -118,7 +118,9 @@ final class PostgresRouter {
                     int length = in.readInt();
                     byte[] body = new byte[length - 4];
                     in.readFully(body);
-                    int code = ((body[0] & 0xff) << 24) | ((body[1] & 0xff) << 16) | ((body[2] & 0xff) << 8)
+                    int code = ((body[0] & 0xff) << 24)
+                            | ((body[1] & 0xff) << 16)
+                            | ((body[2] & 0xff) << 8)
                             | (body[3] & 0xff);
                     if (code == SSL_REQUEST || code == GSS_REQUEST) {
                         out.write('N');
@@ -131,8 +133,9 @@ final class PostgresRouter {
                         return;
                     }
                     try (Socket backend = new Socket("127.0.0.1", backendPort)) {
-                        writePacket(backend.getOutputStream(), code == CANCEL_REQUEST ? body
-                                : startup(body, target.database()));
+                        writePacket(
+                                backend.getOutputStream(),
+                                code == CANCEL_REQUEST ? body : startup(body, target.database()));
                         if (code != CANCEL_REQUEST) {
                             pipe(client, backend);
                         }
