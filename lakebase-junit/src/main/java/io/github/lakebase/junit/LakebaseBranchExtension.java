@@ -1,6 +1,9 @@
 package io.github.lakebase.junit;
 
-import io.github.lakebase.junit.internal.BranchInjector;
+import io.github.lakebase.junit.internal.inject.Availability;
+import io.github.lakebase.junit.internal.inject.BranchInjector;
+import io.github.lakebase.junit.internal.inject.FailureTracker;
+import io.github.lakebase.junit.internal.inject.RunningTests;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -37,24 +40,26 @@ public class LakebaseBranchExtension
                 ExecutionCondition,
                 TestWatcher {
 
-    private final BranchInjector injector = new BranchInjector();
-
     /** Creates a class-wide branch and fills static fields. */
     @Override
     public void beforeAll(ExtensionContext context) {
-        injector.beforeAll(context);
+        RunningTests.enter(context);
+        BranchInjector.beforeAll(context);
     }
 
     /** Creates the test's branch and fills instance fields. */
     @Override
     public void beforeEach(ExtensionContext context) {
-        injector.beforeEach(context);
+        RunningTests.enter(context);
+        BranchInjector.beforeEach(context);
     }
 
     /** Notes a failure for per-class branches with {@link CleanupMode#ON_SUCCESS}. */
     @Override
     public void afterEach(ExtensionContext context) {
-        injector.afterEach(context);
+        if (context.getExecutionException().isPresent()) {
+            FailureTracker.noteFailure(context);
+        }
     }
 
     /**
@@ -63,7 +68,9 @@ public class LakebaseBranchExtension
      */
     @Override
     public void afterAll(ExtensionContext context) {
-        injector.afterAll(context);
+        if (context.getExecutionException().isPresent()) {
+            FailureTracker.noteFailure(context);
+        }
     }
 
     /**
@@ -72,17 +79,17 @@ public class LakebaseBranchExtension
      */
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
-        injector.noteFailure(context);
+        FailureTracker.noteFailure(context);
     }
 
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return injector.supports(parameterContext, extensionContext);
+        return BranchInjector.supports(parameterContext, extensionContext);
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return injector.resolve(parameterContext, extensionContext);
+        return BranchInjector.resolve(parameterContext, extensionContext);
     }
 
     /**
@@ -95,15 +102,17 @@ public class LakebaseBranchExtension
     }
 
     /**
-     * Skips the tests, with the reason, when {@code lakebase.disabled-when-unavailable=true} and the
-     * provider cannot work here (no Docker engine, no credentials).
+     * Enters the test on the thread that runs it, and skips the tests, with the reason, when {@code
+     * lakebase.disabled-when-unavailable=true} and the provider cannot work here (no Docker engine, no
+     * credentials).
+     *
+     * <p>This is the earliest callback of a test, on the thread that runs it: from here on, components that
+     * other extensions call (a Spring context's {@code DataSource}) find the test's branch.
      */
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        // The earliest callback of a test, on the thread that runs it: from here on, components that other
-        // extensions call (a Spring context's DataSource) find the test's branch.
-        injector.enter(context);
-        return injector.unavailableReason(context)
+        RunningTests.enter(context);
+        return Availability.unavailableReason(context)
                 .map(reason -> ConditionEvaluationResult.disabled("lakebase-junit: " + reason))
                 .orElseGet(() -> ConditionEvaluationResult.enabled("lakebase-junit provider available"));
     }

@@ -1,9 +1,9 @@
 package io.github.lakebase.junit.spring;
 
 import io.github.lakebase.junit.Branch;
-import io.github.lakebase.junit.internal.TestBranches;
-import io.github.lakebase.junit.internal.TestBranches.Declared;
-import io.github.lakebase.junit.internal.TestBranches.StagedBase;
+import io.github.lakebase.junit.integration.BaseSpec;
+import io.github.lakebase.junit.integration.StagedBase;
+import io.github.lakebase.junit.integration.TestBranches;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,13 +23,13 @@ import org.springframework.beans.factory.DisposableBean;
  */
 final class ContextBranches implements DisposableBean {
 
-    private final Declared declared;
+    private final BaseSpec declared;
     private final String description;
     private final Set<Branch> routed = ConcurrentHashMap.newKeySet();
     private boolean starting = true;
     private StagedBase staged;
 
-    ContextBranches(Declared declared, String description) {
+    ContextBranches(BaseSpec declared, String description) {
         this.declared = declared;
         this.description = description;
     }
@@ -103,7 +103,7 @@ final class ContextBranches implements DisposableBean {
      * The base to fork test branches from, when they are of this context's {@code from} and
      * {@code migrations}, and the context ran anything on the database while it started.
      */
-    synchronized Optional<String> forkSource(Declared branch) {
+    synchronized Optional<String> forkSource(BaseSpec branch) {
         started();
         return staged != null && declared.equals(branch) ? Optional.of(staged.name()) : Optional.empty();
     }

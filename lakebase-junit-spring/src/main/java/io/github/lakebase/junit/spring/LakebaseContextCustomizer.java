@@ -1,6 +1,6 @@
 package io.github.lakebase.junit.spring;
 
-import io.github.lakebase.junit.internal.TestBranches.Declared;
+import io.github.lakebase.junit.integration.BaseSpec;
 import java.util.Map;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -23,9 +23,9 @@ final class LakebaseContextCustomizer implements ContextCustomizer {
 
     static final String PROPERTY_SOURCE = "lakebase-junit";
 
-    private final Declared declared;
+    private final BaseSpec declared;
 
-    LakebaseContextCustomizer(Declared declared) {
+    LakebaseContextCustomizer(BaseSpec declared) {
         this.declared = declared;
     }
 

@@ -1,10 +1,10 @@
 package io.github.lakebase.junit.spring;
 
 import io.github.lakebase.junit.LakebaseBranch;
-import io.github.lakebase.junit.internal.TestBranches;
-import io.github.lakebase.junit.internal.TestBranches.Declared;
+import io.github.lakebase.junit.integration.BaseSpec;
+import io.github.lakebase.junit.integration.TestBranches;
+import io.github.lakebase.junit.integration.TestClasses;
 import java.lang.reflect.AnnotatedElement;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.core.annotation.MergedAnnotations;
@@ -34,12 +34,12 @@ public class LakebaseContextCustomizerFactory implements ContextCustomizerFactor
         if (!usesBranches(testClass)) {
             return null;
         }
-        return new LakebaseContextCustomizer(TestBranches.declaredOn(testClass).orElse(Declared.DEFAULTS));
+        return new LakebaseContextCustomizer(TestBranches.declaredOn(testClass).orElse(BaseSpec.DEFAULTS));
     }
 
     /** Whether {@code @LakebaseBranch} appears on the class, the classes around it, or its members. */
     static boolean usesBranches(Class<?> testClass) {
-        for (Class<?> c = testClass; c != null; c = enclosing(c)) {
+        for (Class<?> c : TestClasses.outwards(testClass)) {
             if (annotated(c)) {
                 return true;
             }
@@ -63,9 +63,5 @@ public class LakebaseContextCustomizerFactory implements ContextCustomizerFactor
 
     private static boolean annotated(AnnotatedElement element) {
         return MergedAnnotations.from(element, SearchStrategy.TYPE_HIERARCHY).isPresent(LakebaseBranch.class);
-    }
-
-    private static Class<?> enclosing(Class<?> c) {
-        return c.getEnclosingClass() != null && !Modifier.isStatic(c.getModifiers()) ? c.getEnclosingClass() : null;
     }
 }

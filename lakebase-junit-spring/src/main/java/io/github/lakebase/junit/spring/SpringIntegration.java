@@ -1,9 +1,9 @@
 package io.github.lakebase.junit.spring;
 
-import io.github.lakebase.junit.internal.TestBranches.Declared;
-import io.github.lakebase.junit.internal.TestIntegration;
+import io.github.lakebase.junit.integration.BaseSpec;
+import io.github.lakebase.junit.integration.TestClasses;
+import io.github.lakebase.junit.integration.TestIntegration;
 import java.lang.reflect.Constructor;
-import java.lang.reflect.Modifier;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,14 +24,14 @@ import org.springframework.test.context.junit.jupiter.SpringExtension;
 public final class SpringIntegration implements TestIntegration {
 
     @Override
-    public Optional<String> forkSource(ExtensionContext holder, String from, List<String> migrations) {
+    public Optional<String> forkSource(ExtensionContext holder, String branchName, BaseSpec base) {
         if (!isSpringTest(holder.getRequiredTestClass())) {
             return Optional.empty();
         }
         ApplicationContext context = SpringExtension.getApplicationContext(holder);
         return Optional.ofNullable(
                         context.getBeanProvider(ContextBranches.class).getIfAvailable())
-                .flatMap(branches -> branches.forkSource(new Declared(from, migrations)));
+                .flatMap(branches -> branches.forkSource(base));
     }
 
     @Override
@@ -53,11 +53,7 @@ public final class SpringIntegration implements TestIntegration {
 
     /** Whether {@code SpringExtension} runs the class's tests (declared on it, a superclass or a class around it). */
     static boolean isSpringTest(Class<?> testClass) {
-        for (Class<?> c = testClass;
-                c != null;
-                c = c.getEnclosingClass() != null && !Modifier.isStatic(c.getModifiers())
-                        ? c.getEnclosingClass()
-                        : null) {
+        for (Class<?> c : TestClasses.outwards(testClass)) {
             boolean spring = AnnotationSupport.findRepeatableAnnotations(c, ExtendWith.class).stream()
                     .anyMatch(e -> List.of(e.value()).contains(SpringExtension.class));
             if (spring) {

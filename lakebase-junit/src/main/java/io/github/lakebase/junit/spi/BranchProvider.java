@@ -58,15 +58,6 @@ public interface BranchProvider extends AutoCloseable {
     }
 
     /**
-     * Whether {@link BranchRequest#asOf()} is supported.
-     *
-     * @return {@code true} for point-in-time branching
-     */
-    default boolean supportsPointInTime() {
-        return false;
-    }
-
-    /**
      * Forks a new branch. Must be idempotent by {@link BranchRequest#name()} where the service can
      * fail on the client and still succeed on the server.
      *
@@ -141,15 +132,6 @@ public interface BranchProvider extends AutoCloseable {
      * @return branch names
      */
     List<String> ownBranches();
-
-    /**
-     * Deletes branches that the library created in runs that are no longer alive, and nothing else.
-     *
-     * @return the names of the deleted branches
-     */
-    default List<String> sweep() {
-        return List.of();
-    }
 
     /**
      * The sessions still connected to a branch, described for a report about leaked connections

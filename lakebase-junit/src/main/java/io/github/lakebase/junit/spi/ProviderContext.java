@@ -1,5 +1,10 @@
 package io.github.lakebase.junit.spi;
 
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -7,7 +12,11 @@ import java.util.Optional;
  *
  * <pre>{@code
  * String url = context.required("lakebase.postgres.url");
+ * int maxConnections = context.getInt("lakebase.embedded.max-connections", 300, 10, 10_000);
+ * Duration ttl = context.getDuration("lakebase.databricks.branch-ttl", Duration.ofHours(2));
  * }</pre>
+ *
+ * <p>Every value is read once and remembered for the run; the methods may be called from any thread.
  */
 public interface ProviderContext {
 
@@ -51,11 +60,150 @@ public interface ProviderContext {
     String branchPrefix();
 
     /**
+     * How the library names the branches of this run: a provider that parses names (a sweep, say) asks
+     * here instead of repeating the rules.
+     *
+     * @return the run's names
+     */
+    default BranchNames names() {
+        return new BranchNames(branchPrefix(), runId());
+    }
+
+    /**
      * The class loader to load user classes (parent initializers) and resources from.
      *
      * @return the test class loader
      */
     ClassLoader classLoader();
+
+    /**
+     * A comma-separated list.
+     *
+     * @param key the key
+     * @return the trimmed, non-empty items, empty when the key is absent
+     */
+    default List<String> getList(String key) {
+        return get(key).map(v -> Arrays.stream(v.split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList())
+                .orElse(List.of());
+    }
+
+    /**
+     * An integer value within bounds.
+     *
+     * @param key the key
+     * @param defaultValue used when the key is absent
+     * @param min the smallest allowed value
+     * @param max the largest allowed value
+     * @return the value
+     * @throws ProviderException a configuration error naming the key and the range, when out of range
+     */
+    default int getInt(String key, int defaultValue, int min, int max) {
+        Optional<String> raw = get(key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(raw.get());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw ProviderException.configuration(key + "='" + raw.get() + "' is not a whole number between " + min
+                + " and " + max + " (the default is " + defaultValue + ").");
+    }
+
+    /**
+     * A {@code true}/{@code false} value.
+     *
+     * @param key the key
+     * @param defaultValue used when the key is absent
+     * @return the value
+     * @throws ProviderException a configuration error, when neither true nor false
+     */
+    default boolean getBoolean(String key, boolean defaultValue) {
+        Optional<String> raw = get(key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (raw.get().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ProviderException.configuration(key + "='" + raw.get() + "' must be true or false.");
+        };
+    }
+
+    /**
+     * A duration such as {@code 30s}, {@code 5m}, {@code 250ms} or ISO-8601 {@code PT30S}.
+     *
+     * @param key the key
+     * @param defaultValue used when the key is absent
+     * @return the value
+     * @throws ProviderException a configuration error with the accepted forms, when not a duration
+     */
+    default Duration getDuration(String key, Duration defaultValue) {
+        Optional<String> raw = get(key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        String v = raw.get().toLowerCase(Locale.ROOT);
+        try {
+            if (v.startsWith("pt") || v.startsWith("p")) {
+                return Duration.parse(raw.get().toUpperCase(Locale.ROOT));
+            }
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(
+                        Long.parseLong(v.substring(0, v.length() - 2).trim()));
+            }
+            long amount = Long.parseLong(v.substring(0, v.length() - 1).trim());
+            switch (v.charAt(v.length() - 1)) {
+                case 's':
+                    return Duration.ofSeconds(amount);
+                case 'm':
+                    return Duration.ofMinutes(amount);
+                case 'h':
+                    return Duration.ofHours(amount);
+                case 'd':
+                    return Duration.ofDays(amount);
+                default:
+                    break;
+            }
+        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException ignored) {
+            // reported below
+        }
+        throw ProviderException.configuration(
+                key + "='" + raw.get() + "' is not a duration: write it as 30s, 5m, " + "2h, 250ms or PT30S.");
+    }
+
+    /**
+     * A value of an enum, case-insensitive.
+     *
+     * @param key the key
+     * @param type the enum
+     * @param defaultValue used when the key is absent
+     * @param excluded values that are not allowed here, maybe none
+     * @param <E> the enum type
+     * @return the value
+     * @throws ProviderException a configuration error listing the allowed values, when not one of them
+     */
+    default <E extends Enum<E>> E getEnum(String key, Class<E> type, E defaultValue, List<E> excluded) {
+        Optional<String> raw = get(key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        List<E> allowed = Arrays.stream(type.getEnumConstants())
+                .filter(e -> !excluded.contains(e))
+                .toList();
+        return allowed.stream()
+                .filter(e -> e.name().equalsIgnoreCase(raw.get().replace('-', '_')))
+                .findFirst()
+                .orElseThrow(() -> ProviderException.configuration(key + "='" + raw.get() + "' is not one of "
+                        + allowed.stream().map(Enum::name).toList() + "."));
+    }
 
     /**
      * The environment variable that stands for a configuration key.

@@ -1,7 +1,7 @@
 package io.github.lakebase.junit.tools;
 
 import io.github.lakebase.junit.Branch;
-import io.github.lakebase.junit.internal.OwnedBranches;
+import io.github.lakebase.junit.integration.OwnedBranches;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

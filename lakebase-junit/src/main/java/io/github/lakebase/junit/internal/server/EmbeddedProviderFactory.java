@@ -1,6 +1,5 @@
 package io.github.lakebase.junit.internal.server;
 
-import io.github.lakebase.junit.internal.Configuration;
 import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProviderFactory;
@@ -33,17 +32,17 @@ public final class EmbeddedProviderFactory implements BranchProviderFactory {
 
     @Override
     public BranchProvider create(ProviderContext context) {
-        Configuration config = (Configuration) context;
+        ProviderContext config = context;
         EmbeddedServer server = EmbeddedServer.start(new EmbeddedServer.Options(
                 config.get(DATA_DIRECTORY).map(Path::of).orElse(null),
                 Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"),
                 config.get(OS_USER),
-                config.intValue(MAX_CONNECTIONS, 300, 10, 10_000),
+                config.getInt(MAX_CONNECTIONS, 300, 10, 10_000),
                 settings(config)));
         return new TemplateBranchProvider(new Embedded(server), context, "template1");
     }
 
-    private static Map<String, String> settings(Configuration config) {
+    private static Map<String, String> settings(ProviderContext config) {
         Map<String, String> settings = new LinkedHashMap<>();
         config.get(SETTINGS).ifPresent(raw -> {
             for (String pair : raw.split(",")) {

@@ -1,10 +1,10 @@
 package io.github.lakebase.junit.internal.server;
 
-import io.github.lakebase.junit.internal.Redaction;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProviderFactory;
 import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
+import io.github.lakebase.junit.spi.Redaction;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

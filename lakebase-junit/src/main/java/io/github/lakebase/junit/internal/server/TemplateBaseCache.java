@@ -4,7 +4,8 @@ import static io.github.lakebase.junit.internal.server.TemplateBranchProvider.MA
 import static io.github.lakebase.junit.internal.server.TemplateBranchProvider.literal;
 import static io.github.lakebase.junit.internal.server.TemplateBranchProvider.quote;
 
-import io.github.lakebase.junit.internal.BaseCache;
+import io.github.lakebase.junit.spi.BaseCache;
+import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -56,20 +57,20 @@ final class TemplateBaseCache implements BaseCache {
     private final TemplateBranchProvider provider;
     private final Connection session;
     private final String serverVersion;
-    private final String prefix;
+    private final BranchNames names;
     private final Set<String> held = new HashSet<>();
 
     /**
      * @param provider the provider of the run
      * @param session a connection that lives as long as the run, to hold its use locks
      * @param serverVersion the server's version, part of every key
-     * @param prefix the library's name prefix
+     * @param names the run's names
      */
-    TemplateBaseCache(TemplateBranchProvider provider, Connection session, String serverVersion, String prefix) {
+    TemplateBaseCache(TemplateBranchProvider provider, Connection session, String serverVersion, BranchNames names) {
         this.provider = provider;
         this.session = session;
         this.serverVersion = serverVersion;
-        this.prefix = prefix;
+        this.names = names;
     }
 
     /** A kept database as its comment describes it. */
@@ -78,7 +79,7 @@ final class TemplateBaseCache implements BaseCache {
     @Override
     public String obtain(Entry entry, Supplier<String> build) {
         String key = digest(entry.content() + "|" + entry.kind() + "|" + serverVersion);
-        String name = provider.normalizeName(prefix + entry.kind() + "_" + key);
+        String name = provider.normalizeName(names.kept(entry.kind(), key));
         String slot = digest(entry.kind() + "|" + entry.slot());
         hold(key);
         if (find(name, key).isPresent()) {
@@ -174,7 +175,7 @@ final class TemplateBaseCache implements BaseCache {
                         + "WHERE datistemplate AND NOT datallowconn AND shobj_description(oid, 'pg_database') LIKE ?",
                 MARKER + " cache=%")) {
             Matcher m = COMMENT.matcher(row[1]);
-            if (m.matches() && row[0].startsWith(prefix)) {
+            if (m.matches() && row[0].startsWith(names.prefix())) {
                 all.add(new Kept(row[0], m.group(1), m.group(2), m.group(3), LocalDate.parse(m.group(4))));
             }
         }

@@ -2,13 +2,15 @@ package io.github.lakebase.junit.internal.server;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.lakebase.junit.internal.BaseCache;
-import io.github.lakebase.junit.internal.ConnectionSource;
-import io.github.lakebase.junit.internal.SpareNaming;
+import io.github.lakebase.junit.spi.BaseCache;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
+import io.github.lakebase.junit.spi.ConnectionSource;
+import io.github.lakebase.junit.spi.PersistentBases;
 import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
+import io.github.lakebase.junit.spi.RenamableSpares;
+import io.github.lakebase.junit.spi.SweepingProvider;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * server never sweep each other's branches, and a database without the library's comment is never
  * touched, whatever its name.
  */
-public class TemplateBranchProvider implements BranchProvider, SpareNaming, BaseCache.Source {
+public class TemplateBranchProvider implements BranchProvider, RenamableSpares, PersistentBases, SweepingProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(TemplateBranchProvider.class);
     /** The free space, beyond twice a base's size, below which no spare of it is forked. */
@@ -76,7 +78,7 @@ public class TemplateBranchProvider implements BranchProvider, SpareNaming, Base
             this.connectionLimit = connectionLimit(liveness);
             this.cache = server.persistent()
                     ? new TemplateBaseCache(
-                            this, liveness, liveness.getMetaData().getDatabaseProductVersion(), context.branchPrefix())
+                            this, liveness, liveness.getMetaData().getDatabaseProductVersion(), context.names())
                     : null;
         } catch (SQLException e) {
             server.close();

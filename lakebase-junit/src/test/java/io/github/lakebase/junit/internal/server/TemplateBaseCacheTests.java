@@ -2,9 +2,9 @@ package io.github.lakebase.junit.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.lakebase.junit.internal.BaseCache;
-import io.github.lakebase.junit.internal.Configuration;
+import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
+import io.github.lakebase.junit.spi.BaseCache;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.github.lakebase.junit.internal.server;
 
-import io.github.lakebase.junit.internal.Configuration;
+import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,0 +1,42 @@
+package io.github.lakebase.junit.integration;
+
+import javax.sql.DataSource;
+
+/**
+ * A base that a test framework prepares further before test branches are forked from it: forked from
+ * the migrated base of a {@link BaseSpec}, usable through {@link #dataSource()} until it is
+ * {@linkplain #seal() sealed}, then a template for test branches. A Spring context runs its start-up
+ * schema work on one, so that every test starts from what the application built.
+ *
+ * <pre>{@code
+ * StagedBase staged = TestBranches.stage(context, spec, "spring_context");
+ * runStartupSchemaWork(staged.dataSource());
+ * staged.seal();
+ * // TestIntegration.forkSource(...) now returns staged.name()
+ * }</pre>
+ *
+ * <p>Dropped by {@link #close()}, or with the other bases of the run when the JVM exits.
+ */
+public interface StagedBase extends AutoCloseable {
+
+    /**
+     * The base's name, which {@link TestIntegration#forkSource} returns once it is sealed.
+     *
+     * @return the provider's name of the base
+     */
+    String name();
+
+    /**
+     * A pool on the base, until it is sealed.
+     *
+     * @return a pooled {@code DataSource}
+     */
+    DataSource dataSource();
+
+    /** Closes the pool's connections, ends every session on the base, and makes it a template. */
+    void seal();
+
+    /** Drops the base. */
+    @Override
+    void close();
+}

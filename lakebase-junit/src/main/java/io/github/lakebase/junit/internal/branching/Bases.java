@@ -1,0 +1,183 @@
+package io.github.lakebase.junit.internal.branching;
+
+import io.github.lakebase.junit.internal.config.Configuration;
+import io.github.lakebase.junit.spi.BaseCache;
+import io.github.lakebase.junit.spi.BranchConnection;
+import io.github.lakebase.junit.spi.BranchNames;
+import io.github.lakebase.junit.spi.BranchProvider;
+import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
+import io.github.lakebase.junit.spi.BranchProvider.Kind;
+import io.github.lakebase.junit.spi.PersistentBases;
+import io.github.lakebase.junit.spi.ProviderException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The parents the library builds and the migrated bases that test branches are forked from, for one
+ * {@link BranchService}: each built once, however many tests ask at once, and never used half-built.
+ *
+ * <p>Where the provider keeps bases from one run to the next ({@link PersistentBases}), a base on the
+ * provider's default parent or on a built parent, and a built parent, are found by a fingerprint of
+ * what they are made of, and built only when nothing was kept for it. Other bases (on a database the
+ * library cannot fingerprint, or at a point in time) belong to the run and are dropped at its end.
+ *
+ * <pre>{@code
+ * String source = bases.parent("staging", config);
+ * String base = bases.base(source, "staging", List.of("classpath:db/migration"), null, config);
+ * }</pre>
+ */
+final class Bases {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Bases.class);
+
+    private final BranchProvider provider;
+    private final BranchNames names;
+    private final Optional<BaseCache> cache;
+    private final Memo<ParentDefinition.Key, String> parents = new Memo<>();
+    private final Memo<BaseKey, String> bases = new Memo<>();
+    /**
+     * Existing databases resolved as parents, so that a fork asks the server once per parent and run; an
+     * unknown parent is not remembered, and is looked up again.
+     */
+    private final Map<String, String> existing = new ConcurrentHashMap<>();
+    /** Parents and bases kept for later runs: they belong to no run. */
+    private final Set<String> kept = ConcurrentHashMap.newKeySet();
+
+    Bases(BranchProvider provider, BranchNames names) {
+        this.provider = provider;
+        this.names = names;
+        this.cache = provider instanceof PersistentBases s ? s.baseCache() : Optional.empty();
+    }
+
+    private record BaseKey(String source, List<String> locations, Instant asOf) {}
+
+    /** The database to fork {@code parentName}'s bases from: a built parent, else an existing database. */
+    String parent(String parentName, Configuration config) {
+        Optional<ParentDefinition> definition = ParentDefinition.of(parentName, config);
+        if (definition.isPresent()) {
+            return parents.get(definition.get().key(), key -> buildParent(definition.get(), config));
+        }
+        return existing.computeIfAbsent(
+                parentName,
+                name -> provider.resolveParent(name).orElseThrow(() -> {
+                    List<String> known = new ArrayList<>(provider.knownParents());
+                    config.getList(Configuration.PARENTS).stream()
+                            .filter(p -> !known.contains(p))
+                            .forEach(known::add);
+                    return ProviderException.configuration(
+                            "Unknown parent '" + parentName + "' in @LakebaseBranch(from = \""
+                                    + parentName + "\") or lakebase.from. Known parents: " + String.join(", ", known)
+                                    + ". To build one for local runs, list it in lakebase.parents and give lakebase.parent."
+                                    + parentName + ".scripts or .initializer.");
+                }));
+    }
+
+    /** The sealed base with {@code locations} applied to {@code source}, built on first use. */
+    String base(String source, String parentName, List<String> locations, Instant asOf, Configuration config) {
+        return bases.get(new BaseKey(source, locations, asOf), key -> {
+            Optional<String> content = cache.isPresent()
+                            && asOf == null
+                            && (source.equals(provider.defaultParent()) || kept.contains(source))
+                    ? Fingerprint.of("base")
+                            .addFlywayVersion()
+                            .add("parent", source)
+                            .addLocations(locations, config.classLoader())
+                            .map(Fingerprint::hex)
+                    : Optional.empty();
+            if (content.isEmpty()) {
+                return buildBase(key, parentName, config);
+            }
+            return keep(
+                    new BaseCache.Entry("base", content.get(), parentName + "|" + String.join(",", locations)),
+                    () -> buildBase(key, parentName, config));
+        });
+    }
+
+    private String buildParent(ParentDefinition definition, Configuration config) {
+        // Everything that can be wrong with the definition is found before a database exists.
+        ParentDefinition.Loaded loaded = definition.load(config.classLoader());
+        if (cache.isEmpty()) {
+            return buildParent(definition, loaded);
+        }
+        return keep(
+                new BaseCache.Entry(
+                        "parent",
+                        loaded.fingerprint(provider.defaultParent(), config.classLoader()),
+                        definition.name()),
+                () -> buildParent(definition, loaded));
+    }
+
+    private String keep(BaseCache.Entry entry, java.util.function.Supplier<String> build) {
+        String name = cache.orElseThrow().obtain(entry, build);
+        kept.add(name);
+        return name;
+    }
+
+    private String buildParent(ParentDefinition definition, ParentDefinition.Loaded loaded) {
+        String name = provider.normalizeName(names.parent(definition.name()));
+        LOG.info("Building parent '{}' as {}", definition.name(), name);
+        BranchConnection connection =
+                provider.create(new BranchRequest(name, provider.defaultParent(), null, Kind.PARENT));
+        try {
+            try (Connection c =
+                    DriverManager.getConnection(connection.jdbcUrl(), connection.username(), connection.password())) {
+                loaded.fill(c);
+            }
+            provider.seal(name);
+            return name;
+        } catch (SQLException | RuntimeException e) {
+            deleteQuietly(name);
+            if (e instanceof ProviderException p) {
+                throw p;
+            }
+            throw new ProviderException("Building the parent '" + definition.name() + "' failed: " + e.getMessage(), e);
+        }
+    }
+
+    private String buildBase(BaseKey key, String parentName, Configuration config) {
+        String name = provider.normalizeName(names.base());
+        long start = System.nanoTime();
+        BranchConnection connection = provider.create(new BranchRequest(name, key.source(), key.asOf(), Kind.BASE));
+        try {
+            int applied = Migrations.apply(connection, key.locations(), config.classLoader(), parentName);
+            provider.seal(name);
+            LOG.info(
+                    "Built base {} from '{}' with {} migration(s) from {} in {} ms",
+                    name,
+                    parentName,
+                    applied,
+                    key.locations(),
+                    (System.nanoTime() - start) / 1_000_000);
+            return name;
+        } catch (RuntimeException e) {
+            deleteQuietly(name);
+            throw e;
+        }
+    }
+
+    private void deleteQuietly(String name) {
+        try {
+            provider.delete(name);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not delete {}: {}", name, e.getMessage());
+        }
+    }
+
+    /** The bases and parents that belong to this run, to be deleted at its end: those not kept for later runs. */
+    List<String> runOwned() {
+        List<String> owned = new ArrayList<>(bases.built());
+        owned.addAll(parents.built());
+        owned.removeAll(kept);
+        return owned;
+    }
+}

@@ -1,0 +1,305 @@
+package io.github.lakebase.junit.internal.branching;
+
+import io.github.lakebase.junit.integration.BaseSpec;
+import io.github.lakebase.junit.internal.config.Configuration;
+import io.github.lakebase.junit.spi.BranchConnection;
+import io.github.lakebase.junit.spi.BranchNames;
+import io.github.lakebase.junit.spi.BranchProvider;
+import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
+import io.github.lakebase.junit.spi.BranchProvider.Kind;
+import io.github.lakebase.junit.spi.BranchProviderFactory;
+import io.github.lakebase.junit.spi.PointInTimeBranching;
+import io.github.lakebase.junit.spi.ProviderException;
+import io.github.lakebase.junit.spi.SweepingProvider;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One provider and everything built on it in this JVM: the parents the library builds, the migrated
+ * bases, and the test branches forked from them. Shared by all test classes, engines and
+ * EngineTestKit runs of the JVM whose configuration agrees, and closed when the JVM exits.
+ */
+public final class BranchService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BranchService.class);
+    /** This JVM's run: recorded on every branch it creates, so that a later run can tell it is dead. */
+    public static final String RUN_ID = newRunId();
+
+    private static final List<BranchService> SERVICES = new CopyOnWriteArrayList<>();
+    private static final Object LOCK = new Object();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(BranchService::closeAll, "lakebase-junit-shutdown"));
+    }
+
+    private final String providerId;
+    private final Map<String, Optional<String>> configuration;
+    private final BranchProvider provider;
+    private final BranchNames names;
+    private final ConnectionBudget connectionBudget;
+    private final Bases bases;
+    private final Prefetcher spares;
+    /** Bases that integrations stage from a base (a Spring context's); dropped with the service if still there. */
+    private final Set<String> staged = ConcurrentHashMap.newKeySet();
+
+    private BranchService(String providerId, Configuration config, BranchProvider provider, BranchNames names) {
+        this.providerId = providerId;
+        this.provider = provider;
+        this.names = names;
+        this.configuration = config.readSoFar();
+        this.bases = new Bases(provider, names);
+        this.spares = new Prefetcher(provider, names);
+        this.connectionBudget = new ConnectionBudget(
+                provider.connectionLimit(),
+                "Close connections when done "
+                        + "with them, lower lakebase.pool.maximum-size, or let the server accept more connections (on the "
+                        + "embedded server: lakebase.embedded.max-connections).");
+    }
+
+    ConnectionBudget connectionBudget() {
+        return connectionBudget;
+    }
+
+    /** The service for this configuration, created (and its server started) on first use. */
+    private static BranchService obtain(Configuration config) {
+        String id = config.providerId();
+        for (BranchService s : SERVICES) {
+            if (s.providerId.equals(id) && config.agreesWith(s.configuration)) {
+                return s;
+            }
+        }
+        synchronized (LOCK) {
+            for (BranchService s : SERVICES) {
+                if (s.providerId.equals(id) && config.agreesWith(s.configuration)) {
+                    return s;
+                }
+            }
+            BranchProviderFactory factory = factory(id, config.classLoader());
+            factory.unavailableReason(config).ifPresent(reason -> {
+                throw new ProviderException(
+                        reason + " (Set lakebase.disabled-when-unavailable=true to skip the tests " + "instead.)",
+                        null);
+            });
+            BranchNames names = config.names(); // a wrong prefix fails before a server starts
+            BranchProvider provider = factory.create(config);
+            BranchService service = new BranchService(id, config, provider, names);
+            LOG.info("lakebase-junit run {} uses {}", RUN_ID, provider.describe());
+            if (provider instanceof SweepingProvider sweeping) {
+                sweeping.sweep();
+            }
+            SERVICES.add(service);
+            return service;
+        }
+    }
+
+    /**
+     * The factory for {@code lakebase.provider}.
+     *
+     * @throws ProviderException a configuration error listing the known providers, when none has that id
+     */
+    public static BranchProviderFactory factory(String id, ClassLoader loader) {
+        List<String> known = new ArrayList<>();
+        for (BranchProviderFactory f : ServiceLoader.load(BranchProviderFactory.class, loader)) {
+            if (f.id().equalsIgnoreCase(id)) {
+                return f;
+            }
+            known.add(f.id());
+        }
+        if (!known.contains("embedded")) {
+            for (BranchProviderFactory f :
+                    ServiceLoader.load(BranchProviderFactory.class, BranchService.class.getClassLoader())) {
+                if (f.id().equalsIgnoreCase(id)) {
+                    return f;
+                }
+                known.add(f.id());
+            }
+        }
+        throw ProviderException.configuration("Unknown lakebase.provider '" + id + "'. Known providers: "
+                + String.join(", ", known.stream().distinct().sorted().toList()) + ". A custom provider is a "
+                + BranchProviderFactory.class.getName() + " listed in META-INF/services.");
+    }
+
+    /**
+     * Forks a branch for {@code request}: from the request's source when it names one (a base an
+     * integration staged), else from the migrated base of its spec, built first when it is the first
+     * of its kind in the JVM.
+     */
+    private ManagedBranch fork(ForkRequest request, Configuration config) {
+        BaseSpec spec = request.base();
+        String parentName =
+                spec.from().isEmpty() ? config.get(Configuration.FROM).orElse(provider.defaultParent()) : spec.from();
+        String base = request.source() != null ? request.source() : base(request, parentName, config);
+        if (request.kind() == Kind.BRANCH) {
+            // Bases never change once sealed (an integration's too: it hands out only sealed ones), so a branch
+            // forked ahead of time is the one a fork now would give.
+            int depth = request.asOf() == null ? config.prefetch(provider.defaultPrefetch()) : 0;
+            Prefetcher.Forked branch = spares.take(base, depth, request.hint());
+            return new ManagedBranch(this, branch.name(), parentName, base, branch.connection(), request.settings());
+        }
+        String name = provider.normalizeName(names.branch(request.hint()));
+        if (request.kind() == Kind.BASE) {
+            staged.add(name);
+        }
+        BranchConnection connection = provider.create(new BranchRequest(name, base, null, request.kind()));
+        return new ManagedBranch(this, name, parentName, base, connection, request.settings());
+    }
+
+    /** The migrated, sealed base for {@code request}, built when it is the first of its kind in the JVM. */
+    private String base(ForkRequest request, String parentName, Configuration config) {
+        String source = bases.parent(parentName, config);
+        List<String> locations = Migrations.resolve(request.base().migrations(), config, config.classLoader());
+        Instant asOf = request.asOf();
+        if (asOf != null && !(provider instanceof PointInTimeBranching)) {
+            throw ProviderException.configuration("asOf = \"" + asOf + "\" needs point-in-time branching, which "
+                    + "lakebase.provider=" + providerId + " does not support (" + provider.describe() + "): a "
+                    + "template clone copies the parent as it is now. Remove asOf, or choose a provider that "
+                    + "branches at a point in time.");
+        }
+        return bases.base(source, parentName, locations, asOf, config);
+    }
+
+    void destroy(String name) {
+        provider.delete(name);
+        staged.remove(name);
+    }
+
+    void seal(String name) {
+        provider.seal(name);
+    }
+
+    void reset(String name, String source) {
+        provider.reset(name, source);
+    }
+
+    void requireTestBranch(String name, Connection connection) {
+        provider.requireTestBranch(name, connection);
+    }
+
+    void keep(String name) {
+        provider.keep(name);
+    }
+
+    /** The sessions still connected to a branch; empty when the provider cannot tell. */
+    List<String> openSessions(String name) {
+        try {
+            return provider.openSessions(name);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not list the sessions of {}: {}", name, e.getMessage());
+            return List.of();
+        }
+    }
+
+    /**
+     * Forks a branch on the service for {@code config}. When the fork fails because the server is
+     * gone (the embedded server was killed, say), the dead service is dropped and the fork is tried
+     * once more on a new one, so that the tests that follow get a working server.
+     *
+     * @param config the configuration of the test that asks
+     * @param request what to fork
+     * @return the new branch, which the caller closes
+     * @throws ProviderException when the fork fails; {@link ProviderException#isConfigurationError()} tells
+     *     a wrong configuration from a failure of the server
+     */
+    public static ManagedBranch fork(Configuration config, ForkRequest request) {
+        BranchService service = obtain(config);
+        try {
+            return service.fork(request, config);
+        } catch (ProviderException e) {
+            if (e.isConfigurationError() || service.provider.isAlive()) {
+                throw e;
+            }
+            LOG.warn(
+                    "{} no longer answers ({}); starting over on a new one. Tests still holding branches on it "
+                            + "fail with connection errors.",
+                    service.provider.describe(),
+                    e.getMessage());
+            discard(service);
+            if (request.source() != null) {
+                throw e; // the source lived on the dead server; whoever staged it must start over
+            }
+            return obtain(config).fork(request, config);
+        }
+    }
+
+    private static void discard(BranchService service) {
+        synchronized (LOCK) {
+            SERVICES.remove(service);
+        }
+        try {
+            service.spares.close();
+        } catch (RuntimeException e) {
+            LOG.debug("The spares on a dead provider are left to a later run's sweep: {}", e.getMessage());
+        }
+        try {
+            service.provider.close();
+        } catch (RuntimeException e) {
+            LOG.debug("Closing a dead provider: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Deletes the spares, bases and parents of this run, then closes the provider. When the server is
+     * gone already, it stops at the first failure instead of waiting on every leftover; a later run's
+     * sweep removes them.
+     */
+    @Override
+    public void close() {
+        List<String> leftovers = new ArrayList<>(staged);
+        leftovers.addAll(bases.runOwned());
+        try {
+            spares.close();
+            for (String name : leftovers) {
+                provider.delete(name);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "Could not delete the spares, bases and parents of run {} on {} ({}); the next run's sweep "
+                            + "removes them.",
+                    RUN_ID,
+                    provider.describe(),
+                    e.getMessage());
+        } finally {
+            provider.close();
+        }
+    }
+
+    /** Closes every service at once: they are independent, and the JVM is exiting. */
+    private static void closeAll() {
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (BranchService s : SERVICES) {
+            closing.add(CompletableFuture.runAsync(
+                    () -> {
+                        try {
+                            s.close();
+                        } catch (RuntimeException e) {
+                            LOG.warn("Closing {} failed: {}", s.provider.describe(), e.getMessage());
+                        }
+                    },
+                    r -> new Thread(r, "lakebase-junit-shutdown-" + s.provider.describe()).start()));
+        }
+        CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
+        SERVICES.clear();
+    }
+
+    private static String newRunId() {
+        SecureRandom random = new SecureRandom();
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder id = new StringBuilder().append(alphabet.charAt(random.nextInt(26)));
+        for (int i = 0; i < 6; i++) {
+            id.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return id.toString();
+    }
+}

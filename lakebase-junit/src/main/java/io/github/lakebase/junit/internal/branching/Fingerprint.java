@@ -1,0 +1,177 @@
+package io.github.lakebase.junit.internal.branching;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * A SHA-256 digest of what a base or a built parent is made of, so that a later run can tell whether
+ * the one it finds is still right: the content of every file under the migration locations (SQL
+ * scripts, Java migration classes, callbacks) and of a parent's scripts and initializer class, with the
+ * versions of the library's base format and of Flyway.
+ *
+ * <pre>{@code
+ * Optional<String> key = Fingerprint.of("base").add("parent", "template1")
+ *         .addLocations(List.of("classpath:db/migration"), loader);
+ * }</pre>
+ */
+final class Fingerprint {
+
+    /** The version of the way the library builds bases and parents; a change here rebuilds them all. */
+    static final String FORMAT = "1";
+
+    private final MessageDigest digest;
+
+    private Fingerprint(String kind) {
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        add("format", FORMAT).add("kind", kind);
+    }
+
+    /** A fingerprint of a base or a parent ({@code kind}) in this library's format. */
+    static Fingerprint of(String kind) {
+        return new Fingerprint(kind);
+    }
+
+    /** Adds a named value. */
+    Fingerprint add(String label, String value) {
+        return add(label, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Adds named content; the length goes first, so that no two sequences of values digest alike. */
+    Fingerprint add(String label, byte[] content) {
+        byte[] name = label.getBytes(StandardCharsets.UTF_8);
+        digest.update(longBytes(name.length));
+        digest.update(name);
+        digest.update(longBytes(content.length));
+        digest.update(content);
+        return this;
+    }
+
+    /** Adds the Flyway version, which decides how migrations are applied and recorded. */
+    Fingerprint addFlywayVersion() {
+        return add(
+                "flyway",
+                resource(org.flywaydb.core.Flyway.class.getClassLoader(), "org/flywaydb/core/internal/version.txt")
+                        .map(b -> new String(b, StandardCharsets.UTF_8).trim())
+                        .orElse("unknown"));
+    }
+
+    /** Adds the bytes of a class as its class loader has them, when it can tell. */
+    Fingerprint addClass(String className, ClassLoader loader) {
+        return add(
+                "class " + className,
+                resource(loader, className.replace('.', '/') + ".class").orElse(new byte[0]));
+    }
+
+    /**
+     * Adds every file under the Flyway locations, in a fixed order, by path relative to its location.
+     *
+     * @return this, or empty when a location cannot be read here (a cloud location, say): then there is
+     *     nothing to compare a later run with
+     */
+    Optional<Fingerprint> addLocations(List<String> locations, ClassLoader loader) {
+        try {
+            for (String location : locations) {
+                add("location", location);
+                if (location.startsWith("filesystem:")) {
+                    addTree(Path.of(location.substring("filesystem:".length())));
+                } else if (location.startsWith("classpath:") || !location.contains(":")) {
+                    String path =
+                            location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
+                    path = path.replaceAll("^/+|/+$", "");
+                    for (URL url : Collections.list(loader.getResources(path))) {
+                        if (!addResourceTree(url, path)) {
+                            return Optional.empty();
+                        }
+                    }
+                } else {
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(this);
+        } catch (IOException | UncheckedIOException | URISyntaxException e) {
+            return Optional.empty();
+        }
+    }
+
+    private boolean addResourceTree(URL url, String path) throws IOException, URISyntaxException {
+        switch (url.getProtocol()) {
+            case "file" -> {
+                addTree(Path.of(url.toURI()));
+                return true;
+            }
+            case "jar" -> {
+                JarURLConnection connection = (JarURLConnection) url.openConnection();
+                connection.setUseCaches(false);
+                try (JarFile jar = connection.getJarFile()) {
+                    List<JarEntry> entries = jar.stream()
+                            .filter(e -> !e.isDirectory() && e.getName().startsWith(path + "/"))
+                            .sorted(java.util.Comparator.comparing(JarEntry::getName))
+                            .toList();
+                    for (JarEntry entry : entries) {
+                        try (InputStream in = jar.getInputStream(entry)) {
+                            add(entry.getName().substring(path.length() + 1), in.readAllBytes());
+                        }
+                    }
+                }
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    private void addTree(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return; // reported as a missing location when the migrations run
+        }
+        List<Path> files;
+        try (var walk = Files.walk(root)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path file : files) {
+            add(root.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file));
+        }
+    }
+
+    /** The digest, in hexadecimal. */
+    String hex() {
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static Optional<byte[]> resource(ClassLoader loader, String name) {
+        try (InputStream in = loader == null ? null : loader.getResourceAsStream(name)) {
+            return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static byte[] longBytes(long value) {
+        byte[] bytes = new byte[8];
+        for (int i = 7; i >= 0; i--) {
+            bytes[i] = (byte) value;
+            value >>>= 8;
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,87 @@
+package io.github.lakebase.junit.internal.branching;
+
+import io.github.lakebase.junit.internal.config.Configuration;
+import io.github.lakebase.junit.spi.BranchConnection;
+import io.github.lakebase.junit.spi.ProviderException;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/** Applies Flyway migrations to a base before it is sealed. */
+final class Migrations {
+
+    static final String DEFAULT_LOCATION = "classpath:db/migration";
+
+    private Migrations() {}
+
+    /**
+     * The locations to apply: the annotation's, else {@code lakebase.migrations}, else
+     * {@code classpath:db/migration} when the test class path has it, else none.
+     */
+    static List<String> resolve(List<String> declared, Configuration config, ClassLoader loader) {
+        if (!declared.isEmpty()) {
+            return declared;
+        }
+        List<String> configured = config.getList(Configuration.MIGRATIONS);
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        return loader.getResource("db/migration") != null ? List.of(DEFAULT_LOCATION) : List.of();
+    }
+
+    /** Fails with a configuration error naming a location that does not exist. */
+    static void checkExists(List<String> locations, ClassLoader loader) {
+        for (String location : locations) {
+            boolean exists;
+            if (location.startsWith("filesystem:")) {
+                exists = java.nio.file.Files.isDirectory(
+                        java.nio.file.Path.of(location.substring("filesystem:".length())));
+            } else if (location.startsWith("classpath:") || !location.contains(":")) {
+                String path = location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
+                path = path.startsWith("/") ? path.substring(1) : path;
+                exists = loader.getResource(path) != null;
+            } else {
+                continue;
+            }
+            if (!exists) {
+                throw ProviderException.configuration("The migration location '" + location + "' does not exist. Fix "
+                        + "@LakebaseBranch(migrations = ...) or lakebase.migrations: a location is written "
+                        + "classpath:db/migration (a folder on the test class path) or filesystem:src/main/db.");
+            }
+        }
+    }
+
+    /**
+     * Migrates the database; returns how many migrations ran.
+     *
+     * @throws ProviderException naming the failing script and the SQL error, or a configuration error
+     *     for a missing location
+     */
+    static int apply(BranchConnection target, List<String> locations, ClassLoader loader, String parent) {
+        if (locations.isEmpty()) {
+            return 0;
+        }
+        checkExists(locations, loader);
+        try {
+            MigrateResult result = Flyway.configure(loader)
+                    .dataSource(target.jdbcUrl(), target.username(), target.password())
+                    .locations(locations.toArray(String[]::new))
+                    .failOnMissingLocations(true)
+                    // A parent with data but no history (a dump, a parent built from scripts) gets every
+                    // migration applied on top of it.
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
+                    .cleanDisabled(true)
+                    .load()
+                    .migrate();
+            return result.migrationsExecuted;
+        } catch (FlywayException e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            throw new ProviderException(
+                    "Migrations " + locations + " failed on parent '" + parent + "'; no test runs "
+                            + "on a half-migrated base.\n" + message.trim(),
+                    e);
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package io.github.lakebase.junit.internal.branching;
+
+import io.github.lakebase.junit.spi.BranchConnection;
+import io.github.lakebase.junit.spi.BranchNames;
+import io.github.lakebase.junit.spi.BranchProvider;
+import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
+import io.github.lakebase.junit.spi.BranchProvider.Kind;
+import io.github.lakebase.junit.spi.ProviderException;
+import io.github.lakebase.junit.spi.RenamableSpares;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Branches forked ahead of the tests that will take them ({@code lakebase.prefetch}), so that a test
+ * whose predecessor ran longer than a fork finds its branch ready instead of waiting for one.
+ *
+ * <p>Spares are forked by one background thread, only from sealed bases (which never change, so a
+ * spare is exactly what a fork on demand would be), at most {@code depth} per base and
+ * {@link #LIMIT_PER_DEPTH} times that in all: beyond it the spares of the base used longest ago make
+ * room. Nor is one forked while the provider has no room for it ({@link RenamableSpares#noRoomForSpare}: the
+ * embedded server's disk); the test that would have taken it forks on demand. A spare is a database and
+ * nothing else: it holds no connection until a test takes it. It
+ * carries the run's name prefix and run id like any branch, so a sweep drops it when its run is
+ * killed; a spare that no test took is dropped when the run ends.
+ *
+ * <pre>{@code
+ * Prefetcher.Forked branch = prefetcher.take(base, 2, "deletes_everything");
+ * }</pre>
+ */
+final class Prefetcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Prefetcher.class);
+    /** How many spares may exist in all, as a multiple of the depth: a few bases' worth. */
+    static final int LIMIT_PER_DEPTH = 4;
+
+    private final BranchProvider provider;
+    private final RenamableSpares naming;
+    private final BranchNames names;
+    /** Spares per base, the base used longest ago first; guarded by {@code this}. */
+    private final Map<String, Deque<Spare>> spares = new LinkedHashMap<>(16, 0.75f, true);
+
+    private ExecutorService worker;
+    /** Bases whose spares the disk has no room for now, said once each; the worker's alone. */
+    private final Set<String> shortOfDisk = new HashSet<>();
+
+    private int count;
+    private boolean closed;
+
+    /**
+     * @param provider where spares are forked
+     * @param names the run's names, for spares and the tests that claim them
+     */
+    Prefetcher(BranchProvider provider, BranchNames names) {
+        this.provider = provider;
+        this.naming = provider instanceof RenamableSpares n ? n : null;
+        this.names = names;
+    }
+
+    /** A branch handed to a test: its name and how to connect to it. */
+    record Forked(String name, BranchConnection connection) {}
+
+    private record Spare(String base, String name, CompletableFuture<BranchConnection> forked) {}
+
+    /**
+     * A new branch of the sealed base {@code base}: a spare when one is ready or being forked, else a
+     * fork made now. Then tops the spares of {@code base} up to {@code depth} in the background.
+     *
+     * @param base a sealed base of this run, which never changes
+     * @param depth how many spares of {@code base} to keep ready; 0 for none
+     * @param hint what the branch is for, part of its name
+     */
+    Forked take(String base, int depth, String hint) {
+        Forked forked = obtain(base, hint);
+        // Only now: a fork in the background would compete with this test's claim or fork for the server.
+        if (depth > 0) {
+            topUp(base, depth);
+        }
+        return forked;
+    }
+
+    private Forked obtain(String base, String hint) {
+        long start = System.nanoTime();
+        Spare spare = next(base);
+        if (spare != null) {
+            boolean ready = spare.forked().isDone();
+            try {
+                BranchConnection connection = spare.forked().join();
+                Forked forked = claim(spare, connection, hint);
+                LOG.debug(
+                        "Branch {} is a spare that was {} ({} ms)",
+                        forked.name(),
+                        ready ? "ready" : "being forked",
+                        (System.nanoTime() - start) / 1_000_000);
+                return forked;
+            } catch (CompletionException | CancellationException | ProviderException e) {
+                LOG.debug("The spare {} cannot be used ({}); forking a branch instead", spare.name(), e.getMessage());
+                dropQuietly(spare);
+            }
+        }
+        String name = provider.normalizeName(names.branch(hint));
+        BranchConnection connection = provider.create(new BranchRequest(name, base, null, Kind.BRANCH));
+        LOG.debug("Branch {} was forked on demand ({} ms)", name, (System.nanoTime() - start) / 1_000_000);
+        return new Forked(name, connection);
+    }
+
+    private synchronized Spare next(String base) {
+        Deque<Spare> queue = spares.get(base);
+        Spare spare = queue == null ? null : queue.pollFirst();
+        if (spare != null) {
+            count--;
+        }
+        return spare;
+    }
+
+    /** Renames a spare after the test that takes it, where the provider can; other providers keep its name. */
+    private Forked claim(Spare spare, BranchConnection connection, String hint) {
+        if (naming == null) {
+            return new Forked(spare.name(), connection);
+        }
+        String name = provider.normalizeName(names.claimed(spare.name(), hint));
+        return new Forked(name, naming.claim(spare.name(), name));
+    }
+
+    private synchronized void topUp(String base, int depth) {
+        if (closed) {
+            return;
+        }
+        Deque<Spare> queue = spares.computeIfAbsent(base, b -> new ArrayDeque<>());
+        int limit = depth * LIMIT_PER_DEPTH;
+        while (queue.size() < depth && (count < limit || evictForeign(base))) {
+            String name = provider.normalizeName(names.branch(""));
+            Spare spare = new Spare(base, name, new CompletableFuture<>());
+            queue.addLast(spare);
+            count++;
+            worker().execute(() -> fork(spare));
+        }
+    }
+
+    /** Drops a ready spare of the base used longest ago, other than {@code base}, to make room. */
+    private boolean evictForeign(String base) {
+        for (Map.Entry<String, Deque<Spare>> entry : spares.entrySet()) {
+            if (entry.getKey().equals(base)) {
+                continue;
+            }
+            for (Spare spare : entry.getValue()) {
+                if (spare.forked().isDone()) {
+                    entry.getValue().remove(spare);
+                    count--;
+                    worker().execute(() -> dropQuietly(spare));
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void fork(Spare spare) {
+        synchronized (this) {
+            if (closed) {
+                spare.forked().cancel(false);
+                return;
+            }
+        }
+        try {
+            if (naming != null && tooLittleDisk(spare)) {
+                spare.forked().cancel(false); // the test that takes it forks its branch on demand
+                return;
+            }
+            spare.forked()
+                    .complete(
+                            naming != null
+                                    ? naming.createSpare(spare.name(), spare.base())
+                                    : provider.create(
+                                            new BranchRequest(spare.name(), spare.base(), null, Kind.BRANCH)));
+        } catch (RuntimeException e) {
+            LOG.debug("Forking the spare {} of {} failed: {}", spare.name(), spare.base(), e.getMessage());
+            spare.forked().completeExceptionally(e);
+        }
+    }
+
+    /** Whether the provider has no room for {@code spare} now; says so once until there is room again. */
+    private boolean tooLittleDisk(Spare spare) {
+        Optional<String> why = naming.noRoomForSpare(spare.base());
+        if (why.isEmpty()) {
+            shortOfDisk.remove(spare.base());
+            return false;
+        }
+        if (shortOfDisk.add(spare.base())) {
+            LOG.info(
+                    "Not forking branches of {} ahead of the tests for now: {}. Tests fork their branches on demand "
+                            + "until there is room.",
+                    spare.base(),
+                    why.get());
+        }
+        return true;
+    }
+
+    private synchronized ExecutorService worker() {
+        if (worker == null) {
+            worker = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "lakebase-junit-prefetch");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return worker;
+    }
+
+    private void dropQuietly(Spare spare) {
+        if (spare.forked().isCompletedExceptionally() || !spare.forked().isDone()) {
+            return;
+        }
+        try {
+            provider.delete(spare.name());
+        } catch (RuntimeException e) {
+            LOG.debug("Could not drop the spare {}: {}", spare.name(), e.getMessage());
+        }
+    }
+
+    /** How many spares exist or are being forked now, for all bases. */
+    synchronized int count() {
+        return count;
+    }
+
+    /**
+     * Stops forking and drops every spare no test took.
+     *
+     * @throws ProviderException at the first spare that cannot be dropped (the server is gone, say): a
+     *     later run's sweep removes what is left
+     */
+    @Override
+    public void close() {
+        List<Spare> left = new ArrayList<>();
+        ExecutorService running;
+        synchronized (this) {
+            closed = true;
+            spares.values().forEach(left::addAll);
+            spares.clear();
+            count = 0;
+            running = worker;
+        }
+        if (running != null) {
+            running.shutdown();
+            try {
+                if (!running.awaitTermination(60, TimeUnit.SECONDS)) {
+                    LOG.warn("Forking a spare branch took longer than 60 s; a later run's sweep removes it");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Spare spare : left) {
+            if (spare.forked().isDone() && !spare.forked().isCompletedExceptionally()) {
+                provider.delete(spare.name());
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.github.lakebase.junit.internal.config;
+
+import io.github.lakebase.junit.CleanupMode;
+import io.github.lakebase.junit.spi.ProviderContext;
+import io.github.lakebase.junit.spi.ProviderException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The library's view of its configuration: JUnit configuration parameters first (they include
+ * {@code -D} system properties and {@code junit-platform.properties}), then environment variables
+ * ({@code lakebase.provider} is {@code LAKEBASE_PROVIDER}). Every key read is remembered, so that a
+ * provider built from one configuration is reused only for a configuration that agrees on them.
+ */
+public final class Configuration implements ProviderContext {
+
+    public static final String PROVIDER = "lakebase.provider";
+    public static final String FROM = "lakebase.from";
+    public static final String MIGRATIONS = "lakebase.migrations";
+    public static final String CLEANUP = "lakebase.cleanup";
+    public static final String BRANCH_PREFIX = "lakebase.branch-prefix";
+    public static final String PARENTS = "lakebase.parents";
+    public static final String POOL_MAXIMUM_SIZE = "lakebase.pool.maximum-size";
+    public static final String DISABLED_WHEN_UNAVAILABLE = "lakebase.disabled-when-unavailable";
+    public static final String PREFETCH = "lakebase.prefetch";
+
+    static final String DEFAULT_PREFIX = "lbj_";
+    private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,11}");
+
+    private final Function<String, Optional<String>> parameters;
+    private final Map<String, String> environment;
+    private final String runId;
+    private final ClassLoader classLoader;
+    private final Map<String, Optional<String>> read = new ConcurrentHashMap<>();
+
+    public Configuration(
+            Function<String, Optional<String>> parameters,
+            Map<String, String> environment,
+            String runId,
+            ClassLoader classLoader) {
+        this.parameters = parameters;
+        this.environment = environment;
+        this.runId = runId;
+        this.classLoader = classLoader;
+    }
+
+    @Override
+    public Optional<String> get(String key) {
+        return read.computeIfAbsent(
+                key,
+                k -> parameters
+                        .apply(k)
+                        .or(() -> Optional.ofNullable(environment.get(ProviderContext.environmentVariable(k))))
+                        .map(String::trim)
+                        .filter(v -> !v.isEmpty()));
+    }
+
+    /**
+     * The keys read so far and their values, to recognise an equal configuration later.
+     *
+     * @return a sorted copy
+     */
+    public Map<String, Optional<String>> readSoFar() {
+        return new TreeMap<>(read);
+    }
+
+    /**
+     * Whether this configuration gives the same values for every key of {@code other}.
+     *
+     * @param keys keys and the values another configuration had
+     * @return {@code true} when all agree
+     */
+    public boolean agreesWith(Map<String, Optional<String>> keys) {
+        return keys.entrySet().stream().allMatch(e -> get(e.getKey()).equals(e.getValue()));
+    }
+
+    @Override
+    public String runId() {
+        return runId;
+    }
+
+    @Override
+    public String branchPrefix() {
+        String prefix = get(BRANCH_PREFIX).orElse(DEFAULT_PREFIX);
+        if (!PREFIX.matcher(prefix).matches()) {
+            throw ProviderException.configuration(
+                    BRANCH_PREFIX + "='" + prefix + "' is not a valid prefix: use 1 to 12 "
+                            + "lowercase letters, digits and underscores, starting with a letter (the default is '"
+                            + DEFAULT_PREFIX + "').");
+        }
+        return prefix;
+    }
+
+    @Override
+    public ClassLoader classLoader() {
+        return classLoader;
+    }
+
+    public String providerId() {
+        return get(PROVIDER).map(v -> v.toLowerCase(Locale.ROOT)).orElse("embedded");
+    }
+
+    public CleanupMode defaultCleanup() {
+        return getEnum(CLEANUP, CleanupMode.class, CleanupMode.ALWAYS, List.of(CleanupMode.DEFAULT));
+    }
+
+    public int poolMaximumSize() {
+        return getInt(POOL_MAXIMUM_SIZE, 8, 1, 1000);
+    }
+
+    /**
+     * How many branches to fork ahead per fork source ({@code lakebase.prefetch}); 0 turns prefetching off.
+     *
+     * @param providerDefault what the provider chooses when the key is not set
+     */
+    public int prefetch(int providerDefault) {
+        return getInt(PREFETCH, providerDefault, 0, 16);
+    }
+
+    public boolean disabledWhenUnavailable() {
+        return getBoolean(DISABLED_WHEN_UNAVAILABLE, false);
+    }
+}

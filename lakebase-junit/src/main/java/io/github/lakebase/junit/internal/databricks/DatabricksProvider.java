@@ -1,0 +1,313 @@
+package io.github.lakebase.junit.internal.lakebase;
+
+import com.databricks.sdk.service.postgres.Branch;
+import com.databricks.sdk.service.postgres.BranchSpec;
+import com.databricks.sdk.service.postgres.BranchStatusState;
+import io.github.lakebase.junit.spi.BranchConnection;
+import io.github.lakebase.junit.spi.BranchProvider;
+import io.github.lakebase.junit.spi.PointInTimeBranching;
+import io.github.lakebase.junit.spi.ProviderContext;
+import io.github.lakebase.junit.spi.ProviderException;
+import io.github.lakebase.junit.spi.SweepingProvider;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Branches of one Databricks Lakebase project: every base, parent and test branch is a real
+ * copy-on-write branch with an expiry, forked at a point in time when asked to, reached through its
+ * {@code primary} endpoint with a database credential as the password.
+ *
+ * <p>Only branches created by this provider in this run are ever reset, kept or deleted. While the run
+ * lives, a heartbeat keeps extending their expiry, which is also the run's proof of life for the
+ * sweeps of other runs ({@link Sweeper}); a run that dies leaves branches that expire by themselves
+ * within {@code lakebase.lakebase.branch-ttl}, or sooner when a later run sweeps them.
+ */
+final class LakebaseProvider implements BranchProvider, PointInTimeBranching, SweepingProvider {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LakebaseProvider.class);
+
+    private final LakebaseSettings settings;
+    private final LakebaseApi api;
+    private final String identity;
+    private final BranchSlots slots;
+    private final Sweeper sweeper;
+    private final Map<String, Owned> owned = new ConcurrentHashMap<>();
+    private final Set<String> parents = ConcurrentHashMap.newKeySet();
+    /** Branches whose creation failed, to delete once the service lets us. */
+    private final Set<String> abandoned = ConcurrentHashMap.newKeySet();
+    /** Runs the heartbeat and the deletions of abandoned branches. */
+    private final ScheduledExecutorService background;
+
+    private volatile String defaultParent;
+
+    private LakebaseProvider(ProviderContext context, LakebaseSettings settings, LakebaseApi api, String identity) {
+        this.settings = settings;
+        this.api = api;
+        this.identity = identity;
+        this.slots = new BranchSlots(settings.maxBranches(), settings.slotTimeout());
+        this.sweeper = new Sweeper(api, new BranchIds(context.branchPrefix()), context.runId());
+        this.background = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "lakebase-junit-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = heartbeatInterval(settings.branchTtl()).toMillis();
+        background.scheduleWithFixedDelay(this::extendAll, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Connects to the project's workspace and checks who the run logs in as. */
+    static LakebaseProvider open(ProviderContext context) {
+        LakebaseSettings settings = LakebaseSettings.of(context);
+        LakebaseApi api = new LakebaseApi(DatabricksAuth.config(context), settings);
+        return new LakebaseProvider(context, settings, api, api.identity());
+    }
+
+    /** A quarter of the expiry, so that three missed beats still leave a live branch alive, at most two minutes. */
+    static Duration heartbeatInterval(Duration ttl) {
+        Duration quarter = ttl.dividedBy(4);
+        return quarter.compareTo(Sweeper.MAX_HEARTBEAT) > 0 ? Sweeper.MAX_HEARTBEAT : quarter;
+    }
+
+    @Override
+    public String defaultParent() {
+        String parent = defaultParent;
+        if (parent == null) {
+            parent = settings.defaultParent()
+                    .orElseGet(() -> api.branches().stream()
+                            .filter(b -> b.getStatus() != null
+                                    && Boolean.TRUE.equals(b.getStatus().getDefault()))
+                            .map(Branch::getBranchId)
+                            .findFirst()
+                            .orElseThrow(
+                                    () -> ProviderException.configuration("Project " + settings.project() + " has no "
+                                            + "default branch; name the branch to fork from with "
+                                            + LakebaseProviderFactory.DEFAULT_PARENT
+                                            + ".")));
+            defaultParent = parent;
+        }
+        return parent;
+    }
+
+    @Override
+    public Optional<String> resolveParent(String parent) {
+        String id = LakebaseSettings.branchId(parent);
+        if (parents.contains(id) || owned.containsKey(id)) {
+            return Optional.of(id);
+        }
+        Optional<Branch> branch = api.branch(id)
+                .filter(b -> b.getStatus() == null || b.getStatus().getCurrentState() != BranchStatusState.DELETED);
+        branch.ifPresent(b -> parents.add(id));
+        return branch.map(b -> id);
+    }
+
+    @Override
+    public List<String> knownParents() {
+        List<String> names = new ArrayList<>(List.of(defaultParent()));
+        for (Branch b : api.branches()) {
+            if (!names.contains(b.getBranchId()) && !sweeper.library(b.getBranchId())) {
+                names.add(b.getBranchId());
+            }
+        }
+        return names;
+    }
+
+    @Override
+    public String normalizeName(String name) {
+        return BranchIds.normalize(name);
+    }
+
+    @Override
+    public BranchConnection create(BranchRequest request) {
+        String id = request.name();
+        slots.acquire(id, request.kind());
+        try {
+            api.createBranch(id, spec(request.source(), request.asOf()), false, b -> true);
+            EndpointConnection connection = new EndpointConnection(api, settings, id, identity);
+            owned.put(id, new Owned(request.kind(), connection));
+            connection.awaitReady();
+            LOG.debug(
+                    "Created branch {} from {}{}",
+                    id,
+                    request.source(),
+                    request.asOf() == null ? "" : " as of " + request.asOf());
+            return connection;
+        } catch (RuntimeException e) {
+            owned.remove(id);
+            deleteLater(id);
+            slots.release(request.kind());
+            throw e;
+        }
+    }
+
+    private BranchSpec spec(String source, Instant asOf) {
+        BranchSpec spec = new BranchSpec()
+                .setSourceBranch(settings.branchName(LakebaseSettings.branchId(source)))
+                .setTtl(com.google.protobuf.Duration.newBuilder()
+                        .setSeconds(settings.branchTtl().toSeconds())
+                        .build());
+        if (asOf != null) {
+            spec.setSourceBranchTime(LakebaseApi.timestamp(asOf));
+        }
+        return spec;
+    }
+
+    @Override
+    public void seal(String name) {
+        requireOwn(name); // nobody connects to a base after its migrations; Lakebase has no read-only branch
+    }
+
+    /** Replaces the branch by a new fork of {@code source} under the same id ({@code replace_existing}). */
+    @Override
+    public void reset(String name, String source) {
+        Owned branch = requireOwn(name);
+        String oldUid = api.branch(name).map(Branch::getUid).orElse(null);
+        api.createBranch(name, spec(source, null), true, b -> !Objects.equals(b.getUid(), oldUid));
+        branch.connection().endpointReplaced();
+        branch.connection().awaitReady();
+    }
+
+    @Override
+    public void delete(String name) {
+        Owned branch = requireOwn(name);
+        api.deleteBranch(name);
+        owned.remove(name);
+        slots.release(branch.kind());
+    }
+
+    /** Stops extending the branch and gives it the expiry of kept branches, which sweeps leave alone. */
+    @Override
+    public void keep(String name) {
+        Owned branch = requireOwn(name);
+        owned.remove(name);
+        slots.release(branch.kind());
+        Instant until = Instant.now().plus(settings.keptTtl());
+        try {
+            api.setExpiry(name, until);
+            LOG.info(
+                    "Branch {} is kept until {} (lakebase.lakebase.kept-ttl); delete it sooner when done", name, until);
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "Could not give kept branch {} a longer expiry ({}); it expires as a branch in use would, and a "
+                            + "later run may sweep it",
+                    name,
+                    e.getMessage());
+        }
+    }
+
+    private Owned requireOwn(String name) {
+        Owned branch = owned.get(name);
+        if (branch == null) {
+            throw new ProviderException(
+                    "Refusing to modify the Lakebase branch '" + name + "': it was not created by "
+                            + "lakebase-junit in this run.",
+                    null);
+        }
+        return branch;
+    }
+
+    @Override
+    public List<String> ownBranches() {
+        return List.copyOf(owned.keySet());
+    }
+
+    @Override
+    public List<String> sweep() {
+        return sweeper.sweep();
+    }
+
+    private void extendAll() {
+        Instant until = Instant.now().plus(settings.branchTtl());
+        for (String id : List.copyOf(owned.keySet())) {
+            try {
+                api.setExpiry(id, until);
+            } catch (RuntimeException e) {
+                if (owned.containsKey(id) && !background.isShutdown()) {
+                    LOG.warn(
+                            "Could not extend the expiry of branch {} (it expires at the last one): {}",
+                            id,
+                            e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * Deletes, in the background, a branch whose creation failed: a creation that timed out may still
+     * finish, and the branch is ours by its id. Tried again with growing waits until the service lets it,
+     * or until the branch would have expired anyway.
+     */
+    private void deleteLater(String id) {
+        abandoned.add(id);
+        deleteLater(id, settings.pollInterval(), Instant.now().plus(settings.branchTtl()));
+    }
+
+    private void deleteLater(String id, Duration wait, Instant giveUp) {
+        try {
+            background.schedule(
+                    () -> {
+                        try {
+                            api.deleteBranch(id);
+                            abandoned.remove(id);
+                        } catch (RuntimeException e) {
+                            Duration next = wait.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0
+                                    ? Duration.ofMinutes(1)
+                                    : wait.multipliedBy(2);
+                            if (Instant.now().plus(next).isBefore(giveUp)) {
+                                deleteLater(id, next, giveUp);
+                            } else {
+                                LOG.warn(
+                                        "Could not delete branch {}, whose creation failed ({}); it expires by itself",
+                                        id,
+                                        e.getMessage());
+                            }
+                        }
+                    },
+                    wait.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // the provider is closed: close() deletes what is still abandoned
+        }
+    }
+
+    private void deleteQuietly(String id) {
+        try {
+            api.deleteBranch(id);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not delete branch {}: {}", id, e.getMessage());
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "Databricks Lakebase project " + settings.project() + " at " + api.host() + " as " + identity;
+    }
+
+    /** Stops the heartbeat and deletes what is left of this run's branches, forks before what they came from. */
+    @Override
+    public void close() {
+        background.shutdownNow();
+        List.copyOf(abandoned).forEach(this::deleteQuietly);
+        List<Map.Entry<String, Owned>> left = new ArrayList<>(owned.entrySet());
+        left.sort(Comparator.comparing(e -> e.getValue().kind().ordinal(), Comparator.reverseOrder()));
+        for (Map.Entry<String, Owned> e : left) {
+            owned.remove(e.getKey());
+            deleteQuietly(e.getKey());
+        }
+    }
+
+    /** A branch this provider created in this run. */
+    private record Owned(Kind kind, EndpointConnection connection) {}
+}

@@ -1,0 +1,150 @@
+package io.github.lakebase.junit.internal.lakebase;
+
+import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.BRANCH_TTL;
+import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.DATABASE;
+import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.DEFAULT_PARENT;
+import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.ENDPOINT;
+import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.ENDPOINT_TIMEOUT;
+import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.KEPT_TTL;
+import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.MAX_BRANCHES;
+import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.OPERATION_TIMEOUT;
+import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.POLL_INTERVAL;
+import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.PORT;
+import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.PROJECT;
+import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.SLOT_TIMEOUT;
+import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.SSL_MODE;
+
+import io.github.lakebase.junit.spi.ProviderContext;
+import io.github.lakebase.junit.spi.ProviderException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The configuration of the {@code lakebase} provider, read and checked once, with a message naming the
+ * key for every value out of range.
+ *
+ * @param project the project id
+ * @param defaultParent the configured default parent, or empty for the project's default branch
+ * @param branchTtl the expiry of every branch, extended while the run lives
+ * @param keptTtl the expiry of a kept branch
+ * @param operationTimeout the longest wait for an operation or for the retries of one call
+ * @param endpointTimeout the longest wait for an endpoint's host and first login
+ * @param maxBranches the most branches the run holds at once
+ * @param slotTimeout the longest wait for a free branch
+ * @param pollInterval the first wait between polls and retries
+ * @param endpoint the endpoint id of each branch
+ * @param database the database to connect to
+ * @param port the PostgreSQL port
+ * @param sslMode the JDBC {@code sslmode}
+ */
+record LakebaseSettings(
+        String project,
+        Optional<String> defaultParent,
+        Duration branchTtl,
+        Duration keptTtl,
+        Duration operationTimeout,
+        Duration endpointTimeout,
+        int maxBranches,
+        Duration slotTimeout,
+        Duration pollInterval,
+        String endpoint,
+        String database,
+        int port,
+        String sslMode) {
+
+    /**
+     * The longest expiry of a branch in use. Sweeps tell a kept branch from one of a dead run by its
+     * expiry lying further than this past its last update, so the two ranges never meet.
+     */
+    static final Duration MAX_BRANCH_TTL = Duration.ofDays(1);
+    /** The shortest expiry of a kept branch; see {@link #MAX_BRANCH_TTL}. */
+    static final Duration MIN_KEPT_TTL = Duration.ofDays(2);
+    /** The longest expiry Lakebase accepts. */
+    static final Duration MAX_TTL = Duration.ofDays(30);
+
+    private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+
+    static LakebaseSettings of(ProviderContext context) {
+        ProviderContext config = context;
+        String project = context.required(PROJECT);
+        if (project.startsWith("projects/")) {
+            project = project.substring("projects/".length());
+        }
+        if (!ID.matcher(project).matches()) {
+            throw ProviderException.configuration(
+                    PROJECT + "='" + project + "' is not a Lakebase project id: 1 to "
+                            + "63 lowercase letters, digits and hyphens, starting with a letter (the id, not the display name).");
+        }
+        return new LakebaseSettings(
+                project,
+                context.get(DEFAULT_PARENT).map(LakebaseSettings::branchId),
+                within(config, BRANCH_TTL, Duration.ofHours(1), Duration.ofSeconds(2), MAX_BRANCH_TTL),
+                within(config, KEPT_TTL, Duration.ofDays(7), MIN_KEPT_TTL, MAX_TTL),
+                within(config, OPERATION_TIMEOUT, Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofHours(2)),
+                within(config, ENDPOINT_TIMEOUT, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofHours(1)),
+                config.getInt(MAX_BRANCHES, 5, 2, 500),
+                within(config, SLOT_TIMEOUT, Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofHours(6)),
+                within(config, POLL_INTERVAL, Duration.ofSeconds(1), Duration.ofMillis(1), Duration.ofMinutes(1)),
+                context.get(ENDPOINT).orElse("primary"),
+                context.get(DATABASE).orElse("databricks_postgres"),
+                config.getInt(PORT, 5432, 1, 65535),
+                config.getEnum(SSL_MODE, SslMode.class, SslMode.REQUIRE, List.of())
+                        .jdbcValue());
+    }
+
+    /** The resource name of the project. */
+    String projectName() {
+        return "projects/" + project;
+    }
+
+    /** The resource name of a branch of the project. */
+    String branchName(String branchId) {
+        return projectName() + "/branches/" + branchId;
+    }
+
+    /** The resource name of the endpoint to connect to on a branch. */
+    String endpointName(String branchId) {
+        return branchName(branchId) + "/endpoints/" + endpoint;
+    }
+
+    /** The branch id in a branch id or a resource name such as {@code projects/p/branches/b}. */
+    static String branchId(String nameOrId) {
+        int slash = nameOrId.lastIndexOf("/branches/");
+        return slash < 0 ? nameOrId : nameOrId.substring(slash + "/branches/".length());
+    }
+
+    private static Duration within(
+            ProviderContext config, String key, Duration defaultValue, Duration min, Duration max) {
+        Duration value = config.getDuration(key, defaultValue);
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw ProviderException.configuration(key + "=" + config.get(key).orElse("") + " is out of range: use "
+                    + "a duration from " + text(min) + " to " + text(max) + " (the default is " + text(defaultValue)
+                    + ").");
+        }
+        return value;
+    }
+
+    /** A duration as the configuration writes it: {@code 30s}, {@code 1h}, {@code 7d}. */
+    static String text(Duration d) {
+        if (!d.isZero() && d.toSeconds() % 86_400 == 0 && d.toNanosPart() == 0) {
+            return d.toDays() + "d";
+        }
+        return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The {@code sslmode} values of the PostgreSQL JDBC driver. */
+    enum SslMode {
+        DISABLE,
+        ALLOW,
+        PREFER,
+        REQUIRE,
+        VERIFY_CA,
+        VERIFY_FULL;
+
+        String jdbcValue() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.github.lakebase.junit.internal.inject;
+
+import io.github.lakebase.junit.internal.branching.BranchService;
+import io.github.lakebase.junit.internal.config.Configuration;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Whether a test's provider can work on this machine, for {@code lakebase.disabled-when-unavailable}:
+ * without a Docker engine or cloud credentials, tests are skipped with the reason instead of failing.
+ *
+ * <pre>{@code
+ * Optional<String> reason = Availability.unavailableReason(context);   // empty unless the key is set
+ * }</pre>
+ */
+public final class Availability {
+
+    private Availability() {}
+
+    /**
+     * Why the tests of {@code context} should be skipped, when {@code lakebase.disabled-when-unavailable=true}
+     * and the provider cannot work here.
+     *
+     * @param context the test's or class's context, for its configuration
+     * @return the reason, or empty to run the tests
+     * @throws org.junit.jupiter.api.extension.ExtensionConfigurationException when the configuration is wrong
+     */
+    public static Optional<String> unavailableReason(ExtensionContext context) {
+        Configuration config = BranchStore.configuration(context);
+        return BranchStore.configurationErrors(() -> config.disabledWhenUnavailable()
+                ? BranchService.factory(config.providerId(), config.classLoader())
+                        .unavailableReason(config)
+                : Optional.empty());
+    }
+}

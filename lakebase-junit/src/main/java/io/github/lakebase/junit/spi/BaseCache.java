@@ -1,0 +1,40 @@
+package io.github.lakebase.junit.spi;
+
+import java.util.function.Supplier;
+
+/**
+ * Sealed bases and built parents kept from one run to the next, where the server's data outlives the
+ * run (the embedded server on a persistent data directory): keyed by a fingerprint of what they are
+ * made of, so that a run whose migrations and parents did not change forks from what an earlier run
+ * built instead of building it again. A kept database belongs to no run, so no sweep drops it; it is
+ * collected once a newer build replaces it, or once no run has used it for a while, and never while a
+ * live run uses it.
+ *
+ * <pre>{@code
+ * String base = cache.obtain(new BaseCache.Entry("base", fingerprint, slot), () -> buildBase());
+ * }</pre>
+ */
+public interface BaseCache {
+
+    /**
+     * What to find or build.
+     *
+     * @param kind {@code base} or {@code parent}
+     * @param content a fingerprint of what it is made of
+     * @param slot what it is for, whatever its content (a parent's name; a parent and migration
+     *     locations): a newer build of the same slot replaces the older one
+     */
+    record Entry(String kind, String content, String slot) {}
+
+    /**
+     * The sealed database for {@code entry}: one kept by an earlier or concurrent run, else built now
+     * by {@code build} and kept. Concurrent runs that need the same entry build it once: the others wait
+     * for it. It is not collected while this run lives.
+     *
+     * @param entry what to find or build
+     * @param build builds and seals the database under a name of this run, and returns that name
+     * @return the name of the kept database
+     * @throws ProviderException when the server cannot be asked, or {@code build} fails
+     */
+    String obtain(Entry entry, Supplier<String> build);
+}

@@ -1,0 +1,78 @@
+package io.github.lakebase.junit.spi;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Connections from a function, as the {@link DataSource} a HikariCP pool draws its physical
+ * connections from: so that a pool connects exactly as the rest of the library does, and within
+ * the run's connection budget.
+ */
+public final class ConnectionSource implements DataSource {
+
+    /** Opens a connection. */
+    @FunctionalInterface
+    public interface Opener {
+        /** Opens a new physical connection. */
+        Connection open() throws SQLException;
+    }
+
+    private final Opener opener;
+    private int loginTimeout;
+
+    public ConnectionSource(Opener opener) {
+        this.opener = opener;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return opener.open();
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException("The credentials of these connections are fixed");
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        // not used
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+        loginTimeout = seconds;
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return loginTimeout;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+        if (type.isInstance(this)) {
+            return type.cast(this);
+        }
+        throw new SQLException("Not a wrapper of " + type);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) {
+        return type.isInstance(this);
+    }
+}

@@ -1,0 +1,48 @@
+package io.github.lakebase.junit.spi;
+
+import java.util.Optional;
+
+/**
+ * An optional capability of a {@link BranchProvider}: it renames the branches of its run. The library
+ * forks branches ahead of time ({@code lakebase.prefetch}); with this capability a branch forked ahead
+ * is recorded as a spare, and takes the name of the test it is handed to when it is claimed, so that
+ * kept branches and logs name their test. A provider without it hands spares over under the name they
+ * were forked with.
+ *
+ * <pre>{@code
+ * naming.createSpare("lbj_k3x9q2a_12", "lbj_k3x9q2a_base_1");
+ * BranchConnection c = naming.claim("lbj_k3x9q2a_12", "lbj_k3x9q2a_12_deletes_everything");
+ * }</pre>
+ *
+ * <p>Called from the library's prefetching thread and the tests' threads, concurrently, never twice for
+ * one spare.
+ */
+public interface RenamableSpares {
+
+    /**
+     * Forks a spare: a branch recorded as forked ahead of time, not yet handed to a test.
+     *
+     * @param name the spare's name, unique and valid for the provider
+     * @param source the sealed base to fork it from
+     * @return how to connect to it
+     */
+    BranchConnection createSpare(String name, String source);
+
+    /**
+     * Why no spare of {@code source} should be forked now (the disk is short, say), or empty when one may be.
+     *
+     * @param source a sealed base of this run
+     */
+    default Optional<String> noRoomForSpare(String source) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Renames a spare and records it as a test's branch, at once.
+     *
+     * @param spare a spare of this run
+     * @param name its new name, unique and valid for the provider; the spare's own name to keep it
+     * @return how to connect to it under its new name
+     */
+    BranchConnection claim(String spare, String name);
+}

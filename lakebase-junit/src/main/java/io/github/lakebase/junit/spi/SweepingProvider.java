@@ -1,0 +1,34 @@
+package io.github.lakebase.junit.spi;
+
+import java.util.List;
+
+/**
+ * An optional capability of a {@link BranchProvider}: it finds and deletes what runs that died (a
+ * killed JVM, a cancelled CI job) left behind. The library sweeps once, when it creates the provider,
+ * before the run's first branch.
+ *
+ * <pre>{@code
+ * public List<String> sweep() {
+ *     return listBranches().stream()
+ *             .filter(b -> names.runOf(b).filter(run -> !isAlive(run)).isPresent())
+ *             .peek(this::deleteBranch)
+ *             .toList();
+ * }
+ * }</pre>
+ *
+ * <p>A sweep must prove a run dead before it deletes anything of it (a lock that no process holds, a
+ * heartbeat that stopped), and must never delete a branch kept on purpose ({@link BranchProvider#keep}),
+ * a kept base ({@link PersistentBases}) or anything whose name {@link BranchNames#runOf} does not
+ * recognise.
+ */
+public interface SweepingProvider {
+
+    /**
+     * Deletes branches that the library created in runs that are no longer alive, and nothing else.
+     * Called once per provider, before its first branch, on one thread.
+     *
+     * @return the names of the deleted branches
+     * @throws ProviderException when the service cannot be asked; the run goes on without the sweep
+     */
+    List<String> sweep();
+}

@@ -1,0 +1,238 @@
+package io.github.lakebase.junit.internal.branching;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
+import io.github.lakebase.junit.internal.server.TemplateBranchProvider;
+import io.github.lakebase.junit.internal.server.TestServers;
+import io.github.lakebase.junit.spi.BranchNames;
+import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
+import io.github.lakebase.junit.spi.BranchProvider.Kind;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+
+/** Spares on a real server: how many, from which base, and that none outlives the prefetcher. */
+@Execution(ExecutionMode.SAME_THREAD) // each test counts the spares on the server
+class PrefetcherTests {
+
+    private static EmbeddedServer server;
+    private static TemplateBranchProvider provider;
+    private static final BranchNames NAMES = new BranchNames("lbj_", "prefetchertests");
+    private Prefetcher prefetcher;
+
+    @BeforeAll
+    static void start() {
+        server = TestServers.startTemporary(40);
+        provider = TestServers.provider(server, "prefetchertests");
+    }
+
+    @AfterAll
+    static void stop() {
+        provider.close();
+        server.close();
+    }
+
+    @BeforeEach
+    void newPrefetcher() {
+        prefetcher = new Prefetcher(provider, NAMES);
+    }
+
+    @AfterEach
+    void closePrefetcher() {
+        prefetcher.close();
+    }
+
+    @Test
+    void keepsDepthSparesOfABaseAndHandsThemOverUnderTheTestsName() throws Exception {
+        String base = base();
+        Prefetcher.Forked first = prefetcher.take(base, 2, "first");
+        List<String> spares = awaitSpares(2);
+        assertThat(prefetcher.count()).isEqualTo(2);
+
+        Prefetcher.Forked second = prefetcher.take(base, 2, "second");
+
+        assertThat(first.name()).endsWith("_first").isNotIn(spares);
+        assertThat(second.name()).isEqualTo(spares.get(0) + "_second");
+        assertThat(query(second.name(), "SELECT current_database()")).isEqualTo(second.name());
+        assertThat(comment(second.name())).endsWith(" kind=branch");
+        assertThat(provider.ownBranches()).contains(second.name()).doesNotContain(spares.get(0));
+        assertThat(awaitSpares(2)).as("topped up again").hasSize(2).doesNotContain(spares.get(0));
+    }
+
+    @Test
+    void aSpareTakenWithoutAHintKeepsItsNameAndIsRecordedAsABranch() throws Exception {
+        String base = base();
+        prefetcher.take(base, 1, "first");
+        List<String> spares = awaitSpares(1);
+
+        Prefetcher.Forked taken = prefetcher.take(base, 1, "");
+
+        assertThat(taken.name()).isEqualTo(spares.get(0));
+        assertThat(comment(taken.name())).endsWith(" kind=branch");
+        assertThat(provider.ownBranches()).contains(taken.name());
+    }
+
+    @Test
+    void beyondTheLimitTheSparesOfTheBaseUsedLongestAgoMakeRoom() throws Exception {
+        List<String> bases = new ArrayList<>();
+        for (int i = 0; i <= Prefetcher.LIMIT_PER_DEPTH; i++) {
+            bases.add(base());
+        }
+        for (String base : bases) {
+            prefetcher.take(base, 1, "test");
+            awaitSparesOf(base, 1);
+        }
+
+        assertThat(prefetcher.count()).isEqualTo(Prefetcher.LIMIT_PER_DEPTH);
+        assertThat(awaitSpares(Prefetcher.LIMIT_PER_DEPTH)).hasSize(Prefetcher.LIMIT_PER_DEPTH);
+        assertThat(sparesOf(bases.get(0))).as("the base used longest ago").isEmpty();
+        assertThat(sparesOf(bases.get(bases.size() - 1)))
+                .as("the base used last")
+                .hasSize(1);
+    }
+
+    @Test
+    void closingDropsEverySpareNoTestTook() throws Exception {
+        prefetcher.take(base(), 2, "test");
+        prefetcher.take(base(), 1, "test");
+        assertThat(awaitSpares(3)).hasSize(3);
+
+        prefetcher.close();
+
+        assertThat(spares()).isEmpty();
+        assertThat(prefetcher.count()).isZero();
+    }
+
+    @Test
+    void depthZeroForksOnDemandOnly() throws Exception {
+        String base = base();
+        prefetcher.take(base, 0, "first");
+        prefetcher.take(base, 0, "second");
+        Thread.sleep(300);
+
+        assertThat(spares()).isEmpty();
+    }
+
+    @Test
+    void noSpareIsForkedWhileTheDiskHasNoRoomForOneAndTestsForkOnDemand() throws Exception {
+        String base = base();
+        long tooLittle = (TemplateBranchProvider.SPARE_DISK_RESERVE_MB - 1) * 1024 * 1024;
+        TemplateBranchProvider shortOfDisk = TestServers.providerWithFreeDisk(server, "prefetchertests", tooLittle);
+        try (Prefetcher starved = new Prefetcher(shortOfDisk, NAMES)) {
+            Prefetcher.Forked first = starved.take(base, 2, "first");
+            Prefetcher.Forked second = starved.take(base, 2, "second");
+            Thread.sleep(300); // as long as a spare would need to show
+
+            assertThat(spares()).isEmpty();
+            assertThat(query(first.name(), "SELECT current_database()")).isEqualTo(first.name());
+            assertThat(query(second.name(), "SELECT current_database()")).isEqualTo(second.name());
+            shortOfDisk.delete(first.name());
+            shortOfDisk.delete(second.name());
+        } finally {
+            shortOfDisk.close();
+        }
+
+        TemplateBranchProvider roomy = TestServers.providerWithFreeDisk(server, "prefetchertests", Long.MAX_VALUE / 4);
+        try (Prefetcher prefetching = new Prefetcher(roomy, NAMES)) {
+            roomy.delete(prefetching.take(base, 2, "first").name());
+            assertThat(awaitSpares(2)).as("with room on the disk").hasSize(2);
+        } finally {
+            roomy.close();
+        }
+        assertThat(spares()).isEmpty();
+    }
+
+    /** A sealed base with a table named after it. */
+    private static String base() throws SQLException {
+        String name = NAMES.base();
+        provider.create(new BranchRequest(name, "template1", null, Kind.BASE));
+        try (Connection c = server.connect(name);
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE from_" + name + " ()");
+        }
+        provider.seal(name);
+        return name;
+    }
+
+    private static List<String> awaitSpares(int expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<String> spares = spares();
+        while (spares.size() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            spares = spares();
+        }
+        return spares;
+    }
+
+    private void awaitSparesOf(String base, int expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (sparesOf(base).size() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
+    /** The spares on the server, in the order they were forked. */
+    private static List<String> spares() throws SQLException {
+        return list("SELECT datname FROM pg_database WHERE shobj_description(oid, 'pg_database') = "
+                + "'lakebase-junit run=prefetchertests kind=spare' ORDER BY oid");
+    }
+
+    /**
+     * The spares forked from {@code base}: those that have its one table. A spare that the prefetcher drops
+     * between the listing and the look inside (to make room for another base's) is not one.
+     */
+    private static List<String> sparesOf(String base) throws SQLException {
+        List<String> of = new ArrayList<>();
+        for (String spare : spares()) {
+            try {
+                if (query(spare, "SELECT count(*) FROM pg_class WHERE relname = 'from_" + base + "'")
+                        .equals("1")) {
+                    of.add(spare);
+                }
+            } catch (SQLException e) {
+                if (!"3D000".equals(e.getSQLState())) { // invalid_catalog_name: the database is gone
+                    throw e;
+                }
+            }
+        }
+        return of;
+    }
+
+    private static String comment(String database) throws SQLException {
+        return list("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '" + database + "'")
+                .get(0);
+    }
+
+    private static String query(String database, String sql) throws SQLException {
+        try (Connection c = server.connect(database);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static List<String> list(String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Connection c = server.connect("postgres");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
+    }
+}
