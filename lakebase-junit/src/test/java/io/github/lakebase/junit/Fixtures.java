@@ -121,6 +121,7 @@ public final class Fixtures {
     }
 
     /** Whether a connection to the branch can still be opened. */
+    @SuppressWarnings("try") // the resource is opened only to prove a login works
     public static boolean reachable(String jdbcUrl, String user, String password) {
         try (Connection ignored = DriverManager.getConnection(jdbcUrl, user, password)) {
             return true;

@@ -32,6 +32,7 @@ import org.springframework.test.context.junit.jupiter.SpringExtension;
  * class ZonkyRefreshSuite { @Autowired DataSource dataSource; ... }
  * }</pre>
  */
+@SuppressWarnings("deprecation") // measures zonky's own provider as its users configure it
 @ExtendWith({CellBudget.class, SpringExtension.class})
 @ContextConfiguration(classes = ZonkyRefreshSuite.Config.class)
 @AutoConfigureEmbeddedDatabase(provider = ZONKY, refresh = AFTER_EACH_TEST_METHOD)

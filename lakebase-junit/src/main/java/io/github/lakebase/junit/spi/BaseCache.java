@@ -1,6 +1,9 @@
 package io.github.lakebase.junit.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.function.Supplier;
+import org.apiguardian.api.API;
 
 /**
  * Sealed bases and built parents kept from one run to the next, where the server's data outlives the
@@ -14,6 +17,7 @@ import java.util.function.Supplier;
  * String base = cache.obtain(new BaseCache.Entry("base", fingerprint, slot), () -> buildBase());
  * }</pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface BaseCache {
 
     /**

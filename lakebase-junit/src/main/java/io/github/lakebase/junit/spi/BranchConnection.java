@@ -1,5 +1,9 @@
 package io.github.lakebase.junit.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /**
  * How to connect to a branch. The password may change over time (a short-lived token), so it is
  * asked for at every new connection.
@@ -8,6 +12,7 @@ package io.github.lakebase.junit.spi;
  * BranchConnection c = BranchConnection.of("jdbc:postgresql://localhost:5432/b1", "postgres", secret);
  * }</pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface BranchConnection {
 
     /**

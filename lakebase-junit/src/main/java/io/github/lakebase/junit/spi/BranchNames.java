@@ -1,10 +1,13 @@
 package io.github.lakebase.junit.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 
 /**
  * How every branch the library creates is named: the one place that builds and reads those names,
@@ -26,6 +29,7 @@ import java.util.regex.Pattern;
  * {@code deletes_everything}), and a name is cut to PostgreSQL's 63-byte identifier limit. A provider
  * whose service has other rules maps a name with {@link BranchProvider#normalizeName}. Thread-safe.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class BranchNames {
 
     /** PostgreSQL's limit for an identifier, in bytes (NAMEDATALEN - 1). */

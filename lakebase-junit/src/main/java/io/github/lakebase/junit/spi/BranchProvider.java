@@ -1,8 +1,11 @@
 package io.github.lakebase.junit.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * Where branches come from: creates, seals, resets and deletes copy-on-write branches on one
@@ -11,7 +14,7 @@ import java.util.List;
  * <p>The library drives a provider in three steps: it forks a <em>base</em> from the parent
  * ({@link #create}), applies the migrations to it and {@linkplain #seal seals} it, then forks every
  * test branch from that base. A provider only ever deletes or resets what {@link #create} made in
- * this run or, in {@link #sweep()}, in a run that is provably dead.
+ * this run or, in {@link SweepingProvider#sweep()}, in a run that is provably dead.
  *
  * <pre>{@code
  * public final class MyProviderFactory implements BranchProviderFactory {
@@ -20,7 +23,24 @@ import java.util.List;
  * }
  * // registered in META-INF/services/io.github.lakebase.junit.spi.BranchProviderFactory
  * }</pre>
+ *
+ * <p><b>Threads.</b> One instance serves every test of the run: {@link #create}, {@link #delete},
+ * {@link #reset}, {@link #keep}, {@link #requireTestBranch}, {@link #ownBranches} and
+ * {@link #openSessions} are called concurrently, from the threads that run tests (in parallel when
+ * JUnit runs them so) and from the library's prefetching thread; an implementation must be
+ * thread-safe. The library never calls two of them for one branch at once, and calls
+ * {@link #close()} once, after every other call has returned.
+ *
+ * <p><b>Errors.</b> Every method reports a failure with {@link ProviderException}: a configuration
+ * error ({@link ProviderException#configuration}) fails the test with JUnit's configuration error and
+ * the message as it is; any other makes the library ask {@link #isAlive()}, and replace a dead
+ * provider.
+ *
+ * <p><b>Optional capabilities</b> are small interfaces the provider also implements, found with
+ * {@code instanceof}: {@link PointInTimeBranching}, {@link RenamableSpares}, {@link PersistentBases}
+ * and {@link SweepingProvider}. Branch names come from {@link ProviderContext#names()}.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface BranchProvider extends AutoCloseable {
 
     /**
@@ -63,6 +83,7 @@ public interface BranchProvider extends AutoCloseable {
      *
      * @param request what to create
      * @return how to connect to the new branch
+     * @throws ProviderException when the branch cannot be created; nothing is left behind
      */
     BranchConnection create(BranchRequest request);
 
@@ -79,6 +100,7 @@ public interface BranchProvider extends AutoCloseable {
      *
      * @param name a branch created by this provider in this run
      * @param source the branch it was forked from
+     * @throws ProviderException when {@code name} is not this run's, or the reset fails
      */
     void reset(String name, String source);
 
@@ -86,6 +108,7 @@ public interface BranchProvider extends AutoCloseable {
      * Deletes a branch created by this provider in this run. Refuses anything else.
      *
      * @param name the branch to delete
+     * @throws ProviderException when {@code name} is not this run's, or the deletion fails
      */
     void delete(String name);
 

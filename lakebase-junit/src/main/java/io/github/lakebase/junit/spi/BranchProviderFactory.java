@@ -1,6 +1,9 @@
 package io.github.lakebase.junit.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * Creates a {@link BranchProvider} for {@code lakebase.provider=<id>}. Found with
@@ -14,6 +17,7 @@ import java.util.Optional;
  * }
  * }</pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface BranchProviderFactory {
 
     /**

@@ -1,17 +1,21 @@
 package io.github.lakebase.junit.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.apiguardian.api.API;
 
 /**
  * Connections from a function, as the {@link DataSource} a HikariCP pool draws its physical
  * connections from: so that a pool connects exactly as the rest of the library does, and within
  * the run's connection budget.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class ConnectionSource implements DataSource {
 
     /** Opens a connection. */

@@ -1,6 +1,9 @@
 package io.github.lakebase.junit.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * An optional capability of a {@link BranchProvider}: it keeps sealed bases and built parents from one
@@ -15,6 +18,7 @@ import java.util.Optional;
  * }
  * }</pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface PersistentBases {
 
     /**

@@ -1,5 +1,9 @@
 package io.github.lakebase.junit.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /**
  * An optional capability of a {@link BranchProvider}: it forks a branch from its source as the source
  * was at an earlier instant ({@link BranchProvider.BranchRequest#asOf()}), as Lakebase and Neon do
@@ -12,4 +16,5 @@ package io.github.lakebase.junit.spi;
  *
  * <p>A marker: {@link BranchProvider#create} honours {@code asOf} when the provider implements it.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface PointInTimeBranching {}

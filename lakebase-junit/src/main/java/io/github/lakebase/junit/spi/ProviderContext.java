@@ -1,11 +1,14 @@
 package io.github.lakebase.junit.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * What a {@link BranchProvider} is given: the configuration and the identity of the run.
@@ -18,6 +21,7 @@ import java.util.Optional;
  *
  * <p>Every value is read once and remembered for the run; the methods may be called from any thread.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface ProviderContext {
 
     /**

@@ -1,5 +1,9 @@
 package io.github.lakebase.junit.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /**
  * A failure of a {@link BranchProvider}. A configuration error (unknown parent, missing key) is one
  * the user fixes by changing configuration or annotations; the extension reports it as an
@@ -9,6 +13,7 @@ package io.github.lakebase.junit.spi;
  * throw ProviderException.configuration("Unknown parent 'stagin'; known parents: staging, template1");
  * }</pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public class ProviderException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;

@@ -1,8 +1,12 @@
 package io.github.lakebase.junit.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 
 /** Keeps secrets out of log lines and messages: passwords in JDBC URLs become {@code ***}. */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class Redaction {
 
     private static final Pattern URL_SECRET = Pattern.compile("(?i)((?:password|sslpassword|token)=)[^&;\\s]*");

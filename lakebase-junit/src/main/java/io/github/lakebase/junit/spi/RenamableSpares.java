@@ -1,6 +1,9 @@
 package io.github.lakebase.junit.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * An optional capability of a {@link BranchProvider}: it renames the branches of its run. The library
@@ -17,6 +20,7 @@ import java.util.Optional;
  * <p>Called from the library's prefetching thread and the tests' threads, concurrently, never twice for
  * one spare.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface RenamableSpares {
 
     /**

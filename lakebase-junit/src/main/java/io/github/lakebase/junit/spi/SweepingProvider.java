@@ -1,6 +1,9 @@
 package io.github.lakebase.junit.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * An optional capability of a {@link BranchProvider}: it finds and deletes what runs that died (a
@@ -21,6 +24,7 @@ import java.util.List;
  * a kept base ({@link PersistentBases}) or anything whose name {@link BranchNames#runOf} does not
  * recognise.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface SweepingProvider {
 
     /**

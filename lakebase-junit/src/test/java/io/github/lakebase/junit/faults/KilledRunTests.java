@@ -156,6 +156,7 @@ class KilledRunTests {
     }
 
     @Test
+    @SuppressWarnings("try") // held open for the block, not used in it
     void aKilledRunsServerStopsByItselfAndTheNextStartDeletesItsTemporaryDataDirectory() throws Exception {
         // A work directory of its own, so that no other test's server start sweeps the dead run's directory
         // before this test looks.
@@ -202,6 +203,7 @@ class KilledRunTests {
     }
 
     @Test
+    @SuppressWarnings("try") // held open for the block, not used in it
     void aSecondServerOfTheJvmNeitherSweepsNorUnlocksTheDataDirectoryOfTheFirst() throws Exception {
         Path ownWork = privateWorkDirectory();
         try (EmbeddedServer first = EmbeddedServer.start(temporary(ownWork))) {

@@ -1,4 +1,4 @@
-package io.github.lakebase.junit.internal.lakebase;
+package io.github.lakebase.junit.internal.databricks;
 
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.ProviderException;
@@ -7,7 +7,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How many branches the run holds at once ({@code lakebase.lakebase.max-branches}): a test beyond it
+ * How many branches the run holds at once ({@code lakebase.databricks.max-branches}): a test beyond it
  * waits for another test's branch to be deleted, instead of failing on the project's branch limit.
  * Migrated bases and built parents hold their slot for the whole run, so they may never take the last
  * one: that would leave the tests waiting forever.
@@ -30,10 +30,11 @@ final class BranchSlots {
         if (kind != Kind.BRANCH) {
             synchronized (this) {
                 if (longLived + 1 >= size) {
-                    throw ProviderException.configuration(LakebaseProviderFactory.MAX_BRANCHES + "=" + size + " leaves "
+                    throw ProviderException.configuration(DatabricksProviderFactory.MAX_BRANCHES + "=" + size
+                            + " leaves "
                             + "no branch for the tests: this run needs " + (longLived + 1) + " long-lived branches "
                             + "(a migrated base per distinct parent and migrations, and the parents it builds) besides "
-                            + "them. Raise " + LakebaseProviderFactory.MAX_BRANCHES + ".");
+                            + "them. Raise " + DatabricksProviderFactory.MAX_BRANCHES + ".");
                 }
                 longLived++;
             }
@@ -50,10 +51,10 @@ final class BranchSlots {
                 throw new ProviderException("Interrupted while waiting for a free branch for " + id, null);
             }
             throw new ProviderException(
-                    "Lakebase: no branch became free within " + LakebaseSettings.text(timeout)
-                            + " for " + id + ": all " + size + " branches of " + LakebaseProviderFactory.MAX_BRANCHES
-                            + " are held by this run. Raise " + LakebaseProviderFactory.MAX_BRANCHES + " or "
-                            + LakebaseProviderFactory.SLOT_TIMEOUT + ", or run fewer tests at once.",
+                    "Lakebase: no branch became free within " + DatabricksSettings.text(timeout)
+                            + " for " + id + ": all " + size + " branches of " + DatabricksProviderFactory.MAX_BRANCHES
+                            + " are held by this run. Raise " + DatabricksProviderFactory.MAX_BRANCHES + " or "
+                            + DatabricksProviderFactory.SLOT_TIMEOUT + ", or run fewer tests at once.",
                     null);
         }
     }

@@ -1,7 +1,7 @@
-package io.github.lakebase.junit.internal.lakebase;
+package io.github.lakebase.junit.internal.databricks;
 
-import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.CONFIG_FILE;
-import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.PROFILE;
+import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.CONFIG_FILE;
+import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.PROFILE;
 
 import com.databricks.sdk.core.DatabricksConfig;
 import com.databricks.sdk.core.DatabricksException;
@@ -63,7 +63,7 @@ final class DatabricksAuth {
     }
 
     private static String noCredentials(RuntimeException e) {
-        return "lakebase.provider=lakebase found no usable Databricks credentials (" + e.getMessage() + "). Set "
+        return "lakebase.provider=databricks found no usable Databricks credentials (" + e.getMessage() + "). Set "
                 + "DATABRICKS_HOST and DATABRICKS_TOKEN, or DATABRICKS_HOST with DATABRICKS_CLIENT_ID and "
                 + "DATABRICKS_CLIENT_SECRET for a service principal, or name a profile of ~/.databrickscfg with "
                 + PROFILE + ".";

@@ -1,4 +1,4 @@
-package io.github.lakebase.junit.internal.lakebase;
+package io.github.lakebase.junit.internal.databricks;
 
 import com.databricks.sdk.service.postgres.Branch;
 import com.databricks.sdk.service.postgres.BranchSpec;
@@ -33,13 +33,13 @@ import org.slf4j.LoggerFactory;
  * <p>Only branches created by this provider in this run are ever reset, kept or deleted. While the run
  * lives, a heartbeat keeps extending their expiry, which is also the run's proof of life for the
  * sweeps of other runs ({@link Sweeper}); a run that dies leaves branches that expire by themselves
- * within {@code lakebase.lakebase.branch-ttl}, or sooner when a later run sweeps them.
+ * within {@code lakebase.databricks.branch-ttl}, or sooner when a later run sweeps them.
  */
-final class LakebaseProvider implements BranchProvider, PointInTimeBranching, SweepingProvider {
+final class DatabricksProvider implements BranchProvider, PointInTimeBranching, SweepingProvider {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LakebaseProvider.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DatabricksProvider.class);
 
-    private final LakebaseSettings settings;
+    private final DatabricksSettings settings;
     private final LakebaseApi api;
     private final String identity;
     private final BranchSlots slots;
@@ -53,7 +53,7 @@ final class LakebaseProvider implements BranchProvider, PointInTimeBranching, Sw
 
     private volatile String defaultParent;
 
-    private LakebaseProvider(ProviderContext context, LakebaseSettings settings, LakebaseApi api, String identity) {
+    private DatabricksProvider(ProviderContext context, DatabricksSettings settings, LakebaseApi api, String identity) {
         this.settings = settings;
         this.api = api;
         this.identity = identity;
@@ -69,10 +69,10 @@ final class LakebaseProvider implements BranchProvider, PointInTimeBranching, Sw
     }
 
     /** Connects to the project's workspace and checks who the run logs in as. */
-    static LakebaseProvider open(ProviderContext context) {
-        LakebaseSettings settings = LakebaseSettings.of(context);
+    static DatabricksProvider open(ProviderContext context) {
+        DatabricksSettings settings = DatabricksSettings.of(context);
         LakebaseApi api = new LakebaseApi(DatabricksAuth.config(context), settings);
-        return new LakebaseProvider(context, settings, api, api.identity());
+        return new DatabricksProvider(context, settings, api, api.identity());
     }
 
     /** A quarter of the expiry, so that three missed beats still leave a live branch alive, at most two minutes. */
@@ -94,7 +94,7 @@ final class LakebaseProvider implements BranchProvider, PointInTimeBranching, Sw
                             .orElseThrow(
                                     () -> ProviderException.configuration("Project " + settings.project() + " has no "
                                             + "default branch; name the branch to fork from with "
-                                            + LakebaseProviderFactory.DEFAULT_PARENT
+                                            + DatabricksProviderFactory.DEFAULT_PARENT
                                             + ".")));
             defaultParent = parent;
         }
@@ -103,7 +103,7 @@ final class LakebaseProvider implements BranchProvider, PointInTimeBranching, Sw
 
     @Override
     public Optional<String> resolveParent(String parent) {
-        String id = LakebaseSettings.branchId(parent);
+        String id = DatabricksSettings.branchId(parent);
         if (parents.contains(id) || owned.containsKey(id)) {
             return Optional.of(id);
         }
@@ -154,7 +154,7 @@ final class LakebaseProvider implements BranchProvider, PointInTimeBranching, Sw
 
     private BranchSpec spec(String source, Instant asOf) {
         BranchSpec spec = new BranchSpec()
-                .setSourceBranch(settings.branchName(LakebaseSettings.branchId(source)))
+                .setSourceBranch(settings.branchName(DatabricksSettings.branchId(source)))
                 .setTtl(com.google.protobuf.Duration.newBuilder()
                         .setSeconds(settings.branchTtl().toSeconds())
                         .build());
@@ -197,7 +197,9 @@ final class LakebaseProvider implements BranchProvider, PointInTimeBranching, Sw
         try {
             api.setExpiry(name, until);
             LOG.info(
-                    "Branch {} is kept until {} (lakebase.lakebase.kept-ttl); delete it sooner when done", name, until);
+                    "Branch {} is kept until {} (lakebase.databricks.kept-ttl); delete it sooner when done",
+                    name,
+                    until);
         } catch (RuntimeException e) {
             LOG.warn(
                     "Could not give kept branch {} a longer expiry ({}); it expires as a branch in use would, and a "

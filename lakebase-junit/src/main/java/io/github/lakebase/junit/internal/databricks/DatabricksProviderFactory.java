@@ -1,4 +1,4 @@
-package io.github.lakebase.junit.internal.lakebase;
+package io.github.lakebase.junit.internal.databricks;
 
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProviderFactory;
@@ -7,7 +7,7 @@ import io.github.lakebase.junit.spi.ProviderException;
 import java.util.Optional;
 
 /**
- * {@code lakebase.provider=lakebase}: every test gets a real copy-on-write branch of a Databricks
+ * {@code lakebase.provider=databricks}: every test gets a real copy-on-write branch of a Databricks
  * Lakebase project, through the {@code postgres} API of the Databricks SDK for Java, with Databricks
  * unified authentication ({@code DATABRICKS_HOST} and {@code DATABRICKS_TOKEN}, OAuth M2M, or a
  * profile of {@code ~/.databrickscfg}).
@@ -18,42 +18,42 @@ import java.util.Optional;
  *
  * <pre>{@code
  * # src/test/resources/junit-platform.properties
- * lakebase.provider=lakebase
- * lakebase.lakebase.project=orders-service
+ * lakebase.provider=databricks
+ * lakebase.databricks.project=orders-service
  * }</pre>
  */
-public final class LakebaseProviderFactory implements BranchProviderFactory {
+public final class DatabricksProviderFactory implements BranchProviderFactory {
 
     /** The id of the Lakebase project whose branches are forked; required. */
-    public static final String PROJECT = "lakebase.lakebase.project";
+    public static final String PROJECT = "lakebase.databricks.project";
     /** The branch forked when neither the annotation nor {@code lakebase.from} names one. */
-    public static final String DEFAULT_PARENT = "lakebase.lakebase.default-parent";
+    public static final String DEFAULT_PARENT = "lakebase.databricks.default-parent";
     /** The expiry of every branch, extended while the run lives. */
-    public static final String BRANCH_TTL = "lakebase.lakebase.branch-ttl";
+    public static final String BRANCH_TTL = "lakebase.databricks.branch-ttl";
     /** The expiry of a branch kept on purpose ({@code CleanupMode.NEVER}, {@code ON_SUCCESS}). */
-    public static final String KEPT_TTL = "lakebase.lakebase.kept-ttl";
+    public static final String KEPT_TTL = "lakebase.databricks.kept-ttl";
     /** The longest wait for a long-running operation, and for retries of a throttled or failed call. */
-    public static final String OPERATION_TIMEOUT = "lakebase.lakebase.operation-timeout";
+    public static final String OPERATION_TIMEOUT = "lakebase.databricks.operation-timeout";
     /** The longest wait for a new branch's endpoint to have a host and accept a login. */
-    public static final String ENDPOINT_TIMEOUT = "lakebase.lakebase.endpoint-timeout";
+    public static final String ENDPOINT_TIMEOUT = "lakebase.databricks.endpoint-timeout";
     /** The most branches the run holds at once. */
-    public static final String MAX_BRANCHES = "lakebase.lakebase.max-branches";
+    public static final String MAX_BRANCHES = "lakebase.databricks.max-branches";
     /** The longest wait of a test for a free branch. */
-    public static final String SLOT_TIMEOUT = "lakebase.lakebase.slot-timeout";
+    public static final String SLOT_TIMEOUT = "lakebase.databricks.slot-timeout";
     /** The first wait between polls of an operation and before a retry; it grows up to ten times. */
-    public static final String POLL_INTERVAL = "lakebase.lakebase.poll-interval";
+    public static final String POLL_INTERVAL = "lakebase.databricks.poll-interval";
     /** The profile of the Databricks configuration file to authenticate with. */
-    public static final String PROFILE = "lakebase.lakebase.profile";
+    public static final String PROFILE = "lakebase.databricks.profile";
     /** The Databricks configuration file, instead of {@code ~/.databrickscfg}. */
-    public static final String CONFIG_FILE = "lakebase.lakebase.config-file";
+    public static final String CONFIG_FILE = "lakebase.databricks.config-file";
     /** The endpoint of each branch to connect to. */
-    public static final String ENDPOINT = "lakebase.lakebase.endpoint";
+    public static final String ENDPOINT = "lakebase.databricks.endpoint";
     /** The database to connect to in each branch. */
-    public static final String DATABASE = "lakebase.lakebase.database";
+    public static final String DATABASE = "lakebase.databricks.database";
     /** The PostgreSQL port of the endpoints. */
-    public static final String PORT = "lakebase.lakebase.port";
+    public static final String PORT = "lakebase.databricks.port";
     /** The JDBC {@code sslmode} of connections to the endpoints. */
-    public static final String SSL_MODE = "lakebase.lakebase.sslmode";
+    public static final String SSL_MODE = "lakebase.databricks.sslmode";
 
     /** The dependency to add, as a user writes it. */
     static final String SDK_DEPENDENCY = "com.databricks:databricks-sdk-java";
@@ -63,7 +63,7 @@ public final class LakebaseProviderFactory implements BranchProviderFactory {
 
     @Override
     public String id() {
-        return "lakebase";
+        return "databricks";
     }
 
     @Override
@@ -79,17 +79,17 @@ public final class LakebaseProviderFactory implements BranchProviderFactory {
         if (!sdkPresent()) {
             throw ProviderException.configuration(missingSdk());
         }
-        return LakebaseProvider.open(context);
+        return DatabricksProvider.open(context);
     }
 
     private static String missingSdk() {
-        return "lakebase.provider=lakebase needs the Databricks SDK for Java on the test class path: add "
+        return "lakebase.provider=databricks needs the Databricks SDK for Java on the test class path: add "
                 + SDK_DEPENDENCY + " (" + SDK_VERSION + " or later) as a test dependency.";
     }
 
     private static boolean sdkPresent() {
         try {
-            Class.forName(SDK_CLASS, false, LakebaseProviderFactory.class.getClassLoader());
+            Class.forName(SDK_CLASS, false, DatabricksProviderFactory.class.getClassLoader());
             return true;
         } catch (ClassNotFoundException | LinkageError e) {
             return false;

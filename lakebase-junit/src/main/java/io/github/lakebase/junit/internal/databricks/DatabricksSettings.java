@@ -1,18 +1,18 @@
-package io.github.lakebase.junit.internal.lakebase;
+package io.github.lakebase.junit.internal.databricks;
 
-import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.BRANCH_TTL;
-import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.DATABASE;
-import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.DEFAULT_PARENT;
-import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.ENDPOINT;
-import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.ENDPOINT_TIMEOUT;
-import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.KEPT_TTL;
-import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.MAX_BRANCHES;
-import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.OPERATION_TIMEOUT;
-import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.POLL_INTERVAL;
-import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.PORT;
-import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.PROJECT;
-import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.SLOT_TIMEOUT;
-import static io.github.lakebase.junit.internal.lakebase.LakebaseProviderFactory.SSL_MODE;
+import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.BRANCH_TTL;
+import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.DATABASE;
+import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.DEFAULT_PARENT;
+import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.ENDPOINT;
+import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.ENDPOINT_TIMEOUT;
+import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.KEPT_TTL;
+import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.MAX_BRANCHES;
+import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.OPERATION_TIMEOUT;
+import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.POLL_INTERVAL;
+import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.PORT;
+import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.PROJECT;
+import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.SLOT_TIMEOUT;
+import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.SSL_MODE;
 
 import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  * @param port the PostgreSQL port
  * @param sslMode the JDBC {@code sslmode}
  */
-record LakebaseSettings(
+record DatabricksSettings(
         String project,
         Optional<String> defaultParent,
         Duration branchTtl,
@@ -66,7 +66,7 @@ record LakebaseSettings(
 
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
 
-    static LakebaseSettings of(ProviderContext context) {
+    static DatabricksSettings of(ProviderContext context) {
         ProviderContext config = context;
         String project = context.required(PROJECT);
         if (project.startsWith("projects/")) {
@@ -77,9 +77,9 @@ record LakebaseSettings(
                     PROJECT + "='" + project + "' is not a Lakebase project id: 1 to "
                             + "63 lowercase letters, digits and hyphens, starting with a letter (the id, not the display name).");
         }
-        return new LakebaseSettings(
+        return new DatabricksSettings(
                 project,
-                context.get(DEFAULT_PARENT).map(LakebaseSettings::branchId),
+                context.get(DEFAULT_PARENT).map(DatabricksSettings::branchId),
                 within(config, BRANCH_TTL, Duration.ofHours(1), Duration.ofSeconds(2), MAX_BRANCH_TTL),
                 within(config, KEPT_TTL, Duration.ofDays(7), MIN_KEPT_TTL, MAX_TTL),
                 within(config, OPERATION_TIMEOUT, Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofHours(2)),

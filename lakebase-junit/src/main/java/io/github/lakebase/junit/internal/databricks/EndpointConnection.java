@@ -1,4 +1,4 @@
-package io.github.lakebase.junit.internal.lakebase;
+package io.github.lakebase.junit.internal.databricks;
 
 import com.databricks.sdk.service.postgres.DatabaseCredential;
 import com.databricks.sdk.service.postgres.Endpoint;
@@ -30,7 +30,7 @@ final class EndpointConnection implements BranchConnection {
     private static final Duration MAX_REFRESH_MARGIN = Duration.ofMinutes(5);
 
     private final LakebaseApi api;
-    private final LakebaseSettings settings;
+    private final DatabricksSettings settings;
     private final String branchId;
     private final String identity;
     private volatile String host;
@@ -41,7 +41,7 @@ final class EndpointConnection implements BranchConnection {
     private Instant fetched;
     private Instant expires;
 
-    EndpointConnection(LakebaseApi api, LakebaseSettings settings, String branchId, String identity) {
+    EndpointConnection(LakebaseApi api, DatabricksSettings settings, String branchId, String identity) {
         this.api = api;
         this.settings = settings;
         this.branchId = branchId;
@@ -52,6 +52,7 @@ final class EndpointConnection implements BranchConnection {
      * Waits until the branch's endpoint has a host and accepts a login; a new branch's first logins may
      * fail with "External authorization failed" for a while, and each retry uses a fresh credential.
      */
+    @SuppressWarnings("try") // the resource is opened only to prove a login works
     void awaitReady() {
         Retrying.Waits waits = api.retrying().waits(settings.endpointTimeout());
         String last = "no endpoint yet";
@@ -83,8 +84,8 @@ final class EndpointConnection implements BranchConnection {
         } while (waits.pause("branch " + branchId + " not ready for logins (" + last + ")"));
         throw new ProviderException(
                 "Lakebase: branch " + branchId + " did not accept a login within "
-                        + LakebaseSettings.text(settings.endpointTimeout()) + " (last: " + last + "). Raise "
-                        + LakebaseProviderFactory.ENDPOINT_TIMEOUT + " if its endpoint is slow to start.",
+                        + DatabricksSettings.text(settings.endpointTimeout()) + " (last: " + last + "). Raise "
+                        + DatabricksProviderFactory.ENDPOINT_TIMEOUT + " if its endpoint is slow to start.",
                 null);
     }
 
@@ -115,7 +116,7 @@ final class EndpointConnection implements BranchConnection {
 
     private String hint(SQLException e) {
         if ("3D000".equals(e.getSQLState())) {
-            return ". Name an existing database with " + LakebaseProviderFactory.DATABASE + ".";
+            return ". Name an existing database with " + DatabricksProviderFactory.DATABASE + ".";
         }
         return "";
     }

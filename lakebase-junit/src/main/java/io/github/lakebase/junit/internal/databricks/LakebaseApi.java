@@ -1,4 +1,4 @@
-package io.github.lakebase.junit.internal.lakebase;
+package io.github.lakebase.junit.internal.databricks;
 
 import com.databricks.sdk.WorkspaceClient;
 import com.databricks.sdk.core.DatabricksConfig;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The calls the provider makes to the {@code postgres} API of a Databricks workspace, each retried
  * after throttling and passing failures, with long-running operations polled to completion within
- * {@code lakebase.lakebase.operation-timeout}.
+ * {@code lakebase.databricks.operation-timeout}.
  */
 final class LakebaseApi {
 
@@ -42,10 +42,10 @@ final class LakebaseApi {
 
     private final WorkspaceClient workspace;
     private final PostgresAPI postgres;
-    private final LakebaseSettings settings;
+    private final DatabricksSettings settings;
     private final Retrying retrying;
 
-    LakebaseApi(DatabricksConfig config, LakebaseSettings settings) {
+    LakebaseApi(DatabricksConfig config, DatabricksSettings settings) {
         this.workspace = new WorkspaceClient(config);
         this.postgres = workspace.postgres();
         this.settings = settings;
@@ -91,7 +91,7 @@ final class LakebaseApi {
      * Creates a branch and waits until it is ready. A creation whose answer is lost (no answer, a 5xx)
      * may have happened anyway: before it is repeated, the branch is looked up, and taken when
      * {@code ours} says the one found is the one asked for. While the project is at its branch limit
-     * (other runs hold branches), the creation is repeated until {@code lakebase.lakebase.slot-timeout}.
+     * (other runs hold branches), the creation is repeated until {@code lakebase.databricks.slot-timeout}.
      */
     void createBranch(String id, BranchSpec spec, boolean replace, Predicate<Branch> ours) {
         String what = (replace ? "replacing" : "creating") + " branch " + id;
@@ -107,8 +107,8 @@ final class LakebaseApi {
                 if (TTL_CAP.matcher(message).matches()) {
                     throw ProviderException.configuration("Lakebase refused the expiry of branch " + id + " (" + message
                             + "): the workspace caps how long a branch may live. Lower "
-                            + LakebaseProviderFactory.BRANCH_TTL + " (now "
-                            + LakebaseSettings.text(settings.branchTtl())
+                            + DatabricksProviderFactory.BRANCH_TTL + " (now "
+                            + DatabricksSettings.text(settings.branchTtl())
                             + ").");
                 }
                 if (atBranchLimit(e)) {
@@ -119,18 +119,19 @@ final class LakebaseApi {
                                 settings.project(),
                                 message,
                                 id,
-                                LakebaseSettings.text(settings.slotTimeout()));
+                                DatabricksSettings.text(settings.slotTimeout()));
                     }
                     if (forSlot.pause("branch limit")) {
                         continue;
                     }
                     throw new ProviderException(
                             "Lakebase: no room for branch " + id + " within "
-                                    + LakebaseSettings.text(settings.slotTimeout()) + ": project " + settings.project()
+                                    + DatabricksSettings.text(settings.slotTimeout()) + ": project "
+                                    + settings.project()
                                     + " stayed at its branch limit (" + message
                                     + "). Delete branches you no longer need, lower "
-                                    + LakebaseProviderFactory.MAX_BRANCHES + ", or raise "
-                                    + LakebaseProviderFactory.SLOT_TIMEOUT
+                                    + DatabricksProviderFactory.MAX_BRANCHES + ", or raise "
+                                    + DatabricksProviderFactory.SLOT_TIMEOUT
                                     + ".",
                             e);
                 }
@@ -190,8 +191,8 @@ final class LakebaseApi {
         } while (waits.pause(what + ": not ready yet"));
         throw new ProviderException(
                 "Lakebase: " + what + " did not finish within "
-                        + LakebaseSettings.text(settings.operationTimeout()) + "; raise "
-                        + LakebaseProviderFactory.OPERATION_TIMEOUT + ".",
+                        + DatabricksSettings.text(settings.operationTimeout()) + "; raise "
+                        + DatabricksProviderFactory.OPERATION_TIMEOUT + ".",
                 null);
     }
 
@@ -272,9 +273,9 @@ final class LakebaseApi {
         } while (waits.pause(what + " in progress"));
         throw new ProviderException(
                 "Lakebase: " + what + " did not finish within "
-                        + LakebaseSettings.text(settings.operationTimeout()) + " (operation " + started.getName()
+                        + DatabricksSettings.text(settings.operationTimeout()) + " (operation " + started.getName()
                         + "); raise "
-                        + LakebaseProviderFactory.OPERATION_TIMEOUT + " if Lakebase is slow today.",
+                        + DatabricksProviderFactory.OPERATION_TIMEOUT + " if Lakebase is slow today.",
                 null);
     }
 

@@ -1,4 +1,4 @@
-package io.github.lakebase.junit.internal.lakebase;
+package io.github.lakebase.junit.internal.databricks;
 
 import com.databricks.sdk.core.DatabricksError;
 import io.github.lakebase.junit.spi.ProviderException;

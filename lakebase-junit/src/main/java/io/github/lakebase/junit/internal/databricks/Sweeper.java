@@ -1,4 +1,4 @@
-package io.github.lakebase.junit.internal.lakebase;
+package io.github.lakebase.junit.internal.databricks;
 
 import com.databricks.sdk.service.postgres.Branch;
 import com.databricks.sdk.service.postgres.BranchStatus;
@@ -32,8 +32,8 @@ final class Sweeper {
     /** How long a branch of a live run can go without an update: never this long. */
     static final Duration STALE_AFTER = MAX_HEARTBEAT.multipliedBy(5);
     /**
-     * Between the longest expiry of a branch in use ({@link LakebaseSettings#MAX_BRANCH_TTL}) and the
-     * shortest of a kept one ({@link LakebaseSettings#MIN_KEPT_TTL}).
+     * Between the longest expiry of a branch in use ({@link DatabricksSettings#MAX_BRANCH_TTL}) and the
+     * shortest of a kept one ({@link DatabricksSettings#MIN_KEPT_TTL}).
      */
     static final Duration KEPT_BEYOND = Duration.ofHours(36);
 

@@ -177,6 +177,7 @@ public final class EmbeddedServer implements AutoCloseable {
      * closes it: meanwhile the JDBC driver's classes load, which takes a new JVM longer than the server
      * needs to start, and the first real connection does not wait for them.
      */
+    @SuppressWarnings("try") // the resource is opened only to prove a login works
     private static void warmUp(int port, String password) {
         Thread warmUp = new Thread(
                 () -> {

@@ -45,6 +45,7 @@ final class PostgresBinaries {
      * @param cacheRoot where unpacked binaries are kept
      * @return the installation directory, with {@code bin/}, {@code lib/} and {@code share/}
      */
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
     static Path install(Path cacheRoot) {
         URL archive = findArchive();
         try {

@@ -108,6 +108,7 @@ final class SharedDataDirectory {
         }
     }
 
+    @SuppressWarnings("try") // the admission is held for the block, not used in it
     private void ensureRunning(Launcher launcher) throws IOException {
         if (postmaster != null && postmaster.running()) {
             return;
@@ -134,6 +135,7 @@ final class SharedDataDirectory {
      * Lets go of the directory: once the last embedded server of this JVM on it is closed, stops the
      * server if no other JVM uses it, else leaves it to them.
      */
+    @SuppressWarnings("try") // the admission is held for the block, not used in it
     void release() {
         synchronized (OPEN) {
             if (--references > 0) {

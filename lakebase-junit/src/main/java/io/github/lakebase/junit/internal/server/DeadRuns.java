@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal.server;
 
 import static io.github.lakebase.junit.internal.server.TemplateBranchProvider.MARKER;
 
+import io.github.lakebase.junit.spi.BranchNames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -48,29 +49,29 @@ final class DeadRuns {
      *
      * @return the names of the dropped databases
      */
-    static List<String> sweep(TemplateBranchProvider provider, String runId, String prefix) {
+    static List<String> sweep(AdminSql admin, String runId, BranchNames names) {
         List<String> swept = new ArrayList<>();
-        try (Connection c = provider.adminConnection()) {
-            for (String[] candidate : provider.rows(
+        try (Connection c = admin.connection()) {
+            for (String[] candidate : admin.rows(
                     "SELECT datname, shobj_description(oid, 'pg_database') FROM "
                             + "pg_database WHERE shobj_description(oid, 'pg_database') LIKE ? ORDER BY datname",
                     MARKER + " run=%")) {
                 Matcher m = COMMENT.matcher(candidate[1]);
-                if (!m.matches() || !candidate[0].startsWith(prefix)) {
+                if (!m.matches() || !candidate[0].startsWith(names.prefix())) {
                     continue;
                 }
                 String run = m.group(1);
                 if (run.equals(runId) || m.group(2).equals("kept") || isAlive(c, run)) {
                     continue;
                 }
-                provider.dropDatabase(candidate[0]);
+                admin.dropDatabase(candidate[0]);
                 swept.add(candidate[0]);
             }
         } catch (SQLException | RuntimeException e) {
-            LOG.warn("Could not sweep branches of dead runs on {}: {}", provider.describe(), e.getMessage());
+            LOG.warn("Could not sweep branches of dead runs on {}: {}", admin.describe(), e.getMessage());
         }
         if (!swept.isEmpty()) {
-            LOG.info("Swept {} branch(es) left by dead runs on {}: {}", swept.size(), provider.describe(), swept);
+            LOG.info("Swept {} branch(es) left by dead runs on {}: {}", swept.size(), admin.describe(), swept);
         }
         return swept;
     }

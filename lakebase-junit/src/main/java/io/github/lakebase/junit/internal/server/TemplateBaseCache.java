@@ -1,8 +1,6 @@
 package io.github.lakebase.junit.internal.server;
 
 import static io.github.lakebase.junit.internal.server.TemplateBranchProvider.MARKER;
-import static io.github.lakebase.junit.internal.server.TemplateBranchProvider.literal;
-import static io.github.lakebase.junit.internal.server.TemplateBranchProvider.quote;
 
 import io.github.lakebase.junit.spi.BaseCache;
 import io.github.lakebase.junit.spi.BranchNames;
@@ -22,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,20 +53,24 @@ final class TemplateBaseCache implements BaseCache {
     private static final Pattern COMMENT = Pattern.compile(
             Pattern.quote(MARKER) + " cache=([0-9a-f]+) slot=([0-9a-f]+) kind=([a-z]+) used=(\\d{4}-\\d{2}-\\d{2})");
 
-    private final TemplateBranchProvider provider;
+    private final AdminSql admin;
+    private final Consumer<String> disown;
     private final Connection session;
     private final String serverVersion;
     private final BranchNames names;
     private final Set<String> held = new HashSet<>();
 
     /**
-     * @param provider the provider of the run
+     * @param admin the server's admin SQL
+     * @param disown called with a database of this run that now belongs to no run (a base kept for later runs)
      * @param session a connection that lives as long as the run, to hold its use locks
      * @param serverVersion the server's version, part of every key
      * @param names the run's names
      */
-    TemplateBaseCache(TemplateBranchProvider provider, Connection session, String serverVersion, BranchNames names) {
-        this.provider = provider;
+    TemplateBaseCache(
+            AdminSql admin, Consumer<String> disown, Connection session, String serverVersion, BranchNames names) {
+        this.admin = admin;
+        this.disown = disown;
         this.session = session;
         this.serverVersion = serverVersion;
         this.names = names;
@@ -79,7 +82,7 @@ final class TemplateBaseCache implements BaseCache {
     @Override
     public String obtain(Entry entry, Supplier<String> build) {
         String key = digest(entry.content() + "|" + entry.kind() + "|" + serverVersion);
-        String name = provider.normalizeName(names.kept(entry.kind(), key));
+        String name = names.kept(entry.kind(), key);
         String slot = digest(entry.kind() + "|" + entry.slot());
         hold(key);
         if (find(name, key).isPresent()) {
@@ -88,7 +91,7 @@ final class TemplateBaseCache implements BaseCache {
             return name;
         }
         long start = System.nanoTime();
-        try (Connection lock = provider.server().connectAdmin()) {
+        try (Connection lock = admin.dedicatedConnection()) {
             advisoryLock(lock, "pg_advisory_lock", BUILD_LOCK, key); // waits while another run builds it
             if (find(name, key).isPresent()) {
                 LOG.info(
@@ -99,9 +102,10 @@ final class TemplateBaseCache implements BaseCache {
                 return name;
             }
             String built = build.get();
-            provider.execute("ALTER DATABASE " + quote(built) + " RENAME TO " + quote(name) + "; COMMENT ON DATABASE "
-                    + quote(name) + " IS " + literal(comment(key, slot, entry.kind())));
-            provider.forget(built);
+            admin.execute("ALTER DATABASE " + AdminSql.quote(built) + " RENAME TO " + AdminSql.quote(name)
+                    + "; COMMENT ON DATABASE " + AdminSql.quote(name) + " IS "
+                    + AdminSql.literal(comment(key, slot, entry.kind())));
+            disown.accept(built);
             LOG.info("Kept {} {} for later runs on this data directory", entry.kind(), name);
             collect(
                     lock,
@@ -112,8 +116,7 @@ final class TemplateBaseCache implements BaseCache {
             return name;
         } catch (SQLException e) {
             throw new ProviderException(
-                    "Could not lock " + entry.kind() + " " + name + " on " + provider.describe() + ": "
-                            + e.getMessage(),
+                    "Could not lock " + entry.kind() + " " + name + " on " + admin.describe() + ": " + e.getMessage(),
                     e);
         }
     }
@@ -121,13 +124,13 @@ final class TemplateBaseCache implements BaseCache {
     /** Collects the kept databases no run has used for {@value #UNUSED_DAYS} days. */
     void collectUnused() {
         LocalDate before = today().minusDays(UNUSED_DAYS);
-        try (Connection c = provider.adminConnection()) {
+        try (Connection c = admin.connection()) {
             collect(
                     c,
                     kept().stream().filter(k -> k.used().isBefore(before)).toList(),
                     "unused for " + UNUSED_DAYS + " days");
         } catch (SQLException | ProviderException e) {
-            LOG.warn("Could not collect unused kept bases on {}: {}", provider.describe(), e.getMessage());
+            LOG.warn("Could not collect unused kept bases on {}: {}", admin.describe(), e.getMessage());
         }
     }
 
@@ -139,7 +142,7 @@ final class TemplateBaseCache implements BaseCache {
                 continue;
             }
             try {
-                provider.dropDatabase(k.name());
+                admin.dropDatabase(k.name());
                 LOG.info("Collected the kept {} {} ({})", k.kind(), k.name(), why);
             } finally {
                 advisoryLock(c, "pg_advisory_unlock", USE_LOCK, k.key());
@@ -156,8 +159,7 @@ final class TemplateBaseCache implements BaseCache {
             advisoryLock(session, "pg_advisory_lock_shared", USE_LOCK, key);
             held.add(key);
         } catch (SQLException e) {
-            throw new ProviderException(
-                    "Could not lock a kept base on " + provider.describe() + ": " + e.getMessage(), e);
+            throw new ProviderException("Could not lock a kept base on " + admin.describe() + ": " + e.getMessage(), e);
         }
     }
 
@@ -170,7 +172,7 @@ final class TemplateBaseCache implements BaseCache {
     /** Every kept database on the server: sealed, and commented as kept. */
     private List<Kept> kept() {
         List<Kept> all = new ArrayList<>();
-        for (String[] row : provider.rows(
+        for (String[] row : admin.rows(
                 "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database "
                         + "WHERE datistemplate AND NOT datallowconn AND shobj_description(oid, 'pg_database') LIKE ?",
                 MARKER + " cache=%")) {
@@ -187,8 +189,8 @@ final class TemplateBaseCache implements BaseCache {
         kept().stream()
                 .filter(k -> k.name().equals(name) && !k.used().equals(today()))
                 .findFirst()
-                .ifPresent(k -> provider.execute(
-                        "COMMENT ON DATABASE " + quote(name) + " IS " + literal(comment(k.key(), k.slot(), k.kind()))));
+                .ifPresent(k -> admin.execute("COMMENT ON DATABASE " + AdminSql.quote(name) + " IS "
+                        + AdminSql.literal(comment(k.key(), k.slot(), k.kind()))));
     }
 
     private static String comment(String key, String slot, String kind) {

@@ -1,27 +1,21 @@
 package io.github.lakebase.junit.internal.server;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.github.lakebase.junit.spi.BaseCache;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
-import io.github.lakebase.junit.spi.ConnectionSource;
 import io.github.lakebase.junit.spi.PersistentBases;
 import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.RenamableSpares;
 import io.github.lakebase.junit.spi.SweepingProvider;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -42,11 +36,9 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
 
     private static final Logger LOG = LoggerFactory.getLogger(TemplateBranchProvider.class);
     /** The free space, beyond twice a base's size, below which no spare of it is forked. */
-    public static final long SPARE_DISK_RESERVE_MB = 256;
+    public static final long SPARE_DISK_RESERVE_MB = SpareDiskPolicy.RESERVE_MB;
 
-    private static final long MB = 1024L * 1024;
     static final String MARKER = "lakebase-junit";
-    private static final int ADMIN_POOL_SIZE = 6;
 
     private final PostgresServer server;
     private final ProviderContext context;
@@ -54,11 +46,10 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
     private final Connection liveness;
     private final int majorVersion;
     private final Set<String> created = ConcurrentHashMap.newKeySet();
-    private final HikariDataSource admin;
+    private final AdminSql admin;
     private final int connectionLimit;
     private final TemplateBaseCache cache;
-    /** The size of each sealed base spares were forked from: a base never changes. */
-    private final Map<String, Long> baseSizes = new ConcurrentHashMap<>();
+    private final SpareDiskPolicy spareDisk;
 
     /**
      * Takes over {@code server}: closes it when this provider is closed.
@@ -76,15 +67,20 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
             DeadRuns.proveAlive(liveness, context.runId());
             this.majorVersion = liveness.getMetaData().getDatabaseMajorVersion();
             this.connectionLimit = connectionLimit(liveness);
+            this.admin = new AdminSql(server, majorVersion);
+            this.spareDisk = new SpareDiskPolicy(server, admin);
             this.cache = server.persistent()
                     ? new TemplateBaseCache(
-                            this, liveness, liveness.getMetaData().getDatabaseProductVersion(), context.names())
+                            admin,
+                            created::remove,
+                            liveness,
+                            liveness.getMetaData().getDatabaseProductVersion(),
+                            context.names())
                     : null;
         } catch (SQLException e) {
             server.close();
             throw new ProviderException("Could not connect to " + server.describe() + ": " + e.getMessage(), e);
         }
-        this.admin = adminPool(server, majorVersion);
     }
 
     /**
@@ -98,23 +94,8 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
                         "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int "
                                 + "- (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int")) {
             rs.next();
-            return Math.max(2, rs.getInt(1) - ADMIN_POOL_SIZE - 4);
+            return Math.max(2, rs.getInt(1) - AdminSql.POOL_SIZE - 4);
         }
-    }
-
-    /** A few pooled administrative connections, so that creating and dropping branches pays no login. */
-    private static HikariDataSource adminPool(PostgresServer server, int majorVersion) {
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("lakebase-admin");
-        config.setDataSource(new ConnectionSource(server::connectAdmin));
-        config.setMaximumPoolSize(ADMIN_POOL_SIZE);
-        config.setMinimumIdle(1);
-        config.setInitializationFailTimeout(-1);
-        config.setConnectionTimeout(10_000);
-        if (majorVersion >= 18) {
-            config.setConnectionInitSql("SET file_copy_method = clone");
-        }
-        return new HikariDataSource(config);
     }
 
     /** The server branches live on. */
@@ -168,16 +149,16 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
                     + ": a PostgreSQL template clone copies the current state only. Remove asOf, or use "
                     + "a provider that branches at a point in time.");
         }
-        String sql = "CREATE DATABASE " + quote(request.name()) + " TEMPLATE " + quote(request.source())
-                + (majorVersion >= 15 ? " STRATEGY FILE_COPY" : "");
+        String sql = "CREATE DATABASE " + AdminSql.quote(request.name()) + " TEMPLATE "
+                + AdminSql.quote(request.source()) + (majorVersion >= 15 ? " STRATEGY FILE_COPY" : "");
         SQLException last = null;
         // PostgreSQL itself waits up to 5 s for other sessions to leave the template; try a few times more.
         for (int attempt = 0; attempt < 3; attempt++) {
-            try (Connection c = adminConnection();
+            try (Connection c = admin.connection();
                     Statement s = c.createStatement()) {
                 s.execute(sql);
                 created.add(request.name());
-                s.execute("COMMENT ON DATABASE " + quote(request.name()) + " IS " + ownership(kind));
+                s.execute("COMMENT ON DATABASE " + AdminSql.quote(request.name()) + " IS " + ownership(kind));
                 return connection(request.name());
             } catch (SQLException e) {
                 last = e;
@@ -204,38 +185,18 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
 
     /** The comment that records a database as this run's, and what it is for. */
     private String ownership(String kind) {
-        return literal(MARKER + " run=" + context.runId() + " kind=" + kind.toLowerCase(Locale.ROOT));
+        return AdminSql.literal(MARKER + " run=" + context.runId() + " kind=" + kind.toLowerCase(Locale.ROOT));
     }
 
     /**
      * A spare may take as much disk as its base (a plain file copy does), so one is forked only while the
-     * server's filesystem keeps twice the base's size and {@value #SPARE_DISK_RESERVE_MB} MB free: the test
+     * server's filesystem keeps twice the base's size and {@value SpareDiskPolicy#RESERVE_MB} MB free: the test
      * that takes it, and branches forked on demand, still find room. Where the server's disk is out of
      * sight (a server elsewhere), nothing holds a spare back.
      */
     @Override
     public Optional<String> noRoomForSpare(String source) {
-        OptionalLong free = server.freeDiskBytes();
-        if (free.isEmpty()) {
-            return Optional.empty();
-        }
-        long size = baseSizes.computeIfAbsent(
-                source,
-                base -> Long.parseLong(
-                        query("SELECT pg_database_size(?::name)::text", base).get(0)));
-        long needed = 2 * size + SPARE_DISK_RESERVE_MB * MB;
-        if (free.getAsLong() >= needed) {
-            return Optional.empty();
-        }
-        return Optional.of(String.format(
-                Locale.ROOT,
-                "%s has %,d MB free, and a spare of %s needs %,d MB " + "(twice the base's %,d MB, and %d MB)",
-                server.describe(),
-                free.getAsLong() / MB,
-                source,
-                needed / MB,
-                size / MB,
-                SPARE_DISK_RESERVE_MB));
+        return spareDisk.noRoomFor(source);
     }
 
     /** A rename is a catalog update: the database's files stay where they are, so it costs one round trip. */
@@ -243,8 +204,10 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
     public BranchConnection claim(String spare, String name) {
         requireOwn(spare);
         // One implicit transaction: the branch is never renamed without being recorded as a test's.
-        execute((spare.equals(name) ? "" : "ALTER DATABASE " + quote(spare) + " RENAME TO " + quote(name) + "; ")
-                + "COMMENT ON DATABASE " + quote(name) + " IS " + ownership(Kind.BRANCH.name()));
+        execute((spare.equals(name)
+                        ? ""
+                        : "ALTER DATABASE " + AdminSql.quote(spare) + " RENAME TO " + AdminSql.quote(name) + "; ")
+                + "COMMENT ON DATABASE " + AdminSql.quote(name) + " IS " + ownership(Kind.BRANCH.name()));
         created.remove(spare);
         created.add(name);
         return connection(name);
@@ -253,8 +216,8 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
     @Override
     public void seal(String name) {
         requireOwn(name);
-        execute("ALTER DATABASE " + quote(name) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
-        execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " + literal(name));
+        execute("ALTER DATABASE " + AdminSql.quote(name) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
+        execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " + AdminSql.literal(name));
     }
 
     @Override
@@ -275,7 +238,7 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
     @Override
     public void keep(String name) {
         requireOwn(name);
-        execute("COMMENT ON DATABASE " + quote(name) + " IS " + ownership("kept"));
+        execute("COMMENT ON DATABASE " + AdminSql.quote(name) + " IS " + ownership("kept"));
         created.remove(name);
     }
 
@@ -324,14 +287,6 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
         }
     }
 
-    /** A pooled admin connection; fails at once, instead of after a timeout, when the server is gone. */
-    Connection adminConnection() throws SQLException {
-        if (!server.running()) {
-            throw new SQLException("The server process has exited", "08006");
-        }
-        return admin.getConnection();
-    }
-
     /** Two: a branch forked ahead is a database on this server, which costs disk space, and little on reflinks. */
     @Override
     public int defaultPrefetch() {
@@ -366,7 +321,7 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
     /** Sweeps what dead runs left, and collects kept bases that no run has used for long. */
     @Override
     public List<String> sweep() {
-        List<String> swept = DeadRuns.sweep(this, context.runId(), context.branchPrefix());
+        List<String> swept = DeadRuns.sweep(admin, context.runId(), context.names());
         if (cache != null) {
             cache.collectUnused();
         }
@@ -376,11 +331,6 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
     @Override
     public Optional<BaseCache> baseCache() {
         return Optional.ofNullable(cache);
-    }
-
-    /** Forgets a database of this run that now belongs to no run (a base kept for later runs). */
-    void forget(String name) {
-        created.remove(name);
     }
 
     private void requireOwn(String name) {
@@ -393,51 +343,15 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
     }
 
     void dropDatabase(String name) {
-        execute("ALTER DATABASE " + quote(name) + " WITH IS_TEMPLATE false");
-        execute("DROP DATABASE IF EXISTS " + quote(name) + (majorVersion >= 13 ? " WITH (FORCE)" : ""));
+        admin.dropDatabase(name);
     }
 
-    void execute(String sql) {
-        try (Connection c = adminConnection();
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new ProviderException("Failed on " + describe() + ": " + sql + ": " + e.getMessage(), e);
-        }
+    private void execute(String sql) {
+        admin.execute(sql);
     }
 
     private List<String> query(String sql, String parameter) {
-        return rows(sql, parameter).stream().map(row -> row[0]).toList();
-    }
-
-    /** The rows of a query with one parameter, each as its columns' text. */
-    List<String[]> rows(String sql, String parameter) {
-        try (Connection c = adminConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, parameter);
-            List<String[]> result = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                int columns = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    String[] row = new String[columns];
-                    for (int i = 0; i < columns; i++) {
-                        row[i] = rs.getString(i + 1);
-                    }
-                    result.add(row);
-                }
-            }
-            return result;
-        } catch (SQLException e) {
-            throw new ProviderException("Could not query " + describe() + ": " + e.getMessage(), e);
-        }
-    }
-
-    static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
-
-    static String literal(String value) {
-        return '\'' + value.replace("'", "''") + '\'';
+        return admin.query(sql, parameter);
     }
 
     private static void sleep(long millis) {

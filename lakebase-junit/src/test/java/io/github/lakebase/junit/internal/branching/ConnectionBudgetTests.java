@@ -29,6 +29,7 @@ class ConnectionBudgetTests {
     }
 
     @Test
+    @SuppressWarnings("try") // held open for the block, not used in it
     void aGroupCountsItsOpenConnectionsAndClosingOneReturnsItsPermit() throws Exception {
         ConnectionBudget budget = new ConnectionBudget(1, "advice");
         ConnectionBudget.Group group = budget.group();

@@ -1,14 +1,14 @@
-package io.github.lakebase.junit.internal.lakebase;
+package io.github.lakebase.junit.internal.databricks;
 
 import static io.github.lakebase.junit.Fixtures.assertAllSucceeded;
 import static io.github.lakebase.junit.Fixtures.count;
-import static io.github.lakebase.junit.internal.lakebase.LakebaseFaultTests.with;
+import static io.github.lakebase.junit.internal.databricks.LakebaseFaultTests.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lakebase.junit.Fixtures;
 import io.github.lakebase.junit.LakebaseBranch;
-import io.github.lakebase.junit.internal.lakebase.fake.FakeLakebase;
-import io.github.lakebase.junit.internal.lakebase.fake.FakeProject;
+import io.github.lakebase.junit.internal.databricks.fake.FakeLakebase;
+import io.github.lakebase.junit.internal.databricks.fake.FakeProject;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /**
- * More tests at once than branches allowed: by {@code lakebase.lakebase.max-branches} or by the project
+ * More tests at once than branches allowed: by {@code lakebase.databricks.max-branches} or by the project
  * itself (other runs hold branches). Tests wait for a branch instead of failing.
  */
 class LakebaseBranchLimitTests {
@@ -29,7 +29,7 @@ class LakebaseBranchLimitTests {
         FakeLakebase fake = FakeLakebase.start();
         FakeProject project = fake.createProject("limited", "production", "");
         Map<String, String> configuration =
-                parallel(with(fake.configuration("limited"), "lakebase.lakebase.max-branches", "3"));
+                parallel(with(fake.configuration("limited"), "lakebase.databricks.max-branches", "3"));
         SixAtOnceTestCase.MEETING = new CountDownLatch(2);
 
         assertAllSucceeded(Fixtures.run(SixAtOnceTestCase.class, configuration), 6);
@@ -57,7 +57,7 @@ class LakebaseBranchLimitTests {
         FakeLakebase fake = FakeLakebase.start();
         fake.createProject("tight", "production", "");
         Map<String, String> configuration = new HashMap<>(fake.configuration("tight"));
-        configuration.put("lakebase.lakebase.max-branches", "2");
+        configuration.put("lakebase.databricks.max-branches", "2");
         configuration.put("lakebase.parents", "staging");
         configuration.put("lakebase.parent.staging.scripts", "classpath:parents/staging.sql");
         configuration.put("lakebase.from", "staging");
@@ -67,7 +67,7 @@ class LakebaseBranchLimitTests {
         assertThat(Fixtures.failureMessages(results))
                 .hasSize(6)
                 .allSatisfy(m -> assertThat(m)
-                        .contains("lakebase.lakebase.max-branches=2 leaves no branch for the tests")
+                        .contains("lakebase.databricks.max-branches=2 leaves no branch for the tests")
                         .contains("needs 2 long-lived branches"));
     }
 

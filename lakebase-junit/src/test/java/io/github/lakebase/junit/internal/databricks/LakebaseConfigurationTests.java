@@ -1,4 +1,4 @@
-package io.github.lakebase.junit.internal.lakebase;
+package io.github.lakebase.junit.internal.databricks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -54,7 +54,7 @@ class LakebaseConfigurationTests {
                             "nosdk",
                             withoutSdk);
             Object factory = withoutSdk
-                    .loadClass(LakebaseProviderFactory.class.getName())
+                    .loadClass(DatabricksProviderFactory.class.getName())
                     .getConstructor()
                     .newInstance();
 
@@ -62,7 +62,7 @@ class LakebaseConfigurationTests {
                     .getMethod("unavailableReason", contextType)
                     .invoke(factory, context);
             assertThat(reason)
-                    .isEqualTo(Optional.of("lakebase.provider=lakebase needs the Databricks SDK for Java on "
+                    .isEqualTo(Optional.of("lakebase.provider=databricks needs the Databricks SDK for Java on "
                             + "the test class path: add com.databricks:databricks-sdk-java (0.141.0 or later) as a test "
                             + "dependency."));
             Method create = factory.getClass().getMethod("create", contextType);
@@ -81,10 +81,10 @@ class LakebaseConfigurationTests {
         Path emptyConfig = Files.createFile(work.resolve("databrickscfg"));
         Map<String, String> configuration = Map.of(
                 "lakebase.provider",
-                "lakebase",
-                "lakebase.lakebase.project",
+                "databricks",
+                "lakebase.databricks.project",
                 "orders",
-                "lakebase.lakebase.config-file",
+                "lakebase.databricks.config-file",
                 emptyConfig.toString());
 
         EngineExecutionResults skipped = Fixtures.run(
@@ -94,9 +94,9 @@ class LakebaseConfigurationTests {
                         .map(Optional::orElseThrow))
                 .singleElement()
                 .asString()
-                .startsWith("lakebase-junit: lakebase.provider=lakebase found no usable " + "Databricks credentials")
+                .startsWith("lakebase-junit: lakebase.provider=databricks found no usable " + "Databricks credentials")
                 .contains("DATABRICKS_HOST and DATABRICKS_TOKEN")
-                .contains("lakebase.lakebase.profile");
+                .contains("lakebase.databricks.profile");
 
         EngineExecutionResults failed = Fixtures.run(NeedsABranchTestCase.class, configuration);
         assertThat(Fixtures.failureMessages(failed))
@@ -108,24 +108,27 @@ class LakebaseConfigurationTests {
 
     @Test
     void aMissingProjectOrAValueOutOfRangeSaysWhichKeyToChange() {
-        Map<String, String> noProject = Map.of("lakebase.provider", "lakebase");
+        Map<String, String> noProject = Map.of("lakebase.provider", "databricks");
         assertThat(LakebaseSettingsProbe.failure(noProject))
                 .contains("The configuration key "
-                        + "'lakebase.lakebase.project' is required by lakebase.provider=lakebase");
-        assertThat(LakebaseSettingsProbe.failure(Map.of("lakebase.lakebase.project", "Orders Service")))
+                        + "'lakebase.databricks.project' is required by lakebase.provider=databricks");
+        assertThat(LakebaseSettingsProbe.failure(Map.of("lakebase.databricks.project", "Orders Service")))
                 .contains("is not a Lakebase project id");
         assertThat(LakebaseSettingsProbe.failure(
-                        Map.of("lakebase.lakebase.project", "orders", "lakebase.lakebase.branch-ttl", "3d")))
-                .isEqualTo("lakebase.lakebase.branch-ttl=3d is out of range: "
+                        Map.of("lakebase.databricks.project", "orders", "lakebase.databricks.branch-ttl", "3d")))
+                .isEqualTo("lakebase.databricks.branch-ttl=3d is out of range: "
                         + "use a duration from 2s to 1d (the default is 1h).");
         assertThat(LakebaseSettingsProbe.failure(
-                        Map.of("lakebase.lakebase.project", "orders", "lakebase.lakebase.kept-ttl", "1h")))
+                        Map.of("lakebase.databricks.project", "orders", "lakebase.databricks.kept-ttl", "1h")))
                 .contains("from 2d to 30d");
         assertThat(LakebaseSettingsProbe.failure(
-                        Map.of("lakebase.lakebase.project", "orders", "lakebase.lakebase.sslmode", "sometimes")))
-                .contains("lakebase.lakebase.sslmode='sometimes' is not one of");
+                        Map.of("lakebase.databricks.project", "orders", "lakebase.databricks.sslmode", "sometimes")))
+                .contains("lakebase.databricks.sslmode='sometimes' is not one of");
         assertThat(LakebaseSettingsProbe.settings(Map.of(
-                        "lakebase.lakebase.project", "projects/orders", "lakebase.lakebase.sslmode", "verify-full")))
+                        "lakebase.databricks.project",
+                        "projects/orders",
+                        "lakebase.databricks.sslmode",
+                        "verify-full")))
                 .satisfies(s -> assertThat(s.project()).isEqualTo("orders"))
                 .satisfies(s -> assertThat(s.sslMode()).isEqualTo("verify-full"))
                 .satisfies(s -> assertThat(s.database()).isEqualTo("databricks_postgres"))

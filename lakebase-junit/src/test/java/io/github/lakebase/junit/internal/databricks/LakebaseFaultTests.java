@@ -1,4 +1,4 @@
-package io.github.lakebase.junit.internal.lakebase;
+package io.github.lakebase.junit.internal.databricks;
 
 import static io.github.lakebase.junit.Fixtures.assertAllSucceeded;
 import static io.github.lakebase.junit.Fixtures.count;
@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.lakebase.junit.Branch;
 import io.github.lakebase.junit.Fixtures;
 import io.github.lakebase.junit.LakebaseBranch;
-import io.github.lakebase.junit.internal.lakebase.fake.FakeBranch;
-import io.github.lakebase.junit.internal.lakebase.fake.FakeLakebase;
-import io.github.lakebase.junit.internal.lakebase.fake.FakeProject;
-import io.github.lakebase.junit.internal.lakebase.fake.Faults.Call;
+import io.github.lakebase.junit.internal.databricks.fake.FakeBranch;
+import io.github.lakebase.junit.internal.databricks.fake.FakeLakebase;
+import io.github.lakebase.junit.internal.databricks.fake.FakeProject;
+import io.github.lakebase.junit.internal.databricks.fake.Faults.Call;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -91,13 +91,14 @@ class LakebaseFaultTests {
         fake.faults().operationDelay(Duration.ofMillis(1500));
 
         EngineExecutionResults results = Fixtures.run(
-                TwoTestsTestCase.class, with(fake.configuration(PROJECT), "lakebase.lakebase.operation-timeout", "1s"));
+                TwoTestsTestCase.class,
+                with(fake.configuration(PROJECT), "lakebase.databricks.operation-timeout", "1s"));
 
         results.testEvents().assertStatistics(s -> s.failed(2));
         assertThat(Fixtures.failureMessages(results))
                 .allSatisfy(m -> assertThat(m)
                         .contains("did not finish within 1s")
-                        .contains("lakebase.lakebase.operation-timeout"));
+                        .contains("lakebase.databricks.operation-timeout"));
         awaitOnly(fake.project(PROJECT), "production");
     }
 
@@ -119,14 +120,15 @@ class LakebaseFaultTests {
         fake.faults().authorizationDelay(Duration.ofMinutes(5));
 
         EngineExecutionResults results = Fixtures.run(
-                TwoTestsTestCase.class, with(fake.configuration(PROJECT), "lakebase.lakebase.endpoint-timeout", "1s"));
+                TwoTestsTestCase.class,
+                with(fake.configuration(PROJECT), "lakebase.databricks.endpoint-timeout", "1s"));
 
         assertThat(Fixtures.failureMessages(results))
                 .hasSize(2)
                 .allSatisfy(m -> assertThat(m)
                         .contains("did not accept a login within 1s")
                         .contains("External authorization failed")
-                        .contains("lakebase.lakebase.endpoint-timeout"));
+                        .contains("lakebase.databricks.endpoint-timeout"));
         awaitOnly(fake.project(PROJECT), "production");
     }
 
@@ -170,7 +172,7 @@ class LakebaseFaultTests {
         assertAllSucceeded(
                 Fixtures.run(
                         OutlivesItsTtlTestCase.class,
-                        with(fake.configuration(PROJECT), "lakebase.lakebase.branch-ttl", "2s")),
+                        with(fake.configuration(PROJECT), "lakebase.databricks.branch-ttl", "2s")),
                 1);
 
         assertThat(fake.faults().calls(Call.UPDATE))
@@ -202,7 +204,7 @@ class LakebaseFaultTests {
                 .hasSize(2)
                 .allSatisfy(m -> assertThat(m)
                         .contains("exceeds the maximum expiration time")
-                        .contains("Lower lakebase.lakebase.branch-ttl (now 1h)"));
+                        .contains("Lower lakebase.databricks.branch-ttl (now 1h)"));
     }
 
     static class TwoTestsTestCase {

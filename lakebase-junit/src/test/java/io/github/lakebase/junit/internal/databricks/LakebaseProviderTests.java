@@ -1,4 +1,4 @@
-package io.github.lakebase.junit.internal.lakebase;
+package io.github.lakebase.junit.internal.databricks;
 
 import static io.github.lakebase.junit.Fixtures.assertAllSucceeded;
 import static io.github.lakebase.junit.Fixtures.count;
@@ -10,9 +10,9 @@ import io.github.lakebase.junit.CleanupMode;
 import io.github.lakebase.junit.Fixtures;
 import io.github.lakebase.junit.LakebaseBranch;
 import io.github.lakebase.junit.LakebaseBranch.Lifecycle;
-import io.github.lakebase.junit.internal.lakebase.fake.FakeBranch;
-import io.github.lakebase.junit.internal.lakebase.fake.FakeLakebase;
-import io.github.lakebase.junit.internal.lakebase.fake.FakeProject;
+import io.github.lakebase.junit.internal.databricks.fake.FakeBranch;
+import io.github.lakebase.junit.internal.databricks.fake.FakeLakebase;
+import io.github.lakebase.junit.internal.databricks.fake.FakeProject;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * {@code lakebase.provider=lakebase} against a fake workspace whose branches are real databases: every
+ * {@code lakebase.provider=databricks} against a fake workspace whose branches are real databases: every
  * test gets a branch of the migrated base, per-class and named branches, point-in-time branching,
  * reset, kept branches, and a project left as it was found.
  */

@@ -1,19 +1,19 @@
-package io.github.lakebase.junit.internal.lakebase;
+package io.github.lakebase.junit.internal.databricks;
 
 import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads {@link LakebaseSettings} from a map of configuration parameters, for tests of the messages. */
+/** Reads {@link DatabricksSettings} from a map of configuration parameters, for tests of the messages. */
 final class LakebaseSettingsProbe {
 
     private LakebaseSettingsProbe() {}
 
-    static LakebaseSettings settings(Map<String, String> parameters) {
+    static DatabricksSettings settings(Map<String, String> parameters) {
         Map<String, String> withProvider = new java.util.HashMap<>(parameters);
-        withProvider.putIfAbsent("lakebase.provider", "lakebase");
-        return LakebaseSettings.of(new Configuration(
+        withProvider.putIfAbsent("lakebase.provider", "databricks");
+        return DatabricksSettings.of(new Configuration(
                 key -> Optional.ofNullable(withProvider.get(key)),
                 Map.of(),
                 "probe",

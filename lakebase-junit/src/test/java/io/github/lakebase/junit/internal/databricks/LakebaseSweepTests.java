@@ -1,4 +1,4 @@
-package io.github.lakebase.junit.internal.lakebase;
+package io.github.lakebase.junit.internal.databricks;
 
 import static io.github.lakebase.junit.Fixtures.assertAllSucceeded;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.lakebase.junit.Fixtures;
 import io.github.lakebase.junit.LakebaseBranch;
 import io.github.lakebase.junit.internal.config.Configuration;
-import io.github.lakebase.junit.internal.lakebase.fake.FakeBranch;
-import io.github.lakebase.junit.internal.lakebase.fake.FakeLakebase;
-import io.github.lakebase.junit.internal.lakebase.fake.FakeProject;
-import io.github.lakebase.junit.internal.lakebase.fake.Faults.Call;
+import io.github.lakebase.junit.internal.databricks.fake.FakeBranch;
+import io.github.lakebase.junit.internal.databricks.fake.FakeLakebase;
+import io.github.lakebase.junit.internal.databricks.fake.FakeProject;
+import io.github.lakebase.junit.internal.databricks.fake.Faults.Call;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import java.time.Duration;
@@ -94,7 +94,7 @@ class LakebaseSweepTests {
                 Map.of(),
                 "thisrun",
                 getClass().getClassLoader());
-        try (LakebaseProvider provider = LakebaseProvider.open(config)) {
+        try (DatabricksProvider provider = DatabricksProvider.open(config)) {
             provider.create(new BranchRequest("lbj-thisrun-1-mine", "production", null, Kind.BRANCH));
             for (String name : new String[] {"production", "staging", "lbj-otherrun-3-test", "lbj-thisrun-2-next"}) {
                 assertThatThrownBy(() -> provider.delete(name)).hasMessageContaining("Refusing to modify");

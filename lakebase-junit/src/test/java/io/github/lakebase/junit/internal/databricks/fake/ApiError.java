@@ -1,4 +1,4 @@
-package io.github.lakebase.junit.internal.lakebase.fake;
+package io.github.lakebase.junit.internal.databricks.fake;
 
 /** An error answer of the fake, in the Databricks form: an HTTP status and {@code {error_code, message}}. */
 final class ApiError extends RuntimeException {

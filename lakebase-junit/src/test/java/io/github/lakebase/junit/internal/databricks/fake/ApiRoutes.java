@@ -1,10 +1,10 @@
-package io.github.lakebase.junit.internal.lakebase.fake;
+package io.github.lakebase.junit.internal.databricks.fake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.github.lakebase.junit.internal.lakebase.fake.Faults.Call;
+import io.github.lakebase.junit.internal.databricks.fake.Faults.Call;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLDecoder;

@@ -1,4 +1,4 @@
-package io.github.lakebase.junit.internal.lakebase.fake;
+package io.github.lakebase.junit.internal.databricks.fake;
 
 import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
 import java.nio.file.Path;

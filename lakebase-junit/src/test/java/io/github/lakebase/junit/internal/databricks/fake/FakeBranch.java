@@ -1,4 +1,4 @@
-package io.github.lakebase.junit.internal.lakebase.fake;
+package io.github.lakebase.junit.internal.databricks.fake;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package io.github.lakebase.junit.internal.lakebase.fake;
+package io.github.lakebase.junit.internal.databricks.fake;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
@@ -97,16 +97,16 @@ public final class FakeLakebase {
      */
     public Map<String, String> configuration(String project) {
         return Map.ofEntries(
-                Map.entry("lakebase.provider", "lakebase"),
-                Map.entry("lakebase.lakebase.project", project),
-                Map.entry("lakebase.lakebase.config-file", configFile.toString()),
-                Map.entry("lakebase.lakebase.profile", profile()),
-                Map.entry("lakebase.lakebase.port", Integer.toString(router.port())),
-                Map.entry("lakebase.lakebase.sslmode", "disable"),
-                Map.entry("lakebase.lakebase.poll-interval", "10ms"),
-                Map.entry("lakebase.lakebase.operation-timeout", "20s"),
-                Map.entry("lakebase.lakebase.endpoint-timeout", "20s"),
-                Map.entry("lakebase.lakebase.slot-timeout", "30s"));
+                Map.entry("lakebase.provider", "databricks"),
+                Map.entry("lakebase.databricks.project", project),
+                Map.entry("lakebase.databricks.config-file", configFile.toString()),
+                Map.entry("lakebase.databricks.profile", profile()),
+                Map.entry("lakebase.databricks.port", Integer.toString(router.port())),
+                Map.entry("lakebase.databricks.sslmode", "disable"),
+                Map.entry("lakebase.databricks.poll-interval", "10ms"),
+                Map.entry("lakebase.databricks.operation-timeout", "20s"),
+                Map.entry("lakebase.databricks.endpoint-timeout", "20s"),
+                Map.entry("lakebase.databricks.slot-timeout", "30s"));
     }
 
     /** The Postgres user of this workspace's identity. */

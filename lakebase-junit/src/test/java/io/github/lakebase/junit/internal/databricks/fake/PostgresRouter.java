@@ -1,4 +1,4 @@
-package io.github.lakebase.junit.internal.lakebase.fake;
+package io.github.lakebase.junit.internal.databricks.fake;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

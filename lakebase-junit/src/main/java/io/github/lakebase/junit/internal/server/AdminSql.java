@@ -1,0 +1,133 @@
+package io.github.lakebase.junit.internal.server;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.lakebase.junit.spi.ConnectionSource;
+import io.github.lakebase.junit.spi.ProviderException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Administrative SQL on one PostgreSQL server: a small pool of admin connections, so that creating and
+ * dropping databases pays no login, and the statements the server providers, their base cache and their
+ * sweep of dead runs share.
+ *
+ * <pre>{@code
+ * AdminSql admin = new AdminSql(server, 18);
+ * admin.execute("ALTER DATABASE " + AdminSql.quote(name) + " WITH ALLOW_CONNECTIONS false");
+ * List<String[]> rows = admin.rows("SELECT datname FROM pg_database WHERE datname LIKE ?", "lbj_%");
+ * }</pre>
+ *
+ * <p>Thread-safe. Every method that fails throws {@link ProviderException} with the server and statement.
+ */
+final class AdminSql implements AutoCloseable {
+
+    /** How many admin connections are pooled. */
+    static final int POOL_SIZE = 6;
+
+    private final PostgresServer server;
+    private final int majorVersion;
+    private final HikariDataSource pool;
+
+    AdminSql(PostgresServer server, int majorVersion) {
+        this.server = server;
+        this.majorVersion = majorVersion;
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("lakebase-admin");
+        config.setDataSource(new ConnectionSource(server::connectAdmin));
+        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMinimumIdle(1);
+        config.setInitializationFailTimeout(-1);
+        config.setConnectionTimeout(10_000);
+        if (majorVersion >= 18) {
+            config.setConnectionInitSql("SET file_copy_method = clone");
+        }
+        this.pool = new HikariDataSource(config);
+    }
+
+    /** The server's major version, for statements that differ between versions. */
+    int majorVersion() {
+        return majorVersion;
+    }
+
+    /** A pooled admin connection; fails at once, instead of after a timeout, when the server is gone. */
+    Connection connection() throws SQLException {
+        if (!server.running()) {
+            throw new SQLException("The server process has exited", "08006");
+        }
+        return pool.getConnection();
+    }
+
+    /** A new admin connection of its own, outside the pool, for a session-level lock. */
+    Connection dedicatedConnection() throws SQLException {
+        return server.connectAdmin();
+    }
+
+    /** Drops a database, template or not, ending its sessions. */
+    void dropDatabase(String name) {
+        execute("ALTER DATABASE " + quote(name) + " WITH IS_TEMPLATE false");
+        execute("DROP DATABASE IF EXISTS " + quote(name) + (majorVersion >= 13 ? " WITH (FORCE)" : ""));
+    }
+
+    /** Runs one or more statements. */
+    void execute(String sql) {
+        try (Connection c = connection();
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new ProviderException("Failed on " + server.describe() + ": " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The first column of the rows of a query with one parameter. */
+    List<String> query(String sql, String parameter) {
+        return rows(sql, parameter).stream().map(row -> row[0]).toList();
+    }
+
+    /** The rows of a query with one parameter, each as its columns' text. */
+    List<String[]> rows(String sql, String parameter) {
+        try (Connection c = connection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, parameter);
+            List<String[]> result = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    String[] row = new String[columns];
+                    for (int i = 0; i < columns; i++) {
+                        row[i] = rs.getString(i + 1);
+                    }
+                    result.add(row);
+                }
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new ProviderException("Could not query " + server.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code identifier} quoted for SQL, whatever it holds. */
+    static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    /** {@code value} as an SQL string literal. */
+    static String literal(String value) {
+        return '\'' + value.replace("'", "''") + '\'';
+    }
+
+    /** The server, for messages. */
+    String describe() {
+        return server.describe();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,59 @@
+package io.github.lakebase.junit.internal.server;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Whether the server's disk has room for one more spare of a base: twice the base's size and
+ * {@value #RESERVE_MB} MB must stay free, so that forking ahead never fills the disk a test needs. On
+ * a server whose free space cannot be read (a remote one) there is always room.
+ *
+ * <pre>{@code
+ * Optional<String> why = policy.noRoomFor("lbj_k3x9q2a_base_1");   // empty: fork the spare
+ * }</pre>
+ */
+final class SpareDiskPolicy {
+
+    /** The free space, beyond twice a base's size, below which no spare of it is forked, in MB. */
+    static final long RESERVE_MB = 256;
+
+    private static final long MB = 1024L * 1024;
+
+    private final PostgresServer server;
+    private final AdminSql admin;
+    /** The size of each sealed base spares were forked from: a base never changes. */
+    private final Map<String, Long> baseSizes = new ConcurrentHashMap<>();
+
+    SpareDiskPolicy(PostgresServer server, AdminSql admin) {
+        this.server = server;
+        this.admin = admin;
+    }
+
+    /** Why no spare of {@code base} should be forked now, or empty when one may be. */
+    Optional<String> noRoomFor(String base) {
+        OptionalLong free = server.freeDiskBytes();
+        if (free.isEmpty()) {
+            return Optional.empty();
+        }
+        long size = baseSizes.computeIfAbsent(
+                base,
+                name -> Long.parseLong(admin.query("SELECT pg_database_size(?::name)::text", name)
+                        .get(0)));
+        long needed = 2 * size + RESERVE_MB * MB;
+        if (free.getAsLong() >= needed) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(
+                Locale.ROOT,
+                "%s has %,d MB free, and a spare of %s needs %,d MB (twice the base's %,d MB, and %d MB)",
+                server.describe(),
+                free.getAsLong() / MB,
+                base,
+                needed / MB,
+                size / MB,
+                RESERVE_MB));
+    }
+}

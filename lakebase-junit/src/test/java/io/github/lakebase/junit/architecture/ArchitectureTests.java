@@ -1,0 +1,106 @@
+package io.github.lakebase.junit.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rules that keep the engine's shape: dependencies run one way, from the annotation through
+ * resolution and branching to the providers, and the providers see nothing but the SPI, so that a
+ * provider written outside the library can do everything an in-tree one does.
+ */
+class ArchitectureTests {
+
+    private static final String ROOT = "io.github.lakebase.junit";
+    private static JavaClasses main;
+
+    @BeforeAll
+    static void importMainClasses() {
+        main = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(ROOT);
+    }
+
+    @Test
+    void providersDependOnTheSpiOnly() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        ROOT + ".internal.server..", ROOT + ".internal.embedded..", ROOT + ".internal.databricks..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        ROOT,
+                        ROOT + ".integration..",
+                        ROOT + ".tools..",
+                        ROOT + ".internal.inject..",
+                        ROOT + ".internal.branching..",
+                        ROOT + ".internal.config..")
+                .because("a provider written outside the library has only the SPI, and in-tree ones must not do more")
+                .check(main);
+    }
+
+    @Test
+    void theSpiDependsOnNothingElseOfTheLibrary() {
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".spi..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(ROOT, ROOT + ".integration..", ROOT + ".internal..", ROOT + ".tools..")
+                .check(main);
+    }
+
+    @Test
+    void toolsUseTheApiAndTheIntegrationSeamOnly() {
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".tools..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".internal..", ROOT + ".spi..")
+                .check(main);
+    }
+
+    @Test
+    void theIntegrationSeamDependsOnNothingInternal() {
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".integration..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".internal..")
+                .because("the engine implements the seam, found with ServiceLoader; the seam never reaches into it")
+                .check(main);
+    }
+
+    @Test
+    void branchingNeverDependsOnResolution() {
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".internal.branching..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".internal.inject..")
+                .because("resolution of what a test declares calls branching, never the reverse; branching also "
+                        + "serves callers outside JUnit")
+                .check(main);
+    }
+
+    @Test
+    void noClassSitsAtTheRootOfInternal() {
+        noClasses().should().resideInAPackage(ROOT + ".internal").check(main);
+    }
+
+    @Test
+    void packagesAreFreeOfCycles() {
+        // The API package is left out: the annotation names its extension, which calls the engine, which reads
+        // the annotation, as in JUnit itself.
+        slices().matching(ROOT + ".(**)").should().beFreeOfCycles().check(main);
+    }
+}
