@@ -2,6 +2,10 @@ package io.github.lakebase.junit.spi;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
 import org.apiguardian.api.API;
 
 /**
@@ -35,6 +39,24 @@ public interface BranchConnection {
      * @return the current password
      */
     String password();
+
+    /**
+     * Opens a new JDBC connection to the branch with the current password, through {@link
+     * DriverManager}: the one way the library connects to a branch.
+     *
+     * <pre>{@code
+     * try (Connection c = branch.open()) { ... }
+     * }</pre>
+     *
+     * @return a new connection, which the caller closes
+     * @throws SQLException when the connection cannot be opened
+     */
+    default Connection open() throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", username());
+        properties.setProperty("password", password());
+        return DriverManager.getConnection(jdbcUrl(), properties);
+    }
 
     /**
      * A connection with fixed credentials.

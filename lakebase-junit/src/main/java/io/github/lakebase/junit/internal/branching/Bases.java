@@ -10,7 +10,6 @@ import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.PersistentBases;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -129,8 +128,7 @@ final class Bases {
         BranchConnection connection =
                 provider.create(new BranchRequest(name, provider.defaultParent(), null, Kind.PARENT));
         try {
-            try (Connection c =
-                    DriverManager.getConnection(connection.jdbcUrl(), connection.username(), connection.password())) {
+            try (Connection c = connection.open()) {
                 loaded.fill(c);
             }
             provider.seal(name);

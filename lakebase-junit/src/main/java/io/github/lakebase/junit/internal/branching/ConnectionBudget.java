@@ -42,10 +42,6 @@ final class ConnectionBudget {
         this.advice = advice;
     }
 
-    int size() {
-        return size;
-    }
-
     /** A set of connections (those of one branch) whose permits all return when the set is closed. */
     Group group() {
         return new Group();

@@ -8,10 +8,8 @@ import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.ConnectionSource;
 import io.github.lakebase.junit.spi.Redaction;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -146,10 +144,7 @@ public final class ManagedBranch implements Branch, AutoCloseable {
     }
 
     private Connection connect() throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", connection.username());
-        props.setProperty("password", connection.password());
-        return DriverManager.getConnection(connection.jdbcUrl(), props);
+        return connection.open();
     }
 
     /**

@@ -241,10 +241,6 @@ public final class EmbeddedServer implements AutoCloseable {
         return password;
     }
 
-    public String version() {
-        return version;
-    }
-
     public Path dataDirectory() {
         return dataDirectory;
     }
