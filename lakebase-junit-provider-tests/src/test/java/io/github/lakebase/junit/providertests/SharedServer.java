@@ -1,0 +1,46 @@
+package io.github.lakebase.junit.providertests;
+
+import io.github.lakebase.junit.spi.BranchProvider;
+import io.github.lakebase.junit.spi.BranchProviderFactory;
+import io.github.lakebase.junit.spi.ProviderContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * The embedded provider on a persistent data directory of this test JVM's own, so that every run of
+ * the suite shares one server, as runs of one machine do.
+ */
+final class SharedServer {
+
+    static final Map<String, String> CONFIGURATION =
+            Map.of("lakebase.embedded.data-directory", dataDirectory().toString());
+
+    private SharedServer() {}
+
+    /** The in-tree provider factory with this id, found as a user's build finds it. */
+    static BranchProvider provider(String id, ProviderContext context) {
+        for (BranchProviderFactory factory : ServiceLoader.load(BranchProviderFactory.class)) {
+            if (factory.id().equals(id)) {
+                return factory.create(context);
+            }
+        }
+        throw new IllegalStateException("No provider " + id);
+    }
+
+    private static Path dataDirectory() {
+        try {
+            // Under java.io.tmpdir, readable by the server's OS user when the tests run as root.
+            Path root = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"));
+            Path work = Files.createTempDirectory(root, "provider-tests-");
+            Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+            return work.resolve("pgdata");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
