@@ -1,6 +1,9 @@
 package io.github.lakebase.junit.providertests;
 
+import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
+import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
+import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.BranchProviderFactory;
 import io.github.lakebase.junit.spi.ProviderContext;
 import java.io.IOException;
@@ -15,15 +18,29 @@ import java.util.ServiceLoader;
  * The embedded provider on a persistent data directory of this test JVM's own, so that every run of
  * the suite shares one server, as runs of one machine do.
  */
-final class SharedServer {
+public final class SharedServer {
 
     static final Map<String, String> CONFIGURATION =
             Map.of("lakebase.embedded.data-directory", dataDirectory().toString());
 
     private SharedServer() {}
 
+    /**
+     * The superuser's connection details of a running embedded server, as a provider of an existing server
+     * is given them: a database the embedded provider creates leads to them.
+     *
+     * @param server an embedded provider, which the caller closes after the tests
+     * @return the JDBC URL of the server's {@code postgres} database, the user and the password
+     */
+    public static BranchConnection superuser(BranchProvider server) {
+        String name = server.normalizeName("lbj_superuser_probe");
+        BranchConnection probe = server.create(new BranchRequest(name, server.defaultParent(), null, Kind.PARENT));
+        return BranchConnection.of(
+                probe.jdbcUrl().replace("/" + name, "/postgres"), probe.username(), probe.password());
+    }
+
     /** The in-tree provider factory with this id, found as a user's build finds it. */
-    static BranchProvider provider(String id, ProviderContext context) {
+    public static BranchProvider provider(String id, ProviderContext context) {
         for (BranchProviderFactory factory : ServiceLoader.load(BranchProviderFactory.class)) {
             if (factory.id().equals(id)) {
                 return factory.create(context);

@@ -2,14 +2,11 @@ package io.github.lakebase.junit.providertests.external;
 
 import io.github.lakebase.junit.providertests.BranchProviderContract;
 import io.github.lakebase.junit.providertests.ContractContext;
+import io.github.lakebase.junit.providertests.SharedServer;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
-import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
-import io.github.lakebase.junit.spi.BranchProvider.Kind;
-import io.github.lakebase.junit.spi.BranchProviderFactory;
 import io.github.lakebase.junit.spi.ProviderContext;
 import java.util.Map;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -25,11 +22,10 @@ class ClonesProviderContractTests extends BranchProviderContract {
 
     @BeforeAll
     static void startServer() {
-        server = embedded(new ContractContext("clonesserver", Map.of()));
-        String name = server.normalizeName("lbj_clonesserver_admin");
-        BranchConnection admin = server.create(new BranchRequest(name, server.defaultParent(), null, Kind.PARENT));
+        server = SharedServer.provider("embedded", new ContractContext("clonesserver", Map.of()));
+        BranchConnection admin = SharedServer.superuser(server);
         configuration = Map.of(
-                "clones.url", admin.jdbcUrl().replace("/" + name, "/postgres"),
+                "clones.url", admin.jdbcUrl(),
                 "clones.user", admin.username(),
                 "clones.password", admin.password());
     }
@@ -47,14 +43,5 @@ class ClonesProviderContractTests extends BranchProviderContract {
     @Override
     protected Map<String, String> configuration() {
         return configuration;
-    }
-
-    private static BranchProvider embedded(ProviderContext context) {
-        for (BranchProviderFactory factory : ServiceLoader.load(BranchProviderFactory.class)) {
-            if (factory.id().equals("embedded")) {
-                return factory.create(context);
-            }
-        }
-        throw new IllegalStateException("The embedded provider is missing");
     }
 }
