@@ -41,7 +41,8 @@ class ArchitectureTests {
                         ROOT + ".internal.inject..",
                         ROOT + ".internal.branching..",
                         ROOT + ".internal.config..")
-                .because("a provider written outside the library has only the SPI, and in-tree ones must not do more")
+                .because("a provider written outside the library has only the SPI (in-tree ones also share the "
+                        + "neutral helpers of internal.util), and in-tree ones must not do more")
                 .check(main);
     }
 
@@ -89,6 +90,26 @@ class ArchitectureTests {
                 .resideInAnyPackage(ROOT + ".internal.inject..")
                 .because("resolution of what a test declares calls branching, never the reverse; branching also "
                         + "serves callers outside JUnit")
+                .check(main);
+    }
+
+    @Test
+    void theHelpersDependOnNothingOfTheLibrary() {
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".internal.util..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(ROOT, ROOT + ".spi..", ROOT + ".integration..", ROOT + ".tools..")
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        ROOT + ".internal.inject..",
+                        ROOT + ".internal.branching..",
+                        ROOT + ".internal.config..",
+                        ROOT + ".internal.server..",
+                        ROOT + ".internal.embedded..",
+                        ROOT + ".internal.databricks..")
                 .check(main);
     }
 

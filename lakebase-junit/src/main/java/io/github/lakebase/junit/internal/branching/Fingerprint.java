@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.branching;
 
+import io.github.lakebase.junit.internal.util.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
@@ -37,11 +37,7 @@ final class Fingerprint {
     private final MessageDigest digest;
 
     private Fingerprint(String kind) {
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        digest = Digests.sha256();
         add("format", FORMAT).add("kind", kind);
     }
 

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.lakebase.junit.Branch;
 import io.github.lakebase.junit.CleanupMode;
+import io.github.lakebase.junit.internal.util.DaemonThreads;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.ConnectionSource;
 import io.github.lakebase.junit.spi.Redaction;
@@ -30,11 +31,8 @@ public final class ManagedBranch implements Branch, AutoCloseable {
     /** The pools' housekeeping (idle timeouts, lifetimes): one thread for all, instead of one started per branch. */
     private static final ScheduledThreadPoolExecutor HOUSEKEEPING = housekeeping();
     /** Finishes the shutdown of ended branches' pools, off the tests' threads. */
-    private static final Executor POOL_CLOSER = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "lakebase-junit-pool-closer");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final Executor POOL_CLOSER =
+            Executors.newCachedThreadPool(DaemonThreads.named("lakebase-junit-pool-closer"));
 
     private final BranchService service;
     private final String name;
@@ -276,11 +274,8 @@ public final class ManagedBranch implements Branch, AutoCloseable {
     }
 
     private static ScheduledThreadPoolExecutor housekeeping() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "lakebase-junit-pool-housekeeping");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledThreadPoolExecutor executor =
+                new ScheduledThreadPoolExecutor(1, DaemonThreads.named("lakebase-junit-pool-housekeeping"));
         executor.setRemoveOnCancelPolicy(true); // as HikariCP advises: a closed pool's tasks leave the queue
         return executor;
     }

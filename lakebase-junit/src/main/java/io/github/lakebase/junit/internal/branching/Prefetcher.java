@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.branching;
 
+import io.github.lakebase.junit.internal.util.DaemonThreads;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.BranchProvider;
@@ -212,11 +213,7 @@ final class Prefetcher implements AutoCloseable {
 
     private synchronized ExecutorService worker() {
         if (worker == null) {
-            worker = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "lakebase-junit-prefetch");
-                t.setDaemon(true);
-                return t;
-            });
+            worker = Executors.newSingleThreadExecutor(DaemonThreads.named("lakebase-junit-prefetch"));
         }
         return worker;
     }

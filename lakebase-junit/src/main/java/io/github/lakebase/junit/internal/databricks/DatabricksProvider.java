@@ -3,6 +3,7 @@ package io.github.lakebase.junit.internal.databricks;
 import com.databricks.sdk.service.postgres.Branch;
 import com.databricks.sdk.service.postgres.BranchSpec;
 import com.databricks.sdk.service.postgres.BranchStatusState;
+import io.github.lakebase.junit.internal.util.DaemonThreads;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.PointInTimeBranching;
@@ -59,11 +60,7 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
         this.identity = identity;
         this.slots = new BranchSlots(settings.maxBranches(), settings.slotTimeout());
         this.sweeper = new Sweeper(api, new BranchIds(context.branchPrefix()), context.runId());
-        this.background = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "lakebase-junit-heartbeat");
-            t.setDaemon(true);
-            return t;
-        });
+        this.background = Executors.newScheduledThreadPool(2, DaemonThreads.named("lakebase-junit-heartbeat"));
         long every = heartbeatInterval(settings.branchTtl()).toMillis();
         background.scheduleWithFixedDelay(this::extendAll, every, every, TimeUnit.MILLISECONDS);
     }

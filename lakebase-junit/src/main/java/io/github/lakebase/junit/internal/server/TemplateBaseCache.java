@@ -2,12 +2,10 @@ package io.github.lakebase.junit.internal.server;
 
 import static io.github.lakebase.junit.internal.server.TemplateBranchProvider.MARKER;
 
+import io.github.lakebase.junit.internal.util.Digests;
 import io.github.lakebase.junit.spi.BaseCache;
 import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.ProviderException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,7 +14,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -213,11 +210,6 @@ final class TemplateBaseCache implements BaseCache {
     }
 
     private static String digest(String text) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256Hex(text, 8);
     }
 }
