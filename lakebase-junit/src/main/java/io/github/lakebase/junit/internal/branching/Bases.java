@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.branching;
 
+import io.github.lakebase.junit.integration.BaseEvent;
 import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.spi.BaseCache;
 import io.github.lakebase.junit.spi.BranchConnection;
@@ -11,6 +12,7 @@ import io.github.lakebase.junit.spi.PersistentBases;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,12 +96,18 @@ final class Bases {
                             .addLocations(locations, config.classLoader())
                             .map(Fingerprint::hex)
                     : Optional.empty();
-            if (content.isEmpty()) {
-                return buildBase(key, parentName, config);
-            }
-            return keep(
-                    new BaseCache.Entry("base", content.get(), parentName + "|" + String.join(",", locations)),
-                    () -> buildBase(key, parentName, config));
+            AtomicReference<BaseEvent> built = new AtomicReference<>();
+            String name = content.isEmpty()
+                    ? buildBase(key, parentName, config, built)
+                    : keep(
+                            new BaseCache.Entry("base", content.get(), parentName + "|" + String.join(",", locations)),
+                            () -> buildBase(key, parentName, config, built));
+            BaseEvent event = built.get();
+            BaseEvents.publish(
+                    event == null
+                            ? new BaseEvent(name, parentName, locations, 0, true, Duration.ZERO)
+                            : new BaseEvent(name, parentName, locations, event.applied(), false, event.buildTime()));
+            return name;
         });
     }
 
@@ -142,20 +151,22 @@ final class Bases {
         }
     }
 
-    private String buildBase(BaseKey key, String parentName, Configuration config) {
+    private String buildBase(BaseKey key, String parentName, Configuration config, AtomicReference<BaseEvent> built) {
         String name = provider.normalizeName(names.base());
         long start = System.nanoTime();
         BranchConnection connection = provider.create(new BranchRequest(name, key.source(), key.asOf(), Kind.BASE));
         try {
             int applied = Migrations.apply(connection, key.locations(), config.classLoader(), parentName);
             provider.seal(name);
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             LOG.info(
                     "Built base {} from '{}' with {} migration(s) from {} in {} ms",
                     name,
                     parentName,
                     applied,
                     key.locations(),
-                    (System.nanoTime() - start) / 1_000_000);
+                    elapsed.toMillis());
+            built.set(new BaseEvent(name, parentName, key.locations(), applied, false, elapsed));
             return name;
         } catch (RuntimeException e) {
             deleteQuietly(name);

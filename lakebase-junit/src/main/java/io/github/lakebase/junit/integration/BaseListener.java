@@ -1,0 +1,27 @@
+package io.github.lakebase.junit.integration;
+
+/**
+ * Told each time a test run builds a migrated base, or reuses one kept by an earlier run: what a
+ * run report of the migrations is made from. Found with {@link java.util.ServiceLoader} in
+ * {@code META-INF/services/io.github.lakebase.junit.integration.BaseListener}.
+ *
+ * <pre>{@code
+ * public final class MigrationReport implements BaseListener {
+ *     public void baseReady(BaseEvent event) {
+ *         rows.add(event.parent() + " + " + event.migrations() + (event.reused() ? " (reused)" : ""));
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Called on the thread that needed the base, once per base and run, possibly concurrently for two
+ * bases. A listener that throws is logged and otherwise ignored: a report never fails a test.
+ */
+public interface BaseListener {
+
+    /**
+     * A base is ready for test branches to be forked from it.
+     *
+     * @param event what the base is and how it came to be
+     */
+    void baseReady(BaseEvent event);
+}
