@@ -29,7 +29,13 @@ import org.slf4j.LoggerFactory;
 /**
  * One provider and everything built on it in this JVM: the parents the library builds, the migrated
  * bases, and the test branches forked from them. Shared by all test classes, engines and
- * EngineTestKit runs of the JVM whose configuration agrees, and closed when the JVM exits.
+ * EngineTestKit runs of the JVM whose configuration agrees, and closed when the JVM exits. Usable
+ * outside JUnit (a command line), since everything it needs comes with the {@link Configuration}.
+ *
+ * <pre>{@code
+ * ManagedBranch branch = BranchService.fork(config,
+ *         ForkRequest.branch(new BaseSpec("staging", List.of()), null, "my_branch", settings, null));
+ * }</pre>
  */
 public final class BranchService implements AutoCloseable {
 
