@@ -26,6 +26,12 @@ expected.each { build, platforms ->
         failures << "${build}: expected ${platforms}, resolved ${found}"
     }
 }
+// Every build shows its Maven version (--show-version): the Maven 3.8 cases ran on Maven 3.8.
+def older = expected.keySet().count { it.startsWith('maven-3.8/') }
+def ranOnOlder = (new File(basedir, 'build.log').text =~ /(?m)^Apache Maven 3\.8\./).size()
+if (ranOnOlder != older) {
+    failures << "${older} builds should have run on Maven 3.8, ${ranOnOlder} did (see build.log)"
+}
 if (failures) {
     throw new AssertionError("Wrong PostgreSQL binaries:\n  " + failures.join('\n  '))
 }
