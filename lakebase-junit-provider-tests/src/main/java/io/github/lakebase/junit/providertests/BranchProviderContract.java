@@ -69,7 +69,11 @@ public abstract class BranchProviderContract {
         return Map.of();
     }
 
-    /** Starts a new run: a provider with a run id of its own. */
+    /**
+     * Starts a new run: a provider with a run id of its own, closed after the test.
+     *
+     * @return the run
+     */
     protected final Run startRun() {
         String runId = "contract" + RUNS.incrementAndGet() + Long.toString(System.nanoTime() % 46_656, 36);
         ContractContext context = new ContractContext(runId, configuration());

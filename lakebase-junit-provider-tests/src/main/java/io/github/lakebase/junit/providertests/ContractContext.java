@@ -21,7 +21,12 @@ import org.apiguardian.api.API;
 @API(status = EXPERIMENTAL, since = "0.1")
 public record ContractContext(String runId, Map<String, String> configuration) implements ProviderContext {
 
-    /** Copies the configuration. */
+    /**
+     * Copies the configuration.
+     *
+     * @param runId the run's id
+     * @param configuration configuration keys and values
+     */
     public ContractContext {
         configuration = Map.copyOf(configuration);
     }

@@ -20,7 +20,16 @@ import java.util.List;
 public record BaseEvent(
         String name, String parent, List<String> migrations, int applied, boolean reused, Duration buildTime) {
 
-    /** Copies the migrations. */
+    /**
+     * Copies the migrations.
+     *
+     * @param name the base's name on the provider
+     * @param parent the parent it was forked from
+     * @param migrations the migration locations applied to it
+     * @param applied how many migrations this run applied to it
+     * @param reused whether an earlier run built it
+     * @param buildTime how long building it took in this run
+     */
     public BaseEvent {
         migrations = List.copyOf(migrations);
     }

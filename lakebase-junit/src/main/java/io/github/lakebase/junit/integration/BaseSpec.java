@@ -22,9 +22,11 @@ public record BaseSpec(String from, List<String> migrations) {
     public static final BaseSpec DEFAULTS = new BaseSpec("", List.of());
 
     /**
-     * Validates and copies the components.
+     * Trims {@code from} and copies {@code migrations}.
      *
-     * @throws NullPointerException when {@code from} or {@code migrations} is {@code null}
+     * @param from the parent as written, empty for the configured default
+     * @param migrations the migrations as written, empty for the configured default
+     * @throws NullPointerException when either is {@code null}
      */
     public BaseSpec {
         from = from.trim();

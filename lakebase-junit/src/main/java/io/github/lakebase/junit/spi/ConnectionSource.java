@@ -14,6 +14,11 @@ import org.apiguardian.api.API;
  * Connections from a function, as the {@link DataSource} a HikariCP pool draws its physical
  * connections from: so that a pool connects exactly as the rest of the library does, and within
  * the run's connection budget.
+ *
+ * <pre>{@code
+ * HikariConfig config = new HikariConfig();
+ * config.setDataSource(new ConnectionSource(server::connectAdmin));
+ * }</pre>
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class ConnectionSource implements DataSource {
@@ -21,13 +26,23 @@ public final class ConnectionSource implements DataSource {
     /** Opens a connection. */
     @FunctionalInterface
     public interface Opener {
-        /** Opens a new physical connection. */
+        /**
+         * Opens a new physical connection.
+         *
+         * @return the connection, which the caller closes
+         * @throws SQLException when it cannot be opened
+         */
         Connection open() throws SQLException;
     }
 
     private final Opener opener;
     private int loginTimeout;
 
+    /**
+     * A {@code DataSource} whose every connection comes from {@code opener}.
+     *
+     * @param opener opens each new physical connection
+     */
     public ConnectionSource(Opener opener) {
         this.opener = opener;
     }

