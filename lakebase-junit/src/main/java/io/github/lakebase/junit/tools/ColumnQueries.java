@@ -1,0 +1,47 @@
+package io.github.lakebase.junit.tools;
+
+import static io.github.lakebase.junit.tools.Catalog.inScope;
+import static io.github.lakebase.junit.tools.Catalog.notFromExtension;
+import static io.github.lakebase.junit.tools.Catalog.tableInScope;
+
+import io.github.lakebase.junit.tools.SchemaObject.Kind;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** Reads the columns of tables: type, nullability, default, identity and generation. */
+final class ColumnQueries {
+
+    private ColumnQueries() {}
+
+    static void read(Catalog catalog) throws SQLException {
+        catalog.query(
+                "SELECT n.nspname || '.' || c.relname || '.' || a.attname, format_type(a.atttypid, a.atttypmod), "
+                        + "a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated "
+                        + "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        + "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+                        + "WHERE c.relkind IN ('r', 'p', 'f') AND a.attnum > 0 AND NOT a.attisdropped AND"
+                        + inScope("n")
+                        + "AND" + tableInScope("n", "c") + "AND" + notFromExtension("pg_class", "c.oid"),
+                rs -> column(catalog, rs));
+    }
+
+    private static void column(Catalog catalog, ResultSet rs) throws SQLException {
+        String expression = rs.getString(4);
+        String generated = rs.getString(6);
+        String identity = rs.getString(5);
+        boolean isGenerated = generated != null && !generated.isEmpty();
+        catalog.add(
+                Kind.COLUMN,
+                rs.getString(1),
+                "type",
+                rs.getString(2),
+                "nullable",
+                rs.getBoolean(3) ? "no" : "yes",
+                "default",
+                isGenerated ? null : expression,
+                "generated",
+                isGenerated ? expression + ("v".equals(generated) ? " (virtual)" : " (stored)") : null,
+                "identity",
+                "a".equals(identity) ? "always" : "d".equals(identity) ? "by default" : null);
+    }
+}

@@ -1,0 +1,40 @@
+package io.github.lakebase.junit.tools;
+
+import java.util.Map;
+
+/** What an added or removed object is, on one line: SQL-like, for the details of a diff. */
+final class ObjectSummary {
+
+    private ObjectSummary() {}
+
+    /** What an added or removed object is, on one line. */
+    static String of(SchemaObject object, boolean markdown) {
+        Map<String, String> p = object.properties();
+        String summary = switch (object.kind()) {
+            case COLUMN ->
+                get(p, "type")
+                        + ("no".equals(p.get("nullable")) ? " NOT NULL" : "")
+                        + (p.containsKey("default") ? " DEFAULT " + p.get("default") : "")
+                        + (p.containsKey("identity")
+                                ? " GENERATED " + p.get("identity").toUpperCase() + " AS IDENTITY"
+                                : "")
+                        + (p.containsKey("generated") ? " GENERATED ALWAYS AS " + p.get("generated") : "");
+            case CONSTRAINT, INDEX, TRIGGER -> get(p, "definition");
+            case TABLE -> "table".equals(p.get("type")) ? "" : get(p, "type");
+            case SEQUENCE -> get(p, "type") + (p.containsKey("owned by") ? " owned by " + p.get("owned by") : "");
+            case FUNCTION ->
+                get(p, "kind")
+                        + (p.containsKey("returns") ? " returning " + p.get("returns") : "")
+                        + (p.containsKey("language") ? ", " + p.get("language") : "");
+            case TYPE -> get(p, "type") + (p.containsKey("definition") ? ": " + p.get("definition") : "");
+            case EXTENSION -> p.containsKey("version") ? "version " + p.get("version") : "";
+            case SCHEMA, VIEW, MATERIALIZED_VIEW -> "";
+        };
+        summary = summary.strip();
+        return markdown && !summary.isEmpty() ? DiffRendering.code(summary) : summary;
+    }
+
+    private static String get(Map<String, String> properties, String name) {
+        return properties.getOrDefault(name, "");
+    }
+}

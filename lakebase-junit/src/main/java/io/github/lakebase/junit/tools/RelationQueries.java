@@ -1,0 +1,71 @@
+package io.github.lakebase.junit.tools;
+
+import static io.github.lakebase.junit.tools.Catalog.inScope;
+import static io.github.lakebase.junit.tools.Catalog.notFromExtension;
+import static io.github.lakebase.junit.tools.Catalog.tableInScope;
+
+import io.github.lakebase.junit.tools.SchemaObject.Kind;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** Reads tables, views, materialized views and sequences. */
+final class RelationQueries {
+
+    private RelationQueries() {}
+
+    static void read(Catalog catalog) throws SQLException {
+        catalog.query(
+                "SELECT n.nspname || '.' || c.relname, c.relkind, c.relpersistence, "
+                        + "CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END, "
+                        + "format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, "
+                        + "(SELECT o.relname || '.' || a.attname FROM pg_depend d JOIN pg_class o ON o.oid = d.refobjid "
+                        + "JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+                        + "WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass "
+                        + "AND d.deptype = 'a' LIMIT 1) "
+                        + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_sequence s ON s.seqrelid = c.oid "
+                        + "WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S') AND" + inScope("n") + "AND"
+                        + tableInScope("n", "c") + "AND" + notFromExtension("pg_class", "c.oid")
+                        // the sequence behind an identity column is part of the column
+                        + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid "
+                        + "AND d.deptype = 'i' AND c.relkind = 'S')",
+                rs -> relation(catalog, rs));
+    }
+
+    private static void relation(Catalog catalog, ResultSet rs) throws SQLException {
+        String name = rs.getString(1);
+        switch (rs.getString(2)) {
+            case "v" -> catalog.add(Kind.VIEW, name, "definition", rs.getString(4));
+            case "m" -> catalog.add(Kind.MATERIALIZED_VIEW, name, "definition", rs.getString(4));
+            case "S" ->
+                catalog.add(
+                        Kind.SEQUENCE,
+                        name,
+                        "type",
+                        rs.getString(5),
+                        "start",
+                        rs.getString(6),
+                        "increment",
+                        rs.getString(7),
+                        "minimum",
+                        rs.getString(8),
+                        "maximum",
+                        rs.getString(9),
+                        "cache",
+                        rs.getString(10),
+                        "cycle",
+                        rs.getBoolean(11) ? "yes" : "no",
+                        "owned by",
+                        rs.getString(12));
+            default -> catalog.add(Kind.TABLE, name, "type", tableType(rs.getString(2), rs.getString(3)));
+        }
+    }
+
+    private static String tableType(String relkind, String persistence) {
+        String type = switch (relkind) {
+            case "p" -> "partitioned table";
+            case "f" -> "foreign table";
+            default -> "table";
+        };
+        return "u".equals(persistence) ? "unlogged " + type : type;
+    }
+}
