@@ -313,7 +313,7 @@ class SchemaDiffTests {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
-    private static List<Property> properties(SchemaDiff diff, SchemaObject.Kind kind, String name) {
+    static List<Property> properties(SchemaDiff diff, SchemaObject.Kind kind, String name) {
         return diff.find(kind, name)
                 .orElseThrow(() -> new AssertionError("no change of " + name))
                 .properties();

@@ -1,0 +1,74 @@
+package io.github.lakebase.junit.tools;
+
+import static io.github.lakebase.junit.tools.SchemaDiffTests.execute;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.COLUMN;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.CONSTRAINT;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.FUNCTION;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.INDEX;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.SCHEMA;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.SEQUENCE;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.TABLE;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.TRIGGER;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.TYPE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.github.lakebase.junit.Branch;
+import io.github.lakebase.junit.LakebaseBranch;
+import org.junit.jupiter.api.Test;
+
+/** How {@link SchemaDiff} names and describes objects, on branches of the ledger schema. */
+@LakebaseBranch(migrations = SchemaDiffRenderingTests.LEDGER)
+class SchemaDiffRenderingTests {
+
+    static final String LEDGER = "classpath:migrations/ledger";
+
+    @Test
+    void namesAreQuotedAsPostgresqlQuotesThem(
+            @LakebaseBranch(name = "before") Branch before, @LakebaseBranch(name = "after") Branch after)
+            throws Exception {
+        execute(after, """
+                CREATE SCHEMA "Reports";
+                CREATE TYPE "Reports"."Mood" AS ENUM ('calm');
+                CREATE TABLE "Reports"."Order" ("Total" numeric, "my column" text, "select" integer, plain text);
+                CREATE INDEX "Order by total" ON "Reports"."Order" ("Total");
+                ALTER TABLE "Reports"."Order" ADD CONSTRAINT "Total positive" CHECK ("Total" > 0);
+                CREATE SEQUENCE "Reports"."Order number" OWNED BY "Reports"."Order"."select";
+                CREATE FUNCTION "Reports"."Grand total"("Order" "Reports"."Order") RETURNS numeric
+                    LANGUAGE sql AS $$ SELECT $1."Total" $$;
+                CREATE TRIGGER "Checked" BEFORE INSERT ON "Reports"."Order"
+                    FOR EACH ROW EXECUTE FUNCTION entry_checked();
+                CREATE TABLE "my table" (id integer);
+                """);
+
+        SchemaDiff diff = SchemaDiff.between(before, after);
+
+        assertThat(diff.changes())
+                .extracting(SchemaChange::kind, SchemaChange::name)
+                .containsExactly(
+                        tuple(SCHEMA, "\"Reports\""),
+                        tuple(TYPE, "\"Reports\".\"Mood\""),
+                        tuple(TABLE, "\"Reports\".\"Order\""),
+                        tuple(TABLE, "public.\"my table\""),
+                        tuple(COLUMN, "\"Reports\".\"Order\".\"Total\""),
+                        tuple(COLUMN, "\"Reports\".\"Order\".\"my column\""),
+                        tuple(COLUMN, "\"Reports\".\"Order\".\"select\""),
+                        tuple(COLUMN, "\"Reports\".\"Order\".plain"),
+                        tuple(COLUMN, "public.\"my table\".id"),
+                        tuple(CONSTRAINT, "\"Reports\".\"Order\".\"Total positive\""),
+                        tuple(INDEX, "\"Reports\".\"Order by total\""),
+                        tuple(TRIGGER, "\"Reports\".\"Order\".\"Checked\""),
+                        tuple(SEQUENCE, "\"Reports\".\"Order number\""),
+                        tuple(FUNCTION, "\"Reports\".\"Grand total\"(\"Order\" \"Reports\".\"Order\")"));
+        assertThat(diff.find(SEQUENCE, "\"Reports\".\"Order number\"")
+                        .orElseThrow()
+                        .after()
+                        .properties())
+                .containsEntry("owned by", "\"Reports\".\"Order\".\"select\"");
+        assertThat(diff.find(INDEX, "\"Reports\".\"Order by total\"")
+                        .orElseThrow()
+                        .after()
+                        .properties())
+                .containsEntry("table", "\"Reports\".\"Order\"");
+    }
+}
