@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +77,17 @@ final class Catalog {
     static String tableInScope(String n, String c) {
         return " NOT (" + c + ".relname = ANY ((SELECT excluded_tables FROM scope)::text[]) OR " + n
                 + ".nspname || '.' || " + c + ".relname = ANY ((SELECT excluded_tables FROM scope)::text[])) ";
+    }
+
+    /**
+     * A name as PostgreSQL writes it: each part quoted when it must be ({@code quote_ident}), joined by dots.
+     *
+     * @param columns the SQL expressions of the parts, for example {@code "n.nspname", "c.relname"}
+     */
+    static String qualified(String... columns) {
+        return String.join(
+                " || '.' || ",
+                Arrays.stream(columns).map(c -> "quote_ident(" + c + ")").toList());
     }
 
     /** Whether the object {@code oid} of the system catalog {@code catalog} does not belong to an extension. */

@@ -2,6 +2,7 @@ package io.github.lakebase.junit.tools;
 
 import static io.github.lakebase.junit.tools.Catalog.inScope;
 import static io.github.lakebase.junit.tools.Catalog.notFromExtension;
+import static io.github.lakebase.junit.tools.Catalog.qualified;
 import static io.github.lakebase.junit.tools.Catalog.tableInScope;
 
 import io.github.lakebase.junit.tools.SchemaObject.Kind;
@@ -15,7 +16,8 @@ final class ColumnQueries {
 
     static void read(Catalog catalog) throws SQLException {
         catalog.query(
-                "SELECT n.nspname || '.' || c.relname || '.' || a.attname, format_type(a.atttypid, a.atttypmod), "
+                "SELECT " + qualified("n.nspname", "c.relname", "a.attname")
+                        + ", format_type(a.atttypid, a.atttypmod), "
                         + "a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated "
                         + "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                         + "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "

@@ -2,6 +2,7 @@ package io.github.lakebase.junit.tools;
 
 import static io.github.lakebase.junit.tools.Catalog.inScope;
 import static io.github.lakebase.junit.tools.Catalog.notFromExtension;
+import static io.github.lakebase.junit.tools.Catalog.qualified;
 import static io.github.lakebase.junit.tools.Catalog.tableInScope;
 
 import io.github.lakebase.junit.tools.SchemaObject.Kind;
@@ -15,10 +16,12 @@ final class RelationQueries {
 
     static void read(Catalog catalog) throws SQLException {
         catalog.query(
-                "SELECT n.nspname || '.' || c.relname, c.relkind, c.relpersistence, "
+                "SELECT " + qualified("n.nspname", "c.relname") + ", c.relkind, c.relpersistence, "
                         + "CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END, "
                         + "format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, "
-                        + "(SELECT o.relname || '.' || a.attname FROM pg_depend d JOIN pg_class o ON o.oid = d.refobjid "
+                        + "(SELECT " + qualified("m.nspname", "o.relname", "a.attname")
+                        + " FROM pg_depend d JOIN pg_class o ON o.oid = d.refobjid "
+                        + "JOIN pg_namespace m ON m.oid = o.relnamespace "
                         + "JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
                         + "WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass "
                         + "AND d.deptype = 'a' LIMIT 1) "

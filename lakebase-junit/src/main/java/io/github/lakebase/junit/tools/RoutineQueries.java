@@ -2,6 +2,7 @@ package io.github.lakebase.junit.tools;
 
 import static io.github.lakebase.junit.tools.Catalog.inScope;
 import static io.github.lakebase.junit.tools.Catalog.notFromExtension;
+import static io.github.lakebase.junit.tools.Catalog.qualified;
 
 import io.github.lakebase.junit.tools.SchemaObject.Kind;
 import java.sql.SQLException;
@@ -13,7 +14,8 @@ final class RoutineQueries {
 
     static void read(Catalog catalog) throws SQLException {
         catalog.query(
-                "SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', "
+                "SELECT " + qualified("n.nspname", "p.proname")
+                        + " || '(' || pg_get_function_identity_arguments(p.oid) || ')', "
                         + "p.prokind, pg_get_function_result(p.oid), l.lanname, "
                         + "CASE WHEN p.prokind <> 'a' THEN pg_get_functiondef(p.oid) END "
                         + "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang "

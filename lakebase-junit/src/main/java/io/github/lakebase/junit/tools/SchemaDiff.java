@@ -178,7 +178,8 @@ public final class SchemaDiff {
      * The change of one object, if it changed.
      *
      * @param kind the object's kind
-     * @param name its schema-qualified name, as {@link SchemaObject#name()} writes it
+     * @param name its schema-qualified name, as {@link SchemaObject#name()} writes it (quoted where PostgreSQL
+     *     quotes, for example {@code "public.\"Order\".total"})
      * @return the change, or empty when the object is the same on both sides (or on neither)
      */
     public Optional<SchemaChange> find(SchemaObject.Kind kind, String name) {

@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * @param kind what the object is
  * @param name its identity, schema-qualified: {@code public.inventory} for a table,
  *     {@code public.inventory.location_code} for a column or a table's constraint or trigger,
- *     {@code public.inventory_location_idx} for an index, {@code public.parts(code text)} for a function
+ *     {@code public.inventory_location_idx} for an index, {@code public.parts(code text)} for a function; each
+ *     part quoted as PostgreSQL quotes it, so {@code public."Order"."Total"} but {@code public.orders.total}
  * @param properties what is compared, by property name, sorted by name; absent when not set (a column without
  *     a default has no {@code default})
  */

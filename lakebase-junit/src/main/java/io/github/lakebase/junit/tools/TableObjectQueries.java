@@ -2,6 +2,7 @@ package io.github.lakebase.junit.tools;
 
 import static io.github.lakebase.junit.tools.Catalog.inScope;
 import static io.github.lakebase.junit.tools.Catalog.notFromExtension;
+import static io.github.lakebase.junit.tools.Catalog.qualified;
 import static io.github.lakebase.junit.tools.Catalog.tableInScope;
 
 import io.github.lakebase.junit.tools.SchemaObject.Kind;
@@ -14,7 +15,8 @@ final class TableObjectQueries {
 
     static void read(Catalog catalog) throws SQLException {
         catalog.query(
-                "SELECT n.nspname || '.' || c.relname || '.' || k.conname, k.contype, pg_get_constraintdef(k.oid, true) "
+                "SELECT " + qualified("n.nspname", "c.relname", "k.conname")
+                        + ", k.contype, pg_get_constraintdef(k.oid, true) "
                         + "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                         + "WHERE k.contype IN ('p', 'f', 'u', 'c', 'x') AND" + inScope("n") + "AND"
                         + tableInScope("n", "c") + "AND" + notFromExtension("pg_class", "c.oid"),
@@ -26,7 +28,8 @@ final class TableObjectQueries {
                         "definition",
                         rs.getString(3)));
         catalog.query(
-                "SELECT n.nspname || '.' || x.relname, n.nspname || '.' || c.relname, pg_get_indexdef(i.indexrelid) "
+                "SELECT " + qualified("n.nspname", "x.relname") + ", " + qualified("n.nspname", "c.relname")
+                        + ", pg_get_indexdef(i.indexrelid) "
                         + "FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid "
                         + "JOIN pg_namespace n ON n.oid = x.relnamespace WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k "
                         + "WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')) AND"
@@ -34,7 +37,8 @@ final class TableObjectQueries {
                 rs -> catalog.add(
                         Kind.INDEX, rs.getString(1), "table", rs.getString(2), "definition", rs.getString(3)));
         catalog.query(
-                "SELECT n.nspname || '.' || c.relname || '.' || t.tgname, pg_get_triggerdef(t.oid, true), t.tgenabled "
+                "SELECT " + qualified("n.nspname", "c.relname", "t.tgname")
+                        + ", pg_get_triggerdef(t.oid, true), t.tgenabled "
                         + "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                         + "WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND" + inScope("n") + "AND"
                         + tableInScope("n", "c") + "AND" + notFromExtension("pg_class", "c.oid"),

@@ -2,6 +2,7 @@ package io.github.lakebase.junit.tools;
 
 import static io.github.lakebase.junit.tools.Catalog.inScope;
 import static io.github.lakebase.junit.tools.Catalog.notFromExtension;
+import static io.github.lakebase.junit.tools.Catalog.qualified;
 
 import io.github.lakebase.junit.tools.SchemaObject.Kind;
 import java.sql.SQLException;
@@ -13,7 +14,7 @@ final class TypeQueries {
 
     static void read(Catalog catalog) throws SQLException {
         catalog.query(
-                "SELECT n.nspname FROM pg_namespace n WHERE" + inScope("n") + "AND"
+                "SELECT quote_ident(n.nspname) FROM pg_namespace n WHERE" + inScope("n") + "AND"
                         + notFromExtension("pg_namespace", "n.oid"),
                 rs -> catalog.add(Kind.SCHEMA, rs.getString(1)));
         catalog.query(
@@ -22,7 +23,7 @@ final class TypeQueries {
                 rs -> catalog.add(
                         Kind.EXTENSION, rs.getString(1), "version", rs.getString(2), "schema", rs.getString(3)));
         catalog.query(
-                "SELECT n.nspname || '.' || t.typname, t.typtype, CASE t.typtype "
+                "SELECT " + qualified("n.nspname", "t.typname") + ", t.typtype, CASE t.typtype "
                         + "WHEN 'e' THEN (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) "
                         + "FROM pg_enum e WHERE e.enumtypid = t.oid) "
                         + "WHEN 'd' THEN format_type(t.typbasetype, t.typtypmod) || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END "
