@@ -1,6 +1,7 @@
 package io.github.lakebase.junit.tools;
 
 import static io.github.lakebase.junit.tools.SchemaDiffTests.execute;
+import static io.github.lakebase.junit.tools.SchemaDiffTests.properties;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.COLUMN;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.CONSTRAINT;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.FUNCTION;
@@ -15,6 +16,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.github.lakebase.junit.Branch;
 import io.github.lakebase.junit.LakebaseBranch;
+import io.github.lakebase.junit.tools.SchemaChange.Property;
 import org.junit.jupiter.api.Test;
 
 /** How {@link SchemaDiff} names and describes objects, on branches of the ledger schema. */
@@ -70,5 +72,42 @@ class SchemaDiffRenderingTests {
                         .after()
                         .properties())
                 .containsEntry("table", "\"Reports\".\"Order\"");
+    }
+
+    @Test
+    void aTriggerReadsAsEnabledDisabledOrEnabledAlwaysOrOnReplicasOnly(
+            @LakebaseBranch(name = "before") Branch before, @LakebaseBranch(name = "after") Branch after)
+            throws Exception {
+        execute(after, """
+                ALTER TABLE entry DISABLE TRIGGER entry_checked;
+                CREATE TRIGGER account_always BEFORE UPDATE ON account
+                    FOR EACH ROW EXECUTE FUNCTION entry_checked();
+                ALTER TABLE account ENABLE ALWAYS TRIGGER account_always;
+                CREATE TRIGGER account_replica BEFORE DELETE ON account
+                    FOR EACH ROW EXECUTE FUNCTION entry_checked();
+                ALTER TABLE account ENABLE REPLICA TRIGGER account_replica;
+                """);
+
+        SchemaDiff diff = SchemaDiff.between(before, after);
+
+        assertThat(properties(diff, TRIGGER, "public.entry.entry_checked"))
+                .containsExactly(new Property("state", "enabled", "disabled"));
+        assertThat(diff.find(TRIGGER, "public.account.account_always")
+                        .orElseThrow()
+                        .after()
+                        .properties())
+                .containsEntry("state", "enabled always");
+        assertThat(diff.find(TRIGGER, "public.account.account_replica")
+                        .orElseThrow()
+                        .after()
+                        .properties())
+                .containsEntry("state", "enabled replica");
+        assertThat(diff.toMarkdown())
+                .contains(
+                        "| changed | trigger | `public.entry.entry_checked` | state: `enabled` → `disabled` |",
+                        "| added | trigger | `public.account.account_always` | `CREATE TRIGGER account_always BEFORE UPDATE"
+                                + " ON account FOR EACH ROW EXECUTE FUNCTION entry_checked()`, enabled always |",
+                        "`, enabled replica |");
+        assertThat(diff.toString()).contains("state: enabled → disabled").doesNotContain("none");
     }
 }

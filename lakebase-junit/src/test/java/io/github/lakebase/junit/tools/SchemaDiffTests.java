@@ -122,7 +122,7 @@ class SchemaDiffTests {
         assertThat(properties(diff, SEQUENCE, "public.invoice_number"))
                 .containsExactly(new Property("increment", "1", "10"));
         assertThat(properties(diff, TRIGGER, "public.order_line.order_line_takes_stock"))
-                .containsExactly(new Property("enabled", null, "disabled"));
+                .containsExactly(new Property("state", "enabled", "disabled"));
         assertThat(properties(diff, TYPE, "public.order_status"))
                 .containsExactly(new Property(
                         "definition", "'open', 'paid', 'shipped'", "'open', 'paid', 'shipped', 'cancelled'"));
