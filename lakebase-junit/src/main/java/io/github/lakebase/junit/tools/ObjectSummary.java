@@ -31,7 +31,18 @@ final class ObjectSummary {
             case SCHEMA, VIEW, MATERIALIZED_VIEW -> "";
         };
         summary = summary.strip();
-        return markdown && !summary.isEmpty() ? DiffRendering.code(summary) : summary;
+        String words = words(object);
+        String sql = markdown && !summary.isEmpty() ? DiffRendering.code(summary) : summary;
+        return sql.isEmpty() || words.isEmpty() ? sql + words : sql + ", " + words;
+    }
+
+    /** What the SQL of an object leaves out, in words. */
+    private static String words(SchemaObject object) {
+        Map<String, String> p = object.properties();
+        return switch (object.kind()) {
+            case TRIGGER -> "enabled".equals(p.get("state")) ? "" : get(p, "state");
+            default -> "";
+        };
     }
 
     private static String get(Map<String, String> properties, String name) {

@@ -47,8 +47,8 @@ final class TableObjectQueries {
                         rs.getString(1),
                         "definition",
                         rs.getString(2),
-                        "enabled",
-                        triggerEnabled(rs.getString(3))));
+                        "state",
+                        triggerState(rs.getString(3))));
     }
 
     private static String constraintType(String contype) {
@@ -61,12 +61,13 @@ final class TableObjectQueries {
         };
     }
 
-    private static String triggerEnabled(String tgenabled) {
+    /** When a trigger fires, in the words of {@code ALTER TABLE ... ENABLE | DISABLE TRIGGER}. */
+    static String triggerState(String tgenabled) {
         return switch (tgenabled) {
             case "D" -> "disabled";
-            case "R" -> "replica only";
-            case "A" -> "always";
-            default -> null; // 'O', the default: fires in origin and local mode
+            case "R" -> "enabled replica";
+            case "A" -> "enabled always";
+            default -> "enabled"; // 'O', the default: fires in origin and local mode
         };
     }
 }
