@@ -7,9 +7,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -30,6 +33,16 @@ final class Catalog {
      */
     record Scope(Set<String> schemas, Set<String> excludedSchemas, Set<String> excludedTables) {}
 
+    /**
+     * What was read from one database.
+     *
+     * @param objects every object in scope, in no particular order
+     * @param folded the {@linkplain #key keys} of the objects that a partition (or child table) has from its parent
+     *     as they are there: an index, constraint or trigger cloned from the parent's, a column like the parent's.
+     *     They are part of the parent's change, not changes of their own.
+     */
+    record Contents(List<SchemaObject> objects, Set<String> folded) {}
+
     /** Reads one row of a query's result. */
     interface RowReader {
         void read(ResultSet rs) throws SQLException;
@@ -42,24 +55,34 @@ final class Catalog {
     private static final String SCOPE = "WITH scope AS (SELECT ?::text[] AS schemas, ?::text[] AS excluded_schemas,"
             + " ?::text[] AS excluded_tables) ";
 
+    /** Properties that a partition or child table does not take from its parent. */
+    private static final Set<String> NOT_INHERITED = Set.of("comment", "statistics");
+
     private final Connection connection;
     private final Scope scope;
     private final List<SchemaObject> objects = new ArrayList<>();
+    private final Set<String> folded = new HashSet<>();
+    private final Map<String, String> inherited = new HashMap<>();
 
     private Catalog(Connection connection, Scope scope) {
         this.connection = connection;
         this.scope = scope;
     }
 
-    /** Every object in scope, in no particular order. */
-    static List<SchemaObject> read(Connection connection, Scope scope) throws SQLException {
+    /** Every object in scope, and those folded into their parent's. */
+    static Contents read(Connection connection, Scope scope) throws SQLException {
         Catalog catalog = new Catalog(connection, scope);
         TypeQueries.read(catalog);
         RelationQueries.read(catalog);
         ColumnQueries.read(catalog);
         TableObjectQueries.read(catalog);
         RoutineQueries.read(catalog);
-        return catalog.objects;
+        return catalog.contents();
+    }
+
+    /** How objects are told apart: by kind and name. */
+    static String key(Kind kind, String name) {
+        return kind.ordinal() + ":" + name;
     }
 
     /**
@@ -126,5 +149,39 @@ final class Catalog {
             }
         }
         objects.add(new SchemaObject(kind, name, map));
+    }
+
+    /** Folds an object into its parent's: one cloned from the parent's, such as the index of a partition. */
+    void fold(Kind kind, String name) {
+        folded.add(key(kind, name));
+    }
+
+    /**
+     * Folds an object into its parent's if it is like it: the same properties, except those a child never has from
+     * its parent (a comment, a statistics target), which it must not have of its own either.
+     */
+    void foldIfLike(Kind kind, String name, String parent) {
+        inherited.put(key(kind, name), key(kind, parent));
+    }
+
+    private Contents contents() {
+        Map<String, SchemaObject> byKey = new HashMap<>();
+        objects.forEach(o -> byKey.put(key(o.kind(), o.name()), o));
+        inherited.forEach((child, parent) -> {
+            SchemaObject c = byKey.get(child);
+            SchemaObject p = byKey.get(parent);
+            if (c != null && p != null && like(c.properties(), p.properties())) {
+                folded.add(child);
+            }
+        });
+        return new Contents(List.copyOf(objects), Set.copyOf(folded));
+    }
+
+    private static boolean like(Map<String, String> child, Map<String, String> parent) {
+        Set<String> names = new HashSet<>(child.keySet());
+        names.addAll(parent.keySet());
+        return names.stream()
+                .allMatch(n -> Objects.equals(child.get(n), parent.get(n))
+                        || (NOT_INHERITED.contains(n) && child.get(n) == null));
     }
 }

@@ -18,7 +18,12 @@ final class ColumnQueries {
         catalog.query(
                 "SELECT " + qualified("n.nspname", "c.relname", "a.attname")
                         + ", format_type(a.atttypid, a.atttypmod), "
-                        + "a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated "
+                        + "a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
+                        // a partition's column, folded into its parent's column when it is like it
+                        + "CASE WHEN c.relispartition AND NOT a.attislocal THEN (SELECT "
+                        + qualified("pn.nspname", "p.relname", "a.attname")
+                        + " FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = "
+                        + "p.relnamespace WHERE i.inhrelid = c.oid) END "
                         + "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                         + "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
                         + "WHERE c.relkind IN ('r', 'p', 'f') AND a.attnum > 0 AND NOT a.attisdropped AND"
@@ -32,9 +37,14 @@ final class ColumnQueries {
         String generated = rs.getString(6);
         String identity = rs.getString(5);
         boolean isGenerated = generated != null && !generated.isEmpty();
+        String name = rs.getString(1);
+        String parent = rs.getString(7);
+        if (parent != null) {
+            catalog.foldIfLike(Kind.COLUMN, name, parent);
+        }
         catalog.add(
                 Kind.COLUMN,
-                rs.getString(1),
+                name,
                 "type",
                 rs.getString(2),
                 "nullable",

@@ -20,7 +20,10 @@ final class ObjectSummary {
                                 : "")
                         + (p.containsKey("generated") ? " GENERATED ALWAYS AS " + p.get("generated") : "");
             case CONSTRAINT, INDEX, TRIGGER -> get(p, "definition");
-            case TABLE -> "table".equals(p.get("type")) ? "" : get(p, "type");
+            case TABLE ->
+                ("table".equals(p.get("type")) ? "" : get(p, "type"))
+                        + (p.containsKey("partition of") ? " PARTITION OF " + p.get("partition of") : "")
+                        + (p.containsKey("partitioned by") ? " PARTITION BY " + p.get("partitioned by") : "");
             case SEQUENCE -> get(p, "type") + (p.containsKey("owned by") ? " owned by " + p.get("owned by") : "");
             case FUNCTION ->
                 get(p, "kind")

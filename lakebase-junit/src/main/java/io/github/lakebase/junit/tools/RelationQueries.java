@@ -9,7 +9,11 @@ import io.github.lakebase.junit.tools.SchemaObject.Kind;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
-/** Reads tables, views, materialized views and sequences. */
+/**
+ * Reads tables, views, materialized views and sequences. A partition's parent and bounds are one property,
+ * {@code partition of} ({@code public.entry FOR VALUES FROM ('2025-01-01') TO ('2025-02-01')}), and a partitioned
+ * table's key another, {@code partitioned by} ({@code RANGE (booked_on)}).
+ */
 final class RelationQueries {
 
     private RelationQueries() {}
@@ -24,7 +28,11 @@ final class RelationQueries {
                         + "JOIN pg_namespace m ON m.oid = o.relnamespace "
                         + "JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
                         + "WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass "
-                        + "AND d.deptype = 'a' LIMIT 1) "
+                        + "AND d.deptype = 'a' LIMIT 1), "
+                        + "CASE WHEN c.relispartition THEN (SELECT " + qualified("pn.nspname", "p.relname")
+                        + " FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = "
+                        + "p.relnamespace WHERE i.inhrelid = c.oid) || ' ' || pg_get_expr(c.relpartbound, c.oid) END, "
+                        + "CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END "
                         + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_sequence s ON s.seqrelid = c.oid "
                         + "WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S') AND" + inScope("n") + "AND"
                         + tableInScope("n", "c") + "AND" + notFromExtension("pg_class", "c.oid")
@@ -59,7 +67,16 @@ final class RelationQueries {
                         rs.getBoolean(11) ? "yes" : "no",
                         "owned by",
                         rs.getString(12));
-            default -> catalog.add(Kind.TABLE, name, "type", tableType(rs.getString(2), rs.getString(3)));
+            default ->
+                catalog.add(
+                        Kind.TABLE,
+                        name,
+                        "type",
+                        tableType(rs.getString(2), rs.getString(3)),
+                        "partition of",
+                        rs.getString(13),
+                        "partitioned by",
+                        rs.getString(14));
         }
     }
 

@@ -215,16 +215,29 @@ public final class SchemaDiff {
 
     static SchemaDiff compare(
             String beforeLabel, List<SchemaObject> before, String afterLabel, List<SchemaObject> after) {
+        return compare(
+                beforeLabel, new Catalog.Contents(before, Set.of()), afterLabel, new Catalog.Contents(after, Set.of()));
+    }
+
+    /**
+     * Compares two catalogs' contents; an object folded into its parent's on each side where it exists (the index
+     * a partition has from its parent's, say) is no change of its own.
+     */
+    static SchemaDiff compare(String beforeLabel, Catalog.Contents before, String afterLabel, Catalog.Contents after) {
         Function<List<SchemaObject>, Map<String, SchemaObject>> byKey = objects -> objects.stream()
-                .collect(Collectors.toMap(o -> o.kind().ordinal() + ":" + o.name(), o -> o, (a, b) -> a, TreeMap::new));
-        Map<String, SchemaObject> was = byKey.apply(before);
-        Map<String, SchemaObject> is = byKey.apply(after);
+                .collect(Collectors.toMap(o -> Catalog.key(o.kind(), o.name()), o -> o, (a, b) -> a, TreeMap::new));
+        Map<String, SchemaObject> was = byKey.apply(before.objects());
+        Map<String, SchemaObject> is = byKey.apply(after.objects());
         Set<String> keys = new LinkedHashSet<>(was.keySet());
         keys.addAll(is.keySet());
         List<SchemaChange> changes = new ArrayList<>();
         for (String key : keys) {
             SchemaObject a = was.get(key);
             SchemaObject b = is.get(key);
+            if ((a == null || before.folded().contains(key))
+                    && (b == null || after.folded().contains(key))) {
+                continue;
+            }
             if (a == null) {
                 changes.add(new SchemaChange(Type.ADDED, null, b));
             } else if (b == null) {

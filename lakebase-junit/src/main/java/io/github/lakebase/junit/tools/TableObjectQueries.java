@@ -6,49 +6,88 @@ import static io.github.lakebase.junit.tools.Catalog.qualified;
 import static io.github.lakebase.junit.tools.Catalog.tableInScope;
 
 import io.github.lakebase.junit.tools.SchemaObject.Kind;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 
-/** Reads what belongs to a table besides its columns: constraints, indexes and triggers. */
+/**
+ * Reads what belongs to a table besides its columns: constraints, indexes and triggers. Those a partition has
+ * from its parent (cloned when the partition was made or attached) are folded into the parent's: an index of a
+ * partitioned table is one index, shown as {@code CREATE INDEX ... ON public.entry}, not {@code ON ONLY}.
+ */
 final class TableObjectQueries {
 
     private TableObjectQueries() {}
 
     static void read(Catalog catalog) throws SQLException {
         catalog.query(
-                "SELECT " + qualified("n.nspname", "c.relname", "k.conname")
-                        + ", k.contype, pg_get_constraintdef(k.oid, true) "
+                "SELECT " + qualified("n.nspname", "c.relname", "k.conname") + ", k.contype, "
+                        + "pg_get_constraintdef(k.oid, true), "
+                        + "k.conparentid <> 0 OR (c.relispartition AND k.coninhcount > 0 AND NOT k.conislocal) "
                         + "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                         + "WHERE k.contype IN ('p', 'f', 'u', 'c', 'x') AND" + inScope("n") + "AND"
                         + tableInScope("n", "c") + "AND" + notFromExtension("pg_class", "c.oid"),
-                rs -> catalog.add(
-                        Kind.CONSTRAINT,
-                        rs.getString(1),
-                        "type",
-                        constraintType(rs.getString(2)),
-                        "definition",
-                        rs.getString(3)));
+                rs -> {
+                    String name = rs.getString(1);
+                    catalog.add(
+                            Kind.CONSTRAINT,
+                            name,
+                            "type",
+                            constraintType(rs.getString(2)),
+                            "definition",
+                            rs.getString(3));
+                    if (rs.getBoolean(4)) {
+                        catalog.fold(Kind.CONSTRAINT, name);
+                    }
+                });
         catalog.query(
                 "SELECT " + qualified("n.nspname", "x.relname") + ", " + qualified("n.nspname", "c.relname")
-                        + ", pg_get_indexdef(i.indexrelid) "
+                        + ", pg_get_indexdef(i.indexrelid), c.relkind, quote_ident(x.relname), i.indisunique, "
+                        + "i.indisvalid, EXISTS (SELECT 1 FROM pg_inherits h JOIN pg_class px ON px.oid = h.inhparent "
+                        + "WHERE h.inhrelid = x.oid AND px.reloptions IS NOT DISTINCT FROM x.reloptions) "
                         + "FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid "
                         + "JOIN pg_namespace n ON n.oid = x.relnamespace WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k "
                         + "WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')) AND"
                         + inScope("n") + "AND" + tableInScope("n", "c") + "AND" + notFromExtension("pg_class", "c.oid"),
-                rs -> catalog.add(
-                        Kind.INDEX, rs.getString(1), "table", rs.getString(2), "definition", rs.getString(3)));
+                rs -> index(catalog, rs));
         catalog.query(
-                "SELECT " + qualified("n.nspname", "c.relname", "t.tgname")
-                        + ", pg_get_triggerdef(t.oid, true), t.tgenabled "
+                "SELECT " + qualified("n.nspname", "c.relname", "t.tgname") + ", pg_get_triggerdef(t.oid, true), "
+                        + "t.tgenabled, t.tgparentid <> 0 AND "
+                        + "(SELECT p.tgenabled FROM pg_trigger p WHERE p.oid = t.tgparentid) = t.tgenabled "
                         + "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-                        + "WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND" + inScope("n") + "AND"
-                        + tableInScope("n", "c") + "AND" + notFromExtension("pg_class", "c.oid"),
-                rs -> catalog.add(
-                        Kind.TRIGGER,
-                        rs.getString(1),
-                        "definition",
-                        rs.getString(2),
-                        "state",
-                        triggerState(rs.getString(3))));
+                        + "WHERE NOT t.tgisinternal AND" + inScope("n") + "AND" + tableInScope("n", "c") + "AND"
+                        + notFromExtension("pg_class", "c.oid"),
+                rs -> {
+                    String name = rs.getString(1);
+                    catalog.add(
+                            Kind.TRIGGER, name, "definition", rs.getString(2), "state", triggerState(rs.getString(3)));
+                    if (rs.getBoolean(4)) {
+                        catalog.fold(Kind.TRIGGER, name);
+                    }
+                });
+    }
+
+    private static void index(Catalog catalog, ResultSet rs) throws SQLException {
+        String name = rs.getString(1);
+        String definition = rs.getString(3);
+        if ("p".equals(rs.getString(4))) {
+            // a partitioned table's index is made ON ONLY the table, then its partitions' indexes are attached
+            String head = (rs.getBoolean(6) ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") + rs.getString(5) + " ON ";
+            if (definition.startsWith(head + "ONLY ")) {
+                definition = head + definition.substring(head.length() + "ONLY ".length());
+            }
+        }
+        catalog.add(
+                Kind.INDEX,
+                name,
+                "table",
+                rs.getString(2),
+                "definition",
+                definition,
+                "valid",
+                rs.getBoolean(7) ? null : "no");
+        if (rs.getBoolean(8)) {
+            catalog.fold(Kind.INDEX, name);
+        }
     }
 
     private static String constraintType(String contype) {
