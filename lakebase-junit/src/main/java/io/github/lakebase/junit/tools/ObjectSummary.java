@@ -1,6 +1,8 @@
 package io.github.lakebase.junit.tools;
 
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** What an added or removed object is, on one line: SQL-like, for the details of a diff. */
 final class ObjectSummary {
@@ -28,7 +30,8 @@ final class ObjectSummary {
             case FUNCTION ->
                 get(p, "kind")
                         + (p.containsKey("returns") ? " returning " + p.get("returns") : "")
-                        + (p.containsKey("language") ? ", " + p.get("language") : "");
+                        + (p.containsKey("language") ? ", " + p.get("language") : "")
+                        + ("aggregate".equals(p.get("kind")) ? ": " + aggregateOptions(get(p, "definition")) : "");
             case TYPE -> get(p, "type") + (p.containsKey("definition") ? ": " + p.get("definition") : "");
             case EXTENSION -> p.containsKey("version") ? "version " + p.get("version") : "";
             case SCHEMA, VIEW, MATERIALIZED_VIEW -> "";
@@ -46,6 +49,14 @@ final class ObjectSummary {
             case TRIGGER -> "enabled".equals(p.get("state")) ? "" : get(p, "state");
             default -> "";
         };
+    }
+
+    /** The options of a {@code CREATE AGGREGATE} statement, one a line between its first and last line, on one line. */
+    private static String aggregateOptions(String definition) {
+        List<String> lines = definition.lines().toList();
+        return lines.subList(1, Math.max(1, lines.size() - 1)).stream()
+                .map(line -> line.strip().replaceFirst(",$", ""))
+                .collect(Collectors.joining(", "));
     }
 
     private static String get(Map<String, String> properties, String name) {
