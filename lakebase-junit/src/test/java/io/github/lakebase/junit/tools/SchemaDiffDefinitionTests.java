@@ -4,6 +4,7 @@ import static io.github.lakebase.junit.tools.SchemaChange.Type.ADDED;
 import static io.github.lakebase.junit.tools.SchemaChange.Type.CHANGED;
 import static io.github.lakebase.junit.tools.SchemaDiffTests.execute;
 import static io.github.lakebase.junit.tools.SchemaDiffTests.properties;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.COLUMN;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.FUNCTION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -75,5 +76,29 @@ class SchemaDiffDefinitionTests {
                         ```
                         """)
                 .doesNotContain("internal");
+    }
+
+    @Test
+    void aColumnsCollationIsCompared(
+            @LakebaseBranch(name = "before") Branch before, @LakebaseBranch(name = "after") Branch after)
+            throws Exception {
+        execute(after, """
+                ALTER TABLE account ALTER COLUMN branch_code TYPE text COLLATE "C";
+                ALTER TABLE account ADD COLUMN sort_key text COLLATE "POSIX" NOT NULL DEFAULT '';
+                """);
+
+        SchemaDiff diff = SchemaDiff.between(before, after);
+
+        assertThat(diff.changes())
+                .extracting(SchemaChange::type, SchemaChange::kind, SchemaChange::name)
+                .containsExactly(
+                        tuple(CHANGED, COLUMN, "public.account.branch_code"),
+                        tuple(ADDED, COLUMN, "public.account.sort_key"));
+        assertThat(properties(diff, COLUMN, "public.account.branch_code"))
+                .containsExactly(new Property("collation", null, "\"C\""));
+        assertThat(diff.toMarkdown())
+                .contains(
+                        "| changed | column | `public.account.branch_code` | collation: none → `\"C\"` |",
+                        "| added | column | `public.account.sort_key` | `text COLLATE \"POSIX\" NOT NULL DEFAULT ''::text` |");
     }
 }
