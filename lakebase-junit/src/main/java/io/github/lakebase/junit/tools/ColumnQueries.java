@@ -9,7 +9,7 @@ import io.github.lakebase.junit.tools.SchemaObject.Kind;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
-/** Reads the columns of tables: type, nullability, default, identity and generation. */
+/** Reads the columns of tables: type, collation, nullability, default, identity and generation. */
 final class ColumnQueries {
 
     private ColumnQueries() {}
@@ -23,13 +23,22 @@ final class ColumnQueries {
                         + "CASE WHEN c.relispartition AND NOT a.attislocal THEN (SELECT "
                         + qualified("pn.nspname", "p.relname", "a.attname")
                         + " FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = "
-                        + "p.relnamespace WHERE i.inhrelid = c.oid) END "
+                        + "p.relnamespace WHERE i.inhrelid = c.oid) END, "
+                        + "CASE WHEN a.attcollation <> t.typcollation THEN " + collation("a.attcollation") + " END "
                         + "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        + "JOIN pg_type t ON t.oid = a.atttypid "
                         + "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
                         + "WHERE c.relkind IN ('r', 'p', 'f') AND a.attnum > 0 AND NOT a.attisdropped AND"
                         + inScope("n")
                         + "AND" + tableInScope("n", "c") + "AND" + notFromExtension("pg_class", "c.oid"),
                 rs -> column(catalog, rs));
+    }
+
+    /** The name of the collation {@code oid}, schema-qualified unless it is in {@code pg_catalog}: {@code "C"}. */
+    static String collation(String oid) {
+        return "(SELECT CASE WHEN co.collnamespace = 'pg_catalog'::regnamespace THEN quote_ident(co.collname) ELSE "
+                + qualified("cn.nspname", "co.collname") + " END FROM pg_collation co JOIN pg_namespace cn "
+                + "ON cn.oid = co.collnamespace WHERE co.oid = " + oid + ")";
     }
 
     private static void column(Catalog catalog, ResultSet rs) throws SQLException {
@@ -47,6 +56,8 @@ final class ColumnQueries {
                 name,
                 "type",
                 rs.getString(2),
+                "collation",
+                rs.getString(8),
                 "nullable",
                 rs.getBoolean(3) ? "no" : "yes",
                 "default",

@@ -15,6 +15,7 @@ final class ObjectSummary {
         String summary = switch (object.kind()) {
             case COLUMN ->
                 get(p, "type")
+                        + (p.containsKey("collation") ? " COLLATE " + p.get("collation") : "")
                         + ("no".equals(p.get("nullable")) ? " NOT NULL" : "")
                         + (p.containsKey("default") ? " DEFAULT " + p.get("default") : "")
                         + (p.containsKey("identity")

@@ -47,7 +47,7 @@ public record SchemaObject(Kind kind, String name, Map<String, String> propertie
         TYPE("type"),
         /** A table (also partitioned, unlogged and foreign tables). */
         TABLE("table"),
-        /** A column of a table: type, nullability, default, identity, generation. */
+        /** A column of a table: type, collation, nullability, default, identity, generation. */
         COLUMN("column"),
         /** A primary key, foreign key, unique, check or exclusion constraint of a table. */
         CONSTRAINT("constraint"),
