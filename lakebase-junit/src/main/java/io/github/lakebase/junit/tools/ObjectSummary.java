@@ -35,7 +35,7 @@ final class ObjectSummary {
                         + ("aggregate".equals(p.get("kind")) ? ": " + aggregateOptions(get(p, "definition")) : "");
             case TYPE -> get(p, "type") + (p.containsKey("definition") ? ": " + p.get("definition") : "");
             case EXTENSION -> p.containsKey("version") ? "version " + p.get("version") : "";
-            case SCHEMA, VIEW, MATERIALIZED_VIEW -> "";
+            case SCHEMA, VIEW, MATERIALIZED_VIEW, POLICY -> "";
         };
         summary = summary.strip();
         String words = words(object);

@@ -55,6 +55,8 @@ public record SchemaObject(Kind kind, String name, Map<String, String> propertie
         INDEX("index"),
         /** A trigger of a table. */
         TRIGGER("trigger"),
+        /** A row-level security policy of a table: permissive or restrictive, command, roles and expressions. */
+        POLICY("policy"),
         /** A view and its definition. */
         VIEW("view"),
         /** A materialized view and its definition. */

@@ -1,0 +1,88 @@
+package io.github.lakebase.junit.tools;
+
+import static io.github.lakebase.junit.tools.SchemaChange.Type.ADDED;
+import static io.github.lakebase.junit.tools.SchemaChange.Type.CHANGED;
+import static io.github.lakebase.junit.tools.SchemaDiffTests.execute;
+import static io.github.lakebase.junit.tools.SchemaDiffTests.properties;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.POLICY;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.TABLE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.github.lakebase.junit.Branch;
+import io.github.lakebase.junit.LakebaseBranch;
+import io.github.lakebase.junit.tools.SchemaChange.Property;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link SchemaDiff} on who may see and change what in the ledger: row-level security and its policies, security
+ * options of views, privileges and default privileges.
+ */
+@LakebaseBranch(migrations = SchemaDiffRenderingTests.LEDGER)
+class SchemaDiffSecurityTests {
+
+    @Test
+    void rowLevelSecurityAndPoliciesAreCompared(
+            @LakebaseBranch(name = "before") Branch before, @LakebaseBranch(name = "after") Branch after)
+            throws Exception {
+        execute(after, """
+                ALTER TABLE account ENABLE ROW LEVEL SECURITY;
+                ALTER TABLE account FORCE ROW LEVEL SECURITY;
+                CREATE POLICY account_own_branch ON account AS RESTRICTIVE FOR SELECT TO ledger_reader, ledger_clerk
+                    USING (branch_code = current_setting('ledger.branch'));
+                CREATE POLICY account_clerk_writes ON account FOR INSERT TO ledger_clerk
+                    WITH CHECK (branch_code <> '' AND holder <> '');
+                """);
+
+        SchemaDiff diff = SchemaDiff.between(before, after);
+
+        assertThat(diff.changes())
+                .extracting(SchemaChange::type, SchemaChange::kind, SchemaChange::name)
+                .containsExactly(
+                        tuple(CHANGED, TABLE, "public.account"),
+                        tuple(ADDED, POLICY, "public.account.account_clerk_writes"),
+                        tuple(ADDED, POLICY, "public.account.account_own_branch"));
+        assertThat(properties(diff, TABLE, "public.account"))
+                .containsExactly(new Property("row security", "disabled", "enabled, forced"));
+        assertThat(diff.find(POLICY, "public.account.account_own_branch")
+                        .orElseThrow()
+                        .after()
+                        .properties())
+                .containsEntry("as", "RESTRICTIVE")
+                .containsEntry("for", "SELECT")
+                .containsEntry("to", "ledger_clerk, ledger_reader")
+                .containsEntry("using", "branch_code = current_setting('ledger.branch'::text)")
+                .doesNotContainKey("with check");
+        assertThat(diff.toMarkdown())
+                .contains(
+                        "| changed | table | `public.account` | row security: `disabled` → `enabled, forced` |",
+                        "| added | policy | `public.account.account_clerk_writes` | `AS PERMISSIVE FOR INSERT TO"
+                                + " ledger_clerk WITH CHECK (branch_code <> ''::text AND holder <> ''::text)` |",
+                        "| added | policy | `public.account.account_own_branch` | `AS RESTRICTIVE FOR SELECT TO"
+                                + " ledger_clerk, ledger_reader USING (branch_code ="
+                                + " current_setting('ledger.branch'::text))` |");
+    }
+
+    @Test
+    void aChangedPolicySaysWhatChanged(
+            @LakebaseBranch(name = "before") Branch before, @LakebaseBranch(name = "after") Branch after)
+            throws Exception {
+        execute(before, "CREATE POLICY account_visible ON account USING (true)");
+        execute(
+                after,
+                "CREATE POLICY account_visible ON account FOR UPDATE TO ledger_clerk USING (opened_on > '2020-01-01')"
+                        + " WITH CHECK (opened_on > '2020-01-01')");
+
+        SchemaDiff diff = SchemaDiff.between(before, after);
+
+        assertThat(diff.changes())
+                .extracting(SchemaChange::type, SchemaChange::kind, SchemaChange::name)
+                .containsExactly(tuple(CHANGED, POLICY, "public.account.account_visible"));
+        assertThat(properties(diff, POLICY, "public.account.account_visible"))
+                .containsExactly(
+                        new Property("for", "ALL", "UPDATE"),
+                        new Property("to", "PUBLIC", "ledger_clerk"),
+                        new Property("using", "true", "opened_on > '2020-01-01'::date"),
+                        new Property("with check", null, "opened_on > '2020-01-01'::date"));
+    }
+}
