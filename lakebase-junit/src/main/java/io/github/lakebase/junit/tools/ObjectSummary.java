@@ -35,7 +35,11 @@ final class ObjectSummary {
                         + ("aggregate".equals(p.get("kind")) ? ": " + aggregateOptions(get(p, "definition")) : "");
             case TYPE -> get(p, "type") + (p.containsKey("definition") ? ": " + p.get("definition") : "");
             case EXTENSION -> p.containsKey("version") ? "version " + p.get("version") : "";
-            case SCHEMA, VIEW, MATERIALIZED_VIEW, POLICY -> "";
+            case POLICY ->
+                "AS " + get(p, "as") + " FOR " + get(p, "for") + " TO " + get(p, "to")
+                        + (p.containsKey("using") ? " USING (" + p.get("using") + ")" : "")
+                        + (p.containsKey("with check") ? " WITH CHECK (" + p.get("with check") + ")" : "");
+            case SCHEMA, VIEW, MATERIALIZED_VIEW -> "";
         };
         summary = summary.strip();
         String words = words(object);
@@ -48,6 +52,10 @@ final class ObjectSummary {
         Map<String, String> p = object.properties();
         return switch (object.kind()) {
             case TRIGGER -> "enabled".equals(p.get("state")) ? "" : get(p, "state");
+            case TABLE ->
+                p.getOrDefault("row security", "disabled").equals("disabled")
+                        ? ""
+                        : "row security " + p.get("row security");
             default -> "";
         };
     }

@@ -32,7 +32,8 @@ final class RelationQueries {
                         + "CASE WHEN c.relispartition THEN (SELECT " + qualified("pn.nspname", "p.relname")
                         + " FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = "
                         + "p.relnamespace WHERE i.inhrelid = c.oid) || ' ' || pg_get_expr(c.relpartbound, c.oid) END, "
-                        + "CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END "
+                        + "CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, "
+                        + "c.relrowsecurity, c.relforcerowsecurity "
                         + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_sequence s ON s.seqrelid = c.oid "
                         + "WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S') AND" + inScope("n") + "AND"
                         + tableInScope("n", "c") + "AND" + notFromExtension("pg_class", "c.oid")
@@ -76,8 +77,14 @@ final class RelationQueries {
                         "partition of",
                         rs.getString(13),
                         "partitioned by",
-                        rs.getString(14));
+                        rs.getString(14),
+                        "row security",
+                        rowSecurity(rs.getBoolean(15), rs.getBoolean(16)));
         }
+    }
+
+    private static String rowSecurity(boolean enabled, boolean forced) {
+        return (enabled ? "enabled" : "disabled") + (forced ? ", forced" : "");
     }
 
     private static String tableType(String relkind, String persistence) {

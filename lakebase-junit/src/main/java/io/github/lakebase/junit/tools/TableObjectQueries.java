@@ -10,7 +10,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * Reads what belongs to a table besides its columns: constraints, indexes and triggers. Those a partition has
+ * Reads what belongs to a table besides its columns: constraints, indexes, triggers and row-level security
+ * policies. Those a partition has
  * from its parent (cloned when the partition was made or attached) are folded into the parent's: an index of a
  * partitioned table is one index, shown as {@code CREATE INDEX ... ON public.entry}, not {@code ON ONLY}.
  */
@@ -64,6 +65,38 @@ final class TableObjectQueries {
                         catalog.fold(Kind.TRIGGER, name);
                     }
                 });
+        policies(catalog);
+    }
+
+    private static void policies(Catalog catalog) throws SQLException {
+        catalog.query(
+                "SELECT " + qualified("n.nspname", "c.relname", "p.polname") + ", p.polpermissive, p.polcmd, "
+                        + "(SELECT string_agg(CASE WHEN r.oid = 0 THEN 'PUBLIC' ELSE quote_ident(a.rolname) END, ', ' "
+                        + "ORDER BY CASE WHEN r.oid = 0 THEN 'PUBLIC' ELSE quote_ident(a.rolname) END) "
+                        + "FROM unnest(p.polroles) AS r(oid) LEFT JOIN pg_roles a ON a.oid = r.oid), "
+                        + "pg_get_expr(p.polqual, p.polrelid, true), pg_get_expr(p.polwithcheck, p.polrelid, true) "
+                        + "FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        + "WHERE" + inScope("n") + "AND" + tableInScope("n", "c") + "AND"
+                        + notFromExtension("pg_class", "c.oid"),
+                rs -> catalog.add(
+                        Kind.POLICY,
+                        rs.getString(1),
+                        "as",
+                        rs.getBoolean(2) ? "PERMISSIVE" : "RESTRICTIVE",
+                        "for",
+                        switch (rs.getString(3)) {
+                            case "r" -> "SELECT";
+                            case "a" -> "INSERT";
+                            case "w" -> "UPDATE";
+                            case "d" -> "DELETE";
+                            default -> "ALL";
+                        },
+                        "to",
+                        rs.getString(4),
+                        "using",
+                        rs.getString(5),
+                        "with check",
+                        rs.getString(6)));
     }
 
     private static void index(Catalog catalog, ResultSet rs) throws SQLException {
