@@ -6,6 +6,7 @@ import static io.github.lakebase.junit.tools.SchemaDiffTests.execute;
 import static io.github.lakebase.junit.tools.SchemaDiffTests.properties;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.POLICY;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.TABLE;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.VIEW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -84,5 +85,30 @@ class SchemaDiffSecurityTests {
                         new Property("to", "PUBLIC", "ledger_clerk"),
                         new Property("using", "true", "opened_on > '2020-01-01'::date"),
                         new Property("with check", null, "opened_on > '2020-01-01'::date"));
+    }
+
+    @Test
+    void aViewsSecurityOptionsAreCompared(
+            @LakebaseBranch(name = "before") Branch before, @LakebaseBranch(name = "after") Branch after)
+            throws Exception {
+        execute(after, """
+                ALTER VIEW account_balance SET (security_invoker = true);
+                CREATE VIEW recent_entry WITH (security_barrier) AS
+                    SELECT id, booked_on, amount FROM entry WHERE booked_on > DATE '2025-03-01'
+                    WITH LOCAL CHECK OPTION;
+                """);
+
+        SchemaDiff diff = SchemaDiff.between(before, after);
+
+        assertThat(diff.changes())
+                .extracting(SchemaChange::type, SchemaChange::kind, SchemaChange::name)
+                .containsExactly(
+                        tuple(CHANGED, VIEW, "public.account_balance"), tuple(ADDED, VIEW, "public.recent_entry"));
+        assertThat(properties(diff, VIEW, "public.account_balance"))
+                .containsExactly(new Property("options", null, "security_invoker=true"));
+        assertThat(diff.find(VIEW, "public.recent_entry").orElseThrow().after().properties())
+                .containsEntry("options", "check_option=local, security_barrier=true");
+        assertThat(diff.toMarkdown())
+                .contains("| changed | view | `public.account_balance` | options: none → `security_invoker=true` |");
     }
 }
