@@ -9,7 +9,10 @@ import io.github.lakebase.junit.tools.SchemaObject.Kind;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
-/** Reads the columns of tables: type, collation, nullability, default, identity and generation. */
+/**
+ * Reads the columns of tables: type, collation, nullability, default, identity and generation, and the
+ * statistics target set with {@code ALTER COLUMN ... SET STATISTICS}.
+ */
 final class ColumnQueries {
 
     private ColumnQueries() {}
@@ -24,7 +27,8 @@ final class ColumnQueries {
                         + qualified("pn.nspname", "p.relname", "a.attname")
                         + " FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = "
                         + "p.relnamespace WHERE i.inhrelid = c.oid) END, "
-                        + "CASE WHEN a.attcollation <> t.typcollation THEN " + collation("a.attcollation") + " END "
+                        + "CASE WHEN a.attcollation <> t.typcollation THEN " + collation("a.attcollation") + " END, "
+                        + "nullif(a.attstattarget, -1) "
                         + "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                         + "JOIN pg_type t ON t.oid = a.atttypid "
                         + "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
@@ -65,6 +69,8 @@ final class ColumnQueries {
                 "generated",
                 isGenerated ? expression + ("v".equals(generated) ? " (virtual)" : " (stored)") : null,
                 "identity",
-                "a".equals(identity) ? "always" : "d".equals(identity) ? "by default" : null);
+                "a".equals(identity) ? "always" : "d".equals(identity) ? "by default" : null,
+                "statistics",
+                rs.getString(9));
     }
 }

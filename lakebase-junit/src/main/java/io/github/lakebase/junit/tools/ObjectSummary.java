@@ -22,11 +22,13 @@ final class ObjectSummary {
                                 ? " GENERATED " + p.get("identity").toUpperCase() + " AS IDENTITY"
                                 : "")
                         + (p.containsKey("generated") ? " GENERATED ALWAYS AS " + p.get("generated") : "");
-            case CONSTRAINT, INDEX, TRIGGER -> get(p, "definition");
+            case CONSTRAINT -> get(p, "definition") + with(p);
+            case INDEX, TRIGGER -> get(p, "definition");
             case TABLE ->
                 ("table".equals(p.get("type")) ? "" : get(p, "type"))
                         + (p.containsKey("partition of") ? " PARTITION OF " + p.get("partition of") : "")
-                        + (p.containsKey("partitioned by") ? " PARTITION BY " + p.get("partitioned by") : "");
+                        + (p.containsKey("partitioned by") ? " PARTITION BY " + p.get("partitioned by") : "")
+                        + with(p);
             case SEQUENCE -> get(p, "type") + (p.containsKey("owned by") ? " owned by " + p.get("owned by") : "");
             case FUNCTION ->
                 get(p, "kind")
@@ -39,7 +41,8 @@ final class ObjectSummary {
                 "AS " + get(p, "as") + " FOR " + get(p, "for") + " TO " + get(p, "to")
                         + (p.containsKey("using") ? " USING (" + p.get("using") + ")" : "")
                         + (p.containsKey("with check") ? " WITH CHECK (" + p.get("with check") + ")" : "");
-            case SCHEMA, VIEW, MATERIALIZED_VIEW -> "";
+            case VIEW, MATERIALIZED_VIEW -> with(p);
+            case SCHEMA -> "";
         };
         summary = summary.strip();
         String words = words(object);
@@ -51,6 +54,7 @@ final class ObjectSummary {
     private static String words(SchemaObject object) {
         Map<String, String> p = object.properties();
         return switch (object.kind()) {
+            case COLUMN -> p.containsKey("statistics") ? "statistics " + p.get("statistics") : "";
             case TRIGGER -> "enabled".equals(p.get("state")) ? "" : get(p, "state");
             case TABLE ->
                 p.getOrDefault("row security", "disabled").equals("disabled")
@@ -66,6 +70,10 @@ final class ObjectSummary {
         return lines.subList(1, Math.max(1, lines.size() - 1)).stream()
                 .map(line -> line.strip().replaceFirst(",$", ""))
                 .collect(Collectors.joining(", "));
+    }
+
+    private static String with(Map<String, String> p) {
+        return p.containsKey("options") ? " WITH (" + p.get("options") + ")" : "";
     }
 
     private static String get(Map<String, String> properties, String name) {

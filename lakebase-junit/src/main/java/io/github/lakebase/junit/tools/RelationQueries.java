@@ -33,8 +33,12 @@ final class RelationQueries {
                         + " FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = "
                         + "p.relnamespace WHERE i.inhrelid = c.oid) || ' ' || pg_get_expr(c.relpartbound, c.oid) END, "
                         + "CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, "
-                        + "c.relrowsecurity, c.relforcerowsecurity "
+                        + "c.relrowsecurity, c.relforcerowsecurity, "
+                        // storage and view options, and those of the TOAST table, sorted
+                        + "(SELECT string_agg(o, ', ' ORDER BY o) FROM (SELECT unnest(c.reloptions) UNION ALL "
+                        + "SELECT 'toast.' || unnest(t.reloptions)) AS x(o)) "
                         + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_sequence s ON s.seqrelid = c.oid "
+                        + "LEFT JOIN pg_class t ON t.oid = c.reltoastrelid "
                         + "WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S') AND" + inScope("n") + "AND"
                         + tableInScope("n", "c") + "AND" + notFromExtension("pg_class", "c.oid")
                         // the sequence behind an identity column is part of the column
@@ -46,8 +50,9 @@ final class RelationQueries {
     private static void relation(Catalog catalog, ResultSet rs) throws SQLException {
         String name = rs.getString(1);
         switch (rs.getString(2)) {
-            case "v" -> catalog.add(Kind.VIEW, name, "definition", rs.getString(4));
-            case "m" -> catalog.add(Kind.MATERIALIZED_VIEW, name, "definition", rs.getString(4));
+            case "v" -> catalog.add(Kind.VIEW, name, "definition", rs.getString(4), "options", rs.getString(17));
+            case "m" ->
+                catalog.add(Kind.MATERIALIZED_VIEW, name, "definition", rs.getString(4), "options", rs.getString(17));
             case "S" ->
                 catalog.add(
                         Kind.SEQUENCE,
@@ -79,7 +84,9 @@ final class RelationQueries {
                         "partitioned by",
                         rs.getString(14),
                         "row security",
-                        rowSecurity(rs.getBoolean(15), rs.getBoolean(16)));
+                        rowSecurity(rs.getBoolean(15), rs.getBoolean(16)),
+                        "options",
+                        rs.getString(17));
         }
     }
 

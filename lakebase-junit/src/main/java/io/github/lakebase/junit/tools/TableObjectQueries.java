@@ -23,7 +23,10 @@ final class TableObjectQueries {
         catalog.query(
                 "SELECT " + qualified("n.nspname", "c.relname", "k.conname") + ", k.contype, "
                         + "pg_get_constraintdef(k.oid, true), "
-                        + "k.conparentid <> 0 OR (c.relispartition AND k.coninhcount > 0 AND NOT k.conislocal) "
+                        + "k.conparentid <> 0 OR (c.relispartition AND k.coninhcount > 0 AND NOT k.conislocal), "
+                        // the storage options of the index of a primary key, unique or exclusion constraint
+                        + "(SELECT string_agg(o, ', ' ORDER BY o) FROM pg_class x, unnest(x.reloptions) AS o "
+                        + "WHERE x.oid = k.conindid AND k.contype IN ('p', 'u', 'x')) "
                         + "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                         + "WHERE k.contype IN ('p', 'f', 'u', 'c', 'x') AND" + inScope("n") + "AND"
                         + tableInScope("n", "c") + "AND" + notFromExtension("pg_class", "c.oid"),
@@ -35,7 +38,9 @@ final class TableObjectQueries {
                             "type",
                             constraintType(rs.getString(2)),
                             "definition",
-                            rs.getString(3));
+                            rs.getString(3),
+                            "options",
+                            rs.getString(5));
                     if (rs.getBoolean(4)) {
                         catalog.fold(Kind.CONSTRAINT, name);
                     }

@@ -67,7 +67,7 @@ class SchemaDiffStorageTests {
                         "| changed | table | `public.account` | options: `fillfactor=90` →"
                                 + " `autovacuum_vacuum_scale_factor=0.05, fillfactor=70, toast.autovacuum_enabled=false` |",
                         "| added | index | `public.account_holder_idx` | `CREATE INDEX account_holder_idx ON"
-                                + " public.account USING btree (holder) WITH (fillfactor='50', deduplicate_items='off')` |",
+                                + " public.account USING btree (holder) WITH (fillfactor='50', deduplicate_items=off)` |",
                         "| added | materialized view | `public.monthly_total` | `WITH (fillfactor=60)` |");
     }
 
