@@ -42,7 +42,7 @@ final class ObjectSummary {
                         + (p.containsKey("using") ? " USING (" + p.get("using") + ")" : "")
                         + (p.containsKey("with check") ? " WITH CHECK (" + p.get("with check") + ")" : "");
             case VIEW, MATERIALIZED_VIEW -> with(p);
-            case SCHEMA -> "";
+            case SCHEMA, PRIVILEGE -> "";
         };
         summary = summary.strip();
         String words = words(object);

@@ -66,7 +66,12 @@ public record SchemaObject(Kind kind, String name, Map<String, String> propertie
         /** A function, procedure or aggregate: signature, result, language and definition. */
         FUNCTION("function"),
         /** An installed extension and its version. */
-        EXTENSION("extension");
+        EXTENSION("extension"),
+        /**
+         * The privileges of one grantee on one object (table, column, sequence, function, schema or type) that
+         * differ from the object's defaults, named like {@code TABLE public.orders TO report_reader}.
+         */
+        PRIVILEGE("privilege");
 
         private final String label;
 

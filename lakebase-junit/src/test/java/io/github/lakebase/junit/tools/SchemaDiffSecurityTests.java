@@ -2,9 +2,11 @@ package io.github.lakebase.junit.tools;
 
 import static io.github.lakebase.junit.tools.SchemaChange.Type.ADDED;
 import static io.github.lakebase.junit.tools.SchemaChange.Type.CHANGED;
+import static io.github.lakebase.junit.tools.SchemaChange.Type.REMOVED;
 import static io.github.lakebase.junit.tools.SchemaDiffTests.execute;
 import static io.github.lakebase.junit.tools.SchemaDiffTests.properties;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.POLICY;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.PRIVILEGE;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.TABLE;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.VIEW;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -110,5 +112,80 @@ class SchemaDiffSecurityTests {
                 .containsEntry("options", "check_option=local, security_barrier=true");
         assertThat(diff.toMarkdown())
                 .contains("| changed | view | `public.account_balance` | options: none → `security_invoker=true` |");
+    }
+
+    @Test
+    void privilegesAreComparedPerObjectAndGrantee(
+            @LakebaseBranch(name = "before") Branch before, @LakebaseBranch(name = "after") Branch after)
+            throws Exception {
+        execute(after, """
+                GRANT INSERT ON account TO ledger_reader;
+                REVOKE SELECT ON entry FROM ledger_reader;
+                GRANT ALL ON account TO ledger_clerk;
+                GRANT SELECT ON account_balance TO ledger_clerk WITH GRANT OPTION;
+                GRANT UPDATE (holder) ON account TO ledger_clerk WITH GRANT OPTION;
+                GRANT USAGE, SELECT ON SEQUENCE voucher_number TO ledger_reader;
+                GRANT EXECUTE ON FUNCTION add_rounded(numeric, numeric) TO ledger_clerk;
+                REVOKE EXECUTE ON FUNCTION add_amount(numeric, numeric) FROM PUBLIC;
+                GRANT CREATE ON SCHEMA public TO ledger_clerk;
+                CREATE DOMAIN positive_amount AS numeric CHECK (VALUE > 0);
+                REVOKE USAGE ON DOMAIN positive_amount FROM PUBLIC;
+                """);
+
+        SchemaDiff diff = SchemaDiff.between(before, after);
+
+        assertThat(diff.changes())
+                .filteredOn(c -> c.kind() == PRIVILEGE)
+                .extracting(
+                        SchemaChange::type,
+                        SchemaChange::name,
+                        c -> String.join("; ", c.object().properties().values()))
+                .containsExactly(
+                        tuple(
+                                ADDED,
+                                "COLUMN public.account.holder TO ledger_clerk",
+                                "GRANT UPDATE (holder) ON TABLE public.account TO ledger_clerk WITH GRANT OPTION"),
+                        tuple(
+                                ADDED,
+                                "DOMAIN public.positive_amount TO PUBLIC",
+                                "REVOKE USAGE ON DOMAIN public.positive_amount FROM PUBLIC"),
+                        tuple(
+                                ADDED,
+                                "FUNCTION public.add_amount(total numeric, amount numeric) TO PUBLIC",
+                                "REVOKE EXECUTE ON FUNCTION public.add_amount(total numeric, amount numeric) FROM"
+                                        + " PUBLIC"),
+                        tuple(
+                                ADDED,
+                                "FUNCTION public.add_rounded(total numeric, amount numeric) TO ledger_clerk",
+                                "GRANT EXECUTE ON FUNCTION public.add_rounded(total numeric, amount numeric) TO"
+                                        + " ledger_clerk"),
+                        tuple(ADDED, "SCHEMA public TO ledger_clerk", "GRANT CREATE ON SCHEMA public TO ledger_clerk"),
+                        tuple(
+                                ADDED,
+                                "SEQUENCE public.voucher_number TO ledger_reader",
+                                "GRANT SELECT, USAGE ON SEQUENCE public.voucher_number TO ledger_reader"),
+                        tuple(
+                                ADDED,
+                                "TABLE public.account TO ledger_clerk",
+                                "GRANT ALL ON TABLE public.account TO ledger_clerk"),
+                        tuple(
+                                CHANGED,
+                                "TABLE public.account TO ledger_reader",
+                                "GRANT SELECT, INSERT ON TABLE public.account TO ledger_reader"),
+                        tuple(
+                                ADDED,
+                                "TABLE public.account_balance TO ledger_clerk",
+                                "GRANT SELECT ON TABLE public.account_balance TO ledger_clerk WITH GRANT OPTION"),
+                        tuple(
+                                REMOVED,
+                                "TABLE public.entry TO ledger_reader",
+                                "GRANT SELECT ON TABLE public.entry TO ledger_reader"));
+        assertThat(diff.toMarkdown())
+                .contains(
+                        "| changed | privilege | `TABLE public.account TO ledger_reader` | granted: `GRANT SELECT ON"
+                                + " TABLE public.account TO ledger_reader` → `GRANT SELECT, INSERT ON TABLE"
+                                + " public.account TO ledger_reader` |",
+                        "| removed | privilege | `TABLE public.entry TO ledger_reader` | `GRANT SELECT ON TABLE"
+                                + " public.entry TO ledger_reader` |");
     }
 }
