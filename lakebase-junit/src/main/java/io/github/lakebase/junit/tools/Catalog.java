@@ -19,7 +19,7 @@ import java.util.Set;
  * Reads the schema objects of a PostgreSQL database from its catalogs, restricted to a {@link Scope}: user
  * schemas only, objects of extensions left out (the extension itself is listed). The queries of each family of
  * objects live in a class of their own ({@link TypeQueries}, {@link RelationQueries}, {@link ColumnQueries},
- * {@link TableObjectQueries}, {@link RoutineQueries}); this class runs them and collects what they find.
+ * {@link TableObjectQueries}, {@link RoutineQueries}, {@link PrivilegeQueries}); this class runs them and collects what they find.
  */
 final class Catalog {
 
@@ -77,6 +77,7 @@ final class Catalog {
         ColumnQueries.read(catalog);
         TableObjectQueries.read(catalog);
         RoutineQueries.read(catalog);
+        PrivilegeQueries.read(catalog);
         return catalog.contents();
     }
 

@@ -2,7 +2,9 @@ package io.github.lakebase.junit.tools;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** What an added or removed object is, on one line: SQL-like, for the details of a diff. */
 final class ObjectSummary {
@@ -42,7 +44,11 @@ final class ObjectSummary {
                         + (p.containsKey("using") ? " USING (" + p.get("using") + ")" : "")
                         + (p.containsKey("with check") ? " WITH CHECK (" + p.get("with check") + ")" : "");
             case VIEW, MATERIALIZED_VIEW -> with(p);
-            case SCHEMA, PRIVILEGE -> "";
+            case PRIVILEGE ->
+                Stream.of(p.get("granted"), p.get("revoked"))
+                        .filter(Objects::nonNull)
+                        .collect(Collectors.joining("; "));
+            case SCHEMA -> "";
         };
         summary = summary.strip();
         String words = words(object);
