@@ -44,7 +44,7 @@ final class ObjectSummary {
                         + (p.containsKey("using") ? " USING (" + p.get("using") + ")" : "")
                         + (p.containsKey("with check") ? " WITH CHECK (" + p.get("with check") + ")" : "");
             case VIEW, MATERIALIZED_VIEW -> with(p);
-            case PRIVILEGE ->
+            case PRIVILEGE, DEFAULT_PRIVILEGE ->
                 Stream.of(p.get("granted"), p.get("revoked"))
                         .filter(Objects::nonNull)
                         .collect(Collectors.joining("; "));

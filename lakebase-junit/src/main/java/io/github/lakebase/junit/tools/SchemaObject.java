@@ -71,7 +71,12 @@ public record SchemaObject(Kind kind, String name, Map<String, String> propertie
          * The privileges of one grantee on one object (table, column, sequence, function, schema or type) that
          * differ from the object's defaults, named like {@code TABLE public.orders TO report_reader}.
          */
-        PRIVILEGE("privilege");
+        PRIVILEGE("privilege"),
+        /**
+         * The default privileges of one grantee on what a role creates ({@code ALTER DEFAULT PRIVILEGES}), in one
+         * schema or in all, named like {@code FOR ROLE app IN SCHEMA public ON TABLES TO report_reader}.
+         */
+        DEFAULT_PRIVILEGE("default privilege");
 
         private final String label;
 

@@ -5,6 +5,7 @@ import static io.github.lakebase.junit.tools.SchemaChange.Type.CHANGED;
 import static io.github.lakebase.junit.tools.SchemaChange.Type.REMOVED;
 import static io.github.lakebase.junit.tools.SchemaDiffTests.execute;
 import static io.github.lakebase.junit.tools.SchemaDiffTests.properties;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.DEFAULT_PRIVILEGE;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.POLICY;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.PRIVILEGE;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.TABLE;
@@ -187,5 +188,46 @@ class SchemaDiffSecurityTests {
                                 + " public.account TO ledger_reader` |",
                         "| removed | privilege | `TABLE public.entry TO ledger_reader` | `GRANT SELECT ON TABLE"
                                 + " public.entry TO ledger_reader` |");
+    }
+
+    @Test
+    void defaultPrivilegesAreComparedPerRoleSchemaKindAndGrantee(
+            @LakebaseBranch(name = "before") Branch before, @LakebaseBranch(name = "after") Branch after)
+            throws Exception {
+        execute(after, """
+                ALTER DEFAULT PRIVILEGES FOR ROLE ledger_owner IN SCHEMA public GRANT INSERT ON TABLES TO ledger_reader;
+                ALTER DEFAULT PRIVILEGES FOR ROLE ledger_owner GRANT USAGE ON SEQUENCES TO ledger_clerk;
+                ALTER DEFAULT PRIVILEGES FOR ROLE ledger_owner REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+                """);
+
+        SchemaDiff diff = SchemaDiff.between(before, after);
+
+        assertThat(diff.changes())
+                .extracting(
+                        SchemaChange::type,
+                        SchemaChange::kind,
+                        SchemaChange::name,
+                        c -> String.join("; ", c.object().properties().values()))
+                .containsExactly(
+                        tuple(
+                                CHANGED,
+                                DEFAULT_PRIVILEGE,
+                                "FOR ROLE ledger_owner IN SCHEMA public ON TABLES TO ledger_reader",
+                                "ALTER DEFAULT PRIVILEGES FOR ROLE ledger_owner IN SCHEMA public GRANT SELECT, INSERT ON"
+                                        + " TABLES TO ledger_reader"),
+                        tuple(
+                                ADDED,
+                                DEFAULT_PRIVILEGE,
+                                "FOR ROLE ledger_owner ON FUNCTIONS TO PUBLIC",
+                                "ALTER DEFAULT PRIVILEGES FOR ROLE ledger_owner REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC"),
+                        tuple(
+                                ADDED,
+                                DEFAULT_PRIVILEGE,
+                                "FOR ROLE ledger_owner ON SEQUENCES TO ledger_clerk",
+                                "ALTER DEFAULT PRIVILEGES FOR ROLE ledger_owner GRANT USAGE ON SEQUENCES TO ledger_clerk"));
+        assertThat(SchemaDiff.options().schemas("public").between(before, after).changes())
+                .as("default privileges of every schema belong to no schema")
+                .extracting(SchemaChange::name)
+                .containsExactly("FOR ROLE ledger_owner IN SCHEMA public ON TABLES TO ledger_reader");
     }
 }
