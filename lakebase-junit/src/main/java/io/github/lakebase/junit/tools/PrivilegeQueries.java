@@ -17,12 +17,16 @@ import java.util.stream.Collectors;
  * Reads privileges: for each object and grantee, what differs from the object's defaults (the owner holds
  * everything, {@code PUBLIC} may execute functions and use types), written as the statements that make it:
  * {@code GRANT SELECT, INSERT ON TABLE public.orders TO report_reader},
- * {@code REVOKE EXECUTE ON FUNCTION public.f(integer) FROM PUBLIC}. Who granted a privilege is not compared.
+ * {@code REVOKE EXECUTE ON FUNCTION public.f(integer) FROM PUBLIC}; and default privileges likewise, per role,
+ * schema (or all schemas), kind of object and grantee. Who granted a privilege is not compared.
  */
 final class PrivilegeQueries {
 
     /** The kind of a relation for {@code acldefault}: a sequence or a table (views and the like are tables). */
     private static final String RELATION_TYPE = "CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::\"char\"";
+
+    /** The kind of the objects of a default privilege for {@code acldefault}. */
+    private static final String DEFAULT_TYPE = "CASE d.defaclobjtype WHEN 'S' THEN 's' ELSE d.defaclobjtype END";
 
     /** The privileges in the order SQL usually lists them. */
     private static final String ORDER = "array_position(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', "
@@ -60,7 +64,16 @@ final class PrivilegeQueries {
             + everything("'T'", "t.typowner")
             + " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype IN ('e', 'd', 'c', 'r') "
             + "AND (t.typtype <> 'c' OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c') AND"
-            + inScope("n") + "AND" + notFromExtension("pg_type", "t.oid") + ")";
+            + inScope("n") + "AND" + notFromExtension("pg_type", "t.oid")
+            // default privileges: a global entry replaces the built-in defaults, a schema's adds to them
+            + "UNION ALL SELECT 'DEFAULT', 'FOR ROLE ' || quote_ident(o.rolname) || coalesce(' IN SCHEMA ' || "
+            + "quote_ident(n.nspname), ''), CASE d.defaclobjtype WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' "
+            + "WHEN 'f' THEN 'FUNCTIONS' WHEN 'T' THEN 'TYPES' WHEN 'n' THEN 'SCHEMAS' ELSE 'LARGE OBJECTS' END, "
+            + "d.defaclacl, CASE WHEN d.defaclnamespace = 0 THEN acldefault(" + DEFAULT_TYPE + ", d.defaclrole) END, "
+            + everything(DEFAULT_TYPE, "d.defaclrole")
+            + " FROM pg_default_acl d JOIN pg_roles o ON o.oid = d.defaclrole "
+            + "LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace WHERE CASE WHEN d.defaclnamespace = 0 "
+            + "THEN cardinality((SELECT schemas FROM scope)) = 0 ELSE" + inScope("n") + "END)";
 
     /**
      * Per object, grantee and privilege: whether the grantee has it, with grant option, and whether it has it by
@@ -98,26 +111,46 @@ final class PrivilegeQueries {
         String target = rs.getString(2);
         String column = rs.getString(3);
         String grantee = rs.getString(4);
+        if (kind.equals("DEFAULT")) {
+            // FOR ROLE app IN SCHEMA public, and the kind of objects, such as TABLES, in place of a column
+            add(
+                    catalog,
+                    Kind.DEFAULT_PRIVILEGE,
+                    target + " ON " + column + " TO " + grantee,
+                    rs,
+                    "ALTER DEFAULT PRIVILEGES " + target + " ",
+                    column,
+                    null);
+        } else {
+            String on = column == null ? kind + " " + target : "TABLE " + target;
+            String name = (column == null ? on : "COLUMN " + target + "." + column) + " TO " + grantee;
+            add(catalog, Kind.PRIVILEGE, name, rs, "", on, column);
+        }
+    }
+
+    /**
+     * Adds the privileges of a row: {@code granted} as one {@code GRANT} of those without grant option and one of
+     * those with, {@code revoked} as a {@code REVOKE}.
+     */
+    private static void add(
+            Catalog catalog, Kind kind, String name, ResultSet rs, String prefix, String on, String column)
+            throws SQLException {
+        String grantee = rs.getString(4);
         long everything = rs.getLong(8);
-        String on = column == null ? kind + " " + target : "TABLE " + target;
         List<String> granted = new ArrayList<>();
         if (rs.getString(5) != null) {
-            granted.add("GRANT " + privileges(rs.getString(5), column, everything) + " ON " + on + " TO " + grantee);
+            granted.add(prefix + "GRANT " + privileges(rs.getString(5), column, everything) + " ON " + on + " TO "
+                    + grantee);
         }
         if (rs.getString(6) != null) {
-            granted.add("GRANT " + privileges(rs.getString(6), column, everything) + " ON " + on + " TO " + grantee
-                    + " WITH GRANT OPTION");
+            granted.add(prefix + "GRANT " + privileges(rs.getString(6), column, everything) + " ON " + on + " TO "
+                    + grantee + " WITH GRANT OPTION");
         }
         String revoked = rs.getString(7) == null
                 ? null
-                : "REVOKE " + privileges(rs.getString(7), column, everything) + " ON " + on + " FROM " + grantee;
-        catalog.add(
-                Kind.PRIVILEGE,
-                (column == null ? on : "COLUMN " + target + "." + column) + " TO " + grantee,
-                "granted",
-                granted.isEmpty() ? null : String.join("; ", granted),
-                "revoked",
-                revoked);
+                : prefix + "REVOKE " + privileges(rs.getString(7), column, everything) + " ON " + on + " FROM "
+                        + grantee;
+        catalog.add(kind, name, "granted", granted.isEmpty() ? null : String.join("; ", granted), "revoked", revoked);
     }
 
     /** {@code SELECT, INSERT}; {@code ALL} when that is every privilege of the object; a column's in brackets. */
