@@ -55,8 +55,11 @@ final class Catalog {
     private static final String SCOPE = "WITH scope AS (SELECT ?::text[] AS schemas, ?::text[] AS excluded_schemas,"
             + " ?::text[] AS excluded_tables) ";
 
-    /** Properties that a partition or child table does not take from its parent. */
-    private static final Set<String> NOT_INHERITED = Set.of("comment", "statistics");
+    /**
+     * Properties of a column that a partition or child table does not take from its parent: the sequence of an
+     * identity is the parent's alone.
+     */
+    private static final Set<String> NOT_INHERITED = Set.of("comment", "statistics", "options", "identity options");
 
     private final Connection connection;
     private final Scope scope;

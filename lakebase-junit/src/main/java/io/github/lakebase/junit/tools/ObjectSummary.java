@@ -15,15 +15,7 @@ final class ObjectSummary {
     static String of(SchemaObject object, boolean markdown) {
         Map<String, String> p = object.properties();
         String summary = switch (object.kind()) {
-            case COLUMN ->
-                get(p, "type")
-                        + (p.containsKey("collation") ? " COLLATE " + p.get("collation") : "")
-                        + ("no".equals(p.get("nullable")) ? " NOT NULL" : "")
-                        + (p.containsKey("default") ? " DEFAULT " + p.get("default") : "")
-                        + (p.containsKey("identity")
-                                ? " GENERATED " + p.get("identity").toUpperCase() + " AS IDENTITY"
-                                : "")
-                        + (p.containsKey("generated") ? " GENERATED ALWAYS AS " + p.get("generated") : "");
+            case COLUMN -> column(p);
             case CONSTRAINT -> get(p, "definition") + with(p);
             case INDEX, TRIGGER -> get(p, "definition");
             case TABLE ->
@@ -60,7 +52,10 @@ final class ObjectSummary {
     private static String words(SchemaObject object) {
         Map<String, String> p = object.properties();
         return switch (object.kind()) {
-            case COLUMN -> p.containsKey("statistics") ? "statistics " + p.get("statistics") : "";
+            case COLUMN ->
+                Stream.of(part(p, "statistics", "statistics "), part(p, "options", "options "))
+                        .filter(w -> !w.isEmpty())
+                        .collect(Collectors.joining(", "));
             case TRIGGER -> "enabled".equals(p.get("state")) ? "" : get(p, "state");
             case TABLE ->
                 p.getOrDefault("row security", "disabled").equals("disabled")
@@ -76,6 +71,27 @@ final class ObjectSummary {
         return lines.subList(1, Math.max(1, lines.size() - 1)).stream()
                 .map(line -> line.strip().replaceFirst(",$", ""))
                 .collect(Collectors.joining(", "));
+    }
+
+    /** A column as {@code CREATE TABLE} writes it, without its name. */
+    private static String column(Map<String, String> p) {
+        return get(p, "type")
+                + part(p, "storage", " STORAGE ")
+                + part(p, "compression", " COMPRESSION ")
+                + part(p, "collation", " COLLATE ")
+                + ("no".equals(p.get("nullable")) ? " NOT NULL" : "")
+                + part(p, "default", " DEFAULT ")
+                + (p.containsKey("identity")
+                        ? " GENERATED " + p.get("identity").toUpperCase() + " AS IDENTITY"
+                                + part(p, "identity options", " (")
+                                + (p.containsKey("identity options") ? ")" : "")
+                        : "")
+                + part(p, "generated", " GENERATED ALWAYS AS ");
+    }
+
+    /** A property's value after a prefix, or nothing when it is not set. */
+    private static String part(Map<String, String> p, String name, String prefix) {
+        return p.containsKey(name) ? prefix + p.get(name) : "";
     }
 
     private static String with(Map<String, String> p) {
