@@ -5,8 +5,15 @@ import static io.github.lakebase.junit.tools.SchemaChange.Type.CHANGED;
 import static io.github.lakebase.junit.tools.SchemaDiffTests.execute;
 import static io.github.lakebase.junit.tools.SchemaDiffTests.properties;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.COLUMN;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.CONSTRAINT;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.FUNCTION;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.INDEX;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.SCHEMA;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.SEQUENCE;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.TABLE;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.TRIGGER;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.TYPE;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.VIEW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -161,5 +168,52 @@ class SchemaDiffDefinitionTests {
         assertThat(diff.toMarkdown())
                 .contains("| added | column | `public.account.note` | `text STORAGE MAIN COMPRESSION pglz`, options"
                         + " n_distinct=-0.5 |");
+    }
+
+    @Test
+    void commentsAreCompared(
+            @LakebaseBranch(name = "before") Branch before, @LakebaseBranch(name = "after") Branch after)
+            throws Exception {
+        execute(after, """
+                COMMENT ON SCHEMA public IS 'The ledger';
+                COMMENT ON TABLE account IS 'One row per customer account';
+                COMMENT ON COLUMN account.holder IS 'The holder''s legal name';
+                COMMENT ON COLUMN entry.memo IS 'Free text from the teller';
+                COMMENT ON CONSTRAINT entry_amount_check ON entry IS 'No entry of nothing';
+                COMMENT ON INDEX entry_account_idx IS 'For statements';
+                COMMENT ON TRIGGER entry_checked ON entry IS 'Checks entries';
+                COMMENT ON VIEW account_balance IS 'Balances per account';
+                COMMENT ON SEQUENCE voucher_number IS 'Voucher numbers';
+                COMMENT ON FUNCTION add_amount(numeric, numeric) IS 'The state function of balance';
+                CREATE TYPE entry_kind AS ENUM ('debit', 'credit');
+                COMMENT ON TYPE entry_kind IS 'Debit or credit';
+                """);
+
+        SchemaDiff diff = SchemaDiff.between(before, after);
+
+        assertThat(diff.changes())
+                .extracting(SchemaChange::type, SchemaChange::kind, SchemaChange::name)
+                .containsExactly(
+                        tuple(CHANGED, SCHEMA, "public"),
+                        tuple(ADDED, TYPE, "public.entry_kind"),
+                        tuple(CHANGED, TABLE, "public.account"),
+                        tuple(CHANGED, COLUMN, "public.account.holder"),
+                        tuple(CHANGED, COLUMN, "public.entry.memo"),
+                        tuple(CHANGED, CONSTRAINT, "public.entry.entry_amount_check"),
+                        tuple(CHANGED, INDEX, "public.entry_account_idx"),
+                        tuple(CHANGED, TRIGGER, "public.entry.entry_checked"),
+                        tuple(CHANGED, VIEW, "public.account_balance"),
+                        tuple(CHANGED, SEQUENCE, "public.voucher_number"),
+                        tuple(CHANGED, FUNCTION, "public.add_amount(total numeric, amount numeric)"));
+        assertThat(diff.changed())
+                .extracting(SchemaChange::properties)
+                .allSatisfy(p -> assertThat(p).extracting(Property::name).containsExactly("comment"));
+        assertThat(properties(diff, SCHEMA, "public"))
+                .containsExactly(new Property("comment", "standard public schema", "The ledger"));
+        assertThat(properties(diff, COLUMN, "public.account.holder"))
+                .containsExactly(new Property("comment", null, "The holder's legal name"));
+        assertThat(diff.toMarkdown())
+                .contains(
+                        "| added | type | `public.entry_kind` | `enum: 'debit', 'credit'`, comment 'Debit or credit' |");
     }
 }
