@@ -52,7 +52,8 @@ final class ColumnQueries {
                         + "CASE WHEN a.attstorage <> t.typstorage THEN CASE a.attstorage WHEN 'p' THEN 'PLAIN' "
                         + "WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END END, "
                         + "CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END, "
-                        + "nullif(array_to_string(ARRAY(SELECT unnest(a.attoptions) ORDER BY 1), ', '), '') "
+                        + "nullif(array_to_string(ARRAY(SELECT unnest(a.attoptions) ORDER BY 1), ', '), ''), "
+                        + "col_description(c.oid, a.attnum) AS comment "
                         + "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                         + "JOIN pg_type t ON t.oid = a.atttypid "
                         + "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
@@ -103,6 +104,8 @@ final class ColumnQueries {
                 "options",
                 rs.getString(13),
                 "statistics",
-                rs.getString(9));
+                rs.getString(9),
+                "comment",
+                rs.getString("comment"));
     }
 }

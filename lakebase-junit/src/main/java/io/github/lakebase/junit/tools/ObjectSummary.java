@@ -43,15 +43,19 @@ final class ObjectSummary {
             case SCHEMA -> "";
         };
         summary = summary.strip();
-        String words = words(object);
+        // words may hold a comment: on one line, and in Markdown without a bar that would end the table's cell
+        String words = words(object).replaceAll("\\s*\n\\s*", " ");
+        words = markdown ? words.replace("|", "\\|") : words;
         String sql = markdown && !summary.isEmpty() ? DiffRendering.code(summary) : summary;
         return sql.isEmpty() || words.isEmpty() ? sql + words : sql + ", " + words;
     }
 
-    /** What the SQL of an object leaves out, in words. */
+    /** What the SQL of an object leaves out, in words, and its comment. */
     private static String words(SchemaObject object) {
         Map<String, String> p = object.properties();
-        return switch (object.kind()) {
+        String comment =
+                p.containsKey("comment") ? "comment '" + p.get("comment").replace("'", "''") + "'" : "";
+        String words = switch (object.kind()) {
             case COLUMN ->
                 Stream.of(part(p, "statistics", "statistics "), part(p, "options", "options "))
                         .filter(w -> !w.isEmpty())
@@ -63,6 +67,7 @@ final class ObjectSummary {
                         : "row security " + p.get("row security");
             default -> "";
         };
+        return words.isEmpty() || comment.isEmpty() ? words + comment : words + ", " + comment;
     }
 
     /** The options of a {@code CREATE AGGREGATE} statement, one a line between its first and last line, on one line. */

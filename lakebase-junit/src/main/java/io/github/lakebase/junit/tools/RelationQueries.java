@@ -36,7 +36,8 @@ final class RelationQueries {
                         + "c.relrowsecurity, c.relforcerowsecurity, "
                         // storage and view options, and those of the TOAST table, sorted
                         + "(SELECT string_agg(o, ', ' ORDER BY o) FROM (SELECT unnest(c.reloptions) UNION ALL "
-                        + "SELECT 'toast.' || unnest(t.reloptions)) AS x(o)) "
+                        + "SELECT 'toast.' || unnest(t.reloptions)) AS x(o)), "
+                        + "obj_description(c.oid, 'pg_class') AS comment "
                         + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_sequence s ON s.seqrelid = c.oid "
                         + "LEFT JOIN pg_class t ON t.oid = c.reltoastrelid "
                         + "WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S') AND" + inScope("n") + "AND"
@@ -50,9 +51,26 @@ final class RelationQueries {
     private static void relation(Catalog catalog, ResultSet rs) throws SQLException {
         String name = rs.getString(1);
         switch (rs.getString(2)) {
-            case "v" -> catalog.add(Kind.VIEW, name, "definition", rs.getString(4), "options", rs.getString(17));
+            case "v" ->
+                catalog.add(
+                        Kind.VIEW,
+                        name,
+                        "definition",
+                        rs.getString(4),
+                        "options",
+                        rs.getString(17),
+                        "comment",
+                        rs.getString("comment"));
             case "m" ->
-                catalog.add(Kind.MATERIALIZED_VIEW, name, "definition", rs.getString(4), "options", rs.getString(17));
+                catalog.add(
+                        Kind.MATERIALIZED_VIEW,
+                        name,
+                        "definition",
+                        rs.getString(4),
+                        "options",
+                        rs.getString(17),
+                        "comment",
+                        rs.getString("comment"));
             case "S" ->
                 catalog.add(
                         Kind.SEQUENCE,
@@ -72,7 +90,9 @@ final class RelationQueries {
                         "cycle",
                         rs.getBoolean(11) ? "yes" : "no",
                         "owned by",
-                        rs.getString(12));
+                        rs.getString(12),
+                        "comment",
+                        rs.getString("comment"));
             default ->
                 catalog.add(
                         Kind.TABLE,
@@ -86,7 +106,9 @@ final class RelationQueries {
                         "row security",
                         rowSecurity(rs.getBoolean(15), rs.getBoolean(16)),
                         "options",
-                        rs.getString(17));
+                        rs.getString(17),
+                        "comment",
+                        rs.getString("comment"));
         }
     }
 

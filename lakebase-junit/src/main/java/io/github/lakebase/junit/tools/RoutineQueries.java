@@ -47,7 +47,7 @@ final class RoutineQueries {
                         + " || '(' || pg_get_function_identity_arguments(p.oid) "
                         + "|| ')', p.prokind, pg_get_function_result(p.oid), l.lanname, "
                         + "CASE WHEN p.prokind <> 'a' THEN pg_get_functiondef(p.oid) ELSE " + AGGREGATE_DEFINITION
-                        + " END FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                        + " END, obj_description(p.oid, 'pg_proc') AS comment FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
                         + "JOIN pg_language l ON l.oid = p.prolang LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid "
                         + "WHERE" + inScope("n") + "AND" + notFromExtension("pg_proc", "p.oid"),
                 rs -> {
@@ -62,7 +62,9 @@ final class RoutineQueries {
                             "language",
                             kind.equals("aggregate") ? null : rs.getString(4),
                             "definition",
-                            rs.getString(5));
+                            rs.getString(5),
+                            "comment",
+                            rs.getString("comment"));
                 });
     }
 

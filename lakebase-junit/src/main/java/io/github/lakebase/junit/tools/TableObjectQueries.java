@@ -26,7 +26,8 @@ final class TableObjectQueries {
                         + "k.conparentid <> 0 OR (c.relispartition AND k.coninhcount > 0 AND NOT k.conislocal), "
                         // the storage options of the index of a primary key, unique or exclusion constraint
                         + "(SELECT string_agg(o, ', ' ORDER BY o) FROM pg_class x, unnest(x.reloptions) AS o "
-                        + "WHERE x.oid = k.conindid AND k.contype IN ('p', 'u', 'x')) "
+                        + "WHERE x.oid = k.conindid AND k.contype IN ('p', 'u', 'x')), "
+                        + "obj_description(k.oid, 'pg_constraint') AS comment "
                         + "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                         + "WHERE k.contype IN ('p', 'f', 'u', 'c', 'x') AND" + inScope("n") + "AND"
                         + tableInScope("n", "c") + "AND" + notFromExtension("pg_class", "c.oid"),
@@ -40,8 +41,10 @@ final class TableObjectQueries {
                             "definition",
                             rs.getString(3),
                             "options",
-                            rs.getString(5));
-                    if (rs.getBoolean(4)) {
+                            rs.getString(5),
+                            "comment",
+                            rs.getString("comment"));
+                    if (rs.getBoolean(4) && rs.getString("comment") == null) {
                         catalog.fold(Kind.CONSTRAINT, name);
                     }
                 });
@@ -49,7 +52,8 @@ final class TableObjectQueries {
                 "SELECT " + qualified("n.nspname", "x.relname") + ", " + qualified("n.nspname", "c.relname")
                         + ", pg_get_indexdef(i.indexrelid), c.relkind, quote_ident(x.relname), i.indisunique, "
                         + "i.indisvalid, EXISTS (SELECT 1 FROM pg_inherits h JOIN pg_class px ON px.oid = h.inhparent "
-                        + "WHERE h.inhrelid = x.oid AND px.reloptions IS NOT DISTINCT FROM x.reloptions) "
+                        + "WHERE h.inhrelid = x.oid AND px.reloptions IS NOT DISTINCT FROM x.reloptions), "
+                        + "obj_description(x.oid, 'pg_class') AS comment "
                         + "FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid "
                         + "JOIN pg_namespace n ON n.oid = x.relnamespace WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k "
                         + "WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')) AND"
@@ -58,15 +62,23 @@ final class TableObjectQueries {
         catalog.query(
                 "SELECT " + qualified("n.nspname", "c.relname", "t.tgname") + ", pg_get_triggerdef(t.oid, true), "
                         + "t.tgenabled, t.tgparentid <> 0 AND "
-                        + "(SELECT p.tgenabled FROM pg_trigger p WHERE p.oid = t.tgparentid) = t.tgenabled "
+                        + "(SELECT p.tgenabled FROM pg_trigger p WHERE p.oid = t.tgparentid) = t.tgenabled, "
+                        + "obj_description(t.oid, 'pg_trigger') AS comment "
                         + "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                         + "WHERE NOT t.tgisinternal AND" + inScope("n") + "AND" + tableInScope("n", "c") + "AND"
                         + notFromExtension("pg_class", "c.oid"),
                 rs -> {
                     String name = rs.getString(1);
                     catalog.add(
-                            Kind.TRIGGER, name, "definition", rs.getString(2), "state", triggerState(rs.getString(3)));
-                    if (rs.getBoolean(4)) {
+                            Kind.TRIGGER,
+                            name,
+                            "definition",
+                            rs.getString(2),
+                            "state",
+                            triggerState(rs.getString(3)),
+                            "comment",
+                            rs.getString("comment"));
+                    if (rs.getBoolean(4) && rs.getString("comment") == null) {
                         catalog.fold(Kind.TRIGGER, name);
                     }
                 });
@@ -79,7 +91,8 @@ final class TableObjectQueries {
                         + "(SELECT string_agg(CASE WHEN r.oid = 0 THEN 'PUBLIC' ELSE quote_ident(a.rolname) END, ', ' "
                         + "ORDER BY CASE WHEN r.oid = 0 THEN 'PUBLIC' ELSE quote_ident(a.rolname) END) "
                         + "FROM unnest(p.polroles) AS r(oid) LEFT JOIN pg_roles a ON a.oid = r.oid), "
-                        + "pg_get_expr(p.polqual, p.polrelid, true), pg_get_expr(p.polwithcheck, p.polrelid, true) "
+                        + "pg_get_expr(p.polqual, p.polrelid, true), pg_get_expr(p.polwithcheck, p.polrelid, true), "
+                        + "obj_description(p.oid, 'pg_policy') AS comment "
                         + "FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                         + "WHERE" + inScope("n") + "AND" + tableInScope("n", "c") + "AND"
                         + notFromExtension("pg_class", "c.oid"),
@@ -101,7 +114,9 @@ final class TableObjectQueries {
                         "using",
                         rs.getString(5),
                         "with check",
-                        rs.getString(6)));
+                        rs.getString(6),
+                        "comment",
+                        rs.getString("comment")));
     }
 
     private static void index(Catalog catalog, ResultSet rs) throws SQLException {
@@ -122,8 +137,10 @@ final class TableObjectQueries {
                 "definition",
                 definition,
                 "valid",
-                rs.getBoolean(7) ? null : "no");
-        if (rs.getBoolean(8)) {
+                rs.getBoolean(7) ? null : "no",
+                "comment",
+                rs.getString("comment"));
+        if (rs.getBoolean(8) && rs.getString("comment") == null) {
             catalog.fold(Kind.INDEX, name);
         }
     }

@@ -14,9 +14,9 @@ final class TypeQueries {
 
     static void read(Catalog catalog) throws SQLException {
         catalog.query(
-                "SELECT quote_ident(n.nspname) FROM pg_namespace n WHERE" + inScope("n") + "AND"
-                        + notFromExtension("pg_namespace", "n.oid"),
-                rs -> catalog.add(Kind.SCHEMA, rs.getString(1)));
+                "SELECT quote_ident(n.nspname), obj_description(n.oid, 'pg_namespace') AS comment FROM pg_namespace n WHERE"
+                        + inScope("n") + "AND" + notFromExtension("pg_namespace", "n.oid"),
+                rs -> catalog.add(Kind.SCHEMA, rs.getString(1), "comment", rs.getString("comment")));
         catalog.query(
                 "SELECT e.extname, e.extversion, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = "
                         + "e.extnamespace WHERE" + inScope("n"),
@@ -32,12 +32,19 @@ final class TypeQueries {
                         + "WHEN 'c' THEN (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod), ', ' "
                         + "ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) "
                         + "WHEN 'r' THEN (SELECT 'range of ' || format_type(r.rngsubtype, NULL) FROM pg_range r WHERE r.rngtypid = t.oid) "
-                        + "END FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+                        + "END, obj_description(t.oid, 'pg_type') AS comment FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
                         + "WHERE t.typtype IN ('e', 'd', 'c', 'r') "
                         + "AND (t.typtype <> 'c' OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c') AND"
                         + inScope("n") + "AND" + notFromExtension("pg_type", "t.oid"),
                 rs -> catalog.add(
-                        Kind.TYPE, rs.getString(1), "type", typeType(rs.getString(2)), "definition", rs.getString(3)));
+                        Kind.TYPE,
+                        rs.getString(1),
+                        "type",
+                        typeType(rs.getString(2)),
+                        "definition",
+                        rs.getString(3),
+                        "comment",
+                        rs.getString("comment")));
     }
 
     private static String typeType(String typtype) {

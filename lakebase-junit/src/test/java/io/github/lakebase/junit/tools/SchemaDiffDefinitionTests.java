@@ -186,7 +186,7 @@ class SchemaDiffDefinitionTests {
                 COMMENT ON SEQUENCE voucher_number IS 'Voucher numbers';
                 COMMENT ON FUNCTION add_amount(numeric, numeric) IS 'The state function of balance';
                 CREATE TYPE entry_kind AS ENUM ('debit', 'credit');
-                COMMENT ON TYPE entry_kind IS 'Debit or credit';
+                COMMENT ON TYPE entry_kind IS 'Debit | credit';
                 """);
 
         SchemaDiff diff = SchemaDiff.between(before, after);
@@ -214,6 +214,6 @@ class SchemaDiffDefinitionTests {
                 .containsExactly(new Property("comment", null, "The holder's legal name"));
         assertThat(diff.toMarkdown())
                 .contains(
-                        "| added | type | `public.entry_kind` | `enum: 'debit', 'credit'`, comment 'Debit or credit' |");
+                        "| added | type | `public.entry_kind` | `enum: 'debit', 'credit'`, comment 'Debit \\| credit' |");
     }
 }
