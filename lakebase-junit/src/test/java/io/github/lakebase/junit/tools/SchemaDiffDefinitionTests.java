@@ -216,4 +216,31 @@ class SchemaDiffDefinitionTests {
                 .contains(
                         "| added | type | `public.entry_kind` | `enum: 'debit', 'credit'`, comment 'Debit \\| credit' |");
     }
+
+    @Test
+    void aDomainsConstraintsByNameAndItsCollationAreCompared(
+            @LakebaseBranch(name = "before") Branch before, @LakebaseBranch(name = "after") Branch after)
+            throws Exception {
+        String domains =
+                "CREATE DOMAIN currency_code AS text CONSTRAINT currency_code_check CHECK (VALUE ~ '^[A-Z]{3}$');";
+        execute(before, domains + "CREATE DOMAIN branch AS text;");
+        execute(
+                after,
+                domains
+                        + "ALTER DOMAIN currency_code RENAME CONSTRAINT currency_code_check TO currency_code_format;"
+                        + "CREATE DOMAIN branch AS text COLLATE \"C\";");
+
+        SchemaDiff diff = SchemaDiff.between(before, after);
+
+        assertThat(diff.changes())
+                .extracting(SchemaChange::type, SchemaChange::kind, SchemaChange::name)
+                .containsExactly(tuple(CHANGED, TYPE, "public.branch"), tuple(CHANGED, TYPE, "public.currency_code"));
+        assertThat(properties(diff, TYPE, "public.branch"))
+                .containsExactly(new Property("definition", "text", "text COLLATE \"C\""));
+        assertThat(properties(diff, TYPE, "public.currency_code"))
+                .containsExactly(new Property(
+                        "definition",
+                        "text CONSTRAINT currency_code_check CHECK (VALUE ~ '^[A-Z]{3}$'::text)",
+                        "text CONSTRAINT currency_code_format CHECK (VALUE ~ '^[A-Z]{3}$'::text)"));
+    }
 }
