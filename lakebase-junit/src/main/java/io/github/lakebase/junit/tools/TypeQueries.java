@@ -3,11 +3,15 @@ package io.github.lakebase.junit.tools;
 import static io.github.lakebase.junit.tools.Catalog.inScope;
 import static io.github.lakebase.junit.tools.Catalog.notFromExtension;
 import static io.github.lakebase.junit.tools.Catalog.qualified;
+import static io.github.lakebase.junit.tools.ColumnQueries.collation;
 
 import io.github.lakebase.junit.tools.SchemaObject.Kind;
 import java.sql.SQLException;
 
-/** Reads schemas, extensions and types (enums, domains, composite and range types). */
+/**
+ * Reads schemas, extensions and types: an enum's values in order, a domain's base type, collation, nullability,
+ * default and named constraints, a composite type's attributes, a range's subtype.
+ */
 final class TypeQueries {
 
     private TypeQueries() {}
@@ -26,13 +30,18 @@ final class TypeQueries {
                 "SELECT " + qualified("n.nspname", "t.typname") + ", t.typtype, CASE t.typtype "
                         + "WHEN 'e' THEN (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) "
                         + "FROM pg_enum e WHERE e.enumtypid = t.oid) "
-                        + "WHEN 'd' THEN format_type(t.typbasetype, t.typtypmod) || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END "
-                        + "|| coalesce(' DEFAULT ' || t.typdefault, '') || coalesce((SELECT ' ' || string_agg(pg_get_constraintdef(k.oid, "
-                        + "true), ' ' ORDER BY k.conname) FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'), '') "
+                        + "WHEN 'd' THEN format_type(t.typbasetype, t.typtypmod) "
+                        + "|| CASE WHEN t.typcollation <> b.typcollation THEN ' COLLATE ' || "
+                        + collation("t.typcollation")
+                        + " ELSE '' END || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END "
+                        + "|| coalesce(' DEFAULT ' || t.typdefault, '') || coalesce((SELECT ' ' || string_agg('CONSTRAINT ' "
+                        + "|| quote_ident(k.conname) || ' ' || pg_get_constraintdef(k.oid, true), ' ' ORDER BY k.conname) "
+                        + "FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'), '') "
                         + "WHEN 'c' THEN (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod), ', ' "
                         + "ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) "
                         + "WHEN 'r' THEN (SELECT 'range of ' || format_type(r.rngsubtype, NULL) FROM pg_range r WHERE r.rngtypid = t.oid) "
                         + "END, obj_description(t.oid, 'pg_type') AS comment FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+                        + "LEFT JOIN pg_type b ON b.oid = t.typbasetype "
                         + "WHERE t.typtype IN ('e', 'd', 'c', 'r') "
                         + "AND (t.typtype <> 'c' OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c') AND"
                         + inScope("n") + "AND" + notFromExtension("pg_type", "t.oid"),
