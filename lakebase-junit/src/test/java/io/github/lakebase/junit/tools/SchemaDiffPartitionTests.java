@@ -202,4 +202,35 @@ class SchemaDiffPartitionTests {
         assertThat(properties(diff, TRIGGER, "public.entry_2025_02.entry_checked"))
                 .containsExactly(new Property("state", "enabled", "disabled"));
     }
+
+    @Test
+    void aChildTablesParentsAreComparedAndWhatItInheritsIsFolded(
+            @LakebaseBranch(name = "before") Branch before, @LakebaseBranch(name = "after") Branch after)
+            throws Exception {
+        String tables =
+                "CREATE TABLE note (id bigint NOT NULL, body text CONSTRAINT note_body_check CHECK (body <> ''));"
+                        + "CREATE TABLE account_note (id bigint NOT NULL, body text CONSTRAINT note_body_check CHECK (body <> ''),"
+                        + " account_id bigint NOT NULL);";
+        execute(before, tables);
+        execute(
+                after,
+                tables + "ALTER TABLE account_note INHERIT note;"
+                        + "CREATE TABLE entry_note (entry_id bigint NOT NULL, body text NOT NULL) INHERITS (note);");
+
+        SchemaDiff diff = SchemaDiff.between(before, after);
+
+        assertThat(diff.changes())
+                .extracting(SchemaChange::type, SchemaChange::kind, SchemaChange::name)
+                .containsExactly(
+                        tuple(CHANGED, TABLE, "public.account_note"),
+                        tuple(ADDED, TABLE, "public.entry_note"),
+                        tuple(ADDED, COLUMN, "public.entry_note.body"),
+                        tuple(ADDED, COLUMN, "public.entry_note.entry_id"));
+        assertThat(properties(diff, TABLE, "public.account_note"))
+                .containsExactly(new Property("inherits", null, "public.note"));
+        assertThat(diff.toMarkdown())
+                .contains(
+                        "| added | table | `public.entry_note` | `INHERITS (public.note)` |",
+                        "| added | column | `public.entry_note.body` | `text NOT NULL` |");
+    }
 }

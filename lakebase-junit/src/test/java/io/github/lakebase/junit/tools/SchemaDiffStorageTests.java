@@ -97,4 +97,30 @@ class SchemaDiffStorageTests {
         assertThat(diff.toMarkdown())
                 .contains("| added | column | `public.account.region` | `text`, statistics 1000 |");
     }
+
+    @Test
+    void aTablesReplicaIdentityIsCompared(
+            @LakebaseBranch(name = "before") Branch before, @LakebaseBranch(name = "after") Branch after)
+            throws Exception {
+        execute(after, """
+                ALTER TABLE account REPLICA IDENTITY FULL;
+                ALTER TABLE audit_event_0 REPLICA IDENTITY NOTHING;
+                ALTER TABLE entry_2025_01 REPLICA IDENTITY USING INDEX entry_2025_01_pkey;
+                """);
+
+        SchemaDiff diff = SchemaDiff.between(before, after);
+
+        assertThat(diff.changes())
+                .extracting(SchemaChange::type, SchemaChange::kind, SchemaChange::name)
+                .containsExactly(
+                        tuple(CHANGED, TABLE, "public.account"),
+                        tuple(CHANGED, TABLE, "public.audit_event_0"),
+                        tuple(CHANGED, TABLE, "public.entry_2025_01"));
+        assertThat(properties(diff, TABLE, "public.account"))
+                .containsExactly(new Property("replica identity", null, "FULL"));
+        assertThat(properties(diff, TABLE, "public.audit_event_0"))
+                .containsExactly(new Property("replica identity", null, "NOTHING"));
+        assertThat(properties(diff, TABLE, "public.entry_2025_01"))
+                .containsExactly(new Property("replica identity", null, "USING INDEX entry_2025_01_pkey"));
+    }
 }
