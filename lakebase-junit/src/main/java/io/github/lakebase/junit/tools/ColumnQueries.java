@@ -42,11 +42,11 @@ final class ColumnQueries {
                 "SELECT " + qualified("n.nspname", "c.relname", "a.attname")
                         + ", format_type(a.atttypid, a.atttypmod), "
                         + "a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
-                        // a partition's column, folded into its parent's column when it is like it
-                        + "CASE WHEN c.relispartition AND NOT a.attislocal THEN (SELECT "
-                        + qualified("pn.nspname", "p.relname", "a.attname")
+                        // an inherited column, folded into its parent's column when it is like it
+                        + "CASE WHEN NOT a.attislocal THEN (SELECT " + qualified("pn.nspname", "p.relname", "a.attname")
                         + " FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = "
-                        + "p.relnamespace WHERE i.inhrelid = c.oid) END, "
+                        + "p.relnamespace JOIN pg_attribute pa ON pa.attrelid = p.oid AND pa.attname = a.attname "
+                        + "WHERE i.inhrelid = c.oid AND NOT pa.attisdropped ORDER BY i.inhseqno LIMIT 1) END, "
                         + "CASE WHEN a.attcollation <> t.typcollation THEN " + collation("a.attcollation") + " END, "
                         + "nullif(a.attstattarget, -1), " + IDENTITY_OPTIONS + ", "
                         + "CASE WHEN a.attstorage <> t.typstorage THEN CASE a.attstorage WHEN 'p' THEN 'PLAIN' "

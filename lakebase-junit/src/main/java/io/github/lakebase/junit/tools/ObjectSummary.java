@@ -22,6 +22,8 @@ final class ObjectSummary {
                 ("table".equals(p.get("type")) ? "" : get(p, "type"))
                         + (p.containsKey("partition of") ? " PARTITION OF " + p.get("partition of") : "")
                         + (p.containsKey("partitioned by") ? " PARTITION BY " + p.get("partitioned by") : "")
+                        + part(p, "inherits", " INHERITS (")
+                        + (p.containsKey("inherits") ? ")" : "")
                         + with(p);
             case SEQUENCE -> get(p, "type") + (p.containsKey("owned by") ? " owned by " + p.get("owned by") : "");
             case FUNCTION ->
@@ -62,9 +64,13 @@ final class ObjectSummary {
                         .collect(Collectors.joining(", "));
             case TRIGGER -> "enabled".equals(p.get("state")) ? "" : get(p, "state");
             case TABLE ->
-                p.getOrDefault("row security", "disabled").equals("disabled")
-                        ? ""
-                        : "row security " + p.get("row security");
+                Stream.of(
+                                p.getOrDefault("row security", "disabled").equals("disabled")
+                                        ? ""
+                                        : "row security " + p.get("row security"),
+                                part(p, "replica identity", "replica identity "))
+                        .filter(w -> !w.isEmpty())
+                        .collect(Collectors.joining(", "));
             default -> "";
         };
         return words.isEmpty() || comment.isEmpty() ? words + comment : words + ", " + comment;

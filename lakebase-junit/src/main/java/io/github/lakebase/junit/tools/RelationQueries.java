@@ -12,7 +12,8 @@ import java.sql.SQLException;
 /**
  * Reads tables, views, materialized views and sequences. A partition's parent and bounds are one property,
  * {@code partition of} ({@code public.entry FOR VALUES FROM ('2025-01-01') TO ('2025-02-01')}), and a partitioned
- * table's key another, {@code partitioned by} ({@code RANGE (booked_on)}).
+ * table's key another, {@code partitioned by} ({@code RANGE (booked_on)}); a child table's parents are
+ * {@code inherits}.
  */
 final class RelationQueries {
 
@@ -37,7 +38,14 @@ final class RelationQueries {
                         // storage and view options, and those of the TOAST table, sorted
                         + "(SELECT string_agg(o, ', ' ORDER BY o) FROM (SELECT unnest(c.reloptions) UNION ALL "
                         + "SELECT 'toast.' || unnest(t.reloptions)) AS x(o)), "
-                        + "obj_description(c.oid, 'pg_class') AS comment "
+                        + "obj_description(c.oid, 'pg_class') AS comment, "
+                        + "CASE WHEN NOT c.relispartition THEN (SELECT string_agg("
+                        + qualified("pn.nspname", "p.relname")
+                        + ", ', ' ORDER BY i.inhseqno) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent "
+                        + "JOIN pg_namespace pn ON pn.oid = p.relnamespace WHERE i.inhrelid = c.oid) END AS inherits, "
+                        + "CASE c.relreplident WHEN 'n' THEN 'NOTHING' WHEN 'f' THEN 'FULL' WHEN 'i' THEN 'USING INDEX ' || "
+                        + "(SELECT quote_ident(x.relname) FROM pg_index r JOIN pg_class x ON x.oid = r.indexrelid "
+                        + "WHERE r.indrelid = c.oid AND r.indisreplident) END AS replica_identity "
                         + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_sequence s ON s.seqrelid = c.oid "
                         + "LEFT JOIN pg_class t ON t.oid = c.reltoastrelid "
                         + "WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S') AND" + inScope("n") + "AND"
@@ -107,6 +115,10 @@ final class RelationQueries {
                         rowSecurity(rs.getBoolean(15), rs.getBoolean(16)),
                         "options",
                         rs.getString(17),
+                        "inherits",
+                        rs.getString("inherits"),
+                        "replica identity",
+                        rs.getString("replica_identity"),
                         "comment",
                         rs.getString("comment"));
         }

@@ -23,7 +23,7 @@ final class TableObjectQueries {
         catalog.query(
                 "SELECT " + qualified("n.nspname", "c.relname", "k.conname") + ", k.contype, "
                         + "pg_get_constraintdef(k.oid, true), "
-                        + "k.conparentid <> 0 OR (c.relispartition AND k.coninhcount > 0 AND NOT k.conislocal), "
+                        + "k.conparentid <> 0 OR (k.coninhcount > 0 AND NOT k.conislocal), "
                         // the storage options of the index of a primary key, unique or exclusion constraint
                         + "(SELECT string_agg(o, ', ' ORDER BY o) FROM pg_class x, unnest(x.reloptions) AS o "
                         + "WHERE x.oid = k.conindid AND k.contype IN ('p', 'u', 'x')), "
