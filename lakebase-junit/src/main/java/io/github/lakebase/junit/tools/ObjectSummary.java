@@ -42,7 +42,7 @@ final class ObjectSummary {
                 Stream.of(p.get("granted"), p.get("revoked"))
                         .filter(Objects::nonNull)
                         .collect(Collectors.joining("; "));
-            case SCHEMA -> "";
+            case SCHEMA, RULE, STATISTICS -> "";
         };
         summary = summary.strip();
         // words may hold a comment: on one line, and in Markdown without a bar that would end the table's cell

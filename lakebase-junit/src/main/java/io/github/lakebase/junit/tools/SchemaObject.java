@@ -55,8 +55,12 @@ public record SchemaObject(Kind kind, String name, Map<String, String> propertie
         INDEX("index"),
         /** A trigger of a table. */
         TRIGGER("trigger"),
+        /** A rule of a table ({@code CREATE RULE}): its definition and whether it is enabled. */
+        RULE("rule"),
         /** A row-level security policy of a table: permissive or restrictive, command, roles and expressions. */
         POLICY("policy"),
+        /** An extended statistics object ({@code CREATE STATISTICS}): its definition and statistics target. */
+        STATISTICS("statistics"),
         /** A view and its definition. */
         VIEW("view"),
         /** A materialized view and its definition. */

@@ -8,6 +8,7 @@ import static io.github.lakebase.junit.tools.SchemaObject.Kind.COLUMN;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.CONSTRAINT;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.FUNCTION;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.INDEX;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.RULE;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.SCHEMA;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.SEQUENCE;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.TABLE;
@@ -242,5 +243,30 @@ class SchemaDiffDefinitionTests {
                         "definition",
                         "text CONSTRAINT currency_code_check CHECK (VALUE ~ '^[A-Z]{3}$'::text)",
                         "text CONSTRAINT currency_code_format CHECK (VALUE ~ '^[A-Z]{3}$'::text)"));
+    }
+
+    @Test
+    void rulesAndTheirStateAreCompared(
+            @LakebaseBranch(name = "before") Branch before, @LakebaseBranch(name = "after") Branch after)
+            throws Exception {
+        String rule = "CREATE RULE account_kept AS ON DELETE TO account DO INSTEAD NOTHING;";
+        execute(before, rule);
+        execute(
+                after,
+                rule + "ALTER TABLE account DISABLE RULE account_kept;"
+                        + "CREATE RULE entry_2025_01_kept AS ON DELETE TO entry_2025_01 DO INSTEAD NOTHING;");
+
+        SchemaDiff diff = SchemaDiff.between(before, after);
+
+        assertThat(diff.changes())
+                .extracting(SchemaChange::type, SchemaChange::kind, SchemaChange::name)
+                .containsExactly(
+                        tuple(CHANGED, RULE, "public.account.account_kept"),
+                        tuple(ADDED, RULE, "public.entry_2025_01.entry_2025_01_kept"));
+        assertThat(properties(diff, RULE, "public.account.account_kept"))
+                .containsExactly(new Property("state", "enabled", "disabled"));
+        assertThat(diff.toMarkdown())
+                .contains("| added | rule | `public.entry_2025_01.entry_2025_01_kept` | `CREATE RULE entry_2025_01_kept"
+                        + " AS ON DELETE TO entry_2025_01 DO INSTEAD NOTHING;` |");
     }
 }

@@ -8,6 +8,7 @@ import static io.github.lakebase.junit.tools.SchemaObject.Kind.COLUMN;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.CONSTRAINT;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.INDEX;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.MATERIALIZED_VIEW;
+import static io.github.lakebase.junit.tools.SchemaObject.Kind.STATISTICS;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.TABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -122,5 +123,31 @@ class SchemaDiffStorageTests {
                 .containsExactly(new Property("replica identity", null, "NOTHING"));
         assertThat(properties(diff, TABLE, "public.entry_2025_01"))
                 .containsExactly(new Property("replica identity", null, "USING INDEX entry_2025_01_pkey"));
+    }
+
+    @Test
+    void extendedStatisticsAreCompared(
+            @LakebaseBranch(name = "before") Branch before, @LakebaseBranch(name = "after") Branch after)
+            throws Exception {
+        String statistics = "CREATE STATISTICS account_holder_branch (ndistinct) ON holder, branch_code FROM account;";
+        execute(before, statistics);
+        execute(
+                after,
+                statistics + "ALTER STATISTICS account_holder_branch SET STATISTICS 500;"
+                        + "CREATE STATISTICS entry_account_day (dependencies, mcv) ON account_id, booked_on FROM entry;");
+
+        SchemaDiff diff = SchemaDiff.between(before, after);
+
+        assertThat(diff.changes())
+                .extracting(SchemaChange::type, SchemaChange::kind, SchemaChange::name)
+                .containsExactly(
+                        tuple(CHANGED, STATISTICS, "public.account_holder_branch"),
+                        tuple(ADDED, STATISTICS, "public.entry_account_day"));
+        assertThat(properties(diff, STATISTICS, "public.account_holder_branch"))
+                .containsExactly(new Property("statistics", null, "500"));
+        assertThat(diff.toMarkdown())
+                .contains(
+                        "| added | statistics | `public.entry_account_day` | `CREATE STATISTICS public.entry_account_day"
+                                + " (dependencies, mcv) ON account_id, booked_on FROM entry` |");
     }
 }
