@@ -42,7 +42,8 @@ final class ObjectSummary {
                 Stream.of(p.get("granted"), p.get("revoked"))
                         .filter(Objects::nonNull)
                         .collect(Collectors.joining("; "));
-            case SCHEMA, RULE, STATISTICS -> "";
+            case RULE, STATISTICS -> get(p, "definition");
+            case SCHEMA -> "";
         };
         summary = summary.strip();
         // words may hold a comment: on one line, and in Markdown without a bar that would end the table's cell
@@ -62,7 +63,8 @@ final class ObjectSummary {
                 Stream.of(part(p, "statistics", "statistics "), part(p, "options", "options "))
                         .filter(w -> !w.isEmpty())
                         .collect(Collectors.joining(", "));
-            case TRIGGER -> "enabled".equals(p.get("state")) ? "" : get(p, "state");
+            case TRIGGER, RULE -> "enabled".equals(p.get("state")) ? "" : get(p, "state");
+            case STATISTICS -> part(p, "statistics", "statistics ");
             case TABLE ->
                 Stream.of(
                                 p.getOrDefault("row security", "disabled").equals("disabled")

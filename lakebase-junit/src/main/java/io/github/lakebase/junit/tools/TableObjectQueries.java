@@ -10,8 +10,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * Reads what belongs to a table besides its columns: constraints, indexes, triggers and row-level security
- * policies. Those a partition has
+ * Reads what belongs to a table besides its columns: constraints, indexes, triggers, row-level security
+ * policies, rules and extended statistics. Those a partition has
  * from its parent (cloned when the partition was made or attached) are folded into the parent's: an index of a
  * partitioned table is one index, shown as {@code CREATE INDEX ... ON public.entry}, not {@code ON ONLY}.
  */
@@ -83,6 +83,41 @@ final class TableObjectQueries {
                     }
                 });
         policies(catalog);
+        rulesAndStatistics(catalog);
+    }
+
+    private static void rulesAndStatistics(Catalog catalog) throws SQLException {
+        catalog.query(
+                "SELECT " + qualified("n.nspname", "c.relname", "r.rulename") + ", pg_get_ruledef(r.oid, true), "
+                        + "r.ev_enabled, obj_description(r.oid, 'pg_rewrite') AS comment FROM pg_rewrite r "
+                        + "JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        + "WHERE r.rulename <> '_RETURN' AND" + inScope("n") + "AND" + tableInScope("n", "c") + "AND"
+                        + notFromExtension("pg_class", "c.oid"),
+                rs -> catalog.add(
+                        Kind.RULE,
+                        rs.getString(1),
+                        "definition",
+                        rs.getString(2),
+                        "state",
+                        triggerState(rs.getString(3)),
+                        "comment",
+                        rs.getString("comment")));
+        catalog.query(
+                "SELECT " + qualified("n.nspname", "s.stxname") + ", pg_get_statisticsobjdef(s.oid), "
+                        + "nullif(s.stxstattarget, -1), obj_description(s.oid, 'pg_statistic_ext') AS comment "
+                        + "FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace "
+                        + "JOIN pg_class c ON c.oid = s.stxrelid JOIN pg_namespace m ON m.oid = c.relnamespace WHERE"
+                        + inScope("n") + "AND" + tableInScope("m", "c") + "AND"
+                        + notFromExtension("pg_statistic_ext", "s.oid"),
+                rs -> catalog.add(
+                        Kind.STATISTICS,
+                        rs.getString(1),
+                        "definition",
+                        rs.getString(2),
+                        "statistics",
+                        rs.getString(3),
+                        "comment",
+                        rs.getString("comment")));
     }
 
     private static void policies(Catalog catalog) throws SQLException {
@@ -155,7 +190,7 @@ final class TableObjectQueries {
         };
     }
 
-    /** When a trigger fires, in the words of {@code ALTER TABLE ... ENABLE | DISABLE TRIGGER}. */
+    /** When a trigger or rule fires, in the words of {@code ALTER TABLE ... ENABLE | DISABLE TRIGGER | RULE}. */
     static String triggerState(String tgenabled) {
         return switch (tgenabled) {
             case "D" -> "disabled";
