@@ -2,6 +2,7 @@ package io.github.lakebase.junit.tools;
 
 import static io.github.lakebase.junit.tools.SchemaDiffTests.execute;
 import static io.github.lakebase.junit.tools.SchemaDiffTests.properties;
+import static io.github.lakebase.junit.tools.SchemaDiffTests.resource;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.COLUMN;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.CONSTRAINT;
 import static io.github.lakebase.junit.tools.SchemaObject.Kind.FUNCTION;
@@ -17,6 +18,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.github.lakebase.junit.Branch;
 import io.github.lakebase.junit.LakebaseBranch;
 import io.github.lakebase.junit.tools.SchemaChange.Property;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** How {@link SchemaDiff} names and describes objects, on branches of the ledger schema. */
@@ -109,5 +112,49 @@ class SchemaDiffRenderingTests {
                                 + " ON account FOR EACH ROW EXECUTE FUNCTION entry_checked()`, enabled always |",
                         "`, enabled replica |");
         assertThat(diff.toString()).contains("state: enabled → disabled").doesNotContain("none");
+    }
+
+    @Test
+    void aLedgerAndItsCopyHaveNoDifferenceHoweverTheCopyWasBuilt(
+            @LakebaseBranch(name = "before") Branch before, @LakebaseBranch(name = "after") Branch after)
+            throws Exception {
+        assertThat(SchemaDiff.between(before, after).changes()).isEmpty();
+        execute(before, """
+                CREATE TABLE ledger_note (id bigint, body text) WITH (fillfactor = 80, autovacuum_enabled = false);
+                GRANT SELECT, INSERT ON ledger_note TO ledger_clerk;
+                CREATE POLICY ledger_note_read ON ledger_note FOR SELECT TO ledger_reader, ledger_clerk USING (true);
+                """);
+        execute(after, """
+                ALTER TABLE entry DETACH PARTITION entry_2025_02;
+                ALTER TABLE entry ATTACH PARTITION entry_2025_02 FOR VALUES FROM ('2025-02-01') TO ('2025-03-01');
+                CREATE TABLE ledger_note (id bigint, body text) WITH (autovacuum_enabled = false, fillfactor = 80);
+                GRANT INSERT ON ledger_note TO ledger_clerk;
+                GRANT SELECT ON ledger_note TO ledger_clerk;
+                CREATE POLICY ledger_note_read ON ledger_note FOR SELECT TO ledger_clerk, ledger_reader USING (true);
+                REVOKE SELECT ON account FROM ledger_reader;
+                GRANT SELECT ON account TO ledger_reader;
+                """);
+
+        assertThat(SchemaDiff.between(before, after).changes()).isEmpty();
+    }
+
+    @Test
+    void theLedgersMarkdownIsAsGolden(
+            @LakebaseBranch(name = "before") Branch before, @LakebaseBranch(name = "after") Branch after)
+            throws Exception {
+        execute(after, resource("tools/ledger-v2.sql"));
+
+        String markdown = SchemaDiff.options()
+                .labels("ledger v1", "ledger v2")
+                .between(before, after)
+                .toMarkdown();
+
+        String golden = resource("tools/ledger-v2.golden.md");
+        if (!markdown.equals(golden)) {
+            Path actual = Path.of("target", "ledger-v2.actual.md");
+            Files.createDirectories(actual.getParent());
+            Files.writeString(actual, markdown);
+        }
+        assertThat(markdown).as("compare with target/ledger-v2.actual.md").isEqualTo(golden);
     }
 }
