@@ -268,5 +268,9 @@ class SchemaDiffDefinitionTests {
         assertThat(diff.toMarkdown())
                 .contains("| added | rule | `public.entry_2025_01.entry_2025_01_kept` | `CREATE RULE entry_2025_01_kept"
                         + " AS ON DELETE TO entry_2025_01 DO INSTEAD NOTHING;` |");
+        assertThat(diff.toString())
+                .as("a definition of several lines is one line of the plain text")
+                .contains("public.entry_2025_01.entry_2025_01_kept  CREATE RULE entry_2025_01_kept AS ON DELETE TO"
+                        + " entry_2025_01 DO INSTEAD NOTHING;");
     }
 }
