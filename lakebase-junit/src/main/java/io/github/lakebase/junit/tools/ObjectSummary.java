@@ -45,7 +45,7 @@ final class ObjectSummary {
             case RULE, STATISTICS -> get(p, "definition");
             case SCHEMA -> "";
         };
-        summary = summary.strip();
+        summary = summary.strip().replaceAll("\\s*\n\\s*", " "); // one line, as Markdown's code span has it
         // words may hold a comment: on one line, and in Markdown without a bar that would end the table's cell
         String words = words(object).replaceAll("\\s*\n\\s*", " ");
         words = markdown ? words.replace("|", "\\|") : words;
