@@ -27,19 +27,42 @@ import org.junit.jupiter.api.Test;
 class SchemaDiffPartitionTests {
 
     @Test
-    void detachingAPartitionChangesItsTableAndNothingElse(
+    void detachingAPartitionChangesItsTableAndTakesItsParentsTriggersAway(
             @LakebaseBranch(name = "before") Branch before, @LakebaseBranch(name = "after") Branch after)
             throws Exception {
         execute(after, "ALTER TABLE entry DETACH PARTITION entry_2025_01");
 
         SchemaDiff diff = SchemaDiff.between(before, after);
 
+        // the partition keeps its indexes and constraints as its own; PostgreSQL drops the triggers it had cloned
         assertThat(diff.changes())
                 .extracting(SchemaChange::type, SchemaChange::kind, SchemaChange::name)
-                .containsExactly(tuple(CHANGED, TABLE, "public.entry_2025_01"));
+                .containsExactly(
+                        tuple(CHANGED, TABLE, "public.entry_2025_01"),
+                        tuple(REMOVED, TRIGGER, "public.entry_2025_01.entry_checked"));
         assertThat(properties(diff, TABLE, "public.entry_2025_01"))
                 .containsExactly(new Property(
                         "partition of", "public.entry FOR VALUES FROM ('2025-01-01') TO ('2025-02-01')", null));
+    }
+
+    @Test
+    void whatADetachedPartitionLosesBesidesIsShown(
+            @LakebaseBranch(name = "before") Branch before, @LakebaseBranch(name = "after") Branch after)
+            throws Exception {
+        execute(
+                after,
+                "ALTER TABLE entry DETACH PARTITION entry_2025_02; DROP INDEX entry_2025_02_account_id_idx;"
+                        + "ALTER TABLE entry_2025_02 DROP CONSTRAINT entry_account_id_fkey");
+
+        SchemaDiff diff = SchemaDiff.between(before, after);
+
+        assertThat(diff.changes())
+                .extracting(SchemaChange::type, SchemaChange::kind, SchemaChange::name)
+                .containsExactly(
+                        tuple(CHANGED, TABLE, "public.entry_2025_02"),
+                        tuple(REMOVED, CONSTRAINT, "public.entry_2025_02.entry_account_id_fkey"),
+                        tuple(REMOVED, INDEX, "public.entry_2025_02_account_id_idx"),
+                        tuple(REMOVED, TRIGGER, "public.entry_2025_02.entry_checked"));
     }
 
     @Test
