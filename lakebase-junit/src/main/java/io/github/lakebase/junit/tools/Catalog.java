@@ -37,11 +37,19 @@ final class Catalog {
      * What was read from one database.
      *
      * @param objects every object in scope, in no particular order
-     * @param folded the {@linkplain #key keys} of the objects that a partition (or child table) has from its parent
-     *     as they are there: an index, constraint or trigger cloned from the parent's, a column like the parent's.
-     *     They are part of the parent's change, not changes of their own.
+     * @param folded by {@linkplain #key key}, the objects that a partition (or child table) has from its parent as
+     *     they are there: an index, constraint or trigger cloned from the parent's, a column like the parent's.
+     *     Their changes are part of their parent's change, not changes of their own.
      */
-    record Contents(List<SchemaObject> objects, Set<String> folded) {}
+    record Contents(List<SchemaObject> objects, Map<String, Fold> folded) {}
+
+    /**
+     * Where a folded object comes from.
+     *
+     * @param parent the key of the object it is folded into: the parent table's index, constraint, trigger, column
+     * @param table the key of the table it belongs to
+     */
+    record Fold(String parent, String table) {}
 
     /** Reads one row of a query's result. */
     interface RowReader {
@@ -64,8 +72,8 @@ final class Catalog {
     private final Connection connection;
     private final Scope scope;
     private final List<SchemaObject> objects = new ArrayList<>();
-    private final Set<String> folded = new HashSet<>();
-    private final Map<String, String> inherited = new HashMap<>();
+    private final Map<String, Fold> folded = new HashMap<>();
+    private final Map<String, Fold> inherited = new HashMap<>();
 
     private Catalog(Connection connection, Scope scope) {
         this.connection = connection;
@@ -155,30 +163,35 @@ final class Catalog {
         objects.add(new SchemaObject(kind, name, map));
     }
 
-    /** Folds an object into its parent's: one cloned from the parent's, such as the index of a partition. */
-    void fold(Kind kind, String name) {
-        folded.add(key(kind, name));
+    /**
+     * Folds an object into its parent's: one cloned from the parent's, such as the index of a partition.
+     *
+     * @param parent the name of the parent's object of the same kind
+     * @param table the name of the table of the object
+     */
+    void fold(Kind kind, String name, String parent, String table) {
+        folded.put(key(kind, name), new Fold(key(kind, parent), key(Kind.TABLE, table)));
     }
 
     /**
      * Folds an object into its parent's if it is like it: the same properties, except those a child never has from
      * its parent (a comment, a statistics target), which it must not have of its own either.
      */
-    void foldIfLike(Kind kind, String name, String parent) {
-        inherited.put(key(kind, name), key(kind, parent));
+    void foldIfLike(Kind kind, String name, String parent, String table) {
+        inherited.put(key(kind, name), new Fold(key(kind, parent), key(Kind.TABLE, table)));
     }
 
     private Contents contents() {
         Map<String, SchemaObject> byKey = new HashMap<>();
         objects.forEach(o -> byKey.put(key(o.kind(), o.name()), o));
-        inherited.forEach((child, parent) -> {
+        inherited.forEach((child, fold) -> {
             SchemaObject c = byKey.get(child);
-            SchemaObject p = byKey.get(parent);
+            SchemaObject p = byKey.get(fold.parent());
             if (c != null && p != null && like(c.properties(), p.properties())) {
-                folded.add(child);
+                folded.put(child, fold);
             }
         });
-        return new Contents(List.copyOf(objects), Set.copyOf(folded));
+        return new Contents(List.copyOf(objects), Map.copyOf(folded));
     }
 
     private static boolean like(Map<String, String> child, Map<String, String> parent) {

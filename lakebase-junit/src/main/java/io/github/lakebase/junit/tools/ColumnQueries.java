@@ -53,7 +53,8 @@ final class ColumnQueries {
                         + "WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END END, "
                         + "CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END, "
                         + "nullif(array_to_string(ARRAY(SELECT unnest(a.attoptions) ORDER BY 1), ', '), ''), "
-                        + "col_description(c.oid, a.attnum) AS comment "
+                        + "col_description(c.oid, a.attnum) AS comment, " + qualified("n.nspname", "c.relname")
+                        + " AS owner "
                         + "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                         + "JOIN pg_type t ON t.oid = a.atttypid "
                         + "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
@@ -78,7 +79,7 @@ final class ColumnQueries {
         String name = rs.getString(1);
         String parent = rs.getString(7);
         if (parent != null) {
-            catalog.foldIfLike(Kind.COLUMN, name, parent);
+            catalog.foldIfLike(Kind.COLUMN, name, parent, rs.getString("owner"));
         }
         catalog.add(
                 Kind.COLUMN,

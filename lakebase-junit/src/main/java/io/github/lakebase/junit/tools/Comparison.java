@@ -23,12 +23,14 @@ final class Comparison {
     static SchemaDiff compare(
             String beforeLabel, List<SchemaObject> before, String afterLabel, List<SchemaObject> after) {
         return compare(
-                beforeLabel, new Catalog.Contents(before, Set.of()), afterLabel, new Catalog.Contents(after, Set.of()));
+                beforeLabel, new Catalog.Contents(before, Map.of()), afterLabel, new Catalog.Contents(after, Map.of()));
     }
 
     /**
-     * Compares two catalogs' contents; an object folded into its parent's on each side where it exists (the index
-     * a partition has from its parent's, say) is no change of its own.
+     * Compares two catalogs' contents. An object folded into its parent's (the index a partition has from its
+     * parent's index, say) is no change of its own when it is folded on both sides, when it was added with its
+     * parent object or its table, or removed with them; otherwise, as when a detached partition loses the index it
+     * had from its parent, it is.
      */
     static SchemaDiff compare(String beforeLabel, Catalog.Contents before, String afterLabel, Catalog.Contents after) {
         Function<List<SchemaObject>, Map<String, SchemaObject>> byKey = objects -> objects.stream()
@@ -41,8 +43,12 @@ final class Comparison {
         for (String key : keys) {
             SchemaObject a = was.get(key);
             SchemaObject b = is.get(key);
-            if ((a == null || before.folded().contains(key))
-                    && (b == null || after.folded().contains(key))) {
+            if (partOfItsParentsChange(
+                    key,
+                    a == null ? null : before.folded().get(key),
+                    was,
+                    b == null ? null : after.folded().get(key),
+                    is)) {
                 continue;
             }
             if (a == null) {
@@ -55,5 +61,26 @@ final class Comparison {
         }
         changes.sort(Comparator.comparing(SchemaChange::object, ORDER));
         return new SchemaDiff(beforeLabel, afterLabel, changes);
+    }
+
+    /**
+     * Whether the change of an object is part of its parent's: folded on both sides, or folded on the one side where
+     * it exists while its parent object or its table exists on that side only.
+     */
+    private static boolean partOfItsParentsChange(
+            String key,
+            Catalog.Fold was,
+            Map<String, SchemaObject> before,
+            Catalog.Fold is,
+            Map<String, SchemaObject> after) {
+        boolean existed = before.containsKey(key);
+        boolean exists = after.containsKey(key);
+        if (existed && exists) {
+            return was != null && is != null;
+        }
+        if (exists) {
+            return is != null && (!before.containsKey(is.parent()) || !before.containsKey(is.table()));
+        }
+        return was != null && (!after.containsKey(was.parent()) || !after.containsKey(was.table()));
     }
 }

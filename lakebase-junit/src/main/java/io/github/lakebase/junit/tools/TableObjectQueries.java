@@ -23,10 +23,19 @@ final class TableObjectQueries {
         catalog.query(
                 "SELECT " + qualified("n.nspname", "c.relname", "k.conname") + ", k.contype, "
                         + "pg_get_constraintdef(k.oid, true), "
-                        + "k.conparentid <> 0 OR (k.coninhcount > 0 AND NOT k.conislocal), "
+                        // the parent's constraint this one was cloned from or inherits, if any
+                        + "CASE WHEN k.conparentid <> 0 THEN (SELECT "
+                        + qualified("pn.nspname", "pc.relname", "pk.conname")
+                        + " FROM pg_constraint pk JOIN pg_class pc ON pc.oid = pk.conrelid JOIN pg_namespace pn ON "
+                        + "pn.oid = pc.relnamespace WHERE pk.oid = k.conparentid) "
+                        + "WHEN k.coninhcount > 0 AND NOT k.conislocal THEN (SELECT "
+                        + qualified("pn.nspname", "p.relname", "k.conname") + " FROM pg_inherits i JOIN pg_class p ON "
+                        + "p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace JOIN pg_constraint pk ON "
+                        + "pk.conrelid = p.oid AND pk.conname = k.conname WHERE i.inhrelid = c.oid ORDER BY i.inhseqno "
+                        + "LIMIT 1) END AS parent, " + qualified("n.nspname", "c.relname") + " AS owner, "
                         // the storage options of the index of a primary key, unique or exclusion constraint
                         + "(SELECT string_agg(o, ', ' ORDER BY o) FROM pg_class x, unnest(x.reloptions) AS o "
-                        + "WHERE x.oid = k.conindid AND k.contype IN ('p', 'u', 'x')), "
+                        + "WHERE x.oid = k.conindid AND k.contype IN ('p', 'u', 'x')) AS options, "
                         + "obj_description(k.oid, 'pg_constraint') AS comment "
                         + "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                         + "WHERE k.contype IN ('p', 'f', 'u', 'c', 'x') AND" + inScope("n") + "AND"
@@ -41,18 +50,19 @@ final class TableObjectQueries {
                             "definition",
                             rs.getString(3),
                             "options",
-                            rs.getString(5),
+                            rs.getString("options"),
                             "comment",
                             rs.getString("comment"));
-                    if (rs.getBoolean(4) && rs.getString("comment") == null) {
-                        catalog.fold(Kind.CONSTRAINT, name);
+                    if (rs.getString("parent") != null && rs.getString("comment") == null) {
+                        catalog.fold(Kind.CONSTRAINT, name, rs.getString("parent"), rs.getString("owner"));
                     }
                 });
         catalog.query(
                 "SELECT " + qualified("n.nspname", "x.relname") + ", " + qualified("n.nspname", "c.relname")
                         + ", pg_get_indexdef(i.indexrelid), c.relkind, quote_ident(x.relname), i.indisunique, "
-                        + "i.indisvalid, EXISTS (SELECT 1 FROM pg_inherits h JOIN pg_class px ON px.oid = h.inhparent "
-                        + "WHERE h.inhrelid = x.oid AND px.reloptions IS NOT DISTINCT FROM x.reloptions), "
+                        + "i.indisvalid, (SELECT " + qualified("pn.nspname", "px.relname") + " FROM pg_inherits h "
+                        + "JOIN pg_class px ON px.oid = h.inhparent JOIN pg_namespace pn ON pn.oid = px.relnamespace "
+                        + "WHERE h.inhrelid = x.oid AND px.reloptions IS NOT DISTINCT FROM x.reloptions) AS parent, "
                         + "obj_description(x.oid, 'pg_class') AS comment "
                         + "FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid "
                         + "JOIN pg_namespace n ON n.oid = x.relnamespace WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k "
@@ -61,8 +71,11 @@ final class TableObjectQueries {
                 rs -> index(catalog, rs));
         catalog.query(
                 "SELECT " + qualified("n.nspname", "c.relname", "t.tgname") + ", pg_get_triggerdef(t.oid, true), "
-                        + "t.tgenabled, t.tgparentid <> 0 AND "
-                        + "(SELECT p.tgenabled FROM pg_trigger p WHERE p.oid = t.tgparentid) = t.tgenabled, "
+                        + "t.tgenabled, (SELECT " + qualified("pn.nspname", "pc.relname", "p.tgname")
+                        + " FROM pg_trigger p "
+                        + "JOIN pg_class pc ON pc.oid = p.tgrelid JOIN pg_namespace pn ON pn.oid = pc.relnamespace "
+                        + "WHERE p.oid = t.tgparentid AND p.tgenabled = t.tgenabled) AS parent, "
+                        + qualified("n.nspname", "c.relname") + " AS owner, "
                         + "obj_description(t.oid, 'pg_trigger') AS comment "
                         + "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                         + "WHERE NOT t.tgisinternal AND" + inScope("n") + "AND" + tableInScope("n", "c") + "AND"
@@ -78,8 +91,8 @@ final class TableObjectQueries {
                             triggerState(rs.getString(3)),
                             "comment",
                             rs.getString("comment"));
-                    if (rs.getBoolean(4) && rs.getString("comment") == null) {
-                        catalog.fold(Kind.TRIGGER, name);
+                    if (rs.getString("parent") != null && rs.getString("comment") == null) {
+                        catalog.fold(Kind.TRIGGER, name, rs.getString("parent"), rs.getString("owner"));
                     }
                 });
         policies(catalog);
@@ -175,8 +188,8 @@ final class TableObjectQueries {
                 rs.getBoolean(7) ? null : "no",
                 "comment",
                 rs.getString("comment"));
-        if (rs.getBoolean(8) && rs.getString("comment") == null) {
-            catalog.fold(Kind.INDEX, name);
+        if (rs.getString("parent") != null && rs.getString("comment") == null) {
+            catalog.fold(Kind.INDEX, name, rs.getString("parent"), rs.getString(2));
         }
     }
 
