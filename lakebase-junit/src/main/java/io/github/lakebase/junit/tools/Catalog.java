@@ -19,7 +19,8 @@ import java.util.Set;
  * Reads the schema objects of a PostgreSQL database from its catalogs, restricted to a {@link Scope}: user
  * schemas only, objects of extensions left out (the extension itself is listed). The queries of each family of
  * objects live in a class of their own ({@link TypeQueries}, {@link RelationQueries}, {@link ColumnQueries},
- * {@link TableObjectQueries}, {@link RoutineQueries}, {@link PrivilegeQueries}); this class runs them and collects what they find.
+ * {@link TableObjectQueries}, {@link RoutineQueries}, {@link PrivilegeQueries}); this class runs them, collects
+ * what they find, and folds what partitions and child tables have from their parents.
  */
 final class Catalog {
 
@@ -28,8 +29,8 @@ final class Catalog {
      *
      * @param schemas the only schemas to read; empty for every user schema
      * @param excludedSchemas schemas never read
-     * @param excludedTables tables never read, with their columns, constraints, indexes and triggers: a bare
-     *     name matches in every schema, a qualified one in its schema
+     * @param excludedTables tables never read, with what belongs to them: a bare name matches in every schema, a
+     *     qualified one in its schema
      */
     record Scope(Set<String> schemas, Set<String> excludedSchemas, Set<String> excludedTables) {}
 
