@@ -6,7 +6,6 @@ import io.github.lakebase.junit.tools.SchemaChange.Property;
 import io.github.lakebase.junit.tools.SchemaChange.Type;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Renders a {@link SchemaDiff} as Markdown for a pull request, or as plain text for a log. */
@@ -26,8 +25,9 @@ final class DiffRendering {
         out.append(counts(diff)).append(".\n\n| change | kind | name | details |\n| --- | --- | --- | --- |\n");
         List<SchemaChange> longOnes = new ArrayList<>();
         for (SchemaChange change : diff.changes()) {
-            String details =
-                    change.type() == Type.CHANGED ? changedProperties(change, true) : summary(change.object(), true);
+            String details = change.type() == Type.CHANGED
+                    ? changedProperties(change, true)
+                    : ObjectSummary.of(change.object(), true);
             out.append("| ")
                     .append(change.type().name().toLowerCase())
                     .append(" | ")
@@ -93,8 +93,9 @@ final class DiffRendering {
                 case REMOVED -> "-";
                 case CHANGED -> "~";
             };
-            String details =
-                    change.type() == Type.CHANGED ? changedProperties(change, false) : summary(change.object(), false);
+            String details = change.type() == Type.CHANGED
+                    ? changedProperties(change, false)
+                    : ObjectSummary.of(change.object(), false);
             out.append("\n  ")
                     .append(sign)
                     .append(' ')
@@ -119,33 +120,6 @@ final class DiffRendering {
                 + diff.changed().size() + " changed";
     }
 
-    /** What an added or removed object is, on one line. */
-    private static String summary(SchemaObject object, boolean markdown) {
-        Map<String, String> p = object.properties();
-        String summary = switch (object.kind()) {
-            case COLUMN ->
-                get(p, "type")
-                        + ("no".equals(p.get("nullable")) ? " NOT NULL" : "")
-                        + (p.containsKey("default") ? " DEFAULT " + p.get("default") : "")
-                        + (p.containsKey("identity")
-                                ? " GENERATED " + p.get("identity").toUpperCase() + " AS IDENTITY"
-                                : "")
-                        + (p.containsKey("generated") ? " GENERATED ALWAYS AS " + p.get("generated") : "");
-            case CONSTRAINT, INDEX, TRIGGER -> get(p, "definition");
-            case TABLE -> "table".equals(p.get("type")) ? "" : get(p, "type");
-            case SEQUENCE -> get(p, "type") + (p.containsKey("owned by") ? " owned by " + p.get("owned by") : "");
-            case FUNCTION ->
-                get(p, "kind")
-                        + (p.containsKey("returns") ? " returning " + p.get("returns") : "")
-                        + (p.containsKey("language") ? ", " + p.get("language") : "");
-            case TYPE -> get(p, "type") + (p.containsKey("definition") ? ": " + p.get("definition") : "");
-            case EXTENSION -> p.containsKey("version") ? "version " + p.get("version") : "";
-            case SCHEMA, VIEW, MATERIALIZED_VIEW -> "";
-        };
-        summary = summary.strip();
-        return markdown && !summary.isEmpty() ? code(summary) : summary;
-    }
-
     /** Which properties of a changed object changed; short values with their old and new value. */
     private static String changedProperties(SchemaChange change, boolean markdown) {
         return change.properties().stream()
@@ -158,10 +132,6 @@ final class DiffRendering {
                     return p.name() + ": " + before + " → " + after;
                 })
                 .collect(Collectors.joining("; "));
-    }
-
-    private static String get(Map<String, String> properties, String name) {
-        return properties.getOrDefault(name, "");
     }
 
     private static boolean isLong(String value) {

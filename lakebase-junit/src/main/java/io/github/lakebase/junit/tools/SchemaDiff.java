@@ -6,26 +6,33 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /**
- * The difference between the schemas of two databases, read from their catalogs: tables, columns (type,
- * nullability, default), constraints (primary key, foreign key, unique, check, exclusion), indexes, triggers,
- * views and materialized views (definition), sequences, functions and procedures (signature and definition),
- * types (enum, domain, composite, range) and extensions. Only user schemas are read: {@code pg_catalog},
- * {@code information_schema} and the objects of extensions are left out, and so is Flyway's history table,
- * unless told otherwise. Data, privileges, owners and comments are not compared.
+ * The difference between the schemas of two databases, read from their catalogs, as a DBA reviews a migration:
+ *
+ * <ul>
+ *   <li>tables: kind, partition bounds ({@code partition of public.entry FOR VALUES FROM (...) TO (...)}),
+ *       partition key, parents, row-level security, storage options, replica identity;
+ *   <li>columns: type, collation, nullability, default, identity and its sequence options, generation,
+ *       storage, compression, options and statistics target;
+ *   <li>constraints, indexes, triggers (and whether they are enabled), rules, row-level security policies and
+ *       extended statistics; what partitions have from their parent is folded into the parent's entry;
+ *   <li>views and materialized views (definition and options such as {@code security_invoker}), sequences,
+ *       functions, procedures and aggregates (signature and definition), types (enum values in order, domains
+ *       with their named constraints, composite and range types), extensions and schemas;
+ *   <li>privileges per object and grantee ({@code GRANT SELECT, INSERT ON TABLE public.orders TO
+ *       report_reader}), column privileges, default privileges, and comments.
+ * </ul>
+ *
+ * <p>Names are schema-qualified and quoted as PostgreSQL quotes them ({@code public."Order"}). Only user schemas
+ * are read: {@code pg_catalog}, {@code information_schema} and the objects of extensions are left out, and so is
+ * Flyway's history table, unless told otherwise. Data and owners are not compared; {@code docs/schema-diff.md}
+ * lists what else is left out.
  *
  * <p>Typical use is the review of a migration: the schema of a branch of the parent next to the schema of a
  * branch of the same parent with the migration applied, rendered as Markdown for the pull request.
@@ -47,14 +54,11 @@ import javax.sql.DataSource;
  */
 public final class SchemaDiff {
 
-    private static final Comparator<SchemaObject> ORDER =
-            Comparator.comparing(SchemaObject::kind).thenComparing(SchemaObject::name);
-
     private final String beforeLabel;
     private final String afterLabel;
     private final List<SchemaChange> changes;
 
-    private SchemaDiff(String beforeLabel, String afterLabel, List<SchemaChange> changes) {
+    SchemaDiff(String beforeLabel, String afterLabel, List<SchemaChange> changes) {
         this.beforeLabel = beforeLabel;
         this.afterLabel = afterLabel;
         this.changes = List.copyOf(changes);
@@ -178,7 +182,8 @@ public final class SchemaDiff {
      * The change of one object, if it changed.
      *
      * @param kind the object's kind
-     * @param name its schema-qualified name, as {@link SchemaObject#name()} writes it
+     * @param name its schema-qualified name, as {@link SchemaObject#name()} writes it (quoted where PostgreSQL
+     *     quotes, for example {@code "public.\"Order\".total"})
      * @return the change, or empty when the object is the same on both sides (or on neither)
      */
     public Optional<SchemaChange> find(SchemaObject.Kind kind, String name) {
@@ -210,30 +215,6 @@ public final class SchemaDiff {
     @Override
     public String toString() {
         return DiffRendering.text(this);
-    }
-
-    static SchemaDiff compare(
-            String beforeLabel, List<SchemaObject> before, String afterLabel, List<SchemaObject> after) {
-        Function<List<SchemaObject>, Map<String, SchemaObject>> byKey = objects -> objects.stream()
-                .collect(Collectors.toMap(o -> o.kind().ordinal() + ":" + o.name(), o -> o, (a, b) -> a, TreeMap::new));
-        Map<String, SchemaObject> was = byKey.apply(before);
-        Map<String, SchemaObject> is = byKey.apply(after);
-        Set<String> keys = new LinkedHashSet<>(was.keySet());
-        keys.addAll(is.keySet());
-        List<SchemaChange> changes = new ArrayList<>();
-        for (String key : keys) {
-            SchemaObject a = was.get(key);
-            SchemaObject b = is.get(key);
-            if (a == null) {
-                changes.add(new SchemaChange(Type.ADDED, null, b));
-            } else if (b == null) {
-                changes.add(new SchemaChange(Type.REMOVED, a, null));
-            } else if (!a.properties().equals(b.properties())) {
-                changes.add(new SchemaChange(Type.CHANGED, a, b));
-            }
-        }
-        changes.sort(Comparator.comparing(SchemaChange::object, ORDER));
-        return new SchemaDiff(beforeLabel, afterLabel, changes);
     }
 
     /**
@@ -281,7 +262,8 @@ public final class SchemaDiff {
         }
 
         /**
-         * Never compares these tables, nor their columns, constraints, indexes and triggers. Replaces the default,
+         * Never compares these tables, nor what belongs to them (columns, constraints, indexes, triggers, rules,
+         * policies, privileges). Replaces the default,
          * {@code flyway_schema_history}: call it with no name to compare every table.
          *
          * @param names table names: a bare name ({@code "flyway_schema_history"}) matches in every schema, a
@@ -357,7 +339,7 @@ public final class SchemaDiff {
 
         private SchemaDiff compare(Connection a, String aName, Connection b, String bName) throws SQLException {
             Catalog.Scope scope = new Catalog.Scope(schemas, excludedSchemas, excludedTables);
-            return SchemaDiff.compare(
+            return Comparison.compare(
                     beforeLabel != null ? beforeLabel : aName,
                     Catalog.read(a, scope),
                     afterLabel != null ? afterLabel : bName,
