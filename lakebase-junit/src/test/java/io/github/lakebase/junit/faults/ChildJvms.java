@@ -67,9 +67,46 @@ final class ChildJvms implements BeforeEachCallback, AfterEachCallback {
             List<String> jvmOptions,
             Map<String, String> environment)
             throws IOException {
-        ChildJvm child = ChildJvm.start(work, name, fixture, configuration, jvmOptions, environment);
+        return start(name, fixture, configuration, jvmOptions, environment, ChildJvm.Launcher.direct());
+    }
+
+    /**
+     * Starts a child JVM that runs {@code fixture} the way {@code launcher} says; it is killed after the
+     * test if it still runs.
+     */
+    ChildJvm start(
+            String name,
+            Class<?> fixture,
+            Map<String, String> configuration,
+            List<String> jvmOptions,
+            Map<String, String> environment,
+            ChildJvm.Launcher launcher)
+            throws IOException {
+        return start(work, name, fixture, configuration, jvmOptions, environment, launcher);
+    }
+
+    /** Starts a child JVM as {@link #start(String, Class, Map, List, Map, ChildJvm.Launcher)} does, with its report in {@code directory}. */
+    ChildJvm start(
+            Path directory,
+            String name,
+            Class<?> fixture,
+            Map<String, String> configuration,
+            List<String> jvmOptions,
+            Map<String, String> environment,
+            ChildJvm.Launcher launcher)
+            throws IOException {
+        ChildJvm child = ChildJvm.start(directory, name, fixture, configuration, jvmOptions, environment, launcher);
         children.add(child);
         return child;
+    }
+
+    /** Whether this JVM runs as root: only then does the embedded server run as another OS user. */
+    static boolean runningAsRoot() {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
     }
 
     /** Kills {@code process} after the test if it still runs. */
