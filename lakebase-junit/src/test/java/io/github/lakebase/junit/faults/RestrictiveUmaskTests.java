@@ -47,7 +47,9 @@ class RestrictiveUmaskTests {
         assertThat(child.awaitExit()).as("the run passes:\n%s", child.logTail()).isZero();
 
         Path dataDirectory = Path.of(report.dataDirectory());
-        assertThat(dataDirectory).startsWith(jvms.work());
+        assertThat(dataDirectory.startsWith(jvms.work()))
+                .as("%s is under %s", dataDirectory, jvms.work())
+                .isTrue();
         for (Path p = dataDirectory.getParent(); !p.equals(jvms.work()); p = p.getParent()) {
             assertThat(Files.getPosixFilePermissions(p))
                     .as("the permissions of %s, which the library created on the way to the data directory", p)

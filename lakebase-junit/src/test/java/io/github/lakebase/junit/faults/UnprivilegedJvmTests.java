@@ -54,7 +54,9 @@ class UnprivilegedJvmTests {
                 .as("the first run passes:\n%s", cold.logTail())
                 .isZero();
         Path dataDirectory = Path.of(first.dataDirectory());
-        assertThat(dataDirectory).startsWith(home.resolve(".cache").resolve("lakebase-junit"));
+        assertThat(dataDirectory.startsWith(home.resolve(".cache").resolve("lakebase-junit")))
+                .as("%s is in the user's cache", dataDirectory)
+                .isTrue();
         assertThat(Files.getOwner(dataDirectory)).isEqualTo(Files.getOwner(home));
 
         ChildJvm warm = jvms.start(
