@@ -3,7 +3,6 @@ package io.github.lakebase.junit.internal.embedded;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -102,9 +101,9 @@ public final class EmbeddedServer implements AutoCloseable {
     public static EmbeddedServer start(Options options) {
         try {
             OsUser osUser = OsUser.resolve(options.osUser());
-            Path work = Files.createDirectories(options.workDirectory());
+            Path work = Directories.create(options.workDirectory());
             PgTools tools = new PgTools(PostgresBinaries.install(work.resolve("binaries")), osUser);
-            osUser.checkCanReach(tools.installation().resolve("bin"), "The PostgreSQL binaries in");
+            osUser.checkCanReach(tools.installation().resolve("bin"), "The PostgreSQL binaries in", Keys.TMPDIR);
             return options.dataDirectory() == null
                     ? temporary(options, tools, work.resolve("data"))
                     : persistent(options, tools, options.dataDirectory().toAbsolutePath());
@@ -117,7 +116,7 @@ public final class EmbeddedServer implements AutoCloseable {
         DataDirectoryLock lock = TemporaryDataDirectories.create(tools, parent);
         Path dir = lock.directory();
         try {
-            tools.osUser().checkCanReach(dir, "The data directory");
+            tools.osUser().checkCanReach(dir, "The data directory", Keys.TMPDIR);
             String password = Cluster.prepare(tools, dir);
             Postmaster postmaster = Postmaster.start(
                     tools, dir, sibling(dir, ".log"), settings(options), 0, port -> warmUp(port, password));
@@ -133,7 +132,8 @@ public final class EmbeddedServer implements AutoCloseable {
     }
 
     private static EmbeddedServer persistent(Options options, PgTools tools, Path dir) throws IOException {
-        tools.osUser().checkCanReach(dir, "The data directory");
+        Directories.create(dir.getParent());
+        tools.osUser().checkCanReach(dir, "The data directory", Keys.DATA_DIRECTORY);
         SharedDataDirectory shared =
                 SharedDataDirectory.open(dir, othersUseIt -> launch(options, tools, dir, othersUseIt));
         try {

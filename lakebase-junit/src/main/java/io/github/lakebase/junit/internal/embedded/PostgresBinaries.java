@@ -15,7 +15,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,7 +23,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
@@ -53,8 +51,7 @@ final class PostgresBinaries {
             if (Files.isRegularFile(target.resolve(".complete"))) {
                 return target;
             }
-            Files.createDirectories(cacheRoot);
-            makeTraversable(cacheRoot);
+            Directories.create(cacheRoot);
             try (FileChannel channel = FileChannel.open(
                             cacheRoot.resolve(target.getFileName() + ".lock"),
                             StandardOpenOption.CREATE,
@@ -64,9 +61,9 @@ final class PostgresBinaries {
                     return target;
                 }
                 Path staging = Files.createTempDirectory(cacheRoot, target.getFileName() + ".partial-");
+                Directories.makeTraversable(staging);
                 unpack(archive, staging);
                 Files.createFile(staging.resolve(".complete"));
-                makeTraversable(staging);
                 Files.deleteIfExists(target.resolve(".complete"));
                 deleteRecursively(target);
                 try {
@@ -192,39 +189,19 @@ final class PostgresBinaries {
                     throw new IOException("Archive entry outside the target directory: " + entry.getName());
                 }
                 if (entry.isDirectory()) {
-                    Files.createDirectories(path);
+                    Directories.create(path);
                 } else if (entry.isSymbolicLink()) {
-                    Files.createDirectories(path.getParent());
+                    Directories.create(path.getParent());
                     Files.deleteIfExists(path);
                     Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
                 } else {
-                    Files.createDirectories(path.getParent());
+                    Directories.create(path.getParent());
                     Files.copy(tar, path, StandardCopyOption.REPLACE_EXISTING);
                     if (!isWindows()) {
                         boolean executable = (entry.getMode() & 0100) != 0;
                         Files.setPosixFilePermissions(
                                 path, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
                     }
-                }
-            }
-        }
-    }
-
-    /** Lets another OS user (the one PostgreSQL runs as when the JVM runs as root) read the tree. */
-    private static void makeTraversable(Path root) throws IOException {
-        if (isWindows()) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) paths::iterator) {
-                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-                    perms.addAll(Set.of(
-                            PosixFilePermission.GROUP_READ,
-                            PosixFilePermission.GROUP_EXECUTE,
-                            PosixFilePermission.OTHERS_READ,
-                            PosixFilePermission.OTHERS_EXECUTE));
-                    Files.setPosixFilePermissions(p, perms);
                 }
             }
         }

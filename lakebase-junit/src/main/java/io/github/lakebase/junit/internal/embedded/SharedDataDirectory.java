@@ -4,7 +4,6 @@ import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -74,7 +73,7 @@ final class SharedDataDirectory {
      */
     static SharedDataDirectory open(Path directory, Launcher launcher) throws IOException {
         synchronized (OPEN) {
-            Path parent = Files.createDirectories(directory.getParent()).toRealPath();
+            Path parent = Directories.create(directory.getParent()).toRealPath();
             Path key = parent.resolve(directory.getFileName());
             SharedDataDirectory shared = OPEN.get(key);
             if (shared == null) {

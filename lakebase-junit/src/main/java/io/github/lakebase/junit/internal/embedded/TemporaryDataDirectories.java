@@ -34,7 +34,7 @@ final class TemporaryDataDirectories {
 
     /** Sweeps the directories of JVMs that are gone, then creates a new, locked one in {@code parent}. */
     static DataDirectoryLock create(PgTools tools, Path parent) throws IOException {
-        Files.createDirectories(parent);
+        Directories.create(parent);
         sweep(tools, parent);
         return DataDirectoryLock.newTemporaryDirectory(parent);
     }
