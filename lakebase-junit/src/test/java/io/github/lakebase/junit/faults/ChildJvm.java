@@ -107,6 +107,8 @@ final class ChildJvm {
         configuration.forEach((k, v) -> command.add(k + "=" + v));
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // The child's configuration is what the test gives it, not what this JVM's environment says.
+        builder.environment().keySet().removeIf(key -> key.startsWith("LAKEBASE_"));
         environment.forEach((key, value) -> {
             if (value == null) {
                 builder.environment().remove(key);

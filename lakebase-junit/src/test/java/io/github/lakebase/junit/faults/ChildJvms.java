@@ -100,6 +100,14 @@ final class ChildJvms implements BeforeEachCallback, AfterEachCallback {
         return child;
     }
 
+    /**
+     * The binaries directory of the embedded servers this JVM starts itself, for a child JVM that need not
+     * unpack the binaries again ({@code lakebase.embedded.binaries-directory}).
+     */
+    static Path sharedBinaries() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit", "binaries");
+    }
+
     /** Whether this JVM runs as root: only then does the embedded server run as another OS user. */
     static boolean runningAsRoot() {
         try {

@@ -13,12 +13,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A JVM that runs as root under {@code umask 077}: PostgreSQL runs as another OS user, who must reach
  * every directory the library creates for it, whatever the umask; and where it cannot reach one the
  * user chose, the message names the key to change and a place it can reach.
  */
+@Isolated("a cold start: unpacking the binaries takes the CPU of a busy machine longer than a child may take")
 class RestrictiveUmaskTests {
 
     /** Runs the JVM under {@code umask 077}, as a hardened shell or CI image does. */
@@ -68,7 +70,10 @@ class RestrictiveUmaskTests {
         ChildJvm child = jvms.start(
                 "hidden",
                 KilledRunTests.NextRunTestCase.class,
-                Map.of("lakebase.embedded.data-directory", dataDirectory.toString()),
+                Map.of(
+                        "lakebase.embedded.data-directory", dataDirectory.toString(),
+                        "lakebase.embedded.binaries-directory",
+                                ChildJvms.sharedBinaries().toString()),
                 List.of("-Djava.io.tmpdir=" + tmp), // so that advice to go under java.io.tmpdir would be wrong
                 Map.of("XDG_CACHE_HOME", jvms.work().resolve("cache").toString()),
                 UMASK_077);

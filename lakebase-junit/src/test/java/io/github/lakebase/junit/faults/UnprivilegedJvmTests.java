@@ -14,12 +14,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A test JVM of a normal, unprivileged user with a home of its own (a developer's machine, a CI image
  * that runs as a non-root user): the server runs as that user, and its files go to the user's cache,
  * where a second JVM finds what the first kept. Tests that run as root run the JVM as {@code nobody}.
  */
+@Isolated("a cold start: unpacking the binaries takes the CPU of a busy machine longer than a child may take")
 class UnprivilegedJvmTests {
 
     private static final String USER = "nobody";

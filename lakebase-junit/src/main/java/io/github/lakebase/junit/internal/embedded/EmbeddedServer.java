@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * reuse of a persistent data directory), start on a free loopback port with settings tuned for tests,
  * and a fast shutdown at the end. Works when the JVM runs as root, through {@link OsUser}.
  *
+ * <p>Its files go to a cache directory ({@link CacheDirectory}): the binaries, once per version, in
+ * {@code binaries/}; the data directory of each server configuration in {@code clusters/}, kept for later
+ * runs; temporary data directories in {@code data/}. A data directory of the user's own goes where the
+ * user says.
+ *
  * <p>A temporary data directory belongs to one server and is deleted when it is closed; a JVM that
  * dies without closing it leaves its directory locked ({@link DataDirectoryLock}) until it is gone, so
  * the next start knows it is abandoned and deletes it. A persistent data directory is shared by the
@@ -50,20 +55,49 @@ public final class EmbeddedServer implements AutoCloseable {
     private boolean closed;
 
     /**
-     * How to run the server.
+     * How to run the server, and where its files go.
      *
-     * @param dataDirectory a persistent data directory, or {@code null} for a temporary one
-     * @param workDirectory where binaries and temporary data directories go
+     * @param dataDirectory a persistent data directory of the user's, or {@code null} for one the library
+     *     chooses: a temporary one or the cache's, as {@code temporary} says
+     * @param cacheDirectory where binaries and data directories go, or {@code null} for the user's cache
+     *     ({@link CacheDirectory})
      * @param osUser the OS user to run as when the JVM runs as root, or empty for the default
      * @param maxConnections {@code max_connections}
      * @param settings further server settings
+     * @param binariesDirectory where the binaries are unpacked, or {@code null} for {@code <cache>/binaries}
+     * @param temporary without a {@code dataDirectory}: a temporary data directory ({@code <cache>/data/pg-*},
+     *     deleted when the server is closed) instead of the cache's persistent one ({@code <cache>/clusters/*})
+     * @param cacheLimits how much of the cache is kept
      */
     public record Options(
             Path dataDirectory,
-            Path workDirectory,
+            Path cacheDirectory,
             Optional<String> osUser,
             int maxConnections,
-            Map<String, String> settings) {}
+            Map<String, String> settings,
+            Path binariesDirectory,
+            boolean temporary,
+            CacheLimits cacheLimits) {
+
+        /**
+         * A server whose binaries, and temporary data directory unless it is given one, go to {@code
+         * workDirectory}.
+         *
+         * @param dataDirectory a persistent data directory, or {@code null} for a temporary one
+         * @param workDirectory where binaries and temporary data directories go
+         * @param osUser the OS user to run as when the JVM runs as root, or empty for the default
+         * @param maxConnections {@code max_connections}
+         * @param settings further server settings
+         */
+        public Options(
+                Path dataDirectory,
+                Path workDirectory,
+                Optional<String> osUser,
+                int maxConnections,
+                Map<String, String> settings) {
+            this(dataDirectory, workDirectory, osUser, maxConnections, settings, null, true, CacheLimits.DEFAULT);
+        }
+    }
 
     private EmbeddedServer(
             Options options,
@@ -83,11 +117,12 @@ public final class EmbeddedServer implements AutoCloseable {
         this.version = tools.version();
         this.copyOnWrite = CopyOnWriteProbe.report(dataDirectory);
         LOG.info(
-                "Embedded PostgreSQL {} on {}:{}, data directory {} (running as OS user '{}')",
+                "Embedded PostgreSQL {} on {}:{}, data directory {}, binaries {} (running as OS user '{}')",
                 version,
                 host(),
                 port(),
                 dataDirectory,
+                tools.installation(),
                 osUser.name());
     }
 
@@ -101,12 +136,17 @@ public final class EmbeddedServer implements AutoCloseable {
     public static EmbeddedServer start(Options options) {
         try {
             OsUser osUser = OsUser.resolve(options.osUser());
-            Path work = Directories.create(options.workDirectory());
-            PgTools tools = new PgTools(PostgresBinaries.install(work.resolve("binaries")), osUser);
-            osUser.checkCanReach(tools.installation().resolve("bin"), "The PostgreSQL binaries in", Keys.TMPDIR);
-            return options.dataDirectory() == null
-                    ? temporary(options, tools, work.resolve("data"))
-                    : persistent(options, tools, options.dataDirectory().toAbsolutePath());
+            Locations locations = Locations.resolve(options, osUser);
+            PgTools tools = new PgTools(PostgresBinaries.install(locations.binaries()), osUser);
+            osUser.checkCanReach(
+                    tools.installation().resolve("bin"), "The PostgreSQL binaries in", Keys.BINARIES_DIRECTORY);
+            if (options.dataDirectory() != null) {
+                return persistent(options, tools, options.dataDirectory().toAbsolutePath(), Keys.DATA_DIRECTORY);
+            }
+            if (options.temporary()) {
+                return temporary(options, tools, locations.temporaryDataDirectories(osUser));
+            }
+            return persistent(options, tools, locations.cluster(tools, options), Keys.CACHE_DIRECTORY);
         } catch (IOException e) {
             throw new ProviderException("Could not start the embedded PostgreSQL server: " + e.getMessage(), e);
         }
@@ -116,7 +156,6 @@ public final class EmbeddedServer implements AutoCloseable {
         DataDirectoryLock lock = TemporaryDataDirectories.create(tools, parent);
         Path dir = lock.directory();
         try {
-            tools.osUser().checkCanReach(dir, "The data directory", Keys.TMPDIR);
             String password = Cluster.prepare(tools, dir);
             Postmaster postmaster = Postmaster.start(
                     tools, dir, sibling(dir, ".log"), settings(options), 0, port -> warmUp(port, password));
@@ -131,9 +170,9 @@ public final class EmbeddedServer implements AutoCloseable {
         }
     }
 
-    private static EmbeddedServer persistent(Options options, PgTools tools, Path dir) throws IOException {
-        Directories.create(dir.getParent());
-        tools.osUser().checkCanReach(dir, "The data directory", Keys.DATA_DIRECTORY);
+    private static EmbeddedServer persistent(Options options, PgTools tools, Path dir, String key) throws IOException {
+        Locations.create(dir.getParent(), key);
+        tools.osUser().checkCanReach(dir, "The data directory", key);
         SharedDataDirectory shared =
                 SharedDataDirectory.open(dir, othersUseIt -> launch(options, tools, dir, othersUseIt));
         try {
@@ -248,9 +287,9 @@ public final class EmbeddedServer implements AutoCloseable {
         return dataDirectory;
     }
 
-    /** Whether the data directory outlives this server ({@code lakebase.embedded.data-directory}). */
+    /** Whether the data directory outlives this server: it is the user's, or the cache's. */
     public boolean persistent() {
-        return options.dataDirectory() != null;
+        return temporary == null;
     }
 
     /** A sentence saying whether database clones on the data directory are copy-on-write. */

@@ -5,14 +5,17 @@ package io.github.lakebase.junit.internal.embedded;
  * provider factory reads them.
  *
  * <pre>{@code
- * throw ProviderException.configuration("... Set " + Keys.DATA_DIRECTORY + " to ...");
+ * throw ProviderException.configuration("... Set " + Keys.BINARIES_DIRECTORY + " to ...");
  * }</pre>
  */
 final class Keys {
 
     static final String DATA_DIRECTORY = "lakebase.embedded.data-directory";
-    /** Where the binaries and temporary data directories go, under {@code <java.io.tmpdir>/lakebase-junit}. */
-    static final String TMPDIR = "java.io.tmpdir";
+    static final String CACHE_DIRECTORY = "lakebase.embedded.cache-directory";
+    static final String BINARIES_DIRECTORY = "lakebase.embedded.binaries-directory";
+    static final String OS_USER = "lakebase.embedded.os-user";
+    static final String CACHE_MAX_AGE = "lakebase.embedded.cache-max-age";
+    static final String CACHE_MAX_SIZE = "lakebase.embedded.cache-max-size";
 
     private Keys() {}
 }

@@ -115,7 +115,21 @@ final class OsUser {
      * @param key the configuration key that moves it
      */
     void checkCanReach(Path dir, String what, String key) {
-        Optional<Path> blocker = unreachableAncestor(dir);
+        check(dir, unreachableAncestor(dir), what, key);
+    }
+
+    /**
+     * Checks that this user can enter {@code dir}, which the library made: every directory above it, and
+     * the directory itself, must be searchable by others when the server runs as a different user.
+     *
+     * @param what what the directory is, to start the message with, e.g. {@code "The binaries directory"}
+     * @param key the configuration key that moves it
+     */
+    void checkCanEnter(Path dir, String what, String key) {
+        check(dir, unreachableAncestor(dir.resolve("entry")), what, key);
+    }
+
+    private void check(Path dir, Optional<Path> blocker, String what, String key) {
         if (blocker.isEmpty()) {
             return;
         }

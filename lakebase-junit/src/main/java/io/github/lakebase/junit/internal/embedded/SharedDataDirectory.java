@@ -4,9 +4,12 @@ import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -88,6 +91,8 @@ final class SharedDataDirectory {
                                 StandardOpenOption.READ,
                                 StandardOpenOption.WRITE));
                 OPEN.put(key, shared);
+                // The time of the lock file says when a JVM last used the directory (CacheCollector).
+                Files.setLastModifiedTime(lockFile, FileTime.from(Instant.now()));
             }
             shared.references++;
             try {

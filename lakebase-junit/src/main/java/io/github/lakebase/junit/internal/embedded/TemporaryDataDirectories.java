@@ -10,12 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The temporary data directories of a work directory ({@code <work>/data/pg-<random>}): one per
+ * The temporary data directories of a cache directory ({@code <cache>/data/pg-<random>}): one per
  * embedded server, deleted with its log and pipe when the server is closed, and by a later start once
  * its JVM is gone (killed, or crashed), as its free {@link DataDirectoryLock} tells.
  *
  * <pre>{@code
- * DataDirectoryLock lock = TemporaryDataDirectories.create(tools, work.resolve("data"));
+ * DataDirectoryLock lock = TemporaryDataDirectories.create(tools, cache.resolve("data"));
  * TemporaryDataDirectories.delete(lock);
  * }</pre>
  */
