@@ -188,7 +188,7 @@ final class OsUser {
 
     private static boolean userExists(String user) {
         try {
-            Process p = new ProcessBuilder("id", "-u", user)
+            Process p = ChildProcesses.builder("id", "-u", user)
                     .redirectErrorStream(true)
                     .start();
             p.getInputStream().readAllBytes();
@@ -203,7 +203,7 @@ final class OsUser {
 
     private static String id(String flag, String user) {
         try {
-            Process p = new ProcessBuilder("id", flag, user).start();
+            Process p = ChildProcesses.builder("id", flag, user).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (p.waitFor() != 0 || out.isEmpty()) {
                 throw new ProviderException("Could not look up the OS user '" + user + "' with id " + flag, null);

@@ -64,7 +64,7 @@ record PgTools(Path installation, OsUser osUser) {
     /** Runs {@code command} as the server's OS user; returns its output, or fails with it. */
     String run(List<String> command, Duration timeout) {
         try {
-            Process p = new ProcessBuilder(osUser.command(command))
+            Process p = ChildProcesses.builder(osUser.command(command))
                     .redirectErrorStream(true)
                     .start();
             byte[] out = p.getInputStream().readAllBytes();

@@ -81,11 +81,10 @@ final class Postmaster {
                     List.of(tools.bin("postgres"), "-D", dataDirectory.toString(), "-p", Integer.toString(port)));
             settings.forEach((k, v) -> command.addAll(List.of("-c", k + "=" + v)));
             Watchdog.Hold hold = watched ? Watchdog.create(dataDirectory, tools.osUser()) : null;
-            ProcessBuilder builder = new ProcessBuilder(
+            ProcessBuilder builder = ChildProcesses.builder(
                             tools.osUser().command(watched ? Watchdog.wrap(dataDirectory, command) : command))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-            builder.environment().put("LC_ALL", "C");
             if (stalePid > 0) {
                 // PostgreSQL's own way (pg_ctl uses it) to disregard a process id in postmaster.pid; it still
                 // checks that no process of the killed server is attached to its shared memory.
