@@ -134,21 +134,31 @@ public final class EmbeddedServer implements AutoCloseable {
      * @return the running server
      */
     public static EmbeddedServer start(Options options) {
+        OsUser osUser = OsUser.resolve(options.osUser());
+        Locations locations = Locations.resolve(options, osUser);
+        PgTools tools = new PgTools(PostgresBinaries.install(locations.binaries()), osUser);
+        osUser.checkCanReach(
+                tools.installation().resolve("bin"), "The PostgreSQL binaries in", Keys.BINARIES_DIRECTORY);
+        Path dir = null;
+        String key = Keys.CACHE_DIRECTORY;
         try {
-            OsUser osUser = OsUser.resolve(options.osUser());
-            Locations locations = Locations.resolve(options, osUser);
-            PgTools tools = new PgTools(PostgresBinaries.install(locations.binaries()), osUser);
-            osUser.checkCanReach(
-                    tools.installation().resolve("bin"), "The PostgreSQL binaries in", Keys.BINARIES_DIRECTORY);
             if (options.dataDirectory() != null) {
-                return persistent(options, tools, options.dataDirectory().toAbsolutePath(), Keys.DATA_DIRECTORY);
+                dir = options.dataDirectory().toAbsolutePath();
+                key = Keys.DATA_DIRECTORY;
+                return persistent(options, tools, dir, key);
             }
             if (options.temporary()) {
-                return temporary(options, tools, locations.temporaryDataDirectories(osUser));
+                dir = locations.temporaryDataDirectories(osUser);
+                return temporary(options, tools, dir);
             }
-            return persistent(options, tools, locations.cluster(tools, options), Keys.CACHE_DIRECTORY);
+            dir = locations.cluster(tools, options);
+            return persistent(options, tools, dir, key);
         } catch (IOException e) {
-            throw new ProviderException("Could not start the embedded PostgreSQL server: " + e.getMessage(), e);
+            throw new ProviderException(
+                    "Could not start the embedded PostgreSQL server on " + dir + ": " + e + ". Set " + key
+                            + " to a directory this JVM can write to"
+                            + (osUser.switchesUser() ? " and the OS user '" + osUser.name() + "' can reach." : "."),
+                    e);
         }
     }
 

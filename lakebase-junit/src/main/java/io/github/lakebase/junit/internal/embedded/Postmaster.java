@@ -97,6 +97,10 @@ final class Postmaster {
                 if (hold != null) {
                     hold.close();
                 }
+                if (e instanceof IOException io && ExecFailure.startFailure(io)) {
+                    throw ExecFailure.of(
+                            Path.of(tools.bin("postgres")), String.valueOf(e.getMessage()), tools.osUser());
+                }
                 throw e;
             }
             Postmaster started = new Postmaster(tools, dataDirectory, port, process, null, hold);
@@ -224,6 +228,9 @@ final class Postmaster {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
+                if (ExecFailure.exitCode(process.exitValue())) { // the shell or setpriv could not run it
+                    throw ExecFailure.of(Path.of(tools.bin("postgres")), logTail(logFile), tools.osUser());
+                }
                 throw new ProviderException(
                         "The embedded PostgreSQL server exited during startup (code " + process.exitValue()
                                 + "). Its log " + logFile + " ends with:\n" + logTail(logFile),
