@@ -5,6 +5,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
@@ -14,13 +15,17 @@ import java.util.Set;
 /**
  * The directories the library creates on the way to what the server reads: each gets its permissions
  * explicitly ({@code rwxr-xr-x}), whatever the umask, as the server may run as another OS user, who
- * must be able to pass through them. Directories that exist already are left as they are.
+ * must be able to pass through them. Directories that exist already are left as they are. And the
+ * deletion of a directory tree that must never be seen half-deleted.
  *
  * <pre>{@code
  * Path binaries = Directories.create(cache.resolve("binaries"));
  * }</pre>
  */
 final class Directories {
+
+    /** What a directory being deleted is renamed to end with, before a number. */
+    static final String DELETING = ".deleting-";
 
     private static final Set<PosixFilePermission> TRAVERSABLE = PosixFilePermissions.fromString("rwxr-xr-x");
     private static final boolean POSIX =
@@ -52,6 +57,22 @@ final class Directories {
             makeTraversable(p);
         }
         return absolute;
+    }
+
+    /**
+     * Deletes {@code directory} and everything beneath it, renamed away first ({@code
+     * <name>.deleting-<n>}), so that a JVM that dies meanwhile leaves no half-deleted directory under its
+     * name; {@link CacheCollector} deletes what such a JVM left.
+     */
+    static void deleteTree(Path directory) throws IOException {
+        Path away =
+                directory.resolveSibling(directory.getFileName() + DELETING + Long.toUnsignedString(System.nanoTime()));
+        try {
+            Files.move(directory, away, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            away = directory; // cannot rename here: delete in place
+        }
+        PostgresBinaries.deleteRecursively(away);
     }
 
     /** Sets {@code rwxr-xr-x} on a directory the library created. */

@@ -3,6 +3,7 @@ package io.github.lakebase.junit.internal.embedded;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -139,20 +140,23 @@ public final class EmbeddedServer implements AutoCloseable {
         PgTools tools = new PgTools(PostgresBinaries.install(locations.binaries()), osUser);
         osUser.checkCanReach(
                 tools.installation().resolve("bin"), "The PostgreSQL binaries in", Keys.BINARIES_DIRECTORY);
+        Path cluster =
+                options.dataDirectory() == null && !options.temporary() ? locations.cluster(tools, options) : null;
+        boolean outgrown = CacheCollector.collect(locations, tools, cluster, options.cacheLimits());
         Path dir = null;
         String key = Keys.CACHE_DIRECTORY;
         try {
             if (options.dataDirectory() != null) {
                 dir = options.dataDirectory().toAbsolutePath();
                 key = Keys.DATA_DIRECTORY;
-                return persistent(options, tools, dir, key);
+                return persistent(options, tools, dir, key, false);
             }
             if (options.temporary()) {
                 dir = locations.temporaryDataDirectories(osUser);
                 return temporary(options, tools, dir);
             }
-            dir = locations.cluster(tools, options);
-            return persistent(options, tools, dir, key);
+            dir = cluster;
+            return persistent(options, tools, dir, key, outgrown);
         } catch (IOException e) {
             throw new ProviderException(
                     "Could not start the embedded PostgreSQL server on " + dir + ": " + e + ". Set " + key
@@ -180,11 +184,18 @@ public final class EmbeddedServer implements AutoCloseable {
         }
     }
 
-    private static EmbeddedServer persistent(Options options, PgTools tools, Path dir, String key) throws IOException {
+    /**
+     * A server on the persistent data directory {@code dir}: joined, or started.
+     *
+     * @param outgrown whether {@code dir}, the cache's, alone is larger than the cache may be: it is then
+     *     created anew, unless a JVM uses it
+     */
+    private static EmbeddedServer persistent(Options options, PgTools tools, Path dir, String key, boolean outgrown)
+            throws IOException {
         Locations.create(dir.getParent(), key);
         tools.osUser().checkCanReach(dir, "The data directory", key);
         SharedDataDirectory shared =
-                SharedDataDirectory.open(dir, othersUseIt -> launch(options, tools, dir, othersUseIt));
+                SharedDataDirectory.open(dir, othersUseIt -> launch(options, tools, dir, othersUseIt, outgrown));
         try {
             return new EmbeddedServer(
                     options,
@@ -201,7 +212,20 @@ public final class EmbeddedServer implements AutoCloseable {
     }
 
     /** Joins the server that other JVMs use on {@code dir}, or starts one; with the directory's admission held. */
-    private static Postmaster launch(Options options, PgTools tools, Path dir, boolean othersUseIt) throws IOException {
+    private static Postmaster launch(Options options, PgTools tools, Path dir, boolean othersUseIt, boolean outgrown)
+            throws IOException {
+        if (outgrown && !othersUseIt && Files.isDirectory(dir) && !Postmaster.runsOn(dir)) {
+            LOG.warn(
+                    "The data directory {} alone holds more than the cache may ({}, {}): it is created anew, and the "
+                            + "bases, parents and kept branches in it are gone. Raise {}, or set {} to a directory "
+                            + "of your own, to keep them.",
+                    dir,
+                    ByteSizes.describe(options.cacheLimits().maxBytes()),
+                    Keys.CACHE_MAX_SIZE,
+                    Keys.CACHE_MAX_SIZE,
+                    Keys.DATA_DIRECTORY);
+            Directories.deleteTree(dir);
+        }
         String password = Cluster.prepare(tools, dir);
         Optional<Postmaster> running = Postmaster.join(tools, dir);
         if (running.isPresent() && othersUseIt) {

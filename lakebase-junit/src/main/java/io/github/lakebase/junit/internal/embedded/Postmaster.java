@@ -289,6 +289,16 @@ final class Postmaster {
         return 0;
     }
 
+    /** Whether a server runs on {@code dir}, as its {@code postmaster.pid} says. */
+    static boolean runsOn(Path dir) {
+        return pidFile(dir).stream()
+                .findFirst()
+                .flatMap(Postmaster::parseLong)
+                .flatMap(ProcessHandle::of)
+                .filter(p -> servesDirectory(p, dir))
+                .isPresent();
+    }
+
     /** Whether {@code process} is a postmaster on {@code dir}; {@code true} when its arguments are unknown. */
     private static boolean servesDirectory(ProcessHandle process, Path dir) {
         if (!Processes.running(process)) {

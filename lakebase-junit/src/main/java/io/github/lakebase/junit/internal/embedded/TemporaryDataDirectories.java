@@ -57,7 +57,7 @@ final class TemporaryDataDirectories {
      * Deletes the temporary data directories of JVMs that are gone: those whose lock is free. A server
      * such a JVM left running (its watchdog stops it by itself, within seconds) is stopped first.
      */
-    private static void sweep(PgTools tools, Path parent) {
+    static void sweep(PgTools tools, Path parent) {
         List<DataDirectoryLock> abandoned;
         try {
             abandoned = DataDirectoryLock.takeOverAbandoned(parent, UNLOCKED_MIN_AGE);
