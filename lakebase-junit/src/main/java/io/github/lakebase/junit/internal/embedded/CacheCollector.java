@@ -203,6 +203,18 @@ final class CacheCollector {
         }
     }
 
+    /**
+     * Marks the version or data directory of {@code lockFile} as used now; where this JVM may not (a lock
+     * file of another user's), the collection may take it for unused sooner.
+     */
+    static void markUsed(Path lockFile) {
+        try {
+            Files.setLastModifiedTime(lockFile, FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            LOG.debug("Could not mark {} as used: {}", lockFile, e.toString());
+        }
+    }
+
     /** When a JVM last used {@code dir}: the time of its lock file, else of the directory. */
     private static FileTime lastUsed(Path dir) throws IOException {
         Path lockFile = EmbeddedServer.sibling(dir, DataDirectoryLock.LOCK_SUFFIX);

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When the JVM runs as root, the server runs as another OS user, who usually cannot enter root's home:
  * then the cache is {@code /var/cache/lakebase-junit}, else {@code /var/tmp/lakebase-junit-<uid>}. A user
- * whose cache cannot be created (no home) gets {@code <java.io.tmpdir>/lakebase-junit-<user>}. Either
+ * whose cache cannot be created (no home) gets {@code <java.io.tmpdir>/lakebase-junit-<uid>}. Either
  * choice is logged once, with the reason.
  *
  * <pre>{@code

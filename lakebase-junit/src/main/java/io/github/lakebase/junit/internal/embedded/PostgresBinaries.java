@@ -12,9 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -101,7 +99,7 @@ final class PostgresBinaries {
             }
             IN_USE.put(lockFile, channel);
         }
-        Files.setLastModifiedTime(lockFile, FileTime.from(Instant.now()));
+        CacheCollector.markUsed(lockFile);
         return channel;
     }
 

@@ -8,9 +8,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,7 +92,7 @@ final class SharedDataDirectory {
                                 StandardOpenOption.WRITE));
                 OPEN.put(key, shared);
                 // The time of the lock file says when a JVM last used the directory (CacheCollector).
-                Files.setLastModifiedTime(lockFile, FileTime.from(Instant.now()));
+                CacheCollector.markUsed(lockFile);
             }
             shared.references++;
             try {
