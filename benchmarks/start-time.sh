@@ -8,7 +8,9 @@
 #
 # Every pair gets fresh, empty directories as XDG_CACHE_HOME and java.io.tmpdir, deleted afterwards, so
 # nothing of this machine's own cache is read or written. "to first test" is the time from the JVM's
-# launch to the test's first statement; "whole JVM" is the time until the JVM exited (the server stopped).
+# launch to the test's first statement; "whole JVM" is the time until the JVM exited (the server stopped);
+# "CPU" is the processor time the JVM and every process it started (the server, initdb) used, which
+# depends less on what else the machine runs.
 # Needs a JDK 17 or later only.
 set -euo pipefail
 
@@ -26,14 +28,14 @@ now_ms() {
     echo $(( $(date +%s%N) / 1000000 ))
 }
 
-# Runs one JVM on the directories under $1; prints "<to first test> <whole JVM>" in milliseconds.
+# Runs one JVM on the directories under $1; prints "<to first test> <whole JVM> <CPU>" in milliseconds.
 run() {
-    local root="$1" name="$2" start end first
+    local root="$1" name="$2" start end first cpu
     start="$(now_ms)"
-    if ! XDG_CACHE_HOME="$root/cache" "$java" -Djava.io.tmpdir="$root/tmp" -Dlakebase.faults.child=true \
-        -cp "$classpath" io.github.lakebase.junit.faults.HoldBranchesMain \
+    if ! cpu="$( { TIMEFORMAT='%3U %3S'; time XDG_CACHE_HOME="$root/cache" "$java" -Djava.io.tmpdir="$root/tmp" \
+        -Dlakebase.faults.child=true -cp "$classpath" io.github.lakebase.junit.faults.HoldBranchesMain \
         'io.github.lakebase.junit.faults.KilledRunTests$NextRunTestCase' "$root/$name.report" \
-        > "$root/$name.log" 2>&1; then
+        > "$root/$name.log" 2>&1; } 2>&1 )"; then
         echo "the $name run failed:" >&2
         tail -n 40 "$root/$name.log" >&2
         exit 1
@@ -41,7 +43,7 @@ run() {
     end="$(now_ms)"
     # The test writes its report as its first statement: the file's time is when the test started.
     first="$(( $(date -r "$root/$name.report" +%s%N) / 1000000 ))"
-    echo "$(( first - start )) $(( end - start ))"
+    echo "$(( first - start )) $(( end - start )) $(echo "$cpu" | awk '{ printf "%d", ($1 + $2) * 1000 }')"
 }
 
 median() {
@@ -57,15 +59,16 @@ for i in $(seq "$pairs"); do
     c="$(run "$root" cold)"
     w="$(run "$root" warm)"
     rm -rf "$root"
-    echo "pair $i: cold $c ms, warm $w ms (to first test, whole JVM)"
+    echo "pair $i: cold $c ms, warm $w ms (to first test, whole JVM, CPU)"
     cold+=("$c")
     warm+=("$w")
 done
 
-printf '\n%-6s %16s %12s   (medians of %d, ms)\n' "" "to first test" "whole JVM" "$pairs"
+printf '\n%-6s %16s %12s %8s   (medians of %d, ms)\n' "" "to first test" "whole JVM" "CPU" "$pairs"
 for kind in cold warm; do
     declare -n samples="$kind"
-    printf '%-6s %16s %12s\n' "$kind" \
+    printf '%-6s %16s %12s %8s\n' "$kind" \
         "$(printf '%s\n' "${samples[@]}" | cut -d' ' -f1 | median)" \
-        "$(printf '%s\n' "${samples[@]}" | cut -d' ' -f2 | median)"
+        "$(printf '%s\n' "${samples[@]}" | cut -d' ' -f2 | median)" \
+        "$(printf '%s\n' "${samples[@]}" | cut -d' ' -f3 | median)"
 done
