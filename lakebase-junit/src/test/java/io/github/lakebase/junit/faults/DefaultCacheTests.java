@@ -75,8 +75,8 @@ class DefaultCacheTests {
         environment.put("HOME", home.toString());
         environment.put("XDG_CACHE_HOME", null);
 
-        // A temporary data directory, deleted at exit, and binaries unpacked already: nothing of this test is
-        // left in the machine's cache.
+        // A temporary data directory, deleted at exit, and binaries unpacked already: of this test, the machine's
+        // cache keeps empty directories and the time of its last collection.
         ChildJvm child = jvms.start(
                 "root",
                 KilledRunTests.NextRunTestCase.class,

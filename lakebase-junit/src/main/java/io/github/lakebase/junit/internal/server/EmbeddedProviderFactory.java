@@ -30,10 +30,15 @@ public final class EmbeddedProviderFactory implements BranchProviderFactory {
     /** The value of {@link #DATA_DIRECTORY} that asks for a temporary data directory, deleted at exit. */
     public static final String TEMPORARY = "temporary";
 
+    /** Where the embedded server's files go; the user's cache by default. */
     public static final String CACHE_DIRECTORY = "lakebase.embedded.cache-directory";
+    /** Where the binaries are unpacked, once per version; {@code <cache>/binaries} by default. */
     public static final String BINARIES_DIRECTORY = "lakebase.embedded.binaries-directory";
+    /** How long what no JVM uses stays in the cache. */
     public static final String CACHE_MAX_AGE = "lakebase.embedded.cache-max-age";
+    /** How much the cache holds before what no JVM uses is deleted. */
     public static final String CACHE_MAX_SIZE = "lakebase.embedded.cache-max-size";
+
     public static final String OS_USER = "lakebase.embedded.os-user";
     public static final String MAX_CONNECTIONS = "lakebase.embedded.max-connections";
     public static final String SETTINGS = "lakebase.embedded.settings";
