@@ -107,8 +107,12 @@ final class ChildJvm {
         configuration.forEach((k, v) -> command.add(k + "=" + v));
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        // The child's configuration is what the test gives it, not what this JVM's environment says.
-        builder.environment().keySet().removeIf(key -> key.startsWith("LAKEBASE_"));
+        // The child's configuration is what the test gives it, not what this JVM's environment says; but it
+        // keeps its files where this JVM's servers keep theirs (the binaries are unpacked there already), unless
+        // the test says otherwise (ChildJvms.defaultCache).
+        builder.environment()
+                .keySet()
+                .removeIf(key -> key.startsWith("LAKEBASE_") && !key.equals(ChildJvms.CACHE_VARIABLE));
         environment.forEach((key, value) -> {
             if (value == null) {
                 builder.environment().remove(key);

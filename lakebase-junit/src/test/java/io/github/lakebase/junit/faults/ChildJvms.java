@@ -27,6 +27,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class ChildJvms implements BeforeEachCallback, AfterEachCallback {
 
+    /** The environment variable of {@code lakebase.embedded.cache-directory}. */
+    static final String CACHE_VARIABLE = "LAKEBASE_EMBEDDED_CACHE_DIRECTORY";
+
     private final String prefix;
     private final List<ChildJvm> children = new ArrayList<>();
     private final List<ProcessHandle> orphans = new ArrayList<>();
@@ -106,6 +109,16 @@ final class ChildJvms implements BeforeEachCallback, AfterEachCallback {
      */
     static Path sharedBinaries() {
         return Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit", "binaries");
+    }
+
+    /**
+     * {@code environment}, for a child JVM whose files go to the embedded server's default cache: without
+     * the cache directory this JVM's tests use, which children otherwise keep.
+     */
+    static Map<String, String> defaultCache(Map<String, String> environment) {
+        Map<String, String> all = new java.util.HashMap<>(environment);
+        all.put(CACHE_VARIABLE, null);
+        return all;
     }
 
     /** Whether this JVM runs as root: only then does the embedded server run as another OS user. */

@@ -33,7 +33,7 @@ class DefaultCacheTests {
     void twoJvmsStartingAtOnceOnAnEmptyCacheShareItsBinariesAndItsServer() throws Exception {
         Path xdg = Files.createDirectory(jvms.work().resolve("xdg"));
         Files.setPosixFilePermissions(xdg, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Map<String, String> environment = Map.of("XDG_CACHE_HOME", xdg.toString());
+        Map<String, String> environment = ChildJvms.defaultCache(Map.of("XDG_CACHE_HOME", xdg.toString()));
 
         ChildJvm a = jvms.start("a", SharedDataDirectoryTests.SharingTestCase.class, Map.of(), List.of(), environment);
         ChildJvm b = jvms.start("b", SharedDataDirectoryTests.SharingTestCase.class, Map.of(), List.of(), environment);
@@ -74,6 +74,7 @@ class DefaultCacheTests {
         Map<String, String> environment = new HashMap<>();
         environment.put("HOME", home.toString());
         environment.put("XDG_CACHE_HOME", null);
+        environment.put(ChildJvms.CACHE_VARIABLE, null);
 
         // A temporary data directory, deleted at exit, and binaries unpacked already: of this test, the machine's
         // cache keeps empty directories and the time of its last collection.

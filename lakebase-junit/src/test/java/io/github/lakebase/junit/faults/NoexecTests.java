@@ -47,7 +47,7 @@ class NoexecTests {
                     KilledRunTests.NextRunTestCase.class,
                     Map.of(),
                     List.of("-Djava.io.tmpdir=" + tmp),
-                    Map.of("XDG_CACHE_HOME", cache.toString()));
+                    ChildJvms.defaultCache(Map.of("XDG_CACHE_HOME", cache.toString())));
             child.awaitReport();
             assertThat(child.awaitExit())
                     .as("the run passes:\n%s", child.logTail())

@@ -43,7 +43,8 @@ class RestrictiveUmaskTests {
                 KilledRunTests.NextRunTestCase.class,
                 Map.of(),
                 List.of("-Djava.io.tmpdir=" + tmp),
-                Map.of("XDG_CACHE_HOME", jvms.work().resolve("cache").toString()),
+                ChildJvms.defaultCache(
+                        Map.of("XDG_CACHE_HOME", jvms.work().resolve("cache").toString())),
                 UMASK_077);
         ChildJvm.Report report = child.awaitReport();
         assertThat(child.awaitExit()).as("the run passes:\n%s", child.logTail()).isZero();
@@ -75,7 +76,8 @@ class RestrictiveUmaskTests {
                         "lakebase.embedded.binaries-directory",
                                 ChildJvms.sharedBinaries().toString()),
                 List.of("-Djava.io.tmpdir=" + tmp), // so that advice to go under java.io.tmpdir would be wrong
-                Map.of("XDG_CACHE_HOME", jvms.work().resolve("cache").toString()),
+                ChildJvms.defaultCache(
+                        Map.of("XDG_CACHE_HOME", jvms.work().resolve("cache").toString())),
                 UMASK_077);
         assertThat(child.awaitExit()).as("the run fails:\n%s", child.logTail()).isNotZero();
 

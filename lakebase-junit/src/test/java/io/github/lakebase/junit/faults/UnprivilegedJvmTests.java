@@ -48,6 +48,7 @@ class UnprivilegedJvmTests {
         Map<String, String> environment = new HashMap<>();
         environment.put("HOME", home.toString());
         environment.put("XDG_CACHE_HOME", null);
+        environment.put(ChildJvms.CACHE_VARIABLE, null);
 
         ChildJvm cold = jvms.start(
                 reports, "cold", KilledRunTests.NextRunTestCase.class, Map.of(), List.of(), environment, launcher);
