@@ -15,7 +15,7 @@ class PostgresProviderContractTests extends BranchProviderContract {
 
     @BeforeAll
     static void startServer() {
-        server = SharedServer.provider("embedded", new ContractContext("postgresserver", Map.of()));
+        server = SharedServer.provider("embedded", new ContractContext("postgresserver", SharedServer.TEMPORARY));
         BranchConnection superuser = SharedServer.superuser(server);
         configuration = Map.of(
                 "lakebase.postgres.url", superuser.jdbcUrl(),

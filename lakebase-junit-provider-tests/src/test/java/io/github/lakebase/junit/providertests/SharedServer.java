@@ -20,8 +20,17 @@ import java.util.ServiceLoader;
  */
 public final class SharedServer {
 
-    static final Map<String, String> CONFIGURATION =
-            Map.of("lakebase.embedded.data-directory", dataDirectory().toString());
+    /** Where the tests keep the server's binaries and clusters: not in the machine's cache. */
+    private static final String CACHE =
+            Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit").toString();
+
+    /** A persistent data directory of this JVM's own, that every run of the suite shares. */
+    static final Map<String, String> CONFIGURATION = Map.of(
+            "lakebase.embedded.data-directory", dataDirectory().toString(), "lakebase.embedded.cache-directory", CACHE);
+
+    /** A fresh cluster, deleted when the JVM exits. */
+    public static final Map<String, String> TEMPORARY =
+            Map.of("lakebase.embedded.data-directory", "temporary", "lakebase.embedded.cache-directory", CACHE);
 
     private SharedServer() {}
 

@@ -40,12 +40,32 @@ final class ChildJvm {
     }
 
     /**
+     * How a child JVM is started: through a command that sets up its process (a {@code umask}, another
+     * OS user), and on which class path.
+     *
+     * @param prefix the command line that runs the JVM's, e.g. {@code sh -c 'umask 077; exec "$@"' sh}
+     * @param classPath the JVM's class path
+     */
+    record Launcher(List<String> prefix, String classPath) {
+
+        /** The JVM started directly, on this JVM's class path. */
+        static Launcher direct() {
+            return through();
+        }
+
+        /** The JVM started through {@code prefix}, on this JVM's class path. */
+        static Launcher through(String... prefix) {
+            return new Launcher(List.of(prefix), System.getProperty("java.class.path"));
+        }
+    }
+
+    /**
      * Starts a JVM that runs {@code fixture} with the {@code configuration} parameters.
      *
      * @param work where the child's report and log go
      * @param name a name for messages and files
      * @param jvmOptions further JVM options, e.g. {@code -Djava.io.tmpdir=...}
-     * @param environment further environment variables, e.g. a password
+     * @param environment further environment variables, e.g. a password; a {@code null} value removes one
      */
     static ChildJvm start(
             Path work,
@@ -55,9 +75,23 @@ final class ChildJvm {
             List<String> jvmOptions,
             Map<String, String> environment)
             throws IOException {
+        return start(work, name, fixture, configuration, jvmOptions, environment, Launcher.direct());
+    }
+
+    /** Starts a JVM as {@link #start(Path, String, Class, Map, List, Map)} does, the way {@code launcher} says. */
+    static ChildJvm start(
+            Path work,
+            String name,
+            Class<?> fixture,
+            Map<String, String> configuration,
+            List<String> jvmOptions,
+            Map<String, String> environment,
+            Launcher launcher)
+            throws IOException {
         Path reportFile = work.resolve(name + ".report");
         Path log = work.resolve(name + ".log");
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(launcher.prefix());
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
                 "-XX:+UseSerialGC",
@@ -66,14 +100,26 @@ final class ChildJvm {
         command.addAll(jvmOptions);
         command.addAll(List.of(
                 "-cp",
-                System.getProperty("java.class.path"),
+                launcher.classPath(),
                 HoldBranchesMain.class.getName(),
                 fixture.getName(),
                 reportFile.toString()));
         configuration.forEach((k, v) -> command.add(k + "=" + v));
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(environment);
+        // The child's configuration is what the test gives it, not what this JVM's environment says; but it
+        // keeps its files where this JVM's servers keep theirs (the binaries are unpacked there already), unless
+        // the test says otherwise (ChildJvms.defaultCache).
+        builder.environment()
+                .keySet()
+                .removeIf(key -> key.startsWith("LAKEBASE_") && !key.equals(ChildJvms.CACHE_VARIABLE));
+        environment.forEach((key, value) -> {
+            if (value == null) {
+                builder.environment().remove(key);
+            } else {
+                builder.environment().put(key, value);
+            }
+        });
         Process process = builder.start();
         return new ChildJvm(name, process, reportFile, log);
     }

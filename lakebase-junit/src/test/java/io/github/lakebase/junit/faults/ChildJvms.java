@@ -27,6 +27,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class ChildJvms implements BeforeEachCallback, AfterEachCallback {
 
+    /** The environment variable of {@code lakebase.embedded.cache-directory}. */
+    static final String CACHE_VARIABLE = "LAKEBASE_EMBEDDED_CACHE_DIRECTORY";
+
     private final String prefix;
     private final List<ChildJvm> children = new ArrayList<>();
     private final List<ProcessHandle> orphans = new ArrayList<>();
@@ -67,9 +70,64 @@ final class ChildJvms implements BeforeEachCallback, AfterEachCallback {
             List<String> jvmOptions,
             Map<String, String> environment)
             throws IOException {
-        ChildJvm child = ChildJvm.start(work, name, fixture, configuration, jvmOptions, environment);
+        return start(name, fixture, configuration, jvmOptions, environment, ChildJvm.Launcher.direct());
+    }
+
+    /**
+     * Starts a child JVM that runs {@code fixture} the way {@code launcher} says; it is killed after the
+     * test if it still runs.
+     */
+    ChildJvm start(
+            String name,
+            Class<?> fixture,
+            Map<String, String> configuration,
+            List<String> jvmOptions,
+            Map<String, String> environment,
+            ChildJvm.Launcher launcher)
+            throws IOException {
+        return start(work, name, fixture, configuration, jvmOptions, environment, launcher);
+    }
+
+    /** Starts a child JVM as {@link #start(String, Class, Map, List, Map, ChildJvm.Launcher)} does, with its report in {@code directory}. */
+    ChildJvm start(
+            Path directory,
+            String name,
+            Class<?> fixture,
+            Map<String, String> configuration,
+            List<String> jvmOptions,
+            Map<String, String> environment,
+            ChildJvm.Launcher launcher)
+            throws IOException {
+        ChildJvm child = ChildJvm.start(directory, name, fixture, configuration, jvmOptions, environment, launcher);
         children.add(child);
         return child;
+    }
+
+    /**
+     * The binaries directory of the embedded servers this JVM starts itself, for a child JVM that need not
+     * unpack the binaries again ({@code lakebase.embedded.binaries-directory}).
+     */
+    static Path sharedBinaries() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit", "binaries");
+    }
+
+    /**
+     * {@code environment}, for a child JVM whose files go to the embedded server's default cache: without
+     * the cache directory this JVM's tests use, which children otherwise keep.
+     */
+    static Map<String, String> defaultCache(Map<String, String> environment) {
+        Map<String, String> all = new java.util.HashMap<>(environment);
+        all.put(CACHE_VARIABLE, null);
+        return all;
+    }
+
+    /** Whether this JVM runs as root: only then does the embedded server run as another OS user. */
+    static boolean runningAsRoot() {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
     }
 
     /** Kills {@code process} after the test if it still runs. */

@@ -164,8 +164,11 @@ class KilledRunTests {
         ChildJvm killed = start(
                 "temporary",
                 HoldingTestCase.class,
-                Map.of("lakebase.embedded.max-connections", "40"),
-                List.of("-Djava.io.tmpdir=" + ownWork.getParent()));
+                Map.of(
+                        "lakebase.embedded.max-connections", "40",
+                        "lakebase.embedded.data-directory", "temporary",
+                        "lakebase.embedded.cache-directory", ownWork.toString()),
+                List.of());
         String datadir = killed.awaitReport().dataDirectory();
         Path directory = Path.of(datadir);
         assertThat(directory.getParent()).isEqualTo(ownWork.resolve("data").toRealPath());

@@ -22,7 +22,7 @@ class ClonesProviderContractTests extends BranchProviderContract {
 
     @BeforeAll
     static void startServer() {
-        server = SharedServer.provider("embedded", new ContractContext("clonesserver", Map.of()));
+        server = SharedServer.provider("embedded", new ContractContext("clonesserver", SharedServer.TEMPORARY));
         BranchConnection admin = SharedServer.superuser(server);
         configuration = Map.of(
                 "clones.url", admin.jdbcUrl(),

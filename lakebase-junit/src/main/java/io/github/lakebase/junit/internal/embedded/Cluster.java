@@ -69,6 +69,7 @@ final class Cluster {
                             "scram-sha-256",
                             "-E",
                             "UTF8",
+                            "--locale=C", // the operating system's locale, which exists everywhere
                             "--locale-provider=builtin",
                             "--builtin-locale=C.UTF-8",
                             "--no-sync",

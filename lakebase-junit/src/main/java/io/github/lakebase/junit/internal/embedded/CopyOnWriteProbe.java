@@ -83,7 +83,7 @@ public final class CopyOnWriteProbe {
             source = Files.createTempFile(directory.getParent(), "cow-probe-", ".bin");
             Files.write(source, new byte[8192]);
             copy = source.resolveSibling(source.getFileName() + ".clone");
-            Process p = new ProcessBuilder("cp", "--reflink=always", source.toString(), copy.toString())
+            Process p = ChildProcesses.builder("cp", "--reflink=always", source.toString(), copy.toString())
                     .redirectErrorStream(true)
                     .start();
             p.getInputStream().readAllBytes();

@@ -21,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * reuse of a persistent data directory), start on a free loopback port with settings tuned for tests,
  * and a fast shutdown at the end. Works when the JVM runs as root, through {@link OsUser}.
  *
+ * <p>Its files go to a cache directory ({@link CacheDirectory}): the binaries, once per version, in
+ * {@code binaries/}; the data directory of each server configuration in {@code clusters/}, kept for later
+ * runs; temporary data directories in {@code data/}. A data directory of the user's own goes where the
+ * user says.
+ *
  * <p>A temporary data directory belongs to one server and is deleted when it is closed; a JVM that
  * dies without closing it leaves its directory locked ({@link DataDirectoryLock}) until it is gone, so
  * the next start knows it is abandoned and deletes it. A persistent data directory is shared by the
@@ -51,20 +56,49 @@ public final class EmbeddedServer implements AutoCloseable {
     private boolean closed;
 
     /**
-     * How to run the server.
+     * How to run the server, and where its files go.
      *
-     * @param dataDirectory a persistent data directory, or {@code null} for a temporary one
-     * @param workDirectory where binaries and temporary data directories go
+     * @param dataDirectory a persistent data directory of the user's, or {@code null} for one the library
+     *     chooses: a temporary one or the cache's, as {@code temporary} says
+     * @param cacheDirectory where binaries and data directories go, or {@code null} for the user's cache
+     *     ({@link CacheDirectory})
      * @param osUser the OS user to run as when the JVM runs as root, or empty for the default
      * @param maxConnections {@code max_connections}
      * @param settings further server settings
+     * @param binariesDirectory where the binaries are unpacked, or {@code null} for {@code <cache>/binaries}
+     * @param temporary without a {@code dataDirectory}: a temporary data directory ({@code <cache>/data/pg-*},
+     *     deleted when the server is closed) instead of the cache's persistent one ({@code <cache>/clusters/*})
+     * @param cacheLimits how much of the cache is kept
      */
     public record Options(
             Path dataDirectory,
-            Path workDirectory,
+            Path cacheDirectory,
             Optional<String> osUser,
             int maxConnections,
-            Map<String, String> settings) {}
+            Map<String, String> settings,
+            Path binariesDirectory,
+            boolean temporary,
+            CacheLimits cacheLimits) {
+
+        /**
+         * A server whose binaries, and temporary data directory unless it is given one, go to {@code
+         * workDirectory}.
+         *
+         * @param dataDirectory a persistent data directory, or {@code null} for a temporary one
+         * @param workDirectory where binaries and temporary data directories go
+         * @param osUser the OS user to run as when the JVM runs as root, or empty for the default
+         * @param maxConnections {@code max_connections}
+         * @param settings further server settings
+         */
+        public Options(
+                Path dataDirectory,
+                Path workDirectory,
+                Optional<String> osUser,
+                int maxConnections,
+                Map<String, String> settings) {
+            this(dataDirectory, workDirectory, osUser, maxConnections, settings, null, true, CacheLimits.DEFAULT);
+        }
+    }
 
     private EmbeddedServer(
             Options options,
@@ -84,11 +118,12 @@ public final class EmbeddedServer implements AutoCloseable {
         this.version = tools.version();
         this.copyOnWrite = CopyOnWriteProbe.report(dataDirectory);
         LOG.info(
-                "Embedded PostgreSQL {} on {}:{}, data directory {} (running as OS user '{}')",
+                "Embedded PostgreSQL {} on {}:{}, data directory {}, binaries {} (running as OS user '{}')",
                 version,
                 host(),
                 port(),
                 dataDirectory,
+                tools.installation(),
                 osUser.name());
     }
 
@@ -100,16 +135,34 @@ public final class EmbeddedServer implements AutoCloseable {
      * @return the running server
      */
     public static EmbeddedServer start(Options options) {
+        OsUser osUser = OsUser.resolve(options.osUser());
+        Locations locations = Locations.resolve(options, osUser);
+        PgTools tools = new PgTools(PostgresBinaries.install(locations.binaries()), osUser);
+        osUser.checkCanReach(
+                tools.installation().resolve("bin"), "The PostgreSQL binaries in", Keys.BINARIES_DIRECTORY);
+        Path cluster =
+                options.dataDirectory() == null && !options.temporary() ? locations.cluster(tools, options) : null;
+        boolean outgrown = CacheCollector.collect(locations, tools, cluster, options.cacheLimits());
+        Path dir = null;
+        String key = Keys.CACHE_DIRECTORY;
         try {
-            OsUser osUser = OsUser.resolve(options.osUser());
-            Path work = Files.createDirectories(options.workDirectory());
-            PgTools tools = new PgTools(PostgresBinaries.install(work.resolve("binaries")), osUser);
-            osUser.checkCanReach(tools.installation().resolve("bin"), "The PostgreSQL binaries in");
-            return options.dataDirectory() == null
-                    ? temporary(options, tools, work.resolve("data"))
-                    : persistent(options, tools, options.dataDirectory().toAbsolutePath());
+            if (options.dataDirectory() != null) {
+                dir = options.dataDirectory().toAbsolutePath();
+                key = Keys.DATA_DIRECTORY;
+                return persistent(options, tools, dir, key, false);
+            }
+            if (options.temporary()) {
+                dir = locations.temporaryDataDirectories(osUser);
+                return temporary(options, tools, dir);
+            }
+            dir = cluster;
+            return persistent(options, tools, dir, key, outgrown);
         } catch (IOException e) {
-            throw new ProviderException("Could not start the embedded PostgreSQL server: " + e.getMessage(), e);
+            throw new ProviderException(
+                    "Could not start the embedded PostgreSQL server on " + dir + ": " + e + ". Set " + key
+                            + " to a directory this JVM can write to"
+                            + (osUser.switchesUser() ? " and the OS user '" + osUser.name() + "' can reach." : "."),
+                    e);
         }
     }
 
@@ -117,7 +170,6 @@ public final class EmbeddedServer implements AutoCloseable {
         DataDirectoryLock lock = TemporaryDataDirectories.create(tools, parent);
         Path dir = lock.directory();
         try {
-            tools.osUser().checkCanReach(dir, "The data directory");
             String password = Cluster.prepare(tools, dir);
             Postmaster postmaster = Postmaster.start(
                     tools, dir, sibling(dir, ".log"), settings(options), 0, port -> warmUp(port, password));
@@ -132,10 +184,18 @@ public final class EmbeddedServer implements AutoCloseable {
         }
     }
 
-    private static EmbeddedServer persistent(Options options, PgTools tools, Path dir) throws IOException {
-        tools.osUser().checkCanReach(dir, "The data directory");
+    /**
+     * A server on the persistent data directory {@code dir}: joined, or started.
+     *
+     * @param outgrown whether {@code dir}, the cache's, alone is larger than the cache may be: it is then
+     *     created anew, unless a JVM uses it
+     */
+    private static EmbeddedServer persistent(Options options, PgTools tools, Path dir, String key, boolean outgrown)
+            throws IOException {
+        Locations.create(dir.getParent(), key);
+        tools.osUser().checkCanReach(dir, "The data directory", key);
         SharedDataDirectory shared =
-                SharedDataDirectory.open(dir, othersUseIt -> launch(options, tools, dir, othersUseIt));
+                SharedDataDirectory.open(dir, othersUseIt -> launch(options, tools, dir, othersUseIt, outgrown));
         try {
             return new EmbeddedServer(
                     options,
@@ -152,7 +212,20 @@ public final class EmbeddedServer implements AutoCloseable {
     }
 
     /** Joins the server that other JVMs use on {@code dir}, or starts one; with the directory's admission held. */
-    private static Postmaster launch(Options options, PgTools tools, Path dir, boolean othersUseIt) throws IOException {
+    private static Postmaster launch(Options options, PgTools tools, Path dir, boolean othersUseIt, boolean outgrown)
+            throws IOException {
+        if (outgrown && !othersUseIt && Files.isDirectory(dir) && !Postmaster.runsOn(dir)) {
+            LOG.warn(
+                    "The data directory {} alone holds more than the cache may ({}, {}): it is created anew, and the "
+                            + "bases, parents and kept branches in it are gone. Raise {}, or set {} to a directory "
+                            + "of your own, to keep them.",
+                    dir,
+                    ByteSizes.describe(options.cacheLimits().maxBytes()),
+                    Keys.CACHE_MAX_SIZE,
+                    Keys.CACHE_MAX_SIZE,
+                    Keys.DATA_DIRECTORY);
+            Directories.deleteTree(dir);
+        }
         String password = Cluster.prepare(tools, dir);
         Optional<Postmaster> running = Postmaster.join(tools, dir);
         if (running.isPresent() && othersUseIt) {
@@ -245,9 +318,9 @@ public final class EmbeddedServer implements AutoCloseable {
         return dataDirectory;
     }
 
-    /** Whether the data directory outlives this server ({@code lakebase.embedded.data-directory}). */
+    /** Whether the data directory outlives this server: it is the user's, or the cache's. */
     public boolean persistent() {
-        return options.dataDirectory() != null;
+        return temporary == null;
     }
 
     /** A sentence saying whether database clones on the data directory are copy-on-write. */

@@ -4,9 +4,11 @@ import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
@@ -106,32 +108,87 @@ final class OsUser {
     }
 
     /**
-     * Checks that this user can reach {@code dir}: every parent must be searchable by others when
-     * the server runs as a different user than the JVM.
+     * Checks that this user can reach {@code dir}: every directory above it must be searchable by others
+     * when the server runs as a different user than the JVM.
+     *
+     * @param what what the directory is, to start the message with, e.g. {@code "The data directory"}
+     * @param key the configuration key that moves it
      */
-    void checkCanReach(Path dir, String what) {
-        if (!switchesUser()) {
+    void checkCanReach(Path dir, String what, String key) {
+        check(dir, unreachableAncestor(dir), what, key);
+    }
+
+    /**
+     * Checks that this user can enter {@code dir}, which the library made: every directory above it, and
+     * the directory itself, must be searchable by others when the server runs as a different user.
+     *
+     * @param what what the directory is, to start the message with, e.g. {@code "The binaries directory"}
+     * @param key the configuration key that moves it
+     */
+    void checkCanEnter(Path dir, String what, String key) {
+        check(dir, unreachableAncestor(dir.resolve("entry")), what, key);
+    }
+
+    private void check(Path dir, Optional<Path> blocker, String what, String key) {
+        if (blocker.isEmpty()) {
             return;
         }
-        for (Path p = dir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+        Path p = blocker.get();
+        String example = reachablePlaceOutside(p)
+                .map(place -> ", for example under " + place)
+                .orElse("");
+        throw ProviderException.configuration(what + " " + dir + " cannot be reached by the OS user '" + name
+                + "' that PostgreSQL runs as (the JVM runs as root, and PostgreSQL refuses to run as root): " + p
+                + " is not searchable by others. Set " + key + " to a directory that '" + name + "' can reach"
+                + example + ", or let others search " + p + " (chmod o+x " + p + ").");
+    }
+
+    /** Whether this user can reach {@code dir} (it need not exist yet). */
+    boolean canReach(Path dir) {
+        return unreachableAncestor(dir).isEmpty();
+    }
+
+    /**
+     * The first directory above {@code dir} (from the root down) that this user cannot search, when the
+     * server runs as another user than the JVM; directories that do not exist yet do not count, as the
+     * library creates them searchable.
+     */
+    Optional<Path> unreachableAncestor(Path dir) {
+        if (!switchesUser()) {
+            return Optional.empty();
+        }
+        List<Path> above = new ArrayList<>();
+        for (Path p = dir.toAbsolutePath().normalize().getParent(); p != null; p = p.getParent()) {
+            above.add(0, p);
+        }
+        for (Path p : above) {
             try {
-                var perms = Files.getPosixFilePermissions(p);
-                if (!perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
-                    throw ProviderException.configuration(what + " " + dir + " cannot be reached by the OS user '"
-                            + name
-                            + "' that PostgreSQL runs as (the JVM runs as root, and PostgreSQL refuses to run as root): "
-                            + p + " is not searchable by others. Choose a directory outside it, for example under "
-                            + System.getProperty("java.io.tmpdir") + ".");
+                if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                    return Optional.of(p);
                 }
-            } catch (IOException e) {
-                return;
+            } catch (NoSuchFileException e) {
+                return Optional.empty();
+            } catch (IOException | UnsupportedOperationException e) {
+                return Optional.empty(); // cannot tell: the server's own error says what it is
             }
         }
+        return Optional.empty();
+    }
+
+    /** A directory this user can reach that is not under {@code blocker}, to suggest in a message. */
+    private Optional<Path> reachablePlaceOutside(Path blocker) {
+        return java.util.stream.Stream.of(System.getProperty("java.io.tmpdir"), "/var/tmp", "/tmp")
+                .filter(java.util.Objects::nonNull)
+                .map(d -> Path.of(d).toAbsolutePath().normalize())
+                .filter(d -> !d.startsWith(blocker))
+                .filter(Files::isDirectory)
+                .filter(d -> canReach(d.resolve("lakebase-junit")))
+                .findFirst();
     }
 
     private static boolean userExists(String user) {
         try {
-            Process p = new ProcessBuilder("id", "-u", user)
+            Process p = ChildProcesses.builder("id", "-u", user)
                     .redirectErrorStream(true)
                     .start();
             p.getInputStream().readAllBytes();
@@ -146,7 +203,7 @@ final class OsUser {
 
     private static String id(String flag, String user) {
         try {
-            Process p = new ProcessBuilder("id", flag, user).start();
+            Process p = ChildProcesses.builder("id", flag, user).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (p.waitFor() != 0 || out.isEmpty()) {
                 throw new ProviderException("Could not look up the OS user '" + user + "' with id " + flag, null);

@@ -64,7 +64,7 @@ record PgTools(Path installation, OsUser osUser) {
     /** Runs {@code command} as the server's OS user; returns its output, or fails with it. */
     String run(List<String> command, Duration timeout) {
         try {
-            Process p = new ProcessBuilder(osUser.command(command))
+            Process p = ChildProcesses.builder(osUser.command(command))
                     .redirectErrorStream(true)
                     .start();
             byte[] out = p.getInputStream().readAllBytes();
@@ -73,6 +73,9 @@ record PgTools(Path installation, OsUser osUser) {
                 throw new ProviderException(String.join(" ", command) + " did not finish within " + timeout, null);
             }
             String text = new String(out, StandardCharsets.UTF_8);
+            if (osUser.switchesUser() && ExecFailure.exitCode(p.exitValue())) {
+                throw ExecFailure.of(Path.of(command.get(0)), text, osUser); // setpriv could not run it
+            }
             if (p.exitValue() != 0) {
                 throw new ProviderException(
                         command.get(0).replaceAll(".*/", "") + " failed (exit code " + p.exitValue() + "):\n"
@@ -81,6 +84,9 @@ record PgTools(Path installation, OsUser osUser) {
             }
             return text;
         } catch (IOException e) {
+            if (!osUser.switchesUser() && ExecFailure.startFailure(e)) {
+                throw ExecFailure.of(Path.of(command.get(0)), String.valueOf(e.getMessage()), osUser);
+            }
             throw new ProviderException("Could not run " + command.get(0) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

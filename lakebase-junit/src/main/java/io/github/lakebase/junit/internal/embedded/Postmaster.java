@@ -81,11 +81,10 @@ final class Postmaster {
                     List.of(tools.bin("postgres"), "-D", dataDirectory.toString(), "-p", Integer.toString(port)));
             settings.forEach((k, v) -> command.addAll(List.of("-c", k + "=" + v)));
             Watchdog.Hold hold = watched ? Watchdog.create(dataDirectory, tools.osUser()) : null;
-            ProcessBuilder builder = new ProcessBuilder(
+            ProcessBuilder builder = ChildProcesses.builder(
                             tools.osUser().command(watched ? Watchdog.wrap(dataDirectory, command) : command))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-            builder.environment().put("LC_ALL", "C");
             if (stalePid > 0) {
                 // PostgreSQL's own way (pg_ctl uses it) to disregard a process id in postmaster.pid; it still
                 // checks that no process of the killed server is attached to its shared memory.
@@ -97,6 +96,10 @@ final class Postmaster {
             } catch (IOException | RuntimeException e) {
                 if (hold != null) {
                     hold.close();
+                }
+                if (e instanceof IOException io && ExecFailure.startFailure(io)) {
+                    throw ExecFailure.of(
+                            Path.of(tools.bin("postgres")), String.valueOf(e.getMessage()), tools.osUser());
                 }
                 throw e;
             }
@@ -225,6 +228,9 @@ final class Postmaster {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
+                if (ExecFailure.exitCode(process.exitValue())) { // the shell or setpriv could not run it
+                    throw ExecFailure.of(Path.of(tools.bin("postgres")), logTail(logFile), tools.osUser());
+                }
                 throw new ProviderException(
                         "The embedded PostgreSQL server exited during startup (code " + process.exitValue()
                                 + "). Its log " + logFile + " ends with:\n" + logTail(logFile),
@@ -281,6 +287,16 @@ final class Postmaster {
             LOG.debug("No server to stop on {}: {}", dir, e.getMessage());
         }
         return 0;
+    }
+
+    /** Whether a server runs on {@code dir}, as its {@code postmaster.pid} says. */
+    static boolean runsOn(Path dir) {
+        return pidFile(dir).stream()
+                .findFirst()
+                .flatMap(Postmaster::parseLong)
+                .flatMap(ProcessHandle::of)
+                .filter(p -> servesDirectory(p, dir))
+                .isPresent();
     }
 
     /** Whether {@code process} is a postmaster on {@code dir}; {@code true} when its arguments are unknown. */

@@ -4,11 +4,13 @@ import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +76,7 @@ final class SharedDataDirectory {
      */
     static SharedDataDirectory open(Path directory, Launcher launcher) throws IOException {
         synchronized (OPEN) {
-            Path parent = Files.createDirectories(directory.getParent()).toRealPath();
+            Path parent = Directories.create(directory.getParent()).toRealPath();
             Path key = parent.resolve(directory.getFileName());
             SharedDataDirectory shared = OPEN.get(key);
             if (shared == null) {
@@ -89,6 +91,8 @@ final class SharedDataDirectory {
                                 StandardOpenOption.READ,
                                 StandardOpenOption.WRITE));
                 OPEN.put(key, shared);
+                // The time of the lock file says when a JVM last used the directory (CacheCollector).
+                CacheCollector.markUsed(lockFile);
             }
             shared.references++;
             try {
@@ -97,6 +101,39 @@ final class SharedDataDirectory {
             } catch (IOException | RuntimeException | Error e) {
                 shared.release();
                 throw e;
+            }
+        }
+    }
+
+    /**
+     * Deletes the data directory {@code directory}, with its log and watchdog pipe, if no JVM uses it (this
+     * one included) and no server runs on it. It is renamed away first, so that a JVM that dies meanwhile
+     * leaves no half-deleted directory under its name. Its lock file stays: a JVM may have opened it to
+     * wait for its lock.
+     *
+     * @return whether it was deleted
+     */
+    static boolean deleteIfUnused(Path directory) throws IOException {
+        synchronized (OPEN) {
+            Path parent = directory.getParent().toRealPath();
+            Path key = parent.resolve(directory.getFileName());
+            if (OPEN.containsKey(key)) {
+                return false;
+            }
+            Path lockFile = parent.resolve(directory.getFileName() + DataDirectoryLock.LOCK_SUFFIX);
+            try (FileChannel channel = FileChannel.open(
+                            lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    FileLock nobody = channel.tryLock(0, 2, false)) {
+                if (nobody == null || Postmaster.runsOn(key)) {
+                    return false;
+                }
+                Directories.deleteTree(key);
+                for (String suffix : List.of(".log", Watchdog.SUFFIX)) {
+                    Files.deleteIfExists(EmbeddedServer.sibling(key, suffix));
+                }
+                return true;
+            } catch (OverlappingFileLockException e) {
+                return false; // this JVM holds it in another way
             }
         }
     }

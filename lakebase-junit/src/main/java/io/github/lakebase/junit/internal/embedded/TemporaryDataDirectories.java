@@ -10,12 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The temporary data directories of a work directory ({@code <work>/data/pg-<random>}): one per
+ * The temporary data directories of a cache directory ({@code <cache>/data/pg-<random>}): one per
  * embedded server, deleted with its log and pipe when the server is closed, and by a later start once
  * its JVM is gone (killed, or crashed), as its free {@link DataDirectoryLock} tells.
  *
  * <pre>{@code
- * DataDirectoryLock lock = TemporaryDataDirectories.create(tools, work.resolve("data"));
+ * DataDirectoryLock lock = TemporaryDataDirectories.create(tools, cache.resolve("data"));
  * TemporaryDataDirectories.delete(lock);
  * }</pre>
  */
@@ -34,7 +34,7 @@ final class TemporaryDataDirectories {
 
     /** Sweeps the directories of JVMs that are gone, then creates a new, locked one in {@code parent}. */
     static DataDirectoryLock create(PgTools tools, Path parent) throws IOException {
-        Files.createDirectories(parent);
+        Directories.create(parent);
         sweep(tools, parent);
         return DataDirectoryLock.newTemporaryDirectory(parent);
     }
@@ -57,7 +57,7 @@ final class TemporaryDataDirectories {
      * Deletes the temporary data directories of JVMs that are gone: those whose lock is free. A server
      * such a JVM left running (its watchdog stops it by itself, within seconds) is stopped first.
      */
-    private static void sweep(PgTools tools, Path parent) {
+    static void sweep(PgTools tools, Path parent) {
         List<DataDirectoryLock> abandoned;
         try {
             abandoned = DataDirectoryLock.takeOverAbandoned(parent, UNLOCKED_MIN_AGE);

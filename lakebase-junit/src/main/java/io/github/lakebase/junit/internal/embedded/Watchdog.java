@@ -83,7 +83,8 @@ final class Watchdog {
         Files.deleteIfExists(pipe);
         List<String> command = List.of(mkfifo().orElseThrow().toString(), "-m", "600", pipe.toString());
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process p =
+                    ChildProcesses.builder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IOException("mkfifo failed: " + out.trim());

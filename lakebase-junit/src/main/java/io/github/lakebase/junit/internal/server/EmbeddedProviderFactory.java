@@ -1,5 +1,7 @@
 package io.github.lakebase.junit.internal.server;
 
+import io.github.lakebase.junit.internal.embedded.ByteSizes;
+import io.github.lakebase.junit.internal.embedded.CacheLimits;
 import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProviderFactory;
@@ -12,15 +14,30 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * {@code lakebase.provider=embedded} (the default): a PostgreSQL 18 server started from zonky's
- * binaries in this JVM's first test that needs it, shared by all tests, stopped when the JVM exits.
+ * binaries in this JVM's first test that needs it, shared by all tests, stopped when the JVM exits
+ * (or by the last of the JVMs that share its data directory). Its files go to the user's cache unless
+ * the {@code lakebase.embedded.*-directory} keys say otherwise; see {@code docs/files-and-directories.md}.
  */
 public final class EmbeddedProviderFactory implements BranchProviderFactory {
 
     public static final String DATA_DIRECTORY = "lakebase.embedded.data-directory";
+    /** The value of {@link #DATA_DIRECTORY} that asks for a temporary data directory, deleted at exit. */
+    public static final String TEMPORARY = "temporary";
+
+    /** Where the embedded server's files go; the user's cache by default. */
+    public static final String CACHE_DIRECTORY = "lakebase.embedded.cache-directory";
+    /** Where the binaries are unpacked, once per version; {@code <cache>/binaries} by default. */
+    public static final String BINARIES_DIRECTORY = "lakebase.embedded.binaries-directory";
+    /** How long what no JVM uses stays in the cache. */
+    public static final String CACHE_MAX_AGE = "lakebase.embedded.cache-max-age";
+    /** How much the cache holds before what no JVM uses is deleted. */
+    public static final String CACHE_MAX_SIZE = "lakebase.embedded.cache-max-size";
+
     public static final String OS_USER = "lakebase.embedded.os-user";
     public static final String MAX_CONNECTIONS = "lakebase.embedded.max-connections";
     public static final String SETTINGS = "lakebase.embedded.settings";
@@ -33,12 +50,19 @@ public final class EmbeddedProviderFactory implements BranchProviderFactory {
     @Override
     public BranchProvider create(ProviderContext context) {
         ProviderContext config = context;
+        Optional<String> dataDirectory = config.get(DATA_DIRECTORY);
+        boolean temporary = dataDirectory.filter(TEMPORARY::equalsIgnoreCase).isPresent();
         EmbeddedServer server = EmbeddedServer.start(new EmbeddedServer.Options(
-                config.get(DATA_DIRECTORY).map(Path::of).orElse(null),
-                Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"),
+                temporary ? null : dataDirectory.map(Path::of).orElse(null),
+                config.get(CACHE_DIRECTORY).map(Path::of).orElse(null),
                 config.get(OS_USER),
                 config.getInt(MAX_CONNECTIONS, 300, 10, 10_000),
-                settings(config)));
+                settings(config),
+                config.get(BINARIES_DIRECTORY).map(Path::of).orElse(null),
+                temporary,
+                new CacheLimits(
+                        config.getDuration(CACHE_MAX_AGE, CacheLimits.DEFAULT.maxAge()),
+                        ByteSizes.parse(CACHE_MAX_SIZE, config.get(CACHE_MAX_SIZE), CacheLimits.DEFAULT.maxBytes()))));
         return new TemplateBranchProvider(new Embedded(server), context, "template1");
     }
 

@@ -1,0 +1,258 @@
+package io.github.lakebase.junit.internal.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the cache within its {@link CacheLimits}, at a start, at most once an hour (the time of
+ * {@code <cache>/.last-collection} says when it last did): deletes the temporary data directories of
+ * JVMs that are gone; then the binaries versions and the cache's data directories that no JVM has used
+ * for the maximum age; then, while the cache is larger than its maximum size, those that no JVM uses,
+ * least recently used first. The version and data directory the starting server uses are never deleted;
+ * the caller is told when that data directory alone is larger than the cache may be.
+ *
+ * <p>Only what the library made, as its name says ({@code binaries/postgres-<version>-...},
+ * {@code clusters/pg<major>-<hash>}), is ever deleted, and only while no JVM holds it
+ * ({@link PostgresBinaries#deleteIfUnused}, {@link SharedDataDirectory#deleteIfUnused}). When a JVM last
+ * used one is the time of its lock file, which each JVM that uses it touches.
+ *
+ * <pre>{@code
+ * boolean outgrown = CacheCollector.collect(locations, tools, cluster, limits);
+ * }</pre>
+ */
+final class CacheCollector {
+
+    static final String MARKER = ".last-collection";
+    static final Duration INTERVAL = Duration.ofHours(1);
+
+    private static final Logger LOG = LoggerFactory.getLogger(CacheCollector.class);
+    private static final Pattern CLUSTER = Pattern.compile("pg\\d+-[0-9a-f]{8}");
+    private static final Pattern LEFTOVER = Pattern.compile(
+            "(" + PostgresBinaries.VERSION.pattern() + "\\.partial-|" + CLUSTER.pattern() + "\\.deleting-)\\d+");
+
+    private CacheCollector() {}
+
+    /** A binaries version or a data directory of the cache, with the time a JVM last used it. */
+    private record Entry(Path directory, boolean binaries, FileTime lastUsed) {
+
+        String describe() {
+            return (binaries ? "the binaries " : "the data directory ") + directory + " (last used "
+                    + lastUsed.toInstant().truncatedTo(ChronoUnit.SECONDS) + ")";
+        }
+    }
+
+    /**
+     * Collects the cache unless it was collected less than an hour ago, or another JVM is collecting it.
+     *
+     * @param locations the cache, and the binaries directory
+     * @param tools the binaries in use, to stop a server a dead JVM left behind
+     * @param cluster the cache's data directory that the starting server uses, or {@code null}
+     * @param limits how much to keep
+     * @return whether {@code cluster} alone is larger than the cache may be
+     */
+    static synchronized boolean collect(Locations locations, PgTools tools, Path cluster, CacheLimits limits) {
+        Path cache = locations.cache();
+        Path marker = cache.resolve(MARKER);
+        try (FileChannel channel = FileChannel.open(
+                        cache.resolve(".collection.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock collecting = channel.tryLock()) {
+            if (collecting == null || collectedRecently(marker)) {
+                return false; // another JVM collects, or one did just now
+            }
+            if (!Files.exists(marker)) {
+                Files.createFile(marker);
+            }
+            Files.setLastModifiedTime(marker, FileTime.from(Instant.now()));
+            return collect(cache, locations.binaries(), tools, cluster, limits);
+        } catch (IOException | UncheckedIOException | OverlappingFileLockException e) {
+            LOG.debug("Could not collect the cache {}: {}", cache, e.toString());
+            return false;
+        }
+    }
+
+    private static boolean collectedRecently(Path marker) throws IOException {
+        return Files.exists(marker)
+                && Files.getLastModifiedTime(marker)
+                        .toInstant()
+                        .isAfter(Instant.now().minus(INTERVAL));
+    }
+
+    private static boolean collect(Path cache, Path binaries, PgTools tools, Path cluster, CacheLimits limits)
+            throws IOException {
+        Path temporary = cache.resolve("data");
+        if (Files.isDirectory(temporary)) {
+            TemporaryDataDirectories.sweep(tools, temporary);
+        }
+        deleteLeftovers(cache, binaries);
+        List<Entry> entries = entries(cache, binaries, tools.installation(), cluster);
+        Instant staleBefore = Instant.now().minus(limits.maxAge());
+        List<Entry> kept = new ArrayList<>();
+        for (Entry entry : entries) {
+            if (entry.lastUsed().toInstant().isBefore(staleBefore) && delete(entry)) {
+                LOG.info(
+                        "Deleted {} from the cache: no JVM used it for {} days ({})",
+                        entry.describe(),
+                        limits.maxAge().toDays(),
+                        Keys.CACHE_MAX_AGE);
+            } else {
+                kept.add(entry);
+            }
+        }
+        long clusterSize = cluster != null && Files.isDirectory(cluster) ? size(cluster) : 0;
+        long total = size(tools.installation()) + clusterSize;
+        for (Entry entry : kept) {
+            total += size(entry.directory());
+        }
+        kept.sort(Comparator.comparing(Entry::lastUsed));
+        for (Entry entry : kept) {
+            if (total <= limits.maxBytes()) {
+                break;
+            }
+            long size = size(entry.directory());
+            if (delete(entry)) {
+                total -= size;
+                LOG.info(
+                        "Deleted {} from the cache, {}: the cache held more than {} ({})",
+                        entry.describe(),
+                        ByteSizes.describe(size),
+                        ByteSizes.describe(limits.maxBytes()),
+                        Keys.CACHE_MAX_SIZE);
+            }
+        }
+        return clusterSize > limits.maxBytes();
+    }
+
+    /** The binaries versions and data directories of the cache, less those the starting server uses. */
+    private static List<Entry> entries(Path cache, Path binaries, Path installation, Path cluster) throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        Set<Path> binariesDirectories = new LinkedHashSet<>();
+        for (Path dir : List.of(cache.resolve("binaries"), binaries)) {
+            if (Files.isDirectory(dir)) {
+                binariesDirectories.add(dir.toRealPath());
+            }
+        }
+        Path inUse = installation.toRealPath();
+        for (Path dir : binariesDirectories) {
+            for (Path version : children(dir, PostgresBinaries.VERSION)) {
+                if (!version.equals(inUse)) {
+                    entries.add(new Entry(version, true, lastUsed(version)));
+                }
+            }
+        }
+        Path clusters = cache.resolve("clusters");
+        if (Files.isDirectory(clusters)) {
+            for (Path dir : children(clusters, CLUSTER)) {
+                if (cluster == null || !dir.equals(cluster.toAbsolutePath().normalize())) {
+                    entries.add(new Entry(dir, false, lastUsed(dir)));
+                }
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * Deletes what JVMs that died left half-made or half-deleted: binaries being unpacked
+     * ({@code *.partial-*}) and directories being deleted ({@code *.deleting-*}), once older than an hour.
+     */
+    private static void deleteLeftovers(Path cache, Path binaries) throws IOException {
+        Instant before = Instant.now().minus(INTERVAL);
+        for (Path dir : List.of(cache.resolve("binaries"), binaries, cache.resolve("clusters"))) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            for (Path leftover : children(dir, LEFTOVER)) {
+                if (Files.getLastModifiedTime(leftover).toInstant().isBefore(before)) {
+                    try {
+                        PostgresBinaries.deleteRecursively(leftover);
+                    } catch (IOException | UncheckedIOException e) {
+                        LOG.debug("Could not delete {}: {}", leftover, e.toString());
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<Path> children(Path dir, Pattern names) throws IOException {
+        try (var listing = Files.list(dir)) {
+            return listing.filter(p -> names.matcher(p.getFileName().toString()).matches())
+                    .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                    .map(p -> p.toAbsolutePath().normalize())
+                    .toList();
+        }
+    }
+
+    /**
+     * Marks the version or data directory of {@code lockFile} as used now; where this JVM may not (a lock
+     * file of another user's), the collection may take it for unused sooner.
+     */
+    static void markUsed(Path lockFile) {
+        try {
+            Files.setLastModifiedTime(lockFile, FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            LOG.debug("Could not mark {} as used: {}", lockFile, e.toString());
+        }
+    }
+
+    /** When a JVM last used {@code dir}: the time of its lock file, else of the directory. */
+    private static FileTime lastUsed(Path dir) throws IOException {
+        Path lockFile = EmbeddedServer.sibling(dir, DataDirectoryLock.LOCK_SUFFIX);
+        return Files.getLastModifiedTime(Files.exists(lockFile) ? lockFile : dir);
+    }
+
+    private static boolean delete(Entry entry) {
+        try {
+            return entry.binaries()
+                    ? PostgresBinaries.deleteIfUnused(
+                            entry.directory().getParent(),
+                            entry.directory().getFileName().toString())
+                    : SharedDataDirectory.deleteIfUnused(entry.directory());
+        } catch (IOException | UncheckedIOException e) {
+            LOG.debug("Could not delete {}: {}", entry.directory(), e.toString());
+            return false;
+        }
+    }
+
+    /** The bytes of the files under {@code dir}; what cannot be read counts as nothing. */
+    static long size(Path dir) {
+        long[] total = {0};
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    total[0] += attributes.size();
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            // counted what it could
+        }
+        return total[0];
+    }
+}
