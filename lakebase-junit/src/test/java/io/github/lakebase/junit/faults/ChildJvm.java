@@ -55,6 +55,24 @@ final class ChildJvm {
             List<String> jvmOptions,
             Map<String, String> environment)
             throws IOException {
+        return start(work, name, fixture, configuration, jvmOptions, environment, List.of(), null);
+    }
+
+    /**
+     * Starts a JVM as {@link #start(Path, String, Class, Map, List, Map)} does, with {@code classPathFirst}
+     * ahead of the test class path and {@code workingDirectory} as its working directory ({@code null} for this
+     * JVM's).
+     */
+    static ChildJvm start(
+            Path work,
+            String name,
+            Class<?> fixture,
+            Map<String, String> configuration,
+            List<String> jvmOptions,
+            Map<String, String> environment,
+            List<Path> classPathFirst,
+            Path workingDirectory)
+            throws IOException {
         Path reportFile = work.resolve(name + ".report");
         Path log = work.resolve(name + ".log");
         List<String> command = new ArrayList<>(List.of(
@@ -66,7 +84,7 @@ final class ChildJvm {
         command.addAll(jvmOptions);
         command.addAll(List.of(
                 "-cp",
-                System.getProperty("java.class.path"),
+                classPath(classPathFirst),
                 HoldBranchesMain.class.getName(),
                 fixture.getName(),
                 reportFile.toString()));
@@ -74,8 +92,18 @@ final class ChildJvm {
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
+        if (workingDirectory != null) {
+            builder.directory(workingDirectory.toFile());
+        }
         Process process = builder.start();
         return new ChildJvm(name, process, reportFile, log);
+    }
+
+    private static String classPath(List<Path> first) {
+        List<String> entries = new ArrayList<>();
+        first.forEach(p -> entries.add(p.toAbsolutePath().toString()));
+        entries.add(System.getProperty("java.class.path"));
+        return String.join(java.io.File.pathSeparator, entries);
     }
 
     /** Waits until the fixture has reported, and returns the report. */
@@ -244,6 +272,11 @@ final class ChildJvm {
                     .filter(d -> d[1].equals(run))
                     .map(d -> d[0] + " " + d[2])
                     .toList();
+        }
+
+        /** A value the fixture reported ({@link HoldBranchesMain#report(Branch, Map, Map)}). */
+        String reported(String key) {
+            return value("value " + key);
         }
 
         private String value(String key) {
