@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * String source = bases.parent("staging", config);
- * String base = bases.base(source, "staging", List.of("classpath:db/migration"), null, config);
+ * String base = bases.base(source, "staging", Migrations.plan(List.of("classpath:db/migration"), config), null, config);
  * }</pre>
  */
 final class Bases {
@@ -58,7 +58,7 @@ final class Bases {
         this.cache = provider instanceof PersistentBases s ? s.baseCache() : Optional.empty();
     }
 
-    private record BaseKey(String source, List<String> locations, Instant asOf) {}
+    private record BaseKey(String source, Object plan, Instant asOf) {}
 
     /** The database to fork {@code parentName}'s bases from: a built parent, else an existing database. */
     String parent(String parentName, Configuration config) {
@@ -81,24 +81,26 @@ final class Bases {
                 }));
     }
 
-    /** The sealed base with {@code locations} applied to {@code source}, built on first use. */
-    String base(String source, String parentName, List<String> locations, Instant asOf, Configuration config) {
-        return bases.get(new BaseKey(source, locations, asOf), key -> {
+    /** The sealed base with {@code plan}'s migrations applied to {@code source}, built on first use. */
+    String base(String source, String parentName, Migrations.Plan plan, Instant asOf, Configuration config) {
+        return bases.get(new BaseKey(source, plan.identity(), asOf), key -> {
             Optional<String> content = cache.isPresent()
                             && asOf == null
                             && (source.equals(provider.defaultParent()) || kept.contains(source))
                     ? Fingerprint.of("base")
                             .addFlywayVersion()
                             .add("parent", source)
-                            .addLocations(locations, config.classLoader())
+                            .addSettings(plan.flyway().fingerprinted())
+                            .addLocations(plan.locations(), config.classLoader())
+                            .flatMap(f -> f.addLocations(plan.flyway().callbackLocations(), config.classLoader()))
                             .map(Fingerprint::hex)
                     : Optional.empty();
             if (content.isEmpty()) {
-                return buildBase(key, parentName, config);
+                return buildBase(key, plan, parentName, config);
             }
             return keep(
-                    new BaseCache.Entry("base", content.get(), parentName + "|" + String.join(",", locations)),
-                    () -> buildBase(key, parentName, config));
+                    new BaseCache.Entry("base", content.get(), parentName + "|" + String.join(",", plan.locations())),
+                    () -> buildBase(key, plan, parentName, config));
         });
     }
 
@@ -142,19 +144,20 @@ final class Bases {
         }
     }
 
-    private String buildBase(BaseKey key, String parentName, Configuration config) {
+    private String buildBase(BaseKey key, Migrations.Plan plan, String parentName, Configuration config) {
         String name = provider.normalizeName(names.base());
         long start = System.nanoTime();
         BranchConnection connection = provider.create(new BranchRequest(name, key.source(), key.asOf(), Kind.BASE));
         try {
-            int applied = Migrations.apply(connection, key.locations(), config.classLoader(), parentName);
+            int applied = Migrations.apply(connection, plan, config.classLoader(), parentName);
             provider.seal(name);
             LOG.info(
-                    "Built base {} from '{}' with {} migration(s) from {} in {} ms",
+                    "Built base {} from '{}' with {} migration(s) from {} (Flyway settings from {}) in {} ms",
                     name,
                     parentName,
                     applied,
-                    key.locations(),
+                    plan.locations(),
+                    plan.flyway().describeSources(),
                     (System.nanoTime() - start) / 1_000_000);
             return name;
         } catch (RuntimeException e) {

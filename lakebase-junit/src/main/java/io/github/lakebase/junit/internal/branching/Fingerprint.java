@@ -32,7 +32,7 @@ import java.util.jar.JarFile;
 final class Fingerprint {
 
     /** The version of the way the library builds bases and parents; a change here rebuilds them all. */
-    static final String FORMAT = "1";
+    static final String FORMAT = "2";
 
     private final MessageDigest digest;
 
@@ -62,6 +62,12 @@ final class Fingerprint {
         digest.update(name);
         digest.update(longBytes(content.length));
         digest.update(content);
+        return this;
+    }
+
+    /** Adds Flyway's settings, each key with its value, in the map's order. */
+    Fingerprint addSettings(java.util.SortedMap<String, String> settings) {
+        settings.forEach((key, value) -> add("setting " + key, value));
         return this;
     }
 

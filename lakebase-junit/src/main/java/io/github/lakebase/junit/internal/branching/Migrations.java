@@ -7,13 +7,36 @@ import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Applies Flyway migrations to a base before it is sealed. */
 final class Migrations {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+
     static final String DEFAULT_LOCATION = "classpath:db/migration";
 
     private Migrations() {}
+
+    /**
+     * What a base is migrated with: the locations and Flyway's settings.
+     *
+     * @param locations the Flyway locations, empty for none
+     * @param flyway the Flyway settings
+     */
+    record Plan(List<String> locations, FlywaySettings flyway) {
+
+        /** What decides the content of a base built with this plan: two plans equal in it build equal bases. */
+        Object identity() {
+            return List.of(locations, flyway.fingerprinted());
+        }
+    }
+
+    /** The plan for a test that declares {@code declared}, with the settings its configuration gives Flyway. */
+    static Plan plan(List<String> declared, Configuration config) {
+        return new Plan(resolve(declared, config, config.classLoader()), FlywaySettings.load(config));
+    }
 
     /**
      * The locations to apply: the annotation's, else {@code lakebase.migrations}, else
@@ -56,23 +79,28 @@ final class Migrations {
      * Migrates the database; returns how many migrations ran.
      *
      * @throws ProviderException naming the failing script and the SQL error, or a configuration error
-     *     for a missing location
+     *     for a missing location or a setting Flyway refuses
      */
-    static int apply(BranchConnection target, List<String> locations, ClassLoader loader, String parent) {
+    static int apply(BranchConnection target, Plan plan, ClassLoader loader, String parent) {
+        List<String> locations = plan.locations();
         if (locations.isEmpty()) {
             return 0;
         }
-        checkExists(locations, loader);
+        FlywaySettings settings = plan.flyway();
+        if (settings.failOnMissingLocations()) {
+            checkExists(locations, loader);
+        }
+        if (!settings.overridden().isEmpty()) {
+            LOG.info(
+                    "Flyway's {} (from {}) are not used: the migrations run on the base being built, over the "
+                            + "library's own connection",
+                    String.join(", ", settings.overridden()),
+                    settings.describeSources());
+        }
         try {
-            MigrateResult result = Flyway.configure(loader)
+            MigrateResult result = settings.configure(Flyway.configure(loader))
                     .dataSource(target.jdbcUrl(), target.username(), target.password())
                     .locations(locations.toArray(String[]::new))
-                    .failOnMissingLocations(true)
-                    // A parent with data but no history (a dump, a parent built from scripts) gets every
-                    // migration applied on top of it.
-                    .baselineOnMigrate(true)
-                    .baselineVersion("0")
-                    .cleanDisabled(true)
                     .load()
                     .migrate();
             return result.migrationsExecuted;

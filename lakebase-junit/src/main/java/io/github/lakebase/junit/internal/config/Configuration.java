@@ -62,6 +62,40 @@ public final class Configuration implements ProviderContext {
     }
 
     /**
+     * A JUnit configuration parameter as it is written, empty values included, without looking at the
+     * environment and without remembering it: for settings that the library hands to another tool (Flyway's
+     * {@code flyway.*} keys), which reads the environment by its own rules.
+     *
+     * @param key the parameter's name
+     * @return its value, or empty when it is not set
+     */
+    public Optional<String> parameter(String key) {
+        return parameters.apply(key);
+    }
+
+    /**
+     * The names of the JUnit configuration parameters that start with {@code prefix}, as far as they can be
+     * known: JUnit lets an extension ask for a parameter by name only, so the names come from the system
+     * properties, {@code junit-platform.properties} and the launchers of this JVM ({@link LaunchedParameters}).
+     * A name here may have no value in this test's configuration; ask {@link #parameter(String)}.
+     *
+     * @param prefix for example {@code "flyway."}
+     * @return the names found
+     */
+    public java.util.Set<String> parameterNames(String prefix) {
+        return LaunchedParameters.names(prefix, classLoader);
+    }
+
+    /**
+     * The environment variables this configuration sees.
+     *
+     * @return an unmodifiable view
+     */
+    public Map<String, String> environment() {
+        return java.util.Collections.unmodifiableMap(environment);
+    }
+
+    /**
      * The keys read so far and their values, to recognise an equal configuration later.
      *
      * @return a sorted copy
