@@ -138,7 +138,7 @@ class MigrationsTests {
                 .isZero();
     }
 
-    @LakebaseBranch(migrations = "lakebase:none")
+    @LakebaseBranch(migrations = LakebaseBranch.NO_MIGRATIONS)
     static class NoMigrationsTestCase {
         @Test
         void unmigrated(DataSource dataSource) throws SQLException {
@@ -162,7 +162,7 @@ class MigrationsTests {
 
     static class NoMigrationsAndALocationTestCase {
         @Test
-        @LakebaseBranch(migrations = {"lakebase:none", "classpath:migrations/orders"})
+        @LakebaseBranch(migrations = {LakebaseBranch.NO_MIGRATIONS, "classpath:migrations/orders"})
         void test(DataSource dataSource) {}
     }
 

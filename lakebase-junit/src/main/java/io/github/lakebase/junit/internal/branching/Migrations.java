@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.branching;
 
+import io.github.lakebase.junit.LakebaseBranch;
 import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.ProviderException;
@@ -35,22 +36,48 @@ final class Migrations {
 
     /** The plan for a test that declares {@code declared}, with the settings its configuration gives Flyway. */
     static Plan plan(List<String> declared, Configuration config) {
-        return new Plan(resolve(declared, config, config.classLoader()), FlywaySettings.load(config));
+        FlywaySettings flyway = FlywaySettings.load(config);
+        return new Plan(resolve(declared, config, flyway.locations()), flyway);
     }
 
     /**
-     * The locations to apply: the annotation's, else {@code lakebase.migrations}, else
-     * {@code classpath:db/migration} when the test class path has it, else none.
+     * The locations to apply: the annotation's, else {@code lakebase.migrations}, else {@code flyway.locations},
+     * else {@code classpath:db/migration} when the test class path has it, else none. {@link
+     * LakebaseBranch#NO_MIGRATIONS} (and {@code none} in {@code lakebase.migrations}) is none.
      */
-    static List<String> resolve(List<String> declared, Configuration config, ClassLoader loader) {
+    static List<String> resolve(List<String> declared, Configuration config, List<String> flywayLocations) {
         if (!declared.isEmpty()) {
-            return declared;
+            return none(declared, "@LakebaseBranch(migrations = " + quoted(declared) + ")", false);
         }
         List<String> configured = config.getList(Configuration.MIGRATIONS);
         if (!configured.isEmpty()) {
-            return configured;
+            return none(configured, Configuration.MIGRATIONS + "=" + String.join(",", configured), true);
         }
-        return loader.getResource("db/migration") != null ? List.of(DEFAULT_LOCATION) : List.of();
+        if (!flywayLocations.isEmpty()) {
+            return flywayLocations;
+        }
+        return config.classLoader().getResource("db/migration") != null ? List.of(DEFAULT_LOCATION) : List.of();
+    }
+
+    /** {@code locations}, or none when they say so; saying so beside a location is an error. */
+    private static List<String> none(List<String> locations, String where, boolean word) {
+        boolean none = locations.stream()
+                .anyMatch(l -> l.equals(LakebaseBranch.NO_MIGRATIONS) || (word && l.equalsIgnoreCase("none")));
+        if (!none) {
+            return locations;
+        }
+        if (locations.size() > 1) {
+            throw ProviderException.configuration(where + " asks for no migrations (" + LakebaseBranch.NO_MIGRATIONS
+                    + ") and for locations at once. Name either the locations, or "
+                    + "LakebaseBranch.NO_MIGRATIONS alone to fork the parent unmigrated.");
+        }
+        return List.of();
+    }
+
+    private static String quoted(List<String> locations) {
+        return locations.stream()
+                .map(l -> "\"" + l + "\"")
+                .collect(java.util.stream.Collectors.joining(", ", "{", "}"));
     }
 
     /** Fails with a configuration error naming a location that does not exist. */
