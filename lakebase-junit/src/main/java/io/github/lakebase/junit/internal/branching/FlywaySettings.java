@@ -104,7 +104,7 @@ record FlywaySettings(
     /** The settings for a test with configuration {@code config}. */
     static FlywaySettings load(Configuration config) {
         List<String> sources = new ArrayList<>();
-        Map<String, String> environment = ConfigUtils.environmentVariablesToPropertyMap(config.environment());
+        Map<String, String> environment = environment(config.environment());
         Map<String, String> parameters = new TreeMap<>();
         for (String key : NAMED_KEYS) {
             config.parameter(key).ifPresent(v -> parameters.put(key, v));
@@ -162,6 +162,22 @@ record FlywaySettings(
                 locations,
                 Collections.unmodifiableSortedSet(overridden),
                 List.copyOf(sources));
+    }
+
+    /**
+     * The {@code FLYWAY_*} variables of {@code variables} as Flyway's keys, named as Flyway names them ({@link
+     * ConfigUtils#convertKey}, in every Flyway from 10 on; a Spring Boot project may bring an older Flyway than
+     * the library's).
+     */
+    private static Map<String, String> environment(Map<String, String> variables) {
+        Map<String, String> keys = new TreeMap<>();
+        variables.forEach((name, value) -> {
+            String key = name.startsWith("FLYWAY_") ? ConfigUtils.convertKey(name) : null;
+            if (key != null) {
+                keys.put(key, value);
+            }
+        });
+        return keys;
     }
 
     private static void note(List<String> sources, Map<String, String> found, String source) {
