@@ -135,7 +135,8 @@ final class Migrations {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             throw new ProviderException(
                     "Migrations " + locations + " failed on parent '" + parent + "'; no test runs "
-                            + "on a half-migrated base.\n" + message.trim(),
+                            + "on a half-migrated base.\n" + message.trim()
+                            + ClusterObjects.explain(e).map(hint -> "\n" + hint).orElse(""),
                     e);
         }
     }
