@@ -145,6 +145,12 @@ final class Bases {
     }
 
     private String buildBase(BaseKey key, Migrations.Plan plan, String parentName, Configuration config) {
+        if (key.asOf() == null) {
+            Optional<String> layered = plan.lower().flatMap(lower -> buildOn(lower, key, plan, parentName, config));
+            if (layered.isPresent()) {
+                return layered.get();
+            }
+        }
         String name = provider.normalizeName(names.base());
         long start = System.nanoTime();
         BranchConnection connection = provider.create(new BranchRequest(name, key.source(), key.asOf(), Kind.BASE));
@@ -160,6 +166,58 @@ final class Bases {
                     plan.flyway().describeSources(),
                     (System.nanoTime() - start) / 1_000_000);
             return name;
+        } catch (RuntimeException e) {
+            deleteQuietly(name);
+            throw e;
+        }
+    }
+
+    /**
+     * The base of {@code plan} forked from the base of {@code lower} (its locations but the last, built first if
+     * need be) and migrated forward, so that the lower base's migrations run once, whatever creates roles in
+     * them; empty when that would not give what a build from the parent gives, or the lower base cannot be built.
+     */
+    private Optional<String> buildOn(
+            Migrations.Plan lower, BaseKey key, Migrations.Plan plan, String parentName, Configuration config) {
+        String layer;
+        try {
+            layer = base(key.source(), parentName, lower, null, config);
+        } catch (ProviderException e) {
+            LOG.info(
+                    "Building the base of {} from '{}': that of {} failed",
+                    plan.locations(),
+                    parentName,
+                    lower.locations());
+            return Optional.empty();
+        }
+        String name = provider.normalizeName(names.base());
+        long start = System.nanoTime();
+        BranchConnection connection = provider.create(new BranchRequest(name, layer, null, Kind.BASE));
+        try {
+            Optional<String> refusal = ForwardMigration.refusal(connection, plan, config.classLoader());
+            if (refusal.isPresent()) {
+                LOG.info(
+                        "Building the base of {} from '{}', not from base {} of {}: {}",
+                        plan.locations(),
+                        parentName,
+                        layer,
+                        lower.locations(),
+                        refusal.get());
+                deleteQuietly(name);
+                return Optional.empty();
+            }
+            int applied = Migrations.apply(connection, plan, config.classLoader(), parentName);
+            provider.seal(name);
+            LOG.info(
+                    "Built base {} from base {} of {} on '{}' with {} more migration(s) from {} in {} ms",
+                    name,
+                    layer,
+                    lower.locations(),
+                    parentName,
+                    applied,
+                    plan.locations(),
+                    (System.nanoTime() - start) / 1_000_000);
+            return Optional.of(name);
         } catch (RuntimeException e) {
             deleteQuietly(name);
             throw e;

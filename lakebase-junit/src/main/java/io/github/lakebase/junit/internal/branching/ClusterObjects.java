@@ -46,7 +46,9 @@ final class ClusterObjects {
         String shared = "The " + kind + " \"" + name + "\" exists already. " + capitalized(kind) + "s belong to the "
                 + "whole PostgreSQL server, not to one database: every base built on this server (for another parent, "
                 + "other migrations or other Flyway settings) sees the " + kind + "s an earlier base created, and so "
-                + "does a later run on a kept data directory.";
+                + "does a later run on a kept data directory. (Only a base whose locations extend another's, such "
+                + "as {\"db/migration\", \"db/next\"} after {\"db/migration\"}, is built from that base and runs "
+                + "them once.)";
         if (kind.equals("role")) {
             String quoted = name.replace("'", "''");
             String identifier = name.matches("[a-z_][a-z0-9_$]*") ? name : '"' + name.replace("\"", "\"\"") + '"';

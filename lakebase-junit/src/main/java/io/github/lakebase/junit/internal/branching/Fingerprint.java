@@ -2,21 +2,12 @@ package io.github.lakebase.junit.internal.branching;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.JarURLConnection;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 
 /**
  * A SHA-256 digest of what a base or a built parent is made of, so that a later run can tell whether
@@ -97,65 +88,13 @@ final class Fingerprint {
         try {
             for (String location : locations) {
                 add("location", location);
-                if (location.startsWith("filesystem:")) {
-                    addTree(Path.of(location.substring("filesystem:".length())));
-                } else if (location.startsWith("classpath:") || !location.contains(":")) {
-                    String path =
-                            location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
-                    path = path.replaceAll("^/+|/+$", "");
-                    for (URL url : Collections.list(loader.getResources(path))) {
-                        if (!addResourceTree(url, path)) {
-                            return Optional.empty();
-                        }
-                    }
-                } else {
+                if (!LocationFiles.visit(location, loader, (path, content, root) -> add(path, content.read()))) {
                     return Optional.empty();
                 }
             }
             return Optional.of(this);
-        } catch (IOException | UncheckedIOException | URISyntaxException e) {
+        } catch (IOException e) {
             return Optional.empty();
-        }
-    }
-
-    private boolean addResourceTree(URL url, String path) throws IOException, URISyntaxException {
-        switch (url.getProtocol()) {
-            case "file" -> {
-                addTree(Path.of(url.toURI()));
-                return true;
-            }
-            case "jar" -> {
-                JarURLConnection connection = (JarURLConnection) url.openConnection();
-                connection.setUseCaches(false);
-                try (JarFile jar = connection.getJarFile()) {
-                    List<JarEntry> entries = jar.stream()
-                            .filter(e -> !e.isDirectory() && e.getName().startsWith(path + "/"))
-                            .sorted(java.util.Comparator.comparing(JarEntry::getName))
-                            .toList();
-                    for (JarEntry entry : entries) {
-                        try (InputStream in = jar.getInputStream(entry)) {
-                            add(entry.getName().substring(path.length() + 1), in.readAllBytes());
-                        }
-                    }
-                }
-                return true;
-            }
-            default -> {
-                return false;
-            }
-        }
-    }
-
-    private void addTree(Path root) throws IOException {
-        if (!Files.isDirectory(root)) {
-            return; // reported as a missing location when the migrations run
-        }
-        List<Path> files;
-        try (var walk = Files.walk(root)) {
-            files = walk.filter(Files::isRegularFile).sorted().toList();
-        }
-        for (Path file : files) {
-            add(root.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file));
         }
     }
 

@@ -32,6 +32,13 @@ final class Migrations {
         Object identity() {
             return List.of(locations, flyway.fingerprinted());
         }
+
+        /** This plan with its locations but the last, or empty when it has one location or none. */
+        java.util.Optional<Plan> lower() {
+            return locations.size() < 2
+                    ? java.util.Optional.empty()
+                    : java.util.Optional.of(new Plan(locations.subList(0, locations.size() - 1), flyway));
+        }
     }
 
     /** The plan for a test that declares {@code declared}, with the settings its configuration gives Flyway. */
