@@ -84,23 +84,38 @@ final class Bases {
     /** The sealed base with {@code plan}'s migrations applied to {@code source}, built on first use. */
     String base(String source, String parentName, Migrations.Plan plan, Instant asOf, Configuration config) {
         return bases.get(new BaseKey(source, plan.identity(), asOf), key -> {
-            Optional<String> content = cache.isPresent()
-                            && asOf == null
-                            && (source.equals(provider.defaultParent()) || kept.contains(source))
-                    ? Fingerprint.of("base")
-                            .addFlywayVersion()
-                            .add("parent", source)
-                            .addSettings(plan.flyway().fingerprinted())
-                            .addLocations(plan.locations(), config.classLoader())
-                            .flatMap(f -> f.addLocations(plan.flyway().callbackLocations(), config.classLoader()))
-                            .map(Fingerprint::hex)
+            boolean keepable = cache.isPresent()
+                    && asOf == null
+                    && (source.equals(provider.defaultParent()) || kept.contains(source));
+            Optional<ClassRoots> code = keepable
+                    ? ClassRoots.of(plan.locations(), plan.flyway().javaClasses(), config.classLoader())
                     : Optional.empty();
+            Optional<String> content = code.flatMap(roots -> Fingerprint.of("base")
+                    .addFlywayVersion()
+                    .add("parent", source)
+                    .addSettings(plan.flyway().fingerprinted())
+                    .addLocations(plan.locations(), config.classLoader())
+                    .flatMap(f -> f.addLocations(plan.flyway().callbackLocations(), config.classLoader()))
+                    .flatMap(f -> f.addClassRoots(roots))
+                    .map(Fingerprint::hex));
             if (content.isEmpty()) {
                 return buildBase(key, plan, parentName, config);
             }
             return keep(
                     new BaseCache.Entry("base", content.get(), parentName + "|" + String.join(",", plan.locations())),
-                    () -> buildBase(key, plan, parentName, config));
+                    () -> {
+                        if (code.get().any()) {
+                            LOG.info(
+                                    "The base of {} runs Java code: its fingerprint covers every file under {}, not "
+                                            + "classes elsewhere that the code calls, nor what it reads while it runs. "
+                                            + "Set {}=true to build kept bases again.",
+                                    plan.locations(),
+                                    code.get().paths(),
+                                    Configuration.REBUILD_BASES);
+                        }
+                        return buildBase(key, plan, parentName, config);
+                    },
+                    config);
         });
     }
 
@@ -115,11 +130,16 @@ final class Bases {
                         "parent",
                         loaded.fingerprint(provider.defaultParent(), config.classLoader()),
                         definition.name()),
-                () -> buildParent(definition, loaded));
+                () -> buildParent(definition, loaded),
+                config);
     }
 
-    private String keep(BaseCache.Entry entry, java.util.function.Supplier<String> build) {
-        String name = cache.orElseThrow().obtain(entry, build);
+    /** The kept database for {@code entry}; built anew in its place when the run asks for it. */
+    private String keep(BaseCache.Entry entry, java.util.function.Supplier<String> build, Configuration config) {
+        BaseCache baseCache = cache.orElseThrow();
+        String name = config.getBoolean(Configuration.REBUILD_BASES, false)
+                ? baseCache.rebuild(entry, build)
+                : baseCache.obtain(entry, build);
         kept.add(name);
         return name;
     }

@@ -3,17 +3,23 @@ package io.github.lakebase.junit.internal.branching;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 
 /**
  * A SHA-256 digest of what a base or a built parent is made of, so that a later run can tell whether
- * the one it finds is still right: the content of every file under the migration locations (SQL
- * scripts, Java migration classes, callbacks) and of a parent's scripts and initializer class, with the
- * versions of the library's base format and of Flyway.
+ * the one it finds is still right: the content of every file under the migration and callback locations
+ * (SQL scripts, repeatable migrations, Java migration classes, callbacks), Flyway's settings without
+ * secrets, every file of the class path roots that hold the Java code a base runs ({@link ClassRoots}),
+ * a parent's scripts and initializer, with the versions of the library's base format and of Flyway.
  *
  * <pre>{@code
  * Optional<String> key = Fingerprint.of("base").add("parent", "template1")
@@ -90,6 +96,43 @@ final class Fingerprint {
                 add("location", location);
                 if (!LocationFiles.visit(location, loader, (path, content, root) -> add(path, content.read()))) {
                     return Optional.empty();
+                }
+            }
+            return Optional.of(this);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Adds every file of each root (an output directory, a jar), by path relative to the root: what Java code of
+     * the base can load from where it sits.
+     */
+    Optional<Fingerprint> addClassRoots(ClassRoots roots) {
+        try {
+            int index = 0;
+            for (Path root : roots.paths()) {
+                // Where the project sits is no part of it: a root is known by its place in the list.
+                add("class path root", String.valueOf(index++));
+                if (Files.isDirectory(root)) {
+                    List<Path> files;
+                    try (var walk = Files.walk(root)) {
+                        files = walk.filter(Files::isRegularFile).sorted().toList();
+                    }
+                    for (Path file : files) {
+                        add(root.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file));
+                    }
+                } else {
+                    try (JarFile jar = new JarFile(root.toFile())) {
+                        for (JarEntry entry : jar.stream()
+                                .filter(e -> !e.isDirectory())
+                                .sorted(Comparator.comparing(JarEntry::getName))
+                                .toList()) {
+                            try (InputStream in = jar.getInputStream(entry)) {
+                                add(entry.getName(), in.readAllBytes());
+                            }
+                        }
+                    }
                 }
             }
             return Optional.of(this);

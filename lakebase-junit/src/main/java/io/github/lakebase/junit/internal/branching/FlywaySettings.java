@@ -217,6 +217,13 @@ record FlywaySettings(
         return Boolean.parseBoolean(values.getOrDefault(ConfigUtils.FAIL_ON_MISSING_LOCATIONS, "true"));
     }
 
+    /** The Java classes (or packages) {@code flyway.callbacks} and {@code flyway.resolvers} name. */
+    List<String> javaClasses() {
+        List<String> classes = new ArrayList<>(split(values.getOrDefault(ConfigUtils.CALLBACKS, "")));
+        classes.addAll(split(values.getOrDefault(ConfigUtils.RESOLVERS, "")));
+        return classes;
+    }
+
     /** {@code flyway.callbackLocations}, whose scripts are part of a base's fingerprint. */
     List<String> callbackLocations() {
         return split(values.getOrDefault(ConfigUtils.CALLBACK_LOCATIONS, ""));

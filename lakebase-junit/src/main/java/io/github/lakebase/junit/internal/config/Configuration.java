@@ -29,6 +29,7 @@ public final class Configuration implements ProviderContext {
     public static final String POOL_MAXIMUM_SIZE = "lakebase.pool.maximum-size";
     public static final String DISABLED_WHEN_UNAVAILABLE = "lakebase.disabled-when-unavailable";
     public static final String PREFETCH = "lakebase.prefetch";
+    public static final String REBUILD_BASES = "lakebase.rebuild-bases";
 
     static final String DEFAULT_PREFIX = "lbj_";
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,11}");
