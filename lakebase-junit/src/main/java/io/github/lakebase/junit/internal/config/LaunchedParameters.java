@@ -72,6 +72,8 @@ public final class LaunchedParameters implements LauncherDiscoveryListener {
         } catch (IOException e) {
             return Set.of(); // JUnit reports a file it cannot read
         }
-        return Set.copyOf(properties.stringPropertyNames());
+        return properties.stringPropertyNames().stream()
+                .filter(LaunchedParameters::kept)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 }
