@@ -166,7 +166,7 @@ record FlywaySettings(
 
     /**
      * The {@code FLYWAY_*} variables of {@code variables} as Flyway's keys, named as Flyway names them ({@link
-     * ConfigUtils#convertKey}, in every Flyway from 10 on; a Spring Boot project may bring an older Flyway than
+     * ConfigUtils#convertKey}, which Flyway 11 has too: a Spring Boot project may bring an older Flyway than
      * the library's).
      */
     private static Map<String, String> environment(Map<String, String> variables) {

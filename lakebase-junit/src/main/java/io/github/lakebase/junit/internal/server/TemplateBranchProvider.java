@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,7 +51,7 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
     private final DatabaseProperties properties;
     private final Ownership ownership;
     /** The kind of each parent and base of this run not sealed yet, for the comment that seals it. */
-    private final java.util.Map<String, String> unsealed = new ConcurrentHashMap<>();
+    private final Map<String, String> unsealed = new ConcurrentHashMap<>();
 
     /**
      * Takes over {@code server}: closes it when this provider is closed.
@@ -256,6 +257,7 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
         requireOwn(name);
         dropDatabase(name);
         created.remove(name);
+        unsealed.remove(name);
         properties.forget(name);
     }
 
