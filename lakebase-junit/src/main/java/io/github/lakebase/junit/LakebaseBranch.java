@@ -57,6 +57,36 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * branch is forked from; they never run once per test. Where the branches come from (an embedded
  * PostgreSQL by default, an existing server, a container or Databricks Lakebase) is configuration:
  * see the README for every key.
+ *
+ * <h2>How a test names its migrations</h2>
+ * Each entry of {@link #migrations()} is a Flyway location: {@code classpath:db/migration} (a folder on
+ * the test class path) or {@code filesystem:src/main/db} (a directory, relative to the working
+ * directory). The entries are applied together, in Flyway's version order, with Flyway's settings
+ * ({@code flyway.*} keys from configuration parameters, {@code FLYWAY_*} environment variables and
+ * {@code flyway.conf} files; see {@code docs/migrations.md}).
+ * <ul>
+ *   <li>{@code migrations = {}} (the default): the configured default, {@code lakebase.migrations};
+ *       else Flyway's own {@code flyway.locations}; else {@code classpath:db/migration} when the
+ *       project has it; else none.</li>
+ *   <li>{@code migrations = LakebaseBranch.NO_MIGRATIONS}: none, whatever is configured: the branch
+ *       is a copy of the parent as it is. In configuration, {@code lakebase.migrations=none} says the
+ *       same.</li>
+ *   <li>A method's or a nested class's own {@code migrations} replace the enclosing class's; an empty
+ *       one keeps them.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * @LakebaseBranch(migrations = {"classpath:db/migration", "classpath:db/testdata"})
+ * class OrdersTest {
+ *     @Test
+ *     @LakebaseBranch(migrations = LakebaseBranch.NO_MIGRATIONS)   // the parent as it is
+ *     void theParentIsUntouched(DataSource dataSource) { ... }
+ * }
+ * }</pre>
+ *
+ * A second set of migrations that extends the first ({@code {"classpath:db/migration",
+ * "classpath:db/next"}} after {@code {"classpath:db/migration"}}) builds its base from the first one's,
+ * migrating forward. Liquibase changelogs are not supported yet.
  */
 @Target({TYPE, METHOD, FIELD, PARAMETER, ANNOTATION_TYPE})
 @Retention(RUNTIME)
@@ -64,6 +94,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Inherited
 @ExtendWith(LakebaseBranchExtension.class)
 public @interface LakebaseBranch {
+
+    /**
+     * The value of {@link #migrations()} that forks the parent unmigrated, whatever the configured
+     * default is and whether or not the project has {@code db/migration}.
+     *
+     * <pre>{@code
+     * @LakebaseBranch(from = "staging", migrations = LakebaseBranch.NO_MIGRATIONS)
+     * class StagingAsItIsTest { ... }
+     * }</pre>
+     */
+    String NO_MIGRATIONS = "lakebase:none";
 
     /**
      * The parent branch to fork from, for example {@code "staging"}. Empty means the configured
@@ -75,11 +116,12 @@ public @interface LakebaseBranch {
 
     /**
      * Flyway locations to apply to the parent before forking, for example
-     * {@code "classpath:db/migration"} or {@code "filesystem:src/main/resources/db"}. Empty means
-     * the configured default ({@code lakebase.migrations}), else {@code classpath:db/migration}
+     * {@code "classpath:db/migration"} or {@code "filesystem:src/main/resources/db"};
+     * {@link #NO_MIGRATIONS} for none. Empty means the configured default
+     * ({@code lakebase.migrations}, else {@code flyway.locations}), else {@code classpath:db/migration}
      * when it exists, else none.
      *
-     * @return Flyway locations
+     * @return Flyway locations, or {@link #NO_MIGRATIONS}
      */
     String[] migrations() default {};
 

@@ -79,6 +79,93 @@ class MigrationsTests {
                                                 && m.contains("does not exist")))));
     }
 
+    @Test
+    void noMigrationsForksTheParentUnmigratedThoughTheProjectHasDbMigration() {
+        Fixtures.assertAllSucceeded(Fixtures.run(NoMigrationsTestCase.class), 2);
+    }
+
+    @Test
+    void noneConfiguredForksTheParentUnmigrated() {
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(UnmigratedByConfigurationTestCase.class, Map.of("lakebase.migrations", "none")), 1);
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(UnmigratedByConfigurationTestCase.class, Map.of("lakebase.migrations", "lakebase:none")),
+                1);
+    }
+
+    @Test
+    void flywayLocationsIsTheDefaultOfATestThatNamesNoMigrations() {
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        ConfiguredLocationTestCase.class, Map.of("flyway.locations", "classpath:migrations/orders")),
+                1);
+    }
+
+    @Test
+    void theAnnotationAndLakebaseMigrationsWinOverFlywayLocations() {
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        ExplicitLocationTestCase.class, Map.of("flyway.locations", "classpath:migrations/failing")),
+                1);
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        ConfiguredLocationTestCase.class,
+                        Map.of(
+                                "lakebase.migrations", "classpath:migrations/orders",
+                                "flyway.locations", "classpath:migrations/failing")),
+                1);
+    }
+
+    @Test
+    void noMigrationsBesideALocationIsAConfigurationError() {
+        Fixtures.run(NoMigrationsAndALocationTestCase.class)
+                .testEvents()
+                .assertThatEvents()
+                .haveExactly(
+                        1,
+                        event(
+                                test("test"),
+                                finishedWithFailure(
+                                        instanceOf(ExtensionConfigurationException.class),
+                                        message(m -> m.contains("lakebase:none")
+                                                && m.contains("classpath:migrations/orders")))));
+    }
+
+    static void assertUnmigrated(DataSource dataSource) throws SQLException {
+        assertThat(count(
+                        dataSource,
+                        "SELECT count(*) FROM pg_tables WHERE tablename IN ('inventory', 'flyway_schema_history')"))
+                .isZero();
+    }
+
+    @LakebaseBranch(migrations = LakebaseBranch.NO_MIGRATIONS)
+    static class NoMigrationsTestCase {
+        @Test
+        void unmigrated(DataSource dataSource) throws SQLException {
+            assertUnmigrated(dataSource);
+        }
+
+        @Test
+        @LakebaseBranch(migrations = {})
+        void anEmptyDeclarationOnAMethodKeepsTheClasss(DataSource dataSource) throws SQLException {
+            assertUnmigrated(dataSource);
+        }
+    }
+
+    @LakebaseBranch
+    static class UnmigratedByConfigurationTestCase {
+        @Test
+        void unmigrated(DataSource dataSource) throws SQLException {
+            assertUnmigrated(dataSource);
+        }
+    }
+
+    static class NoMigrationsAndALocationTestCase {
+        @Test
+        @LakebaseBranch(migrations = {LakebaseBranch.NO_MIGRATIONS, "classpath:migrations/orders"})
+        void test(DataSource dataSource) {}
+    }
+
     @LakebaseBranch
     static class OnceTestCase {
         static final List<Long> HISTORY = new CopyOnWriteArrayList<>();

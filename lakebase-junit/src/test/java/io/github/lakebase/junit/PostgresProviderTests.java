@@ -45,12 +45,51 @@ class PostgresProviderTests {
             s.execute("CREATE DATABASE lbj_deadrun_9_kept");
             s.execute("COMMENT ON DATABASE lbj_deadrun_9_kept IS 'lakebase-junit run=deadrun kind=kept'");
             s.execute("CREATE DATABASE users_db_with_marker");
+            s.execute("CREATE DATABASE shopdump");
+            s.execute("ALTER DATABASE shopdump SET search_path = shop, public");
+            s.execute("ALTER ROLE CURRENT_USER IN DATABASE shopdump SET work_mem = '7MB'");
             s.execute("COMMENT ON DATABASE users_db_with_marker IS 'lakebase-junit run=deadrun kind=branch'");
         }
         try (Connection c = server.connect("proddump");
                 Statement s = c.createStatement()) {
             s.execute("CREATE TABLE customer (id integer PRIMARY KEY, email text)");
             s.execute("INSERT INTO customer SELECT g, 'user' || g || '@example.com' FROM generate_series(1, 1000) g");
+        }
+    }
+
+    @Test
+    void theSettingsOfAnExistingParentHoldInItsBranches() throws Exception {
+        try (Connection c = server.connect("shopdump");
+                Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA shop");
+            s.execute("CREATE TABLE shop.product (id integer PRIMARY KEY)");
+        }
+        Map<String, String> configuration = new java.util.HashMap<>(configuration());
+        // A run of its own, apart from the other tests', with no spares to count among theirs.
+        configuration.put("lakebase.branch-prefix", "lbs_");
+        configuration.put("lakebase.prefetch", "0");
+        Fixtures.assertAllSucceeded(Fixtures.run(ShopDumpTestCase.class, configuration), 2);
+    }
+
+    @LakebaseBranch(from = "shopdump", migrations = LakebaseBranch.NO_MIGRATIONS)
+    static class ShopDumpTestCase {
+        @Test
+        void first(DataSource dataSource) throws SQLException {
+            check(dataSource);
+        }
+
+        @Test
+        void second(DataSource dataSource) throws SQLException {
+            check(dataSource);
+        }
+
+        private static void check(DataSource dataSource) throws SQLException {
+            try (Connection c = dataSource.getConnection();
+                    Statement s = c.createStatement()) {
+                assertThat(DatabaseSettingsTests.single(s, "SHOW search_path")).isEqualTo("shop, public");
+                assertThat(DatabaseSettingsTests.single(s, "SHOW work_mem")).isEqualTo("7MB");
+                assertThat(count(c, "SELECT count(*) FROM product")).isZero();
+            }
         }
     }
 

@@ -114,6 +114,36 @@ class SpringBootTests {
     }
 
     @Test
+    void whatBootsFlywaySetsOnTheDatabaseHoldsInEveryBranch() {
+        assertAllSucceeded(SpringFixtures.run(BootDatabaseSettingsTestCase.class), 2);
+    }
+
+    @SpringBootTest(
+            classes = InventoryApplication.class,
+            properties = "spring.flyway.locations=classpath:db/migration,classpath:db/boot-settings")
+    @LakebaseBranch
+    static class BootDatabaseSettingsTestCase {
+
+        @Autowired
+        JdbcTemplate jdbc;
+
+        @Test
+        void first() {
+            check();
+        }
+
+        @Test
+        void second() {
+            check();
+        }
+
+        private void check() {
+            assertThat(jdbc.queryForObject("SELECT current_setting('app.region')", String.class))
+                    .isEqualTo("eu");
+        }
+    }
+
+    @Test
     void bootsFlywayMigratesTheBaseOnce() {
         DATABASES.clear();
         assertAllSucceeded(SpringFixtures.run(BootFlywayTestCase.class), 2);

@@ -41,4 +41,24 @@ public interface BaseCache {
      * @throws ProviderException when the server cannot be asked, or {@code build} fails
      */
     String obtain(Entry entry, Supplier<String> build);
+
+    /**
+     * As {@link #obtain}, but builds the database anew even when one is kept for {@code entry}, and keeps the
+     * new one in its place: what a run with {@code lakebase.rebuild-bases=true} asks for, when something the
+     * fingerprint cannot see has changed (a class in another jar that a Java migration calls, a file it reads).
+     * A kept database that another live run uses is left to it, and used as it is. The default cannot replace
+     * what it keeps, and obtains it.
+     *
+     * <pre>{@code
+     * String base = cache.rebuild(new BaseCache.Entry("base", fingerprint, slot), () -> buildBase());
+     * }</pre>
+     *
+     * @param entry what to build
+     * @param build builds and seals the database under a name of this run, and returns that name
+     * @return the name of the kept database
+     * @throws ProviderException when the server cannot be asked, or {@code build} fails
+     */
+    default String rebuild(Entry entry, Supplier<String> build) {
+        return obtain(entry, build);
+    }
 }

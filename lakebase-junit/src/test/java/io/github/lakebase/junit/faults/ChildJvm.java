@@ -88,6 +88,48 @@ final class ChildJvm {
             Map<String, String> environment,
             Launcher launcher)
             throws IOException {
+        return start(work, name, fixture, configuration, jvmOptions, environment, launcher, List.of(), null);
+    }
+
+    /**
+     * Starts a JVM as {@link #start(Path, String, Class, Map, List, Map)} does, with {@code classPathFirst}
+     * ahead of the test class path and {@code workingDirectory} as its working directory ({@code null} for this
+     * JVM's).
+     */
+    static ChildJvm start(
+            Path work,
+            String name,
+            Class<?> fixture,
+            Map<String, String> configuration,
+            List<String> jvmOptions,
+            Map<String, String> environment,
+            List<Path> classPathFirst,
+            Path workingDirectory)
+            throws IOException {
+        return start(
+                work,
+                name,
+                fixture,
+                configuration,
+                jvmOptions,
+                environment,
+                Launcher.direct(),
+                classPathFirst,
+                workingDirectory);
+    }
+
+    /** Starts a JVM as {@link #start(Path, String, Class, Map, List, Map)} does, in full. */
+    static ChildJvm start(
+            Path work,
+            String name,
+            Class<?> fixture,
+            Map<String, String> configuration,
+            List<String> jvmOptions,
+            Map<String, String> environment,
+            Launcher launcher,
+            List<Path> classPathFirst,
+            Path workingDirectory)
+            throws IOException {
         Path reportFile = work.resolve(name + ".report");
         Path log = work.resolve(name + ".log");
         List<String> command = new ArrayList<>(launcher.prefix());
@@ -100,7 +142,7 @@ final class ChildJvm {
         command.addAll(jvmOptions);
         command.addAll(List.of(
                 "-cp",
-                launcher.classPath(),
+                classPath(classPathFirst, launcher.classPath()),
                 HoldBranchesMain.class.getName(),
                 fixture.getName(),
                 reportFile.toString()));
@@ -120,8 +162,18 @@ final class ChildJvm {
                 builder.environment().put(key, value);
             }
         });
+        if (workingDirectory != null) {
+            builder.directory(workingDirectory.toFile());
+        }
         Process process = builder.start();
         return new ChildJvm(name, process, reportFile, log);
+    }
+
+    private static String classPath(List<Path> first, String rest) {
+        List<String> entries = new ArrayList<>();
+        first.forEach(p -> entries.add(p.toAbsolutePath().toString()));
+        entries.add(rest);
+        return String.join(java.io.File.pathSeparator, entries);
     }
 
     /** Waits until the fixture has reported, and returns the report. */
@@ -290,6 +342,11 @@ final class ChildJvm {
                     .filter(d -> d[1].equals(run))
                     .map(d -> d[0] + " " + d[2])
                     .toList();
+        }
+
+        /** A value the fixture reported ({@link HoldBranchesMain#report(Branch, Map, Map)}). */
+        String reported(String key) {
+            return value("value " + key);
         }
 
         private String value(String key) {

@@ -130,6 +130,22 @@ final class ChildJvms implements BeforeEachCallback, AfterEachCallback {
         }
     }
 
+    /** Starts a child JVM as {@link ChildJvm#start(Path, String, Class, Map, List, Map, List, Path)} does. */
+    ChildJvm start(
+            String name,
+            Class<?> fixture,
+            Map<String, String> configuration,
+            List<String> jvmOptions,
+            Map<String, String> environment,
+            List<Path> classPathFirst,
+            Path workingDirectory)
+            throws IOException {
+        ChildJvm child = ChildJvm.start(
+                directory, name, fixture, configuration, jvmOptions, environment, classPathFirst, workingDirectory);
+        children.add(child);
+        return child;
+    }
+
     /** Kills {@code process} after the test if it still runs. */
     void killAfterwards(ProcessHandle process) {
         orphans.add(process);

@@ -78,6 +78,17 @@ public final class HoldBranchesMain {
 
     /** Writes a report as {@link #report(Branch, Map)} does, under another {@code name} when a fixture makes several. */
     static void report(Branch branch, Map<String, String> roles, String name) throws SQLException, IOException {
+        report(branch, roles, Map.of(), name);
+    }
+
+    /** Writes a report as {@link #report(Branch, Map)} does, with {@code values} the fixture found, as {@code value <key> <value>}. */
+    static void report(Branch branch, Map<String, String> roles, Map<String, String> values)
+            throws SQLException, IOException {
+        report(branch, roles, values, "");
+    }
+
+    private static void report(Branch branch, Map<String, String> roles, Map<String, String> values, String name)
+            throws SQLException, IOException {
         List<String> lines = new ArrayList<>();
         try (Connection c = branch.openConnection();
                 Statement s = c.createStatement()) {
@@ -111,6 +122,7 @@ public final class HoldBranchesMain {
         }
         lines.add("url " + branch.jdbcUrl().replace("/" + branch.name(), "/postgres"));
         roles.forEach((role, database) -> lines.add("role " + role + " " + database));
+        values.forEach((key, value) -> lines.add("value " + key + " " + value));
         lines.add("ready");
         Path file = reportFile(reportFile, name);
         Path partial = file.resolveSibling(file.getFileName() + ".partial");

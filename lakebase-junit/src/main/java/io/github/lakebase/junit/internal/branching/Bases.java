@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * String source = bases.parent("staging", config);
- * String base = bases.base(source, "staging", List.of("classpath:db/migration"), null, config);
+ * String base = bases.base(source, "staging", Migrations.plan(List.of("classpath:db/migration"), config), null, config);
  * }</pre>
  */
 final class Bases {
@@ -52,6 +52,8 @@ final class Bases {
      * unknown parent is not remembered, and is looked up again.
      */
     private final Map<String, String> existing = new ConcurrentHashMap<>();
+    /** How many migrations each base this run built took, for its event. */
+    private final Map<String, Integer> applied = new ConcurrentHashMap<>();
     /** Parents and bases kept for later runs: they belong to no run. */
     private final Set<String> kept = ConcurrentHashMap.newKeySet();
 
@@ -61,7 +63,7 @@ final class Bases {
         this.cache = provider instanceof PersistentBases s ? s.baseCache() : Optional.empty();
     }
 
-    private record BaseKey(String source, List<String> locations, Instant asOf) {}
+    private record BaseKey(String source, Object plan, Instant asOf) {}
 
     /** The database to fork {@code parentName}'s bases from: a built parent, else an existing database. */
     String parent(String parentName, Configuration config) {
@@ -84,31 +86,68 @@ final class Bases {
                 }));
     }
 
-    /** The sealed base with {@code locations} applied to {@code source}, built on first use. */
-    String base(String source, String parentName, List<String> locations, Instant asOf, Configuration config) {
-        return bases.get(new BaseKey(source, locations, asOf), key -> {
-            Optional<String> content = cache.isPresent()
-                            && asOf == null
-                            && (source.equals(provider.defaultParent()) || kept.contains(source))
-                    ? Fingerprint.of("base")
-                            .addFlywayVersion()
-                            .add("parent", source)
-                            .addLocations(locations, config.classLoader())
-                            .map(Fingerprint::hex)
+    /** The sealed base with {@code plan}'s migrations applied to {@code source}, built on first use. */
+    String base(String source, String parentName, Migrations.Plan plan, Instant asOf, Configuration config) {
+        return bases.get(new BaseKey(source, plan.identity(), asOf), key -> {
+            boolean keepable = cache.isPresent()
+                    && asOf == null
+                    && (source.equals(provider.defaultParent()) || kept.contains(source));
+            Optional<ClassRoots> code = keepable
+                    ? ClassRoots.of(plan.locations(), plan.flyway().javaClasses(), config.classLoader())
                     : Optional.empty();
+            Optional<String> content = code.flatMap(roots -> Fingerprint.of("base")
+                    .addFlywayVersion()
+                    .add("parent", source)
+                    .addSettings(plan.flyway().fingerprinted())
+                    .addLocations(plan.locations(), config.classLoader())
+                    .flatMap(f -> f.addLocations(plan.flyway().callbackLocations(), config.classLoader()))
+                    .flatMap(f -> f.addClassRoots(roots))
+                    .map(Fingerprint::hex));
             AtomicReference<BaseEvent> built = new AtomicReference<>();
             String name = content.isEmpty()
-                    ? buildBase(key, parentName, config, built)
+                    ? timedBuild(key, plan, parentName, config, built)
                     : keep(
-                            new BaseCache.Entry("base", content.get(), parentName + "|" + String.join(",", locations)),
-                            () -> buildBase(key, parentName, config, built));
+                    new BaseCache.Entry("base", content.get(), parentName + "|" + String.join(",", plan.locations())),
+                    () -> {
+                        if (code.get().any()) {
+                            LOG.info(
+                                    "The base of {} runs Java code: its fingerprint covers every file under {}, not "
+                                            + "classes elsewhere that the code calls, nor what it reads while it runs. "
+                                            + "Set {}=true to build kept bases again.",
+                                    plan.locations(),
+                                    code.get().paths(),
+                                    Configuration.REBUILD_BASES);
+                        }
+                        return timedBuild(key, plan, parentName, config, built);
+                    },
+                    config);
             BaseEvent event = built.get();
             BaseEvents.publish(
                     event == null
-                            ? new BaseEvent(name, parentName, locations, 0, true, Duration.ZERO)
-                            : new BaseEvent(name, parentName, locations, event.applied(), false, event.buildTime()));
+                            ? new BaseEvent(name, parentName, plan.locations(), 0, true, Duration.ZERO)
+                            : new BaseEvent(
+                                    name, parentName, plan.locations(), event.applied(), false, event.buildTime()));
             return name;
         });
+    }
+
+    /** Builds a base, and records for the base's event how many migrations it took and how long. */
+    private String timedBuild(
+            BaseKey key,
+            Migrations.Plan plan,
+            String parentName,
+            Configuration config,
+            AtomicReference<BaseEvent> built) {
+        long start = System.nanoTime();
+        String name = buildBase(key, plan, parentName, config);
+        built.set(new BaseEvent(
+                name,
+                parentName,
+                plan.locations(),
+                applied.getOrDefault(name, 0),
+                false,
+                Duration.ofNanos(System.nanoTime() - start)));
+        return name;
     }
 
     private String buildParent(ParentDefinition definition, Configuration config) {
@@ -122,11 +161,16 @@ final class Bases {
                         "parent",
                         loaded.fingerprint(provider.defaultParent(), config.classLoader()),
                         definition.name()),
-                () -> buildParent(definition, loaded));
+                () -> buildParent(definition, loaded),
+                config);
     }
 
-    private String keep(BaseCache.Entry entry, java.util.function.Supplier<String> build) {
-        String name = cache.orElseThrow().obtain(entry, build);
+    /** The kept database for {@code entry}; built anew in its place when the run asks for it. */
+    private String keep(BaseCache.Entry entry, java.util.function.Supplier<String> build, Configuration config) {
+        BaseCache baseCache = cache.orElseThrow();
+        String name = config.getBoolean(Configuration.REBUILD_BASES, false)
+                ? baseCache.rebuild(entry, build)
+                : baseCache.obtain(entry, build);
         kept.add(name);
         return name;
     }
@@ -151,23 +195,82 @@ final class Bases {
         }
     }
 
-    private String buildBase(BaseKey key, String parentName, Configuration config, AtomicReference<BaseEvent> built) {
+    private String buildBase(BaseKey key, Migrations.Plan plan, String parentName, Configuration config) {
+        if (key.asOf() == null) {
+            Optional<String> layered = plan.lower().flatMap(lower -> buildOn(lower, key, plan, parentName, config));
+            if (layered.isPresent()) {
+                return layered.get();
+            }
+        }
         String name = provider.normalizeName(names.base());
         long start = System.nanoTime();
         BranchConnection connection = provider.create(new BranchRequest(name, key.source(), key.asOf(), Kind.BASE));
         try {
-            int applied = Migrations.apply(connection, key.locations(), config.classLoader(), parentName);
+            int applied = Migrations.apply(connection, plan, config.classLoader(), parentName);
             provider.seal(name);
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            this.applied.put(name, applied);
             LOG.info(
-                    "Built base {} from '{}' with {} migration(s) from {} in {} ms",
+                    "Built base {} from '{}' with {} migration(s) from {} (Flyway settings from {}) in {} ms",
                     name,
                     parentName,
                     applied,
-                    key.locations(),
-                    elapsed.toMillis());
-            built.set(new BaseEvent(name, parentName, key.locations(), applied, false, elapsed));
+                    plan.locations(),
+                    plan.flyway().describeSources(),
+                    (System.nanoTime() - start) / 1_000_000);
             return name;
+        } catch (RuntimeException e) {
+            deleteQuietly(name);
+            throw e;
+        }
+    }
+
+    /**
+     * The base of {@code plan} forked from the base of {@code lower} (its locations but the last, built first if
+     * need be) and migrated forward, so that the lower base's migrations run once, whatever creates roles in
+     * them; empty when that would not give what a build from the parent gives, or the lower base cannot be built.
+     */
+    private Optional<String> buildOn(
+            Migrations.Plan lower, BaseKey key, Migrations.Plan plan, String parentName, Configuration config) {
+        String layer;
+        try {
+            layer = base(key.source(), parentName, lower, null, config);
+        } catch (ProviderException e) {
+            LOG.info(
+                    "Building the base of {} from '{}': that of {} failed",
+                    plan.locations(),
+                    parentName,
+                    lower.locations());
+            return Optional.empty();
+        }
+        String name = provider.normalizeName(names.base());
+        long start = System.nanoTime();
+        BranchConnection connection = provider.create(new BranchRequest(name, layer, null, Kind.BASE));
+        try {
+            Optional<String> refusal = ForwardMigration.refusal(connection, plan, config.classLoader());
+            if (refusal.isPresent()) {
+                LOG.info(
+                        "Building the base of {} from '{}', not from base {} of {}: {}",
+                        plan.locations(),
+                        parentName,
+                        layer,
+                        lower.locations(),
+                        refusal.get());
+                deleteQuietly(name);
+                return Optional.empty();
+            }
+            int applied = Migrations.apply(connection, plan, config.classLoader(), parentName);
+            provider.seal(name);
+            this.applied.put(name, applied);
+            LOG.info(
+                    "Built base {} from base {} of {} on '{}' with {} more migration(s) from {} in {} ms",
+                    name,
+                    layer,
+                    lower.locations(),
+                    parentName,
+                    applied,
+                    plan.locations(),
+                    (System.nanoTime() - start) / 1_000_000);
+            return Optional.of(name);
         } catch (RuntimeException e) {
             deleteQuietly(name);
             throw e;

@@ -165,7 +165,7 @@ public final class BranchService implements AutoCloseable {
     /** The migrated, sealed base for {@code request}, built when it is the first of its kind in the JVM. */
     private String base(ForkRequest request, String parentName, Configuration config) {
         String source = bases.parent(parentName, config);
-        List<String> locations = Migrations.resolve(request.base().migrations(), config, config.classLoader());
+        Migrations.Plan plan = Migrations.plan(request.base().migrations(), config);
         Instant asOf = request.asOf();
         if (asOf != null && !(provider instanceof PointInTimeBranching)) {
             throw ProviderException.configuration("asOf = \"" + asOf + "\" needs point-in-time branching, which "
@@ -173,7 +173,7 @@ public final class BranchService implements AutoCloseable {
                     + "template clone copies the parent as it is now. Remove asOf, or choose a provider that "
                     + "branches at a point in time.");
         }
-        return bases.base(source, parentName, locations, asOf, config);
+        return bases.base(source, parentName, plan, asOf, config);
     }
 
     void destroy(String name) {

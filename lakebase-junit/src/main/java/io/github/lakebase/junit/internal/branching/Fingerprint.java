@@ -3,15 +3,11 @@ package io.github.lakebase.junit.internal.branching;
 import io.github.lakebase.junit.internal.util.Digests;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.JarURLConnection;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -20,9 +16,10 @@ import java.util.jar.JarFile;
 
 /**
  * A SHA-256 digest of what a base or a built parent is made of, so that a later run can tell whether
- * the one it finds is still right: the content of every file under the migration locations (SQL
- * scripts, Java migration classes, callbacks) and of a parent's scripts and initializer class, with the
- * versions of the library's base format and of Flyway.
+ * the one it finds is still right: the content of every file under the migration and callback locations
+ * (SQL scripts, repeatable migrations, Java migration classes, callbacks), Flyway's settings without
+ * secrets, every file of the class path roots that hold the Java code a base runs ({@link ClassRoots}),
+ * a parent's scripts and initializer, with the versions of the library's base format and of Flyway.
  *
  * <pre>{@code
  * Optional<String> key = Fingerprint.of("base").add("parent", "template1")
@@ -32,7 +29,7 @@ import java.util.jar.JarFile;
 final class Fingerprint {
 
     /** The version of the way the library builds bases and parents; a change here rebuilds them all. */
-    static final String FORMAT = "1";
+    static final String FORMAT = "2";
 
     private final MessageDigest digest;
 
@@ -58,6 +55,12 @@ final class Fingerprint {
         digest.update(name);
         digest.update(longBytes(content.length));
         digest.update(content);
+        return this;
+    }
+
+    /** Adds Flyway's settings, each key with its value, in the map's order. */
+    Fingerprint addSettings(java.util.SortedMap<String, String> settings) {
+        settings.forEach((key, value) -> add("setting " + key, value));
         return this;
     }
 
@@ -87,65 +90,50 @@ final class Fingerprint {
         try {
             for (String location : locations) {
                 add("location", location);
-                if (location.startsWith("filesystem:")) {
-                    addTree(Path.of(location.substring("filesystem:".length())));
-                } else if (location.startsWith("classpath:") || !location.contains(":")) {
-                    String path =
-                            location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
-                    path = path.replaceAll("^/+|/+$", "");
-                    for (URL url : Collections.list(loader.getResources(path))) {
-                        if (!addResourceTree(url, path)) {
-                            return Optional.empty();
-                        }
-                    }
-                } else {
+                if (!LocationFiles.visit(location, loader, (path, content, root) -> add(path, content.read()))) {
                     return Optional.empty();
                 }
             }
             return Optional.of(this);
-        } catch (IOException | UncheckedIOException | URISyntaxException e) {
+        } catch (IOException e) {
             return Optional.empty();
         }
     }
 
-    private boolean addResourceTree(URL url, String path) throws IOException, URISyntaxException {
-        switch (url.getProtocol()) {
-            case "file" -> {
-                addTree(Path.of(url.toURI()));
-                return true;
-            }
-            case "jar" -> {
-                JarURLConnection connection = (JarURLConnection) url.openConnection();
-                connection.setUseCaches(false);
-                try (JarFile jar = connection.getJarFile()) {
-                    List<JarEntry> entries = jar.stream()
-                            .filter(e -> !e.isDirectory() && e.getName().startsWith(path + "/"))
-                            .sorted(java.util.Comparator.comparing(JarEntry::getName))
-                            .toList();
-                    for (JarEntry entry : entries) {
-                        try (InputStream in = jar.getInputStream(entry)) {
-                            add(entry.getName().substring(path.length() + 1), in.readAllBytes());
+    /**
+     * Adds every file of each root (an output directory, a jar), by path relative to the root: what Java code of
+     * the base can load from where it sits.
+     */
+    Optional<Fingerprint> addClassRoots(ClassRoots roots) {
+        try {
+            int index = 0;
+            for (Path root : roots.paths()) {
+                // Where the project sits is no part of it: a root is known by its place in the list.
+                add("class path root", String.valueOf(index++));
+                if (Files.isDirectory(root)) {
+                    List<Path> files;
+                    try (var walk = Files.walk(root)) {
+                        files = walk.filter(Files::isRegularFile).sorted().toList();
+                    }
+                    for (Path file : files) {
+                        add(root.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file));
+                    }
+                } else {
+                    try (JarFile jar = new JarFile(root.toFile())) {
+                        for (JarEntry entry : jar.stream()
+                                .filter(e -> !e.isDirectory())
+                                .sorted(Comparator.comparing(JarEntry::getName))
+                                .toList()) {
+                            try (InputStream in = jar.getInputStream(entry)) {
+                                add(entry.getName(), in.readAllBytes());
+                            }
                         }
                     }
                 }
-                return true;
             }
-            default -> {
-                return false;
-            }
-        }
-    }
-
-    private void addTree(Path root) throws IOException {
-        if (!Files.isDirectory(root)) {
-            return; // reported as a missing location when the migrations run
-        }
-        List<Path> files;
-        try (var walk = Files.walk(root)) {
-            files = walk.filter(Files::isRegularFile).sorted().toList();
-        }
-        for (Path file : files) {
-            add(root.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file));
+            return Optional.of(this);
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

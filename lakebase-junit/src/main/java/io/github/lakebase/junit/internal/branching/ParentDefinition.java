@@ -69,14 +69,17 @@ record ParentDefinition(String name, List<String> scripts, String initializer) {
 
         /**
          * A fingerprint of what the parent is made of: its name, the database it is forked from, its
-         * scripts' content and its initializer's class. What an initializer reads from elsewhere (a file,
-         * a service) is not part of it.
+         * scripts' content, and its initializer's class with every file of the directory or jar that holds it
+         * ({@link ClassRoots}). What an initializer reads from elsewhere (another jar, a file, a service) is not
+         * part of it.
          */
         String fingerprint(String forkedFrom, ClassLoader loader) {
             Fingerprint f = Fingerprint.of("parent").add("name", name).add("forked from", forkedFrom);
             sql.forEach(f::add);
             if (initializer != null) {
                 f.addClass(ParentDefinition.this.initializer, loader);
+                ClassRoots.of(List.of(), List.of(ParentDefinition.this.initializer), loader)
+                        .ifPresent(f::addClassRoots);
             }
             return f.hex();
         }

@@ -29,6 +29,7 @@ public final class Configuration implements ProviderContext {
     public static final String POOL_MAXIMUM_SIZE = "lakebase.pool.maximum-size";
     public static final String DISABLED_WHEN_UNAVAILABLE = "lakebase.disabled-when-unavailable";
     public static final String PREFETCH = "lakebase.prefetch";
+    public static final String REBUILD_BASES = "lakebase.rebuild-bases";
 
     static final String DEFAULT_PREFIX = "lbj_";
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,11}");
@@ -59,6 +60,40 @@ public final class Configuration implements ProviderContext {
                         .or(() -> Optional.ofNullable(environment.get(ProviderContext.environmentVariable(k))))
                         .map(String::trim)
                         .filter(v -> !v.isEmpty()));
+    }
+
+    /**
+     * A JUnit configuration parameter as it is written, empty values included, without looking at the
+     * environment and without remembering it: for settings that the library hands to another tool (Flyway's
+     * {@code flyway.*} keys), which reads the environment by its own rules.
+     *
+     * @param key the parameter's name
+     * @return its value, or empty when it is not set
+     */
+    public Optional<String> parameter(String key) {
+        return parameters.apply(key);
+    }
+
+    /**
+     * The names of the JUnit configuration parameters that start with {@code prefix}, as far as they can be
+     * known: JUnit lets an extension ask for a parameter by name only, so the names come from the system
+     * properties, {@code junit-platform.properties} and the launchers of this JVM ({@link LaunchedParameters}).
+     * A name here may have no value in this test's configuration; ask {@link #parameter(String)}.
+     *
+     * @param prefix for example {@code "flyway."}
+     * @return the names found
+     */
+    public java.util.Set<String> parameterNames(String prefix) {
+        return LaunchedParameters.names(prefix, classLoader);
+    }
+
+    /**
+     * The environment variables this configuration sees.
+     *
+     * @return an unmodifiable view
+     */
+    public Map<String, String> environment() {
+        return java.util.Collections.unmodifiableMap(environment);
     }
 
     /**

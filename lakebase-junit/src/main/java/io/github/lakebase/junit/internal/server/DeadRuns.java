@@ -1,6 +1,6 @@
 package io.github.lakebase.junit.internal.server;
 
-import static io.github.lakebase.junit.internal.server.TemplateBranchProvider.MARKER;
+import static io.github.lakebase.junit.internal.server.Ownership.MARKER;
 
 import io.github.lakebase.junit.spi.BranchNames;
 import java.sql.Connection;

@@ -1,6 +1,6 @@
 package io.github.lakebase.junit.internal.server;
 
-import static io.github.lakebase.junit.internal.server.TemplateBranchProvider.MARKER;
+import static io.github.lakebase.junit.internal.server.Ownership.MARKER;
 
 import io.github.lakebase.junit.internal.util.Digests;
 import io.github.lakebase.junit.spi.BaseCache;
@@ -78,19 +78,38 @@ final class TemplateBaseCache implements BaseCache {
 
     @Override
     public String obtain(Entry entry, Supplier<String> build) {
+        return obtain(entry, build, false);
+    }
+
+    /** Drops a kept database for {@code entry} first, unless a live run uses it. */
+    @Override
+    public String rebuild(Entry entry, Supplier<String> build) {
+        return obtain(entry, build, true);
+    }
+
+    private String obtain(Entry entry, Supplier<String> build, boolean rebuild) {
         String key = digest(entry.content() + "|" + entry.kind() + "|" + serverVersion);
         String name = names.kept(entry.kind(), key);
         String slot = digest(entry.kind() + "|" + entry.slot());
-        hold(key);
-        if (find(name, key).isPresent()) {
-            touch(name);
-            LOG.info("Reusing {} {} kept by an earlier run: what it is made of has not changed", entry.kind(), name);
-            return name;
+        if (!rebuild) {
+            hold(key);
+            if (find(name, key).isPresent()) {
+                touch(name);
+                LOG.info(
+                        "Reusing {} {} kept by an earlier run: what it is made of has not changed", entry.kind(), name);
+                return name;
+            }
         }
         long start = System.nanoTime();
         try (Connection lock = admin.dedicatedConnection()) {
             advisoryLock(lock, "pg_advisory_lock", BUILD_LOCK, key); // waits while another run builds it
-            if (find(name, key).isPresent()) {
+            if (rebuild && find(name, key).isPresent() && !dropToRebuild(lock, name, key, entry.kind())) {
+                hold(key);
+                touch(name);
+                return name;
+            }
+            hold(key);
+            if (!rebuild && find(name, key).isPresent()) {
                 LOG.info(
                         "Using {} {}, which another run built meanwhile (waited {} ms)",
                         entry.kind(),
@@ -116,6 +135,28 @@ final class TemplateBaseCache implements BaseCache {
                     "Could not lock " + entry.kind() + " " + name + " on " + admin.describe() + ": " + e.getMessage(),
                     e);
         }
+    }
+
+    /**
+     * Drops the kept database {@code name} so that it is built again, holding its use lock exclusively meanwhile;
+     * {@code false} when a live run uses it (this one too), which leaves it as it is.
+     */
+    private boolean dropToRebuild(Connection lock, String name, String key, String kind) throws SQLException {
+        if (held.contains(key) || !advisoryLock(lock, "pg_try_advisory_lock", USE_LOCK, key)) {
+            LOG.warn(
+                    "Not building the kept {} {} again ({}=true): a live run uses it, so this run uses it as it is",
+                    kind,
+                    name,
+                    "lakebase.rebuild-bases");
+            return false;
+        }
+        try {
+            admin.dropDatabase(name);
+            LOG.info("Dropped the kept {} {} to build it again (lakebase.rebuild-bases=true)", kind, name);
+        } finally {
+            advisoryLock(lock, "pg_advisory_unlock", USE_LOCK, key);
+        }
+        return true;
     }
 
     /** Collects the kept databases no run has used for {@value #UNUSED_DAYS} days. */

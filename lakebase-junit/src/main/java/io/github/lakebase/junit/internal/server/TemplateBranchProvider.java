@@ -14,7 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,8 +38,6 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
     /** The free space, beyond twice a base's size, below which no spare of it is forked. */
     public static final long SPARE_DISK_RESERVE_MB = SpareDiskPolicy.RESERVE_MB;
 
-    static final String MARKER = "lakebase-junit";
-
     private final PostgresServer server;
     private final ProviderContext context;
     private final String defaultParent;
@@ -50,6 +48,10 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
     private final int connectionLimit;
     private final TemplateBaseCache cache;
     private final SpareDiskPolicy spareDisk;
+    private final DatabaseProperties properties;
+    private final Ownership ownership;
+    /** The kind of each parent and base of this run not sealed yet, for the comment that seals it. */
+    private final Map<String, String> unsealed = new ConcurrentHashMap<>();
 
     /**
      * Takes over {@code server}: closes it when this provider is closed.
@@ -62,6 +64,7 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
         this.server = server;
         this.context = context;
         this.defaultParent = defaultParent;
+        this.ownership = new Ownership(context.runId());
         try {
             this.liveness = server.connectAdmin();
             DeadRuns.proveAlive(liveness, context.runId());
@@ -69,6 +72,7 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
             this.connectionLimit = connectionLimit(liveness);
             this.admin = new AdminSql(server, majorVersion);
             this.spareDisk = new SpareDiskPolicy(server, admin);
+            this.properties = new DatabaseProperties(admin);
             this.cache = server.persistent()
                     ? new TemplateBaseCache(
                             admin,
@@ -125,7 +129,7 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
         for (String name : query(
                 "SELECT datname FROM pg_database WHERE datname NOT IN ('template0') "
                         + "AND coalesce(shobj_description(oid, 'pg_database'), '') NOT LIKE ? ORDER BY datname",
-                MARKER + "%")) {
+                Ownership.MARKER + "%")) {
             if (!names.contains(name) && !name.equals(server.maintenanceDatabase())) {
                 names.add(name);
             }
@@ -150,7 +154,11 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
                     + "a provider that branches at a point in time.");
         }
         String sql = "CREATE DATABASE " + AdminSql.quote(request.name()) + " TEMPLATE "
-                + AdminSql.quote(request.source()) + (majorVersion >= 15 ? " STRATEGY FILE_COPY" : "");
+                + AdminSql.quote(request.source()) + properties.ownerOption(request.source())
+                + (majorVersion >= 15 ? " STRATEGY FILE_COPY" : "");
+        // One round trip after the clone: its ownership, and what the template has beside its files.
+        String record = "COMMENT ON DATABASE " + AdminSql.quote(request.name()) + " IS " + ownership.literal(kind)
+                + properties.carry(request.source(), request.name());
         SQLException last = null;
         // PostgreSQL itself waits up to 5 s for other sessions to leave the template; try a few times more.
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -158,7 +166,10 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
                     Statement s = c.createStatement()) {
                 s.execute(sql);
                 created.add(request.name());
-                s.execute("COMMENT ON DATABASE " + AdminSql.quote(request.name()) + " IS " + ownership(kind));
+                carry(s, record, request);
+                if (request.kind() != Kind.BRANCH) {
+                    unsealed.put(request.name(), kind);
+                }
                 return connection(request.name());
             } catch (SQLException e) {
                 last = e;
@@ -178,14 +189,23 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
                 last);
     }
 
+    private void carry(Statement s, String record, BranchRequest request) {
+        try {
+            s.execute(record);
+        } catch (SQLException e) {
+            dropDatabase(request.name());
+            created.remove(request.name());
+            throw new ProviderException(
+                    "Could not give " + request.name() + " the settings, owner and privileges of " + request.source()
+                            + " on " + describe() + ": " + e.getMessage() + ". The user the library connects "
+                            + "with needs the right to set them (" + record + ").",
+                    e);
+        }
+    }
+
     /** Connection details of a database of this server. */
     protected BranchConnection connection(String database) {
         return BranchConnection.of(server.jdbcUrl(database), server.username(), server.password());
-    }
-
-    /** The comment that records a database as this run's, and what it is for. */
-    private String ownership(String kind) {
-        return AdminSql.literal(MARKER + " run=" + context.runId() + " kind=" + kind.toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -207,15 +227,19 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
         execute((spare.equals(name)
                         ? ""
                         : "ALTER DATABASE " + AdminSql.quote(spare) + " RENAME TO " + AdminSql.quote(name) + "; ")
-                + "COMMENT ON DATABASE " + AdminSql.quote(name) + " IS " + ownership(Kind.BRANCH.name()));
+                + "COMMENT ON DATABASE " + AdminSql.quote(name) + " IS " + ownership.literal(Kind.BRANCH.name()));
         created.remove(spare);
         created.add(name);
         return connection(name);
     }
 
+    /** Also says what its branches will not have of it, and puts back the library's comment if it was replaced. */
     @Override
     public void seal(String name) {
         requireOwn(name);
+        String kind = unsealed.remove(name);
+        properties.checkSealed(name, kind == null ? null : ownership.comment(kind));
+        properties.forget(name);
         execute("ALTER DATABASE " + AdminSql.quote(name) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
         execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " + AdminSql.literal(name));
     }
@@ -233,12 +257,14 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
         requireOwn(name);
         dropDatabase(name);
         created.remove(name);
+        unsealed.remove(name);
+        properties.forget(name);
     }
 
     @Override
     public void keep(String name) {
         requireOwn(name);
-        execute("COMMENT ON DATABASE " + AdminSql.quote(name) + " IS " + ownership("kept"));
+        execute("COMMENT ON DATABASE " + AdminSql.quote(name) + " IS " + ownership.literal("kept"));
         created.remove(name);
     }
 
@@ -260,31 +286,7 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
     @Override
     public void requireTestBranch(String name, Connection connection) {
         requireOwn(name);
-        String expected = MARKER + " run=" + context.runId() + " kind="
-                + Kind.BRANCH.name().toLowerCase();
-        try (Statement s = connection.createStatement();
-                ResultSet rs =
-                        s.executeQuery("SELECT d.datname, shobj_description(d.oid, 'pg_database') FROM pg_database d "
-                                + "WHERE d.datname = current_database()")) {
-            rs.next();
-            String database = rs.getString(1);
-            String comment = rs.getString(2);
-            if (!name.equals(database)) {
-                throw new ProviderException(
-                        "Refusing to modify the database '" + database + "': the connection "
-                                + "was expected to lead to the branch '" + name + "'.",
-                        null);
-            }
-            if (!expected.equals(comment)) {
-                throw new ProviderException(
-                        "Refusing to modify the database '" + database + "': its comment (" + comment
-                                + ") does not mark it as a test branch of run " + context.runId() + ".",
-                        null);
-            }
-        } catch (SQLException e) {
-            throw new ProviderException(
-                    "Could not check that '" + name + "' is a test branch on " + describe() + ": " + e.getMessage(), e);
-        }
+        ownership.requireTestBranch(name, connection, describe());
     }
 
     /** Two: a branch forked ahead is a database on this server, which costs disk space, and little on reflinks. */

@@ -59,6 +59,72 @@ class FingerprintTests {
                 .isNotEqualTo(Fingerprint.of("x").add("a", "bc").hex());
     }
 
+    @Test
+    void everyFileOfTheRootThatHoldsAJavaMigrationIsPartOfTheKeyInADirectoryOrAJar() throws IOException {
+        Path original = migrations(dir.resolve("original"), "CREATE TABLE t (id int);", new byte[] {1});
+        Files.createDirectories(original.resolve("com/acme/seed"));
+        Files.write(original.resolve("com/acme/seed/Seeds.class"), new byte[] {1});
+        Path changed = migrations(dir.resolve("changed"), "CREATE TABLE t (id int);", new byte[] {1});
+        Files.createDirectories(changed.resolve("com/acme/seed"));
+        Files.write(changed.resolve("com/acme/seed/Seeds.class"), new byte[] {2});
+
+        assertThat(codeKey(original, List.of())).isPresent().isEqualTo(codeKey(original, List.of()));
+        assertThat(codeKey(changed, List.of()))
+                .as("a helper class in another package of the same root")
+                .isNotEqualTo(codeKey(original, List.of()));
+        Optional<String> jarred = codeKey(jar(dir.resolve("original.jar"), original), List.of());
+        Files.createDirectories(dir.resolve("elsewhere"));
+        assertThat(codeKey(jar(dir.resolve("elsewhere/original-copy.jar"), original), List.of()))
+                .as("the same jar elsewhere")
+                .isPresent()
+                .isEqualTo(jarred);
+        assertThat(codeKey(jar(dir.resolve("changed.jar"), changed), List.of())).isNotEqualTo(jarred);
+    }
+
+    @Test
+    void theRootOfACallbackOrResolverClassIsPartOfTheKey() throws IOException {
+        Path original = Files.createDirectories(dir.resolve("original/com/acme"));
+        Files.write(original.resolve("AuditCallback.class"), new byte[] {1});
+        Files.write(original.resolve("Audit.class"), new byte[] {1});
+        Path changed = Files.createDirectories(dir.resolve("changed/com/acme"));
+        Files.write(changed.resolve("AuditCallback.class"), new byte[] {1});
+        Files.write(changed.resolve("Audit.class"), new byte[] {2});
+
+        assertThat(codeKey(dir.resolve("changed"), List.of("com.acme.AuditCallback")))
+                .isPresent()
+                .isNotEqualTo(codeKey(dir.resolve("original"), List.of("com.acme.AuditCallback")));
+        assertThat(codeKey(dir.resolve("changed"), List.of("com.acme")))
+                .as("a package to scan for callbacks")
+                .isNotEqualTo(codeKey(dir.resolve("original"), List.of("com.acme")));
+    }
+
+    @Test
+    void sqlMigrationsAloneBringNoClassRoot() throws IOException {
+        Path root = Files.createDirectories(dir.resolve("sql/db/migration"));
+        Files.writeString(root.resolve("V1__t.sql"), "CREATE TABLE t (id int);");
+        try (URLClassLoader loader =
+                new URLClassLoader(new URL[] {dir.resolve("sql").toUri().toURL()}, null)) {
+            assertThat(ClassRoots.of(List.of("classpath:db/migration"), List.of(), loader))
+                    .hasValueSatisfying(roots -> assertThat(roots.any()).isFalse());
+        }
+    }
+
+    /** The key of {@code classpath:db/migration} with the Java code of {@code classes}, on a class path of {@code root}. */
+    private static Optional<String> codeKey(Path root, List<String> classes) {
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {root.toUri().toURL()}, null)) {
+            List<String> locations = Files.isDirectory(root) && !Files.isDirectory(root.resolve("db/migration"))
+                    ? List.of()
+                    : List.of("classpath:db/migration");
+            return ClassRoots.of(locations, classes, loader)
+                    .flatMap(roots -> Fingerprint.of("base")
+                            .addLocations(locations, loader)
+                            .flatMap(f -> f.addClassRoots(roots)))
+                    .map(Fingerprint::hex);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** A class path root with {@code db/migration/V1__t.sql} and a Java migration's class file. */
     private static Path migrations(Path root, String sql, byte[] classBytes) throws IOException {
         Path location = Files.createDirectories(root.resolve("db/migration"));

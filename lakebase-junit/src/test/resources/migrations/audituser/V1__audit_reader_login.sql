@@ -1,0 +1,2 @@
+CREATE USER audit_reader;
+CREATE TABLE audit_trail (id bigserial PRIMARY KEY);

@@ -1,0 +1,1 @@
+CREATE OR REPLACE VIEW item_view AS SELECT * FROM item;
