@@ -124,7 +124,10 @@ class TemplateBaseCacheTests {
         Configuration config = new Configuration(
                 key -> key.equals(EmbeddedProviderFactory.DATA_DIRECTORY)
                         ? Optional.of(server.dataDirectory().toString())
-                        : Optional.empty(),
+                        : key.equals(EmbeddedProviderFactory.CACHE_DIRECTORY)
+                                ? Optional.of(Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit")
+                                        .toString())
+                                : Optional.empty(),
                 Map.of(),
                 runId,
                 getClass().getClassLoader());
