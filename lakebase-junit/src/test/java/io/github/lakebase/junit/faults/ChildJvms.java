@@ -141,7 +141,7 @@ final class ChildJvms implements BeforeEachCallback, AfterEachCallback {
             Path workingDirectory)
             throws IOException {
         ChildJvm child = ChildJvm.start(
-                directory, name, fixture, configuration, jvmOptions, environment, classPathFirst, workingDirectory);
+                work, name, fixture, configuration, jvmOptions, environment, classPathFirst, workingDirectory);
         children.add(child);
         return child;
     }

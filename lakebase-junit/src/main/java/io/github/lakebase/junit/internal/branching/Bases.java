@@ -107,20 +107,21 @@ final class Bases {
             String name = content.isEmpty()
                     ? timedBuild(key, plan, parentName, config, built)
                     : keep(
-                    new BaseCache.Entry("base", content.get(), parentName + "|" + String.join(",", plan.locations())),
-                    () -> {
-                        if (code.get().any()) {
-                            LOG.info(
-                                    "The base of {} runs Java code: its fingerprint covers every file under {}, not "
-                                            + "classes elsewhere that the code calls, nor what it reads while it runs. "
-                                            + "Set {}=true to build kept bases again.",
-                                    plan.locations(),
-                                    code.get().paths(),
-                                    Configuration.REBUILD_BASES);
-                        }
-                        return timedBuild(key, plan, parentName, config, built);
-                    },
-                    config);
+                            new BaseCache.Entry(
+                                    "base", content.get(), parentName + "|" + String.join(",", plan.locations())),
+                            () -> {
+                                if (code.get().any()) {
+                                    LOG.info(
+                                            "The base of {} runs Java code: its fingerprint covers every file under {}, not "
+                                                    + "classes elsewhere that the code calls, nor what it reads while it runs. "
+                                                    + "Set {}=true to build kept bases again.",
+                                            plan.locations(),
+                                            code.get().paths(),
+                                            Configuration.REBUILD_BASES);
+                                }
+                                return timedBuild(key, plan, parentName, config, built);
+                            },
+                            config);
             BaseEvent event = built.get();
             BaseEvents.publish(
                     event == null
