@@ -53,15 +53,15 @@ final class LocationFiles {
      */
     static boolean visit(String location, ClassLoader loader, Visitor visitor) throws IOException {
         try {
-            if (location.startsWith("filesystem:")) {
-                visitTree(Path.of(location.substring("filesystem:".length())), null, visitor);
+            Location parsed = Location.parse(location);
+            if (parsed.kind() == Location.Kind.FILESYSTEM) {
+                visitTree(parsed.file(), null, visitor);
                 return true;
             }
-            if (!location.startsWith("classpath:") && location.contains(":")) {
+            if (parsed.kind() == Location.Kind.OTHER) {
                 return false;
             }
-            String path = location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
-            path = path.replaceAll("^/+|/+$", "");
+            String path = parsed.path();
             for (URL url : Collections.list(loader.getResources(path))) {
                 if (!visitResources(url, path, visitor)) {
                     return false;

@@ -90,17 +90,12 @@ final class Migrations {
     /** Fails with a configuration error naming a location that does not exist. */
     static void checkExists(List<String> locations, ClassLoader loader) {
         for (String location : locations) {
-            boolean exists;
-            if (location.startsWith("filesystem:")) {
-                exists = java.nio.file.Files.isDirectory(
-                        java.nio.file.Path.of(location.substring("filesystem:".length())));
-            } else if (location.startsWith("classpath:") || !location.contains(":")) {
-                String path = location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
-                path = path.startsWith("/") ? path.substring(1) : path;
-                exists = loader.getResource(path) != null;
-            } else {
-                continue;
-            }
+            Location parsed = Location.parse(location);
+            boolean exists = switch (parsed.kind()) {
+                case FILESYSTEM -> java.nio.file.Files.isDirectory(parsed.file());
+                case CLASSPATH -> loader.getResource(parsed.path()) != null;
+                case OTHER -> true;
+            };
             if (!exists) {
                 throw ProviderException.configuration("The migration location '" + location + "' does not exist. Fix "
                         + "@LakebaseBranch(migrations = ...) or lakebase.migrations: a location is written "

@@ -127,17 +127,16 @@ record ParentDefinition(String name, List<String> scripts, String initializer) {
 
     private static String readScript(String location, ClassLoader loader, String parent) {
         try {
-            if (location.startsWith("filesystem:")) {
-                Path path = Path.of(location.substring("filesystem:".length()));
+            Location parsed = Location.parse(location);
+            if (parsed.kind() == Location.Kind.FILESYSTEM) {
+                Path path = parsed.file();
                 if (!Files.isRegularFile(path)) {
                     throw ProviderException.configuration(
                             "The script '" + location + "' of parent '" + parent + "' does not exist.");
                 }
                 return Files.readString(path);
             }
-            String resource = location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
-            try (InputStream in =
-                    loader.getResourceAsStream(resource.startsWith("/") ? resource.substring(1) : resource)) {
+            try (InputStream in = loader.getResourceAsStream(parsed.path())) {
                 if (in == null) {
                     throw ProviderException.configuration(
                             "The script '" + location + "' of parent '" + parent + "' is not on the test class path.");
