@@ -173,6 +173,11 @@ class DataSourcesTests {
         }
     }
 
+    @Test
+    void aBeanCanBeIgnoredByAPropertyOfTheContext() {
+        assertAllSucceeded(SpringFixtures.run(IgnoredByPropertyTestCase.class), 1);
+    }
+
     /** A second database the tests must leave alone: it is never used while the context starts. */
     @Configuration(proxyBeanMethods = false)
     static class WithArchive {
@@ -204,6 +209,10 @@ class DataSourcesTests {
 
         @Test
         void theIgnoredBeanIsTheApplicationsOwn(Branch branch) {
+            checkIgnored(branch);
+        }
+
+        void checkIgnored(Branch branch) {
             assertThat(archive).isInstanceOf(DriverManagerDataSource.class);
             assertThat(((DriverManagerDataSource) archive).getUrl())
                     .isEqualTo("jdbc:postgresql://archive.example:5432/archive");
@@ -211,4 +220,10 @@ class DataSourcesTests {
                     .isEqualTo(branch.name());
         }
     }
+
+    @SpringBootTest(
+            classes = {BareApplication.class, WithArchive.class},
+            properties = {"spring.sql.init.mode=never", "lakebase.spring.ignore-beans=archiveDataSource"})
+    @LakebaseBranch
+    static class IgnoredByPropertyTestCase extends IgnoredTestCase {}
 }

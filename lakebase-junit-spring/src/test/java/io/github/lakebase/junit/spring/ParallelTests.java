@@ -78,7 +78,9 @@ class ParallelTests {
                 .hasSize(2)
                 .allSatisfy(failure -> assertThat(failure)
                         .contains("500")
-                        .contains("While this test ran, The DataSource of the application context of ")
+                        .contains(
+                                "While this test ran, a thread of the application failed: The DataSource 'dataSource' of "
+                                        + "the application context of ")
                         .contains("cannot tell whose branch to use"));
     }
 
