@@ -174,6 +174,40 @@ class DataSourcesTests {
     }
 
     @Test
+    void aWrapperOfADataSourceThatIsNoBeanIsRefused() {
+        var results = SpringFixtures.run(HiddenTargetTestCase.class);
+
+        results.testEvents().assertStatistics(s -> s.started(1).failed(1));
+        assertThat(SpringFixtures.failures(results))
+                .singleElement()
+                .satisfies(failure -> assertThat(failure)
+                        .contains("'hiddenProduction'")
+                        .contains("LazyConnectionDataSourceProxy")
+                        .contains("lakebase.spring.ignore-beans"));
+    }
+
+    /** A wrapper whose target the application made itself, not as a bean: it would reach production. */
+    @Configuration(proxyBeanMethods = false)
+    static class HiddenTarget {
+
+        @Bean
+        LazyConnectionDataSourceProxy hiddenProduction() {
+            return new LazyConnectionDataSourceProxy(
+                    new DriverManagerDataSource("jdbc:postgresql://production.invalid:5432/orders", "app", "secret"));
+        }
+    }
+
+    @SpringBootTest(
+            classes = {BareApplication.class, HiddenTarget.class},
+            properties = "spring.sql.init.mode=never")
+    @LakebaseBranch
+    static class HiddenTargetTestCase {
+
+        @Test
+        void neverStarts() {}
+    }
+
+    @Test
     void aBeanCanBeIgnoredByAPropertyOfTheContext() {
         assertAllSucceeded(SpringFixtures.run(IgnoredByPropertyTestCase.class), 1);
     }
