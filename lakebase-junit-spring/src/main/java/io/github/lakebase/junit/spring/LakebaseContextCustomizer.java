@@ -65,6 +65,10 @@ final class LakebaseContextCustomizer implements ContextCustomizer {
                 new RootBeanDefinition(DataSourceReplacer.class, () -> new DataSourceReplacer(branches, ignored)));
         register(
                 registry,
+                "lakebaseWrapperGuard",
+                new RootBeanDefinition(WrapperGuard.class, () -> new WrapperGuard(ignored, branches.description())));
+        register(
+                registry,
                 "lakebaseBranch",
                 new RootBeanDefinition(RoutingBranch.class, () -> new RoutingBranch(branches)));
     }
