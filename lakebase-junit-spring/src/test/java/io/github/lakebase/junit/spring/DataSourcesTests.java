@@ -123,12 +123,16 @@ class DataSourcesTests {
         @Autowired
         TransactionAwareDataSourceProxy transactionalReporting;
 
+        @Autowired
+        Branch autowiredBranch;
+
         @Test
         void a_eachBeanIsOnItsOwnBranchOfWhatItsFlywayBuilt(
                 @LakebaseBranch(name = "ordersDataSource") Branch ordersBranch,
                 @LakebaseBranch(name = "reportingDataSource") Branch reportingBranch) {
             assertThat(database(orders)).isEqualTo(ordersBranch.name());
             assertThat(database(reporting)).isEqualTo(reportingBranch.name());
+            assertThat(autowiredBranch.name()).as("the @Primary bean's branch").isEqualTo(ordersBranch.name());
             assertThat(orders.queryForObject("SELECT count(*) FROM orders", Long.class))
                     .isEqualTo(2);
             assertThat(reporting.queryForObject("SELECT count(*) FROM report", Long.class))
