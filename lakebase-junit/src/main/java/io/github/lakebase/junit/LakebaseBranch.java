@@ -119,7 +119,9 @@ public @interface LakebaseBranch {
      * {@code "classpath:db/migration"} or {@code "filesystem:src/main/resources/db"};
      * {@link #NO_MIGRATIONS} for none. Empty means the configured default
      * ({@code lakebase.migrations}, else {@code flyway.locations}), else {@code classpath:db/migration}
-     * when it exists, else none.
+     * when it exists, else none. In a Spring test ({@code lakebase-junit-spring}), empty means none of
+     * the library's own: the application migrates itself when its context starts (Boot's Flyway or
+     * Liquibase with all its settings, {@code spring.sql.init}), and that builds the base.
      *
      * @return Flyway locations, or {@link #NO_MIGRATIONS}
      */

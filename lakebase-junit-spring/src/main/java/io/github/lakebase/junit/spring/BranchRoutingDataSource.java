@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.spring;
 
+import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -7,20 +8,25 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.datasource.AbstractDataSource;
 
 /**
- * The application's {@code DataSource} in a test with {@code @LakebaseBranch}: every connection comes
- * from the pool of the current test's branch (or, while the context starts, of its staged base).
+ * An application's {@code DataSource} bean in a test with {@code @LakebaseBranch}: every connection
+ * comes from the pool of the current test's branch for that bean (or, while the context starts, of the
+ * bean's staged base).
  */
 final class BranchRoutingDataSource extends AbstractDataSource {
 
-    private final ContextBranches branches;
+    private final BeanRoute route;
 
-    BranchRoutingDataSource(ContextBranches branches) {
-        this.branches = branches;
+    BranchRoutingDataSource(BeanRoute route) {
+        this.route = route;
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-        return target().getConnection();
+        try {
+            return route.getConnection();
+        } catch (IllegalStateException e) {
+            throw new SQLException(e.getMessage(), "08003", e);
+        }
     }
 
     @Override
@@ -31,10 +37,21 @@ final class BranchRoutingDataSource extends AbstractDataSource {
 
     private DataSource target() throws SQLException {
         try {
-            return branches.target();
+            return route.target();
         } catch (IllegalStateException e) {
             throw new SQLException(e.getMessage(), "08003", e);
         }
+    }
+
+    /** The branch's pool has its own timeouts: a pool setting bound to the bean (Boot's hikari.*) is ignored. */
+    @Override
+    public void setLoginTimeout(int timeout) {
+        // ignored
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter pw) {
+        // ignored
     }
 
     @Override
@@ -49,6 +66,6 @@ final class BranchRoutingDataSource extends AbstractDataSource {
 
     @Override
     public String toString() {
-        return "BranchRoutingDataSource[" + branches + "]";
+        return "BranchRoutingDataSource[" + route + "]";
     }
 }

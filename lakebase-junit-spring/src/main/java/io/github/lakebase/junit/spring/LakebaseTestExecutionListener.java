@@ -1,19 +1,26 @@
 package io.github.lakebase.junit.spring;
 
+import io.github.lakebase.junit.Branch;
+import java.util.List;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.TestContext;
 import org.springframework.test.context.support.AbstractTestExecutionListener;
 
 /**
- * Tells a test's application context when it has started, so that its {@code DataSource} stops
- * routing to the base that start-up runs on and routes to test branches instead; and binds each
- * test's branch to the context for threads of the application. Registered in
- * {@code META-INF/spring.factories}; runs before dependency injection and before transactions start.
+ * Tells a test's application context when it has started, so that its {@code DataSource} beans stop
+ * routing to the bases that start-up runs on and route to test branches instead; binds each test's
+ * branches to the context for threads of the application; and adds to a failed test what such a
+ * thread could not tell while it ran (whose branch to use, when tests ran in parallel), so that the
+ * test's own failure explains an error the application swallowed (a {@code 500} of a
+ * {@code RANDOM_PORT} server). Registered in {@code META-INF/spring.factories}; runs before dependency
+ * injection and before transactions start.
  */
 public class LakebaseTestExecutionListener extends AbstractTestExecutionListener {
 
     /** Before {@code DependencyInjectionTestExecutionListener} (2000) and every listener that uses the database. */
     public static final int ORDER = 1900;
+
+    private static final String BOUND = LakebaseTestExecutionListener.class.getName() + ".branches";
 
     @Override
     public int getOrder() {
@@ -37,7 +44,28 @@ public class LakebaseTestExecutionListener extends AbstractTestExecutionListener
         ContextBranches branches = branches(testContext.getApplicationContext());
         if (branches != null) {
             branches.started();
-            branches.bindCurrentTest();
+            testContext.setAttribute(BOUND, branches.bindCurrentTest());
+        }
+    }
+
+    @Override
+    public void afterTestMethod(TestContext testContext) {
+        Object bound = testContext.removeAttribute(BOUND);
+        Throwable failure = testContext.getTestException();
+        if (failure == null || !(bound instanceof List<?> list) || !testContext.hasApplicationContext()) {
+            return;
+        }
+        ContextBranches branches = branches(testContext.getApplicationContext());
+        if (branches == null) {
+            return;
+        }
+        List<Branch> own = list.stream()
+                .filter(Branch.class::isInstance)
+                .map(Branch.class::cast)
+                .toList();
+        for (String message : branches.ambiguitiesOf(own)) {
+            failure.addSuppressed(
+                    new IllegalStateException("While this test ran, a thread of the application failed: " + message));
         }
     }
 

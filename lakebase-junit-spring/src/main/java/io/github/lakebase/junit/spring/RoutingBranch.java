@@ -16,42 +16,42 @@ final class RoutingBranch implements Branch {
 
     @Override
     public String name() {
-        return branches.branch().name();
+        return branches.defaultRoute().branch().name();
     }
 
     @Override
     public String parent() {
-        return branches.branch().parent();
+        return branches.defaultRoute().branch().parent();
     }
 
     @Override
     public String jdbcUrl() {
-        return branches.branch().jdbcUrl();
+        return branches.defaultRoute().branch().jdbcUrl();
     }
 
     @Override
     public String username() {
-        return branches.branch().username();
+        return branches.defaultRoute().branch().username();
     }
 
     @Override
     public String password() {
-        return branches.branch().password();
+        return branches.defaultRoute().branch().password();
     }
 
     @Override
     public DataSource dataSource() {
-        return branches.branch().dataSource();
+        return branches.defaultRoute().branch().dataSource();
     }
 
     @Override
     public Connection openConnection() throws SQLException {
-        return branches.branch().openConnection();
+        return branches.defaultRoute().branch().openConnection();
     }
 
     @Override
     public void reset() {
-        branches.branch().reset();
+        branches.defaultRoute().branch().reset();
     }
 
     @Override

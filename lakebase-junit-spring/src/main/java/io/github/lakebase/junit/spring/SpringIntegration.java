@@ -18,7 +18,7 @@ import org.springframework.test.context.junit.jupiter.SpringExtension;
 
 /**
  * Connects {@code @LakebaseBranch} to the application contexts of Spring tests: test branches are
- * forked from the base the context's start-up ran on, and parameters that Spring autowires are left
+ * forked from the bases the context's start-up ran on (one per {@code DataSource} bean), and parameters that Spring autowires are left
  * to Spring. Found by the library with {@link java.util.ServiceLoader}.
  */
 public final class SpringIntegration implements TestIntegration {
@@ -31,7 +31,7 @@ public final class SpringIntegration implements TestIntegration {
         ApplicationContext context = SpringExtension.getApplicationContext(holder);
         return Optional.ofNullable(
                         context.getBeanProvider(ContextBranches.class).getIfAvailable())
-                .flatMap(branches -> branches.forkSource(base));
+                .flatMap(branches -> branches.forkSource(holder, branchName, base));
     }
 
     @Override

@@ -7,6 +7,10 @@ import io.github.lakebase.junit.Branch;
 import io.github.lakebase.junit.LakebaseBranch;
 import io.github.lakebase.junit.spring.app.InventoryApplication;
 import io.github.lakebase.junit.spring.app.InventoryRepository;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -18,7 +22,10 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Test classes that share one application context and run in parallel each see their own branch;
@@ -59,6 +66,72 @@ class ParallelTests {
 
         assertThat(SpringFixtures.failures(results)).isEmpty();
     }
+
+    @Test
+    void aRequestThatCannotTellWhoseBranchExplainsItselfInTheFailingTest() {
+        overlap = new CyclicBarrier(2);
+        var results = SpringFixtures.run(
+                SpringFixtures.PARALLEL_CLASSES, RandomPortTestCase.class, SecondRandomPortTestCase.class);
+
+        results.testEvents().assertStatistics(s -> s.started(2).failed(2));
+        assertThat(SpringFixtures.failures(results))
+                .hasSize(2)
+                .allSatisfy(failure -> assertThat(failure)
+                        .contains("500")
+                        .contains(
+                                "While this test ran, a thread of the application failed: The DataSource 'dataSource' of "
+                                        + "the application context of ")
+                        .contains("cannot tell whose branch to use"));
+    }
+
+    /** The application's web layer, answered by threads of the server. */
+    @RestController
+    static class DatabaseController {
+
+        private final InventoryRepository repository;
+
+        DatabaseController(InventoryRepository repository) {
+            this.repository = repository;
+        }
+
+        @GetMapping("/database")
+        String database() {
+            return repository.database();
+        }
+    }
+
+    @SpringBootTest(
+            classes = {InventoryApplication.class, DatabaseController.class},
+            webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+            properties = "spring.main.web-application-type=servlet")
+    @LakebaseBranch
+    static class RandomPortTestCase {
+
+        @Value("${local.server.port}")
+        int port;
+
+        @Test
+        void asksTheServer() throws Exception {
+            overlap.await(60, TimeUnit.SECONDS); // both tests run, each with its branch bound to the context
+            try {
+                HttpResponse<String> response = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/database"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as("status of GET /database").isEqualTo(200);
+            } finally {
+                overlap.await(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @SpringBootTest(
+            classes = {InventoryApplication.class, DatabaseController.class},
+            webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+            properties = "spring.main.web-application-type=servlet")
+    @LakebaseBranch
+    static class SecondRandomPortTestCase extends RandomPortTestCase {}
 
     abstract static class Checks {
 

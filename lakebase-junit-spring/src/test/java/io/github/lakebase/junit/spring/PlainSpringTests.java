@@ -46,8 +46,9 @@ class PlainSpringTests {
         }
     }
 
+    /** Nothing in this configuration migrates the database, so the test asks the library to. */
     @SpringJUnitConfig(ApplicationConfiguration.class)
-    @LakebaseBranch
+    @LakebaseBranch(migrations = "classpath:db/migration")
     static class PlainSpringTestCase {
 
         @Autowired

@@ -64,6 +64,16 @@ public interface BranchEngine {
     StagedBase stage(ExtensionContext context, BaseSpec spec, String hint);
 
     /**
+     * Forks a base to stage from the parent {@code from} as it is, unmigrated.
+     *
+     * @param context gives the configuration
+     * @param from the parent as written, {@code ""} for the default
+     * @param hint words for the staged base's name
+     * @return the staged base
+     */
+    StagedBase stageFromParent(ExtensionContext context, String from, String hint);
+
+    /**
      * Opens a connection to a live test branch of this run, refusing anything else.
      *
      * @param branch the branch

@@ -27,6 +27,29 @@ public interface StagedBase extends AutoCloseable {
     String name();
 
     /**
+     * The JDBC URL of the base, for a client that opens connections of its own until it is sealed (Boot's
+     * Flyway given a URL of its own, an R2DBC driver).
+     *
+     * @return the URL, without credentials
+     */
+    String jdbcUrl();
+
+    /**
+     * The user to connect as.
+     *
+     * @return the user name
+     */
+    String username();
+
+    /**
+     * The password to connect with, asked for at every new connection: a provider's password may be a
+     * short-lived token.
+     *
+     * @return the password
+     */
+    String password();
+
+    /**
      * A pool on the base, until it is sealed.
      *
      * @return a pooled {@code DataSource}

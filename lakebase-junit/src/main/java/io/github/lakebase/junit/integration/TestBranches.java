@@ -106,6 +106,27 @@ public final class TestBranches {
     }
 
     /**
+     * Forks a base from the parent {@code from} as it is, with none of the library's migrations: for an
+     * integration whose application migrates the database itself (a Spring context's Flyway or Liquibase,
+     * with all of the application's settings), so that the library applies nothing first. Prepared,
+     * {@linkplain StagedBase#seal() sealed} and handed out as {@link #stage} says.
+     *
+     * <pre>{@code
+     * StagedBase staged = TestBranches.stageFromParent(context, "", "spring_context");   // the default parent
+     * }</pre>
+     *
+     * @param context gives the configuration, as for any branch of that test
+     * @param from the parent as written, {@code ""} for the configured default ({@code lakebase.from}), else
+     *     the provider's default parent
+     * @param hint words for the staged base's name
+     * @return the staged base, which the caller closes
+     * @throws ExtensionConfigurationException when the configuration is wrong (an unknown parent, say)
+     */
+    public static StagedBase stageFromParent(ExtensionContext context, String from, String hint) {
+        return ENGINE.stageFromParent(context, from, hint);
+    }
+
+    /**
      * The engine behind these methods, for {@link OwnedBranches}.
      *
      * @return the engine

@@ -146,7 +146,9 @@ public final class BranchService implements AutoCloseable {
         BaseSpec spec = request.base();
         String parentName =
                 spec.from().isEmpty() ? config.get(Configuration.FROM).orElse(provider.defaultParent()) : spec.from();
-        String base = request.source() != null ? request.source() : base(request, parentName, config);
+        String base = request.source() != null
+                ? request.source()
+                : request.unmigrated() ? bases.parent(parentName, config) : base(request, parentName, config);
         if (request.kind() == Kind.BRANCH) {
             // Bases never change once sealed (an integration's too: it hands out only sealed ones), so a branch
             // forked ahead of time is the one a fork now would give.

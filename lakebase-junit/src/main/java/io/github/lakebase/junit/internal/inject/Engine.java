@@ -66,6 +66,15 @@ public final class Engine implements BranchEngine {
     }
 
     @Override
+    public StagedBase stageFromParent(ExtensionContext context, String from, String hint) {
+        Configuration config = BranchStore.configuration(context);
+        ManagedBranch.BranchSettings settings =
+                new ManagedBranch.BranchSettings(CleanupMode.ALWAYS, config.poolMaximumSize(), hint, () -> false);
+        return new Staged(BranchStore.configurationErrors(
+                () -> BranchService.fork(config, ForkRequest.stagedParent(from, hint, settings))));
+    }
+
+    @Override
     public Connection openVerified(Branch branch, String tool) throws SQLException {
         if (branch == null) {
             throw new IllegalArgumentException(tool + " needs a branch: inject one with @"
@@ -106,6 +115,21 @@ public final class Engine implements BranchEngine {
         @Override
         public String name() {
             return branch.name();
+        }
+
+        @Override
+        public String jdbcUrl() {
+            return branch.jdbcUrl();
+        }
+
+        @Override
+        public String username() {
+            return branch.username();
+        }
+
+        @Override
+        public String password() {
+            return branch.password();
         }
 
         @Override

@@ -1,4 +1,4 @@
-package io.github.lakebase.samples.spring;
+package io.github.lakebase.samples.spring.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.github.lakebase.samples.spring;
+package io.github.lakebase.samples.spring.inventory;
 
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;

@@ -1,4 +1,4 @@
-package io.github.lakebase.samples.spring;
+package io.github.lakebase.samples.spring.inventory;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;

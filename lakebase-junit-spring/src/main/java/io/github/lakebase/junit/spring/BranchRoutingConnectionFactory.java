@@ -1,0 +1,79 @@
+package io.github.lakebase.junit.spring;
+
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryMetadata;
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import io.r2dbc.spi.Option;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.reactivestreams.Publisher;
+
+/**
+ * An application's R2DBC {@code ConnectionFactory} in a test with {@code @LakebaseBranch}: every
+ * connection goes to the branch of the context's only or primary {@code DataSource} for the current
+ * test (or, while the context starts, to its staged base), through the PostgreSQL R2DBC driver
+ * ({@code org.postgresql:r2dbc-postgresql}). The branch is chosen when {@link #create()} is called.
+ */
+final class BranchRoutingConnectionFactory implements ConnectionFactory {
+
+    private static final int KEPT = 16;
+
+    private final BeanRoute route;
+    /** A driver factory per database, the most recently used ones. */
+    private final Map<String, ConnectionFactory> factories = new LinkedHashMap<>(KEPT, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ConnectionFactory> eldest) {
+            return size() > KEPT;
+        }
+    };
+
+    BranchRoutingConnectionFactory(BeanRoute route) {
+        this.route = route;
+    }
+
+    @Override
+    public Publisher<? extends Connection> create() {
+        return target().create();
+    }
+
+    @Override
+    public ConnectionFactoryMetadata getMetadata() {
+        return () -> "PostgreSQL";
+    }
+
+    private ConnectionFactory target() {
+        BeanRoute.Endpoint endpoint = route.endpoint();
+        synchronized (factories) {
+            return factories.computeIfAbsent(endpoint.name(), name -> ConnectionFactories.get(options(endpoint)));
+        }
+    }
+
+    /** The driver's options for a database given by its JDBC URL ({@code jdbc:postgresql://host:port/db?...}). */
+    static ConnectionFactoryOptions options(BeanRoute.Endpoint endpoint) {
+        URI uri = URI.create(endpoint.jdbcUrl().substring("jdbc:".length()));
+        ConnectionFactoryOptions.Builder options = ConnectionFactoryOptions.builder()
+                .option(ConnectionFactoryOptions.DRIVER, "postgresql")
+                .option(ConnectionFactoryOptions.HOST, uri.getHost())
+                .option(ConnectionFactoryOptions.PORT, uri.getPort() < 0 ? 5432 : uri.getPort())
+                .option(ConnectionFactoryOptions.DATABASE, uri.getPath().substring(1))
+                .option(ConnectionFactoryOptions.USER, endpoint.username())
+                .option(ConnectionFactoryOptions.PASSWORD, endpoint.password());
+        if (uri.getQuery() != null) {
+            for (String parameter : uri.getQuery().split("&")) {
+                String[] pair = parameter.split("=", 2);
+                if (pair.length == 2 && pair[0].equals("sslmode")) {
+                    options.option(Option.valueOf("sslMode"), pair[1]);
+                }
+            }
+        }
+        return options.build();
+    }
+
+    @Override
+    public String toString() {
+        return "BranchRoutingConnectionFactory[" + route + "]";
+    }
+}

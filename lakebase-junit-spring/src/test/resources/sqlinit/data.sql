@@ -1,0 +1,1 @@
+INSERT INTO owners (name) VALUES ('George Franklin'), ('Betty Davis');

@@ -1,0 +1,4 @@
+CREATE TABLE owners (
+    id   bigserial PRIMARY KEY,
+    name text NOT NULL
+);
