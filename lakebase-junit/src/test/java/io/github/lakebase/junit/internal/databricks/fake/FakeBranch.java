@@ -31,7 +31,7 @@ public final class FakeBranch implements PostgresRouter.Target {
 
     private final FakeProject project;
     private final String id;
-    private volatile String uid = UUID.randomUUID().toString();
+    private final String uid = UUID.randomUUID().toString();
     volatile Instant createTime = Instant.now();
     volatile Instant updateTime = createTime;
     volatile Instant expireTime;
@@ -64,6 +64,16 @@ public final class FakeBranch implements PostgresRouter.Target {
     /** Whether the branch is being created, ready, or (softly) deleted. */
     public State state() {
         return state;
+    }
+
+    /** The branch's unique id, which a replacement in place keeps. */
+    public String uid() {
+        return uid;
+    }
+
+    /** When the branch was created; {@code spec.ttl} counts from here. */
+    public Instant createTime() {
+        return createTime;
     }
 
     /** When the service deletes the branch, or {@code null} for never. */
@@ -108,13 +118,6 @@ public final class FakeBranch implements PostgresRouter.Target {
     public FakeBranch protect() {
         isProtected = true;
         return this;
-    }
-
-    /** A new identity after the branch was replaced ({@code replace_existing}). */
-    void renew() {
-        uid = UUID.randomUUID().toString();
-        createTime = Instant.now();
-        updateTime = createTime;
     }
 
     @Override
