@@ -211,7 +211,8 @@ final class LakebaseApi {
                                         .setName(settings.branchName(id))
                                         .setPurge(true))
                                 .getName()));
-                started.ifPresent(op -> await(new Operation().setName(op), what));
+                started.ifPresent(op -> await(
+                        new Operation().setName(op), what, () -> branch(id).isEmpty()));
                 return;
             } catch (ProviderException e) {
                 if (!(e.getCause() instanceof RuntimeException cause)
@@ -257,10 +258,28 @@ final class LakebaseApi {
 
     /** Polls an operation until it is done; fails with its error, or after the operation timeout. */
     private void await(Operation started, String what) {
+        await(started, what, () -> false);
+    }
+
+    /**
+     * Polls an operation until it is done. An {@code Operation.name} lives under the resource it works on
+     * ({@code projects/p/branches/b/operations/o}), so once a deletion has purged the branch the operation
+     * may answer 404 NOT_FOUND: {@code doneIfGone} then tells whether the work is done.
+     */
+    private void await(Operation started, String what, java.util.function.BooleanSupplier doneIfGone) {
         Retrying.Waits waits = retrying.waits(settings.operationTimeout());
         do {
-            Operation op = retrying.call(
-                    what + " (polling " + started.getName() + ")", () -> postgres.getOperation(started.getName()));
+            Optional<Operation> polled = retrying.call(
+                    what + " (polling " + started.getName() + ")",
+                    () -> unlessNotFound(() -> postgres.getOperation(started.getName())));
+            if (polled.isEmpty()) {
+                if (doneIfGone.getAsBoolean()) {
+                    return;
+                }
+                throw new ProviderException(
+                        "Lakebase: " + what + ": its operation " + started.getName() + " is gone (404)", null);
+            }
+            Operation op = polled.get();
             if (Boolean.TRUE.equals(op.getDone())) {
                 if (op.getError() != null) {
                     throw new ProviderException(

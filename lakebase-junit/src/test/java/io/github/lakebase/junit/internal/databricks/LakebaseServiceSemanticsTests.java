@@ -143,17 +143,18 @@ class LakebaseServiceSemanticsTests {
     @Test
     void theHeartbeatLeavesBranchesBeingDeletedAlone() {
         FakeLakebase fake = fake();
-        fake.faults().operationDelay(Duration.ofMillis(400));
-        Map<String, String> configuration = with(fake.configuration(PROJECT), "lakebase.databricks.branch-ttl", "2s");
+        fake.faults().operationDelay(Duration.ofMillis(500));
+        Map<String, String> configuration = with(fake.configuration(PROJECT), "lakebase.databricks.branch-ttl", "4s");
 
-        assertAllSucceeded(Fixtures.run(SixTestsTestCase.class, configuration), 6);
+        assertAllSucceeded(Fixtures.run(TenTestsTestCase.class, configuration), 10);
 
         assertThat(fake.project(PROJECT).updatesOfDeletedBranches()).isZero();
     }
 
-    static class SixTestsTestCase {
+    /** Ten deletions of half a second each, with a heartbeat every second: some meet. */
+    static class TenTestsTestCase {
 
-        @RepeatedTest(6)
+        @RepeatedTest(10)
         void usesItsBranch(@LakebaseBranch DataSource dataSource) throws SQLException {
             assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
         }
