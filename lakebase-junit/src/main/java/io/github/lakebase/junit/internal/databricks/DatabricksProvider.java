@@ -149,12 +149,15 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
         }
     }
 
+    /**
+     * A branch forked from {@code source} with an absolute expiry ({@code BranchSpec.expire_time}):
+     * {@code BranchSpec.ttl} counts from the branch's creation time, so a ttl sent for a branch that has
+     * lived longer than it names a time already past.
+     */
     private BranchSpec spec(String source, Instant asOf) {
         BranchSpec spec = new BranchSpec()
                 .setSourceBranch(settings.branchName(DatabricksSettings.branchId(source)))
-                .setTtl(com.google.protobuf.Duration.newBuilder()
-                        .setSeconds(settings.branchTtl().toSeconds())
-                        .build());
+                .setExpireTime(LakebaseApi.timestamp(Instant.now().plus(settings.branchTtl())));
         if (asOf != null) {
             spec.setSourceBranchTime(LakebaseApi.timestamp(asOf));
         }
