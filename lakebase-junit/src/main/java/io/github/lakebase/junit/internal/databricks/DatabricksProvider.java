@@ -131,7 +131,7 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
         String id = request.name();
         slots.acquire(id, request.kind());
         try {
-            api.createBranch(id, spec(request.source(), request.asOf()), false, b -> true);
+            api.createBranch(id, spec(request.source(), request.asOf()), b -> true);
             EndpointConnection connection = new EndpointConnection(api, settings, id, identity);
             owned.put(id, new Owned(request.kind(), connection));
             connection.awaitReady();
@@ -169,13 +169,20 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
         requireOwn(name); // nobody connects to a base after its migrations; Lakebase has no read-only branch
     }
 
-    /** Replaces the branch by a new fork of {@code source} under the same id ({@code replace_existing}). */
+    /**
+     * Deletes the branch for good and forks it anew from {@code source} under the same id. Lakebase has no
+     * reset: {@code CreateBranchRequest.replaceExisting} only "updates the branch if it already exists" (its
+     * spec; the data stays), so the branch is deleted with {@code DeleteBranchRequest.purge}, which frees
+     * its id, and created again. The new branch has a new endpoint, whose host may differ: connections
+     * opened afterwards go there.
+     */
     @Override
     public void reset(String name, String source) {
         Owned branch = requireOwn(name);
         String oldUid = api.branch(name).map(Branch::getUid).orElse(null);
-        api.createBranch(name, spec(source, null), true, b -> !Objects.equals(b.getUid(), oldUid));
+        api.deleteBranch(name);
         branch.connection().endpointReplaced();
+        api.createBranch(name, spec(source, null), b -> !Objects.equals(b.getUid(), oldUid));
         branch.connection().awaitReady();
     }
 

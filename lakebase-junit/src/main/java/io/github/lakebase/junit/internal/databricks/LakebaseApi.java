@@ -93,13 +93,13 @@ final class LakebaseApi {
      * {@code ours} says the one found is the one asked for. While the project is at its branch limit
      * (other runs hold branches), the creation is repeated until {@code lakebase.databricks.slot-timeout}.
      */
-    void createBranch(String id, BranchSpec spec, boolean replace, Predicate<Branch> ours) {
-        String what = (replace ? "replacing" : "creating") + " branch " + id;
+    void createBranch(String id, BranchSpec spec, Predicate<Branch> ours) {
+        String what = "creating branch " + id;
         Retrying.Waits waits = retrying.waits(settings.operationTimeout());
         Retrying.Waits forSlot = null;
         while (true) {
             try {
-                Operation started = start(id, spec, replace);
+                Operation started = start(id, spec);
                 await(started, what);
                 return;
             } catch (RuntimeException e) {
@@ -154,14 +154,11 @@ final class LakebaseApi {
         }
     }
 
-    private Operation start(String id, BranchSpec spec, boolean replace) {
+    private Operation start(String id, BranchSpec spec) {
         CreateBranchRequest request = new CreateBranchRequest()
                 .setParent(settings.projectName())
                 .setBranchId(id)
                 .setBranch(new Branch().setSpec(spec));
-        if (replace) {
-            request.setReplaceExisting(true);
-        }
         return new Operation().setName(postgres.createBranch(request).getName()).setDone(false);
     }
 
