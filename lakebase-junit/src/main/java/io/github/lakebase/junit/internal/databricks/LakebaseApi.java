@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +32,13 @@ import org.slf4j.LoggerFactory;
 final class LakebaseApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(LakebaseApi.class);
-    private static final Pattern TTL_CAP = Pattern.compile("(?i).*expiration time exceeds.*");
-    private static final Pattern BRANCH_CAP =
-            Pattern.compile("(?i).*(branch(es)? limit|maximum number of branches" + "|too many branches).*");
+    /**
+     * The codes of {@code com.databricks.sdk.service.postgres.ErrorCode} that say a project or quota is
+     * full. Which one the service gives for a project at its branch limit is not documented, so any of them
+     * means "wait for a branch to be deleted"; the wording of the message is never looked at.
+     */
+    private static final java.util.Set<String> FULL =
+            java.util.Set.of("RESOURCE_EXHAUSTED", "RESOURCE_LIMIT_EXCEEDED", "QUOTA_EXCEEDED");
 
     /** What Lakebase answers while another operation runs on a branch. */
     private static final java.util.Set<String> BUSY = java.util.Set.of("RESOURCE_CONFLICT", "ABORTED");
@@ -103,15 +106,15 @@ final class LakebaseApi {
                 await(started, what);
                 return;
             } catch (RuntimeException e) {
-                String message = String.valueOf(e.getMessage());
-                if (TTL_CAP.matcher(message).matches()) {
-                    throw ProviderException.configuration("Lakebase refused the expiry of branch " + id + " (" + message
-                            + "): the workspace caps how long a branch may live. Lower "
+                String message = Retrying.describe(e);
+                if (Retrying.status(e) == 400 && "INVALID_PARAMETER_VALUE".equals(Retrying.errorCode(e))) {
+                    throw ProviderException.configuration("Lakebase refused branch " + id + " (" + message + "). "
+                            + "Where it names the expiry, the workspace caps how long a branch may live: Lower "
                             + DatabricksProviderFactory.BRANCH_TTL + " (now "
-                            + DatabricksSettings.text(settings.branchTtl())
-                            + ").");
+                            + DatabricksSettings.text(settings.branchTtl()) + "). Where it names the source's time, "
+                            + "asOf lies outside the parent's history.");
                 }
-                if (atBranchLimit(e)) {
+                if (FULL.contains(Retrying.errorCode(e))) {
                     if (forSlot == null) {
                         forSlot = retrying.waits(settings.slotTimeout());
                         LOG.info(
@@ -160,12 +163,6 @@ final class LakebaseApi {
                 .setBranchId(id)
                 .setBranch(new Branch().setSpec(spec));
         return new Operation().setName(postgres.createBranch(request).getName()).setDone(false);
-    }
-
-    private static boolean atBranchLimit(RuntimeException e) {
-        return "RESOURCE_EXHAUSTED".equals(Retrying.errorCode(e))
-                || (Retrying.status(e) / 100 == 4
-                        && BRANCH_CAP.matcher(String.valueOf(e.getMessage())).matches());
     }
 
     /** Waits until a branch created by an operation we lost track of is ready. */
