@@ -1,5 +1,7 @@
 package io.github.lakebase.junit.internal.databricks;
 
+import static io.github.lakebase.junit.spi.ProviderContext.KEPT_TTL;
+
 import com.databricks.sdk.service.postgres.Branch;
 import com.databricks.sdk.service.postgres.BranchSpec;
 import com.databricks.sdk.service.postgres.BranchStatusState;
@@ -47,6 +49,9 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
     private final Sweeper sweeper;
     private final Map<String, Owned> owned = new ConcurrentHashMap<>();
     private final Set<String> parents = ConcurrentHashMap.newKeySet();
+    private final KeptBranches kept;
+    /** Kept branches (and their sources) that the workspace let live no longer than branch-ttl. */
+    private final Set<String> keptWhileRunning = ConcurrentHashMap.newKeySet();
     /** Branches whose creation failed, to delete once the service lets us. */
     private final Set<String> abandoned = ConcurrentHashMap.newKeySet();
     /** Runs the heartbeat and the deletions of abandoned branches. */
@@ -60,6 +65,7 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
         this.identity = identity;
         this.slots = new BranchSlots(settings.maxBranches(), settings.slotTimeout());
         this.sweeper = new Sweeper(api, new BranchIds(context.branchPrefix()), context.runId());
+        this.kept = new KeptBranches(api, settings);
         this.background = Executors.newScheduledThreadPool(2, DaemonThreads.named("lakebase-junit-heartbeat"));
         long every = heartbeatInterval(settings.branchTtl()).toMillis();
         background.scheduleWithFixedDelay(this::extendAll, every, every, TimeUnit.MILLISECONDS);
@@ -133,7 +139,7 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
         try {
             api.createBranch(id, spec(request.source(), request.asOf()), b -> true);
             EndpointConnection connection = new EndpointConnection(api, settings, id, identity);
-            owned.put(id, new Owned(request.kind(), connection));
+            owned.put(id, new Owned(request.kind(), connection, DatabricksSettings.branchId(request.source())));
             connection.awaitReady();
             LOG.debug(
                     "Created branch {} from {}{}",
@@ -194,26 +200,41 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
         slots.release(branch.kind());
     }
 
-    /** Stops extending the branch and gives it the expiry of kept branches, which sweeps leave alone. */
+    /**
+     * Stops extending the branch and gives it, and the branches it was forked from, the longest expiry up
+     * to {@code lakebase.kept-ttl} that the workspace allows: sweeps leave branches with such an expiry
+     * alone. Where the workspace allows no longer expiry than {@code branch-ttl}, the heartbeat goes on
+     * extending the branch while the run lives.
+     */
     @Override
-    public void keep(String name) {
+    public Optional<Instant> keep(String name) {
         Owned branch = requireOwn(name);
-        owned.remove(name);
-        slots.release(branch.kind());
-        Instant until = Instant.now().plus(settings.keptTtl());
-        try {
-            api.setExpiry(name, until);
-            LOG.info(
-                    "Branch {} is kept until {} (lakebase.databricks.kept-ttl); delete it sooner when done",
-                    name,
-                    until);
-        } catch (RuntimeException e) {
-            LOG.warn(
-                    "Could not give kept branch {} a longer expiry ({}); it expires as a branch in use would, and a "
-                            + "later run may sweep it",
-                    name,
-                    e.getMessage());
+        Optional<Instant> until = kept.keep(name, sources(branch));
+        if (until.isPresent()) {
+            owned.remove(name);
+            slots.release(branch.kind());
+            LOG.info("Branch {} is kept until {} ({}); delete it sooner when done", name, until.get(), KEPT_TTL);
+            return until;
         }
+        Instant soon = Instant.now().plus(settings.branchTtl());
+        keptWhileRunning.add(name);
+        keptWhileRunning.addAll(sources(branch));
+        LOG.warn(
+                "The workspace refused every expiry longer than {} for kept branch {}: it is extended while this "
+                        + "run lives, and expires within {} after it ends",
+                DatabricksProviderFactory.BRANCH_TTL,
+                name,
+                DatabricksSettings.text(settings.branchTtl()));
+        return Optional.of(soon);
+    }
+
+    /** The branches of this run that a branch was forked from, nearest first. */
+    private List<String> sources(Owned branch) {
+        List<String> sources = new ArrayList<>();
+        for (Owned b = branch; b != null && owned.containsKey(b.source()); b = owned.get(b.source())) {
+            sources.add(b.source());
+        }
+        return sources;
     }
 
     private Owned requireOwn(String name) {
@@ -240,6 +261,9 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
     private void extendAll() {
         Instant until = Instant.now().plus(settings.branchTtl());
         for (String id : List.copyOf(owned.keySet())) {
+            if (kept.contains(id)) {
+                continue; // its expiry lies further than the heartbeat's
+            }
             try {
                 api.setExpiry(id, until);
             } catch (RuntimeException e) {
@@ -304,7 +328,10 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
         return "Databricks Lakebase project " + settings.project() + " at " + api.host() + " as " + identity;
     }
 
-    /** Stops the heartbeat and deletes what is left of this run's branches, forks before what they came from. */
+    /**
+     * Stops the heartbeat and deletes what is left of this run's branches, forks before what they came from,
+     * except kept branches and the branches they were forked from.
+     */
     @Override
     public void close() {
         background.shutdownNow();
@@ -312,11 +339,19 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
         List<Map.Entry<String, Owned>> left = new ArrayList<>(owned.entrySet());
         left.sort(Comparator.comparing(e -> e.getValue().kind().ordinal(), Comparator.reverseOrder()));
         for (Map.Entry<String, Owned> e : left) {
-            owned.remove(e.getKey());
-            deleteQuietly(e.getKey());
+            String id = e.getKey();
+            owned.remove(id);
+            if (kept.contains(id) || keptWhileRunning.contains(id)) {
+                LOG.info(
+                        "Left branch {}, which kept branches need, until {}",
+                        id,
+                        kept.until(id).map(Instant::toString).orElse("it expires"));
+            } else {
+                deleteQuietly(id);
+            }
         }
     }
 
-    /** A branch this provider created in this run. */
-    private record Owned(Kind kind, EndpointConnection connection) {}
+    /** A branch this provider created in this run, and the branch it was forked from. */
+    private record Owned(Kind kind, EndpointConnection connection, String source) {}
 }

@@ -235,6 +235,26 @@ final class LakebaseApi {
         await(op, what);
     }
 
+    /**
+     * Sets when a branch expires, unless the workspace refuses that expiry ({@code BranchSpec.expire_time}
+     * beyond what its policy allows: 400 INVALID_PARAMETER_VALUE).
+     *
+     * @return {@code false} when the expiry was refused
+     */
+    boolean trySetExpiry(String id, Instant expiry) {
+        try {
+            setExpiry(id, expiry);
+            return true;
+        } catch (ProviderException e) {
+            if (e.getCause() instanceof RuntimeException cause
+                    && Retrying.status(cause) == 400
+                    && "INVALID_PARAMETER_VALUE".equals(Retrying.errorCode(cause))) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /** The endpoint to connect to on a branch. */
     Optional<Endpoint> endpoint(String branchId) {
         return retrying.call(

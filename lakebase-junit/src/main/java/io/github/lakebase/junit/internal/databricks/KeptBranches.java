@@ -1,0 +1,109 @@
+package io.github.lakebase.junit.internal.databricks;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Branches kept on purpose, and the branches they were forked from. A kept branch gets the longest expiry
+ * up to {@code lakebase.kept-ttl} that the workspace accepts (a workspace policy may cap how long a branch
+ * lives, and refuses a longer {@code BranchSpec.expire_time} with 400 INVALID_PARAMETER_VALUE). Its source
+ * gets at least the same expiry, since an expired source would leave the kept branch's
+ * {@code source_branch} pointing at nothing; such sources are neither extended by the heartbeat (which
+ * would shorten their expiry) nor deleted when the run ends.
+ */
+final class KeptBranches {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeptBranches.class);
+
+    /** How many more expiries to try between the longest accepted and the shortest refused. */
+    private static final int BISECTIONS = 5;
+
+    private final LakebaseApi api;
+    private final DatabricksSettings settings;
+    /** Kept branches and the sources they need, with their expiry. */
+    private final Map<String, Instant> until = new ConcurrentHashMap<>();
+
+    KeptBranches(LakebaseApi api, DatabricksSettings settings) {
+        this.api = api;
+        this.settings = settings;
+    }
+
+    /**
+     * Gives {@code id} the longest expiry up to {@code lakebase.kept-ttl} that the workspace accepts, and
+     * each of {@code sources} at least as long an expiry.
+     *
+     * @return the kept branch's expiry, or empty when the workspace refused every expiry longer than
+     *     {@code branch-ttl}
+     */
+    Optional<Instant> keep(String id, List<String> sources) {
+        Instant start = Instant.now();
+        Duration refused = null;
+        Duration accepted = null;
+        Duration wanted = settings.keptTtl();
+        while (accepted == null && wanted.compareTo(settings.branchTtl()) > 0) {
+            if (api.trySetExpiry(id, start.plus(wanted))) {
+                accepted = wanted;
+            } else {
+                refused = wanted;
+                wanted = wanted.dividedBy(2);
+            }
+        }
+        if (accepted == null) {
+            return Optional.empty();
+        }
+        // The cap lies between what was accepted and what was refused: close in on it, a few calls at most.
+        for (int i = 0; refused != null && i < BISECTIONS; i++) {
+            Duration middle = accepted.plus(refused).dividedBy(2);
+            if (api.trySetExpiry(id, start.plus(middle))) {
+                accepted = middle;
+            } else {
+                refused = middle;
+            }
+        }
+        Instant expiry = start.plus(accepted);
+        until.put(id, expiry);
+        if (!accepted.equals(settings.keptTtl())) {
+            LOG.warn(
+                    "The workspace refused an expiry of {} for kept branch {} ({}): it expires at {}, close to the "
+                            + "longest the workspace allows{}",
+                    DatabricksSettings.text(settings.keptTtl()),
+                    id,
+                    io.github.lakebase.junit.spi.ProviderContext.KEPT_TTL,
+                    expiry,
+                    accepted.compareTo(Sweeper.KEPT_BEYOND) <= 0
+                            ? "; a later run's sweep may take it for a dead run's branch"
+                            : "");
+        }
+        for (String source : sources) {
+            keepSource(source, expiry);
+        }
+        return Optional.of(expiry);
+    }
+
+    private void keepSource(String source, Instant expiry) {
+        Instant later = until.merge(source, expiry, (a, b) -> a.isAfter(b) ? a : b);
+        if (later.equals(expiry) && !api.trySetExpiry(source, expiry)) {
+            LOG.warn(
+                    "Could not give branch {}, which kept branches were forked from, the expiry {}: it may expire "
+                            + "before them",
+                    source,
+                    expiry);
+        }
+    }
+
+    /** Whether a branch is kept, or is the source of a kept branch: no heartbeat, no deletion. */
+    boolean contains(String id) {
+        return until.containsKey(id);
+    }
+
+    /** The expiry of a kept branch or source. */
+    Optional<Instant> until(String id) {
+        return Optional.ofNullable(until.get(id));
+    }
+}
