@@ -50,6 +50,8 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
     private final Map<String, Owned> owned = new ConcurrentHashMap<>();
     private final Set<String> parents = ConcurrentHashMap.newKeySet();
     private final KeptBranches kept;
+    /** Branches being deleted or reset: the heartbeat leaves them alone. */
+    private final Set<String> busy = ConcurrentHashMap.newKeySet();
     /** Kept branches (and their sources) that the workspace let live no longer than branch-ttl. */
     private final Set<String> keptWhileRunning = ConcurrentHashMap.newKeySet();
     /** Branches whose creation failed, to delete once the service lets us. */
@@ -185,19 +187,39 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
     @Override
     public void reset(String name, String source) {
         Owned branch = requireOwn(name);
-        String oldUid = api.branch(name).map(Branch::getUid).orElse(null);
-        api.deleteBranch(name);
-        branch.connection().endpointReplaced();
-        api.createBranch(name, spec(source, null), b -> !Objects.equals(b.getUid(), oldUid));
+        withoutHeartbeat(name, branch);
+        try {
+            String oldUid = api.branch(name).map(Branch::getUid).orElse(null);
+            api.deleteBranch(name);
+            branch.connection().endpointReplaced();
+            api.createBranch(name, spec(source, null), b -> !Objects.equals(b.getUid(), oldUid));
+        } finally {
+            busy.remove(name);
+        }
         branch.connection().awaitReady();
     }
 
     @Override
     public void delete(String name) {
         Owned branch = requireOwn(name);
-        api.deleteBranch(name);
-        owned.remove(name);
-        slots.release(branch.kind());
+        withoutHeartbeat(name, branch);
+        try {
+            api.deleteBranch(name);
+            owned.remove(name);
+            slots.release(branch.kind());
+        } finally {
+            busy.remove(name);
+        }
+    }
+
+    /**
+     * Takes a branch out of the heartbeat before it is deleted, after any extension of it under way: an
+     * update of a branch whose deletion has begun answers 404, and would only be noise.
+     */
+    private void withoutHeartbeat(String name, Owned branch) {
+        synchronized (branch) {
+            busy.add(name);
+        }
     }
 
     /**
@@ -260,14 +282,20 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
 
     private void extendAll() {
         Instant until = Instant.now().plus(settings.branchTtl());
-        for (String id : List.copyOf(owned.keySet())) {
-            if (kept.contains(id)) {
-                continue; // its expiry lies further than the heartbeat's
+        for (Map.Entry<String, Owned> e : List.copyOf(owned.entrySet())) {
+            extend(e.getKey(), e.getValue(), until);
+        }
+    }
+
+    private void extend(String id, Owned branch, Instant until) {
+        synchronized (branch) {
+            if (kept.contains(id) || busy.contains(id) || !owned.containsKey(id) || background.isShutdown()) {
+                return; // kept branches expire later than this; deleted ones never
             }
             try {
                 api.setExpiry(id, until);
             } catch (RuntimeException e) {
-                if (owned.containsKey(id) && !background.isShutdown()) {
+                if (!background.isShutdown()) {
                     LOG.warn(
                             "Could not extend the expiry of branch {} (it expires at the last one): {}",
                             id,
@@ -335,6 +363,7 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
     @Override
     public void close() {
         background.shutdownNow();
+        owned.forEach(this::withoutHeartbeat);
         List.copyOf(abandoned).forEach(this::deleteQuietly);
         List<Map.Entry<String, Owned>> left = new ArrayList<>(owned.entrySet());
         left.sort(Comparator.comparing(e -> e.getValue().kind().ordinal(), Comparator.reverseOrder()));
