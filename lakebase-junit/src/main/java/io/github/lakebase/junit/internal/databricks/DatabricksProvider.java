@@ -76,7 +76,7 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
     /** Connects to the project's workspace and checks who the run logs in as. */
     static DatabricksProvider open(ProviderContext context) {
         DatabricksSettings settings = DatabricksSettings.of(context);
-        LakebaseApi api = new LakebaseApi(DatabricksAuth.config(context), settings);
+        LakebaseApi api = new LakebaseApi(DatabricksAuth.client(context), settings);
         return new DatabricksProvider(context, settings, api, api.identity());
     }
 

@@ -1,7 +1,6 @@
 package io.github.lakebase.junit.internal.databricks;
 
 import com.databricks.sdk.WorkspaceClient;
-import com.databricks.sdk.core.DatabricksConfig;
 import com.databricks.sdk.service.postgres.Branch;
 import com.databricks.sdk.service.postgres.BranchSpec;
 import com.databricks.sdk.service.postgres.CreateBranchRequest;
@@ -48,8 +47,8 @@ final class LakebaseApi {
     private final DatabricksSettings settings;
     private final Retrying retrying;
 
-    LakebaseApi(DatabricksConfig config, DatabricksSettings settings) {
-        this.workspace = new WorkspaceClient(config);
+    LakebaseApi(WorkspaceClient workspace, DatabricksSettings settings) {
+        this.workspace = workspace;
         this.postgres = workspace.postgres();
         this.settings = settings;
         this.retrying = new Retrying(settings.pollInterval(), settings.operationTimeout());
