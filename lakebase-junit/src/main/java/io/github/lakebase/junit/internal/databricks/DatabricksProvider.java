@@ -231,7 +231,17 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
     @Override
     public Optional<Instant> keep(String name) {
         Owned branch = requireOwn(name);
-        Optional<Instant> until = kept.keep(name, sources(branch));
+        List<String> sources = sources(branch);
+        List<String> all = new ArrayList<>(sources);
+        all.add(name);
+        for (String id : all) {
+            Owned o = owned.get(id);
+            synchronized (o) { // after any extension under way, and before the next, which now skips it
+                kept.reserve(id);
+            }
+        }
+        Optional<Instant> until = kept.keep(name, sources);
+        all.forEach(kept::release);
         if (until.isPresent()) {
             owned.remove(name);
             slots.release(branch.kind());

@@ -28,6 +28,8 @@ final class KeptBranches {
     private final DatabricksSettings settings;
     /** Kept branches and the sources they need, with their expiry. */
     private final Map<String, Instant> until = new ConcurrentHashMap<>();
+    /** Branches about to be kept. */
+    private final java.util.Set<String> reserved = ConcurrentHashMap.newKeySet();
 
     KeptBranches(LakebaseApi api, DatabricksSettings settings) {
         this.api = api;
@@ -97,9 +99,22 @@ final class KeptBranches {
         }
     }
 
+    /**
+     * Marks a branch as about to be kept, before its expiry changes: the heartbeat leaves it alone from now
+     * on, so that it never shortens the expiry given here.
+     */
+    void reserve(String id) {
+        reserved.add(id);
+    }
+
+    /** Undoes {@link #reserve} for a branch that could not be kept longer than the heartbeat keeps it. */
+    void release(String id) {
+        reserved.remove(id);
+    }
+
     /** Whether a branch is kept, or is the source of a kept branch: no heartbeat, no deletion. */
     boolean contains(String id) {
-        return until.containsKey(id);
+        return until.containsKey(id) || reserved.contains(id);
     }
 
     /** The expiry of a kept branch or source. */
