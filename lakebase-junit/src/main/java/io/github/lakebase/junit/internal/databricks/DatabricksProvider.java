@@ -280,6 +280,26 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
         return branch;
     }
 
+    /** Fails unless {@code name} is a test branch of this run and {@code connection} was opened to it. */
+    @Override
+    public void requireTestBranch(String name, java.sql.Connection connection) {
+        Owned branch = owned.get(name);
+        String url;
+        try {
+            url = connection.getMetaData().getURL();
+        } catch (java.sql.SQLException e) {
+            throw new ProviderException("Cannot tell where a connection leads: " + e.getMessage(), e);
+        }
+        if (branch == null
+                || branch.kind() != Kind.BRANCH
+                || !branch.connection().jdbcUrl().equals(url)) {
+            throw new ProviderException(
+                    "Refusing to modify '" + name + "': it is not a branch that " + describe()
+                            + " created for a test in this run, or the connection leads elsewhere.",
+                    null);
+        }
+    }
+
     @Override
     public List<String> ownBranches() {
         return List.copyOf(owned.keySet());

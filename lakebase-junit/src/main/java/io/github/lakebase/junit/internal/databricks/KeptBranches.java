@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.databricks;
 
+import io.github.lakebase.junit.internal.util.Expiries;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,9 +21,6 @@ import org.slf4j.LoggerFactory;
 final class KeptBranches {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeptBranches.class);
-
-    /** How many more expiries to try between the longest accepted and the shortest refused. */
-    private static final int BISECTIONS = 5;
 
     private final LakebaseApi api;
     private final DatabricksSettings settings;
@@ -45,29 +43,12 @@ final class KeptBranches {
      */
     Optional<Instant> keep(String id, List<String> sources) {
         Instant start = Instant.now();
-        Duration refused = null;
-        Duration accepted = null;
-        Duration wanted = settings.keptTtl();
-        while (accepted == null && wanted.compareTo(settings.branchTtl()) > 0) {
-            if (api.trySetExpiry(id, start.plus(wanted))) {
-                accepted = wanted;
-            } else {
-                refused = wanted;
-                wanted = wanted.dividedBy(2);
-            }
-        }
-        if (accepted == null) {
+        Optional<Duration> longest = Expiries.longestAccepted(
+                settings.keptTtl(), settings.branchTtl(), d -> api.trySetExpiry(id, start.plus(d)));
+        if (longest.isEmpty()) {
             return Optional.empty();
         }
-        // The cap lies between what was accepted and what was refused: close in on it, a few calls at most.
-        for (int i = 0; refused != null && i < BISECTIONS; i++) {
-            Duration middle = accepted.plus(refused).dividedBy(2);
-            if (api.trySetExpiry(id, start.plus(middle))) {
-                accepted = middle;
-            } else {
-                refused = middle;
-            }
-        }
+        Duration accepted = longest.get();
         Instant expiry = start.plus(accepted);
         until.put(id, expiry);
         if (!accepted.equals(settings.keptTtl())) {

@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal.databricks.fake;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lakebase.junit.fakes.PostgresRouter;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,6 +2,8 @@ package io.github.lakebase.junit.internal.databricks.fake;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import io.github.lakebase.junit.fakes.BranchDatabases;
+import io.github.lakebase.junit.fakes.PostgresRouter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

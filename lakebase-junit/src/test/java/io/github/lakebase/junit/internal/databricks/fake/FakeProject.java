@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal.databricks.fake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lakebase.junit.fakes.BranchDatabases;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
