@@ -54,10 +54,10 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
     /** Kept branches (and their sources) that the workspace let live no longer than branch-ttl. */
     private final Set<String> keptWhileRunning = ConcurrentHashMap.newKeySet();
-    /** Branches whose creation failed, to delete once the service lets us. */
-    private final Set<String> abandoned = ConcurrentHashMap.newKeySet();
     /** Runs the heartbeat and the deletions of abandoned branches. */
     private final ScheduledExecutorService background;
+    /** Branches whose creation failed, to delete once the service lets us. */
+    private final AbandonedBranches abandoned;
 
     private volatile String defaultParent;
 
@@ -69,6 +69,7 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
         this.sweeper = new Sweeper(api, new BranchIds(context.branchPrefix()), context.runId());
         this.kept = new KeptBranches(api, settings);
         this.background = Executors.newScheduledThreadPool(2, DaemonThreads.named("lakebase-junit-heartbeat"));
+        this.abandoned = new AbandonedBranches(api, settings, background);
         long every = heartbeatInterval(settings.branchTtl()).toMillis();
         background.scheduleWithFixedDelay(this::extendAll, every, every, TimeUnit.MILLISECONDS);
     }
@@ -151,7 +152,7 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
             return connection;
         } catch (RuntimeException e) {
             owned.remove(id);
-            deleteLater(id);
+            abandoned.deleteLater(id);
             slots.release(request.kind());
             throw e;
         }
@@ -335,44 +336,6 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
         }
     }
 
-    /**
-     * Deletes, in the background, a branch whose creation failed: a creation that timed out may still
-     * finish, and the branch is ours by its id. Tried again with growing waits until the service lets it,
-     * or until the branch would have expired anyway.
-     */
-    private void deleteLater(String id) {
-        abandoned.add(id);
-        deleteLater(id, settings.pollInterval(), Instant.now().plus(settings.branchTtl()));
-    }
-
-    private void deleteLater(String id, Duration wait, Instant giveUp) {
-        try {
-            background.schedule(
-                    () -> {
-                        try {
-                            api.deleteBranch(id);
-                            abandoned.remove(id);
-                        } catch (RuntimeException e) {
-                            Duration next = wait.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0
-                                    ? Duration.ofMinutes(1)
-                                    : wait.multipliedBy(2);
-                            if (Instant.now().plus(next).isBefore(giveUp)) {
-                                deleteLater(id, next, giveUp);
-                            } else {
-                                LOG.warn(
-                                        "Could not delete branch {}, whose creation failed ({}); it expires by itself",
-                                        id,
-                                        e.getMessage());
-                            }
-                        }
-                    },
-                    wait.toMillis(),
-                    TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
-            // the provider is closed: close() deletes what is still abandoned
-        }
-    }
-
     private void deleteQuietly(String id) {
         try {
             api.deleteBranch(id);
@@ -394,7 +357,7 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
     public void close() {
         background.shutdownNow();
         owned.forEach(this::withoutHeartbeat);
-        List.copyOf(abandoned).forEach(this::deleteQuietly);
+        abandoned.deleteNow();
         List<Map.Entry<String, Owned>> left = new ArrayList<>(owned.entrySet());
         left.sort(Comparator.comparing(e -> e.getValue().kind().ordinal(), Comparator.reverseOrder()));
         for (Map.Entry<String, Owned> e : left) {
