@@ -38,6 +38,7 @@ final class NeonCreation {
         ObjectNode request = api.createRequest(name, parentId, asOf, expiresAt);
         NeonHttp.Waits waits = api.http().waits(settings.operationTimeout());
         NeonHttp.Waits forSlot = null;
+        boolean triedAgain = false;
         while (true) {
             try {
                 return api.startCreate(request);
@@ -75,6 +76,11 @@ final class NeonCreation {
                                     + "branches you no longer need, lower " + NeonProviderFactory.MAX_BRANCHES
                                     + ", or raise " + NeonProviderFactory.SLOT_TIMEOUT + ".",
                             e);
+                }
+                if (e.status() / 100 == 4 && !triedAgain) {
+                    // The project may have been full when it refused, and had a branch deleted since.
+                    triedAgain = true;
+                    continue;
                 }
                 if (e.status() == 400 || e.status() == 422) {
                     throw ProviderException.configuration("Neon refused branch " + name + " (" + e.getMessage()

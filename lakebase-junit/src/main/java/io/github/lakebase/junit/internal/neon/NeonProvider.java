@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -57,6 +58,9 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
     private final Map<String, Instant> kept = new ConcurrentHashMap<>();
 
     private final ScheduledExecutorService background;
+    /** Branches whose creation failed and whose deletion is still to come. */
+    private final Set<String> abandoned = ConcurrentHashMap.newKeySet();
+
     private volatile String defaultParent;
 
     private NeonProvider(ProviderContext context, NeonSettings settings, NeonApi api) {
@@ -144,7 +148,7 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
         } catch (RuntimeException e) {
             owned.remove(name);
             slots.release(request.kind());
-            deleteAbandoned(name);
+            deleteAbandoned(name, settings.pollInterval(), Instant.now().plus(settings.branchTtl()));
             throw e;
         }
     }
@@ -313,11 +317,29 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
         });
     }
 
-    /** Deletes a branch whose creation failed, if it exists: it is this run's by its name. */
-    private void deleteAbandoned(String name) {
+    /**
+     * Deletes a branch whose creation failed, if it exists: it is this run's by its name, and a creation that
+     * timed out may still finish (the branch is locked, 423, until then). Tried again in the background with
+     * growing waits until Neon lets it, or until the branch would have expired anyway.
+     */
+    private void deleteAbandoned(String name, Duration wait, Instant giveUp) {
         try {
             api.branchNamed(name).ifPresent(b -> api.deleteBranch(b.id()));
+            abandoned.remove(name);
         } catch (RuntimeException e) {
+            Duration next = wait.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0
+                    ? Duration.ofMinutes(1)
+                    : wait.multipliedBy(2);
+            try {
+                if (Instant.now().plus(next).isBefore(giveUp)) {
+                    abandoned.add(name);
+                    background.schedule(
+                            () -> deleteAbandoned(name, next, giveUp), next.toMillis(), TimeUnit.MILLISECONDS);
+                    return;
+                }
+            } catch (RejectedExecutionException closed) {
+                // the run is ending: close() tries once more
+            }
             LOG.warn(
                     "Could not delete branch {}, whose creation failed ({}); it expires by itself",
                     name,
@@ -335,6 +357,7 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
     public void close() {
         background.shutdownNow();
         owned.forEach(this::pause);
+        List.copyOf(abandoned).forEach(name -> deleteAbandoned(name, Duration.ZERO, Instant.MIN));
         List<Map.Entry<String, Owned>> left = new ArrayList<>(owned.entrySet());
         left.sort(Comparator.comparing(e -> e.getValue().kind().ordinal(), Comparator.reverseOrder()));
         for (Map.Entry<String, Owned> e : left) {
