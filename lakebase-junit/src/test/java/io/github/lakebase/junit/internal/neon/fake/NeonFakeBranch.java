@@ -25,7 +25,7 @@ public final class NeonFakeBranch implements PostgresRouter.Target {
     volatile boolean isDefault;
     volatile boolean isProtected;
     volatile boolean hasEndpoint = true;
-    final Instant createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    volatile Instant createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     volatile Instant updatedAt = createdAt;
     volatile Instant expiresAt;
     volatile Instant lastResetAt;
@@ -75,8 +75,9 @@ public final class NeonFakeBranch implements PostgresRouter.Target {
         return database;
     }
 
-    /** Sets the times the API reports, as a branch of an earlier run would have them. */
+    /** Sets the times the API reports, as a branch created and last updated by an earlier run would have them. */
     public NeonFakeBranch updated(Instant updated, Instant expires) {
+        createdAt = updated;
         updatedAt = updated;
         expiresAt = expires;
         return this;
