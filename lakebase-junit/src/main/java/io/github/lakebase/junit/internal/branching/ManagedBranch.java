@@ -238,7 +238,9 @@ public final class ManagedBranch implements Branch, AutoCloseable {
             String stays = service.keep(name)
                     .map(until -> "It expires at " + until + " (lakebase.kept-ttl, capped by what the service allows); "
                             + "drop it sooner when done.")
-                    .orElse("It stays until you drop it.");
+                    .orElse("It stays until you drop it, as long as its server keeps its data (the embedded "
+                            + "provider's temporary data directory goes when the JVM exits; set "
+                            + "lakebase.embedded.data-directory to keep it).");
             LOG.warn(
                     "Kept branch {} of {} (cleanup = {}): connect with {} as user {} (the password is not logged). {}",
                     name,

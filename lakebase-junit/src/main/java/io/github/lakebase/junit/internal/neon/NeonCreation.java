@@ -24,6 +24,9 @@ final class NeonCreation {
 
     private static final Logger LOG = LoggerFactory.getLogger(NeonCreation.class);
 
+    /** How many refusals in a row, each while the project had room, make a refusal of the request itself. */
+    private static final int REFUSALS_WITH_ROOM = 3;
+
     private final NeonApi api;
     private final NeonSettings settings;
 
@@ -38,7 +41,7 @@ final class NeonCreation {
         ObjectNode request = api.createRequest(name, parentId, asOf, expiresAt);
         NeonHttp.Waits waits = api.http().waits(settings.operationTimeout());
         NeonHttp.Waits forSlot = null;
-        boolean triedAgain = false;
+        int refusedWithRoom = 0;
         while (true) {
             try {
                 return api.startCreate(request);
@@ -58,7 +61,9 @@ final class NeonCreation {
                     }
                     throw NeonHttp.failure(what, e);
                 }
-                if (e.status() / 100 == 4 && projectFull()) {
+                boolean full = e.status() / 100 == 4 && projectFull();
+                if (full) {
+                    refusedWithRoom = 0;
                     if (forSlot == null) {
                         forSlot = api.http().waits(settings.slotTimeout());
                         LOG.info(
@@ -77,10 +82,12 @@ final class NeonCreation {
                                     + ", or raise " + NeonProviderFactory.SLOT_TIMEOUT + ".",
                             e);
                 }
-                if (e.status() / 100 == 4 && !triedAgain) {
-                    // The project may have been full when it refused, and had a branch deleted since.
-                    triedAgain = true;
-                    continue;
+                if (e.status() / 100 == 4 && ++refusedWithRoom < REFUSALS_WITH_ROOM) {
+                    // The project may have been full when it refused, and had a branch deleted since: only a
+                    // refusal that repeats while the project has room is one of the request itself.
+                    if (waits.pause(what + " refused while the project has room (" + e.getMessage() + ")", e)) {
+                        continue;
+                    }
                 }
                 if (e.status() == 400 || e.status() == 422) {
                     throw ProviderException.configuration("Neon refused branch " + name + " (" + e.getMessage()

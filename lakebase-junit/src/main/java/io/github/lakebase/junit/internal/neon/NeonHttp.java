@@ -30,6 +30,8 @@ final class NeonHttp {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** 423 Locked, 429 Too Many Requests, and the server errors that pass by themselves. */
     private static final Set<Integer> PASSING = Set.of(423, 429, 500, 502, 503, 504);
+    /** The wait the last throttled answer asked for ({@code Retry-After}), on this thread. */
+    private static final ThreadLocal<Duration> RETRY_AFTER = new ThreadLocal<>();
 
     private final HttpClient client;
     private final String baseUrl;
@@ -138,12 +140,9 @@ final class NeonHttp {
         response.headers()
                 .firstValue("Retry-After")
                 .map(NeonHttp::seconds)
-                .ifPresent(s -> retryAfter.set(Duration.ofSeconds(s)));
+                .ifPresent(s -> RETRY_AFTER.set(Duration.ofSeconds(s)));
         throw failure;
     }
-
-    /** The wait the last throttled answer asked for, on this thread. */
-    private static final ThreadLocal<Duration> retryAfter = new ThreadLocal<>();
 
     private static long seconds(String header) {
         try {
@@ -206,8 +205,8 @@ final class NeonHttp {
 
         boolean pause(String why, Failure failure) {
             long jittered = (long) (next * (0.5 + ThreadLocalRandom.current().nextDouble()));
-            Duration asked = retryAfter.get();
-            retryAfter.remove();
+            Duration asked = RETRY_AFTER.get();
+            RETRY_AFTER.remove();
             if (failure != null && failure.status() == 429 && asked != null) {
                 jittered = Math.max(jittered, asked.toNanos());
             }

@@ -242,6 +242,7 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
             if (later.equals(until) && !api.trySetExpiry(owned.get(source).id(), until)) {
                 LOG.warn("Could not give branch {}, which kept branches need, the expiry {}", source, until);
             }
+            busy.remove(source); // the heartbeat leaves it alone for its kept expiry from now on
         }
         owned.remove(name);
         slots.release(branch.kind());
