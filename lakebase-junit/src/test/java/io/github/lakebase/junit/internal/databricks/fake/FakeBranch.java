@@ -148,7 +148,12 @@ public final class FakeBranch implements PostgresRouter.Target {
         }
     }
 
-    /** The branch as the API returns it. */
+    /**
+     * The branch as the API returns it: the SDK's {@code Branch} ({@code name}, {@code branch_id},
+     * {@code parent}, {@code uid}, {@code create_time}, {@code update_time}) with its {@code BranchSpec} and
+     * {@code BranchStatus} ({@code current_state} of {@code BranchStatusState}, {@code default},
+     * {@code is_protected}, {@code expire_time}, {@code source_branch}, {@code source_branch_time}).
+     */
     ObjectNode toJson() {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode spec = f.objectNode();
