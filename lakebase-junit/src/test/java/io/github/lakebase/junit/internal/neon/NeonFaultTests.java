@@ -132,6 +132,28 @@ class NeonFaultTests {
     }
 
     @Test
+    void theHeartbeatLeavesBranchesBeingDeletedAlone() {
+        FakeNeon fake = fake();
+        fake.faults().operationDelay(Duration.ofMillis(500));
+
+        assertAllSucceeded(
+                Fixtures.run(
+                        TenTestsTestCase.class, with(fake.configuration(PROJECT), "lakebase.neon.branch-ttl", "4s")),
+                10);
+
+        assertThat(fake.project(PROJECT).updatesOfDeletingBranches()).isZero();
+    }
+
+    /** Ten deletions of half a second each, with a heartbeat every second: some would meet. */
+    static class TenTestsTestCase {
+
+        @RepeatedTest(10)
+        void usesItsBranch(@LakebaseBranch DataSource dataSource) throws SQLException {
+            assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
+        }
+    }
+
+    @Test
     void anExpiryBeyondWhatTheProjectAllowsIsAConfigurationError() {
         FakeNeon fake = fake();
         fake.faults().maxExpiry(Duration.ofMinutes(30));

@@ -35,6 +35,7 @@ public final class NeonFakeProject {
     private final String id;
     private final Map<String, NeonFakeBranch> branches = new LinkedHashMap<>();
     private int mostAtOnce;
+    private int updatesOfDeletingBranches;
 
     NeonFakeProject(FakeNeon neon, String id, String defaultBranch, String sql) {
         this.neon = neon;
@@ -65,6 +66,11 @@ public final class NeonFakeProject {
     /** The most branches the project had at once. */
     public synchronized int mostBranchesAtOnce() {
         return mostAtOnce;
+    }
+
+    /** How many updates came for a branch whose deletion was under way (each answered 423). */
+    public synchronized int updatesOfDeletingBranches() {
+        return updatesOfDeletingBranches;
     }
 
     /** Adds a ready branch forked from {@code parent} now, as another user or an earlier run would. */
@@ -225,6 +231,9 @@ public final class NeonFakeProject {
 
     /** {@code updateProjectBranch} with {@code BranchUpdateRequest}: name, protected, expires_at (null removes it). */
     synchronized ObjectNode update(String branchId, JsonNode request) {
+        if (branches.containsKey(branchId) && "deleting".equals(branches.get(branchId).state)) {
+            updatesOfDeletingBranches++; // answered 423 below
+        }
         NeonFakeBranch branch = unlocked(branchId);
         JsonNode spec = request.path("branch");
         if (spec.has("expires_at")) {
