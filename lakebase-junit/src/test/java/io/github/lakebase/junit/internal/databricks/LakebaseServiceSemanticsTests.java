@@ -92,6 +92,21 @@ class LakebaseServiceSemanticsTests {
     }
 
     @Test
+    void aCreationThatWaitsForRoomLongerThanBranchTtlAsksForAnExpiryFromWhenItIsMade() {
+        FakeLakebase fake = FakeLakebase.start();
+        fake.faults().branchLimit(3);
+        FakeProject project = fake.createProject("full", "production", "");
+        project.addBranch("someone-elses", "production");
+        project.deleteOnceFullFor("someone-elses", Duration.ofMillis(4500)); // longer than branch-ttl
+
+        assertAllSucceeded(
+                Fixtures.run(
+                        TwoRunsTestCase.class,
+                        with(fake.configuration("full"), "lakebase.databricks.branch-ttl", "3s")),
+                1);
+    }
+
+    @Test
     void aKeptBranchGetsTheLongestExpiryTheWorkspaceAllows() throws Exception {
         FakeLakebase fake = fake();
         fake.faults().maxTtl(Duration.ofDays(3));

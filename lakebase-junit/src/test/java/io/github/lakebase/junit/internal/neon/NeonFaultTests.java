@@ -206,6 +206,26 @@ class NeonFaultTests {
     }
 
     @Test
+    void aCreationThatWaitsForRoomLongerThanBranchTtlAsksForAnExpiryFromWhenItIsMade() {
+        FakeNeon fake = fake();
+        fake.faults().branchLimit(3);
+        fake.project(PROJECT).addBranch("someone-elses", "main");
+        fake.project(PROJECT).deleteOnceFullFor("someone-elses", Duration.ofMillis(4500)); // longer than branch-ttl
+
+        assertAllSucceeded(
+                Fixtures.run(OneTestCase.class, with(fake.configuration(PROJECT), "lakebase.neon.branch-ttl", "3s")),
+                1);
+    }
+
+    static class OneTestCase {
+
+        @Test
+        void test(@LakebaseBranch DataSource dataSource) throws SQLException {
+            assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
+        }
+    }
+
+    @Test
     void testsWaitForAFreeBranchBeyondMaxBranches() {
         FakeNeon fake = fake();
 

@@ -36,6 +36,7 @@ public final class FakeProject {
     private final Map<String, FakeBranch> branches = new LinkedHashMap<>();
     private int mostAtOnce;
     private int updatesOfDeletedBranches;
+    private volatile int limitRefusals;
 
     FakeProject(FakeLakebase workspace, String id, String defaultBranch, String sql) {
         this.workspace = workspace;
@@ -92,6 +93,33 @@ public final class FakeProject {
         return branch;
     }
 
+    /**
+     * Deletes a branch for good, as its owner would, {@code delay} after the project first refused a creation
+     * for its branch limit.
+     */
+    public void deleteOnceFullFor(String branchId, java.time.Duration delay) {
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        while (limitRefusals == 0) {
+                            Thread.sleep(20);
+                        }
+                        Thread.sleep(delay.toMillis());
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    FakeBranch branch;
+                    synchronized (this) {
+                        branch = branches.get(branchId);
+                        branch.state = FakeBranch.State.DELETED;
+                    }
+                    remove(branch, true);
+                },
+                "lakebase-fake-owner");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Runs SQL on a branch as the workspace identity, for example to change a parent. */
     public void execute(String branchId, String sql) {
         BranchDatabases.executeAs(workspace.identity(), branch(branchId).orElseThrow().database, sql);
@@ -144,6 +172,7 @@ public final class FakeProject {
         Instant created = Instant.now();
         Instant expiry = expiry(spec, created);
         if (branches().size() >= workspace.faults().branchLimit()) {
+            limitRefusals++;
             throw workspace.faults().branchLimitError();
         }
         Instant asOf = spec.hasNonNull("source_branch_time")

@@ -36,6 +36,7 @@ public final class NeonFakeProject {
     private final Map<String, NeonFakeBranch> branches = new LinkedHashMap<>();
     private int mostAtOnce;
     private int updatesOfDeletingBranches;
+    private volatile int limitRefusals;
 
     NeonFakeProject(FakeNeon neon, String id, String defaultBranch, String sql) {
         this.neon = neon;
@@ -82,6 +83,30 @@ public final class NeonFakeProject {
         branch.state = "ready";
         branches.put(branch.id, branch);
         return branch;
+    }
+
+    /** Deletes a branch, as its owner would, {@code delay} after the project first refused a creation for its limit. */
+    public void deleteOnceFullFor(String name, java.time.Duration delay) {
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        while (limitRefusals == 0) {
+                            Thread.sleep(20);
+                        }
+                        Thread.sleep(delay.toMillis());
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    NeonFakeBranch branch = branchNamed(name).orElseThrow();
+                    synchronized (this) {
+                        branch.state = "deleting";
+                    }
+                    branch.closeEndpoint();
+                    remove(branch);
+                },
+                "neon-fake-owner");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Runs SQL on a branch as the project's role. */
@@ -157,6 +182,7 @@ public final class NeonFakeProject {
         Instant expiresAt =
                 spec.hasNonNull("expires_at") ? expiry(spec.get("expires_at").asText()) : null;
         if (branches.size() >= neon.faults().branchLimit()) {
+            limitRefusals++;
             throw FakeNeon.error(422, "the request could not be processed");
         }
         String source = databaseAt(
