@@ -140,7 +140,7 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
         String id = request.name();
         slots.acquire(id, request.kind());
         try {
-            api.createBranch(id, spec(request.source(), request.asOf()), b -> true);
+            api.createBranch(id, () -> spec(request.source(), request.asOf()), b -> true);
             EndpointConnection connection = new EndpointConnection(api, settings, id, identity);
             owned.put(id, new Owned(request.kind(), connection, DatabricksSettings.branchId(request.source())));
             connection.awaitReady();
@@ -159,9 +159,10 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
     }
 
     /**
-     * A branch forked from {@code source} with an absolute expiry ({@code BranchSpec.expire_time}):
-     * {@code BranchSpec.ttl} counts from the branch's creation time, so a ttl sent for a branch that has
-     * lived longer than it names a time already past.
+     * A branch forked from {@code source} with an absolute expiry ({@code BranchSpec.expire_time}) of
+     * {@code branch-ttl} from now, made anew for every attempt: {@code BranchSpec.ttl} counts from the
+     * branch's creation time, so a ttl sent for a branch that has lived longer than it names a time already
+     * past.
      */
     private BranchSpec spec(String source, Instant asOf) {
         BranchSpec spec = new BranchSpec()
@@ -193,7 +194,7 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
             String oldUid = api.branch(name).map(Branch::getUid).orElse(null);
             api.deleteBranch(name);
             branch.connection().endpointReplaced();
-            api.createBranch(name, spec(source, null), b -> !Objects.equals(b.getUid(), oldUid));
+            api.createBranch(name, () -> spec(source, null), b -> !Objects.equals(b.getUid(), oldUid));
         } finally {
             busy.remove(name);
         }

@@ -95,13 +95,13 @@ final class LakebaseApi {
      * {@code ours} says the one found is the one asked for. While the project is at its branch limit
      * (other runs hold branches), the creation is repeated until {@code lakebase.databricks.slot-timeout}.
      */
-    void createBranch(String id, BranchSpec spec, Predicate<Branch> ours) {
+    void createBranch(String id, java.util.function.Supplier<BranchSpec> spec, Predicate<Branch> ours) {
         String what = "creating branch " + id;
         Retrying.Waits waits = retrying.waits(settings.operationTimeout());
         Retrying.Waits forSlot = null;
         while (true) {
             try {
-                Operation started = start(id, spec);
+                Operation started = start(id, spec.get()); // an expiry from now, at every attempt
                 await(started, what);
                 return;
             } catch (RuntimeException e) {

@@ -35,15 +35,17 @@ final class NeonCreation {
         this.settings = settings;
     }
 
-    /** Creates a branch and waits until its operations are finished. */
-    NeonBranch create(String name, String parentId, Instant asOf, Instant expiresAt) {
+    /** Creates a branch, with an expiry of {@code branch-ttl}, and waits until its operations are finished. */
+    NeonBranch create(String name, String parentId, Instant asOf) {
         String what = "creating branch " + name;
-        ObjectNode request = api.createRequest(name, parentId, asOf, expiresAt);
         NeonHttp.Waits waits = api.http().waits(settings.operationTimeout());
         NeonHttp.Waits forSlot = null;
         int refusedWithRoom = 0;
         while (true) {
             try {
+                // an expiry of branch-ttl from now, at every attempt: a wait for room may last longer than it
+                ObjectNode request =
+                        api.createRequest(name, parentId, asOf, Instant.now().plus(settings.branchTtl()));
                 return api.startCreate(request);
             } catch (NeonHttp.Failure e) {
                 if (e.status() == 0 || e.status() >= 500) {

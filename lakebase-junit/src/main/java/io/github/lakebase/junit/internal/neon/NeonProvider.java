@@ -138,8 +138,7 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
         String name = request.name();
         slots.acquire(name, request.kind());
         try {
-            NeonBranch branch = creation.create(
-                    name, idOf(request.source()), request.asOf(), Instant.now().plus(settings.branchTtl()));
+            NeonBranch branch = creation.create(name, idOf(request.source()), request.asOf());
             NeonApi.Login login = api.login(branch.id());
             owned.put(name, new Owned(branch.id(), request.kind(), request.source(), login));
             creation.awaitLogin(name, login);
