@@ -47,7 +47,7 @@ class LakebaseServiceSemanticsTests {
         assertAllSucceeded(
                 Fixtures.run(
                         LateResetTestCase.class,
-                        with(fake.configuration(PROJECT), "lakebase.databricks.branch-ttl", "2s")),
+                        with(fake.configuration(PROJECT), "lakebase.databricks.branch-ttl", "3s")),
                 1);
     }
 
@@ -56,7 +56,7 @@ class LakebaseServiceSemanticsTests {
         @Test
         void resetsAfterItsTtl(@LakebaseBranch Branch branch) throws Exception {
             DataSource dataSource = branch.dataSource();
-            Thread.sleep(2500); // older than branch-ttl: alive only through the heartbeat
+            Thread.sleep(3500); // older than branch-ttl: alive only through the heartbeat
             execute(dataSource, "DELETE FROM inventory");
             branch.reset();
             assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
@@ -113,8 +113,8 @@ class LakebaseServiceSemanticsTests {
         FakeProject project = fake.project(PROJECT);
         Instant start = Instant.now();
 
-        Fixtures.run(FailingTestCase.class, with(fake.configuration(PROJECT), "lakebase.databricks.branch-ttl", "2s"));
-        Thread.sleep(3000); // past the branch-ttl of a branch that nobody extends any more
+        Fixtures.run(FailingTestCase.class, with(fake.configuration(PROJECT), "lakebase.databricks.branch-ttl", "3s"));
+        Thread.sleep(4000); // past the branch-ttl of a branch that nobody extends any more
 
         FakeBranch kept = project.branch(FailingTestCase.name).orElseThrow();
         assertThat(kept.state()).isEqualTo(FakeBranch.State.READY);
