@@ -76,8 +76,14 @@ public interface Branch {
     Connection openConnection() throws SQLException;
 
     /**
-     * Brings the branch back to the state of its migrated parent, in place: same name, same URL.
-     * Connections of the branch's pool are evicted; connections opened elsewhere are terminated.
+     * Brings the branch back to the state of its migrated parent, in place: same name, and the same
+     * {@link #dataSource()}, which keeps working. Connections of the branch's pool are evicted;
+     * connections opened elsewhere are terminated.
+     *
+     * <p>On a server provider ({@code embedded}, {@code postgres}, {@code testcontainers}) the URL stays
+     * the same. On a cloud provider ({@code databricks}) the branch is deleted and forked anew under its
+     * name, with a new endpoint, so {@link #jdbcUrl()} may change: read it again after a reset instead of
+     * keeping the old value.
      */
     void reset();
 }

@@ -70,6 +70,27 @@ public abstract class BranchProviderContract {
     }
 
     /**
+     * Makes a run die as a killed JVM would: it leaves its branches behind, and the sweeps of other runs
+     * must be able to prove it dead. The default closes the provider, which suits a provider whose
+     * {@code close()} leaves its branches and whose sweep proves a run dead by something a closed provider
+     * gives up (a lock). A provider that deletes its branches when it closes, or proves a run dead by time
+     * (a heartbeat that stopped), overrides this: it leaves the provider open (and closes it after the
+     * test), and makes the service show the run's branches as not updated for long, as a fake can.
+     *
+     * <pre>{@code
+     * protected void die(Run run) {
+     *     fake.ageBranchesOf(run.context().runId(), Duration.ofMinutes(30));
+     *     dying.add(run.provider());   // closed after the test
+     * }
+     * }</pre>
+     *
+     * @param run the run that dies; the suite no longer closes its provider
+     */
+    protected void die(Run run) {
+        run.provider().close();
+    }
+
+    /**
      * Starts a new run: a provider with a run id of its own, closed after the test.
      *
      * @return the run
@@ -280,7 +301,7 @@ public abstract class BranchProviderContract {
         String living = alive.branchName("living");
         alive.create(living, alive.base(), Kind.BRANCH);
         open.remove(dead.provider());
-        dead.provider().close(); // the run dies, leaving its branches
+        die(dead); // the run dies, leaving its branches
 
         List<String> swept = ((SweepingProvider) startRun().provider()).sweep();
 

@@ -5,6 +5,7 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.apiguardian.api.API;
 
 /**
@@ -57,7 +58,7 @@ public interface BranchProvider extends AutoCloseable {
      * @param parent the parent's name, as the user wrote it
      * @return the name to fork from, or empty when unknown
      */
-    java.util.Optional<String> resolveParent(String parent);
+    Optional<String> resolveParent(String parent);
 
     /**
      * The parents this provider knows, for the message that reports an unknown one.
@@ -114,11 +115,21 @@ public interface BranchProvider extends AutoCloseable {
 
     /**
      * Records that a branch of this run is kept on purpose ({@link io.github.lakebase.junit.CleanupMode}),
-     * so that later sweeps leave it alone. The default does nothing.
+     * so that later sweeps leave it alone, together with whatever it needs (the base it was forked from,
+     * where the service needs that). A provider whose branches expire gives a kept branch the expiry of
+     * {@link ProviderContext#KEPT_TTL}, capped by what the service allows, and says when it expires. The
+     * default does nothing and says the branch stays until someone drops it.
+     *
+     * <pre>{@code
+     * Optional<Instant> until = provider.keep(name);   // empty: it stays until dropped
+     * }</pre>
      *
      * @param name a branch created by this provider in this run
+     * @return when the kept branch expires, or empty when it stays until someone drops it
      */
-    default void keep(String name) {}
+    default Optional<Instant> keep(String name) {
+        return Optional.empty();
+    }
 
     /**
      * Fails unless {@code connection} is connected to {@code name}, a test branch that this provider

@@ -25,6 +25,13 @@ import org.apiguardian.api.API;
 public interface ProviderContext {
 
     /**
+     * How long a branch kept on purpose ({@code CleanupMode.ON_SUCCESS} after a failure, or
+     * {@code NEVER}) lives, for providers whose branches expire; capped by what the service allows.
+     * Providers whose branches do not expire keep them until someone drops them.
+     */
+    String KEPT_TTL = "lakebase.kept-ttl";
+
+    /**
      * A configuration value: a JUnit configuration parameter (which includes {@code -D} system
      * properties and {@code junit-platform.properties}), else the environment variable named after
      * the key ({@code lakebase.postgres.url} is {@code LAKEBASE_POSTGRES_URL}).
@@ -71,6 +78,24 @@ public interface ProviderContext {
      */
     default BranchNames names() {
         return new BranchNames(branchPrefix(), runId());
+    }
+
+    /**
+     * How long a kept branch lives ({@link #KEPT_TTL}), for a provider whose branches expire.
+     *
+     * @param min the shortest value the provider accepts
+     * @param max the longest value the provider accepts
+     * @return the value, 7 days when absent
+     * @throws ProviderException a configuration error naming the key and the range, when out of range
+     */
+    default Duration keptTtl(Duration min, Duration max) {
+        Duration value = getDuration(KEPT_TTL, Duration.ofDays(7));
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw ProviderException.configuration(KEPT_TTL + "=" + get(KEPT_TTL).orElse("") + " is out of range for "
+                    + "lakebase.provider=" + get("lakebase.provider").orElse("embedded") + ": use a duration from "
+                    + min.toDays() + "d to " + max.toDays() + "d (the default is 7d).");
+        }
+        return value;
     }
 
     /**

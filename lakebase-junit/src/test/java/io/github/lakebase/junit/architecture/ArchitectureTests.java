@@ -31,7 +31,10 @@ class ArchitectureTests {
         noClasses()
                 .that()
                 .resideInAnyPackage(
-                        ROOT + ".internal.server..", ROOT + ".internal.embedded..", ROOT + ".internal.databricks..")
+                        ROOT + ".internal.server..",
+                        ROOT + ".internal.embedded..",
+                        ROOT + ".internal.databricks..",
+                        ROOT + ".internal.neon..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
@@ -109,7 +112,28 @@ class ArchitectureTests {
                         ROOT + ".internal.config..",
                         ROOT + ".internal.server..",
                         ROOT + ".internal.embedded..",
-                        ROOT + ".internal.databricks..")
+                        ROOT + ".internal.databricks..",
+                        ROOT + ".internal.neon..")
+                .check(main);
+    }
+
+    @Test
+    void cloudProvidersShareNothingButTheSpiAndTheHelpers() {
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".internal.neon..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        ROOT + ".internal.databricks..", ROOT + ".internal.server..", ROOT + ".internal.embedded..")
+                .check(main);
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".internal.databricks..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        ROOT + ".internal.neon..", ROOT + ".internal.server..", ROOT + ".internal.embedded..")
                 .check(main);
     }
 

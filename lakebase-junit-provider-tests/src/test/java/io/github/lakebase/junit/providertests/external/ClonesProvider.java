@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -107,10 +108,11 @@ final class ClonesProvider implements BranchProvider, RenamableSpares, Persisten
     }
 
     @Override
-    public void keep(String name) {
+    public Optional<Instant> keep(String name) {
         requireOwn(name);
         execute(comment(name, "kept"));
         created.remove(name);
+        return Optional.empty();
     }
 
     @Override

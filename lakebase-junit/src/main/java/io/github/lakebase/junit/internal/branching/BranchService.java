@@ -195,8 +195,9 @@ public final class BranchService implements AutoCloseable {
         provider.requireTestBranch(name, connection);
     }
 
-    void keep(String name) {
-        provider.keep(name);
+    /** Keeps a branch; returns when it expires, or empty when it stays until dropped. */
+    java.util.Optional<java.time.Instant> keep(String name) {
+        return provider.keep(name);
     }
 
     /** The sessions still connected to a branch; empty when the provider cannot tell. */

@@ -235,15 +235,20 @@ public final class ManagedBranch implements Branch, AutoCloseable {
             default -> false;
         };
         if (keep) {
-            service.keep(name);
+            String stays = service.keep(name)
+                    .map(until -> "It expires at " + until + " (lakebase.kept-ttl, capped by what the service allows); "
+                            + "drop it sooner when done.")
+                    .orElse("It stays until you drop it, as long as its server keeps its data (the embedded "
+                            + "provider's temporary data directory goes when the JVM exits; set "
+                            + "lakebase.embedded.data-directory to keep it).");
             LOG.warn(
-                    "Kept branch {} of {} (cleanup = {}): connect with {} as user {} (the password is not logged). "
-                            + "It stays until you drop it.",
+                    "Kept branch {} of {} (cleanup = {}): connect with {} as user {} (the password is not logged). {}",
                     name,
                     settings.owner(),
                     settings.cleanup(),
                     Redaction.url(connection.jdbcUrl()),
-                    connection.username());
+                    connection.username(),
+                    stays);
         } else {
             service.destroy(name);
         }

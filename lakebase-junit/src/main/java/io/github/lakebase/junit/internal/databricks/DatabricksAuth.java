@@ -3,8 +3,8 @@ package io.github.lakebase.junit.internal.databricks;
 import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.CONFIG_FILE;
 import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.PROFILE;
 
+import com.databricks.sdk.WorkspaceClient;
 import com.databricks.sdk.core.DatabricksConfig;
-import com.databricks.sdk.core.DatabricksException;
 import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.util.List;
@@ -19,38 +19,48 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class DatabricksAuth {
 
-    /** What authentication found, per profile and file: asked for every test, settled once. */
-    private static final Map<List<String>, Optional<String>> REASONS = new ConcurrentHashMap<>();
+    /**
+     * The resolved configuration, or why there is none, per profile and file: resolved once per JVM.
+     * {@code DatabricksConfig.resolve()} reads the environment and files and asks the workspace for its
+     * configuration (a discovery call) each time it is called, and a {@code WorkspaceClient} calls it when
+     * it is made: one client, made once, serves every provider of the JVM.
+     */
+    private static final Map<List<String>, Resolution> RESOLVED = new ConcurrentHashMap<>();
 
     private DatabricksAuth() {}
 
+    /** A resolved configuration and its client, or why resolving failed. */
+    private record Resolution(DatabricksConfig config, WorkspaceClient client, RuntimeException failure) {}
+
     /**
-     * A configuration for the workspace, resolved and authenticated, with the SDK's own retries off:
+     * A client of the workspace, resolved and authenticated, with the SDK's own retries off:
      * the provider retries itself, with its own bounds, and re-checks creations before retrying them.
      */
-    static DatabricksConfig config(ProviderContext context) {
-        DatabricksConfig config = unresolved(context);
-        try {
-            config.resolve();
-            config.authenticate();
-            return config;
-        } catch (DatabricksException e) {
-            throw new ProviderException(noCredentials(e), e);
+    static WorkspaceClient client(ProviderContext context) {
+        Resolution resolution = resolve(context);
+        if (resolution.config() == null) {
+            throw new ProviderException(noCredentials(resolution.failure()), resolution.failure());
         }
+        return resolution.client();
     }
 
     /** Why no workspace can be reached with these settings, or empty when authentication works. */
     static Optional<String> unavailableReason(ProviderContext context) {
+        Resolution resolution = resolve(context);
+        return resolution.config() == null ? Optional.of(noCredentials(resolution.failure())) : Optional.empty();
+    }
+
+    private static Resolution resolve(ProviderContext context) {
         List<String> key = List.of(
                 context.get(PROFILE).orElse(""), context.get(CONFIG_FILE).orElse(""));
-        return REASONS.computeIfAbsent(key, k -> {
+        return RESOLVED.computeIfAbsent(key, k -> {
             DatabricksConfig config = unresolved(context);
             try {
-                config.resolve();
+                WorkspaceClient client = new WorkspaceClient(config); // resolves the configuration
                 config.authenticate();
-                return Optional.empty();
-            } catch (DatabricksException | IllegalArgumentException e) {
-                return Optional.of(noCredentials(e));
+                return new Resolution(config, client, null);
+            } catch (RuntimeException e) { // DatabricksException, or the client's own set-up failing
+                return new Resolution(null, null, e);
             }
         });
     }

@@ -1,5 +1,7 @@
 package io.github.lakebase.junit.internal.databricks;
 
+import static io.github.lakebase.junit.spi.ProviderContext.KEPT_TTL;
+
 import com.databricks.sdk.service.postgres.Branch;
 import com.databricks.sdk.service.postgres.BranchSpec;
 import com.databricks.sdk.service.postgres.BranchStatusState;
@@ -47,10 +49,15 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
     private final Sweeper sweeper;
     private final Map<String, Owned> owned = new ConcurrentHashMap<>();
     private final Set<String> parents = ConcurrentHashMap.newKeySet();
-    /** Branches whose creation failed, to delete once the service lets us. */
-    private final Set<String> abandoned = ConcurrentHashMap.newKeySet();
+    private final KeptBranches kept;
+    /** Branches being deleted or reset: the heartbeat leaves them alone. */
+    private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    /** Kept branches (and their sources) that the workspace let live no longer than branch-ttl. */
+    private final Set<String> keptWhileRunning = ConcurrentHashMap.newKeySet();
     /** Runs the heartbeat and the deletions of abandoned branches. */
     private final ScheduledExecutorService background;
+    /** Branches whose creation failed, to delete once the service lets us. */
+    private final AbandonedBranches abandoned;
 
     private volatile String defaultParent;
 
@@ -60,7 +67,9 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
         this.identity = identity;
         this.slots = new BranchSlots(settings.maxBranches(), settings.slotTimeout());
         this.sweeper = new Sweeper(api, new BranchIds(context.branchPrefix()), context.runId());
+        this.kept = new KeptBranches(api, settings);
         this.background = Executors.newScheduledThreadPool(2, DaemonThreads.named("lakebase-junit-heartbeat"));
+        this.abandoned = new AbandonedBranches(api, settings, background);
         long every = heartbeatInterval(settings.branchTtl()).toMillis();
         background.scheduleWithFixedDelay(this::extendAll, every, every, TimeUnit.MILLISECONDS);
     }
@@ -68,7 +77,7 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
     /** Connects to the project's workspace and checks who the run logs in as. */
     static DatabricksProvider open(ProviderContext context) {
         DatabricksSettings settings = DatabricksSettings.of(context);
-        LakebaseApi api = new LakebaseApi(DatabricksAuth.config(context), settings);
+        LakebaseApi api = new LakebaseApi(DatabricksAuth.client(context), settings);
         return new DatabricksProvider(context, settings, api, api.identity());
     }
 
@@ -131,9 +140,9 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
         String id = request.name();
         slots.acquire(id, request.kind());
         try {
-            api.createBranch(id, spec(request.source(), request.asOf()), false, b -> true);
+            api.createBranch(id, () -> spec(request.source(), request.asOf()), b -> true);
             EndpointConnection connection = new EndpointConnection(api, settings, id, identity);
-            owned.put(id, new Owned(request.kind(), connection));
+            owned.put(id, new Owned(request.kind(), connection, DatabricksSettings.branchId(request.source())));
             connection.awaitReady();
             LOG.debug(
                     "Created branch {} from {}{}",
@@ -143,18 +152,22 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
             return connection;
         } catch (RuntimeException e) {
             owned.remove(id);
-            deleteLater(id);
+            abandoned.deleteLater(id);
             slots.release(request.kind());
             throw e;
         }
     }
 
+    /**
+     * A branch forked from {@code source} with an absolute expiry ({@code BranchSpec.expire_time}) of
+     * {@code branch-ttl} from now, made anew for every attempt: {@code BranchSpec.ttl} counts from the
+     * branch's creation time, so a ttl sent for a branch that has lived longer than it names a time already
+     * past.
+     */
     private BranchSpec spec(String source, Instant asOf) {
         BranchSpec spec = new BranchSpec()
                 .setSourceBranch(settings.branchName(DatabricksSettings.branchId(source)))
-                .setTtl(com.google.protobuf.Duration.newBuilder()
-                        .setSeconds(settings.branchTtl().toSeconds())
-                        .build());
+                .setExpireTime(LakebaseApi.timestamp(Instant.now().plus(settings.branchTtl())));
         if (asOf != null) {
             spec.setSourceBranchTime(LakebaseApi.timestamp(asOf));
         }
@@ -166,44 +179,96 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
         requireOwn(name); // nobody connects to a base after its migrations; Lakebase has no read-only branch
     }
 
-    /** Replaces the branch by a new fork of {@code source} under the same id ({@code replace_existing}). */
+    /**
+     * Deletes the branch for good and forks it anew from {@code source} under the same id. Lakebase has no
+     * reset: {@code CreateBranchRequest.replaceExisting} only "updates the branch if it already exists" (its
+     * spec; the data stays), so the branch is deleted with {@code DeleteBranchRequest.purge}, which frees
+     * its id, and created again. The new branch has a new endpoint, whose host may differ: connections
+     * opened afterwards go there.
+     */
     @Override
     public void reset(String name, String source) {
         Owned branch = requireOwn(name);
-        String oldUid = api.branch(name).map(Branch::getUid).orElse(null);
-        api.createBranch(name, spec(source, null), true, b -> !Objects.equals(b.getUid(), oldUid));
-        branch.connection().endpointReplaced();
+        withoutHeartbeat(name, branch);
+        try {
+            String oldUid = api.branch(name).map(Branch::getUid).orElse(null);
+            api.deleteBranch(name);
+            branch.connection().endpointReplaced();
+            api.createBranch(name, () -> spec(source, null), b -> !Objects.equals(b.getUid(), oldUid));
+        } finally {
+            busy.remove(name);
+        }
         branch.connection().awaitReady();
     }
 
     @Override
     public void delete(String name) {
         Owned branch = requireOwn(name);
-        api.deleteBranch(name);
-        owned.remove(name);
-        slots.release(branch.kind());
+        withoutHeartbeat(name, branch);
+        try {
+            api.deleteBranch(name);
+            owned.remove(name);
+            slots.release(branch.kind());
+        } finally {
+            busy.remove(name);
+        }
     }
 
-    /** Stops extending the branch and gives it the expiry of kept branches, which sweeps leave alone. */
-    @Override
-    public void keep(String name) {
-        Owned branch = requireOwn(name);
-        owned.remove(name);
-        slots.release(branch.kind());
-        Instant until = Instant.now().plus(settings.keptTtl());
-        try {
-            api.setExpiry(name, until);
-            LOG.info(
-                    "Branch {} is kept until {} (lakebase.databricks.kept-ttl); delete it sooner when done",
-                    name,
-                    until);
-        } catch (RuntimeException e) {
-            LOG.warn(
-                    "Could not give kept branch {} a longer expiry ({}); it expires as a branch in use would, and a "
-                            + "later run may sweep it",
-                    name,
-                    e.getMessage());
+    /**
+     * Takes a branch out of the heartbeat before it is deleted, after any extension of it under way: an
+     * update of a branch whose deletion has begun answers 404, and would only be noise.
+     */
+    private void withoutHeartbeat(String name, Owned branch) {
+        synchronized (branch) {
+            busy.add(name);
         }
+    }
+
+    /**
+     * Stops extending the branch and gives it, and the branches it was forked from, the longest expiry up
+     * to {@code lakebase.kept-ttl} that the workspace allows: sweeps leave branches with such an expiry
+     * alone. Where the workspace allows no longer expiry than {@code branch-ttl}, the heartbeat goes on
+     * extending the branch while the run lives.
+     */
+    @Override
+    public Optional<Instant> keep(String name) {
+        Owned branch = requireOwn(name);
+        List<String> sources = sources(branch);
+        List<String> all = new ArrayList<>(sources);
+        all.add(name);
+        for (String id : all) {
+            Owned o = owned.get(id);
+            synchronized (o) { // after any extension under way, and before the next, which now skips it
+                kept.reserve(id);
+            }
+        }
+        Optional<Instant> until = kept.keep(name, sources);
+        all.forEach(kept::release);
+        if (until.isPresent()) {
+            owned.remove(name);
+            slots.release(branch.kind());
+            LOG.info("Branch {} is kept until {} ({}); delete it sooner when done", name, until.get(), KEPT_TTL);
+            return until;
+        }
+        Instant soon = Instant.now().plus(settings.branchTtl());
+        keptWhileRunning.add(name);
+        keptWhileRunning.addAll(sources(branch));
+        LOG.warn(
+                "The workspace refused every expiry longer than {} for kept branch {}: it is extended while this "
+                        + "run lives, and expires within {} after it ends",
+                DatabricksProviderFactory.BRANCH_TTL,
+                name,
+                DatabricksSettings.text(settings.branchTtl()));
+        return Optional.of(soon);
+    }
+
+    /** The branches of this run that a branch was forked from, nearest first. */
+    private List<String> sources(Owned branch) {
+        List<String> sources = new ArrayList<>();
+        for (Owned b = branch; b != null && owned.containsKey(b.source()); b = owned.get(b.source())) {
+            sources.add(b.source());
+        }
+        return sources;
     }
 
     private Owned requireOwn(String name) {
@@ -215,6 +280,26 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
                     null);
         }
         return branch;
+    }
+
+    /** Fails unless {@code name} is a test branch of this run and {@code connection} was opened to it. */
+    @Override
+    public void requireTestBranch(String name, java.sql.Connection connection) {
+        Owned branch = owned.get(name);
+        String url;
+        try {
+            url = connection.getMetaData().getURL();
+        } catch (java.sql.SQLException e) {
+            throw new ProviderException("Cannot tell where a connection leads: " + e.getMessage(), e);
+        }
+        if (branch == null
+                || branch.kind() != Kind.BRANCH
+                || !branch.connection().jdbcUrl().equals(url)) {
+            throw new ProviderException(
+                    "Refusing to modify '" + name + "': it is not a branch that " + describe()
+                            + " created for a test in this run, or the connection leads elsewhere.",
+                    null);
+        }
     }
 
     @Override
@@ -229,55 +314,26 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
 
     private void extendAll() {
         Instant until = Instant.now().plus(settings.branchTtl());
-        for (String id : List.copyOf(owned.keySet())) {
+        for (Map.Entry<String, Owned> e : List.copyOf(owned.entrySet())) {
+            extend(e.getKey(), e.getValue(), until);
+        }
+    }
+
+    private void extend(String id, Owned branch, Instant until) {
+        synchronized (branch) {
+            if (kept.contains(id) || busy.contains(id) || !owned.containsKey(id) || background.isShutdown()) {
+                return; // kept branches expire later than this; deleted ones never
+            }
             try {
                 api.setExpiry(id, until);
             } catch (RuntimeException e) {
-                if (owned.containsKey(id) && !background.isShutdown()) {
+                if (!background.isShutdown()) {
                     LOG.warn(
                             "Could not extend the expiry of branch {} (it expires at the last one): {}",
                             id,
                             e.getMessage());
                 }
             }
-        }
-    }
-
-    /**
-     * Deletes, in the background, a branch whose creation failed: a creation that timed out may still
-     * finish, and the branch is ours by its id. Tried again with growing waits until the service lets it,
-     * or until the branch would have expired anyway.
-     */
-    private void deleteLater(String id) {
-        abandoned.add(id);
-        deleteLater(id, settings.pollInterval(), Instant.now().plus(settings.branchTtl()));
-    }
-
-    private void deleteLater(String id, Duration wait, Instant giveUp) {
-        try {
-            background.schedule(
-                    () -> {
-                        try {
-                            api.deleteBranch(id);
-                            abandoned.remove(id);
-                        } catch (RuntimeException e) {
-                            Duration next = wait.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0
-                                    ? Duration.ofMinutes(1)
-                                    : wait.multipliedBy(2);
-                            if (Instant.now().plus(next).isBefore(giveUp)) {
-                                deleteLater(id, next, giveUp);
-                            } else {
-                                LOG.warn(
-                                        "Could not delete branch {}, whose creation failed ({}); it expires by itself",
-                                        id,
-                                        e.getMessage());
-                            }
-                        }
-                    },
-                    wait.toMillis(),
-                    TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
-            // the provider is closed: close() deletes what is still abandoned
         }
     }
 
@@ -294,19 +350,31 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
         return "Databricks Lakebase project " + settings.project() + " at " + api.host() + " as " + identity;
     }
 
-    /** Stops the heartbeat and deletes what is left of this run's branches, forks before what they came from. */
+    /**
+     * Stops the heartbeat and deletes what is left of this run's branches, forks before what they came from,
+     * except kept branches and the branches they were forked from.
+     */
     @Override
     public void close() {
         background.shutdownNow();
-        List.copyOf(abandoned).forEach(this::deleteQuietly);
+        owned.forEach(this::withoutHeartbeat);
+        abandoned.deleteNow();
         List<Map.Entry<String, Owned>> left = new ArrayList<>(owned.entrySet());
         left.sort(Comparator.comparing(e -> e.getValue().kind().ordinal(), Comparator.reverseOrder()));
         for (Map.Entry<String, Owned> e : left) {
-            owned.remove(e.getKey());
-            deleteQuietly(e.getKey());
+            String id = e.getKey();
+            owned.remove(id);
+            if (kept.contains(id) || keptWhileRunning.contains(id)) {
+                LOG.info(
+                        "Left branch {}, which kept branches need, until {}",
+                        id,
+                        kept.until(id).map(Instant::toString).orElse("it expires"));
+            } else {
+                deleteQuietly(id);
+            }
         }
     }
 
-    /** A branch this provider created in this run. */
-    private record Owned(Kind kind, EndpointConnection connection) {}
+    /** A branch this provider created in this run, and the branch it was forked from. */
+    private record Owned(Kind kind, EndpointConnection connection, String source) {}
 }

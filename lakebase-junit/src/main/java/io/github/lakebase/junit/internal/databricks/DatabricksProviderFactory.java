@@ -30,8 +30,6 @@ public final class DatabricksProviderFactory implements BranchProviderFactory {
     public static final String DEFAULT_PARENT = "lakebase.databricks.default-parent";
     /** The expiry of every branch, extended while the run lives. */
     public static final String BRANCH_TTL = "lakebase.databricks.branch-ttl";
-    /** The expiry of a branch kept on purpose ({@code CleanupMode.NEVER}, {@code ON_SUCCESS}). */
-    public static final String KEPT_TTL = "lakebase.databricks.kept-ttl";
     /** The longest wait for a long-running operation, and for retries of a throttled or failed call. */
     public static final String OPERATION_TIMEOUT = "lakebase.databricks.operation-timeout";
     /** The longest wait for a new branch's endpoint to have a host and accept a login. */

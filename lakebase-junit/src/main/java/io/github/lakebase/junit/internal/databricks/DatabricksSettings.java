@@ -5,7 +5,6 @@ import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFac
 import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.DEFAULT_PARENT;
 import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.ENDPOINT;
 import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.ENDPOINT_TIMEOUT;
-import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.KEPT_TTL;
 import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.MAX_BRANCHES;
 import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.OPERATION_TIMEOUT;
 import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.POLL_INTERVAL;
@@ -28,7 +27,7 @@ import java.util.regex.Pattern;
  * @param project the project id
  * @param defaultParent the configured default parent, or empty for the project's default branch
  * @param branchTtl the expiry of every branch, extended while the run lives
- * @param keptTtl the expiry of a kept branch
+ * @param keptTtl the expiry of a kept branch ({@code lakebase.kept-ttl}), before the workspace's cap
  * @param operationTimeout the longest wait for an operation or for the retries of one call
  * @param endpointTimeout the longest wait for an endpoint's host and first login
  * @param maxBranches the most branches the run holds at once
@@ -61,7 +60,7 @@ record DatabricksSettings(
     static final Duration MAX_BRANCH_TTL = Duration.ofDays(1);
     /** The shortest expiry of a kept branch; see {@link #MAX_BRANCH_TTL}. */
     static final Duration MIN_KEPT_TTL = Duration.ofDays(2);
-    /** The longest expiry Lakebase accepts. */
+    /** The longest expiry Lakebase accepts (a workspace policy may allow less). */
     static final Duration MAX_TTL = Duration.ofDays(30);
 
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
@@ -81,7 +80,7 @@ record DatabricksSettings(
                 project,
                 context.get(DEFAULT_PARENT).map(DatabricksSettings::branchId),
                 within(config, BRANCH_TTL, Duration.ofHours(1), Duration.ofSeconds(2), MAX_BRANCH_TTL),
-                within(config, KEPT_TTL, Duration.ofDays(7), MIN_KEPT_TTL, MAX_TTL),
+                context.keptTtl(MIN_KEPT_TTL, MAX_TTL),
                 within(config, OPERATION_TIMEOUT, Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofHours(2)),
                 within(config, ENDPOINT_TIMEOUT, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofHours(1)),
                 config.getInt(MAX_BRANCHES, 5, 2, 500),

@@ -1,7 +1,6 @@
 package io.github.lakebase.junit.internal.databricks;
 
 import com.databricks.sdk.WorkspaceClient;
-import com.databricks.sdk.core.DatabricksConfig;
 import com.databricks.sdk.service.postgres.Branch;
 import com.databricks.sdk.service.postgres.BranchSpec;
 import com.databricks.sdk.service.postgres.CreateBranchRequest;
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +31,13 @@ import org.slf4j.LoggerFactory;
 final class LakebaseApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(LakebaseApi.class);
-    private static final Pattern TTL_CAP = Pattern.compile("(?i).*expiration time exceeds.*");
-    private static final Pattern BRANCH_CAP =
-            Pattern.compile("(?i).*(branch(es)? limit|maximum number of branches" + "|too many branches).*");
+    /**
+     * The codes of {@code com.databricks.sdk.service.postgres.ErrorCode} that say a project or quota is
+     * full. Which one the service gives for a project at its branch limit is not documented, so any of them
+     * means "wait for a branch to be deleted"; the wording of the message is never looked at.
+     */
+    private static final java.util.Set<String> FULL =
+            java.util.Set.of("RESOURCE_EXHAUSTED", "RESOURCE_LIMIT_EXCEEDED", "QUOTA_EXCEEDED");
 
     /** What Lakebase answers while another operation runs on a branch. */
     private static final java.util.Set<String> BUSY = java.util.Set.of("RESOURCE_CONFLICT", "ABORTED");
@@ -45,8 +47,8 @@ final class LakebaseApi {
     private final DatabricksSettings settings;
     private final Retrying retrying;
 
-    LakebaseApi(DatabricksConfig config, DatabricksSettings settings) {
-        this.workspace = new WorkspaceClient(config);
+    LakebaseApi(WorkspaceClient workspace, DatabricksSettings settings) {
+        this.workspace = workspace;
         this.postgres = workspace.postgres();
         this.settings = settings;
         this.retrying = new Retrying(settings.pollInterval(), settings.operationTimeout());
@@ -93,25 +95,25 @@ final class LakebaseApi {
      * {@code ours} says the one found is the one asked for. While the project is at its branch limit
      * (other runs hold branches), the creation is repeated until {@code lakebase.databricks.slot-timeout}.
      */
-    void createBranch(String id, BranchSpec spec, boolean replace, Predicate<Branch> ours) {
-        String what = (replace ? "replacing" : "creating") + " branch " + id;
+    void createBranch(String id, java.util.function.Supplier<BranchSpec> spec, Predicate<Branch> ours) {
+        String what = "creating branch " + id;
         Retrying.Waits waits = retrying.waits(settings.operationTimeout());
         Retrying.Waits forSlot = null;
         while (true) {
             try {
-                Operation started = start(id, spec, replace);
+                Operation started = start(id, spec.get()); // an expiry from now, at every attempt
                 await(started, what);
                 return;
             } catch (RuntimeException e) {
-                String message = String.valueOf(e.getMessage());
-                if (TTL_CAP.matcher(message).matches()) {
-                    throw ProviderException.configuration("Lakebase refused the expiry of branch " + id + " (" + message
-                            + "): the workspace caps how long a branch may live. Lower "
+                String message = Retrying.describe(e);
+                if (Retrying.status(e) == 400 && "INVALID_PARAMETER_VALUE".equals(Retrying.errorCode(e))) {
+                    throw ProviderException.configuration("Lakebase refused branch " + id + " (" + message + "). "
+                            + "Where it names the expiry, the workspace caps how long a branch may live: Lower "
                             + DatabricksProviderFactory.BRANCH_TTL + " (now "
-                            + DatabricksSettings.text(settings.branchTtl())
-                            + ").");
+                            + DatabricksSettings.text(settings.branchTtl()) + "). Where it names the source's time, "
+                            + "asOf lies outside the parent's history.");
                 }
-                if (atBranchLimit(e)) {
+                if (FULL.contains(Retrying.errorCode(e))) {
                     if (forSlot == null) {
                         forSlot = retrying.waits(settings.slotTimeout());
                         LOG.info(
@@ -154,21 +156,12 @@ final class LakebaseApi {
         }
     }
 
-    private Operation start(String id, BranchSpec spec, boolean replace) {
+    private Operation start(String id, BranchSpec spec) {
         CreateBranchRequest request = new CreateBranchRequest()
                 .setParent(settings.projectName())
                 .setBranchId(id)
                 .setBranch(new Branch().setSpec(spec));
-        if (replace) {
-            request.setReplaceExisting(true);
-        }
         return new Operation().setName(postgres.createBranch(request).getName()).setDone(false);
-    }
-
-    private static boolean atBranchLimit(RuntimeException e) {
-        return "RESOURCE_EXHAUSTED".equals(Retrying.errorCode(e))
-                || (Retrying.status(e) / 100 == 4
-                        && BRANCH_CAP.matcher(String.valueOf(e.getMessage())).matches());
     }
 
     /** Waits until a branch created by an operation we lost track of is ready. */
@@ -211,7 +204,8 @@ final class LakebaseApi {
                                         .setName(settings.branchName(id))
                                         .setPurge(true))
                                 .getName()));
-                started.ifPresent(op -> await(new Operation().setName(op), what));
+                started.ifPresent(op -> await(
+                        new Operation().setName(op), what, () -> branch(id).isEmpty()));
                 return;
             } catch (ProviderException e) {
                 if (!(e.getCause() instanceof RuntimeException cause)
@@ -240,6 +234,26 @@ final class LakebaseApi {
         await(op, what);
     }
 
+    /**
+     * Sets when a branch expires, unless the workspace refuses that expiry ({@code BranchSpec.expire_time}
+     * beyond what its policy allows: 400 INVALID_PARAMETER_VALUE).
+     *
+     * @return {@code false} when the expiry was refused
+     */
+    boolean trySetExpiry(String id, Instant expiry) {
+        try {
+            setExpiry(id, expiry);
+            return true;
+        } catch (ProviderException e) {
+            if (e.getCause() instanceof RuntimeException cause
+                    && Retrying.status(cause) == 400
+                    && "INVALID_PARAMETER_VALUE".equals(Retrying.errorCode(cause))) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /** The endpoint to connect to on a branch. */
     Optional<Endpoint> endpoint(String branchId) {
         return retrying.call(
@@ -257,10 +271,28 @@ final class LakebaseApi {
 
     /** Polls an operation until it is done; fails with its error, or after the operation timeout. */
     private void await(Operation started, String what) {
+        await(started, what, () -> false);
+    }
+
+    /**
+     * Polls an operation until it is done. An {@code Operation.name} lives under the resource it works on
+     * ({@code projects/p/branches/b/operations/o}), so once a deletion has purged the branch the operation
+     * may answer 404 NOT_FOUND: {@code doneIfGone} then tells whether the work is done.
+     */
+    private void await(Operation started, String what, java.util.function.BooleanSupplier doneIfGone) {
         Retrying.Waits waits = retrying.waits(settings.operationTimeout());
         do {
-            Operation op = retrying.call(
-                    what + " (polling " + started.getName() + ")", () -> postgres.getOperation(started.getName()));
+            Optional<Operation> polled = retrying.call(
+                    what + " (polling " + started.getName() + ")",
+                    () -> unlessNotFound(() -> postgres.getOperation(started.getName())));
+            if (polled.isEmpty()) {
+                if (doneIfGone.getAsBoolean()) {
+                    return;
+                }
+                throw new ProviderException(
+                        "Lakebase: " + what + ": its operation " + started.getName() + " is gone (404)", null);
+            }
+            Operation op = polled.get();
             if (Boolean.TRUE.equals(op.getDone())) {
                 if (op.getError() != null) {
                     throw new ProviderException(

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -262,10 +263,11 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
     }
 
     @Override
-    public void keep(String name) {
+    public Optional<Instant> keep(String name) {
         requireOwn(name);
         execute("COMMENT ON DATABASE " + AdminSql.quote(name) + " IS " + ownership.literal("kept"));
         created.remove(name);
+        return Optional.empty();
     }
 
     @Override

@@ -119,7 +119,8 @@ class LakebaseConfigurationTests {
                 .isEqualTo("lakebase.databricks.branch-ttl=3d is out of range: "
                         + "use a duration from 2s to 1d (the default is 1h).");
         assertThat(LakebaseSettingsProbe.failure(
-                        Map.of("lakebase.databricks.project", "orders", "lakebase.databricks.kept-ttl", "1h")))
+                        Map.of("lakebase.databricks.project", "orders", "lakebase.kept-ttl", "1h")))
+                .contains("lakebase.kept-ttl=1h is out of range")
                 .contains("from 2d to 30d");
         assertThat(LakebaseSettingsProbe.failure(
                         Map.of("lakebase.databricks.project", "orders", "lakebase.databricks.sslmode", "sometimes")))

@@ -25,7 +25,7 @@ final class ApiRoutes implements HttpHandler {
     private static final Pattern BRANCHES = Pattern.compile("projects/([^/]+)/branches");
     private static final Pattern BRANCH = Pattern.compile("projects/([^/]+)/branches/([^/]+)");
     private static final Pattern ENDPOINT = Pattern.compile("projects/([^/]+)/branches/([^/]+)/endpoints/([^/]+)");
-    private static final Pattern OPERATION = Pattern.compile("projects/[^/]+/branches/[^/]+/operations/[^/]+");
+    private static final Pattern OPERATION = Pattern.compile("projects/([^/]+)/branches/([^/]+)/operations/[^/]+");
 
     private final FakeLakebase workspace;
 
@@ -38,6 +38,7 @@ final class ApiRoutes implements HttpHandler {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             if (path.equals("/.well-known/databricks-config")) {
+                workspace.faults().next(Call.CONFIG);
                 answer(
                         exchange,
                         200,
@@ -108,8 +109,17 @@ final class ApiRoutes implements HttpHandler {
                     x -> workspace.credential(
                             Json.read(x.getRequestBody()).path("endpoint").asText()));
         }
-        if (OPERATION.matcher(resource).matches() && method.equals("GET")) {
-            return new Route(Call.OPERATION, x -> workspace.operations().get(resource));
+        if ((m = OPERATION.matcher(resource)).matches() && method.equals("GET")) {
+            String project = m.group(1);
+            String branch = m.group(2);
+            // Operation.name lives under the branch's resource name; once the branch is purged, the name leads
+            // nowhere and GET answers 404 NOT_FOUND, as every GET under a resource that is gone does.
+            return new Route(Call.OPERATION, x -> {
+                if (workspace.existingProject(project).purged(branch)) {
+                    throw ApiError.notFound("Operation " + resource);
+                }
+                return workspace.operations().get(resource);
+            });
         }
         if ((m = ENDPOINT.matcher(resource)).matches() && method.equals("GET")) {
             String project = m.group(1);

@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal.databricks.fake;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lakebase.junit.fakes.PostgresRouter;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ public final class FakeBranch implements PostgresRouter.Target {
 
     private final FakeProject project;
     private final String id;
-    private volatile String uid = UUID.randomUUID().toString();
+    private final String uid = UUID.randomUUID().toString();
     volatile Instant createTime = Instant.now();
     volatile Instant updateTime = createTime;
     volatile Instant expireTime;
@@ -64,6 +65,16 @@ public final class FakeBranch implements PostgresRouter.Target {
     /** Whether the branch is being created, ready, or (softly) deleted. */
     public State state() {
         return state;
+    }
+
+    /** The branch's unique id, which a replacement in place keeps. */
+    public String uid() {
+        return uid;
+    }
+
+    /** When the branch was created; {@code spec.ttl} counts from here. */
+    public Instant createTime() {
+        return createTime;
     }
 
     /** When the service deletes the branch, or {@code null} for never. */
@@ -110,13 +121,6 @@ public final class FakeBranch implements PostgresRouter.Target {
         return this;
     }
 
-    /** A new identity after the branch was replaced ({@code replace_existing}). */
-    void renew() {
-        uid = UUID.randomUUID().toString();
-        createTime = Instant.now();
-        updateTime = createTime;
-    }
-
     @Override
     public String refusal() {
         return Instant.now().isBefore(authorizedAt) ? "External authorization failed" : null;
@@ -144,7 +148,12 @@ public final class FakeBranch implements PostgresRouter.Target {
         }
     }
 
-    /** The branch as the API returns it. */
+    /**
+     * The branch as the API returns it: the SDK's {@code Branch} ({@code name}, {@code branch_id},
+     * {@code parent}, {@code uid}, {@code create_time}, {@code update_time}) with its {@code BranchSpec} and
+     * {@code BranchStatus} ({@code current_state} of {@code BranchStatusState}, {@code default},
+     * {@code is_protected}, {@code expire_time}, {@code source_branch}, {@code source_branch_time}).
+     */
     ObjectNode toJson() {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode spec = f.objectNode();

@@ -2,6 +2,8 @@ package io.github.lakebase.junit.internal.databricks.fake;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import io.github.lakebase.junit.fakes.BranchDatabases;
+import io.github.lakebase.junit.fakes.PostgresRouter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -134,6 +136,11 @@ public final class FakeLakebase {
         return Optional.ofNullable(projects.get(id)).orElseThrow(() -> ApiError.notFound("Project projects/" + id));
     }
 
+    /**
+     * An endpoint as the SDK's {@code Endpoint} shows it: {@code EndpointStatus} with {@code hosts.host} once
+     * it is up and a {@code current_state} of {@code EndpointStatusState}; every branch gets a read-write
+     * endpoint named {@code primary} (the CLI's test server, {@code createDefaultEndpointLocked}).
+     */
     ObjectNode endpoint(String project, String name) throws IOException {
         FakeBranch branch = existingProject(project).endpointBranch(name);
         String host = branch.host(router);
@@ -149,7 +156,11 @@ public final class FakeLakebase {
         return endpoint;
     }
 
-    /** A database credential for an endpoint: the identity may log in with it until it expires. */
+    /**
+     * A database credential for an endpoint (the SDK's {@code GenerateDatabaseCredentialRequest} and
+     * {@code DatabaseCredential}: {@code token}, {@code expire_time}): the identity may log in with it until
+     * it expires.
+     */
     synchronized ObjectNode credential(String endpointName) {
         String[] parts = endpointName.split("/");
         FakeBranch branch = existingProject(parts.length > 1 ? parts[1] : "").endpointBranch(endpointName);

@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal.databricks.fake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lakebase.junit.fakes.BranchDatabases;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,9 +14,12 @@ import java.util.regex.Pattern;
 
 /**
  * A Lakebase project of a {@link FakeLakebase}: its branches and what the API does with them, with the
- * rules a client must live with: ids of 1 to 63 lowercase letters, digits and hyphens; exactly one
- * expiry; a branch limit; no deleting a protected or default branch, or one with children; expired
- * branches deleted by the service.
+ * rules a client must live with, each traced to the SDK (0.141.0) or the Databricks CLI's test server where
+ * it is implemented: ids of 1 to 63 lowercase letters, digits and hyphens; exactly one expiry, a
+ * {@code ttl} counted from the branch's creation; {@code replace_existing} that updates a branch in place;
+ * a soft-deleted branch that keeps its id until purged; a branch limit answered with one of the SDK's
+ * error codes; no deleting a protected or default branch, or one with children; 404 for a deleted branch
+ * and for the operations of a purged one; expired branches deleted by the service.
  *
  * <pre>{@code
  * FakeProject project = fake.createProject("orders", "production", "CREATE TABLE customer (id int)");
@@ -31,6 +35,8 @@ public final class FakeProject {
     private final String id;
     private final Map<String, FakeBranch> branches = new LinkedHashMap<>();
     private int mostAtOnce;
+    private int updatesOfDeletedBranches;
+    private volatile int limitRefusals;
 
     FakeProject(FakeLakebase workspace, String id, String defaultBranch, String sql) {
         this.workspace = workspace;
@@ -65,6 +71,16 @@ public final class FakeProject {
         return mostAtOnce;
     }
 
+    /** How many updates came for a branch that was deleted or being deleted (each answered 404). */
+    public synchronized int updatesOfDeletedBranches() {
+        return updatesOfDeletedBranches;
+    }
+
+    /** Whether a branch of that id was purged, or never existed: its operations are gone with it. */
+    synchronized boolean purged(String branchId) {
+        return !branches.containsKey(branchId);
+    }
+
     /** Adds a ready branch forked from {@code source} now, as another user or an earlier run would. */
     public synchronized FakeBranch addBranch(String branchId, String source) {
         FakeBranch from = existing(source);
@@ -75,6 +91,33 @@ public final class FakeProject {
         branch.state = FakeBranch.State.READY;
         branches.put(branchId, branch);
         return branch;
+    }
+
+    /**
+     * Deletes a branch for good, as its owner would, {@code delay} after the project first refused a creation
+     * for its branch limit.
+     */
+    public void deleteOnceFullFor(String branchId, java.time.Duration delay) {
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        while (limitRefusals == 0) {
+                            Thread.sleep(20);
+                        }
+                        Thread.sleep(delay.toMillis());
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    FakeBranch branch;
+                    synchronized (this) {
+                        branch = branches.get(branchId);
+                        branch.state = FakeBranch.State.DELETED;
+                    }
+                    remove(branch, true);
+                },
+                "lakebase-fake-owner");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Runs SQL on a branch as the workspace identity, for example to change a parent. */
@@ -115,33 +158,30 @@ public final class FakeProject {
                     + "starting with a letter");
         }
         FakeBranch old = branches.get(branchId);
-        boolean exists = old != null && old.state != FakeBranch.State.DELETED;
-        if (exists && !replace) {
-            throw new ApiError(409, "ALREADY_EXISTS", "Branch " + old.name() + " already exists");
+        if (old != null && replace && old.state != FakeBranch.State.DELETED) {
+            return replaceInPlace(old, spec);
         }
-        if (exists) {
-            refuseToRemove(old, "replaced");
+        if (old != null) {
+            // A soft-deleted branch keeps its id until it is purged (DeleteBranchRequest.purge frees it).
+            throw new ApiError(409, "ALREADY_EXISTS", "branch with such id already exists");
         }
         FakeBranch source =
                 existing(Optional.ofNullable(spec.path("source_branch").textValue())
                         .map(s -> s.substring(s.lastIndexOf('/') + 1))
                         .orElse(defaultBranch().id()));
-        Instant expiry = expiry(spec);
-        if (!exists && branches().size() >= workspace.faults().branchLimit()) {
-            throw new ApiError(
-                    400,
-                    "RESOURCE_EXHAUSTED",
-                    "Branch limit exceeded: project " + id + " can have at most "
-                            + workspace.faults().branchLimit() + " branches");
+        Instant created = Instant.now();
+        Instant expiry = expiry(spec, created);
+        if (branches().size() >= workspace.faults().branchLimit()) {
+            limitRefusals++;
+            throw workspace.faults().branchLimitError();
         }
         Instant asOf = spec.hasNonNull("source_branch_time")
                 ? Instant.parse(spec.get("source_branch_time").asText())
                 : null;
         String from = databaseAt(source, asOf);
-        FakeBranch branch = exists ? old : new FakeBranch(this, branchId);
-        if (exists) {
-            branch.renew();
-        }
+        FakeBranch branch = new FakeBranch(this, branchId);
+        branch.createTime = created;
+        branch.updateTime = created;
         branch.state = FakeBranch.State.INIT;
         branch.sourceBranch = source.name();
         branch.sourceBranchTime = asOf;
@@ -151,21 +191,36 @@ public final class FakeProject {
         return workspace.operations().start(branch.name(), () -> {
             String database = BranchDatabases.newName();
             BranchDatabases.clone(from, database, workspace.identity());
-            String previous = branch.database;
             synchronized (this) {
                 branch.database = database;
                 branch.state = FakeBranch.State.READY;
                 branch.endpointReadyAt = Instant.now().plus(workspace.faults().endpointDelay());
                 branch.authorizedAt = Instant.now().plus(workspace.faults().authorizationDelay());
             }
-            if (previous != null) {
-                BranchDatabases.drop(previous);
-            }
             return branch.toJson();
         });
     }
 
-    private Instant expiry(JsonNode spec) {
+    /**
+     * {@code replace_existing=true} on a branch that exists. The SDK documents
+     * {@code CreateBranchRequest.replaceExisting} as "update the branch if it already exists instead of
+     * returning an error", and the Databricks CLI's test server ({@code libs/testserver/postgres.go},
+     * {@code PostgresBranchCreate}) keeps the branch's uid, create_time and status and applies only the
+     * incoming spec: the data stays as it was; nothing is forked again.
+     */
+    private ObjectNode replaceInPlace(FakeBranch branch, JsonNode spec) {
+        branch.expireTime = expiry(spec, branch.createTime);
+        branch.isProtected = spec.path("is_protected").asBoolean(branch.isProtected);
+        branch.updateTime = Instant.now();
+        return workspace.operations().start(branch.name(), branch::toJson);
+    }
+
+    /**
+     * The expiry a spec asks for. {@code BranchSpec} takes exactly one of {@code ttl}, {@code expire_time} and
+     * {@code no_expiry}; {@code ttl} counts from the branch's creation time ("expire at create_time + ttl"),
+     * not from the call, so a ttl sent for an old branch can name a time already past, which is refused.
+     */
+    private Instant expiry(JsonNode spec, Instant created) {
         int given = (spec.hasNonNull("ttl") ? 1 : 0)
                 + (spec.hasNonNull("expire_time") ? 1 : 0)
                 + (spec.path("no_expiry").asBoolean(false) ? 1 : 0);
@@ -176,15 +231,17 @@ public final class FakeProject {
             return null;
         }
         Instant expiry = spec.hasNonNull("ttl")
-                ? Instant.now().plus(Json.duration(spec.get("ttl").asText()))
+                ? created.plus(Json.duration(spec.get("ttl").asText()))
                 : Instant.parse(spec.get("expire_time").asText());
+        if (!expiry.isAfter(Instant.now())) {
+            throw ApiError.invalid("The expiration time " + expiry + " is in the past");
+        }
         if (expiry.isAfter(Instant.now().plus(workspace.faults().maxTtl()))) {
             throw ApiError.invalid("The expiration time exceeds the maximum expiration time of "
                     + workspace.faults().maxTtl().toDays() + " days allowed by the workspace policy");
         }
         return expiry;
     }
-
     /** The database holding {@code source} as it was at {@code asOf}: its latest snapshot not after it. */
     private static String databaseAt(FakeBranch source, Instant asOf) {
         if (asOf == null || !asOf.isBefore(Instant.now())) {
@@ -199,10 +256,14 @@ public final class FakeProject {
     }
 
     synchronized ObjectNode update(String branchId, JsonNode spec, String mask) {
+        FakeBranch deleting = branches.get(branchId);
+        if (deleting != null && deleting.state == FakeBranch.State.DELETED) {
+            updatesOfDeletedBranches++; // answered 404 below, as GetBranch answers for a deleted branch
+        }
         FakeBranch branch = existing(branchId);
         for (String path : mask.split(",")) {
             switch (path.trim()) {
-                case "spec.expiration" -> branch.expireTime = expiry(spec);
+                case "spec.expiration" -> branch.expireTime = expiry(spec, branch.createTime);
                 case "spec.is_protected" ->
                     branch.isProtected = spec.path("is_protected").asBoolean();
                 default -> throw ApiError.invalid("Cannot update " + path);
@@ -215,6 +276,7 @@ public final class FakeProject {
     synchronized ObjectNode delete(String branchId, boolean purge) {
         FakeBranch branch = existing(branchId);
         if (branch.state == FakeBranch.State.INIT) {
+            // ErrorCode.RESOURCE_CONFLICT of the SDK: another operation holds the branch.
             throw new ApiError(409, "RESOURCE_CONFLICT", "Branch " + branch.name() + " has an operation in progress");
         }
         refuseToRemove(branch, "deleted");
@@ -225,11 +287,18 @@ public final class FakeProject {
         });
     }
 
+    /**
+     * A protected branch is refused with 400 BAD_REQUEST (the CLI's test server, {@code PostgresBranchDelete}),
+     * and so is the project's default (root) branch. A branch that others were forked from cannot be deleted
+     * either; the code of that answer is not documented, and the fake gives 400 FAILED_PRECONDITION, which no
+     * client should match on.
+     */
     private void refuseToRemove(FakeBranch branch, String what) {
         if (branch.isProtected || branch.isDefault) {
-            throw ApiError.precondition("Branch " + branch.name() + " is "
-                    + (branch.isProtected ? "protected" : "the " + "project's default branch") + " and cannot be "
-                    + what);
+            throw new ApiError(
+                    400,
+                    "BAD_REQUEST",
+                    "cannot delete " + (branch.isProtected ? "protected" : "root") + " branch " + branch.name());
         }
         if (branches().stream().anyMatch(b -> branch.name().equals(b.sourceBranch))) {
             throw ApiError.precondition("Branch " + branch.name() + " has child branches and cannot be " + what);
@@ -253,13 +322,14 @@ public final class FakeProject {
         synchronized (this) {
             Instant now = Instant.now();
             for (FakeBranch b : branches()) {
-                boolean hasChildren = branches().stream().anyMatch(c -> b.name().equals(c.sourceBranch));
+                // BranchSpec.expire_time is when the service deletes the branch; nothing in the API exempts a
+                // branch that others were forked from, so the fake expires it and leaves its children's
+                // source_branch pointing at nothing: a client that keeps a child must keep its source alive.
                 if (b.expireTime != null
                         && b.expireTime.isBefore(now)
                         && b.state == FakeBranch.State.READY
                         && !b.isProtected
-                        && !b.isDefault
-                        && !hasChildren) {
+                        && !b.isDefault) {
                     b.state = FakeBranch.State.DELETED;
                     expired.add(b);
                 }

@@ -29,7 +29,9 @@ public final class Faults {
         ENDPOINT,
         OPERATION,
         CREDENTIAL,
-        ME
+        ME,
+        /** The SDK's discovery of the workspace's configuration ({@code /.well-known/databricks-config}). */
+        CONFIG
     }
 
     /** An injected answer: an error, or (status 0) the real answer lost on its way back. */
@@ -47,6 +49,7 @@ public final class Faults {
     private volatile Duration credentialLifetime = Duration.ofHours(1);
     private volatile Duration maxTtl = Duration.ofDays(30);
     private volatile int branchLimit = Integer.MAX_VALUE;
+    private volatile ApiError branchLimitError = branchLimitError(400, "RESOURCE_EXHAUSTED");
 
     Faults() {
         for (Call call : Call.values()) {
@@ -120,6 +123,21 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * How the project answers a creation beyond its branch limit. Which code the service gives is not
+     * documented; the SDK's {@code com.databricks.sdk.service.postgres.ErrorCode} has three for it:
+     * {@code RESOURCE_EXHAUSTED}, {@code RESOURCE_LIMIT_EXCEEDED} and {@code QUOTA_EXCEEDED}. The message says
+     * nothing a client could match on.
+     */
+    public Faults branchLimitAnswer(int status, String code) {
+        branchLimitError = branchLimitError(status, code);
+        return this;
+    }
+
+    private static ApiError branchLimitError(int status, String code) {
+        return new ApiError(status, code, "The request cannot be completed for this project");
+    }
+
     /** How many calls of {@code call} the fake has seen. */
     public int calls(Call call) {
         return calls.get(call).get();
@@ -155,5 +173,9 @@ public final class Faults {
 
     int branchLimit() {
         return branchLimit;
+    }
+
+    ApiError branchLimitError() {
+        return new ApiError(branchLimitError.status(), branchLimitError.code(), branchLimitError.getMessage());
     }
 }

@@ -14,7 +14,10 @@ import java.util.function.Supplier;
 /**
  * The fake's long-running operations: the work of a creation, update or deletion runs in the
  * background, after the operation delay of the {@link Faults}, and {@code GET .../operations/...}
- * shows it {@code done}, with the resource as its {@code response} or an {@code error}.
+ * shows it {@code done}, with the resource as its {@code response} or an {@code error}: the SDK's
+ * {@code Operation} ({@code name}, {@code done}, {@code response}, {@code error} with {@code error_code}
+ * and {@code message}), named under the resource it works on ({@code <resource>/operations/<id>}, as the
+ * CLI's test server names them in {@code createOperationLocked}).
  */
 final class Operations {
 

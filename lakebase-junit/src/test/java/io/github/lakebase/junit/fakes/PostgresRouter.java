@@ -1,4 +1,4 @@
-package io.github.lakebase.junit.internal.databricks.fake;
+package io.github.lakebase.junit.fakes;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Only the PostgreSQL startup message is read and rewritten; authentication and everything after pass
  * through untouched. SSL is declined, so clients connect with {@code sslmode=disable}.
  */
-final class PostgresRouter {
+public final class PostgresRouter {
 
     private static final int SSL_REQUEST = 80877103;
     private static final int GSS_REQUEST = 80877104;
@@ -39,7 +39,7 @@ final class PostgresRouter {
     });
     private final int port;
 
-    PostgresRouter(int backendPort) throws IOException {
+    public PostgresRouter(int backendPort) throws IOException {
         this.backendPort = backendPort;
         try (ServerSocket probe = new ServerSocket()) {
             probe.bind(new InetSocketAddress(InetAddress.getByName("127.0.1.1"), 0));
@@ -48,12 +48,12 @@ final class PostgresRouter {
     }
 
     /** The port of every endpoint. */
-    int port() {
+    public int port() {
         return port;
     }
 
     /** What a route leads to, asked at every connection. */
-    interface Target {
+    public interface Target {
         /** The database of the branch now (it changes when the branch is replaced). */
         String database();
 
@@ -62,7 +62,7 @@ final class PostgresRouter {
     }
 
     /** Opens an endpoint for a branch; returns its host. Closing the returned route closes the endpoint. */
-    Route open(Target target) throws IOException {
+    public Route open(Target target) throws IOException {
         IOException last = null;
         for (int attempt = 0; attempt < 20; attempt++) {
             int n = NEXT_ADDRESS.getAndIncrement();
@@ -83,7 +83,7 @@ final class PostgresRouter {
     }
 
     /** One endpoint. */
-    final class Route implements AutoCloseable {
+    public final class Route implements AutoCloseable {
 
         private final String host;
         private final ServerSocket socket;
@@ -95,7 +95,7 @@ final class PostgresRouter {
             this.target = target;
         }
 
-        String host() {
+        public String host() {
             return host;
         }
 

@@ -1,4 +1,4 @@
-package io.github.lakebase.junit.internal.databricks.fake;
+package io.github.lakebase.junit.fakes;
 
 import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * each credential extends the role's {@code VALID UNTIL} to its expiry, so that a login after the last
  * credential has expired fails, as on Lakebase.
  */
-final class BranchDatabases {
+public final class BranchDatabases {
 
     private static final AtomicLong SEQUENCE = new AtomicLong();
     private static EmbeddedServer server;
@@ -27,7 +27,7 @@ final class BranchDatabases {
     private BranchDatabases() {}
 
     /** The server, started on first use and stopped when the JVM exits, after the library's own cleanup. */
-    static synchronized EmbeddedServer server() {
+    public static synchronized EmbeddedServer server() {
         if (server == null) {
             server = EmbeddedServer.start(new EmbeddedServer.Options(
                     null,
@@ -60,26 +60,26 @@ final class BranchDatabases {
     }
 
     /** A new, unused database name. */
-    static String newName() {
+    public static String newName() {
         return "lbfake_" + SEQUENCE.incrementAndGet();
     }
 
     /** Creates the login role of a workspace identity; it cannot log in until a credential is issued. */
-    static void createRole(String identity, String token) {
+    public static void createRole(String identity, String token) {
         execute(
                 "postgres",
                 "CREATE ROLE " + quote(identity) + " LOGIN PASSWORD " + literal(token) + " VALID UNTIL '-infinity'");
     }
 
     /** Lets the identity log in with its token until {@code until}, unless it may already for longer. */
-    static synchronized void allowLoginUntil(String identity, Instant until, Instant current) {
+    public static synchronized void allowLoginUntil(String identity, Instant until, Instant current) {
         if (current == null || until.isAfter(current)) {
             execute("postgres", "ALTER ROLE " + quote(identity) + " VALID UNTIL " + literal(until.toString()));
         }
     }
 
     /** An empty database owned by the identity, filled by {@code sql} run as the identity. */
-    static void createEmpty(String database, String identity, String sql) {
+    public static void createEmpty(String database, String identity, String sql) {
         execute("postgres", "CREATE DATABASE " + quote(database) + " OWNER " + quote(identity));
         if (!sql.isBlank()) {
             execute(database, "SET ROLE " + quote(identity) + "; " + sql);
@@ -90,7 +90,7 @@ final class BranchDatabases {
      * Clones {@code source} into a new database. PostgreSQL clones a database only while nobody is connected
      * to it; a session that just closed may take a moment to leave.
      */
-    static void clone(String source, String database, String identity) {
+    public static void clone(String source, String database, String identity) {
         String sql = "CREATE DATABASE " + quote(database) + " TEMPLATE " + quote(source) + " STRATEGY FILE_COPY OWNER "
                 + quote(identity);
         for (int attempt = 0; ; attempt++) {
@@ -109,12 +109,12 @@ final class BranchDatabases {
     }
 
     /** Drops a database and ends its sessions. */
-    static void drop(String database) {
+    public static void drop(String database) {
         execute("postgres", "DROP DATABASE IF EXISTS " + quote(database) + " WITH (FORCE)");
     }
 
     /** Runs SQL as the identity in a database, for tests that change a parent. */
-    static void executeAs(String identity, String database, String sql) {
+    public static void executeAs(String identity, String database, String sql) {
         execute(database, "SET ROLE " + quote(identity) + "; " + sql);
     }
 
@@ -127,7 +127,7 @@ final class BranchDatabases {
         }
     }
 
-    static String quote(String identifier) {
+    public static String quote(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 

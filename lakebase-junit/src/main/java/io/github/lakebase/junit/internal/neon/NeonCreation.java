@@ -1,0 +1,145 @@
+package io.github.lakebase.junit.internal.neon;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lakebase.junit.internal.neon.NeonApi.NeonBranch;
+import io.github.lakebase.junit.spi.ProviderException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creating a branch on Neon as a client must: a creation whose answer is lost (no answer, a server error)
+ * may have happened anyway, and is looked up by name before it is repeated, since {@code POST} is not safe
+ * to repeat (the API's {@code GeneralError}); 423 and 429 are repeated, the work not having been done; a
+ * refusal while the project has as many branches as its {@code branches_limit} waits for a branch to be
+ * deleted, decided by the project's numbers ({@code Project.owner.branches_limit} and
+ * {@code countProjectBranches}), never by the wording of a message.
+ */
+final class NeonCreation {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NeonCreation.class);
+
+    /** How many refusals in a row, each while the project had room, make a refusal of the request itself. */
+    private static final int REFUSALS_WITH_ROOM = 3;
+
+    private final NeonApi api;
+    private final NeonSettings settings;
+
+    NeonCreation(NeonApi api, NeonSettings settings) {
+        this.api = api;
+        this.settings = settings;
+    }
+
+    /** Creates a branch, with an expiry of {@code branch-ttl}, and waits until its operations are finished. */
+    NeonBranch create(String name, String parentId, Instant asOf) {
+        String what = "creating branch " + name;
+        NeonHttp.Waits waits = api.http().waits(settings.operationTimeout());
+        NeonHttp.Waits forSlot = null;
+        int refusedWithRoom = 0;
+        while (true) {
+            try {
+                // an expiry of branch-ttl from now, at every attempt: a wait for room may last longer than it
+                ObjectNode request =
+                        api.createRequest(name, parentId, asOf, Instant.now().plus(settings.branchTtl()));
+                return api.startCreate(request);
+            } catch (NeonHttp.Failure e) {
+                if (e.status() == 0 || e.status() >= 500) {
+                    Optional<NeonBranch> found = api.branchNamed(name);
+                    if (found.isPresent()) {
+                        LOG.info(
+                                "{} failed on the client ({}), but the branch exists: taking it", what, e.getMessage());
+                        api.awaitReady(found.get());
+                        return found.get();
+                    }
+                }
+                if (e.passing()) {
+                    if (waits.pause(what + " failed (" + e.getMessage() + ")", e)) {
+                        continue;
+                    }
+                    throw NeonHttp.failure(what, e);
+                }
+                boolean full = e.status() / 100 == 4 && projectFull();
+                if (full) {
+                    refusedWithRoom = 0;
+                    if (forSlot == null) {
+                        forSlot = api.http().waits(settings.slotTimeout());
+                        LOG.info(
+                                "Project {} has as many branches as it may; {} waits for one to be deleted, up to {}",
+                                settings.project(),
+                                name,
+                                NeonSettings.text(settings.slotTimeout()));
+                    }
+                    if (forSlot.pause("branch limit")) {
+                        continue;
+                    }
+                    throw new ProviderException(
+                            "Neon: no room for branch " + name + " within " + NeonSettings.text(settings.slotTimeout())
+                                    + ": project " + settings.project() + " stayed at its branch limit. Delete "
+                                    + "branches you no longer need, lower " + NeonProviderFactory.MAX_BRANCHES
+                                    + ", or raise " + NeonProviderFactory.SLOT_TIMEOUT + ".",
+                            e);
+                }
+                if (e.status() / 100 == 4 && ++refusedWithRoom < REFUSALS_WITH_ROOM) {
+                    // The project may have been full when it refused, and had a branch deleted since: only a
+                    // refusal that repeats while the project has room is one of the request itself.
+                    if (waits.pause(what + " refused while the project has room (" + e.getMessage() + ")", e)) {
+                        continue;
+                    }
+                }
+                if (e.status() == 400 || e.status() == 422) {
+                    throw ProviderException.configuration("Neon refused branch " + name + " (" + e.getMessage()
+                            + "). Where it names expires_at, the project caps how long a branch may live: lower "
+                            + NeonProviderFactory.BRANCH_TTL + " (now " + NeonSettings.text(settings.branchTtl())
+                            + "). Where it names the parent's timestamp, asOf lies outside the parent's history.");
+                }
+                throw NeonHttp.failure(what, e);
+            }
+        }
+    }
+
+    /** Whether the project has as many branches as its limit allows. */
+    private boolean projectFull() {
+        int limit = api.branchLimit();
+        return limit > 0 && api.branchCount() >= limit;
+    }
+
+    /**
+     * Waits until a branch accepts a login: a new branch's compute starts on the first connection, and may
+     * refuse it while it starts.
+     */
+    @SuppressWarnings("try") // the connection is opened only to prove a login works
+    void awaitLogin(String name, NeonApi.Login login) {
+        NeonHttp.Waits waits = api.http().waits(settings.endpointTimeout());
+        String last;
+        do {
+            Properties props = new Properties();
+            props.setProperty("user", login.user());
+            props.setProperty("password", login.password());
+            props.setProperty("connectTimeout", "10");
+            try (Connection ignored = DriverManager.getConnection(login.jdbcUrl(), props)) {
+                return;
+            } catch (SQLException e) {
+                last = e.getMessage();
+                String state = String.valueOf(e.getSQLState());
+                if (!state.startsWith("08") && !state.equals("57P03")) {
+                    throw new ProviderException(
+                            "Neon: could not log in to branch " + name + " as " + login.user() + ": " + last
+                                    + ("3D000".equals(state)
+                                            ? ". Name an existing database with " + NeonProviderFactory.DATABASE + "."
+                                            : ""),
+                            e);
+                }
+            }
+        } while (waits.pause("branch " + name + " not ready for logins (" + last + ")"));
+        throw new ProviderException(
+                "Neon: branch " + name + " did not accept a login within "
+                        + NeonSettings.text(settings.endpointTimeout()) + " (last: " + last + "). Raise "
+                        + NeonProviderFactory.ENDPOINT_TIMEOUT + " if its compute is slow to start.",
+                null);
+    }
+}

@@ -1,0 +1,141 @@
+package io.github.lakebase.junit.internal.neon.fake;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What goes wrong in a {@link FakeNeon}, on demand: answers replaced by the errors the API's
+ * {@code GeneralError} names as safe to retry (423 Locked, 503) and by throttling (429) or other server
+ * errors, answers lost after the work was done, slow operations, a branch limit, a cap on
+ * {@code expires_at}. It also counts the calls it sees.
+ *
+ * <pre>{@code
+ * fake.faults().throttle(Call.CREATE, 2).operationDelay(Duration.ofMillis(300));
+ * }</pre>
+ */
+public final class NeonFaults {
+
+    /** The calls of the API, by the operation ids of Neon's OpenAPI description. */
+    public enum Call {
+        /** {@code createProjectBranch}. */
+        CREATE,
+        /** {@code getProjectBranch}. */
+        GET,
+        /** {@code listProjectBranches}. */
+        LIST,
+        /** {@code countProjectBranches}. */
+        COUNT,
+        /** {@code updateProjectBranch}. */
+        UPDATE,
+        /** {@code deleteProjectBranch}. */
+        DELETE,
+        /** {@code restoreProjectBranch}. */
+        RESTORE,
+        /** {@code getProjectOperation}. */
+        OPERATION,
+        /** {@code getConnectionURI}. */
+        CONNECTION_URI,
+        /** {@code getProject}. */
+        PROJECT
+    }
+
+    /** An injected answer: an error, or (status 0) the real answer lost on its way back. */
+    record Failure(int status, String code, String message) {
+        boolean lost() {
+            return status == 0;
+        }
+    }
+
+    private final Map<Call, Deque<Failure>> failures = new EnumMap<>(Call.class);
+    private final Map<Call, AtomicInteger> calls = new EnumMap<>(Call.class);
+    private volatile Duration operationDelay = Duration.ZERO;
+    private volatile Duration maxExpiry = Duration.ofDays(30);
+    private volatile int branchLimit = 5000;
+
+    NeonFaults() {
+        for (Call call : Call.values()) {
+            failures.put(call, new ArrayDeque<>());
+            calls.put(call, new AtomicInteger());
+        }
+    }
+
+    /** The next {@code times} calls of {@code call} answer 429, without doing anything. */
+    public NeonFaults throttle(Call call, int times) {
+        return fail(call, times, new Failure(429, "", "rate limit exceeded"));
+    }
+
+    /** The next {@code times} calls of {@code call} answer 503, without doing anything. */
+    public NeonFaults unavailable(Call call, int times) {
+        return fail(call, times, new Failure(503, "", "service unavailable"));
+    }
+
+    /** The next {@code times} calls of {@code call} answer 500, without doing anything. */
+    public NeonFaults internalErrors(Call call, int times) {
+        return fail(call, times, new Failure(500, "", "internal error"));
+    }
+
+    /** The next {@code times} calls of {@code call} answer 423 Locked, without doing anything. */
+    public NeonFaults locked(Call call, int times) {
+        return fail(call, times, new Failure(423, "", "project already has running conflicting operations"));
+    }
+
+    /** The next {@code times} calls of {@code call} are carried out, but their answers never reach the client. */
+    public NeonFaults loseAnswers(Call call, int times) {
+        return fail(call, times, new Failure(0, "", ""));
+    }
+
+    private NeonFaults fail(Call call, int times, Failure failure) {
+        synchronized (failures) {
+            for (int i = 0; i < times; i++) {
+                failures.get(call).add(failure);
+            }
+        }
+        return this;
+    }
+
+    /** Operations finish this long after they start; a branch is locked (423) until then. */
+    public NeonFaults operationDelay(Duration delay) {
+        operationDelay = delay;
+        return this;
+    }
+
+    /** The furthest {@code expires_at} the project accepts, from now. */
+    public NeonFaults maxExpiry(Duration expiry) {
+        maxExpiry = expiry;
+        return this;
+    }
+
+    /** The most branches a project may have ({@code Project.owner.branches_limit}), all runs together. */
+    public NeonFaults branchLimit(int limit) {
+        branchLimit = limit;
+        return this;
+    }
+
+    /** How many calls of {@code call} the fake has seen. */
+    public int calls(Call call) {
+        return calls.get(call).get();
+    }
+
+    Failure next(Call call) {
+        calls.get(call).incrementAndGet();
+        synchronized (failures) {
+            return failures.get(call).poll();
+        }
+    }
+
+    Duration operationDelay() {
+        return operationDelay;
+    }
+
+    Duration maxExpiry() {
+        return maxExpiry;
+    }
+
+    int branchLimit() {
+        return branchLimit;
+    }
+}
