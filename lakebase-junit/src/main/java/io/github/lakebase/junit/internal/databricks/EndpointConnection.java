@@ -7,12 +7,10 @@ import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.Redaction;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,11 +97,7 @@ final class EndpointConnection implements BranchConnection {
     }
 
     private Connection login() throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", username());
-        props.setProperty("password", password());
-        props.setProperty("connectTimeout", "10");
-        return DriverManager.getConnection(jdbcUrl(), props);
+        return BranchConnection.of(jdbcUrl(), username(), password()).open();
     }
 
     /** Whether a failed first login may succeed if tried again: a role still propagating, a compute waking. */

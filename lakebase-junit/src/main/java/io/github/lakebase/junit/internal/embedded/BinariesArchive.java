@@ -1,18 +1,15 @@
 package io.github.lakebase.junit.internal.embedded;
 
+import io.github.lakebase.junit.internal.util.Digests;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.jar.JarEntry;
@@ -113,16 +110,7 @@ record BinariesArchive(URL url, String name) {
         } finally {
             connection.getInputStream().close();
         }
-        return "postgres-" + platform + "-" + digest(id).substring(0, 8);
-    }
-
-    private static String digest(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "postgres-" + platform + "-" + Digests.sha256Hex(id, 4);
     }
 
     private static String operatingSystem() {

@@ -1,18 +1,17 @@
 package io.github.lakebase.junit.internal.embedded;
 
+import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -347,11 +346,8 @@ public final class EmbeddedServer implements AutoCloseable {
     }
 
     private static Connection connect(int port, String password, String database) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", Cluster.SUPERUSER);
-        props.setProperty("password", password);
-        props.setProperty("connectTimeout", "10");
-        return DriverManager.getConnection(jdbcUrl(port, database), props);
+        return BranchConnection.of(jdbcUrl(port, database), Cluster.SUPERUSER, password)
+                .open();
     }
 
     /**

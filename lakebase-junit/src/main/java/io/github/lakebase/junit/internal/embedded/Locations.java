@@ -1,12 +1,9 @@
 package io.github.lakebase.junit.internal.embedded;
 
+import io.github.lakebase.junit.internal.util.Digests;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.TreeMap;
 
 /**
@@ -50,15 +47,7 @@ record Locations(Path cache, Path binaries) {
     Path cluster(PgTools tools, EmbeddedServer.Options options) {
         String configuration =
                 tools.osUser().name() + "\n" + options.maxConnections() + "\n" + new TreeMap<>(options.settings());
-        String id;
-        try {
-            id = HexFormat.of()
-                    .formatHex(
-                            MessageDigest.getInstance("SHA-256").digest(configuration.getBytes(StandardCharsets.UTF_8)))
-                    .substring(0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        String id = Digests.sha256Hex(configuration, 4);
         return clusters().resolve("pg" + tools.majorVersion() + "-" + id);
     }
 

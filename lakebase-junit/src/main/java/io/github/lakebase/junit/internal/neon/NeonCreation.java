@@ -2,13 +2,12 @@ package io.github.lakebase.junit.internal.neon;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lakebase.junit.internal.neon.NeonApi.NeonBranch;
+import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,11 +116,8 @@ final class NeonCreation {
         NeonHttp.Waits waits = api.http().waits(settings.endpointTimeout());
         String last;
         do {
-            Properties props = new Properties();
-            props.setProperty("user", login.user());
-            props.setProperty("password", login.password());
-            props.setProperty("connectTimeout", "10");
-            try (Connection ignored = DriverManager.getConnection(login.jdbcUrl(), props)) {
+            try (Connection ignored = BranchConnection.of(login.jdbcUrl(), login.user(), login.password())
+                    .open()) {
                 return;
             } catch (SQLException e) {
                 last = e.getMessage();

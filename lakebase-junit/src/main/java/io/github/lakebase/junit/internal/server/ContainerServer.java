@@ -1,7 +1,7 @@
 package io.github.lakebase.junit.internal.server;
 
+import io.github.lakebase.junit.spi.BranchConnection;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Optional;
 import org.testcontainers.DockerClientFactory;
@@ -51,7 +51,8 @@ final class ContainerServer implements PostgresServer {
 
     @Override
     public Connection connectAdmin() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl("postgres"), container.getUsername(), container.getPassword());
+        return BranchConnection.of(jdbcUrl("postgres"), container.getUsername(), container.getPassword())
+                .open();
     }
 
     @Override

@@ -1,14 +1,13 @@
 package io.github.lakebase.junit.internal.server;
 
+import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProviderFactory;
 import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.Redaction;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -76,10 +75,7 @@ public final class PostgresProviderFactory implements BranchProviderFactory {
 
         @Override
         public Connection connectAdmin() throws SQLException {
-            Properties props = new Properties();
-            props.setProperty("user", username);
-            props.setProperty("password", password);
-            return DriverManager.getConnection(jdbcUrl(maintenance), props);
+            return BranchConnection.of(jdbcUrl(maintenance), username, password).open();
         }
 
         @Override
