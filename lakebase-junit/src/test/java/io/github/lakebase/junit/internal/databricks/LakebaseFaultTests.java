@@ -172,7 +172,7 @@ class LakebaseFaultTests {
         assertAllSucceeded(
                 Fixtures.run(
                         OutlivesItsTtlTestCase.class,
-                        with(fake.configuration(PROJECT), "lakebase.databricks.branch-ttl", "2s")),
+                        with(fake.configuration(PROJECT), "lakebase.databricks.branch-ttl", "3s")),
                 1);
 
         assertThat(fake.faults().calls(Call.UPDATE))
@@ -184,11 +184,12 @@ class LakebaseFaultTests {
         static volatile FakeProject project;
 
         @Test
-        void livesThreeSeconds(@LakebaseBranch Branch branch, @LakebaseBranch DataSource dataSource) throws Exception {
+        void livesLongerThanItsTtl(@LakebaseBranch Branch branch, @LakebaseBranch DataSource dataSource)
+                throws Exception {
             Instant created = Instant.now();
-            Thread.sleep(3000);
+            Thread.sleep(4500);
             FakeBranch fake = project.branch(branch.name()).orElseThrow();
-            assertThat(fake.expireTime()).as("extended").isAfter(created.plusSeconds(2));
+            assertThat(fake.expireTime()).as("extended").isAfter(created.plusSeconds(3));
             assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
         }
     }
