@@ -24,8 +24,10 @@ import org.springframework.test.context.MergedContextConfiguration;
  * {@code ConnectionFactory} beans route to the current test's branches, a {@code Branch} bean is the
  * current test's branch, Boot's test database replacement stays off, and Boot treats a branch as the
  * embedded database the application's tests used before: {@code spring.sql.init} runs unless the
- * application says {@code never}, and JPA's schema default is {@code create-drop} where no Flyway or
- * Liquibase manages the schema and the application sets none.
+ * application says {@code never}, and where no Flyway or Liquibase manages the schema and the
+ * application sets no {@code ddl-auto}, JPA creates it from the entities as Boot's embedded default
+ * ({@code create-drop}) does, without the drop when the context closes: the context's bases are
+ * dropped with it, and no test's branch is there to drop a schema on.
  *
  * <p>Equality comes from static annotation data only (the class's {@code from} and {@code
  * migrations}), so that Spring's context cache shares one context among all test classes of the
@@ -103,14 +105,13 @@ final class LakebaseContextCustomizer implements ContextCustomizer {
         environment
                 .getPropertySources()
                 .addAfter(PROPERTY_SOURCE, new LazyProperties(PROPERTY_SOURCE + "-connections", connection));
-        // Boot's default for an embedded database, when nothing else manages the schema; any setting wins.
+        // Boot's default for an embedded database (create-drop) when nothing else manages the schema, less its
+        // drop at close, which would find no test's branch; any setting of the application wins.
         environment
                 .getPropertySources()
                 .addLast(new LazyProperties(
                         DEFAULTS_SOURCE,
-                        Map.of(
-                                "spring.jpa.hibernate.ddl-auto",
-                                () -> managesSchema(beanFactory) ? null : "create-drop")));
+                        Map.of("spring.jpa.hibernate.ddl-auto", () -> managesSchema(beanFactory) ? null : "create")));
     }
 
     private static boolean managesSchema(ConfigurableListableBeanFactory beanFactory) {

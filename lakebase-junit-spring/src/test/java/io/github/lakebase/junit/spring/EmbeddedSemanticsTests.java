@@ -3,15 +3,21 @@ package io.github.lakebase.junit.spring;
 import static io.github.lakebase.junit.spring.SpringFixtures.assertAllSucceeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.github.lakebase.junit.LakebaseBranch;
 import io.github.lakebase.junit.spring.bare.BareApplication;
 import io.github.lakebase.junit.spring.jpa.Owner;
 import io.github.lakebase.junit.spring.jpa.OwnerApplication;
 import io.github.lakebase.junit.spring.jpa.OwnerRepository;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * An application whose tests ran on an embedded database (H2) before: Boot treats the branch the same
@@ -33,6 +39,25 @@ class EmbeddedSemanticsTests {
     @Test
     void jpaCreatesTheSchemaWhenNothingElseManagesIt() {
         assertAllSucceeded(SpringFixtures.run(DdlAutoTestCase.class), 1);
+    }
+
+    @Test
+    void theSchemaJpaCreatedNeedsNoDropWhenTheContextCloses() {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        root.addAppender(appender);
+        try {
+            assertAllSucceeded(SpringFixtures.run(ClosedAfterClassTestCase.class), 1);
+        } finally {
+            root.detachAppender(appender);
+        }
+
+        assertThat(appender.list)
+                .filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .as("warnings while the context closed")
+                .isEmpty();
     }
 
     @Test
@@ -98,6 +123,14 @@ class EmbeddedSemanticsTests {
             assertThat(owners.findAll()).extracting(Owner::getName).containsExactly("Eduardo Rodriquez");
         }
     }
+
+    /** Closed after its class, while its class still runs: no test's branch is there to drop a schema on. */
+    @SpringBootTest(
+            classes = OwnerApplication.class,
+            properties = {"spring.flyway.enabled=false", "spring.sql.init.mode=never"})
+    @LakebaseBranch
+    @DirtiesContext
+    static class ClosedAfterClassTestCase extends DdlAutoTestCase {}
 
     @SpringBootTest(
             classes = OwnerApplication.class,
