@@ -56,7 +56,7 @@ class AppMigrationsTests {
 
     @Test
     void flywaysTargetOfTheApplicationIsWhereMigrationStops() {
-        assertAllSucceeded(SpringFixtures.run(libraryFinds("classpath:db/target"), TargetTestCase.class), 1);
+        assertAllSucceeded(SpringFixtures.run(libraryFinds("classpath:db/up-to-target"), TargetTestCase.class), 1);
     }
 
     @Test
@@ -157,7 +157,7 @@ class AppMigrationsTests {
     @SpringBootTest(
             classes = BareApplication.class,
             properties = {
-                "spring.flyway.locations=classpath:db/target",
+                "spring.flyway.locations=classpath:db/up-to-target",
                 "spring.flyway.target=1",
                 "spring.sql.init.mode=never"
             })
