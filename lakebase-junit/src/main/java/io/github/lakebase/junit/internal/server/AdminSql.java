@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,7 +35,14 @@ final class AdminSql implements AutoCloseable {
     private final int majorVersion;
     private final HikariDataSource pool;
 
+    /** How long a new admin connection may take to open before the server counts as not accepting any. */
+    static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+
     AdminSql(PostgresServer server, int majorVersion) {
+        this(server, majorVersion, CONNECTION_TIMEOUT);
+    }
+
+    AdminSql(PostgresServer server, int majorVersion, Duration connectionTimeout) {
         this.server = server;
         this.majorVersion = majorVersion;
         HikariConfig config = new HikariConfig();
@@ -43,7 +51,7 @@ final class AdminSql implements AutoCloseable {
         config.setMaximumPoolSize(POOL_SIZE);
         config.setMinimumIdle(1);
         config.setInitializationFailTimeout(-1);
-        config.setConnectionTimeout(10_000);
+        config.setConnectionTimeout(connectionTimeout.toMillis());
         if (majorVersion >= 18) {
             config.setConnectionInitSql("SET file_copy_method = clone");
         }

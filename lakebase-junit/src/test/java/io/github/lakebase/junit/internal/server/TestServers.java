@@ -3,8 +3,6 @@ package io.github.lakebase.junit.internal.server;
 import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -37,44 +35,18 @@ public final class TestServers {
      * free: the filesystem's report is the one thing this changes.
      */
     public static TemplateBranchProvider providerWithFreeDisk(EmbeddedServer server, String runId, long freeBytes) {
-        PostgresProviderFactory.Existing existing = existing(server);
-        PostgresServer reporting = new PostgresServer() {
-            @Override
-            public Connection connectAdmin() throws SQLException {
-                return existing.connectAdmin();
-            }
-
+        PostgresServer reporting = new ForwardingServer(existingServer(server)) {
             @Override
             public OptionalLong freeDiskBytes() {
                 return OptionalLong.of(freeBytes);
             }
-
-            @Override
-            public String jdbcUrl(String database) {
-                return existing.jdbcUrl(database);
-            }
-
-            @Override
-            public String username() {
-                return existing.username();
-            }
-
-            @Override
-            public String password() {
-                return existing.password();
-            }
-
-            @Override
-            public String describe() {
-                return existing.describe();
-            }
-
-            @Override
-            public void close() {
-                existing.close();
-            }
         };
         return new TemplateBranchProvider(reporting, configuration(runId), "template1");
+    }
+
+    /** {@code server} seen as an existing server: closing it leaves the server running. */
+    static PostgresServer existingServer(EmbeddedServer server) {
+        return existing(server);
     }
 
     private static PostgresProviderFactory.Existing existing(EmbeddedServer server) {
