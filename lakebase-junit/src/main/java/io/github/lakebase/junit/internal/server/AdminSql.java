@@ -2,12 +2,14 @@ package io.github.lakebase.junit.internal.server;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.lakebase.junit.spi.ConnectionSource;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,12 +65,32 @@ final class AdminSql implements AutoCloseable {
         return majorVersion;
     }
 
-    /** A pooled admin connection; fails at once, instead of after a timeout, when the server is gone. */
+    /**
+     * A pooled admin connection. While all {@link #POOL_SIZE} are in use the caller waits its turn, however
+     * long; it fails after the connection timeout only when no new connection could be opened, with the
+     * server's reason, and at once when the server is gone.
+     */
     Connection connection() throws SQLException {
-        if (!server.running()) {
-            throw new SQLException("The server process has exited", "08006");
+        while (true) {
+            if (!server.running()) {
+                throw new SQLException("The server process has exited", "08006");
+            }
+            try {
+                return pool.getConnection();
+            } catch (SQLTransientConnectionException e) {
+                if (busy()) {
+                    continue; // every admin connection is in use: the wait is a queue, not a failure
+                }
+                throw e.getCause() instanceof SQLException refused
+                        ? new SQLException(e.getMessage() + ": " + refused.getMessage(), refused.getSQLState(), e)
+                        : e;
+            }
         }
-        return pool.getConnection();
+    }
+
+    private boolean busy() {
+        HikariPoolMXBean state = pool.getHikariPoolMXBean();
+        return state != null && state.getActiveConnections() >= POOL_SIZE;
     }
 
     /** A new admin connection of its own, outside the pool, for a session-level lock. */
