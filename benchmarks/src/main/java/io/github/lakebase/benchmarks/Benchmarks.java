@@ -7,6 +7,7 @@ import io.github.lakebase.benchmarks.report.Filesystem;
 import io.github.lakebase.benchmarks.report.Machine;
 import io.github.lakebase.benchmarks.report.ResultFiles;
 import io.github.lakebase.benchmarks.report.Row;
+import io.github.lakebase.benchmarks.report.StartupRow;
 import io.github.lakebase.benchmarks.report.Summary;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,8 +72,10 @@ public final class Benchmarks {
         List<Path> written = ResultFiles.write(summary, benchmarks.results, options.out(), options.docs());
         System.out.printf(Locale.ROOT, "%nBenchmark finished in %.0f s. Results:%n", summary.seconds());
         written.forEach(p -> System.out.println("  " + p));
-        long failed = summary.rows().stream()
-                .filter(r -> r.note().startsWith("failed"))
+        long failed = java.util.stream.Stream.concat(
+                        summary.rows().stream().map(Row::note),
+                        summary.startup().stream().map(StartupRow::note))
+                .filter(note -> note.startsWith("failed"))
                 .count();
         if (failed > 0) {
             System.out.println(failed + " cell(s) had failing tests; see the notes in the results.");

@@ -71,18 +71,36 @@ final class CellRunner {
             return JSON.readValue(resultFile.toFile(), CellResult.class);
         }
         String why = ended ? "its JVM ended with exit code " + process.exitValue() : "its JVM did not finish in time";
-        return new CellResult(
-                cell, List.of(), List.of(), 0, "", Double.NaN, Double.NaN, why + "; see " + log, Double.NaN);
+        return CellResult.failed(cell, why + "; see " + log);
     }
 
-    static void deleteRecursively(Path directory) throws IOException {
+    /**
+     * Deletes {@code directory}, waiting a little for servers that the cell's JVM left stopping (zonky's stops in
+     * a shutdown hook that the JVM does not wait for), and says so instead of failing when it cannot.
+     */
+    static void deleteRecursively(Path directory) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                deleteTree(directory);
+                return;
+            } catch (IOException | UncheckedIOException e) {
+                if (attempt == 20) {
+                    System.err.println("Could not delete " + directory + ": " + e.getMessage());
+                    return;
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    private static void deleteTree(Path directory) throws IOException {
         if (!Files.exists(directory)) {
             return;
         }
         try (Stream<Path> paths = Files.walk(directory)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
-                    Files.delete(p);
+                    Files.deleteIfExists(p);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -61,6 +61,9 @@ public final class CellMain {
         List<Sample> tests = cell.approach() == Approach.CLUSTER_PER_CLASS && cell.kind() == Cell.Kind.PER_TEST
                 ? timing.classes()
                 : timing.tests();
+        String error = timing.containerFailures().isEmpty()
+                ? null
+                : timing.containerFailures().get(0);
         double firstTest = Double.NaN;
         double jvmToFirstTest = Double.NaN;
         if (!timing.tests().isEmpty()
@@ -81,6 +84,7 @@ public final class CellMain {
                 firstTest,
                 jvmToFirstTest,
                 unavailable,
+                error,
                 (System.nanoTime() - start) / 1e9);
         JSON.writerWithDefaultPrettyPrinter().writeValue(Path.of(args[1]).toFile(), result);
         for (Sample s : tests) {

@@ -18,6 +18,7 @@ import java.util.List;
  *     callback) to the first test's body
  * @param jvmToFirstTestMillis for startup cells: from the JVM's start to the first test's body
  * @param unavailable why the approach could not run here, or {@code null}
+ * @param error why the cell's JVM ended without a result, or a test class failed; or {@code null}
  * @param seconds how long the cell took
  */
 public record CellResult(
@@ -29,4 +30,11 @@ public record CellResult(
         double firstTestMillis,
         double jvmToFirstTestMillis,
         String unavailable,
-        double seconds) {}
+        String error,
+        double seconds) {
+
+    /** The result of a cell whose JVM ended without one, saying why. */
+    public static CellResult failed(Cell cell, String why) {
+        return new CellResult(cell, List.of(), List.of(), 0, "", Double.NaN, Double.NaN, null, why, Double.NaN);
+    }
+}

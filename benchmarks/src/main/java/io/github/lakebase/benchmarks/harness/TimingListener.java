@@ -11,7 +11,8 @@ import org.junit.platform.launcher.TestIdentifier;
 
 /**
  * Times the tests of a JUnit run as the build would see them: from the moment JUnit starts a test
- * (before {@code @BeforeEach} and every extension) to the moment it finishes (after every cleanup),
+ * (before it creates the test's instance, marked by {@link TestStart}, before {@code @BeforeEach} and every
+ * extension) to the moment it finishes (after every cleanup),
  * together with what {@link Workload} published from inside the body. Test classes are timed too.
  *
  * <pre>{@code
@@ -27,17 +28,22 @@ public final class TimingListener implements TestExecutionListener {
     private final List<Sample> tests = new ArrayList<>();
     private final List<Sample> classes = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
+    private final List<String> containerFailures = new ArrayList<>();
     private long databaseBytes;
     private String serverVersion = "";
     private long firstBodyWallMillis;
 
     @Override
     public synchronized void executionStarted(TestIdentifier id) {
-        started.put(id.getUniqueId(), new long[] {System.nanoTime()});
+        long now = System.nanoTime();
+        // JUnit creates a test's instance before it reports the test as started: a test starts at that mark.
+        long mark = id.isTest() ? TestStart.take() : 0;
+        started.put(id.getUniqueId(), new long[] {mark > 0 && mark <= now ? mark : now});
     }
 
     @Override
     public synchronized void executionSkipped(TestIdentifier id, String reason) {
+        TestStart.take();
         if (id.isTest()) {
             skipped.add(reason);
         }
@@ -72,6 +78,9 @@ public final class TimingListener implements TestExecutionListener {
             firstBodyWallMillis = Long.parseLong(values.get(Workload.BODY_START_WALL));
         }
         Sample sample = new Sample(start[0], finished, bodyStarted, work, failure);
+        if (!id.isTest() && failure != null) {
+            containerFailures.add(id.getDisplayName() + ": " + failure);
+        }
         if (id.isTest()) {
             tests.add(sample);
         } else if (id.getSource()
@@ -97,6 +106,11 @@ public final class TimingListener implements TestExecutionListener {
     /** The test classes, in the order they finished. */
     public synchronized List<Sample> classes() {
         return List.copyOf(classes);
+    }
+
+    /** Why test classes or other containers failed (a Spring context that did not start, say). */
+    public synchronized List<String> containerFailures() {
+        return List.copyOf(containerFailures);
     }
 
     /** Why tests were skipped (the cell's time was spent, say). */

@@ -110,6 +110,9 @@ public record Summary(
     }
 
     private static String note(CellResult r, List<Sample> measured) {
+        if (r.error() != null) {
+            return "failed: " + r.error();
+        }
         if (r.unavailable() != null) {
             return "skipped: " + r.unavailable();
         }

@@ -1,6 +1,7 @@
 package io.github.lakebase.benchmarks.suites;
 
 import io.github.lakebase.benchmarks.harness.CellBudget;
+import io.github.lakebase.benchmarks.harness.TestStart;
 import io.github.lakebase.benchmarks.harness.Workload;
 import io.github.lakebase.benchmarks.migration.V1__Fill;
 import io.github.lakebase.junit.Branch;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }
  * }</pre>
  */
-@ExtendWith(CellBudget.class)
+@ExtendWith({CellBudget.class, TestStart.class})
 public class FlywayCleanMigrateSuite {
 
     private static final String DATABASE = "bench_flyway";

@@ -1,6 +1,7 @@
 package io.github.lakebase.benchmarks.suites;
 
 import io.github.lakebase.benchmarks.harness.CellBudget;
+import io.github.lakebase.benchmarks.harness.TestStart;
 import io.github.lakebase.benchmarks.harness.Workload;
 import io.github.lakebase.benchmarks.migration.V1__Fill;
 import io.github.lakebase.junit.LakebaseBranch;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }</pre>
  */
 @LakebaseBranch(migrations = V1__Fill.LOCATION)
-@ExtendWith(CellBudget.class)
+@ExtendWith({CellBudget.class, TestStart.class})
 public class LakebaseBranchSuite {
 
     @RepeatedTest(Workload.REPETITIONS)

@@ -4,6 +4,7 @@ import static io.zonky.test.db.AutoConfigureEmbeddedDatabase.DatabaseProvider.ZO
 import static io.zonky.test.db.AutoConfigureEmbeddedDatabase.RefreshMode.AFTER_EACH_TEST_METHOD;
 
 import io.github.lakebase.benchmarks.harness.CellBudget;
+import io.github.lakebase.benchmarks.harness.TestStart;
 import io.github.lakebase.benchmarks.harness.Workload;
 import io.github.lakebase.benchmarks.migration.V1__Fill;
 import io.zonky.test.db.AutoConfigureEmbeddedDatabase;
@@ -33,7 +34,7 @@ import org.springframework.test.context.junit.jupiter.SpringExtension;
  * }</pre>
  */
 @SuppressWarnings("deprecation") // measures zonky's own provider as its users configure it
-@ExtendWith({CellBudget.class, SpringExtension.class})
+@ExtendWith({CellBudget.class, TestStart.class, SpringExtension.class})
 @ContextConfiguration(classes = ZonkyRefreshSuite.Config.class)
 @AutoConfigureEmbeddedDatabase(provider = ZONKY, refresh = AFTER_EACH_TEST_METHOD)
 public class ZonkyRefreshSuite {
