@@ -1,6 +1,7 @@
 package io.github.lakebase.benchmarks.report;
 
 import static io.github.lakebase.benchmarks.report.MarkdownReport.COST_TARGET_MS;
+import static io.github.lakebase.benchmarks.report.MarkdownReport.PREFETCH_WAIT_P90_TARGET_MS;
 import static io.github.lakebase.benchmarks.report.MarkdownReport.PREFETCH_WAIT_TARGET_MS;
 import static io.github.lakebase.benchmarks.report.MarkdownReport.SIZE_RATIO_TARGET;
 import static io.github.lakebase.benchmarks.report.MarkdownReport.WARM_START_TARGET_MS;
@@ -81,32 +82,39 @@ final class Targets {
     private static String prefetchWait(Summary summary) {
         String target = String.format(
                 Locale.ROOT,
-                "With prefetching, a test that takes longer than a fork waits at "
-                        + "most %.0f ms (median) for its branch: ",
-                PREFETCH_WAIT_TARGET_MS);
+                "With prefetching, a test that takes longer than a fork waits for its branch at most %.0f ms (median) "
+                        + "and %.0f ms (p90), in every cell: ",
+                PREFETCH_WAIT_TARGET_MS,
+                PREFETCH_WAIT_P90_TARGET_MS);
         List<Row> rows = summary.rows().stream()
-                .filter(r -> r.approach().equals(Approach.LAKEBASE.name())
-                        && r.prefetch() > 0
-                        && r.slowTests()
-                        && r.waiting().count() > 0)
+                .filter(r -> r.approach().equals(Approach.LAKEBASE.name()) && r.prefetch() > 0 && r.slowTests())
                 .toList();
-        if (rows.isEmpty()) {
+        if (rows.stream().noneMatch(r -> r.waiting().count() > 0)) {
             return target + "**not measured**.";
         }
-        Row worst = rows.stream()
-                .max(java.util.Comparator.comparingDouble(r -> r.waiting().median()))
-                .get();
-        boolean met = worst.waiting().median() <= PREFETCH_WAIT_TARGET_MS;
+        List<String> cells = new ArrayList<>();
+        int over = 0;
+        for (Row r : rows) {
+            boolean ok = r.waiting().count() > 0
+                    && r.waiting().median() <= PREFETCH_WAIT_TARGET_MS
+                    && r.waiting().p90() <= PREFETCH_WAIT_P90_TARGET_MS;
+            over += ok ? 0 : 1;
+            cells.add(String.format(
+                    Locale.ROOT,
+                    "%s %d MB %s / %s ms%s",
+                    r.filesystem(),
+                    r.sizeMb(),
+                    ms(r.waiting().median()),
+                    ms(r.waiting().p90()),
+                    ok ? "" : " (over)"));
+        }
         return target
-                + verdict(met)
+                + verdict(over == 0)
+                + (over == 0 ? "" : " in " + over + " of " + rows.size() + " cells")
+                + ": median / p90 "
+                + String.join(", ", cells)
                 + String.format(
-                        Locale.ROOT,
-                        ": the longest median wait is %s ms (%s, %d MB, " + "tests of %d ms, lakebase.prefetch=%d).",
-                        ms(worst.waiting().median()),
-                        worst.filesystem(),
-                        worst.sizeMb(),
-                        worst.workMs(),
-                        worst.prefetch());
+                        Locale.ROOT, " (lakebase.prefetch=%d).", rows.get(0).prefetch());
     }
 
     private static String warmStart(Summary summary, Filesystem fs) {
