@@ -2,12 +2,24 @@
 # Runs the benchmark and prints where the results went.
 #
 #   benchmarks/run.sh            everything: parents of 10 MB, 100 MB and 1 GB, on the default filesystem
-#                                and on a loop-mounted XFS with reflinks (when root); writes
-#                                docs/benchmarks.md and docs/benchmarks.png
-#   benchmarks/run.sh --quick    a smoke run (1 and 8 MB, 3 tests per cell, default filesystem only)
+#                                and on a loop-mounted XFS with reflinks (when root); the Spring Boot cell,
+#                                the parallel cell and the memory cell on the default filesystem; the
+#                                decisive cells (default filesystem up to 100 MB, Spring) 3 times,
+#                                interleaved; writes docs/benchmarks.md and docs/benchmarks.png
+#   benchmarks/run.sh --quick    a smoke run of every kind of cell (1 and 8 MB, 3 tests per cell, default
+#                                filesystem only, each cell once)
 #
-# Further options (--sizes, --tests, --budget, --prefetch, --xfs DIR, --docs DIR...) go to the benchmark;
-# see benchmarks/src/main/java/io/github/lakebase/benchmarks/Options.java. Needs a JDK 17 or later only.
+# Options, passed on to the benchmark (Options.java in benchmarks/src/main/java/io/github/lakebase/benchmarks):
+#   --sizes MB,MB,...   parent sizes in MB of fill data            --tests N      tests per cell (after a warm-up)
+#   --min-tests N       tests per cell whatever the time           --budget S     a cell starts no test after S s
+#   --prefetch N        lakebase.prefetch of the prefetching rows  --xfs DIR      an XFS mount with reflinks
+#   --repeat N          how often the decisive cells run, interleaved round by round (default 3, quick 1)
+#   --threads N         JUnit threads of the parallel cell (4)     --forks N      JVMs at once of the parallel cell (2)
+#   --branches N,N,...  live branches of the memory cell (1,8,32)
+#   --only G,G,...      only these groups of cells: cost, startup, spring, parallel, memory (docs/ untouched)
+#   --xfs-skipped WHY   make no XFS filesystem, and say why in the results
+#   --docs DIR, --out DIR, --work-dir DIR, --command TEXT
+# Needs a JDK 17 or later only.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -15,12 +27,20 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 quick=false
 docs=(--docs docs)
 xfs_given=false
+xfs_unneeded=false
+previous=""
 for arg in "$@"; do
     case "$arg" in
         --quick) quick=true; docs=() ;;
         --docs) docs=() ;;
-        --xfs) xfs_given=true ;;
+        --only) docs=() ;; # a partial run leaves docs/ alone
+        --xfs | --xfs-skipped) xfs_given=true ;;
     esac
+    # Only the cost and startup cells run on XFS too: a run without them needs no XFS filesystem.
+    if [[ "$previous" == --only && ! ",${arg,,}," =~ ,[[:space:]]*(cost|startup)[[:space:]]*, ]]; then
+        xfs_unneeded=true
+    fi
+    previous="$arg"
 done
 
 echo "==> Building the library and the benchmarks"
@@ -29,9 +49,13 @@ classpath_file="$PWD/benchmarks/target/benchmark-classpath.txt"
     -Dmdep.outputFile="$classpath_file" -Dmdep.includeScope=runtime
 
 xfs_args=()
-if [[ "$quick" == true ]]; then
-    [[ "$xfs_given" == true ]] || xfs_args=(--xfs-skipped "not in quick mode; run benchmarks/run.sh without --quick")
-elif [[ "$xfs_given" == false ]]; then
+if [[ "$xfs_given" == true ]]; then
+    : # the command line says where XFS is, or why there is none
+elif [[ "$quick" == true ]]; then
+    xfs_args=(--xfs-skipped "not in quick mode; run benchmarks/run.sh without --quick")
+elif [[ "$xfs_unneeded" == true ]]; then
+    xfs_args=(--xfs-skipped "the groups of cells that --only names run on the default filesystem only")
+else
     echo "==> Making an XFS filesystem with reflinks (benchmarks/xfs-loop.sh)"
     if xfs_mount="$(benchmarks/xfs-loop.sh up 2> benchmarks/target/xfs-loop.err)"; then
         trap 'benchmarks/xfs-loop.sh down "$xfs_mount"' EXIT

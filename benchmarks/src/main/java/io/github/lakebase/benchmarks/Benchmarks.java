@@ -5,6 +5,7 @@ import io.github.lakebase.benchmarks.harness.Cell;
 import io.github.lakebase.benchmarks.harness.CellResult;
 import io.github.lakebase.benchmarks.report.Filesystem;
 import io.github.lakebase.benchmarks.report.Machine;
+import io.github.lakebase.benchmarks.report.MemoryRow;
 import io.github.lakebase.benchmarks.report.ResultFiles;
 import io.github.lakebase.benchmarks.report.Row;
 import io.github.lakebase.benchmarks.report.StartupRow;
@@ -13,14 +14,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The benchmark: for each filesystem and parent size, the cost per test of every way of giving each
- * test a fresh database, side by side in one run on one machine; then the time to the first test of a
- * cold and a warm start. Results go to CSV, JSON, Markdown and a chart. Run it with
- * {@code benchmarks/run.sh}, which builds the module and makes an XFS filesystem when it can.
+ * test a fresh database, side by side in one run on one machine; the same for a Spring Boot application's
+ * JPA test; the time to the first test of a cold and a warm start; tests per second with tests in parallel
+ * threads and JVMs; and the memory of live branches. The decisive cells run several times, interleaved.
+ * Results go to CSV, JSON, Markdown and a chart. Run it with {@code benchmarks/run.sh}, which builds the
+ * module and makes an XFS filesystem when it can.
  *
  * <pre>{@code
  * java -cp ... io.github.lakebase.benchmarks.Benchmarks --quick --out target/results
@@ -28,9 +33,13 @@ import java.util.Locale;
  */
 public final class Benchmarks {
 
+    /** The largest parent whose cells {@code --repeat} repeats: the sizes that decide between the approaches. */
+    static final int REPEATED_UP_TO_MB = 100;
+
     private final Options options;
     private final CellRunner runner;
     private final List<CellResult> results = new ArrayList<>();
+    private final Map<String, Long> slowWork = new HashMap<>();
     private int cellNumber;
 
     private Benchmarks(Options options) throws IOException {
@@ -61,7 +70,7 @@ public final class Benchmarks {
                 System.out.println("Skipping " + fs.label() + ": " + fs.skipped());
                 continue;
             }
-            benchmarks.measure(fs);
+            benchmarks.measure(fs, fs == filesystems.get(0));
         }
         Summary summary = Summary.of(
                 benchmarks.results,
@@ -72,9 +81,11 @@ public final class Benchmarks {
         List<Path> written = ResultFiles.write(summary, benchmarks.results, options.out(), options.docs());
         System.out.printf(Locale.ROOT, "%nBenchmark finished in %.0f s. Results:%n", summary.seconds());
         written.forEach(p -> System.out.println("  " + p));
-        long failed = java.util.stream.Stream.concat(
+        long failed = java.util.stream.Stream.of(
                         summary.rows().stream().map(Row::note),
-                        summary.startup().stream().map(StartupRow::note))
+                        summary.startup().stream().map(StartupRow::note),
+                        summary.memory().stream().map(MemoryRow::note).distinct())
+                .flatMap(notes -> notes)
                 .filter(note -> note.startsWith("failed"))
                 .count();
         if (failed > 0) {
@@ -106,55 +117,143 @@ public final class Benchmarks {
         return filesystems;
     }
 
-    private void measure(Filesystem fs) throws IOException, InterruptedException {
-        for (int size : options.sizesMb()) {
-            CellResult raw = run(cell(Cell.Kind.PER_TEST, Approach.RAW, fs, size, 0, 0));
-            double fork = Summary.row(raw).cost().median();
-            // Tests that take longer than a fork: what prefetching is for.
-            long work = Math.max(50, Math.round(1.5 * (Double.isNaN(fork) ? 100 : fork)));
-            run(cell(Cell.Kind.PER_TEST, Approach.LAKEBASE, fs, size, 0, 0));
-            run(cell(Cell.Kind.PER_TEST, Approach.LAKEBASE, fs, size, options.prefetch(), 0));
-            run(cell(Cell.Kind.PER_TEST, Approach.FLYWAY, fs, size, 0, 0));
-            run(cell(Cell.Kind.PER_TEST, Approach.ZONKY, fs, size, 0, 0));
-            run(cell(Cell.Kind.PER_TEST, Approach.CLUSTER_PER_CLASS, fs, size, 0, 0));
-            run(cell(Cell.Kind.PER_TEST, Approach.LAKEBASE, fs, size, 0, work));
-            run(cell(Cell.Kind.PER_TEST, Approach.LAKEBASE, fs, size, options.prefetch(), work));
-        }
-        // Startup: a cold start on an empty persistent data directory, then a warm start on what it left.
-        int size = options.sizesMb().get(options.sizesMb().size() / 2);
-        Cell cold = cell(Cell.Kind.COLD_START, Approach.LAKEBASE, fs, size, 0, 0);
-        Cell warm = new Cell(
-                Cell.Kind.WARM_START,
-                cold.approach(),
-                cold.filesystem(),
-                cold.directory(),
-                size,
-                0,
-                0,
-                cold.tests(),
-                cold.minimumTests(),
-                cold.budgetSeconds());
-        run(cold, false);
-        run(warm, true);
+    private void measure(Filesystem fs, boolean main) throws IOException, InterruptedException {
+        measure(fs, main ? options.repeat() : 1, true, main);
     }
 
-    private Cell cell(Cell.Kind kind, Approach approach, Filesystem fs, int size, int prefetch, long work) {
-        boolean slow = work > 0;
-        int tests = slow ? Math.max(options.minimumTests(), options.tests() / 2) : options.tests();
-        String name = kind == Cell.Kind.PER_TEST
-                ? "cell-" + (++cellNumber)
-                : kind.name().toLowerCase(Locale.ROOT);
+    /**
+     * Runs cells on {@code fs}: the decisive ones once per round, so that a change of the machine's load hits every
+     * approach alike.
+     *
+     * @param rounds how often the decisive cells run
+     * @param cost whether to run the cells of the cost tables and their startup
+     * @param others whether to run the Spring, parallel and memory cells
+     */
+    private void measure(Filesystem fs, int rounds, boolean cost, boolean others)
+            throws IOException, InterruptedException {
+        Cell springColdStart = null;
+        for (int round = 1; round <= rounds; round++) {
+            if (cost && options.runs(Options.Group.COST)) {
+                for (int size : options.sizesMb()) {
+                    if (round == 1 || size <= REPEATED_UP_TO_MB) {
+                        costPerTest(fs, size, round);
+                    }
+                }
+            }
+            if (others && options.runs(Options.Group.SPRING)) {
+                for (Approach approach : Approach.values()) {
+                    if (approach.spring()) {
+                        Cell cell = cell(Cell.Kind.PER_TEST, approach, fs, 0)
+                                .withPrefetch(approach == Approach.SPRING_LAKEBASE ? options.prefetch() : 0)
+                                .withRound(round);
+                        // The first @LakebaseBranch cell starts on an empty data directory: its first test is the cold
+                        // start of a Spring test, and what it leaves is where a second JVM starts warm.
+                        boolean coldStart = approach == Approach.SPRING_LAKEBASE
+                                && round == 1
+                                && options.runs(Options.Group.STARTUP);
+                        run(cell, !coldStart);
+                        springColdStart = coldStart ? cell : springColdStart;
+                    }
+                }
+            }
+        }
+        int middle = options.sizesMb().get(options.sizesMb().size() / 2);
+        if (options.runs(Options.Group.STARTUP)) {
+            // A cold start on an empty persistent data directory, then a warm start on what it left.
+            if (cost) {
+                Cell cold = cell(Cell.Kind.COLD_START, Approach.LAKEBASE, fs, middle);
+                run(cold, false);
+                run(cold.withKind(Cell.Kind.WARM_START), true);
+            }
+            if (springColdStart != null) {
+                run(springColdStart.withKind(Cell.Kind.WARM_START), true);
+            }
+        }
+        if (others && options.runs(Options.Group.PARALLEL)) {
+            for (Approach approach : List.of(Approach.LAKEBASE, Approach.ZONKY)) {
+                Cell cell = cell(Cell.Kind.THROUGHPUT, approach, fs, middle)
+                        .withPrefetch(approach == Approach.LAKEBASE ? options.prefetch() : 0);
+                if (!options.quick()) {
+                    run(cell); // the sequential rate, for reference; the cost cells run the same tests one by one
+                }
+                run(cell(Cell.Kind.THROUGHPUT, approach, fs, middle)
+                        .withPrefetch(cell.prefetch())
+                        .inParallel(options.threads(), 1));
+                run(cell(Cell.Kind.THROUGHPUT, approach, fs, middle)
+                        .withPrefetch(cell.prefetch())
+                        .inParallel(1, options.forks()));
+            }
+        }
+        if (others && options.runs(Options.Group.MEMORY)) {
+            run(cell(Cell.Kind.MEMORY, Approach.MEMORY, fs, options.sizesMb().get(0))
+                    .withPrefetch(options.prefetch())
+                    .withBranches(options.branches()));
+        }
+    }
+
+    /** Every approach at one parent size, and the rows with slow tests, which prefetching is for. */
+    private void costPerTest(Filesystem fs, int size, int round) throws IOException, InterruptedException {
+        CellResult raw = run(cell(Cell.Kind.PER_TEST, Approach.RAW, fs, size).withRound(round));
+        double fork = Summary.row(raw).cost().median();
+        // Tests that take longer than a fork: what prefetching is for. Every round keeps the first round's length,
+        // so that the rounds of a cell are the same cell.
+        long work = slowWork.computeIfAbsent(
+                fs.label() + "/" + size, k -> Math.max(50, Math.round(1.5 * (Double.isNaN(fork) ? 100 : fork))));
+        run(cell(Cell.Kind.PER_TEST, Approach.LAKEBASE, fs, size).withRound(round));
+        run(cell(Cell.Kind.PER_TEST, Approach.LAKEBASE, fs, size)
+                .withPrefetch(options.prefetch())
+                .withRound(round));
+        run(cell(Cell.Kind.PER_TEST, Approach.FLYWAY, fs, size).withRound(round));
+        run(cell(Cell.Kind.PER_TEST, Approach.ZONKY, fs, size).withRound(round));
+        run(cell(Cell.Kind.PER_TEST, Approach.CLUSTER_PER_CLASS, fs, size).withRound(round));
+        run(slow(cell(Cell.Kind.PER_TEST, Approach.LAKEBASE, fs, size), work).withRound(round));
+        run(slow(cell(Cell.Kind.PER_TEST, Approach.LAKEBASE, fs, size), work)
+                .withPrefetch(options.prefetch())
+                .withRound(round));
+    }
+
+    private Cell cell(Cell.Kind kind, Approach approach, Filesystem fs, int size) {
+        String name = switch (kind) {
+            case COLD_START, WARM_START ->
+                kind.name().toLowerCase(Locale.ROOT)
+                        + (approach == Approach.LAKEBASE
+                                ? ""
+                                : "-" + approach.name().toLowerCase(Locale.ROOT));
+            default -> "cell-" + (++cellNumber);
+        };
+        int tests = kind == Cell.Kind.THROUGHPUT ? 2 * options.tests() : options.tests();
+        return Cell.perTest(
+                        approach,
+                        fs.label(),
+                        Path.of(fs.directory(), name).toString(),
+                        size,
+                        tests,
+                        Math.min(
+                                tests,
+                                kind == Cell.Kind.THROUGHPUT ? 2 * options.minimumTests() : options.minimumTests()),
+                        options.budgetSeconds())
+                .withKind(kind);
+    }
+
+    /** {@code cell} with tests whose bodies take {@code work} ms: half as many tests, twice the time. */
+    private Cell slow(Cell cell, long work) {
+        int tests = Math.max(options.minimumTests(), options.tests() / 2);
         return new Cell(
-                kind,
-                approach,
-                fs.label(),
-                Path.of(fs.directory(), name).toString(),
-                size,
-                prefetch,
-                work,
-                tests,
-                options.minimumTests(),
-                options.budgetSeconds() * (slow ? 2 : 1));
+                        cell.kind(),
+                        cell.approach(),
+                        cell.filesystem(),
+                        cell.directory(),
+                        cell.sizeMb(),
+                        cell.prefetch(),
+                        cell.workMs(),
+                        tests,
+                        cell.minimumTests(),
+                        2 * options.budgetSeconds(),
+                        cell.round(),
+                        cell.threads(),
+                        cell.forks(),
+                        cell.branches())
+                .withWork(work);
     }
 
     private CellResult run(Cell cell) throws IOException, InterruptedException {
@@ -162,37 +261,26 @@ public final class Benchmarks {
     }
 
     private CellResult run(Cell cell, boolean deleteAfter) throws IOException, InterruptedException {
-        System.out.printf(
-                Locale.ROOT,
-                "%-5s %5d MB  %-70s ",
-                cell.filesystem(),
-                cell.sizeMb(),
-                cell.kind() == Cell.Kind.PER_TEST
-                        ? Summary.label(cell)
-                        : cell.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ')
-                                + " (@LakebaseBranch, persistent data directory)");
+        System.out.printf(Locale.ROOT, "%-5s %5s  %-74s ", cell.filesystem(), size(cell), description(cell));
         System.out.flush();
         CellResult result = runner.run(cell, deleteAfter);
         results.add(result);
-        if (cell.kind() == Cell.Kind.PER_TEST) {
-            Row row = Summary.row(result);
-            System.out.printf(
-                    Locale.ROOT,
-                    "median %8.1f ms, p90 %8.1f ms, wait %8.1f ms (%d tests, %.0f s)%s%n",
-                    row.cost().median(),
-                    row.cost().p90(),
-                    row.waiting().median(),
-                    row.cost().count(),
-                    result.seconds(),
-                    row.note().isEmpty() ? "" : "  " + row.note());
-        } else {
-            System.out.printf(
-                    Locale.ROOT,
-                    "first test after %8.1f ms (%.0f ms after the JVM started)%s%n",
-                    result.firstTestMillis(),
-                    result.jvmToFirstTestMillis(),
-                    result.unavailable() == null ? "" : "  " + result.unavailable());
-        }
+        System.out.println(Progress.line(result));
         return result;
+    }
+
+    private static String size(Cell cell) {
+        return cell.approach().spring() ? "" : cell.sizeMb() + " MB";
+    }
+
+    private static String description(Cell cell) {
+        String round = cell.round() > 1 ? " (round " + cell.round() + ")" : "";
+        return switch (cell.kind()) {
+            case PER_TEST, THROUGHPUT -> (cell.approach().spring() ? "Spring: " : "") + Summary.label(cell) + round;
+            case MEMORY -> "memory with " + cell.branches() + " live branches";
+            case COLD_START, WARM_START ->
+                cell.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " ("
+                        + cell.approach().label() + ", persistent data directory)";
+        };
     }
 }

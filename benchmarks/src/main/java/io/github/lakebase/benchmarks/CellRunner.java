@@ -4,19 +4,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.lakebase.benchmarks.harness.Cell;
 import io.github.lakebase.benchmarks.harness.CellMain;
 import io.github.lakebase.benchmarks.harness.CellResult;
+import io.github.lakebase.benchmarks.harness.Sample;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Runs each {@link Cell} in a JVM of its own ({@link CellMain}), with the cell's configuration as
- * system properties, its output in a log file, and its data directories deleted afterwards.
+ * Runs each {@link Cell} in a JVM of its own ({@link CellMain}), or in {@link Cell#forks()} JVMs at once,
+ * with the cell's configuration as system properties, each JVM's output in a log file, and the cell's
+ * data directories deleted afterwards.
  *
  * <pre>{@code
  * CellResult result = new CellRunner(out).run(cell, true);
@@ -41,10 +46,43 @@ final class CellRunner {
     CellResult run(Cell cell, boolean deleteAfter) throws IOException, InterruptedException {
         Path directory = Files.createDirectories(Path.of(cell.directory()));
         Path cellFile = out.resolve(cell.id() + ".cell.json");
-        Path resultFile = out.resolve(cell.id() + ".json");
-        Path log = out.resolve(cell.id() + ".log");
         JSON.writerWithDefaultPrettyPrinter().writeValue(cellFile.toFile(), cell);
-        Files.deleteIfExists(resultFile);
+        List<Process> processes = new ArrayList<>();
+        List<Path> resultFiles = new ArrayList<>();
+        List<Path> logs = new ArrayList<>();
+        for (int fork = 0; fork < cell.forks(); fork++) {
+            String name = cell.id() + (cell.forks() > 1 ? ".fork" + fork : "");
+            Path resultFile = out.resolve(name + ".json");
+            Path log = out.resolve(name + ".log");
+            Files.deleteIfExists(resultFile);
+            resultFiles.add(resultFile);
+            logs.add(log);
+            processes.add(start(cell, cellFile, resultFile, log, fork));
+        }
+        long deadline = System.nanoTime() + Math.min(cell.budgetSeconds() + 900, 7200) * 1_000_000_000L;
+        List<CellResult> results = new ArrayList<>();
+        String why = null;
+        for (int fork = 0; fork < processes.size(); fork++) {
+            Process process = processes.get(fork);
+            boolean ended = process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (!ended) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor();
+            }
+            if (ended && Files.isRegularFile(resultFiles.get(fork))) {
+                results.add(JSON.readValue(resultFiles.get(fork).toFile(), CellResult.class));
+            } else if (why == null) {
+                why = (ended ? "its JVM ended with exit code " + process.exitValue() : "its JVM did not finish in time")
+                        + "; see " + logs.get(fork);
+            }
+        }
+        if (deleteAfter) {
+            deleteRecursively(directory);
+        }
+        return why == null ? merge(results) : CellResult.failed(cell, why);
+    }
+
+    private static Process start(Cell cell, Path cellFile, Path resultFile, Path log, int fork) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx2g");
@@ -54,24 +92,54 @@ final class CellRunner {
         command.add(CellMain.class.getName());
         command.add(cellFile.toString());
         command.add(resultFile.toString());
-        Process process = new ProcessBuilder(command)
+        command.add(Integer.toString(fork));
+        return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        long timeout = cell.budgetSeconds() + 900;
-        boolean ended = process.waitFor(Math.min(timeout, 7200), TimeUnit.SECONDS);
-        if (!ended) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly().waitFor();
+    }
+
+    /**
+     * One result for the JVMs of a cell that ran at once: the warm-up tests of all first, then all measured
+     * tests, and the span from the first measured test's start to the last one's end.
+     */
+    static CellResult merge(List<CellResult> results) {
+        if (results.size() == 1) {
+            return results.get(0);
         }
-        if (deleteAfter) {
-            deleteRecursively(directory);
-        }
-        if (ended && Files.isRegularFile(resultFile)) {
-            return JSON.readValue(resultFile.toFile(), CellResult.class);
-        }
-        String why = ended ? "its JVM ended with exit code " + process.exitValue() : "its JVM did not finish in time";
-        return CellResult.failed(cell, why + "; see " + log);
+        List<Sample> tests = new ArrayList<>();
+        results.forEach(r -> tests.addAll(r.tests().subList(0, r.warmUps())));
+        results.forEach(r -> tests.addAll(r.measured()));
+        List<String> skipped = new ArrayList<>();
+        Map<String, Double> values = new LinkedHashMap<>();
+        results.forEach(r -> {
+            skipped.addAll(r.skipped());
+            values.putAll(r.values());
+        });
+        CellResult first = results.get(0);
+        return new CellResult(
+                first.cell(),
+                tests,
+                results.stream().mapToInt(CellResult::warmUps).sum(),
+                skipped,
+                results.stream().mapToLong(CellResult::databaseBytes).max().orElse(0),
+                first.serverVersion(),
+                first.firstTestMillis(),
+                first.jvmToFirstTestMillis(),
+                results.stream().mapToLong(CellResult::measuredFromMillis).min().orElse(0),
+                results.stream().mapToLong(CellResult::measuredToMillis).max().orElse(0),
+                values,
+                results.stream()
+                        .map(CellResult::unavailable)
+                        .filter(Objects::nonNull)
+                        .findFirst()
+                        .orElse(null),
+                results.stream()
+                        .map(CellResult::error)
+                        .filter(Objects::nonNull)
+                        .findFirst()
+                        .orElse(null),
+                results.stream().mapToDouble(CellResult::seconds).max().orElse(Double.NaN));
     }
 
     /**

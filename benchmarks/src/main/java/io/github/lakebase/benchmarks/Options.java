@@ -3,7 +3,10 @@ package io.github.lakebase.benchmarks;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The benchmark's command line.
@@ -23,6 +26,11 @@ import java.util.List;
  * @param minimumTests tests measured per cell whatever the time
  * @param budgetSeconds after how long a cell starts no further test
  * @param prefetch the {@code lakebase.prefetch} of the rows with prefetching
+ * @param repeat how often the decisive cells run, interleaved
+ * @param threads JUnit's parallelism in the parallel cells
+ * @param forks JVMs at once in the parallel cells
+ * @param branches the numbers of live branches of the memory cell
+ * @param only the groups of cells to run
  * @param command the command line to print in the results
  */
 public record Options(
@@ -37,7 +45,26 @@ public record Options(
         int minimumTests,
         long budgetSeconds,
         int prefetch,
+        int repeat,
+        int threads,
+        int forks,
+        List<Integer> branches,
+        Set<Group> only,
         String command) {
+
+    /** The groups of cells a run can be limited to ({@code --only}). */
+    public enum Group {
+        /** The cost per test of every approach, by filesystem and parent size, and the prefetching rows. */
+        COST,
+        /** Cold and warm starts. */
+        STARTUP,
+        /** The Spring Boot cell. */
+        SPRING,
+        /** Tests per second with tests in parallel threads and JVMs. */
+        PARALLEL,
+        /** The memory of live branches. */
+        MEMORY
+    }
 
     static final String USAGE = """
             Usage: benchmarks/run.sh [--quick] [options]
@@ -52,6 +79,14 @@ public record Options(
               --min-tests N       tests measured per cell whatever the time (default 5)
               --budget SECONDS    a cell starts no further test after this (default 45)
               --prefetch N        lakebase.prefetch of the rows with prefetching (default 2)
+              --repeat N          run the decisive cells N times, interleaved round by round: the cost per
+                                  test on the default filesystem at parents up to 100 MB, and the Spring
+                                  cell (default 3; 1 with --quick)
+              --threads N         JUnit threads of the parallel cell (default 4)
+              --forks N           JVMs at once, on one data directory, of the parallel cell (default 2)
+              --branches N,N,...  live branches of the memory cell (default 1,8,32)
+              --only G,G,...      run only these groups of cells: cost, startup, spring, parallel, memory
+                                  (default: all)
               --command TEXT      the command line the results say produced them (run.sh passes its own)
             """;
 
@@ -74,6 +109,11 @@ public record Options(
         int minimum = quick ? 2 : 5;
         long budget = quick ? 10 : 45;
         int prefetch = 2;
+        int repeat = quick ? 1 : 3;
+        int threads = 4;
+        int forks = 2;
+        List<Integer> branches = List.of(1, 8, 32);
+        Set<Group> only = EnumSet.allOf(Group.class);
         String command = "benchmarks/run.sh" + (quick ? " --quick" : "");
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -90,11 +130,16 @@ public record Options(
                 case "--work-dir" -> work = Path.of(value);
                 case "--xfs" -> xfs = Path.of(value);
                 case "--xfs-skipped" -> xfsSkipped = value;
-                case "--sizes" -> sizes = parseSizes(value);
+                case "--sizes" -> sizes = parseNumbers(arg, value);
                 case "--tests" -> tests = positive(arg, value);
                 case "--min-tests" -> minimum = positive(arg, value);
                 case "--budget" -> budget = positive(arg, value);
                 case "--prefetch" -> prefetch = positive(arg, value);
+                case "--repeat" -> repeat = positive(arg, value);
+                case "--threads" -> threads = positive(arg, value);
+                case "--forks" -> forks = positive(arg, value);
+                case "--branches" -> branches = parseNumbers(arg, value);
+                case "--only" -> only = parseGroups(value);
                 case "--command" -> command = value;
                 default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE);
             }
@@ -121,15 +166,38 @@ public record Options(
                 Math.min(minimum, tests),
                 budget,
                 prefetch,
+                repeat,
+                threads,
+                forks,
+                branches,
+                only,
                 command);
     }
 
-    private static List<Integer> parseSizes(String value) {
-        List<Integer> sizes = new ArrayList<>();
+    /** Whether the run includes {@code group}. */
+    public boolean runs(Group group) {
+        return only.contains(group);
+    }
+
+    private static List<Integer> parseNumbers(String option, String value) {
+        List<Integer> numbers = new ArrayList<>();
         for (String s : value.split(",")) {
-            sizes.add(positive("--sizes", s.trim()));
+            numbers.add(positive(option, s.trim()));
         }
-        return List.copyOf(sizes);
+        return List.copyOf(numbers);
+    }
+
+    private static Set<Group> parseGroups(String value) {
+        Set<Group> groups = EnumSet.noneOf(Group.class);
+        for (String s : value.split(",")) {
+            try {
+                groups.add(Group.valueOf(s.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "--only takes cost, startup, spring, parallel and memory, not '" + s.trim() + "'\n" + USAGE);
+            }
+        }
+        return groups;
     }
 
     private static int positive(String option, String value) {

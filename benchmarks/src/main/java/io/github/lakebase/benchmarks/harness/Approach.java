@@ -1,14 +1,22 @@
 package io.github.lakebase.benchmarks.harness;
 
+import io.github.lakebase.benchmarks.spring.SharedDatabase;
+import io.github.lakebase.benchmarks.spring.SpringDirtiesContextSuite;
+import io.github.lakebase.benchmarks.spring.SpringH2Suite;
+import io.github.lakebase.benchmarks.spring.SpringLakebaseSuite;
+import io.github.lakebase.benchmarks.spring.SpringRollbackSuite;
+import io.github.lakebase.benchmarks.spring.SpringTruncateSuite;
+import io.github.lakebase.benchmarks.spring.SpringZonkySuite;
 import io.github.lakebase.benchmarks.suites.ClusterPerClassSuite;
 import io.github.lakebase.benchmarks.suites.FlywayCleanMigrateSuite;
 import io.github.lakebase.benchmarks.suites.LakebaseBranchSuite;
+import io.github.lakebase.benchmarks.suites.MemorySuite;
 import io.github.lakebase.benchmarks.suites.RawTemplateSuite;
 import io.github.lakebase.benchmarks.suites.ZonkyRefreshSuite;
 
 /**
  * The ways of giving each test a fresh database that the benchmark compares, each a real JUnit suite
- * of identical tests.
+ * of identical tests: the plain JDBC ones, and those of a Spring Boot application's JPA repository test.
  *
  * <pre>{@code
  * Class<?> suite = Approach.LAKEBASE.suite();
@@ -24,7 +32,22 @@ public enum Approach {
     /** zonky embedded-database-spring-test, refreshed after each test method. */
     ZONKY("zonky embedded-database-spring-test, refresh after each test", ZonkyRefreshSuite.class),
     /** A fresh embedded cluster per test class, one test per class. */
-    CLUSTER_PER_CLASS("fresh embedded cluster per test class", ClusterPerClassSuite.class);
+    CLUSTER_PER_CLASS("fresh embedded cluster per test class", ClusterPerClassSuite.class),
+    /** Live branches, each with its pool opened, for the memory they take. */
+    MEMORY("@LakebaseBranch, live branches", MemorySuite.class),
+    /** A Spring Boot JPA test with {@code @LakebaseBranch}, through lakebase-junit-spring. */
+    SPRING_LAKEBASE("@LakebaseBranch (lakebase-junit-spring)", SpringLakebaseSuite.class),
+    /** A Spring Boot JPA test in a transaction rolled back at its end, on one PostgreSQL database. */
+    SPRING_ROLLBACK("@Transactional rollback, one PostgreSQL database", SpringRollbackSuite.class),
+    /** A Spring Boot JPA test that commits, after which every table is truncated and the data loaded again. */
+    SPRING_TRUNCATE("truncate every table after each test, one PostgreSQL database", SpringTruncateSuite.class),
+    /** A Spring Boot JPA test on zonky's database, refreshed after each test method. */
+    SPRING_ZONKY("zonky @AutoConfigureEmbeddedDatabase, refresh after each test", SpringZonkySuite.class),
+    /** A Spring Boot JPA test whose application context, and zonky's database with it, is discarded after it. */
+    SPRING_DIRTIES_CONTEXT(
+            "@DirtiesContext after each test (zonky's database per context)", SpringDirtiesContextSuite.class),
+    /** A Spring Boot JPA test on in-memory H2, rolled back: what users leave for PostgreSQL. */
+    SPRING_H2("in-memory H2, @Transactional rollback", SpringH2Suite.class);
 
     private final String label;
     private final Class<?> suite;
@@ -41,7 +64,17 @@ public enum Approach {
 
     /** Whether it runs zonky's embedded PostgreSQL, which needs a non-root user or {@code unshare -U}. */
     public boolean usesZonkyServer() {
-        return this == ZONKY || this == CLUSTER_PER_CLASS;
+        return this == ZONKY || this == CLUSTER_PER_CLASS || this == SPRING_ZONKY || this == SPRING_DIRTIES_CONTEXT;
+    }
+
+    /** Whether it is one of the Spring Boot cell's approaches. */
+    public boolean spring() {
+        return name().startsWith("SPRING_");
+    }
+
+    /** A class that the cell's JVM runs before the suite (to create the database it uses), or {@code null}. */
+    public Class<?> prelude() {
+        return this == SPRING_ROLLBACK || this == SPRING_TRUNCATE ? SharedDatabase.class : null;
     }
 
     /** The JUnit suite that measures it. */

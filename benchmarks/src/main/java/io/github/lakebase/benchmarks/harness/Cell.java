@@ -1,14 +1,19 @@
 package io.github.lakebase.benchmarks.harness;
 
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * One measurement: an approach on one filesystem at one parent size, with or without prefetching and
- * slow tests, run in a JVM of its own. Startup cells measure the time to the first test instead.
+ * slow tests, run in a JVM of its own (or several at once, for {@link #forks()}). Startup cells measure
+ * the time to the first test instead, throughput cells the tests per second of parallel runs, and memory
+ * cells what live branches cost the server and the JVM.
  *
  * <pre>{@code
- * Cell cell = new Cell(Cell.Kind.PER_TEST, Approach.LAKEBASE, "xfs", "/mnt/xfs/cell-3", 100, 0, 0, 20, 5, 40);
+ * Cell cell = Cell.perTest(Approach.LAKEBASE, "xfs", "/mnt/xfs/cell-3", 100, 20, 5, 45).withPrefetch(2);
  * }</pre>
  *
  * @param kind what is measured
@@ -18,9 +23,13 @@ import java.util.Map;
  * @param sizeMb megabytes of fill data in the parent
  * @param prefetch {@code lakebase.prefetch}: branches forked ahead ({@code 0} = off)
  * @param workMs how long each test's body takes beyond its database work
- * @param tests how many tests to measure, after one warm-up test
+ * @param tests how many tests to measure, after one warm-up test (all the JVMs of the cell together)
  * @param minimumTests how many always run, time or not
  * @param budgetSeconds after how long no further test starts
+ * @param round which of the interleaved repetitions of the run this is, from 1
+ * @param threads JUnit's parallelism ({@code 1} = tests one after another)
+ * @param forks JVMs that run the tests at once, on one data directory (surefire's {@code forkCount})
+ * @param branches for a memory cell: the numbers of live branches to measure, one test each
  */
 public record Cell(
         Kind kind,
@@ -32,16 +41,167 @@ public record Cell(
         long workMs,
         int tests,
         int minimumTests,
-        long budgetSeconds) {
+        long budgetSeconds,
+        int round,
+        int threads,
+        int forks,
+        List<Integer> branches) {
 
     /** What a cell measures. */
     public enum Kind {
         /** The cost of each test. */
         PER_TEST,
+        /** Tests per second, with tests in parallel threads or JVMs. */
+        THROUGHPUT,
+        /** The server's memory and the JVM's heap with a number of live branches. */
+        MEMORY,
         /** The time to the first test, on an empty persistent data directory. */
         COLD_START,
         /** The time to the first test, on the data directory a cold start left, with unchanged migrations. */
         WARM_START
+    }
+
+    /** The system property with the numbers of live branches of a memory cell, comma-separated. */
+    public static final String BRANCHES_PROPERTY = "bench.branches";
+
+    /** A cell that measures the cost per test of {@code approach}, without prefetching, slow tests or repetition. */
+    public static Cell perTest(
+            Approach approach,
+            String filesystem,
+            String directory,
+            int sizeMb,
+            int tests,
+            int minimumTests,
+            long budgetSeconds) {
+        return new Cell(
+                Kind.PER_TEST,
+                approach,
+                filesystem,
+                directory,
+                sizeMb,
+                0,
+                0,
+                tests,
+                minimumTests,
+                budgetSeconds,
+                1,
+                1,
+                1,
+                List.of());
+    }
+
+    /** This cell as another kind. */
+    public Cell withKind(Kind k) {
+        return new Cell(
+                k,
+                approach,
+                filesystem,
+                directory,
+                sizeMb,
+                prefetch,
+                workMs,
+                tests,
+                minimumTests,
+                budgetSeconds,
+                round,
+                threads,
+                forks,
+                branches);
+    }
+
+    /** This cell with {@code lakebase.prefetch=n}. */
+    public Cell withPrefetch(int n) {
+        return new Cell(
+                kind,
+                approach,
+                filesystem,
+                directory,
+                sizeMb,
+                n,
+                workMs,
+                tests,
+                minimumTests,
+                budgetSeconds,
+                round,
+                threads,
+                forks,
+                branches);
+    }
+
+    /** This cell with test bodies that take {@code ms} beyond their database work. */
+    public Cell withWork(long ms) {
+        return new Cell(
+                kind,
+                approach,
+                filesystem,
+                directory,
+                sizeMb,
+                prefetch,
+                ms,
+                tests,
+                minimumTests,
+                budgetSeconds,
+                round,
+                threads,
+                forks,
+                branches);
+    }
+
+    /** This cell as round {@code n} of the interleaved repetitions. */
+    public Cell withRound(int n) {
+        return new Cell(
+                kind,
+                approach,
+                filesystem,
+                directory,
+                sizeMb,
+                prefetch,
+                workMs,
+                tests,
+                minimumTests,
+                budgetSeconds,
+                n,
+                threads,
+                forks,
+                branches);
+    }
+
+    /** This cell run by {@code n} JUnit threads in each of {@code jvms} JVMs at once. */
+    public Cell inParallel(int n, int jvms) {
+        return new Cell(
+                kind,
+                approach,
+                filesystem,
+                directory,
+                sizeMb,
+                prefetch,
+                workMs,
+                tests,
+                minimumTests,
+                budgetSeconds,
+                round,
+                n,
+                jvms,
+                branches);
+    }
+
+    /** This cell measuring memory with each of {@code counts} live branches. */
+    public Cell withBranches(List<Integer> counts) {
+        return new Cell(
+                kind,
+                approach,
+                filesystem,
+                directory,
+                sizeMb,
+                prefetch,
+                workMs,
+                tests,
+                minimumTests,
+                budgetSeconds,
+                round,
+                threads,
+                forks,
+                List.copyOf(counts));
     }
 
     /** The system properties of the JVM that measures this cell. */
@@ -52,12 +212,25 @@ public record Cell(
         p.put("bench.data-directory", directory);
         p.put("lakebase.embedded.data-directory", directory + "/lakebase-data");
         p.put("lakebase.prefetch", Integer.toString(prefetch));
+        if (!branches.isEmpty()) {
+            p.put(BRANCHES_PROPERTY, branches.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        }
         return p;
+    }
+
+    /** What the rounds of one cell share: its {@link #id()} without the round. */
+    public String key() {
+        String name = switch (kind) {
+            case PER_TEST -> approach.name();
+            case THROUGHPUT, MEMORY -> kind.name() + "-" + approach.name();
+            case COLD_START, WARM_START -> kind.name() + (approach == Approach.LAKEBASE ? "" : "-" + approach.name());
+        };
+        return name.toLowerCase(Locale.ROOT) + "-" + filesystem + "-" + sizeMb + "mb-p" + prefetch + "-w" + workMs
+                + (threads > 1 ? "-t" + threads : "") + (forks > 1 ? "-f" + forks : "");
     }
 
     /** A short, unique name, for file names. */
     public String id() {
-        return (kind == Kind.PER_TEST ? approach.name() : kind.name()).toLowerCase() + "-" + filesystem + "-" + sizeMb
-                + "mb-p" + prefetch + "-w" + workMs;
+        return key() + (round > 1 ? "-r" + round : "");
     }
 }

@@ -32,6 +32,7 @@ public final class TimingListener implements TestExecutionListener {
     private long databaseBytes;
     private String serverVersion = "";
     private long firstBodyWallMillis;
+    private final Map<String, Double> values = new LinkedHashMap<>();
 
     @Override
     public synchronized void executionStarted(TestIdentifier id) {
@@ -52,6 +53,11 @@ public final class TimingListener implements TestExecutionListener {
     @Override
     public synchronized void reportingEntryPublished(TestIdentifier id, ReportEntry entry) {
         entries.computeIfAbsent(id.getUniqueId(), k -> new LinkedHashMap<>()).putAll(entry.getKeyValuePairs());
+        entry.getKeyValuePairs().forEach((key, value) -> {
+            if (key.startsWith(Workload.VALUE_PREFIX)) {
+                values.put(key.substring(Workload.VALUE_PREFIX.length()), Double.valueOf(value));
+            }
+        });
     }
 
     @Override
@@ -69,6 +75,7 @@ public final class TimingListener implements TestExecutionListener {
                                 : result.getStatus().toString());
         Map<String, String> values = entries.getOrDefault(id.getUniqueId(), Map.of());
         long bodyStarted = Long.parseLong(values.getOrDefault(Workload.BODY_START, "0"));
+        long bodyEnded = Long.parseLong(values.getOrDefault(Workload.BODY_END, "0"));
         long work = Long.parseLong(values.getOrDefault(Workload.WORK, "0"));
         if (values.containsKey(Workload.DATABASE_BYTES)) {
             databaseBytes = Long.parseLong(values.get(Workload.DATABASE_BYTES));
@@ -77,7 +84,7 @@ public final class TimingListener implements TestExecutionListener {
         if (firstBodyWallMillis == 0 && values.containsKey(Workload.BODY_START_WALL)) {
             firstBodyWallMillis = Long.parseLong(values.get(Workload.BODY_START_WALL));
         }
-        Sample sample = new Sample(start[0], finished, bodyStarted, work, failure);
+        Sample sample = new Sample(start[0], finished, bodyStarted, bodyEnded, work, failure);
         if (!id.isTest() && failure != null) {
             containerFailures.add(id.getDisplayName() + ": " + failure);
         }
@@ -90,7 +97,7 @@ public final class TimingListener implements TestExecutionListener {
         }
     }
 
-    private static String describe(Throwable t) {
+    static String describe(Throwable t) {
         StringBuilder s = new StringBuilder(t.toString());
         for (Throwable cause = t.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
             s.append(" <- ").append(cause);
@@ -126,6 +133,11 @@ public final class TimingListener implements TestExecutionListener {
     /** The PostgreSQL version the first test saw, or "". */
     public synchronized String serverVersion() {
         return serverVersion;
+    }
+
+    /** What the tests published besides times ({@link Workload#VALUE_PREFIX}), by name. */
+    public synchronized Map<String, Double> values() {
+        return Map.copyOf(values);
     }
 
     /** When (epoch milliseconds) the first test's body started, or 0. */

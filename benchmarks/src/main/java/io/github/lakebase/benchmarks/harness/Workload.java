@@ -30,9 +30,17 @@ public final class Workload {
     public static final int REPETITIONS = 10_000;
     /** The system property with the time a test's body spends after its database work (ms). */
     public static final String WORK_PROPERTY = "bench.work-ms";
+    /**
+     * The prefix of report entries that carry a measurement besides times (a number, under the rest of the
+     * key): the harness keeps them in the cell's {@link CellResult#values()}.
+     */
+    public static final String VALUE_PREFIX = "bench.value.";
+    /** What the failure of a test says when it did not find a fresh database. */
+    public static final String NOT_ISOLATED = "this approach did not give the test a database of its own";
 
     static final String BODY_START = "bench.body-start-ns";
     static final String BODY_START_WALL = "bench.body-start-wall-ms";
+    static final String BODY_END = "bench.body-end-ns";
     static final String WORK = "bench.work-ns";
     static final String DATABASE_BYTES = "bench.database-bytes";
     static final String SERVER_VERSION = "bench.server-version";
@@ -64,7 +72,7 @@ public final class Workload {
             long items = count(s, "SELECT count(*) FROM item");
             if (items != V1__Fill.ITEMS) {
                 throw new AssertionError("Expected a fresh database with " + V1__Fill.ITEMS + " items, found " + items
-                        + ": this approach did not give the test a database of its own");
+                        + ": " + NOT_ISOLATED);
             }
             s.executeUpdate("DELETE FROM item");
             if (SIZE_REPORTED.compareAndSet(false, true)) {
@@ -82,8 +90,26 @@ public final class Workload {
             Thread.sleep(work);
             slept = System.nanoTime() - sleepStart;
         }
+        report(reporter, start, startWall, slept, entry);
+    }
+
+    /**
+     * Publishes when a test's body started, for a suite whose body is not {@link #run}, such as a Spring
+     * repository test's.
+     *
+     * @param reporter the test's reporter
+     * @param start {@link System#nanoTime()} when the body started
+     * @param startWall {@link System#currentTimeMillis()} when the body started
+     */
+    public static void report(TestReporter reporter, long start, long startWall) {
+        report(reporter, start, startWall, 0, new LinkedHashMap<>());
+    }
+
+    private static void report(
+            TestReporter reporter, long start, long startWall, long slept, Map<String, String> entry) {
         entry.put(BODY_START, Long.toString(start));
         entry.put(BODY_START_WALL, Long.toString(startWall));
+        entry.put(BODY_END, Long.toString(System.nanoTime()));
         entry.put(WORK, Long.toString(slept));
         reporter.publishEntry(entry);
     }

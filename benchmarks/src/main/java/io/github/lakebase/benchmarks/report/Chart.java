@@ -46,7 +46,10 @@ public final class Chart {
      */
     public static void write(Summary summary, Path png) throws IOException {
         List<Row> rows = summary.rows().stream()
-                .filter(r -> !r.slowTests() && !Double.isNaN(r.cost().median()) && r.databaseMb() > 0)
+                .filter(r -> r.costPerTest()
+                        && !r.slowTests()
+                        && !Double.isNaN(r.cost().median())
+                        && r.databaseMb() > 0)
                 .toList();
         double min = rows.stream().mapToDouble(r -> r.cost().median()).min().orElse(1);
         double max = rows.stream().mapToDouble(r -> r.cost().median()).max().orElse(10);

@@ -43,12 +43,14 @@ public final class MarkdownReport {
                 What it costs to give every test a fresh PostgreSQL database: `@LakebaseBranch` against the
                 alternatives a team would pick, measured side by side in one run on one machine, for parents of
                 several sizes, on a filesystem without reflinks (a plain copy per branch) and on XFS with reflinks
-                (a copy-on-write clone per branch). Every approach runs a real JUnit suite of identical tests through
-                the JUnit Platform launcher, as a build would; see [what is measured](#what-is-measured).
+                (a copy-on-write clone per branch); the same for a Spring Boot JPA repository test, against
+                rollback, truncation, zonky, `@DirtiesContext` and in-memory H2; tests in parallel threads and
+                JVMs; and the memory that live branches take. Every approach runs a real JUnit suite of identical
+                tests through the JUnit Platform launcher, as a build would; see [what is measured](#what-is-measured).
 
                 ```
-                benchmarks/run.sh            # everything; writes this page and the chart (15 to 25 minutes on 2 cores)
-                benchmarks/run.sh --quick    # a smoke run in a minute or two; CI runs it (.ci/run)
+                benchmarks/run.sh            # everything, the decisive cells 3 times; writes this page and the chart
+                benchmarks/run.sh --quick    # a smoke run of every kind of cell in a few minutes; CI runs it (.ci/run)
                 ```
 
                 """);
@@ -75,6 +77,10 @@ public final class MarkdownReport {
         }
         prefetching(md, summary);
         startup(md, summary);
+        SpringReport.section(md, summary);
+        ParallelReport.section(md, summary);
+        MemoryReport.section(md, summary);
+        RepeatReport.section(md, summary);
         targets(md, summary);
         notes(md, summary);
         md.append(METHOD);
@@ -103,12 +109,22 @@ public final class MarkdownReport {
         md.append('\n');
     }
 
+    /** The filesystems with rows of cost per test. */
     private static List<Filesystem> measured(Summary summary) {
-        return summary.filesystems().stream().filter(f -> f.skipped() == null).toList();
+        return summary.filesystems().stream()
+                .filter(f -> f.skipped() == null
+                        && summary.rows().stream()
+                                .anyMatch(r -> r.costPerTest() && r.filesystem().equals(f.label())))
+                .toList();
     }
 
     private static List<Integer> sizes(Summary summary) {
-        return summary.rows().stream().map(Row::sizeMb).distinct().sorted().toList();
+        return summary.rows().stream()
+                .filter(Row::costPerTest)
+                .map(Row::sizeMb)
+                .distinct()
+                .sorted()
+                .toList();
     }
 
     private static String sizeHeader(Summary summary, String fs, int size) {
@@ -122,7 +138,7 @@ public final class MarkdownReport {
 
     private static void costTable(StringBuilder md, Summary summary, Filesystem fs) {
         md.append("### ").append(fs.describe()).append("\n\n");
-        table(md, summary, fs, r -> !r.slowTests(), r -> cell(r.cost(), r.ratioToRaw(), r.note()));
+        table(md, summary, fs, r -> r.costPerTest() && !r.slowTests(), r -> cell(r.cost(), r.ratioToRaw(), r.note()));
     }
 
     private static void table(
@@ -160,11 +176,14 @@ public final class MarkdownReport {
 
     private static Optional<Row> find(Summary summary, String fs, String label, int size) {
         return summary.rows().stream()
-                .filter(r -> r.filesystem().equals(fs) && r.label().equals(label) && r.sizeMb() == size)
+                .filter(r -> r.costPerTest()
+                        && r.filesystem().equals(fs)
+                        && r.label().equals(label)
+                        && r.sizeMb() == size)
                 .findFirst();
     }
 
-    private static String cell(Stats stats, double ratio, String note) {
+    static String cell(Stats stats, double ratio, String note) {
         if (stats.count() == 0) {
             return note.startsWith("skipped") ? "skipped" : "failed";
         }
@@ -183,6 +202,9 @@ public final class MarkdownReport {
     }
 
     private static void prefetching(StringBuilder md, Summary summary) {
+        if (measured(summary).isEmpty()) {
+            return;
+        }
         md.append("## Prefetching: how long a test waits for its branch\n\n");
         md.append("With `lakebase.prefetch` greater than 0 the library forks branches ahead, while earlier tests "
                 + "run. That pays off when tests take longer than a fork, so the rows with slow tests run tests whose "
@@ -195,28 +217,41 @@ public final class MarkdownReport {
                     md,
                     summary,
                     fs,
-                    r -> r.approach().equals(Approach.LAKEBASE.name()),
+                    r -> r.costPerTest() && r.approach().equals(Approach.LAKEBASE.name()),
                     r -> cell(r.waiting(), Double.NaN, r.note())
                             + (r.slowTests() ? ", tests of " + r.workMs() + " ms" : ""));
         }
     }
 
     private static void startup(StringBuilder md, Summary summary) {
+        if (summary.startup().isEmpty()) {
+            return;
+        }
         md.append("## Startup\n\n");
-        md.append("A new JVM runs `@LakebaseBranch` tests on a persistent `lakebase.embedded.data-directory`: "
-                + "cold, on an empty directory (initdb, server start, migrations, first fork), then warm, on the "
-                + "directory the cold start left, with unchanged migrations. Time from the test class's start (the "
+        md.append("A new JVM runs `@LakebaseBranch` tests, plain and Spring, on a persistent "
+                + "`lakebase.embedded.data-directory`: cold, on an empty directory (initdb, server start, migrations, "
+                + "first fork; for Spring, the application context too), then warm: a second JVM on the directory the "
+                + "cold start left, with unchanged migrations. For reference, a JVM that runs the same Spring test "
+                + "class on in-memory H2 (the first test of its cell). Time from the test class's start (the "
                 + "extension's first callback) to the first test's body, and from the JVM's start.\n\n");
-        md.append("| filesystem | start | data | to the first test | JVM start to the first test |\n");
-        md.append("| --- | --- | ---: | ---: | ---: |\n");
+        md.append("| filesystem | tests | start | data | to the first test | JVM start to the first test |\n");
+        md.append("| --- | --- | --- | ---: | ---: | ---: |\n");
         for (StartupRow s : summary.startup()) {
+            boolean spring = s.approach().startsWith("SPRING_");
             md.append("| ")
                     .append(s.filesystem())
                     .append(" | ")
-                    .append(s.kind().equals("COLD_START") ? "cold" : "warm")
+                    .append(spring ? "Spring, " + s.label() : s.label())
                     .append(" | ")
-                    .append(s.sizeMb())
-                    .append(" MB | ")
+                    .append(
+                            switch (s.kind()) {
+                                case "COLD_START" -> "cold";
+                                case "WARM_START" -> "warm";
+                                default -> "–";
+                            })
+                    .append(" | ")
+                    .append(spring ? "–" : s.sizeMb() + " MB")
+                    .append(" | ")
                     .append(ms(s.firstTestMillis()))
                     .append(" ms | ")
                     .append(ms(s.jvmToFirstTestMillis()))
@@ -241,7 +276,12 @@ public final class MarkdownReport {
                 .collect(Collectors.toList());
         summary.startup().stream()
                 .filter(s -> !s.note().isEmpty())
-                .forEach(s -> notes.add(s.filesystem() + ", " + s.kind() + ": " + s.note()));
+                .forEach(s -> notes.add(s.filesystem() + ", " + s.label() + ", " + s.kind() + ": " + s.note()));
+        summary.memory().stream()
+                .map(MemoryRow::note)
+                .filter(n -> !n.isEmpty())
+                .distinct()
+                .forEach(n -> notes.add("memory: " + n));
         summary.filesystems().stream()
                 .filter(f -> f.skipped() != null)
                 .forEach(f -> notes.add(f.label() + " not measured: " + f.skipped()));
@@ -279,10 +319,49 @@ public final class MarkdownReport {
               (server start, migrations, Spring context) and is left out of the medians; the startup section
               measures that part. Slow cells stop starting tests after a time budget, once they have run their
               minimum number of tests.
+            - The decisive cells (the cost per test on the default filesystem at parents up to 100 MB, and the
+              Spring cell) run `--repeat` times (3 by default), interleaved: round after round, each round
+              running each of them once. Their rows pool the tests of all rounds; the spread section gives the
+              smallest, median and largest of the rounds' medians.
             - The XFS filesystem is a loop-mounted image made with `mkfs.xfs -m reflink=1` by
               `benchmarks/xfs-loop.sh`, which `run.sh` uses when it runs as root and can install `xfsprogs`;
               otherwise the XFS rows are skipped, with the reason above.
             - Zonky's embedded PostgreSQL refuses to run as root unless `unshare -U` works there; where it does
               not, its rows are skipped, with the reason in the notes.
+            - The benchmark runs on the versions Spring Boot 4.0 manages, for every cell: Spring Framework 7,
+              JUnit 6, Flyway 11, HikariCP 7.
+
+            ### The Spring Boot cell
+
+            A Spring Boot application with one JPA entity (`item`, 100 rows, built by one Flyway Java migration that
+            runs on PostgreSQL and on H2) and its Spring Data repository; the test is a `@DataJpaTest` (SQL logging
+            off) that, in one transaction, reads the rows, checks that it finds them as the migration left them,
+            renames half and deletes the others. Every approach runs it in a JVM of its own, the first test (the
+            application context's start) left out.
+
+            | approach | what it does per test |
+            | --- | --- |
+            | `@LakebaseBranch` (lakebase-junit-spring) | one cached context whose `DataSource` routes to the test's branch, forked from a base that holds the migration (kept in the data directory for the next run); the test commits; the default `lakebase.prefetch` |
+            | `@Transactional` rollback, one PostgreSQL database | one database on lakebase-junit's embedded server, reached through Boot's own HikariCP pool; `@DataJpaTest`'s test transaction, rolled back at the end; nothing is committed |
+            | truncate every table after each test | the same database; the test commits; after it, one `TRUNCATE ... RESTART IDENTITY CASCADE` of every table but Flyway's, and the migration's rows inserted again |
+            | zonky `@AutoConfigureEmbeddedDatabase`, refresh after each test | zonky's server and provider, as in the cost tables; the context's `DataSource` swapped to a new database from zonky's template after each test; the test commits |
+            | `@DirtiesContext` after each test | zonky's server with its default refresh (a database per context): the context is closed after each test, and the next test starts a new one with a new database; the test commits |
+            | in-memory H2, `@Transactional` rollback | `@DataJpaTest` as it comes: H2 replaces the database, Boot's Flyway migrates it when the context starts, each test is rolled back |
+
+            The Spring cold start is the first test of the `@LakebaseBranch` cell (of its first round): a JVM on an
+            empty persistent data directory; the warm start, a second JVM running the same class on the directory
+            the first left.
+
+            ### Tests in parallel and memory
+
+            - The parallel cell runs the test of the cost tables, twice as many tests as a cost cell, with
+              `@LakebaseBranch` (default `lakebase.prefetch`) and with zonky: one after another, in `--threads`
+              JUnit threads (4 by default), and in `--forks` JVMs at once (2 by default) that share one persistent
+              data directory; each JVM's first test is a warm-up, and the JVMs measure together once all are warm.
+            - The memory cell holds `--branches` live branches (1, 8 and 32 by default) in one test, one count
+              after another, each branch's pool opened to its default size and idle, and measures the server's PSS
+              (Linux only) and the JVM's heap after a full collection.
+            - `--only cost,startup,spring,parallel,memory` runs some of these groups of cells only. Every option is
+              listed at the top of `benchmarks/run.sh`.
             """;
 }

@@ -58,11 +58,17 @@ public final class ResultFiles {
     }
 
     static String rowsCsv(Summary summary) {
-        StringBuilder csv = new StringBuilder("filesystem,approach,label,size_mb,database_mb,prefetch,work_ms,tests,"
-                + "median_ms,p90_ms,wait_median_ms,wait_p90_ms,ratio_to_raw,failures,note\n");
+        StringBuilder csv = new StringBuilder("kind,filesystem,approach,label,size_mb,database_mb,prefetch,work_ms,"
+                + "threads,forks,tests,median_ms,p90_ms,wait_median_ms,wait_p90_ms,tests_per_second,ratio_to_raw,"
+                + "rounds,median_min_ms,median_max_ms,failures,note\n");
         for (Row r : summary.rows()) {
+            Spread spread = r.spread() == null
+                    ? new Spread(
+                            1, r.cost().median(), r.cost().median(), r.cost().median())
+                    : r.spread();
             csv.append(String.join(
                             ",",
+                            r.kind(),
                             r.filesystem(),
                             r.approach(),
                             quote(r.label()),
@@ -70,21 +76,28 @@ public final class ResultFiles {
                             number(r.databaseMb()),
                             Integer.toString(r.prefetch()),
                             Long.toString(r.workMs()),
+                            Integer.toString(r.threads()),
+                            Integer.toString(r.forks()),
                             Integer.toString(r.cost().count()),
                             number(r.cost().median()),
                             number(r.cost().p90()),
                             number(r.waiting().median()),
                             number(r.waiting().p90()),
+                            number(r.testsPerSecond()),
                             number(r.ratioToRaw()),
+                            Integer.toString(spread.rounds()),
+                            number(spread.min()),
+                            number(spread.max()),
                             Integer.toString(r.failures()),
                             quote(r.note())))
                     .append('\n');
         }
-        csv.append('\n').append("filesystem,startup,size_mb,first_test_ms,jvm_to_first_test_ms,note\n");
+        csv.append('\n').append("filesystem,approach,startup,size_mb,first_test_ms,jvm_to_first_test_ms,note\n");
         for (StartupRow s : summary.startup()) {
             csv.append(String.join(
                             ",",
                             s.filesystem(),
+                            s.approach(),
                             s.kind(),
                             Integer.toString(s.sizeMb()),
                             number(s.firstTestMillis()),
@@ -92,11 +105,24 @@ public final class ResultFiles {
                             quote(s.note())))
                     .append('\n');
         }
+        csv.append('\n').append("filesystem,live_branches,connections,server_processes,server_pss_mb,heap_mb,note\n");
+        for (MemoryRow m : summary.memory()) {
+            csv.append(String.join(
+                            ",",
+                            m.filesystem(),
+                            Integer.toString(m.branches()),
+                            Integer.toString(m.connections()),
+                            Integer.toString(m.serverProcesses()),
+                            number(m.serverPssMb()),
+                            number(m.heapMb()),
+                            quote(m.note())))
+                    .append('\n');
+        }
         return csv.toString();
     }
 
     private static String samplesCsv(List<CellResult> results) {
-        StringBuilder csv = new StringBuilder("cell,index,warm_up,cost_ms,wait_ms,work_ms,failure\n");
+        StringBuilder csv = new StringBuilder("cell,index,warm_up,cost_ms,wait_ms,after_ms,work_ms,failure\n");
         for (CellResult r : results) {
             for (int i = 0; i < r.tests().size(); i++) {
                 Sample s = r.tests().get(i);
@@ -104,9 +130,10 @@ public final class ResultFiles {
                                 ",",
                                 r.cell().id(),
                                 Integer.toString(i),
-                                Boolean.toString(i == 0),
+                                Boolean.toString(i < r.warmUps()),
                                 number(s.costMillis()),
                                 number(s.waitMillis()),
+                                number(s.afterMillis()),
                                 number(s.work() / 1e6),
                                 quote(s.failure() == null ? "" : s.failure())))
                         .append('\n');

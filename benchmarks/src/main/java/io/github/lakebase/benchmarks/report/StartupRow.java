@@ -1,19 +1,30 @@
 package io.github.lakebase.benchmarks.report;
 
 /**
- * The time to the first test of a fresh JVM running {@code @LakebaseBranch} tests on a persistent data
- * directory: cold (an empty directory) or warm (the directory a cold start left, migrations unchanged).
+ * The time to the first test of a fresh JVM: running {@code @LakebaseBranch} tests (plain or Spring) on a
+ * persistent data directory, cold (an empty directory) or warm (the directory a cold start left,
+ * migrations unchanged); or, for reference, the first test of a cell that needs no server (Spring on
+ * in-memory H2).
  *
  * <pre>{@code
  * boolean fast = row.firstTestMillis() <= 1000;
  * }</pre>
  *
  * @param filesystem the filesystem's label
- * @param kind {@code COLD_START} or {@code WARM_START}
+ * @param approach the approach's key ({@code LAKEBASE}, {@code SPRING_LAKEBASE}, {@code SPRING_H2})
+ * @param label how reports name the approach
+ * @param kind {@code COLD_START}, {@code WARM_START} or {@code REFERENCE}
  * @param sizeMb megabytes of fill data the migrations generate
  * @param firstTestMillis from the test class's start (the extension's first callback) to the first test's body
  * @param jvmToFirstTestMillis from the JVM's start to the first test's body
  * @param note why the row has no numbers, or {@code ""}
  */
 public record StartupRow(
-        String filesystem, String kind, int sizeMb, double firstTestMillis, double jvmToFirstTestMillis, String note) {}
+        String filesystem,
+        String approach,
+        String label,
+        String kind,
+        int sizeMb,
+        double firstTestMillis,
+        double jvmToFirstTestMillis,
+        String note) {}

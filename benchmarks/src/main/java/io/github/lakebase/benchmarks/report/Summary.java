@@ -4,22 +4,28 @@ import io.github.lakebase.benchmarks.harness.Approach;
 import io.github.lakebase.benchmarks.harness.Cell;
 import io.github.lakebase.benchmarks.harness.CellResult;
 import io.github.lakebase.benchmarks.harness.Sample;
+import io.github.lakebase.benchmarks.harness.Workload;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Everything a run found, summarised: one {@link Row} per measured cell (the warm-up test of each left
- * out), with its ratio to the raw limit, and one {@link StartupRow} per startup cell.
+ * Everything a run found, summarised: one {@link Row} per measured cell (the rounds of a repeated cell
+ * together, warm-up tests left out), with its ratio to the raw limit; one {@link StartupRow} per startup
+ * cell; one {@link MemoryRow} per number of live branches.
  *
  * <pre>{@code
- * Summary summary = Summary.of(results, filesystems, machine, options.command());
+ * Summary summary = Summary.of(results, filesystems, machine, options.command(), seconds);
  * }</pre>
  *
  * @param command the command that produced it
  * @param machine the machine
  * @param filesystems the filesystems, measured or skipped
- * @param rows the per-test results
+ * @param rows the per-test and throughput results
  * @param startup the startup results
+ * @param memory the memory results
  * @param seconds how long the run took
  */
 public record Summary(
@@ -28,6 +34,7 @@ public record Summary(
         List<Filesystem> filesystems,
         List<Row> rows,
         List<StartupRow> startup,
+        List<MemoryRow> memory,
         double seconds) {
 
     /**
@@ -42,37 +49,57 @@ public record Summary(
      */
     public static Summary of(
             List<CellResult> results, List<Filesystem> filesystems, Machine machine, String command, double seconds) {
-        List<Row> rows = new ArrayList<>();
+        Map<String, List<CellResult>> rounds = new LinkedHashMap<>();
         List<StartupRow> startup = new ArrayList<>();
+        List<MemoryRow> memory = new ArrayList<>();
         for (CellResult r : results) {
             Cell cell = r.cell();
-            if (cell.kind() == Cell.Kind.PER_TEST) {
-                rows.add(row(r));
-            } else {
-                startup.add(new StartupRow(
-                        cell.filesystem(),
-                        cell.kind().name(),
-                        cell.sizeMb(),
-                        r.firstTestMillis(),
-                        r.jvmToFirstTestMillis(),
-                        note(r, r.tests())));
+            switch (cell.kind()) {
+                case PER_TEST, THROUGHPUT ->
+                    rounds.computeIfAbsent(cell.key(), k -> new ArrayList<>()).add(r);
+                case MEMORY -> memory.addAll(memoryRows(r));
+                case COLD_START, WARM_START ->
+                    startup.add(startupRow(r, cell.kind().name()));
+            }
+            // The first test of a Spring cell is a JVM's first Spring test: on an empty data directory for
+            // @LakebaseBranch (a cold start), on H2 for the reference.
+            if (cell.kind() == Cell.Kind.PER_TEST && cell.approach() == Approach.SPRING_LAKEBASE && cell.round() == 1) {
+                startup.add(startupRow(r, Cell.Kind.COLD_START.name()));
+            }
+            if (cell.kind() == Cell.Kind.PER_TEST && cell.approach() == Approach.SPRING_H2 && cell.round() == 1) {
+                startup.add(startupRow(r, "REFERENCE"));
             }
         }
+        startup.sort(Comparator.comparing(StartupRow::filesystem)
+                .thenComparing(s -> Approach.valueOf(s.approach()))
+                .thenComparing(StartupRow::kind));
+        List<Row> rows = rounds.values().stream().map(Summary::row).toList();
         List<Row> withRatios = rows.stream()
-                .map(row -> row.withRatio(rows.stream()
-                        .filter(raw -> raw.approach().equals(Approach.RAW.name())
-                                && raw.filesystem().equals(row.filesystem())
-                                && raw.sizeMb() == row.sizeMb())
-                        .findFirst()
-                        .map(raw -> row.cost().median() / raw.cost().median())
-                        .orElse(Double.NaN)))
+                .map(row -> row.withRatio(
+                        !row.costPerTest()
+                                ? Double.NaN
+                                : rows.stream()
+                                        .filter(raw -> raw.approach().equals(Approach.RAW.name())
+                                                && raw.costPerTest()
+                                                && raw.filesystem().equals(row.filesystem())
+                                                && raw.sizeMb() == row.sizeMb())
+                                        .findFirst()
+                                        .map(raw ->
+                                                row.cost().median() / raw.cost().median())
+                                        .orElse(Double.NaN)))
                 .toList();
-        return new Summary(command, machine, filesystems, withRatios, startup, seconds);
+        return new Summary(command, machine, filesystems, withRatios, startup, memory, seconds);
     }
 
     /** The name of a cell's row. */
     public static String label(Cell cell) {
         String label = cell.approach().label();
+        if (cell.kind() == Cell.Kind.THROUGHPUT) {
+            String how = cell.forks() > 1
+                    ? "forkCount=" + cell.forks()
+                    : cell.threads() > 1 ? cell.threads() + " threads" : "one after another";
+            return label + ", " + how;
+        }
         if (cell.approach() != Approach.LAKEBASE) {
             return label;
         }
@@ -83,44 +110,137 @@ public record Summary(
     }
 
     /**
-     * The row of one per-test cell, without a ratio.
+     * The row of one round of a cell, without a ratio.
      *
      * @param r the cell's result
      * @return its row
      */
     public static Row row(CellResult r) {
-        Cell cell = r.cell();
-        List<Sample> measured =
-                r.tests().size() > 1 ? r.tests().subList(1, r.tests().size()) : List.of();
-        List<Sample> ok = measured.stream().filter(Sample::succeeded).toList();
-        int failures = (int) r.tests().stream().filter(s -> !s.succeeded()).count();
+        return row(List.of(r));
+    }
+
+    /**
+     * The row of a cell, all its rounds together, without a ratio.
+     *
+     * @param rounds the results of its rounds, at least one
+     * @return its row
+     */
+    static Row row(List<CellResult> rounds) {
+        Cell cell = rounds.get(0).cell();
+        List<Sample> ok = rounds.stream()
+                .flatMap(r -> r.measured().stream())
+                .filter(Sample::succeeded)
+                .toList();
+        int failures = (int) rounds.stream()
+                .flatMap(r -> r.tests().stream())
+                .filter(s -> !s.succeeded())
+                .count();
+        Spread spread = rounds.size() < 2
+                ? null
+                : Spread.of(rounds.stream().mapToDouble(r -> costs(r).median()).toArray());
+        double testsPerSecond = cell.kind() != Cell.Kind.THROUGHPUT
+                ? Double.NaN
+                : Stats.of(rounds.stream().mapToDouble(Summary::testsPerSecond).toArray())
+                        .median();
         return new Row(
+                cell.kind().name(),
                 cell.filesystem(),
                 cell.approach().name(),
                 label(cell),
                 cell.sizeMb(),
-                r.databaseBytes() / 1024.0 / 1024.0,
+                rounds.stream().mapToLong(CellResult::databaseBytes).max().orElse(0) / 1024.0 / 1024.0,
                 cell.prefetch(),
                 cell.workMs(),
+                cell.threads(),
+                cell.forks(),
                 Stats.of(ok.stream().mapToDouble(Sample::costMillis).toArray()),
                 Stats.of(ok.stream().mapToDouble(Sample::waitMillis).toArray()),
+                Stats.of(ok.stream().mapToDouble(Sample::afterMillis).toArray()),
+                testsPerSecond,
+                spread,
                 Double.NaN,
                 failures,
-                note(r, measured));
+                rounds.stream()
+                        .map(Summary::note)
+                        .filter(n -> !n.isEmpty())
+                        .findFirst()
+                        .orElse(""));
     }
 
-    private static String note(CellResult r, List<Sample> measured) {
+    private static Stats costs(CellResult r) {
+        return Stats.of(r.measured().stream()
+                .filter(Sample::succeeded)
+                .mapToDouble(Sample::costMillis)
+                .toArray());
+    }
+
+    /** Tests that passed per second, from the start of the first measured test to the end of the last. */
+    private static double testsPerSecond(CellResult r) {
+        long passed = r.measured().stream().filter(Sample::succeeded).count();
+        double seconds = (r.measuredToMillis() - r.measuredFromMillis()) / 1000.0;
+        return passed == 0 || seconds <= 0 ? Double.NaN : passed / seconds;
+    }
+
+    private static StartupRow startupRow(CellResult r, String kind) {
+        Cell cell = r.cell();
+        return new StartupRow(
+                cell.filesystem(),
+                cell.approach().name(),
+                cell.approach().label(),
+                kind,
+                cell.sizeMb(),
+                r.firstTestMillis(),
+                r.jvmToFirstTestMillis(),
+                note(r));
+    }
+
+    private static List<MemoryRow> memoryRows(CellResult r) {
+        String note = note(r);
+        return r.cell().branches().stream()
+                .map(n -> {
+                    String prefix = "memory." + n + ".";
+                    Map<String, Double> v = r.values();
+                    return new MemoryRow(
+                            r.cell().filesystem(),
+                            n,
+                            v.getOrDefault(prefix + "connections", 0.0).intValue(),
+                            v.getOrDefault(prefix + "server-processes", 0.0).intValue(),
+                            v.getOrDefault(prefix + "server-pss-mb", Double.NaN),
+                            v.getOrDefault(prefix + "heap-mb", Double.NaN),
+                            v.containsKey(prefix + "server-pss-mb") ? note : note.isEmpty() ? "not measured" : note);
+                })
+                .toList();
+    }
+
+    private static String note(CellResult r) {
         if (r.error() != null) {
             return "failed: " + r.error();
         }
         if (r.unavailable() != null) {
             return "skipped: " + r.unavailable();
         }
-        return r.tests().stream()
-                .filter(s -> !s.succeeded())
+        List<Sample> failed = r.tests().stream().filter(s -> !s.succeeded()).toList();
+        if (!failed.isEmpty() && notIsolatedInParallel(r.cell(), failed)) {
+            // What the parallel cell finds out about an alternative, not a failure of the benchmark.
+            return "not isolated: " + failed.size() + " of " + r.tests().size()
+                    + " tests found a database another test had changed";
+        }
+        return failed.stream()
                 .findFirst()
                 .map(s -> "failed: " + s.failure())
-                .orElse(measured.isEmpty() ? "no test ran" : "");
+                .orElse(
+                        r.tests().isEmpty()
+                                        || (r.cell().kind() != Cell.Kind.MEMORY
+                                                && r.measured().isEmpty())
+                                ? "no test ran"
+                                : "");
+    }
+
+    /** Whether every failure is an alternative's test that, running in parallel, found another test's changes. */
+    private static boolean notIsolatedInParallel(Cell cell, List<Sample> failed) {
+        return cell.kind() == Cell.Kind.THROUGHPUT
+                && cell.approach() != Approach.LAKEBASE
+                && failed.stream().allMatch(s -> s.failure().contains(Workload.NOT_ISOLATED));
     }
 
     /** The PostgreSQL version the tests saw, or "unknown". */

@@ -30,10 +30,14 @@ final class Targets {
         lines.add(sizeIndependence(summary));
         lines.add(prefetchWait(summary));
         for (Filesystem fs : summary.filesystems()) {
-            if (fs.skipped() == null) {
+            if (fs.skipped() == null
+                    && summary.startup().stream().anyMatch(s -> s.filesystem().equals(fs.label()))) {
                 lines.add(warmStart(summary, fs));
             }
         }
+        lines.addAll(SpringReport.targets(summary));
+        lines.addAll(ParallelReport.targets(summary));
+        lines.addAll(MemoryReport.targets(summary));
         return lines;
     }
 
@@ -53,6 +57,7 @@ final class Targets {
         }
         List<Row> rows = summary.rows().stream()
                 .filter(r -> r.filesystem().equals(reflink.get().label())
+                        && r.costPerTest()
                         && r.approach().equals(Approach.LAKEBASE.name())
                         && r.prefetch() == 0
                         && !r.slowTests()
@@ -87,7 +92,10 @@ final class Targets {
                 PREFETCH_WAIT_TARGET_MS,
                 PREFETCH_WAIT_P90_TARGET_MS);
         List<Row> rows = summary.rows().stream()
-                .filter(r -> r.approach().equals(Approach.LAKEBASE.name()) && r.prefetch() > 0 && r.slowTests())
+                .filter(r -> r.costPerTest()
+                        && r.approach().equals(Approach.LAKEBASE.name())
+                        && r.prefetch() > 0
+                        && r.slowTests())
                 .toList();
         if (rows.stream().noneMatch(r -> r.waiting().count() > 0)) {
             return target + "**not measured**.";
@@ -125,10 +133,14 @@ final class Targets {
                 WARM_START_TARGET_MS,
                 fs.describe());
         Optional<StartupRow> warm = summary.startup().stream()
-                .filter(s -> s.filesystem().equals(fs.label()) && s.kind().equals("WARM_START"))
+                .filter(s -> s.filesystem().equals(fs.label())
+                        && s.approach().equals(Approach.LAKEBASE.name())
+                        && s.kind().equals("WARM_START"))
                 .findFirst();
         Optional<StartupRow> cold = summary.startup().stream()
-                .filter(s -> s.filesystem().equals(fs.label()) && s.kind().equals("COLD_START"))
+                .filter(s -> s.filesystem().equals(fs.label())
+                        && s.approach().equals(Approach.LAKEBASE.name())
+                        && s.kind().equals("COLD_START"))
                 .findFirst();
         if (warm.isEmpty() || Double.isNaN(warm.get().firstTestMillis())) {
             return target + "**not measured**.";
@@ -143,7 +155,7 @@ final class Targets {
                         cold.map(c -> ms(c.firstTestMillis())).orElse("–"));
     }
 
-    private static String verdict(boolean met) {
+    static String verdict(boolean met) {
         return met ? "**met**" : "**missed**";
     }
 }

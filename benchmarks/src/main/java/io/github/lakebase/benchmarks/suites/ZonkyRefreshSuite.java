@@ -1,6 +1,7 @@
 package io.github.lakebase.benchmarks.suites;
 
 import static io.zonky.test.db.AutoConfigureEmbeddedDatabase.DatabaseProvider.ZONKY;
+import static io.zonky.test.db.AutoConfigureEmbeddedDatabase.DatabaseType.POSTGRES;
 import static io.zonky.test.db.AutoConfigureEmbeddedDatabase.RefreshMode.AFTER_EACH_TEST_METHOD;
 
 import io.github.lakebase.benchmarks.harness.CellBudget;
@@ -29,14 +30,15 @@ import org.springframework.test.context.junit.jupiter.SpringExtension;
  *
  * <pre>{@code
  * @ExtendWith(SpringExtension.class)
- * @AutoConfigureEmbeddedDatabase(provider = ZONKY, refresh = AFTER_EACH_TEST_METHOD)
+ * @AutoConfigureEmbeddedDatabase(type = POSTGRES, provider = ZONKY, refresh = AFTER_EACH_TEST_METHOD)
  * class ZonkyRefreshSuite { @Autowired DataSource dataSource; ... }
  * }</pre>
  */
 @SuppressWarnings("deprecation") // measures zonky's own provider as its users configure it
 @ExtendWith({CellBudget.class, TestStart.class, SpringExtension.class})
 @ContextConfiguration(classes = ZonkyRefreshSuite.Config.class)
-@AutoConfigureEmbeddedDatabase(provider = ZONKY, refresh = AFTER_EACH_TEST_METHOD)
+// The type is named because H2 is on the class path too (the Spring cell's baseline).
+@AutoConfigureEmbeddedDatabase(type = POSTGRES, provider = ZONKY, refresh = AFTER_EACH_TEST_METHOD)
 public class ZonkyRefreshSuite {
 
     @Autowired

@@ -1,0 +1,128 @@
+package io.github.lakebase.benchmarks.report;
+
+import static io.github.lakebase.benchmarks.report.Results.cell;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.lakebase.benchmarks.harness.Approach;
+import io.github.lakebase.benchmarks.harness.Cell;
+import io.github.lakebase.benchmarks.harness.CellResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TargetsTests {
+
+    private static List<CellResult> spring(
+            double lakebase, double rollback, double truncate, double zonky, double dirties, double h2) {
+        List<CellResult> results = new ArrayList<>();
+        results.add(Results.of(cell(Approach.SPRING_LAKEBASE, 0), 999, lakebase));
+        results.add(Results.of(cell(Approach.SPRING_ROLLBACK, 0), 999, rollback));
+        results.add(Results.of(cell(Approach.SPRING_TRUNCATE, 0), 999, truncate));
+        results.add(Results.of(cell(Approach.SPRING_ZONKY, 0), 999, zonky));
+        results.add(Results.of(cell(Approach.SPRING_DIRTIES_CONTEXT, 0), 999, dirties));
+        results.add(Results.of(cell(Approach.SPRING_H2, 0), 999, h2));
+        return results;
+    }
+
+    private static String line(Summary summary, String start) {
+        return Targets.evaluate(summary).stream()
+                .filter(l -> l.startsWith(start))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no target line starts with " + start));
+    }
+
+    @Test
+    void theSpringTargetIsMetWhenTheBranchIsFasterThanTruncationZonkyAndDirtiesContext() {
+        Summary summary = Results.summary(spring(40, 15, 60, 80, 1500, 10));
+
+        assertThat(line(summary, "A Spring Boot JPA test")).contains("**met**: 40.0 ms against 60.0 ms");
+        assertThat(line(summary, "Stretch"))
+                .contains("**missed** against @Transactional rollback, one PostgreSQL database: ×2.67")
+                .contains("**missed** against in-memory H2, @Transactional rollback: ×4.00");
+    }
+
+    @Test
+    void theSpringTargetIsMissedWhenOneAlternativeIsFaster() {
+        Summary summary = Results.summary(spring(40, 15, 35, 80, 1500, 10));
+
+        assertThat(line(summary, "A Spring Boot JPA test")).contains("**missed**");
+    }
+
+    @Test
+    void anAlternativeThatCouldNotRunLeavesTheSpringTargetNotFullyMeasured() {
+        List<CellResult> results = spring(40, 15, 60, 80, 1500, 10);
+        results.set(3, CellResult.failed(cell(Approach.SPRING_ZONKY, 0), "its JVM ended with exit code 1"));
+
+        assertThat(line(Results.summary(results), "A Spring Boot JPA test"))
+                .contains("**not fully measured**")
+                .contains("not measured: zonky");
+    }
+
+    @Test
+    void theWarmSpringStartIsComparedWithTheSameTestOnH2() {
+        List<CellResult> results = spring(40, 15, 60, 80, 1500, 10);
+        results.add(Results.startup(cell(Approach.SPRING_LAKEBASE, 0).withKind(Cell.Kind.WARM_START), 1500));
+
+        // Results.of gives the H2 cell's first test 900 ms from the JVM's start
+        assertThat(line(Results.summary(results), "A second JVM")).contains("**met**: 1,500 ms against 900 ms");
+    }
+
+    @Test
+    void theWaitIsGradedOnItsMedianAndP90InEveryCell() {
+        Cell slow = cell(Approach.LAKEBASE, 10).withPrefetch(2).withWork(100);
+        Summary summary = Results.summary(List.of(waits(slow, 4, 4, 4, 4, 4, 4, 4, 4, 12, 12)));
+
+        assertThat(line(summary, "With prefetching"))
+                .contains("**missed** in 1 of 1 cells")
+                .contains("4.0 / 12.0 ms (over)");
+    }
+
+    @Test
+    void thirtyTwoLiveBranchesMustTakeLessThanAGibibyte() {
+        Cell cell = cell(Approach.MEMORY, 1).withKind(Cell.Kind.MEMORY).withBranches(List.of(32));
+
+        assertThat(line(
+                        Results.summary(List.of(Results.memory(cell, Map.of("memory.32.server-pss-mb", 700.0)))),
+                        "With 32 live branches"))
+                .contains("**met**: 700 MB");
+        assertThat(line(
+                        Results.summary(List.of(Results.memory(cell, Map.of("memory.32.server-pss-mb", 1100.0)))),
+                        "With 32 live branches"))
+                .contains("**missed**: 1,100 MB");
+    }
+
+    @Test
+    void inParallelABranchMustOutrunZonkyWhoseFailingTestsDoNotCount() {
+        Cell threads =
+                cell(Approach.LAKEBASE, 10).withKind(Cell.Kind.THROUGHPUT).inParallel(4, 1);
+        Cell zonky = cell(Approach.ZONKY, 10).withKind(Cell.Kind.THROUGHPUT).inParallel(4, 1);
+
+        assertThat(line(
+                        Results.summary(List.of(
+                                Results.measuredBetween(threads, 0, 1000, 999, 10, 10),
+                                Results.measuredBetween(zonky, 0, 500, 999, 10, 10))),
+                        "With tests in parallel"))
+                .contains("**missed**: 4 threads: 2.0 tests/s against zonky's 4.0 tests/s");
+        assertThat(line(
+                        Results.summary(List.of(
+                                Results.measuredBetween(threads, 0, 1000, 999, 10, 10),
+                                Results.failing(zonky, "not fresh"))),
+                        "With tests in parallel"))
+                .contains("**met**")
+                .contains("whose tests were not isolated");
+    }
+
+    /** A slow-test cell whose tests wait {@code waits} ms each for their branch (after one warm-up). */
+    private static CellResult waits(Cell cell, double... waits) {
+        List<io.github.lakebase.benchmarks.harness.Sample> tests = new ArrayList<>();
+        tests.add(new io.github.lakebase.benchmarks.harness.Sample(
+                0, 200_000_000, 100_000_000, 200_000_000, 100_000_000, null));
+        for (double w : waits) {
+            long wait = (long) (w * 1e6);
+            tests.add(new io.github.lakebase.benchmarks.harness.Sample(
+                    0, wait + 100_000_000, wait, wait + 100_000_000, 100_000_000, null));
+        }
+        return new CellResult(cell, tests, 1, List.of(), 0, "", 1, 1, 0, 0, Map.of(), null, null, 1);
+    }
+}
