@@ -7,7 +7,7 @@
 #                                decisive cells (default filesystem up to 100 MB, Spring) 3 times,
 #                                interleaved; writes docs/benchmarks.md and docs/benchmarks.png
 #   benchmarks/run.sh --quick    a smoke run of every kind of cell (1 and 8 MB, 3 tests per cell, default
-#                                filesystem only, each cell once)
+#                                filesystem only, each cell once, the cost cells and the others side by side)
 #
 # Options, passed on to the benchmark (Options.java in benchmarks/src/main/java/io/github/lakebase/benchmarks):
 #   --sizes MB,MB,...   parent sizes in MB of fill data            --tests N      tests per cell (after a warm-up)

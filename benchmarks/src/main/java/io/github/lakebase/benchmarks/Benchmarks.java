@@ -14,10 +14,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The benchmark: for each filesystem and parent size, the cost per test of every way of giving each
@@ -38,9 +44,10 @@ public final class Benchmarks {
 
     private final Options options;
     private final CellRunner runner;
-    private final List<CellResult> results = new ArrayList<>();
-    private final Map<String, Long> slowWork = new HashMap<>();
-    private int cellNumber;
+    private final List<CellResult> results = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, Long> slowWork = new ConcurrentHashMap<>();
+    private final AtomicInteger cellNumber = new AtomicInteger();
+    private volatile boolean sideBySide;
 
     private Benchmarks(Options options) throws IOException {
         this.options = options;
@@ -118,7 +125,16 @@ public final class Benchmarks {
     }
 
     private void measure(Filesystem fs, boolean main) throws IOException, InterruptedException {
-        measure(fs, main ? options.repeat() : 1, true, main);
+        if (!main) {
+            measure(fs, 1, true, false);
+        } else if (options.quick()) {
+            // A smoke run's numbers only show that every cell runs and isolates its tests: to keep it short, the cells
+            // of the cost tables and the others run side by side, in two sequences.
+            sideBySide(
+                    () -> measure(fs, options.repeat(), true, false), () -> measure(fs, options.repeat(), false, true));
+        } else {
+            measure(fs, options.repeat(), true, true);
+        }
     }
 
     /**
@@ -191,6 +207,45 @@ public final class Benchmarks {
         }
     }
 
+    /** A sequence of cells. */
+    @FunctionalInterface
+    private interface Sequence {
+        void run() throws IOException, InterruptedException;
+    }
+
+    /** Runs two sequences of cells at once, each in order, and waits for both. */
+    private void sideBySide(Sequence first, Sequence second) throws IOException, InterruptedException {
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        sideBySide = true;
+        try {
+            List<Future<Void>> futures = List.of(
+                    two.submit(() -> {
+                        first.run();
+                        return null;
+                    }),
+                    two.submit(() -> {
+                        second.run();
+                        return null;
+                    }));
+            for (Future<Void> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof IOException io) {
+                        throw io;
+                    }
+                    if (e.getCause() instanceof InterruptedException ie) {
+                        throw ie;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            two.shutdownNow();
+            sideBySide = false;
+        }
+    }
+
     /** Every approach at one parent size, and the rows with slow tests, which prefetching is for. */
     private void costPerTest(Filesystem fs, int size, int round) throws IOException, InterruptedException {
         CellResult raw = run(cell(Cell.Kind.PER_TEST, Approach.RAW, fs, size).withRound(round));
@@ -219,7 +274,7 @@ public final class Benchmarks {
                         + (approach == Approach.LAKEBASE
                                 ? ""
                                 : "-" + approach.name().toLowerCase(Locale.ROOT));
-            default -> "cell-" + (++cellNumber);
+            default -> "cell-" + cellNumber.incrementAndGet();
         };
         int tests = kind == Cell.Kind.THROUGHPUT ? 2 * options.tests() : options.tests();
         return Cell.perTest(
@@ -261,11 +316,14 @@ public final class Benchmarks {
     }
 
     private CellResult run(Cell cell, boolean deleteAfter) throws IOException, InterruptedException {
-        System.out.printf(Locale.ROOT, "%-5s %5s  %-74s ", cell.filesystem(), size(cell), description(cell));
-        System.out.flush();
+        String what = String.format(Locale.ROOT, "%-5s %5s  %-74s ", cell.filesystem(), size(cell), description(cell));
+        if (!sideBySide) {
+            System.out.print(what); // the cell that runs now, its numbers when it ends
+            System.out.flush();
+        }
         CellResult result = runner.run(cell, deleteAfter);
         results.add(result);
-        System.out.println(Progress.line(result));
+        System.out.println((sideBySide ? what : "") + Progress.line(result));
         return result;
     }
 

@@ -68,7 +68,8 @@ public record Options(
 
     static final String USAGE = """
             Usage: benchmarks/run.sh [--quick] [options]
-              --quick             smoke run: parents of 1 and 8 MB, 3 tests per cell, default filesystem only
+              --quick             smoke run: parents of 1 and 8 MB, 3 tests per cell, default filesystem only, the
+                                  cost cells and the others in two sequences side by side
               --out DIR           where results go (default: benchmarks/target/benchmark-results/<time>)
               --docs DIR          also write benchmarks.md and benchmarks.png there (run.sh: docs/ in full mode)
               --work-dir DIR      where data directories go on the default filesystem (default: a temporary one)

@@ -362,6 +362,7 @@ public final class MarkdownReport {
               after another, each branch's pool opened to its default size and idle, and measures the server's PSS
               (Linux only) and the JVM's heap after a full collection.
             - `--only cost,startup,spring,parallel,memory` runs some of these groups of cells only. Every option is
-              listed at the top of `benchmarks/run.sh`.
+              listed at the top of `benchmarks/run.sh`. `--quick`, a smoke run whose numbers only show that every
+              cell runs and isolates its tests, runs the cost cells and the others in two sequences side by side.
             """;
 }
