@@ -86,6 +86,11 @@ public final class Benchmarks {
                 options.command(),
                 (System.nanoTime() - start) / 1e9);
         List<Path> written = ResultFiles.write(summary, benchmarks.results, options.out(), options.docs());
+        try {
+            Files.deleteIfExists(options.workDirectory()); // empty once every cell has deleted its directory
+        } catch (IOException e) {
+            System.out.println("Left " + options.workDirectory() + " behind: " + e);
+        }
         System.out.printf(Locale.ROOT, "%nBenchmark finished in %.0f s. Results:%n", summary.seconds());
         written.forEach(p -> System.out.println("  " + p));
         long failed = java.util.stream.Stream.of(

@@ -18,7 +18,8 @@ import java.util.Set;
  * @param quick a smoke run: tiny parents, few tests, seconds per cell
  * @param out where results go
  * @param docs where {@code benchmarks.md} and {@code benchmarks.png} go, or {@code null} for nowhere
- * @param workDirectory where data directories go on the default filesystem
+ * @param workDirectory where data directories go on the default filesystem (by default a directory of this run's
+ *     own under the temporary directory)
  * @param xfs the mount point of an XFS filesystem with reflinks, or {@code null}
  * @param xfsSkipped why there is no XFS filesystem, or {@code null}
  * @param sizesMb parent sizes (MB of fill data)
@@ -72,7 +73,8 @@ public record Options(
                                   cost cells and the others in two sequences side by side
               --out DIR           where results go (default: benchmarks/target/benchmark-results/<time>)
               --docs DIR          also write benchmarks.md and benchmarks.png there (run.sh: docs/ in full mode)
-              --work-dir DIR      where data directories go on the default filesystem (default: a temporary one)
+              --work-dir DIR      where data directories go on the default filesystem (default: a temporary one of
+                                  the run's own)
               --xfs DIR           mount point of an XFS filesystem with reflink=1 (run.sh makes one when it can)
               --xfs-skipped WHY   say why there is no XFS filesystem
               --sizes MB,MB,...   parent sizes in MB of fill data (default 10,100,1000)
@@ -153,7 +155,11 @@ public record Options(
                     java.time.LocalDateTime.now().withNano(0).toString().replace(':', '-'));
         }
         if (work == null) {
-            work = Path.of(System.getProperty("java.io.tmpdir"), "lakebase-benchmarks");
+            // One directory per run, so that two runs on one machine never share (or delete) a cell's directory.
+            work = Path.of(
+                    System.getProperty("java.io.tmpdir"),
+                    "lakebase-benchmarks",
+                    "run-" + ProcessHandle.current().pid());
         }
         return new Options(
                 quick,
