@@ -76,6 +76,11 @@ public final class ManagedBranch implements Branch, AutoCloseable {
      */
     public record BranchSettings(CleanupMode cleanup, int poolSize, String owner, BooleanSupplier failed) {}
 
+    /** The service this branch came from, for tests of how the two end. */
+    BranchService service() {
+        return service;
+    }
+
     @Override
     public String name() {
         return name;
