@@ -45,6 +45,10 @@ public final class BranchService implements AutoCloseable {
 
     private static final List<BranchService> SERVICES = new CopyOnWriteArrayList<>();
     private static final Object LOCK = new Object();
+    /** How many branches are dropped at once in the background, and at the end of a run. */
+    private static final int DROP_THREADS = 2;
+    /** How many ended test branches may wait to be dropped before a test ending drops its own. */
+    private static final int DROP_BACKLOG = 4;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(BranchService::closeAll, "lakebase-junit-shutdown"));
@@ -59,6 +63,12 @@ public final class BranchService implements AutoCloseable {
     private final Prefetcher spares;
     /** Bases that integrations stage from a base (a Spring context's); dropped with the service if still there. */
     private final Set<String> staged = ConcurrentHashMap.newKeySet();
+    /** Every branch whose drop has begun: each is dropped once, by whoever claims it first. */
+    private final Set<String> dropped = ConcurrentHashMap.newKeySet();
+    /** Test branches being dropped off the tests' path. */
+    private final Drops drops;
+
+    private volatile boolean closed;
 
     private BranchService(String providerId, Configuration config, BranchProvider provider, BranchNames names) {
         this.providerId = providerId;
@@ -67,6 +77,7 @@ public final class BranchService implements AutoCloseable {
         this.configuration = config.readSoFar();
         this.bases = new Bases(provider, names);
         this.spares = new Prefetcher(provider, names);
+        this.drops = new Drops(provider::delete, DROP_THREADS, DROP_BACKLOG);
         this.connectionBudget = new ConnectionBudget(
                 provider.connectionLimit(),
                 "Close connections when done "
@@ -178,9 +189,30 @@ public final class BranchService implements AutoCloseable {
         return bases.base(source, parentName, plan, asOf, config);
     }
 
+    /**
+     * Drops a branch that has ended, off the caller's path when the backlog allows; once only, also when
+     * the service is closing at the same time (a Spring context closing at exit, say).
+     */
     void destroy(String name) {
-        provider.delete(name);
+        if (!dropped.add(name)) {
+            return; // the service's close has taken it
+        }
         staged.remove(name);
+        if (closed) {
+            LOG.debug("Branch {} ended after its service closed; a later run's sweep removes it", name);
+            return;
+        }
+        drops.drop(name); // a drop submitted while the service closes still runs before the provider closes
+    }
+
+    /**
+     * Waits until every branch that has ended in this JVM so far has been dropped: at the end of a JUnit
+     * run, so that a run leaves nothing behind when it returns.
+     */
+    public static void awaitDrops() {
+        for (BranchService s : SERVICES) {
+            s.drops.await();
+        }
     }
 
     void seal(String name) {
@@ -251,25 +283,34 @@ public final class BranchService implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debug("The spares on a dead provider are left to a later run's sweep: {}", e.getMessage());
         }
+        service.drops.close(); // each drop fails at once on a dead server, and is left to a later run's sweep
         try {
             service.provider.close();
         } catch (RuntimeException e) {
             LOG.debug("Closing a dead provider: {}", e.getMessage());
         }
+        service.closed = true;
     }
 
     /**
-     * Deletes the spares, bases and parents of this run, then closes the provider. When the server is
-     * gone already, it stops at the first failure instead of waiting on every leftover; a later run's
-     * sweep removes them.
+     * Deletes the spares, bases and parents of this run, then closes the provider: first the test branches
+     * still being dropped, then spares and staged bases, several at once, then the bases and parents they
+     * came from, then their parents. When the server is gone already, it stops at the first failure
+     * instead of waiting on every leftover; a later run's sweep removes them.
      */
     @Override
     public void close() {
-        List<String> leftovers = new ArrayList<>(staged);
-        leftovers.addAll(bases.runOwned());
+        synchronized (LOCK) {
+            SERVICES.remove(this); // a closing service is handed to no one
+        }
         try {
-            spares.close();
-            for (String name : leftovers) {
+            drops.await();
+            List<String> leaves = new ArrayList<>(spares.stop());
+            staged.stream().filter(dropped::add).forEach(leaves::add);
+            drops.dropAll(leaves).ifPresent(failure -> {
+                throw new ProviderException(failure, null);
+            });
+            for (String name : bases.runOwned()) {
                 provider.delete(name);
             }
         } catch (RuntimeException e) {
@@ -280,7 +321,9 @@ public final class BranchService implements AutoCloseable {
                     provider.describe(),
                     e.getMessage());
         } finally {
+            drops.close();
             provider.close();
+            closed = true;
         }
     }
 

@@ -235,13 +235,11 @@ final class Prefetcher implements AutoCloseable {
     }
 
     /**
-     * Stops forking and drops every spare no test took.
+     * Stops forking, and waits for a fork under way.
      *
-     * @throws ProviderException at the first spare that cannot be dropped (the server is gone, say): a
-     *     later run's sweep removes what is left
+     * @return the spares no test took, for the caller to drop
      */
-    @Override
-    public void close() {
+    List<String> stop() {
         List<Spare> left = new ArrayList<>();
         ExecutorService running;
         synchronized (this) {
@@ -261,10 +259,20 @@ final class Prefetcher implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        for (Spare spare : left) {
-            if (spare.forked().isDone() && !spare.forked().isCompletedExceptionally()) {
-                provider.delete(spare.name());
-            }
-        }
+        return left.stream()
+                .filter(spare -> spare.forked().isDone() && !spare.forked().isCompletedExceptionally())
+                .map(Spare::name)
+                .toList();
+    }
+
+    /**
+     * Stops forking and drops every spare no test took, one after the other.
+     *
+     * @throws ProviderException at the first spare that cannot be dropped (the server is gone, say): a
+     *     later run's sweep removes what is left
+     */
+    @Override
+    public void close() {
+        stop().forEach(provider::delete);
     }
 }

@@ -45,6 +45,9 @@ final class BranchStore {
 
     private static Slot create(Target target) {
         ExtensionContext holder = target.holder();
+        holder.getRoot()
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(EndOfRun.class, key -> new EndOfRun(), EndOfRun.class);
         BranchSpec spec = target.spec();
         Configuration config = configuration(holder);
         return configurationErrors(() -> {
@@ -102,6 +105,18 @@ final class BranchStore {
         @Override
         public void close() {
             branch.close();
+        }
+    }
+
+    /**
+     * Closed by JUnit when the whole run ends: waits for the branches still being dropped in the
+     * background, so that a run leaves nothing behind when it returns.
+     */
+    @SuppressWarnings("deprecation")
+    private static final class EndOfRun implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+        @Override
+        public void close() {
+            BranchService.awaitDrops();
         }
     }
 }
