@@ -3,6 +3,7 @@ package io.github.lakebase.junit;
 import static io.github.lakebase.junit.Fixtures.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.lakebase.junit.fakes.AfterLibraryShutdown;
 import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,12 +28,13 @@ class PostgresProviderTests {
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = EmbeddedServer.start(new EmbeddedServer.Options(
+        // The services of the tests' runs use the server until the JVM exits, when they drop what they built.
+        server = AfterLibraryShutdown.close(EmbeddedServer.start(new EmbeddedServer.Options(
                 null,
                 Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"),
                 Optional.empty(),
                 100,
-                Map.of()));
+                Map.of())));
         try (Connection c = server.connect("postgres");
                 Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE proddump");
@@ -91,11 +92,6 @@ class PostgresProviderTests {
                 assertThat(count(c, "SELECT count(*) FROM product")).isZero();
             }
         }
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
     }
 
     private static Map<String, String> configuration() {

@@ -106,7 +106,10 @@ public interface BranchProvider extends AutoCloseable {
     void reset(String name, String source);
 
     /**
-     * Deletes a branch created by this provider in this run. Refuses anything else.
+     * Deletes a branch created by this provider in this run. Refuses anything else. A provider whose
+     * kept branches need the branches they were forked from (a cloud branch cannot outlive its parent)
+     * leaves a kept branch and its ancestors in place, and returns: the library deletes every base and
+     * parent of its run at the end, kept or not.
      *
      * @param name the branch to delete
      * @throws ProviderException when {@code name} is not this run's, or the deletion fails

@@ -29,34 +29,14 @@ public final class BranchDatabases {
     /** The server, started on first use and stopped when the JVM exits, after the library's own cleanup. */
     public static synchronized EmbeddedServer server() {
         if (server == null) {
-            server = EmbeddedServer.start(new EmbeddedServer.Options(
+            server = AfterLibraryShutdown.close(EmbeddedServer.start(new EmbeddedServer.Options(
                     null,
                     Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"),
                     Optional.empty(),
                     300,
-                    Map.of()));
-            EmbeddedServer started = server;
-            Runtime.getRuntime()
-                    .addShutdownHook(new Thread(
-                            () -> {
-                                // The library deletes its bases through the fake when the JVM exits: let it finish
-                                // first.
-                                Thread.getAllStackTraces().keySet().stream()
-                                        .filter(t -> t.getName().equals("lakebase-junit-shutdown"))
-                                        .forEach(BranchDatabases::join);
-                                started.close();
-                            },
-                            "lakebase-fake-shutdown"));
+                    Map.of())));
         }
         return server;
-    }
-
-    private static void join(Thread t) {
-        try {
-            t.join(60_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** A new, unused database name. */

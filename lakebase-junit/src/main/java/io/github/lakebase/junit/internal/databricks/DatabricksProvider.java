@@ -204,6 +204,9 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
     @Override
     public void delete(String name) {
         Owned branch = requireOwn(name);
+        if (kept.contains(name) || keptWhileRunning.contains(name)) {
+            return; // a kept branch, or one a kept branch was forked from: it stays, and close() says so
+        }
         withoutHeartbeat(name, branch);
         try {
             api.deleteBranch(name);

@@ -188,6 +188,9 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
     @Override
     public void delete(String name) {
         Owned branch = requireOwn(name);
+        if (kept.containsKey(name)) {
+            return; // a kept branch, or one a kept branch was forked from: it stays, and close() says so
+        }
         pause(name, branch);
         try {
             api.deleteBranch(branch.id());
