@@ -47,6 +47,7 @@ final class BranchStore {
         ExtensionContext holder = target.holder();
         BranchSpec spec = target.spec();
         Configuration config = configuration(holder);
+        ReportOnClose.register(holder, config);
         return configurationErrors(() -> {
             CleanupMode cleanup = spec.cleanup() == CleanupMode.DEFAULT ? config.defaultCleanup() : spec.cleanup();
             AtomicBoolean failed = holder.getTestMethod().isEmpty() ? FailureTracker.flag(holder) : new AtomicBoolean();
