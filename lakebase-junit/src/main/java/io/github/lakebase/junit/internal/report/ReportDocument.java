@@ -5,7 +5,7 @@ import io.github.lakebase.junit.integration.KeptBranch;
 import java.util.List;
 
 /**
- * The run report as {@code report.json} holds it, version {@value #VERSION}; {@code docs/run-report.md} documents
+ * The run report as {@code report.json} holds it, version {@value #VERSION}; {@code docs/pull-request-report.md} documents
  * every field. One test JVM writes one of these as its fragment; the report of a build merges the fragments of its
  * JVMs.
  *

@@ -11,7 +11,7 @@ import java.util.Map;
  * applied beyond its parent and how long each migration took on the parent's data, its schema diff from the parent,
  * and the branches failed tests kept. It starts with {@value #MARKER}, by which a CI job finds its earlier comment to
  * update it, and stays under GitHub's limit for a comment: past {@value #LIMIT} characters the schema diffs that do
- * not fit are left to {@code report.json}.
+ * not fit are left to {@code report.json}, and past that the last bases.
  *
  * <pre>{@code
  * String markdown = ReportMarkdown.render(ReportFiles.read(Path.of("target/lakebase/report.json")));
@@ -50,7 +50,17 @@ final class ReportMarkdown {
             length -= sections.get(i).length() - shorter.length();
             sections.set(i, shorter);
         }
-        sections.forEach(out::append);
+        int shown = sections.size();
+        while (shown > 0 && length > LIMIT) {
+            length -= sections.get(--shown).length();
+        }
+        sections.subList(0, shown).forEach(out::append);
+        if (shown < sections.size()) {
+            out.append("\n_")
+                    .append(sections.size() - shown)
+                    .append(" more bases are left out to keep this report short enough for a comment: they are in ")
+                    .append("`report.json`._\n");
+        }
         return out.append(kept).toString();
     }
 
