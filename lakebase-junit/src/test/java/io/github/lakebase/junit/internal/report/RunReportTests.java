@@ -103,6 +103,17 @@ class RunReportTests {
                     .contains("### Kept branches")
                     .contains("| `" + kept.name() + "` | `" + kept.owner() + "` | `reportstock` | `" + kept.jdbcUrl()
                             + "` | `" + kept.username() + "` |");
+            ReportDocument.Kept masked = new ReportDocument.Kept(
+                    "run",
+                    "lbj_run_1_fails_and_keeps_its_branch",
+                    kept.owner(),
+                    kept.parent(),
+                    "jdbc:postgresql://127.0.0.1:5432/lbj_run_1_fails_and_keeps_its_branch",
+                    kept.username(),
+                    kept.expiresAt());
+            assertThat(ReportMarkdown.render(
+                            new ReportDocument(1, "build", List.of("run"), List.of(), List.of(masked))))
+                    .isEqualTo(Files.readString(Path.of("src/test/resources/report/kept-branch.golden.md")));
         } finally {
             dropKept(kept);
         }
