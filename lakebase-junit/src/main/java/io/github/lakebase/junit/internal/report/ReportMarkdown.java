@@ -37,6 +37,9 @@ final class ReportMarkdown {
                 .append(String.join(
                         ", ", report.runs().stream().map(ReportMarkdown::code).toList()))
                 .append(".\n");
+        if (bases.isEmpty() && report.keptBranches().isEmpty()) {
+            out.append("\nNo test forked from a migrated base, and no branch was kept.\n");
+        }
         List<String> sections = new ArrayList<>();
         for (ReportDocument.Base base : bases) {
             sections.add(section(base, true));
