@@ -1,8 +1,9 @@
 package io.github.lakebase.junit.integration;
 
 /**
- * Told each time a test run builds a migrated base, or reuses one kept by an earlier run: what a
- * run report of the migrations is made from. Found with {@link java.util.ServiceLoader} in
+ * Told each time a test run builds a migrated base, or reuses one kept by an earlier run, and each time it keeps
+ * a failed test's branch: what a run report of the migrations is made from (the library's own writes {@code
+ * target/lakebase/report.md}). Found with {@link java.util.ServiceLoader} in
  * {@code META-INF/services/io.github.lakebase.junit.integration.BaseListener}.
  *
  * <pre>{@code
@@ -14,7 +15,7 @@ package io.github.lakebase.junit.integration;
  * }</pre>
  *
  * <p>Called on the thread that needed the base, once per base and run, possibly concurrently for two
- * bases. A listener that throws is logged and otherwise ignored: a report never fails a test.
+ * bases; {@link #branchKept} on the thread that ends the test's scope. A listener that throws is logged and otherwise ignored: a report never fails a test.
  */
 public interface BaseListener {
 
@@ -24,4 +25,11 @@ public interface BaseListener {
      * @param event what the base is and how it came to be
      */
     void baseReady(BaseEvent event);
+
+    /**
+     * A test's branch was kept instead of dropped, as its cleanup mode says; called as the test's scope ends.
+     *
+     * @param branch the kept branch and how to reach it
+     */
+    default void branchKept(KeptBranch branch) {}
 }

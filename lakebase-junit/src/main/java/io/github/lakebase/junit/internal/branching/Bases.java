@@ -123,11 +123,19 @@ final class Bases {
                             },
                             config);
             BaseEvent event = built.get();
-            BaseEvents.publish(
-                    event == null
-                            ? new BaseEvent(name, parentName, plan.locations(), 0, true, Duration.ZERO)
-                            : new BaseEvent(
-                                    name, parentName, plan.locations(), event.applied(), false, event.buildTime()));
+            BaseReview review = asOf == null && config.getBoolean(Configuration.REPORT_ENABLED, true)
+                    ? BaseReview.read(provider, names, source, name, parentName, plan, config.classLoader())
+                    : BaseReview.NONE;
+            BaseEvents.publish(new BaseEvent(
+                    name,
+                    parentName,
+                    plan.locations(),
+                    event == null ? 0 : event.applied(),
+                    event == null,
+                    event == null ? Duration.ZERO : event.buildTime(),
+                    review.beyondParent(),
+                    review.schemaDiff(),
+                    review.problem()));
             return name;
         });
     }

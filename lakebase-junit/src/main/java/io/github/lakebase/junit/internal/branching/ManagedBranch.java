@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.lakebase.junit.Branch;
 import io.github.lakebase.junit.CleanupMode;
+import io.github.lakebase.junit.integration.KeptBranch;
 import io.github.lakebase.junit.internal.util.DaemonThreads;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.ConnectionSource;
@@ -240,9 +241,16 @@ public final class ManagedBranch implements Branch, AutoCloseable {
             default -> false;
         };
         if (keep) {
-            String stays = service.keep(name)
-                    .map(until -> "It expires at " + until + " (lakebase.kept-ttl, capped by what the service allows); "
-                            + "drop it sooner when done.")
+            java.util.Optional<java.time.Instant> expiry = service.keep(name);
+            BaseEvents.kept(new KeptBranch(
+                    name,
+                    settings.owner(),
+                    parent,
+                    Redaction.url(connection.jdbcUrl()),
+                    connection.username(),
+                    expiry));
+            String stays = expiry.map(until -> "It expires at " + until
+                            + " (lakebase.kept-ttl, capped by what the service allows); " + "drop it sooner when done.")
                     .orElse("It stays until you drop it, as long as its server keeps its data (the embedded "
                             + "provider's temporary data directory goes when the JVM exits; set "
                             + "lakebase.embedded.data-directory to keep it).");

@@ -30,6 +30,9 @@ public final class Configuration implements ProviderContext {
     public static final String DISABLED_WHEN_UNAVAILABLE = "lakebase.disabled-when-unavailable";
     public static final String PREFETCH = "lakebase.prefetch";
     public static final String REBUILD_BASES = "lakebase.rebuild-bases";
+    public static final String REPORT_ENABLED = "lakebase.report.enabled";
+    public static final String REPORT_DIRECTORY = "lakebase.report.directory";
+    public static final String REPORT_BUILD_ID = "lakebase.report.build-id";
 
     static final String DEFAULT_PREFIX = "lbj_";
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,11}");

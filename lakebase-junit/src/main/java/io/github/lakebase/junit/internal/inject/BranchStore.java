@@ -50,6 +50,7 @@ final class BranchStore {
                 .getOrComputeIfAbsent(EndOfRun.class, key -> new EndOfRun(), EndOfRun.class);
         BranchSpec spec = target.spec();
         Configuration config = configuration(holder);
+        ReportOnClose.register(holder, config);
         return configurationErrors(() -> {
             CleanupMode cleanup = spec.cleanup() == CleanupMode.DEFAULT ? config.defaultCleanup() : spec.cleanup();
             AtomicBoolean failed = holder.getTestMethod().isEmpty() ? FailureTracker.flag(holder) : new AtomicBoolean();

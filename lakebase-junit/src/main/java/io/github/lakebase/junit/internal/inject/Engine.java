@@ -59,6 +59,7 @@ public final class Engine implements BranchEngine {
     @Override
     public StagedBase stage(ExtensionContext context, BaseSpec spec, String hint) {
         Configuration config = BranchStore.configuration(context);
+        ReportOnClose.register(context, config);
         ManagedBranch.BranchSettings settings =
                 new ManagedBranch.BranchSettings(CleanupMode.ALWAYS, config.poolMaximumSize(), hint, () -> false);
         return new Staged(BranchStore.configurationErrors(
@@ -68,6 +69,7 @@ public final class Engine implements BranchEngine {
     @Override
     public StagedBase stageFromParent(ExtensionContext context, String from, String hint) {
         Configuration config = BranchStore.configuration(context);
+        ReportOnClose.register(context, config);
         ManagedBranch.BranchSettings settings =
                 new ManagedBranch.BranchSettings(CleanupMode.ALWAYS, config.poolMaximumSize(), hint, () -> false);
         return new Staged(BranchStore.configurationErrors(

@@ -1,0 +1,137 @@
+package io.github.lakebase.junit.internal.branching;
+
+import io.github.lakebase.junit.integration.BaseEvent;
+import io.github.lakebase.junit.spi.BranchConnection;
+import io.github.lakebase.junit.spi.BranchNames;
+import io.github.lakebase.junit.spi.BranchProvider;
+import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
+import io.github.lakebase.junit.spi.BranchProvider.Kind;
+import io.github.lakebase.junit.tools.SchemaDiff;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a run report says of a base: the migrations it has beyond its parent, with the durations Flyway recorded
+ * when they ran, and the schema diff from the parent to it. Both are read from two throwaway branches, one of the
+ * parent and one of the base (a sealed base takes no connections), dropped at once. The durations come from the
+ * base's own Flyway history, so a base kept by an earlier run reports what its build took, and a base forked from
+ * another base counts from the parent all the same.
+ *
+ * <pre>{@code
+ * BaseReview review = BaseReview.read(provider, names, "lbj_parent_x", "lbj_base_3", "staging", plan, loader);
+ * }</pre>
+ *
+ * @param beyondParent the migrations the base has and the parent has not
+ * @param schemaDiff the schema diff from the parent to the base, as Markdown; empty when it could not be read
+ * @param problem why it could not be read
+ */
+record BaseReview(List<BaseEvent.Migration> beyondParent, String schemaDiff, Optional<String> problem) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BaseReview.class);
+
+    /** What a run with the report off says: nothing. */
+    static final BaseReview NONE = new BaseReview(List.of(), "", Optional.empty());
+
+    /**
+     * Reads the review of {@code base}; never throws: what cannot be read is logged and said in {@link #problem()}.
+     *
+     * @param source the database the base's parent is (a built parent or an existing database)
+     * @param base the sealed base
+     * @param parentName the parent as the test names it, for the diff's label
+     */
+    static BaseReview read(
+            BranchProvider provider,
+            BranchNames names,
+            String source,
+            String base,
+            String parentName,
+            Migrations.Plan plan,
+            ClassLoader loader) {
+        List<String> created = new ArrayList<>();
+        try {
+            BranchConnection parent = fork(provider, names, source, created);
+            BranchConnection migrated = fork(provider, names, base, created);
+            List<MigrationInfo> before = applied(parent, plan, loader);
+            Set<String> inParent = before.stream().map(BaseReview::key).collect(Collectors.toSet());
+            List<BaseEvent.Migration> beyond = applied(migrated, plan, loader).stream()
+                    .filter(m -> !inParent.contains(key(m)))
+                    .map(BaseReview::migration)
+                    .toList();
+            String after = parentName + " + " + String.join(", ", plan.locations());
+            try (Connection p = parent.open();
+                    Connection m = migrated.open()) {
+                String diff = SchemaDiff.options()
+                        .labels(parentName, after)
+                        .between(p, m)
+                        .toMarkdown();
+                return new BaseReview(beyond, diff, Optional.empty());
+            }
+        } catch (SQLException | RuntimeException e) {
+            String why = "the migrations and the schema diff of base " + base + " could not be read: " + e.getMessage();
+            LOG.warn("The run report leaves out what {}", why);
+            return new BaseReview(List.of(), "", Optional.of(why));
+        } finally {
+            for (String name : created) {
+                try {
+                    provider.delete(name);
+                } catch (RuntimeException e) {
+                    LOG.debug("Could not delete {}; a later run's sweep does: {}", name, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static BranchConnection fork(
+            BranchProvider provider, BranchNames names, String source, List<String> created) {
+        String name = provider.normalizeName(names.branch("report"));
+        BranchConnection connection = provider.create(new BranchRequest(name, source, null, Kind.BRANCH));
+        created.add(name);
+        return connection;
+    }
+
+    /** The migrations Flyway's history table of {@code database} records as run, in their order; none without one. */
+    private static List<MigrationInfo> applied(BranchConnection database, Migrations.Plan plan, ClassLoader loader) {
+        if (plan.locations().isEmpty()) {
+            return List.of();
+        }
+        try {
+            return Arrays.stream(plan.flyway()
+                            .configure(Flyway.configure(loader))
+                            .dataSource(database.jdbcUrl(), database.username(), database.password())
+                            .locations(plan.locations().toArray(String[]::new))
+                            .load()
+                            .info()
+                            .applied())
+                    .filter(m -> !m.getType().isSynthetic())
+                    .toList();
+        } catch (FlywayException e) {
+            throw new IllegalStateException("Flyway could not read its history: " + e.getMessage(), e);
+        }
+    }
+
+    private static String key(MigrationInfo m) {
+        return m.getVersion() + "|" + m.getScript() + "|" + m.getChecksum();
+    }
+
+    private static BaseEvent.Migration migration(MigrationInfo m) {
+        return new BaseEvent.Migration(
+                m.getVersion() == null ? "" : m.getVersion().getVersion(),
+                Objects.toString(m.getDescription(), ""),
+                Objects.toString(m.getScript(), ""),
+                Duration.ofMillis(m.getExecutionTime() == null ? 0 : m.getExecutionTime()),
+                m.getInstalledOn() == null ? null : m.getInstalledOn().toInstant());
+    }
+}

@@ -1,0 +1,169 @@
+package io.github.lakebase.junit.internal.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The run report as Markdown ({@code report.md}), for a reader and for a pull-request comment: what each base
+ * applied beyond its parent and how long each migration took on the parent's data, its schema diff from the parent,
+ * and the branches failed tests kept. It starts with {@value #MARKER}, by which a CI job finds its earlier comment to
+ * update it, and stays under GitHub's limit for a comment: past {@value #LIMIT} characters the schema diffs that do
+ * not fit are left to {@code report.json}, and past that the last bases.
+ *
+ * <pre>{@code
+ * String markdown = ReportMarkdown.render(ReportFiles.read(Path.of("target/lakebase/report.json")));
+ * }</pre>
+ */
+final class ReportMarkdown {
+
+    /** What the report's first line is, and what a CI job looks for in a pull request's comments. */
+    static final String MARKER = "<!-- lakebase-junit run report -->";
+    /** GitHub refuses a comment over 65,536 characters; this leaves room for a job's own lines. */
+    static final int LIMIT = 60_000;
+
+    private ReportMarkdown() {}
+
+    static String render(ReportDocument report) {
+        List<ReportDocument.Base> bases = distinct(report.bases());
+        StringBuilder out = new StringBuilder(MARKER).append("\n## Migration report\n\n");
+        out.append(bases.size())
+                .append(bases.size() == 1 ? " base, " : " bases, ")
+                .append(report.keptBranches().size())
+                .append(report.keptBranches().size() == 1 ? " kept branch" : " kept branches")
+                .append("; test JVMs (runs): ")
+                .append(String.join(
+                        ", ", report.runs().stream().map(ReportMarkdown::code).toList()))
+                .append(".\n");
+        if (bases.isEmpty() && report.keptBranches().isEmpty()) {
+            out.append("\nNo test forked from a migrated base, and no branch was kept.\n");
+        }
+        List<String> sections = new ArrayList<>();
+        for (ReportDocument.Base base : bases) {
+            sections.add(section(base, true));
+        }
+        String kept = kept(report.keptBranches());
+        int length = out.length()
+                + kept.length()
+                + sections.stream().mapToInt(String::length).sum();
+        for (int i = sections.size() - 1; i >= 0 && length > LIMIT; i--) {
+            String shorter = section(bases.get(i), false);
+            length -= sections.get(i).length() - shorter.length();
+            sections.set(i, shorter);
+        }
+        int shown = sections.size();
+        while (shown > 0 && length > LIMIT) {
+            length -= sections.get(--shown).length();
+        }
+        sections.subList(0, shown).forEach(out::append);
+        if (shown < sections.size()) {
+            out.append("\n_")
+                    .append(sections.size() - shown)
+                    .append(" more bases are left out to keep this report short enough for a comment: they are in ")
+                    .append("`report.json`._\n");
+        }
+        return out.append(kept).toString();
+    }
+
+    /**
+     * One entry per parent and locations: a base that several JVMs of the build used (each built its own, or
+     * reused a kept one) is shown once, built rather than reused where one of them built it.
+     */
+    private static List<ReportDocument.Base> distinct(List<ReportDocument.Base> bases) {
+        Map<List<Object>, ReportDocument.Base> first = new LinkedHashMap<>();
+        for (ReportDocument.Base base : bases) {
+            first.merge(List.of(base.parent(), base.locations()), base, (a, b) -> a.reused() && !b.reused() ? b : a);
+        }
+        return List.copyOf(first.values());
+    }
+
+    private static String section(ReportDocument.Base base, boolean withDiff) {
+        StringBuilder out = new StringBuilder("\n### ")
+                .append(code(base.parent()))
+                .append(" + ")
+                .append(String.join(
+                        ", ",
+                        base.locations().stream().map(ReportMarkdown::code).toList()))
+                .append("\n\n");
+        out.append("Base ").append(code(base.name())).append(": ");
+        if (base.reused()) {
+            out.append("reused, as an earlier run built and kept it; the durations are those of that build.\n");
+        } else {
+            out.append("built by run ")
+                    .append(code(base.run()))
+                    .append(" in ")
+                    .append(millis(base.buildMillis()))
+                    .append(".\n");
+        }
+        if (base.problem() != null) {
+            return out.append("\n_").append(base.problem()).append("_\n").toString();
+        }
+        if (base.migrations().isEmpty()) {
+            out.append("\nNo migration beyond ").append(code(base.parent())).append(".\n");
+        } else {
+            out.append("\n| migration | script | duration on ")
+                    .append(code(base.parent()))
+                    .append(" |\n| --- | --- | ---: |\n");
+            for (ReportDocument.Migration m : base.migrations()) {
+                out.append("| ")
+                        .append(m.version().isEmpty() ? "repeatable" : m.version())
+                        .append(' ')
+                        .append(m.description().replace("|", "\\|"))
+                        .append(" | ")
+                        .append(code(m.script()))
+                        .append(" | ")
+                        .append(millis(m.durationMillis()))
+                        .append(" |\n");
+            }
+        }
+        out.append('\n');
+        if (withDiff) {
+            out.append(base.schemaDiff().strip()).append('\n');
+        } else {
+            out.append("_The schema diff is left out to keep this report short enough for a comment: it is in ")
+                    .append("`report.json`._\n");
+        }
+        return out.toString();
+    }
+
+    private static String kept(List<ReportDocument.Kept> kept) {
+        if (kept.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("\n### Kept branches\n\n")
+                .append(
+                        "Failed tests kept these branches to be inspected: connect with the JDBC URL as the user shown ")
+                .append("(the password is never written here; `./mvnw lakebase:connect` prints it), and drop them ")
+                .append("when done (`./mvnw lakebase:drop`).\n\n")
+                .append(
+                        "| branch | test | parent | JDBC URL | user | expires |\n| --- | --- | --- | --- | --- | --- |\n");
+        for (ReportDocument.Kept k : kept) {
+            out.append("| ")
+                    .append(code(k.name()))
+                    .append(" | ")
+                    .append(code(k.owner()))
+                    .append(" | ")
+                    .append(code(k.parent()))
+                    .append(" | ")
+                    .append(code(k.jdbcUrl()))
+                    .append(" | ")
+                    .append(code(k.username()))
+                    .append(" | ")
+                    .append(k.expiresAt() == null ? "when dropped" : k.expiresAt())
+                    .append(" |\n");
+        }
+        return out.toString();
+    }
+
+    /** A duration in milliseconds as the report writes it: {@code 4,120 ms}. */
+    static String millis(long millis) {
+        return String.format(Locale.ROOT, "%,d ms", millis);
+    }
+
+    private static String code(String value) {
+        String v = value == null ? "" : value.replace("|", "\\|");
+        return v.contains("`") ? "`` " + v + " ``" : "`" + v + "`";
+    }
+}
