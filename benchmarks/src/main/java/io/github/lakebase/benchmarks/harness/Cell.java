@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -92,116 +93,77 @@ public record Cell(
 
     /** This cell as another kind. */
     public Cell withKind(Kind k) {
-        return new Cell(
-                k,
-                approach,
-                filesystem,
-                directory,
-                sizeMb,
-                prefetch,
-                workMs,
-                tests,
-                minimumTests,
-                budgetSeconds,
-                round,
-                threads,
-                forks,
-                branches);
+        return with(c -> c.kind = k);
     }
 
     /** This cell with {@code lakebase.prefetch=n}. */
     public Cell withPrefetch(int n) {
-        return new Cell(
-                kind,
-                approach,
-                filesystem,
-                directory,
-                sizeMb,
-                n,
-                workMs,
-                tests,
-                minimumTests,
-                budgetSeconds,
-                round,
-                threads,
-                forks,
-                branches);
+        return with(c -> c.prefetch = n);
     }
 
     /** This cell with test bodies that take {@code ms} beyond their database work. */
     public Cell withWork(long ms) {
-        return new Cell(
-                kind,
-                approach,
-                filesystem,
-                directory,
-                sizeMb,
-                prefetch,
-                ms,
-                tests,
-                minimumTests,
-                budgetSeconds,
-                round,
-                threads,
-                forks,
-                branches);
+        return with(c -> c.workMs = ms);
     }
 
     /** This cell as round {@code n} of the interleaved repetitions. */
     public Cell withRound(int n) {
-        return new Cell(
-                kind,
-                approach,
-                filesystem,
-                directory,
-                sizeMb,
-                prefetch,
-                workMs,
-                tests,
-                minimumTests,
-                budgetSeconds,
-                n,
-                threads,
-                forks,
-                branches);
+        return with(c -> c.round = n);
     }
 
     /** This cell run by {@code n} JUnit threads in each of {@code jvms} JVMs at once. */
     public Cell inParallel(int n, int jvms) {
-        return new Cell(
-                kind,
-                approach,
-                filesystem,
-                directory,
-                sizeMb,
-                prefetch,
-                workMs,
-                tests,
-                minimumTests,
-                budgetSeconds,
-                round,
-                n,
-                jvms,
-                branches);
+        return with(c -> {
+            c.threads = n;
+            c.forks = jvms;
+        });
     }
 
     /** This cell measuring memory with each of {@code counts} live branches. */
     public Cell withBranches(List<Integer> counts) {
+        return with(c -> c.branches = List.copyOf(counts));
+    }
+
+    /** This cell with what {@code change} sets changed. */
+    private Cell with(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
         return new Cell(
-                kind,
+                c.kind,
                 approach,
                 filesystem,
                 directory,
                 sizeMb,
-                prefetch,
-                workMs,
+                c.prefetch,
+                c.workMs,
                 tests,
                 minimumTests,
                 budgetSeconds,
-                round,
-                threads,
-                forks,
-                List.copyOf(counts));
+                c.round,
+                c.threads,
+                c.forks,
+                c.branches);
+    }
+
+    /** The components a wither may change, as they are until it changes them. */
+    private static final class Copy {
+        Kind kind;
+        int prefetch;
+        long workMs;
+        int round;
+        int threads;
+        int forks;
+        List<Integer> branches;
+
+        Copy(Cell cell) {
+            kind = cell.kind;
+            prefetch = cell.prefetch;
+            workMs = cell.workMs;
+            round = cell.round;
+            threads = cell.threads;
+            forks = cell.forks;
+            branches = cell.branches;
+        }
     }
 
     /** The system properties of the JVM that measures this cell. */
