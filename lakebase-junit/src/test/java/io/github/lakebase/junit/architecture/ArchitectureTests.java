@@ -50,6 +50,28 @@ class ArchitectureTests {
     }
 
     @Test
+    void theCloudToolkitUsesTheSpiAndTheNeutralHelpersOnly() {
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".internal.cloud..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        ROOT,
+                        ROOT + ".integration..",
+                        ROOT + ".tools..",
+                        ROOT + ".internal.inject..",
+                        ROOT + ".internal.branching..",
+                        ROOT + ".internal.config..",
+                        ROOT + ".internal.server..",
+                        ROOT + ".internal.embedded..",
+                        ROOT + ".internal.databricks..",
+                        ROOT + ".internal.neon..")
+                .because("what the cloud providers share must serve a provider written outside the library as well")
+                .check(main);
+    }
+
+    @Test
     void theSpiDependsOnNothingElseOfTheLibrary() {
         noClasses()
                 .that()

@@ -5,7 +5,9 @@ import static io.github.lakebase.junit.spi.ProviderContext.KEPT_TTL;
 import com.databricks.sdk.service.postgres.Branch;
 import com.databricks.sdk.service.postgres.BranchSpec;
 import com.databricks.sdk.service.postgres.BranchStatusState;
+import io.github.lakebase.junit.internal.cloud.BranchSlots;
 import io.github.lakebase.junit.internal.util.DaemonThreads;
+import io.github.lakebase.junit.internal.util.Durations;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.PointInTimeBranching;
@@ -65,7 +67,12 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
         this.settings = settings;
         this.api = api;
         this.identity = identity;
-        this.slots = new BranchSlots(settings.maxBranches(), settings.slotTimeout());
+        this.slots = new BranchSlots(
+                "Lakebase",
+                DatabricksProviderFactory.MAX_BRANCHES,
+                DatabricksProviderFactory.SLOT_TIMEOUT,
+                settings.maxBranches(),
+                settings.slotTimeout());
         this.sweeper = new Sweeper(api, new BranchIds(context.branchPrefix()), context.runId());
         this.kept = new KeptBranches(api, settings);
         this.background = Executors.newScheduledThreadPool(2, DaemonThreads.named("lakebase-junit-heartbeat"));
@@ -261,7 +268,7 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
                         + "run lives, and expires within {} after it ends",
                 DatabricksProviderFactory.BRANCH_TTL,
                 name,
-                DatabricksSettings.text(settings.branchTtl()));
+                Durations.text(settings.branchTtl()));
         return Optional.of(soon);
     }
 

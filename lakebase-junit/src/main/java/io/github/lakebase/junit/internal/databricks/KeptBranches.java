@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.databricks;
 
+import io.github.lakebase.junit.internal.util.Durations;
 import io.github.lakebase.junit.internal.util.Expiries;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +56,7 @@ final class KeptBranches {
             LOG.warn(
                     "The workspace refused an expiry of {} for kept branch {} ({}): it expires at {}, close to the "
                             + "longest the workspace allows{}",
-                    DatabricksSettings.text(settings.keptTtl()),
+                    Durations.text(settings.keptTtl()),
                     id,
                     io.github.lakebase.junit.spi.ProviderContext.KEPT_TTL,
                     expiry,

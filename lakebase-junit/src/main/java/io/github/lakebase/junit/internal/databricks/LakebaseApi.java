@@ -14,6 +14,7 @@ import com.databricks.sdk.service.postgres.PostgresAPI;
 import com.databricks.sdk.service.postgres.UpdateBranchRequest;
 import com.google.protobuf.FieldMask;
 import com.google.protobuf.Timestamp;
+import io.github.lakebase.junit.internal.util.Durations;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,7 +111,7 @@ final class LakebaseApi {
                     throw ProviderException.configuration("Lakebase refused branch " + id + " (" + message + "). "
                             + "Where it names the expiry, the workspace caps how long a branch may live: Lower "
                             + DatabricksProviderFactory.BRANCH_TTL + " (now "
-                            + DatabricksSettings.text(settings.branchTtl()) + "). Where it names the source's time, "
+                            + Durations.text(settings.branchTtl()) + "). Where it names the source's time, "
                             + "asOf lies outside the parent's history.");
                 }
                 if (FULL.contains(Retrying.errorCode(e))) {
@@ -121,14 +122,14 @@ final class LakebaseApi {
                                 settings.project(),
                                 message,
                                 id,
-                                DatabricksSettings.text(settings.slotTimeout()));
+                                Durations.text(settings.slotTimeout()));
                     }
                     if (forSlot.pause("branch limit")) {
                         continue;
                     }
                     throw new ProviderException(
                             "Lakebase: no room for branch " + id + " within "
-                                    + DatabricksSettings.text(settings.slotTimeout()) + ": project "
+                                    + Durations.text(settings.slotTimeout()) + ": project "
                                     + settings.project()
                                     + " stayed at its branch limit (" + message
                                     + "). Delete branches you no longer need, lower "
@@ -184,7 +185,7 @@ final class LakebaseApi {
         } while (waits.pause(what + ": not ready yet"));
         throw new ProviderException(
                 "Lakebase: " + what + " did not finish within "
-                        + DatabricksSettings.text(settings.operationTimeout()) + "; raise "
+                        + Durations.text(settings.operationTimeout()) + "; raise "
                         + DatabricksProviderFactory.OPERATION_TIMEOUT + ".",
                 null);
     }
@@ -305,7 +306,7 @@ final class LakebaseApi {
         } while (waits.pause(what + " in progress"));
         throw new ProviderException(
                 "Lakebase: " + what + " did not finish within "
-                        + DatabricksSettings.text(settings.operationTimeout()) + " (operation " + started.getName()
+                        + Durations.text(settings.operationTimeout()) + " (operation " + started.getName()
                         + "); raise "
                         + DatabricksProviderFactory.OPERATION_TIMEOUT + " if Lakebase is slow today.",
                 null);

@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal.neon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lakebase.junit.internal.util.Durations;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -257,8 +258,8 @@ final class NeonApi {
 
     ProviderException timeout(String what) {
         return new ProviderException(
-                "Neon: " + what + " did not finish within " + NeonSettings.text(settings.operationTimeout())
-                        + "; raise " + NeonProviderFactory.OPERATION_TIMEOUT + " if Neon is slow today.",
+                "Neon: " + what + " did not finish within " + Durations.text(settings.operationTimeout()) + "; raise "
+                        + NeonProviderFactory.OPERATION_TIMEOUT + " if Neon is slow today.",
                 null);
     }
 

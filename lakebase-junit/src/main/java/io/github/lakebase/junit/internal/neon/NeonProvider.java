@@ -2,8 +2,10 @@ package io.github.lakebase.junit.internal.neon;
 
 import static io.github.lakebase.junit.spi.ProviderContext.KEPT_TTL;
 
+import io.github.lakebase.junit.internal.cloud.BranchSlots;
 import io.github.lakebase.junit.internal.neon.NeonApi.NeonBranch;
 import io.github.lakebase.junit.internal.util.DaemonThreads;
+import io.github.lakebase.junit.internal.util.Durations;
 import io.github.lakebase.junit.internal.util.Expiries;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
@@ -47,7 +49,7 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
     private final NeonSettings settings;
     private final NeonApi api;
     private final NeonCreation creation;
-    private final NeonSlots slots;
+    private final BranchSlots slots;
     private final NeonSweeper sweeper;
     private final Map<String, Owned> owned = new ConcurrentHashMap<>();
     /** Branch names of the project, by name, as far as they were looked up. */
@@ -67,7 +69,12 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
         this.settings = settings;
         this.api = api;
         this.creation = new NeonCreation(api, settings);
-        this.slots = new NeonSlots(settings.maxBranches(), settings.slotTimeout());
+        this.slots = new BranchSlots(
+                "Neon",
+                NeonProviderFactory.MAX_BRANCHES,
+                NeonProviderFactory.SLOT_TIMEOUT,
+                settings.maxBranches(),
+                settings.slotTimeout());
         this.sweeper = new NeonSweeper(api, context.names(), context.runId());
         this.background = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("lakebase-junit-neon"));
         long every = heartbeatInterval(settings.branchTtl()).toMillis();
@@ -234,7 +241,7 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
                             + "and expires within {} after it ends",
                     NeonProviderFactory.BRANCH_TTL,
                     name,
-                    NeonSettings.text(settings.branchTtl()));
+                    Durations.text(settings.branchTtl()));
             return Optional.of(start.plus(settings.branchTtl()));
         }
         Instant until = start.plus(longest.get());
@@ -253,7 +260,7 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
                 name,
                 until,
                 KEPT_TTL,
-                NeonSettings.text(settings.keptTtl()),
+                Durations.text(settings.keptTtl()),
                 longest.get().equals(settings.keptTtl()) ? "" : ", shortened to what Neon accepts");
         return Optional.of(until);
     }

@@ -13,6 +13,7 @@ import static io.github.lakebase.junit.internal.neon.NeonProviderFactory.ROLE;
 import static io.github.lakebase.junit.internal.neon.NeonProviderFactory.SLOT_TIMEOUT;
 import static io.github.lakebase.junit.internal.neon.NeonProviderFactory.SSL_MODE;
 
+import io.github.lakebase.junit.internal.util.Durations;
 import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.time.Duration;
@@ -92,18 +93,11 @@ record NeonSettings(
         Duration value = config.getDuration(key, defaultValue);
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
             throw ProviderException.configuration(key + "=" + config.get(key).orElse("") + " is out of range: use "
-                    + "a duration from " + text(min) + " to " + text(max) + " (the default is " + text(defaultValue)
+                    + "a duration from " + Durations.text(min) + " to " + Durations.text(max) + " (the default is "
+                    + Durations.text(defaultValue)
                     + ").");
         }
         return value;
-    }
-
-    /** A duration as the configuration writes it: {@code 30s}, {@code 1h}, {@code 7d}. */
-    static String text(Duration d) {
-        if (!d.isZero() && d.toSeconds() % 86_400 == 0 && d.toNanosPart() == 0) {
-            return d.toDays() + "d";
-        }
-        return d.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 
     /** The {@code sslmode} values of the PostgreSQL JDBC driver. */
