@@ -30,6 +30,10 @@ public final class Configuration implements ProviderContext {
     public static final String DISABLED_WHEN_UNAVAILABLE = "lakebase.disabled-when-unavailable";
     public static final String PREFETCH = "lakebase.prefetch";
     public static final String REBUILD_BASES = "lakebase.rebuild-bases";
+    public static final String CHECK_IDEMPOTENCY = "lakebase.migrations.check-idempotency";
+    public static final String LIQUIBASE_CONTEXTS = "lakebase.liquibase.contexts";
+    public static final String LIQUIBASE_LABELS = "lakebase.liquibase.labels";
+    public static final String LIQUIBASE_PARAMETER = "lakebase.liquibase.parameter.";
 
     static final String DEFAULT_PREFIX = "lbj_";
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,11}");
