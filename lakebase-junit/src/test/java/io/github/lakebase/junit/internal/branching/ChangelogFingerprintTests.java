@@ -58,6 +58,17 @@ class ChangelogFingerprintTests {
         assertThat(key(master, settings("prod"))).as("other contexts").isNotEqualTo(includedChanged);
     }
 
+    @Test
+    void aChangelogOnTheClassPathHasAKey() {
+        assertThat(Changelogs.fingerprint(
+                                Fingerprint.of("base"),
+                                List.of("liquibase:changelogs/shop/db.changelog-master.xml"),
+                                settings(""),
+                                getClass().getClassLoader())
+                        .map(Fingerprint::hex))
+                .isPresent();
+    }
+
     private Path tree() throws IOException {
         Files.createDirectories(dir.resolve("sql"));
         Files.createDirectories(dir.resolve("more"));
