@@ -36,6 +36,18 @@ class IdempotencyCheckTests {
     }
 
     @Test
+    void aFlywayJavaMigrationThatCannotRunTwiceFailsNamedWithItsClass() {
+        var results = Fixtures.run(NotIdempotentJavaTestCase.class, CHECKED);
+
+        results.testEvents().assertStatistics(s -> s.started(1).failed(1));
+        assertThat(Fixtures.failureMessages(results))
+                .singleElement()
+                .satisfies(m -> assertThat(m)
+                        .contains("V1 (Create crate) in migrations.javaonce.V1__Create_crate")
+                        .contains("relation \"crate\" already exists"));
+    }
+
+    @Test
     void theCheckIsOffByDefault() {
         Fixtures.assertAllSucceeded(Fixtures.run(NotIdempotentFlywayTestCase.class), 1);
         Fixtures.assertAllSucceeded(Fixtures.run(NotIdempotentLiquibaseTestCase.class), 1);
@@ -83,6 +95,14 @@ class IdempotencyCheckTests {
         @org.junit.jupiter.api.Test
         void migrated(DataSource dataSource) throws SQLException {
             assertColumns(dataSource, "parcel", 2);
+        }
+    }
+
+    @LakebaseBranch(migrations = "classpath:migrations/javaonce")
+    static class NotIdempotentJavaTestCase {
+        @org.junit.jupiter.api.Test
+        void migrated(DataSource dataSource) throws SQLException {
+            assertColumns(dataSource, "crate", 1);
         }
     }
 
