@@ -149,6 +149,22 @@ class LiquibaseTests {
         assertThat(DefaultTestCase.SEEN).containsExactly("master");
     }
 
+    @Test
+    void aChangelogOnTheFileSystemIsNamedWithFilesystem() throws Exception {
+        masterChangelog();
+        DefaultTestCase.SEEN.clear();
+
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        DefaultTestCase.class,
+                        Map.of(
+                                "lakebase.migrations",
+                                "liquibase:filesystem:" + dir.resolve("db/changelog/db.changelog-master.yaml"))),
+                1);
+
+        assertThat(DefaultTestCase.SEEN).containsExactly("master");
+    }
+
     private void masterChangelog() throws Exception {
         Path changelog = dir.resolve("db/changelog/db.changelog-master.yaml");
         Files.createDirectories(changelog.getParent());

@@ -54,6 +54,11 @@ class LiquibaseAbsentTests {
 
             Object flyway = plan.invoke(null, List.of("classpath:migrations/orders"), config);
             assertThat(flyway.toString()).contains("classpath:migrations/orders");
+            // Linked (and so verified) without Liquibase: only Changelogs and LiquibaseLog need it.
+            for (Class<?> type : List.of(Migrations.class, Bases.class, Idempotency.class, BranchService.class)) {
+                assertThat(Class.forName(type.getName(), true, withoutLiquibase))
+                        .isNotNull();
+            }
         }
     }
 }
