@@ -64,6 +64,12 @@ class LiquibaseTests {
         assertThat(ShopTestCase.SEEN).allMatch(s -> s.equals("3 changesets, 2 customers of nobody"));
 
         ShopTestCase.SEEN.clear();
+        Fixtures.assertAllSucceeded(Fixtures.run(ShopTestCase.class, Map.of("liquibase.command.contexts", "prod")), 2);
+        assertThat(ShopTestCase.SEEN)
+                .as("Liquibase's own name for the contexts")
+                .allMatch(s -> s.equals("2 changesets, 0 customers of nobody"));
+
+        ShopTestCase.SEEN.clear();
         Fixtures.assertAllSucceeded(Fixtures.run(ShopTestCase.class, Map.of("lakebase.liquibase.labels", "!demo")), 2);
         assertThat(ShopTestCase.SEEN).allMatch(s -> s.equals("2 changesets, 0 customers of nobody"));
     }
