@@ -8,8 +8,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Liquibase's log, in the library's (SLF4J) rather than on the console through {@code java.util.logging}: its
- * warnings and errors as such, its running commentary (which changeset runs, the lock, the summary) at debug level,
- * so that a green build stays quiet. The library logs one line per base it builds.
+ * warnings and errors as such (an error's stack trace at debug level), its running commentary (which changeset
+ * runs, the lock, the summary) at debug level, so that a green build stays quiet. The library logs one line per
+ * base it builds.
  *
  * <pre>{@code
  * Scope.child(Map.of(Scope.Attr.logService.name(), new LiquibaseLog()), () -> ...);
@@ -43,7 +44,11 @@ final class LiquibaseLog extends AbstractLogService {
             if (value == Level.OFF.intValue()) {
                 return; // what Liquibase says it does not log (its analytics' notes, say)
             } else if (value >= Level.SEVERE.intValue()) {
-                log.error(message, e);
+                // The failure reaches the test with the changeset and the SQL error: its stack is for debugging.
+                log.error(e == null ? message : message + " " + e);
+                if (e != null) {
+                    log.debug(message, e);
+                }
             } else if (value >= Level.WARNING.intValue()) {
                 log.warn(message, e);
             } else if (value >= Level.CONFIG.intValue()) {
