@@ -59,15 +59,26 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * see the README for every key.
  *
  * <h2>How a test names its migrations</h2>
- * Each entry of {@link #migrations()} is a Flyway location: {@code classpath:db/migration} (a folder on
- * the test class path) or {@code filesystem:src/main/db} (a directory, relative to the working
- * directory). The entries are applied together, in Flyway's version order, with Flyway's settings
- * ({@code flyway.*} keys from configuration parameters, {@code FLYWAY_*} environment variables and
- * {@code flyway.conf} files; see {@code docs/migrations.md}).
+ * Each entry of {@link #migrations()} is a Flyway location or a Liquibase changelog:
+ * <ul>
+ *   <li>{@code classpath:db/migration} (a folder on the test class path) or {@code filesystem:src/main/db}
+ *       (a directory, relative to the working directory): Flyway locations, applied together, in Flyway's
+ *       version order, with Flyway's settings ({@code flyway.*} keys from configuration parameters,
+ *       {@code FLYWAY_*} environment variables and {@code flyway.conf} files);</li>
+ *   <li>{@code liquibase:db/changelog/db.changelog-master.xml} (on the test class path) or
+ *       {@code liquibase:filesystem:src/main/db/changelog.yaml}, or any entry naming a {@code .xml},
+ *       {@code .yaml}, {@code .yml}, {@code .json} or {@code .sql} file: Liquibase changelogs, each applied
+ *       with Liquibase's {@code update}, with the contexts, labels and parameters of
+ *       {@code lakebase.liquibase.*}. Liquibase ({@code org.liquibase:liquibase-core} 4.33.x) is an
+ *       optional dependency.</li>
+ * </ul>
+ * One base is migrated by one tool: locations and changelogs in one list are a configuration error. See
+ * {@code docs/migrations.md}.
  * <ul>
  *   <li>{@code migrations = {}} (the default): the configured default, {@code lakebase.migrations};
- *       else Flyway's own {@code flyway.locations}; else {@code classpath:db/migration} when the
- *       project has it; else none.</li>
+ *       else Flyway's own {@code flyway.locations}; else what the project has: {@code classpath:db/migration},
+ *       or Liquibase's {@code db/changelog/db.changelog-master.*} when Liquibase is on the class path (a
+ *       project with both fails, asking to choose); else none.</li>
  *   <li>{@code migrations = LakebaseBranch.NO_MIGRATIONS}: none, whatever is configured: the branch
  *       is a copy of the parent as it is. In configuration, {@code lakebase.migrations=none} says the
  *       same.</li>
@@ -86,7 +97,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * A second set of migrations that extends the first ({@code {"classpath:db/migration",
  * "classpath:db/next"}} after {@code {"classpath:db/migration"}}) builds its base from the first one's,
- * migrating forward. Liquibase changelogs are not supported yet.
+ * migrating forward (Flyway locations only).
  */
 @Target({TYPE, METHOD, FIELD, PARAMETER, ANNOTATION_TYPE})
 @Retention(RUNTIME)
@@ -115,15 +126,16 @@ public @interface LakebaseBranch {
     String from() default "";
 
     /**
-     * Flyway locations to apply to the parent before forking, for example
-     * {@code "classpath:db/migration"} or {@code "filesystem:src/main/resources/db"};
-     * {@link #NO_MIGRATIONS} for none. Empty means the configured default
-     * ({@code lakebase.migrations}, else {@code flyway.locations}), else {@code classpath:db/migration}
-     * when it exists, else none. In a Spring test ({@code lakebase-junit-spring}), empty means none of
+     * Flyway locations or Liquibase changelogs to apply to the parent before forking, for example
+     * {@code "classpath:db/migration"}, {@code "filesystem:src/main/resources/db"} or
+     * {@code "liquibase:db/changelog/db.changelog-master.xml"}; {@link #NO_MIGRATIONS} for none. Empty means
+     * the configured default ({@code lakebase.migrations}, else {@code flyway.locations}), else
+     * {@code classpath:db/migration} or Liquibase's {@code db/changelog/db.changelog-master.*} when the project
+     * has it, else none. In a Spring test ({@code lakebase-junit-spring}), empty means none of
      * the library's own: the application migrates itself when its context starts (Boot's Flyway or
      * Liquibase with all its settings, {@code spring.sql.init}), and that builds the base.
      *
-     * @return Flyway locations, or {@link #NO_MIGRATIONS}
+     * @return Flyway locations or Liquibase changelogs, or {@link #NO_MIGRATIONS}
      */
     String[] migrations() default {};
 

@@ -160,6 +160,22 @@ class ArchitectureTests {
     }
 
     @Test
+    void onlyTheLiquibaseClassesNameLiquibase() {
+        noClasses()
+                .that()
+                .haveNameNotMatching(
+                        ROOT.replace(".", "\\.") + "\\.internal\\.branching\\.(Changelogs|LiquibaseLog)(\\$.*)?")
+                .and()
+                .resideOutsideOfPackage("liquibase..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("liquibase..")
+                .because("Liquibase is an optional dependency: a project without it runs every Flyway test, and is "
+                        + "told which artifact to add only when it names a changelog")
+                .check(main);
+    }
+
+    @Test
     void noClassSitsAtTheRootOfInternal() {
         noClasses().should().resideInAPackage(ROOT + ".internal").check(main);
     }

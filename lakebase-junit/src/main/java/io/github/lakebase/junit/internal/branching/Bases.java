@@ -92,17 +92,12 @@ final class Bases {
             boolean keepable = cache.isPresent()
                     && asOf == null
                     && (source.equals(provider.defaultParent()) || kept.contains(source));
-            Optional<ClassRoots> code = keepable
-                    ? ClassRoots.of(plan.locations(), plan.flyway().javaClasses(), config.classLoader())
-                    : Optional.empty();
-            Optional<String> content = code.flatMap(roots -> Fingerprint.of("base")
-                    .addFlywayVersion()
-                    .add("parent", source)
-                    .addSettings(plan.flyway().fingerprinted())
-                    .addLocations(plan.locations(), config.classLoader())
-                    .flatMap(f -> f.addLocations(plan.flyway().callbackLocations(), config.classLoader()))
-                    .flatMap(f -> f.addClassRoots(roots))
-                    .map(Fingerprint::hex));
+            Optional<ClassRoots> code = !keepable
+                    ? Optional.empty()
+                    : plan.liquibase().isPresent()
+                            ? Optional.of(new ClassRoots(List.of()))
+                            : ClassRoots.of(plan.locations(), plan.flyway().javaClasses(), config.classLoader());
+            Optional<String> content = code.flatMap(roots -> fingerprint(source, plan, roots, config.classLoader()));
             AtomicReference<BaseEvent> built = new AtomicReference<>();
             String name = content.isEmpty()
                     ? timedBuild(key, plan, parentName, config, built)
@@ -138,6 +133,27 @@ final class Bases {
                     review.problem()));
             return name;
         });
+    }
+
+    /** What the base of {@code plan} on {@code source} is made of, or empty when it cannot be read here. */
+    private static Optional<String> fingerprint(
+            String source, Migrations.Plan plan, ClassRoots roots, ClassLoader loader) {
+        Fingerprint base =
+                Fingerprint.of("base").add("parent", source).add("idempotency checked", String.valueOf(plan.checked()));
+        if (plan.liquibase().isPresent()) {
+            return Changelogs.fingerprint(
+                            base.addSettings(plan.liquibase().get().fingerprinted()),
+                            plan.locations(),
+                            plan.liquibase().get(),
+                            loader)
+                    .map(Fingerprint::hex);
+        }
+        return base.addFlywayVersion()
+                .addSettings(plan.flyway().fingerprinted())
+                .addLocations(plan.locations(), loader)
+                .flatMap(f -> f.addLocations(plan.flyway().callbackLocations(), loader))
+                .flatMap(f -> f.addClassRoots(roots))
+                .map(Fingerprint::hex);
     }
 
     /** Builds a base, and records for the base's event how many migrations it took and how long. */
@@ -215,16 +231,20 @@ final class Bases {
         long start = System.nanoTime();
         BranchConnection connection = provider.create(new BranchRequest(name, key.source(), key.asOf(), Kind.BASE));
         try {
-            int applied = Migrations.apply(connection, plan, config.classLoader(), parentName);
+            Migrations.Applied applied = Migrations.apply(connection, plan, config.classLoader(), parentName);
             provider.seal(name);
-            this.applied.put(name, applied);
+            this.applied.put(name, applied.count());
+            checkIdempotency(name, plan, applied, config);
             LOG.info(
-                    "Built base {} from '{}' with {} migration(s) from {} (Flyway settings from {}) in {} ms",
+                    "Built base {} from '{}' with {} migration(s) from {} ({}) in {} ms",
                     name,
                     parentName,
-                    applied,
+                    applied.count(),
                     plan.locations(),
-                    plan.flyway().describeSources(),
+                    plan.liquibase()
+                            .map(LiquibaseSettings::describe)
+                            .orElseGet(() ->
+                                    "Flyway settings from " + plan.flyway().describeSources()),
                     (System.nanoTime() - start) / 1_000_000);
             return name;
         } catch (RuntimeException e) {
@@ -267,22 +287,41 @@ final class Bases {
                 deleteQuietly(name);
                 return Optional.empty();
             }
-            int applied = Migrations.apply(connection, plan, config.classLoader(), parentName);
+            Migrations.Applied applied = Migrations.apply(connection, plan, config.classLoader(), parentName);
             provider.seal(name);
-            this.applied.put(name, applied);
+            this.applied.put(name, applied.count());
+            checkIdempotency(name, plan, applied, config);
             LOG.info(
                     "Built base {} from base {} of {} on '{}' with {} more migration(s) from {} in {} ms",
                     name,
                     layer,
                     lower.locations(),
                     parentName,
-                    applied,
+                    applied.count(),
                     plan.locations(),
                     (System.nanoTime() - start) / 1_000_000);
             return Optional.of(name);
         } catch (RuntimeException e) {
             deleteQuietly(name);
             throw e;
+        }
+    }
+
+    /**
+     * When the configuration asks for it, applies the migrations {@code base} applied beyond its parent once more,
+     * on a throwaway branch of it.
+     */
+    private void checkIdempotency(String base, Migrations.Plan plan, Migrations.Applied applied, Configuration config) {
+        if (!plan.checked() || applied.count() == 0) {
+            return;
+        }
+        String name = provider.normalizeName(names.branch("idempotency"));
+        BranchConnection throwaway = provider.create(new BranchRequest(name, base, null, Kind.BRANCH));
+        try {
+            Idempotency.check(throwaway, plan, applied, config.classLoader(), base);
+            LOG.info("The {} migration(s) of base {} ran a second time without an error", applied.count(), base);
+        } finally {
+            deleteQuietly(name);
         }
     }
 

@@ -7,50 +7,124 @@ import io.github.lakebase.junit.spi.ProviderException;
 import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Applies Flyway migrations to a base before it is sealed. */
+/**
+ * Applies a base's migrations before it is sealed: Flyway locations through Flyway, Liquibase changelogs through
+ * Liquibase (an optional dependency, loaded only when a test names a changelog).
+ */
 final class Migrations {
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
     static final String DEFAULT_LOCATION = "classpath:db/migration";
 
+    /** The prefix that makes an entry a Liquibase changelog whatever its name. */
+    static final String LIQUIBASE = "liquibase:";
+
+    /** The conventional master changelogs, as Liquibase's guides and Spring Boot name them, in the order looked for. */
+    static final List<String> MASTER_CHANGELOGS = List.of(
+            "db/changelog/db.changelog-master.yaml",
+            "db/changelog/db.changelog-master.yml",
+            "db/changelog/db.changelog-master.xml",
+            "db/changelog/db.changelog-master.json",
+            "db/changelog/db.changelog-master.sql");
+
+    /** The dependency to add for Liquibase changelogs, as a user writes it. */
+    static final String LIQUIBASE_DEPENDENCY = "org.liquibase:liquibase-core";
+
+    private static final List<String> CHANGELOG_EXTENSIONS = List.of(".xml", ".yaml", ".yml", ".json", ".sql");
+
     private Migrations() {}
 
     /**
-     * What a base is migrated with: the locations and Flyway's settings.
+     * What a base is migrated with: the locations or changelogs, and the tool's settings.
      *
-     * @param locations the Flyway locations, empty for none
+     * @param locations the Flyway locations or the Liquibase changelogs, empty for none
      * @param flyway the Flyway settings
+     * @param liquibase the Liquibase settings when {@code locations} are changelogs, else empty
+     * @param checked whether the base's migrations are re-applied once on a throwaway branch to check that they
+     *     can run twice ({@code lakebase.migrations.check-idempotency})
      */
-    record Plan(List<String> locations, FlywaySettings flyway) {
+    record Plan(
+            List<String> locations,
+            FlywaySettings flyway,
+            java.util.Optional<LiquibaseSettings> liquibase,
+            boolean checked) {
 
         /** What decides the content of a base built with this plan: two plans equal in it build equal bases. */
         Object identity() {
-            return List.of(locations, flyway.fingerprinted());
+            return List.of(
+                    locations,
+                    liquibase.map(LiquibaseSettings::fingerprinted).orElseGet(flyway::fingerprinted),
+                    checked);
         }
 
-        /** This plan with its locations but the last, or empty when it has one location or none. */
+        /**
+         * This plan with its locations but the last, or empty when it has one location or none, or changelogs:
+         * only Flyway bases are built on one another.
+         */
         java.util.Optional<Plan> lower() {
-            return locations.size() < 2
+            return locations.size() < 2 || liquibase.isPresent()
                     ? java.util.Optional.empty()
-                    : java.util.Optional.of(new Plan(locations.subList(0, locations.size() - 1), flyway));
+                    : java.util.Optional.of(
+                            new Plan(locations.subList(0, locations.size() - 1), flyway, liquibase, checked));
         }
     }
 
-    /** The plan for a test that declares {@code declared}, with the settings its configuration gives Flyway. */
+    /** The plan for a test that declares {@code declared}, with the settings its configuration gives the tools. */
     static Plan plan(List<String> declared, Configuration config) {
         FlywaySettings flyway = FlywaySettings.load(config);
-        return new Plan(resolve(declared, config, flyway.locations()), flyway);
+        List<String> locations = resolve(declared, config, flyway.locations());
+        boolean changelogs = !locations.isEmpty() && isChangelog(locations.get(0));
+        if (locations.stream().anyMatch(l -> isChangelog(l) != changelogs)) {
+            throw ProviderException.configuration(
+                    "The migrations " + quoted(locations) + " mix Flyway locations "
+                            + "and Liquibase changelogs. A base is migrated by one tool: name either Flyway locations "
+                            + "(classpath:db/migration) or Liquibase changelogs (liquibase:db/changelog/db.changelog-master.xml).");
+        }
+        if (changelogs) {
+            requireLiquibase(locations);
+        }
+        return new Plan(
+                locations,
+                flyway,
+                changelogs ? java.util.Optional.of(LiquibaseSettings.load(config)) : java.util.Optional.empty(),
+                config.getBoolean(Configuration.CHECK_IDEMPOTENCY, false));
+    }
+
+    /** Whether an entry of {@code migrations} is a Liquibase changelog: a {@code liquibase:} prefix, or a file's name. */
+    static boolean isChangelog(String entry) {
+        String lower = entry.toLowerCase(java.util.Locale.ROOT);
+        return lower.startsWith(LIQUIBASE) || CHANGELOG_EXTENSIONS.stream().anyMatch(lower::endsWith);
+    }
+
+    /** Whether the library can run Liquibase: whether its classes are where the library's are. */
+    static boolean liquibaseAvailable() {
+        try {
+            Class.forName("liquibase.command.CommandScope", false, Migrations.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static void requireLiquibase(List<String> changelogs) {
+        if (!liquibaseAvailable()) {
+            throw ProviderException.configuration("The migrations " + quoted(changelogs) + " are Liquibase "
+                    + "changelogs, and Liquibase is not on the test class path: add " + LIQUIBASE_DEPENDENCY
+                    + " (4.33.x) as a test dependency.");
+        }
     }
 
     /**
      * The locations to apply: the annotation's, else {@code lakebase.migrations}, else {@code flyway.locations},
-     * else {@code classpath:db/migration} when the test class path has it, else none. {@link
-     * LakebaseBranch#NO_MIGRATIONS} (and {@code none} in {@code lakebase.migrations}) is none.
+     * else what the project has: {@code classpath:db/migration}, or Liquibase's master changelog when Liquibase is
+     * on the class path (both is an error that asks to choose); else none. {@link LakebaseBranch#NO_MIGRATIONS}
+     * (and {@code none} in {@code lakebase.migrations}) is none.
      */
     static List<String> resolve(List<String> declared, Configuration config, List<String> flywayLocations) {
         if (!declared.isEmpty()) {
@@ -63,7 +137,24 @@ final class Migrations {
         if (!flywayLocations.isEmpty()) {
             return flywayLocations;
         }
-        return config.classLoader().getResource("db/migration") != null ? List.of(DEFAULT_LOCATION) : List.of();
+        boolean flyway = config.classLoader().getResource("db/migration") != null;
+        java.util.Optional<String> master = liquibaseAvailable()
+                ? MASTER_CHANGELOGS.stream()
+                        .filter(c -> config.classLoader().getResource(c) != null)
+                        .findFirst()
+                : java.util.Optional.empty();
+        if (flyway && master.isPresent()) {
+            throw ProviderException.configuration("The test names no migrations, and the project has both Flyway's "
+                    + "db/migration and Liquibase's " + master.get() + ". Choose one: "
+                    + "@LakebaseBranch(migrations = \"" + DEFAULT_LOCATION + "\") or (migrations = \"" + LIQUIBASE
+                    + master.get() + "\"), or for every test " + Configuration.MIGRATIONS + "=" + DEFAULT_LOCATION
+                    + " or " + Configuration.MIGRATIONS + "=" + LIQUIBASE + master.get()
+                    + " (in junit-platform.properties).");
+        }
+        if (master.isPresent()) {
+            return List.of(LIQUIBASE + master.get());
+        }
+        return flyway ? List.of(DEFAULT_LOCATION) : List.of();
     }
 
     /** {@code locations}, or none when they say so; saying so beside a location is an error. */
@@ -105,15 +196,36 @@ final class Migrations {
     }
 
     /**
-     * Migrates the database; returns how many migrations ran.
+     * What one application of a plan ran, beyond what the database had: the base's own migrations.
      *
-     * @throws ProviderException naming the failing script and the SQL error, or a configuration error
-     *     for a missing location or a setting Flyway refuses
+     * @param flyway the Flyway migrations, as Flyway reports them
+     * @param liquibase the Liquibase changesets
      */
-    static int apply(BranchConnection target, Plan plan, ClassLoader loader, String parent) {
+    record Applied(List<MigrateOutput> flyway, List<Changelogs.ChangeSetId> liquibase) {
+
+        static final Applied NONE = new Applied(List.of(), List.of());
+
+        /** How many migrations or changesets ran. */
+        int count() {
+            return flyway.size() + liquibase.size();
+        }
+    }
+
+    /**
+     * Migrates the database; returns what ran.
+     *
+     * @throws ProviderException naming the failing script or changeset and the SQL error, or a configuration error
+     *     for a missing location or a setting the tool refuses
+     */
+    static Applied apply(BranchConnection target, Plan plan, ClassLoader loader, String parent) {
         List<String> locations = plan.locations();
         if (locations.isEmpty()) {
-            return 0;
+            return Applied.NONE;
+        }
+        if (plan.liquibase().isPresent()) {
+            return new Applied(
+                    List.of(),
+                    Changelogs.update(target, locations, plan.liquibase().get(), loader, parent));
         }
         FlywaySettings settings = plan.flyway();
         if (settings.failOnMissingLocations()) {
@@ -127,12 +239,8 @@ final class Migrations {
                     settings.describeSources());
         }
         try {
-            MigrateResult result = settings.configure(Flyway.configure(loader))
-                    .dataSource(target.jdbcUrl(), target.username(), target.password())
-                    .locations(locations.toArray(String[]::new))
-                    .load()
-                    .migrate();
-            return result.migrationsExecuted;
+            MigrateResult result = flyway(plan, target, loader).migrate();
+            return new Applied(List.copyOf(result.migrations), List.of());
         } catch (FlywayException e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             throw new ProviderException(
@@ -141,5 +249,14 @@ final class Migrations {
                             + ClusterObjects.explain(e).map(hint -> "\n" + hint).orElse(""),
                     e);
         }
+    }
+
+    /** The Flyway that migrates {@code target} with {@code plan}'s locations and settings. */
+    static Flyway flyway(Plan plan, BranchConnection target, ClassLoader loader) {
+        return plan.flyway()
+                .configure(Flyway.configure(loader))
+                .dataSource(target.jdbcUrl(), target.username(), target.password())
+                .locations(plan.locations().toArray(String[]::new))
+                .load();
     }
 }

@@ -33,6 +33,10 @@ public final class Configuration implements ProviderContext {
     public static final String REPORT_ENABLED = "lakebase.report.enabled";
     public static final String REPORT_DIRECTORY = "lakebase.report.directory";
     public static final String REPORT_BUILD_ID = "lakebase.report.build-id";
+    public static final String CHECK_IDEMPOTENCY = "lakebase.migrations.check-idempotency";
+    public static final String LIQUIBASE_CONTEXTS = "lakebase.liquibase.contexts";
+    public static final String LIQUIBASE_LABELS = "lakebase.liquibase.labels";
+    public static final String LIQUIBASE_PARAMETER = "lakebase.liquibase.parameter.";
 
     static final String DEFAULT_PREFIX = "lbj_";
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,11}");

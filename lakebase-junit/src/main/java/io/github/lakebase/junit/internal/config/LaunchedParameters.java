@@ -26,7 +26,7 @@ import org.junit.platform.launcher.LauncherDiscoveryRequest;
 public final class LaunchedParameters implements LauncherDiscoveryListener {
 
     /** Only the names of the keys the library passes on are kept, not every parameter of every run. */
-    static final Set<String> PREFIXES = Set.of("flyway.");
+    static final Set<String> PREFIXES = Set.of("flyway.", "lakebase.liquibase.parameter.");
 
     private static final Set<String> LAUNCHED = ConcurrentHashMap.newKeySet();
     private static final Map<ClassLoader, Set<String>> PROPERTIES_FILES = new ConcurrentHashMap<>();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
  *
  * @param name the qualifier
  * @param from the parent, empty for the configured default
- * @param migrations Flyway locations, empty for the configured default
+ * @param migrations Flyway locations or Liquibase changelogs, empty for the configured default
  * @param asOf the point in time, or {@code null}
  * @param cleanup the cleanup mode as declared (maybe {@link CleanupMode#DEFAULT})
  */

@@ -1,0 +1,4 @@
+--liquibase formatted sql
+
+--changeset carol:3 context:test labels:demo
+INSERT INTO customer (name) VALUES ('Ada'), ('Grace');
