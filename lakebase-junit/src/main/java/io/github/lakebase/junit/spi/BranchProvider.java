@@ -117,6 +117,18 @@ public interface BranchProvider extends AutoCloseable {
     void delete(String name);
 
     /**
+     * Whether {@link #close()} deletes every branch this provider created, with the server or container
+     * that holds them (an embedded server's temporary data directory, a container): then the library does
+     * not delete the spares, bases and parents of its run one by one at the end, which would only delay
+     * the JVM's exit. Branches kept by tests go too; that is what such a provider means.
+     *
+     * @return {@code false} by default
+     */
+    default boolean deletesBranchesOnClose() {
+        return false;
+    }
+
+    /**
      * Records that a branch of this run is kept on purpose ({@link io.github.lakebase.junit.CleanupMode}),
      * so that later sweeps leave it alone, together with whatever it needs (the base it was forked from,
      * where the service needs that). A provider whose branches expire gives a kept branch the expiry of

@@ -306,6 +306,9 @@ public final class BranchService implements AutoCloseable {
         try {
             drops.await();
             List<String> leaves = new ArrayList<>(spares.stop());
+            if (provider.deletesBranchesOnClose()) {
+                return; // the server and all its databases go when the provider closes, in the finally below
+            }
             staged.stream().filter(dropped::add).forEach(leaves::add);
             drops.dropAll(leaves).ifPresent(failure -> {
                 throw new ProviderException(failure, null);

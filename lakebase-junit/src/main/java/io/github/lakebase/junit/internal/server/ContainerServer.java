@@ -50,6 +50,11 @@ final class ContainerServer implements PostgresServer {
     }
 
     @Override
+    public boolean discardsDataOnClose() {
+        return true; // the container, and every database in it, goes when it stops
+    }
+
+    @Override
     public Connection connectAdmin() throws SQLException {
         return BranchConnection.of(jdbcUrl("postgres"), container.getUsername(), container.getPassword())
                 .open();

@@ -102,6 +102,11 @@ public final class EmbeddedProviderFactory implements BranchProviderFactory {
         }
 
         @Override
+        public boolean discardsDataOnClose() {
+            return !server.persistent(); // a temporary data directory goes with the server
+        }
+
+        @Override
         public OptionalLong freeDiskBytes() {
             try {
                 return OptionalLong.of(

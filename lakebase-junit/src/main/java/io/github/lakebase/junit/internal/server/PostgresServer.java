@@ -32,6 +32,14 @@ public interface PostgresServer extends AutoCloseable {
     }
 
     /**
+     * Whether closing this object deletes the server's data (a temporary data directory, a container): then
+     * nothing need be dropped before it is closed.
+     */
+    default boolean discardsDataOnClose() {
+        return false;
+    }
+
+    /**
      * The bytes free for new databases on the filesystem that holds this server's data, where the library
      * can see it (the embedded server's data directory); empty for a server elsewhere.
      */

@@ -373,6 +373,11 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
     }
 
     @Override
+    public boolean deletesBranchesOnClose() {
+        return server.discardsDataOnClose();
+    }
+
+    @Override
     public void close() {
         admin.close();
         try {
