@@ -330,10 +330,25 @@ public final class BranchService implements AutoCloseable {
         }
     }
 
-    /** Closes every service at once: they are independent, and the JVM is exiting. */
+    /**
+     * Closes every service, at once, since the JVM is exiting: first those whose servers outlive them, then
+     * those whose close deletes their server (a temporary embedded server, a container), which another
+     * service may be using as an existing server.
+     */
     private static void closeAll() {
+        List<BranchService> services = List.copyOf(SERVICES);
+        closeAll(services.stream()
+                .filter(s -> !s.provider.deletesBranchesOnClose())
+                .toList());
+        closeAll(services.stream()
+                .filter(s -> s.provider.deletesBranchesOnClose())
+                .toList());
+        SERVICES.clear();
+    }
+
+    private static void closeAll(List<BranchService> services) {
         List<CompletableFuture<Void>> closing = new ArrayList<>();
-        for (BranchService s : SERVICES) {
+        for (BranchService s : services) {
             closing.add(CompletableFuture.runAsync(
                     () -> {
                         try {
@@ -345,7 +360,6 @@ public final class BranchService implements AutoCloseable {
                     r -> new Thread(r, "lakebase-junit-shutdown-" + s.provider.describe()).start()));
         }
         CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
-        SERVICES.clear();
     }
 
     private static String newRunId() {
