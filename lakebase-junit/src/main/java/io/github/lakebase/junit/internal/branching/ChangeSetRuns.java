@@ -23,6 +23,8 @@ import liquibase.changelog.DatabaseChangeLog;
 import liquibase.changelog.visitor.AbstractChangeExecListener;
 import liquibase.database.Database;
 import liquibase.structure.core.Table;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How long each Liquibase changeset took when a base was built, kept with the base, since {@code DATABASECHANGELOG}
@@ -42,6 +44,7 @@ final class ChangeSetRuns {
     /** What the comment of {@code DATABASECHANGELOG} starts with when it holds the durations. */
     static final String MARKER = "lakebase-junit changeset durations (ms): ";
 
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeSetRuns.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<LinkedHashMap<String, Long>> DURATIONS = new TypeReference<>() {};
 
@@ -79,22 +82,28 @@ final class ChangeSetRuns {
             return failed;
         }
 
-        /** Writes the durations into the comment of {@code DATABASECHANGELOG}, beside those it holds already. */
+        /**
+         * Writes the durations into the comment of {@code DATABASECHANGELOG}, beside those it holds already; when
+         * that cannot be done, the base is built all the same, and its report gives the changesets no duration.
+         */
         synchronized void record(Connection connection, Database database) throws SQLException {
             if (millis.isEmpty()) {
                 return;
             }
             String table = Changelogs.table(database);
-            Map<String, Long> all = new LinkedHashMap<>(durations(connection, table));
-            all.putAll(millis);
             try (Statement s = connection.createStatement()) {
+                Map<String, Long> all = new LinkedHashMap<>(durations(connection, table));
+                all.putAll(millis);
                 s.execute("COMMENT ON TABLE " + table + " IS '"
                         + (MARKER + JSON.writeValueAsString(all)).replace("'", "''") + "'");
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-            if (!connection.getAutoCommit()) {
-                connection.commit(); // Liquibase turns auto-commit off on PostgreSQL
+                if (!connection.getAutoCommit()) {
+                    connection.commit(); // Liquibase turns auto-commit off on PostgreSQL
+                }
+            } catch (SQLException | JsonProcessingException e) {
+                if (!connection.getAutoCommit()) {
+                    connection.rollback();
+                }
+                LOG.info("The durations of the changesets are not kept with the base: {}", e.getMessage());
             }
         }
     }
