@@ -163,8 +163,8 @@ class ArchitectureTests {
     void onlyTheLiquibaseClassesNameLiquibase() {
         noClasses()
                 .that()
-                .haveNameNotMatching(
-                        ROOT.replace(".", "\\.") + "\\.internal\\.branching\\.(Changelogs|LiquibaseLog)(\\$.*)?")
+                .haveNameNotMatching(ROOT.replace(".", "\\.")
+                        + "\\.internal\\.branching\\.(Changelogs|ChangeSetRuns|LiquibaseLog)(\\$.*)?")
                 .and()
                 .resideOutsideOfPackage("liquibase..")
                 .should()

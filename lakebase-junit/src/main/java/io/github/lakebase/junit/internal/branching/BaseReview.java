@@ -17,18 +17,18 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a run report says of a base: the migrations it has beyond its parent, with the durations Flyway recorded
- * when they ran, and the schema diff from the parent to it. Both are read from two throwaway branches, one of the
+ * What a run report says of a base: the migrations it has beyond its parent, with the durations recorded when they
+ * ran (Flyway records them in its history table; for Liquibase changesets the library measured them, see {@link
+ * ChangeSetRuns}), and the schema diff from the parent to it, without the tools' history tables. Both are read from two throwaway branches, one of the
  * parent and one of the base (a sealed base takes no connections), dropped at once. The durations come from the
- * base's own Flyway history, so a base kept by an earlier run reports what its build took, and a base forked from
- * another base counts from the parent all the same.
+ * base itself (Flyway's history table, or the comment on {@code DATABASECHANGELOG}), so a base kept by an earlier
+ * run reports what its build took, and a base forked from another base counts from the parent all the same.
  *
  * <pre>{@code
  * BaseReview review = BaseReview.read(provider, names, "lbj_parent_x", "lbj_base_3", "staging", plan, loader);
@@ -64,17 +64,33 @@ record BaseReview(List<BaseEvent.Migration> beyondParent, String schemaDiff, Opt
         try {
             BranchConnection parent = fork(provider, names, source, created);
             BranchConnection migrated = fork(provider, names, base, created);
-            List<MigrationInfo> before = applied(parent, plan, loader);
-            Set<String> inParent = before.stream().map(BaseReview::key).collect(Collectors.toSet());
-            List<BaseEvent.Migration> beyond = applied(migrated, plan, loader).stream()
-                    .filter(m -> !inParent.contains(key(m)))
-                    .map(BaseReview::migration)
-                    .toList();
+            List<BaseEvent.Migration> beyond;
+            // The tools' own history tables are no change of the schema, whatever they are called.
+            Set<String> histories = new java.util.LinkedHashSet<>(List.of("flyway_schema_history"));
+            if (plan.liquibase().isPresent()) {
+                ChangeSetRuns.Review changeSets = ChangeSetRuns.review(parent, migrated, loader);
+                beyond = changeSets.beyondParent();
+                histories.addAll(changeSets.historyTables());
+            } else {
+                Set<String> inParent = applied(parent, plan, loader).stream()
+                        .map(BaseReview::key)
+                        .collect(Collectors.toSet());
+                beyond = applied(migrated, plan, loader).stream()
+                        .filter(m -> !inParent.contains(key(m)))
+                        .map(BaseReview::migration)
+                        .toList();
+                if (!plan.locations().isEmpty()) {
+                    histories.add(Migrations.flyway(plan, migrated, loader)
+                            .getConfiguration()
+                            .getTable());
+                }
+            }
             String after = parentName + " + " + String.join(", ", plan.locations());
             try (Connection p = parent.open();
                     Connection m = migrated.open()) {
                 String diff = SchemaDiff.options()
                         .labels(parentName, after)
+                        .excludeTables(histories.toArray(String[]::new))
                         .between(p, m)
                         .toMarkdown();
                 return new BaseReview(beyond, diff, Optional.empty());
@@ -108,13 +124,8 @@ record BaseReview(List<BaseEvent.Migration> beyondParent, String schemaDiff, Opt
             return List.of();
         }
         try {
-            return Arrays.stream(plan.flyway()
-                            .configure(Flyway.configure(loader))
-                            .dataSource(database.jdbcUrl(), database.username(), database.password())
-                            .locations(plan.locations().toArray(String[]::new))
-                            .load()
-                            .info()
-                            .applied())
+            return Arrays.stream(
+                            Migrations.flyway(plan, database, loader).info().applied())
                     .filter(m -> !m.getType().isSynthetic())
                     .toList();
         } catch (FlywayException e) {

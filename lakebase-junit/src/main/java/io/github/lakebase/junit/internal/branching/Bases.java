@@ -117,22 +117,47 @@ final class Bases {
                                 return timedBuild(key, plan, parentName, config, built);
                             },
                             config);
-            BaseEvent event = built.get();
-            BaseReview review = asOf == null && config.getBoolean(Configuration.REPORT_ENABLED, true)
-                    ? BaseReview.read(provider, names, source, name, parentName, plan, config.classLoader())
-                    : BaseReview.NONE;
-            BaseEvents.publish(new BaseEvent(
+            // A base that is ready passed the check if it was asked for: one that fails it is dropped, never kept.
+            publish(
                     name,
+                    source,
                     parentName,
-                    plan.locations(),
-                    event == null ? 0 : event.applied(),
-                    event == null,
-                    event == null ? Duration.ZERO : event.buildTime(),
-                    review.beyondParent(),
-                    review.schemaDiff(),
-                    review.problem()));
+                    plan,
+                    asOf,
+                    config,
+                    built.get(),
+                    plan.checked() ? BaseEvent.IdempotencyCheck.PASSED : BaseEvent.IdempotencyCheck.NOT_ENABLED);
             return name;
         });
+    }
+
+    /**
+     * Tells the listeners of base {@code name}, with its review when the report is on; {@code built} is null for a
+     * base an earlier run kept.
+     */
+    private void publish(
+            String name,
+            String source,
+            String parentName,
+            Migrations.Plan plan,
+            Instant asOf,
+            Configuration config,
+            BaseEvent built,
+            BaseEvent.IdempotencyCheck idempotency) {
+        BaseReview review = asOf == null && config.getBoolean(Configuration.REPORT_ENABLED, true)
+                ? BaseReview.read(provider, names, source, name, parentName, plan, config.classLoader())
+                : BaseReview.NONE;
+        BaseEvents.publish(new BaseEvent(
+                name,
+                parentName,
+                plan.locations(),
+                built == null ? 0 : built.applied(),
+                built == null,
+                built == null ? Duration.ZERO : built.buildTime(),
+                review.beyondParent(),
+                review.schemaDiff(),
+                review.problem(),
+                idempotency));
     }
 
     /** What the base of {@code plan} on {@code source} is made of, or empty when it cannot be read here. */
@@ -234,7 +259,7 @@ final class Bases {
             Migrations.Applied applied = Migrations.apply(connection, plan, config.classLoader(), parentName);
             provider.seal(name);
             this.applied.put(name, applied.count());
-            checkIdempotency(name, plan, applied, config);
+            checkIdempotency(name, key, parentName, plan, applied, config, start);
             LOG.info(
                     "Built base {} from '{}' with {} migration(s) from {} ({}) in {} ms",
                     name,
@@ -290,7 +315,7 @@ final class Bases {
             Migrations.Applied applied = Migrations.apply(connection, plan, config.classLoader(), parentName);
             provider.seal(name);
             this.applied.put(name, applied.count());
-            checkIdempotency(name, plan, applied, config);
+            checkIdempotency(name, key, parentName, plan, applied, config, start);
             LOG.info(
                     "Built base {} from base {} of {} on '{}' with {} more migration(s) from {} in {} ms",
                     name,
@@ -309,20 +334,41 @@ final class Bases {
 
     /**
      * When the configuration asks for it, applies the migrations {@code base} applied beyond its parent once more,
-     * on a throwaway branch of it.
+     * on a throwaway branch of it; a failure is told to the listeners, with what the base is, before it is dropped.
      */
-    private void checkIdempotency(String base, Migrations.Plan plan, Migrations.Applied applied, Configuration config) {
+    private void checkIdempotency(
+            String base,
+            BaseKey key,
+            String parentName,
+            Migrations.Plan plan,
+            Migrations.Applied applied,
+            Configuration config,
+            long start) {
         if (!plan.checked() || applied.count() == 0) {
             return;
         }
         String name = provider.normalizeName(names.branch("idempotency"));
         BranchConnection throwaway = provider.create(new BranchRequest(name, base, null, Kind.BRANCH));
+        Optional<Idempotency.Failure> failure;
         try {
-            Idempotency.check(throwaway, plan, applied, config.classLoader(), base);
-            LOG.info("The {} migration(s) of base {} ran a second time without an error", applied.count(), base);
+            failure = Idempotency.check(throwaway, plan, applied, config.classLoader());
         } finally {
             deleteQuietly(name);
         }
+        if (failure.isPresent()) {
+            BaseEvent built = new BaseEvent(
+                    base,
+                    parentName,
+                    plan.locations(),
+                    applied.count(),
+                    false,
+                    Duration.ofNanos(System.nanoTime() - start));
+            BaseEvent.IdempotencyCheck failed = BaseEvent.IdempotencyCheck.failed(
+                    failure.get().migration(), failure.get().error());
+            publish(base, key.source(), parentName, plan, key.asOf(), config, built, failed);
+            throw Idempotency.error(failure.get(), base, applied.count());
+        }
+        LOG.info("The {} migration(s) of base {} ran a second time without an error", applied.count(), base);
     }
 
     private void deleteQuietly(String name) {

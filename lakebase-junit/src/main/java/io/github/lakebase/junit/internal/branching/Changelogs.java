@@ -26,6 +26,7 @@ import liquibase.changelog.ChangeSet;
 import liquibase.changelog.DatabaseChangeLog;
 import liquibase.command.CommandScope;
 import liquibase.command.core.UpdateCommandStep;
+import liquibase.command.core.helpers.ChangeExecListenerCommandStep;
 import liquibase.command.core.helpers.DatabaseChangelogCommandStep;
 import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
 import liquibase.database.Database;
@@ -138,9 +139,11 @@ final class Changelogs {
         try (Connection connection = target.open()) {
             Database database = database(connection);
             Set<ChangeSetId> before = new LinkedHashSet<>(ran(connection, database));
+            ChangeSetRuns.Timer timer = new ChangeSetRuns.Timer();
             for (Source source : sources) {
-                run(database, source, settings, loader);
+                run(database, source, settings, loader, timer);
             }
+            timer.record(connection, database);
             List<ChangeSetId> after = new ArrayList<>(ran(connection, database));
             after.removeAll(before);
             return after;
@@ -159,9 +162,9 @@ final class Changelogs {
     /**
      * Forgets that {@code changeSets} ran (deletes their rows from {@code DATABASECHANGELOG}) and updates again.
      *
-     * @return empty when they ran again, else the failing changeset and Liquibase's error
+     * @return empty when they ran again, else the failing changeset ({@code file::id::author}) and Liquibase's error
      */
-    static Optional<String> reapply(
+    static Optional<Idempotency.Failure> reapply(
             BranchConnection target,
             List<String> changelogs,
             List<ChangeSetId> changeSets,
@@ -170,7 +173,7 @@ final class Changelogs {
         return quietly(loader, () -> doReapply(target, changelogs, changeSets, settings, loader));
     }
 
-    private static Optional<String> doReapply(
+    private static Optional<Idempotency.Failure> doReapply(
             BranchConnection target,
             List<String> changelogs,
             List<ChangeSetId> changeSets,
@@ -188,14 +191,17 @@ final class Changelogs {
                     delete.executeUpdate();
                 }
             }
+            ChangeSetRuns.Timer timer = new ChangeSetRuns.Timer();
             for (Source source : sources) {
-                run(database, source, settings, loader);
+                try {
+                    run(database, source, settings, loader, timer);
+                } catch (UpdateFailure e) {
+                    return Optional.of(new Idempotency.Failure(timer.failed(), reason(e)));
+                }
             }
             return Optional.empty();
         } catch (SQLException e) {
-            return Optional.of(String.valueOf(e.getMessage()));
-        } catch (UpdateFailure e) {
-            return Optional.of(e.getMessage());
+            return Optional.of(new Idempotency.Failure("", String.valueOf(e.getMessage())));
         }
     }
 
@@ -260,7 +266,8 @@ final class Changelogs {
         }
     }
 
-    private static void run(Database database, Source source, LiquibaseSettings settings, ClassLoader loader)
+    private static void run(
+            Database database, Source source, LiquibaseSettings settings, ClassLoader loader, ChangeSetRuns.Timer timer)
             throws UpdateFailure {
         try {
             Scope.child(Scope.Attr.resourceAccessor.name(), source.accessor(), () -> {
@@ -271,7 +278,8 @@ final class Changelogs {
                         .setOutput(OutputStream.nullOutputStream())
                         .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
                         .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, source.path())
-                        .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_PARAMETERS, parameters);
+                        .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_PARAMETERS, parameters)
+                        .addArgumentValue(ChangeExecListenerCommandStep.CHANGE_EXEC_LISTENER_ARG, timer);
                 if (!settings.contexts().isEmpty()) {
                     update.addArgumentValue(UpdateCommandStep.CONTEXTS_ARG, settings.contexts());
                 }
@@ -295,11 +303,21 @@ final class Changelogs {
         return String.valueOf(e.getMessage()).trim();
     }
 
+    /** Why a changeset failed: the error under Liquibase's {@code Migration failed for changeset ...}. */
+    private static String reason(UpdateFailure e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof MigrationFailedException && t.getCause() != null) {
+                return String.valueOf(t.getCause().getMessage()).trim();
+            }
+        }
+        return e.getMessage();
+    }
+
     /**
      * Runs {@code work} as Liquibase code runs here: with the test's class loader, Liquibase's log and messages in
      * the library's log rather than on the console, and no usage report sent over the network.
      */
-    private static <T> T quietly(ClassLoader loader, Scope.ScopedRunnerWithReturn<T> work) {
+    static <T> T quietly(ClassLoader loader, Scope.ScopedRunnerWithReturn<T> work) {
         try {
             return Scope.child(
                     Map.of(
@@ -319,7 +337,7 @@ final class Changelogs {
         }
     }
 
-    private static Database database(Connection connection) throws SQLException {
+    static Database database(Connection connection) throws SQLException {
         try {
             return DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
         } catch (liquibase.exception.DatabaseException e) {
@@ -327,7 +345,7 @@ final class Changelogs {
         }
     }
 
-    private static String table(Database database) {
+    static String table(Database database) {
         return database.escapeTableName(
                 database.getLiquibaseCatalogName(),
                 database.getLiquibaseSchemaName(),

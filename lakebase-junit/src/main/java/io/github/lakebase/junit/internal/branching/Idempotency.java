@@ -22,7 +22,8 @@ import org.flywaydb.core.api.output.MigrateOutput;
  * DATABASECHANGELOG}. Opt in with {@code lakebase.migrations.check-idempotency=true}.
  *
  * <pre>{@code
- * Idempotency.check(throwawayBranchOfTheBase, plan, applied, loader, base);   // throws naming the migration
+ * Idempotency.check(throwawayBranchOfTheBase, plan, applied, loader)
+ *         .ifPresent(failure -> { throw Idempotency.error(failure, base, applied.count()); });
  * }</pre>
  */
 final class Idempotency {
@@ -30,18 +31,29 @@ final class Idempotency {
     private Idempotency() {}
 
     /**
+     * A migration that cannot run twice.
+     *
+     * @param migration the migration as its tool names it: {@code V2 (parcel weight) in V2__parcel_weight.sql},
+     *     {@code db/changelog/release2.xml::split-code::alice}; empty when the tool's history could not be edited
+     * @param error the tool's error
+     */
+    record Failure(String migration, String error) {
+
+        /** The failure as the test's error says it, the migration first. */
+        String describe() {
+            return migration.isEmpty() ? error : migration + ": " + error;
+        }
+    }
+
+    /**
      * Re-applies {@code applied} on {@code throwaway}.
      *
-     * @throws ProviderException naming the first migration that cannot run twice, with the tool's error
+     * @return the first migration that cannot run twice, with the tool's error; empty when all ran again
      */
-    static void check(
-            BranchConnection throwaway,
-            Migrations.Plan plan,
-            Migrations.Applied applied,
-            ClassLoader loader,
-            String base) {
+    static Optional<Failure> check(
+            BranchConnection throwaway, Migrations.Plan plan, Migrations.Applied applied, ClassLoader loader) {
         quiet(throwaway);
-        Optional<String> failure = plan.liquibase().isPresent()
+        return plan.liquibase().isPresent()
                 ? Changelogs.reapply(
                         throwaway,
                         plan.locations(),
@@ -49,17 +61,19 @@ final class Idempotency {
                         plan.liquibase().get(),
                         loader)
                 : reapplyFlyway(throwaway, plan, applied.flyway(), loader);
-        failure.ifPresent(message -> {
-            throw new ProviderException(
-                    "A migration cannot run twice (" + Configuration.CHECK_IDEMPOTENCY
-                            + "=true): applied again on a throwaway branch of base " + base + ", after its history "
-                            + "forgot the " + applied.count()
-                            + " migration(s) the base applied beyond its parent, it failed. "
-                            + "Write it so that it can run twice (CREATE TABLE IF NOT EXISTS, CREATE OR REPLACE, "
-                            + "ADD COLUMN IF NOT EXISTS, INSERT ... ON CONFLICT DO NOTHING; see docs/migrations.md).\n"
-                            + message,
-                    null);
-        });
+    }
+
+    /** The error that fails the tests of {@code base}, whose {@code count} migrations beyond its parent were re-applied. */
+    static ProviderException error(Failure failure, String base, int count) {
+        return new ProviderException(
+                "A migration cannot run twice (" + Configuration.CHECK_IDEMPOTENCY
+                        + "=true): applied again on a throwaway branch of base " + base + ", after its history "
+                        + "forgot the " + count
+                        + " migration(s) the base applied beyond its parent, it failed. "
+                        + "Write it so that it can run twice (CREATE TABLE IF NOT EXISTS, CREATE OR REPLACE, "
+                        + "ADD COLUMN IF NOT EXISTS, INSERT ... ON CONFLICT DO NOTHING; see docs/migrations.md).\n"
+                        + failure.describe(),
+                null);
     }
 
     /**
@@ -76,7 +90,7 @@ final class Idempotency {
         }
     }
 
-    private static Optional<String> reapplyFlyway(
+    private static Optional<Failure> reapplyFlyway(
             BranchConnection throwaway, Migrations.Plan plan, List<MigrateOutput> migrations, ClassLoader loader) {
         Flyway flyway = Migrations.flyway(plan, throwaway, loader);
         String table = historyTable(flyway);
@@ -91,15 +105,17 @@ final class Idempotency {
                 delete.executeUpdate();
             }
         } catch (SQLException e) {
-            return Optional.of("Could not edit Flyway's history table " + table + ": " + e.getMessage());
+            return Optional.of(
+                    new Failure("", "Could not edit Flyway's history table " + table + ": " + e.getMessage()));
         }
         try {
             flyway.migrate();
             return Optional.empty();
         } catch (FlywayException e) {
             MigrationInfo[] pending = flyway.info().pending();
-            String name = pending.length == 0 ? "" : name(pending[0]) + ": ";
-            return Optional.of(name + String.valueOf(e.getMessage()).trim());
+            return Optional.of(new Failure(
+                    pending.length == 0 ? "" : name(pending[0]),
+                    String.valueOf(e.getMessage()).trim()));
         }
     }
 

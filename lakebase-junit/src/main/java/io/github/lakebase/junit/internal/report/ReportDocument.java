@@ -41,6 +41,7 @@ record ReportDocument(int version, String build, List<String> runs, List<Base> b
      * @param migrations the migrations beyond the parent, with their durations when they ran
      * @param schemaDiff the schema diff from the parent, as Markdown
      * @param problem why the last two are missing, or {@code null}
+     * @param idempotency the idempotency check's result; {@code null} in a fragment written before it was reported
      */
     record Base(
             String run,
@@ -51,7 +52,22 @@ record ReportDocument(int version, String build, List<String> runs, List<Base> b
             long buildMillis,
             List<Migration> migrations,
             String schemaDiff,
-            String problem) {
+            String problem,
+            Idempotency idempotency) {
+
+        /** A base without the idempotency check's result, as a fragment written before it was reported has it. */
+        Base(
+                String run,
+                String name,
+                String parent,
+                List<String> locations,
+                boolean reused,
+                long buildMillis,
+                List<Migration> migrations,
+                String schemaDiff,
+                String problem) {
+            this(run, name, parent, locations, reused, buildMillis, migrations, schemaDiff, problem, null);
+        }
 
         static Base of(String run, BaseEvent event) {
             return new Base(
@@ -63,7 +79,32 @@ record ReportDocument(int version, String build, List<String> runs, List<Base> b
                     event.buildTime().toMillis(),
                     event.beyondParent().stream().map(Migration::of).toList(),
                     event.schemaDiff(),
-                    event.problem().orElse(null));
+                    event.problem().orElse(null),
+                    Idempotency.of(event.idempotency()));
+        }
+    }
+
+    /**
+     * The result of a base's idempotency check.
+     *
+     * @param status {@value #PASSED}, {@value #FAILED} or {@value #NOT_ENABLED}
+     * @param migration the migration that could not run twice, as its tool names it; {@code null} unless failed
+     * @param error the tool's error; {@code null} unless failed
+     */
+    record Idempotency(String status, String migration, String error) {
+
+        static final String PASSED = "passed";
+        static final String FAILED = "failed";
+        static final String NOT_ENABLED = "not-enabled";
+
+        static Idempotency of(BaseEvent.IdempotencyCheck check) {
+            String status = switch (check.status()) {
+                case PASSED -> PASSED;
+                case FAILED -> FAILED;
+                case NOT_ENABLED -> NOT_ENABLED;
+            };
+            return new Idempotency(
+                    status, check.migration().orElse(null), check.error().orElse(null));
         }
     }
 
@@ -75,8 +116,20 @@ record ReportDocument(int version, String build, List<String> runs, List<Base> b
      * @param script its script
      * @param durationMillis how long it ran on the parent's data, in milliseconds
      * @param installedOn when it ran (ISO-8601), or {@code null}
+     * @param changeSet a Liquibase changeset's {@code file::id::author}; {@code null} for a Flyway migration
      */
-    record Migration(String version, String description, String script, long durationMillis, String installedOn) {
+    record Migration(
+            String version,
+            String description,
+            String script,
+            long durationMillis,
+            String installedOn,
+            String changeSet) {
+
+        /** A Flyway migration. */
+        Migration(String version, String description, String script, long durationMillis, String installedOn) {
+            this(version, description, script, durationMillis, installedOn, null);
+        }
 
         static Migration of(BaseEvent.Migration m) {
             return new Migration(
@@ -84,7 +137,8 @@ record ReportDocument(int version, String build, List<String> runs, List<Base> b
                     m.description(),
                     m.script(),
                     m.duration().toMillis(),
-                    m.installedOn() == null ? null : m.installedOn().toString());
+                    m.installedOn() == null ? null : m.installedOn().toString(),
+                    m.changeSet().isEmpty() ? null : m.changeSet());
         }
     }
 

@@ -69,14 +69,23 @@ final class ReportMarkdown {
 
     /**
      * One entry per parent and locations: a base that several JVMs of the build used (each built its own, or
-     * reused a kept one) is shown once, built rather than reused where one of them built it.
+     * reused a kept one) is shown once, built rather than reused where one of them built it, and failing its
+     * idempotency check where one of them saw it fail.
      */
     private static List<ReportDocument.Base> distinct(List<ReportDocument.Base> bases) {
         Map<List<Object>, ReportDocument.Base> first = new LinkedHashMap<>();
         for (ReportDocument.Base base : bases) {
-            first.merge(List.of(base.parent(), base.locations()), base, (a, b) -> a.reused() && !b.reused() ? b : a);
+            first.merge(
+                    List.of(base.parent(), base.locations()),
+                    base,
+                    (a, b) -> failed(b) && !failed(a) || a.reused() && !b.reused() && !failed(a) ? b : a);
         }
         return List.copyOf(first.values());
+    }
+
+    private static boolean failed(ReportDocument.Base base) {
+        return base.idempotency() != null
+                && ReportDocument.Idempotency.FAILED.equals(base.idempotency().status());
     }
 
     private static String section(ReportDocument.Base base, boolean withDiff) {
@@ -97,11 +106,25 @@ final class ReportMarkdown {
                     .append(millis(base.buildMillis()))
                     .append(".\n");
         }
+        idempotency(out, base.idempotency());
         if (base.problem() != null) {
             return out.append("\n_").append(base.problem()).append("_\n").toString();
         }
         if (base.migrations().isEmpty()) {
             out.append("\nNo migration beyond ").append(code(base.parent())).append(".\n");
+        } else if (base.migrations().stream().anyMatch(m -> m.changeSet() != null)) {
+            out.append("\n| changeset | change | duration on ")
+                    .append(code(base.parent()))
+                    .append(" |\n| --- | --- | ---: |\n");
+            for (ReportDocument.Migration m : base.migrations()) {
+                out.append("| ")
+                        .append(code(m.changeSet() == null ? m.script() : m.changeSet()))
+                        .append(" | ")
+                        .append(m.description() == null ? "" : m.description().replace("|", "\\|"))
+                        .append(" | ")
+                        .append(millis(m.durationMillis()))
+                        .append(" |\n");
+            }
         } else {
             out.append("\n| migration | script | duration on ")
                     .append(code(base.parent()))
@@ -126,6 +149,34 @@ final class ReportMarkdown {
                     .append("`report.json`._\n");
         }
         return out.toString();
+    }
+
+    /** The idempotency check's line; nothing for a base of a fragment that did not report it. */
+    private static void idempotency(StringBuilder out, ReportDocument.Idempotency check) {
+        if (check == null) {
+            return;
+        }
+        out.append("\nIdempotency check: ");
+        switch (check.status()) {
+            case ReportDocument.Idempotency.PASSED ->
+                out.append("passed: every migration beyond the parent ran a second time.\n");
+            case ReportDocument.Idempotency.FAILED -> {
+                out.append("**failed**: ");
+                if (check.migration() != null && !check.migration().isEmpty()) {
+                    out.append(code(check.migration())).append(" cannot run twice:");
+                }
+                String error = check.error() == null ? "" : check.error().strip();
+                String fence = error.contains("```") ? "~~~~" : "```";
+                out.append("\n\n")
+                        .append(fence)
+                        .append("text\n")
+                        .append(error)
+                        .append('\n')
+                        .append(fence)
+                        .append("\n\nThe base was dropped, and the tests that needed it failed.\n");
+            }
+            default -> out.append("not enabled (`lakebase.migrations.check-idempotency=true` enables it).\n");
+        }
     }
 
     private static String kept(List<ReportDocument.Kept> kept) {

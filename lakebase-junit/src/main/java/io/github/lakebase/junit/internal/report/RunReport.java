@@ -25,7 +25,9 @@ public final class RunReport implements BaseListener {
 
     @Override
     public void baseReady(BaseEvent event) {
-        if (event.reviewed() || event.problem().isPresent()) {
+        if (event.reviewed()
+                || event.problem().isPresent()
+                || event.idempotency().status() == BaseEvent.IdempotencyCheck.Status.FAILED) {
             BASES.add(event);
         }
     }

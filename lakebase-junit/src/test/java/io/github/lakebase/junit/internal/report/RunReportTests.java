@@ -136,10 +136,12 @@ class RunReportTests {
                 base.reused(),
                 0,
                 base.migrations().stream()
-                        .map(m -> new ReportDocument.Migration(m.version(), m.description(), m.script(), 0, null))
+                        .map(m -> new ReportDocument.Migration(
+                                m.version(), m.description(), m.script(), 0, null, m.changeSet()))
                         .toList(),
                 base.schemaDiff(),
-                base.problem());
+                base.problem(),
+                base.idempotency());
     }
 
     private static void dropKept(ReportDocument.Kept kept) throws Exception {
