@@ -132,6 +132,35 @@ public interface BranchProvider extends AutoCloseable {
     }
 
     /**
+     * Keeps a branch as {@link #keep(String)} does, and records why, for whoever looks at it later (a
+     * {@link BranchCatalog}): a branch kept for a failed test ({@link KeptBranch.Reason#FAILED}) expires
+     * after {@link ProviderContext#KEPT_TTL} on every provider, and a later run's sweep drops it then; one
+     * kept by {@code NEVER} or for a developer is never swept. The default calls {@link #keep(String)}.
+     *
+     * <pre>{@code
+     * Optional<Instant> until = provider.keep(name, new KeptBranch(Reason.FAILED, "OrderTests#refund", "", List.of()));
+     * }</pre>
+     *
+     * @param name a branch created by this provider in this run
+     * @param kept why it is kept
+     * @return when the kept branch expires, or empty when it stays until someone drops it
+     */
+    default Optional<Instant> keep(String name, KeptBranch kept) {
+        return keep(name);
+    }
+
+    /**
+     * Whether the branches this provider keeps outlive the JVM: {@code false} where the server dies with it
+     * (a Testcontainers container, the embedded server's temporary data directory). The default is {@code
+     * true}.
+     *
+     * @return {@code false} when a kept branch goes when the JVM exits
+     */
+    default boolean keepsBranchesAfterExit() {
+        return true;
+    }
+
+    /**
      * Fails unless {@code connection} is connected to {@code name}, a test branch that this provider
      * created in this run and has not deleted. Tools that damage data on purpose (such as
      * {@code io.github.lakebase.junit.tools.Corruption}) ask before they write, through the connection

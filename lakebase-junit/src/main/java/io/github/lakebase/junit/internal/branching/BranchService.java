@@ -8,6 +8,7 @@ import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.BranchProviderFactory;
+import io.github.lakebase.junit.spi.KeptBranch;
 import io.github.lakebase.junit.spi.PointInTimeBranching;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.SweepingProvider;
@@ -144,11 +145,12 @@ public final class BranchService implements AutoCloseable {
      */
     private ManagedBranch fork(ForkRequest request, Configuration config) {
         BaseSpec spec = request.base();
-        String parentName =
-                spec.from().isEmpty() ? config.get(Configuration.FROM).orElse(provider.defaultParent()) : spec.from();
+        String parentName = parentName(spec, config);
         String base = request.source() != null
                 ? request.source()
-                : request.unmigrated() ? bases.parent(parentName, config) : base(request, parentName, config);
+                : request.unmigrated()
+                        ? bases.parent(parentName, config)
+                        : base(spec, parentName, request.asOf(), config);
         if (request.kind() == Kind.BRANCH) {
             // Bases never change once sealed (an integration's too: it hands out only sealed ones), so a branch
             // forked ahead of time is the one a fork now would give.
@@ -164,11 +166,14 @@ public final class BranchService implements AutoCloseable {
         return new ManagedBranch(this, name, parentName, base, connection, request.settings());
     }
 
-    /** The migrated, sealed base for {@code request}, built when it is the first of its kind in the JVM. */
-    private String base(ForkRequest request, String parentName, Configuration config) {
+    private String parentName(BaseSpec spec, Configuration config) {
+        return spec.from().isEmpty() ? config.get(Configuration.FROM).orElse(provider.defaultParent()) : spec.from();
+    }
+
+    /** The migrated, sealed base for {@code spec}, built when it is the first of its kind in the JVM. */
+    private String base(BaseSpec spec, String parentName, Instant asOf, Configuration config) {
         String source = bases.parent(parentName, config);
-        Migrations.Plan plan = Migrations.plan(request.base().migrations(), config);
-        Instant asOf = request.asOf();
+        Migrations.Plan plan = Migrations.plan(spec.migrations(), config);
         if (asOf != null && !(provider instanceof PointInTimeBranching)) {
             throw ProviderException.configuration("asOf = \"" + asOf + "\" needs point-in-time branching, which "
                     + "lakebase.provider=" + providerId + " does not support (" + provider.describe() + "): a "
@@ -195,10 +200,49 @@ public final class BranchService implements AutoCloseable {
         provider.requireTestBranch(name, connection);
     }
 
-    /** Keeps a branch; returns when it expires, or empty when it stays until dropped. */
-    java.util.Optional<java.time.Instant> keep(String name) {
-        return provider.keep(name);
+    /** Keeps a branch and records why; returns when it expires, or empty when it stays until dropped. */
+    Optional<Instant> keep(String name, KeptBranch kept) {
+        return provider.keep(name, kept);
     }
+
+    /** Whether kept branches outlive this JVM. */
+    boolean keepsBranchesAfterExit() {
+        return provider.keepsBranchesAfterExit();
+    }
+
+    /**
+     * The provider for {@code config}, started (and swept) on first use: for tools outside tests, such as the
+     * command line, which reach branches through its optional capabilities.
+     *
+     * @param config the configuration, read as a test's is
+     * @return the provider, closed when the JVM exits
+     */
+    public static BranchProvider provider(Configuration config) {
+        return obtain(config).provider;
+    }
+
+    /**
+     * The migrated, sealed base for {@code spec}, as a test's base is built: from the parent it names (else
+     * {@code lakebase.from}, else the provider's default) with its migrations (else the configured ones),
+     * reused when this JVM or a kept base has it already. For tools outside tests, which fork from it.
+     *
+     * @param config the configuration
+     * @param spec the parent and migrations
+     * @return the base's name and the parent's, as the user named it
+     */
+    public static Based base(Configuration config, BaseSpec spec) {
+        BranchService service = obtain(config);
+        String parent = service.parentName(spec, config);
+        return new Based(service.base(spec, parent, null, config), parent);
+    }
+
+    /**
+     * A base built by {@link #base(Configuration, BaseSpec)}.
+     *
+     * @param base the sealed base to fork from
+     * @param parent the parent it was built on
+     */
+    public record Based(String base, String parent) {}
 
     /** The sessions still connected to a branch; empty when the provider cannot tell. */
     List<String> openSessions(String name) {

@@ -7,6 +7,7 @@ import io.github.lakebase.junit.CleanupMode;
 import io.github.lakebase.junit.internal.util.DaemonThreads;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.ConnectionSource;
+import io.github.lakebase.junit.spi.KeptBranch;
 import io.github.lakebase.junit.spi.Redaction;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -235,20 +236,35 @@ public final class ManagedBranch implements Branch, AutoCloseable {
             default -> false;
         };
         if (keep) {
-            String stays = service.keep(name)
-                    .map(until -> "It expires at " + until + " (lakebase.kept-ttl, capped by what the service allows); "
-                            + "drop it sooner when done.")
-                    .orElse("It stays until you drop it, as long as its server keeps its data (the embedded "
-                            + "provider's temporary data directory goes when the JVM exits; set "
-                            + "lakebase.embedded.data-directory to keep it).");
-            LOG.warn(
-                    "Kept branch {} of {} (cleanup = {}): connect with {} as user {} (the password is not logged). {}",
-                    name,
+            KeptBranch why = new KeptBranch(
+                    settings.cleanup() == CleanupMode.NEVER ? KeptBranch.Reason.NEVER : KeptBranch.Reason.FAILED,
                     settings.owner(),
-                    settings.cleanup(),
-                    Redaction.url(connection.jdbcUrl()),
-                    connection.username(),
-                    stays);
+                    parent,
+                    java.util.List.of());
+            String stays = service.keep(name, why)
+                    .map(until -> "It expires at " + until + " (lakebase.kept-ttl), when a later run drops it; drop it "
+                            + "sooner when done.")
+                    .orElse("It stays until you drop it.");
+            if (service.keepsBranchesAfterExit()) {
+                LOG.warn(
+                        "Kept branch {} of {} (cleanup = {}). {} To reach it after this run (prints how to "
+                                + "connect, the password included, and keeps its server up until interrupted): {}",
+                        name,
+                        settings.owner(),
+                        settings.cleanup(),
+                        stays,
+                        ReachCommand.connect(name));
+            } else {
+                LOG.warn(
+                        "Kept branch {} of {} (cleanup = {}): connect with {} as user {} (the password is not "
+                                + "logged) while this JVM runs; it goes when the JVM exits, with the server it is on "
+                                + "(a container, or the embedded provider's temporary data directory).",
+                        name,
+                        settings.owner(),
+                        settings.cleanup(),
+                        Redaction.url(connection.jdbcUrl()),
+                        connection.username());
+            }
         } else {
             service.destroy(name);
         }

@@ -50,6 +50,11 @@ final class ContainerServer implements PostgresServer {
     }
 
     @Override
+    public boolean outlivesJvm() {
+        return false;
+    }
+
+    @Override
     public Connection connectAdmin() throws SQLException {
         return BranchConnection.of(jdbcUrl("postgres"), container.getUsername(), container.getPassword())
                 .open();

@@ -102,6 +102,11 @@ public final class EmbeddedProviderFactory implements BranchProviderFactory {
         }
 
         @Override
+        public boolean outlivesJvm() {
+            return server.persistent();
+        }
+
+        @Override
         public OptionalLong freeDiskBytes() {
             try {
                 return OptionalLong.of(

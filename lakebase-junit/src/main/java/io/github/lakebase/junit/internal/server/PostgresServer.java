@@ -31,6 +31,11 @@ public interface PostgresServer extends AutoCloseable {
         return false;
     }
 
+    /** Whether the server and its databases outlive the JVM: not a container's, nor a temporary data directory's. */
+    default boolean outlivesJvm() {
+        return true;
+    }
+
     /**
      * The bytes free for new databases on the filesystem that holds this server's data, where the library
      * can see it (the embedded server's data directory); empty for a server elsewhere.
