@@ -164,7 +164,7 @@ public final class BranchCommands {
                 new KeptBranch(
                         KeptBranch.Reason.DEVELOPER,
                         System.getProperty("user.name", ""),
-                        spec.from(),
+                        based.parent(),
                         spec.migrations()));
         out.println(done + " branch " + name + " from " + based.parent() + ", migrated as a test's base is, on "
                 + provider.describe() + ".");
