@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal.branching;
 
 import io.github.lakebase.junit.integration.BaseSpec;
 import io.github.lakebase.junit.internal.config.Configuration;
+import io.github.lakebase.junit.spi.BranchCatalog;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.BranchProvider;
@@ -208,6 +209,11 @@ public final class BranchService implements AutoCloseable {
     /** Whether kept branches outlive this JVM. */
     boolean keepsBranchesAfterExit() {
         return provider.keepsBranchesAfterExit();
+    }
+
+    /** Whether the command line can reach a kept branch once this JVM has exited. */
+    boolean reachableAfterExit() {
+        return provider.keepsBranchesAfterExit() && provider instanceof BranchCatalog;
     }
 
     /**

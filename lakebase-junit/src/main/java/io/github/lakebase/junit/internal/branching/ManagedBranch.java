@@ -242,10 +242,13 @@ public final class ManagedBranch implements Branch, AutoCloseable {
                     parent,
                     java.util.List.of());
             String stays = service.keep(name, why)
-                    .map(until -> "It expires at " + until + " (lakebase.kept-ttl), when a later run drops it; drop it "
-                            + "sooner when done.")
+                    .map(until -> "It expires at " + until + " (lakebase.kept-ttl); drop it sooner when done.")
                     .orElse("It stays until you drop it.");
-            if (service.keepsBranchesAfterExit()) {
+            if (!service.keepsBranchesAfterExit()) {
+                stays = "It goes when this JVM exits, with the server it is on (a container, or the embedded "
+                        + "provider's temporary data directory).";
+            }
+            if (service.reachableAfterExit()) {
                 LOG.warn(
                         "Kept branch {} of {} (cleanup = {}). {} To reach it after this run (prints how to "
                                 + "connect, the password included, and keeps its server up until interrupted): {}",
@@ -257,13 +260,13 @@ public final class ManagedBranch implements Branch, AutoCloseable {
             } else {
                 LOG.warn(
                         "Kept branch {} of {} (cleanup = {}): connect with {} as user {} (the password is not "
-                                + "logged) while this JVM runs; it goes when the JVM exits, with the server it is on "
-                                + "(a container, or the embedded provider's temporary data directory).",
+                                + "logged). {}",
                         name,
                         settings.owner(),
                         settings.cleanup(),
                         Redaction.url(connection.jdbcUrl()),
-                        connection.username());
+                        connection.username(),
+                        stays);
             }
         } else {
             service.destroy(name);
