@@ -25,9 +25,10 @@ import org.apiguardian.api.API;
 public interface ProviderContext {
 
     /**
-     * How long a branch kept on purpose ({@code CleanupMode.ON_SUCCESS} after a failure, or
-     * {@code NEVER}) lives, for providers whose branches expire; capped by what the service allows.
-     * Providers whose branches do not expire keep them until someone drops them.
+     * How long a branch kept for a failed test ({@code CleanupMode.ON_SUCCESS}) lives, on every provider: one
+     * whose branches expire gives it that expiry (and to one kept by {@code NEVER}), capped by what the
+     * service allows; one whose branches do not expire records it with the branch, and its sweep drops the
+     * branch after it ({@link BranchProvider#keep(String, KeptBranch)}).
      */
     String KEPT_TTL = "lakebase.kept-ttl";
 

@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.branching;
 
+import io.github.lakebase.junit.spi.Redaction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
  * The one command that reaches a kept branch after the JVM exits, for the line that says it is kept: the
  * Maven plugin's {@code connect} goal in the module whose tests ran, when they ran under Maven, else the
  * library's main class with this JVM's class path. Either way the command reads the project's configuration
- * as the tests did, and gets the {@code lakebase.*} system properties this JVM was given.
+ * as the tests did, and gets the {@code lakebase.*} system properties this JVM was given, but for those that
+ * hold a secret (a password, a token, a URL with a password).
  *
  * <pre>{@code
  * /work/app/mvnw -f /work/app/pom.xml io.github.lakebase:lakebase-maven-plugin:0.1.0:connect -Dlakebase.branch=lbj_k3x9a1b_3_refund
@@ -33,7 +35,7 @@ final class ReachCommand {
     static String connect(String branch) {
         List<String> properties = new ArrayList<>();
         System.getProperties().stringPropertyNames().stream()
-                .filter(k -> k.startsWith("lakebase.") && !k.equals("lakebase.branch"))
+                .filter(k -> k.startsWith("lakebase.") && !k.equals("lakebase.branch") && !secret(k))
                 .sorted()
                 .forEach(k -> properties.add(quote("-D" + k + "=" + System.getProperty(k))));
         String basedir = System.getProperty("basedir");
@@ -60,6 +62,20 @@ final class ReachCommand {
                         "connect",
                         quote(branch))
                 .replace("  ", " ");
+    }
+
+    /**
+     * Whether a system property holds a secret, which a log line must not show: then the command goes without
+     * it, and the key must come from where the tests read it otherwise (the environment, a properties file).
+     */
+    private static boolean secret(String key) {
+        String name = key.toLowerCase(Locale.ROOT);
+        String value = System.getProperty(key, "");
+        return name.contains("password")
+                || name.contains("secret")
+                || name.contains("token")
+                || name.contains("credential")
+                || !Redaction.url(value).equals(value);
     }
 
     /** Whether Surefire or Failsafe runs this JVM: they set these for the tests they fork. */
