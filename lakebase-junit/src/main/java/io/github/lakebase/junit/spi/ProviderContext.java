@@ -94,9 +94,20 @@ public interface ProviderContext {
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
             throw ProviderException.configuration(KEPT_TTL + "=" + get(KEPT_TTL).orElse("") + " is out of range for "
                     + "lakebase.provider=" + get("lakebase.provider").orElse("embedded") + ": use a duration from "
-                    + min.toDays() + "d to " + max.toDays() + "d (the default is 7d).");
+                    + shortForm(min) + " to " + shortForm(max) + " (the default is 7d).");
         }
         return value;
+    }
+
+    /** {@code 2d}, {@code 12h}, {@code 1m} or {@code 30s}: the largest unit that measures it exactly. */
+    private static String shortForm(Duration d) {
+        if (d.toSeconds() % 86_400 == 0) {
+            return d.toDays() + "d";
+        }
+        if (d.toSeconds() % 3_600 == 0) {
+            return d.toHours() + "h";
+        }
+        return d.toSeconds() % 60 == 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
     }
 
     /**

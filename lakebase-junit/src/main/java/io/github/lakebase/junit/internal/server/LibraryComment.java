@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * The comment on a database of a run, read and written: its run, its kind, and for a kept branch why it is
- * kept, when, until when, and what it came from, each value URL-encoded, for example {@code lakebase-junit
+ * kept, when, until when, and what it came from, each value URL-encoded (but for {@code :,#/$()}), for
+ * example {@code lakebase-junit
  * run=k3x9a1b kind=kept reason=failed at=2026-11-30T12:00:00Z until=2026-12-07T12:00:00Z
  * owner=com.example.OrderTests%23refund from=template1 migrations=}.
  *
@@ -65,9 +66,23 @@ record LibraryComment(String run, String kind, Map<String, String> fields) {
     /** The comment's text. */
     String text() {
         StringBuilder text = new StringBuilder(MARKER + " run=" + run + " kind=" + kind);
-        fields.forEach(
-                (k, v) -> text.append(' ').append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        fields.forEach((k, v) -> text.append(' ').append(k).append('=').append(encode(v)));
         return text.toString();
+    }
+
+    /**
+     * A value without spaces, readable: URL-encoded, but for the characters that times, class names and
+     * locations are made of, which decode as themselves.
+     */
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8)
+                .replace("%3A", ":")
+                .replace("%2C", ",")
+                .replace("%23", "#")
+                .replace("%2F", "/")
+                .replace("%24", "$")
+                .replace("%28", "(")
+                .replace("%29", ")");
     }
 
     /** Why the branch is kept, when it is; a branch kept before reasons were recorded counts as NEVER. */
