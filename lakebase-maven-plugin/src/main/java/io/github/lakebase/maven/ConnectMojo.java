@@ -16,6 +16,9 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
 @Mojo(name = "connect", requiresDependencyResolution = ResolutionScope.TEST, requiresProject = true)
 public class ConnectMojo extends BranchesMojo {
 
+    /** Created by Maven. */
+    public ConnectMojo() {}
+
     /** The branch, as {@code lakebase:list} shows it; the prefix ({@code lbj_}) may be left out. */
     @Parameter(property = "lakebase.branch")
     private String branch;

@@ -18,6 +18,9 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
 @Mojo(name = "create", requiresDependencyResolution = ResolutionScope.TEST, requiresProject = true)
 public class CreateMojo extends BranchesMojo {
 
+    /** Created by Maven. */
+    public CreateMojo() {}
+
     /** The developer branch's name: lowercase letters, digits and underscores; the prefix ({@code lbj_}) is added. */
     @Parameter(property = "lakebase.branch")
     private String branch;

@@ -20,6 +20,9 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
 @Mojo(name = "drop", requiresDependencyResolution = ResolutionScope.TEST, requiresProject = true)
 public class DropMojo extends BranchesMojo {
 
+    /** Created by Maven. */
+    public DropMojo() {}
+
     /** The branch to drop. */
     @Parameter(property = "lakebase.branch")
     private String branch;

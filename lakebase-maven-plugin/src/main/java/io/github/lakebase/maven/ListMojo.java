@@ -13,6 +13,9 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
 @Mojo(name = "list", requiresDependencyResolution = ResolutionScope.TEST, requiresProject = true)
 public class ListMojo extends BranchesMojo {
 
+    /** Created by Maven. */
+    public ListMojo() {}
+
     @Override
     List<String> arguments() {
         return List.of("list");

@@ -16,6 +16,9 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
 @Mojo(name = "refresh", requiresDependencyResolution = ResolutionScope.TEST, requiresProject = true)
 public class RefreshMojo extends BranchesMojo {
 
+    /** Created by Maven. */
+    public RefreshMojo() {}
+
     /** The developer branch, as {@code lakebase:create} was given it. */
     @Parameter(property = "lakebase.branch")
     private String branch;

@@ -13,6 +13,9 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
 @Mojo(name = "sweep", requiresDependencyResolution = ResolutionScope.TEST, requiresProject = true)
 public class SweepMojo extends BranchesMojo {
 
+    /** Created by Maven. */
+    public SweepMojo() {}
+
     @Override
     List<String> arguments() {
         return List.of("sweep");

@@ -25,8 +25,12 @@ import org.apiguardian.api.API;
 public record KeptBranch(Reason reason, String owner, String parent, List<String> migrations) {
 
     /**
-     * Checks the values.
+     * Checks the values, and copies the migrations.
      *
+     * @param reason why it is kept
+     * @param owner the test, or the developer; may be empty
+     * @param parent the branch it was forked from; may be empty
+     * @param migrations the migrations of its base
      * @throws NullPointerException when a value is null
      */
     public KeptBranch {

@@ -131,6 +131,32 @@ class BranchesTests {
     }
 
     @Test
+    void dropTakesWhatTestsKeptByAgeOrAllButLeavesDeveloperBranches() throws SQLException {
+        KeepingTestCase.SEEN.clear();
+        Fixtures.run(KeepingTestCase.class)
+                .testEvents()
+                .assertStatistics(s -> s.started(2).failed(1));
+        Branch failed = KeepingTestCase.SEEN.get("fails");
+        Branch never = KeepingTestCase.SEEN.get("never");
+        String developer = "dev_" + Long.toString(System.nanoTime(), 36);
+        assertThat(run("create", developer, "--no-wait").status).isZero();
+        try {
+            assertThat(run("drop", "--older-than", "1h").out).isEqualTo("No kept branch to drop.\n");
+            assertThat(reachable(failed)).as("kept a moment ago").isTrue();
+
+            Result dropped = run("drop", "--kept", "--older-than", "0s");
+            assertThat(dropped.out).contains(failed.name(), never.name()).doesNotContain(developer);
+            assertThat(reachable(failed)).isFalse();
+            assertThat(reachable(never)).isFalse();
+            assertThat(line(run("list").out, "lbj_" + developer)).contains("developer");
+        } finally {
+            run("drop", developer);
+            run("drop", failed.name());
+            run("drop", never.name());
+        }
+    }
+
+    @Test
     void aWrongCommandLineSaysHowToUseIt() {
         Result result = run("frobnicate");
         assertThat(result.status).isEqualTo(2);
