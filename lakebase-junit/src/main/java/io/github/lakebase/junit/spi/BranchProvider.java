@@ -38,8 +38,8 @@ import org.apiguardian.api.API;
  * provider.
  *
  * <p><b>Optional capabilities</b> are small interfaces the provider also implements, found with
- * {@code instanceof}: {@link PointInTimeBranching}, {@link RenamableSpares}, {@link PersistentBases}
- * and {@link SweepingProvider}. Branch names come from {@link ProviderContext#names()}.
+ * {@code instanceof}: {@link PointInTimeBranching}, {@link RenamableSpares}, {@link PersistentBases},
+ * {@link SweepingProvider} and {@link BranchCatalog}. Branch names come from {@link ProviderContext#names()}.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public interface BranchProvider extends AutoCloseable {
