@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * Proof of life for runs on one server, and the sweep of what dead runs left there. A run holds a
  * session-level advisory lock for its run id as long as it lives; the sweep drops only databases with
  * the library's name prefix whose comment names a run that holds no such lock, and never a kept
- * branch before its recorded expiry (a branch kept for a failed test, after {@code lakebase.kept-ttl}; one
- * kept by {@code NEVER} or for a developer has none). A database without the comment, or commented as kept for later runs ({@link
- * TemplateBaseCache}), is never touched here, whatever its name.
+ * branch before its recorded expiry (a branch kept for a failed test, after {@code lakebase.kept-ttl};
+ * one kept by {@code NEVER} or for a developer has none). A database without the comment, or commented
+ * as kept for later runs ({@link TemplateBaseCache}), is never touched here, whatever its name.
  */
 final class DeadRuns {
 
