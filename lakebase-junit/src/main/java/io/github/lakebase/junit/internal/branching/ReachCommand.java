@@ -1,15 +1,21 @@
 package io.github.lakebase.junit.internal.branching;
 
 import io.github.lakebase.junit.spi.Redaction;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The one command that reaches a kept branch after the JVM exits, for the line that says it is kept: the
@@ -56,7 +62,7 @@ final class ReachCommand {
                         " ",
                         quote(java),
                         "-cp",
-                        quote(System.getProperty("java.class.path")),
+                        quote(classPath(System.getProperty("java.class.path"))),
                         String.join(" ", properties),
                         MAIN_CLASS,
                         "connect",
@@ -76,6 +82,31 @@ final class ReachCommand {
                 || name.contains("token")
                 || name.contains("credential")
                 || !Redaction.url(value).equals(value);
+    }
+
+    /**
+     * The class path as entries: a manifest-only jar (an IDE's way round a long command line, deleted when the
+     * JVM exits) stands for the entries its manifest lists.
+     */
+    static String classPath(String classPath) {
+        String[] entries = classPath.split(File.pathSeparator);
+        if (entries.length != 1 || !entries[0].endsWith(".jar")) {
+            return classPath;
+        }
+        try (JarFile jar = new JarFile(entries[0])) {
+            Manifest manifest = jar.getManifest();
+            String listed =
+                    manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
+            if (listed == null || listed.isBlank()) {
+                return classPath;
+            }
+            URI base = Path.of(entries[0]).toAbsolutePath().getParent().toUri();
+            return Arrays.stream(listed.trim().split("\\s+"))
+                    .map(url -> Path.of(base.resolve(url)).toString())
+                    .collect(Collectors.joining(File.pathSeparator));
+        } catch (IOException | IllegalArgumentException e) {
+            return classPath;
+        }
     }
 
     /** Whether Surefire or Failsafe runs this JVM: they set these for the tests they fork. */

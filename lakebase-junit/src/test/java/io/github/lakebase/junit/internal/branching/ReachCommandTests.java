@@ -2,8 +2,15 @@ package io.github.lakebase.junit.internal.branching;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.parallel.Resources;
@@ -42,5 +49,22 @@ class ReachCommandTests {
             System.clearProperty("lakebase.reach-test.password");
             System.clearProperty("lakebase.reach-test.url");
         }
+    }
+
+    @Test
+    void aManifestOnlyJarStandsForTheEntriesItLists(@TempDir Path dir) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes()
+                .put(Attributes.Name.CLASS_PATH, dir.resolve("lib/a.jar").toUri() + " test-classes/");
+        Path jar = dir.resolve("classpath.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.flush();
+        }
+
+        assertThat(ReachCommand.classPath(jar.toString()))
+                .isEqualTo(dir.resolve("lib/a.jar") + File.pathSeparator + dir.resolve("test-classes"));
+        assertThat(ReachCommand.classPath("a.jar" + File.pathSeparator + "b.jar"))
+                .isEqualTo("a.jar" + File.pathSeparator + "b.jar");
     }
 }
