@@ -157,6 +157,39 @@ class BranchesTests {
     }
 
     @Test
+    void aDeveloperBranchIsRefreshedWithTheMigrationsItWasCreatedWith() throws SQLException {
+        String name = "dev_" + Long.toString(System.nanoTime(), 36);
+        Result created =
+                Branches.run(List.of("create", name, "--no-wait"), Map.of("lakebase.migrations", "none"), out(), out())
+                                == 0
+                        ? run("list")
+                        : fail("create failed");
+        assertThat(line(created.out, "lbj_" + name)).contains("developer");
+        try {
+            Result refreshed = run("refresh", name, "--no-wait");
+            assertThat(refreshed.status).as(refreshed.err).isZero();
+            String url = value(refreshed.out, "spring.datasource.url=");
+            try (Connection c = DriverManager.getConnection(
+                            url,
+                            value(refreshed.out, "spring.datasource.username="),
+                            value(refreshed.out, "spring.datasource.password="));
+                    Statement s = c.createStatement();
+                    var rs = s.executeQuery("SELECT to_regclass('inventory') IS NULL")) {
+                rs.next();
+                assertThat(rs.getBoolean(1))
+                        .as("refreshed unmigrated, as created with lakebase.migrations=none")
+                        .isTrue();
+            }
+        } finally {
+            run("drop", name);
+        }
+    }
+
+    private static PrintStream out() {
+        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    }
+
+    @Test
     void aWrongCommandLineSaysHowToUseIt() {
         Result result = run("frobnicate");
         assertThat(result.status).isEqualTo(2);

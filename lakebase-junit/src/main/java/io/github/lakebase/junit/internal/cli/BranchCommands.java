@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.cli;
 
+import io.github.lakebase.junit.LakebaseBranch;
 import io.github.lakebase.junit.integration.BaseSpec;
 import io.github.lakebase.junit.internal.branching.BranchService;
 import io.github.lakebase.junit.internal.config.Configuration;
@@ -130,7 +131,7 @@ public final class BranchCommands {
             throw ProviderException.configuration(
                     "A branch named " + name + " exists already: refresh it, or " + "drop it first.");
         }
-        fork(name, new BaseSpec(command.from(), command.migrations()), "Created");
+        fork(name, new BaseSpec(command.from(), migrations(command)), "Created");
         stayUp(command, false);
     }
 
@@ -150,6 +151,19 @@ public final class BranchCommands {
         catalog().drop(name);
         fork(name, spec, based, "Refreshed");
         stayUp(command, false);
+    }
+
+    /**
+     * The migrations to build the branch's base with, as they will be recorded for a refresh: those given,
+     * else {@code lakebase.migrations} as configured now, else empty (the project's, found as for a test).
+     */
+    private List<String> migrations(CommandLine command) {
+        if (!command.migrations().isEmpty()) {
+            return command.migrations();
+        }
+        return config.getList(Configuration.MIGRATIONS).stream()
+                .map(m -> m.equalsIgnoreCase("none") ? LakebaseBranch.NO_MIGRATIONS : m)
+                .toList();
     }
 
     private void fork(String name, BaseSpec spec, String done) {
