@@ -159,12 +159,10 @@ class BranchesTests {
     @Test
     void aDeveloperBranchIsRefreshedWithTheMigrationsItWasCreatedWith() throws SQLException {
         String name = "dev_" + Long.toString(System.nanoTime(), 36);
-        Result created =
-                Branches.run(List.of("create", name, "--no-wait"), Map.of("lakebase.migrations", "none"), out(), out())
-                                == 0
-                        ? run("list")
-                        : fail("create failed");
-        assertThat(line(created.out, "lbj_" + name)).contains("developer");
+        int status =
+                Branches.run(List.of("create", name, "--no-wait"), Map.of("lakebase.migrations", "none"), out(), out());
+        assertThat(status).isZero();
+        assertThat(line(run("list").out, "lbj_" + name)).contains("developer");
         try {
             Result refreshed = run("refresh", name, "--no-wait");
             assertThat(refreshed.status).as(refreshed.err).isZero();
