@@ -6,18 +6,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.lakebase.junit.spi.BaseCache;
+import io.github.lakebase.junit.spi.BranchCatalog;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
+import io.github.lakebase.junit.spi.KeptBranch;
 import io.github.lakebase.junit.spi.PersistentBases;
 import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.RenamableSpares;
 import io.github.lakebase.junit.spi.SweepingProvider;
 import java.sql.Connection;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apiguardian.api.API;
@@ -307,5 +311,34 @@ public abstract class BranchProviderContract {
 
         assertThat(swept).contains(left).doesNotContain(kept, living);
         assertThat(alive.provider().ownBranches()).contains(living);
+    }
+
+    @Test
+    void theCatalogReachesAndDropsAKeptBranchFromAnotherRunAndNothingALiveRunUses() throws Exception {
+        Run earlier = startRun();
+        assumeTrue(earlier.provider() instanceof BranchCatalog, "the provider has no catalog of its branches");
+        String base = earlier.base();
+        String failed = earlier.branchName("failed");
+        Rows.execute(earlier.create(failed, base, Kind.BRANCH), "DELETE FROM contract_item");
+        Optional<Instant> until = earlier.provider()
+                .keep(failed, new KeptBranch(KeptBranch.Reason.FAILED, "ContractTests#fails()", "", List.of()));
+        String live = earlier.branchName("live");
+        earlier.create(live, base, Kind.BRANCH);
+
+        BranchCatalog catalog = (BranchCatalog) startRun().provider();
+
+        assertThat(catalog.branches()).anySatisfy(e -> {
+            assertThat(e.name()).isEqualTo(failed);
+            assertThat(e.kept()).hasValueSatisfying(k -> assertThat(k.reason()).isEqualTo(KeptBranch.Reason.FAILED));
+            assertThat(e.expires()).isEqualTo(until);
+        });
+        assertThat(Rows.count(catalog.connect(failed)))
+                .as("the failed test's data")
+                .isZero();
+        assertThatThrownBy(() -> catalog.connect(live)).isInstanceOf(ProviderException.class);
+        assertThatThrownBy(() -> catalog.drop(live)).isInstanceOf(ProviderException.class);
+        catalog.drop(failed);
+        assertThat(catalog.branches()).extracting(BranchCatalog.Entry::name).doesNotContain(failed);
+        assertThat(earlier.provider().ownBranches()).contains(live);
     }
 }

@@ -38,8 +38,8 @@ import org.apiguardian.api.API;
  * provider.
  *
  * <p><b>Optional capabilities</b> are small interfaces the provider also implements, found with
- * {@code instanceof}: {@link PointInTimeBranching}, {@link RenamableSpares}, {@link PersistentBases}
- * and {@link SweepingProvider}. Branch names come from {@link ProviderContext#names()}.
+ * {@code instanceof}: {@link PointInTimeBranching}, {@link RenamableSpares}, {@link PersistentBases},
+ * {@link SweepingProvider} and {@link BranchCatalog}. Branch names come from {@link ProviderContext#names()}.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public interface BranchProvider extends AutoCloseable {
@@ -117,18 +117,6 @@ public interface BranchProvider extends AutoCloseable {
     void delete(String name);
 
     /**
-     * Whether {@link #close()} deletes every branch this provider created, with the server or container
-     * that holds them (an embedded server's temporary data directory, a container): then the library does
-     * not delete the spares, bases and parents of its run one by one at the end, which would only delay
-     * the JVM's exit. Branches kept by tests go too; that is what such a provider means.
-     *
-     * @return {@code false} by default
-     */
-    default boolean deletesBranchesOnClose() {
-        return false;
-    }
-
-    /**
      * Records that a branch of this run is kept on purpose ({@link io.github.lakebase.junit.CleanupMode}),
      * so that later sweeps leave it alone, together with whatever it needs (the base it was forked from,
      * where the service needs that). A provider whose branches expire gives a kept branch the expiry of
@@ -144,6 +132,37 @@ public interface BranchProvider extends AutoCloseable {
      */
     default Optional<Instant> keep(String name) {
         return Optional.empty();
+    }
+
+    /**
+     * Keeps a branch as {@link #keep(String)} does, and records why, for whoever looks at it later (a
+     * {@link BranchCatalog}): a branch kept for a failed test ({@link KeptBranch.Reason#FAILED}) expires
+     * after {@link ProviderContext#KEPT_TTL} on every provider, and a later run's sweep drops it then; one
+     * kept by {@code NEVER} or for a developer is never swept. The default calls {@link #keep(String)}.
+     *
+     * <pre>{@code
+     * Optional<Instant> until = provider.keep(name, new KeptBranch(Reason.FAILED, "OrderTests#refund", "", List.of()));
+     * }</pre>
+     *
+     * @param name a branch created by this provider in this run
+     * @param kept why it is kept
+     * @return when the kept branch expires, or empty when it stays until someone drops it
+     */
+    default Optional<Instant> keep(String name, KeptBranch kept) {
+        return keep(name);
+    }
+
+    /**
+     * Whether the branches this provider keeps outlive the JVM: {@code false} where the server dies with it
+     * (a Testcontainers container, the embedded server's temporary data directory). Then the library does
+     * not delete the spares, bases and parents of its run one by one at the end, which would only delay the
+     * JVM's exit, and closes this provider after those whose servers outlive the JVM (which may use its
+     * server). The default is {@code true}.
+     *
+     * @return {@code false} when a kept branch goes when the JVM exits
+     */
+    default boolean keepsBranchesAfterExit() {
+        return true;
     }
 
     /**

@@ -25,9 +25,10 @@ import org.apiguardian.api.API;
 public interface ProviderContext {
 
     /**
-     * How long a branch kept on purpose ({@code CleanupMode.ON_SUCCESS} after a failure, or
-     * {@code NEVER}) lives, for providers whose branches expire; capped by what the service allows.
-     * Providers whose branches do not expire keep them until someone drops them.
+     * How long a branch kept for a failed test ({@code CleanupMode.ON_SUCCESS}) lives, on every provider: one
+     * whose branches expire gives it that expiry (and to one kept by {@code NEVER}), capped by what the
+     * service allows; one whose branches do not expire records it with the branch, and its sweep drops the
+     * branch after it ({@link BranchProvider#keep(String, KeptBranch)}).
      */
     String KEPT_TTL = "lakebase.kept-ttl";
 
@@ -93,9 +94,20 @@ public interface ProviderContext {
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
             throw ProviderException.configuration(KEPT_TTL + "=" + get(KEPT_TTL).orElse("") + " is out of range for "
                     + "lakebase.provider=" + get("lakebase.provider").orElse("embedded") + ": use a duration from "
-                    + min.toDays() + "d to " + max.toDays() + "d (the default is 7d).");
+                    + shortForm(min) + " to " + shortForm(max) + " (the default is 7d).");
         }
         return value;
+    }
+
+    /** {@code 2d}, {@code 12h}, {@code 1m} or {@code 30s}: the largest unit that measures it exactly. */
+    private static String shortForm(Duration d) {
+        if (d.toSeconds() % 86_400 == 0) {
+            return d.toDays() + "d";
+        }
+        if (d.toSeconds() % 3_600 == 0) {
+            return d.toHours() + "h";
+        }
+        return d.toSeconds() % 60 == 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
     }
 
     /**

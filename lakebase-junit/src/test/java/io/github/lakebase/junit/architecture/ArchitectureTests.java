@@ -176,6 +176,30 @@ class ArchitectureTests {
     }
 
     @Test
+    void theCommandLineIsAShellThatNothingElseUses() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(ROOT + ".cli..", ROOT + ".internal.cli..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".cli..", ROOT + ".internal.cli..")
+                .because("the command line drives the engine as the tests do; the engine never calls it back")
+                .check(main);
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".cli..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        ROOT + ".internal.branching..",
+                        ROOT + ".internal.config..",
+                        ROOT + ".internal.server..",
+                        ROOT + ".internal.embedded..")
+                .because("the public main class is a shell around internal.cli, which holds the verbs")
+                .check(main);
+    }
+
+    @Test
     void noClassSitsAtTheRootOfInternal() {
         noClasses().should().resideInAPackage(ROOT + ".internal").check(main);
     }

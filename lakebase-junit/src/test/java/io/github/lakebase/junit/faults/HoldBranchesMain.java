@@ -37,7 +37,7 @@ public final class HoldBranchesMain {
     /** Set on the child JVM's command line, so that the fixtures run nowhere else. */
     static final String CHILD_PROPERTY = "lakebase.faults.child";
 
-    private static final Pattern COMMENT = Pattern.compile("lakebase-junit run=(\\S+) kind=(\\S+)");
+    private static final Pattern COMMENT = Pattern.compile("lakebase-junit run=(\\S+) kind=(\\S+)(?: .*)?");
     private static final Pattern KEPT = Pattern.compile("lakebase-junit cache=\\S+ slot=\\S+ kind=(\\S+) used=\\S+");
     private static volatile Path reportFile;
 

@@ -2,12 +2,14 @@ package io.github.lakebase.junit.internal.branching;
 
 import io.github.lakebase.junit.integration.BaseSpec;
 import io.github.lakebase.junit.internal.config.Configuration;
+import io.github.lakebase.junit.spi.BranchCatalog;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.BranchProviderFactory;
+import io.github.lakebase.junit.spi.KeptBranch;
 import io.github.lakebase.junit.spi.PointInTimeBranching;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.SweepingProvider;
@@ -18,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -103,7 +104,7 @@ public final class BranchService implements AutoCloseable {
                     return s;
                 }
             }
-            BranchProviderFactory factory = factory(id, config.classLoader());
+            BranchProviderFactory factory = ProviderFactories.find(id, config.classLoader());
             factory.unavailableReason(config).ifPresent(reason -> {
                 throw new ProviderException(
                         reason + " (Set lakebase.disabled-when-unavailable=true to skip the tests " + "instead.)",
@@ -122,44 +123,18 @@ public final class BranchService implements AutoCloseable {
     }
 
     /**
-     * The factory for {@code lakebase.provider}.
-     *
-     * @throws ProviderException a configuration error listing the known providers, when none has that id
-     */
-    public static BranchProviderFactory factory(String id, ClassLoader loader) {
-        List<String> known = new ArrayList<>();
-        for (BranchProviderFactory f : ServiceLoader.load(BranchProviderFactory.class, loader)) {
-            if (f.id().equalsIgnoreCase(id)) {
-                return f;
-            }
-            known.add(f.id());
-        }
-        if (!known.contains("embedded")) {
-            for (BranchProviderFactory f :
-                    ServiceLoader.load(BranchProviderFactory.class, BranchService.class.getClassLoader())) {
-                if (f.id().equalsIgnoreCase(id)) {
-                    return f;
-                }
-                known.add(f.id());
-            }
-        }
-        throw ProviderException.configuration("Unknown lakebase.provider '" + id + "'. Known providers: "
-                + String.join(", ", known.stream().distinct().sorted().toList()) + ". A custom provider is a "
-                + BranchProviderFactory.class.getName() + " listed in META-INF/services.");
-    }
-
-    /**
      * Forks a branch for {@code request}: from the request's source when it names one (a base an
      * integration staged), else from the migrated base of its spec, built first when it is the first
      * of its kind in the JVM.
      */
     private ManagedBranch fork(ForkRequest request, Configuration config) {
         BaseSpec spec = request.base();
-        String parentName =
-                spec.from().isEmpty() ? config.get(Configuration.FROM).orElse(provider.defaultParent()) : spec.from();
+        String parentName = parentName(spec, config);
         String base = request.source() != null
                 ? request.source()
-                : request.unmigrated() ? bases.parent(parentName, config) : base(request, parentName, config);
+                : request.unmigrated()
+                        ? bases.parent(parentName, config)
+                        : base(spec, parentName, request.asOf(), config);
         if (request.kind() == Kind.BRANCH) {
             // Bases never change once sealed (an integration's too: it hands out only sealed ones), so a branch
             // forked ahead of time is the one a fork now would give.
@@ -175,11 +150,14 @@ public final class BranchService implements AutoCloseable {
         return new ManagedBranch(this, name, parentName, base, connection, request.settings());
     }
 
-    /** The migrated, sealed base for {@code request}, built when it is the first of its kind in the JVM. */
-    private String base(ForkRequest request, String parentName, Configuration config) {
+    private String parentName(BaseSpec spec, Configuration config) {
+        return spec.from().isEmpty() ? config.get(Configuration.FROM).orElse(provider.defaultParent()) : spec.from();
+    }
+
+    /** The migrated, sealed base for {@code spec}, built when it is the first of its kind in the JVM. */
+    private String base(BaseSpec spec, String parentName, Instant asOf, Configuration config) {
         String source = bases.parent(parentName, config);
-        Migrations.Plan plan = Migrations.plan(request.base().migrations(), config);
-        Instant asOf = request.asOf();
+        Migrations.Plan plan = Migrations.plan(spec.migrations(), config);
         if (asOf != null && !(provider instanceof PointInTimeBranching)) {
             throw ProviderException.configuration("asOf = \"" + asOf + "\" needs point-in-time branching, which "
                     + "lakebase.provider=" + providerId + " does not support (" + provider.describe() + "): a "
@@ -227,10 +205,54 @@ public final class BranchService implements AutoCloseable {
         provider.requireTestBranch(name, connection);
     }
 
-    /** Keeps a branch; returns when it expires, or empty when it stays until dropped. */
-    java.util.Optional<java.time.Instant> keep(String name) {
-        return provider.keep(name);
+    /** Keeps a branch and records why; returns when it expires, or empty when it stays until dropped. */
+    Optional<Instant> keep(String name, KeptBranch kept) {
+        return provider.keep(name, kept);
     }
+
+    /** Whether kept branches outlive this JVM. */
+    boolean keepsBranchesAfterExit() {
+        return provider.keepsBranchesAfterExit();
+    }
+
+    /** Whether the command line can reach a kept branch once this JVM has exited. */
+    boolean reachableAfterExit() {
+        return provider.keepsBranchesAfterExit() && provider instanceof BranchCatalog;
+    }
+
+    /**
+     * The provider for {@code config}, started (and swept) on first use: for tools outside tests, such as the
+     * command line, which reach branches through its optional capabilities.
+     *
+     * @param config the configuration, read as a test's is
+     * @return the provider, closed when the JVM exits
+     */
+    public static BranchProvider provider(Configuration config) {
+        return obtain(config).provider;
+    }
+
+    /**
+     * The migrated, sealed base for {@code spec}, as a test's base is built: from the parent it names (else
+     * {@code lakebase.from}, else the provider's default) with its migrations (else the configured ones),
+     * reused when this JVM or a kept base has it already. For tools outside tests, which fork from it.
+     *
+     * @param config the configuration
+     * @param spec the parent and migrations
+     * @return the base's name and the parent's, as the user named it
+     */
+    public static Based base(Configuration config, BaseSpec spec) {
+        BranchService service = obtain(config);
+        String parent = service.parentName(spec, config);
+        return new Based(service.base(spec, parent, null, config), parent);
+    }
+
+    /**
+     * A base built by {@link #base(Configuration, BaseSpec)}.
+     *
+     * @param base the sealed base to fork from
+     * @param parent the parent it was built on
+     */
+    public record Based(String base, String parent) {}
 
     /** The sessions still connected to a branch; empty when the provider cannot tell. */
     List<String> openSessions(String name) {
@@ -306,7 +328,7 @@ public final class BranchService implements AutoCloseable {
         try {
             drops.await();
             List<String> leaves = new ArrayList<>(spares.stop());
-            if (provider.deletesBranchesOnClose()) {
+            if (!provider.keepsBranchesAfterExit()) {
                 return; // the server and all its databases go when the provider closes, in the finally below
             }
             staged.stream().filter(dropped::add).forEach(leaves::add);
@@ -338,10 +360,10 @@ public final class BranchService implements AutoCloseable {
     private static void closeAll() {
         List<BranchService> services = List.copyOf(SERVICES);
         closeAll(services.stream()
-                .filter(s -> !s.provider.deletesBranchesOnClose())
+                .filter(s -> s.provider.keepsBranchesAfterExit())
                 .toList());
         closeAll(services.stream()
-                .filter(s -> s.provider.deletesBranchesOnClose())
+                .filter(s -> !s.provider.keepsBranchesAfterExit())
                 .toList());
         SERVICES.clear();
     }

@@ -241,7 +241,14 @@ public final class ManagedBranch implements Branch, AutoCloseable {
             default -> false;
         };
         if (keep) {
-            java.util.Optional<java.time.Instant> expiry = service.keep(name);
+            io.github.lakebase.junit.spi.KeptBranch why = new io.github.lakebase.junit.spi.KeptBranch(
+                    settings.cleanup() == CleanupMode.NEVER
+                            ? io.github.lakebase.junit.spi.KeptBranch.Reason.NEVER
+                            : io.github.lakebase.junit.spi.KeptBranch.Reason.FAILED,
+                    settings.owner(),
+                    parent,
+                    java.util.List.of());
+            java.util.Optional<java.time.Instant> expiry = service.keep(name, why);
             BaseEvents.kept(new KeptBranch(
                     name,
                     settings.owner(),
@@ -249,19 +256,33 @@ public final class ManagedBranch implements Branch, AutoCloseable {
                     Redaction.url(connection.jdbcUrl()),
                     connection.username(),
                     expiry));
-            String stays = expiry.map(until -> "It expires at " + until
-                            + " (lakebase.kept-ttl, capped by what the service allows); " + "drop it sooner when done.")
-                    .orElse("It stays until you drop it, as long as its server keeps its data (the embedded "
-                            + "provider's temporary data directory goes when the JVM exits; set "
-                            + "lakebase.embedded.data-directory to keep it).");
-            LOG.warn(
-                    "Kept branch {} of {} (cleanup = {}): connect with {} as user {} (the password is not logged). {}",
-                    name,
-                    settings.owner(),
-                    settings.cleanup(),
-                    Redaction.url(connection.jdbcUrl()),
-                    connection.username(),
-                    stays);
+            String stays = expiry.map(
+                            until -> "It expires at " + until + " (lakebase.kept-ttl); drop it sooner when done.")
+                    .orElse("It stays until you drop it.");
+            if (!service.keepsBranchesAfterExit()) {
+                stays = "It goes when this JVM exits, with the server it is on (a container, or the embedded "
+                        + "provider's temporary data directory).";
+            }
+            if (service.reachableAfterExit()) {
+                LOG.warn(
+                        "Kept branch {} of {} (cleanup = {}). {} To reach it after this run (prints how to "
+                                + "connect, the password included, and keeps its server up until interrupted): {}",
+                        name,
+                        settings.owner(),
+                        settings.cleanup(),
+                        stays,
+                        ReachCommand.connect(name));
+            } else {
+                LOG.warn(
+                        "Kept branch {} of {} (cleanup = {}): connect with {} as user {} (the password is not "
+                                + "logged). {}",
+                        name,
+                        settings.owner(),
+                        settings.cleanup(),
+                        Redaction.url(connection.jdbcUrl()),
+                        connection.username(),
+                        stays);
+            }
         } else {
             service.destroy(name);
         }

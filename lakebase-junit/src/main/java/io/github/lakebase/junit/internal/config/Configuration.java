@@ -91,7 +91,7 @@ public final class Configuration implements ProviderContext {
      * @return the names found
      */
     public java.util.Set<String> parameterNames(String prefix) {
-        return LaunchedParameters.names(prefix, classLoader);
+        return ParameterNames.names(prefix, classLoader);
     }
 
     /**

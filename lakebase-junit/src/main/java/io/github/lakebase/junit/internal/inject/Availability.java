@@ -1,6 +1,6 @@
 package io.github.lakebase.junit.internal.inject;
 
-import io.github.lakebase.junit.internal.branching.BranchService;
+import io.github.lakebase.junit.internal.branching.ProviderFactories;
 import io.github.lakebase.junit.internal.config.Configuration;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -28,7 +28,7 @@ public final class Availability {
     public static Optional<String> unavailableReason(ExtensionContext context) {
         Configuration config = BranchStore.configuration(context);
         return BranchStore.configurationErrors(() -> config.disabledWhenUnavailable()
-                ? BranchService.factory(config.providerId(), config.classLoader())
+                ? ProviderFactories.find(config.providerId(), config.classLoader())
                         .unavailableReason(config)
                 : Optional.empty());
     }

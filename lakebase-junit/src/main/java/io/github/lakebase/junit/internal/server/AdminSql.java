@@ -98,6 +98,21 @@ final class AdminSql implements AutoCloseable {
         return server.connectAdmin();
     }
 
+    /**
+     * What the server leaves for this run's branches: {@code max_connections}, less the slots reserved
+     * for superusers, the sessions already there (other clients, other runs), this provider's own
+     * admin pool and a margin for migrations and parent builds.
+     */
+    static int connectionLimit(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int "
+                                + "- (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int")) {
+            rs.next();
+            return Math.max(2, rs.getInt(1) - POOL_SIZE - 4);
+        }
+    }
+
     /** Drops a database, template or not, ending its sessions. */
     void dropDatabase(String name) {
         execute("ALTER DATABASE " + quote(name) + " WITH IS_TEMPLATE false");

@@ -50,8 +50,8 @@ final class ContainerServer implements PostgresServer {
     }
 
     @Override
-    public boolean discardsDataOnClose() {
-        return true; // the container, and every database in it, goes when it stops
+    public boolean outlivesJvm() {
+        return false;
     }
 
     @Override

@@ -3,14 +3,15 @@ package io.github.lakebase.junit.internal.server;
 import static io.github.lakebase.junit.internal.server.Ownership.MARKER;
 
 import io.github.lakebase.junit.spi.BranchNames;
+import io.github.lakebase.junit.spi.ProviderException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,16 +19,15 @@ import org.slf4j.LoggerFactory;
  * Proof of life for runs on one server, and the sweep of what dead runs left there. A run holds a
  * session-level advisory lock for its run id as long as it lives; the sweep drops only databases with
  * the library's name prefix whose comment names a run that holds no such lock, and never a kept
- * branch. A database without the comment, or commented as kept for later runs ({@link
- * TemplateBaseCache}), is never touched here, whatever its name.
+ * branch before its recorded expiry (a branch kept for a failed test, after {@code lakebase.kept-ttl};
+ * one kept by {@code NEVER} or for a developer has none). A database without the comment, or commented
+ * as kept for later runs ({@link TemplateBaseCache}), is never touched here, whatever its name.
  */
 final class DeadRuns {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadRuns.class);
     /** The first key of a run's advisory lock ("LBJ" in ASCII). */
     static final int LOCK_CLASS = 0x4c424a;
-
-    private static final Pattern COMMENT = Pattern.compile(MARKER + " run=([a-z0-9]+) kind=([a-z]+)");
 
     private DeadRuns() {}
 
@@ -51,17 +51,19 @@ final class DeadRuns {
      */
     static List<String> sweep(AdminSql admin, String runId, BranchNames names) {
         List<String> swept = new ArrayList<>();
+        Instant now = Instant.now();
         try (Connection c = admin.connection()) {
             for (String[] candidate : admin.rows(
                     "SELECT datname, shobj_description(oid, 'pg_database') FROM "
                             + "pg_database WHERE shobj_description(oid, 'pg_database') LIKE ? ORDER BY datname",
                     MARKER + " run=%")) {
-                Matcher m = COMMENT.matcher(candidate[1]);
-                if (!m.matches() || !candidate[0].startsWith(names.prefix())) {
+                Optional<LibraryComment> comment = LibraryComment.parse(candidate[1]);
+                if (comment.isEmpty() || !candidate[0].startsWith(names.prefix())) {
                     continue;
                 }
-                String run = m.group(1);
-                if (run.equals(runId) || m.group(2).equals("kept") || isAlive(c, run)) {
+                String run = comment.get().run();
+                boolean kept = comment.get().kind().equals("kept");
+                if (run.equals(runId) || (kept && !comment.get().expiredAt(now)) || isAlive(c, run)) {
                     continue;
                 }
                 admin.dropDatabase(candidate[0]);
@@ -74,6 +76,17 @@ final class DeadRuns {
             LOG.info("Swept {} branch(es) left by dead runs on {}: {}", swept.size(), admin.describe(), swept);
         }
         return swept;
+    }
+
+    /** Whether {@code run} holds its lock on the server of {@code admin}. */
+    static boolean isAlive(AdminSql admin, String run) {
+        try (Connection c = admin.connection()) {
+            return isAlive(c, run);
+        } catch (SQLException e) {
+            throw new ProviderException(
+                    "Could not tell whether run " + run + " is alive on " + admin.describe() + ": " + e.getMessage(),
+                    e);
+        }
     }
 
     private static boolean isAlive(Connection c, String run) throws SQLException {

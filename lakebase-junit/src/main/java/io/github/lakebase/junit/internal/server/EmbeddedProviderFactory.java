@@ -102,8 +102,8 @@ public final class EmbeddedProviderFactory implements BranchProviderFactory {
         }
 
         @Override
-        public boolean discardsDataOnClose() {
-            return !server.persistent(); // a temporary data directory goes with the server
+        public boolean outlivesJvm() {
+            return server.persistent();
         }
 
         @Override

@@ -31,12 +31,9 @@ public interface PostgresServer extends AutoCloseable {
         return false;
     }
 
-    /**
-     * Whether closing this object deletes the server's data (a temporary data directory, a container): then
-     * nothing need be dropped before it is closed.
-     */
-    default boolean discardsDataOnClose() {
-        return false;
+    /** Whether the server and its databases outlive the JVM: not a container's, nor a temporary data directory's. */
+    default boolean outlivesJvm() {
+        return true;
     }
 
     /**

@@ -1,15 +1,16 @@
 package io.github.lakebase.junit.internal.server;
 
 import io.github.lakebase.junit.spi.BaseCache;
+import io.github.lakebase.junit.spi.BranchCatalog;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
+import io.github.lakebase.junit.spi.KeptBranch;
 import io.github.lakebase.junit.spi.PersistentBases;
 import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.RenamableSpares;
 import io.github.lakebase.junit.spi.SweepingProvider;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * server never sweep each other's branches, and a database without the library's comment is never
  * touched, whatever its name.
  */
-public class TemplateBranchProvider implements BranchProvider, RenamableSpares, PersistentBases, SweepingProvider {
+public class TemplateBranchProvider
+        implements BranchProvider, RenamableSpares, PersistentBases, SweepingProvider, BranchCatalog {
 
     private static final Logger LOG = LoggerFactory.getLogger(TemplateBranchProvider.class);
     /** The free space, beyond twice a base's size, below which no spare of it is forked. */
@@ -51,6 +53,7 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
     private final SpareDiskPolicy spareDisk;
     private final DatabaseProperties properties;
     private final Ownership ownership;
+    private final ServerCatalog catalog;
     /** The kind of each parent and base of this run not sealed yet, for the comment that seals it. */
     private final Map<String, String> unsealed = new ConcurrentHashMap<>();
 
@@ -70,10 +73,11 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
             this.liveness = server.connectAdmin();
             DeadRuns.proveAlive(liveness, context.runId());
             this.majorVersion = liveness.getMetaData().getDatabaseMajorVersion();
-            this.connectionLimit = connectionLimit(liveness);
+            this.connectionLimit = AdminSql.connectionLimit(liveness);
             this.admin = new AdminSql(server, majorVersion);
             this.spareDisk = new SpareDiskPolicy(server, admin);
             this.properties = new DatabaseProperties(admin);
+            this.catalog = new ServerCatalog(admin, context, this::connection);
             this.cache = server.persistent()
                     ? new TemplateBaseCache(
                             admin,
@@ -85,21 +89,6 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
         } catch (SQLException e) {
             server.close();
             throw new ProviderException("Could not connect to " + server.describe() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * What the server leaves for this run's branches: {@code max_connections}, less the slots reserved
-     * for superusers, the sessions already there (other clients, other runs), this provider's own
-     * admin pool and a margin for migrations and parent builds.
-     */
-    private static int connectionLimit(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(
-                        "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int "
-                                + "- (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int")) {
-            rs.next();
-            return Math.max(2, rs.getInt(1) - AdminSql.POOL_SIZE - 4);
         }
     }
 
@@ -264,10 +253,36 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
 
     @Override
     public Optional<Instant> keep(String name) {
+        return keep(name, new KeptBranch(KeptBranch.Reason.NEVER, "", "", List.of()));
+    }
+
+    /** Records why in the database's comment; a branch kept for a failed test gets its expiry there. */
+    @Override
+    public Optional<Instant> keep(String name, KeptBranch kept) {
         requireOwn(name);
-        execute("COMMENT ON DATABASE " + AdminSql.quote(name) + " IS " + ownership.literal("kept"));
+        Optional<Instant> until = catalog.keep(name, kept);
         created.remove(name);
-        return Optional.empty();
+        return until;
+    }
+
+    @Override
+    public boolean keepsBranchesAfterExit() {
+        return server.outlivesJvm();
+    }
+
+    @Override
+    public List<Entry> branches() {
+        return catalog.branches();
+    }
+
+    @Override
+    public BranchConnection connect(String name) {
+        return catalog.connect(name);
+    }
+
+    @Override
+    public void drop(String name) {
+        catalog.drop(name);
     }
 
     @Override
@@ -370,11 +385,6 @@ public class TemplateBranchProvider implements BranchProvider, RenamableSpares, 
     @Override
     public String describe() {
         return server.describe();
-    }
-
-    @Override
-    public boolean deletesBranchesOnClose() {
-        return server.discardsDataOnClose();
     }
 
     @Override

@@ -99,6 +99,11 @@ class RunReportTests {
         try {
             assertThat(kept.parent()).isEqualTo("reportstock");
             assertThat(kept.jdbcUrl()).startsWith("jdbc:postgresql://").endsWith("/" + kept.name());
+            assertThat(java.time.Instant.parse(kept.expiresAt()))
+                    .as("a failed test's branch expires after lakebase.kept-ttl, 7 days by default")
+                    .isBetween(
+                            java.time.Instant.now().plus(java.time.Duration.ofDays(6)),
+                            java.time.Instant.now().plus(java.time.Duration.ofDays(7)));
             assertThat(Files.readString(directory.resolve("report.md")))
                     .contains("### Kept branches")
                     .contains("| `" + kept.name() + "` | `" + kept.owner() + "` | `reportstock` | `" + kept.jdbcUrl()
@@ -110,7 +115,7 @@ class RunReportTests {
                     kept.parent(),
                     "jdbc:postgresql://127.0.0.1:5432/lbj_run_1_fails_and_keeps_its_branch",
                     kept.username(),
-                    kept.expiresAt());
+                    "2026-12-07T12:00:00Z");
             assertThat(ReportMarkdown.render(
                             new ReportDocument(1, "build", List.of("run"), List.of(), List.of(masked))))
                     .isEqualTo(Files.readString(Path.of("src/test/resources/report/kept-branch.golden.md")));

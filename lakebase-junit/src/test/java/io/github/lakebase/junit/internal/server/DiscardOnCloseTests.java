@@ -10,8 +10,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * A provider whose close deletes its server's data says so, so that the end of a run does not drop its
- * leftovers one by one on a server about to be deleted; one on a server that outlives it does not.
+ * A provider whose close deletes its server's data says that its branches do not outlive the JVM, so that
+ * the end of a run does not drop its leftovers one by one on a server about to be deleted; one on a server
+ * that outlives it says they do.
  */
 class DiscardOnCloseTests {
 
@@ -26,7 +27,7 @@ class DiscardOnCloseTests {
                 "discardtests",
                 DiscardOnCloseTests.class.getClassLoader());
         try (BranchProvider provider = new EmbeddedProviderFactory().create(config)) {
-            assertThat(provider.deletesBranchesOnClose()).isTrue();
+            assertThat(provider.keepsBranchesAfterExit()).isFalse();
         }
     }
 
@@ -34,7 +35,7 @@ class DiscardOnCloseTests {
     void aProviderOnAServerThatOutlivesItDeletesNothingWhenItCloses() {
         try (EmbeddedServer server = TestServers.startTemporary(20);
                 TemplateBranchProvider provider = TestServers.provider(server, "discardtests")) {
-            assertThat(provider.deletesBranchesOnClose()).isFalse();
+            assertThat(provider.keepsBranchesAfterExit()).isTrue();
         }
     }
 }

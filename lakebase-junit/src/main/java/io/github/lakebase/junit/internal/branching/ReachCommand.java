@@ -1,0 +1,151 @@
+package io.github.lakebase.junit.internal.branching;
+
+import io.github.lakebase.junit.spi.Redaction;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The one command that reaches a kept branch after the JVM exits, for the line that says it is kept: the
+ * Maven plugin's {@code connect} goal in the module whose tests ran, when they ran under Maven, else the
+ * library's main class with this JVM's class path. Either way the command reads the project's configuration
+ * as the tests did, and gets the {@code lakebase.*} system properties this JVM was given, but for those that
+ * hold a secret (a password, a token, a URL with a password).
+ *
+ * <pre>{@code
+ * /work/app/mvnw -f /work/app/pom.xml io.github.lakebase:lakebase-maven-plugin:0.1.0:connect -Dlakebase.branch=lbj_k3x9a1b_3_refund
+ * }</pre>
+ */
+final class ReachCommand {
+
+    /** The main class of the command line. */
+    static final String MAIN_CLASS = "io.github.lakebase.junit.cli.Branches";
+
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:=@%+,-]+");
+
+    private ReachCommand() {}
+
+    /** The command that connects to {@code branch}. */
+    static String connect(String branch) {
+        List<String> properties = new ArrayList<>();
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith("lakebase.") && !k.equals("lakebase.branch") && !secret(k))
+                .sorted()
+                .forEach(k -> properties.add(quote("-D" + k + "=" + System.getProperty(k))));
+        String basedir = System.getProperty("basedir");
+        if (basedir != null && underMaven() && Files.isRegularFile(Path.of(basedir, "pom.xml"))) {
+            return String.join(
+                            " ",
+                            maven(Path.of(basedir).toAbsolutePath()),
+                            "-f",
+                            quote(Path.of(basedir, "pom.xml").toAbsolutePath().toString()),
+                            "io.github.lakebase:lakebase-maven-plugin:"
+                                    + version().map(v -> v + ":").orElse("") + "connect",
+                            quote("-Dlakebase.branch=" + branch),
+                            String.join(" ", properties))
+                    .trim();
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return String.join(
+                        " ",
+                        quote(java),
+                        "-cp",
+                        quote(classPath(System.getProperty("java.class.path"))),
+                        String.join(" ", properties),
+                        MAIN_CLASS,
+                        "connect",
+                        quote(branch))
+                .replace("  ", " ");
+    }
+
+    /**
+     * Whether a system property holds a secret, which a log line must not show: then the command goes without
+     * it, and the key must come from where the tests read it otherwise (the environment, a properties file).
+     */
+    private static boolean secret(String key) {
+        String name = key.toLowerCase(Locale.ROOT);
+        String value = System.getProperty(key, "");
+        return name.contains("password")
+                || name.contains("secret")
+                || name.contains("token")
+                || name.contains("credential")
+                || !Redaction.url(value).equals(value);
+    }
+
+    /**
+     * The class path as entries: a manifest-only jar (an IDE's way round a long command line, deleted when the
+     * JVM exits) stands for the entries its manifest lists.
+     */
+    static String classPath(String classPath) {
+        String[] entries = classPath.split(File.pathSeparator);
+        if (entries.length != 1 || !entries[0].endsWith(".jar")) {
+            return classPath;
+        }
+        try (JarFile jar = new JarFile(entries[0])) {
+            Manifest manifest = jar.getManifest();
+            String listed =
+                    manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
+            if (listed == null || listed.isBlank()) {
+                return classPath;
+            }
+            URI base = Path.of(entries[0]).toAbsolutePath().getParent().toUri();
+            return Arrays.stream(listed.trim().split("\\s+"))
+                    .map(url -> Path.of(base.resolve(url)).toString())
+                    .collect(Collectors.joining(File.pathSeparator));
+        } catch (IOException | IllegalArgumentException e) {
+            return classPath;
+        }
+    }
+
+    /** Whether Surefire or Failsafe runs this JVM: they set these for the tests they fork. */
+    private static boolean underMaven() {
+        return System.getProperty("surefire.test.class.path") != null
+                || System.getProperty("surefire.real.class.path") != null
+                || System.getProperty("maven.home") != null;
+    }
+
+    /** The Maven wrapper of the module or a directory above it, else {@code mvn}. */
+    private static String maven(Path basedir) {
+        boolean windows =
+                System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+        for (Path dir = basedir; dir != null; dir = dir.getParent()) {
+            Path wrapper = dir.resolve(windows ? "mvnw.cmd" : "mvnw");
+            if (Files.isRegularFile(wrapper)) {
+                return quote(wrapper.toString());
+            }
+        }
+        return "mvn";
+    }
+
+    /** The library's version, from the descriptor Maven puts in its jar; empty when run from classes. */
+    private static java.util.Optional<String> version() {
+        try (InputStream in = ReachCommand.class.getResourceAsStream(
+                "/META-INF/maven/io.github.lakebase/lakebase-junit/pom.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                return java.util.Optional.ofNullable(p.getProperty("version"));
+            }
+        } catch (IOException e) {
+            // no version: Maven takes the plugin's latest
+        }
+        return java.util.Optional.ofNullable(ReachCommand.class.getPackage().getImplementationVersion());
+    }
+
+    /** A word as a POSIX shell reads it. */
+    static String quote(String word) {
+        return PLAIN.matcher(word).matches() ? word : "'" + word.replace("'", "'\\''") + "'";
+    }
+}

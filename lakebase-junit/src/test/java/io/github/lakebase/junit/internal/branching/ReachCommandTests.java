@@ -1,0 +1,70 @@
+package io.github.lakebase.junit.internal.branching;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
+
+/** The command the log line of a kept branch gives: runnable as written, and without secrets. */
+class ReachCommandTests {
+
+    // Keys that no code reads: tests that run meanwhile see the system properties too.
+    @Test
+    @ResourceLock(value = Resources.SYSTEM_PROPERTIES, mode = ResourceAccessMode.READ_WRITE)
+    void repeatsTheLakebaseSystemPropertiesButNoSecret() {
+        System.setProperty("lakebase.reach-test.settings", "work_mem=64MB,log_statement=all");
+        System.setProperty("lakebase.reach-test.quoted", "it's");
+        System.setProperty("lakebase.reach-test.password", "hunter2");
+        System.setProperty("lakebase.reach-test.url", "jdbc:postgresql://db:5432/postgres?password=swordfish");
+        try {
+            String command = ReachCommand.connect("lbj_k3x9a1b_3_refund");
+
+            assertThat(command)
+                    .contains("-Dlakebase.reach-test.settings=work_mem=64MB,log_statement=all")
+                    .contains("'-Dlakebase.reach-test.quoted=it'\\''s'")
+                    .doesNotContain("hunter2")
+                    .doesNotContain("swordfish");
+            if (System.getProperty("surefire.test.class.path") != null) {
+                assertThat(command)
+                        .as("under Maven: the plugin's goal in the module whose tests ran")
+                        .contains("-f " + Path.of(System.getProperty("basedir"), "pom.xml"))
+                        .contains("io.github.lakebase:lakebase-maven-plugin:")
+                        .contains(":connect -Dlakebase.branch=lbj_k3x9a1b_3_refund");
+            } else {
+                assertThat(command).contains(ReachCommand.MAIN_CLASS + " connect lbj_k3x9a1b_3_refund");
+            }
+        } finally {
+            System.clearProperty("lakebase.reach-test.settings");
+            System.clearProperty("lakebase.reach-test.quoted");
+            System.clearProperty("lakebase.reach-test.password");
+            System.clearProperty("lakebase.reach-test.url");
+        }
+    }
+
+    @Test
+    void aManifestOnlyJarStandsForTheEntriesItLists(@TempDir Path dir) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes()
+                .put(Attributes.Name.CLASS_PATH, dir.resolve("lib/a.jar").toUri() + " test-classes/");
+        Path jar = dir.resolve("classpath.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.flush();
+        }
+
+        assertThat(ReachCommand.classPath(jar.toString()))
+                .isEqualTo(dir.resolve("lib/a.jar") + File.pathSeparator + dir.resolve("test-classes"));
+        assertThat(ReachCommand.classPath("a.jar" + File.pathSeparator + "b.jar"))
+                .isEqualTo("a.jar" + File.pathSeparator + "b.jar");
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.lakebase.maven;
+
+import java.io.File;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.maven.artifact.DependencyResolutionRequiredException;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+
+/**
+ * What every goal does: runs lakebase-junit's command line ({@code io.github.lakebase.junit.cli.Branches})
+ * with the project's test class path, as the project's tests run, so that it reads the same configuration
+ * ({@code junit-platform.properties}, {@code -D} properties, environment) and finds the same migrations. The
+ * goals take the lakebase-junit of that class path, whatever version it is.
+ */
+abstract class BranchesMojo extends AbstractMojo {
+
+    static final String MAIN_CLASS = "io.github.lakebase.junit.cli.Branches";
+
+    private static final Map<List<URL>, ClassLoader> LOADERS = new ConcurrentHashMap<>();
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    private MavenProject project;
+
+    /** The command line's words for this goal, for example {@code create alice --no-wait}. */
+    abstract List<String> arguments() throws MojoFailureException;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        List<String> args = arguments();
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        try {
+            ClassLoader loader = loader();
+            Class<?> main = main(loader);
+            if (main == null) {
+                getLog().info("Skipped: " + project.getId() + " has no lakebase-junit on its test class path.");
+                return;
+            }
+            Method run = main.getMethod("run", String[].class);
+            thread.setContextClassLoader(loader);
+            int status = (Integer) run.invoke(null, (Object) args.toArray(String[]::new));
+            if (status != 0) {
+                throw new MojoFailureException(
+                        "lakebase " + String.join(" ", args) + " failed: see the message above.");
+            }
+        } catch (InvocationTargetException e) {
+            throw new MojoExecutionException("lakebase " + String.join(" ", args) + " failed", e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new MojoExecutionException("Could not run " + MAIN_CLASS + ": " + e.getMessage(), e);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    /**
+     * One class loader per test class path for the whole Maven run, never closed: goals that follow one another
+     * (lakebase:create lakebase:list) share the library's engine, and with it the embedded server it started,
+     * which stops when Maven exits.
+     */
+    private ClassLoader loader() throws MojoExecutionException {
+        URL[] classPath = testClassPath();
+        return LOADERS.computeIfAbsent(
+                Arrays.asList(classPath), urls -> new URLClassLoader(classPath, ClassLoader.getPlatformClassLoader()));
+    }
+
+    /** The command line's main class, or {@code null} when the project's tests do not use lakebase-junit. */
+    private static Class<?> main(ClassLoader loader) {
+        try {
+            return loader.loadClass(MAIN_CLASS);
+        } catch (ClassNotFoundException e) {
+            return null;
+        }
+    }
+
+    private URL[] testClassPath() throws MojoExecutionException {
+        try {
+            List<URL> urls = new ArrayList<>();
+            for (String element : project.getTestClasspathElements()) {
+                urls.add(new File(element).toURI().toURL());
+            }
+            return urls.toArray(URL[]::new);
+        } catch (DependencyResolutionRequiredException | MalformedURLException e) {
+            throw new MojoExecutionException("Could not resolve the test class path: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code name}, required. */
+    static String required(String name, String property) throws MojoFailureException {
+        if (name == null || name.isBlank()) {
+            throw new MojoFailureException("Name the branch with -D" + property + "=NAME.");
+        }
+        return name;
+    }
+}
