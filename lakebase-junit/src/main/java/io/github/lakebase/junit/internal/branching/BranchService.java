@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -352,36 +351,15 @@ public final class BranchService implements AutoCloseable {
         }
     }
 
-    /**
-     * Closes every service, at once, since the JVM is exiting: first those whose servers outlive them, then
-     * those whose close deletes their server (a temporary embedded server, a container), which another
-     * service may be using as an existing server.
-     */
+    /** Closes every service, since the JVM is exiting. */
     private static void closeAll() {
-        List<BranchService> services = List.copyOf(SERVICES);
-        closeAll(services.stream()
-                .filter(s -> s.provider.keepsBranchesAfterExit())
-                .toList());
-        closeAll(services.stream()
-                .filter(s -> !s.provider.keepsBranchesAfterExit())
-                .toList());
+        Shutdown.closeAll(List.copyOf(SERVICES));
         SERVICES.clear();
     }
 
-    private static void closeAll(List<BranchService> services) {
-        List<CompletableFuture<Void>> closing = new ArrayList<>();
-        for (BranchService s : services) {
-            closing.add(CompletableFuture.runAsync(
-                    () -> {
-                        try {
-                            s.close();
-                        } catch (RuntimeException e) {
-                            LOG.warn("Closing {} failed: {}", s.provider.describe(), e.getMessage());
-                        }
-                    },
-                    r -> new Thread(r, "lakebase-junit-shutdown-" + s.provider.describe()).start()));
-        }
-        CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
+    /** The provider, for messages. */
+    String describe() {
+        return provider.describe();
     }
 
     private static String newRunId() {
