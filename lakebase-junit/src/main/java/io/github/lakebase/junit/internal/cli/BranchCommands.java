@@ -199,9 +199,10 @@ public final class BranchCommands {
         }
         Instant cutoff = command.olderThan().map(d -> Instant.now().minus(d)).orElse(Instant.MAX);
         List<String> dropped = catalog().branches().stream()
-                .filter(e -> e.kept()
-                        .filter(k -> k.reason() != KeptBranch.Reason.DEVELOPER)
-                        .isPresent())
+                .filter(e -> e.kind().equals("kept")
+                        && e.kept()
+                                .map(k -> k.reason() != KeptBranch.Reason.DEVELOPER)
+                                .orElse(true)) // a cloud service records no reason
                 .filter(e -> e.since().orElse(Instant.EPOCH).isBefore(cutoff))
                 .map(BranchCatalog.Entry::name)
                 .toList();
@@ -238,7 +239,10 @@ public final class BranchCommands {
 
     private String fullName(String name) {
         String prefix = config.branchPrefix();
-        return provider().normalizeName(name.startsWith(prefix) ? name : prefix + name);
+        String normalizedPrefix = provider().normalizeName(prefix + "a"); // a cloud id's form: lbj- for lbj_
+        normalizedPrefix = normalizedPrefix.substring(0, normalizedPrefix.length() - 1);
+        boolean prefixed = name.startsWith(prefix) || name.startsWith(normalizedPrefix);
+        return provider().normalizeName(prefixed ? name : prefix + name);
     }
 
     private BranchProvider provider() {
