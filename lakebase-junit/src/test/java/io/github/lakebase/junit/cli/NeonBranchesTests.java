@@ -1,6 +1,9 @@
 package io.github.lakebase.junit.cli;
 
 import static io.github.lakebase.junit.Fixtures.count;
+import static io.github.lakebase.junit.cli.CloudCommands.line;
+import static io.github.lakebase.junit.cli.CloudCommands.run;
+import static io.github.lakebase.junit.cli.CloudCommands.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lakebase.junit.Branch;
@@ -10,16 +13,11 @@ import io.github.lakebase.junit.LakebaseBranch;
 import io.github.lakebase.junit.internal.neon.fake.FakeNeon;
 import io.github.lakebase.junit.internal.neon.fake.NeonFakeBranch;
 import io.github.lakebase.junit.internal.neon.fake.NeonFakeProject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,33 +46,35 @@ class NeonBranchesTests {
                 .updated(Instant.now().minus(Duration.ofHours(2)), Instant.now().plus(Duration.ofHours(1)));
         project.addBranch("lbj_zzdead1_base_2", "main"); // a base: not a test's branch, never listed
 
-        Result list = run("shared-branch", "list");
-        assertThat(list.status).as(list.err).isZero();
-        assertThat(line(list.out, kept))
+        CloudCommands.Result list = run(FAKE.configuration("shared-branch"), "list");
+        assertThat(list.status()).as(list.err()).isZero();
+        assertThat(line(list.out(), kept))
                 .contains("yes")
                 .contains(Instant.now().plus(Duration.ofDays(7)).toString().substring(0, 10));
-        assertThat(line(list.out, live.name())).contains("no (branch of run zzlive1)");
-        assertThat(list.out).doesNotContain("lbj_zzdead1_base_2", "main");
+        assertThat(line(list.out(), live.name())).contains("no (branch of run zzlive1)");
+        assertThat(list.out()).doesNotContain("lbj_zzdead1_base_2", "main");
 
-        Result connect = run("shared-branch", "connect", kept, "--no-wait");
-        assertThat(connect.status).as(connect.err).isZero();
+        CloudCommands.Result connect = run(FAKE.configuration("shared-branch"), "connect", kept, "--no-wait");
+        assertThat(connect.status()).as(connect.err()).isZero();
         try (Connection c = DriverManager.getConnection(
-                value(connect.out, "JDBC URL:"), value(connect.out, "User:"), value(connect.out, "Password:"))) {
+                value(connect.out(), "JDBC URL:"), value(connect.out(), "User:"), value(connect.out(), "Password:"))) {
             assertThat(count(c, "SELECT count(*) FROM customer WHERE id = 42"))
                     .as("the failed test's data")
                     .isOne();
         }
 
-        Result refused = run("shared-branch", "drop", live.name());
-        assertThat(refused.status).isNotZero();
-        assertThat(refused.err).contains("Refusing to drop '" + live.name() + "'", "run zzlive1 is still alive");
-        assertThat(run("shared-branch", "connect", live.name(), "--no-wait").err)
+        CloudCommands.Result refused = run(FAKE.configuration("shared-branch"), "drop", live.name());
+        assertThat(refused.status()).isNotZero();
+        assertThat(refused.err()).contains("Refusing to drop '" + live.name() + "'", "run zzlive1 is still alive");
+        assertThat(run(FAKE.configuration("shared-branch"), "connect", live.name(), "--no-wait")
+                        .err())
                 .contains("is not kept");
 
-        assertThat(run("shared-branch", "drop", dead.name()).status)
+        assertThat(run(FAKE.configuration("shared-branch"), "drop", dead.name()).status())
                 .as("a dead run's")
                 .isZero();
-        assertThat(run("shared-branch", "drop", kept).status).isZero();
+        assertThat(run(FAKE.configuration("shared-branch"), "drop", kept).status())
+                .isZero();
         assertThat(project.branches())
                 .extracting(NeonFakeBranch::name)
                 .contains(live.name())
@@ -91,11 +91,13 @@ class NeonBranchesTests {
         NeonFakeBranch live = project.addBranch("lbj_zzlive2_4_running", "main")
                 .updated(Instant.now(), Instant.now().plus(Duration.ofHours(1)));
 
-        assertThat(run("cleanup", "drop", "--older-than", "1h").out).isEqualTo("No kept branch to drop.\n");
-        Result dropped = run("cleanup", "drop", "--older-than", "0s");
+        assertThat(run(FAKE.configuration("cleanup"), "drop", "--older-than", "1h")
+                        .out())
+                .isEqualTo("No kept branch to drop.\n");
+        CloudCommands.Result dropped = run(FAKE.configuration("cleanup"), "drop", "--older-than", "0s");
 
-        assertThat(dropped.status).as(dropped.err).isZero();
-        assertThat(dropped.out).isEqualTo("Dropped " + kept + ".\n");
+        assertThat(dropped.status()).as(dropped.err()).isZero();
+        assertThat(dropped.out()).isEqualTo("Dropped " + kept + ".\n");
         assertThat(project.branches())
                 .extracting(NeonFakeBranch::name)
                 .contains(live.name())
@@ -105,7 +107,7 @@ class NeonBranchesTests {
     @LakebaseBranch(cleanup = CleanupMode.ON_SUCCESS, migrations = LakebaseBranch.NO_MIGRATIONS)
     static class KeepingTestCase {
 
-        @org.junit.jupiter.api.Test
+        @Test
         void fails(Branch branch) throws SQLException {
             Fixtures.execute(branch.dataSource(), "INSERT INTO customer VALUES (42)");
             assertThat(branch.name()).as("a test that fails").isEmpty();
@@ -120,32 +122,4 @@ class NeonBranchesTests {
                 .findFirst()
                 .orElseThrow();
     }
-
-    private static String line(String out, String name) {
-        return Arrays.stream(out.split("\n"))
-                .filter(l -> l.startsWith(name + " "))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no line for " + name + " in:\n" + out));
-    }
-
-    private static String value(String out, String label) {
-        return Arrays.stream(out.split("\n"))
-                .filter(l -> l.startsWith(label))
-                .map(l -> l.substring(label.length()).trim())
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no " + label + " in:\n" + out));
-    }
-
-    private static Result run(String project, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Branches.run(
-                List.of(args),
-                FAKE.configuration(project),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private record Result(int status, String out, String err) {}
 }
