@@ -104,6 +104,17 @@ class NeonBranchesTests {
                 .doesNotContain(kept);
     }
 
+    @Test
+    void noDeveloperBranchIsMadeWhereNeonKeepsNoRecordOfIt() {
+        NeonFakeProject project = project("developers");
+
+        CloudCommands.Result created = run(FAKE.configuration("developers"), "create", "alice", "--no-wait");
+
+        assertThat(created.status()).isNotZero();
+        assertThat(created.err()).contains("makes no developer branches there");
+        assertThat(project.branches()).extracting(NeonFakeBranch::name).containsExactly("main");
+    }
+
     @LakebaseBranch(cleanup = CleanupMode.ON_SUCCESS, migrations = LakebaseBranch.NO_MIGRATIONS)
     static class KeepingTestCase {
 

@@ -127,6 +127,7 @@ public final class BranchCommands {
                     + "lowercase letters, digits and underscores (63 at most, with the prefix "
                     + config.branchPrefix() + ").");
         }
+        requireDeveloperBranches();
         if (catalog().branches().stream().anyMatch(e -> e.name().equals(name))) {
             throw ProviderException.configuration(
                     "A branch named " + name + " exists already: refresh it, or " + "drop it first.");
@@ -136,6 +137,7 @@ public final class BranchCommands {
     }
 
     private void refresh(CommandLine command) {
+        requireDeveloperBranches();
         String name = fullName(command.requiredName());
         KeptBranch kept = catalog().branches().stream()
                 .filter(e -> e.name().equals(name))
@@ -185,6 +187,14 @@ public final class BranchCommands {
         out.println("spring.datasource.url=" + c.jdbcUrl());
         out.println("spring.datasource.username=" + c.username());
         out.println("spring.datasource.password=" + c.password());
+    }
+
+    private void requireDeveloperBranches() {
+        if (!catalog().recordsWhyKept()) {
+            throw ProviderException.configuration(provider().describe() + " keeps no record with a branch of who "
+                    + "made it and from what, so the command line makes no developer branches there: create one "
+                    + "with the service's own console or CLI, or use the embedded or postgres provider.");
+        }
     }
 
     private void drop(CommandLine command) {

@@ -37,4 +37,9 @@ public interface CatalogOf extends BranchCatalog {
     default void drop(String name) {
         catalog().drop(name);
     }
+
+    @Override
+    default boolean recordsWhyKept() {
+        return catalog().recordsWhyKept();
+    }
 }

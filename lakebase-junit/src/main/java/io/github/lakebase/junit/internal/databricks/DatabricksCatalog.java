@@ -46,6 +46,12 @@ final class DatabricksCatalog implements BranchCatalog {
         this.runId = runId;
     }
 
+    /** No: a kept branch is told by its expiry alone. */
+    @Override
+    public boolean recordsWhyKept() {
+        return false;
+    }
+
     @Override
     public List<Entry> branches() {
         List<Entry> entries = new ArrayList<>();

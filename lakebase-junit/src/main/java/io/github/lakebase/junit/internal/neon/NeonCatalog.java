@@ -43,6 +43,12 @@ final class NeonCatalog implements BranchCatalog {
         this.runId = runId;
     }
 
+    /** No: a kept branch is told by its expiry alone. */
+    @Override
+    public boolean recordsWhyKept() {
+        return false;
+    }
+
     @Override
     public List<Entry> branches() {
         return entries(api.branches());
