@@ -50,7 +50,8 @@ class NeonBranchesTests {
         assertThat(list.status()).as(list.err()).isZero();
         assertThat(line(list.out(), kept))
                 .contains("yes")
-                .contains(Instant.now().plus(Duration.ofDays(7)).toString().substring(0, 10));
+                .contains(Instant.now().plus(Duration.ofDays(7)).toString().substring(0, 10))
+                .containsPattern(" \\d+ MB ");
         assertThat(line(list.out(), live.name())).contains("no (branch of run zzlive1)");
         assertThat(list.out()).doesNotContain("lbj_zzdead1_base_2", "main");
 

@@ -69,7 +69,7 @@ final class NeonCatalog implements BranchCatalog {
                     Optional.empty(),
                     Optional.ofNullable(kept ? touched(b) : b.createdAt()),
                     Optional.ofNullable(b.expiresAt()),
-                    -1));
+                    b.logicalSize()));
         }
         entries.sort(java.util.Comparator.comparing(Entry::name));
         return entries;
