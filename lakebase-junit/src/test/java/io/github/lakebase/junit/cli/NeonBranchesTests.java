@@ -5,6 +5,7 @@ import static io.github.lakebase.junit.cli.CloudCommands.line;
 import static io.github.lakebase.junit.cli.CloudCommands.run;
 import static io.github.lakebase.junit.cli.CloudCommands.value;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.lakebase.junit.Branch;
 import io.github.lakebase.junit.CleanupMode;
@@ -55,7 +56,10 @@ class NeonBranchesTests {
         assertThat(line(list.out(), live.name())).contains("no (branch of run zzlive1)");
         assertThat(list.out()).doesNotContain("lbj_zzdead1_base_2", "main");
 
-        CloudCommands.Result connect = run(FAKE.configuration("shared-branch"), "connect", kept, "--no-wait");
+        CloudCommands.Result connect = assertTimeoutPreemptively(
+                Duration.ofMinutes(1),
+                () -> run(FAKE.configuration("shared-branch"), "connect", kept),
+                "connect returns at once: there is no server of ours to keep up");
         assertThat(connect.status()).as(connect.err()).isZero();
         try (Connection c = DriverManager.getConnection(
                 value(connect.out(), "JDBC URL:"), value(connect.out(), "User:"), value(connect.out(), "Password:"))) {

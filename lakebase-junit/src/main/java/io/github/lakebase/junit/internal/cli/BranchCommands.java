@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
 
@@ -45,6 +46,9 @@ public final class BranchCommands {
             "                                drops a branch, or the branches tests kept (all, or older than 3d, 12h...)",
             "  sweep                         drops what runs that died left behind, and expired kept branches",
             "Configuration as the tests read it: system properties, junit-platform.properties, environment.");
+
+    /** Providers whose branches live in a service: nothing to keep up, {@code connect} returns at once. */
+    private static final Set<String> CLOUD = Set.of("databricks", "neon");
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9_]{1,63}");
 
@@ -235,7 +239,9 @@ public final class BranchCommands {
      * (and take another port at its next start). {@code --no-wait} returns at once.
      */
     private void stayUp(CommandLine command, boolean always) {
-        if (command.noWait() || !(always || config.providerId().equals("embedded"))) {
+        if (command.noWait()
+                || !(always || config.providerId().equals("embedded"))
+                || CLOUD.contains(config.providerId())) { // no server of ours to keep up
             return;
         }
         out.println("The server stays up until you interrupt this command (Ctrl+C); tests run meanwhile share it.");
