@@ -54,12 +54,28 @@ public interface BranchCatalog {
     void drop(String name);
 
     /**
+     * Whether the provider records with a branch why it is kept ({@link KeptBranch}): a PostgreSQL server does,
+     * in the database's comment; a cloud service with no label on a branch does not, and then has no
+     * developer branches (the command line's {@code create} and {@code refresh}), and its entries carry no
+     * {@link Entry#kept()}, their kind alone saying that they are kept.
+     *
+     * <pre>{@code
+     * if (!catalog.recordsWhyKept()) { ... refuse to make a developer branch ... }
+     * }</pre>
+     *
+     * @return {@code true} by default
+     */
+    default boolean recordsWhyKept() {
+        return true;
+    }
+
+    /**
      * One branch of the library.
      *
      * @param name its name
      * @param run the id of the run that created or kept it
      * @param kind {@code "kept"}, or {@code "branch"}: a test's, of a run still going or dead
-     * @param kept why it is kept, when it is
+     * @param kept why it is kept, when it is and the provider records it ({@link #recordsWhyKept()})
      * @param since when it was kept, when known
      * @param expires when it expires, when it does
      * @param bytes its size on disk, or -1 when unknown

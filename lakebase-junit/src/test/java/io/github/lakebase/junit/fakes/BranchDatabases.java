@@ -88,6 +88,17 @@ public final class BranchDatabases {
         }
     }
 
+    /** The size of a database on disk, in bytes ({@code pg_database_size}), or -1 when it cannot be read. */
+    public static long size(String database) {
+        try (Connection c = server().connect("postgres");
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT pg_database_size(" + literal(database) + ")")) {
+            return rs.next() ? rs.getLong(1) : -1;
+        } catch (SQLException e) {
+            return -1; // being dropped
+        }
+    }
+
     /** Drops a database and ends its sessions. */
     public static void drop(String database) {
         execute("postgres", "DROP DATABASE IF EXISTS " + quote(database) + " WITH (FORCE)");

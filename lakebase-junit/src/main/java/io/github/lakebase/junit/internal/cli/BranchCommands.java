@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
 
@@ -45,6 +46,9 @@ public final class BranchCommands {
             "                                drops a branch, or the branches tests kept (all, or older than 3d, 12h...)",
             "  sweep                         drops what runs that died left behind, and expired kept branches",
             "Configuration as the tests read it: system properties, junit-platform.properties, environment.");
+
+    /** Providers whose branches live in a service: nothing to keep up, {@code connect} returns at once. */
+    private static final Set<String> CLOUD = Set.of("databricks", "neon");
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9_]{1,63}");
 
@@ -127,6 +131,7 @@ public final class BranchCommands {
                     + "lowercase letters, digits and underscores (63 at most, with the prefix "
                     + config.branchPrefix() + ").");
         }
+        requireDeveloperBranches();
         if (catalog().branches().stream().anyMatch(e -> e.name().equals(name))) {
             throw ProviderException.configuration(
                     "A branch named " + name + " exists already: refresh it, or " + "drop it first.");
@@ -136,6 +141,7 @@ public final class BranchCommands {
     }
 
     private void refresh(CommandLine command) {
+        requireDeveloperBranches();
         String name = fullName(command.requiredName());
         KeptBranch kept = catalog().branches().stream()
                 .filter(e -> e.name().equals(name))
@@ -187,6 +193,14 @@ public final class BranchCommands {
         out.println("spring.datasource.password=" + c.password());
     }
 
+    private void requireDeveloperBranches() {
+        if (!catalog().recordsWhyKept()) {
+            throw ProviderException.configuration(provider().describe() + " keeps no record with a branch of who "
+                    + "made it and from what, so the command line makes no developer branches there: create one "
+                    + "with the service's own console or CLI, or use the embedded or postgres provider.");
+        }
+    }
+
     private void drop(CommandLine command) {
         if (command.name().isPresent()) {
             String name = fullName(command.name().get());
@@ -199,9 +213,10 @@ public final class BranchCommands {
         }
         Instant cutoff = command.olderThan().map(d -> Instant.now().minus(d)).orElse(Instant.MAX);
         List<String> dropped = catalog().branches().stream()
-                .filter(e -> e.kept()
-                        .filter(k -> k.reason() != KeptBranch.Reason.DEVELOPER)
-                        .isPresent())
+                .filter(e -> e.kind().equals("kept")
+                        && e.kept()
+                                .map(k -> k.reason() != KeptBranch.Reason.DEVELOPER)
+                                .orElse(true)) // a cloud service records no reason
                 .filter(e -> e.since().orElse(Instant.EPOCH).isBefore(cutoff))
                 .map(BranchCatalog.Entry::name)
                 .toList();
@@ -224,7 +239,9 @@ public final class BranchCommands {
      * (and take another port at its next start). {@code --no-wait} returns at once.
      */
     private void stayUp(CommandLine command, boolean always) {
-        if (command.noWait() || !(always || config.providerId().equals("embedded"))) {
+        if (command.noWait()
+                || !(always || config.providerId().equals("embedded"))
+                || CLOUD.contains(config.providerId())) { // no server of ours to keep up
             return;
         }
         out.println("The server stays up until you interrupt this command (Ctrl+C); tests run meanwhile share it.");
@@ -238,7 +255,10 @@ public final class BranchCommands {
 
     private String fullName(String name) {
         String prefix = config.branchPrefix();
-        return provider().normalizeName(name.startsWith(prefix) ? name : prefix + name);
+        String normalizedPrefix = provider().normalizeName(prefix + "a"); // a cloud id's form: lbj- for lbj_
+        normalizedPrefix = normalizedPrefix.substring(0, normalizedPrefix.length() - 1);
+        boolean prefixed = name.startsWith(prefix) || name.startsWith(normalizedPrefix);
+        return provider().normalizeName(prefixed ? name : prefix + name);
     }
 
     private BranchProvider provider() {

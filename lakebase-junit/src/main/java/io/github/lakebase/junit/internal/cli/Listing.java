@@ -29,7 +29,7 @@ final class Listing {
                 e.name(),
                 e.kept()
                         .map(k -> k.reason().name().toLowerCase(Locale.ROOT))
-                        .orElse("no (" + e.kind() + " of run " + e.run() + ")"),
+                        .orElse(e.kind().equals("kept") ? "yes" : "no (" + e.kind() + " of run " + e.run() + ")"),
                 e.kept().map(KeptBranch::owner).filter(o -> !o.isEmpty()).orElse("-"),
                 time(e.since()),
                 e.bytes() < 0 ? "-" : (e.bytes() + (1 << 19)) / (1 << 20) + " MB",

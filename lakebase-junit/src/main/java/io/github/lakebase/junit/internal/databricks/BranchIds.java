@@ -51,4 +51,10 @@ final class BranchIds {
         Matcher m = owned.matcher(id);
         return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
     }
+
+    /** Whether an id is a test's branch of the library ({@code <prefix><run>-<n>[-hint]}): not a base or a parent. */
+    boolean testBranch(String id) {
+        Matcher m = owned.matcher(id);
+        return m.matches() && Character.isDigit(id.charAt(m.end(1) + 1));
+    }
 }

@@ -6,8 +6,10 @@ import com.databricks.sdk.service.postgres.Branch;
 import com.databricks.sdk.service.postgres.BranchSpec;
 import com.databricks.sdk.service.postgres.BranchStatusState;
 import io.github.lakebase.junit.internal.cloud.BranchSlots;
+import io.github.lakebase.junit.internal.cloud.CatalogOf;
 import io.github.lakebase.junit.internal.util.DaemonThreads;
 import io.github.lakebase.junit.internal.util.Durations;
+import io.github.lakebase.junit.spi.BranchCatalog;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.PointInTimeBranching;
@@ -40,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * sweeps of other runs ({@link Sweeper}); a run that dies leaves branches that expire by themselves
  * within {@code lakebase.databricks.branch-ttl}, or sooner when a later run sweeps them.
  */
-final class DatabricksProvider implements BranchProvider, PointInTimeBranching, SweepingProvider {
+final class DatabricksProvider implements BranchProvider, PointInTimeBranching, SweepingProvider, CatalogOf {
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabricksProvider.class);
 
@@ -49,6 +51,7 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
     private final String identity;
     private final BranchSlots slots;
     private final Sweeper sweeper;
+    private final DatabricksCatalog catalog;
     private final Map<String, Owned> owned = new ConcurrentHashMap<>();
     private final Set<String> parents = ConcurrentHashMap.newKeySet();
     private final KeptBranches kept;
@@ -73,7 +76,9 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
                 DatabricksProviderFactory.SLOT_TIMEOUT,
                 settings.maxBranches(),
                 settings.slotTimeout());
-        this.sweeper = new Sweeper(api, new BranchIds(context.branchPrefix()), context.runId());
+        BranchIds ids = new BranchIds(context.branchPrefix());
+        this.sweeper = new Sweeper(api, ids, context.runId());
+        this.catalog = new DatabricksCatalog(api, settings, ids, sweeper, identity, context.runId());
         this.kept = new KeptBranches(api, settings);
         this.background = Executors.newScheduledThreadPool(2, DaemonThreads.named("lakebase-junit-heartbeat"));
         this.abandoned = new AbandonedBranches(api, settings, background);
@@ -320,6 +325,11 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
     @Override
     public List<String> sweep() {
         return sweeper.sweep();
+    }
+
+    @Override
+    public BranchCatalog catalog() {
+        return catalog;
     }
 
     private void extendAll() {

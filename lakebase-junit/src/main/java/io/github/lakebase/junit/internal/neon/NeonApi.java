@@ -41,7 +41,7 @@ final class NeonApi {
 
     /**
      * A branch as the API shows it ({@code Branch}): its id ({@code br-...}), name, parent, whether it is
-     * the default or protected, its times, and its state.
+     * the default or protected, its times, its state, and its {@code logical_size} in bytes (-1 when not told).
      */
     record NeonBranch(
             String id,
@@ -52,7 +52,8 @@ final class NeonApi {
             Instant createdAt,
             Instant updatedAt,
             Instant expiresAt,
-            String state) {
+            String state,
+            long logicalSize) {
 
         static NeonBranch of(JsonNode b) {
             return new NeonBranch(
@@ -64,7 +65,8 @@ final class NeonApi {
                     time(b, "created_at"),
                     time(b, "updated_at"),
                     time(b, "expires_at"),
-                    b.path("current_state").asText(""));
+                    b.path("current_state").asText(""),
+                    b.path("logical_size").asLong(-1));
         }
 
         private static Instant time(JsonNode b, String field) {

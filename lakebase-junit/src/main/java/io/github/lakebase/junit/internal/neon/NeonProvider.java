@@ -3,10 +3,12 @@ package io.github.lakebase.junit.internal.neon;
 import static io.github.lakebase.junit.spi.ProviderContext.KEPT_TTL;
 
 import io.github.lakebase.junit.internal.cloud.BranchSlots;
+import io.github.lakebase.junit.internal.cloud.CatalogOf;
 import io.github.lakebase.junit.internal.neon.NeonApi.NeonBranch;
 import io.github.lakebase.junit.internal.util.DaemonThreads;
 import io.github.lakebase.junit.internal.util.Durations;
 import io.github.lakebase.junit.internal.util.Expiries;
+import io.github.lakebase.junit.spi.BranchCatalog;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.PointInTimeBranching;
@@ -42,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * of other runs ({@link NeonSweeper}); a run that dies leaves branches that expire by themselves within
  * {@code lakebase.neon.branch-ttl}, or sooner when a later run sweeps them.
  */
-final class NeonProvider implements BranchProvider, PointInTimeBranching, SweepingProvider {
+final class NeonProvider implements BranchProvider, PointInTimeBranching, SweepingProvider, CatalogOf {
 
     private static final Logger LOG = LoggerFactory.getLogger(NeonProvider.class);
 
@@ -51,6 +53,7 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
     private final NeonCreation creation;
     private final BranchSlots slots;
     private final NeonSweeper sweeper;
+    private final NeonCatalog catalog;
     private final Map<String, Owned> owned = new ConcurrentHashMap<>();
     /** Branch names of the project, by name, as far as they were looked up. */
     private final Map<String, String> ids = new ConcurrentHashMap<>();
@@ -76,6 +79,7 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
                 settings.maxBranches(),
                 settings.slotTimeout());
         this.sweeper = new NeonSweeper(api, context.names(), context.runId());
+        this.catalog = new NeonCatalog(api, settings, creation, sweeper, context.names(), context.runId());
         this.background = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("lakebase-junit-neon"));
         long every = heartbeatInterval(settings.branchTtl()).toMillis();
         background.scheduleWithFixedDelay(this::extendAll, every, every, TimeUnit.MILLISECONDS);
@@ -304,6 +308,11 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
     @Override
     public List<String> sweep() {
         return sweeper.sweep();
+    }
+
+    @Override
+    public BranchCatalog catalog() {
+        return catalog;
     }
 
     private void extendAll() {

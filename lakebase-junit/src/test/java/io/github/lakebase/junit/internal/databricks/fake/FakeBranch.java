@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal.databricks.fake;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lakebase.junit.fakes.BranchDatabases;
 import io.github.lakebase.junit.fakes.PostgresRouter;
 import java.io.IOException;
 import java.time.Instant;
@@ -152,7 +153,8 @@ public final class FakeBranch implements PostgresRouter.Target {
      * The branch as the API returns it: the SDK's {@code Branch} ({@code name}, {@code branch_id},
      * {@code parent}, {@code uid}, {@code create_time}, {@code update_time}) with its {@code BranchSpec} and
      * {@code BranchStatus} ({@code current_state} of {@code BranchStatusState}, {@code default},
-     * {@code is_protected}, {@code expire_time}, {@code source_branch}, {@code source_branch_time}).
+     * {@code is_protected}, {@code expire_time}, {@code source_branch}, {@code source_branch_time},
+     * {@code logical_size_bytes}: the size of its database here).
      */
     ObjectNode toJson() {
         JsonNodeFactory f = JsonNodeFactory.instance;
@@ -182,6 +184,10 @@ public final class FakeBranch implements PostgresRouter.Target {
         }
         if (sourceBranchTime != null) {
             status.put("source_branch_time", sourceBranchTime.toString());
+        }
+        long size = state == State.READY && database != null ? BranchDatabases.size(database) : -1;
+        if (size >= 0) {
+            status.put("logical_size_bytes", size); // BranchStatus.logical_size_bytes: the branch's logical size
         }
         ObjectNode branch = f.objectNode();
         branch.put("name", name());

@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal.neon.fake;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lakebase.junit.fakes.BranchDatabases;
 import io.github.lakebase.junit.fakes.PostgresRouter;
 import java.io.IOException;
 import java.time.Instant;
@@ -113,7 +114,7 @@ public final class NeonFakeBranch implements PostgresRouter.Target {
         }
     }
 
-    /** The branch as the API returns it ({@code Branch}). */
+    /** The branch as the API returns it ({@code Branch}), its logical size that of its database here. */
     ObjectNode toJson(String projectId) {
         ObjectNode b = JsonNodeFactory.instance.objectNode();
         b.put("id", id);
@@ -132,6 +133,11 @@ public final class NeonFakeBranch implements PostgresRouter.Target {
         }
         if (lastResetAt != null) {
             b.put("last_reset_at", lastResetAt.toString());
+        }
+        // Branch.logical_size: "the logical size of the branch, in bytes"; optional, so absent when unknown
+        long size = "ready".equals(state) && database != null ? BranchDatabases.size(database) : -1;
+        if (size >= 0) {
+            b.put("logical_size", size);
         }
         return b;
     }
