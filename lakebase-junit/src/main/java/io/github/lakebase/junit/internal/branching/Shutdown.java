@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The end of the JVM's services: all at once, first those whose servers outlive them, then those whose
  * close deletes their server (a temporary embedded server, a container), which another service may be
- * using as an existing server. A close that takes longer than {@link #PATIENCE_SECONDS} seconds is named in the log, with
- * what it is waiting for, so that a slow exit (one that a build tool kills) can be traced.
+ * using as an existing server. The JVM waits at most {@link #BUDGET_SECONDS} seconds for them, so that a
+ * build tool never has to kill it (Surefire does after 30 s): a close still under way then is named in the
+ * log with what it waits for, and what it has not dropped is left to a later run's sweep, as after a kill.
  *
  * <pre>{@code
  * Shutdown.closeAll(services);   // in the library's shutdown hook
@@ -26,18 +27,22 @@ import org.slf4j.LoggerFactory;
 final class Shutdown {
 
     private static final Logger LOG = LoggerFactory.getLogger(Shutdown.class);
-    /** How long the closes may take before the log says which are still under way. */
-    static final long PATIENCE_SECONDS = 10;
+    /** How long the JVM's exit waits for the services to close. */
+    static final long BUDGET_SECONDS = 20;
+    /** How long the services that delete their servers get at least, after the others. */
+    static final long LAST_SECONDS = 5;
 
     private Shutdown() {}
 
     static void closeAll(List<BranchService> services) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BUDGET_SECONDS);
         closeAtOnce(
-                services.stream().filter(BranchService::keepsBranchesAfterExit).toList());
-        closeAtOnce(services.stream().filter(s -> !s.keepsBranchesAfterExit()).toList());
+                services.stream().filter(BranchService::keepsBranchesAfterExit).toList(), deadline);
+        long last = Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(LAST_SECONDS));
+        closeAtOnce(services.stream().filter(s -> !s.keepsBranchesAfterExit()).toList(), last);
     }
 
-    private static void closeAtOnce(List<BranchService> services) {
+    private static void closeAtOnce(List<BranchService> services, long deadline) {
         Map<Thread, BranchService> running = new ConcurrentHashMap<>();
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (BranchService s : services) {
@@ -56,15 +61,15 @@ final class Shutdown {
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
         try {
-            all.get(PATIENCE_SECONDS, TimeUnit.SECONDS);
+            all.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             LOG.warn(
-                    "Still closing after {} s: {}",
-                    PATIENCE_SECONDS,
+                    "The JVM exits without waiting longer for {}; what they have not dropped yet is left to a later "
+                            + "run's sweep. Still under way: {}",
+                    running.values().stream().map(BranchService::describe).collect(Collectors.joining(", ")),
                     running.entrySet().stream()
                             .map(r -> r.getValue().describe() + " at " + where(r.getKey()))
                             .collect(Collectors.joining("; ")));
-            all.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
