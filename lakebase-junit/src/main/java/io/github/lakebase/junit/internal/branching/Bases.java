@@ -1,6 +1,7 @@
 package io.github.lakebase.junit.internal.branching;
 
 import io.github.lakebase.junit.integration.BaseEvent;
+import io.github.lakebase.junit.integration.StartupWork;
 import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.spi.BaseCache;
 import io.github.lakebase.junit.spi.BranchConnection;
@@ -157,6 +158,52 @@ final class Bases {
                 false,
                 Duration.ofNanos(System.nanoTime() - start)));
         return name;
+    }
+
+    /**
+     * What a base staged from {@code source} and prepared by {@code work} is kept as for later runs: empty where the
+     * provider keeps nothing, or {@code source} is a database whose content the library cannot fingerprint.
+     */
+    Optional<BaseCache.Entry> stagedEntry(String source, String parentName, String hint, StartupWork work) {
+        if (cache.isEmpty() || !(source.equals(provider.defaultParent()) || kept.contains(source))) {
+            return Optional.empty();
+        }
+        Fingerprint fingerprint =
+                Fingerprint.of("staged").add("parent", source).add("hint", hint).add("context", work.context());
+        work.steps().forEach(step -> fingerprint.add("step", step));
+        work.inputs().forEach(fingerprint::add);
+        return Optional.of(new BaseCache.Entry(
+                "base",
+                fingerprint.hex(),
+                parentName + "|" + hint + "|" + work.context() + "|" + String.join(",", work.steps())));
+    }
+
+    /** The base kept for {@code entry} by an earlier run, unless this run builds kept bases again. */
+    Optional<String> findKept(BaseCache.Entry entry, Configuration config) {
+        if (config.getBoolean(Configuration.REBUILD_BASES, false)) {
+            return Optional.empty();
+        }
+        Optional<String> found = cache.orElseThrow().find(entry);
+        found.ifPresent(kept::add);
+        return found;
+    }
+
+    /** Keeps a copy of the sealed base {@code staged} for later runs, as {@code entry}; returns the kept name. */
+    String keepCopy(BaseCache.Entry entry, String staged, Configuration config) {
+        return keep(
+                entry,
+                () -> {
+                    String name = provider.normalizeName(names.base());
+                    provider.create(new BranchRequest(name, staged, null, Kind.BASE));
+                    try {
+                        provider.seal(name);
+                        return name;
+                    } catch (RuntimeException e) {
+                        deleteQuietly(name);
+                        throw e;
+                    }
+                },
+                config);
     }
 
     private String buildParent(ParentDefinition definition, Configuration config) {

@@ -1,7 +1,9 @@
 package io.github.lakebase.junit.internal.branching;
 
 import io.github.lakebase.junit.integration.BaseSpec;
+import io.github.lakebase.junit.integration.StartupWork;
 import io.github.lakebase.junit.internal.config.Configuration;
+import io.github.lakebase.junit.spi.BaseCache;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.BranchProvider;
@@ -154,9 +156,7 @@ public final class BranchService implements AutoCloseable {
      * of its kind in the JVM.
      */
     private ManagedBranch fork(ForkRequest request, Configuration config) {
-        BaseSpec spec = request.base();
-        String parentName =
-                spec.from().isEmpty() ? config.get(Configuration.FROM).orElse(provider.defaultParent()) : spec.from();
+        String parentName = parentName(request.base(), config);
         String base = request.source() != null
                 ? request.source()
                 : request.unmigrated() ? bases.parent(parentName, config) : base(request, parentName, config);
@@ -173,6 +173,24 @@ public final class BranchService implements AutoCloseable {
         }
         BranchConnection connection = provider.create(new BranchRequest(name, base, null, request.kind()));
         return new ManagedBranch(this, name, parentName, base, connection, request.settings());
+    }
+
+    /**
+     * Forks a base to stage for {@code request} (of kind {@code BASE}): from the base an earlier run kept after the
+     * same {@code work} where there is one, else from the request's parent or migrated base.
+     */
+    private Staging stage(ForkRequest request, StartupWork work, Configuration config) {
+        String parentName = parentName(request.base(), config);
+        String source = request.unmigrated() ? bases.parent(parentName, config) : base(request, parentName, config);
+        Optional<BaseCache.Entry> entry =
+                work == null ? Optional.empty() : bases.stagedEntry(source, parentName, request.hint(), work);
+        Optional<String> kept = entry.flatMap(e -> bases.findKept(e, config));
+        ManagedBranch branch = fork(request.from(kept.orElse(source)), config);
+        return new Staging(bases, branch, request, work, entry, kept.isPresent(), config);
+    }
+
+    private String parentName(BaseSpec spec, Configuration config) {
+        return spec.from().isEmpty() ? config.get(Configuration.FROM).orElse(provider.defaultParent()) : spec.from();
     }
 
     /** The migrated, sealed base for {@code request}, built when it is the first of its kind in the JVM. */
@@ -254,9 +272,30 @@ public final class BranchService implements AutoCloseable {
      *     a wrong configuration from a failure of the server
      */
     public static ManagedBranch fork(Configuration config, ForkRequest request) {
+        // A source lived on the dead server: whoever staged it must start over.
+        return onLiveService(config, request.source() == null, service -> service.fork(request, config));
+    }
+
+    /**
+     * Forks a base for an integration to stage ({@code request} of kind {@code BASE}), kept across runs after
+     * {@code work} where the provider keeps bases; tried once more on a new service as {@link #fork} is.
+     *
+     * @param config the configuration of the test that asks
+     * @param request what to fork
+     * @param work what the integration runs on the base before sealing it, or {@code null}
+     * @return the staged base
+     * @throws ProviderException when the fork fails
+     */
+    public static Staging stage(Configuration config, ForkRequest request, StartupWork work) {
+        return onLiveService(config, true, service -> service.stage(request, work, config));
+    }
+
+    /** Runs {@code action} on the service for {@code config}; once more on a new one when the server is gone. */
+    private static <T> T onLiveService(
+            Configuration config, boolean retry, java.util.function.Function<BranchService, T> action) {
         BranchService service = obtain(config);
         try {
-            return service.fork(request, config);
+            return action.apply(service);
         } catch (ProviderException e) {
             if (e.isConfigurationError() || service.provider.isAlive()) {
                 throw e;
@@ -267,10 +306,10 @@ public final class BranchService implements AutoCloseable {
                     service.provider.describe(),
                     e.getMessage());
             discard(service);
-            if (request.source() != null) {
-                throw e; // the source lived on the dead server; whoever staged it must start over
+            if (!retry) {
+                throw e;
             }
-            return obtain(config).fork(request, config);
+            return action.apply(obtain(config));
         }
     }
 
