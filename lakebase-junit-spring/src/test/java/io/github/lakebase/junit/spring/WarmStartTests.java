@@ -42,10 +42,19 @@ class WarmStartTests {
     @TempDir
     Path work;
 
+    /** The run report of the last run. */
+    private String report;
+
+    private int runs;
+
+    /** A persistent data directory, and a run report of each run's own. */
     private Map<String, String> persistent() throws Exception {
         // The server runs as another OS user when the build runs as root: it must reach its data directory.
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return Map.of("lakebase.embedded.data-directory", work.resolve("pgdata").toString());
+        return Map.of(
+                "lakebase.embedded.data-directory", work.resolve("pgdata").toString(),
+                "lakebase.report.enabled", "true",
+                "lakebase.report.directory", work.resolve("report-" + ++runs).toString());
     }
 
     @Test
@@ -62,6 +71,10 @@ class WarmStartTests {
         assertThat(cold.buildTime()).isPositive();
         assertThat(cold.parent()).isNotEmpty();
         assertThat(cold.migrations()).contains("Flyway " + location);
+        assertThat(report)
+                .doesNotContain("No test forked from a migrated base")
+                .contains("### `" + cold.parent() + "` + `Flyway " + location + "`")
+                .contains("Base `" + cold.name() + "`: built by run");
 
         BaseEvent warm = run(FlywayTestCase.class);
         assertThat(MIGRATED)
@@ -96,6 +109,7 @@ class WarmStartTests {
         assertAllSucceeded(SpringFixtures.run(persistent(), fixture), 1);
         List<BaseEvent> events = RecordedBases.of(folder.toString());
         assertThat(events).hasSize(before + 1);
+        report = Files.readString(work.resolve("report-" + runs).resolve("report.md"));
         return events.get(events.size() - 1);
     }
 
