@@ -30,6 +30,8 @@ import org.springframework.core.env.MapPropertySource;
  * the application's Flyway or Liquibase, {@code spring.sql.init} scripts and the like build it. When the
  * context is ready, the staged bases are sealed and test branches are forked from them
  * ({@link #forkSource}); connections then go to the branches of the test running on the calling thread.
+ * Where the provider keeps bases from one run to the next, the staged base of a context with one routed
+ * {@code DataSource} is kept, keyed by its start-up work ({@link #stageEarly}).
  */
 final class ContextBranches implements DisposableBean {
 
@@ -54,7 +56,7 @@ final class ContextBranches implements DisposableBean {
      * @param declared the {@code from} and {@code migrations} of the context's tests
      * @param description the context, for messages
      * @param configuration the context's configuration (its classes and profiles), which its kept bases are for
-     * @param environment the context's environment, or {@code null} to keep no base across runs
+     * @param environment the context's environment, where its start-up work is read from
      */
     ContextBranches(BaseSpec declared, String description, String configuration, ConfigurableEnvironment environment) {
         this.declared = declared;
@@ -140,7 +142,7 @@ final class ContextBranches implements DisposableBean {
         Optional<ExtensionContext> test = TestBranches.currentContext();
         BeanRoute route;
         synchronized (this) {
-            if (environment == null || routes.size() != 1 || test.isEmpty()) {
+            if (routes.size() != 1 || test.isEmpty()) {
                 return;
             }
             route = defaultRoute();
