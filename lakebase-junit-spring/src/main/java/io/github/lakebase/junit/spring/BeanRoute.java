@@ -2,6 +2,7 @@ package io.github.lakebase.junit.spring;
 
 import io.github.lakebase.junit.Branch;
 import io.github.lakebase.junit.integration.StagedBase;
+import io.github.lakebase.junit.integration.StartupWork;
 import io.github.lakebase.junit.integration.TestBranches;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -153,6 +154,20 @@ final class BeanRoute {
             staged.seal();
         }
         return staged.name();
+    }
+
+    /**
+     * Stages this route's base now, kept across runs after {@code work}; unless it is staged already.
+     *
+     * @return whether it was forked from the base an earlier run kept after the same work
+     */
+    boolean stageEarly(ExtensionContext test, StartupWork work) {
+        synchronized (context) {
+            if (staged == null) {
+                staged = context.stage(test, hint(), work);
+            }
+            return staged.reused();
+        }
     }
 
     private StagedBase stagedBase() {

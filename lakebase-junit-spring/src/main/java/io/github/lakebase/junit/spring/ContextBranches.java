@@ -3,6 +3,7 @@ package io.github.lakebase.junit.spring;
 import io.github.lakebase.junit.Branch;
 import io.github.lakebase.junit.integration.BaseSpec;
 import io.github.lakebase.junit.integration.StagedBase;
+import io.github.lakebase.junit.integration.StartupWork;
 import io.github.lakebase.junit.integration.TestBranches;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +13,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
 
 /**
  * The branches of one application context: one {@link BeanRoute} per {@code DataSource} bean that holds
@@ -24,11 +30,20 @@ import org.springframework.beans.factory.DisposableBean;
  * the application's Flyway or Liquibase, {@code spring.sql.init} scripts and the like build it. When the
  * context is ready, the staged bases are sealed and test branches are forked from them
  * ({@link #forkSource}); connections then go to the branches of the test running on the calling thread.
+ * Where the provider keeps bases from one run to the next, the staged base of a context with one routed
+ * {@code DataSource} is kept, keyed by its start-up work ({@link #stageEarly}).
  */
 final class ContextBranches implements DisposableBean {
 
+    /** Settings that turn off the start-up work a reused base has done already (scripts, JPA's schema creation). */
+    static final String WARM_SOURCE = LakebaseContextCustomizer.PROPERTY_SOURCE + "-warm";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContextBranches.class);
+
     private final BaseSpec declared;
     private final String description;
+    private final String configuration;
+    private final ConfigurableEnvironment environment;
     private final Map<String, BeanRoute> routes = new LinkedHashMap<>();
     private final List<Ambiguity> ambiguities = new CopyOnWriteArrayList<>();
     private String defaultRoute = "";
@@ -37,9 +52,17 @@ final class ContextBranches implements DisposableBean {
     /** A thread of the application that could not tell which of these branches to use. */
     private record Ambiguity(String message, Set<Branch> branches) {}
 
-    ContextBranches(BaseSpec declared, String description) {
+    /**
+     * @param declared the {@code from} and {@code migrations} of the context's tests
+     * @param description the context, for messages
+     * @param configuration the context's configuration (its classes and profiles), which its kept bases are for
+     * @param environment the context's environment, where its start-up work is read from
+     */
+    ContextBranches(BaseSpec declared, String description, String configuration, ConfigurableEnvironment environment) {
         this.declared = declared;
         this.description = description;
+        this.configuration = configuration;
+        this.environment = environment;
     }
 
     /**
@@ -96,6 +119,53 @@ final class ContextBranches implements DisposableBean {
         return declared.migrations().isEmpty()
                 ? TestBranches.stageFromParent(test, declared.from(), hint)
                 : TestBranches.stage(test, declared, hint);
+    }
+
+    /** Forks a staged base for a route, kept across runs after {@code work} where the provider keeps bases. */
+    StagedBase stage(ExtensionContext test, String hint, StartupWork work) {
+        return declared.migrations().isEmpty()
+                ? TestBranches.stageFromParent(test, declared.from(), hint, work)
+                : TestBranches.stage(test, declared, hint, work);
+    }
+
+    /**
+     * Stages the base of a context with one routed {@code DataSource} once its bean definitions are known and
+     * before any bean exists, keyed by its start-up work ({@link StartupInputs}): on a run that finds the base an
+     * earlier run's start-up built, the context starts on a fork of it, its Flyway and Liquibase find every
+     * migration applied, and the work that would not see that it is done ({@code spring.sql.init} scripts, JPA
+     * creating the schema) is turned off.
+     *
+     * @param beanFactory the context's bean factory, its definitions complete
+     * @param managesSchema whether a Flyway or Liquibase bean manages the schema
+     */
+    void stageEarly(ConfigurableListableBeanFactory beanFactory, boolean managesSchema) {
+        Optional<ExtensionContext> test = TestBranches.currentContext();
+        BeanRoute route;
+        synchronized (this) {
+            if (routes.size() != 1 || test.isEmpty()) {
+                return;
+            }
+            route = defaultRoute();
+        }
+        StartupWork work = StartupInputs.read(configuration, environment, beanFactory, managesSchema);
+        if (route.stageEarly(test.get(), work)) {
+            LOG.info(
+                    "{} starts on a fork of the base an earlier run's start-up built ({}): spring.sql.init and JPA's "
+                            + "schema creation are off; set lakebase.rebuild-bases=true to build it again",
+                    description,
+                    String.join(", ", work.steps()));
+            environment
+                    .getPropertySources()
+                    .addFirst(new MapPropertySource(
+                            WARM_SOURCE,
+                            Map.of(
+                                    "spring.sql.init.mode", "never",
+                                    "spring.jpa.hibernate.ddl-auto", "none",
+                                    "spring.jpa.generate-ddl", "false",
+                                    "spring.jpa.properties.hibernate.hbm2ddl.auto", "none",
+                                    "spring.jpa.properties.jakarta.persistence.schema-generation.database.action",
+                                            "none")));
+        }
     }
 
     /** Binds the current test's branches to this context, so that the application's own threads find them. */

@@ -77,6 +77,7 @@ final class DataSourceReplacer implements BeanDefinitionRegistryPostProcessor, O
             registry.registerBeanDefinition(DEFAULT_NAME, definition);
         }
         replaceConnectionFactories(registry, beanFactory);
+        branches.stageEarly(beanFactory, LakebaseContextCustomizer.managesSchema(beanFactory));
     }
 
     private void replaceConnectionFactories(BeanDefinitionRegistry registry, ConfigurableListableBeanFactory factory) {

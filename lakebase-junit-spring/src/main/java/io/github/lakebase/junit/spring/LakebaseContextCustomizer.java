@@ -55,9 +55,12 @@ final class LakebaseContextCustomizer implements ContextCustomizer {
             throw new IllegalStateException("lakebase-junit-spring cannot register its beans in a "
                     + context.getBeanFactory().getClass().getName());
         }
-        ContextBranches branches = new ContextBranches(
-                declared, "the application context of " + config.getTestClass().getName());
         ConfigurableEnvironment environment = context.getEnvironment();
+        ContextBranches branches = new ContextBranches(
+                declared,
+                "the application context of " + config.getTestClass().getName(),
+                configurationOf(config),
+                environment);
         addProperties(environment, context.getBeanFactory(), branches);
         register(registry, "lakebaseContextBranches", new RootBeanDefinition(ContextBranches.class, () -> branches));
         Set<String> ignored = ignoredBeans(environment);
@@ -114,7 +117,7 @@ final class LakebaseContextCustomizer implements ContextCustomizer {
                         Map.of("spring.jpa.hibernate.ddl-auto", () -> managesSchema(beanFactory) ? null : "create")));
     }
 
-    private static boolean managesSchema(ConfigurableListableBeanFactory beanFactory) {
+    static boolean managesSchema(ConfigurableListableBeanFactory beanFactory) {
         for (String tool : new String[] {FLYWAY, LIQUIBASE}) {
             Class<?> type = DataSourceReplacer.Wrappers.load(tool, beanFactory);
             if (type != null && beanFactory.getBeanNamesForType(type, true, false).length > 0) {
@@ -122,6 +125,13 @@ final class LakebaseContextCustomizer implements ContextCustomizer {
             }
         }
         return false;
+    }
+
+    /** What a context's kept bases are for: its configuration classes, locations and profiles. */
+    private static String configurationOf(MergedContextConfiguration config) {
+        return Arrays.stream(config.getClasses()).map(Class::getName).toList()
+                + " " + Arrays.toString(config.getLocations())
+                + " profiles " + Arrays.toString(config.getActiveProfiles());
     }
 
     /** {@code lakebase.spring.ignore-beans}: the context's property, else the JUnit configuration, else the environment. */

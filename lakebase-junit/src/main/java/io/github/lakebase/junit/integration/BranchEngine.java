@@ -59,9 +59,10 @@ public interface BranchEngine {
      * @param context gives the configuration
      * @param spec the base to fork from
      * @param hint words for the staged base's name
+     * @param work the work the caller runs on it, to keep the sealed base for later runs; {@code null} for none
      * @return the staged base
      */
-    StagedBase stage(ExtensionContext context, BaseSpec spec, String hint);
+    StagedBase stage(ExtensionContext context, BaseSpec spec, String hint, StartupWork work);
 
     /**
      * Forks a base to stage from the parent {@code from} as it is, unmigrated.
@@ -69,9 +70,10 @@ public interface BranchEngine {
      * @param context gives the configuration
      * @param from the parent as written, {@code ""} for the default
      * @param hint words for the staged base's name
+     * @param work the work the caller runs on it, to keep the sealed base for later runs; {@code null} for none
      * @return the staged base
      */
-    StagedBase stageFromParent(ExtensionContext context, String from, String hint);
+    StagedBase stageFromParent(ExtensionContext context, String from, String hint, StartupWork work);
 
     /**
      * Opens a connection to a live test branch of this run, refusing anything else.

@@ -56,7 +56,23 @@ public interface StagedBase extends AutoCloseable {
      */
     DataSource dataSource();
 
-    /** Closes the pool's connections, ends every session on the base, and makes it a template. */
+    /**
+     * Whether this base was forked from one that an earlier run sealed after the same {@link StartupWork}: the
+     * work is done already. Migrations find nothing to apply on it, but the integration skips the work that would
+     * not see that it is done (scripts that insert rows, a schema created from entities). Always {@code false} for
+     * a base staged without {@link StartupWork}, and where the provider keeps no bases from one run to the next.
+     *
+     * @return {@code true} when the start-up work is done already
+     */
+    default boolean reused() {
+        return false;
+    }
+
+    /**
+     * Closes the pool's connections, ends every session on the base, and makes it a template. Then, for a base
+     * staged with {@link StartupWork} and not {@linkplain #reused() reused}, keeps a copy for later runs where the
+     * provider keeps bases; and tells the {@link BaseListener}s that the base is ready. Later calls do nothing.
+     */
     void seal();
 
     /** Drops the base. */

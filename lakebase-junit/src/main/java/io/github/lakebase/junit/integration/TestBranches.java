@@ -102,7 +102,33 @@ public final class TestBranches {
      * @throws ExtensionConfigurationException when the configuration is wrong (an unknown parent, say)
      */
     public static StagedBase stage(ExtensionContext context, BaseSpec spec, String hint) {
-        return ENGINE.stage(context, spec, hint);
+        return ENGINE.stage(context, spec, hint, null);
+    }
+
+    /**
+     * As {@link #stage(ExtensionContext, BaseSpec, String)}, for an integration that runs {@code work} on the
+     * staged base: where the provider keeps bases from one run to the next (the embedded server on a persistent
+     * data directory), the base is forked from the one an earlier run sealed after the same work, if there is one
+     * ({@link StagedBase#reused()}), and else kept for later runs when it is sealed. {@code
+     * lakebase.rebuild-bases=true} builds it again.
+     *
+     * <pre>{@code
+     * StagedBase staged = TestBranches.stage(context, spec, "spring_context", work);
+     * if (!staged.reused()) {
+     *     runStartupSchemaWork(staged.dataSource());
+     * }
+     * staged.seal();
+     * }</pre>
+     *
+     * @param context gives the configuration, as for any branch of that test
+     * @param spec the base to start from
+     * @param hint words for the staged base's name
+     * @param work what the integration runs on the base before it seals it
+     * @return the staged base, which the caller closes
+     * @throws ExtensionConfigurationException when the configuration is wrong (an unknown parent, say)
+     */
+    public static StagedBase stage(ExtensionContext context, BaseSpec spec, String hint, StartupWork work) {
+        return ENGINE.stage(context, spec, hint, java.util.Objects.requireNonNull(work, "work"));
     }
 
     /**
@@ -123,7 +149,23 @@ public final class TestBranches {
      * @throws ExtensionConfigurationException when the configuration is wrong (an unknown parent, say)
      */
     public static StagedBase stageFromParent(ExtensionContext context, String from, String hint) {
-        return ENGINE.stageFromParent(context, from, hint);
+        return ENGINE.stageFromParent(context, from, hint, null);
+    }
+
+    /**
+     * As {@link #stageFromParent(ExtensionContext, String, String)}, kept across runs as {@link
+     * #stage(ExtensionContext, BaseSpec, String, StartupWork)} says: a Spring context whose application migrates
+     * itself starts, on a warm run, on a fork of the base an earlier run's start-up built.
+     *
+     * @param context gives the configuration, as for any branch of that test
+     * @param from the parent as written, {@code ""} for the configured default
+     * @param hint words for the staged base's name
+     * @param work what the integration runs on the base before it seals it
+     * @return the staged base, which the caller closes
+     * @throws ExtensionConfigurationException when the configuration is wrong (an unknown parent, say)
+     */
+    public static StagedBase stageFromParent(ExtensionContext context, String from, String hint, StartupWork work) {
+        return ENGINE.stageFromParent(context, from, hint, java.util.Objects.requireNonNull(work, "work"));
     }
 
     /**

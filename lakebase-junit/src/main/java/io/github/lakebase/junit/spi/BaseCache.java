@@ -2,6 +2,7 @@ package io.github.lakebase.junit.spi;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apiguardian.api.API;
 
@@ -41,6 +42,24 @@ public interface BaseCache {
      * @throws ProviderException when the server cannot be asked, or {@code build} fails
      */
     String obtain(Entry entry, Supplier<String> build);
+
+    /**
+     * The database kept for {@code entry} by an earlier or concurrent run, if there is one, held for this run as
+     * {@link #obtain} holds it; never builds. For what a run builds over a while of its own (a Spring context's
+     * start-up migrations on a staged base), and hands to {@link #obtain} once it is sealed. The default cannot
+     * tell, and finds nothing.
+     *
+     * <pre>{@code
+     * Optional<String> kept = cache.find(new BaseCache.Entry("base", fingerprint, slot));
+     * }</pre>
+     *
+     * @param entry what to find
+     * @return the name of the kept database, or empty
+     * @throws ProviderException when the server cannot be asked
+     */
+    default Optional<String> find(Entry entry) {
+        return Optional.empty();
+    }
 
     /**
      * As {@link #obtain}, but builds the database anew even when one is kept for {@code entry}, and keeps the

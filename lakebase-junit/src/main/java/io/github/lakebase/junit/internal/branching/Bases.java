@@ -97,7 +97,8 @@ final class Bases {
                     : plan.liquibase().isPresent()
                             ? Optional.of(new ClassRoots(List.of()))
                             : ClassRoots.of(plan.locations(), plan.flyway().javaClasses(), config.classLoader());
-            Optional<String> content = code.flatMap(roots -> fingerprint(source, plan, roots, config.classLoader()));
+            Optional<String> content =
+                    code.flatMap(roots -> Fingerprint.ofBase(source, plan, roots, config.classLoader()));
             AtomicReference<BaseEvent> built = new AtomicReference<>();
             String name = content.isEmpty()
                     ? timedBuild(key, plan, parentName, config, built)
@@ -160,27 +161,6 @@ final class Bases {
                 idempotency));
     }
 
-    /** What the base of {@code plan} on {@code source} is made of, or empty when it cannot be read here. */
-    private static Optional<String> fingerprint(
-            String source, Migrations.Plan plan, ClassRoots roots, ClassLoader loader) {
-        Fingerprint base =
-                Fingerprint.of("base").add("parent", source).add("idempotency checked", String.valueOf(plan.checked()));
-        if (plan.liquibase().isPresent()) {
-            return Changelogs.fingerprint(
-                            base.addSettings(plan.liquibase().get().fingerprinted()),
-                            plan.locations(),
-                            plan.liquibase().get(),
-                            loader)
-                    .map(Fingerprint::hex);
-        }
-        return base.addFlywayVersion()
-                .addSettings(plan.flyway().fingerprinted())
-                .addLocations(plan.locations(), loader)
-                .flatMap(f -> f.addLocations(plan.flyway().callbackLocations(), loader))
-                .flatMap(f -> f.addClassRoots(roots))
-                .map(Fingerprint::hex);
-    }
-
     /** Builds a base, and records for the base's event how many migrations it took and how long. */
     private String timedBuild(
             BaseKey key,
@@ -216,7 +196,7 @@ final class Bases {
     }
 
     /** The kept database for {@code entry}; built anew in its place when the run asks for it. */
-    private String keep(BaseCache.Entry entry, java.util.function.Supplier<String> build, Configuration config) {
+    String keep(BaseCache.Entry entry, java.util.function.Supplier<String> build, Configuration config) {
         BaseCache baseCache = cache.orElseThrow();
         String name = config.getBoolean(Configuration.REBUILD_BASES, false)
                 ? baseCache.rebuild(entry, build)
@@ -371,12 +351,29 @@ final class Bases {
         LOG.info("The {} migration(s) of base {} ran a second time without an error", applied.count(), base);
     }
 
-    private void deleteQuietly(String name) {
+    void deleteQuietly(String name) {
         try {
             provider.delete(name);
         } catch (RuntimeException e) {
             LOG.warn("Could not delete {}: {}", name, e.getMessage());
         }
+    }
+
+    BranchProvider provider() {
+        return provider;
+    }
+
+    BranchNames names() {
+        return names;
+    }
+
+    Optional<BaseCache> cache() {
+        return cache;
+    }
+
+    /** The parents and bases kept for later runs, which belong to no run. */
+    Set<String> kept() {
+        return kept;
     }
 
     /** The bases and parents that belong to this run, to be deleted at its end: those not kept for later runs. */

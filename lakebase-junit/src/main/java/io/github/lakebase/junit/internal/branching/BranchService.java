@@ -1,6 +1,7 @@
 package io.github.lakebase.junit.internal.branching;
 
 import io.github.lakebase.junit.integration.BaseSpec;
+import io.github.lakebase.junit.integration.StartupWork;
 import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.spi.BranchCatalog;
 import io.github.lakebase.junit.spi.BranchConnection;
@@ -85,6 +86,10 @@ public final class BranchService implements AutoCloseable {
                         + "embedded server: lakebase.embedded.max-connections).");
     }
 
+    Bases bases() {
+        return bases;
+    }
+
     ConnectionBudget connectionBudget() {
         return connectionBudget;
     }
@@ -126,7 +131,7 @@ public final class BranchService implements AutoCloseable {
      * integration staged), else from the migrated base of its spec, built first when it is the first
      * of its kind in the JVM.
      */
-    private ManagedBranch fork(ForkRequest request, Configuration config) {
+    ManagedBranch fork(ForkRequest request, Configuration config) {
         BaseSpec spec = request.base();
         String parentName = parentName(spec, config);
         String base = request.source() != null
@@ -149,12 +154,12 @@ public final class BranchService implements AutoCloseable {
         return new ManagedBranch(this, name, parentName, base, connection, request.settings());
     }
 
-    private String parentName(BaseSpec spec, Configuration config) {
+    String parentName(BaseSpec spec, Configuration config) {
         return spec.from().isEmpty() ? config.get(Configuration.FROM).orElse(provider.defaultParent()) : spec.from();
     }
 
     /** The migrated, sealed base for {@code spec}, built when it is the first of its kind in the JVM. */
-    private String base(BaseSpec spec, String parentName, Instant asOf, Configuration config) {
+    String base(BaseSpec spec, String parentName, Instant asOf, Configuration config) {
         String source = bases.parent(parentName, config);
         Migrations.Plan plan = Migrations.plan(spec.migrations(), config);
         if (asOf != null && !(provider instanceof PointInTimeBranching)) {
@@ -275,9 +280,30 @@ public final class BranchService implements AutoCloseable {
      *     a wrong configuration from a failure of the server
      */
     public static ManagedBranch fork(Configuration config, ForkRequest request) {
+        // A source lived on the dead server: whoever staged it must start over.
+        return onLiveService(config, request.source() == null, service -> service.fork(request, config));
+    }
+
+    /**
+     * Forks a base for an integration to stage ({@code request} of kind {@code BASE}), kept across runs after
+     * {@code work} where the provider keeps bases; tried once more on a new service as {@link #fork} is.
+     *
+     * @param config the configuration of the test that asks
+     * @param request what to fork
+     * @param work what the integration runs on the base before sealing it, or {@code null}
+     * @return the staged base
+     * @throws ProviderException when the fork fails
+     */
+    public static Staging stage(Configuration config, ForkRequest request, StartupWork work) {
+        return onLiveService(config, true, service -> Staging.open(service, request, work, config));
+    }
+
+    /** Runs {@code action} on the service for {@code config}; once more on a new one when the server is gone. */
+    private static <T> T onLiveService(
+            Configuration config, boolean retry, java.util.function.Function<BranchService, T> action) {
         BranchService service = obtain(config);
         try {
-            return service.fork(request, config);
+            return action.apply(service);
         } catch (ProviderException e) {
             if (e.isConfigurationError() || service.provider.isAlive()) {
                 throw e;
@@ -288,10 +314,10 @@ public final class BranchService implements AutoCloseable {
                     service.provider.describe(),
                     e.getMessage());
             discard(service);
-            if (request.source() != null) {
-                throw e; // the source lived on the dead server; whoever staged it must start over
+            if (!retry) {
+                throw e;
             }
-            return obtain(config).fork(request, config);
+            return action.apply(obtain(config));
         }
     }
 

@@ -158,4 +158,24 @@ final class Fingerprint {
         }
         return bytes;
     }
+
+    /** What the base of {@code plan} on {@code source} is made of, or empty when it cannot be read here. */
+    static Optional<String> ofBase(String source, Migrations.Plan plan, ClassRoots roots, ClassLoader loader) {
+        Fingerprint base =
+                Fingerprint.of("base").add("parent", source).add("idempotency checked", String.valueOf(plan.checked()));
+        if (plan.liquibase().isPresent()) {
+            return Changelogs.fingerprint(
+                            base.addSettings(plan.liquibase().get().fingerprinted()),
+                            plan.locations(),
+                            plan.liquibase().get(),
+                            loader)
+                    .map(Fingerprint::hex);
+        }
+        return base.addFlywayVersion()
+                .addSettings(plan.flyway().fingerprinted())
+                .addLocations(plan.locations(), loader)
+                .flatMap(f -> f.addLocations(plan.flyway().callbackLocations(), loader))
+                .flatMap(f -> f.addClassRoots(roots))
+                .map(Fingerprint::hex);
+    }
 }

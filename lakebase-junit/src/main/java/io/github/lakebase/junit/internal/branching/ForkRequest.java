@@ -68,4 +68,14 @@ public record ForkRequest(
     public static ForkRequest stagedParent(String from, String hint, ManagedBranch.BranchSettings settings) {
         return new ForkRequest(new BaseSpec(from, List.of()), null, hint, settings, null, Kind.BASE, true);
     }
+
+    /**
+     * This request, forked from {@code source} instead of its base.
+     *
+     * @param source a sealed base
+     * @return the request
+     */
+    public ForkRequest from(String source) {
+        return new ForkRequest(base, asOf, hint, settings, source, kind, unmigrated);
+    }
 }

@@ -6,9 +6,11 @@ import io.github.lakebase.junit.LakebaseBranch;
 import io.github.lakebase.junit.integration.BaseSpec;
 import io.github.lakebase.junit.integration.BranchEngine;
 import io.github.lakebase.junit.integration.StagedBase;
+import io.github.lakebase.junit.integration.StartupWork;
 import io.github.lakebase.junit.internal.branching.BranchService;
 import io.github.lakebase.junit.internal.branching.ForkRequest;
 import io.github.lakebase.junit.internal.branching.ManagedBranch;
+import io.github.lakebase.junit.internal.branching.Staging;
 import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.internal.inject.Declarations.Target;
 import io.github.lakebase.junit.spi.ProviderException;
@@ -57,23 +59,23 @@ public final class Engine implements BranchEngine {
     }
 
     @Override
-    public StagedBase stage(ExtensionContext context, BaseSpec spec, String hint) {
+    public StagedBase stage(ExtensionContext context, BaseSpec spec, String hint, StartupWork work) {
         Configuration config = BranchStore.configuration(context);
         ReportOnClose.register(context, config);
         ManagedBranch.BranchSettings settings =
                 new ManagedBranch.BranchSettings(CleanupMode.ALWAYS, config.poolMaximumSize(), hint, () -> false);
         return new Staged(BranchStore.configurationErrors(
-                () -> BranchService.fork(config, ForkRequest.stagedBase(spec, hint, settings))));
+                () -> BranchService.stage(config, ForkRequest.stagedBase(spec, hint, settings), work)));
     }
 
     @Override
-    public StagedBase stageFromParent(ExtensionContext context, String from, String hint) {
+    public StagedBase stageFromParent(ExtensionContext context, String from, String hint, StartupWork work) {
         Configuration config = BranchStore.configuration(context);
         ReportOnClose.register(context, config);
         ManagedBranch.BranchSettings settings =
                 new ManagedBranch.BranchSettings(CleanupMode.ALWAYS, config.poolMaximumSize(), hint, () -> false);
         return new Staged(BranchStore.configurationErrors(
-                () -> BranchService.fork(config, ForkRequest.stagedParent(from, hint, settings))));
+                () -> BranchService.stage(config, ForkRequest.stagedParent(from, hint, settings), work)));
     }
 
     @Override
@@ -112,7 +114,11 @@ public final class Engine implements BranchEngine {
     }
 
     /** A staged base: a branch of kind {@code BASE} that its integration seals. */
-    private record Staged(ManagedBranch branch) implements StagedBase {
+    private record Staged(Staging staging, ManagedBranch branch) implements StagedBase {
+
+        Staged(Staging staging) {
+            this(staging, staging.branch());
+        }
 
         @Override
         public String name() {
@@ -140,8 +146,13 @@ public final class Engine implements BranchEngine {
         }
 
         @Override
+        public boolean reused() {
+            return staging.reused();
+        }
+
+        @Override
         public void seal() {
-            branch.seal();
+            staging.seal();
         }
 
         @Override

@@ -81,6 +81,19 @@ final class TemplateBaseCache implements BaseCache {
         return obtain(entry, build, false);
     }
 
+    @Override
+    public Optional<String> find(Entry entry) {
+        String key = digest(entry.content() + "|" + entry.kind() + "|" + serverVersion);
+        String name = names.kept(entry.kind(), key);
+        hold(key);
+        if (lookup(name, key).isEmpty()) {
+            return Optional.empty();
+        }
+        touch(name);
+        LOG.info("Reusing {} {} kept by an earlier run: what it is made of has not changed", entry.kind(), name);
+        return Optional.of(name);
+    }
+
     /** Drops a kept database for {@code entry} first, unless a live run uses it. */
     @Override
     public String rebuild(Entry entry, Supplier<String> build) {
@@ -93,7 +106,7 @@ final class TemplateBaseCache implements BaseCache {
         String slot = digest(entry.kind() + "|" + entry.slot());
         if (!rebuild) {
             hold(key);
-            if (find(name, key).isPresent()) {
+            if (lookup(name, key).isPresent()) {
                 touch(name);
                 LOG.info(
                         "Reusing {} {} kept by an earlier run: what it is made of has not changed", entry.kind(), name);
@@ -103,13 +116,13 @@ final class TemplateBaseCache implements BaseCache {
         long start = System.nanoTime();
         try (Connection lock = admin.dedicatedConnection()) {
             advisoryLock(lock, "pg_advisory_lock", BUILD_LOCK, key); // waits while another run builds it
-            if (rebuild && find(name, key).isPresent() && !dropToRebuild(lock, name, key, entry.kind())) {
+            if (rebuild && lookup(name, key).isPresent() && !dropToRebuild(lock, name, key, entry.kind())) {
                 hold(key);
                 touch(name);
                 return name;
             }
             hold(key);
-            if (!rebuild && find(name, key).isPresent()) {
+            if (!rebuild && lookup(name, key).isPresent()) {
                 LOG.info(
                         "Using {} {}, which another run built meanwhile (waited {} ms)",
                         entry.kind(),
@@ -201,7 +214,7 @@ final class TemplateBaseCache implements BaseCache {
         }
     }
 
-    private Optional<Kept> find(String name, String key) {
+    private Optional<Kept> lookup(String name, String key) {
         return kept().stream()
                 .filter(k -> k.name().equals(name) && k.key().equals(key))
                 .findFirst();

@@ -85,6 +85,22 @@ class TemplateBaseCacheTests {
     }
 
     @Test
+    void findTellsWhatAnEarlierRunKeptAndNeverBuilds() throws SQLException {
+        TemplateBranchProvider earlier = run("earliera");
+        TemplateBranchProvider later = run("laterb");
+        BaseCache.Entry entry = new BaseCache.Entry("base", "staged v1", "spring");
+
+        assertThat(cache(later).find(entry)).as("nothing kept yet").isEmpty();
+        assertThat(databases("lakebase-junit cache=%")).isEmpty();
+        String kept = cache(earlier).obtain(entry, () -> build(earlier, null));
+        close(earlier);
+
+        assertThat(cache(later).find(entry)).contains(kept);
+        assertThat(cache(later).find(new BaseCache.Entry("base", "staged v2", "spring")))
+                .isEmpty();
+    }
+
+    @Test
     void aReplacedBaseIsCollectedOnlyOnceNoLiveRunUsesIt() throws SQLException {
         TemplateBranchProvider older = run("oldera");
         TemplateBranchProvider newer = run("newerb");

@@ -1,0 +1,58 @@
+package io.github.lakebase.junit.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.lakebase.junit.integration.StartupWork;
+import io.github.lakebase.junit.spring.jpa.Owner;
+import io.github.lakebase.junit.spring.jpa.OwnerApplication;
+import java.io.InputStream;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * What a context's kept base is keyed by: when JPA creates the schema from the entities as the context starts, the
+ * bytes of the entity classes, so that a changed entity builds the base again; and not when it creates nothing.
+ */
+class StartupInputsTests {
+
+    @Test
+    void theEntitiesBytesAreAnInputWhenJpaCreatesTheSchema() throws Exception {
+        try (GenericApplicationContext context = new GenericApplicationContext()) {
+            AutoConfigurationPackages.register(context, OwnerApplication.class.getPackageName());
+
+            StartupWork work = StartupInputs.read("owners", context.getEnvironment(), context.getBeanFactory(), false);
+
+            assertThat(work.steps()).contains("JPA ddl-auto=create");
+            assertThat(work.inputs()).containsKey("entity " + Owner.class.getName());
+            assertThat(work.inputs().get("entity " + Owner.class.getName())).isEqualTo(bytesOf(Owner.class));
+            assertThat(work.inputs().keySet())
+                    .as("the repository and the application are no entities")
+                    .noneMatch(k -> k.contains("OwnerRepository") || k.contains("OwnerApplication"));
+        }
+    }
+
+    @Test
+    void noEntityIsAnInputWhenJpaOnlyValidatesTheSchema() {
+        try (GenericApplicationContext context = new GenericApplicationContext()) {
+            AutoConfigurationPackages.register(context, OwnerApplication.class.getPackageName());
+            context.getEnvironment()
+                    .getPropertySources()
+                    .addFirst(new MapPropertySource("app", Map.of("spring.jpa.hibernate.ddl-auto", "validate")));
+
+            StartupWork work = StartupInputs.read("owners", context.getEnvironment(), context.getBeanFactory(), false);
+
+            assertThat(work.steps()).noneMatch(s -> s.startsWith("JPA"));
+            assertThat(work.inputs().keySet()).noneMatch(k -> k.startsWith("entity "));
+            assertThat(work.inputs()).as("the setting itself").containsKey("setting spring.jpa.hibernate.ddl-auto");
+        }
+    }
+
+    private static byte[] bytesOf(Class<?> type) throws Exception {
+        try (InputStream in = type.getResourceAsStream(type.getSimpleName() + ".class")) {
+            return in.readAllBytes();
+        }
+    }
+}
