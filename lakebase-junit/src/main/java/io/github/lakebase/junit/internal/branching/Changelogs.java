@@ -266,6 +266,14 @@ final class Changelogs {
         }
     }
 
+    /**
+     * Liquibase keeps the state of its change log locks in JVM-wide singletons ({@code LockServiceFactory}); two
+     * updates at once in one JVM (tests in parallel building two bases) were seen to leave a base's
+     * {@code DATABASECHANGELOGLOCK} locked, so that its branches waited five minutes for the lock. Updates run one
+     * at a time.
+     */
+    private static final Object ONE_UPDATE_AT_A_TIME = new Object();
+
     private static void run(
             Database database, Source source, LiquibaseSettings settings, ClassLoader loader, ChangeSetRuns.Timer timer)
             throws UpdateFailure {
@@ -286,7 +294,9 @@ final class Changelogs {
                 if (!settings.labels().isEmpty()) {
                     update.addArgumentValue(UpdateCommandStep.LABEL_FILTER_ARG, settings.labels());
                 }
-                update.execute();
+                synchronized (ONE_UPDATE_AT_A_TIME) {
+                    update.execute();
+                }
             });
         } catch (Exception e) {
             throw new UpdateFailure(describe(e), e);
