@@ -113,9 +113,15 @@ final class AdminSql implements AutoCloseable {
         }
     }
 
-    /** Drops a database, template or not, ending its sessions. */
+    /**
+     * Drops a database, template or not, ending its sessions; also one that an interrupted drop left invalid
+     * ({@code datconnlimit = -2}), on which PostgreSQL refuses every {@code ALTER DATABASE} but {@code DROP}.
+     */
     void dropDatabase(String name) {
-        execute("ALTER DATABASE " + quote(name) + " WITH IS_TEMPLATE false");
+        if (!query("SELECT datname FROM pg_database WHERE datname = ? AND datistemplate AND datconnlimit <> -2", name)
+                .isEmpty()) {
+            execute("ALTER DATABASE " + quote(name) + " WITH IS_TEMPLATE false");
+        }
         execute("DROP DATABASE IF EXISTS " + quote(name) + (majorVersion >= 13 ? " WITH (FORCE)" : ""));
     }
 

@@ -66,8 +66,12 @@ final class DeadRuns {
                 if (run.equals(runId) || (kept && !comment.get().expiredAt(now)) || isAlive(c, run)) {
                     continue;
                 }
-                admin.dropDatabase(candidate[0]);
-                swept.add(candidate[0]);
+                try {
+                    admin.dropDatabase(candidate[0]);
+                    swept.add(candidate[0]);
+                } catch (RuntimeException e) { // one that cannot be dropped holds up none of the others
+                    LOG.warn("Could not drop {}, left by dead run {}: {}", candidate[0], run, e.getMessage());
+                }
             }
         } catch (SQLException | RuntimeException e) {
             LOG.warn("Could not sweep branches of dead runs on {}: {}", admin.describe(), e.getMessage());

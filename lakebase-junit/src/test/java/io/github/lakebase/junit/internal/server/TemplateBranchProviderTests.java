@@ -120,27 +120,4 @@ class TemplateBranchProviderTests {
                 .matches(e -> ((ProviderException) e).isConfigurationError());
         assertThat(provider.knownParents()).contains("template1", "users_data").doesNotContain("postgres");
     }
-
-    @Test
-    void aSweepDropsAnInvalidDatabaseThatAnInterruptedDropLeftAndGoesOnToTheNext() throws Exception {
-        try (Connection c = server.connect("postgres");
-                Statement s = c.createStatement()) {
-            for (String name : new String[] {"lbj_deadinvalid_1_test", "lbj_deadinvalid_2_test"}) {
-                s.execute("CREATE DATABASE " + name);
-                s.execute("COMMENT ON DATABASE " + name + " IS 'lakebase-junit run=deadinvalid kind=branch'");
-            }
-            // What PostgreSQL leaves of a database whose DROP DATABASE was interrupted: datconnlimit -2, "invalid".
-            s.execute("UPDATE pg_database SET datconnlimit = -2 WHERE datname = 'lbj_deadinvalid_1_test'");
-        }
-
-        assertThat(provider.sweep()).contains("lbj_deadinvalid_1_test", "lbj_deadinvalid_2_test");
-
-        try (Connection c = server.connect("postgres");
-                Statement s = c.createStatement();
-                ResultSet rs =
-                        s.executeQuery("SELECT count(*) FROM pg_database WHERE datname LIKE 'lbj\\_deadinvalid\\_%'")) {
-            rs.next();
-            assertThat(rs.getInt(1)).isZero();
-        }
-    }
 }
