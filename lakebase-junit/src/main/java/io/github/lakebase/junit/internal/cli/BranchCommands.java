@@ -239,9 +239,16 @@ public final class BranchCommands {
      * (and take another port at its next start). {@code --no-wait} returns at once.
      */
     private void stayUp(CommandLine command, boolean always) {
-        if (command.noWait()
-                || !(always || config.providerId().equals("embedded"))
+        if (!(always || config.providerId().equals("embedded"))
                 || CLOUD.contains(config.providerId())) { // no server of ours to keep up
+            return;
+        }
+        if (command.noWait()) {
+            if (config.providerId().equals("embedded")) {
+                out.println(
+                        "The embedded server stops as this command returns (--no-wait), unless another JVM uses it: "
+                                + "the URL above works only while a test run or another command keeps the server up.");
+            }
             return;
         }
         out.println("The server stays up until you interrupt this command (Ctrl+C); tests run meanwhile share it.");

@@ -184,10 +184,12 @@ final class ReportMarkdown {
             return "";
         }
         StringBuilder out = new StringBuilder("\n### Kept branches\n\n")
+                .append("Failed tests kept these branches to be inspected. Reach one with ")
                 .append(
-                        "Failed tests kept these branches to be inspected: connect with the JDBC URL as the user shown ")
-                .append("(the password is never written here; `./mvnw lakebase:connect` prints it), and drop them ")
-                .append("when done (`./mvnw lakebase:drop`).\n\n")
+                        "`mvn lakebase:connect -Dlakebase.branch=<branch>`, which prints its JDBC URL and password (on ")
+                .append("the embedded provider the URL below is that of the run's server, which `connect` starts ")
+                .append("again), and drop it when done with `mvn lakebase:drop -Dlakebase.branch=<branch>` (see ")
+                .append("docs/branches-outside-tests.md).\n\n")
                 .append(
                         "| branch | test | parent | JDBC URL | user | expires |\n| --- | --- | --- | --- | --- | --- |\n");
         for (ReportDocument.Kept k : kept) {
