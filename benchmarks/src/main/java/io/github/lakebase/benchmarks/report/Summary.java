@@ -214,6 +214,10 @@ public record Summary(
 
     private static String note(CellResult r) {
         if (r.error() != null) {
+            if (alternativeInParallel(r.cell()) && r.error().contains(Workload.NOT_ISOLATED)) {
+                // The alternative's class failed as a whole on a database another test had changed.
+                return "not isolated: the test class failed on a database another test had changed";
+            }
             return "failed: " + r.error();
         }
         if (r.unavailable() != null) {
@@ -238,9 +242,13 @@ public record Summary(
 
     /** Whether every failure is an alternative's test that, running in parallel, found another test's changes. */
     private static boolean notIsolatedInParallel(Cell cell, List<Sample> failed) {
-        return cell.kind() == Cell.Kind.THROUGHPUT
-                && cell.approach() != Approach.LAKEBASE
+        return alternativeInParallel(cell)
                 && failed.stream().allMatch(s -> s.failure().contains(Workload.NOT_ISOLATED));
+    }
+
+    /** A cell of an alternative to the library with tests in parallel, whose failures are findings about it. */
+    private static boolean alternativeInParallel(Cell cell) {
+        return cell.kind() == Cell.Kind.THROUGHPUT && cell.approach() != Approach.LAKEBASE;
     }
 
     /** The PostgreSQL version the tests saw, or "unknown". */

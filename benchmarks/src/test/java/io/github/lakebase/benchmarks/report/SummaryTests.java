@@ -117,6 +117,26 @@ class SummaryTests {
     }
 
     @Test
+    void anAlternativeWhoseClassFailsInParallelOnADatabaseAnotherTestChangedIsAFindingToo() {
+        String notIsolated = "java.lang.AssertionError: Expected a fresh database with 100 items, found 0: "
+                + io.github.lakebase.benchmarks.harness.Workload.NOT_ISOLATED;
+        Cell zonky = cell(Approach.ZONKY, 10).withKind(Cell.Kind.THROUGHPUT).inParallel(4, 1);
+        Cell lakebase =
+                cell(Approach.LAKEBASE, 10).withKind(Cell.Kind.THROUGHPUT).inParallel(4, 1);
+
+        assertThat(Results.summary(List.of(CellResult.failed(zonky, notIsolated)))
+                        .rows()
+                        .get(0)
+                        .note())
+                .startsWith("not isolated: ");
+        assertThat(Results.summary(List.of(CellResult.failed(lakebase, notIsolated)))
+                        .rows()
+                        .get(0)
+                        .note())
+                .startsWith("failed: ");
+    }
+
+    @Test
     void aCellWhoseJvmGaveNoResultFails() {
         Summary summary =
                 Results.summary(List.of(CellResult.failed(cell(Approach.SPRING_ZONKY, 0), "its JVM ended with 1")));
