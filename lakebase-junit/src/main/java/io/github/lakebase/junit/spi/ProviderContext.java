@@ -99,8 +99,37 @@ public interface ProviderContext {
         return value;
     }
 
-    /** {@code 2d}, {@code 12h}, {@code 1m} or {@code 30s}: the largest unit that measures it exactly. */
+    /**
+     * A duration within a range, for a setting whose service accepts only some (an expiry, a timeout).
+     *
+     * <pre>{@code
+     * Duration ttl = context.getDuration("lakebase.neon.branch-ttl", Duration.ofHours(1), Duration.ofSeconds(2),
+     *         Duration.ofDays(1));
+     * }</pre>
+     *
+     * @param key the key
+     * @param defaultValue used when the key is absent
+     * @param min the shortest accepted, inclusive
+     * @param max the longest accepted, inclusive
+     * @return the value
+     * @throws ProviderException a configuration error with the range and the default, when out of range or not a
+     *     duration
+     */
+    default Duration getDuration(String key, Duration defaultValue, Duration min, Duration max) {
+        Duration value = getDuration(key, defaultValue);
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw ProviderException.configuration(key + "=" + get(key).orElse("") + " is out of range: use a duration "
+                    + "from " + shortForm(min) + " to " + shortForm(max) + " (the default is " + shortForm(defaultValue)
+                    + ").");
+        }
+        return value;
+    }
+
+    /** {@code 2d}, {@code 12h}, {@code 1m}, {@code 30s} or {@code 250ms}: the largest unit that measures it exactly. */
     private static String shortForm(Duration d) {
+        if (d.toMillis() % 1_000 != 0) {
+            return d.toMillis() + "ms";
+        }
         if (d.toSeconds() % 86_400 == 0) {
             return d.toDays() + "d";
         }

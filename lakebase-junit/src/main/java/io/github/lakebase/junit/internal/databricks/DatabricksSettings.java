@@ -13,7 +13,7 @@ import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFac
 import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.SLOT_TIMEOUT;
 import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.SSL_MODE;
 
-import io.github.lakebase.junit.internal.util.Durations;
+import io.github.lakebase.junit.internal.cloud.SslMode;
 import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.time.Duration;
@@ -80,13 +80,14 @@ record DatabricksSettings(
         return new DatabricksSettings(
                 project,
                 context.get(DEFAULT_PARENT).map(DatabricksSettings::branchId),
-                within(config, BRANCH_TTL, Duration.ofHours(1), Duration.ofSeconds(2), MAX_BRANCH_TTL),
+                config.getDuration(BRANCH_TTL, Duration.ofHours(1), Duration.ofSeconds(2), MAX_BRANCH_TTL),
                 context.keptTtl(MIN_KEPT_TTL, MAX_TTL),
-                within(config, OPERATION_TIMEOUT, Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofHours(2)),
-                within(config, ENDPOINT_TIMEOUT, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofHours(1)),
+                config.getDuration(
+                        OPERATION_TIMEOUT, Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofHours(2)),
+                config.getDuration(ENDPOINT_TIMEOUT, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofHours(1)),
                 config.getInt(MAX_BRANCHES, 5, 2, 500),
-                within(config, SLOT_TIMEOUT, Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofHours(6)),
-                within(config, POLL_INTERVAL, Duration.ofSeconds(1), Duration.ofMillis(1), Duration.ofMinutes(1)),
+                config.getDuration(SLOT_TIMEOUT, Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofHours(6)),
+                config.getDuration(POLL_INTERVAL, Duration.ofSeconds(1), Duration.ofMillis(1), Duration.ofMinutes(1)),
                 context.get(ENDPOINT).orElse("primary"),
                 context.get(DATABASE).orElse("databricks_postgres"),
                 config.getInt(PORT, 5432, 1, 65535),
@@ -113,31 +114,5 @@ record DatabricksSettings(
     static String branchId(String nameOrId) {
         int slash = nameOrId.lastIndexOf("/branches/");
         return slash < 0 ? nameOrId : nameOrId.substring(slash + "/branches/".length());
-    }
-
-    private static Duration within(
-            ProviderContext config, String key, Duration defaultValue, Duration min, Duration max) {
-        Duration value = config.getDuration(key, defaultValue);
-        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw ProviderException.configuration(key + "=" + config.get(key).orElse("") + " is out of range: use "
-                    + "a duration from " + Durations.text(min) + " to " + Durations.text(max) + " (the default is "
-                    + Durations.text(defaultValue)
-                    + ").");
-        }
-        return value;
-    }
-
-    /** The {@code sslmode} values of the PostgreSQL JDBC driver. */
-    enum SslMode {
-        DISABLE,
-        ALLOW,
-        PREFER,
-        REQUIRE,
-        VERIFY_CA,
-        VERIFY_FULL;
-
-        String jdbcValue() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-        }
     }
 }

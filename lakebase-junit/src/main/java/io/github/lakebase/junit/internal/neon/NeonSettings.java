@@ -13,11 +13,10 @@ import static io.github.lakebase.junit.internal.neon.NeonProviderFactory.ROLE;
 import static io.github.lakebase.junit.internal.neon.NeonProviderFactory.SLOT_TIMEOUT;
 import static io.github.lakebase.junit.internal.neon.NeonProviderFactory.SSL_MODE;
 
-import io.github.lakebase.junit.internal.util.Durations;
+import io.github.lakebase.junit.internal.cloud.SslMode;
 import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -74,43 +73,19 @@ record NeonSettings(
         return new NeonSettings(
                 project,
                 context.get(DEFAULT_PARENT),
-                within(context, BRANCH_TTL, Duration.ofHours(1), Duration.ofSeconds(2), MAX_BRANCH_TTL),
+                context.getDuration(BRANCH_TTL, Duration.ofHours(1), Duration.ofSeconds(2), MAX_BRANCH_TTL),
                 context.keptTtl(MIN_KEPT_TTL, MAX_TTL),
-                within(context, OPERATION_TIMEOUT, Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofHours(2)),
-                within(context, ENDPOINT_TIMEOUT, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofHours(1)),
+                context.getDuration(
+                        OPERATION_TIMEOUT, Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofHours(2)),
+                context.getDuration(
+                        ENDPOINT_TIMEOUT, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofHours(1)),
                 context.getInt(MAX_BRANCHES, 5, 2, 5000),
-                within(context, SLOT_TIMEOUT, Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofHours(6)),
-                within(context, POLL_INTERVAL, Duration.ofSeconds(1), Duration.ofMillis(1), Duration.ofMinutes(1)),
+                context.getDuration(SLOT_TIMEOUT, Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofHours(6)),
+                context.getDuration(POLL_INTERVAL, Duration.ofSeconds(1), Duration.ofMillis(1), Duration.ofMinutes(1)),
                 context.get(DATABASE).orElse("neondb"),
                 context.get(ROLE).orElse("neondb_owner"),
                 context.getEnum(SSL_MODE, SslMode.class, SslMode.REQUIRE, java.util.List.of())
                         .jdbcValue(),
                 context.get(API_URL).orElse("https://console.neon.tech/api/v2"));
-    }
-
-    private static Duration within(
-            ProviderContext config, String key, Duration defaultValue, Duration min, Duration max) {
-        Duration value = config.getDuration(key, defaultValue);
-        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw ProviderException.configuration(key + "=" + config.get(key).orElse("") + " is out of range: use "
-                    + "a duration from " + Durations.text(min) + " to " + Durations.text(max) + " (the default is "
-                    + Durations.text(defaultValue)
-                    + ").");
-        }
-        return value;
-    }
-
-    /** The {@code sslmode} values of the PostgreSQL JDBC driver. */
-    enum SslMode {
-        DISABLE,
-        ALLOW,
-        PREFER,
-        REQUIRE,
-        VERIFY_CA,
-        VERIFY_FULL;
-
-        String jdbcValue() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
     }
 }
