@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -50,35 +51,23 @@ class ArchitectureTests {
     }
 
     @Test
-    void theCloudToolkitUsesTheSpiAndTheNeutralHelpersOnly() {
-        noClasses()
-                .that()
-                .resideInAPackage(ROOT + ".internal.cloud..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAnyPackage(
-                        ROOT,
-                        ROOT + ".integration..",
-                        ROOT + ".tools..",
-                        ROOT + ".internal.inject..",
-                        ROOT + ".internal.branching..",
-                        ROOT + ".internal.config..",
-                        ROOT + ".internal.server..",
-                        ROOT + ".internal.embedded..",
-                        ROOT + ".internal.databricks..",
-                        ROOT + ".internal.neon..")
-                .because("what the cloud providers share must serve a provider written outside the library as well")
-                .check(main);
-    }
-
-    @Test
-    void theSpiDependsOnNothingElseOfTheLibrary() {
-        noClasses()
+    void theSpiDependsOnTheJdkAndItselfOnly() {
+        classes()
                 .that()
                 .resideInAPackage(ROOT + ".spi..")
                 .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "javax..", "org.apiguardian.api..", ROOT + ".spi..")
+                .because("a provider written outside the library compiles against the SPI alone, the cloud toolkit "
+                        + "of spi.cloud included")
+                .check(main);
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".spi")
+                .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage(ROOT, ROOT + ".integration..", ROOT + ".internal..", ROOT + ".tools..")
+                .resideInAPackage(ROOT + ".spi.cloud..")
+                .because("the core SPI stands without the cloud toolkit, which builds on it")
                 .check(main);
     }
 
