@@ -94,7 +94,7 @@ public interface ProviderContext {
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
             throw ProviderException.configuration(KEPT_TTL + "=" + get(KEPT_TTL).orElse("") + " is out of range for "
                     + "lakebase.provider=" + get("lakebase.provider").orElse("embedded") + ": use a duration from "
-                    + shortForm(min) + " to " + shortForm(max) + " (the default is 7d).");
+                    + formatDuration(min) + " to " + formatDuration(max) + " (the default is 7d).");
         }
         return value;
     }
@@ -119,24 +119,47 @@ public interface ProviderContext {
         Duration value = getDuration(key, defaultValue);
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
             throw ProviderException.configuration(key + "=" + get(key).orElse("") + " is out of range: use a duration "
-                    + "from " + shortForm(min) + " to " + shortForm(max) + " (the default is " + shortForm(defaultValue)
+                    + "from " + formatDuration(min) + " to " + formatDuration(max) + " (the default is "
+                    + formatDuration(defaultValue)
                     + ").");
         }
         return value;
     }
 
-    /** {@code 2d}, {@code 12h}, {@code 1m}, {@code 30s} or {@code 250ms}: the largest unit that measures it exactly. */
-    private static String shortForm(Duration d) {
-        if (d.toMillis() % 1_000 != 0) {
+    /**
+     * A duration as the configuration writes it, for a message that names a setting's value: the largest unit
+     * that measures it exactly, so that {@link #getDuration(String, Duration)} reads the text back to the same
+     * duration.
+     *
+     * <pre>{@code
+     * ProviderContext.formatDuration(Duration.ofDays(7));        // "7d"
+     * ProviderContext.formatDuration(Duration.ofMinutes(90));    // "90m"
+     * ProviderContext.formatDuration(Duration.ofMillis(250));    // "250ms"
+     * ProviderContext.formatDuration(Duration.ofNanos(1_500));   // "PT0.0000015S"
+     * }</pre>
+     *
+     * @param d any duration; zero is {@code 0s}
+     * @return {@code d} in days ({@code d}), hours ({@code h}), minutes ({@code m}), seconds ({@code s}) or
+     *     milliseconds ({@code ms}), or in ISO-8601 when it has a part smaller than a millisecond
+     */
+    static String formatDuration(Duration d) {
+        if (d.isZero()) {
+            return "0s";
+        }
+        if (d.toNanosPart() % 1_000_000 != 0) {
+            return d.toString();
+        }
+        if (d.toNanosPart() != 0) {
             return d.toMillis() + "ms";
         }
-        if (d.toSeconds() % 86_400 == 0) {
+        long seconds = d.toSeconds();
+        if (seconds % 86_400 == 0) {
             return d.toDays() + "d";
         }
-        if (d.toSeconds() % 3_600 == 0) {
+        if (seconds % 3_600 == 0) {
             return d.toHours() + "h";
         }
-        return d.toSeconds() % 60 == 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
+        return seconds % 60 == 0 ? d.toMinutes() + "m" : seconds + "s";
     }
 
     /**

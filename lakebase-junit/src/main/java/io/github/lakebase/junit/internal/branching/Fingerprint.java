@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.jar.JarEntry;
@@ -139,7 +138,7 @@ final class Fingerprint {
 
     /** The digest, in hexadecimal. */
     String hex() {
-        return HexFormat.of().formatHex(digest.digest());
+        return Digests.hex(digest);
     }
 
     private static Optional<byte[]> resource(ClassLoader loader, String name) {

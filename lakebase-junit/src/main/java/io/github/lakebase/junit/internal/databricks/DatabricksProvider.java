@@ -5,10 +5,7 @@ import static io.github.lakebase.junit.spi.ProviderContext.KEPT_TTL;
 import com.databricks.sdk.service.postgres.Branch;
 import com.databricks.sdk.service.postgres.BranchSpec;
 import com.databricks.sdk.service.postgres.BranchStatusState;
-import io.github.lakebase.junit.internal.cloud.BranchSlots;
-import io.github.lakebase.junit.internal.cloud.CatalogOf;
 import io.github.lakebase.junit.internal.util.DaemonThreads;
-import io.github.lakebase.junit.internal.util.Durations;
 import io.github.lakebase.junit.spi.BranchCatalog;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
@@ -16,6 +13,8 @@ import io.github.lakebase.junit.spi.PointInTimeBranching;
 import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.SweepingProvider;
+import io.github.lakebase.junit.spi.cloud.BranchSlots;
+import io.github.lakebase.junit.spi.cloud.CatalogOf;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -273,7 +272,7 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
                         + "run lives, and expires within {} after it ends",
                 DatabricksProviderFactory.BRANCH_TTL,
                 name,
-                Durations.text(settings.branchTtl()));
+                ProviderContext.formatDuration(settings.branchTtl()));
         return Optional.of(soon);
     }
 

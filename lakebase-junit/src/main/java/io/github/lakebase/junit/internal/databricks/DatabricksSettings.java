@@ -13,9 +13,9 @@ import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFac
 import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.SLOT_TIMEOUT;
 import static io.github.lakebase.junit.internal.databricks.DatabricksProviderFactory.SSL_MODE;
 
-import io.github.lakebase.junit.internal.cloud.SslMode;
 import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
+import io.github.lakebase.junit.spi.cloud.SslMode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

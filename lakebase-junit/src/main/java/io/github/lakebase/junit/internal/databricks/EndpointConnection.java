@@ -3,8 +3,8 @@ package io.github.lakebase.junit.internal.databricks;
 import com.databricks.sdk.service.postgres.DatabaseCredential;
 import com.databricks.sdk.service.postgres.Endpoint;
 import com.databricks.sdk.service.postgres.EndpointStatusState;
-import io.github.lakebase.junit.internal.util.Durations;
 import io.github.lakebase.junit.spi.BranchConnection;
+import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.Redaction;
 import java.sql.Connection;
@@ -83,7 +83,7 @@ final class EndpointConnection implements BranchConnection {
         } while (waits.pause("branch " + branchId + " not ready for logins (" + last + ")"));
         throw new ProviderException(
                 "Lakebase: branch " + branchId + " did not accept a login within "
-                        + Durations.text(settings.endpointTimeout()) + " (last: " + last + "). Raise "
+                        + ProviderContext.formatDuration(settings.endpointTimeout()) + " (last: " + last + "). Raise "
                         + DatabricksProviderFactory.ENDPOINT_TIMEOUT + " if its endpoint is slow to start.",
                 null);
     }

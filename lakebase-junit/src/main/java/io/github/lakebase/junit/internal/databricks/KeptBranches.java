@@ -1,7 +1,7 @@
 package io.github.lakebase.junit.internal.databricks;
 
-import io.github.lakebase.junit.internal.util.Durations;
-import io.github.lakebase.junit.internal.util.Expiries;
+import io.github.lakebase.junit.spi.ProviderContext;
+import io.github.lakebase.junit.spi.cloud.Expiries;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -56,7 +56,7 @@ final class KeptBranches {
             LOG.warn(
                     "The workspace refused an expiry of {} for kept branch {} ({}): it expires at {}, close to the "
                             + "longest the workspace allows{}",
-                    Durations.text(settings.keptTtl()),
+                    ProviderContext.formatDuration(settings.keptTtl()),
                     id,
                     io.github.lakebase.junit.spi.ProviderContext.KEPT_TTL,
                     expiry,

@@ -14,7 +14,7 @@ import com.databricks.sdk.service.postgres.PostgresAPI;
 import com.databricks.sdk.service.postgres.UpdateBranchRequest;
 import com.google.protobuf.FieldMask;
 import com.google.protobuf.Timestamp;
-import io.github.lakebase.junit.internal.util.Durations;
+import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -111,7 +111,8 @@ final class LakebaseApi {
                     throw ProviderException.configuration("Lakebase refused branch " + id + " (" + message + "). "
                             + "Where it names the expiry, the workspace caps how long a branch may live: Lower "
                             + DatabricksProviderFactory.BRANCH_TTL + " (now "
-                            + Durations.text(settings.branchTtl()) + "). Where it names the source's time, "
+                            + ProviderContext.formatDuration(settings.branchTtl())
+                            + "). Where it names the source's time, "
                             + "asOf lies outside the parent's history.");
                 }
                 if (FULL.contains(Retrying.errorCode(e))) {
@@ -122,14 +123,14 @@ final class LakebaseApi {
                                 settings.project(),
                                 message,
                                 id,
-                                Durations.text(settings.slotTimeout()));
+                                ProviderContext.formatDuration(settings.slotTimeout()));
                     }
                     if (forSlot.pause("branch limit")) {
                         continue;
                     }
                     throw new ProviderException(
                             "Lakebase: no room for branch " + id + " within "
-                                    + Durations.text(settings.slotTimeout()) + ": project "
+                                    + ProviderContext.formatDuration(settings.slotTimeout()) + ": project "
                                     + settings.project()
                                     + " stayed at its branch limit (" + message
                                     + "). Delete branches you no longer need, lower "
@@ -185,7 +186,7 @@ final class LakebaseApi {
         } while (waits.pause(what + ": not ready yet"));
         throw new ProviderException(
                 "Lakebase: " + what + " did not finish within "
-                        + Durations.text(settings.operationTimeout()) + "; raise "
+                        + ProviderContext.formatDuration(settings.operationTimeout()) + "; raise "
                         + DatabricksProviderFactory.OPERATION_TIMEOUT + ".",
                 null);
     }
@@ -306,7 +307,8 @@ final class LakebaseApi {
         } while (waits.pause(what + " in progress"));
         throw new ProviderException(
                 "Lakebase: " + what + " did not finish within "
-                        + Durations.text(settings.operationTimeout()) + " (operation " + started.getName()
+                        + ProviderContext.formatDuration(settings.operationTimeout()) + " (operation "
+                        + started.getName()
                         + "); raise "
                         + DatabricksProviderFactory.OPERATION_TIMEOUT + " if Lakebase is slow today.",
                 null);

@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.embedded;
 
+import io.github.lakebase.junit.internal.util.DaemonThreads;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
@@ -251,8 +252,8 @@ public final class EmbeddedServer implements AutoCloseable {
      */
     @SuppressWarnings("try") // the resource is opened only to prove a login works
     private static void warmUp(int port, String password) {
-        Thread warmUp = new Thread(
-                () -> {
+        DaemonThreads.named("lakebase-junit-warm-up")
+                .newThread(() -> {
                     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
                     while (System.nanoTime() < deadline) {
                         try (Connection ignored = connect(port, password, "postgres")) {
@@ -265,10 +266,8 @@ public final class EmbeddedServer implements AutoCloseable {
                             }
                         }
                     }
-                },
-                "lakebase-junit-warm-up");
-        warmUp.setDaemon(true);
-        warmUp.start();
+                })
+                .start();
     }
 
     /** The file {@code <directory><suffix>} beside {@code directory}: its log, lock, pipe or password file. */

@@ -2,7 +2,7 @@ package io.github.lakebase.junit.internal.neon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.lakebase.junit.internal.util.Durations;
+import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -260,7 +260,8 @@ final class NeonApi {
 
     ProviderException timeout(String what) {
         return new ProviderException(
-                "Neon: " + what + " did not finish within " + Durations.text(settings.operationTimeout()) + "; raise "
+                "Neon: " + what + " did not finish within "
+                        + ProviderContext.formatDuration(settings.operationTimeout()) + "; raise "
                         + NeonProviderFactory.OPERATION_TIMEOUT + " if Neon is slow today.",
                 null);
     }

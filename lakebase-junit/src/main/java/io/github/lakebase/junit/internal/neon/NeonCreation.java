@@ -2,8 +2,8 @@ package io.github.lakebase.junit.internal.neon;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lakebase.junit.internal.neon.NeonApi.NeonBranch;
-import io.github.lakebase.junit.internal.util.Durations;
 import io.github.lakebase.junit.spi.BranchConnection;
+import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -72,13 +72,14 @@ final class NeonCreation {
                                 "Project {} has as many branches as it may; {} waits for one to be deleted, up to {}",
                                 settings.project(),
                                 name,
-                                Durations.text(settings.slotTimeout()));
+                                ProviderContext.formatDuration(settings.slotTimeout()));
                     }
                     if (forSlot.pause("branch limit")) {
                         continue;
                     }
                     throw new ProviderException(
-                            "Neon: no room for branch " + name + " within " + Durations.text(settings.slotTimeout())
+                            "Neon: no room for branch " + name + " within "
+                                    + ProviderContext.formatDuration(settings.slotTimeout())
                                     + ": project " + settings.project() + " stayed at its branch limit. Delete "
                                     + "branches you no longer need, lower " + NeonProviderFactory.MAX_BRANCHES
                                     + ", or raise " + NeonProviderFactory.SLOT_TIMEOUT + ".",
@@ -94,7 +95,8 @@ final class NeonCreation {
                 if (e.status() == 400 || e.status() == 422) {
                     throw ProviderException.configuration("Neon refused branch " + name + " (" + e.getMessage()
                             + "). Where it names expires_at, the project caps how long a branch may live: lower "
-                            + NeonProviderFactory.BRANCH_TTL + " (now " + Durations.text(settings.branchTtl())
+                            + NeonProviderFactory.BRANCH_TTL + " (now "
+                            + ProviderContext.formatDuration(settings.branchTtl())
                             + "). Where it names the parent's timestamp, asOf lies outside the parent's history.");
                 }
                 throw NeonHttp.failure(what, e);
@@ -135,7 +137,7 @@ final class NeonCreation {
         } while (waits.pause("branch " + name + " not ready for logins (" + last + ")"));
         throw new ProviderException(
                 "Neon: branch " + name + " did not accept a login within "
-                        + Durations.text(settings.endpointTimeout()) + " (last: " + last + "). Raise "
+                        + ProviderContext.formatDuration(settings.endpointTimeout()) + " (last: " + last + "). Raise "
                         + NeonProviderFactory.ENDPOINT_TIMEOUT + " if its compute is slow to start.",
                 null);
     }

@@ -2,12 +2,8 @@ package io.github.lakebase.junit.internal.neon;
 
 import static io.github.lakebase.junit.spi.ProviderContext.KEPT_TTL;
 
-import io.github.lakebase.junit.internal.cloud.BranchSlots;
-import io.github.lakebase.junit.internal.cloud.CatalogOf;
 import io.github.lakebase.junit.internal.neon.NeonApi.NeonBranch;
 import io.github.lakebase.junit.internal.util.DaemonThreads;
-import io.github.lakebase.junit.internal.util.Durations;
-import io.github.lakebase.junit.internal.util.Expiries;
 import io.github.lakebase.junit.spi.BranchCatalog;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
@@ -15,6 +11,9 @@ import io.github.lakebase.junit.spi.PointInTimeBranching;
 import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.SweepingProvider;
+import io.github.lakebase.junit.spi.cloud.BranchSlots;
+import io.github.lakebase.junit.spi.cloud.CatalogOf;
+import io.github.lakebase.junit.spi.cloud.Expiries;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -245,7 +244,7 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
                             + "and expires within {} after it ends",
                     NeonProviderFactory.BRANCH_TTL,
                     name,
-                    Durations.text(settings.branchTtl()));
+                    ProviderContext.formatDuration(settings.branchTtl()));
             return Optional.of(start.plus(settings.branchTtl()));
         }
         Instant until = start.plus(longest.get());
@@ -264,7 +263,7 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
                 name,
                 until,
                 KEPT_TTL,
-                Durations.text(settings.keptTtl()),
+                ProviderContext.formatDuration(settings.keptTtl()),
                 longest.get().equals(settings.keptTtl()) ? "" : ", shortened to what Neon accepts");
         return Optional.of(until);
     }

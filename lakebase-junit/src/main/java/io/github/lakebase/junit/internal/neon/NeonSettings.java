@@ -13,9 +13,9 @@ import static io.github.lakebase.junit.internal.neon.NeonProviderFactory.ROLE;
 import static io.github.lakebase.junit.internal.neon.NeonProviderFactory.SLOT_TIMEOUT;
 import static io.github.lakebase.junit.internal.neon.NeonProviderFactory.SSL_MODE;
 
-import io.github.lakebase.junit.internal.cloud.SslMode;
 import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
+import io.github.lakebase.junit.spi.cloud.SslMode;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;

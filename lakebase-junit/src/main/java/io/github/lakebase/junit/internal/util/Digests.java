@@ -30,6 +30,16 @@ public final class Digests {
     }
 
     /**
+     * What was fed to {@code digest}, as hex; the digest is reset.
+     *
+     * @param digest a digest, for example from {@link #sha256()}
+     * @return its value in lowercase hex digits, two per byte
+     */
+    public static String hex(MessageDigest digest) {
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /**
      * The first {@code bytes} bytes of the SHA-256 digest of {@code text}'s UTF-8 form, as hex.
      *
      * @param text any text
