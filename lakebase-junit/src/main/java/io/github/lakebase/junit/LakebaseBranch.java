@@ -78,7 +78,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>{@code migrations = {}} (the default): the configured default, {@code lakebase.migrations};
  *       else Flyway's own {@code flyway.locations}; else what the project has: {@code classpath:db/migration},
  *       or Liquibase's {@code db/changelog/db.changelog-master.*} when Liquibase is on the class path (a
- *       project with both fails, asking to choose); else none.</li>
+ *       project with both fails, asking to choose); else none. In a Spring test ({@code lakebase-junit-spring}),
+ *       it means none of the library's own migrations: the application's own start-up schema work (Boot's
+ *       Flyway or Liquibase, {@code spring.sql.init}) builds the base.</li>
  *   <li>{@code migrations = LakebaseBranch.NO_MIGRATIONS}: none, whatever is configured: the branch
  *       is a copy of the parent as it is. In configuration, {@code lakebase.migrations=none} says the
  *       same.</li>

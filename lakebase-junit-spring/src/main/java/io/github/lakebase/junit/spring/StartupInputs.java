@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.spring;
 
+import io.github.lakebase.junit.integration.Location;
 import io.github.lakebase.junit.integration.StartupWork;
 import java.io.IOException;
 import java.io.InputStream;
@@ -245,12 +246,12 @@ final class StartupInputs {
 
     /** Every file under a location (recursively), or the files a pattern names, by path relative to the location. */
     private void files(String kind, String location, boolean folder) {
-        String pattern = location.startsWith("filesystem:")
-                ? "file:" + location.substring("filesystem:".length())
-                : location.startsWith("classpath:")
-                        ? "classpath*:"
-                                + location.substring("classpath:".length()).replaceFirst("^/", "")
-                        : location;
+        Location parsed = Location.parse(location);
+        String pattern = switch (parsed.kind()) {
+            case FILESYSTEM -> "file:" + parsed.path();
+            case CLASSPATH -> "classpath*:" + parsed.path();
+            case OTHER -> location;
+        };
         String base = pattern.endsWith("/") ? pattern.substring(0, pattern.length() - 1) : pattern;
         try {
             Resource[] found = resolver.getResources(folder ? base + "/**/*" : base);
@@ -261,7 +262,7 @@ final class StartupInputs {
             inputs.put(
                     kind + " location " + location, String.valueOf(files.size()).getBytes(StandardCharsets.UTF_8));
             for (Resource file : files) {
-                inputs.put(kind + " " + location + " " + relative(file, location), read(file));
+                inputs.put(kind + " " + location + " " + relative(file, parsed), read(file));
             }
         } catch (IOException e) {
             inputs.put(kind + " location " + location, ("unreadable: " + e).getBytes(StandardCharsets.UTF_8));
@@ -277,9 +278,12 @@ final class StartupInputs {
     }
 
     /** The part of a file's URL after its location's path, so that where the project sits is no part of it. */
-    private static String relative(Resource file, String location) throws IOException {
+    private static String relative(Resource file, Location location) throws IOException {
         String url = file.getURL().toString();
-        String path = location.replaceFirst("^[a-z*]+:", "").replaceFirst("^/", "");
+        String written = location.kind() == Location.Kind.OTHER
+                ? location.path().replaceFirst("^[a-z*]+:", "")
+                : location.path();
+        String path = written.replaceFirst("^/", "");
         int at = path.isEmpty() ? -1 : url.lastIndexOf(path);
         return at < 0 ? String.valueOf(file.getFilename()) : url.substring(at + path.length());
     }

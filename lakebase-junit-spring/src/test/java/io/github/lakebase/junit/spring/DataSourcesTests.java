@@ -24,6 +24,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
+import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 
 /**
  * An application with two databases, each with its own Flyway: every {@code DataSource} bean gets a
@@ -174,6 +175,119 @@ class DataSourcesTests {
 
         private static String database(JdbcTemplate jdbc) {
             return jdbc.queryForObject("SELECT current_database()", String.class);
+        }
+    }
+
+    @Test
+    void aRoutingDataSourceFollowsItsTargetsBranches() {
+        assertAllSucceeded(SpringFixtures.run(RoutingTestCase.class), 2);
+    }
+
+    /** Which target the application's routing {@code DataSource} picks, as a tenant or read-only flag would. */
+    static final ThreadLocal<String> ROUTE = new ThreadLocal<>();
+
+    /**
+     * Two databases behind one {@code @Primary} {@code AbstractRoutingDataSource} that the application
+     * uses everywhere, each target with its own Flyway.
+     */
+    @Configuration(proxyBeanMethods = false)
+    static class RoutedDatabases {
+
+        @Bean
+        DataSource ordersDataSource() {
+            return new DriverManagerDataSource("jdbc:postgresql://orders.invalid:5432/orders", "orders", "secret");
+        }
+
+        @Bean
+        DataSource reportingDataSource() {
+            return new DriverManagerDataSource("jdbc:postgresql://reporting.invalid:5432/reports", "reports", "secret");
+        }
+
+        @Bean(initMethod = "migrate")
+        Flyway ordersFlyway(@Qualifier("ordersDataSource") DataSource orders) {
+            return Flyway.configure()
+                    .dataSource(orders)
+                    .locations("classpath:db/orders")
+                    .load();
+        }
+
+        @Bean(initMethod = "migrate")
+        Flyway reportingFlyway(@Qualifier("reportingDataSource") DataSource reporting) {
+            return Flyway.configure()
+                    .dataSource(reporting)
+                    .locations("classpath:db/reporting")
+                    .load();
+        }
+
+        @Bean
+        @Primary
+        DataSource routingDataSource(
+                @Qualifier("ordersDataSource") DataSource orders,
+                @Qualifier("reportingDataSource") DataSource reporting) {
+            AbstractRoutingDataSource routing = new AbstractRoutingDataSource() {
+                @Override
+                protected Object determineCurrentLookupKey() {
+                    return ROUTE.get();
+                }
+            };
+            routing.setTargetDataSources(Map.of("orders", orders, "reporting", reporting));
+            routing.setDefaultTargetDataSource(orders);
+            return routing;
+        }
+    }
+
+    @SpringBootTest(
+            classes = {BareApplication.class, RoutedDatabases.class},
+            properties = {"spring.flyway.enabled=false", "spring.sql.init.mode=never"})
+    @LakebaseBranch
+    @TestMethodOrder(MethodOrderer.MethodName.class)
+    static class RoutingTestCase {
+
+        @Autowired
+        DataSource routing;
+
+        @Autowired
+        JdbcTemplate jdbc;
+
+        @Test
+        void a_eachKeyReachesItsTargetsBranch(
+                @LakebaseBranch(name = "ordersDataSource") Branch ordersBranch,
+                @LakebaseBranch(name = "reportingDataSource") Branch reportingBranch) {
+            assertThat(routing)
+                    .as("the application's own routing bean, with no branch of its own")
+                    .isInstanceOf(AbstractRoutingDataSource.class);
+            try {
+                ROUTE.set("reporting");
+                assertThat(jdbc.queryForObject("SELECT current_database()", String.class))
+                        .isEqualTo(reportingBranch.name());
+                assertThat(jdbc.queryForObject("SELECT count(*) FROM report", Long.class))
+                        .isEqualTo(1);
+                jdbc.update("DELETE FROM report");
+                ROUTE.set("orders");
+                assertThat(jdbc.queryForObject("SELECT current_database()", String.class))
+                        .isEqualTo(ordersBranch.name());
+                assertThat(jdbc.queryForObject("SELECT count(*) FROM orders", Long.class))
+                        .isEqualTo(2);
+                jdbc.update("DELETE FROM orders");
+            } finally {
+                ROUTE.remove();
+            }
+        }
+
+        @Test
+        void b_theNextTestSeesWhatEachFlywayBuilt(@LakebaseBranch(name = "ordersDataSource") Branch ordersBranch) {
+            assertThat(jdbc.queryForObject("SELECT current_database()", String.class))
+                    .as("the default target's branch")
+                    .isEqualTo(ordersBranch.name());
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM orders", Long.class))
+                    .isEqualTo(2);
+            try {
+                ROUTE.set("reporting");
+                assertThat(jdbc.queryForObject("SELECT count(*) FROM report", Long.class))
+                        .isEqualTo(1);
+            } finally {
+                ROUTE.remove();
+            }
         }
     }
 

@@ -6,7 +6,10 @@ import io.github.lakebase.junit.integration.StartupWork;
 import io.github.lakebase.junit.spring.jpa.Owner;
 import io.github.lakebase.junit.spring.jpa.OwnerApplication;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.context.support.GenericApplicationContext;
@@ -47,6 +50,34 @@ class StartupInputsTests {
             assertThat(work.steps()).noneMatch(s -> s.startsWith("JPA"));
             assertThat(work.inputs().keySet()).noneMatch(k -> k.startsWith("entity "));
             assertThat(work.inputs()).as("the setting itself").containsKey("setting spring.jpa.hibernate.ddl-auto");
+        }
+    }
+
+    @Test
+    void theFilesUnderFlywaysClassPathAndFileSystemLocationsAreInputs() throws Exception {
+        try (GenericApplicationContext context = new GenericApplicationContext()) {
+            context.registerBean(
+                    "flyway", Flyway.class, () -> Flyway.configure().load());
+            context.getEnvironment()
+                    .getPropertySources()
+                    .addFirst(new MapPropertySource(
+                            "app",
+                            Map.of(
+                                    "spring.flyway.locations",
+                                    "classpath:db/history,db/placeholders,filesystem:src/test/flyway-files")));
+
+            StartupWork work = StartupInputs.read("app", context.getEnvironment(), context.getBeanFactory(), true);
+
+            assertThat(work.inputs())
+                    .containsEntry(
+                            "flyway classpath:db/history /V1__account.sql",
+                            Files.readAllBytes(Path.of("src/test/resources/db/history/V1__account.sql")))
+                    .containsEntry(
+                            "flyway db/placeholders /V1__account.sql",
+                            Files.readAllBytes(Path.of("src/test/resources/db/placeholders/V1__account.sql")))
+                    .containsEntry(
+                            "flyway filesystem:src/test/flyway-files /V1__account.sql",
+                            Files.readAllBytes(Path.of("src/test/flyway-files/V1__account.sql")));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.branching;
 
+import io.github.lakebase.junit.integration.Location;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.branching;
 
+import io.github.lakebase.junit.integration.Location;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,6 +1,7 @@
 package io.github.lakebase.junit.internal.branching;
 
 import io.github.lakebase.junit.LakebaseBranch;
+import io.github.lakebase.junit.integration.Location;
 import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.ProviderException;

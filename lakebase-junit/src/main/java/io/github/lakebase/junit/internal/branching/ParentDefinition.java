@@ -1,6 +1,7 @@
 package io.github.lakebase.junit.internal.branching;
 
 import io.github.lakebase.junit.ParentInitializer;
+import io.github.lakebase.junit.integration.Location;
 import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
