@@ -94,6 +94,50 @@ class NeonConfigurationTests {
     }
 
     @Test
+    void aMissingProjectOrAValueOutOfRangeSaysWhichKeyToChange() {
+        assertThat(settingsFailure(Map.of()))
+                .contains("The configuration key 'lakebase.neon.project' is required by lakebase.provider=neon");
+        assertThat(settingsFailure(Map.of("lakebase.neon.project", "orders", "lakebase.neon.branch-ttl", "3d")))
+                .isEqualTo("lakebase.neon.branch-ttl=3d is out of range: "
+                        + "use a duration from 2s to 1d (the default is 1h).");
+        assertThat(settingsFailure(Map.of("lakebase.neon.project", "orders", "lakebase.kept-ttl", "1h")))
+                .contains("lakebase.kept-ttl=1h is out of range")
+                .contains("from 2d to 30d");
+        assertThat(settingsFailure(Map.of("lakebase.neon.project", "orders", "lakebase.neon.max-branches", "1")))
+                .isEqualTo(
+                        "lakebase.neon.max-branches='1' is not a whole number between 2 and 5000 (the default is 5).");
+        assertThat(settingsFailure(Map.of("lakebase.neon.project", "orders", "lakebase.neon.sslmode", "sometimes")))
+                .contains("lakebase.neon.sslmode='sometimes' is not one of");
+        assertThat(settings(Map.of("lakebase.neon.project", "orders", "lakebase.neon.sslmode", "verify-full")))
+                .satisfies(s -> assertThat(s.project()).isEqualTo("orders"))
+                .satisfies(s -> assertThat(s.sslMode()).isEqualTo("verify-full"))
+                .satisfies(s -> assertThat(s.database()).isEqualTo("neondb"))
+                .satisfies(s -> assertThat(s.role()).isEqualTo("neondb_owner"))
+                .satisfies(s -> assertThat(s.apiUrl()).isEqualTo("https://console.neon.tech/api/v2"));
+    }
+
+    private static NeonSettings settings(Map<String, String> parameters) {
+        Map<String, String> withProvider = new java.util.HashMap<>(parameters);
+        withProvider.putIfAbsent("lakebase.provider", "neon");
+        return NeonSettings.of(new io.github.lakebase.junit.internal.config.Configuration(
+                key -> Optional.ofNullable(withProvider.get(key)),
+                Map.of(),
+                "probe",
+                NeonConfigurationTests.class.getClassLoader()));
+    }
+
+    /** The message of the configuration error that reading {@code parameters} gives. */
+    private static String settingsFailure(Map<String, String> parameters) {
+        try {
+            settings(parameters);
+        } catch (io.github.lakebase.junit.spi.ProviderException e) {
+            assertThat(e.isConfigurationError()).as(e.getMessage()).isTrue();
+            return e.getMessage();
+        }
+        throw new AssertionError("no configuration error for " + parameters);
+    }
+
+    @Test
     void withoutAnApiKeyTestsAreSkippedWithTheReasonWhenAskedTo() {
         assumeTrue(System.getenv("NEON_API_KEY") == null, "this machine has a Neon API key in its environment");
         Map<String, String> configuration = Map.of("lakebase.provider", "neon", "lakebase.neon.project", "orders");
