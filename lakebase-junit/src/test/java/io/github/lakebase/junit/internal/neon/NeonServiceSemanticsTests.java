@@ -9,10 +9,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.lakebase.junit.Branch;
 import io.github.lakebase.junit.Fixtures;
 import io.github.lakebase.junit.LakebaseBranch;
+import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.internal.neon.fake.FakeNeon;
+import io.github.lakebase.junit.internal.neon.fake.NeonFakeBranch;
 import io.github.lakebase.junit.internal.neon.fake.NeonFakeProject;
+import io.github.lakebase.junit.internal.neon.fake.NeonFaults.Call;
+import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
+import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -21,9 +27,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The provider against the Neon API as its OpenAPI description has it, where a client's natural guess is
- * wrong: a branch kept alive only by the heartbeat can still be restored, and a full project answers a
+ * wrong: a branch kept alive only by the heartbeat can still be restored, a full project answers a
  * creation with no status or code of its own ({@code createProjectBranch} has only
- * {@code default: GeneralError}).
+ * {@code default: GeneralError}), and a kept branch needs the branch it was forked from ("You cannot delete
+ * ... a branch that has a child branch").
  */
 class NeonServiceSemanticsTests {
 
@@ -79,5 +86,33 @@ class NeonServiceSemanticsTests {
             assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
             Thread.sleep(200);
         }
+    }
+
+    @Test
+    void aKeptBranchKeepsItsBaseForAsLongAsItself() {
+        FakeNeon fake = FakeNeon.start();
+        NeonFakeProject project = fake.createProject(PROJECT, "main", "");
+        String base = "lbj_keeprun_base_1";
+        String branch = "lbj_keeprun_2_kept";
+        Map<String, String> settings = fake.configuration(PROJECT);
+        Configuration context = new Configuration(
+                key -> Optional.ofNullable(settings.get(key)),
+                Map.of(),
+                "keeprun",
+                NeonServiceSemanticsTests.class.getClassLoader());
+
+        try (NeonProvider provider = (NeonProvider) new NeonProviderFactory().create(context)) {
+            provider.create(new BranchRequest(base, "main", null, Kind.BASE));
+            provider.create(new BranchRequest(branch, base, null, Kind.BRANCH));
+            provider.keep(branch);
+        }
+
+        NeonFakeBranch kept = project.branchNamed(branch).orElseThrow();
+        NeonFakeBranch itsBase = project.branchNamed(base).orElseThrow();
+        assertThat(kept.parentId()).isEqualTo(itsBase.id());
+        assertThat(itsBase.expiresAt()).isAfterOrEqualTo(kept.expiresAt());
+        assertThat(fake.faults().calls(Call.DELETE))
+                .as("no attempt to delete a base a kept branch needs")
+                .isZero();
     }
 }
