@@ -199,7 +199,7 @@ public final class FakeNeon {
                     200,
                     () -> project.list(
                             query.get("search"),
-                            Integer.parseInt(query.getOrDefault("limit", "3")),
+                            Math.min(Integer.parseInt(query.getOrDefault("limit", "3")), faults.pageSize()),
                             Integer.parseInt(query.getOrDefault("cursor", "0"))));
         } else if (rest.equals("/branches/count") && method.equals("GET")) {
             respond(exchange, Call.COUNT, 200, project::count);

@@ -55,6 +55,7 @@ public final class NeonFaults {
     private volatile Duration operationDelay = Duration.ZERO;
     private volatile Duration maxExpiry = Duration.ofDays(30);
     private volatile int branchLimit = 5000;
+    private volatile int pageSize = Integer.MAX_VALUE;
     private volatile Failure branchLimitAnswer = new Failure(422, "", "the request could not be processed");
 
     NeonFaults() {
@@ -130,6 +131,16 @@ public final class NeonFaults {
         return this;
     }
 
+    /**
+     * Lists answer at most {@code size} branches a page, whatever {@code limit} asks: the API's
+     * {@code LimitParam} is "the maximum number of records to be returned in the response", and a client
+     * reads on while {@code pagination.next} leads further ({@code CursorPagination}).
+     */
+    public NeonFaults pageSize(int size) {
+        pageSize = size;
+        return this;
+    }
+
     /** How many calls of {@code call} the fake has seen. */
     public int calls(Call call) {
         return calls.get(call).get();
@@ -152,6 +163,10 @@ public final class NeonFaults {
 
     int branchLimit() {
         return branchLimit;
+    }
+
+    int pageSize() {
+        return pageSize;
     }
 
     Failure branchLimitAnswer() {
