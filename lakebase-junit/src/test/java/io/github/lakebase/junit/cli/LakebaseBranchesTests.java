@@ -85,6 +85,17 @@ class LakebaseBranchesTests {
                 .doesNotContain(kept, dead.id(), "lbj-zzdead1-4-fork");
     }
 
+    @Test
+    void noDeveloperBranchIsMadeWhereLakebaseKeepsNoRecordOfIt() {
+        FakeProject project = FAKE.createProject("developers", "production", "");
+
+        CloudCommands.Result created = run(FAKE.configuration("developers"), "create", "alice", "--no-wait");
+
+        assertThat(created.status()).isNotZero();
+        assertThat(created.err()).contains("makes no developer branches there");
+        assertThat(project.branches()).extracting(FakeBranch::id).containsExactly("production");
+    }
+
     @LakebaseBranch(cleanup = CleanupMode.ON_SUCCESS, migrations = LakebaseBranch.NO_MIGRATIONS)
     static class KeepingTestCase {
 

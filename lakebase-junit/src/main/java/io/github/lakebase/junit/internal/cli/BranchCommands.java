@@ -125,13 +125,13 @@ public final class BranchCommands {
     }
 
     private void create(CommandLine command) {
+        requireDeveloperBranches();
         String name = fullName(command.requiredName());
         if (!NAME.matcher(name).matches()) {
             throw new CommandLine.UsageException("'" + command.requiredName() + "' cannot name a branch: use "
                     + "lowercase letters, digits and underscores (63 at most, with the prefix "
                     + config.branchPrefix() + ").");
         }
-        requireDeveloperBranches();
         if (catalog().branches().stream().anyMatch(e -> e.name().equals(name))) {
             throw ProviderException.configuration(
                     "A branch named " + name + " exists already: refresh it, or " + "drop it first.");

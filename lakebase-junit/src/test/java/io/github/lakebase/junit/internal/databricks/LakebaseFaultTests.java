@@ -60,7 +60,7 @@ class LakebaseFaultTests {
     @Test
     void aCreationWhoseAnswerIsLostIsCheckedAndTakenInsteadOfRepeated() {
         FakeLakebase fake = fake();
-        fake.faults().loseAnswers(Call.CREATE, 2);
+        fake.faults().loseAnswers(Call.CREATE, 2).loseAnswers(Call.DELETE, 1);
 
         assertAllSucceeded(Fixtures.run(TwoTestsTestCase.class, fake.configuration(PROJECT)), 2);
 
@@ -70,6 +70,9 @@ class LakebaseFaultTests {
         assertThat(fake.faults().calls(Call.GET))
                 .as("looked up after each lost answer")
                 .isGreaterThanOrEqualTo(2);
+        assertThat(fake.faults().calls(Call.DELETE))
+                .as("a deletion whose answer was lost is repeated, and finds the branch gone or going")
+                .isGreaterThanOrEqualTo(3);
     }
 
     @Test

@@ -240,6 +240,25 @@ class NeonFaultTests {
                 .isLessThanOrEqualTo(4);
     }
 
+    @Test
+    void maxBranchesThatLeavesNoRoomForTestsIsAConfigurationError() {
+        FakeNeon fake = fake();
+        Map<String, String> configuration = new HashMap<>(fake.configuration(PROJECT));
+        configuration.put("lakebase.neon.max-branches", "2");
+        configuration.put("lakebase.parents", "staging");
+        configuration.put("lakebase.parent.staging.scripts", "classpath:parents/staging.sql");
+        configuration.put("lakebase.from", "staging");
+
+        EngineExecutionResults results = Fixtures.run(SixAtOnceTestCase.class, configuration);
+
+        assertThat(Fixtures.failureMessages(results))
+                .hasSize(6)
+                .allSatisfy(m -> assertThat(m)
+                        .contains("lakebase.neon.max-branches=2 leaves no branch for the tests")
+                        .contains("needs 2 long-lived branches")
+                        .doesNotContain(fake.apiKey()));
+    }
+
     @LakebaseBranch
     static class SixAtOnceTestCase {
 

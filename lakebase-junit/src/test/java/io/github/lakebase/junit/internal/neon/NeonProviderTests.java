@@ -71,6 +71,8 @@ class NeonProviderTests {
         void deletesEverything(Branch branch, DataSource dataSource) throws SQLException {
             record(branch);
             assertThat(branch.parent()).isEqualTo("main");
+            assertThat(branch.jdbcUrl())
+                    .matches("jdbc:postgresql://127\\.0\\.\\d+\\.\\d+:\\d+/neondb\\?sslmode=disable");
             execute(dataSource, "DELETE FROM inventory; DELETE FROM customer");
             assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isZero();
         }
@@ -203,6 +205,28 @@ class NeonProviderTests {
         void fails(@LakebaseBranch(cleanup = CleanupMode.ON_SUCCESS) Branch branch) {
             name = branch.name();
             assertThat(branch.name()).as("a test that fails").isEmpty();
+        }
+    }
+
+    @Test
+    void aBranchKeptForGoodStaysWithTheExpiryOfKeptBranches() {
+        Instant start = Instant.now();
+        assertAllSucceeded(Fixtures.run(KeptTestCase.class, FAKE.configuration("kept")), 1);
+
+        NeonFakeBranch kept = KEPT.branchNamed(KeptTestCase.name).orElseThrow();
+        assertThat(kept.expiresAt())
+                .isBetween(
+                        start.plus(Duration.ofDays(7)).minusSeconds(1),
+                        Instant.now().plus(Duration.ofDays(7)));
+        assertThat(kept.state()).isEqualTo("ready");
+    }
+
+    static class KeptTestCase {
+        static volatile String name;
+
+        @Test
+        void keep(@LakebaseBranch(cleanup = CleanupMode.NEVER) Branch branch) {
+            name = branch.name();
         }
     }
 }

@@ -10,6 +10,7 @@ import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.internal.neon.fake.FakeNeon;
 import io.github.lakebase.junit.internal.neon.fake.NeonFakeBranch;
 import io.github.lakebase.junit.internal.neon.fake.NeonFakeProject;
+import io.github.lakebase.junit.internal.neon.fake.NeonFaults.Call;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.ProviderException;
@@ -30,7 +31,8 @@ class NeonSweepTests {
 
     @Test
     void aRunSweepsTheBranchesOfDeadRunsAndNothingElse() {
-        FakeNeon fake = FakeNeon.start();
+        FakeNeon fake = FakeNeon.start(); // of its own, to count its calls
+        fake.faults().pageSize(3);
         NeonFakeProject project = fake.createProject("sweep", "main", "");
         Instant now = Instant.now();
         Instant lastBeat = now.minus(Duration.ofMinutes(30));
@@ -47,12 +49,16 @@ class NeonSweepTests {
         project.addBranch("lbj_liverun_3_other_build", "main").updated(beat, beat.plusSeconds(3600));
         project.addBranch("lbj_feature_login", "main").updated(lastBeat, lastBeat.plusSeconds(3600));
         project.addBranch("ci_deadrun_3_x", "main").updated(lastBeat, lastBeat.plusSeconds(3600));
+        project.addBranch("lbj_deadrun_8_on_the_last_page", "main").updated(lastBeat, lastBeat.plusSeconds(3600));
 
         assertAllSucceeded(Fixtures.run(OneTestCase.class, fake.configuration("sweep")), 1);
 
+        assertThat(fake.faults().calls(Call.LIST))
+                .as("12 branches, 3 a page, read to the last page")
+                .isGreaterThanOrEqualTo(4);
         assertThat(project.branches())
                 .extracting(NeonFakeBranch::name)
-                .doesNotContain("lbj_deadrun_base_1", "lbj_deadrun_7_old_test")
+                .doesNotContain("lbj_deadrun_base_1", "lbj_deadrun_7_old_test", "lbj_deadrun_8_on_the_last_page")
                 .contains(
                         "main",
                         "lbj_deadrun_9_kept",

@@ -138,17 +138,24 @@ public final class FakeNeon {
 
     /** An error answer in the form of the API's {@code GeneralError}: {@code code} and {@code message}. */
     static ApiFailure error(int status, String message) {
-        return new ApiFailure(status, message);
+        return error(status, "", message);
+    }
+
+    /** An error answer with a {@code code} ({@code ErrorCode}: any string, {@code ""} by default). */
+    static ApiFailure error(int status, String code, String message) {
+        return new ApiFailure(status, code, message);
     }
 
     /** An error answer of the fake. */
     static final class ApiFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final int status;
+        private final String code;
 
-        ApiFailure(int status, String message) {
+        ApiFailure(int status, String code, String message) {
             super(message);
             this.status = status;
+            this.code = code;
         }
     }
 
@@ -161,7 +168,7 @@ public final class FakeNeon {
             try {
                 serve(exchange);
             } catch (ApiFailure e) {
-                answer(exchange, e.status, body("", e.getMessage()));
+                answer(exchange, e.status, body(e.code, e.getMessage()));
             } catch (RuntimeException e) {
                 answer(exchange, 500, body("", String.valueOf(e.getMessage())));
             }
@@ -192,7 +199,7 @@ public final class FakeNeon {
                     200,
                     () -> project.list(
                             query.get("search"),
-                            Integer.parseInt(query.getOrDefault("limit", "3")),
+                            Math.min(Integer.parseInt(query.getOrDefault("limit", "3")), faults.pageSize()),
                             Integer.parseInt(query.getOrDefault("cursor", "0"))));
         } else if (rest.equals("/branches/count") && method.equals("GET")) {
             respond(exchange, Call.COUNT, 200, project::count);

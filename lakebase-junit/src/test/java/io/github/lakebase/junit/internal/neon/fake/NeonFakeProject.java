@@ -183,7 +183,8 @@ public final class NeonFakeProject {
                 spec.hasNonNull("expires_at") ? expiry(spec.get("expires_at").asText()) : null;
         if (branches.size() >= neon.faults().branchLimit()) {
             limitRefusals++;
-            throw FakeNeon.error(422, "the request could not be processed");
+            NeonFaults.Failure answer = neon.faults().branchLimitAnswer();
+            throw FakeNeon.error(answer.status(), answer.code(), answer.message());
         }
         String source = databaseAt(
                 parent,

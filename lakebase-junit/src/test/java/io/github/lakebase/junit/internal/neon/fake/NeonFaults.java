@@ -55,6 +55,8 @@ public final class NeonFaults {
     private volatile Duration operationDelay = Duration.ZERO;
     private volatile Duration maxExpiry = Duration.ofDays(30);
     private volatile int branchLimit = 5000;
+    private volatile int pageSize = Integer.MAX_VALUE;
+    private volatile Failure branchLimitAnswer = new Failure(422, "", "the request could not be processed");
 
     NeonFaults() {
         for (Call call : Call.values()) {
@@ -115,6 +117,30 @@ public final class NeonFaults {
         return this;
     }
 
+    /**
+     * How the project answers a creation beyond its branch limit. Neon's OpenAPI description gives
+     * {@code createProjectBranch} no error answer of its own, only {@code default: GeneralError}: any status,
+     * with a {@code code} that is any string ({@code ErrorCode}, {@code ""} by default) and a message. Where the
+     * description does name refusals, they are 403 for what the account's plan does not allow (the
+     * consumption history endpoints), 406 for a count beyond a limit ({@code transferProjectsFromOrgToOrg}:
+     * "the target organization has too many projects") and 422 for a request that cannot be processed; 400 is
+     * what the fake answers a malformed request. The message says nothing a client could match on.
+     */
+    public NeonFaults branchLimitAnswer(int status, String code) {
+        branchLimitAnswer = new Failure(status, code, "the request could not be processed");
+        return this;
+    }
+
+    /**
+     * Lists answer at most {@code size} branches a page, whatever {@code limit} asks: the API's
+     * {@code LimitParam} is "the maximum number of records to be returned in the response", and a client
+     * reads on while {@code pagination.next} leads further ({@code CursorPagination}).
+     */
+    public NeonFaults pageSize(int size) {
+        pageSize = size;
+        return this;
+    }
+
     /** How many calls of {@code call} the fake has seen. */
     public int calls(Call call) {
         return calls.get(call).get();
@@ -137,5 +163,13 @@ public final class NeonFaults {
 
     int branchLimit() {
         return branchLimit;
+    }
+
+    int pageSize() {
+        return pageSize;
+    }
+
+    Failure branchLimitAnswer() {
+        return branchLimitAnswer;
     }
 }

@@ -1,0 +1,118 @@
+package io.github.lakebase.junit.internal.neon;
+
+import static io.github.lakebase.junit.Fixtures.assertAllSucceeded;
+import static io.github.lakebase.junit.Fixtures.count;
+import static io.github.lakebase.junit.Fixtures.execute;
+import static io.github.lakebase.junit.internal.neon.NeonFaultTests.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.lakebase.junit.Branch;
+import io.github.lakebase.junit.Fixtures;
+import io.github.lakebase.junit.LakebaseBranch;
+import io.github.lakebase.junit.internal.config.Configuration;
+import io.github.lakebase.junit.internal.neon.fake.FakeNeon;
+import io.github.lakebase.junit.internal.neon.fake.NeonFakeBranch;
+import io.github.lakebase.junit.internal.neon.fake.NeonFakeProject;
+import io.github.lakebase.junit.internal.neon.fake.NeonFaults.Call;
+import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
+import io.github.lakebase.junit.spi.BranchProvider.Kind;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The provider against the Neon API as its OpenAPI description has it, where a client's natural guess is
+ * wrong: a branch kept alive only by the heartbeat can still be restored, a full project answers a
+ * creation with no status or code of its own ({@code createProjectBranch} has only
+ * {@code default: GeneralError}), and a kept branch needs the branch it was forked from ("You cannot delete
+ * ... a branch that has a child branch").
+ */
+class NeonServiceSemanticsTests {
+
+    private static final String PROJECT = "semantics";
+
+    @Test
+    void aResetLongAfterTheBranchWasCreatedStillSucceeds() {
+        FakeNeon fake = FakeNeon.start();
+        fake.createProject(PROJECT, "main", "");
+
+        assertAllSucceeded(
+                Fixtures.run(
+                        LateResetTestCase.class, with(fake.configuration(PROJECT), "lakebase.neon.branch-ttl", "3s")),
+                1);
+    }
+
+    static class LateResetTestCase {
+
+        @Test
+        void resetsAfterItsTtl(@LakebaseBranch Branch branch) throws Exception {
+            DataSource dataSource = branch.dataSource();
+            Thread.sleep(3500); // older than branch-ttl: alive only through the heartbeat
+            execute(dataSource, "DELETE FROM inventory");
+            branch.reset();
+            assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
+        }
+    }
+
+    /** The forms {@link io.github.lakebase.junit.internal.neon.fake.NeonFaults#branchLimitAnswer} traces. */
+    @ParameterizedTest
+    @CsvSource({"422, ''", "400, ''", "403, ''", "406, ''", "422, ANY_CODE"})
+    void testsWaitWhenTheProjectIsFullWhateverStatusSaysSo(int status, String code) {
+        FakeNeon fake = FakeNeon.start();
+        fake.faults().branchLimit(4).branchLimitAnswer(status, code);
+        NeonFakeProject project = fake.createProject("full", "main", "");
+        project.addBranch("someone-elses", "main");
+        Map<String, String> configuration = new HashMap<>(fake.configuration("full"));
+        configuration.put("junit.jupiter.execution.parallel.enabled", "true");
+        configuration.put("junit.jupiter.execution.parallel.mode.default", "concurrent");
+        configuration.put("junit.jupiter.execution.parallel.config.strategy", "fixed");
+        configuration.put("junit.jupiter.execution.parallel.config.fixed.parallelism", "6");
+
+        assertAllSucceeded(Fixtures.run(SixAtOnceTestCase.class, configuration), 6);
+
+        assertThat(project.mostBranchesAtOnce()).isEqualTo(4);
+    }
+
+    @LakebaseBranch
+    static class SixAtOnceTestCase {
+
+        @RepeatedTest(6)
+        void holdsItsBranchForAMoment(DataSource dataSource) throws Exception {
+            assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void aKeptBranchKeepsItsBaseForAsLongAsItself() {
+        FakeNeon fake = FakeNeon.start();
+        NeonFakeProject project = fake.createProject(PROJECT, "main", "");
+        String base = "lbj_keeprun_base_1";
+        String branch = "lbj_keeprun_2_kept";
+        Map<String, String> settings = fake.configuration(PROJECT);
+        Configuration context = new Configuration(
+                key -> Optional.ofNullable(settings.get(key)),
+                Map.of(),
+                "keeprun",
+                NeonServiceSemanticsTests.class.getClassLoader());
+
+        try (NeonProvider provider = (NeonProvider) new NeonProviderFactory().create(context)) {
+            provider.create(new BranchRequest(base, "main", null, Kind.BASE));
+            provider.create(new BranchRequest(branch, base, null, Kind.BRANCH));
+            provider.keep(branch);
+        }
+
+        NeonFakeBranch kept = project.branchNamed(branch).orElseThrow();
+        NeonFakeBranch itsBase = project.branchNamed(base).orElseThrow();
+        assertThat(kept.parentId()).isEqualTo(itsBase.id());
+        assertThat(itsBase.expiresAt()).isAfterOrEqualTo(kept.expiresAt());
+        assertThat(fake.faults().calls(Call.DELETE))
+                .as("no attempt to delete a base a kept branch needs")
+                .isZero();
+    }
+}
