@@ -71,11 +71,22 @@ public final class CopyOnWriteProbe {
                 "Branches on " + directory + " are plain file copies (" + type + " has no reflinks): their cost "
                         + "grows with the parent's size. Put lakebase.embedded.data-directory on XFS (reflink), btrfs, ZFS or "
                         + "APFS for copy-on-write branches.";
-        return withoutJournal(directory, Path.of("/sys/fs/ext4"), Path.of("/proc/fs/jbd2"))
+        return onExt4WithoutJournal(directory)
                 ? report + " This ext4 has no journal, which makes creating a database several times slower as well: "
                         + "without a journal, Linux does not reuse an inode freed in the last seconds to minutes, and "
                         + "each branch frees and allocates hundreds of files. A journaled ext4 or XFS does not have this."
                 : report;
+    }
+
+    /**
+     * Whether {@code directory} is on an ext4 filesystem without a journal (the benchmark uses it to label its
+     * filesystems).
+     *
+     * @param directory an existing directory
+     * @return {@code false} when it has a journal, is not ext4, or cannot be told
+     */
+    public static boolean onExt4WithoutJournal(Path directory) {
+        return withoutJournal(directory, Path.of("/sys/fs/ext4"), Path.of("/proc/fs/jbd2"));
     }
 
     /**
