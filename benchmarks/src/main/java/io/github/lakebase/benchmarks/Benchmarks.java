@@ -106,11 +106,44 @@ public final class Benchmarks {
         }
     }
 
+    /**
+     * The filesystems to measure, the one every kind of cell runs on first: a journaled ext4 (what hosted CI runners
+     * and most laptops have), the default one or, when that is not a journaled ext4, the one {@code --ext4} names; XFS
+     * with reflinks; and a default filesystem that is neither, for the cost cells.
+     */
     private static List<Filesystem> filesystems(Options options) throws IOException {
-        List<Filesystem> filesystems = new ArrayList<>();
         Path work = Files.createDirectories(options.workDirectory());
         Filesystem local = Filesystem.probe("default", work);
-        filesystems.add(new Filesystem(local.type(), local.directory(), local.type(), local.reflink(), null));
+        boolean localIsJournaledExt4 = local.type().equals("ext4") && !local.withoutJournal();
+        List<Filesystem> filesystems = new ArrayList<>();
+        Filesystem ext4;
+        if (localIsJournaledExt4) {
+            ext4 = local.withLabel("ext4");
+        } else if (options.ext4() != null) {
+            ext4 = Filesystem.probe("ext4", options.ext4());
+            if (!ext4.type().equals("ext4") || ext4.withoutJournal()) {
+                ext4 = Filesystem.skipped(
+                        "ext4", options.ext4() + " is " + ext4.describe() + ", not ext4 with a journal");
+            }
+        } else {
+            ext4 = Filesystem.skipped(
+                    "ext4",
+                    options.ext4Skipped() != null
+                            ? options.ext4Skipped()
+                            : "no journaled ext4 filesystem given (--ext4 DIR); benchmarks/run.sh makes one when it runs "
+                                    + "as root");
+        }
+        // The default filesystem when it is another kind than those measured for it: an ext4 without a journal, say.
+        Filesystem other = localIsJournaledExt4 || local.type().equals("xfs") && local.reflink()
+                ? null
+                : local.withLabel(local.type() + (local.withoutJournal() ? "-nojournal" : ""));
+        if (ext4.skipped() == null) {
+            filesystems.add(ext4);
+        } else if (other != null) {
+            filesystems.add(other); // every kind of cell on what there is
+            filesystems.add(ext4);
+            other = null;
+        }
         if (options.xfs() != null) {
             Filesystem xfs = Filesystem.probe("xfs", options.xfs());
             if (!xfs.type().equals("xfs") || !xfs.reflink()) {
@@ -125,6 +158,12 @@ public final class Benchmarks {
                     options.xfsSkipped() != null
                             ? options.xfsSkipped()
                             : "no XFS filesystem given (--xfs DIR); benchmarks/run.sh makes one when it runs as root"));
+        }
+        if (other != null) {
+            filesystems.add(other);
+        }
+        if (filesystems.get(0).skipped() != null) {
+            filesystems.add(0, local.withLabel(local.type())); // an XFS default with the loops skipped
         }
         return filesystems;
     }
@@ -254,6 +293,7 @@ public final class Benchmarks {
     /** Every approach at one parent size, and the rows with slow tests, which prefetching is for. */
     private void costPerTest(Filesystem fs, int size, int round) throws IOException, InterruptedException {
         CellResult raw = run(cell(Cell.Kind.PER_TEST, Approach.RAW, fs, size).withRound(round));
+        run(cell(Cell.Kind.PER_TEST, Approach.RAW_WAL_LOG, fs, size).withRound(round));
         double fork = Summary.row(raw).cost().median();
         // Tests that take longer than a fork: what prefetching is for. Every round keeps the first round's length,
         // so that the rounds of a cell are the same cell.

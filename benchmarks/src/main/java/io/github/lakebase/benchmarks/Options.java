@@ -22,6 +22,9 @@ import java.util.Set;
  *     own under the temporary directory)
  * @param xfs the mount point of an XFS filesystem with reflinks, or {@code null}
  * @param xfsSkipped why there is no XFS filesystem, or {@code null}
+ * @param ext4 the mount point of an ext4 filesystem with a journal, or {@code null}: measured in the place of the
+ *     default filesystem when that is not a journaled ext4 already
+ * @param ext4Skipped why there is no journaled ext4 filesystem, or {@code null}
  * @param sizesMb parent sizes (MB of fill data)
  * @param tests tests measured per cell (after one warm-up test)
  * @param minimumTests tests measured per cell whatever the time
@@ -41,6 +44,8 @@ public record Options(
         Path workDirectory,
         Path xfs,
         String xfsSkipped,
+        Path ext4,
+        String ext4Skipped,
         List<Integer> sizesMb,
         int tests,
         int minimumTests,
@@ -77,13 +82,15 @@ public record Options(
                                   the run's own)
               --xfs DIR           mount point of an XFS filesystem with reflink=1 (run.sh makes one when it can)
               --xfs-skipped WHY   say why there is no XFS filesystem
+              --ext4 DIR          mount point of an ext4 filesystem with a journal (run.sh makes one when it can)
+              --ext4-skipped WHY  say why there is no journaled ext4 filesystem
               --sizes MB,MB,...   parent sizes in MB of fill data (default 10,100,1000)
               --tests N           tests measured per cell, after a warm-up test (default 20)
               --min-tests N       tests measured per cell whatever the time (default 5)
               --budget SECONDS    a cell starts no further test after this (default 45)
               --prefetch N        lakebase.prefetch of the rows with prefetching (default 2)
               --repeat N          run the decisive cells N times, interleaved round by round: the cost per
-                                  test on the default filesystem at parents up to 100 MB, and the Spring
+                                  test on the first filesystem at parents up to 100 MB, and the Spring
                                   cell (default 3; 1 with --quick)
               --threads N         JUnit threads of the parallel cell (default 4)
               --forks N           JVMs at once, on one data directory, of the parallel cell (default 2)
@@ -107,6 +114,8 @@ public record Options(
         Path work = null;
         Path xfs = null;
         String xfsSkipped = null;
+        Path ext4 = null;
+        String ext4Skipped = null;
         List<Integer> sizes = quick ? List.of(1, 8) : List.of(10, 100, 1000);
         int tests = quick ? 3 : 20;
         int minimum = quick ? 2 : 5;
@@ -133,6 +142,8 @@ public record Options(
                 case "--work-dir" -> work = Path.of(value);
                 case "--xfs" -> xfs = Path.of(value);
                 case "--xfs-skipped" -> xfsSkipped = value;
+                case "--ext4" -> ext4 = Path.of(value);
+                case "--ext4-skipped" -> ext4Skipped = value;
                 case "--sizes" -> sizes = parseNumbers(arg, value);
                 case "--tests" -> tests = positive(arg, value);
                 case "--min-tests" -> minimum = positive(arg, value);
@@ -168,6 +179,8 @@ public record Options(
                 work,
                 xfs,
                 xfsSkipped,
+                ext4,
+                ext4Skipped,
                 sizes,
                 tests,
                 Math.min(minimum, tests),

@@ -25,6 +25,11 @@ import io.github.lakebase.benchmarks.suites.ZonkyRefreshSuite;
 public enum Approach {
     /** Plain {@code CREATE DATABASE ... TEMPLATE} and {@code DROP} per test: the limit. */
     RAW("raw CREATE DATABASE ... TEMPLATE + DROP (the limit)", RawTemplateSuite.class),
+    /**
+     * The same with PostgreSQL's default strategy, {@code WAL_LOG}, which copies through shared buffers and the
+     * write-ahead log instead of file by file: what the library's choice of {@code FILE_COPY} is measured against.
+     */
+    RAW_WAL_LOG("raw CREATE DATABASE ... TEMPLATE ... STRATEGY WAL_LOG + DROP", RawTemplateSuite.class),
     /** {@code @LakebaseBranch} per method. */
     LAKEBASE("@LakebaseBranch", LakebaseBranchSuite.class),
     /** Flyway clean and migrate before every test. */

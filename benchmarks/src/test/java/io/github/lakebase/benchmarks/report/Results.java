@@ -68,7 +68,7 @@ final class Results {
     static Summary summary(List<CellResult> results) {
         return Summary.of(
                 results,
-                List.of(new Filesystem("ext4", "/tmp", "ext4", false, null)),
+                List.of(new Filesystem("ext4", "/tmp", "ext4", false, false, null)),
                 new Machine(2, "cpu", 1, "os", "kernel", "jdk", "18.6"),
                 "benchmarks/run.sh",
                 60);

@@ -69,6 +69,24 @@ class TargetsTests {
     }
 
     @Test
+    void everyCellIsWonOnlyWhenTheDefaultBeatsEachAlternativeAndStaysNearTheRawLimit() {
+        List<CellResult> won = List.of(
+                Results.of(cell(Approach.RAW, 10), 999, 40),
+                Results.of(cell(Approach.LAKEBASE, 10).withPrefetch(2), 999, 42),
+                Results.of(cell(Approach.FLYWAY, 10), 999, 150),
+                Results.of(cell(Approach.ZONKY, 10), 999, 50),
+                Results.of(cell(Approach.CLUSTER_PER_CLASS, 10), 999, 900));
+        assertThat(line(Results.summary(won), "In every cell")).contains("**met** in 1 cells");
+
+        List<CellResult> lost = new ArrayList<>(won);
+        lost.set(1, Results.of(cell(Approach.LAKEBASE, 10).withPrefetch(2), 999, 60));
+        assertThat(line(Results.summary(lost), "In every cell"))
+                .contains("**missed** (2 of 4 comparisons lost)")
+                .contains("×1.50 the raw limit")
+                .contains("60.0 ms against 50.0 ms of zonky");
+    }
+
+    @Test
     void theWaitIsGradedOnItsMedianAndP90InEveryCell() {
         Cell slow = cell(Approach.LAKEBASE, 10).withPrefetch(2).withWork(100);
         Summary summary = Results.summary(List.of(waits(slow, 4, 4, 4, 4, 4, 4, 4, 4, 12, 12)));

@@ -11,7 +11,6 @@ import io.github.lakebase.junit.spi.RenamableSpares;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * Branches forked ahead of the tests that will take them ({@code lakebase.prefetch}), so that a test
  * whose predecessor ran longer than a fork finds its branch ready instead of waiting for one.
  *
- * <p>Spares are forked by one background thread, only from sealed bases (which never change, so a
+ * <p>Spares are forked by {@value #FORKS_AT_ONCE} background threads, so that tests faster than a fork get
+ * branches at the rate of two forks where the server has the cores for it, only from sealed bases (which never change, so a
  * spare is exactly what a fork on demand would be), at most {@code depth} per base and
  * {@link #LIMIT_PER_DEPTH} times that in all: beyond it the spares of the base used longest ago make
  * room. Nor is one forked while the provider has no room for it ({@link RenamableSpares#noRoomForSpare}: the
@@ -48,6 +49,12 @@ final class Prefetcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Prefetcher.class);
     /** How many spares may exist in all, as a multiple of the depth: a few bases' worth. */
     static final int LIMIT_PER_DEPTH = 4;
+    /**
+     * How many spares are forked at the same time. A fork keeps one server process busy copying (on a filesystem
+     * without reflinks, mostly in the kernel), so a second one uses a second core; more would take cores from the
+     * tests themselves.
+     */
+    static final int FORKS_AT_ONCE = 2;
 
     private final BranchProvider provider;
     private final RenamableSpares naming;
@@ -56,8 +63,8 @@ final class Prefetcher implements AutoCloseable {
     private final Map<String, Deque<Spare>> spares = new LinkedHashMap<>(16, 0.75f, true);
 
     private ExecutorService worker;
-    /** Bases whose spares the disk has no room for now, said once each; the worker's alone. */
-    private final Set<String> shortOfDisk = new HashSet<>();
+    /** Bases whose spares the disk has no room for now, said once each. */
+    private final Set<String> shortOfDisk = ConcurrentHashMap.newKeySet();
 
     private int count;
     private boolean closed;
@@ -213,7 +220,7 @@ final class Prefetcher implements AutoCloseable {
 
     private synchronized ExecutorService worker() {
         if (worker == null) {
-            worker = Executors.newSingleThreadExecutor(DaemonThreads.named("lakebase-junit-prefetch"));
+            worker = Executors.newFixedThreadPool(FORKS_AT_ONCE, DaemonThreads.named("lakebase-junit-prefetch"));
         }
         return worker;
     }

@@ -1,12 +1,14 @@
 package io.github.lakebase.junit.internal.embedded;
 
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,12 +63,69 @@ public final class CopyOnWriteProbe {
     static String describe(Path directory) {
         String type = fileSystemType(directory);
         boolean cow = supportsClone(directory, type);
-        return cow
-                ? "Branches on " + directory + " are copy-on-write clones (" + type + " supports reflinks): their cost "
-                        + "does not grow with the parent's size."
-                : "Branches on " + directory + " are plain file copies (" + type + " has no reflinks): their cost "
-                        + "grows with the parent's size. Put lakebase.embedded.data-directory on XFS (reflink), btrfs, "
-                        + "ZFS or APFS for copy-on-write branches.";
+        if (cow) {
+            return "Branches on " + directory + " are copy-on-write clones (" + type
+                    + " supports reflinks): their cost " + "does not grow with the parent's size.";
+        }
+        String report =
+                "Branches on " + directory + " are plain file copies (" + type + " has no reflinks): their cost "
+                        + "grows with the parent's size. Put lakebase.embedded.data-directory on XFS (reflink), btrfs, ZFS or "
+                        + "APFS for copy-on-write branches.";
+        return onExt4WithoutJournal(directory)
+                ? report + " This ext4 has no journal, which makes creating a database several times slower as well: "
+                        + "without a journal, Linux does not reuse an inode freed in the last seconds to minutes, and "
+                        + "each branch frees and allocates hundreds of files. A journaled ext4 or XFS does not have this."
+                : report;
+    }
+
+    /**
+     * Whether {@code directory} is on an ext4 filesystem without a journal (the benchmark uses it to label its
+     * filesystems).
+     *
+     * @param directory an existing directory
+     * @return {@code false} when it has a journal, is not ext4, or cannot be told
+     */
+    public static boolean onExt4WithoutJournal(Path directory) {
+        return withoutJournal(directory, Path.of("/sys/fs/ext4"), Path.of("/proc/fs/jbd2"));
+    }
+
+    /**
+     * Whether {@code directory} is on an ext4 filesystem without a journal, as Linux describes its mounted
+     * filesystems: each ext4 device has a directory under {@code sysExt4} ({@code /sys/fs/ext4/vda}), and each
+     * journal one under {@code procJbd2} ({@code /proc/fs/jbd2/vda-8}). Linux's ext4 skips inodes freed in
+     * the last 5 to 300 seconds when it allocates one on a filesystem without a journal ({@code
+     * recently_deleted()} in {@code fs/ext4/ialloc.c}), which a server that creates and drops databases
+     * of hundreds of files each pays for on every new file.
+     *
+     * @return {@code false} when it has a journal, is not ext4, or cannot be told
+     */
+    static boolean withoutJournal(Path directory, Path sysExt4, Path procJbd2) {
+        try {
+            FileStore store = Files.getFileStore(directory);
+            return withoutJournal(store.type(), store.name(), sysExt4, procJbd2);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * As {@link #withoutJournal(Path, Path, Path)}, for the filesystem of type {@code type} on the device
+     * {@code deviceName} ({@code /dev/vda}).
+     */
+    static boolean withoutJournal(String type, String deviceName, Path sysExt4, Path procJbd2) {
+        if (!type.equals("ext4") || !deviceName.startsWith("/dev/")) {
+            return false;
+        }
+        String device = deviceName.substring(deviceName.lastIndexOf('/') + 1);
+        if (device.isEmpty() || !Files.isDirectory(sysExt4.resolve(device)) || !Files.isDirectory(procJbd2)) {
+            return false;
+        }
+        try (Stream<Path> journals = Files.list(procJbd2)) {
+            return journals.noneMatch(
+                    journal -> journal.getFileName().toString().startsWith(device + "-"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static boolean supportsClone(Path directory, String type) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
 import io.github.lakebase.junit.internal.server.TemplateBranchProvider;
 import io.github.lakebase.junit.internal.server.TestServers;
+import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
@@ -15,6 +16,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,6 +158,41 @@ class PrefetcherTests {
         assertThat(spares()).isEmpty();
     }
 
+    @Test
+    void forksTwoSparesAtOnceSoThatFastTestsDoNotOutrunOneForkAtATime() throws Exception {
+        String base = base();
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        CountDownLatch bothStarted = new CountDownLatch(2);
+        TemplateBranchProvider counting =
+                new TemplateBranchProvider(
+                        TestServers.existingServer(server), TestServers.configuration("prefetchertests"), "template1") {
+                    @Override
+                    public BranchConnection createSpare(String name, String source) {
+                        mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                        bothStarted.countDown();
+                        try {
+                            bothStarted.await(5, TimeUnit.SECONDS); // one fork at a time never gets past this at once
+                            return super.createSpare(name, source);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException(e);
+                        } finally {
+                            inFlight.decrementAndGet();
+                        }
+                    }
+                };
+        try (Prefetcher prefetching = new Prefetcher(counting, NAMES)) {
+            counting.delete(prefetching.take(base, 2, "first").name());
+            assertThat(awaitSpares(2)).hasSize(2);
+
+            assertThat(mostAtOnce).as("spares forked at the same time").hasValue(2);
+        } finally {
+            counting.close();
+        }
+        assertThat(spares()).isEmpty();
+    }
+
     /** A sealed base with a table named after it. */
     private static String base() throws SQLException {
         String name = NAMES.base();
@@ -184,9 +223,10 @@ class PrefetcherTests {
     }
 
     /** The spares on the server, in the order they were forked. */
+    /** The spares on the server in the order they were asked for (by their counter: two are forked at once). */
     private static List<String> spares() throws SQLException {
         return list("SELECT datname FROM pg_database WHERE shobj_description(oid, 'pg_database') = "
-                + "'lakebase-junit run=prefetchertests kind=spare' ORDER BY oid");
+                + "'lakebase-junit run=prefetchertests kind=spare' ORDER BY length(datname), datname");
     }
 
     /**

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /** The startup report says, once per filesystem, whether branches are copy-on-write, and what to do if not. */
@@ -52,5 +53,29 @@ class CopyOnWriteProbeTests {
         } finally {
             PostgresBinaries.deleteRecursively(parent);
         }
+    }
+
+    @Test
+    void anExt4WithoutAJournalIsToldFromItsDeviceAndTheKernelsListOfJournals(@TempDir Path kernel) throws IOException {
+        Path sysExt4 = Files.createDirectories(kernel.resolve("sys/fs/ext4"));
+        Path procJbd2 = Files.createDirectories(kernel.resolve("proc/fs/jbd2"));
+        Files.createDirectories(sysExt4.resolve("vda"));
+        Files.createDirectories(sysExt4.resolve("loop0"));
+        Files.createDirectories(procJbd2.resolve("loop0-8"));
+
+        assertThat(CopyOnWriteProbe.withoutJournal("ext4", "/dev/vda", sysExt4, procJbd2))
+                .as("no journal listed for vda")
+                .isTrue();
+        assertThat(CopyOnWriteProbe.withoutJournal("ext4", "/dev/loop0", sysExt4, procJbd2))
+                .as("journaled")
+                .isFalse();
+        assertThat(CopyOnWriteProbe.withoutJournal("ext4", "/dev/root", sysExt4, procJbd2))
+                .as("a device name the kernel does not list: cannot be told")
+                .isFalse();
+        assertThat(CopyOnWriteProbe.withoutJournal("xfs", "/dev/vda", sysExt4, procJbd2))
+                .isFalse();
+        assertThat(CopyOnWriteProbe.withoutJournal("ext4", "/dev/vda", sysExt4, kernel.resolve("no-jbd2")))
+                .as("no list of journals at all: cannot be told")
+                .isFalse();
     }
 }

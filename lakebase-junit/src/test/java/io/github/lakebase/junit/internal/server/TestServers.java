@@ -45,7 +45,7 @@ public final class TestServers {
     }
 
     /** {@code server} seen as an existing server: closing it leaves the server running. */
-    static PostgresServer existingServer(EmbeddedServer server) {
+    public static PostgresServer existingServer(EmbeddedServer server) {
         return existing(server);
     }
 
@@ -58,7 +58,8 @@ public final class TestServers {
                 server.password());
     }
 
-    private static Configuration configuration(String runId) {
+    /** The configuration of a run {@code runId} with no settings: every key takes its default. */
+    public static Configuration configuration(String runId) {
         return new Configuration(key -> Optional.empty(), Map.of(), runId, TestServers.class.getClassLoader());
     }
 }
