@@ -146,7 +146,16 @@ final class Bases {
             BaseEvent built,
             BaseEvent.IdempotencyCheck idempotency) {
         BaseReview review = asOf == null && config.getBoolean(Configuration.REPORT_ENABLED, true)
-                ? BaseReview.read(provider, names, source, name, parentName, plan, config.classLoader())
+                ? KeptReviews.in(config)
+                        .review(
+                                name,
+                                kept.contains(name),
+                                built != null,
+                                source,
+                                parentName,
+                                plan.locations(),
+                                () -> BaseReview.read(
+                                        provider, names, source, name, parentName, plan, config.classLoader()))
                 : BaseReview.NONE;
         BaseEvents.publish(new BaseEvent(
                 name,

@@ -168,4 +168,21 @@ public final class Configuration implements ProviderContext {
     public boolean disabledWhenUnavailable() {
         return getBoolean(DISABLED_WHEN_UNAVAILABLE, false);
     }
+
+    /**
+     * Where the run report goes ({@value #REPORT_DIRECTORY}, default {@code target/lakebase}, against the module's base
+     * directory: Maven's {@code basedir}, else the working directory), or empty when the report is off ({@value
+     * #REPORT_ENABLED}).
+     *
+     * @return the absolute directory
+     */
+    public Optional<java.nio.file.Path> reportDirectory() {
+        if (!getBoolean(REPORT_ENABLED, true)) {
+            return Optional.empty();
+        }
+        java.nio.file.Path base = java.nio.file.Path.of(System.getProperty("basedir", ""));
+        return Optional.of(base.resolve(get(REPORT_DIRECTORY).orElse("target/lakebase"))
+                .toAbsolutePath()
+                .normalize());
+    }
 }

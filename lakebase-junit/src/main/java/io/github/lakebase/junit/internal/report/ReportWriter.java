@@ -40,13 +40,11 @@ public final class ReportWriter {
      * @return the writer of this JVM's report
      */
     public static Optional<ReportWriter> of(Configuration config) {
-        if (!config.getBoolean(Configuration.REPORT_ENABLED, true)) {
+        Optional<Path> report = config.reportDirectory();
+        if (report.isEmpty()) {
             return Optional.empty();
         }
-        Path base = Path.of(System.getProperty("basedir", ""));
-        Path directory = base.resolve(config.get(Configuration.REPORT_DIRECTORY).orElse("target/lakebase"))
-                .toAbsolutePath()
-                .normalize();
+        Path directory = report.get();
         String build = config.get(Configuration.REPORT_BUILD_ID).orElseGet(() -> mavenBuild(config.runId()));
         return Optional.of(new ReportWriter(directory, config.runId(), build));
     }
