@@ -31,7 +31,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * that roll back keep {@code @DataJpaTest}'s test transaction, which the test's transaction joins.
  *
  * <pre>{@code
- * @LakebaseBranch(migrations = V1__Items.LOCATION)
+ * @LakebaseBranch
  * @Transactional(propagation = Propagation.NOT_SUPPORTED)
  * public class SpringLakebaseSuite extends SpringSuite {
  *     @RepeatedTest(Workload.REPETITIONS)
