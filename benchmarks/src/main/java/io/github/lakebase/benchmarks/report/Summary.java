@@ -240,11 +240,20 @@ public record Summary(
                                 : "");
     }
 
-    /** Whether every failure is an alternative's test that, running in parallel, found another test's changes. */
+    /**
+     * Whether every failure is an alternative's test that, running in parallel, found another test's changes: its
+     * database not fresh, or dropped under it (PostgreSQL's "It seems to have just been dropped or renamed", said of a
+     * database dropped while a connection to it was being opened).
+     */
     private static boolean notIsolatedInParallel(Cell cell, List<Sample> failed) {
         return alternativeInParallel(cell)
-                && failed.stream().allMatch(s -> s.failure().contains(Workload.NOT_ISOLATED));
+                && failed.stream()
+                        .allMatch(s -> s.failure().contains(Workload.NOT_ISOLATED)
+                                || s.failure().contains(DROPPED_UNDER_IT));
     }
+
+    /** What PostgreSQL says to a connection whose database another session has just dropped. */
+    private static final String DROPPED_UNDER_IT = "It seems to have just been dropped or renamed";
 
     /** A cell of an alternative to the library with tests in parallel, whose failures are findings about it. */
     private static boolean alternativeInParallel(Cell cell) {

@@ -35,10 +35,13 @@ final class Results {
                 cell, tests, 1, List.of(), 0, "18.6", 100, 900, fromMillis, toMillis, Map.of(), null, null, 10);
     }
 
-    static CellResult failing(Cell cell, String failure) {
-        List<Sample> tests = List.of(
-                new Sample(0, 5_000_000, 1_000_000, 2_000_000, 0, null),
-                new Sample(0, 5_000_000, 1_000_000, 2_000_000, 0, failure));
+    /** A cell of one passing test and one failing test per failure given. */
+    static CellResult failing(Cell cell, String... failures) {
+        List<Sample> tests = new ArrayList<>();
+        tests.add(new Sample(0, 5_000_000, 1_000_000, 2_000_000, 0, null));
+        for (String failure : failures) {
+            tests.add(new Sample(0, 5_000_000, 1_000_000, 2_000_000, 0, failure));
+        }
         return new CellResult(cell, tests, 1, List.of(), 0, "", 1, 1, 0, 1000, Map.of(), null, null, 1);
     }
 

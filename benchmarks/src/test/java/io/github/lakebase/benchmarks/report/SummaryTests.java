@@ -137,6 +137,28 @@ class SummaryTests {
     }
 
     @Test
+    void anAlternativeWhoseTestFindsItsDatabaseDroppedByAnotherInParallelIsAFindingToo() {
+        String dropped = "org.postgresql.util.PSQLException: FATAL: database \"gfibtrjmeqfu\" does not exist\n"
+                + "  Detail: It seems to have just been dropped or renamed.";
+        String notIsolated = "java.lang.AssertionError: Expected a fresh database with 100 items, found 0: "
+                + io.github.lakebase.benchmarks.harness.Workload.NOT_ISOLATED;
+        Cell zonky = cell(Approach.ZONKY, 10).withKind(Cell.Kind.THROUGHPUT).inParallel(4, 1);
+        Cell lakebase =
+                cell(Approach.LAKEBASE, 10).withKind(Cell.Kind.THROUGHPUT).inParallel(4, 1);
+
+        assertThat(Results.summary(List.of(Results.failing(zonky, notIsolated, dropped)))
+                        .rows()
+                        .get(0)
+                        .note())
+                .isEqualTo("not isolated: 2 of 3 tests found a database another test had changed");
+        assertThat(Results.summary(List.of(Results.failing(lakebase, dropped)))
+                        .rows()
+                        .get(0)
+                        .note())
+                .startsWith("failed: ");
+    }
+
+    @Test
     void aCellWhoseJvmGaveNoResultFails() {
         Summary summary =
                 Results.summary(List.of(CellResult.failed(cell(Approach.SPRING_ZONKY, 0), "its JVM ended with 1")));
