@@ -10,6 +10,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import io.github.lakebase.junit.internal.server.EmbeddedProviderFactory;
+import io.github.lakebase.junit.internal.util.AtomicFiles;
 import io.github.lakebase.junit.internal.util.DaemonThreads;
 import io.github.lakebase.junit.internal.util.Digests;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ class ArchitectureTests {
      * internal.util, stateless and built on the JDK alone (theHelpersDependOnNothingOfTheLibrary), which give a
      * provider nothing that one written outside the library lacks; it writes the same few lines with the JDK.
      */
-    private static final Class<?>[] NEUTRAL_HELPERS = {DaemonThreads.class, Digests.class};
+    private static final Class<?>[] NEUTRAL_HELPERS = {DaemonThreads.class, Digests.class, AtomicFiles.class};
 
     @Test
     void theDatabricksProviderUsesTheSpiAndTheDatabricksSdkOnly() {

@@ -3,10 +3,10 @@ package io.github.lakebase.junit.internal.branching;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.lakebase.junit.integration.BaseEvent;
 import io.github.lakebase.junit.internal.config.Configuration;
+import io.github.lakebase.junit.internal.util.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -94,14 +94,7 @@ final class KeptReviews {
     private static void store(Path file, Entry entry) {
         try {
             Files.createDirectories(file.getParent());
-            Path written =
-                    Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-            try {
-                JSON.writeValue(written.toFile(), entry);
-                Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(written);
-            }
+            AtomicFiles.write(file, JSON.writeValueAsString(entry));
         } catch (IOException | RuntimeException e) {
             LOG.debug("The review of {} is not kept for later runs: {}", entry.base(), e.getMessage());
         }

@@ -1,11 +1,11 @@
 package io.github.lakebase.junit.internal.embedded;
 
+import io.github.lakebase.junit.internal.util.AtomicFiles;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -47,9 +47,7 @@ record PgTools(Path installation, OsUser osUser) {
         String out = run(List.of(bin("postgres"), "--version"), Duration.ofSeconds(30));
         String version = out.replaceAll("(?s).*?(\\d+(\\.\\d+)?).*", "$1").trim();
         try {
-            Path partial = Files.createTempFile(installation, ".version", ".partial");
-            Files.writeString(partial, version + "\n");
-            Files.move(partial, remembered, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(remembered, version + "\n");
         } catch (IOException e) {
             // asked again next time
         }

@@ -2,15 +2,13 @@ package io.github.lakebase.junit.internal.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.lakebase.junit.internal.util.AtomicFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -59,11 +57,11 @@ final class ReportFiles {
             try (FileChannel channel = FileChannel.open(
                             directory.resolve("report.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                     FileLock ignored = channel.lock()) {
-                atomicWrite(
+                AtomicFiles.write(
                         runs.resolve("report-" + fragment.runs().get(0) + ".json"), JSON.writeValueAsString(fragment));
                 ReportDocument merged = ReportDocument.merge(fragment.build(), fragmentsOf(fragment.build(), runs));
-                atomicWrite(directory.resolve("report.json"), JSON.writeValueAsString(merged));
-                atomicWrite(directory.resolve("report.md"), ReportMarkdown.render(merged));
+                AtomicFiles.write(directory.resolve("report.json"), JSON.writeValueAsString(merged));
+                AtomicFiles.write(directory.resolve("report.md"), ReportMarkdown.render(merged));
                 return merged;
             }
         }
@@ -105,16 +103,6 @@ final class ReportFiles {
             return Files.getLastModifiedTime(file).toMillis();
         } catch (IOException e) {
             return 0;
-        }
-    }
-
-    private static void atomicWrite(Path file, String content) throws IOException {
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(temporary, content, StandardCharsets.UTF_8);
-        try {
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 }
