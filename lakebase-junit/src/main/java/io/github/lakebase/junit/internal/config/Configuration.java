@@ -3,6 +3,7 @@ package io.github.lakebase.junit.internal.config;
 import io.github.lakebase.junit.CleanupMode;
 import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -176,11 +177,11 @@ public final class Configuration implements ProviderContext {
      *
      * @return the absolute directory
      */
-    public Optional<java.nio.file.Path> reportDirectory() {
+    public Optional<Path> reportDirectory() {
         if (!getBoolean(REPORT_ENABLED, true)) {
             return Optional.empty();
         }
-        java.nio.file.Path base = java.nio.file.Path.of(System.getProperty("basedir", ""));
+        Path base = Path.of(System.getProperty("basedir", ""));
         return Optional.of(base.resolve(get(REPORT_DIRECTORY).orElse("target/lakebase"))
                 .toAbsolutePath()
                 .normalize());
