@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The comment that records a database as the library's: the run that created it and what it is for, for
@@ -26,7 +27,7 @@ record Ownership(String runId) {
 
     /** The comment of a database of this run, of {@code kind}. */
     String comment(String kind) {
-        return MARKER + " run=" + runId + " kind=" + kind.toLowerCase(Locale.ROOT);
+        return new LibraryComment(runId, kind.toLowerCase(Locale.ROOT), Map.of()).text();
     }
 
     /** {@link #comment(String)} as an SQL literal. */
