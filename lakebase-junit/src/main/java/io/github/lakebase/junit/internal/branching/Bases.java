@@ -145,9 +145,9 @@ final class Bases {
             Configuration config,
             BaseEvent built,
             BaseEvent.IdempotencyCheck idempotency) {
-        BaseReview review = asOf == null && config.getBoolean(Configuration.REPORT_ENABLED, true)
+        BaseReview review = asOf == null
                 ? KeptReviews.in(config)
-                        .review(
+                        .map(reviews -> reviews.review(
                                 name,
                                 kept.contains(name),
                                 built != null,
@@ -155,7 +155,8 @@ final class Bases {
                                 parentName,
                                 plan.locations(),
                                 () -> BaseReview.read(
-                                        provider, names, source, name, parentName, plan, config.classLoader()))
+                                        provider, names, source, name, parentName, plan, config.classLoader())))
+                        .orElse(BaseReview.NONE)
                 : BaseReview.NONE;
         BaseEvents.publish(new BaseEvent(
                 name,

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * for: one that names others is read again. A review that could not be read is not kept.
  *
  * <pre>{@code
- * BaseReview review = KeptReviews.in(config).review(base, true, false, source, "staging", locations, () -> read());
+ * BaseReview review = KeptReviews.in(config).orElseThrow().review(base, true, false, source, "staging", locations, () -> read());
  * }</pre>
  */
 final class KeptReviews {
@@ -32,17 +32,16 @@ final class KeptReviews {
     private static final Logger LOG = LoggerFactory.getLogger(KeptReviews.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Where the reviews go; {@code null} for nowhere (the report is off). */
+    /** Where the reviews go. */
     private final Path directory;
 
     private KeptReviews(Path directory) {
         this.directory = directory;
     }
 
-    /** The reviews beside the report of {@code config}. */
-    static KeptReviews in(Configuration config) {
-        return new KeptReviews(
-                config.reportDirectory().map(d -> d.resolve("bases")).orElse(null));
+    /** The reviews beside the report of {@code config}, or empty when the report is off. */
+    static Optional<KeptReviews> in(Configuration config) {
+        return config.reportDirectory().map(d -> new KeptReviews(d.resolve("bases")));
     }
 
     /**
@@ -60,7 +59,7 @@ final class KeptReviews {
             String parentName,
             List<String> locations,
             Supplier<BaseReview> read) {
-        if (directory == null || !kept) {
+        if (!kept) {
             return read.get();
         }
         Path file = directory.resolve(base + ".json");
