@@ -214,7 +214,7 @@ public record Summary(
 
     private static String note(CellResult r) {
         if (r.error() != null) {
-            if (alternativeInParallel(r.cell()) && r.error().contains(Workload.NOT_ISOLATED)) {
+            if (alternativeInParallel(r.cell()) && notIsolated(r.error())) {
                 // The alternative's class failed as a whole on a database another test had changed.
                 return "not isolated: the test class failed on a database another test had changed";
             }
@@ -246,10 +246,12 @@ public record Summary(
      * database dropped while a connection to it was being opened).
      */
     private static boolean notIsolatedInParallel(Cell cell, List<Sample> failed) {
-        return alternativeInParallel(cell)
-                && failed.stream()
-                        .allMatch(s -> s.failure().contains(Workload.NOT_ISOLATED)
-                                || s.failure().contains(DROPPED_UNDER_IT));
+        return alternativeInParallel(cell) && failed.stream().allMatch(s -> notIsolated(s.failure()));
+    }
+
+    /** Whether a test's failure says it found another test's changes, or its database dropped by another. */
+    private static boolean notIsolated(String failure) {
+        return failure.contains(Workload.NOT_ISOLATED) || failure.contains(DROPPED_UNDER_IT);
     }
 
     /** What PostgreSQL says to a connection whose database another session has just dropped. */
