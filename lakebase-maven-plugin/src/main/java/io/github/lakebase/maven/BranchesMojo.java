@@ -96,6 +96,20 @@ abstract class BranchesMojo extends AbstractMojo {
         }
     }
 
+    /**
+     * The arguments of a verb that acts on one branch ({@code connect}, {@code create}, {@code refresh}), with
+     * {@code --no-wait} when asked for.
+     *
+     * @throws MojoFailureException when {@code -Dlakebase.branch} is missing
+     */
+    static List<String> onBranch(String verb, String branch, boolean noWait) throws MojoFailureException {
+        List<String> args = new ArrayList<>(List.of(verb, required(branch, "lakebase.branch")));
+        if (noWait) {
+            args.add("--no-wait");
+        }
+        return args;
+    }
+
     /** {@code name}, required. */
     static String required(String name, String property) throws MojoFailureException {
         if (name == null || name.isBlank()) {

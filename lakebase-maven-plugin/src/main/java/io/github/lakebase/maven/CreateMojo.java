@@ -1,6 +1,5 @@
 package io.github.lakebase.maven;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -34,10 +33,6 @@ public class CreateMojo extends BranchesMojo {
 
     @Override
     List<String> arguments() throws MojoFailureException {
-        List<String> args = new ArrayList<>(List.of("create", required(branch, "lakebase.branch")));
-        if (noWait) {
-            args.add("--no-wait");
-        }
-        return args;
+        return onBranch("create", branch, noWait);
     }
 }
