@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -115,57 +116,55 @@ public final class Benchmarks {
         Path work = Files.createDirectories(options.workDirectory());
         Filesystem local = Filesystem.probe("default", work);
         boolean localIsJournaledExt4 = local.type().equals("ext4") && !local.withoutJournal();
-        List<Filesystem> filesystems = new ArrayList<>();
-        Filesystem ext4;
-        if (localIsJournaledExt4) {
-            ext4 = local.withLabel("ext4");
-        } else if (options.ext4() != null) {
-            ext4 = Filesystem.probe("ext4", options.ext4());
-            if (!ext4.type().equals("ext4") || ext4.withoutJournal()) {
-                ext4 = Filesystem.skipped(
-                        "ext4", options.ext4() + " is " + ext4.describe() + ", not ext4 with a journal");
+        boolean localIsXfs = local.type().equals("xfs") && local.reflink();
+        Filesystem ext4 = localIsJournaledExt4 ? local.withLabel("ext4") : ext4(options);
+        Filesystem xfs = localIsXfs ? local.withLabel("xfs") : xfs(options);
+        // The default filesystem when it is of another kind than those: an ext4 without a journal, say.
+        Filesystem other = localIsJournaledExt4 || localIsXfs
+                ? null
+                : local.withLabel(local.type() + (local.withoutJournal() ? "-nojournal" : ""));
+        List<Filesystem> candidates =
+                ext4.skipped() == null ? Arrays.asList(ext4, xfs, other) : Arrays.asList(other, xfs, ext4);
+        List<Filesystem> measured = new ArrayList<>();
+        List<Filesystem> skipped = new ArrayList<>();
+        for (Filesystem fs : candidates) {
+            if (fs != null) {
+                (fs.skipped() == null ? measured : skipped).add(fs);
             }
-        } else {
-            ext4 = Filesystem.skipped(
+        }
+        measured.addAll(skipped);
+        return measured;
+    }
+
+    /** The journaled ext4 that {@code --ext4} names, or why there is none. */
+    private static Filesystem ext4(Options options) {
+        if (options.ext4() == null) {
+            return Filesystem.skipped(
                     "ext4",
                     options.ext4Skipped() != null
                             ? options.ext4Skipped()
                             : "no journaled ext4 filesystem given (--ext4 DIR); benchmarks/run.sh makes one when it runs "
                                     + "as root");
         }
-        // The default filesystem when it is another kind than those measured for it: an ext4 without a journal, say.
-        Filesystem other = localIsJournaledExt4 || local.type().equals("xfs") && local.reflink()
-                ? null
-                : local.withLabel(local.type() + (local.withoutJournal() ? "-nojournal" : ""));
-        if (ext4.skipped() == null) {
-            filesystems.add(ext4);
-        } else if (other != null) {
-            filesystems.add(other); // every kind of cell on what there is
-            filesystems.add(ext4);
-            other = null;
-        }
-        if (options.xfs() != null) {
-            Filesystem xfs = Filesystem.probe("xfs", options.xfs());
-            if (!xfs.type().equals("xfs") || !xfs.reflink()) {
-                xfs = Filesystem.skipped("xfs", options.xfs() + " is " + xfs.describe() + ", not XFS with reflinks");
-            } else if (xfs.directory().equals(local.directory()) || local.type().equals("xfs")) {
-                xfs = Filesystem.skipped("xfs", "the default filesystem is XFS already");
-            }
-            filesystems.add(xfs);
-        } else {
-            filesystems.add(Filesystem.skipped(
+        Filesystem ext4 = Filesystem.probe("ext4", options.ext4());
+        return ext4.type().equals("ext4") && !ext4.withoutJournal()
+                ? ext4
+                : Filesystem.skipped("ext4", options.ext4() + " is " + ext4.describe() + ", not ext4 with a journal");
+    }
+
+    /** The XFS with reflinks that {@code --xfs} names, or why there is none. */
+    private static Filesystem xfs(Options options) {
+        if (options.xfs() == null) {
+            return Filesystem.skipped(
                     "xfs",
                     options.xfsSkipped() != null
                             ? options.xfsSkipped()
-                            : "no XFS filesystem given (--xfs DIR); benchmarks/run.sh makes one when it runs as root"));
+                            : "no XFS filesystem given (--xfs DIR); benchmarks/run.sh makes one when it runs as root");
         }
-        if (other != null) {
-            filesystems.add(other);
-        }
-        if (filesystems.get(0).skipped() != null) {
-            filesystems.add(0, local.withLabel(local.type())); // an XFS default with the loops skipped
-        }
-        return filesystems;
+        Filesystem xfs = Filesystem.probe("xfs", options.xfs());
+        return xfs.type().equals("xfs") && xfs.reflink()
+                ? xfs
+                : Filesystem.skipped("xfs", options.xfs() + " is " + xfs.describe() + ", not XFS with reflinks");
     }
 
     private void measure(Filesystem fs, boolean main) throws IOException, InterruptedException {
