@@ -21,7 +21,7 @@ import java.util.function.Function;
  * Kept branches carry why they are kept; one kept for a failed test carries its expiry, after
  * {@code lakebase.kept-ttl}, which a later run's sweep ({@link DeadRuns}) honours.
  */
-final class ServerCatalog {
+final class ServerCatalog implements BranchCatalog {
 
     /** The shortest and longest {@code lakebase.kept-ttl} on a server of one's own. */
     private static final Duration MIN_TTL = Duration.ofMinutes(1);
@@ -50,7 +50,8 @@ final class ServerCatalog {
         return until;
     }
 
-    List<BranchCatalog.Entry> branches() {
+    @Override
+    public List<BranchCatalog.Entry> branches() {
         List<BranchCatalog.Entry> entries = new ArrayList<>();
         for (String[] row : admin.rows(
                 "SELECT datname, shobj_description(oid, 'pg_database'), CASE WHEN has_database_privilege(datname, "
@@ -74,7 +75,8 @@ final class ServerCatalog {
         return entries;
     }
 
-    BranchConnection connect(String name) {
+    @Override
+    public BranchConnection connect(String name) {
         BranchCatalog.Entry entry = entry(name);
         if (entry.kept().isEmpty()) {
             throw ProviderException.configuration("The branch '" + name + "' is not kept: it belongs to run "
@@ -84,7 +86,8 @@ final class ServerCatalog {
         return connections.apply(name);
     }
 
-    void drop(String name) {
+    @Override
+    public void drop(String name) {
         BranchCatalog.Entry entry = entry(name);
         if (entry.kept().isEmpty() && (entry.run().equals(context.runId()) || DeadRuns.isAlive(admin, entry.run()))) {
             throw ProviderException.configuration("Refusing to drop '" + name + "': run " + entry.run()

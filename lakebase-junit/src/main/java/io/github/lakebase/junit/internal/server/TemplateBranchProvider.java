@@ -10,6 +10,7 @@ import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.RenamableSpares;
 import io.github.lakebase.junit.spi.SweepingProvider;
+import io.github.lakebase.junit.spi.cloud.CatalogOf;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * touched, whatever its name.
  */
 public class TemplateBranchProvider
-        implements BranchProvider, RenamableSpares, PersistentBases, SweepingProvider, BranchCatalog {
+        implements BranchProvider, RenamableSpares, PersistentBases, SweepingProvider, CatalogOf {
 
     private static final Logger LOG = LoggerFactory.getLogger(TemplateBranchProvider.class);
     /** The free space, beyond twice a base's size, below which no spare of it is forked. */
@@ -270,19 +271,10 @@ public class TemplateBranchProvider
         return server.outlivesJvm();
     }
 
+    /** Lists, reaches and drops the library's databases on this server, across runs. */
     @Override
-    public List<Entry> branches() {
-        return catalog.branches();
-    }
-
-    @Override
-    public BranchConnection connect(String name) {
-        return catalog.connect(name);
-    }
-
-    @Override
-    public void drop(String name) {
-        catalog.drop(name);
+    public BranchCatalog catalog() {
+        return catalog;
     }
 
     @Override
