@@ -240,13 +240,27 @@ public interface ProviderContext {
      */
     default Duration getDuration(String key, Duration defaultValue) {
         Optional<String> raw = get(key);
-        if (raw.isEmpty()) {
-            return defaultValue;
-        }
-        String v = raw.get().toLowerCase(Locale.ROOT);
+        return raw.isEmpty() ? defaultValue : parseDuration(key, raw.get());
+    }
+
+    /**
+     * Reads a duration written as configuration takes it: {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d},
+     * {@code 250ms} or ISO-8601 {@code PT30S}; the counterpart of {@link #formatDuration(Duration)}.
+     *
+     * <pre>{@code
+     * Duration age = ProviderContext.parseDuration("--older-than", "7d");   // PT168H
+     * }</pre>
+     *
+     * @param what what the text is the value of (a key, an option), for the message
+     * @param text the text
+     * @return the duration
+     * @throws ProviderException a configuration error with the accepted forms, when not a duration
+     */
+    static Duration parseDuration(String what, String text) {
+        String v = text.toLowerCase(Locale.ROOT);
         try {
             if (v.startsWith("pt") || v.startsWith("p")) {
-                return Duration.parse(raw.get().toUpperCase(Locale.ROOT));
+                return Duration.parse(text.toUpperCase(Locale.ROOT));
             }
             if (v.endsWith("ms")) {
                 return Duration.ofMillis(
@@ -269,7 +283,7 @@ public interface ProviderContext {
             // reported below
         }
         throw ProviderException.configuration(
-                key + "='" + raw.get() + "' is not a duration: write it as 30s, 5m, " + "2h, 250ms or PT30S.");
+                what + "='" + text + "' is not a duration: write it as 30s, 5m, " + "2h, 250ms or PT30S.");
     }
 
     /**

@@ -9,6 +9,7 @@ import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.KeptBranch;
+import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.SweepingProvider;
 import java.io.PrintStream;
@@ -77,10 +78,7 @@ public final class BranchCommands {
         thread.setContextClassLoader(loader);
         try {
             Configuration config = ProjectConfiguration.read(loader, overrides);
-            CommandLine command = CommandLine.parse(
-                    args,
-                    v -> new Configuration(k -> java.util.Optional.of(v), Map.of(), BranchService.RUN_ID, loader)
-                            .getDuration("--older-than", null));
+            CommandLine command = CommandLine.parse(args, v -> ProviderContext.parseDuration("--older-than", v));
             new BranchCommands(config, out).run(command);
             return 0;
         } catch (CommandLine.UsageException e) {
