@@ -63,13 +63,14 @@ final class Drops implements AutoCloseable {
     void drop(String name) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         pending.add(done);
-        done.whenComplete((ignored, e) -> pending.remove(done));
         executor.execute(() -> {
             try {
                 delete.accept(name);
             } catch (RuntimeException e) {
                 LOG.warn("Could not drop branch {}: {}. A later run's sweep removes it.", name, e.getMessage());
             } finally {
+                // Out of the pending drops before it completes: whoever awaited it sees none left when it returns.
+                pending.remove(done);
                 done.complete(null);
             }
         });
