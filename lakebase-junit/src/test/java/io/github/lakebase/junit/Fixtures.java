@@ -135,6 +135,21 @@ public final class Fixtures {
         return reachable(branch.jdbcUrl(), branch.username(), branch.password());
     }
 
+    /**
+     * Whether the branch stops accepting logins within {@code timeout}: a test's branch is dropped in the
+     * background while JUnit reports the test, so the next test may still find it for a moment.
+     */
+    public static boolean goneWithin(Branch branch, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (reachable(branch)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
     /** The JDBC URL of the server's {@code postgres} database, on the server of {@code branch}. */
     public static String adminUrl(Branch branch) {
         String url = branch.jdbcUrl();

@@ -43,6 +43,7 @@ class LakebaseServiceSemanticsTests {
     @Test
     void aResetLongAfterTheBranchWasCreatedStillSucceeds() {
         FakeLakebase fake = fake();
+        fake.faults().keepExpiredBranches(); // the subject is the expiry the reset asks for
 
         assertAllSucceeded(
                 Fixtures.run(
@@ -56,7 +57,7 @@ class LakebaseServiceSemanticsTests {
         @Test
         void resetsAfterItsTtl(@LakebaseBranch Branch branch) throws Exception {
             DataSource dataSource = branch.dataSource();
-            Thread.sleep(3500); // older than branch-ttl: alive only through the heartbeat
+            Thread.sleep(3500); // older than branch-ttl: an expiry counted from its creation has passed
             execute(dataSource, "DELETE FROM inventory");
             branch.reset();
             assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
@@ -98,6 +99,7 @@ class LakebaseServiceSemanticsTests {
         FakeProject project = fake.createProject("full", "production", "");
         project.addBranch("someone-elses", "production");
         project.deleteOnceFullFor("someone-elses", Duration.ofMillis(4500)); // longer than branch-ttl
+        fake.faults().keepExpiredBranches(); // the subject is the expiry the late creation asks for
 
         assertAllSucceeded(
                 Fixtures.run(
@@ -109,7 +111,7 @@ class LakebaseServiceSemanticsTests {
     @Test
     void aKeptBranchGetsTheLongestExpiryTheWorkspaceAllows() throws Exception {
         FakeLakebase fake = fake();
-        fake.faults().maxTtl(Duration.ofDays(3));
+        fake.faults().maxTtl(Duration.ofDays(3)).keepExpiredBranches(); // the subject is the expiry asked for
         FakeProject project = fake.project(PROJECT);
         Instant start = Instant.now();
 
@@ -158,7 +160,7 @@ class LakebaseServiceSemanticsTests {
     @Test
     void theHeartbeatLeavesBranchesBeingDeletedAlone() {
         FakeLakebase fake = fake();
-        fake.faults().operationDelay(Duration.ofMillis(500));
+        fake.faults().operationDelay(Duration.ofMillis(500)).keepExpiredBranches(); // the subject is the updates
         Map<String, String> configuration = with(fake.configuration(PROJECT), "lakebase.databricks.branch-ttl", "4s");
 
         assertAllSucceeded(Fixtures.run(TenTestsTestCase.class, configuration), 10);

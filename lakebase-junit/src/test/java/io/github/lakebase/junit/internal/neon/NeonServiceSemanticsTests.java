@@ -40,9 +40,9 @@ class NeonServiceSemanticsTests {
     void aResetLongAfterTheBranchWasCreatedStillSucceeds() {
         FakeNeon fake = FakeNeon.start();
         fake.createProject(PROJECT, "main", "");
+        fake.faults().keepExpiredBranches(); // the subject is the expiry the reset asks for
 
-        // An expiry long enough that a loaded machine missing three beats (a quarter of it each) keeps the branch.
-        Map<String, String> configuration = with(fake.configuration(PROJECT), "lakebase.neon.branch-ttl", "6s");
+        Map<String, String> configuration = with(fake.configuration(PROJECT), "lakebase.neon.branch-ttl", "3s");
         assertAllSucceeded(Fixtures.run(LateResetTestCase.class, configuration), 1);
     }
 
@@ -51,7 +51,7 @@ class NeonServiceSemanticsTests {
         @Test
         void resetsAfterItsTtl(@LakebaseBranch Branch branch) throws Exception {
             DataSource dataSource = branch.dataSource();
-            Thread.sleep(6500); // older than branch-ttl: alive only through the heartbeat
+            Thread.sleep(3500); // older than branch-ttl: an expiry counted from its creation has passed
             execute(dataSource, "DELETE FROM inventory");
             branch.reset();
             assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);

@@ -64,7 +64,11 @@ public final class FakeLakebase {
         configFile.toFile().deleteOnExit();
         Files.writeString(
                 configFile, "[" + profile() + "]\nhost = " + host() + "\ntoken = " + personalAccessToken + "\n");
-        operations.every(Duration.ofMillis(200), () -> projects.values().forEach(FakeProject::expire));
+        operations.every(Duration.ofMillis(200), () -> {
+            if (faults.expiresBranches()) {
+                projects.values().forEach(FakeProject::expire);
+            }
+        });
     }
 
     /** Starts a fake workspace with no projects. */

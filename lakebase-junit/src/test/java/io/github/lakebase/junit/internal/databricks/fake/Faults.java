@@ -49,6 +49,7 @@ public final class Faults {
     private volatile Duration credentialLifetime = Duration.ofHours(1);
     private volatile Duration maxTtl = Duration.ofDays(30);
     private volatile int branchLimit = Integer.MAX_VALUE;
+    private volatile boolean expireBranches = true;
     private volatile ApiError branchLimitError = branchLimitError(400, "RESOURCE_EXHAUSTED");
 
     Faults() {
@@ -85,6 +86,22 @@ public final class Faults {
             }
         }
         return this;
+    }
+
+    /**
+     * Stops the service deleting branches whose expiry has passed, for a test whose subject is not expiry:
+     * the fake forks a branch by copying a database, which a loaded machine can slow down to seconds, and
+     * a branch with a short expiry could then expire under a test about something else. What the client
+     * asks for (expiry times, the answers to them) is checked as before.
+     */
+    public Faults keepExpiredBranches() {
+        expireBranches = false;
+        return this;
+    }
+
+    /** Whether the service deletes branches whose expiry has passed ({@link #keepExpiredBranches()}). */
+    public boolean expiresBranches() {
+        return expireBranches;
     }
 
     /** Long-running operations finish this long after they start. */

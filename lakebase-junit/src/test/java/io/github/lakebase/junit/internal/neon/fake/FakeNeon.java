@@ -69,7 +69,11 @@ public final class FakeNeon {
         }));
         http.createContext("/", this::handle);
         http.start();
-        operations.every(Duration.ofMillis(200), () -> projects.values().forEach(NeonFakeProject::expire));
+        operations.every(Duration.ofMillis(200), () -> {
+            if (faults.expiresBranches()) {
+                projects.values().forEach(NeonFakeProject::expire);
+            }
+        });
     }
 
     /** Starts a fake Neon with no projects. */

@@ -55,6 +55,7 @@ public final class NeonFaults {
     private volatile Duration operationDelay = Duration.ZERO;
     private volatile Duration maxExpiry = Duration.ofDays(30);
     private volatile int branchLimit = 5000;
+    private volatile boolean expireBranches = true;
     private volatile int pageSize = Integer.MAX_VALUE;
     private volatile Failure branchLimitAnswer = new Failure(422, "", "the request could not be processed");
 
@@ -97,6 +98,22 @@ public final class NeonFaults {
             }
         }
         return this;
+    }
+
+    /**
+     * Stops the service deleting branches whose expiry has passed, for a test whose subject is not expiry:
+     * the fake forks a branch by copying a database, which a loaded machine can slow down to seconds, and
+     * a branch with a short expiry could then expire under a test about something else. What the client
+     * asks for (expiry times, the answers to them) is checked as before.
+     */
+    public NeonFaults keepExpiredBranches() {
+        expireBranches = false;
+        return this;
+    }
+
+    /** Whether the service deletes branches whose expiry has passed ({@link #keepExpiredBranches()}). */
+    public boolean expiresBranches() {
+        return expireBranches;
     }
 
     /** Operations finish this long after they start; a branch is locked (423) until then. */
