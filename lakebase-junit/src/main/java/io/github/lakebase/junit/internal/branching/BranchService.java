@@ -377,10 +377,12 @@ public final class BranchService implements AutoCloseable {
         }
     }
 
-    /** Closes every service, since the JVM is exiting. */
+    /** Closes every service as the JVM exits; with none opened, loads no class from a loader maybe closed by then. */
     private static void closeAll() {
-        Shutdown.closeAll(List.copyOf(SERVICES));
-        SERVICES.clear();
+        List<BranchService> open = List.copyOf(SERVICES);
+        if (!open.isEmpty()) {
+            Shutdown.closeAll(open);
+        }
     }
 
     /** The provider, for messages. */
