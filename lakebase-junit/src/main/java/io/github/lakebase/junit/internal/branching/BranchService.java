@@ -160,7 +160,6 @@ public final class BranchService implements AutoCloseable {
 
     /** The migrated, sealed base for {@code spec}, built when it is the first of its kind in the JVM. */
     String base(BaseSpec spec, String parentName, Instant asOf, Configuration config) {
-        String source = bases.parent(parentName, config);
         Migrations.Plan plan = Migrations.plan(spec.migrations(), config);
         if (asOf != null && !(provider instanceof PointInTimeBranching)) {
             throw ProviderException.configuration("asOf = \"" + asOf + "\" needs point-in-time branching, which "
@@ -168,7 +167,7 @@ public final class BranchService implements AutoCloseable {
                     + "template clone copies the parent as it is now. Remove asOf, or choose a provider that "
                     + "branches at a point in time.");
         }
-        return bases.base(source, parentName, plan, asOf, config);
+        return bases.base(bases.parent(parentName, config), parentName, plan, asOf, config);
     }
 
     /**
@@ -379,9 +378,8 @@ public final class BranchService implements AutoCloseable {
 
     /** Closes every service as the JVM exits; with none opened, loads no class from a loader maybe closed by then. */
     private static void closeAll() {
-        List<BranchService> open = List.copyOf(SERVICES);
-        if (!open.isEmpty()) {
-            Shutdown.closeAll(open);
+        if (!SERVICES.isEmpty()) {
+            Shutdown.closeAll(List.copyOf(SERVICES));
         }
     }
 
