@@ -8,7 +8,6 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -35,7 +34,6 @@ import org.junit.jupiter.api.extension.TestWatcher;
 public class LakebaseBranchExtension
         implements BeforeAllCallback,
                 BeforeEachCallback,
-                BeforeTestExecutionCallback,
                 AfterEachCallback,
                 AfterAllCallback,
                 ParameterResolver,
@@ -54,12 +52,6 @@ public class LakebaseBranchExtension
     public void beforeEach(ExtensionContext context) {
         RunningTests.enter(context);
         BranchInjector.beforeEach(context);
-    }
-
-    /** The test's body starts now: forks the next tests' branches in the background from here on. */
-    @Override
-    public void beforeTestExecution(ExtensionContext context) {
-        BranchInjector.beforeTestExecution(context);
     }
 
     /** Notes a failure for per-class branches with {@link CleanupMode#ON_SUCCESS}. */

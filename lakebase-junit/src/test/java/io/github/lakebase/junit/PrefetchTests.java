@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -49,24 +48,6 @@ class PrefetchTests {
         assertThat(SequentialTestCase.NAMES.get("second")).isEqualTo(spares.get(0) + "_second");
         assertThat(SequentialTestCase.NAMES.get("third")).isEqualTo(spares.get(1) + "_third");
         assertThat(SequentialTestCase.NAMES.get("first")).isNotIn(spares);
-    }
-
-    @Test
-    void sparesAreForkedOnceTheTestsBodyStartsNotDuringItsSetUp() {
-        SetUpTestCase.SEEN.clear();
-
-        Fixtures.assertAllSucceeded(
-                Fixtures.run(
-                        SetUpTestCase.class,
-                        Map.of("lakebase.embedded.max-connections", "43", "lakebase.prefetch", "2")),
-                1);
-
-        assertThat(SetUpTestCase.SEEN.get("setUp"))
-                .as("spares forked while the test's @BeforeEach ran, competing with it for the server")
-                .isEmpty();
-        assertThat(SetUpTestCase.SEEN.get("body"))
-                .as("spares forked while the body ran")
-                .hasSize(2);
     }
 
     @Test
@@ -136,23 +117,6 @@ class PrefetchTests {
             assertThat(count(dataSource, "SELECT count(*) FROM inventory"))
                     .as("untouched by the test before")
                     .isEqualTo(3);
-        }
-    }
-
-    @LakebaseBranch
-    static class SetUpTestCase {
-
-        static final Map<String, List<String>> SEEN = new ConcurrentHashMap<>();
-
-        @BeforeEach
-        void setUp(Branch branch) throws Exception {
-            Thread.sleep(1500); // many times what forking a spare of this base takes
-            SEEN.put("setUp", spares(branch));
-        }
-
-        @Test
-        void test(Branch branch) throws Exception {
-            SEEN.put("body", awaitSpares(branch, 2));
         }
     }
 

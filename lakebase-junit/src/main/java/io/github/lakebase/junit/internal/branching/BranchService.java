@@ -140,17 +140,18 @@ public final class BranchService implements AutoCloseable {
                         ? bases.parent(parentName, config)
                         : base(spec, parentName, request.asOf(), config);
         if (request.kind() == Kind.BRANCH) {
-            // Bases never change once sealed, so a branch forked ahead of time is the one a fork now would give.
+            // Bases never change once sealed (an integration's too: it hands out only sealed ones), so a branch
+            // forked ahead of time is the one a fork now would give.
             int depth = request.asOf() == null ? config.prefetch(provider.defaultPrefetch()) : 0;
-            Prefetcher.Forked b = spares.take(base, depth, request.hint());
-            return new ManagedBranch(this, b.name(), parentName, base, b.connection(), request.settings(), b.topUp());
+            Prefetcher.Forked branch = spares.take(base, depth, request.hint());
+            return new ManagedBranch(this, branch.name(), parentName, base, branch.connection(), request.settings());
         }
         String name = provider.normalizeName(names.branch(request.hint()));
         if (request.kind() == Kind.BASE) {
             staged.add(name);
         }
         BranchConnection connection = provider.create(new BranchRequest(name, base, null, request.kind()));
-        return new ManagedBranch(this, name, parentName, base, connection, request.settings(), () -> {});
+        return new ManagedBranch(this, name, parentName, base, connection, request.settings());
     }
 
     String parentName(BaseSpec spec, Configuration config) {

@@ -49,8 +49,6 @@ public final class ManagedBranch implements Branch, AutoCloseable {
     private HikariDataSource pool;
     private boolean closed;
     private boolean sealed;
-    /** What {@link #started()} runs, once: background work that would compete with the owner's set-up before. */
-    private Runnable whenStarted;
 
     ManagedBranch(
             BranchService service,
@@ -58,8 +56,7 @@ public final class ManagedBranch implements Branch, AutoCloseable {
             String parent,
             String source,
             BranchConnection connection,
-            BranchSettings settings,
-            Runnable whenStarted) {
+            BranchSettings settings) {
         this.service = service;
         this.name = name;
         this.parent = parent;
@@ -68,7 +65,6 @@ public final class ManagedBranch implements Branch, AutoCloseable {
         this.settings = settings;
         this.pooled = service.connectionBudget().group();
         this.direct = service.connectionBudget().group();
-        this.whenStarted = whenStarted;
     }
 
     /**
@@ -80,22 +76,6 @@ public final class ManagedBranch implements Branch, AutoCloseable {
      * @param failed whether its owner failed, asked when it ends
      */
     public record BranchSettings(CleanupMode cleanup, int poolSize, String owner, BooleanSupplier failed) {}
-
-    /**
-     * Says that the branch's owner has begun its work (a test's body is about to run), and starts what waited
-     * for that: forking, in the background, the spares that replace the one this branch was. Once only; a
-     * branch that ends before it was started forks none.
-     */
-    public void started() {
-        Runnable work;
-        synchronized (this) {
-            work = closed ? null : whenStarted;
-            whenStarted = null;
-        }
-        if (work != null) {
-            work.run();
-        }
-    }
 
     /** The service this branch came from, for tests of how the two end. */
     BranchService service() {

@@ -79,18 +79,14 @@ final class Prefetcher implements AutoCloseable {
         this.names = names;
     }
 
-    /**
-     * A branch handed to a test: its name, how to connect to it, and what tops the spares up again, to run
-     * once the test's body starts (until then, a fork in the background would compete with the test's set-up).
-     */
-    record Forked(String name, BranchConnection connection, Runnable topUp) {}
+    /** A branch handed to a test: its name and how to connect to it. */
+    record Forked(String name, BranchConnection connection) {}
 
     private record Spare(String base, String name, CompletableFuture<BranchConnection> forked) {}
 
     /**
      * A new branch of the sealed base {@code base}: a spare when one is ready or being forked, else a
-     * fork made now. Its {@link Forked#topUp()} tops the spares of {@code base} up to {@code depth} in the
-     * background, when the caller runs it.
+     * fork made now. Then tops the spares of {@code base} up to {@code depth} in the background.
      *
      * @param base a sealed base of this run, which never changes
      * @param depth how many spares of {@code base} to keep ready; 0 for none
@@ -98,7 +94,11 @@ final class Prefetcher implements AutoCloseable {
      */
     Forked take(String base, int depth, String hint) {
         Forked forked = obtain(base, hint);
-        return depth <= 0 ? forked : new Forked(forked.name(), forked.connection(), () -> topUp(base, depth));
+        // Only now: a fork in the background would compete with this test's claim or fork for the server.
+        if (depth > 0) {
+            topUp(base, depth);
+        }
+        return forked;
     }
 
     private Forked obtain(String base, String hint) {
@@ -123,7 +123,7 @@ final class Prefetcher implements AutoCloseable {
         String name = provider.normalizeName(names.branch(hint));
         BranchConnection connection = provider.create(new BranchRequest(name, base, null, Kind.BRANCH));
         LOG.debug("Branch {} was forked on demand ({} ms)", name, (System.nanoTime() - start) / 1_000_000);
-        return new Forked(name, connection, () -> {});
+        return new Forked(name, connection);
     }
 
     private synchronized Spare next(String base) {
@@ -138,10 +138,10 @@ final class Prefetcher implements AutoCloseable {
     /** Renames a spare after the test that takes it, where the provider can; other providers keep its name. */
     private Forked claim(Spare spare, BranchConnection connection, String hint) {
         if (naming == null) {
-            return new Forked(spare.name(), connection, () -> {});
+            return new Forked(spare.name(), connection);
         }
         String name = provider.normalizeName(names.claimed(spare.name(), hint));
-        return new Forked(name, naming.claim(spare.name(), name), () -> {});
+        return new Forked(name, naming.claim(spare.name(), name));
     }
 
     private synchronized void topUp(String base, int depth) {

@@ -59,15 +59,6 @@ public final class BranchInjector {
         }
     }
 
-    /**
-     * The test's body is about to run: starts what waited for it on the branches of the test and of the
-     * classes around it (forking the spares of the next tests, which until now would have competed with
-     * this test's set-up).
-     */
-    public static void beforeTestExecution(ExtensionContext context) {
-        BranchStore.started(context);
-    }
-
     /** Whether this injector resolves the parameter. */
     public static boolean supports(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();

@@ -67,31 +67,10 @@ final class BranchStore {
                     owner,
                     () -> failed.get() || holder.getExecutionException().isPresent());
             String source = Integrations.forkSource(holder, spec).orElse(null);
-            ManagedBranch branch =
-                    BranchService.fork(config, ForkRequest.branch(spec.base(), spec.asOf(), hint, settings, source));
-            holder.getStore(NAMESPACE)
-                    .getOrComputeIfAbsent(NotStarted.class, key -> new NotStarted(), NotStarted.class)
-                    .branches
-                    .add(branch);
-            return new Slot(spec, branch);
+            return new Slot(
+                    spec,
+                    BranchService.fork(config, ForkRequest.branch(spec.base(), spec.asOf(), hint, settings, source)));
         });
-    }
-
-    /** Starts the branches of {@code context} and of the contexts around it ({@link ManagedBranch#started()}). */
-    static void started(ExtensionContext context) {
-        for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
-            NotStarted waiting = c.getStore(NAMESPACE).get(NotStarted.class, NotStarted.class);
-            for (ManagedBranch b = waiting == null ? null : waiting.branches.poll();
-                    b != null;
-                    b = waiting.branches.poll()) {
-                b.started();
-            }
-        }
-    }
-
-    /** The branches of a context whose owner has not begun its work yet. */
-    private static final class NotStarted {
-        final java.util.Queue<ManagedBranch> branches = new java.util.concurrent.ConcurrentLinkedQueue<>();
     }
 
     /** The configuration a test sees: its configuration parameters, then the environment. */

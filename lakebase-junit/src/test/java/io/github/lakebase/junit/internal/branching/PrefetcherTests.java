@@ -61,11 +61,11 @@ class PrefetcherTests {
     @Test
     void keepsDepthSparesOfABaseAndHandsThemOverUnderTheTestsName() throws Exception {
         String base = base();
-        Prefetcher.Forked first = taken(prefetcher, base, 2, "first");
+        Prefetcher.Forked first = prefetcher.take(base, 2, "first");
         List<String> spares = awaitSpares(2);
         assertThat(prefetcher.count()).isEqualTo(2);
 
-        Prefetcher.Forked second = taken(prefetcher, base, 2, "second");
+        Prefetcher.Forked second = prefetcher.take(base, 2, "second");
 
         assertThat(first.name()).endsWith("_first").isNotIn(spares);
         assertThat(second.name()).isEqualTo(spares.get(0) + "_second");
@@ -78,10 +78,10 @@ class PrefetcherTests {
     @Test
     void aSpareTakenWithoutAHintKeepsItsNameAndIsRecordedAsABranch() throws Exception {
         String base = base();
-        taken(prefetcher, base, 1, "first");
+        prefetcher.take(base, 1, "first");
         List<String> spares = awaitSpares(1);
 
-        Prefetcher.Forked taken = taken(prefetcher, base, 1, "");
+        Prefetcher.Forked taken = prefetcher.take(base, 1, "");
 
         assertThat(taken.name()).isEqualTo(spares.get(0));
         assertThat(comment(taken.name())).endsWith(" kind=branch");
@@ -95,7 +95,7 @@ class PrefetcherTests {
             bases.add(base());
         }
         for (String base : bases) {
-            taken(prefetcher, base, 1, "test");
+            prefetcher.take(base, 1, "test");
             awaitSparesOf(base, 1);
         }
 
@@ -109,8 +109,8 @@ class PrefetcherTests {
 
     @Test
     void closingDropsEverySpareNoTestTook() throws Exception {
-        taken(prefetcher, base(), 2, "test");
-        taken(prefetcher, base(), 1, "test");
+        prefetcher.take(base(), 2, "test");
+        prefetcher.take(base(), 1, "test");
         assertThat(awaitSpares(3)).hasSize(3);
 
         prefetcher.close();
@@ -122,8 +122,8 @@ class PrefetcherTests {
     @Test
     void depthZeroForksOnDemandOnly() throws Exception {
         String base = base();
-        taken(prefetcher, base, 0, "first");
-        taken(prefetcher, base, 0, "second");
+        prefetcher.take(base, 0, "first");
+        prefetcher.take(base, 0, "second");
         Thread.sleep(300);
 
         assertThat(spares()).isEmpty();
@@ -135,8 +135,8 @@ class PrefetcherTests {
         long tooLittle = (TemplateBranchProvider.SPARE_DISK_RESERVE_MB - 1) * 1024 * 1024;
         TemplateBranchProvider shortOfDisk = TestServers.providerWithFreeDisk(server, "prefetchertests", tooLittle);
         try (Prefetcher starved = new Prefetcher(shortOfDisk, NAMES)) {
-            Prefetcher.Forked first = taken(starved, base, 2, "first");
-            Prefetcher.Forked second = taken(starved, base, 2, "second");
+            Prefetcher.Forked first = starved.take(base, 2, "first");
+            Prefetcher.Forked second = starved.take(base, 2, "second");
             Thread.sleep(300); // as long as a spare would need to show
 
             assertThat(spares()).isEmpty();
@@ -150,7 +150,7 @@ class PrefetcherTests {
 
         TemplateBranchProvider roomy = TestServers.providerWithFreeDisk(server, "prefetchertests", Long.MAX_VALUE / 4);
         try (Prefetcher prefetching = new Prefetcher(roomy, NAMES)) {
-            roomy.delete(taken(prefetching, base, 2, "first").name());
+            roomy.delete(prefetching.take(base, 2, "first").name());
             assertThat(awaitSpares(2)).as("with room on the disk").hasSize(2);
         } finally {
             roomy.close();
@@ -183,7 +183,7 @@ class PrefetcherTests {
                     }
                 };
         try (Prefetcher prefetching = new Prefetcher(counting, NAMES)) {
-            counting.delete(taken(prefetching, base, 2, "first").name());
+            counting.delete(prefetching.take(base, 2, "first").name());
             assertThat(awaitSpares(2)).hasSize(2);
 
             assertThat(mostAtOnce).as("spares forked at the same time").hasValue(2);
@@ -274,12 +274,5 @@ class PrefetcherTests {
             }
         }
         return values;
-    }
-
-    /** A branch taken as a test's set-up takes it, with the spares topped up as its body starts. */
-    private static Prefetcher.Forked taken(Prefetcher prefetcher, String base, int depth, String hint) {
-        Prefetcher.Forked forked = prefetcher.take(base, depth, hint);
-        forked.topUp().run();
-        return forked;
     }
 }
