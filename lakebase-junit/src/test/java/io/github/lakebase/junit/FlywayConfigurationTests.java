@@ -11,9 +11,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,6 +41,18 @@ class FlywayConfigurationTests {
                 Fixtures.run(PlaceholderTestCase.class, Map.of("flyway.configFiles", conf.toString())), 1);
 
         assertThat(PlaceholderTestCase.tenant).isEqualTo("acme");
+    }
+
+    @Test
+    void aRunReadsFlywaysConfigurationOnceForAllItsTests() throws IOException {
+        Path conf = Files.writeString(dir.resolve("once.conf"), "flyway.placeholders.tenant=initech\n");
+        ReadOnceTestCase.conf = conf;
+        ReadOnceTestCase.TENANTS.clear();
+
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(ReadOnceTestCase.class, Map.of("flyway.configFiles", conf.toString())), 2);
+
+        assertThat(ReadOnceTestCase.TENANTS).containsExactly("initech", "initech");
     }
 
     @Test
@@ -124,6 +141,27 @@ class FlywayConfigurationTests {
         @Test
         void defaultsToTheTenant(DataSource dataSource) throws SQLException {
             tenant = single(dataSource, "INSERT INTO audit_entry DEFAULT VALUES RETURNING tenant");
+        }
+    }
+
+    /** The first test deletes the configuration file: the second is planned from what the first read. */
+    @LakebaseBranch(migrations = "classpath:migrations/placeholders")
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class ReadOnceTestCase {
+        static volatile Path conf;
+        static final List<String> TENANTS = new CopyOnWriteArrayList<>();
+
+        @Test
+        @Order(1)
+        void first(DataSource dataSource) throws Exception {
+            TENANTS.add(single(dataSource, "INSERT INTO audit_entry DEFAULT VALUES RETURNING tenant"));
+            Files.delete(conf);
+        }
+
+        @Test
+        @Order(2)
+        void second(DataSource dataSource) throws Exception {
+            TENANTS.add(single(dataSource, "INSERT INTO audit_entry DEFAULT VALUES RETURNING tenant"));
         }
     }
 
