@@ -76,8 +76,18 @@ final class Migrations {
         }
     }
 
-    /** The plan for a test that declares {@code declared}, with the settings its configuration gives the tools. */
+    /**
+     * The plan for a test that declares {@code declared}, with the settings its configuration gives the tools;
+     * worked out once per JUnit run for each declaration, since it reads Flyway's configuration files.
+     */
     static Plan plan(List<String> declared, Configuration config) {
+        return config.perRun(new PlanKey(List.copyOf(declared), config.classLoader()), () -> planNow(declared, config));
+    }
+
+    /** What a plan depends on besides the configuration's parameters and environment. */
+    private record PlanKey(List<String> declared, ClassLoader classLoader) {}
+
+    private static Plan planNow(List<String> declared, Configuration config) {
         FlywaySettings flyway = FlywaySettings.load(config);
         List<String> locations = resolve(declared, config, flyway.locations());
         boolean changelogs = !locations.isEmpty() && isChangelog(locations.get(0));

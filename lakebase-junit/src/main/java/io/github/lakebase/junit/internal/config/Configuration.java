@@ -47,16 +47,56 @@ public final class Configuration implements ProviderContext {
     private final String runId;
     private final ClassLoader classLoader;
     private final Map<String, Optional<String>> read = new ConcurrentHashMap<>();
+    /** What {@link #perRun} worked out, shared by the configurations of one run; {@code null} for none. */
+    private final Map<Object, Object> run;
 
     public Configuration(
             Function<String, Optional<String>> parameters,
             Map<String, String> environment,
             String runId,
             ClassLoader classLoader) {
+        this(parameters, environment, runId, classLoader, null);
+    }
+
+    /**
+     * A configuration of one JUnit run: {@code run} is shared by every configuration of that run, whose
+     * parameters, environment and class loader are the same, and holds what {@link #perRun} works out.
+     */
+    public Configuration(
+            Function<String, Optional<String>> parameters,
+            Map<String, String> environment,
+            String runId,
+            ClassLoader classLoader,
+            Map<Object, Object> run) {
         this.parameters = parameters;
         this.environment = environment;
         this.runId = runId;
         this.classLoader = classLoader;
+        this.run = run;
+    }
+
+    /**
+     * A value worked out from this configuration once per JUnit run (the plan of a test's migrations, say,
+     * which reads Flyway's configuration files): the configurations of one run share it. Outside a run
+     * (the command line) it is worked out at every call. A failure is not remembered.
+     *
+     * @param key what the value is, with everything besides the configuration that it depends on
+     * @param compute works the value out
+     * @param <T> the value's type
+     * @return the value
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T perRun(Object key, java.util.function.Supplier<T> compute) {
+        if (run == null) {
+            return compute.get();
+        }
+        Object known = run.get(key);
+        if (known == null) {
+            known = compute.get(); // outside the map's lock: two threads may both work it out, and agree
+            Object raced = run.putIfAbsent(key, known);
+            known = raced == null ? known : raced;
+        }
+        return (T) known;
     }
 
     @Override

@@ -8,7 +8,9 @@ import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.internal.inject.Declarations.Target;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.lang.reflect.Method;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -78,7 +80,17 @@ final class BranchStore {
         ClassLoader loader = Optional.ofNullable(Thread.currentThread().getContextClassLoader())
                 .orElseGet(() ->
                         context.getTestClass().map(Class::getClassLoader).orElse(BranchStore.class.getClassLoader()));
-        return new Configuration(context::getConfigurationParameter, System.getenv(), BranchService.RUN_ID, loader);
+        Map<Object, Object> run = context.getRoot()
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(RunValues.class, key -> new RunValues(), RunValues.class)
+                .values;
+        return new Configuration(
+                context::getConfigurationParameter, System.getenv(), BranchService.RUN_ID, loader, run);
+    }
+
+    /** What the configurations of one JUnit run work out once ({@link Configuration#perRun}). */
+    private static final class RunValues {
+        final Map<Object, Object> values = new ConcurrentHashMap<>();
     }
 
     /**
