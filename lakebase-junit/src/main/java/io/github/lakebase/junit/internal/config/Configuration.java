@@ -60,7 +60,8 @@ public final class Configuration implements ProviderContext {
 
     /**
      * A configuration of one JUnit run: {@code run} is shared by every configuration of that run, whose
-     * parameters, environment and class loader are the same, and holds what {@link #perRun} works out.
+     * parameters and environment are the same (their class loaders may differ), and holds what {@link
+     * #perRun} works out.
      */
     public Configuration(
             Function<String, Optional<String>> parameters,
@@ -78,12 +79,15 @@ public final class Configuration implements ProviderContext {
     /**
      * A value worked out from this configuration once per JUnit run (the plan of a test's migrations, say,
      * which reads Flyway's configuration files): the configurations of one run share it. Outside a run
-     * (the command line) it is worked out at every call. A failure is not remembered.
+     * (the command line) it is worked out at every call. A failure is not remembered. System properties set
+     * while the run goes on are not seen by a value worked out before.
      *
-     * @param key what the value is, with everything besides the configuration that it depends on
-     * @param compute works the value out
+     * @param key what the value is, with everything else it depends on: the class loader, when it reads
+     *     the class path, since the configurations of one run may have different ones
+     * @param compute works the value out; never returns {@code null}
      * @param <T> the value's type
      * @return the value
+     * @throws NullPointerException if {@code compute} returns {@code null}
      */
     @SuppressWarnings("unchecked")
     public <T> T perRun(Object key, java.util.function.Supplier<T> compute) {
@@ -92,7 +96,8 @@ public final class Configuration implements ProviderContext {
         }
         Object known = run.get(key);
         if (known == null) {
-            known = compute.get(); // outside the map's lock: two threads may both work it out, and agree
+            // Outside the map's lock: two threads may both work it out, and agree.
+            known = java.util.Objects.requireNonNull(compute.get(), "perRun value");
             Object raced = run.putIfAbsent(key, known);
             known = raced == null ? known : raced;
         }
