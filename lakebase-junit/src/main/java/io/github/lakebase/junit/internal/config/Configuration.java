@@ -84,7 +84,7 @@ public final class Configuration implements ProviderContext {
      *
      * @param key what the value is, with everything else it depends on: the class loader, when it reads
      *     the class path, since the configurations of one run may have different ones
-     * @param compute works the value out; never returns {@code null}
+     * @param compute works the value out, returning no {@code null} and asking for no other per-run value
      * @param <T> the value's type
      * @return the value
      * @throws NullPointerException if {@code compute} returns {@code null}
@@ -94,14 +94,7 @@ public final class Configuration implements ProviderContext {
         if (run == null) {
             return compute.get();
         }
-        Object known = run.get(key);
-        if (known == null) {
-            // Outside the map's lock: two threads may both work it out, and agree.
-            known = java.util.Objects.requireNonNull(compute.get(), "perRun value");
-            Object raced = run.putIfAbsent(key, known);
-            known = raced == null ? known : raced;
-        }
-        return (T) known;
+        return (T) run.computeIfAbsent(key, k -> java.util.Objects.requireNonNull(compute.get(), "perRun value"));
     }
 
     @Override
