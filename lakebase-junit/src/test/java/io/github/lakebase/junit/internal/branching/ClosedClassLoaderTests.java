@@ -6,11 +6,13 @@ import java.io.File;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The library loaded by a class loader that is closed before the JVM exits (an isolated one in a test, a
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class ClosedClassLoaderTests {
 
     @Test
-    void aJvmThatLinkedTheLibraryThroughAClosedClassLoaderExitsQuietly() throws Exception {
+    void aJvmThatLinkedTheLibraryThroughAClosedClassLoaderExitsQuietly(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("child.log");
         Process process = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-XX:TieredStopAtLevel=1",
@@ -28,10 +31,13 @@ class ClosedClassLoaderTests {
                         System.getProperty("java.class.path"),
                         LinkThenCloseMain.class.getName())
                 .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
                 .start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+        process.destroyForcibly();
+        String output = Files.readString(log, StandardCharsets.UTF_8);
 
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(exited).as(output).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
         assertThat(output).isEqualTo("linked\n");
     }
