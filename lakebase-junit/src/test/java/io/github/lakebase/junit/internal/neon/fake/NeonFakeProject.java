@@ -35,6 +35,7 @@ public final class NeonFakeProject {
     private final String id;
     private final Map<String, NeonFakeBranch> branches = new LinkedHashMap<>();
     private int mostAtOnce;
+    private int created;
     private int updatesOfDeletingBranches;
     private volatile int limitRefusals;
 
@@ -67,6 +68,11 @@ public final class NeonFakeProject {
     /** The most branches the project had at once. */
     public synchronized int mostBranchesAtOnce() {
         return mostAtOnce;
+    }
+
+    /** How many branches the API has created ({@code createProjectBranch} answered), besides {@link #addBranch}. */
+    public synchronized int branchesCreated() {
+        return created;
     }
 
     /** How many updates came for a branch whose deletion was under way (each answered 423). */
@@ -196,6 +202,7 @@ public final class NeonFakeProject {
         branch.state = "init";
         branch.hasEndpoint = request.path("endpoints").size() > 0;
         branches.put(branch.id, branch);
+        created++;
         mostAtOnce = Math.max(mostAtOnce, branches.size());
         ObjectNode answer = JsonNodeFactory.instance.objectNode();
         answer.set("branch", branch.toJson(id));
