@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,6 +54,29 @@ class AdminSqlTests {
                 c.close();
             }
             assertThat(queued.get(30, TimeUnit.SECONDS)).containsExactly("postgres");
+        }
+    }
+
+    @Test
+    void manyCallersTakingTurnsOnTheAdminConnectionsAllGetOne() throws Exception {
+        // A long queue on a pool that is full the whole time: a caller's timeout can fire just as a connection
+        // comes back, in the instant it is idle before the next caller takes it; that is still a queue.
+        int callers = 100;
+        ExecutorService threads = Executors.newFixedThreadPool(callers);
+        try (AdminSql admin = new AdminSql(TestServers.existingServer(server), 18, Duration.ofMillis(250))) {
+            List<CompletableFuture<Void>> all = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                all.add(CompletableFuture.runAsync(
+                        () -> {
+                            for (int turn = 0; turn < 10; turn++) {
+                                admin.execute("SELECT pg_sleep(0.02)");
+                            }
+                        },
+                        threads));
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        } finally {
+            threads.shutdownNow();
         }
     }
 
