@@ -66,9 +66,10 @@ final class AdminSql implements AutoCloseable {
     }
 
     /**
-     * A pooled admin connection. While all {@link #POOL_SIZE} are in use the caller waits its turn, however
-     * long; it fails after the connection timeout only when no new connection could be opened, with the
-     * server's reason, and at once when the server is gone.
+     * A pooled admin connection. While none is free the caller waits its turn, however long: while all
+     * {@link #POOL_SIZE} are in use, and while the pool is still opening them. It fails after the connection
+     * timeout only when a new connection could not be opened, with the server's reason, and at once when the
+     * server is gone.
      */
     Connection connection() throws SQLException {
         while (true) {
@@ -78,8 +79,10 @@ final class AdminSql implements AutoCloseable {
             try {
                 return pool.getConnection();
             } catch (SQLTransientConnectionException e) {
-                if (busy()) {
-                    continue; // every admin connection is in use: the wait is a queue, not a failure
+                // HikariCP gives a timed-out wait the last connection that failed to open as its cause, and forgets
+                // that failure as soon as a connection opens; without one, or with the pool full, the wait was a queue.
+                if (e.getCause() == null || full()) {
+                    continue;
                 }
                 throw e.getCause() instanceof SQLException refused
                         ? new SQLException(e.getMessage() + ": " + refused.getMessage(), refused.getSQLState(), e)
@@ -88,9 +91,9 @@ final class AdminSql implements AutoCloseable {
         }
     }
 
-    private boolean busy() {
+    private boolean full() {
         HikariPoolMXBean state = pool.getHikariPoolMXBean();
-        return state != null && state.getActiveConnections() >= POOL_SIZE;
+        return state != null && state.getTotalConnections() >= POOL_SIZE;
     }
 
     /** A new admin connection of its own, outside the pool, for a session-level lock. */
