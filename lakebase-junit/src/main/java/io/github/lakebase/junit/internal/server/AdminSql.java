@@ -54,6 +54,11 @@ final class AdminSql implements AutoCloseable {
         config.setMinimumIdle(1);
         config.setInitializationFailTimeout(-1);
         config.setConnectionTimeout(connectionTimeout.toMillis());
+        // No background keepalive (HikariCP's default pings idle connections every 2 minutes): connection() asks
+        // whether the server still runs before it borrows, and HikariCP tests a connection idle for over 500 ms as
+        // it lends it, so a keepalive could only report, minutes later and on a pool thread, a server that a test
+        // run, another JVM or a deleted data directory has stopped since.
+        config.setKeepaliveTime(0);
         if (majorVersion >= 18) {
             config.setConnectionInitSql("SET file_copy_method = clone");
         }
