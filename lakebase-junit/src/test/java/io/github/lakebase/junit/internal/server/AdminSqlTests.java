@@ -2,18 +2,28 @@ package io.github.lakebase.junit.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
+import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.ProviderException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,6 +104,95 @@ class AdminSqlTests {
                     .isInstanceOf(ProviderException.class)
                     .hasMessageContaining("Connection refused");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        }
+    }
+
+    @Test
+    void aServerThatAcceptsButNeverAnswersFailsAtTheConnectionTimeout() throws Exception {
+        // A stopped (SIGSTOP) server, or a tunnel whose far end is gone: the socket opens, the login never ends.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> accepted = new CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept());
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            PostgresServer hung = new ForwardingServer(TestServers.existingServer(server)) {
+                @Override
+                public Connection connectAdmin() throws SQLException {
+                    return BranchConnection.of(
+                                    "jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/postgres", "u", "p")
+                            .open();
+                }
+            };
+            try (AdminSql admin = new AdminSql(hung, 18, SHORT)) {
+                assertTimeoutPreemptively(
+                        Duration.ofSeconds(30),
+                        () -> assertThatThrownBy(() -> admin.execute("SELECT 1"))
+                                .isInstanceOf(ProviderException.class)
+                                .hasMessageContaining("within"));
+            } finally {
+                for (Socket socket : accepted) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aDeadIdleConnectionWhileNewOnesAreSlowToOpenIsReplacedWhileTheCallerWaits() throws Exception {
+        AtomicBoolean slow = new AtomicBoolean();
+        PostgresServer slowToOpen = new ForwardingServer(TestServers.existingServer(server)) {
+            @Override
+            public Connection connectAdmin() throws SQLException {
+                if (slow.get()) {
+                    sleep(SHORT.multipliedBy(3));
+                }
+                return super.connectAdmin();
+            }
+        };
+        try (AdminSql admin = new AdminSql(slowToOpen, 18, SHORT)) {
+            List<Connection> held = new ArrayList<>();
+            for (int i = 0; i < AdminSql.POOL_SIZE; i++) {
+                held.add(admin.connection());
+            }
+            Connection dying = held.remove(held.size() - 1);
+            int pid = backendPid(dying);
+            dying.close(); // idle in the pool
+            try (Statement s = held.get(0).createStatement()) {
+                s.execute("SELECT pg_terminate_backend(" + pid + ")");
+            }
+            slow.set(true);
+            Thread.sleep(1_000); // idle long enough for HikariCP to test it before lending it
+            // The test fails, the pool opens a replacement, which takes three of the caller's timeouts: a queue.
+            CompletableFuture<List<String>> queued = CompletableFuture.supplyAsync(
+                    () -> admin.query("SELECT datname FROM pg_database WHERE datname = ?", "postgres"));
+            assertThat(queued.get(30, TimeUnit.SECONDS)).containsExactly("postgres");
+            for (Connection c : held) {
+                c.close();
+            }
+        }
+    }
+
+    private static int backendPid(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
