@@ -3,6 +3,7 @@ package io.github.lakebase.junit.internal.server;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import io.github.lakebase.junit.internal.util.DaemonThreads;
 import io.github.lakebase.junit.spi.ConnectionSource;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.sql.Connection;
@@ -14,6 +15,14 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Administrative SQL on one PostgreSQL server: a small pool of admin connections, so that creating and
@@ -36,6 +45,12 @@ final class AdminSql implements AutoCloseable {
     private final PostgresServer server;
     private final int majorVersion;
     private final HikariDataSource pool;
+    private final Duration connectionTimeout;
+    /** Why the last connection the pool tried to open could not be opened; {@code null} once one opens. */
+    private final AtomicReference<SQLException> lastOpenFailure = new AtomicReference<>();
+    /** Open the pool's connections, so that a login that never ends can be given up. */
+    private static final Executor OPENERS =
+            Executors.newCachedThreadPool(DaemonThreads.named("lakebase-junit-admin-connect"));
 
     /** How long a new admin connection may take to open before the server counts as not accepting any. */
     static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
@@ -47,18 +62,22 @@ final class AdminSql implements AutoCloseable {
     AdminSql(PostgresServer server, int majorVersion, Duration connectionTimeout) {
         this.server = server;
         this.majorVersion = majorVersion;
+        this.connectionTimeout = connectionTimeout;
         HikariConfig config = new HikariConfig();
         config.setPoolName("lakebase-admin");
-        config.setDataSource(new ConnectionSource(server::connectAdmin));
+        config.setDataSource(new ConnectionSource(this::open));
         config.setMaximumPoolSize(POOL_SIZE);
         config.setMinimumIdle(1);
         config.setInitializationFailTimeout(-1);
         config.setConnectionTimeout(connectionTimeout.toMillis());
-        // No background keepalive (HikariCP's default pings idle connections every 2 minutes): connection() asks
-        // whether the server still runs before it borrows, and HikariCP tests a connection idle for over 500 ms as
-        // it lends it, so a keepalive could only report, minutes later and on a pool thread, a server that a test
-        // run, another JVM or a deleted data directory has stopped since.
-        config.setKeepaliveTime(0);
+        if (server.ownProcess()) {
+            // No background keepalive (HikariCP pings idle connections every 2 minutes by default): no firewall stands
+            // between the library and a server process it started, connection() asks whether that process still runs
+            // before it borrows, and HikariCP tests a connection idle for over 500 ms as it lends it; so a keepalive
+            // could only report, minutes later on a pool thread, that another JVM or a deleted data directory had
+            // stopped the server. A server elsewhere keeps it: it keeps idle connections through NATs and firewalls.
+            config.setKeepaliveTime(0);
+        }
         if (majorVersion >= 18) {
             config.setConnectionInitSql("SET file_copy_method = clone");
         }
@@ -73,8 +92,8 @@ final class AdminSql implements AutoCloseable {
     /**
      * A pooled admin connection. While none is free the caller waits its turn, however long: while all
      * {@link #POOL_SIZE} are in use, and while the pool is still opening them. It fails after the connection
-     * timeout only when a new connection could not be opened, with the server's reason, and at once when the
-     * server is gone.
+     * timeout when the last connection the pool tried to open could not be opened (the server refused it, or did
+     * not answer within the connection timeout), with that reason, and at once when the server is gone.
      */
     Connection connection() throws SQLException {
         while (true) {
@@ -84,14 +103,13 @@ final class AdminSql implements AutoCloseable {
             try {
                 return pool.getConnection();
             } catch (SQLTransientConnectionException e) {
-                // HikariCP gives a timed-out wait the last connection that failed to open as its cause, and forgets
-                // that failure as soon as a connection opens; without one, or with the pool full, the wait was a queue.
-                if (e.getCause() == null || full()) {
+                // The pool's own record of failures would not do: it also counts an idle connection found dead as
+                // it was lent, which the pool replaces while the caller waits.
+                SQLException refused = lastOpenFailure.get();
+                if (refused == null || full()) {
                     continue;
                 }
-                throw e.getCause() instanceof SQLException refused
-                        ? new SQLException(e.getMessage() + ": " + refused.getMessage(), refused.getSQLState(), e)
-                        : e;
+                throw new SQLException(e.getMessage() + ": " + refused.getMessage(), refused.getSQLState(), e);
             }
         }
     }
@@ -99,6 +117,53 @@ final class AdminSql implements AutoCloseable {
     private boolean full() {
         HikariPoolMXBean state = pool.getHikariPoolMXBean();
         return state != null && state.getTotalConnections() >= POOL_SIZE;
+    }
+
+    /**
+     * Opens a connection for the pool within the connection timeout (the driver sets no limit on a login that
+     * never ends: a stopped server process, a tunnel whose far end is gone), and records whether it failed.
+     */
+    private Connection open() throws SQLException {
+        CompletableFuture<Connection> attempt = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return server.connectAdmin();
+                    } catch (SQLException e) {
+                        throw new CompletionException(e);
+                    }
+                },
+                OPENERS);
+        try {
+            Connection opened = attempt.get(connectionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            lastOpenFailure.set(null);
+            return opened;
+        } catch (TimeoutException e) {
+            attempt.thenAccept(AdminSql::closeQuietly); // should the login end after all
+            throw failed(new SQLException(
+                    "The server accepted no connection within " + connectionTimeout.toMillis() + " ms", "08001", e));
+        } catch (ExecutionException e) {
+            throw failed(
+                    e.getCause() instanceof SQLException refused
+                            ? refused
+                            : new SQLException("Could not connect: " + e.getCause(), "08001", e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            attempt.thenAccept(AdminSql::closeQuietly);
+            throw new SQLException("Interrupted while connecting", "08001", e);
+        }
+    }
+
+    private SQLException failed(SQLException failure) {
+        lastOpenFailure.set(failure);
+        return failure;
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            // a connection nobody waits for any more
+        }
     }
 
     /** A new admin connection of its own, outside the pool, for a session-level lock. */

@@ -97,6 +97,11 @@ public final class EmbeddedProviderFactory implements BranchProviderFactory {
         }
 
         @Override
+        public boolean ownProcess() {
+            return true;
+        }
+
+        @Override
         public boolean persistent() {
             return server.persistent();
         }

@@ -24,6 +24,14 @@ public interface PostgresServer extends AutoCloseable {
     }
 
     /**
+     * Whether the server is a process the library started on this machine, whose exit {@link #running()}
+     * reports: the embedded server; not a server elsewhere, which a network may stand between.
+     */
+    default boolean ownProcess() {
+        return false;
+    }
+
+    /**
      * Whether the databases on this server outlive the run in a place that belongs to the library (the
      * embedded server's persistent data directory): then migrated bases are kept for later runs.
      */

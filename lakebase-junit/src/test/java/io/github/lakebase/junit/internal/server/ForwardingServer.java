@@ -24,6 +24,11 @@ class ForwardingServer implements PostgresServer {
     }
 
     @Override
+    public boolean ownProcess() {
+        return delegate.ownProcess();
+    }
+
+    @Override
     public OptionalLong freeDiskBytes() {
         return delegate.freeDiskBytes();
     }
