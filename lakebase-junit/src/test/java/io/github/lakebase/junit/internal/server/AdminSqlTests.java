@@ -152,12 +152,12 @@ class AdminSqlTests {
             @Override
             public Connection connectAdmin() throws SQLException {
                 if (slow.get()) {
-                    sleep(SHORT.multipliedBy(4).dividedBy(5)); // slow, but within the connection timeout
+                    sleep(Duration.ofSeconds(1)); // slow, but well within the connection timeout
                 }
                 return super.connectAdmin();
             }
         };
-        try (AdminSql admin = new AdminSql(slowToOpen, 18, SHORT)) {
+        try (AdminSql admin = new AdminSql(slowToOpen, 18, Duration.ofSeconds(3))) {
             List<Connection> held = new ArrayList<>();
             for (int i = 0; i < AdminSql.POOL_SIZE; i++) {
                 held.add(admin.connection());
