@@ -6,6 +6,15 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.apiguardian.api.API;
@@ -13,7 +22,10 @@ import org.apiguardian.api.API;
 /**
  * Connections from a function, as the {@link DataSource} a HikariCP pool draws its physical
  * connections from: so that a pool connects exactly as the rest of the library does, and within
- * the run's connection budget.
+ * the run's connection budget. It honours the login timeout its pool sets ({@link #setLoginTimeout}, which
+ * HikariCP derives from its connection timeout): a connection not opened by then is given up (and closed
+ * should it open later), since the PostgreSQL driver sets no limit on a login that never ends (a stopped
+ * server process, a tunnel whose far end is gone).
  *
  * <pre>{@code
  * HikariConfig config = new HikariConfig();
@@ -35,8 +47,16 @@ public final class ConnectionSource implements DataSource {
         Connection open() throws SQLException;
     }
 
+    /** Open connections under a login timeout, so that one that never ends can be given up. */
+    private static final Executor OPENERS = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "lakebase-junit-connect");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final Opener opener;
-    private int loginTimeout;
+    private volatile int loginTimeout;
+    private final AtomicReference<SQLException> lastFailure = new AtomicReference<>();
 
     /**
      * A {@code DataSource} whose every connection comes from {@code opener}.
@@ -47,9 +67,70 @@ public final class ConnectionSource implements DataSource {
         this.opener = opener;
     }
 
+    /**
+     * Opens a connection with the opener, within the login timeout when one is set.
+     *
+     * @throws SQLException the opener's, or SQLSTATE {@code 08001} when the login timeout ran out
+     */
     @Override
     public Connection getConnection() throws SQLException {
-        return opener.open();
+        try {
+            Connection opened = open();
+            lastFailure.set(null);
+            return opened;
+        } catch (SQLException e) {
+            lastFailure.set(e);
+            throw e;
+        }
+    }
+
+    /**
+     * Why the last connection this source tried to open could not be opened, until one opens: whether a pool
+     * that waits for a connection waits because the server refuses new ones, or because all are in use.
+     *
+     * @return the last failure, or empty when the last attempt succeeded or none was made
+     */
+    public Optional<SQLException> lastFailure() {
+        return Optional.ofNullable(lastFailure.get());
+    }
+
+    private Connection open() throws SQLException {
+        int seconds = loginTimeout;
+        if (seconds <= 0) {
+            return opener.open();
+        }
+        CompletableFuture<Connection> attempt = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return opener.open();
+                    } catch (SQLException e) {
+                        throw new CompletionException(e);
+                    }
+                },
+                OPENERS);
+        try {
+            return attempt.get(seconds, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            attempt.thenAccept(ConnectionSource::closeQuietly); // should the login end after all
+            throw new SQLException(
+                    "No connection was opened within the login timeout of " + seconds + " s", "08001", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof SQLException failed
+                    ? failed
+                    : new SQLException("Could not connect: " + e.getCause(), "08001", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            attempt.thenAccept(ConnectionSource::closeQuietly);
+            throw new SQLException("Interrupted while connecting", "08001", e);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            // a connection nobody waits for any more
+        }
     }
 
     @Override

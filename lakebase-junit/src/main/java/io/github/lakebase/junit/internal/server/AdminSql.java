@@ -3,7 +3,6 @@ package io.github.lakebase.junit.internal.server;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
-import io.github.lakebase.junit.internal.util.DaemonThreads;
 import io.github.lakebase.junit.spi.ConnectionSource;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.sql.Connection;
@@ -15,14 +14,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Optional;
 
 /**
  * Administrative SQL on one PostgreSQL server: a small pool of admin connections, so that creating and
@@ -45,12 +37,8 @@ final class AdminSql implements AutoCloseable {
     private final PostgresServer server;
     private final int majorVersion;
     private final HikariDataSource pool;
-    private final Duration connectionTimeout;
-    /** Why the last connection the pool tried to open could not be opened; {@code null} once one opens. */
-    private final AtomicReference<SQLException> lastOpenFailure = new AtomicReference<>();
-    /** Open the pool's connections, so that a login that never ends can be given up. */
-    private static final Executor OPENERS =
-            Executors.newCachedThreadPool(DaemonThreads.named("lakebase-junit-admin-connect"));
+    /** Where the pool's connections come from, and why the last one could not be opened. */
+    private final ConnectionSource source;
 
     /** How long a new admin connection may take to open before the server counts as not accepting any. */
     static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
@@ -62,10 +50,10 @@ final class AdminSql implements AutoCloseable {
     AdminSql(PostgresServer server, int majorVersion, Duration connectionTimeout) {
         this.server = server;
         this.majorVersion = majorVersion;
-        this.connectionTimeout = connectionTimeout;
         HikariConfig config = new HikariConfig();
         config.setPoolName("lakebase-admin");
-        config.setDataSource(new ConnectionSource(this::open));
+        this.source = new ConnectionSource(server::connectAdmin);
+        config.setDataSource(source);
         config.setMaximumPoolSize(POOL_SIZE);
         config.setMinimumIdle(1);
         config.setInitializationFailTimeout(-1);
@@ -93,7 +81,8 @@ final class AdminSql implements AutoCloseable {
      * A pooled admin connection. While none is free the caller waits its turn, however long: while all
      * {@link #POOL_SIZE} are in use, and while the pool is still opening them. It fails after the connection
      * timeout when the last connection the pool tried to open could not be opened (the server refused it, or did
-     * not answer within the connection timeout), with that reason, and at once when the server is gone.
+     * not answer within the pool's login timeout, about the connection timeout), with that reason, and at once
+     * when the server is gone.
      */
     Connection connection() throws SQLException {
         while (true) {
@@ -105,11 +94,14 @@ final class AdminSql implements AutoCloseable {
             } catch (SQLTransientConnectionException e) {
                 // The pool's own record of failures would not do: it also counts an idle connection found dead as
                 // it was lent, which the pool replaces while the caller waits.
-                SQLException refused = lastOpenFailure.get();
-                if (refused == null || full()) {
+                Optional<SQLException> refused = source.lastFailure();
+                if (refused.isEmpty() || full()) {
                     continue;
                 }
-                throw new SQLException(e.getMessage() + ": " + refused.getMessage(), refused.getSQLState(), e);
+                throw new SQLException(
+                        e.getMessage() + ": " + refused.get().getMessage(),
+                        refused.get().getSQLState(),
+                        e);
             }
         }
     }
@@ -117,53 +109,6 @@ final class AdminSql implements AutoCloseable {
     private boolean full() {
         HikariPoolMXBean state = pool.getHikariPoolMXBean();
         return state != null && state.getTotalConnections() >= POOL_SIZE;
-    }
-
-    /**
-     * Opens a connection for the pool within the connection timeout (the driver sets no limit on a login that
-     * never ends: a stopped server process, a tunnel whose far end is gone), and records whether it failed.
-     */
-    private Connection open() throws SQLException {
-        CompletableFuture<Connection> attempt = CompletableFuture.supplyAsync(
-                () -> {
-                    try {
-                        return server.connectAdmin();
-                    } catch (SQLException e) {
-                        throw new CompletionException(e);
-                    }
-                },
-                OPENERS);
-        try {
-            Connection opened = attempt.get(connectionTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            lastOpenFailure.set(null);
-            return opened;
-        } catch (TimeoutException e) {
-            attempt.thenAccept(AdminSql::closeQuietly); // should the login end after all
-            throw failed(new SQLException(
-                    "The server accepted no connection within " + connectionTimeout.toMillis() + " ms", "08001", e));
-        } catch (ExecutionException e) {
-            throw failed(
-                    e.getCause() instanceof SQLException refused
-                            ? refused
-                            : new SQLException("Could not connect: " + e.getCause(), "08001", e.getCause()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            attempt.thenAccept(AdminSql::closeQuietly);
-            throw new SQLException("Interrupted while connecting", "08001", e);
-        }
-    }
-
-    private SQLException failed(SQLException failure) {
-        lastOpenFailure.set(failure);
-        return failure;
-    }
-
-    private static void closeQuietly(Connection c) {
-        try {
-            c.close();
-        } catch (SQLException e) {
-            // a connection nobody waits for any more
-        }
     }
 
     /** A new admin connection of its own, outside the pool, for a session-level lock. */
