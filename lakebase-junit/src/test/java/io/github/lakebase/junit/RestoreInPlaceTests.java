@@ -1,0 +1,245 @@
+package io.github.lakebase.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * {@code lakebase.restore-in-place=true}: a branch whose test changed only rows and sequences is put back
+ * to its base's state and handed to a later test instead of being dropped and forked again; a branch whose
+ * test changed what rows cannot put back (the schema, the database's settings, a materialized view, large
+ * objects, the statistics that tell what changed) is dropped as before. Every test of the fixture first
+ * checks that it starts from exactly the base's state (rows, sequences, schema, settings), then changes it
+ * its own way.
+ */
+class RestoreInPlaceTests {
+
+    private static final Map<String, String> SETTINGS = Map.of(
+            "lakebase.embedded.max-connections", "44",
+            "lakebase.prefetch", "1",
+            "lakebase.restore-in-place", "true");
+
+    @Test
+    void branchesWhoseTestsChangedOnlyRowsAreRestoredAndTakenAgainAndTheOthersAreDropped() {
+        ShopTestCase.DATABASES.clear();
+
+        Fixtures.assertAllSucceeded(Fixtures.run(ShopTestCase.class, SETTINGS), 12);
+
+        Map<String, Long> databases = ShopTestCase.DATABASES;
+        List<String> order = new ArrayList<>(databases.keySet());
+        for (String test : List.of(
+                "changesTheSchema",
+                "changesADatabaseSetting",
+                "refreshesTheMaterializedView",
+                "createsALargeObject",
+                "resetsTheStatistics")) {
+            List<Long> later = order.subList(order.indexOf(test) + 1, order.size()).stream()
+                    .map(databases::get)
+                    .toList();
+            assertThat(later)
+                    .as("databases of the tests after %s, which must not get its database again", test)
+                    .doesNotContain(databases.get(test));
+        }
+        Map<Long, Integer> uses = new HashMap<>();
+        databases.values().forEach(oid -> uses.merge(oid, 1, Integer::sum));
+        assertThat(order.size() - uses.size())
+                .as("tests that got a database an earlier test had used, restored: %s", databases)
+                .isGreaterThanOrEqualTo(4);
+    }
+
+    /**
+     * The base's state as a test sees it: every row of every table and view (ordered), the sequences,
+     * the schema, the database's settings and its large objects.
+     */
+    static String state(Connection c) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        for (String query : List.of(
+                "SELECT id, name, name_upper FROM customer ORDER BY id",
+                "SELECT id, customer_id, placed FROM orders ORDER BY id",
+                "SELECT id, what FROM audit_log ORDER BY id",
+                "SELECT tableoid::regclass, id, at, payload FROM event ORDER BY id",
+                "SELECT number, order_id, total FROM billing.invoice ORDER BY number",
+                "SELECT n FROM customer_count",
+                "SELECT schemaname, sequencename, last_value FROM pg_sequences ORDER BY 1, 2",
+                "SELECT a.attrelid::regclass, a.attname, a.atttypid::regtype, a.attnotnull FROM pg_attribute a "
+                        + "JOIN pg_class c ON c.oid = a.attrelid WHERE c.relnamespace IN ('public'::regnamespace, "
+                        + "'billing'::regnamespace) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY 1, 2",
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace IN "
+                        + "('public'::regnamespace, 'billing'::regnamespace) ORDER BY 1, 2",
+                "SELECT tgname, tgenabled FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1",
+                "SELECT setrole, setconfig FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase "
+                        + "WHERE d.datname = current_database() ORDER BY 1",
+                "SELECT count(*) FROM pg_largeobject_metadata")) {
+            out.append(query).append('\n');
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(query)) {
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    for (int i = 1; i <= columns; i++) {
+                        out.append(i > 1 ? " | " : "  ").append(rs.getString(i));
+                    }
+                    out.append('\n');
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    static long databaseOid(Connection c) throws SQLException {
+        return Fixtures.count(c, "SELECT oid FROM pg_database WHERE datname = current_database()");
+    }
+
+    static void execute(Connection c, String... statements) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
+    }
+
+    @LakebaseBranch(migrations = "classpath:migrations/restore")
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class ShopTestCase {
+
+        static final Map<String, Long> DATABASES = new LinkedHashMap<>();
+        private static String base;
+
+        /** Checks the test's database is the base's state, notes which database it is, and returns a connection. */
+        private static Connection begin(DataSource dataSource, String test) throws SQLException {
+            Connection c = dataSource.getConnection();
+            String now = state(c);
+            if (base == null) {
+                base = now; // the first test's branch is a fresh fork: the base's state by definition
+            }
+            assertThat(now).as("the state %s starts from", test).isEqualTo(base);
+            DATABASES.put(test, databaseOid(c));
+            return c;
+        }
+
+        @Test
+        @Order(1)
+        void changesRowsEverywhere(DataSource dataSource) throws SQLException {
+            base = null;
+            try (Connection c = begin(dataSource, "changesRowsEverywhere")) {
+                execute(
+                        c,
+                        "INSERT INTO customer (name) VALUES ('barbara')",
+                        "UPDATE customer SET name = 'ada lovelace' WHERE id = 1",
+                        "DELETE FROM billing.invoice WHERE number = 1",
+                        "DELETE FROM orders WHERE id = 1",
+                        "INSERT INTO orders (customer_id, placed) VALUES (4, '2026-07-08')",
+                        "INSERT INTO event VALUES (3, '2025-12-31', '{}'), (4, '2026-12-31', null)",
+                        "UPDATE event SET at = '2026-01-15' WHERE id = 1", // moves a row to the other partition
+                        "SELECT nextval('ticket_seq'), nextval('invoice_seq')");
+            }
+        }
+
+        @Test
+        @Order(2)
+        void truncatesEverything(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "truncatesEverything")) {
+                execute(c, "TRUNCATE customer, audit_log, event CASCADE");
+            }
+        }
+
+        @Test
+        @Order(3)
+        void rollsBack(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "rollsBack")) {
+                c.setAutoCommit(false);
+                execute(c, "INSERT INTO customer (name) VALUES ('rolled back')", "DELETE FROM event");
+                c.rollback(); // the identity's sequence has moved all the same
+            }
+        }
+
+        @Test
+        @Order(4)
+        void onlyReads(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "onlyReads")) {
+                assertThat(Fixtures.count(c, "SELECT count(*) FROM customer")).isEqualTo(3);
+            }
+        }
+
+        @Test
+        @Order(5)
+        void changesTheSchema(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "changesTheSchema")) {
+                execute(c, "ALTER TABLE customer ADD COLUMN email text", "DELETE FROM audit_log");
+            }
+        }
+
+        @Test
+        @Order(6)
+        void changesADatabaseSetting(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "changesADatabaseSetting")) {
+                execute(
+                        c,
+                        "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET work_mem = ''7MB''', "
+                                + "current_database()); END $$");
+            }
+        }
+
+        @Test
+        @Order(7)
+        void changesRowsAgain(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "changesRowsAgain")) {
+                execute(c, "DELETE FROM billing.invoice", "UPDATE orders SET placed = placed + 1");
+            }
+        }
+
+        @Test
+        @Order(8)
+        void refreshesTheMaterializedView(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "refreshesTheMaterializedView")) {
+                execute(c, "INSERT INTO customer (name) VALUES ('edsger')", "REFRESH MATERIALIZED VIEW customer_count");
+            }
+        }
+
+        @Test
+        @Order(9)
+        void createsALargeObject(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "createsALargeObject")) {
+                execute(c, "SELECT lo_create(0)");
+            }
+        }
+
+        @Test
+        @Order(10)
+        void resetsTheStatistics(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "resetsTheStatistics")) {
+                execute(c, "DELETE FROM audit_log", "SELECT pg_stat_reset()");
+            }
+        }
+
+        @Test
+        @Order(11)
+        void leavesItsConnectionOpen(DataSource dataSource) throws SQLException {
+            Connection c = begin(dataSource, "leavesItsConnectionOpen");
+            c.setAutoCommit(false);
+            execute(c, "DELETE FROM orders WHERE id = 2", "SELECT nextval('ticket_seq')");
+            c.commit();
+            execute(c, "UPDATE customer SET name = 'still connected'"); // left in an open transaction
+        }
+
+        @Test
+        @Order(12)
+        void onlyReadsAtTheEnd(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "onlyReadsAtTheEnd")) {
+                assertThat(Fixtures.count(c, "SELECT count(*) FROM orders")).isEqualTo(3);
+            }
+        }
+    }
+}
