@@ -60,12 +60,19 @@ class ArchitectureTests {
     /**
      * The PostgreSQL-server providers (postgres, testcontainers, embedded) may also use internal.embedded,
      * the embedded provider's server (binaries, initdb, postmaster), which knows nothing of branches; only the
-     * embedded provider's factory starts it.
+     * embedded provider's factory starts it. They use pgjdbc's own API for COPY, which restores a branch's
+     * rows in place.
      */
     @Test
-    void theServerProvidersUseTheSpiHikariTestcontainersAndTheEmbeddedServerOnly() {
+    void theServerProvidersUseTheSpiHikariTestcontainersPgjdbcAndTheEmbeddedServerOnly() {
         providerOnlyDependsOn(
-                "server", "com.zaxxer.hikari..", "org.testcontainers..", "org.slf4j..", ROOT + ".internal.embedded..");
+                "server",
+                "com.zaxxer.hikari..",
+                "org.testcontainers..",
+                "org.slf4j..",
+                "org.postgresql",
+                "org.postgresql.copy..",
+                ROOT + ".internal.embedded..");
         noClasses()
                 .that()
                 .resideInAPackage(ROOT + ".internal.server..")

@@ -66,6 +66,8 @@ public final class BranchService implements AutoCloseable {
     private final Set<String> staged = ConcurrentHashMap.newKeySet();
     /** Every branch whose drop has begun: each is dropped once, by whoever claims it first. */
     private final Set<String> dropped = ConcurrentHashMap.newKeySet();
+    /** Branches lent to tests that come back to the spares when they end, with their bases. */
+    private final Map<String, String> lent = new ConcurrentHashMap<>();
     /** Test branches being dropped off the tests' path. */
     private final Drops drops;
 
@@ -77,7 +79,7 @@ public final class BranchService implements AutoCloseable {
         this.names = names;
         this.configuration = config.readSoFar();
         this.bases = new Bases(provider, names);
-        this.spares = new Prefetcher(provider, names);
+        this.spares = new Prefetcher(provider, names, config.restoreInPlace());
         this.drops = new Drops(provider::delete, DROP_THREADS, DROP_BACKLOG);
         this.connectionBudget = new ConnectionBudget(
                 provider.connectionLimit(),
@@ -144,6 +146,9 @@ public final class BranchService implements AutoCloseable {
             // forked ahead of time is the one a fork now would give.
             int depth = request.asOf() == null ? config.prefetch(provider.defaultPrefetch()) : 0;
             Prefetcher.Forked branch = spares.take(base, depth, request.hint());
+            if (branch.restorable()) {
+                lent.put(branch.name(), base);
+            }
             return new ManagedBranch(this, branch.name(), parentName, base, branch.connection(), request.settings());
         }
         String name = provider.normalizeName(names.branch(request.hint()));
@@ -179,11 +184,23 @@ public final class BranchService implements AutoCloseable {
             return; // the service's close has taken it
         }
         staged.remove(name);
+        String base = lent.remove(name);
         if (closed) {
             LOG.debug("Branch {} ended after its service closed; a later run's sweep removes it", name);
             return;
         }
+        if (base != null && spares.giveBack(name, base)) {
+            return;
+        }
         drops.drop(name); // a drop submitted while the service closes still runs before the provider closes
+    }
+
+    /** Says that the lent branch {@code name} does not come back to the spares (it is kept or sealed). */
+    private void notComingBack(String name) {
+        String base = lent.remove(name);
+        if (base != null) {
+            spares.notComingBack(base);
+        }
     }
 
     /**
@@ -197,6 +214,7 @@ public final class BranchService implements AutoCloseable {
     }
 
     void seal(String name) {
+        notComingBack(name);
         provider.seal(name);
     }
 
@@ -210,6 +228,7 @@ public final class BranchService implements AutoCloseable {
 
     /** Keeps a branch and records why; returns when it expires, or empty when it stays until dropped. */
     Optional<Instant> keep(String name, KeptBranch kept) {
+        notComingBack(name);
         return provider.keep(name, kept);
     }
 

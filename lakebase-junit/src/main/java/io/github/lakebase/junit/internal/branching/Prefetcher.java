@@ -8,6 +8,7 @@ import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.RenamableSpares;
+import io.github.lakebase.junit.spi.RestorableBranches;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -40,8 +41,15 @@ import org.slf4j.LoggerFactory;
  * carries the run's name prefix and run id like any branch, so a sweep drops it when its run is
  * killed; a spare that no test took is dropped when the run ends.
  *
+ * <p>With {@code lakebase.restore-in-place}, a spare's state is noted once it is forked ({@link
+ * RestorableBranches#track}), and the branch a test ends with comes back as a spare of its base ({@link
+ * #giveBack}): restored in place, or, when its test changed more than rows, dropped and forked again. A
+ * branch lent to a test counts as a spare of its base, so that no fork is made for it meanwhile.
+ *
  * <pre>{@code
  * Prefetcher.Forked branch = prefetcher.take(base, 2, "deletes_everything");
+ * // ... the test ends ...
+ * prefetcher.giveBack(branch.name(), base);
  * }</pre>
  */
 final class Prefetcher implements AutoCloseable {
@@ -58,6 +66,13 @@ final class Prefetcher implements AutoCloseable {
 
     private final BranchProvider provider;
     private final RenamableSpares naming;
+    /** Restores branches in place; null when that is off. */
+    private final RestorableBranches restoring;
+    /** Per base, the tracked branches lent to tests, which come back; guarded by {@code this}. */
+    private final Map<String, Integer> lent = new LinkedHashMap<>();
+    /** Per base, the depth its tests asked for last; guarded by {@code this}. */
+    private final Map<String, Integer> depths = new LinkedHashMap<>();
+
     private final BranchNames names;
     /** Spares per base, the base used longest ago first; guarded by {@code this}. */
     private final Map<String, Deque<Spare>> spares = new LinkedHashMap<>(16, 0.75f, true);
@@ -74,15 +89,50 @@ final class Prefetcher implements AutoCloseable {
      * @param names the run's names, for spares and the tests that claim them
      */
     Prefetcher(BranchProvider provider, BranchNames names) {
+        this(provider, names, false);
+    }
+
+    /**
+     * @param provider where spares are forked
+     * @param names the run's names, for spares and the tests that claim them
+     * @param restoreInPlace whether branches that tests end with are restored in place, where the provider can
+     */
+    Prefetcher(BranchProvider provider, BranchNames names, boolean restoreInPlace) {
         this.provider = provider;
         this.naming = provider instanceof RenamableSpares n ? n : null;
         this.names = names;
+        this.restoring = restoreInPlace ? restoring(provider, naming) : null;
     }
 
-    /** A branch handed to a test: its name and how to connect to it. */
-    record Forked(String name, BranchConnection connection) {}
+    private static RestorableBranches restoring(BranchProvider provider, RenamableSpares naming) {
+        if (naming == null || !(provider instanceof RestorableBranches restorable)) {
+            LOG.info(
+                    "lakebase.restore-in-place=true has no effect: {} cannot restore branches in place",
+                    provider.describe());
+            return null;
+        }
+        Optional<String> why = restorable.cannotRestore();
+        if (why.isPresent()) {
+            LOG.info("lakebase.restore-in-place=true has no effect on {}: {}", provider.describe(), why.get());
+            return null;
+        }
+        return restorable;
+    }
 
-    private record Spare(String base, String name, CompletableFuture<BranchConnection> forked) {}
+    /**
+     * A branch handed to a test: its name, how to connect to it, and whether it comes back ({@link #giveBack})
+     * when its test ends.
+     */
+    record Forked(String name, BranchConnection connection, boolean restorable) {
+        Forked(String name, BranchConnection connection) {
+            this(name, connection, false);
+        }
+    }
+
+    /** A spare ready for a test: how to connect to it, and whether its state was noted for a restore. */
+    private record Ready(BranchConnection connection, boolean tracked) {}
+
+    private record Spare(String base, String name, CompletableFuture<Ready> forked) {}
 
     /**
      * A new branch of the sealed base {@code base}: a spare when one is ready or being forked, else a
@@ -94,6 +144,12 @@ final class Prefetcher implements AutoCloseable {
      */
     Forked take(String base, int depth, String hint) {
         Forked forked = obtain(base, hint);
+        synchronized (this) {
+            depths.put(base, depth);
+            if (forked.restorable()) {
+                lent.merge(base, 1, Integer::sum);
+            }
+        }
         // Only now: a fork in the background would compete with this test's claim or fork for the server.
         if (depth > 0) {
             topUp(base, depth);
@@ -105,14 +161,13 @@ final class Prefetcher implements AutoCloseable {
         long start = System.nanoTime();
         Spare spare = next(base);
         if (spare != null) {
-            boolean ready = spare.forked().isDone();
+            boolean done = spare.forked().isDone();
             try {
-                BranchConnection connection = spare.forked().join();
-                Forked forked = claim(spare, connection, hint);
+                Forked forked = claim(spare, spare.forked().join(), hint);
                 LOG.debug(
                         "Branch {} is a spare that was {} ({} ms)",
                         forked.name(),
-                        ready ? "ready" : "being forked",
+                        done ? "ready" : "being forked",
                         (System.nanoTime() - start) / 1_000_000);
                 return forked;
             } catch (CompletionException | CancellationException | ProviderException e) {
@@ -136,12 +191,79 @@ final class Prefetcher implements AutoCloseable {
     }
 
     /** Renames a spare after the test that takes it, where the provider can; other providers keep its name. */
-    private Forked claim(Spare spare, BranchConnection connection, String hint) {
+    private Forked claim(Spare spare, Ready ready, String hint) {
         if (naming == null) {
-            return new Forked(spare.name(), connection);
+            return new Forked(spare.name(), ready.connection());
         }
         String name = provider.normalizeName(names.claimed(spare.name(), hint));
-        return new Forked(name, naming.claim(spare.name(), name));
+        return new Forked(name, naming.claim(spare.name(), name), restoring != null && ready.tracked());
+    }
+
+    /**
+     * Takes back {@code name}, a branch of {@code base} that {@link #take} lent as restorable and whose test
+     * has ended: it becomes a spare of its base once restored in place, in the background, or forked anew
+     * when its test changed more than rows.
+     *
+     * @return false when it is not taken back (this is closing, or there are spares enough): the caller drops it
+     */
+    boolean giveBack(String name, String base) {
+        Spare spare;
+        synchronized (this) {
+            returned(base);
+            int depth = depths.getOrDefault(base, 0);
+            if (closed || count >= Math.max(depth, 1) * LIMIT_PER_DEPTH) {
+                return false;
+            }
+            spare = new Spare(base, provider.normalizeName(names.branch("")), new CompletableFuture<>());
+            spares.computeIfAbsent(base, b -> new ArrayDeque<>()).addLast(spare);
+            count++;
+        }
+        worker().execute(() -> recycle(name, spare));
+        return true;
+    }
+
+    /**
+     * Says that {@code base}'s branch lent as restorable will not come back (it is kept, or was sealed), so
+     * that a spare is forked in its place.
+     */
+    void notComingBack(String base) {
+        int depth;
+        synchronized (this) {
+            returned(base);
+            depth = depths.getOrDefault(base, 0);
+        }
+        if (depth > 0) {
+            topUp(base, depth);
+        }
+    }
+
+    private void returned(String base) {
+        lent.computeIfPresent(base, (b, n) -> n > 1 ? n - 1 : null);
+    }
+
+    private void recycle(String name, Spare spare) {
+        synchronized (this) {
+            if (closed) {
+                spare.forked().cancel(false);
+                deleteQuietly(name);
+                return;
+            }
+        }
+        Optional<BranchConnection> restored;
+        try {
+            restored = restoring.restore(name, spare.name());
+        } catch (RuntimeException e) {
+            LOG.debug("Branch {} could not be restored in place ({}); forking a new spare", name, e.getMessage());
+            deleteQuietly(name);
+            fork(spare);
+            return;
+        }
+        if (restored.isPresent()) {
+            spare.forked().complete(new Ready(restored.get(), true));
+        } else {
+            deleteQuietly(spare.name());
+            fork(spare);
+        }
     }
 
     private synchronized void topUp(String base, int depth) {
@@ -150,7 +272,7 @@ final class Prefetcher implements AutoCloseable {
         }
         Deque<Spare> queue = spares.computeIfAbsent(base, b -> new ArrayDeque<>());
         int limit = depth * LIMIT_PER_DEPTH;
-        while (queue.size() < depth && (count < limit || evictForeign(base))) {
+        while (queue.size() + lent.getOrDefault(base, 0) < depth && (count < limit || evictForeign(base))) {
             String name = provider.normalizeName(names.branch(""));
             Spare spare = new Spare(base, name, new CompletableFuture<>());
             queue.addLast(spare);
@@ -189,12 +311,10 @@ final class Prefetcher implements AutoCloseable {
                 spare.forked().cancel(false); // the test that takes it forks its branch on demand
                 return;
             }
-            spare.forked()
-                    .complete(
-                            naming != null
-                                    ? naming.createSpare(spare.name(), spare.base())
-                                    : provider.create(
-                                            new BranchRequest(spare.name(), spare.base(), null, Kind.BRANCH)));
+            BranchConnection connection = naming != null
+                    ? naming.createSpare(spare.name(), spare.base())
+                    : provider.create(new BranchRequest(spare.name(), spare.base(), null, Kind.BRANCH));
+            spare.forked().complete(new Ready(connection, track(spare)));
         } catch (RuntimeException e) {
             LOG.debug("Forking the spare {} of {} failed: {}", spare.name(), spare.base(), e.getMessage());
             spare.forked().completeExceptionally(e);
@@ -225,14 +345,32 @@ final class Prefetcher implements AutoCloseable {
         return worker;
     }
 
+    /** Notes the state of a new spare for restores; false when restoring is off or it cannot be read. */
+    private boolean track(Spare spare) {
+        if (restoring == null) {
+            return false;
+        }
+        try {
+            restoring.track(spare.name(), spare.base());
+            return true;
+        } catch (RuntimeException e) {
+            LOG.debug("The spare {} will not be restored in place: {}", spare.name(), e.getMessage());
+            return false;
+        }
+    }
+
     private void dropQuietly(Spare spare) {
         if (spare.forked().isCompletedExceptionally() || !spare.forked().isDone()) {
             return;
         }
+        deleteQuietly(spare.name());
+    }
+
+    private void deleteQuietly(String name) {
         try {
-            provider.delete(spare.name());
+            provider.delete(name);
         } catch (RuntimeException e) {
-            LOG.debug("Could not drop the spare {}: {}", spare.name(), e.getMessage());
+            LOG.debug("Could not drop the spare {}: {}", name, e.getMessage());
         }
     }
 

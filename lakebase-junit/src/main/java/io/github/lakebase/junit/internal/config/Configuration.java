@@ -30,6 +30,7 @@ public final class Configuration implements ProviderContext {
     public static final String POOL_MAXIMUM_SIZE = "lakebase.pool.maximum-size";
     public static final String DISABLED_WHEN_UNAVAILABLE = "lakebase.disabled-when-unavailable";
     public static final String PREFETCH = "lakebase.prefetch";
+    public static final String RESTORE_IN_PLACE = "lakebase.restore-in-place";
     public static final String REBUILD_BASES = "lakebase.rebuild-bases";
     public static final String REPORT_ENABLED = "lakebase.report.enabled";
     public static final String REPORT_DIRECTORY = "lakebase.report.directory";
@@ -193,6 +194,14 @@ public final class Configuration implements ProviderContext {
 
     public int poolMaximumSize() {
         return getInt(POOL_MAXIMUM_SIZE, 8, 1, 1000);
+    }
+
+    /**
+     * Whether a branch whose test changed only rows is restored in place and handed to a later test,
+     * instead of dropped and forked again ({@code lakebase.restore-in-place}, default {@code false}).
+     */
+    public boolean restoreInPlace() {
+        return getBoolean(RESTORE_IN_PLACE, false);
     }
 
     /**

@@ -9,6 +9,7 @@ import io.github.lakebase.junit.spi.PersistentBases;
 import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.RenamableSpares;
+import io.github.lakebase.junit.spi.RestorableBranches;
 import io.github.lakebase.junit.spi.SweepingProvider;
 import io.github.lakebase.junit.spi.cloud.CatalogOf;
 import java.sql.Connection;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * touched, whatever its name.
  */
 public class TemplateBranchProvider
-        implements BranchProvider, RenamableSpares, PersistentBases, SweepingProvider, CatalogOf {
+        implements BranchProvider, RenamableSpares, RestorableBranches, PersistentBases, SweepingProvider, CatalogOf {
 
     private static final Logger LOG = LoggerFactory.getLogger(TemplateBranchProvider.class);
     /** The free space, beyond twice a base's size, below which no spare of it is forked. */
@@ -55,6 +56,9 @@ public class TemplateBranchProvider
     private final DatabaseProperties properties;
     private final Ownership ownership;
     private final ServerCatalog catalog;
+    private final InPlaceRestore restores = new InPlaceRestore();
+    /** Why branches cannot be restored in place here, or null when they can. */
+    private final String cannotRestore;
     /** The kind of each parent and base of this run not sealed yet, for the comment that seals it. */
     private final Map<String, String> unsealed = new ConcurrentHashMap<>();
 
@@ -78,6 +82,7 @@ public class TemplateBranchProvider
             this.admin = new AdminSql(server, majorVersion);
             this.spareDisk = new SpareDiskPolicy(server, admin);
             this.properties = new DatabaseProperties(admin);
+            this.cannotRestore = cannotRestore(liveness, majorVersion);
             this.catalog = new ServerCatalog(admin, context, this::connection);
             this.cache = server.persistent()
                     ? new TemplateBaseCache(
@@ -90,6 +95,25 @@ public class TemplateBranchProvider
         } catch (SQLException e) {
             server.close();
             throw new ProviderException("Could not connect to " + server.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String cannotRestore(Connection c, int majorVersion) throws SQLException {
+        if (majorVersion < 15) {
+            return "PostgreSQL " + majorVersion + " cannot report a session's statistics on demand (15 and later can)";
+        }
+        try (Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT rolsuper, current_setting('track_counts')::boolean "
+                        + "FROM pg_roles WHERE rolname = current_user")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                return "the user the library connects with is not a superuser, which restoring rows without firing "
+                        + "triggers needs (session_replication_role)";
+            }
+            return rs.getBoolean(2)
+                    ? null
+                    : "the server does not count what sessions write (track_counts is off), which tells what a test "
+                            + "changed";
         }
     }
 
@@ -221,13 +245,60 @@ public class TemplateBranchProvider
                 + "COMMENT ON DATABASE " + AdminSql.quote(name) + " IS " + ownership.literal(Kind.BRANCH.name()));
         created.remove(spare);
         created.add(name);
+        restores.renamed(spare, name);
         return connection(name);
+    }
+
+    @Override
+    public Optional<String> cannotRestore() {
+        return Optional.ofNullable(cannotRestore);
+    }
+
+    /** Reads the branch's statistics, sequences and, when a restore asked for them, rows of its base's tables. */
+    @Override
+    public void track(String name, String base) {
+        requireOwn(name);
+        try (Connection c = connection(name).open()) {
+            restores.track(name, base, c);
+        } catch (SQLException e) {
+            throw new ProviderException(
+                    "Could not read branch " + name + " on " + describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Ends the sessions still on the branch and renames it, which waits until they have gone (their statistics
+     * are reported as they end), then restores it on a connection of its own.
+     */
+    @Override
+    public Optional<BranchConnection> restore(String name, String spare) {
+        requireOwn(name);
+        execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " + AdminSql.literal(name)
+                + " AND pid <> pg_backend_pid(); ALTER DATABASE " + AdminSql.quote(name) + " RENAME TO "
+                + AdminSql.quote(spare) + "; COMMENT ON DATABASE " + AdminSql.quote(spare) + " IS "
+                + ownership.literal("spare"));
+        created.remove(name);
+        created.add(spare);
+        restores.renamed(name, spare);
+        try (Connection c = connection(spare).open()) {
+            Optional<String> why = restores.restore(spare, c);
+            if (why.isPresent()) {
+                LOG.debug("Branch {} (now {}) cannot be restored in place: {}", name, spare, why.get());
+                return Optional.empty();
+            }
+            return Optional.of(connection(spare));
+        } catch (SQLException e) {
+            restores.forget(spare);
+            LOG.debug("Restoring branch {} (now {}) in place failed: {}", name, spare, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** Also says what its branches will not have of it, and puts back the library's comment if it was replaced. */
     @Override
     public void seal(String name) {
         requireOwn(name);
+        restores.forget(name);
         String kind = unsealed.remove(name);
         properties.checkSealed(name, kind == null ? null : ownership.comment(kind));
         properties.forget(name);
@@ -238,6 +309,7 @@ public class TemplateBranchProvider
     @Override
     public void reset(String name, String source) {
         requireOwn(name);
+        restores.forget(name);
         dropDatabase(name);
         created.remove(name);
         create(new BranchRequest(name, source, null, Kind.BRANCH));
@@ -246,6 +318,7 @@ public class TemplateBranchProvider
     @Override
     public void delete(String name) {
         requireOwn(name);
+        restores.forget(name);
         dropDatabase(name);
         created.remove(name);
         unsealed.remove(name);
@@ -263,6 +336,7 @@ public class TemplateBranchProvider
         requireOwn(name);
         Optional<Instant> until = catalog.keep(name, kept);
         created.remove(name);
+        restores.forget(name);
         return until;
     }
 

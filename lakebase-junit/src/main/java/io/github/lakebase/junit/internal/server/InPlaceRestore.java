@@ -1,0 +1,410 @@
+package io.github.lakebase.junit.internal.server;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts a branch back to the state of its base in place, when its test changed only rows and sequences:
+ * the tables it wrote to are truncated and filled again from a copy of the base's rows, and its sequences
+ * set back. What a restore of rows cannot put back (any change to the schema or the catalogs, to the
+ * database's settings, a materialized view, a trigger that fires during the restore) makes the branch
+ * unrestorable: the caller drops it and forks a new one.
+ *
+ * <p>What a test changed is read from PostgreSQL's cumulative statistics ({@code pg_stat_get_tuples_*},
+ * <a href="https://www.postgresql.org/docs/current/monitoring-stats.html">the cumulative statistics
+ * system</a>), which a session reports when it ends: every row a test inserted, updated or deleted, also in
+ * a transaction rolled back, and a new {@code relfilenode} for a table truncated or rewritten. The counts are
+ * read only once every session of the test has ended, and compared with those noted when the branch was
+ * handed out. A reset of the statistics (a crash of a server process resets them all, {@code pg_stat_reset()}
+ * those of one database) shows in their reset times, and then nothing is known: the branch is unrestorable.
+ *
+ * <p>The base's rows come from the first branch forked from it after a test changed that table (a new fork
+ * is the base's state), read with {@code COPY ... TO STDOUT (FORMAT binary)} and held in memory, at most
+ * {@value #HELD_BYTES} bytes for all bases; a table beyond that is never restored in place.
+ *
+ * <pre>{@code
+ * restore.track(spare, base, connection);             // a new fork, before a test takes it
+ * Optional<String> why = restore.restore(spare, connection);   // after its test: empty once restored
+ * }</pre>
+ *
+ * <p>Thread-safe: branches are restored concurrently, each by one thread at a time.
+ */
+final class InPlaceRestore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InPlaceRestore.class);
+    /** The most bytes of base tables held in memory to restore from, for all bases together. */
+    static final long HELD_BYTES = 64L << 20;
+
+    private static final String WRITES =
+            "pg_stat_get_tuples_inserted(c.oid) + pg_stat_get_tuples_updated(c.oid) + pg_stat_get_tuples_deleted(c.oid)";
+    /**
+     * What a restore of rows cannot put back, as one line per database: when its statistics were reset,
+     * its settings and properties, how many catalog rows its sessions wrote, and {@code pg_class} without
+     * what a TRUNCATE or VACUUM changes in it (a table's files and their size). Planner statistics aside,
+     * which ANALYZE writes and which hold no data; autovacuum's in-place updates are not counted.
+     */
+    private static final String DATABASE = "SELECT concat_ws(' ', pg_stat_get_db_stat_reset_time(d.oid), "
+            + "(SELECT stats_reset FROM pg_stat_bgwriter)), "
+            + "concat_ws(' ', d.datdba, d.datconnlimit, d.datallowconn, d.datistemplate, d.dattablespace, d.datacl, "
+            + "(SELECT string_agg(s.setrole || '=' || s.setconfig::text, ' ' ORDER BY s.setrole) "
+            + "FROM pg_db_role_setting s WHERE s.setdatabase = d.oid), "
+            + "(SELECT count(*) FROM pg_prepared_xacts x WHERE x.database = d.datname), "
+            + "(SELECT count(*) FROM pg_replication_slots r WHERE r.database = d.datname)), "
+            + "(SELECT coalesce(sum(" + WRITES + "), 0) FROM pg_class c WHERE c.relnamespace = "
+            + "'pg_catalog'::regnamespace AND c.relkind = 'r' AND NOT c.relisshared "
+            + "AND c.relname NOT IN ('pg_class', 'pg_statistic', 'pg_statistic_ext_data')), "
+            + "(SELECT md5(string_agg(row(c.oid, c.relname, c.relnamespace, c.reltype, c.reloftype, c.relowner, "
+            + "c.relam, c.reltablespace, c.reltoastrelid, c.relisshared, c.relpersistence, c.relkind, c.relnatts, "
+            + "c.relchecks, c.relhasrules, c.relhastriggers, c.relrowsecurity, c.relforcerowsecurity, "
+            + "c.relispopulated, c.relreplident, c.relispartition, c.relacl, c.reloptions, c.relpartbound)::text, "
+            + "' ' ORDER BY c.oid)) FROM pg_class c) "
+            + "FROM pg_database d WHERE d.datname = current_database()";
+    /** Every relation that holds rows of its own: tables, partitions, materialized views. */
+    private static final String TABLES = "SELECT c.oid, c.relkind, c.relfilenode, " + WRITES + " FROM pg_class c "
+            + "WHERE c.relkind IN ('r', 'm') AND c.relpersistence <> 't' "
+            + "AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'pg_toast'::regnamespace)";
+    /** Each sequence's last value, null when nextval was never called, and its start, for setval. */
+    private static final String SEQUENCES =
+            "SELECT s.seqrelid, pg_sequence_last_value(s.seqrelid), s.seqstart FROM pg_sequence s";
+    /** Which tables must be truncated with which: those whose foreign keys point at it, and partitions. */
+    private static final String LINKS = "SELECT confrelid, conrelid FROM pg_constraint WHERE contype = 'f' "
+            + "UNION ALL SELECT inhparent, inhrelid FROM pg_inherits";
+
+    /** The state of each branch handed out, by its current name. */
+    private final Map<String, Snapshot> tracked = new ConcurrentHashMap<>();
+    /** What each base holds, by its name. */
+    private final Map<String, Base> bases = new ConcurrentHashMap<>();
+
+    private final AtomicLong held = new AtomicLong();
+
+    /** A relation that holds rows, as a branch's statistics see it. */
+    record Table(long oid, char kind, long filenode, long writes) {}
+
+    /** A branch as it was handed to a test. */
+    record Snapshot(
+            String base,
+            String resets,
+            String settings,
+            long catalogWrites,
+            String relations,
+            Map<Long, Table> tables) {}
+
+    /** A table's rows as the base holds them, in COPY's binary format. */
+    private record Rows(String table, String columns, byte[] data) {}
+
+    /** A base's sequences and the rows held of its tables, read once from its first fork. */
+    private static final class Base {
+        /** Each sequence's last value (null: never called) and start. */
+        final Map<Long, String[]> sequences = new HashMap<>();
+        /** The rows of each table held, by the table's oid. */
+        final Map<Long, Rows> rows = new HashMap<>();
+        /** Whether the base has been read. */
+        boolean read;
+    }
+
+    /**
+     * Notes the state of {@code branch}, forked from {@code base} just now; from the first branch of a base,
+     * also reads the base's sequences and the rows of its tables, the smallest first, as many as fit.
+     *
+     * @param c a superuser's connection to the branch, in auto-commit
+     */
+    void track(String branch, String base, Connection c) throws SQLException {
+        Base pristine = bases.computeIfAbsent(base, b -> new Base());
+        synchronized (pristine) {
+            if (!pristine.read) {
+                pristine.sequences.putAll(sequences(c));
+                readRows(c, pristine);
+                pristine.read = true;
+            }
+        }
+        tracked.put(branch, snapshot(c, base));
+    }
+
+    /** Moves what is known of {@code from} to its new name {@code to}. */
+    void renamed(String from, String to) {
+        Snapshot s = tracked.remove(from);
+        if (s != null) {
+            tracked.put(to, s);
+        }
+    }
+
+    /** Forgets {@code branch}: it has been dropped or kept. */
+    void forget(String branch) {
+        tracked.remove(branch);
+    }
+
+    /** Whether {@code branch} is tracked. */
+    boolean tracks(String branch) {
+        return tracked.containsKey(branch);
+    }
+
+    /**
+     * Puts {@code branch} back to the state noted for it, once every session of its test has ended.
+     *
+     * @param c a superuser's connection to the branch, in auto-commit, the only session on it
+     * @return empty once restored, else why it cannot be
+     */
+    Optional<String> restore(String branch, Connection c) throws SQLException {
+        Snapshot before = tracked.remove(branch);
+        if (before == null) {
+            return Optional.of("its state was not noted");
+        }
+        Base base = bases.get(before.base());
+        if (base == null || !base.read) {
+            return Optional.of("its base's rows were not read");
+        }
+        Snapshot now = snapshot(c, before.base());
+        Optional<String> why = beyondRows(before, now);
+        if (why.isPresent()) {
+            return why;
+        }
+        Set<Long> changed = new TreeSet<>();
+        for (Table t : now.tables().values()) {
+            Table then = before.tables().get(t.oid());
+            if (then.filenode() != t.filenode() || then.writes() != t.writes()) {
+                changed.add(t.oid());
+            }
+        }
+        Map<Long, String[]> sequences = sequences(c);
+        List<String> setval = new ArrayList<>();
+        for (Map.Entry<Long, String[]> s : sequences.entrySet()) {
+            String[] pristine = base.sequences.get(s.getKey());
+            if (pristine == null) {
+                return Optional.of("it has a sequence its base does not have");
+            }
+            if (!java.util.Objects.equals(pristine[0], s.getValue()[0])) {
+                setval.add("setval(" + s.getKey() + ", " + (pristine[0] != null ? pristine[0] : pristine[1]) + ", "
+                        + (pristine[0] != null) + ")");
+            }
+        }
+        if (sequences.size() != base.sequences.size()) {
+            return Optional.of("a sequence of its base is gone");
+        }
+        Set<Long> truncate = linked(c, changed, now.tables());
+        for (Long oid : truncate) {
+            if (now.tables().get(oid).kind() == 'm') {
+                return Optional.of("its test changed the materialized view " + name(c, oid));
+            }
+        }
+        List<Rows> rows = new ArrayList<>();
+        for (Long oid : truncate) {
+            Rows r = base.rows.get(oid);
+            if (r == null) {
+                return Optional.of("the rows of " + name(c, oid) + " in its base are beyond the " + HELD_BYTES
+                        + " bytes held in memory");
+            }
+            rows.add(r);
+        }
+        if (!truncate.isEmpty()) {
+            Optional<String> firing = firingTriggers(c, truncate);
+            if (firing.isPresent()) {
+                return firing;
+            }
+        }
+        if (!rows.isEmpty() || !setval.isEmpty()) {
+            write(c, rows, setval);
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT pg_stat_force_next_flush()"); // this session's counts, reported before it answers
+        }
+        Snapshot restored = snapshot(c, before.base());
+        for (Table t : restored.tables().values()) {
+            if (!truncate.contains(t.oid())
+                    && t.writes() != now.tables().get(t.oid()).writes()) {
+                return Optional.of("restoring its rows wrote to " + name(c, t.oid()) + " as well (a trigger?)");
+            }
+        }
+        tracked.put(branch, restored);
+        LOG.debug("Branch {} restored in place: {} table(s), {} sequence(s)", branch, rows.size(), setval.size());
+        return Optional.empty();
+    }
+
+    /** Why what changed between {@code before} and {@code now} is beyond a restore of rows, if it is. */
+    private static Optional<String> beyondRows(Snapshot before, Snapshot now) {
+        if (!before.resets().equals(now.resets())) {
+            return Optional.of("the server's statistics, which tell what its test changed, were reset");
+        }
+        if (!before.settings().equals(now.settings())) {
+            return Optional.of("its test changed the database's settings or properties");
+        }
+        if (before.catalogWrites() != now.catalogWrites() || !before.relations().equals(now.relations())) {
+            return Optional.of("its test changed the schema or other catalogs");
+        }
+        if (!before.tables().keySet().equals(now.tables().keySet())) {
+            return Optional.of("its test changed which tables there are");
+        }
+        return Optional.empty();
+    }
+
+    /** {@code changed} and every table that must be truncated with them, keeping only tables with rows. */
+    private static Set<Long> linked(Connection c, Set<Long> changed, Map<Long, Table> tables) throws SQLException {
+        if (changed.isEmpty()) {
+            return changed;
+        }
+        Map<Long, List<Long>> links = new HashMap<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(LINKS)) {
+            while (rs.next()) {
+                links.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getLong(2));
+            }
+        }
+        Set<Long> all = new TreeSet<>(changed);
+        Deque<Long> next = new ArrayDeque<>(changed);
+        while (!next.isEmpty()) {
+            for (Long linked : links.getOrDefault(next.pop(), List.of())) {
+                if (all.add(linked)) {
+                    next.push(linked);
+                }
+            }
+        }
+        all.retainAll(tables.keySet());
+        return all;
+    }
+
+    /** Triggers that would fire while rows are restored, with {@code session_replication_role = replica}. */
+    private static Optional<String> firingTriggers(Connection c, Collection<Long> tables) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT tgname || ' on ' || tgrelid::regclass FROM pg_trigger "
+                + "WHERE tgrelid = ANY (?) AND tgenabled IN ('A', 'R') AND NOT tgisinternal LIMIT 1")) {
+            s.setArray(1, c.createArrayOf("oid", tables.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next()
+                        ? Optional.of("the trigger " + rs.getString(1) + " fires also while rows are restored")
+                        : Optional.empty();
+            }
+        }
+    }
+
+    /** Truncates the tables of {@code rows}, fills them again and sets the sequences back, in one transaction. */
+    private static void write(Connection c, List<Rows> rows, List<String> setval) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            // Neither foreign keys nor the user's triggers fire for rows put back as they were.
+            s.execute("SET LOCAL session_replication_role = replica");
+            if (!rows.isEmpty()) {
+                s.execute("TRUNCATE ONLY " + rows.stream().map(Rows::table).collect(Collectors.joining(", ")));
+                var copy = c.unwrap(PGConnection.class).getCopyAPI();
+                for (Rows r : rows) {
+                    copy.copyIn(
+                            "COPY " + r.table() + r.columns() + " FROM STDIN (FORMAT binary)",
+                            new ByteArrayInputStream(r.data()));
+                }
+            }
+            if (!setval.isEmpty()) {
+                s.execute("SELECT " + String.join(", ", setval));
+            }
+            c.commit();
+        } catch (SQLException | IOException e) {
+            c.rollback();
+            throw e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** Reads the rows of a new fork's tables into {@code base}, the smallest table first, while they fit. */
+    private void readRows(Connection c, Base base) throws SQLException {
+        record Candidate(long oid, String table, String columns, long size) {}
+        List<Candidate> candidates = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT c.oid, format('%I.%I', n.nspname, c.relname), (SELECT "
+                        + "string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FROM pg_attribute a WHERE "
+                        + "a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''), "
+                        + "pg_table_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        + "WHERE c.relkind = 'r' AND c.relpersistence <> 't' AND n.nspname NOT IN ('pg_catalog', "
+                        + "'pg_toast') ORDER BY 4, 1")) {
+            while (rs.next()) {
+                candidates.add(new Candidate(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3) == null ? "" : " (" + rs.getString(3) + ")",
+                        rs.getLong(4)));
+            }
+        }
+        var copy = c.unwrap(PGConnection.class).getCopyAPI();
+        for (Candidate t : candidates) {
+            if (held.get() + t.size() > HELD_BYTES) {
+                LOG.debug(
+                        "Not holding the rows of {} ({} bytes) and larger tables: beyond {} bytes",
+                        t.table(),
+                        t.size(),
+                        HELD_BYTES);
+                return;
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try {
+                copy.copyOut("COPY " + t.table() + t.columns() + " TO STDOUT (FORMAT binary)", out);
+            } catch (IOException e) {
+                throw new SQLException(e.getMessage(), e);
+            }
+            if (held.addAndGet(out.size()) > HELD_BYTES) {
+                held.addAndGet(-out.size());
+                return;
+            }
+            base.rows.put(t.oid(), new Rows(t.table(), t.columns(), out.toByteArray()));
+        }
+    }
+
+    private static Snapshot snapshot(Connection c, String base) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            String resets;
+            String settings;
+            long catalogWrites;
+            String relations;
+            try (ResultSet rs = s.executeQuery(DATABASE)) {
+                rs.next();
+                resets = rs.getString(1);
+                settings = rs.getString(2);
+                catalogWrites = rs.getLong(3);
+                relations = rs.getString(4);
+            }
+            Map<Long, Table> tables = new HashMap<>();
+            try (ResultSet rs = s.executeQuery(TABLES)) {
+                while (rs.next()) {
+                    Table t = new Table(rs.getLong(1), rs.getString(2).charAt(0), rs.getLong(3), rs.getLong(4));
+                    tables.put(t.oid(), t);
+                }
+            }
+            return new Snapshot(base, resets, settings, catalogWrites, relations, Map.copyOf(tables));
+        }
+    }
+
+    private static Map<Long, String[]> sequences(Connection c) throws SQLException {
+        Map<Long, String[]> sequences = new HashMap<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(SEQUENCES)) {
+            while (rs.next()) {
+                sequences.put(rs.getLong(1), new String[] {rs.getString(2), rs.getString(3)});
+            }
+        }
+        return sequences;
+    }
+
+    private static String name(Connection c, long oid) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT " + oid + "::regclass")) {
+            return rs.next() ? rs.getString(1) : Long.toString(oid);
+        }
+    }
+}

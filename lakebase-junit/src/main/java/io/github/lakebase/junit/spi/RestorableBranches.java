@@ -1,0 +1,63 @@
+package io.github.lakebase.junit.spi;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import java.util.Optional;
+import org.apiguardian.api.API;
+
+/**
+ * An optional capability of a {@link BranchProvider} that also has {@link RenamableSpares}: it puts a
+ * branch whose test has ended back to the state of the base it was forked from, in place, so that a later
+ * test can take it instead of a new fork ({@code lakebase.restore-in-place}). Worth it where a fork costs
+ * a copy of the base and a restore costs only the rows a test changed: a PostgreSQL server without
+ * reflinks, a large base.
+ *
+ * <p>A restore must give exactly what a new fork would: the same rows, sequences, schema and settings.
+ * Where it cannot be sure of that (the test changed the schema, say), {@link #restore} says so and the
+ * library drops the branch and forks a new one, as without this capability.
+ *
+ * <pre>{@code
+ * restorable.track("lbj_k3x9q2a_12", "lbj_k3x9q2a_base_1");   // a spare, forked just now
+ * naming.claim("lbj_k3x9q2a_12", "lbj_k3x9q2a_12_deletes_everything");
+ * // ... the test runs, and its connections are closed ...
+ * Optional<BranchConnection> again = restorable.restore("lbj_k3x9q2a_12_deletes_everything", "lbj_k3x9q2a_13");
+ * }</pre>
+ *
+ * <p>Called from the library's prefetching threads, concurrently for different branches, never twice at
+ * once for one branch.
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public interface RestorableBranches {
+
+    /**
+     * Why branches cannot be restored in place on this provider's server (its version, its privileges), for
+     * the log, or empty when they can.
+     *
+     * @return why not, or empty
+     */
+    default Optional<String> cannotRestore() {
+        return Optional.empty();
+    }
+
+    /**
+     * Notes the state of {@code name}, a branch forked from {@code base} just now and not yet handed to a
+     * test, as the state to restore it to.
+     *
+     * @param name a spare of this run, as {@link RenamableSpares#createSpare} made it
+     * @param base the sealed base it was forked from
+     * @throws ProviderException when the branch cannot be read; the library then drops it
+     */
+    void track(String name, String base);
+
+    /**
+     * Renames {@code name}, a tracked branch whose test has ended, to {@code spare}, ends the sessions still
+     * connected to it, and puts it back to the state {@link #track} noted, keeping the name {@code spare}.
+     *
+     * @param name the branch, under the name of the test that had it
+     * @param spare its new name, unique and valid for the provider
+     * @return how to connect to it under its new name; empty when it carries that name but cannot be put back
+     *     in place (what its test changed is beyond a restore of rows), and must be dropped
+     * @throws ProviderException when it cannot even be renamed: it still has the name {@code name}
+     */
+    Optional<BranchConnection> restore(String name, String spare);
+}
