@@ -249,6 +249,26 @@ public class TemplateBranchProvider
         return connection(name);
     }
 
+    /**
+     * Waits, for at most a second, until the sessions of {@code name} that are ending have gone from {@code
+     * pg_stat_activity}. A rename waits for them itself, in steps of 100 ms ({@code CountOtherDBBackends} in
+     * PostgreSQL's {@code procarray.c}), which is what it guarantees that matters; this keeps a session that was
+     * closing a moment ago from costing a whole step.
+     */
+    private void awaitNoSessions(String name) {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (!query("SELECT pid FROM pg_stat_activity WHERE datname = ?", name)
+                        .isEmpty()
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     @Override
     public Optional<String> cannotRestore() {
         return Optional.ofNullable(cannotRestore);
@@ -273,6 +293,7 @@ public class TemplateBranchProvider
     @Override
     public Optional<BranchConnection> restore(String name, String spare) {
         requireOwn(name);
+        awaitNoSessions(name);
         execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " + AdminSql.literal(name)
                 + " AND pid <> pg_backend_pid(); ALTER DATABASE " + AdminSql.quote(name) + " RENAME TO "
                 + AdminSql.quote(spare) + "; COMMENT ON DATABASE " + AdminSql.quote(spare) + " IS "
