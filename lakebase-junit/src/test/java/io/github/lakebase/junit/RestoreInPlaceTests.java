@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -58,6 +59,24 @@ class RestoreInPlaceTests {
         assertThat(order.size() - uses.size())
                 .as("tests that got a database an earlier test had used, restored: %s", databases)
                 .isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void withRestoreInPlaceOffEveryTestGetsANewFork() {
+        ShopTestCase.DATABASES.clear();
+
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        ShopTestCase.class,
+                        Map.of(
+                                "lakebase.embedded.max-connections", "45",
+                                "lakebase.prefetch", "1",
+                                "lakebase.restore-in-place", "false")),
+                12);
+
+        assertThat(Set.copyOf(ShopTestCase.DATABASES.values()))
+                .as("databases of the tests: %s", ShopTestCase.DATABASES)
+                .hasSize(12);
     }
 
     /**

@@ -50,4 +50,15 @@ public interface RenamableSpares {
      * @return how to connect to it under its new name
      */
     BranchConnection claim(String spare, String name);
+
+    /**
+     * How this provider restores its branches in place, so that a branch a test ended with becomes a spare
+     * again instead of being dropped ({@code lakebase.restore-in-place}). Asked once, when the library starts
+     * using the provider.
+     *
+     * @return the restorer, or empty (the default) where the provider cannot restore branches
+     */
+    default Optional<RestorableBranches> restorable() {
+        return Optional.empty();
+    }
 }

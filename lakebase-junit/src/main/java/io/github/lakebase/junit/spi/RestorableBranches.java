@@ -6,8 +6,8 @@ import java.util.Optional;
 import org.apiguardian.api.API;
 
 /**
- * An optional capability of a {@link BranchProvider} that also has {@link RenamableSpares}: it puts a
- * branch whose test has ended back to the state of the base it was forked from, in place, so that a later
+ * What a provider with {@link RenamableSpares} offers through {@link RenamableSpares#restorable()}: it puts
+ * a branch whose test has ended back to the state of the base it was forked from, in place, so that a later
  * test can take it instead of a new fork ({@code lakebase.restore-in-place}). Worth it where a fork costs
  * a copy of the base and a restore costs only the rows a test changed: a PostgreSQL server without
  * reflinks, a large base.
@@ -17,6 +17,7 @@ import org.apiguardian.api.API;
  * library drops the branch and forks a new one, as without this capability.
  *
  * <pre>{@code
+ * RestorableBranches restorable = naming.restorable().orElseThrow();
  * restorable.track("lbj_k3x9q2a_12", "lbj_k3x9q2a_base_1");   // a spare, forked just now
  * naming.claim("lbj_k3x9q2a_12", "lbj_k3x9q2a_12_deletes_everything");
  * // ... the test runs, and its connections are closed ...
@@ -48,6 +49,19 @@ public interface RestorableBranches {
      * @throws ProviderException when the branch cannot be read; the library then drops it
      */
     void track(String name, String base);
+
+    /**
+     * Notes the state of {@code name}, a branch forked from {@code base} just now for a test that waits for
+     * it, if the provider knows that state without reading the branch (every new fork of a base it has read
+     * before is alike), so that it can be restored too.
+     *
+     * @param name a branch of this run, forked just now
+     * @param base the sealed base it was forked from
+     * @return whether it was noted; the default notes nothing
+     */
+    default boolean trackFork(String name, String base) {
+        return false;
+    }
 
     /**
      * Renames {@code name}, a tracked branch whose test has ended, to {@code spare}, ends the sessions still

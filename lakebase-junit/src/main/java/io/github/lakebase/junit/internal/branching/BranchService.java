@@ -14,7 +14,6 @@ import io.github.lakebase.junit.spi.KeptBranch;
 import io.github.lakebase.junit.spi.PointInTimeBranching;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.SweepingProvider;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,7 +41,7 @@ public final class BranchService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BranchService.class);
     /** This JVM's run: recorded on every branch it creates, so that a later run can tell it is dead. */
-    public static final String RUN_ID = newRunId();
+    public static final String RUN_ID = RunIds.next();
 
     private static final List<BranchService> SERVICES = new CopyOnWriteArrayList<>();
     private static final Object LOCK = new Object();
@@ -66,8 +65,6 @@ public final class BranchService implements AutoCloseable {
     private final Set<String> staged = ConcurrentHashMap.newKeySet();
     /** Every branch whose drop has begun: each is dropped once, by whoever claims it first. */
     private final Set<String> dropped = ConcurrentHashMap.newKeySet();
-    /** Branches lent to tests that come back to the spares when they end, with their bases. */
-    private final Map<String, String> lent = new ConcurrentHashMap<>();
     /** Test branches being dropped off the tests' path. */
     private final Drops drops;
 
@@ -146,9 +143,6 @@ public final class BranchService implements AutoCloseable {
             // forked ahead of time is the one a fork now would give.
             int depth = request.asOf() == null ? config.prefetch(provider.defaultPrefetch()) : 0;
             Prefetcher.Forked branch = spares.take(base, depth, request.hint());
-            if (branch.restorable()) {
-                lent.put(branch.name(), base);
-            }
             return new ManagedBranch(this, branch.name(), parentName, base, branch.connection(), request.settings());
         }
         String name = provider.normalizeName(names.branch(request.hint()));
@@ -184,41 +178,34 @@ public final class BranchService implements AutoCloseable {
             return; // the service's close has taken it
         }
         staged.remove(name);
-        String base = lent.remove(name);
         if (closed) {
             LOG.debug("Branch {} ended after its service closed; a later run's sweep removes it", name);
             return;
         }
-        if (base != null && spares.giveBack(name, base)) {
-            return;
+        if (spares.giveBack(name)) {
+            return; // restored in place in the background, for a later test
         }
         drops.drop(name); // a drop submitted while the service closes still runs before the provider closes
     }
 
-    /** Says that the lent branch {@code name} does not come back to the spares (it is kept or sealed). */
-    private void notComingBack(String name) {
-        String base = lent.remove(name);
-        if (base != null) {
-            spares.notComingBack(base);
-        }
-    }
-
     /**
-     * Waits until every branch that has ended in this JVM so far has been dropped: at the end of a JUnit
-     * run, so that a run leaves nothing behind when it returns.
+     * Waits until every branch that has ended in this JVM so far has been dropped or restored in place: at the
+     * end of a JUnit run, so that a run leaves nothing behind when it returns.
      */
     public static void awaitDrops() {
         for (BranchService s : SERVICES) {
+            s.spares.awaitGivenBack();
             s.drops.await();
         }
     }
 
     void seal(String name) {
-        notComingBack(name);
+        spares.notComingBack(name);
         provider.seal(name);
     }
 
     void reset(String name, String source) {
+        spares.notComingBack(name); // a new fork now, of which nothing is noted
         provider.reset(name, source);
     }
 
@@ -228,7 +215,7 @@ public final class BranchService implements AutoCloseable {
 
     /** Keeps a branch and records why; returns when it expires, or empty when it stays until dropped. */
     Optional<Instant> keep(String name, KeptBranch kept) {
-        notComingBack(name);
+        spares.notComingBack(name);
         return provider.keep(name, kept);
     }
 
@@ -405,15 +392,5 @@ public final class BranchService implements AutoCloseable {
     /** The provider, for messages. */
     String describe() {
         return provider.describe();
-    }
-
-    private static String newRunId() {
-        SecureRandom random = new SecureRandom();
-        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-        StringBuilder id = new StringBuilder().append(alphabet.charAt(random.nextInt(26)));
-        for (int i = 0; i < 6; i++) {
-            id.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return id.toString();
     }
 }

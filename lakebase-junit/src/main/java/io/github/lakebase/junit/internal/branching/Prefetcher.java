@@ -8,10 +8,10 @@ import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.RenamableSpares;
-import io.github.lakebase.junit.spi.RestorableBranches;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,13 +43,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With {@code lakebase.restore-in-place}, a spare's state is noted once it is forked ({@link
  * RestorableBranches#track}), and the branch a test ends with comes back as a spare of its base ({@link
- * #giveBack}): restored in place, or, when its test changed more than rows, dropped and forked again. A
- * branch lent to a test counts as a spare of its base, so that no fork is made for it meanwhile.
+ * #giveBack}): restored in place, or, when its test changed more than rows, dropped and forked again. It
+ * joins the spares of its base even beyond {@code depth} (within the limit), so that once as many branches
+ * circulate as the tests need, a test's claim leaves {@code depth} spares and forks none.
  *
  * <pre>{@code
  * Prefetcher.Forked branch = prefetcher.take(base, 2, "deletes_everything");
  * // ... the test ends ...
- * prefetcher.giveBack(branch.name(), base);
+ * prefetcher.giveBack(branch.name());
  * }</pre>
  */
 final class Prefetcher implements AutoCloseable {
@@ -67,9 +68,11 @@ final class Prefetcher implements AutoCloseable {
     private final BranchProvider provider;
     private final RenamableSpares naming;
     /** Restores branches in place; null when that is off. */
-    private final RestorableBranches restoring;
-    /** Per base, the tracked branches lent to tests, which come back; guarded by {@code this}. */
-    private final Map<String, Integer> lent = new LinkedHashMap<>();
+    private final Restoring restoring;
+    /** The restorable branches lent to tests, with their bases; guarded by {@code this}. */
+    private final Map<String, String> lent = new HashMap<>();
+    /** Branches given back and not yet restored or forked again. */
+    private final Set<CompletableFuture<Ready>> givenBack = ConcurrentHashMap.newKeySet();
     /** Per base, the depth its tests asked for last; guarded by {@code this}. */
     private final Map<String, Integer> depths = new LinkedHashMap<>();
 
@@ -89,34 +92,20 @@ final class Prefetcher implements AutoCloseable {
      * @param names the run's names, for spares and the tests that claim them
      */
     Prefetcher(BranchProvider provider, BranchNames names) {
-        this(provider, names, false);
+        this(provider, names, Optional.of(false));
     }
 
     /**
      * @param provider where spares are forked
      * @param names the run's names, for spares and the tests that claim them
-     * @param restoreInPlace whether branches that tests end with are restored in place, where the provider can
+     * @param restoreInPlace whether branches that tests end with are restored in place, where the provider can;
+     *     empty for the default, yes where it can
      */
-    Prefetcher(BranchProvider provider, BranchNames names, boolean restoreInPlace) {
+    Prefetcher(BranchProvider provider, BranchNames names, Optional<Boolean> restoreInPlace) {
         this.provider = provider;
         this.naming = provider instanceof RenamableSpares n ? n : null;
         this.names = names;
-        this.restoring = restoreInPlace ? restoring(provider, naming) : null;
-    }
-
-    private static RestorableBranches restoring(BranchProvider provider, RenamableSpares naming) {
-        if (naming == null || !(provider instanceof RestorableBranches restorable)) {
-            LOG.info(
-                    "lakebase.restore-in-place=true has no effect: {} cannot restore branches in place",
-                    provider.describe());
-            return null;
-        }
-        Optional<String> why = restorable.cannotRestore();
-        if (why.isPresent()) {
-            LOG.info("lakebase.restore-in-place=true has no effect on {}: {}", provider.describe(), why.get());
-            return null;
-        }
-        return restorable;
+        this.restoring = Restoring.of(provider, naming, restoreInPlace);
     }
 
     /**
@@ -147,7 +136,7 @@ final class Prefetcher implements AutoCloseable {
         synchronized (this) {
             depths.put(base, depth);
             if (forked.restorable()) {
-                lent.merge(base, 1, Integer::sum);
+                lent.put(forked.name(), base);
             }
         }
         // Only now: a fork in the background would compete with this test's claim or fork for the server.
@@ -178,7 +167,7 @@ final class Prefetcher implements AutoCloseable {
         String name = provider.normalizeName(names.branch(hint));
         BranchConnection connection = provider.create(new BranchRequest(name, base, null, Kind.BRANCH));
         LOG.debug("Branch {} was forked on demand ({} ms)", name, (System.nanoTime() - start) / 1_000_000);
-        return new Forked(name, connection);
+        return new Forked(name, connection, restoring != null && restoring.trackFork(name, base));
     }
 
     private synchronized Spare next(String base) {
@@ -200,45 +189,40 @@ final class Prefetcher implements AutoCloseable {
     }
 
     /**
-     * Takes back {@code name}, a branch of {@code base} that {@link #take} lent as restorable and whose test
-     * has ended: it becomes a spare of its base once restored in place, in the background, or forked anew
-     * when its test changed more than rows.
+     * Takes back {@code name}, a branch that {@link #take} lent as restorable and whose test has ended: it
+     * becomes a spare of its base once restored in place, in the background, or forked anew when its test
+     * changed more than rows.
      *
-     * @return false when it is not taken back (this is closing, or there are spares enough): the caller drops it
+     * @return false when it is not taken back (it was not lent as restorable, this is closing, or there are
+     *     spares enough): the caller drops it
      */
-    boolean giveBack(String name, String base) {
+    boolean giveBack(String name) {
         Spare spare;
         synchronized (this) {
-            returned(base);
-            int depth = depths.getOrDefault(base, 0);
-            if (closed || count >= Math.max(depth, 1) * LIMIT_PER_DEPTH) {
+            String base = lent.remove(name);
+            if (base == null || closed || count >= Math.max(depths.getOrDefault(base, 0), 1) * LIMIT_PER_DEPTH) {
                 return false;
             }
             spare = new Spare(base, provider.normalizeName(names.branch("")), new CompletableFuture<>());
             spares.computeIfAbsent(base, b -> new ArrayDeque<>()).addLast(spare);
             count++;
         }
+        givenBack.add(spare.forked());
+        spare.forked().whenComplete((ready, failure) -> givenBack.remove(spare.forked()));
         worker().execute(() -> recycle(name, spare));
         return true;
     }
 
-    /**
-     * Says that {@code base}'s branch lent as restorable will not come back (it is kept, or was sealed), so
-     * that a spare is forked in its place.
-     */
-    void notComingBack(String base) {
-        int depth;
-        synchronized (this) {
-            returned(base);
-            depth = depths.getOrDefault(base, 0);
-        }
-        if (depth > 0) {
-            topUp(base, depth);
-        }
+    /** Says that {@code name}, if lent as restorable, will not be given back: it is kept, reset or sealed. */
+    synchronized void notComingBack(String name) {
+        lent.remove(name);
     }
 
-    private void returned(String base) {
-        lent.computeIfPresent(base, (b, n) -> n > 1 ? n - 1 : null);
+    /** Waits until every branch given back so far has been restored or forked again. */
+    void awaitGivenBack() {
+        CompletableFuture.allOf(givenBack.toArray(CompletableFuture[]::new))
+                .exceptionally(failure -> null)
+                .join();
     }
 
     private void recycle(String name, Spare spare) {
@@ -272,7 +256,7 @@ final class Prefetcher implements AutoCloseable {
         }
         Deque<Spare> queue = spares.computeIfAbsent(base, b -> new ArrayDeque<>());
         int limit = depth * LIMIT_PER_DEPTH;
-        while (queue.size() + lent.getOrDefault(base, 0) < depth && (count < limit || evictForeign(base))) {
+        while (queue.size() < depth && (count < limit || evictForeign(base))) {
             String name = provider.normalizeName(names.branch(""));
             Spare spare = new Spare(base, name, new CompletableFuture<>());
             queue.addLast(spare);
@@ -314,7 +298,8 @@ final class Prefetcher implements AutoCloseable {
             BranchConnection connection = naming != null
                     ? naming.createSpare(spare.name(), spare.base())
                     : provider.create(new BranchRequest(spare.name(), spare.base(), null, Kind.BRANCH));
-            spare.forked().complete(new Ready(connection, track(spare)));
+            spare.forked()
+                    .complete(new Ready(connection, restoring != null && restoring.track(spare.name(), spare.base())));
         } catch (RuntimeException e) {
             LOG.debug("Forking the spare {} of {} failed: {}", spare.name(), spare.base(), e.getMessage());
             spare.forked().completeExceptionally(e);
@@ -343,20 +328,6 @@ final class Prefetcher implements AutoCloseable {
             worker = Executors.newFixedThreadPool(FORKS_AT_ONCE, DaemonThreads.named("lakebase-junit-prefetch"));
         }
         return worker;
-    }
-
-    /** Notes the state of a new spare for restores; false when restoring is off or it cannot be read. */
-    private boolean track(Spare spare) {
-        if (restoring == null) {
-            return false;
-        }
-        try {
-            restoring.track(spare.name(), spare.base());
-            return true;
-        } catch (RuntimeException e) {
-            LOG.debug("The spare {} will not be restored in place: {}", spare.name(), e.getMessage());
-            return false;
-        }
     }
 
     private void dropQuietly(Spare spare) {

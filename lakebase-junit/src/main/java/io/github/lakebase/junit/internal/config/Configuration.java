@@ -197,11 +197,12 @@ public final class Configuration implements ProviderContext {
     }
 
     /**
-     * Whether a branch whose test changed only rows is restored in place and handed to a later test,
-     * instead of dropped and forked again ({@code lakebase.restore-in-place}, default {@code false}).
+     * Whether a branch whose test changed only rows is restored in place and handed to a later test, instead
+     * of dropped and forked again ({@code lakebase.restore-in-place}): empty when not set, which means yes
+     * where the provider can.
      */
-    public boolean restoreInPlace() {
-        return getBoolean(RESTORE_IN_PLACE, false);
+    public Optional<Boolean> restoreInPlace() {
+        return get(RESTORE_IN_PLACE).isEmpty() ? Optional.empty() : Optional.of(getBoolean(RESTORE_IN_PLACE, true));
     }
 
     /**

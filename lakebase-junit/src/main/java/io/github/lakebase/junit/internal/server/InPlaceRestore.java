@@ -57,59 +57,16 @@ final class InPlaceRestore {
     /** The most bytes of base tables held in memory to restore from, for all bases together. */
     static final long HELD_BYTES = 64L << 20;
 
-    private static final String WRITES =
-            "pg_stat_get_tuples_inserted(c.oid) + pg_stat_get_tuples_updated(c.oid) + pg_stat_get_tuples_deleted(c.oid)";
-    /**
-     * What a restore of rows cannot put back, as one line per database: when its statistics were reset,
-     * its settings and properties, how many catalog rows its sessions wrote, and {@code pg_class} without
-     * what a TRUNCATE or VACUUM changes in it (a table's files and their size). Planner statistics aside,
-     * which ANALYZE writes and which hold no data; autovacuum's in-place updates are not counted.
-     */
-    private static final String DATABASE = "SELECT concat_ws(' ', pg_stat_get_db_stat_reset_time(d.oid), "
-            + "(SELECT stats_reset FROM pg_stat_bgwriter)), "
-            + "concat_ws(' ', d.datdba, d.datconnlimit, d.datallowconn, d.datistemplate, d.dattablespace, d.datacl, "
-            + "(SELECT string_agg(s.setrole || '=' || s.setconfig::text, ' ' ORDER BY s.setrole) "
-            + "FROM pg_db_role_setting s WHERE s.setdatabase = d.oid), "
-            + "(SELECT count(*) FROM pg_prepared_xacts x WHERE x.database = d.datname), "
-            + "(SELECT count(*) FROM pg_replication_slots r WHERE r.database = d.datname)), "
-            + "(SELECT coalesce(sum(" + WRITES + "), 0) FROM pg_class c WHERE c.relnamespace = "
-            + "'pg_catalog'::regnamespace AND c.relkind = 'r' AND NOT c.relisshared "
-            + "AND c.relname NOT IN ('pg_class', 'pg_statistic', 'pg_statistic_ext_data')), "
-            + "(SELECT md5(string_agg(row(c.oid, c.relname, c.relnamespace, c.reltype, c.reloftype, c.relowner, "
-            + "c.relam, c.reltablespace, c.reltoastrelid, c.relisshared, c.relpersistence, c.relkind, c.relnatts, "
-            + "c.relchecks, c.relhasrules, c.relhastriggers, c.relrowsecurity, c.relforcerowsecurity, "
-            + "c.relispopulated, c.relreplident, c.relispartition, c.relacl, c.reloptions, c.relpartbound)::text, "
-            + "' ' ORDER BY c.oid)) FROM pg_class c) "
-            + "FROM pg_database d WHERE d.datname = current_database()";
-    /** Every relation that holds rows of its own: tables, partitions, materialized views. */
-    private static final String TABLES = "SELECT c.oid, c.relkind, c.relfilenode, " + WRITES + " FROM pg_class c "
-            + "WHERE c.relkind IN ('r', 'm') AND c.relpersistence <> 't' "
-            + "AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'pg_toast'::regnamespace)";
-    /** Each sequence's last value, null when nextval was never called, and its start, for setval. */
-    private static final String SEQUENCES =
-            "SELECT s.seqrelid, pg_sequence_last_value(s.seqrelid), s.seqstart FROM pg_sequence s";
     /** Which tables must be truncated with which: those whose foreign keys point at it, and partitions. */
     private static final String LINKS = "SELECT confrelid, conrelid FROM pg_constraint WHERE contype = 'f' "
             + "UNION ALL SELECT inhparent, inhrelid FROM pg_inherits";
 
     /** The state of each branch handed out, by its current name. */
-    private final Map<String, Snapshot> tracked = new ConcurrentHashMap<>();
+    private final Map<String, BranchState.Snapshot> tracked = new ConcurrentHashMap<>();
     /** What each base holds, by its name. */
     private final Map<String, Base> bases = new ConcurrentHashMap<>();
 
     private final AtomicLong held = new AtomicLong();
-
-    /** A relation that holds rows, as a branch's statistics see it. */
-    record Table(long oid, char kind, long filenode, long writes) {}
-
-    /** A branch as it was handed to a test. */
-    record Snapshot(
-            String base,
-            String resets,
-            String settings,
-            long catalogWrites,
-            String relations,
-            Map<Long, Table> tables) {}
 
     /** A table's rows as the base holds them, in COPY's binary format. */
     private record Rows(String table, String columns, byte[] data) {}
@@ -122,6 +79,8 @@ final class InPlaceRestore {
         final Map<Long, Rows> rows = new HashMap<>();
         /** Whether the base has been read. */
         boolean read;
+        /** The state of a new fork, which every new fork of the base shares. */
+        volatile BranchState.Snapshot fork;
     }
 
     /**
@@ -134,17 +93,37 @@ final class InPlaceRestore {
         Base pristine = bases.computeIfAbsent(base, b -> new Base());
         synchronized (pristine) {
             if (!pristine.read) {
-                pristine.sequences.putAll(sequences(c));
+                pristine.sequences.putAll(BranchState.sequences(c));
                 readRows(c, pristine);
                 pristine.read = true;
             }
         }
-        tracked.put(branch, snapshot(c, base));
+        BranchState.Snapshot fork = BranchState.read(c, base);
+        pristine.fork = fork;
+        tracked.put(branch, fork);
+    }
+
+    /**
+     * Notes the state of {@code branch}, forked from {@code base} just now, as that of the base's earlier
+     * forks, without reading it: a new database has no statistics of its own yet, and the rest of what a
+     * snapshot holds is the base's. Should the server's statistics have been reset since, the restore sees
+     * it and refuses.
+     *
+     * @return whether the base has been read, and so the branch noted
+     */
+    boolean trackFork(String branch, String base) {
+        Base pristine = bases.get(base);
+        BranchState.Snapshot fork = pristine == null ? null : pristine.fork;
+        if (fork == null) {
+            return false;
+        }
+        tracked.put(branch, fork);
+        return true;
     }
 
     /** Moves what is known of {@code from} to its new name {@code to}. */
     void renamed(String from, String to) {
-        Snapshot s = tracked.remove(from);
+        BranchState.Snapshot s = tracked.remove(from);
         if (s != null) {
             tracked.put(to, s);
         }
@@ -167,7 +146,7 @@ final class InPlaceRestore {
      * @return empty once restored, else why it cannot be
      */
     Optional<String> restore(String branch, Connection c) throws SQLException {
-        Snapshot before = tracked.remove(branch);
+        BranchState.Snapshot before = tracked.remove(branch);
         if (before == null) {
             return Optional.of("its state was not noted");
         }
@@ -175,19 +154,19 @@ final class InPlaceRestore {
         if (base == null || !base.read) {
             return Optional.of("its base's rows were not read");
         }
-        Snapshot now = snapshot(c, before.base());
-        Optional<String> why = beyondRows(before, now);
+        BranchState.Snapshot now = BranchState.read(c, before.base());
+        Optional<String> why = BranchState.beyondRows(before, now);
         if (why.isPresent()) {
             return why;
         }
         Set<Long> changed = new TreeSet<>();
-        for (Table t : now.tables().values()) {
-            Table then = before.tables().get(t.oid());
+        for (BranchState.Table t : now.tables().values()) {
+            BranchState.Table then = before.tables().get(t.oid());
             if (then.filenode() != t.filenode() || then.writes() != t.writes()) {
                 changed.add(t.oid());
             }
         }
-        Map<Long, String[]> sequences = sequences(c);
+        Map<Long, String[]> sequences = BranchState.sequences(c);
         List<String> setval = new ArrayList<>();
         for (Map.Entry<Long, String[]> s : sequences.entrySet()) {
             String[] pristine = base.sequences.get(s.getKey());
@@ -229,8 +208,8 @@ final class InPlaceRestore {
         try (Statement s = c.createStatement()) {
             s.execute("SELECT pg_stat_force_next_flush()"); // this session's counts, reported before it answers
         }
-        Snapshot restored = snapshot(c, before.base());
-        for (Table t : restored.tables().values()) {
+        BranchState.Snapshot restored = BranchState.read(c, before.base());
+        for (BranchState.Table t : restored.tables().values()) {
             if (!truncate.contains(t.oid())
                     && t.writes() != now.tables().get(t.oid()).writes()) {
                 return Optional.of("restoring its rows wrote to " + name(c, t.oid()) + " as well (a trigger?)");
@@ -241,25 +220,9 @@ final class InPlaceRestore {
         return Optional.empty();
     }
 
-    /** Why what changed between {@code before} and {@code now} is beyond a restore of rows, if it is. */
-    private static Optional<String> beyondRows(Snapshot before, Snapshot now) {
-        if (!before.resets().equals(now.resets())) {
-            return Optional.of("the server's statistics, which tell what its test changed, were reset");
-        }
-        if (!before.settings().equals(now.settings())) {
-            return Optional.of("its test changed the database's settings or properties");
-        }
-        if (before.catalogWrites() != now.catalogWrites() || !before.relations().equals(now.relations())) {
-            return Optional.of("its test changed the schema or other catalogs");
-        }
-        if (!before.tables().keySet().equals(now.tables().keySet())) {
-            return Optional.of("its test changed which tables there are");
-        }
-        return Optional.empty();
-    }
-
     /** {@code changed} and every table that must be truncated with them, keeping only tables with rows. */
-    private static Set<Long> linked(Connection c, Set<Long> changed, Map<Long, Table> tables) throws SQLException {
+    private static Set<Long> linked(Connection c, Set<Long> changed, Map<Long, BranchState.Table> tables)
+            throws SQLException {
         if (changed.isEmpty()) {
             return changed;
         }
@@ -364,41 +327,6 @@ final class InPlaceRestore {
             }
             base.rows.put(t.oid(), new Rows(t.table(), t.columns(), out.toByteArray()));
         }
-    }
-
-    private static Snapshot snapshot(Connection c, String base) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            String resets;
-            String settings;
-            long catalogWrites;
-            String relations;
-            try (ResultSet rs = s.executeQuery(DATABASE)) {
-                rs.next();
-                resets = rs.getString(1);
-                settings = rs.getString(2);
-                catalogWrites = rs.getLong(3);
-                relations = rs.getString(4);
-            }
-            Map<Long, Table> tables = new HashMap<>();
-            try (ResultSet rs = s.executeQuery(TABLES)) {
-                while (rs.next()) {
-                    Table t = new Table(rs.getLong(1), rs.getString(2).charAt(0), rs.getLong(3), rs.getLong(4));
-                    tables.put(t.oid(), t);
-                }
-            }
-            return new Snapshot(base, resets, settings, catalogWrites, relations, Map.copyOf(tables));
-        }
-    }
-
-    private static Map<Long, String[]> sequences(Connection c) throws SQLException {
-        Map<Long, String[]> sequences = new HashMap<>();
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(SEQUENCES)) {
-            while (rs.next()) {
-                sequences.put(rs.getLong(1), new String[] {rs.getString(2), rs.getString(3)});
-            }
-        }
-        return sequences;
     }
 
     private static String name(Connection c, long oid) throws SQLException {

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * touched, whatever its name.
  */
 public class TemplateBranchProvider
-        implements BranchProvider, RenamableSpares, RestorableBranches, PersistentBases, SweepingProvider, CatalogOf {
+        implements BranchProvider, RenamableSpares, PersistentBases, SweepingProvider, CatalogOf {
 
     private static final Logger LOG = LoggerFactory.getLogger(TemplateBranchProvider.class);
     /** The free space, beyond twice a base's size, below which no spare of it is forked. */
@@ -56,9 +56,7 @@ public class TemplateBranchProvider
     private final DatabaseProperties properties;
     private final Ownership ownership;
     private final ServerCatalog catalog;
-    private final InPlaceRestore restores = new InPlaceRestore();
-    /** Why branches cannot be restored in place here, or null when they can. */
-    private final String cannotRestore;
+    private final BranchRestores restores;
     /** The kind of each parent and base of this run not sealed yet, for the comment that seals it. */
     private final Map<String, String> unsealed = new ConcurrentHashMap<>();
 
@@ -82,7 +80,7 @@ public class TemplateBranchProvider
             this.admin = new AdminSql(server, majorVersion);
             this.spareDisk = new SpareDiskPolicy(server, admin);
             this.properties = new DatabaseProperties(admin);
-            this.cannotRestore = cannotRestore(liveness, majorVersion);
+            this.restores = new BranchRestores(admin, this::connection, created, ownership, liveness, majorVersion);
             this.catalog = new ServerCatalog(admin, context, this::connection);
             this.cache = server.persistent()
                     ? new TemplateBaseCache(
@@ -95,25 +93,6 @@ public class TemplateBranchProvider
         } catch (SQLException e) {
             server.close();
             throw new ProviderException("Could not connect to " + server.describe() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String cannotRestore(Connection c, int majorVersion) throws SQLException {
-        if (majorVersion < 15) {
-            return "PostgreSQL " + majorVersion + " cannot report a session's statistics on demand (15 and later can)";
-        }
-        try (Statement s = c.createStatement();
-                java.sql.ResultSet rs = s.executeQuery("SELECT rolsuper, current_setting('track_counts')::boolean "
-                        + "FROM pg_roles WHERE rolname = current_user")) {
-            rs.next();
-            if (!rs.getBoolean(1)) {
-                return "the user the library connects with is not a superuser, which restoring rows without firing "
-                        + "triggers needs (session_replication_role)";
-            }
-            return rs.getBoolean(2)
-                    ? null
-                    : "the server does not count what sessions write (track_counts is off), which tells what a test "
-                            + "changed";
         }
     }
 
@@ -243,83 +222,19 @@ public class TemplateBranchProvider
                         ? ""
                         : "ALTER DATABASE " + AdminSql.quote(spare) + " RENAME TO " + AdminSql.quote(name) + "; ")
                 + "COMMENT ON DATABASE " + AdminSql.quote(name) + " IS " + ownership.literal(Kind.BRANCH.name()));
-        created.remove(spare);
-        created.add(name);
-        restores.renamed(spare, name);
+        restores.renamed(spare, name); // and so the run's own databases
         return connection(name);
     }
 
-    /**
-     * Waits, for at most a second, until the sessions of {@code name} that are ending have gone from {@code
-     * pg_stat_activity}. A rename waits for them itself, in steps of 100 ms ({@code CountOtherDBBackends} in
-     * PostgreSQL's {@code procarray.c}), which is what it guarantees that matters; this keeps a session that was
-     * closing a moment ago from costing a whole step.
-     */
-    private void awaitNoSessions(String name) {
-        long deadline = System.nanoTime() + 1_000_000_000L;
-        while (!query("SELECT pid FROM pg_stat_activity WHERE datname = ?", name)
-                        .isEmpty()
-                && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
     @Override
-    public Optional<String> cannotRestore() {
-        return Optional.ofNullable(cannotRestore);
-    }
-
-    /** Reads the branch's statistics, sequences and, when a restore asked for them, rows of its base's tables. */
-    @Override
-    public void track(String name, String base) {
-        requireOwn(name);
-        try (Connection c = connection(name).open()) {
-            restores.track(name, base, c);
-        } catch (SQLException e) {
-            throw new ProviderException(
-                    "Could not read branch " + name + " on " + describe() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Ends the sessions still on the branch and renames it, which waits until they have gone (their statistics
-     * are reported as they end), then restores it on a connection of its own.
-     */
-    @Override
-    public Optional<BranchConnection> restore(String name, String spare) {
-        requireOwn(name);
-        awaitNoSessions(name);
-        execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " + AdminSql.literal(name)
-                + " AND pid <> pg_backend_pid(); ALTER DATABASE " + AdminSql.quote(name) + " RENAME TO "
-                + AdminSql.quote(spare) + "; COMMENT ON DATABASE " + AdminSql.quote(spare) + " IS "
-                + ownership.literal("spare"));
-        created.remove(name);
-        created.add(spare);
-        restores.renamed(name, spare);
-        try (Connection c = connection(spare).open()) {
-            Optional<String> why = restores.restore(spare, c);
-            if (why.isPresent()) {
-                LOG.debug("Branch {} (now {}) cannot be restored in place: {}", name, spare, why.get());
-                return Optional.empty();
-            }
-            return Optional.of(connection(spare));
-        } catch (SQLException e) {
-            restores.forget(spare);
-            LOG.debug("Restoring branch {} (now {}) in place failed: {}", name, spare, e.getMessage());
-            return Optional.empty();
-        }
+    public Optional<RestorableBranches> restorable() {
+        return Optional.of(restores);
     }
 
     /** Also says what its branches will not have of it, and puts back the library's comment if it was replaced. */
     @Override
     public void seal(String name) {
         requireOwn(name);
-        restores.forget(name);
         String kind = unsealed.remove(name);
         properties.checkSealed(name, kind == null ? null : ownership.comment(kind));
         properties.forget(name);
@@ -330,7 +245,6 @@ public class TemplateBranchProvider
     @Override
     public void reset(String name, String source) {
         requireOwn(name);
-        restores.forget(name);
         dropDatabase(name);
         created.remove(name);
         create(new BranchRequest(name, source, null, Kind.BRANCH));
@@ -357,7 +271,6 @@ public class TemplateBranchProvider
         requireOwn(name);
         Optional<Instant> until = catalog.keep(name, kept);
         created.remove(name);
-        restores.forget(name);
         return until;
     }
 

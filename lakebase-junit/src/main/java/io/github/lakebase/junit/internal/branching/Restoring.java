@@ -1,0 +1,79 @@
+package io.github.lakebase.junit.internal.branching;
+
+import io.github.lakebase.junit.spi.BranchConnection;
+import io.github.lakebase.junit.spi.BranchProvider;
+import io.github.lakebase.junit.spi.RenamableSpares;
+import io.github.lakebase.junit.spi.RestorableBranches;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A provider's {@link RestorableBranches} as the {@link Prefetcher} uses them: a branch that cannot be
+ * tracked is simply not restored, and why is logged at debug level.
+ *
+ * <pre>{@code
+ * Restoring restoring = Restoring.of(provider, naming, config.restoreInPlace());   // null when off
+ * }</pre>
+ */
+final class Restoring {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Restoring.class);
+
+    private final RestorableBranches restorable;
+
+    private Restoring(RestorableBranches restorable) {
+        this.restorable = restorable;
+    }
+
+    /**
+     * The provider's restorer, or null where branches are not restored: {@code lakebase.restore-in-place=false},
+     * or the provider cannot (which is said at INFO level when the key asked for it, else at debug level).
+     *
+     * @param asked the key's value, empty when not set (yes, where the provider can)
+     */
+    static Restoring of(BranchProvider provider, RenamableSpares naming, Optional<Boolean> asked) {
+        if (!asked.orElse(true)) {
+            return null;
+        }
+        Optional<RestorableBranches> restorable = naming == null ? Optional.empty() : naming.restorable();
+        Optional<String> why = restorable.isEmpty()
+                ? Optional.of("it cannot restore branches in place")
+                : restorable.get().cannotRestore();
+        if (why.isEmpty()) {
+            return new Restoring(restorable.get());
+        }
+        if (asked.isPresent()) {
+            LOG.info("lakebase.restore-in-place=true has no effect on {}: {}", provider.describe(), why.get());
+        } else {
+            LOG.debug("Branches on {} are not restored in place: {}", provider.describe(), why.get());
+        }
+        return null;
+    }
+
+    /** Notes the state of a new spare; false when it cannot be read, and then it is not restored. */
+    boolean track(String name, String base) {
+        try {
+            restorable.track(name, base);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.debug("The spare {} will not be restored in place: {}", name, e.getMessage());
+            return false;
+        }
+    }
+
+    /** Notes the state of a branch forked on demand, where that needs no reading; false otherwise. */
+    boolean trackFork(String name, String base) {
+        try {
+            return restorable.trackFork(name, base);
+        } catch (RuntimeException e) {
+            LOG.debug("Branch {} will not be restored in place: {}", name, e.getMessage());
+            return false;
+        }
+    }
+
+    /** See {@link RestorableBranches#restore}. */
+    Optional<BranchConnection> restore(String name, String spare) {
+        return restorable.restore(name, spare);
+    }
+}

@@ -1,0 +1,169 @@
+package io.github.lakebase.junit.internal.server;
+
+import io.github.lakebase.junit.spi.BranchConnection;
+import io.github.lakebase.junit.spi.ProviderException;
+import io.github.lakebase.junit.spi.RestorableBranches;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores the branches of a {@link TemplateBranchProvider} in place: renames a branch whose test has
+ * ended, which waits until its sessions are gone, and has {@link InPlaceRestore} put its rows back on a
+ * connection of its own. It needs PostgreSQL 15 or later, a superuser, and {@code track_counts} on.
+ *
+ * <pre>{@code
+ * BranchRestores restores = new BranchRestores(admin, provider::connection, created, ownership, c, 18);
+ * restores.track("lbj_k3x9q2a_12", "lbj_k3x9q2a_base_1");
+ * Optional<BranchConnection> again = restores.restore("lbj_k3x9q2a_12_test", "lbj_k3x9q2a_13");
+ * }</pre>
+ */
+final class BranchRestores implements RestorableBranches {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BranchRestores.class);
+
+    private final AdminSql admin;
+    private final Function<String, BranchConnection> connections;
+    private final Set<String> created;
+    private final Ownership ownership;
+    private final InPlaceRestore restores = new InPlaceRestore();
+    /** Why branches cannot be restored here, or null when they can. */
+    private final String cannotRestore;
+
+    /**
+     * @param admin the server's admin connections
+     * @param connections how to connect to a database of the server as the library's user
+     * @param created the run's own databases, which a rename here renames too
+     * @param ownership the run's comments on its databases
+     * @param c a connection as the library's user, to learn whether restores can work
+     * @param majorVersion the server's major version
+     */
+    BranchRestores(
+            AdminSql admin,
+            Function<String, BranchConnection> connections,
+            Set<String> created,
+            Ownership ownership,
+            Connection c,
+            int majorVersion)
+            throws SQLException {
+        this.admin = admin;
+        this.connections = connections;
+        this.created = created;
+        this.ownership = ownership;
+        this.cannotRestore = cannotRestore(c, majorVersion);
+    }
+
+    private static String cannotRestore(Connection c, int majorVersion) throws SQLException {
+        if (majorVersion < 15) {
+            return "PostgreSQL " + majorVersion + " cannot report a session's statistics on demand (15 and later can)";
+        }
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT rolsuper, current_setting('track_counts')::boolean "
+                        + "FROM pg_roles WHERE rolname = current_user")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                return "the user the library connects with is not a superuser, which restoring rows without firing "
+                        + "triggers needs (session_replication_role)";
+            }
+            return rs.getBoolean(2)
+                    ? null
+                    : "the server does not count what sessions write (track_counts is off), which tells what a test "
+                            + "changed";
+        }
+    }
+
+    @Override
+    public Optional<String> cannotRestore() {
+        return Optional.ofNullable(cannotRestore);
+    }
+
+    /** Reads the branch's statistics and sequences, and from a base's first branch the base's rows. */
+    @Override
+    public void track(String name, String base) {
+        requireOwn(name);
+        try (Connection c = connections.apply(name).open()) {
+            restores.track(name, base, c);
+        } catch (SQLException e) {
+            throw new ProviderException("Could not read branch " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean trackFork(String name, String base) {
+        requireOwn(name);
+        return restores.trackFork(name, base);
+    }
+
+    /**
+     * Ends the sessions still on the branch and renames it, which waits until they have gone (their statistics
+     * are reported as they end), then restores it on a connection of its own, and waits for that one to go too,
+     * so that the test that claims it need not.
+     */
+    @Override
+    public Optional<BranchConnection> restore(String name, String spare) {
+        requireOwn(name);
+        awaitNoSessions(name);
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                + AdminSql.literal(name) + " AND pid <> pg_backend_pid(); ALTER DATABASE " + AdminSql.quote(name)
+                + " RENAME TO " + AdminSql.quote(spare) + "; COMMENT ON DATABASE " + AdminSql.quote(spare) + " IS "
+                + ownership.literal("spare"));
+        renamed(name, spare);
+        Optional<String> why;
+        try (Connection c = connections.apply(spare).open()) {
+            why = restores.restore(spare, c);
+        } catch (SQLException e) {
+            restores.forget(spare);
+            why = Optional.of("it failed: " + e.getMessage());
+        }
+        awaitNoSessions(spare);
+        if (why.isPresent()) {
+            LOG.debug("Branch {} (now {}) is not restored in place: {}", name, spare, why.get());
+            return Optional.empty();
+        }
+        return Optional.of(connections.apply(spare));
+    }
+
+    /** Notes that the run's database {@code from} is now called {@code to}. */
+    void renamed(String from, String to) {
+        created.remove(from);
+        created.add(to);
+        restores.renamed(from, to);
+    }
+
+    /** Forgets what is known of {@code name}, which has been dropped. */
+    void forget(String name) {
+        restores.forget(name);
+    }
+
+    private void requireOwn(String name) {
+        if (!created.contains(name)) {
+            throw new ProviderException("Refusing to restore " + name + ": it was not created by this run", null);
+        }
+    }
+
+    /**
+     * Waits, for at most a second, until the sessions of {@code name} that are ending have gone from {@code
+     * pg_stat_activity}. A rename waits for them itself, in steps of 100 ms ({@code CountOtherDBBackends} in
+     * PostgreSQL's {@code procarray.c}), which is what it guarantees that matters; this keeps a session that was
+     * closing a moment ago from costing a whole step.
+     */
+    private void awaitNoSessions(String name) {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (!admin.query("SELECT pid FROM pg_stat_activity WHERE datname = ?", name)
+                        .isEmpty()
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

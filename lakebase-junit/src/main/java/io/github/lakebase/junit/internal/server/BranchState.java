@@ -1,0 +1,126 @@
+package io.github.lakebase.junit.internal.server;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a branch's statistics and catalogs say of it, to tell what its test changed: per table, the rows
+ * written and its files; for the database, when its statistics were reset, its settings and properties,
+ * and its catalogs. Read on a connection to the branch, with PostgreSQL's cumulative statistics
+ * ({@code pg_stat_get_tuples_*}), which count a session's writes once it has reported them.
+ *
+ * <pre>{@code
+ * BranchState.Snapshot before = BranchState.read(c, base);
+ * // ... a test runs, and its sessions end ...
+ * Optional<String> why = BranchState.beyondRows(before, BranchState.read(c2, base));
+ * }</pre>
+ */
+final class BranchState {
+
+    private BranchState() {}
+
+    private static final String WRITES =
+            "pg_stat_get_tuples_inserted(c.oid) + pg_stat_get_tuples_updated(c.oid) + pg_stat_get_tuples_deleted(c.oid)";
+    /**
+     * What a restore of rows cannot put back, as one line per database: when its statistics were reset,
+     * its settings and properties, how many catalog rows its sessions wrote, and {@code pg_class} without
+     * what a TRUNCATE or VACUUM changes in it (a table's files and their size). Planner statistics aside,
+     * which ANALYZE writes and which hold no data; autovacuum's in-place updates are not counted.
+     */
+    private static final String DATABASE = "SELECT concat_ws(' ', pg_stat_get_db_stat_reset_time(d.oid), "
+            + "(SELECT stats_reset FROM pg_stat_bgwriter)), "
+            + "concat_ws(' ', d.datdba, d.datconnlimit, d.datallowconn, d.datistemplate, d.dattablespace, d.datacl, "
+            + "(SELECT string_agg(s.setrole || '=' || s.setconfig::text, ' ' ORDER BY s.setrole) "
+            + "FROM pg_db_role_setting s WHERE s.setdatabase = d.oid), "
+            + "(SELECT count(*) FROM pg_prepared_xacts x WHERE x.database = d.datname), "
+            + "(SELECT count(*) FROM pg_replication_slots r WHERE r.database = d.datname)), "
+            + "(SELECT coalesce(sum(" + WRITES + "), 0) FROM pg_class c WHERE c.relnamespace = "
+            + "'pg_catalog'::regnamespace AND c.relkind = 'r' AND NOT c.relisshared "
+            + "AND c.relname NOT IN ('pg_class', 'pg_statistic', 'pg_statistic_ext_data')), "
+            + "(SELECT md5(string_agg(row(c.oid, c.relname, c.relnamespace, c.reltype, c.reloftype, c.relowner, "
+            + "c.relam, c.reltablespace, c.reltoastrelid, c.relisshared, c.relpersistence, c.relkind, c.relnatts, "
+            + "c.relchecks, c.relhasrules, c.relhastriggers, c.relrowsecurity, c.relforcerowsecurity, "
+            + "c.relispopulated, c.relreplident, c.relispartition, c.relacl, c.reloptions, c.relpartbound)::text, "
+            + "' ' ORDER BY c.oid)) FROM pg_class c) "
+            + "FROM pg_database d WHERE d.datname = current_database()";
+    /** Every relation that holds rows of its own: tables, partitions, materialized views. */
+    private static final String TABLES = "SELECT c.oid, c.relkind, c.relfilenode, " + WRITES + " FROM pg_class c "
+            + "WHERE c.relkind IN ('r', 'm') AND c.relpersistence <> 't' "
+            + "AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'pg_toast'::regnamespace)";
+    /** Each sequence's last value, null when nextval was never called, and its start, for setval. */
+    private static final String SEQUENCES =
+            "SELECT s.seqrelid, pg_sequence_last_value(s.seqrelid), s.seqstart FROM pg_sequence s";
+    /** A relation that holds rows, as a branch's statistics see it. */
+    record Table(long oid, char kind, long filenode, long writes) {}
+
+    /** A branch as it was handed to a test. */
+    record Snapshot(
+            String base,
+            String resets,
+            String settings,
+            long catalogWrites,
+            String relations,
+            Map<Long, Table> tables) {}
+
+    /**
+     * Reads the state of the database {@code c} is connected to.
+     *
+     * @param base the base it was forked from, which the snapshot carries
+     */
+    static Snapshot read(Connection c, String base) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            String resets;
+            String settings;
+            long catalogWrites;
+            String relations;
+            try (ResultSet rs = s.executeQuery(DATABASE)) {
+                rs.next();
+                resets = rs.getString(1);
+                settings = rs.getString(2);
+                catalogWrites = rs.getLong(3);
+                relations = rs.getString(4);
+            }
+            Map<Long, Table> tables = new HashMap<>();
+            try (ResultSet rs = s.executeQuery(TABLES)) {
+                while (rs.next()) {
+                    Table t = new Table(rs.getLong(1), rs.getString(2).charAt(0), rs.getLong(3), rs.getLong(4));
+                    tables.put(t.oid(), t);
+                }
+            }
+            return new Snapshot(base, resets, settings, catalogWrites, relations, Map.copyOf(tables));
+        }
+    }
+
+    static Map<Long, String[]> sequences(Connection c) throws SQLException {
+        Map<Long, String[]> sequences = new HashMap<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(SEQUENCES)) {
+            while (rs.next()) {
+                sequences.put(rs.getLong(1), new String[] {rs.getString(2), rs.getString(3)});
+            }
+        }
+        return sequences;
+    }
+
+    /** Why what changed between {@code before} and {@code now} is beyond a restore of rows, if it is. */
+    static Optional<String> beyondRows(Snapshot before, Snapshot now) {
+        if (!before.resets().equals(now.resets())) {
+            return Optional.of("the server's statistics, which tell what its test changed, were reset");
+        }
+        if (!before.settings().equals(now.settings())) {
+            return Optional.of("its test changed the database's settings or properties");
+        }
+        if (before.catalogWrites() != now.catalogWrites() || !before.relations().equals(now.relations())) {
+            return Optional.of("its test changed the schema or other catalogs");
+        }
+        if (!before.tables().keySet().equals(now.tables().keySet())) {
+            return Optional.of("its test changed which tables there are");
+        }
+        return Optional.empty();
+    }
+}
