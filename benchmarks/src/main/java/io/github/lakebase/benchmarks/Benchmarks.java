@@ -203,7 +203,11 @@ public final class Benchmarks {
                 for (Approach approach : Approach.values()) {
                     if (approach.spring()) {
                         Cell cell = cell(Cell.Kind.PER_TEST, approach, fs, 0)
-                                .withPrefetch(approach == Approach.SPRING_LAKEBASE ? options.prefetch() : 0)
+                                .withPrefetch(
+                                        approach == Approach.SPRING_LAKEBASE
+                                                        || approach == Approach.SPRING_LAKEBASE_FORK_EACH
+                                                ? options.prefetch()
+                                                : 0)
                                 .withRound(round);
                         // The first @LakebaseBranch cell starts on an empty data directory: its first test is the cold
                         // start of a Spring test, and what it leaves is where a second JVM starts warm.
@@ -300,6 +304,9 @@ public final class Benchmarks {
                 fs.label() + "/" + size, k -> Math.max(50, Math.round(1.5 * (Double.isNaN(fork) ? 100 : fork))));
         run(cell(Cell.Kind.PER_TEST, Approach.LAKEBASE, fs, size).withRound(round));
         run(cell(Cell.Kind.PER_TEST, Approach.LAKEBASE, fs, size)
+                .withPrefetch(options.prefetch())
+                .withRound(round));
+        run(cell(Cell.Kind.PER_TEST, Approach.LAKEBASE_FORK_EACH, fs, size)
                 .withPrefetch(options.prefetch())
                 .withRound(round));
         run(cell(Cell.Kind.PER_TEST, Approach.FLYWAY, fs, size).withRound(round));

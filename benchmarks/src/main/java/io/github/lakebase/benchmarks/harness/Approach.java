@@ -32,6 +32,11 @@ public enum Approach {
     RAW_WAL_LOG("raw CREATE DATABASE ... TEMPLATE ... STRATEGY WAL_LOG + DROP", RawTemplateSuite.class),
     /** {@code @LakebaseBranch} per method. */
     LAKEBASE("@LakebaseBranch", LakebaseBranchSuite.class),
+    /**
+     * {@code @LakebaseBranch} with {@code lakebase.restore-in-place=false}: every branch a test ends with is dropped
+     * and each test gets a new fork, as before restoring in place: what that is measured against.
+     */
+    LAKEBASE_FORK_EACH("@LakebaseBranch, lakebase.restore-in-place=false", LakebaseBranchSuite.class),
     /** Flyway clean and migrate before every test. */
     FLYWAY("Flyway clean + migrate per test", FlywayCleanMigrateSuite.class),
     /** zonky embedded-database-spring-test, refreshed after each test method. */
@@ -42,6 +47,9 @@ public enum Approach {
     MEMORY("@LakebaseBranch, live branches", MemorySuite.class),
     /** A Spring Boot JPA test with {@code @LakebaseBranch}, through lakebase-junit-spring. */
     SPRING_LAKEBASE("@LakebaseBranch (lakebase-junit-spring)", SpringLakebaseSuite.class),
+    /** The same with {@code lakebase.restore-in-place=false}: a new fork for every test. */
+    SPRING_LAKEBASE_FORK_EACH(
+            "@LakebaseBranch (lakebase-junit-spring), lakebase.restore-in-place=false", SpringLakebaseSuite.class),
     /** A Spring Boot JPA test in a transaction rolled back at its end, on one PostgreSQL database. */
     SPRING_ROLLBACK("@Transactional rollback, one PostgreSQL database", SpringRollbackSuite.class),
     /** A Spring Boot JPA test that commits, after which every table is truncated and the data loaded again. */
@@ -80,6 +88,11 @@ public enum Approach {
     /** A class that the cell's JVM runs before the suite (to create the database it uses), or {@code null}. */
     public Class<?> prelude() {
         return this == SPRING_ROLLBACK || this == SPRING_TRUNCATE ? SharedDatabase.class : null;
+    }
+
+    /** Whether it is {@code @LakebaseBranch} with branches dropped after each test, never restored in place. */
+    public boolean forksEach() {
+        return this == LAKEBASE_FORK_EACH || this == SPRING_LAKEBASE_FORK_EACH;
     }
 
     /** The JUnit suite that measures it. */

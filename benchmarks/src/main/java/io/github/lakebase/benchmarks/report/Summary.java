@@ -100,7 +100,7 @@ public record Summary(
                     : cell.threads() > 1 ? cell.threads() + " threads" : "one after another";
             return label + ", " + how;
         }
-        if (cell.approach() != Approach.LAKEBASE) {
+        if (cell.approach() != Approach.LAKEBASE && cell.approach() != Approach.LAKEBASE_FORK_EACH) {
             return label;
         }
         if (cell.workMs() > 0) {
