@@ -17,6 +17,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * {@code lakebase.restore-in-place=true}: a branch whose test changed only rows and sequences is put back
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * checks that it starts from exactly the base's state (rows, sequences, schema, settings), then changes it
  * its own way.
  */
+@Execution(ExecutionMode.SAME_THREAD) // its fixtures note what they see in static fields
 class RestoreInPlaceTests {
 
     private static final Map<String, String> SETTINGS = Map.of(
@@ -37,7 +40,7 @@ class RestoreInPlaceTests {
     void branchesWhoseTestsChangedOnlyRowsAreRestoredAndTakenAgainAndTheOthersAreDropped() {
         ShopTestCase.DATABASES.clear();
 
-        Fixtures.assertAllSucceeded(Fixtures.run(ShopTestCase.class, SETTINGS), 12);
+        Fixtures.assertAllSucceeded(Fixtures.run(ShopTestCase.class, SETTINGS), 13);
 
         Map<String, Long> databases = ShopTestCase.DATABASES;
         List<String> order = new ArrayList<>(databases.keySet());
@@ -46,7 +49,8 @@ class RestoreInPlaceTests {
                 "changesADatabaseSetting",
                 "refreshesTheMaterializedView",
                 "createsALargeObject",
-                "resetsTheStatistics")) {
+                "resetsTheStatistics",
+                "createsASubscription")) {
             List<Long> later = order.subList(order.indexOf(test) + 1, order.size()).stream()
                     .map(databases::get)
                     .toList();
@@ -72,11 +76,52 @@ class RestoreInPlaceTests {
                                 "lakebase.embedded.max-connections", "45",
                                 "lakebase.prefetch", "1",
                                 "lakebase.restore-in-place", "false")),
-                12);
+                13);
 
         assertThat(Set.copyOf(ShopTestCase.DATABASES.values()))
                 .as("databases of the tests: %s", ShopTestCase.DATABASES)
-                .hasSize(12);
+                .hasSize(13);
+    }
+
+    @Test
+    void sequencesNotCalledXmlDeclarationsAndTablesReferencedByPartitionedTablesAreRestored() {
+        EdgeTestCase.DATABASES.clear();
+
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        EdgeTestCase.class,
+                        Map.of("lakebase.embedded.max-connections", "46", "lakebase.prefetch", "1")),
+                5);
+
+        Map<String, Long> databases = EdgeTestCase.DATABASES;
+        assertThat(List.of(databases.get("readsAtTheEnd")))
+                .as("the table without a binary COPY format cannot be restored: %s", databases)
+                .doesNotContain(databases.get("changesTheAclTable"));
+        assertThat(databases.size() - Set.copyOf(databases.values()).size())
+                .as("tests that got a database restored: %s", databases)
+                .isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void writesTheStatisticsDoNotCountAreNeverLeftForTheNextTest() {
+        QuietTestCase.DATABASES.clear();
+
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        QuietTestCase.class,
+                        Map.of("lakebase.embedded.max-connections", "47", "lakebase.prefetch", "1")),
+                6);
+    }
+
+    @Test
+    void aLoginEventTriggerNeverSeesTheLibrarysOwnSessions() {
+        LoginTestCase.DATABASES.clear();
+
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        LoginTestCase.class,
+                        Map.of("lakebase.embedded.max-connections", "48", "lakebase.prefetch", "1")),
+                3);
     }
 
     /**
@@ -101,7 +146,28 @@ class RestoreInPlaceTests {
                 "SELECT tgname, tgenabled FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1",
                 "SELECT setrole, setconfig FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase "
                         + "WHERE d.datname = current_database() ORDER BY 1",
-                "SELECT count(*) FROM pg_largeobject_metadata")) {
+                "SELECT count(*) FROM pg_largeobject_metadata",
+                "SELECT subname FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid "
+                        + "WHERE d.datname = current_database()")) {
+            out.append(query).append('\n');
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(query)) {
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    for (int i = 1; i <= columns; i++) {
+                        out.append(i > 1 ? " | " : "  ").append(rs.getString(i));
+                    }
+                    out.append('\n');
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /** The rows of {@code queries}, one line each. */
+    static String rows(Connection c, String... queries) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        for (String query : queries) {
             out.append(query).append('\n');
             try (Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery(query)) {
@@ -245,6 +311,19 @@ class RestoreInPlaceTests {
 
         @Test
         @Order(11)
+        void createsASubscription(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "createsASubscription")) {
+                execute(
+                        c,
+                        "CREATE PUBLICATION shop_pub FOR TABLE customer",
+                        "CREATE SUBSCRIPTION shop_sub "
+                                + "CONNECTION 'dbname=nowhere' PUBLICATION shop_pub WITH (connect = false, enabled = false, "
+                                + "create_slot = false, slot_name = NONE)");
+            }
+        }
+
+        @Test
+        @Order(12)
         void leavesItsConnectionOpen(DataSource dataSource) throws SQLException {
             Connection c = begin(dataSource, "leavesItsConnectionOpen");
             c.setAutoCommit(false);
@@ -254,11 +333,221 @@ class RestoreInPlaceTests {
         }
 
         @Test
-        @Order(12)
+        @Order(13)
         void onlyReadsAtTheEnd(DataSource dataSource) throws SQLException {
             try (Connection c = begin(dataSource, "onlyReadsAtTheEnd")) {
                 assertThat(Fixtures.count(c, "SELECT count(*) FROM orders")).isEqualTo(3);
             }
+        }
+    }
+
+    /** Checks that a test starts from the state its fixture's first test saw, and notes its database. */
+    abstract static class Recording {
+
+        /** The state a test of this fixture sees. */
+        abstract String state(Connection c) throws SQLException;
+
+        abstract Map<String, Long> databases();
+
+        abstract Map<String, String> base();
+
+        Connection begin(DataSource dataSource, String test) throws SQLException {
+            Connection c = dataSource.getConnection();
+            String now = state(c);
+            base().putIfAbsent("state", now); // the first test's branch is a fresh fork: the base's state
+            assertThat(now).as("the state %s starts from", test).isEqualTo(base().get("state"));
+            databases().put(test, databaseOid(c));
+            return c;
+        }
+    }
+
+    @LakebaseBranch(migrations = "classpath:migrations/restore-edge")
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class EdgeTestCase extends Recording {
+
+        static final Map<String, Long> DATABASES = new LinkedHashMap<>();
+        static final Map<String, String> BASE = new HashMap<>();
+
+        @Override
+        String state(Connection c) throws SQLException {
+            return rows(
+                    c,
+                    "SELECT id, name FROM item ORDER BY id",
+                    "SELECT last_value, is_called FROM item_id_seq",
+                    "SELECT last_value, is_called FROM never_called_seq",
+                    "SELECT id, body::text FROM doc ORDER BY id",
+                    "SELECT code FROM region ORDER BY code",
+                    "SELECT id, region, at FROM sale ORDER BY id",
+                    "SELECT id, acl::text FROM grant_log ORDER BY id");
+        }
+
+        @Override
+        Map<String, Long> databases() {
+            return DATABASES;
+        }
+
+        @Override
+        Map<String, String> base() {
+            return BASE;
+        }
+
+        @Test
+        @Order(1)
+        void changesRowsAndSequences(DataSource dataSource) throws SQLException {
+            BASE.clear();
+            try (Connection c = begin(dataSource, "changesRowsAndSequences")) {
+                execute(
+                        c,
+                        "INSERT INTO item (name) VALUES ('new')",
+                        "SELECT setval('never_called_seq', 500, false)",
+                        "INSERT INTO doc VALUES (2, '<b/>')",
+                        "DELETE FROM sale",
+                        "DELETE FROM region WHERE code = 'north'");
+            }
+        }
+
+        @Test
+        @Order(2)
+        void insertsAnItem(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "insertsAnItem")) {
+                execute(c, "INSERT INTO item (name) VALUES ('takes the next id')", "DELETE FROM doc");
+            }
+        }
+
+        @Test
+        @Order(3)
+        void changesTheRegions(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "changesTheRegions")) {
+                execute(c, "INSERT INTO region VALUES ('east')", "UPDATE sale SET region = 'east'");
+            }
+        }
+
+        @Test
+        @Order(4)
+        void changesTheAclTable(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "changesTheAclTable")) {
+                execute(c, "DELETE FROM grant_log");
+            }
+        }
+
+        @Test
+        @Order(5)
+        void readsAtTheEnd(DataSource dataSource) throws SQLException {
+            begin(dataSource, "readsAtTheEnd").close();
+        }
+    }
+
+    @LakebaseBranch(migrations = "classpath:migrations/restore-quiet")
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class QuietTestCase extends Recording {
+
+        static final Map<String, Long> DATABASES = new LinkedHashMap<>();
+        static final Map<String, String> BASE = new HashMap<>();
+
+        @Override
+        String state(Connection c) throws SQLException {
+            return rows(c, "SELECT id, body FROM note ORDER BY id");
+        }
+
+        @Override
+        Map<String, Long> databases() {
+            return DATABASES;
+        }
+
+        @Override
+        Map<String, String> base() {
+            return BASE;
+        }
+
+        @Test
+        @Order(1)
+        void writesUncounted(DataSource dataSource) throws SQLException {
+            BASE.clear();
+            try (Connection c = begin(dataSource, "writesUncounted")) {
+                execute(c, "SELECT quiet_insert(2)");
+            }
+        }
+
+        @Test
+        @Order(2)
+        void writesUncountedAgain(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "writesUncountedAgain")) {
+                execute(c, "SELECT quiet_insert(3)");
+            }
+        }
+
+        @Test
+        @Order(3)
+        void writesUncountedOnceMore(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "writesUncountedOnceMore")) {
+                execute(c, "SELECT quiet_insert(4)");
+            }
+        }
+
+        @Test
+        @Order(4)
+        void writesUncountedAndCounted(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "writesUncountedAndCounted")) {
+                execute(c, "SELECT quiet_insert(5)", "UPDATE note SET body = 'counted'");
+            }
+        }
+
+        @Test
+        @Order(5)
+        void reads(DataSource dataSource) throws SQLException {
+            begin(dataSource, "reads").close();
+        }
+
+        @Test
+        @Order(6)
+        void readsAgain(DataSource dataSource) throws SQLException {
+            begin(dataSource, "readsAgain").close();
+        }
+    }
+
+    @LakebaseBranch(migrations = "classpath:migrations/restore-login")
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class LoginTestCase extends Recording {
+
+        static final Map<String, Long> DATABASES = new LinkedHashMap<>();
+        static final Map<String, String> BASE = new HashMap<>();
+
+        @Override
+        String state(Connection c) throws SQLException {
+            return rows(c, "SELECT count(*) FROM login_log", "SELECT last_value FROM login_log_id_seq");
+        }
+
+        @Override
+        Map<String, Long> databases() {
+            return DATABASES;
+        }
+
+        @Override
+        Map<String, String> base() {
+            return BASE;
+        }
+
+        @Test
+        @Order(1)
+        void logsIn(DataSource dataSource) throws SQLException {
+            BASE.clear();
+            try (Connection c = begin(dataSource, "logsIn")) {
+                execute(c, "DELETE FROM login_log");
+            }
+        }
+
+        @Test
+        @Order(2)
+        void logsInAgain(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "logsInAgain")) {
+                execute(c, "DELETE FROM login_log");
+            }
+        }
+
+        @Test
+        @Order(3)
+        void logsInOnceMore(DataSource dataSource) throws SQLException {
+            begin(dataSource, "logsInOnceMore").close();
         }
     }
 }
