@@ -81,8 +81,8 @@ final class Prefetcher implements AutoCloseable {
     private final Map<String, Deque<Spare>> spares = new LinkedHashMap<>(16, 0.75f, true);
 
     private ExecutorService worker;
-    /** Bases whose spares the disk has no room for now, said once each. */
-    private final Set<String> shortOfDisk = ConcurrentHashMap.newKeySet();
+    /** Whether the disk has room for spares, said once per base until there is room again. */
+    private final SpareRoom room;
 
     private int count;
     private boolean closed;
@@ -105,6 +105,7 @@ final class Prefetcher implements AutoCloseable {
         this.provider = provider;
         this.naming = provider instanceof RenamableSpares n ? n : null;
         this.names = names;
+        this.room = naming == null ? null : new SpareRoom(naming);
         this.restoring = Restoring.of(provider, naming, restoreInPlace);
     }
 
@@ -209,7 +210,7 @@ final class Prefetcher implements AutoCloseable {
         }
         givenBack.add(spare.forked());
         spare.forked().whenComplete((ready, failure) -> givenBack.remove(spare.forked()));
-        worker().execute(() -> recycle(name, spare));
+        worker().execute(() -> settled(spare, () -> recycle(name, spare)));
         return true;
     }
 
@@ -261,7 +262,7 @@ final class Prefetcher implements AutoCloseable {
             Spare spare = new Spare(base, name, new CompletableFuture<>());
             queue.addLast(spare);
             count++;
-            worker().execute(() -> fork(spare));
+            worker().execute(() -> settled(spare, () -> fork(spare)));
         }
     }
 
@@ -291,7 +292,7 @@ final class Prefetcher implements AutoCloseable {
             }
         }
         try {
-            if (naming != null && tooLittleDisk(spare)) {
+            if (naming != null && room.tooLittle(spare.base())) {
                 spare.forked().cancel(false); // the test that takes it forks its branch on demand
                 return;
             }
@@ -306,28 +307,28 @@ final class Prefetcher implements AutoCloseable {
         }
     }
 
-    /** Whether the provider has no room for {@code spare} now; says so once until there is room again. */
-    private boolean tooLittleDisk(Spare spare) {
-        Optional<String> why = naming.noRoomForSpare(spare.base());
-        if (why.isEmpty()) {
-            shortOfDisk.remove(spare.base());
-            return false;
-        }
-        if (shortOfDisk.add(spare.base())) {
-            LOG.info(
-                    "Not forking branches of {} ahead of the tests for now: {}. Tests fork their branches on demand "
-                            + "until there is room.",
-                    spare.base(),
-                    why.get());
-        }
-        return true;
-    }
-
     private synchronized ExecutorService worker() {
         if (worker == null) {
             worker = Executors.newFixedThreadPool(FORKS_AT_ONCE, DaemonThreads.named("lakebase-junit-prefetch"));
         }
         return worker;
+    }
+
+    /**
+     * Runs {@code work} for {@code spare}, after which the spare is settled even if the work ended abnormally
+     * (an {@link Error} such as running out of memory): a test waiting for it must fork its own, never wait for
+     * good.
+     */
+    private static void settled(Spare spare, Runnable work) {
+        try {
+            work.run();
+        } finally {
+            if (!spare.forked().isDone()) {
+                spare.forked()
+                        .completeExceptionally(
+                                new IllegalStateException("The spare " + spare.name() + " was not made"));
+            }
+        }
     }
 
     private void dropQuietly(Spare spare) {

@@ -33,6 +33,7 @@ final class BranchRestores implements RestorableBranches {
     private final Set<String> created;
     private final Ownership ownership;
     private final InPlaceRestore restores = new InPlaceRestore();
+    private final int majorVersion;
     /** Why branches cannot be restored here, or null when they can. */
     private final String cannotRestore;
 
@@ -56,6 +57,7 @@ final class BranchRestores implements RestorableBranches {
         this.connections = connections;
         this.created = created;
         this.ownership = ownership;
+        this.majorVersion = majorVersion;
         this.cannotRestore = cannotRestore(c, majorVersion);
     }
 
@@ -87,6 +89,12 @@ final class BranchRestores implements RestorableBranches {
     @Override
     public void track(String name, String base) {
         requireOwn(name);
+        // A login event trigger (PostgreSQL 17 and later) would write to the branch as the library connects.
+        if (majorVersion >= 17
+                && !admin.query("SELECT datname FROM pg_database WHERE datname = ? AND dathasloginevt", name)
+                        .isEmpty()) {
+            throw new ProviderException("Branch " + name + " has a login event trigger, which reading it fires", null);
+        }
         try (Connection c = connections.apply(name).open()) {
             restores.track(name, base, c);
         } catch (SQLException e) {

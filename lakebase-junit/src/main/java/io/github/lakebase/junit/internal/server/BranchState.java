@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,7 +40,10 @@ final class BranchState {
             + "(SELECT string_agg(s.setrole || '=' || s.setconfig::text, ' ' ORDER BY s.setrole) "
             + "FROM pg_db_role_setting s WHERE s.setdatabase = d.oid), "
             + "(SELECT count(*) FROM pg_prepared_xacts x WHERE x.database = d.datname), "
-            + "(SELECT count(*) FROM pg_replication_slots r WHERE r.database = d.datname)), "
+            + "(SELECT count(*) FROM pg_replication_slots r WHERE r.database = d.datname), "
+            + "(SELECT count(*) FROM pg_subscription s WHERE s.subdbid = d.oid), "
+            + "(SELECT count(*) FROM pg_db_role_setting s WHERE array_to_string(s.setconfig, ' ') "
+            + "ILIKE '%track_counts%')), "
             + "(SELECT coalesce(sum(" + WRITES + "), 0) FROM pg_class c WHERE c.relnamespace = "
             + "'pg_catalog'::regnamespace AND c.relkind = 'r' AND NOT c.relisshared "
             + "AND c.relname NOT IN ('pg_class', 'pg_statistic', 'pg_statistic_ext_data')), "
@@ -52,9 +57,9 @@ final class BranchState {
     private static final String TABLES = "SELECT c.oid, c.relkind, c.relfilenode, " + WRITES + " FROM pg_class c "
             + "WHERE c.relkind IN ('r', 'm') AND c.relpersistence <> 't' "
             + "AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'pg_toast'::regnamespace)";
-    /** Each sequence's last value, null when nextval was never called, and its start, for setval. */
-    private static final String SEQUENCES =
-            "SELECT s.seqrelid, pg_sequence_last_value(s.seqrelid), s.seqstart FROM pg_sequence s";
+    /** Every sequence of the database, to read its state from. */
+    private static final String SEQUENCES = "SELECT c.oid, format('%I.%I', n.nspname, c.relname) FROM pg_class c "
+            + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND c.relpersistence <> 't'";
     /** A relation that holds rows, as a branch's statistics see it. */
     record Table(long oid, char kind, long filenode, long writes) {}
 
@@ -96,15 +101,50 @@ final class BranchState {
         }
     }
 
+    /**
+     * Each sequence's {@code last_value} and {@code is_called}, by its oid: what {@code setval} takes to put it
+     * back, and all that decides what {@code nextval} returns next ({@code log_cnt} aside, which only says how
+     * many values the write-ahead log holds ahead).
+     */
     static Map<Long, String[]> sequences(Connection c) throws SQLException {
-        Map<Long, String[]> sequences = new HashMap<>();
+        List<String> selects = new ArrayList<>();
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(SEQUENCES)) {
             while (rs.next()) {
-                sequences.put(rs.getLong(1), new String[] {rs.getString(2), rs.getString(3)});
+                selects.add(
+                        "SELECT " + rs.getLong(1) + "::bigint, last_value::text, is_called FROM " + rs.getString(2));
+            }
+        }
+        Map<Long, String[]> sequences = new HashMap<>();
+        if (selects.isEmpty()) {
+            return sequences;
+        }
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(String.join(" UNION ALL ", selects))) {
+            while (rs.next()) {
+                sequences.put(rs.getLong(1), new String[] {rs.getString(2), Boolean.toString(rs.getBoolean(3))});
             }
         }
         return sequences;
+    }
+
+    /**
+     * Why PostgreSQL might not count what a session of this database writes, which a restore relies on, or
+     * empty: {@code track_counts} off for the server or this database, or set by any role's setting or any
+     * function. (A session that sets it itself cannot be seen; the documentation warns of it.)
+     */
+    static Optional<String> uncounted(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT current_setting('track_counts')::boolean, "
+                        + "EXISTS (SELECT FROM pg_db_role_setting WHERE array_to_string(setconfig, ' ') "
+                        + "ILIKE '%track_counts%'), EXISTS (SELECT FROM pg_proc WHERE array_to_string(proconfig, ' ') "
+                        + "ILIKE '%track_counts%')")) {
+            rs.next();
+            if (!rs.getBoolean(1) || rs.getBoolean(2)) {
+                return Optional.of("track_counts is off here, or a role's setting turns it off");
+            }
+            return rs.getBoolean(3) ? Optional.of("a function turns track_counts off") : Optional.empty();
+        }
     }
 
     /** Why what changed between {@code before} and {@code now} is beyond a restore of rows, if it is. */

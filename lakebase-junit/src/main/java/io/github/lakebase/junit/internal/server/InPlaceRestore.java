@@ -1,7 +1,6 @@
 package io.github.lakebase.junit.internal.server;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
@@ -19,8 +19,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The base's rows come from the first branch forked from it after a test changed that table (a new fork
  * is the base's state), read with {@code COPY ... TO STDOUT (FORMAT binary)} and held in memory, at most
- * {@value #HELD_BYTES} bytes for all bases; a table beyond that is never restored in place.
+ * {@value #BaseRows.HELD_BYTES} bytes for all bases; a table beyond that is never restored in place.
  *
  * <pre>{@code
  * restore.track(spare, base, connection);             // a new fork, before a test takes it
@@ -54,29 +52,28 @@ import org.slf4j.LoggerFactory;
 final class InPlaceRestore {
 
     private static final Logger LOG = LoggerFactory.getLogger(InPlaceRestore.class);
-    /** The most bytes of base tables held in memory to restore from, for all bases together. */
-    static final long HELD_BYTES = 64L << 20;
 
     /** Which tables must be truncated with which: those whose foreign keys point at it, and partitions. */
-    private static final String LINKS = "SELECT confrelid, conrelid FROM pg_constraint WHERE contype = 'f' "
-            + "UNION ALL SELECT inhparent, inhrelid FROM pg_inherits";
+    private static final String LINKS = "SELECT con.confrelid, con.conrelid, c.relkind = 'p' FROM pg_constraint con "
+            + "JOIN pg_class c ON c.oid = con.conrelid WHERE con.contype = 'f' "
+            + "UNION ALL SELECT i.inhparent, i.inhrelid, c.relkind = 'p' FROM pg_inherits i "
+            + "JOIN pg_class c ON c.oid = i.inhrelid";
 
     /** The state of each branch handed out, by its current name. */
     private final Map<String, BranchState.Snapshot> tracked = new ConcurrentHashMap<>();
     /** What each base holds, by its name. */
     private final Map<String, Base> bases = new ConcurrentHashMap<>();
 
-    private final AtomicLong held = new AtomicLong();
-
-    /** A table's rows as the base holds them, in COPY's binary format. */
-    private record Rows(String table, String columns, byte[] data) {}
+    private final BaseRows reader = new BaseRows();
 
     /** A base's sequences and the rows held of its tables, read once from its first fork. */
     private static final class Base {
         /** Each sequence's last value (null: never called) and start. */
         final Map<Long, String[]> sequences = new HashMap<>();
         /** The rows of each table held, by the table's oid. */
-        final Map<Long, Rows> rows = new HashMap<>();
+        final Map<Long, BaseRows.Rows> rows = new HashMap<>();
+        /** Why the rows of a table are not held, by its oid, for tables that could not be read. */
+        final Map<Long, String> notHeld = new HashMap<>();
         /** Whether the base has been read. */
         boolean read;
         /** The state of a new fork, which every new fork of the base shares. */
@@ -90,11 +87,15 @@ final class InPlaceRestore {
      * @param c a superuser's connection to the branch, in auto-commit
      */
     void track(String branch, String base, Connection c) throws SQLException {
+        Optional<String> uncounted = BranchState.uncounted(c);
+        if (uncounted.isPresent()) {
+            throw new SQLException("its writes may not be counted: " + uncounted.get());
+        }
         Base pristine = bases.computeIfAbsent(base, b -> new Base());
         synchronized (pristine) {
             if (!pristine.read) {
                 pristine.sequences.putAll(BranchState.sequences(c));
-                readRows(c, pristine);
+                reader.read(c, pristine.rows, pristine.notHeld);
                 pristine.read = true;
             }
         }
@@ -173,26 +174,27 @@ final class InPlaceRestore {
             if (pristine == null) {
                 return Optional.of("it has a sequence its base does not have");
             }
-            if (!java.util.Objects.equals(pristine[0], s.getValue()[0])) {
-                setval.add("setval(" + s.getKey() + ", " + (pristine[0] != null ? pristine[0] : pristine[1]) + ", "
-                        + (pristine[0] != null) + ")");
+            if (!Arrays.equals(pristine, s.getValue())) {
+                setval.add("setval(" + s.getKey() + ", " + pristine[0] + ", " + pristine[1] + ")");
             }
         }
         if (sequences.size() != base.sequences.size()) {
             return Optional.of("a sequence of its base is gone");
         }
-        Set<Long> truncate = linked(c, changed, now.tables());
+        Set<Long> partitioned = new TreeSet<>();
+        Set<Long> truncate = linked(c, changed, now.tables(), partitioned);
         for (Long oid : truncate) {
             if (now.tables().get(oid).kind() == 'm') {
                 return Optional.of("its test changed the materialized view " + name(c, oid));
             }
         }
-        List<Rows> rows = new ArrayList<>();
+        List<BaseRows.Rows> rows = new ArrayList<>();
         for (Long oid : truncate) {
-            Rows r = base.rows.get(oid);
+            BaseRows.Rows r = base.rows.get(oid);
             if (r == null) {
-                return Optional.of("the rows of " + name(c, oid) + " in its base are beyond the " + HELD_BYTES
-                        + " bytes held in memory");
+                return Optional.of("the rows of " + name(c, oid) + " in its base are not held: "
+                        + base.notHeld.getOrDefault(
+                                oid, "they would take more than the " + BaseRows.HELD_BYTES + " bytes held in memory"));
             }
             rows.add(r);
         }
@@ -203,7 +205,11 @@ final class InPlaceRestore {
             }
         }
         if (!rows.isEmpty() || !setval.isEmpty()) {
-            write(c, rows, setval);
+            List<String> parents = new ArrayList<>();
+            for (Long oid : partitioned) {
+                parents.add(name(c, oid)); // a partitioned table's partitions are all in rows
+            }
+            write(c, rows, parents, setval);
         }
         try (Statement s = c.createStatement()) {
             s.execute("SELECT pg_stat_force_next_flush()"); // this session's counts, reported before it answers
@@ -220,17 +226,26 @@ final class InPlaceRestore {
         return Optional.empty();
     }
 
-    /** {@code changed} and every table that must be truncated with them, keeping only tables with rows. */
-    private static Set<Long> linked(Connection c, Set<Long> changed, Map<Long, BranchState.Table> tables)
+    /**
+     * {@code changed} and every table that must be truncated with them, keeping only tables with rows; the
+     * partitioned tables among them, which PostgreSQL truncates only with all their partitions, go to {@code
+     * partitioned}.
+     */
+    private static Set<Long> linked(
+            Connection c, Set<Long> changed, Map<Long, BranchState.Table> tables, Set<Long> partitioned)
             throws SQLException {
         if (changed.isEmpty()) {
             return changed;
         }
         Map<Long, List<Long>> links = new HashMap<>();
+        Set<Long> parents = new TreeSet<>();
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(LINKS)) {
             while (rs.next()) {
                 links.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getLong(2));
+                if (rs.getBoolean(3)) {
+                    parents.add(rs.getLong(2));
+                }
             }
         }
         Set<Long> all = new TreeSet<>(changed);
@@ -242,6 +257,8 @@ final class InPlaceRestore {
                 }
             }
         }
+        parents.retainAll(all);
+        partitioned.addAll(parents);
         all.retainAll(tables.keySet());
         return all;
     }
@@ -260,15 +277,18 @@ final class InPlaceRestore {
     }
 
     /** Truncates the tables of {@code rows}, fills them again and sets the sequences back, in one transaction. */
-    private static void write(Connection c, List<Rows> rows, List<String> setval) throws SQLException {
+    private static void write(Connection c, List<BaseRows.Rows> rows, List<String> parents, List<String> setval)
+            throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             // Neither foreign keys nor the user's triggers fire for rows put back as they were.
             s.execute("SET LOCAL session_replication_role = replica");
             if (!rows.isEmpty()) {
-                s.execute("TRUNCATE ONLY " + rows.stream().map(Rows::table).collect(Collectors.joining(", ")));
+                List<String> truncate = new ArrayList<>(parents);
+                rows.forEach(r -> truncate.add("ONLY " + r.table()));
+                s.execute("TRUNCATE " + String.join(", ", truncate));
                 var copy = c.unwrap(PGConnection.class).getCopyAPI();
-                for (Rows r : rows) {
+                for (BaseRows.Rows r : rows) {
                     copy.copyIn(
                             "COPY " + r.table() + r.columns() + " FROM STDIN (FORMAT binary)",
                             new ByteArrayInputStream(r.data()));
@@ -287,48 +307,6 @@ final class InPlaceRestore {
     }
 
     /** Reads the rows of a new fork's tables into {@code base}, the smallest table first, while they fit. */
-    private void readRows(Connection c, Base base) throws SQLException {
-        record Candidate(long oid, String table, String columns, long size) {}
-        List<Candidate> candidates = new ArrayList<>();
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT c.oid, format('%I.%I', n.nspname, c.relname), (SELECT "
-                        + "string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FROM pg_attribute a WHERE "
-                        + "a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''), "
-                        + "pg_table_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                        + "WHERE c.relkind = 'r' AND c.relpersistence <> 't' AND n.nspname NOT IN ('pg_catalog', "
-                        + "'pg_toast') ORDER BY 4, 1")) {
-            while (rs.next()) {
-                candidates.add(new Candidate(
-                        rs.getLong(1),
-                        rs.getString(2),
-                        rs.getString(3) == null ? "" : " (" + rs.getString(3) + ")",
-                        rs.getLong(4)));
-            }
-        }
-        var copy = c.unwrap(PGConnection.class).getCopyAPI();
-        for (Candidate t : candidates) {
-            if (held.get() + t.size() > HELD_BYTES) {
-                LOG.debug(
-                        "Not holding the rows of {} ({} bytes) and larger tables: beyond {} bytes",
-                        t.table(),
-                        t.size(),
-                        HELD_BYTES);
-                return;
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try {
-                copy.copyOut("COPY " + t.table() + t.columns() + " TO STDOUT (FORMAT binary)", out);
-            } catch (IOException e) {
-                throw new SQLException(e.getMessage(), e);
-            }
-            if (held.addAndGet(out.size()) > HELD_BYTES) {
-                held.addAndGet(-out.size());
-                return;
-            }
-            base.rows.put(t.oid(), new Rows(t.table(), t.columns(), out.toByteArray()));
-        }
-    }
-
     private static String name(Connection c, long oid) throws SQLException {
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT " + oid + "::regclass")) {
