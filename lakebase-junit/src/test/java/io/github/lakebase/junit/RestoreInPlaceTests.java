@@ -38,11 +38,11 @@ class RestoreInPlaceTests {
 
     @Test
     void branchesWhoseTestsChangedOnlyRowsAreRestoredAndTakenAgainAndTheOthersAreDropped() {
-        ShopTestCase.DATABASES.clear();
+        Recording.clear(ShopTestCase.class);
 
         Fixtures.assertAllSucceeded(Fixtures.run(ShopTestCase.class, SETTINGS), 13);
 
-        Map<String, Long> databases = ShopTestCase.DATABASES;
+        Map<String, Long> databases = Recording.databases(ShopTestCase.class);
         List<String> order = new ArrayList<>(databases.keySet());
         for (String test : List.of(
                 "changesTheSchema",
@@ -67,7 +67,7 @@ class RestoreInPlaceTests {
 
     @Test
     void withRestoreInPlaceOffEveryTestGetsANewFork() {
-        ShopTestCase.DATABASES.clear();
+        Recording.clear(ShopTestCase.class);
 
         Fixtures.assertAllSucceeded(
                 Fixtures.run(
@@ -78,14 +78,14 @@ class RestoreInPlaceTests {
                                 "lakebase.restore-in-place", "false")),
                 13);
 
-        assertThat(Set.copyOf(ShopTestCase.DATABASES.values()))
-                .as("databases of the tests: %s", ShopTestCase.DATABASES)
+        assertThat(Set.copyOf(Recording.databases(ShopTestCase.class).values()))
+                .as("databases of the tests: %s", Recording.databases(ShopTestCase.class))
                 .hasSize(13);
     }
 
     @Test
     void sequencesNotCalledXmlDeclarationsAndTablesReferencedByPartitionedTablesAreRestored() {
-        EdgeTestCase.DATABASES.clear();
+        Recording.clear(EdgeTestCase.class);
 
         Fixtures.assertAllSucceeded(
                 Fixtures.run(
@@ -93,7 +93,7 @@ class RestoreInPlaceTests {
                         Map.of("lakebase.embedded.max-connections", "46", "lakebase.prefetch", "1")),
                 6);
 
-        Map<String, Long> databases = EdgeTestCase.DATABASES;
+        Map<String, Long> databases = Recording.databases(EdgeTestCase.class);
         assertThat(List.of(databases.get("reads"), databases.get("readsAtTheEnd")))
                 .as("tables with xml, and without a binary COPY format, are not restored: %s", databases)
                 .doesNotContain(databases.get("changesTheXmlAndAclTables"));
@@ -104,7 +104,7 @@ class RestoreInPlaceTests {
 
     @Test
     void writesTheStatisticsDoNotCountAreNeverLeftForTheNextTest() {
-        QuietTestCase.DATABASES.clear();
+        Recording.clear(QuietTestCase.class);
 
         Fixtures.assertAllSucceeded(
                 Fixtures.run(
@@ -115,7 +115,7 @@ class RestoreInPlaceTests {
 
     @Test
     void aLoginEventTriggerNeverSeesTheLibrarysOwnSessions() {
-        LoginTestCase.DATABASES.clear();
+        Recording.clear(LoginTestCase.class);
 
         Fixtures.assertAllSucceeded(
                 Fixtures.run(
@@ -129,8 +129,8 @@ class RestoreInPlaceTests {
      * the schema, the database's settings and its large objects.
      */
     static String state(Connection c) throws SQLException {
-        StringBuilder out = new StringBuilder();
-        for (String query : List.of(
+        return rows(
+                c,
                 "SELECT id, name, name_upper FROM customer ORDER BY id",
                 "SELECT id, customer_id, placed FROM orders ORDER BY id",
                 "SELECT id, what FROM audit_log ORDER BY id",
@@ -148,20 +148,7 @@ class RestoreInPlaceTests {
                         + "WHERE d.datname = current_database() ORDER BY 1",
                 "SELECT count(*) FROM pg_largeobject_metadata",
                 "SELECT subname FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid "
-                        + "WHERE d.datname = current_database()")) {
-            out.append(query).append('\n');
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery(query)) {
-                int columns = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    for (int i = 1; i <= columns; i++) {
-                        out.append(i > 1 ? " | " : "  ").append(rs.getString(i));
-                    }
-                    out.append('\n');
-                }
-            }
-        }
-        return out.toString();
+                        + "WHERE d.datname = current_database()");
     }
 
     /** The rows of {@code queries}, one line each. */
@@ -197,27 +184,16 @@ class RestoreInPlaceTests {
 
     @LakebaseBranch(migrations = "classpath:migrations/restore")
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-    static class ShopTestCase {
+    static class ShopTestCase extends Recording {
 
-        static final Map<String, Long> DATABASES = new LinkedHashMap<>();
-        private static String base;
-
-        /** Checks the test's database is the base's state, notes which database it is, and returns a connection. */
-        private static Connection begin(DataSource dataSource, String test) throws SQLException {
-            Connection c = dataSource.getConnection();
-            String now = state(c);
-            if (base == null) {
-                base = now; // the first test's branch is a fresh fork: the base's state by definition
-            }
-            assertThat(now).as("the state %s starts from", test).isEqualTo(base);
-            DATABASES.put(test, databaseOid(c));
-            return c;
+        @Override
+        String state(Connection c) throws SQLException {
+            return RestoreInPlaceTests.state(c);
         }
 
         @Test
         @Order(1)
         void changesRowsEverywhere(DataSource dataSource) throws SQLException {
-            base = null;
             try (Connection c = begin(dataSource, "changesRowsEverywhere")) {
                 execute(
                         c,
@@ -341,22 +317,35 @@ class RestoreInPlaceTests {
         }
     }
 
-    /** Checks that a test starts from the state its fixture's first test saw, and notes its database. */
+    /**
+     * A fixture whose tests each check that they start from the state its first test saw (a fresh fork: the
+     * base's state by definition), and note which database they got, in the order they ran.
+     */
     abstract static class Recording {
+
+        private static final Map<Class<?>, Map<String, Long>> DATABASES = new HashMap<>();
+        private static final Map<Class<?>, String> BASES = new HashMap<>();
 
         /** The state a test of this fixture sees. */
         abstract String state(Connection c) throws SQLException;
 
-        abstract Map<String, Long> databases();
+        /** Forgets what the fixture's last run saw, before it runs again. */
+        static void clear(Class<? extends Recording> fixture) {
+            DATABASES.remove(fixture);
+            BASES.remove(fixture);
+        }
 
-        abstract Map<String, String> base();
+        /** The database each test of the fixture's last run got, by test, in the order they ran. */
+        static Map<String, Long> databases(Class<? extends Recording> fixture) {
+            return DATABASES.computeIfAbsent(fixture, f -> new LinkedHashMap<>());
+        }
 
         Connection begin(DataSource dataSource, String test) throws SQLException {
             Connection c = dataSource.getConnection();
             String now = state(c);
-            base().putIfAbsent("state", now); // the first test's branch is a fresh fork: the base's state
-            assertThat(now).as("the state %s starts from", test).isEqualTo(base().get("state"));
-            databases().put(test, databaseOid(c));
+            BASES.putIfAbsent(getClass(), now);
+            assertThat(now).as("the state %s starts from", test).isEqualTo(BASES.get(getClass()));
+            databases(getClass()).put(test, databaseOid(c));
             return c;
         }
     }
@@ -364,9 +353,6 @@ class RestoreInPlaceTests {
     @LakebaseBranch(migrations = "classpath:migrations/restore-edge")
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     static class EdgeTestCase extends Recording {
-
-        static final Map<String, Long> DATABASES = new LinkedHashMap<>();
-        static final Map<String, String> BASE = new HashMap<>();
 
         @Override
         String state(Connection c) throws SQLException {
@@ -381,20 +367,9 @@ class RestoreInPlaceTests {
                     "SELECT id, acl::text FROM grant_log ORDER BY id");
         }
 
-        @Override
-        Map<String, Long> databases() {
-            return DATABASES;
-        }
-
-        @Override
-        Map<String, String> base() {
-            return BASE;
-        }
-
         @Test
         @Order(1)
         void changesRowsAndSequences(DataSource dataSource) throws SQLException {
-            BASE.clear();
             try (Connection c = begin(dataSource, "changesRowsAndSequences")) {
                 execute(
                         c,
@@ -450,28 +425,14 @@ class RestoreInPlaceTests {
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     static class QuietTestCase extends Recording {
 
-        static final Map<String, Long> DATABASES = new LinkedHashMap<>();
-        static final Map<String, String> BASE = new HashMap<>();
-
         @Override
         String state(Connection c) throws SQLException {
             return rows(c, "SELECT id, body FROM note ORDER BY id");
         }
 
-        @Override
-        Map<String, Long> databases() {
-            return DATABASES;
-        }
-
-        @Override
-        Map<String, String> base() {
-            return BASE;
-        }
-
         @Test
         @Order(1)
         void writesUncounted(DataSource dataSource) throws SQLException {
-            BASE.clear();
             try (Connection c = begin(dataSource, "writesUncounted")) {
                 execute(c, "SELECT quiet_insert(2)");
             }
@@ -518,28 +479,14 @@ class RestoreInPlaceTests {
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     static class LoginTestCase extends Recording {
 
-        static final Map<String, Long> DATABASES = new LinkedHashMap<>();
-        static final Map<String, String> BASE = new HashMap<>();
-
         @Override
         String state(Connection c) throws SQLException {
             return rows(c, "SELECT count(*) FROM login_log", "SELECT last_value FROM login_log_id_seq");
         }
 
-        @Override
-        Map<String, Long> databases() {
-            return DATABASES;
-        }
-
-        @Override
-        Map<String, String> base() {
-            return BASE;
-        }
-
         @Test
         @Order(1)
         void logsIn(DataSource dataSource) throws SQLException {
-            BASE.clear();
             try (Connection c = begin(dataSource, "logsIn")) {
                 execute(c, "DELETE FROM login_log");
             }
