@@ -299,8 +299,7 @@ final class Prefetcher implements AutoCloseable {
             BranchConnection connection = naming != null
                     ? naming.createSpare(spare.name(), spare.base())
                     : provider.create(new BranchRequest(spare.name(), spare.base(), null, Kind.BRANCH));
-            spare.forked()
-                    .complete(new Ready(connection, restoring != null && restoring.track(spare.name(), spare.base())));
+            spare.forked().complete(new Ready(connection, restoring != null && tracked(spare)));
         } catch (RuntimeException e) {
             LOG.debug("Forking the spare {} of {} failed: {}", spare.name(), spare.base(), e.getMessage());
             spare.forked().completeExceptionally(e);
@@ -329,6 +328,11 @@ final class Prefetcher implements AutoCloseable {
                                 new IllegalStateException("The spare " + spare.name() + " was not made"));
             }
         }
+    }
+
+    /** Notes a new spare's state for restores, reading it only while its base has not been read. */
+    private boolean tracked(Spare spare) {
+        return restoring.trackFork(spare.name(), spare.base()) || restoring.track(spare.name(), spare.base());
     }
 
     private void dropQuietly(Spare spare) {

@@ -89,10 +89,14 @@ final class BranchRestores implements RestorableBranches {
     @Override
     public void track(String name, String base) {
         requireOwn(name);
+        if (restores.refuses(base)) { // said once, when its first branch was read; not read again
+            throw new ProviderException("Branches of " + base + " are not restored in place", null);
+        }
         // A login event trigger (PostgreSQL 17 and later) would write to the branch as the library connects.
         if (majorVersion >= 17
                 && !admin.query("SELECT datname FROM pg_database WHERE datname = ? AND dathasloginevt", name)
                         .isEmpty()) {
+            restores.refuse(base);
             throw new ProviderException("Branch " + name + " has a login event trigger, which reading it fires", null);
         }
         try (Connection c = connections.apply(name).open()) {

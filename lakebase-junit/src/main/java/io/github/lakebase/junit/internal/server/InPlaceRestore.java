@@ -65,6 +65,8 @@ final class InPlaceRestore {
     private final Map<String, Base> bases = new ConcurrentHashMap<>();
 
     private final BaseRows reader = new BaseRows();
+    /** Bases whose branches are never restored, said by {@link #refuse}. */
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
 
     /** A base's sequences and the rows held of its tables, read once from its first fork. */
     private static final class Base {
@@ -89,6 +91,7 @@ final class InPlaceRestore {
     void track(String branch, String base, Connection c) throws SQLException {
         Optional<String> uncounted = BranchState.uncounted(c);
         if (uncounted.isPresent()) {
+            refuse(base);
             throw new SQLException("its writes may not be counted: " + uncounted.get());
         }
         Base pristine = bases.computeIfAbsent(base, b -> new Base());
@@ -120,6 +123,16 @@ final class InPlaceRestore {
         }
         tracked.put(branch, fork);
         return true;
+    }
+
+    /** Never restores branches of {@code base}: what it holds keeps restores from seeing a test's writes. */
+    void refuse(String base) {
+        refused.add(base);
+    }
+
+    /** Whether branches of {@code base} are never restored. */
+    boolean refuses(String base) {
+        return refused.contains(base);
     }
 
     /** Moves what is known of {@code from} to its new name {@code to}. */
