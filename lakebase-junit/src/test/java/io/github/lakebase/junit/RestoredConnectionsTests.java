@@ -1,0 +1,197 @@
+package io.github.lakebase.junit;
+
+import static io.github.lakebase.junit.RestoreInPlaceTests.execute;
+import static io.github.lakebase.junit.RestoreInPlaceTests.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+
+/**
+ * A branch restored in place keeps its pool's connections for the test that takes it next: that test's
+ * {@code DataSource} hands out sessions already connected (no new backend, its caches warm), but each as a
+ * new session would be: no setting, temporary table, lock, prepared statement, channel, role or sequence
+ * value of the test before it. Sessions the pool does not hold (a connection of the test's own, open or
+ * closed) never let a change through.
+ */
+@Execution(ExecutionMode.SAME_THREAD) // its fixtures note what they see in static fields
+class RestoredConnectionsTests {
+
+    private static final List<Integer> BACKENDS = new ArrayList<>();
+
+    @Test
+    void theNextTestGetsTheConnectionsOfARestoredBranchAsNewSessions() {
+        RestoreInPlaceTests.Recording.clear(SessionTestCase.class);
+        BACKENDS.clear();
+
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        SessionTestCase.class,
+                        Map.of("lakebase.embedded.max-connections", "49", "lakebase.prefetch", "1")),
+                5);
+
+        assertThat(BACKENDS.size() - new HashSet<>(BACKENDS).size())
+                .as("tests whose connection an earlier test had used, on its restored branch: %s", BACKENDS)
+                .isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void connectionsATestOpensItselfNeverCarryItsChangesOver() {
+        RestoreInPlaceTests.Recording.clear(OwnConnectionsTestCase.class);
+
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        OwnConnectionsTestCase.class,
+                        Map.of("lakebase.embedded.max-connections", "50", "lakebase.prefetch", "1")),
+                5);
+    }
+
+    /** A session's own state, as a new session has it: nothing of an earlier test's. */
+    static String session(Connection c) throws SQLException {
+        return rows(
+                c,
+                "SELECT current_setting('search_path'), current_setting('statement_timeout'), current_user",
+                "SELECT count(*) FROM pg_class WHERE relnamespace = pg_my_temp_schema()",
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()",
+                "SELECT count(*) FROM pg_prepared_statements WHERE from_sql",
+                "SELECT count(*) FROM pg_listening_channels()");
+    }
+
+    @LakebaseBranch(migrations = "classpath:migrations/restore-sessions")
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class SessionTestCase extends RestoreInPlaceTests.Recording {
+
+        private static String fresh;
+
+        @Override
+        String state(Connection c) throws SQLException {
+            return rows(
+                    c,
+                    "SELECT id, body FROM note ORDER BY id",
+                    "SELECT last_value, is_called FROM ticket_seq",
+                    "SELECT last_value, is_called FROM note_id_seq");
+        }
+
+        /** Checks the session is new, then changes rows, a sequence and the session's state. */
+        void run(DataSource dataSource, String test) throws SQLException {
+            try (Connection c = begin(dataSource, test)) {
+                BACKENDS.add(c.unwrap(org.postgresql.PGConnection.class).getBackendPID());
+                String now = session(c);
+                fresh = fresh == null ? now : fresh;
+                assertThat(now).as("the session %s starts with", test).isEqualTo(fresh);
+                assertThatThrownBy(() -> execute(c, "SELECT currval('ticket_seq')"))
+                        .as("a sequence value of an earlier test's session")
+                        .hasMessageContaining("not yet defined in this session");
+                execute(
+                        c,
+                        "INSERT INTO note (body) VALUES ('" + test + "')",
+                        "DELETE FROM note WHERE id = 1",
+                        "SELECT nextval('ticket_seq')",
+                        "SET search_path = pg_catalog, public",
+                        "SET statement_timeout = '123s'",
+                        "CREATE TEMPORARY TABLE scratch (x integer)",
+                        "SELECT pg_advisory_lock(7)",
+                        "PREPARE mine AS SELECT 1",
+                        "LISTEN news",
+                        "SET ROLE pg_read_all_data");
+            }
+        }
+
+        @Test
+        @Order(1)
+        void first(DataSource dataSource) throws SQLException {
+            run(dataSource, "first");
+        }
+
+        @Test
+        @Order(2)
+        void second(DataSource dataSource) throws SQLException {
+            run(dataSource, "second");
+        }
+
+        @Test
+        @Order(3)
+        void third(DataSource dataSource) throws SQLException {
+            run(dataSource, "third");
+        }
+
+        @Test
+        @Order(4)
+        void fourth(DataSource dataSource) throws SQLException {
+            run(dataSource, "fourth");
+        }
+
+        @Test
+        @Order(5)
+        void fifth(DataSource dataSource) throws SQLException {
+            run(dataSource, "fifth");
+        }
+    }
+
+    @LakebaseBranch(migrations = "classpath:migrations/restore-sessions")
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class OwnConnectionsTestCase extends RestoreInPlaceTests.Recording {
+
+        /** A connection of the test's own, left open; closed by the last test. */
+        private static Connection leftOpen;
+
+        @Override
+        String state(Connection c) throws SQLException {
+            return rows(c, "SELECT id, body FROM note ORDER BY id", "SELECT last_value, is_called FROM ticket_seq");
+        }
+
+        @Test
+        @Order(1)
+        void writesThroughTheDataSource(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "writesThroughTheDataSource")) {
+                execute(c, "UPDATE note SET body = 'pooled'");
+            }
+        }
+
+        @Test
+        @Order(2)
+        void writesOnAConnectionOfItsOwnAndClosesIt(DataSource dataSource, Branch branch) throws SQLException {
+            begin(dataSource, "writesOnAConnectionOfItsOwnAndClosesIt").close();
+            try (Connection own = DriverManager.getConnection(branch.jdbcUrl(), branch.username(), branch.password())) {
+                execute(own, "DELETE FROM note", "SELECT nextval('ticket_seq')");
+            }
+        }
+
+        @Test
+        @Order(3)
+        void writesOnOpenConnectionAndClosesIt(DataSource dataSource, Branch branch) throws SQLException {
+            begin(dataSource, "writesOnOpenConnectionAndClosesIt").close();
+            try (Connection own = branch.openConnection()) {
+                execute(own, "INSERT INTO note (body) VALUES ('own')");
+            }
+        }
+
+        @Test
+        @Order(4)
+        void writesOnAConnectionOfItsOwnAndLeavesItOpen(DataSource dataSource, Branch branch) throws SQLException {
+            begin(dataSource, "writesOnAConnectionOfItsOwnAndLeavesItOpen").close();
+            leftOpen = DriverManager.getConnection(branch.jdbcUrl(), branch.username(), branch.password());
+            execute(leftOpen, "UPDATE note SET body = 'left open'");
+        }
+
+        @Test
+        @Order(5)
+        void readsAtTheEnd(DataSource dataSource) throws SQLException {
+            begin(dataSource, "readsAtTheEnd").close();
+            leftOpen.close();
+        }
+    }
+}
