@@ -41,11 +41,11 @@ class RestoredConnectionsTests {
                 Fixtures.run(
                         SessionTestCase.class,
                         Map.of("lakebase.embedded.max-connections", "49", "lakebase.prefetch", "1")),
-                5);
+                6);
 
         assertThat(BACKENDS.size() - new HashSet<>(BACKENDS).size())
                 .as("tests whose connection an earlier test had used, on its restored branch: %s", BACKENDS)
-                .isGreaterThanOrEqualTo(3);
+                .isGreaterThanOrEqualTo(2);
     }
 
     @Test
@@ -56,7 +56,7 @@ class RestoredConnectionsTests {
                 Fixtures.run(
                         OwnConnectionsTestCase.class,
                         Map.of("lakebase.embedded.max-connections", "50", "lakebase.prefetch", "1")),
-                5);
+                6);
     }
 
     /** A session's own state, as a new session has it: nothing of an earlier test's. */
@@ -86,7 +86,7 @@ class RestoredConnectionsTests {
         }
 
         /** Checks the session is new, then changes rows, a sequence and the session's state. */
-        void run(DataSource dataSource, String test) throws SQLException {
+        void run(DataSource dataSource, String test, String... more) throws SQLException {
             try (Connection c = begin(dataSource, test)) {
                 BACKENDS.add(c.unwrap(org.postgresql.PGConnection.class).getBackendPID());
                 String now = session(c);
@@ -102,11 +102,11 @@ class RestoredConnectionsTests {
                         "SELECT nextval('ticket_seq')",
                         "SET search_path = pg_catalog, public",
                         "SET statement_timeout = '123s'",
-                        "CREATE TEMPORARY TABLE scratch (x integer)",
                         "SELECT pg_advisory_lock(7)",
                         "PREPARE mine AS SELECT 1",
-                        "LISTEN news",
-                        "SET ROLE pg_read_all_data");
+                        "LISTEN news");
+                execute(c, more);
+                execute(c, "SET ROLE pg_read_all_data");
             }
         }
 
@@ -131,13 +131,20 @@ class RestoredConnectionsTests {
         @Test
         @Order(4)
         void fourth(DataSource dataSource) throws SQLException {
-            run(dataSource, "fourth");
+            // A temporary table writes to the catalogs: this branch is dropped, and no test sees the table.
+            run(dataSource, "fourth", "CREATE TEMPORARY TABLE scratch (x integer)");
         }
 
         @Test
         @Order(5)
         void fifth(DataSource dataSource) throws SQLException {
             run(dataSource, "fifth");
+        }
+
+        @Test
+        @Order(6)
+        void sixth(DataSource dataSource) throws SQLException {
+            run(dataSource, "sixth");
         }
     }
 
@@ -189,7 +196,14 @@ class RestoredConnectionsTests {
 
         @Test
         @Order(5)
-        void readsAtTheEnd(DataSource dataSource) throws SQLException {
+        void readsWhileThatConnectionIsOpen(DataSource dataSource) throws SQLException {
+            begin(dataSource, "readsWhileThatConnectionIsOpen").close();
+        }
+
+        @Test
+        @Order(6)
+        void readsAtTheEnd(DataSource dataSource) throws SQLException, InterruptedException {
+            Thread.sleep(1_500); // past the second a restore waits for a session it does not know to end
             begin(dataSource, "readsAtTheEnd").close();
             leftOpen.close();
         }

@@ -2,6 +2,8 @@ package io.github.lakebase.junit.spi;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import java.sql.Connection;
+import java.util.List;
 import java.util.Optional;
 import org.apiguardian.api.API;
 
@@ -74,4 +76,27 @@ public interface RestorableBranches {
      * @throws ProviderException when it cannot even be renamed: it still has the name {@code name}
      */
     Optional<BranchConnection> restore(String name, String spare);
+
+    /**
+     * Puts {@code name}, a tracked branch whose test has ended, back to the state {@link #track} noted while
+     * {@code sessions}, the connections the library's pool holds to it, stay open for the test that takes it
+     * next: it keeps its name, and each session is left as a new one would be (its settings, temporary tables,
+     * locks, prepared statements and listened channels gone; {@code DISCARD ALL}), with its server process and
+     * caches warm. The provider must make sure first that every other session has ended and that what these
+     * sessions wrote is counted; where it cannot, it returns why, and the library ends the pool and calls
+     * {@link #restore}.
+     *
+     * <pre>{@code
+     * Optional<String> why = restorable.restoreConnected("lbj_k3x9q2a_12_deletes_everything", connections);
+     * }</pre>
+     *
+     * @param name the branch, under the name it keeps
+     * @param sessions every connection the library holds to it, at least one, none in use by anyone else, in
+     *     auto-commit; the provider may run statements on them and leaves them open
+     * @return empty once restored; else why not, and then the branch is either untouched or no longer tracked
+     *     (which {@link #restore} answers with empty: it is dropped); the default restores nothing this way
+     */
+    default Optional<String> restoreConnected(String name, List<Connection> sessions) {
+        return Optional.of("this provider restores a branch only once its sessions have ended");
+    }
 }

@@ -143,7 +143,8 @@ public final class BranchService implements AutoCloseable {
             // forked ahead of time is the one a fork now would give.
             int depth = request.asOf() == null ? config.prefetch(provider.defaultPrefetch()) : 0;
             Prefetcher.Forked branch = spares.take(base, depth, request.hint());
-            return new ManagedBranch(this, branch.name(), parentName, base, branch.connection(), request.settings());
+            return new ManagedBranch(
+                    this, branch.name(), parentName, base, branch.connection(), request.settings(), branch.pool());
         }
         String name = provider.normalizeName(names.branch(request.hint()));
         if (request.kind() == Kind.BASE) {
@@ -186,6 +187,15 @@ public final class BranchService implements AutoCloseable {
             return; // restored in place in the background, for a later test
         }
         drops.drop(name); // a drop submitted while the service closes still runs before the provider closes
+    }
+
+    /**
+     * Hands back an ended branch to be restored in place with its pool's connections open, for a later test.
+     *
+     * @return false when it is not taken: the caller ends the pool, and drops or keeps the branch
+     */
+    boolean giveBack(String name, BranchPool pool) {
+        return !closed && spares.giveBack(name, pool);
     }
 
     /**
@@ -254,14 +264,6 @@ public final class BranchService implements AutoCloseable {
         String parent = service.parentName(spec, config);
         return new Based(service.base(spec, parent, null, config), parent);
     }
-
-    /**
-     * A base built by {@link #base(Configuration, BaseSpec)}.
-     *
-     * @param base the sealed base to fork from
-     * @param parent the parent it was built on
-     */
-    public record Based(String base, String parent) {}
 
     /** The sessions still connected to a branch; empty when the provider cannot tell. */
     List<String> openSessions(String name) {

@@ -1,20 +1,12 @@
 package io.github.lakebase.junit.internal.branching;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.github.lakebase.junit.Branch;
 import io.github.lakebase.junit.CleanupMode;
 import io.github.lakebase.junit.integration.KeptBranch;
-import io.github.lakebase.junit.internal.util.DaemonThreads;
 import io.github.lakebase.junit.spi.BranchConnection;
-import io.github.lakebase.junit.spi.ConnectionSource;
 import io.github.lakebase.junit.spi.Redaction;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -22,18 +14,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A branch handed to a test: its connection details, a lazily created HikariCP pool, and its end —
- * deleted or kept according to its {@link CleanupMode} when the JUnit store that holds it closes.
+ * deleted or kept according to its {@link CleanupMode} when the JUnit store that holds it closes, or,
+ * when it is restored in place, handed back with its pool's connections for a later test.
  */
 public final class ManagedBranch implements Branch, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagedBranch.class);
-    /** How long ending a branch waits for its pool's idle connections to close before it drops the branch anyway. */
-    private static final Duration IDLE_CLOSE_WAIT = Duration.ofSeconds(2);
-    /** The pools' housekeeping (idle timeouts, lifetimes): one thread for all, instead of one started per branch. */
-    private static final ScheduledThreadPoolExecutor HOUSEKEEPING = housekeeping();
-    /** Finishes the shutdown of ended branches' pools, off the tests' threads. */
-    private static final Executor POOL_CLOSER =
-            Executors.newCachedThreadPool(DaemonThreads.named("lakebase-junit-pool-closer"));
 
     private final BranchService service;
     private final String name;
@@ -41,12 +27,11 @@ public final class ManagedBranch implements Branch, AutoCloseable {
     private final String source;
     private final BranchConnection connection;
     private final BranchSettings settings;
-    /** The pool's physical connections. */
-    private final ConnectionBudget.Group pooled;
+    /** The pool, and its physical connections. */
+    private final BranchPool pool;
     /** Connections from {@link #openConnection()}. */
     private final ConnectionBudget.Group direct;
 
-    private HikariDataSource pool;
     private boolean closed;
     private boolean sealed;
 
@@ -57,13 +42,27 @@ public final class ManagedBranch implements Branch, AutoCloseable {
             String source,
             BranchConnection connection,
             BranchSettings settings) {
+        this(service, name, parent, source, connection, settings, null);
+    }
+
+    /** @param pool the pool of the test that had the branch before, restored in place; null for a new one */
+    ManagedBranch(
+            BranchService service,
+            String name,
+            String parent,
+            String source,
+            BranchConnection connection,
+            BranchSettings settings,
+            BranchPool pool) {
         this.service = service;
         this.name = name;
         this.parent = parent;
         this.source = source;
         this.connection = connection;
         this.settings = settings;
-        this.pooled = service.connectionBudget().group();
+        this.pool = pool != null
+                ? pool
+                : new BranchPool(name, connection, service.connectionBudget().group());
         this.direct = service.connectionBudget().group();
     }
 
@@ -116,30 +115,7 @@ public final class ManagedBranch implements Branch, AutoCloseable {
             throw new IllegalStateException("The branch " + name + " has been sealed: it is a template for other "
                     + "branches now, and takes no connections");
         }
-        if (pool == null) {
-            HikariConfig config = new HikariConfig();
-            config.setPoolName(name);
-            // Physical connections are opened as openConnection() opens them: within the run's connection budget,
-            // and with the password asked for at every new connection (a provider's password may be a short-lived
-            // token).
-            config.setDataSource(new ConnectionSource(() -> pooled.open(this::connect)));
-            config.setScheduledExecutor(HOUSEKEEPING);
-            config.setMaximumPoolSize(settings.poolSize());
-            config.setMinimumIdle(0);
-            config.setInitializationFailTimeout(-1);
-            config.setConnectionTimeout(ConnectionBudget.WAIT.toMillis() + 5_000);
-            pool = new HikariDataSource(config);
-            HikariDataSource created = pool;
-            pooled.reclaimIdle(() -> {
-                var bean = created.getHikariPoolMXBean();
-                // Never while a thread waits on this pool: a fresh connection sits idle for a moment before it is
-                // handed over, and evicting it would leave the waiter without one.
-                if (bean != null && bean.getIdleConnections() > 0 && bean.getThreadsAwaitingConnection() == 0) {
-                    bean.softEvictConnections();
-                }
-            });
-        }
-        return pool;
+        return pool.dataSource(settings.poolSize());
     }
 
     @Override
@@ -177,9 +153,7 @@ public final class ManagedBranch implements Branch, AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("The branch " + name + " has been destroyed");
             }
-            if (pool != null && pool.getHikariPoolMXBean() != null) {
-                pool.getHikariPoolMXBean().softEvictConnections();
-            }
+            pool.softEvict();
         }
         service.reset(name, source);
     }
@@ -194,10 +168,7 @@ public final class ManagedBranch implements Branch, AutoCloseable {
                 throw new IllegalStateException("The branch " + name + " has been destroyed");
             }
             sealed = true;
-            if (pool != null) {
-                retire(pool);
-                pool = null;
-            }
+            pool.retire();
         }
         service.seal(name);
     }
@@ -207,19 +178,29 @@ public final class ManagedBranch implements Branch, AutoCloseable {
         return closed;
     }
 
-    /** Closes the pool, then deletes the branch or keeps it, as its cleanup mode says. */
+    /**
+     * Closes the pool, then deletes the branch or keeps it, as its cleanup mode says; or, when the branch is to
+     * be restored in place and its test left no connection in use, hands it back with its pool still connected.
+     */
     @Override
     public void close() {
-        int borrowed = 0;
+        boolean keep;
+        int borrowed;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            if (pool != null) {
-                borrowed = retire(pool);
-                pool = null;
+            keep = switch (settings.cleanup()) {
+                case NEVER -> true;
+                case ON_SUCCESS -> settings.failed().getAsBoolean();
+                default -> false;
+            };
+            if (!keep && !sealed && direct.openCount() == 0 && pool.idle() && service.giveBack(name, pool)) {
+                direct.close();
+                return;
             }
+            borrowed = pool.end();
         }
         int foreign = direct.openCount();
         if (borrowed > 0 || foreign > 0) {
@@ -233,13 +214,7 @@ public final class ManagedBranch implements Branch, AutoCloseable {
                     foreign,
                     String.join("; ", service.openSessions(name)));
         }
-        pooled.close();
         direct.close();
-        boolean keep = switch (settings.cleanup()) {
-            case NEVER -> true;
-            case ON_SUCCESS -> settings.failed().getAsBoolean();
-            default -> false;
-        };
         if (keep) {
             io.github.lakebase.junit.spi.KeptBranch why = new io.github.lakebase.junit.spi.KeptBranch(
                     settings.cleanup() == CleanupMode.NEVER
@@ -286,37 +261,6 @@ public final class ManagedBranch implements Branch, AutoCloseable {
         } else {
             service.destroy(name);
         }
-    }
-
-    /**
-     * Ends a pool without waiting for HikariCP's shutdown: its idle connections are closed now, so that
-     * the branch can be dropped at once, and the rest of the shutdown runs in the background. (HikariCP's
-     * shutdown waits for the thread that opens connections, which pauses for about 30 ms after each new
-     * connection: a test would pay that pause at every branch it ends.) Connections still borrowed stay
-     * open; dropping the branch ends their sessions.
-     *
-     * @return how many connections were still borrowed
-     */
-    private int retire(HikariDataSource retired) {
-        var bean = retired.getHikariPoolMXBean();
-        int borrowed = bean == null ? 0 : bean.getActiveConnections();
-        if (bean != null) {
-            bean.softEvictConnections();
-            try {
-                pooled.awaitOpenAtMost(borrowed, IDLE_CLOSE_WAIT);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        POOL_CLOSER.execute(retired::close);
-        return borrowed;
-    }
-
-    private static ScheduledThreadPoolExecutor housekeeping() {
-        ScheduledThreadPoolExecutor executor =
-                new ScheduledThreadPoolExecutor(1, DaemonThreads.named("lakebase-junit-pool-housekeeping"));
-        executor.setRemoveOnCancelPolicy(true); // as HikariCP advises: a closed pool's tasks leave the queue
-        return executor;
     }
 
     @Override

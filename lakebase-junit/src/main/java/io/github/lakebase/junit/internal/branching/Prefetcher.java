@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -32,20 +33,20 @@ import org.slf4j.LoggerFactory;
  * whose predecessor ran longer than a fork finds its branch ready instead of waiting for one.
  *
  * <p>Spares are forked by {@value #FORKS_AT_ONCE} background threads, so that tests faster than a fork get
- * branches at the rate of two forks where the server has the cores for it, only from sealed bases (which never change, so a
- * spare is exactly what a fork on demand would be), at most {@code depth} per base and
- * {@link #LIMIT_PER_DEPTH} times that in all: beyond it the spares of the base used longest ago make
- * room. Nor is one forked while the provider has no room for it ({@link RenamableSpares#noRoomForSpare}: the
- * embedded server's disk); the test that would have taken it forks on demand. A spare is a database and
- * nothing else: it holds no connection until a test takes it. It
- * carries the run's name prefix and run id like any branch, so a sweep drops it when its run is
- * killed; a spare that no test took is dropped when the run ends.
+ * branches at the rate of two forks where the server has the cores for it, only from sealed bases (which never
+ * change, so a spare is exactly what a fork on demand would be), at most {@code depth} per base and
+ * {@link #LIMIT_PER_DEPTH} times that in all: beyond it the spares of the base used longest ago make room. Nor
+ * is one forked while the provider has no room for it ({@link RenamableSpares#noRoomForSpare}: the embedded
+ * server's disk); the test that would have taken it forks on demand. A new spare holds no connection. It
+ * carries the run's name prefix and run id like any branch, so a sweep drops it when its run is killed; a
+ * spare that no test took is dropped when the run ends.
  *
  * <p>With {@code lakebase.restore-in-place}, a spare's state is noted once it is forked ({@link
  * RestorableBranches#track}), and the branch a test ends with comes back as a spare of its base ({@link
- * #giveBack}): restored in place, or, when its test changed more than rows, dropped and forked again. It
- * joins the spares of its base even beyond {@code depth} (within the limit), so that once as many branches
- * circulate as the tests need, a test's claim leaves {@code depth} spares and forks none.
+ * #giveBack}): restored in place, with its pool's connections kept open for the next test where the provider
+ * can, or, when its test changed more than rows, dropped and forked again. It joins the spares of its base
+ * even beyond {@code depth} (within the limit), so that once as many branches circulate as the tests need, a
+ * test's claim leaves {@code depth} spares and forks none.
  *
  * <pre>{@code
  * Prefetcher.Forked branch = prefetcher.take(base, 2, "deletes_everything");
@@ -72,7 +73,7 @@ final class Prefetcher implements AutoCloseable {
     /** The restorable branches lent to tests, with their bases; guarded by {@code this}. */
     private final Map<String, String> lent = new HashMap<>();
     /** Branches given back and not yet restored or forked again. */
-    private final Set<CompletableFuture<Ready>> givenBack = ConcurrentHashMap.newKeySet();
+    private final Set<CompletableFuture<Spare.Ready>> givenBack = ConcurrentHashMap.newKeySet();
     /** Per base, the depth its tests asked for last; guarded by {@code this}. */
     private final Map<String, Integer> depths = new LinkedHashMap<>();
 
@@ -110,19 +111,14 @@ final class Prefetcher implements AutoCloseable {
     }
 
     /**
-     * A branch handed to a test: its name, how to connect to it, and whether it comes back ({@link #giveBack})
-     * when its test ends.
+     * A branch handed to a test: its name, how to connect to it, whether it comes back ({@link #giveBack})
+     * when its test ends, and the pool an earlier test left connected to it, or null.
      */
-    record Forked(String name, BranchConnection connection, boolean restorable) {
-        Forked(String name, BranchConnection connection) {
-            this(name, connection, false);
+    record Forked(String name, BranchConnection connection, boolean restorable, BranchPool pool) {
+        Forked(String name, BranchConnection connection, boolean restorable) {
+            this(name, connection, restorable, null);
         }
     }
-
-    /** A spare ready for a test: how to connect to it, and whether its state was noted for a restore. */
-    private record Ready(BranchConnection connection, boolean tracked) {}
-
-    private record Spare(String base, String name, CompletableFuture<Ready> forked) {}
 
     /**
      * A new branch of the sealed base {@code base}: a spare when one is ready or being forked, else a
@@ -171,46 +167,60 @@ final class Prefetcher implements AutoCloseable {
         return new Forked(name, connection, restoring != null && restoring.trackFork(name, base));
     }
 
+    /** The first spare of {@code base} that is ready, else the first: one given back may be restored for a while. */
     private synchronized Spare next(String base) {
-        Deque<Spare> queue = spares.get(base);
-        Spare spare = queue == null ? null : queue.pollFirst();
+        Deque<Spare> queue = spares.getOrDefault(base, new ArrayDeque<>());
+        Spare spare =
+                queue.stream().filter(s -> s.forked().isDone()).findFirst().orElse(queue.peekFirst());
         if (spare != null) {
+            queue.remove(spare);
             count--;
         }
         return spare;
     }
 
     /** Renames a spare after the test that takes it, where the provider can; other providers keep its name. */
-    private Forked claim(Spare spare, Ready ready, String hint) {
+    private Forked claim(Spare spare, Spare.Ready ready, String hint) {
         if (naming == null) {
-            return new Forked(spare.name(), ready.connection());
+            return new Forked(spare.name(), ready.connection(), false);
+        }
+        if (ready.pool() != null) { // restored with its pool's sessions, which a rename would end
+            return new Forked(ready.name(), ready.connection(), true, ready.pool());
         }
         String name = provider.normalizeName(names.claimed(spare.name(), hint));
         return new Forked(name, naming.claim(spare.name(), name), restoring != null && ready.tracked());
     }
 
+    /** {@link #giveBack(String, BranchPool)} without a pool: the branch's sessions have ended. */
+    boolean giveBack(String name) {
+        return giveBack(name, null);
+    }
+
     /**
      * Takes back {@code name}, a branch that {@link #take} lent as restorable and whose test has ended: it
      * becomes a spare of its base once restored in place, in the background, or forked anew when its test
-     * changed more than rows.
+     * changed more than rows. Restored with {@code pool}'s connections open where it can be, it keeps its name
+     * and pool for the test that takes it; else the pool ends.
      *
+     * @param pool the pool its test left, no connection of it in use; null for none
      * @return false when it is not taken back (it was not lent as restorable, this is closing, or there are
-     *     spares enough): the caller drops it
+     *     spares enough): the caller ends the pool and drops the branch
      */
-    boolean giveBack(String name) {
+    boolean giveBack(String name, BranchPool pool) {
         Spare spare;
         synchronized (this) {
-            String base = lent.remove(name);
+            String base = lent.get(name);
             if (base == null || closed || count >= Math.max(depths.getOrDefault(base, 0), 1) * LIMIT_PER_DEPTH) {
                 return false;
             }
+            lent.remove(name);
             spare = new Spare(base, provider.normalizeName(names.branch("")), new CompletableFuture<>());
             spares.computeIfAbsent(base, b -> new ArrayDeque<>()).addLast(spare);
             count++;
         }
         givenBack.add(spare.forked());
         spare.forked().whenComplete((ready, failure) -> givenBack.remove(spare.forked()));
-        worker().execute(() -> settled(spare, () -> recycle(name, spare)));
+        worker().execute(() -> spare.settle(() -> recycle(name, pool, spare)));
         return true;
     }
 
@@ -226,13 +236,23 @@ final class Prefetcher implements AutoCloseable {
                 .join();
     }
 
-    private void recycle(String name, Spare spare) {
+    private void recycle(String name, BranchPool pool, Spare spare) {
         synchronized (this) {
             if (closed) {
                 spare.forked().cancel(false);
+                if (pool != null) {
+                    pool.end();
+                }
                 deleteQuietly(name);
                 return;
             }
+        }
+        if (pool != null) {
+            if (restoring.restoreConnected(name, pool)) {
+                spare.forked().complete(new Spare.Ready(name, pool.connection(), true, pool));
+                return;
+            }
+            pool.end();
         }
         Optional<BranchConnection> restored;
         try {
@@ -244,7 +264,7 @@ final class Prefetcher implements AutoCloseable {
             return;
         }
         if (restored.isPresent()) {
-            spare.forked().complete(new Ready(restored.get(), true));
+            spare.forked().complete(new Spare.Ready(spare.name(), restored.get(), true, null));
         } else {
             deleteQuietly(spare.name());
             fork(spare);
@@ -262,7 +282,7 @@ final class Prefetcher implements AutoCloseable {
             Spare spare = new Spare(base, name, new CompletableFuture<>());
             queue.addLast(spare);
             count++;
-            worker().execute(() -> settled(spare, () -> fork(spare)));
+            worker().execute(() -> spare.settle(() -> fork(spare)));
         }
     }
 
@@ -299,7 +319,8 @@ final class Prefetcher implements AutoCloseable {
             BranchConnection connection = naming != null
                     ? naming.createSpare(spare.name(), spare.base())
                     : provider.create(new BranchRequest(spare.name(), spare.base(), null, Kind.BRANCH));
-            spare.forked().complete(new Ready(connection, restoring != null && tracked(spare)));
+            spare.forked()
+                    .complete(new Spare.Ready(spare.name(), connection, restoring != null && tracked(spare), null));
         } catch (RuntimeException e) {
             LOG.debug("Forking the spare {} of {} failed: {}", spare.name(), spare.base(), e.getMessage());
             spare.forked().completeExceptionally(e);
@@ -313,33 +334,16 @@ final class Prefetcher implements AutoCloseable {
         return worker;
     }
 
-    /**
-     * Runs {@code work} for {@code spare}, after which the spare is settled even if the work ended abnormally
-     * (an {@link Error} such as running out of memory): a test waiting for it must fork its own, never wait for
-     * good.
-     */
-    private static void settled(Spare spare, Runnable work) {
-        try {
-            work.run();
-        } finally {
-            if (!spare.forked().isDone()) {
-                spare.forked()
-                        .completeExceptionally(
-                                new IllegalStateException("The spare " + spare.name() + " was not made"));
-            }
-        }
-    }
-
     /** Notes a new spare's state for restores, reading it only while its base has not been read. */
     private boolean tracked(Spare spare) {
         return restoring.trackFork(spare.name(), spare.base()) || restoring.track(spare.name(), spare.base());
     }
 
     private void dropQuietly(Spare spare) {
-        if (spare.forked().isCompletedExceptionally() || !spare.forked().isDone()) {
-            return;
+        String name = spare.end();
+        if (name != null) {
+            deleteQuietly(name);
         }
-        deleteQuietly(spare.name());
     }
 
     private void deleteQuietly(String name) {
@@ -380,10 +384,7 @@ final class Prefetcher implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        return left.stream()
-                .filter(spare -> spare.forked().isDone() && !spare.forked().isCompletedExceptionally())
-                .map(Spare::name)
-                .toList();
+        return left.stream().map(Spare::end).filter(Objects::nonNull).toList();
     }
 
     /**

@@ -4,6 +4,9 @@ import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.RenamableSpares;
 import io.github.lakebase.junit.spi.RestorableBranches;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +72,41 @@ final class Restoring {
         } catch (RuntimeException e) {
             LOG.debug("Branch {} will not be restored in place: {}", name, e.getMessage());
             return false;
+        }
+    }
+
+    /**
+     * Restores {@code name} with the connections of {@code pool} kept open for the next test
+     * ({@link RestorableBranches#restoreConnected}); none of them is borrowed while it does.
+     *
+     * @return whether it was restored; if not, the branch is as its test left it and the caller ends the pool
+     */
+    boolean restoreConnected(String name, BranchPool pool) {
+        List<Connection> sessions;
+        try {
+            sessions = pool.borrowAll();
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("Branch {} keeps none of its connections: {}", name, e.getMessage());
+            return false;
+        }
+        if (sessions.isEmpty()) {
+            return false;
+        }
+        try {
+            Optional<String> why = restorable.restoreConnected(name, sessions);
+            why.ifPresent(w -> LOG.debug("Branch {} is not restored with its connections open: {}", name, w));
+            return why.isEmpty();
+        } catch (RuntimeException e) {
+            LOG.debug("Branch {} is not restored with its connections open: {}", name, e.getMessage());
+            return false;
+        } finally {
+            for (Connection c : sessions) {
+                try {
+                    c.close(); // back to the pool
+                } catch (SQLException e) {
+                    LOG.debug("Handing a connection of {} back to its pool: {}", name, e.getMessage());
+                }
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal.cli;
 
 import io.github.lakebase.junit.LakebaseBranch;
 import io.github.lakebase.junit.integration.BaseSpec;
+import io.github.lakebase.junit.internal.branching.Based;
 import io.github.lakebase.junit.internal.branching.BranchService;
 import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.spi.BranchCatalog;
@@ -151,7 +152,7 @@ public final class BranchCommands {
         BaseSpec spec = new BaseSpec(
                 command.from().isEmpty() ? kept.parent() : command.from(),
                 command.migrations().isEmpty() ? kept.migrations() : command.migrations());
-        BranchService.Based based = BranchService.base(config, spec); // before dropping: a failed build keeps it
+        Based based = BranchService.base(config, spec); // before dropping: a failed build keeps it
         catalog().drop(name);
         fork(name, spec, based, "Refreshed");
         stayUp(command, false);
@@ -174,7 +175,7 @@ public final class BranchCommands {
         fork(name, spec, BranchService.base(config, spec), done);
     }
 
-    private void fork(String name, BaseSpec spec, BranchService.Based based, String done) {
+    private void fork(String name, BaseSpec spec, Based based, String done) {
         BranchProvider provider = provider();
         BranchConnection c = provider.create(new BranchRequest(name, based.base(), null, BranchProvider.Kind.BRANCH));
         provider.keep(

@@ -4,9 +4,12 @@ import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.RestorableBranches;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -139,6 +142,79 @@ final class BranchRestores implements RestorableBranches {
             return Optional.empty();
         }
         return Optional.of(connections.apply(spare));
+    }
+
+    /**
+     * Resets each session ({@code DISCARD ALL}) and has it report what it wrote ({@code
+     * pg_stat_force_next_flush()}, done before the server answers), waits until no other session is connected
+     * (one that has ended reported its writes before it left {@code pg_stat_activity}: a backend's exit runs
+     * {@code pgstat_shutdown_hook}, a {@code before_shmem_exit} callback, before {@code pgstat_beshutdown_hook},
+     * an {@code on_shmem_exit} one; PostgreSQL's {@code pgstat.c}, {@code backend_status.c}), restores the
+     * branch on the first session, and checks that no session connected meanwhile.
+     */
+    @Override
+    public Optional<String> restoreConnected(String name, List<Connection> sessions) {
+        requireOwn(name);
+        Connection c = sessions.get(0);
+        try {
+            List<Integer> pids = new ArrayList<>();
+            for (Connection session : sessions) {
+                try (Statement s = session.createStatement()) {
+                    s.execute("DISCARD ALL");
+                    try (ResultSet rs = s.executeQuery("SELECT pg_backend_pid() FROM pg_stat_force_next_flush()")) {
+                        rs.next();
+                        pids.add(rs.getInt(1));
+                    }
+                }
+            }
+            if (!awaitOnly(c, pids)) {
+                return Optional.of("a session other than its pool's is still connected");
+            }
+            Optional<String> why = restores.restore(name, c);
+            if (why.isEmpty() && !others(c, pids).isEmpty()) {
+                restores.forget(name);
+                why = Optional.of("a session connected to it while it was restored");
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("DISCARD ALL");
+            }
+            return why;
+        } catch (SQLException e) {
+            restores.forget(name);
+            return Optional.of("it failed: " + e.getMessage());
+        }
+    }
+
+    /** Waits, for at most a second, until the only sessions on the database of {@code c} are {@code pids}. */
+    private static boolean awaitOnly(Connection c, List<Integer> pids) throws SQLException {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (!others(c, pids).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The sessions on the database of {@code c} other than {@code pids}; autovacuum's write no rows. */
+    private static List<Integer> others(Connection c, List<Integer> pids) throws SQLException {
+        List<Integer> others = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE datname = "
+                + "current_database() AND backend_type <> 'autovacuum worker' AND pid <> ALL (?)")) {
+            ps.setArray(1, c.createArrayOf("int4", pids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    others.add(rs.getInt(1));
+                }
+            }
+        }
+        return others;
     }
 
     /** Notes that the run's database {@code from} is now called {@code to}. */

@@ -1,0 +1,184 @@
+package io.github.lakebase.junit.internal.branching;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.lakebase.junit.internal.util.DaemonThreads;
+import io.github.lakebase.junit.spi.BranchConnection;
+import io.github.lakebase.junit.spi.ConnectionSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import javax.sql.DataSource;
+
+/**
+ * The HikariCP pool of a branch, created on first use, whose physical connections count against the run's
+ * connection budget. A branch restored in place hands its pool, still connected, to the test that takes it
+ * next ({@link Prefetcher#giveBack(String, BranchPool)}): that test's {@code DataSource} then hands out
+ * sessions whose server processes and caches are warm.
+ *
+ * <pre>{@code
+ * BranchPool pool = new BranchPool("lbj_k3x9q2a_12_test", connection, budget.group());
+ * DataSource dataSource = pool.dataSource(8);
+ * // ... the test ends ...
+ * int leaked = pool.end();
+ * }</pre>
+ */
+final class BranchPool {
+
+    /** How long ending a pool waits for its idle connections to close, so that its branch can be dropped. */
+    private static final Duration IDLE_CLOSE_WAIT = Duration.ofSeconds(2);
+    /** The pools' housekeeping (idle timeouts, lifetimes): one thread for all, instead of one started per pool. */
+    private static final ScheduledThreadPoolExecutor HOUSEKEEPING = housekeeping();
+    /** Finishes the shutdown of ended pools, off the tests' threads. */
+    private static final Executor POOL_CLOSER =
+            Executors.newCachedThreadPool(DaemonThreads.named("lakebase-junit-pool-closer"));
+
+    private final String name;
+    private final BranchConnection connection;
+    private final ConnectionBudget.Group pooled;
+    private HikariDataSource pool;
+
+    /**
+     * @param name the branch's name, the pool's name in HikariCP's log
+     * @param connection how to connect to the branch
+     * @param pooled the budget's group for the pool's physical connections
+     */
+    BranchPool(String name, BranchConnection connection, ConnectionBudget.Group pooled) {
+        this.name = name;
+        this.connection = connection;
+        this.pooled = pooled;
+    }
+
+    /** How to connect to the branch. */
+    BranchConnection connection() {
+        return connection;
+    }
+
+    /**
+     * The pool, created on first use.
+     *
+     * @param size its largest size, 1 or more; a pool taken over from an earlier test is resized to it
+     */
+    synchronized DataSource dataSource(int size) {
+        if (pool == null) {
+            HikariConfig config = new HikariConfig();
+            config.setPoolName(name);
+            // Physical connections are opened as openConnection() opens them: within the run's connection budget,
+            // and with the password asked for at every new connection (a provider's password may be a short-lived
+            // token).
+            config.setDataSource(new ConnectionSource(() -> pooled.open(connection::open)));
+            config.setScheduledExecutor(HOUSEKEEPING);
+            config.setMaximumPoolSize(size);
+            config.setMinimumIdle(0);
+            config.setInitializationFailTimeout(-1);
+            config.setConnectionTimeout(ConnectionBudget.WAIT.toMillis() + 5_000);
+            pool = new HikariDataSource(config);
+            HikariDataSource created = pool;
+            pooled.reclaimIdle(() -> {
+                var bean = created.getHikariPoolMXBean();
+                // Never while a thread waits on this pool: a fresh connection sits idle for a moment before it is
+                // handed over, and evicting it would leave the waiter without one.
+                if (bean != null && bean.getIdleConnections() > 0 && bean.getThreadsAwaitingConnection() == 0) {
+                    bean.softEvictConnections();
+                }
+            });
+        } else if (pool.getMaximumPoolSize() != size) {
+            pool.setMaximumPoolSize(size);
+        }
+        return pool;
+    }
+
+    /** Closes the idle connections, and each borrowed one as it comes back: for a branch whose state was reset. */
+    synchronized void softEvict() {
+        if (pool != null && pool.getHikariPoolMXBean() != null) {
+            pool.getHikariPoolMXBean().softEvictConnections();
+        }
+    }
+
+    /** Whether the pool holds connections and none of them is borrowed. */
+    synchronized boolean idle() {
+        var bean = pool == null ? null : pool.getHikariPoolMXBean();
+        return bean != null && bean.getActiveConnections() == 0 && bean.getIdleConnections() > 0;
+    }
+
+    /**
+     * Borrows every connection the pool holds, for the restore of an ended branch; nobody else borrows from
+     * the pool of an ended branch.
+     *
+     * @return the connections, each to be closed (handed back); empty when one is borrowed or there are none
+     * @throws SQLException when one cannot be borrowed; those borrowed before it are handed back
+     */
+    synchronized List<Connection> borrowAll() throws SQLException {
+        List<Connection> held = new ArrayList<>();
+        if (!idle()) {
+            return held;
+        }
+        try {
+            for (int i = pool.getHikariPoolMXBean().getIdleConnections(); i > 0; i--) {
+                held.add(pool.getConnection());
+            }
+        } catch (SQLException | RuntimeException e) {
+            for (Connection c : held) {
+                c.close();
+            }
+            throw e;
+        }
+        return held;
+    }
+
+    /**
+     * Ends the pool without waiting for HikariCP's shutdown: its idle connections are closed now, so that the
+     * branch can be dropped at once, and the rest of the shutdown runs in the background. (HikariCP's shutdown
+     * waits for the thread that opens connections, which pauses for about 30 ms after each new connection: a
+     * test would pay that pause at every branch it ends.) Connections still borrowed stay open; dropping the
+     * branch ends their sessions. A later {@link #dataSource} starts a new pool.
+     *
+     * @return how many connections were still borrowed
+     */
+    synchronized int retire() {
+        HikariDataSource retired = pool;
+        pool = null;
+        var bean = retired == null ? null : retired.getHikariPoolMXBean();
+        int borrowed = bean == null ? 0 : bean.getActiveConnections();
+        if (bean != null) {
+            bean.softEvictConnections();
+            try {
+                pooled.awaitOpenAtMost(borrowed, IDLE_CLOSE_WAIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (retired != null) {
+            POOL_CLOSER.execute(retired::close);
+        }
+        return borrowed;
+    }
+
+    /**
+     * Retires the pool for good and returns its connections' permits to the budget.
+     *
+     * @return how many connections were still borrowed
+     */
+    int end() {
+        int borrowed = retire();
+        pooled.close();
+        return borrowed;
+    }
+
+    private static ScheduledThreadPoolExecutor housekeeping() {
+        ScheduledThreadPoolExecutor executor =
+                new ScheduledThreadPoolExecutor(1, DaemonThreads.named("lakebase-junit-pool-housekeeping"));
+        executor.setRemoveOnCancelPolicy(true); // as HikariCP advises: a closed pool's tasks leave the queue
+        return executor;
+    }
+
+    @Override
+    public String toString() {
+        return "BranchPool[" + name + "]";
+    }
+}

@@ -1,0 +1,56 @@
+package io.github.lakebase.junit.internal.branching;
+
+import io.github.lakebase.junit.spi.BranchConnection;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A branch of a sealed base that the {@link Prefetcher} makes ready for a later test: forked ahead, or given
+ * back by a test and restored in place.
+ *
+ * @param base the base it is a branch of
+ * @param name the name it is forked under, or that a branch given back is renamed to
+ * @param forked completes when it is ready; exceptionally when it could not be made
+ */
+record Spare(String base, String name, CompletableFuture<Ready> forked) {
+
+    /**
+     * A spare ready for a test.
+     *
+     * @param name its name: {@link Spare#name()}, or the name a branch restored with its connections kept
+     * @param connection how to connect to it
+     * @param tracked whether its state was noted, so that it can be restored again
+     * @param pool the pool whose connections it kept, or null
+     */
+    record Ready(String name, BranchConnection connection, boolean tracked, BranchPool pool) {}
+
+    /**
+     * Runs {@code work} for this spare, after which it is settled even if the work ended abnormally (an
+     * {@link Error} such as running out of memory): a test waiting for it must fork its own, never wait for
+     * good.
+     */
+    void settle(Runnable work) {
+        try {
+            work.run();
+        } finally {
+            if (!forked.isDone()) {
+                forked.completeExceptionally(new IllegalStateException("The spare " + name + " was not made"));
+            }
+        }
+    }
+
+    /**
+     * Ends the pool of a spare restored with its connections, for a spare no test will take.
+     *
+     * @return the name of its database, to drop; null when it was not made
+     */
+    String end() {
+        if (forked.isCompletedExceptionally() || !forked.isDone()) {
+            return null;
+        }
+        Ready ready = forked.join();
+        if (ready.pool() != null) {
+            ready.pool().end();
+        }
+        return ready.name();
+    }
+}
