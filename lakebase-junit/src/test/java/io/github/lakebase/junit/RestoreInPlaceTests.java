@@ -73,7 +73,8 @@ class RestoreInPlaceTests {
                 Fixtures.run(
                         ShopTestCase.class,
                         Map.of(
-                                "lakebase.embedded.max-connections", "45",
+                                // As the test above: the key alone must give a service of its own.
+                                "lakebase.embedded.max-connections", "44",
                                 "lakebase.prefetch", "1",
                                 "lakebase.restore-in-place", "false")),
                 13);
