@@ -74,9 +74,9 @@ public final class BranchService implements AutoCloseable {
         this.providerId = providerId;
         this.provider = provider;
         this.names = names;
-        this.configuration = config.readSoFar();
         this.bases = new Bases(provider, names);
         this.spares = new Prefetcher(provider, names, config.restoreInPlace());
+        this.configuration = config.readSoFar(); // after the last key the service reads, so that it agrees on all
         this.drops = new Drops(provider::delete, DROP_THREADS, DROP_BACKLOG);
         this.connectionBudget = new ConnectionBudget(
                 provider.connectionLimit(),
