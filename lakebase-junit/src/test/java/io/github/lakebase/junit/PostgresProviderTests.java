@@ -128,17 +128,27 @@ class PostgresProviderTests {
                             && !d.equals("lbj_lookalike"))
                     .toList();
             List<String> spares = databases("kind=spare");
-            assertThat(spares)
-                    .as("branches for tests to come: two forked ahead (lakebase.prefetch), and the two tests' own, "
-                            + "restored in place")
-                    .hasSizeLessThanOrEqualTo(4);
+            List<String> restored = ours.stream()
+                    .filter(d -> !spares.contains(d) && !d.contains("_base_"))
+                    .toList();
+            assertThat(spares.size() + restored.size())
+                    .as(
+                            "branches for tests to come: two forked ahead (lakebase.prefetch), and the two tests' own, "
+                                    + "restored in place: %s, %s",
+                            spares, restored)
+                    .isLessThanOrEqualTo(4);
             assertThat(ours)
-                    .filteredOn(d -> !spares.contains(d))
-                    .as("only the migrated base of this run (and its spares) stays until the JVM exits; test branches "
-                            + "are gone")
-                    .singleElement()
-                    .asString()
-                    .contains("_base_");
+                    .filteredOn(d -> d.contains("_base_"))
+                    .as("the migrated base of this run stays until the JVM exits")
+                    .hasSize(1);
+            for (String branch : restored) { // restored with its pool's connections, it keeps its test's name
+                assertThat(branch).matches(".*_(anonymise|migrations_on_top_of_the_dump)");
+                try (Connection c = server.connect(branch)) {
+                    assertThat(count(c, "SELECT count(*) FROM customer WHERE email LIKE 'user%'"))
+                            .as("test branch %s, left after the run: restored for a later test", branch)
+                            .isEqualTo(1000);
+                }
+            }
         }
         try (Connection c = server.connect("proddump")) {
             assertThat(count(c, "SELECT count(*) FROM customer"))
