@@ -184,7 +184,7 @@ final class Prefetcher implements AutoCloseable {
         if (naming == null) {
             return new Forked(spare.name(), ready.connection(), false);
         }
-        if (ready.pool() != null) { // restored with its pool's sessions, which a rename would end
+        if (ready.pool() != null) { // restored with its pool's sessions, which a rename would end: still a test's
             return new Forked(ready.name(), ready.connection(), true, ready.pool());
         }
         String name = provider.normalizeName(names.claimed(spare.name(), hint));

@@ -175,10 +175,7 @@ final class BranchRestores implements RestorableBranches {
                 restores.forget(name);
                 why = Optional.of("a session connected to it while it was restored");
             }
-            try (Statement s = c.createStatement()) {
-                s.execute("DISCARD ALL");
-            }
-            return why;
+            return why; // the restore set nothing beyond its transaction (SET LOCAL): the session stays as new
         } catch (SQLException e) {
             restores.forget(name);
             return Optional.of("it failed: " + e.getMessage());

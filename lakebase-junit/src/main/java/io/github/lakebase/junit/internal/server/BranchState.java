@@ -83,22 +83,40 @@ final class BranchState {
             String settings;
             long catalogWrites;
             String relations;
-            try (ResultSet rs = s.executeQuery(DATABASE)) {
+            s.execute(DATABASE + "; " + TABLES); // one round trip, and one snapshot of the statistics
+            try (ResultSet rs = s.getResultSet()) {
                 rs.next();
                 resets = rs.getString(1);
                 settings = rs.getString(2);
                 catalogWrites = rs.getLong(3);
                 relations = rs.getString(4);
             }
-            Map<Long, Table> tables = new HashMap<>();
-            try (ResultSet rs = s.executeQuery(TABLES)) {
-                while (rs.next()) {
-                    Table t = new Table(rs.getLong(1), rs.getString(2).charAt(0), rs.getLong(3), rs.getLong(4));
-                    tables.put(t.oid(), t);
-                }
+            s.getMoreResults();
+            try (ResultSet rs = s.getResultSet()) {
+                return new Snapshot(base, resets, settings, catalogWrites, relations, tables(rs));
             }
-            return new Snapshot(base, resets, settings, catalogWrites, relations, Map.copyOf(tables));
         }
+    }
+
+    /**
+     * Reads the tables of the database {@code c} is connected to, where the rest is known to be as in {@code
+     * now}: after a restore, which writes rows and new files only.
+     */
+    static Snapshot readTables(Connection c, Snapshot now) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(TABLES)) {
+            return new Snapshot(
+                    now.base(), now.resets(), now.settings(), now.catalogWrites(), now.relations(), tables(rs));
+        }
+    }
+
+    private static Map<Long, Table> tables(ResultSet rs) throws SQLException {
+        Map<Long, Table> tables = new HashMap<>();
+        while (rs.next()) {
+            Table t = new Table(rs.getLong(1), rs.getString(2).charAt(0), rs.getLong(3), rs.getLong(4));
+            tables.put(t.oid(), t);
+        }
+        return Map.copyOf(tables);
     }
 
     /**
@@ -106,7 +124,25 @@ final class BranchState {
      * back, and all that decides what {@code nextval} returns next ({@code log_cnt} aside, which only says how
      * many values the write-ahead log holds ahead).
      */
-    static Map<Long, String[]> sequences(Connection c) throws SQLException {
+    static Map<Long, String[]> sequences(Connection c, String query) throws SQLException {
+        Map<Long, String[]> sequences = new HashMap<>();
+        if (query == null) {
+            return sequences;
+        }
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(query)) {
+            while (rs.next()) {
+                sequences.put(rs.getLong(1), new String[] {rs.getString(2), Boolean.toString(rs.getBoolean(3))});
+            }
+        }
+        return sequences;
+    }
+
+    /**
+     * The query that reads every sequence's state for {@link #sequences}, or null when there is none: the same
+     * for every branch whose schema is its base's.
+     */
+    static String sequenceQuery(Connection c) throws SQLException {
         List<String> selects = new ArrayList<>();
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(SEQUENCES)) {
@@ -115,17 +151,7 @@ final class BranchState {
                         "SELECT " + rs.getLong(1) + "::bigint, last_value::text, is_called FROM " + rs.getString(2));
             }
         }
-        Map<Long, String[]> sequences = new HashMap<>();
-        if (selects.isEmpty()) {
-            return sequences;
-        }
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(String.join(" UNION ALL ", selects))) {
-            while (rs.next()) {
-                sequences.put(rs.getLong(1), new String[] {rs.getString(2), Boolean.toString(rs.getBoolean(3))});
-            }
-        }
-        return sequences;
+        return selects.isEmpty() ? null : String.join(" UNION ALL ", selects);
     }
 
     /**

@@ -3,14 +3,12 @@ package io.github.lakebase.junit.internal.server;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -68,10 +66,21 @@ final class InPlaceRestore {
     /** Bases whose branches are never restored, said by {@link #refuse}. */
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
 
-    /** A base's sequences and the rows held of its tables, read once from its first fork. */
+    /**
+     * A base's sequences, the rows held of its tables, and what its schema says a restore must do, read once
+     * from its first fork: a branch whose schema changed is never restored, so every branch restored has these.
+     */
     private static final class Base {
-        /** Each sequence's last value (null: never called) and start. */
+        /** Each sequence's last value and whether it was called. */
         final Map<Long, String[]> sequences = new HashMap<>();
+        /** What reads the sequences of a branch; null when there are none. */
+        String sequenceQuery;
+        /** The tables that must be truncated with a table, by its oid. */
+        final Map<Long, List<Long>> links = new HashMap<>();
+        /** The partitioned tables among them, which PostgreSQL truncates only with all their partitions. */
+        final Set<Long> partitioned = new TreeSet<>();
+        /** Triggers that would fire while rows are restored, by their table's oid. */
+        final Map<Long, String> firing = new HashMap<>();
         /** The rows of each table held, by the table's oid. */
         final Map<Long, BaseRows.Rows> rows = new HashMap<>();
         /** Why the rows of a table are not held, by its oid, for tables that could not be read. */
@@ -97,7 +106,9 @@ final class InPlaceRestore {
         Base pristine = bases.computeIfAbsent(base, b -> new Base());
         synchronized (pristine) {
             if (!pristine.read) {
-                pristine.sequences.putAll(BranchState.sequences(c));
+                pristine.sequenceQuery = BranchState.sequenceQuery(c);
+                pristine.sequences.putAll(BranchState.sequences(c, pristine.sequenceQuery));
+                readSchema(c, pristine);
                 reader.read(c, pristine.rows, pristine.notHeld);
                 pristine.read = true;
             }
@@ -160,6 +171,7 @@ final class InPlaceRestore {
      * @return empty once restored, else why it cannot be
      */
     Optional<String> restore(String branch, Connection c) throws SQLException {
+        long start = System.nanoTime();
         BranchState.Snapshot before = tracked.remove(branch);
         if (before == null) {
             return Optional.of("its state was not noted");
@@ -180,7 +192,7 @@ final class InPlaceRestore {
                 changed.add(t.oid());
             }
         }
-        Map<Long, String[]> sequences = BranchState.sequences(c);
+        Map<Long, String[]> sequences = BranchState.sequences(c, base.sequenceQuery);
         List<String> setval = new ArrayList<>();
         for (Map.Entry<Long, String[]> s : sequences.entrySet()) {
             String[] pristine = base.sequences.get(s.getKey());
@@ -195,7 +207,7 @@ final class InPlaceRestore {
             return Optional.of("a sequence of its base is gone");
         }
         Set<Long> partitioned = new TreeSet<>();
-        Set<Long> truncate = linked(c, changed, now.tables(), partitioned);
+        Set<Long> truncate = linked(base, changed, now.tables(), partitioned);
         for (Long oid : truncate) {
             if (now.tables().get(oid).kind() == 'm') {
                 return Optional.of("its test changed the materialized view " + name(c, oid));
@@ -211,10 +223,9 @@ final class InPlaceRestore {
             }
             rows.add(r);
         }
-        if (!truncate.isEmpty()) {
-            Optional<String> firing = firingTriggers(c, truncate);
-            if (firing.isPresent()) {
-                return firing;
+        for (Long oid : truncate) {
+            if (base.firing.containsKey(oid)) {
+                return Optional.of("the trigger " + base.firing.get(oid) + " fires also while rows are restored");
             }
         }
         if (!rows.isEmpty() || !setval.isEmpty()) {
@@ -224,10 +235,9 @@ final class InPlaceRestore {
             }
             write(c, rows, parents, setval);
         }
-        try (Statement s = c.createStatement()) {
-            s.execute("SELECT pg_stat_force_next_flush()"); // this session's counts, reported before it answers
-        }
-        BranchState.Snapshot restored = BranchState.read(c, before.base());
+        // Its settings, catalogs and statistics' resets are as read before: no other session is on it, and the
+        // restore writes rows, new files (pg_class.relfilenode, which the snapshot leaves out) and sequences only.
+        BranchState.Snapshot restored = BranchState.readTables(c, now);
         for (BranchState.Table t : restored.tables().values()) {
             if (!truncate.contains(t.oid())
                     && t.writes() != now.tables().get(t.oid()).writes()) {
@@ -235,7 +245,12 @@ final class InPlaceRestore {
             }
         }
         tracked.put(branch, restored);
-        LOG.debug("Branch {} restored in place: {} table(s), {} sequence(s)", branch, rows.size(), setval.size());
+        LOG.debug(
+                "Branch {} restored in place: {} table(s), {} sequence(s) ({} µs)",
+                branch,
+                rows.size(),
+                setval.size(),
+                (System.nanoTime() - start) / 1_000);
         return Optional.empty();
     }
 
@@ -245,46 +260,48 @@ final class InPlaceRestore {
      * partitioned}.
      */
     private static Set<Long> linked(
-            Connection c, Set<Long> changed, Map<Long, BranchState.Table> tables, Set<Long> partitioned)
-            throws SQLException {
+            Base base, Set<Long> changed, Map<Long, BranchState.Table> tables, Set<Long> partitioned) {
         if (changed.isEmpty()) {
             return changed;
-        }
-        Map<Long, List<Long>> links = new HashMap<>();
-        Set<Long> parents = new TreeSet<>();
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(LINKS)) {
-            while (rs.next()) {
-                links.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getLong(2));
-                if (rs.getBoolean(3)) {
-                    parents.add(rs.getLong(2));
-                }
-            }
         }
         Set<Long> all = new TreeSet<>(changed);
         Deque<Long> next = new ArrayDeque<>(changed);
         while (!next.isEmpty()) {
-            for (Long linked : links.getOrDefault(next.pop(), List.of())) {
+            for (Long linked : base.links.getOrDefault(next.pop(), List.of())) {
                 if (all.add(linked)) {
                     next.push(linked);
                 }
             }
         }
+        Set<Long> parents = new TreeSet<>(base.partitioned);
         parents.retainAll(all);
         partitioned.addAll(parents);
         all.retainAll(tables.keySet());
         return all;
     }
 
-    /** Triggers that would fire while rows are restored, with {@code session_replication_role = replica}. */
-    private static Optional<String> firingTriggers(Connection c, Collection<Long> tables) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT tgname || ' on ' || tgrelid::regclass FROM pg_trigger "
-                + "WHERE tgrelid = ANY (?) AND tgenabled IN ('A', 'R') AND NOT tgisinternal LIMIT 1")) {
-            s.setArray(1, c.createArrayOf("oid", tables.toArray()));
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next()
-                        ? Optional.of("the trigger " + rs.getString(1) + " fires also while rows are restored")
-                        : Optional.empty();
+    /**
+     * Reads what the schema of a base's first fork says a restore must do: which tables are truncated with
+     * which, and which triggers would fire while rows are restored ({@code session_replication_role = replica}
+     * keeps only those enabled ALWAYS or REPLICA from firing).
+     */
+    private static void readSchema(Connection c, Base base) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery(LINKS)) {
+                while (rs.next()) {
+                    base.links
+                            .computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+                            .add(rs.getLong(2));
+                    if (rs.getBoolean(3)) {
+                        base.partitioned.add(rs.getLong(2));
+                    }
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT tgrelid, tgname || ' on ' || tgrelid::regclass FROM pg_trigger "
+                    + "WHERE tgenabled IN ('A', 'R') AND NOT tgisinternal")) {
+                while (rs.next()) {
+                    base.firing.putIfAbsent(rs.getLong(1), rs.getString(2));
+                }
             }
         }
     }
@@ -294,21 +311,26 @@ final class InPlaceRestore {
             throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
-            // Neither foreign keys nor the user's triggers fire for rows put back as they were.
-            s.execute("SET LOCAL session_replication_role = replica");
+            // Neither foreign keys nor the user's triggers fire for rows put back as they were; this session's
+            // counts are reported as the transaction ends, before the server answers the commit. One round trip.
+            List<String> statements = new ArrayList<>(
+                    List.of("SET LOCAL session_replication_role = replica", "SELECT pg_stat_force_next_flush()"));
             if (!rows.isEmpty()) {
                 List<String> truncate = new ArrayList<>(parents);
                 rows.forEach(r -> truncate.add("ONLY " + r.table()));
-                s.execute("TRUNCATE " + String.join(", ", truncate));
+                statements.add("TRUNCATE " + String.join(", ", truncate));
+            }
+            if (!setval.isEmpty()) {
+                statements.add("SELECT " + String.join(", ", setval));
+            }
+            s.execute(String.join("; ", statements));
+            if (!rows.isEmpty()) {
                 var copy = c.unwrap(PGConnection.class).getCopyAPI();
                 for (BaseRows.Rows r : rows) {
                     copy.copyIn(
                             "COPY " + r.table() + r.columns() + " FROM STDIN (FORMAT binary)",
                             new ByteArrayInputStream(r.data()));
                 }
-            }
-            if (!setval.isEmpty()) {
-                s.execute("SELECT " + String.join(", ", setval));
             }
             c.commit();
         } catch (SQLException | IOException e) {
