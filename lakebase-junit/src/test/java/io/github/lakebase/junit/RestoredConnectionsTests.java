@@ -59,6 +59,15 @@ class RestoredConnectionsTests {
                 6);
     }
 
+    @Test
+    void theDataSourceOfAnEndedTestGivesNoConnectionThoughItsPoolServesALaterTest() {
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        StaleDataSourceTestCase.class,
+                        Map.of("lakebase.embedded.max-connections", "51", "lakebase.prefetch", "1")),
+                4);
+    }
+
     /** A session's own state, as a new session has it: nothing of an earlier test's. */
     static String session(Connection c) throws SQLException {
         return rows(
@@ -145,6 +154,51 @@ class RestoredConnectionsTests {
         @Order(6)
         void sixth(DataSource dataSource) throws SQLException {
             run(dataSource, "sixth");
+        }
+    }
+
+    @LakebaseBranch(migrations = "classpath:migrations/restore-sessions")
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class StaleDataSourceTestCase {
+
+        private static final List<DataSource> ENDED = new ArrayList<>();
+
+        void useAndKeep(DataSource dataSource) throws SQLException {
+            for (DataSource ended : ENDED) {
+                assertThatThrownBy(ended::getConnection)
+                        .as("the DataSource of a test that has ended")
+                        .isInstanceOf(SQLException.class)
+                        .hasMessageContaining("has been destroyed");
+            }
+            try (Connection c = dataSource.getConnection()) {
+                execute(c, "UPDATE note SET body = 'changed'");
+            }
+            ENDED.add(dataSource);
+        }
+
+        @Test
+        @Order(1)
+        void first(DataSource dataSource) throws SQLException {
+            ENDED.clear();
+            useAndKeep(dataSource);
+        }
+
+        @Test
+        @Order(2)
+        void second(DataSource dataSource) throws SQLException {
+            useAndKeep(dataSource);
+        }
+
+        @Test
+        @Order(3)
+        void third(DataSource dataSource) throws SQLException {
+            useAndKeep(dataSource);
+        }
+
+        @Test
+        @Order(4)
+        void fourth(DataSource dataSource) throws SQLException {
+            useAndKeep(dataSource);
         }
     }
 
