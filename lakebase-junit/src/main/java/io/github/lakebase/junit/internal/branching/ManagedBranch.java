@@ -32,6 +32,9 @@ public final class ManagedBranch implements Branch, AutoCloseable {
     /** Connections from {@link #openConnection()}. */
     private final ConnectionBudget.Group direct;
 
+    /** The DataSource handed out, which gives no connection once the branch has ended. */
+    private DataSource handed;
+
     private boolean closed;
     private boolean sealed;
 
@@ -108,6 +111,27 @@ public final class ManagedBranch implements Branch, AutoCloseable {
 
     @Override
     public synchronized DataSource dataSource() {
+        current();
+        if (handed == null) {
+            handed = new BranchDataSource(this::pool, name);
+        }
+        return handed;
+    }
+
+    /** The pool, while the branch is its test's; its pool may serve a later test once it has ended. */
+    private synchronized DataSource pool() throws SQLException {
+        try {
+            return current();
+        } catch (IllegalStateException e) {
+            throw new SQLException(
+                    e.getMessage() + ": this DataSource was handed to a test that has ended. Use the DataSource of "
+                            + "the running test.",
+                    "08003",
+                    e);
+        }
+    }
+
+    private DataSource current() {
         if (closed) {
             throw new IllegalStateException("The branch " + name + " has been destroyed");
         }
