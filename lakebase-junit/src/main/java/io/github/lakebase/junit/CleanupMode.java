@@ -1,7 +1,10 @@
 package io.github.lakebase.junit;
 
 /**
- * When a branch created by {@link LakebaseBranch} is destroyed.
+ * When a branch created by {@link LakebaseBranch} is destroyed. A destroyed branch of a test that changed
+ * only rows may be put back to its base's state in place and serve a later test instead, under the same
+ * name where its connections stay open ({@code lakebase.restore-in-place}): no later test sees what it
+ * changed either way.
  *
  * <pre>{@code
  * @LakebaseBranch(cleanup = CleanupMode.ON_SUCCESS)   // keep the branch of a failed test to look at it

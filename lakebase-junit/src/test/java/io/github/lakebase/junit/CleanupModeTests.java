@@ -24,7 +24,7 @@ class CleanupModeTests {
     void alwaysDestroysPassingAndFailingTestsBranchesWhateverTheConfigurationSays() {
         AlwaysTestCase.SEEN.clear();
 
-        Fixtures.run(AlwaysTestCase.class, Map.of("lakebase.cleanup", "NEVER"))
+        Fixtures.runDropping(AlwaysTestCase.class, Map.of("lakebase.cleanup", "NEVER"))
                 .testEvents()
                 .assertStatistics(s -> s.started(2).succeeded(1).failed(1));
 
@@ -38,7 +38,7 @@ class CleanupModeTests {
     void neverKeepsTheBranchWithItsData() throws SQLException {
         NeverTestCase.SEEN.clear();
 
-        Fixtures.run(NeverTestCase.class)
+        Fixtures.runDropping(NeverTestCase.class)
                 .testEvents()
                 .assertStatistics(s -> s.started(1).succeeded(1));
 
@@ -64,7 +64,7 @@ class CleanupModeTests {
         PrintStream original = System.err;
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            Fixtures.run(OnSuccessTestCase.class)
+            Fixtures.runDropping(OnSuccessTestCase.class)
                     .testEvents()
                     .assertStatistics(s -> s.started(2).succeeded(1).failed(1));
         } finally {
@@ -92,11 +92,11 @@ class CleanupModeTests {
     void defaultDefersToTheConfigurationParameter() throws SQLException {
         DefaultTestCase.SEEN.clear();
 
-        Fixtures.run(DefaultTestCase.class)
+        Fixtures.runDropping(DefaultTestCase.class)
                 .testEvents()
                 .assertStatistics(s -> s.started(1).succeeded(1));
         Branch unconfigured = DefaultTestCase.SEEN.remove("test");
-        Fixtures.run(DefaultTestCase.class, Map.of("lakebase.cleanup", "never"))
+        Fixtures.runDropping(DefaultTestCase.class, Map.of("lakebase.cleanup", "never"))
                 .testEvents()
                 .assertStatistics(s -> s.started(1).succeeded(1));
         Branch configured = DefaultTestCase.SEEN.remove("test");

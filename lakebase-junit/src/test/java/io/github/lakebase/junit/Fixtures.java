@@ -35,6 +35,23 @@ public final class Fixtures {
     }
 
     /**
+     * Runs a fixture with every branch dropped after its test ({@code lakebase.restore-in-place=false}): for
+     * tests of when and how a branch ends, which a branch restored in place for a later test, under its name,
+     * would hide. What a restored branch holds is tested in {@code RestoreInPlaceTests} and {@code
+     * RestoredConnectionsTests}.
+     */
+    public static EngineExecutionResults runDropping(Class<?> fixture) {
+        return runDropping(fixture, Map.of());
+    }
+
+    /** {@link #runDropping(Class)} with further configuration parameters. */
+    public static EngineExecutionResults runDropping(Class<?> fixture, Map<String, String> configuration) {
+        Map<String, String> dropping = new java.util.HashMap<>(configuration);
+        dropping.put("lakebase.restore-in-place", "false");
+        return run(fixture, dropping);
+    }
+
+    /**
      * Asserts that exactly {@code tests} tests ran and all succeeded, and otherwise fails with the
      * failures' stack traces, so that a broken fixture says why.
      */

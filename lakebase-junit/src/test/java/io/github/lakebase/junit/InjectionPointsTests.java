@@ -33,7 +33,7 @@ class InjectionPointsTests {
     void staticFieldsArePerClassAndInstanceFieldsPerMethod() throws SQLException {
         FieldsTestCase.SEEN.clear();
 
-        Fixtures.run(FieldsTestCase.class)
+        Fixtures.runDropping(FieldsTestCase.class)
                 .testEvents()
                 .assertStatistics(s -> s.started(2).succeeded(2));
 
@@ -96,7 +96,7 @@ class InjectionPointsTests {
     void lifecycleMethodsSeeTheTestsBranch() {
         LifecycleMethodsTestCase.SEEN.clear();
 
-        Fixtures.run(LifecycleMethodsTestCase.class)
+        Fixtures.runDropping(LifecycleMethodsTestCase.class)
                 .testEvents()
                 .assertStatistics(s -> s.started(2).succeeded(2));
 
@@ -122,7 +122,7 @@ class InjectionPointsTests {
     void beforeAllAndAfterAllSeeTheClassBranch() throws SQLException {
         BeforeAllTestCase.SEEN.clear();
 
-        Fixtures.run(BeforeAllTestCase.class)
+        Fixtures.runDropping(BeforeAllTestCase.class)
                 .testEvents()
                 .assertStatistics(s -> s.started(2).succeeded(2));
 

@@ -27,7 +27,7 @@ class LifecycleTests {
     void perMethodGivesEveryTestItsOwnBranchAndDestroysItAfterTheTest() {
         PerMethodTestCase.SEEN.clear();
 
-        Fixtures.run(PerMethodTestCase.class)
+        Fixtures.runDropping(PerMethodTestCase.class)
                 .testEvents()
                 .assertStatistics(s -> s.started(3).succeeded(3));
 
@@ -43,7 +43,7 @@ class LifecycleTests {
     void perClassSharesOneBranchBetweenTheTestsAndDestroysItAfterTheClass() {
         PerClassTestCase.SEEN.clear();
 
-        Fixtures.run(PerClassTestCase.class)
+        Fixtures.runDropping(PerClassTestCase.class)
                 .testEvents()
                 .assertStatistics(s -> s.started(2).succeeded(2));
 
@@ -60,7 +60,7 @@ class LifecycleTests {
     void aMethodAnnotationGivesThatMethodABranchInAClassWithout() {
         MethodLevelTestCase.SEEN.clear();
 
-        Fixtures.run(MethodLevelTestCase.class)
+        Fixtures.runDropping(MethodLevelTestCase.class)
                 .testEvents()
                 .assertStatistics(s -> s.started(3).succeeded(3));
 
@@ -76,7 +76,7 @@ class LifecycleTests {
     void aMethodAnnotationOverridesTheClassDeclaration() {
         MethodOverridesClassTestCase.SEEN.clear();
 
-        Fixtures.run(MethodOverridesClassTestCase.class)
+        Fixtures.runDropping(MethodOverridesClassTestCase.class)
                 .testEvents()
                 .assertStatistics(s -> s.started(3).succeeded(3));
 

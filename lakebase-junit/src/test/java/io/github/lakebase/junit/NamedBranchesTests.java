@@ -22,7 +22,7 @@ class NamedBranchesTests {
     void differentNamesAreDifferentDatabasesAndTheSameNameIsTheSameBranch() {
         TwoNamesTestCase.SEEN.clear();
 
-        Fixtures.run(TwoNamesTestCase.class)
+        Fixtures.runDropping(TwoNamesTestCase.class)
                 .testEvents()
                 .assertStatistics(s -> s.started(1).succeeded(1));
 

@@ -27,7 +27,7 @@ class NestedAndInheritedTests {
     void nestedClassesShareTheBranchOfAPerClassOuterClass() {
         PerClassOuterTestCase.SEEN.clear();
 
-        Fixtures.run(PerClassOuterTestCase.class)
+        Fixtures.runDropping(PerClassOuterTestCase.class)
                 .testEvents()
                 .assertStatistics(s -> s.started(4).succeeded(4));
 
@@ -44,7 +44,7 @@ class NestedAndInheritedTests {
     void nestedTestsGetTheirOwnBranchesUnderAPerMethodOuterClass() {
         PerMethodOuterTestCase.SEEN.clear();
 
-        Fixtures.run(PerMethodOuterTestCase.class)
+        Fixtures.runDropping(PerMethodOuterTestCase.class)
                 .testEvents()
                 .assertStatistics(s -> s.started(3).succeeded(3));
 
@@ -59,7 +59,7 @@ class NestedAndInheritedTests {
     void aSubclassInheritsTheDeclarationOfItsSuperclass() {
         InheritingTestCase.SEEN.clear();
 
-        Fixtures.run(InheritingTestCase.class)
+        Fixtures.runDropping(InheritingTestCase.class)
                 .testEvents()
                 .assertStatistics(s -> s.started(2).succeeded(2));
 
@@ -77,7 +77,7 @@ class NestedAndInheritedTests {
         OwnNestedDeclarationTestCase.SEEN.clear();
 
         // The configured default would keep branches; the outer class says ALWAYS, the nested class says nothing.
-        Fixtures.run(OwnNestedDeclarationTestCase.class, Map.of("lakebase.cleanup", "NEVER"))
+        Fixtures.runDropping(OwnNestedDeclarationTestCase.class, Map.of("lakebase.cleanup", "NEVER"))
                 .testEvents()
                 .assertStatistics(s -> s.started(3).succeeded(3));
 

@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -17,8 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** Destructive tests running concurrently, each on its own branch, as junit-pioneer tests its extensions. */
+@Execution(ExecutionMode.SAME_THREAD) // its fixtures note what they see in static fields
 class ParallelExecutionTests {
 
     static final Map<String, String> CONCURRENT = Map.of(
@@ -34,7 +39,7 @@ class ParallelExecutionTests {
         DestructiveTestCase.MOST_AT_ONCE.set(0);
         DestructiveTestCase.MEETING = new CountDownLatch(2);
 
-        Fixtures.run(DestructiveTestCase.class, CONCURRENT)
+        Fixtures.runDropping(DestructiveTestCase.class, CONCURRENT)
                 .testEvents()
                 .assertStatistics(s -> s.started(24).succeeded(24).failed(0));
 
@@ -49,10 +54,26 @@ class ParallelExecutionTests {
     }
 
     @Test
+    void concurrentDestructiveTestsOnBranchesRestoredInPlaceNeverShareOneAndEachSeesThePristineParent() {
+        DestructiveTestCase.SEEN.clear();
+        DestructiveTestCase.RUNNING.set(0);
+        DestructiveTestCase.MOST_AT_ONCE.set(0);
+        DestructiveTestCase.MEETING = new CountDownLatch(2);
+        DestructiveTestCase.IN_USE.clear();
+
+        Fixtures.assertAllSucceeded(Fixtures.run(DestructiveTestCase.class, CONCURRENT), 24);
+
+        assertThat(DestructiveTestCase.MOST_AT_ONCE.get())
+                .as("the tests really ran concurrently")
+                .isGreaterThan(1);
+        assertThat(DestructiveTestCase.SEEN).hasSize(24);
+    }
+
+    @Test
     void concurrentTestsAndNestedClassesShareOnePerClassBranch() {
         SharedTestCase.SEEN.clear();
 
-        Fixtures.run(SharedTestCase.class, CONCURRENT)
+        Fixtures.runDropping(SharedTestCase.class, CONCURRENT)
                 .testEvents()
                 .assertStatistics(s -> s.started(16).succeeded(16));
 
@@ -92,6 +113,8 @@ class ParallelExecutionTests {
         static final List<Branch> SEEN = new CopyOnWriteArrayList<>();
         static final AtomicInteger RUNNING = new AtomicInteger();
         static final AtomicInteger MOST_AT_ONCE = new AtomicInteger();
+        /** The branches of the tests running now: a branch restored in place serves one test at a time. */
+        static final Set<String> IN_USE = ConcurrentHashMap.newKeySet();
         /** Holds the first test on its branch until a second one is on its own, if tests run concurrently. */
         static volatile CountDownLatch MEETING = new CountDownLatch(0);
 
@@ -124,6 +147,9 @@ class ParallelExecutionTests {
                 throws SQLException, InterruptedException {
             int running = RUNNING.incrementAndGet();
             MOST_AT_ONCE.accumulateAndGet(running, Math::max);
+            assertThat(IN_USE.add(branch.name()))
+                    .as("branch %s is no other running test's", branch.name())
+                    .isTrue();
             try {
                 SEEN.add(branch);
                 assertThat(database(dataSource)).isEqualTo(branch.name());
@@ -137,6 +163,7 @@ class ParallelExecutionTests {
                 MEETING.await(30, TimeUnit.SECONDS); // one at a time, the first test gives up waiting
                 execute(dataSource, sql);
             } finally {
+                IN_USE.remove(branch.name());
                 RUNNING.decrementAndGet();
             }
         }

@@ -79,7 +79,7 @@ class PerClassCleanupTests {
     void onSuccessOnAPerClassBranchDestroysItWhenAllTestsPassed() {
         PerClassAllPassTestCase.SEEN.clear();
 
-        Fixtures.run(PerClassAllPassTestCase.class)
+        Fixtures.runDropping(PerClassAllPassTestCase.class)
                 .testEvents()
                 .assertStatistics(s -> s.started(2).succeeded(2));
 

@@ -41,6 +41,7 @@ class LeakedConnectionsTests {
         try (PrintStream tee = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
             System.setErr(tee);
             EngineTestKit.engine("junit-jupiter")
+                    .configurationParameter("lakebase.restore-in-place", "false") // the drop, which ends the leaks
                     .selectors(selectClass(LeakingTestCase.class))
                     .execute()
                     .testEvents()
