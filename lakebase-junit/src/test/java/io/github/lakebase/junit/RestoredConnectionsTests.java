@@ -5,20 +5,27 @@ import static io.github.lakebase.junit.RestoreInPlaceTests.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.jdbc.AutoSave;
 
 /**
  * A branch restored in place keeps its pool's connections for the test that takes it next: that test's
@@ -49,6 +56,17 @@ class RestoredConnectionsTests {
     }
 
     @Test
+    // A restore that waits for the driver's COPY hangs the run: on a thread of its own, the test fails instead.
+    @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aCopyATestLeftUnfinishedNeitherHangsTheRunNorReachesTheNextTest() {
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        UnfinishedCopyTestCase.class,
+                        Map.of("lakebase.embedded.max-connections", "52", "lakebase.prefetch", "1")),
+                4);
+    }
+
+    @Test
     void connectionsATestOpensItselfNeverCarryItsChangesOver() {
         RestoreInPlaceTests.Recording.clear(OwnConnectionsTestCase.class);
 
@@ -72,7 +90,8 @@ class RestoredConnectionsTests {
     static String session(Connection c) throws SQLException {
         return rows(
                 c,
-                "SELECT current_setting('search_path'), current_setting('statement_timeout'), current_user",
+                "SELECT current_setting('search_path'), current_setting('statement_timeout'), current_user, "
+                        + "current_setting('application_name'), current_setting('extra_float_digits')",
                 "SELECT count(*) FROM pg_class WHERE relnamespace = pg_my_temp_schema()",
                 "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()",
                 "SELECT count(*) FROM pg_prepared_statements WHERE from_sql",
@@ -98,7 +117,10 @@ class RestoredConnectionsTests {
         void run(DataSource dataSource, String test, String... more) throws SQLException {
             try (Connection c = begin(dataSource, test)) {
                 BACKENDS.add(c.unwrap(org.postgresql.PGConnection.class).getBackendPID());
-                String now = session(c);
+                PGConnection driver = c.unwrap(PGConnection.class);
+                String now = session(c) + " prepareThreshold=" + driver.getPrepareThreshold() + " fetchSize="
+                        + driver.getDefaultFetchSize() + " autosave=" + driver.getAutosave() + " holdability="
+                        + c.getHoldability() + " notifications=" + driver.getNotifications().length;
                 fresh = fresh == null ? now : fresh;
                 assertThat(now).as("the session %s starts with", test).isEqualTo(fresh);
                 assertThatThrownBy(() -> execute(c, "SELECT currval('ticket_seq')"))
@@ -113,7 +135,13 @@ class RestoredConnectionsTests {
                         "SET statement_timeout = '123s'",
                         "SELECT pg_advisory_lock(7)",
                         "PREPARE mine AS SELECT 1",
-                        "LISTEN news");
+                        "SET application_name = 'an earlier test'",
+                        "LISTEN news",
+                        "NOTIFY news, 'from an earlier test'");
+                driver.setPrepareThreshold(1);
+                driver.setDefaultFetchSize(7);
+                driver.setAutosave(AutoSave.ALWAYS);
+                c.setHoldability(ResultSet.HOLD_CURSORS_OVER_COMMIT);
                 execute(c, more);
                 execute(c, "SET ROLE pg_read_all_data");
             }
@@ -154,6 +182,44 @@ class RestoredConnectionsTests {
         @Order(6)
         void sixth(DataSource dataSource) throws SQLException {
             run(dataSource, "sixth");
+        }
+    }
+
+    @LakebaseBranch(migrations = "classpath:migrations/restore-sessions")
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class UnfinishedCopyTestCase extends RestoreInPlaceTests.Recording {
+
+        @Override
+        String state(Connection c) throws SQLException {
+            return rows(c, "SELECT id, body FROM note ORDER BY id");
+        }
+
+        @Test
+        @Order(1)
+        void first(DataSource dataSource) throws SQLException {
+            begin(dataSource, "first").close(); // a fork on demand; the spares after it are restored
+        }
+
+        @Test
+        @Order(2)
+        void leavesACopyUnfinished(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "leavesACopyUnfinished")) {
+                CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY note (body) FROM STDIN");
+                byte[] row = "copied\n".getBytes(StandardCharsets.UTF_8);
+                copy.writeToCopy(row, 0, row.length); // neither ended nor cancelled
+            }
+        }
+
+        @Test
+        @Order(3)
+        void third(DataSource dataSource) throws SQLException {
+            begin(dataSource, "third").close();
+        }
+
+        @Test
+        @Order(4)
+        void fourth(DataSource dataSource) throws SQLException {
+            begin(dataSource, "fourth").close();
         }
     }
 
