@@ -55,6 +55,10 @@ public interface BranchConnection {
         Properties properties = new Properties();
         properties.setProperty("user", username());
         properties.setProperty("password", password());
+        // The driver's own settings (application_name, extra_float_digits) then come with the startup message, so
+        // that RESET ALL and DISCARD ALL keep them, as for any setting a connection starts with; a URL may say
+        // otherwise.
+        properties.setProperty("assumeMinServerVersion", "9.4");
         return DriverManager.getConnection(jdbcUrl(), properties);
     }
 

@@ -1,13 +1,21 @@
 package io.github.lakebase.junit.internal.branching;
 
+import io.github.lakebase.junit.internal.util.DaemonThreads;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.RenamableSpares;
 import io.github.lakebase.junit.spi.RestorableBranches;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +30,12 @@ import org.slf4j.LoggerFactory;
 final class Restoring {
 
     private static final Logger LOG = LoggerFactory.getLogger(Restoring.class);
+
+    /** How long a restore with the connections open may take before the branch takes the renaming path. */
+    static final Duration CONNECTED_RESTORE_LIMIT = Duration.ofSeconds(30);
+
+    private static final Executor RESTORERS =
+            Executors.newCachedThreadPool(DaemonThreads.named("lakebase-junit-restore"));
 
     private final RestorableBranches restorable;
 
@@ -92,12 +106,18 @@ final class Restoring {
         if (sessions.isEmpty()) {
             return false;
         }
+        // On a thread of its own, which a driver stuck in its test's leftovers (say, a COPY) cannot keep forever.
+        CompletableFuture<Optional<String>> restored =
+                CompletableFuture.supplyAsync(() -> restorable.restoreConnected(name, sessions), RESTORERS);
         try {
-            Optional<String> why = restorable.restoreConnected(name, sessions);
+            Optional<String> why = restored.get(CONNECTED_RESTORE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
             why.ifPresent(w -> LOG.debug("Branch {} is not restored with its connections open: {}", name, w));
             return why.isEmpty();
-        } catch (RuntimeException e) {
-            LOG.debug("Branch {} is not restored with its connections open: {}", name, e.getMessage());
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.debug("Branch {} is not restored with its connections open: {}", name, e.toString());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return false;
         } finally {
             for (Connection c : sessions) {

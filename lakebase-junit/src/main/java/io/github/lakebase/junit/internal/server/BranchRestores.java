@@ -11,8 +11,13 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.jdbc.AutoSave;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,16 +161,31 @@ final class BranchRestores implements RestorableBranches {
     public Optional<String> restoreConnected(String name, List<Connection> sessions) {
         requireOwn(name);
         Connection c = sessions.get(0);
+        List<Integer> pids = new ArrayList<>();
+        Properties initial;
         try {
-            List<Integer> pids = new ArrayList<>();
+            for (Connection session : sessions) {
+                pids.add(session.unwrap(PGConnection.class).getBackendPID()); // known to the driver: no round trip
+            }
+            initial = org.postgresql.Driver.parseURL(connections.apply(name).jdbcUrl(), new Properties());
+        } catch (SQLException e) {
+            return Optional.of("its sessions cannot be told apart: " + e.getMessage());
+        }
+        // A session left in a transaction cannot be reset, nor one in a COPY, whose driver would hold every later
+        // statement for good: the renaming path ends them.
+        String busy =
+                "SELECT pid FROM pg_stat_activity WHERE datname = ? AND state IS DISTINCT FROM 'idle' AND pid IN ("
+                        + pids.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+        if (initial == null || !admin.query(busy, name).isEmpty()) {
+            return Optional.of("a session of its pool is in a transaction or a COPY");
+        }
+        try {
             for (Connection session : sessions) {
                 try (Statement s = session.createStatement()) {
                     s.execute("DISCARD ALL");
-                    try (ResultSet rs = s.executeQuery("SELECT pg_backend_pid() FROM pg_stat_force_next_flush()")) {
-                        rs.next();
-                        pids.add(rs.getInt(1));
-                    }
+                    s.execute("SELECT pg_stat_force_next_flush()");
                 }
+                resetDriver(session, initial);
             }
             if (!awaitOnly(c, pids)) {
                 return Optional.of("a session other than its pool's is still connected");
@@ -180,6 +200,20 @@ final class BranchRestores implements RestorableBranches {
             restores.forget(name);
             return Optional.of("it failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * Puts back what the driver keeps of a session (its settings of a connection, the notifications it has not
+     * handed out) to what the branch's URL gives a new connection; HikariCP resets the rest (auto-commit,
+     * isolation, read-only, catalog, schema, network timeout).
+     */
+    private static void resetDriver(Connection session, Properties initial) throws SQLException {
+        PGConnection driver = session.unwrap(PGConnection.class);
+        driver.getNotifications();
+        driver.setPrepareThreshold(PGProperty.PREPARE_THRESHOLD.getInt(initial));
+        driver.setDefaultFetchSize(PGProperty.DEFAULT_ROW_FETCH_SIZE.getInt(initial));
+        driver.setAutosave(AutoSave.of(PGProperty.AUTOSAVE.getOrDefault(initial)));
+        session.setHoldability(ResultSet.CLOSE_CURSORS_AT_COMMIT);
     }
 
     /** Waits, for at most a second, until the only sessions on the database of {@code c} are {@code pids}. */
