@@ -72,6 +72,7 @@ class ArchitectureTests {
                 "org.slf4j..",
                 "org.postgresql",
                 "org.postgresql.copy..",
+                "org.postgresql.jdbc", // AutoSave, to reset a kept session's driver settings
                 ROOT + ".internal.embedded..");
         noClasses()
                 .that()
