@@ -36,6 +36,19 @@ final class BranchRestores implements RestorableBranches {
 
     private static final Logger LOG = LoggerFactory.getLogger(BranchRestores.class);
 
+    /** The sessions on a database, and whether each is busy (in a transaction, a COPY or a query); autovacuum aside. */
+    private static final String SESSIONS = "SELECT pid, state IS DISTINCT FROM 'idle' FROM pg_stat_activity "
+            + "WHERE datname = ? AND backend_type <> 'autovacuum worker'";
+    /**
+     * What {@code DISCARD ALL} does, as the statements the PostgreSQL documentation gives as its equivalent (<a
+     * href="https://www.postgresql.org/docs/current/sql-discard.html">DISCARD</a>), which unlike it may run in
+     * one query string, with the request that the session report its writes, which a restore reads: one round
+     * trip. The driver drops its prepared statements on seeing {@code DEALLOCATE ALL}, as on {@code DISCARD ALL}.
+     */
+    private static final String RESET = "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DEALLOCATE ALL; "
+            + "UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD PLANS; DISCARD TEMP; DISCARD SEQUENCES; "
+            + "SELECT pg_stat_force_next_flush()";
+
     private final AdminSql admin;
     private final Function<String, BranchConnection> connections;
     private final Set<String> created;
@@ -150,8 +163,9 @@ final class BranchRestores implements RestorableBranches {
     }
 
     /**
-     * Resets each session ({@code DISCARD ALL}) and has it report what it wrote ({@code
-     * pg_stat_force_next_flush()}, done before the server answers), waits until no other session is connected
+     * Refuses when a session is busy; else resets each session (what {@code DISCARD ALL} does) and has it report
+     * what it wrote ({@code pg_stat_force_next_flush()}, done before the server answers), in one round trip per
+     * session; waits, when the admin's one look at the database found others, until no other session is connected
      * (one that has ended reported its writes before it left {@code pg_stat_activity}: a backend's exit runs
      * {@code pgstat_shutdown_hook}, a {@code before_shmem_exit} callback, before {@code pgstat_beshutdown_hook},
      * an {@code on_shmem_exit} one; PostgreSQL's {@code pgstat.c}, {@code backend_status.c}), restores the
@@ -172,22 +186,21 @@ final class BranchRestores implements RestorableBranches {
             return Optional.of("its sessions cannot be told apart: " + e.getMessage());
         }
         // A session left in a transaction cannot be reset, nor one in a COPY, whose driver would hold every later
-        // statement for good: the renaming path ends them.
-        String busy =
-                "SELECT pid FROM pg_stat_activity WHERE datname = ? AND state IS DISTINCT FROM 'idle' AND pid IN ("
-                        + pids.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
-        if (initial == null || !admin.query(busy, name).isEmpty()) {
+        // statement for good: the renaming path ends them. The same round trip tells whether others are on it.
+        List<String[]> on = admin.rows(SESSIONS, name);
+        Set<String> own = pids.stream().map(String::valueOf).collect(Collectors.toSet());
+        if (initial == null || on.stream().anyMatch(row -> own.contains(row[0]) && row[1].equals("t"))) {
             return Optional.of("a session of its pool is in a transaction or a COPY");
         }
+        boolean othersOn = on.stream().anyMatch(row -> !own.contains(row[0]));
         try {
             for (Connection session : sessions) {
                 try (Statement s = session.createStatement()) {
-                    s.execute("DISCARD ALL");
-                    s.execute("SELECT pg_stat_force_next_flush()");
+                    s.execute(RESET);
                 }
                 resetDriver(session, initial);
             }
-            if (!awaitOnly(c, pids)) {
+            if (othersOn && !awaitOnly(c, pids)) {
                 return Optional.of("a session other than its pool's is still connected");
             }
             Optional<String> why = restores.restore(name, c);
