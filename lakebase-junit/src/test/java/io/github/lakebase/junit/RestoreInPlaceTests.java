@@ -40,12 +40,13 @@ class RestoreInPlaceTests {
     void branchesWhoseTestsChangedOnlyRowsAreRestoredAndTakenAgainAndTheOthersAreDropped() {
         Recording.clear(ShopTestCase.class);
 
-        Fixtures.assertAllSucceeded(Fixtures.run(ShopTestCase.class, SETTINGS), 13);
+        Fixtures.assertAllSucceeded(Fixtures.run(ShopTestCase.class, SETTINGS), 14);
 
         Map<String, Long> databases = Recording.databases(ShopTestCase.class);
         List<String> order = new ArrayList<>(databases.keySet());
         for (String test : List.of(
                 "changesTheSchema",
+                "changesOnlyAStorageParameter",
                 "changesADatabaseSetting",
                 "refreshesTheMaterializedView",
                 "createsALargeObject",
@@ -77,11 +78,11 @@ class RestoreInPlaceTests {
                                 "lakebase.embedded.max-connections", "44",
                                 "lakebase.prefetch", "1",
                                 "lakebase.restore-in-place", "false")),
-                13);
+                14);
 
         assertThat(Set.copyOf(Recording.databases(ShopTestCase.class).values()))
                 .as("databases of the tests: %s", Recording.databases(ShopTestCase.class))
-                .hasSize(13);
+                .hasSize(14);
     }
 
     @Test
@@ -245,6 +246,14 @@ class RestoreInPlaceTests {
 
         @Test
         @Order(6)
+        void changesOnlyAStorageParameter(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "changesOnlyAStorageParameter")) {
+                execute(c, "ALTER TABLE customer SET (fillfactor = 70)"); // writes one row of pg_class, no other
+            }
+        }
+
+        @Test
+        @Order(7)
         void changesADatabaseSetting(DataSource dataSource) throws SQLException {
             try (Connection c = begin(dataSource, "changesADatabaseSetting")) {
                 execute(
@@ -255,7 +264,7 @@ class RestoreInPlaceTests {
         }
 
         @Test
-        @Order(7)
+        @Order(8)
         void changesRowsAgain(DataSource dataSource) throws SQLException {
             try (Connection c = begin(dataSource, "changesRowsAgain")) {
                 execute(c, "DELETE FROM billing.invoice", "UPDATE orders SET placed = placed + 1");
@@ -263,7 +272,7 @@ class RestoreInPlaceTests {
         }
 
         @Test
-        @Order(8)
+        @Order(9)
         void refreshesTheMaterializedView(DataSource dataSource) throws SQLException {
             try (Connection c = begin(dataSource, "refreshesTheMaterializedView")) {
                 execute(c, "INSERT INTO customer (name) VALUES ('edsger')", "REFRESH MATERIALIZED VIEW customer_count");
@@ -271,7 +280,7 @@ class RestoreInPlaceTests {
         }
 
         @Test
-        @Order(9)
+        @Order(10)
         void createsALargeObject(DataSource dataSource) throws SQLException {
             try (Connection c = begin(dataSource, "createsALargeObject")) {
                 execute(c, "SELECT lo_create(0)");
@@ -279,7 +288,7 @@ class RestoreInPlaceTests {
         }
 
         @Test
-        @Order(10)
+        @Order(11)
         void resetsTheStatistics(DataSource dataSource) throws SQLException {
             try (Connection c = begin(dataSource, "resetsTheStatistics")) {
                 execute(c, "DELETE FROM audit_log", "SELECT pg_stat_reset()");
@@ -287,7 +296,7 @@ class RestoreInPlaceTests {
         }
 
         @Test
-        @Order(11)
+        @Order(12)
         void createsASubscription(DataSource dataSource) throws SQLException {
             try (Connection c = begin(dataSource, "createsASubscription")) {
                 execute(
@@ -300,7 +309,7 @@ class RestoreInPlaceTests {
         }
 
         @Test
-        @Order(12)
+        @Order(13)
         void leavesItsConnectionOpen(DataSource dataSource) throws SQLException {
             Connection c = begin(dataSource, "leavesItsConnectionOpen");
             c.setAutoCommit(false);
@@ -310,7 +319,7 @@ class RestoreInPlaceTests {
         }
 
         @Test
-        @Order(13)
+        @Order(14)
         void onlyReadsAtTheEnd(DataSource dataSource) throws SQLException {
             try (Connection c = begin(dataSource, "onlyReadsAtTheEnd")) {
                 assertThat(Fixtures.count(c, "SELECT count(*) FROM orders")).isEqualTo(3);
