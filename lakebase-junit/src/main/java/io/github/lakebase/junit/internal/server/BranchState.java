@@ -17,9 +17,13 @@ import java.util.Optional;
  * ({@code pg_stat_get_tuples_*}), which count a session's writes once it has reported them.
  *
  * <pre>{@code
- * BranchState.Snapshot before = BranchState.read(c, base);
+ * BranchState.Snapshot before = BranchState.read(c, base, true, null, Map.of());
  * // ... a test runs, and its sessions end ...
- * Optional<String> why = BranchState.beyondRows(before, BranchState.read(c2, base));
+ * BranchState.Snapshot now = BranchState.read(c2, base, false, null, Map.of());
+ * if (now.classWrites() != before.classWrites()) {
+ *     now = BranchState.read(c2, base, true, null, Map.of());   // or only BranchState.relations(c2)
+ * }
+ * Optional<String> why = BranchState.beyondRows(before, now);
  * }</pre>
  */
 final class BranchState {
@@ -30,9 +34,10 @@ final class BranchState {
             "pg_stat_get_tuples_inserted(c.oid) + pg_stat_get_tuples_updated(c.oid) + pg_stat_get_tuples_deleted(c.oid)";
     /**
      * What a restore of rows cannot put back, as one line per database: when its statistics were reset,
-     * its settings and properties, how many catalog rows its sessions wrote, and {@code pg_class} without
-     * what a TRUNCATE or VACUUM changes in it (a table's files and their size). Planner statistics aside,
-     * which ANALYZE writes and which hold no data; autovacuum's in-place updates are not counted.
+     * its settings and properties, how many catalog rows its sessions wrote, and how many rows of {@code
+     * pg_class} (which a TRUNCATE writes too: {@link #RELATIONS} tells it from a change of the schema). Planner
+     * statistics aside, which ANALYZE writes and which hold no data; autovacuum's in-place updates are not
+     * counted.
      */
     private static final String DATABASE = "SELECT concat_ws(' ', pg_stat_get_db_stat_reset_time(d.oid), "
             + "(SELECT stats_reset FROM pg_stat_bgwriter)), "
@@ -47,12 +52,20 @@ final class BranchState {
             + "(SELECT coalesce(sum(" + WRITES + "), 0) FROM pg_class c WHERE c.relnamespace = "
             + "'pg_catalog'::regnamespace AND c.relkind = 'r' AND NOT c.relisshared "
             + "AND c.relname NOT IN ('pg_class', 'pg_statistic', 'pg_statistic_ext_data')), "
-            + "(SELECT md5(string_agg(row(c.oid, c.relname, c.relnamespace, c.reltype, c.reloftype, c.relowner, "
-            + "c.relam, c.reltablespace, c.reltoastrelid, c.relisshared, c.relpersistence, c.relkind, c.relnatts, "
-            + "c.relchecks, c.relhasrules, c.relhastriggers, c.relrowsecurity, c.relforcerowsecurity, "
-            + "c.relispopulated, c.relreplident, c.relispartition, c.relacl, c.reloptions, c.relpartbound)::text, "
-            + "' ' ORDER BY c.oid)) FROM pg_class c) "
+            + "(SELECT " + WRITES + " FROM pg_class c WHERE c.oid = 'pg_class'::regclass) "
             + "FROM pg_database d WHERE d.datname = current_database()";
+    /**
+     * {@code pg_class} without what a TRUNCATE or VACUUM changes in it (a table's files and their size): read
+     * only when its rows were written, as it costs about a millisecond of the server's time.
+     */
+    private static final String RELATIONS = "SELECT md5(string_agg(row(c.oid, c.relname, c.relnamespace, c.reltype, "
+            + "c.reloftype, c.relowner, c.relam, c.reltablespace, c.reltoastrelid, c.relisshared, c.relpersistence, "
+            + "c.relkind, c.relnatts, c.relchecks, c.relhasrules, c.relhastriggers, c.relrowsecurity, "
+            + "c.relforcerowsecurity, c.relispopulated, c.relreplident, c.relispartition, c.relacl, c.reloptions, "
+            + "c.relpartbound)::text, ' ' ORDER BY c.oid)) FROM pg_class c";
+    /** How many rows of {@code pg_class} the database's sessions wrote. */
+    private static final String CLASS_WRITES =
+            "SELECT " + WRITES + " FROM pg_class c WHERE c.oid = 'pg_class'::regclass";
     /** Every relation that holds rows of its own: tables, partitions, materialized views. */
     private static final String TABLES = "SELECT c.oid, c.relkind, c.relfilenode, " + WRITES + " FROM pg_class c "
             + "WHERE c.relkind IN ('r', 'm') AND c.relpersistence <> 't' "
@@ -63,50 +76,114 @@ final class BranchState {
     /** A relation that holds rows, as a branch's statistics see it. */
     record Table(long oid, char kind, long filenode, long writes) {}
 
-    /** A branch as it was handed to a test. */
+    /**
+     * A branch as it was handed to a test.
+     *
+     * @param relations what {@link #RELATIONS} read, of this branch or of one whose {@code pg_class} it is known
+     *     to share; null when not read
+     */
     record Snapshot(
             String base,
             String resets,
             String settings,
             long catalogWrites,
+            long classWrites,
             String relations,
-            Map<Long, Table> tables) {}
+            Map<Long, Table> tables) {
+
+        /** This snapshot, with its {@code relations} known to be {@code known}'s. */
+        Snapshot withRelationsOf(Snapshot known) {
+            return new Snapshot(base, resets, settings, catalogWrites, classWrites, known.relations, tables);
+        }
+    }
 
     /**
-     * Reads the state of the database {@code c} is connected to.
+     * Reads the state of the database {@code c} is connected to, and its sequences, in one round trip and one
+     * snapshot of the statistics.
      *
      * @param base the base it was forked from, which the snapshot carries
+     * @param relations whether to read {@link Snapshot#relations()} too
+     * @param sequenceQuery what {@link #sequenceQuery} gave, or null to read no sequence
+     * @param sequences filled with each sequence's state, as {@link #sequences} gives it
      */
-    static Snapshot read(Connection c, String base) throws SQLException {
+    static Snapshot read(
+            Connection c, String base, boolean relations, String sequenceQuery, Map<Long, String[]> sequences)
+            throws SQLException {
+        List<String> queries = new ArrayList<>(List.of(DATABASE, TABLES));
+        if (relations) {
+            queries.add(RELATIONS);
+        }
+        if (sequenceQuery != null) {
+            queries.add(sequenceQuery);
+        }
         try (Statement s = c.createStatement()) {
             String resets;
             String settings;
             long catalogWrites;
-            String relations;
-            s.execute(DATABASE + "; " + TABLES); // one round trip, and one snapshot of the statistics
+            long classWrites;
+            s.execute(String.join("; ", queries));
             try (ResultSet rs = s.getResultSet()) {
                 rs.next();
                 resets = rs.getString(1);
                 settings = rs.getString(2);
                 catalogWrites = rs.getLong(3);
-                relations = rs.getString(4);
+                classWrites = rs.getLong(4);
             }
             s.getMoreResults();
+            Map<Long, Table> tables;
             try (ResultSet rs = s.getResultSet()) {
-                return new Snapshot(base, resets, settings, catalogWrites, relations, tables(rs));
+                tables = tables(rs);
             }
+            String md5 = null;
+            if (relations) {
+                s.getMoreResults();
+                try (ResultSet rs = s.getResultSet()) {
+                    rs.next();
+                    md5 = rs.getString(1);
+                }
+            }
+            if (sequenceQuery != null) {
+                s.getMoreResults();
+                try (ResultSet rs = s.getResultSet()) {
+                    sequences.putAll(sequences(rs));
+                }
+            }
+            return new Snapshot(base, resets, settings, catalogWrites, classWrites, md5, tables);
+        }
+    }
+
+    /** What {@link Snapshot#relations()} says of the database {@code c} is connected to now. */
+    static String relations(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(RELATIONS)) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 
     /**
      * Reads the tables of the database {@code c} is connected to, where the rest is known to be as in {@code
-     * now}: after a restore, which writes rows and new files only.
+     * now}: after a restore, which writes rows, new files ({@code pg_class} rows too) and sequences only.
      */
     static Snapshot readTables(Connection c, Snapshot now) throws SQLException {
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(TABLES)) {
-            return new Snapshot(
-                    now.base(), now.resets(), now.settings(), now.catalogWrites(), now.relations(), tables(rs));
+        try (Statement s = c.createStatement()) {
+            s.execute(TABLES + "; " + CLASS_WRITES);
+            Map<Long, Table> tables;
+            try (ResultSet rs = s.getResultSet()) {
+                tables = tables(rs);
+            }
+            s.getMoreResults();
+            try (ResultSet rs = s.getResultSet()) {
+                rs.next();
+                return new Snapshot(
+                        now.base(),
+                        now.resets(),
+                        now.settings(),
+                        now.catalogWrites(),
+                        rs.getLong(1),
+                        now.relations(),
+                        tables);
+            }
         }
     }
 
@@ -131,9 +208,14 @@ final class BranchState {
         }
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(query)) {
-            while (rs.next()) {
-                sequences.put(rs.getLong(1), new String[] {rs.getString(2), Boolean.toString(rs.getBoolean(3))});
-            }
+            return sequences(rs);
+        }
+    }
+
+    private static Map<Long, String[]> sequences(ResultSet rs) throws SQLException {
+        Map<Long, String[]> sequences = new HashMap<>();
+        while (rs.next()) {
+            sequences.put(rs.getLong(1), new String[] {rs.getString(2), Boolean.toString(rs.getBoolean(3))});
         }
         return sequences;
     }
@@ -173,7 +255,13 @@ final class BranchState {
         }
     }
 
-    /** Why what changed between {@code before} and {@code now} is beyond a restore of rows, if it is. */
+    /**
+     * Why what changed between {@code before} and {@code now} is beyond a restore of rows, if it is.
+     *
+     * @param before a snapshot whose {@link Snapshot#relations()} was read
+     * @param now a later one, whose {@link Snapshot#relations()} was read unless {@code pg_class} has not been
+     *     written since {@code before}
+     */
     static Optional<String> beyondRows(Snapshot before, Snapshot now) {
         if (!before.resets().equals(now.resets())) {
             return Optional.of("the server's statistics, which tell what its test changed, were reset");
@@ -181,7 +269,9 @@ final class BranchState {
         if (!before.settings().equals(now.settings())) {
             return Optional.of("its test changed the database's settings or properties");
         }
-        if (before.catalogWrites() != now.catalogWrites() || !before.relations().equals(now.relations())) {
+        boolean relationsChanged = before.classWrites() != now.classWrites()
+                && (now.relations() == null || !now.relations().equals(before.relations()));
+        if (before.catalogWrites() != now.catalogWrites() || relationsChanged) {
             return Optional.of("its test changed the schema or other catalogs");
         }
         if (!before.tables().keySet().equals(now.tables().keySet())) {
