@@ -16,9 +16,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The end of the JVM's services: all at once, first those whose servers outlive them, then those whose
  * close deletes their server (a temporary embedded server, a container), which another service may be
- * using as an existing server. The JVM waits at most {@link #BUDGET_SECONDS} seconds for them, so that a
- * build tool never has to kill it (Surefire does after 30 s): a close still under way then is named in the
- * log with what it waits for, and what it has not dropped is left to a later run's sweep, as after a kill.
+ * using as an existing server. The JVM waits at most {@link #BUDGET_SECONDS} seconds for them, and {@link
+ * #LAST_SECONDS} more for the last ones when the first took all of it: 20 s in all, so that a build tool
+ * never has to kill it (Surefire does 30 s after its {@code System.exit}, which other shutdown hooks share,
+ * on a machine that may be busy). A close still under way then is named in the log with what it waits for,
+ * and what it has not dropped is left to a later run's sweep, as after a kill.
  *
  * <pre>{@code
  * Shutdown.closeAll(services);   // in the library's shutdown hook
@@ -28,7 +30,7 @@ final class Shutdown {
 
     private static final Logger LOG = LoggerFactory.getLogger(Shutdown.class);
     /** How long the JVM's exit waits for the services to close. */
-    static final long BUDGET_SECONDS = 20;
+    static final long BUDGET_SECONDS = 15;
     /** How long the services that delete their servers get at least, after the others. */
     static final long LAST_SECONDS = 5;
 
