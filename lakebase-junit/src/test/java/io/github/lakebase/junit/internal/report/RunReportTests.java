@@ -106,6 +106,9 @@ class RunReportTests {
                             java.time.Instant.now().plus(java.time.Duration.ofDays(7)));
             assertThat(Files.readString(directory.resolve("report.md")))
                     .contains("### Kept branches")
+                    // A command that works in a project that does not declare the plugin, as the quick start's.
+                    .contains("`mvn io.github.lakebase:lakebase-maven-plugin")
+                    .doesNotContain("`mvn lakebase:connect -D")
                     .contains("| `" + kept.name() + "` | `" + kept.owner() + "` | `reportstock` | `" + kept.jdbcUrl()
                             + "` | `" + kept.username() + "` |");
             ReportDocument.Kept masked = new ReportDocument.Kept(
