@@ -19,6 +19,15 @@ import java.util.Map;
  */
 final class ReportMarkdown {
 
+    /**
+     * The Maven plugin's prefix in a command that works in any Maven project: {@code lakebase:} works only where
+     * the project declares the plugin. The version is this library's, when its jar says it.
+     */
+    private static final String PLUGIN = "io.github.lakebase:lakebase-maven-plugin"
+            + java.util.Optional.ofNullable(ReportMarkdown.class.getPackage().getImplementationVersion())
+                    .map(v -> ":" + v)
+                    .orElse("");
+
     /** What the report's first line is, and what a CI job looks for in a pull request's comments. */
     static final String MARKER = "<!-- lakebase-junit run report -->";
     /** GitHub refuses a comment over 65,536 characters; this leaves room for a job's own lines. */
@@ -184,12 +193,14 @@ final class ReportMarkdown {
             return "";
         }
         StringBuilder out = new StringBuilder("\n### Kept branches\n\n")
-                .append("Failed tests kept these branches to be inspected. Reach one with ")
-                .append(
-                        "`mvn lakebase:connect -Dlakebase.branch=<branch>`, which prints its JDBC URL and password (on ")
+                .append("Failed tests kept these branches to be inspected. Reach one with `mvn ")
+                .append(PLUGIN)
+                .append(":connect -Dlakebase.branch=<branch>`, which prints its JDBC URL and password (on ")
                 .append("the embedded provider the URL below is that of the run's server, which `connect` starts ")
-                .append("again), and drop it when done with `mvn lakebase:drop -Dlakebase.branch=<branch>` (see ")
-                .append("docs/branches-outside-tests.md).\n\n")
+                .append("again), and drop it when done with `mvn ")
+                .append(PLUGIN)
+                .append(":drop -Dlakebase.branch=<branch>`; a project that declares the plugin says `mvn ")
+                .append("lakebase:connect` (see docs/branches-outside-tests.md).\n\n")
                 .append(
                         "| branch | test | parent | JDBC URL | user | expires |\n| --- | --- | --- | --- | --- | --- |\n");
         for (ReportDocument.Kept k : kept) {
