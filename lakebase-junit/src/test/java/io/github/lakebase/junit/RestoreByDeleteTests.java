@@ -1,0 +1,132 @@
+package io.github.lakebase.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+
+/**
+ * A restore empties a small table with {@code DELETE} rather than {@code TRUNCATE}, which makes new files and
+ * has every session rebuild what it caches of them: the table keeps its file from test to test, until it has
+ * gathered enough dead rows that a TRUNCATE reclaims them, so that a table never grows without bound. A table
+ * with a rule that a DELETE would run is truncated instead. Either way every test starts from the base's rows.
+ */
+@Execution(ExecutionMode.SAME_THREAD) // its fixtures note what they see in static fields
+class RestoreByDeleteTests {
+
+    /** Per test, in the order they ran: its database, and the file of {@code stock} when it started. */
+    private static final List<long[]> SEEN = new ArrayList<>();
+
+    @Test
+    void aSmallTableKeepsItsFileUntilItsDeadRowsAreReclaimedByATruncate() {
+        SEEN.clear();
+        RestoreInPlaceTests.Recording.clear(StockTestCase.class);
+
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        StockTestCase.class,
+                        Map.of("lakebase.embedded.max-connections", "53", "lakebase.prefetch", "1")),
+                12);
+
+        // Each database's uses, in order: the file of stock at each.
+        Map<Long, List<Long>> files = SEEN.stream()
+                .collect(Collectors.groupingBy(s -> s[0], Collectors.mapping(s -> s[1], Collectors.toList())));
+        int kept = 0;
+        int renewed = 0;
+        for (List<Long> uses : files.values()) {
+            for (int i = 1; i < uses.size(); i++) {
+                if (uses.get(i).equals(uses.get(i - 1))) {
+                    kept++;
+                } else {
+                    renewed++;
+                }
+            }
+        }
+        assertThat(kept)
+                .as("restores that emptied stock with DELETE, keeping its file (file per use, by database: %s)", files)
+                .isGreaterThanOrEqualTo(2);
+        assertThat(renewed)
+                .as("restores that truncated stock once it had gathered enough dead rows (%s)", files)
+                .isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aTableWithARuleADeleteWouldRunIsTruncatedAndStillRestored() {
+        RestoreInPlaceTests.Recording.clear(LedgerTestCase.class);
+
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        LedgerTestCase.class,
+                        Map.of("lakebase.embedded.max-connections", "54", "lakebase.prefetch", "1")),
+                6);
+
+        Map<String, Long> databases = RestoreInPlaceTests.Recording.databases(LedgerTestCase.class);
+        assertThat(databases.size() - Set.copyOf(databases.values()).size())
+                .as("tests that got a database an earlier test had used, restored: %s", databases)
+                .isGreaterThanOrEqualTo(2);
+    }
+
+    private static String stockState(Connection c) throws SQLException {
+        return RestoreInPlaceTests.rows(
+                c,
+                "SELECT count(*), sum(quantity), min(sku), max(sku) FROM stock",
+                "SELECT count(*), sum(quantity) FROM movement",
+                "SELECT id, note FROM ledger ORDER BY id",
+                "SELECT count(*) FROM ledger_audit",
+                "SELECT last_value, is_called FROM ledger_audit_id_seq");
+    }
+
+    @LakebaseBranch(migrations = "classpath:migrations/restore-delete")
+    static class StockTestCase extends RestoreInPlaceTests.Recording {
+
+        @Override
+        String state(Connection c) throws SQLException {
+            return stockState(c);
+        }
+
+        @RepeatedTest(12)
+        void sellsOutTheStock(DataSource dataSource, RepetitionInfo repetition) throws SQLException {
+            try (Connection c = begin(dataSource, "sellsOutTheStock " + repetition.getCurrentRepetition())) {
+                SEEN.add(new long[] {
+                    RestoreInPlaceTests.databaseOid(c), Fixtures.count(c, "SELECT pg_relation_filenode('stock')")
+                });
+                RestoreInPlaceTests.execute(
+                        c,
+                        "UPDATE stock SET quantity = 0",
+                        "DELETE FROM movement",
+                        "DELETE FROM stock WHERE id > 200",
+                        "INSERT INTO stock VALUES (1000, 'sku-new', 1)");
+            }
+        }
+    }
+
+    @LakebaseBranch(migrations = "classpath:migrations/restore-delete")
+    static class LedgerTestCase extends RestoreInPlaceTests.Recording {
+
+        @Override
+        String state(Connection c) throws SQLException {
+            return stockState(c);
+        }
+
+        @RepeatedTest(6)
+        void clearsTheLedger(DataSource dataSource, RepetitionInfo repetition) throws SQLException {
+            try (Connection c = begin(dataSource, "clearsTheLedger " + repetition.getCurrentRepetition())) {
+                RestoreInPlaceTests.execute(c, "DELETE FROM ledger WHERE id <= 10");
+                assertThat(Fixtures.count(c, "SELECT count(*) FROM ledger_audit"))
+                        .as("rows the rule wrote")
+                        .isEqualTo(10);
+            }
+        }
+    }
+}
