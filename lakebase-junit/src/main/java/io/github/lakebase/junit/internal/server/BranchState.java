@@ -67,14 +67,20 @@ final class BranchState {
     private static final String CLASS_WRITES =
             "SELECT " + WRITES + " FROM pg_class c WHERE c.oid = 'pg_class'::regclass";
     /** Every relation that holds rows of its own: tables, partitions, materialized views. */
-    private static final String TABLES = "SELECT c.oid, c.relkind, c.relfilenode, " + WRITES + " FROM pg_class c "
+    private static final String TABLES = "SELECT c.oid, c.relkind, c.relfilenode, " + WRITES
+            + ", pg_stat_get_dead_tuples(c.oid) FROM pg_class c "
             + "WHERE c.relkind IN ('r', 'm') AND c.relpersistence <> 't' "
             + "AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'pg_toast'::regnamespace)";
     /** Every sequence of the database, to read its state from. */
     private static final String SEQUENCES = "SELECT c.oid, format('%I.%I', n.nspname, c.relname) FROM pg_class c "
             + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND c.relpersistence <> 't'";
-    /** A relation that holds rows, as a branch's statistics see it. */
-    record Table(long oid, char kind, long filenode, long writes) {}
+    /**
+     * A relation that holds rows, as a branch's statistics see it.
+     *
+     * @param writes the rows its sessions inserted, updated and deleted, in all
+     * @param dead its dead rows, which VACUUM (or a TRUNCATE) would reclaim
+     */
+    record Table(long oid, char kind, long filenode, long writes, long dead) {}
 
     /**
      * A branch as it was handed to a test.
@@ -190,7 +196,7 @@ final class BranchState {
     private static Map<Long, Table> tables(ResultSet rs) throws SQLException {
         Map<Long, Table> tables = new HashMap<>();
         while (rs.next()) {
-            Table t = new Table(rs.getLong(1), rs.getString(2).charAt(0), rs.getLong(3), rs.getLong(4));
+            Table t = new Table(rs.getLong(1), rs.getString(2).charAt(0), rs.getLong(3), rs.getLong(4), rs.getLong(5));
             tables.put(t.oid(), t);
         }
         return Map.copyOf(tables);

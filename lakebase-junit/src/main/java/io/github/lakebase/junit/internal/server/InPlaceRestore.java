@@ -62,6 +62,11 @@ final class InPlaceRestore {
     /** What each base holds, by its name. */
     private final Map<String, Base> bases = new ConcurrentHashMap<>();
 
+    /** The most a table's held rows take for it to be emptied with DELETE: a few hundred rows. */
+    static final int DELETED_BYTES = 64 << 10;
+    /** The most dead rows a table emptied with DELETE gathers before a TRUNCATE reclaims them. */
+    static final long DEAD_ROWS_LIMIT = 2_000;
+
     private final BaseRows reader = new BaseRows();
     /** Bases whose branches are never restored, said by {@link #refuse}. */
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
@@ -81,6 +86,8 @@ final class InPlaceRestore {
         final Set<Long> partitioned = new TreeSet<>();
         /** Triggers that would fire while rows are restored, by their table's oid. */
         final Map<Long, String> firing = new HashMap<>();
+        /** Tables with a rule that a DELETE would run while rows are restored, which are truncated instead. */
+        final Set<Long> deleteRules = new TreeSet<>();
         /** The rows of each table held, by the table's oid. */
         final Map<Long, BaseRows.Rows> rows = new HashMap<>();
         /** Why the rows of a table are not held, by its oid, for tables that could not be read. */
@@ -245,7 +252,10 @@ final class InPlaceRestore {
             for (Long oid : partitioned) {
                 parents.add(name(c, oid)); // a partitioned table's partitions are all in rows
             }
-            write(c, rows, parents, setval);
+            Map<Long, BranchState.Table> tables = now.tables();
+            boolean delete =
+                    parents.isEmpty() && truncate.stream().allMatch(oid -> deletable(base, oid, tables.get(oid)));
+            write(c, rows, parents, setval, delete);
         }
         // Its settings, catalogs and statistics' resets are as read before: no other session is on it, and the
         // restore writes rows, new files (pg_class.relfilenode, which the snapshot leaves out) and sequences only.
@@ -315,19 +325,46 @@ final class InPlaceRestore {
                     base.firing.putIfAbsent(rs.getLong(1), rs.getString(2));
                 }
             }
+            try (ResultSet rs = s.executeQuery(
+                    "SELECT ev_class FROM pg_rewrite WHERE ev_type = '4' AND ev_enabled IN ('A', 'R')")) {
+                while (rs.next()) {
+                    base.deleteRules.add(rs.getLong(1));
+                }
+            }
         }
     }
 
-    /** Truncates the tables of {@code rows}, fills them again and sets the sequences back, in one transaction. */
-    private static void write(Connection c, List<BaseRows.Rows> rows, List<String> parents, List<String> setval)
+    /**
+     * Whether a table is emptied with {@code DELETE} rather than {@code TRUNCATE}: when it holds few rows, has
+     * no rule that a DELETE runs, and has gathered fewer than {@value #DEAD_ROWS_LIMIT} dead rows. A TRUNCATE
+     * makes new files for the table and its indexes, and has every session rebuild what it caches of them; a
+     * DELETE of a few rows costs less, and leaves dead rows, which the next TRUNCATE (or VACUUM) reclaims.
+     */
+    private static boolean deletable(Base base, long oid, BranchState.Table table) {
+        BaseRows.Rows held = base.rows.get(oid);
+        return held != null
+                && held.data().length <= DELETED_BYTES
+                && table.dead() < DEAD_ROWS_LIMIT
+                && !base.deleteRules.contains(oid);
+    }
+
+    /**
+     * Empties the tables of {@code rows} (see {@link #deletable}), fills them again and sets the sequences back,
+     * in one transaction.
+     */
+    private static void write(
+            Connection c, List<BaseRows.Rows> rows, List<String> parents, List<String> setval, boolean delete)
             throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
-            // Neither foreign keys nor the user's triggers fire for rows put back as they were; this session's
+            // Neither foreign keys nor the user's triggers and rules fire for rows put back as they were; this
+            // session's
             // counts are reported as the transaction ends, before the server answers the commit. One round trip.
             List<String> statements = new ArrayList<>(
                     List.of("SET LOCAL session_replication_role = replica", "SELECT pg_stat_force_next_flush()"));
-            if (!rows.isEmpty()) {
+            if (!rows.isEmpty() && delete) {
+                rows.forEach(r -> statements.add("DELETE FROM ONLY " + r.table()));
+            } else if (!rows.isEmpty()) {
                 List<String> truncate = new ArrayList<>(parents);
                 rows.forEach(r -> truncate.add("ONLY " + r.table()));
                 statements.add("TRUNCATE " + String.join(", ", truncate));
