@@ -203,10 +203,12 @@ final class BranchRestores implements RestorableBranches {
             if (othersOn && !awaitOnly(c, pids)) {
                 return Optional.of("a session other than its pool's is still connected");
             }
-            Optional<String> why = restores.restore(name, c);
-            if (why.isEmpty() && !others(c, pids).isEmpty()) {
+            String others = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type "
+                    + "<> 'autovacuum worker' AND pid NOT IN ("
+                    + pids.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+            Optional<String> why = restores.restore(name, c, others);
+            if (why.isPresent()) {
                 restores.forget(name);
-                why = Optional.of("a session connected to it while it was restored");
             }
             return why; // the restore set nothing beyond its transaction (SET LOCAL): the session stays as new
         } catch (SQLException e) {

@@ -170,26 +170,39 @@ final class BranchState {
     /**
      * Reads the tables of the database {@code c} is connected to, where the rest is known to be as in {@code
      * now}: after a restore, which writes rows, new files ({@code pg_class} rows too) and sequences only.
+     *
+     * @param also a query of one column to run in the same round trip, or null
+     * @param alsoRows filled with what {@code also} returns
      */
-    static Snapshot readTables(Connection c, Snapshot now) throws SQLException {
+    static Snapshot readTables(Connection c, Snapshot now, String also, List<String> alsoRows) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute(TABLES + "; " + CLASS_WRITES);
+            s.execute(TABLES + "; " + CLASS_WRITES + (also == null ? "" : "; " + also));
             Map<Long, Table> tables;
             try (ResultSet rs = s.getResultSet()) {
                 tables = tables(rs);
             }
+            long classWrites;
             s.getMoreResults();
             try (ResultSet rs = s.getResultSet()) {
                 rs.next();
-                return new Snapshot(
-                        now.base(),
-                        now.resets(),
-                        now.settings(),
-                        now.catalogWrites(),
-                        rs.getLong(1),
-                        now.relations(),
-                        tables);
+                classWrites = rs.getLong(1);
             }
+            if (also != null) {
+                s.getMoreResults();
+                try (ResultSet rs = s.getResultSet()) {
+                    while (rs.next()) {
+                        alsoRows.add(rs.getString(1));
+                    }
+                }
+            }
+            return new Snapshot(
+                    now.base(),
+                    now.resets(),
+                    now.settings(),
+                    now.catalogWrites(),
+                    classWrites,
+                    now.relations(),
+                    tables);
         }
     }
 

@@ -178,6 +178,18 @@ final class InPlaceRestore {
      * @return empty once restored, else why it cannot be
      */
     Optional<String> restore(String branch, Connection c) throws SQLException {
+        return restore(branch, c, null);
+    }
+
+    /**
+     * Puts {@code branch} back to the state noted for it, then checks that no other session came meanwhile.
+     *
+     * @param c a superuser's connection to the branch, in auto-commit, the only session on it
+     * @param others a query of the sessions on the branch other than those that may be, run with the last
+     *     read of the restore (one round trip for both); null for none
+     * @return empty once restored, else why it cannot be; when a session came, the branch is forgotten
+     */
+    Optional<String> restore(String branch, Connection c, String others) throws SQLException {
         long start = System.nanoTime();
         BranchState.Snapshot before = tracked.remove(branch);
         if (before == null) {
@@ -259,7 +271,11 @@ final class InPlaceRestore {
         }
         // Its settings, catalogs and statistics' resets are as read before: no other session is on it, and the
         // restore writes rows, new files (pg_class.relfilenode, which the snapshot leaves out) and sequences only.
-        BranchState.Snapshot restored = BranchState.readTables(c, now);
+        List<String> came = new ArrayList<>();
+        BranchState.Snapshot restored = BranchState.readTables(c, now, others, came);
+        if (!came.isEmpty()) {
+            return Optional.of("a session connected to it while it was restored: " + came);
+        }
         for (BranchState.Table t : restored.tables().values()) {
             if (!truncate.contains(t.oid())
                     && t.writes() != now.tables().get(t.oid()).writes()) {
