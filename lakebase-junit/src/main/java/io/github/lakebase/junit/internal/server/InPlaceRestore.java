@@ -1,7 +1,5 @@
 package io.github.lakebase.junit.internal.server;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,7 +15,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,11 +58,6 @@ final class InPlaceRestore {
     private final Map<String, BranchState.Snapshot> tracked = new ConcurrentHashMap<>();
     /** What each base holds, by its name. */
     private final Map<String, Base> bases = new ConcurrentHashMap<>();
-
-    /** The most a table's held rows take for it to be emptied with DELETE: a few hundred rows. */
-    static final int DELETED_BYTES = 64 << 10;
-    /** The most dead rows a table emptied with DELETE gathers before a TRUNCATE reclaims them. */
-    static final long DEAD_ROWS_LIMIT = 2_000;
 
     private final BaseRows reader = new BaseRows();
     /** Bases whose branches are never restored, said by {@link #refuse}. */
@@ -265,9 +257,11 @@ final class InPlaceRestore {
                 parents.add(name(c, oid)); // a partitioned table's partitions are all in rows
             }
             Map<Long, BranchState.Table> tables = now.tables();
-            boolean delete =
-                    parents.isEmpty() && truncate.stream().allMatch(oid -> deletable(base, oid, tables.get(oid)));
-            write(c, rows, parents, setval, delete);
+            boolean delete = parents.isEmpty()
+                    && truncate.stream()
+                            .allMatch(oid -> Refill.deletable(
+                                    base.rows.get(oid), tables.get(oid), base.deleteRules.contains(oid)));
+            Refill.write(c, rows, parents, setval, delete);
         }
         // Its settings, catalogs and statistics' resets are as read before: no other session is on it, and the
         // restore writes rows, new files (pg_class.relfilenode, which the snapshot leaves out) and sequences only.
@@ -350,63 +344,7 @@ final class InPlaceRestore {
         }
     }
 
-    /**
-     * Whether a table is emptied with {@code DELETE} rather than {@code TRUNCATE}: when it holds few rows, has
-     * no rule that a DELETE runs, and has gathered fewer than {@value #DEAD_ROWS_LIMIT} dead rows. A TRUNCATE
-     * makes new files for the table and its indexes, and has every session rebuild what it caches of them; a
-     * DELETE of a few rows costs less, and leaves dead rows, which the next TRUNCATE (or VACUUM) reclaims.
-     */
-    private static boolean deletable(Base base, long oid, BranchState.Table table) {
-        BaseRows.Rows held = base.rows.get(oid);
-        return held != null
-                && held.data().length <= DELETED_BYTES
-                && table.dead() < DEAD_ROWS_LIMIT
-                && !base.deleteRules.contains(oid);
-    }
-
-    /**
-     * Empties the tables of {@code rows} (see {@link #deletable}), fills them again and sets the sequences back,
-     * in one transaction.
-     */
-    private static void write(
-            Connection c, List<BaseRows.Rows> rows, List<String> parents, List<String> setval, boolean delete)
-            throws SQLException {
-        c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
-            // Neither foreign keys nor the user's triggers and rules fire for rows put back as they were; this
-            // session's
-            // counts are reported as the transaction ends, before the server answers the commit. One round trip.
-            List<String> statements = new ArrayList<>(
-                    List.of("SET LOCAL session_replication_role = replica", "SELECT pg_stat_force_next_flush()"));
-            if (!rows.isEmpty() && delete) {
-                rows.forEach(r -> statements.add("DELETE FROM ONLY " + r.table()));
-            } else if (!rows.isEmpty()) {
-                List<String> truncate = new ArrayList<>(parents);
-                rows.forEach(r -> truncate.add("ONLY " + r.table()));
-                statements.add("TRUNCATE " + String.join(", ", truncate));
-            }
-            if (!setval.isEmpty()) {
-                statements.add("SELECT " + String.join(", ", setval));
-            }
-            s.execute(String.join("; ", statements));
-            if (!rows.isEmpty()) {
-                var copy = c.unwrap(PGConnection.class).getCopyAPI();
-                for (BaseRows.Rows r : rows) {
-                    copy.copyIn(
-                            "COPY " + r.table() + r.columns() + " FROM STDIN (FORMAT binary)",
-                            new ByteArrayInputStream(r.data()));
-                }
-            }
-            c.commit();
-        } catch (SQLException | IOException e) {
-            c.rollback();
-            throw e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
-        } finally {
-            c.setAutoCommit(true);
-        }
-    }
-
-    /** Reads the rows of a new fork's tables into {@code base}, the smallest table first, while they fit. */
+    /** The name of the relation {@code oid}, for a message. */
     private static String name(Connection c, long oid) throws SQLException {
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT " + oid + "::regclass")) {

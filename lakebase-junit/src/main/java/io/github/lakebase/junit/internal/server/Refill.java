@@ -1,0 +1,90 @@
+package io.github.lakebase.junit.internal.server;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.postgresql.PGConnection;
+
+/**
+ * How {@link InPlaceRestore} puts a branch's rows back: it empties the tables a test changed, fills them again
+ * with their base's rows and sets the sequences back, in one transaction.
+ *
+ * <pre>{@code
+ * boolean delete = Refill.deletable(held, table, false);
+ * Refill.write(c, List.of(held), List.of(), List.of("setval(16411, 3, true)"), delete);
+ * }</pre>
+ */
+final class Refill {
+
+    /** The most a table's held rows take for it to be emptied with DELETE, in bytes: a few hundred rows. */
+    static final int DELETED_BYTES = 64 << 10;
+    /** The most dead rows a table emptied with DELETE gathers before a TRUNCATE reclaims them. */
+    static final long DEAD_ROWS_LIMIT = 2_000;
+
+    private Refill() {}
+
+    /**
+     * Whether a table is emptied with {@code DELETE} rather than {@code TRUNCATE}: when its base's rows take at
+     * most {@value #DELETED_BYTES} bytes, it has gathered fewer than {@value #DEAD_ROWS_LIMIT} dead rows, and no
+     * rule runs on its DELETE. A TRUNCATE makes new files for the table and its indexes and has every session
+     * rebuild what it caches of them; a DELETE of a few rows costs less, and leaves dead rows, which the next
+     * TRUNCATE (or VACUUM) reclaims, so that the table never grows without bound.
+     *
+     * @param held the base's rows of the table, or null when they are not held
+     * @param table the table as the statistics see it now
+     * @param deleteRule whether a rule enabled ALWAYS or REPLICA runs on its DELETE
+     */
+    static boolean deletable(BaseRows.Rows held, BranchState.Table table, boolean deleteRule) {
+        return held != null && held.data().length <= DELETED_BYTES && table.dead() < DEAD_ROWS_LIMIT && !deleteRule;
+    }
+
+    /**
+     * Empties the tables of {@code rows}, fills them again and sets the sequences back, in one transaction.
+     *
+     * @param c a superuser's connection to the branch, in auto-commit, which it is again afterwards
+     * @param rows the base's rows of each table to put back, in the order they are written
+     * @param parents the partitioned tables over them, which only a TRUNCATE empties (then {@code delete} is false)
+     * @param setval a {@code setval(...)} call for each sequence to set back
+     * @param delete whether to empty the tables with DELETE ({@link #deletable} for each), else with TRUNCATE
+     * @throws SQLException when it fails; the transaction is rolled back
+     */
+    static void write(Connection c, List<BaseRows.Rows> rows, List<String> parents, List<String> setval, boolean delete)
+            throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            // Neither foreign keys nor the user's triggers and rules fire for rows put back as they were; this
+            // session's counts are reported as the transaction ends, before the server answers the commit.
+            List<String> statements = new ArrayList<>(
+                    List.of("SET LOCAL session_replication_role = replica", "SELECT pg_stat_force_next_flush()"));
+            if (!rows.isEmpty() && delete) {
+                rows.forEach(r -> statements.add("DELETE FROM ONLY " + r.table()));
+            } else if (!rows.isEmpty()) {
+                List<String> truncate = new ArrayList<>(parents);
+                rows.forEach(r -> truncate.add("ONLY " + r.table()));
+                statements.add("TRUNCATE " + String.join(", ", truncate));
+            }
+            if (!setval.isEmpty()) {
+                statements.add("SELECT " + String.join(", ", setval));
+            }
+            s.execute(String.join("; ", statements)); // one round trip
+            if (!rows.isEmpty()) {
+                var copy = c.unwrap(PGConnection.class).getCopyAPI();
+                for (BaseRows.Rows r : rows) {
+                    copy.copyIn(
+                            "COPY " + r.table() + r.columns() + " FROM STDIN (FORMAT binary)",
+                            new ByteArrayInputStream(r.data()));
+                }
+            }
+            c.commit();
+        } catch (SQLException | IOException e) {
+            c.rollback();
+            throw e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+}
