@@ -112,9 +112,12 @@ class LakebaseFaultTests {
 
         assertAllSucceeded(Fixtures.run(TwoTestsTestCase.class, fake.configuration(PROJECT)), 2);
 
+        // How many logins the machine's speed leaves within the delay varies; each one needs a credential of its own.
+        int refused = fake.faults().refusedLogins();
+        assertThat(refused).as("logins refused while the role propagated").isPositive();
         assertThat(fake.faults().calls(Call.CREDENTIAL))
-                .as("a fresh credential for every retried login")
-                .isGreaterThan(6);
+                .as("a fresh credential for every retried login (%d refused)", refused)
+                .isGreaterThanOrEqualTo(refused + 2);
     }
 
     @Test

@@ -124,7 +124,11 @@ public final class FakeBranch implements PostgresRouter.Target {
 
     @Override
     public String refusal() {
-        return Instant.now().isBefore(authorizedAt) ? "External authorization failed" : null;
+        if (Instant.now().isBefore(authorizedAt)) {
+            project.faults().refusedLogin();
+            return "External authorization failed";
+        }
+        return null;
     }
 
     /** The endpoint's host, opened on first use; {@code null} until the endpoint is up. */

@@ -38,6 +38,11 @@ public final class FakeProject {
     private int updatesOfDeletedBranches;
     private volatile int limitRefusals;
 
+    /** The faults of the workspace this project is in. */
+    Faults faults() {
+        return workspace.faults();
+    }
+
     FakeProject(FakeLakebase workspace, String id, String defaultBranch, String sql) {
         this.workspace = workspace;
         this.id = id;

@@ -43,6 +43,7 @@ public final class Faults {
 
     private final Map<Call, Deque<Failure>> failures = new EnumMap<>(Call.class);
     private final Map<Call, AtomicInteger> calls = new EnumMap<>(Call.class);
+    private final AtomicInteger refusedLogins = new AtomicInteger();
     private volatile Duration operationDelay = Duration.ZERO;
     private volatile Duration endpointDelay = Duration.ZERO;
     private volatile Duration authorizationDelay = Duration.ZERO;
@@ -158,6 +159,15 @@ public final class Faults {
     /** How many calls of {@code call} the fake has seen. */
     public int calls(Call call) {
         return calls.get(call).get();
+    }
+
+    /** How many logins were refused while a branch's role was propagating ({@link #authorizationDelay}). */
+    public int refusedLogins() {
+        return refusedLogins.get();
+    }
+
+    void refusedLogin() {
+        refusedLogins.incrementAndGet();
     }
 
     /** Counts a call, and returns the failure to answer it with, if any. */
