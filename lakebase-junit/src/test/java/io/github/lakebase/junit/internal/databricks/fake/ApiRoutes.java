@@ -118,7 +118,11 @@ final class ApiRoutes implements HttpHandler {
                 if (workspace.existingProject(project).purged(branch)) {
                     throw ApiError.notFound("Operation " + resource);
                 }
-                return workspace.operations().get(resource);
+                ObjectNode operation = workspace.operations().get(resource);
+                if (!operation.path("done").asBoolean()) {
+                    workspace.faults().answeredNotReady(Call.OPERATION);
+                }
+                return operation;
             });
         }
         if ((m = ENDPOINT.matcher(resource)).matches() && method.equals("GET")) {

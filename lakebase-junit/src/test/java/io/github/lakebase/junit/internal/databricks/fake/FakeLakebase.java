@@ -148,6 +148,9 @@ public final class FakeLakebase {
     ObjectNode endpoint(String project, String name) throws IOException {
         FakeBranch branch = existingProject(project).endpointBranch(name);
         String host = branch.host(router);
+        if (host == null) {
+            faults.answeredNotReady(Faults.Call.ENDPOINT);
+        }
         ObjectNode status = Json.object()
                 .put("current_state", host == null ? "INIT" : "ACTIVE")
                 .put("endpoint_type", "ENDPOINT_TYPE_READ_WRITE");

@@ -44,6 +44,7 @@ public final class Faults {
     private final Map<Call, Deque<Failure>> failures = new EnumMap<>(Call.class);
     private final Map<Call, AtomicInteger> calls = new EnumMap<>(Call.class);
     private final AtomicInteger refusedLogins = new AtomicInteger();
+    private final Map<Call, AtomicInteger> notReady = new EnumMap<>(Call.class);
     private volatile Duration operationDelay = Duration.ZERO;
     private volatile Duration endpointDelay = Duration.ZERO;
     private volatile Duration authorizationDelay = Duration.ZERO;
@@ -57,6 +58,7 @@ public final class Faults {
         for (Call call : Call.values()) {
             failures.put(call, new ArrayDeque<>());
             calls.put(call, new AtomicInteger());
+            notReady.put(call, new AtomicInteger());
         }
     }
 
@@ -159,6 +161,18 @@ public final class Faults {
     /** How many calls of {@code call} the fake has seen. */
     public int calls(Call call) {
         return calls.get(call).get();
+    }
+
+    /**
+     * How many answers to {@code call} said that what it asked for was not ready yet: an operation not done,
+     * an endpoint without a host.
+     */
+    public int notReady(Call call) {
+        return notReady.get(call).get();
+    }
+
+    void answeredNotReady(Call call) {
+        notReady.get(call).incrementAndGet();
     }
 
     /** How many logins were refused while a branch's role was propagating ({@link #authorizationDelay}). */
