@@ -97,9 +97,9 @@ final class BranchState {
             String relations,
             Map<Long, Table> tables) {
 
-        /** This snapshot, with its {@code relations} known to be {@code known}'s. */
-        Snapshot withRelationsOf(Snapshot known) {
-            return new Snapshot(base, resets, settings, catalogWrites, classWrites, known.relations, tables);
+        /** This snapshot, with {@code relations} read now or known to be those of another snapshot. */
+        Snapshot withRelations(String relations) {
+            return new Snapshot(base, resets, settings, catalogWrites, classWrites, relations, tables);
         }
     }
 

@@ -195,20 +195,13 @@ final class InPlaceRestore {
         Map<Long, String[]> sequences = new HashMap<>();
         BranchState.Snapshot now = BranchState.read(c, before.base(), false, base.sequenceQuery, sequences);
         if (now.classWrites() != before.classWrites()) { // a TRUNCATE, or a change of the schema
-            now = new BranchState.Snapshot(
-                    now.base(),
-                    now.resets(),
-                    now.settings(),
-                    now.catalogWrites(),
-                    now.classWrites(),
-                    BranchState.relations(c),
-                    now.tables());
+            now = now.withRelations(BranchState.relations(c));
         }
         Optional<String> why = BranchState.beyondRows(before, now);
         if (why.isPresent()) {
             return why;
         }
-        now = now.withRelationsOf(before);
+        now = now.withRelations(before.relations());
         Set<Long> changed = new TreeSet<>();
         for (BranchState.Table t : now.tables().values()) {
             BranchState.Table then = before.tables().get(t.oid());
