@@ -19,6 +19,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.flywaydb.core.api.callback.Callback;
+import org.flywaydb.core.api.callback.Context;
+import org.flywaydb.core.api.callback.Event;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
@@ -156,6 +159,51 @@ class LakebaseFaultTests {
         assertAllSucceeded(Fixtures.run(LongLivedPoolTestCase.class, fake.configuration(PROJECT)), 1);
 
         assertThat(fake.faults().calls(Call.CREDENTIAL)).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aCredentialThatExpiresWhileFlywayRunsIsRenewedForFlywaysNextConnection() {
+        FakeLakebase fake = fake();
+        fake.faults().credentialLifetime(Duration.ofSeconds(2));
+
+        // Flyway opens its migration connection after validating; a callback makes validation outlast the credential.
+        assertAllSucceeded(
+                Fixtures.run(
+                        TwoTestsTestCase.class,
+                        with(fake.configuration(PROJECT), "flyway.callbacks", SlowValidation.class.getName())),
+                2);
+
+        assertThat(SlowValidation.waited).as("the callback ran").isTrue();
+    }
+
+    /** A Flyway callback that takes longer than a short-lived credential lives, before Flyway validates. */
+    public static final class SlowValidation implements Callback {
+        static volatile boolean waited;
+
+        @Override
+        public boolean supports(Event event, Context context) {
+            return event == Event.BEFORE_VALIDATE;
+        }
+
+        @Override
+        public boolean canHandleInTransaction(Event event, Context context) {
+            return true;
+        }
+
+        @Override
+        public void handle(Event event, Context context) {
+            try {
+                Thread.sleep(2500);
+                waited = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public String getCallbackName() {
+            return "slow validation";
+        }
     }
 
     static class LongLivedPoolTestCase {
