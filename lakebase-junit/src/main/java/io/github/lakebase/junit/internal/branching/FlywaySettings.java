@@ -52,7 +52,7 @@ import org.flywaydb.core.internal.util.ClassUtils;
  *
  * <pre>{@code
  * FlywaySettings settings = FlywaySettings.load(config);
- * Flyway flyway = settings.configure(Flyway.configure(loader)).dataSource(url, user, password).load();
+ * Flyway flyway = settings.configure(Flyway.configure(loader)).dataSource(dataSource).load();
  * }</pre>
  *
  * @param values the merged settings, without the keys the library overrides

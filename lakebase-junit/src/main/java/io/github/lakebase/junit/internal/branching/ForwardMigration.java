@@ -1,6 +1,7 @@
 package io.github.lakebase.junit.internal.branching;
 
 import io.github.lakebase.junit.spi.BranchConnection;
+import io.github.lakebase.junit.spi.ConnectionSource;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -83,7 +84,7 @@ final class ForwardMigration {
     private static FluentConfiguration configuration(
             FlywaySettings settings, BranchConnection copy, Migrations.Plan plan, ClassLoader loader) {
         return settings.configure(Flyway.configure(loader))
-                .dataSource(copy.jdbcUrl(), copy.username(), copy.password())
+                .dataSource(new ConnectionSource(copy::open))
                 .locations(plan.locations().toArray(String[]::new));
     }
 

@@ -4,6 +4,7 @@ import io.github.lakebase.junit.LakebaseBranch;
 import io.github.lakebase.junit.integration.Location;
 import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.spi.BranchConnection;
+import io.github.lakebase.junit.spi.ConnectionSource;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.util.List;
 import org.flywaydb.core.Flyway;
@@ -262,11 +263,15 @@ final class Migrations {
         }
     }
 
-    /** The Flyway that migrates {@code target} with {@code plan}'s locations and settings. */
+    /**
+     * The Flyway that migrates {@code target} with {@code plan}'s locations and settings. Flyway opens
+     * more than one connection, minutes apart on a long migration, so each one asks for the password
+     * then: a short-lived credential handed over once may have expired by the last.
+     */
     static Flyway flyway(Plan plan, BranchConnection target, ClassLoader loader) {
         return plan.flyway()
                 .configure(Flyway.configure(loader))
-                .dataSource(target.jdbcUrl(), target.username(), target.password())
+                .dataSource(new ConnectionSource(target::open))
                 .locations(plan.locations().toArray(String[]::new))
                 .load();
     }
