@@ -5,6 +5,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -52,6 +54,8 @@ public final class NeonFaults {
 
     private final Map<Call, Deque<Failure>> failures = new EnumMap<>(Call.class);
     private final Map<Call, AtomicInteger> calls = new EnumMap<>(Call.class);
+    private final AtomicInteger operationsNotDone = new AtomicInteger();
+    private final Set<String> leftRunning = ConcurrentHashMap.newKeySet();
     private volatile Duration operationDelay = Duration.ZERO;
     private volatile Duration maxExpiry = Duration.ofDays(30);
     private volatile int branchLimit = 5000;
@@ -161,6 +165,25 @@ public final class NeonFaults {
     /** How many calls of {@code call} the fake has seen. */
     public int calls(Call call) {
         return calls.get(call).get();
+    }
+
+    /** How many answers to {@code getProjectOperation} said that the operation was still running. */
+    public int operationsNotDone() {
+        return operationsNotDone.get();
+    }
+
+    /** The operations answered as still running and never asked for again once done: given up on. */
+    public Set<String> operationsLeftRunning() {
+        return Set.copyOf(leftRunning);
+    }
+
+    void answered(String operation, boolean done) {
+        if (done) {
+            leftRunning.remove(operation);
+        } else {
+            operationsNotDone.incrementAndGet();
+            leftRunning.add(operation);
+        }
     }
 
     Failure next(Call call) {

@@ -69,6 +69,7 @@ final class NeonOperations {
         if (operation == null) {
             throw FakeNeon.error(404, "operation " + id + " not found");
         }
+        faults.answered(id, !"running".equals(operation.path("status").asText()));
         return JsonNodeFactory.instance.objectNode().set("operation", operation);
     }
 
