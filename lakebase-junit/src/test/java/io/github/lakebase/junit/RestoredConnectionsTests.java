@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -84,6 +85,27 @@ class RestoredConnectionsTests {
                         StaleDataSourceTestCase.class,
                         Map.of("lakebase.embedded.max-connections", "51", "lakebase.prefetch", "1")),
                 4);
+    }
+
+    @Test
+    void theDriversOwnPreparedStatementsOutliveTheRestoreOfTheirSession() {
+        DriverStatementsTestCase.SEEN.clear();
+
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        DriverStatementsTestCase.class,
+                        Map.of("lakebase.embedded.max-connections", "53", "lakebase.prefetch", "1")),
+                6);
+
+        // A warm session is what a pool is for: a test on a restored branch finds the statements the driver
+        // prepared for the test before it on that session, as a test on a shared database does.
+        List<String> again = DriverStatementsTestCase.SEEN.stream()
+                .filter(seen -> seen.startsWith("again"))
+                .toList();
+        assertThat(again)
+                .as("tests on a session an earlier test used: %s", DriverStatementsTestCase.SEEN)
+                .isNotEmpty()
+                .allSatisfy(seen -> assertThat(seen).endsWith("driver statements kept"));
     }
 
     /** A session's own state, as a new session has it: nothing of an earlier test's. */
@@ -180,6 +202,78 @@ class RestoredConnectionsTests {
 
         @Test
         @Order(6)
+        void sixth(DataSource dataSource) throws SQLException {
+            run(dataSource, "sixth");
+        }
+    }
+
+    /** Tests that each write a row and run one query often enough for the driver to prepare it on the server. */
+    @LakebaseBranch(migrations = "classpath:migrations/restore-sessions")
+    @Execution(ExecutionMode.SAME_THREAD) // one after the other, so that later tests take restored branches
+    static class DriverStatementsTestCase extends RestoreInPlaceTests.Recording {
+
+        static final List<String> SEEN = new ArrayList<>();
+        private static final List<Integer> USED = new ArrayList<>();
+        private static final String QUERY = "SELECT count(*) FROM note WHERE id > ?";
+
+        @Override
+        String state(Connection c) throws SQLException {
+            return rows(c, "SELECT id, body FROM note ORDER BY id");
+        }
+
+        void run(DataSource dataSource, String test) throws SQLException {
+            try (Connection c = begin(dataSource, test)) {
+                int pid = c.unwrap(PGConnection.class).getBackendPID();
+                long prepared;
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_prepared_statements WHERE NOT from_sql "
+                                + "AND statement = '" + QUERY.replace("?", "$1") + "'")) {
+                    rs.next();
+                    prepared = rs.getLong(1);
+                }
+                synchronized (SEEN) {
+                    SEEN.add((USED.contains(pid) ? "again " : "new ") + test + ": "
+                            + (prepared > 0 ? "driver statements kept" : "no driver statement"));
+                    USED.add(pid);
+                }
+                execute(c, "INSERT INTO note (body) VALUES ('" + test + "')");
+                try (var ps = c.prepareStatement(QUERY)) {
+                    for (int i = 0; i < 2 * c.unwrap(PGConnection.class).getPrepareThreshold(); i++) {
+                        ps.setLong(1, i);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            assertThat(rs.next()).isTrue();
+                        }
+                    }
+                }
+            }
+        }
+
+        @Test
+        void first(DataSource dataSource) throws SQLException {
+            run(dataSource, "first");
+        }
+
+        @Test
+        void second(DataSource dataSource) throws SQLException {
+            run(dataSource, "second");
+        }
+
+        @Test
+        void third(DataSource dataSource) throws SQLException {
+            run(dataSource, "third");
+        }
+
+        @Test
+        void fourth(DataSource dataSource) throws SQLException {
+            run(dataSource, "fourth");
+        }
+
+        @Test
+        void fifth(DataSource dataSource) throws SQLException {
+            run(dataSource, "fifth");
+        }
+
+        @Test
         void sixth(DataSource dataSource) throws SQLException {
             run(dataSource, "sixth");
         }
