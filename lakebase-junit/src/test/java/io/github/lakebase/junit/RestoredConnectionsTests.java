@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
@@ -248,34 +250,9 @@ class RestoredConnectionsTests {
             }
         }
 
-        @Test
-        void first(DataSource dataSource) throws SQLException {
-            run(dataSource, "first");
-        }
-
-        @Test
-        void second(DataSource dataSource) throws SQLException {
-            run(dataSource, "second");
-        }
-
-        @Test
-        void third(DataSource dataSource) throws SQLException {
-            run(dataSource, "third");
-        }
-
-        @Test
-        void fourth(DataSource dataSource) throws SQLException {
-            run(dataSource, "fourth");
-        }
-
-        @Test
-        void fifth(DataSource dataSource) throws SQLException {
-            run(dataSource, "fifth");
-        }
-
-        @Test
-        void sixth(DataSource dataSource) throws SQLException {
-            run(dataSource, "sixth");
+        @RepeatedTest(6)
+        void runsItsQueries(DataSource dataSource, RepetitionInfo repetition) throws SQLException {
+            run(dataSource, "test " + repetition.getCurrentRepetition());
         }
     }
 
