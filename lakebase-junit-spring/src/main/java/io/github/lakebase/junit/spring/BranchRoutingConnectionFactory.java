@@ -9,6 +9,7 @@ import io.r2dbc.spi.Option;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 
 /**
@@ -21,7 +22,8 @@ final class BranchRoutingConnectionFactory implements ConnectionFactory {
 
     private static final int KEPT = 16;
 
-    private final BeanRoute route;
+    private final Supplier<BeanRoute.Endpoint> route;
+    private final String description;
     /** A driver factory per database, the most recently used ones. */
     private final Map<String, ConnectionFactory> factories = new LinkedHashMap<>(KEPT, 0.75f, true) {
         @Override
@@ -31,7 +33,18 @@ final class BranchRoutingConnectionFactory implements ConnectionFactory {
     };
 
     BranchRoutingConnectionFactory(BeanRoute route) {
+        this(route::endpoint, route.toString());
+    }
+
+    /**
+     * A factory of connections to where {@code route} says, read at every {@link #create()}.
+     *
+     * @param route the database connections go to now, with its current password
+     * @param description what the route is, for {@link #toString()}
+     */
+    BranchRoutingConnectionFactory(Supplier<BeanRoute.Endpoint> route, String description) {
         this.route = route;
+        this.description = description;
     }
 
     @Override
@@ -45,7 +58,7 @@ final class BranchRoutingConnectionFactory implements ConnectionFactory {
     }
 
     private ConnectionFactory target() {
-        BeanRoute.Endpoint endpoint = route.endpoint();
+        BeanRoute.Endpoint endpoint = route.get();
         synchronized (factories) {
             return factories.computeIfAbsent(endpoint.name(), name -> ConnectionFactories.get(options(endpoint)));
         }
@@ -74,6 +87,6 @@ final class BranchRoutingConnectionFactory implements ConnectionFactory {
 
     @Override
     public String toString() {
-        return "BranchRoutingConnectionFactory[" + route + "]";
+        return "BranchRoutingConnectionFactory[" + description + "]";
     }
 }
