@@ -91,7 +91,13 @@ final class BeanRoute {
     }
 
     /** A database to connect to: a staged base or a test's branch. */
-    record Endpoint(String name, String jdbcUrl, String username, String password) {}
+    record Endpoint(String name, String jdbcUrl, String username, String password) {
+        /** The database and the user, never the password or the URL (which may carry secrets). */
+        @Override
+        public String toString() {
+            return name + " as " + username;
+        }
+    }
 
     /** The branch of the test running on this thread; else the only test branch in use in this context. */
     Branch branch() {

@@ -24,10 +24,14 @@ final class BranchRoutingConnectionFactory implements ConnectionFactory {
 
     private final Supplier<BeanRoute.Endpoint> route;
     private final String description;
-    /** A driver factory per database, the most recently used ones. */
-    private final Map<String, ConnectionFactory> factories = new LinkedHashMap<>(KEPT, 0.75f, true) {
+    /**
+     * A driver factory per database and the way to log in to it, the most recently used ones: a new password (a
+     * credential fetched again before it expired) or a new host (an endpoint replaced) gets a factory of its own,
+     * since a driver factory logs in with the options it was made with.
+     */
+    private final Map<BeanRoute.Endpoint, ConnectionFactory> factories = new LinkedHashMap<>(KEPT, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, ConnectionFactory> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<BeanRoute.Endpoint, ConnectionFactory> eldest) {
             return size() > KEPT;
         }
     };
@@ -60,7 +64,7 @@ final class BranchRoutingConnectionFactory implements ConnectionFactory {
     private ConnectionFactory target() {
         BeanRoute.Endpoint endpoint = route.get();
         synchronized (factories) {
-            return factories.computeIfAbsent(endpoint.name(), name -> ConnectionFactories.get(options(endpoint)));
+            return factories.computeIfAbsent(endpoint, e -> ConnectionFactories.get(options(e)));
         }
     }
 
