@@ -13,3 +13,10 @@ CREATE TABLE ledger (id integer PRIMARY KEY, note text NOT NULL);
 INSERT INTO ledger SELECT g, 'entry ' || g FROM generate_series(1, 20) g;
 CREATE RULE ledger_deleted AS ON DELETE TO ledger DO ALSO INSERT INTO ledger_audit (note) VALUES ('deleted ' || OLD.id);
 ALTER TABLE ledger ENABLE ALWAYS RULE ledger_deleted;
+
+-- A rule as CREATE RULE makes it (enabled for ordinary sessions only), on a table without triggers: a DELETE
+-- runs it unless session_replication_role is replica. (Its table comes first, as above.)
+CREATE TABLE journal_audit (id bigserial PRIMARY KEY, note text NOT NULL);
+CREATE TABLE journal (id integer PRIMARY KEY, note text NOT NULL);
+INSERT INTO journal SELECT g, 'line ' || g FROM generate_series(1, 20) g;
+CREATE RULE journal_deleted AS ON DELETE TO journal DO ALSO INSERT INTO journal_audit (note) VALUES ('deleted ' || OLD.id);

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * A restore empties a small table with {@code DELETE} rather than {@code TRUNCATE}, which makes new files and
  * has every session rebuild what it caches of them: the table keeps its file from test to test, until it has
  * gathered enough dead rows that a TRUNCATE reclaims them, so that a table never grows without bound. A table
- * with a rule that a DELETE would run is truncated instead. Either way every test starts from the base's rows.
+ * with a rule that a DELETE would run is truncated instead, whether the rule runs in every session (ENABLE
+ * ALWAYS) or in ordinary ones only, as a restore's are unless a table has triggers. Either way every test starts
+ * from the base's rows.
  */
 @Execution(ExecutionMode.SAME_THREAD) // its fixtures note what they see in static fields
 class RestoreByDeleteTests {
@@ -77,6 +79,22 @@ class RestoreByDeleteTests {
                 .isGreaterThanOrEqualTo(2);
     }
 
+    @Test
+    void aTableWithARuleOfOrdinarySessionsIsRestoredWithoutRunningIt() {
+        RestoreInPlaceTests.Recording.clear(JournalTestCase.class);
+
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        JournalTestCase.class,
+                        Map.of("lakebase.embedded.max-connections", "55", "lakebase.prefetch", "1")),
+                6);
+
+        Map<String, Long> databases = RestoreInPlaceTests.Recording.databases(JournalTestCase.class);
+        assertThat(databases.size() - Set.copyOf(databases.values()).size())
+                .as("tests that got a database an earlier test had used, restored: %s", databases)
+                .isGreaterThanOrEqualTo(2);
+    }
+
     private static String stockState(Connection c) throws SQLException {
         return RestoreInPlaceTests.rows(
                 c,
@@ -84,7 +102,10 @@ class RestoreByDeleteTests {
                 "SELECT count(*), sum(quantity) FROM movement",
                 "SELECT id, note FROM ledger ORDER BY id",
                 "SELECT count(*) FROM ledger_audit",
-                "SELECT last_value, is_called FROM ledger_audit_id_seq");
+                "SELECT last_value, is_called FROM ledger_audit_id_seq",
+                "SELECT id, note FROM journal ORDER BY id",
+                "SELECT count(*) FROM journal_audit",
+                "SELECT last_value, is_called FROM journal_audit_id_seq");
     }
 
     @LakebaseBranch(migrations = "classpath:migrations/restore-delete")
@@ -124,6 +145,25 @@ class RestoreByDeleteTests {
             try (Connection c = begin(dataSource, "clearsTheLedger " + repetition.getCurrentRepetition())) {
                 RestoreInPlaceTests.execute(c, "DELETE FROM ledger WHERE id <= 10");
                 assertThat(Fixtures.count(c, "SELECT count(*) FROM ledger_audit"))
+                        .as("rows the rule wrote")
+                        .isEqualTo(10);
+            }
+        }
+    }
+
+    @LakebaseBranch(migrations = "classpath:migrations/restore-delete")
+    static class JournalTestCase extends RestoreInPlaceTests.Recording {
+
+        @Override
+        String state(Connection c) throws SQLException {
+            return stockState(c);
+        }
+
+        @RepeatedTest(6)
+        void clearsTheJournal(DataSource dataSource, RepetitionInfo repetition) throws SQLException {
+            try (Connection c = begin(dataSource, "clearsTheJournal " + repetition.getCurrentRepetition())) {
+                RestoreInPlaceTests.execute(c, "DELETE FROM journal WHERE id <= 10");
+                assertThat(Fixtures.count(c, "SELECT count(*) FROM journal_audit"))
                         .as("rows the rule wrote")
                         .isEqualTo(10);
             }
