@@ -78,8 +78,15 @@ final class InPlaceRestore {
         final Set<Long> partitioned = new TreeSet<>();
         /** Triggers that would fire while rows are restored, by their table's oid. */
         final Map<Long, String> firing = new HashMap<>();
+        /**
+         * Tables with a trigger of ordinary sessions (enabled ORIGIN, as {@code CREATE TRIGGER} and foreign keys
+         * make them), which a restore keeps from firing with {@code session_replication_role = replica}.
+         */
+        final Set<Long> triggered = new TreeSet<>();
         /** Tables with a rule that a DELETE would run while rows are restored, which are truncated instead. */
         final Set<Long> deleteRules = new TreeSet<>();
+        /** Tables with a rule that a DELETE runs in ordinary sessions only (enabled ORIGIN). */
+        final Set<Long> originDeleteRules = new TreeSet<>();
         /** The rows of each table held, by the table's oid. */
         final Map<Long, BaseRows.Rows> rows = new HashMap<>();
         /** Why the rows of a table are not held, by its oid, for tables that could not be read. */
@@ -250,11 +257,15 @@ final class InPlaceRestore {
                 parents.add(name(c, oid)); // a partitioned table's partitions are all in rows
             }
             Map<Long, BranchState.Table> tables = now.tables();
+            boolean replica = truncate.stream().anyMatch(base.triggered::contains);
             boolean delete = parents.isEmpty()
                     && truncate.stream()
                             .allMatch(oid -> Refill.deletable(
-                                    base.rows.get(oid), tables.get(oid), base.deleteRules.contains(oid)));
-            Refill.write(c, rows, parents, setval, delete);
+                                    base.rows.get(oid),
+                                    tables.get(oid),
+                                    base.deleteRules.contains(oid)
+                                            || !replica && base.originDeleteRules.contains(oid)));
+            Refill.write(c, rows, parents, setval, delete, replica);
         }
         // Its settings, catalogs and statistics' resets are as read before: no other session is on it, and the
         // restore writes rows, new files (pg_class.relfilenode, which the snapshot leaves out) and sequences only.
@@ -307,8 +318,8 @@ final class InPlaceRestore {
 
     /**
      * Reads what the schema of a base's first fork says a restore must do: which tables are truncated with
-     * which, and which triggers would fire while rows are restored ({@code session_replication_role = replica}
-     * keeps only those enabled ALWAYS or REPLICA from firing).
+     * which, which have triggers that {@code session_replication_role = replica} keeps from firing (those of
+     * ordinary sessions, enabled ORIGIN), and which triggers would fire even so (enabled ALWAYS or REPLICA).
      */
     private static void readSchema(Connection c, Base base) throws SQLException {
         try (Statement s = c.createStatement()) {
@@ -322,16 +333,20 @@ final class InPlaceRestore {
                     }
                 }
             }
-            try (ResultSet rs = s.executeQuery("SELECT tgrelid, tgname || ' on ' || tgrelid::regclass FROM pg_trigger "
-                    + "WHERE tgenabled IN ('A', 'R') AND NOT tgisinternal")) {
+            try (ResultSet rs = s.executeQuery("SELECT tgrelid, tgname || ' on ' || tgrelid::regclass, tgenabled = 'O' "
+                    + "FROM pg_trigger WHERE tgenabled <> 'D' AND (tgenabled = 'O' OR NOT tgisinternal)")) {
                 while (rs.next()) {
-                    base.firing.putIfAbsent(rs.getLong(1), rs.getString(2));
+                    if (rs.getBoolean(3)) {
+                        base.triggered.add(rs.getLong(1));
+                    } else {
+                        base.firing.putIfAbsent(rs.getLong(1), rs.getString(2));
+                    }
                 }
             }
             try (ResultSet rs = s.executeQuery(
-                    "SELECT ev_class FROM pg_rewrite WHERE ev_type = '4' AND ev_enabled IN ('A', 'R')")) {
+                    "SELECT ev_class, ev_enabled = 'O' FROM pg_rewrite WHERE ev_type = '4' AND ev_enabled <> 'D'")) {
                 while (rs.next()) {
-                    base.deleteRules.add(rs.getLong(1));
+                    (rs.getBoolean(2) ? base.originDeleteRules : base.deleteRules).add(rs.getLong(1));
                 }
             }
         }

@@ -15,7 +15,7 @@ import org.postgresql.PGConnection;
  *
  * <pre>{@code
  * boolean delete = Refill.deletable(held, table, false);
- * Refill.write(c, List.of(held), List.of(), List.of("setval(16411, 3, true)"), delete);
+ * Refill.write(c, List.of(held), List.of(), List.of("setval(16411, 3, true)"), delete, false);
  * }</pre>
  */
 final class Refill {
@@ -36,7 +36,7 @@ final class Refill {
      *
      * @param held the base's rows of the table, or null when they are not held
      * @param table the table as the statistics see it now
-     * @param deleteRule whether a rule enabled ALWAYS or REPLICA runs on its DELETE
+     * @param deleteRule whether a rule would run on its DELETE in the restore's session
      */
     static boolean deletable(BaseRows.Rows held, BranchState.Table table, boolean deleteRule) {
         return held != null && held.data().length <= DELETED_BYTES && table.dead() < DEAD_ROWS_LIMIT && !deleteRule;
@@ -50,16 +50,28 @@ final class Refill {
      * @param parents the partitioned tables over them, which only a TRUNCATE empties (then {@code delete} is false)
      * @param setval a {@code setval(...)} call for each sequence to set back
      * @param delete whether to empty the tables with DELETE ({@link #deletable} for each), else with TRUNCATE
+     * @param replica whether a table has triggers of ordinary sessions (foreign keys make them too), which {@code
+     *     session_replication_role = replica} keeps from firing. It is set only then: a change of it has the
+     *     session plan every statement again ({@code assign_session_replication_role} in PostgreSQL's {@code
+     *     trigger.c} resets the plan cache), among them those the driver prepared for the session's next test
      * @throws SQLException when it fails; the transaction is rolled back
      */
-    static void write(Connection c, List<BaseRows.Rows> rows, List<String> parents, List<String> setval, boolean delete)
+    static void write(
+            Connection c,
+            List<BaseRows.Rows> rows,
+            List<String> parents,
+            List<String> setval,
+            boolean delete,
+            boolean replica)
             throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
-            // Neither foreign keys nor the user's triggers and rules fire for rows put back as they were; this
-            // session's counts are reported as the transaction ends, before the server answers the commit.
-            List<String> statements = new ArrayList<>(
-                    List.of("SET LOCAL session_replication_role = replica", "SELECT pg_stat_force_next_flush()"));
+            // This session's counts are reported as the transaction ends, before the server answers the commit.
+            List<String> statements = new ArrayList<>(List.of("SELECT pg_stat_force_next_flush()"));
+            if (replica) {
+                // Neither foreign keys nor the user's triggers and rules fire for rows put back as they were.
+                statements.add(0, "SET LOCAL session_replication_role = replica");
+            }
             if (!rows.isEmpty() && delete) {
                 rows.forEach(r -> statements.add("DELETE FROM ONLY " + r.table()));
             } else if (!rows.isEmpty()) {
