@@ -43,17 +43,19 @@ final class BranchRestores implements RestorableBranches {
      * What {@code DISCARD ALL} does, as the statements the PostgreSQL documentation gives as its equivalent (<a
      * href="https://www.postgresql.org/docs/current/sql-discard.html">DISCARD</a>), which unlike it may run in
      * one query string, with the request that the session report its writes, which a restore reads: one round
-     * trip. One difference: of the prepared statements, those made with SQL {@code PREPARE} go ({@code
-     * from_sql} in <a href="https://www.postgresql.org/docs/current/view-pg-prepared-statements.html">
-     * pg_prepared_statements</a>), and those the driver prepared for itself stay, as in any pool's session, so
-     * that the next test does not parse and plan its queries again. The driver goes on using them: it drops them
-     * only on seeing {@code DEALLOCATE ALL} or {@code DISCARD ALL}, the schema is the base's as before, and
-     * PostgreSQL plans a statement again when a table it reads was truncated.
+     * trip. Two differences, so that the next test does not parse and plan its queries again. Of the prepared
+     * statements, those made with SQL {@code PREPARE} go ({@code from_sql} in <a
+     * href="https://www.postgresql.org/docs/current/view-pg-prepared-statements.html">pg_prepared_statements</a>),
+     * and those the driver prepared for itself stay, as in any pool's session. And cached plans stay ({@code
+     * DISCARD PLANS} is left out): a plan is not something a test can see, and PostgreSQL plans a statement
+     * again when what it reads changes (a table truncated, a setting of the planner reset). The driver goes on
+     * using its statements: it drops them only on seeing {@code DEALLOCATE ALL} or {@code DISCARD ALL}, and the
+     * schema is the base's as before.
      */
     private static final String RESET = "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; "
             + "DO $$DECLARE s text; BEGIN FOR s IN SELECT name FROM pg_prepared_statements WHERE from_sql LOOP "
             + "EXECUTE format('DEALLOCATE %I', s); END LOOP; END$$; "
-            + "UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD PLANS; DISCARD TEMP; DISCARD SEQUENCES; "
+            + "UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD TEMP; DISCARD SEQUENCES; "
             + "SELECT pg_stat_force_next_flush()";
 
     private final AdminSql admin;

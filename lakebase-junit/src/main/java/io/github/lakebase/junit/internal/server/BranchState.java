@@ -1,6 +1,7 @@
 package io.github.lakebase.junit.internal.server;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.postgresql.PGStatement;
 
 /**
  * What a branch's statistics and catalogs say of it, to tell what its test changed: per table, the rows
@@ -122,12 +124,12 @@ final class BranchState {
         if (sequenceQuery != null) {
             queries.add(sequenceQuery);
         }
-        try (Statement s = c.createStatement()) {
+        try (PreparedStatement s = prepared(c, String.join("; ", queries))) {
             String resets;
             String settings;
             long catalogWrites;
             long classWrites;
-            s.execute(String.join("; ", queries));
+            s.execute();
             try (ResultSet rs = s.getResultSet()) {
                 rs.next();
                 resets = rs.getString(1);
@@ -175,8 +177,8 @@ final class BranchState {
      * @param alsoRows filled with what {@code also} returns
      */
     static Snapshot readTables(Connection c, Snapshot now, String also, List<String> alsoRows) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(TABLES + "; " + CLASS_WRITES + (also == null ? "" : "; " + also));
+        try (PreparedStatement s = prepared(c, TABLES + "; " + CLASS_WRITES + (also == null ? "" : "; " + also))) {
+            s.execute();
             Map<Long, Table> tables;
             try (ResultSet rs = s.getResultSet()) {
                 tables = tables(rs);
@@ -204,6 +206,17 @@ final class BranchState {
                     now.relations(),
                     tables);
         }
+    }
+
+    /**
+     * {@code sql} as a statement the server prepares at its first run and keeps for the session ({@code
+     * prepareThreshold} 1, whatever the connection's URL says): the restore of a branch whose sessions are kept
+     * reads the same queries on the same session after every test, and most of their cost is planning them.
+     */
+    private static PreparedStatement prepared(Connection c, String sql) throws SQLException {
+        PreparedStatement s = c.prepareStatement(sql);
+        s.unwrap(PGStatement.class).setPrepareThreshold(1);
+        return s;
     }
 
     private static Map<Long, Table> tables(ResultSet rs) throws SQLException {
