@@ -10,6 +10,7 @@ import io.github.lakebase.junit.spring.app.InventoryRepository;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
@@ -19,6 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * A Spring Boot application whose {@code application.properties} points at a production server
@@ -72,6 +74,16 @@ class SpringBootTests {
         assertThat(DATABASES).hasSize(2).doesNotHaveDuplicates();
     }
 
+    @Test
+    void aContextClosedAfterEachTestRoutesTheNextTestToItsOwnBranch() {
+        DATABASES.clear();
+        CONTEXTS.clear();
+        assertAllSucceeded(SpringFixtures.run(ClosedAfterEachTestCase.class), 3);
+
+        assertThat(CONTEXTS.stream().distinct()).as("a context per test").hasSize(3);
+        assertThat(DATABASES).hasSize(3).doesNotHaveDuplicates();
+    }
+
     @SpringBootTest(classes = InventoryApplication.class)
     @LakebaseBranch
     @TestMethodOrder(MethodOrderer.MethodName.class)
@@ -110,6 +122,22 @@ class SpringBootTests {
             assertThat(repository.codes()).isEqualTo(STARTUP_CODES);
             DATABASES.add(repository.database());
             CONTEXTS.add(context);
+        }
+    }
+
+    /** Every test's context is a new one, whose DataSource routes to that test's branch. */
+    @SpringBootTest(classes = InventoryApplication.class)
+    @LakebaseBranch
+    @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
+    static class ClosedAfterEachTestCase extends DestructiveTestCase {
+
+        @Autowired
+        JdbcTemplate jdbc;
+
+        @AfterEach
+        void usedTheTestsBranch(Branch branch) {
+            assertThat(jdbc.queryForObject("SELECT current_database()", String.class))
+                    .isEqualTo(branch.name());
         }
     }
 
