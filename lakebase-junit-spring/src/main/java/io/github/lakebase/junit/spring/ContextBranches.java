@@ -11,12 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
@@ -40,6 +43,9 @@ final class ContextBranches implements DisposableBean {
 
     private static final Logger LOG = LoggerFactory.getLogger(ContextBranches.class);
 
+    /** The branches of each test class's context while it is open, empty for a context without them. */
+    private static final Map<Class<?>, Optional<ContextBranches>> OF_TEST_CLASS = new ConcurrentHashMap<>();
+
     private final BaseSpec declared;
     private final String description;
     private final String configuration;
@@ -48,6 +54,7 @@ final class ContextBranches implements DisposableBean {
     private final List<Ambiguity> ambiguities = new CopyOnWriteArrayList<>();
     private String defaultRoute = "";
     private boolean starting = true;
+    private volatile boolean destroyed;
 
     /** A thread of the application that could not tell which of these branches to use. */
     private record Ambiguity(String message, Set<Branch> branches) {}
@@ -63,6 +70,31 @@ final class ContextBranches implements DisposableBean {
         this.description = description;
         this.configuration = configuration;
         this.environment = environment;
+    }
+
+    /**
+     * The branches of the application context of {@code testClass}, looked up in the context the first time
+     * and again once it has closed. Each lookup of a test's context has Spring hash the context's whole
+     * configuration (for a Spring Boot test slice, its filters read their includes from the classpath), and a
+     * test method would otherwise pay for it several times over.
+     *
+     * <pre>{@code
+     * ContextBranches.of(testContext.getTestClass(), testContext::getApplicationContext)
+     *         .ifPresent(ContextBranches::started);
+     * }</pre>
+     *
+     * @param testClass the test class, whose context is the same one until it closes
+     * @param context finds the test class's context; called only when the branches are not known
+     * @return the context's branches, or empty when the context has none (its tests do not use branches)
+     */
+    static Optional<ContextBranches> of(Class<?> testClass, Supplier<ApplicationContext> context) {
+        Optional<ContextBranches> known = OF_TEST_CLASS.get(testClass);
+        if (known == null || known.filter(branches -> branches.destroyed).isPresent()) {
+            known = Optional.ofNullable(
+                    context.get().getBeanProvider(ContextBranches.class).getIfAvailable());
+            OF_TEST_CLASS.put(testClass, known);
+        }
+        return known;
     }
 
     /**
@@ -230,6 +262,8 @@ final class ContextBranches implements DisposableBean {
     /** Drops the staged bases with the context. */
     @Override
     public synchronized void destroy() {
+        destroyed = true;
+        OF_TEST_CLASS.values().removeIf(known -> known.orElse(null) == this);
         routes.values().forEach(BeanRoute::close);
     }
 

@@ -2,6 +2,7 @@ package io.github.lakebase.junit.spring;
 
 import io.github.lakebase.junit.Branch;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.TestContext;
 import org.springframework.test.context.support.AbstractTestExecutionListener;
@@ -36,16 +37,15 @@ public class LakebaseTestExecutionListener extends AbstractTestExecutionListener
 
     @Override
     public void prepareTestInstance(TestContext testContext) {
-        started(testContext.getApplicationContext());
+        branches(testContext).ifPresent(ContextBranches::started);
     }
 
     @Override
     public void beforeTestMethod(TestContext testContext) {
-        ContextBranches branches = branches(testContext.getApplicationContext());
-        if (branches != null) {
+        branches(testContext).ifPresent(branches -> {
             branches.started();
             testContext.setAttribute(BOUND, branches.bindCurrentTest());
-        }
+        });
     }
 
     @Override
@@ -55,7 +55,7 @@ public class LakebaseTestExecutionListener extends AbstractTestExecutionListener
         if (failure == null || !(bound instanceof List<?> list) || !testContext.hasApplicationContext()) {
             return;
         }
-        ContextBranches branches = branches(testContext.getApplicationContext());
+        ContextBranches branches = branches(testContext).orElse(null);
         if (branches == null) {
             return;
         }
@@ -70,13 +70,14 @@ public class LakebaseTestExecutionListener extends AbstractTestExecutionListener
     }
 
     private static void started(ApplicationContext context) {
-        ContextBranches branches = branches(context);
+        ContextBranches branches =
+                context.getBeanProvider(ContextBranches.class).getIfAvailable();
         if (branches != null) {
             branches.started();
         }
     }
 
-    private static ContextBranches branches(ApplicationContext context) {
-        return context.getBeanProvider(ContextBranches.class).getIfAvailable();
+    private static Optional<ContextBranches> branches(TestContext testContext) {
+        return ContextBranches.of(testContext.getTestClass(), testContext::getApplicationContext);
     }
 }

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.ParameterResolutionDelegate;
-import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.TestConstructor;
 import org.springframework.test.context.junit.jupiter.SpringExtension;
 
@@ -28,9 +27,7 @@ public final class SpringIntegration implements TestIntegration {
         if (!isSpringTest(holder.getRequiredTestClass())) {
             return Optional.empty();
         }
-        ApplicationContext context = SpringExtension.getApplicationContext(holder);
-        return Optional.ofNullable(
-                        context.getBeanProvider(ContextBranches.class).getIfAvailable())
+        return ContextBranches.of(holder.getRequiredTestClass(), () -> SpringExtension.getApplicationContext(holder))
                 .flatMap(branches -> branches.forkSource(holder, branchName, base));
     }
 
