@@ -159,6 +159,7 @@ class RestoredConnectionsTests {
                         "SET statement_timeout = '123s'",
                         "SELECT pg_advisory_lock(7)",
                         "PREPARE mine AS SELECT 1",
+                        "PREPARE \"Mine, too\" AS SELECT 2",
                         "SET application_name = 'an earlier test'",
                         "LISTEN news",
                         "NOTIFY news, 'from an earlier test'");
