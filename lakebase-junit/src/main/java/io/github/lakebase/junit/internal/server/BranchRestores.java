@@ -50,11 +50,11 @@ final class BranchRestores implements RestorableBranches {
      * DISCARD PLANS} is left out): a plan is not something a test can see, and PostgreSQL plans a statement
      * again when what it reads changes (a table truncated, a setting of the planner reset). The driver goes on
      * using its statements: it drops them only on seeing {@code DEALLOCATE ALL} or {@code DISCARD ALL}, and the
-     * schema is the base's as before.
+     * schema is the base's as before. The statements made with {@code PREPARE} are listed, and deallocated in a
+     * second round trip when there are any.
      */
     private static final String RESET = "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; "
-            + "DO $$DECLARE s text; BEGIN FOR s IN SELECT name FROM pg_prepared_statements WHERE from_sql LOOP "
-            + "EXECUTE format('DEALLOCATE %I', s); END LOOP; END$$; "
+            + "SELECT quote_ident(name) FROM pg_prepared_statements WHERE from_sql; "
             + "UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD TEMP; DISCARD SEQUENCES; "
             + "SELECT pg_stat_force_next_flush()";
 
@@ -204,9 +204,7 @@ final class BranchRestores implements RestorableBranches {
         boolean othersOn = on.stream().anyMatch(row -> !own.contains(row[0]));
         try {
             for (Connection session : sessions) {
-                try (Statement s = session.createStatement()) {
-                    s.execute(RESET);
-                }
+                reset(session);
                 resetDriver(session, initial);
             }
             if (othersOn && !awaitOnly(c, pids)) {
@@ -223,6 +221,28 @@ final class BranchRestores implements RestorableBranches {
         } catch (SQLException e) {
             restores.forget(name);
             return Optional.of("it failed: " + e.getMessage());
+        }
+    }
+
+    /** Runs {@link #RESET} on {@code session}, and deallocates the statements a test made with {@code PREPARE}. */
+    private static void reset(Connection session) throws SQLException {
+        List<String> prepared = new ArrayList<>();
+        try (Statement s = session.createStatement()) {
+            boolean rows = s.execute(RESET);
+            for (int i = 0; !rows && i < 3; i++) { // the results of CLOSE, SET and RESET come first
+                rows = s.getMoreResults();
+            }
+            if (!rows) {
+                throw new SQLException("The reset of a session did not list its prepared statements");
+            }
+            try (ResultSet rs = s.getResultSet()) {
+                while (rs.next()) {
+                    prepared.add("DEALLOCATE " + rs.getString(1));
+                }
+            }
+            if (!prepared.isEmpty()) {
+                s.execute(String.join("; ", prepared));
+            }
         }
     }
 
