@@ -22,6 +22,14 @@ import org.springframework.test.context.junit.jupiter.SpringExtension;
  */
 public final class SpringIntegration implements TestIntegration {
 
+    /** Whether each test class is a Spring test, found once per class: it is asked for every test's branch. */
+    private static final ClassValue<Boolean> SPRING_TESTS = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> testClass) {
+            return extendedWithSpring(testClass);
+        }
+    };
+
     @Override
     public Optional<String> forkSource(ExtensionContext holder, String branchName, BaseSpec base) {
         if (!isSpringTest(holder.getRequiredTestClass())) {
@@ -48,8 +56,14 @@ public final class SpringIntegration implements TestIntegration {
                                 .isPresent());
     }
 
-    /** Whether {@code SpringExtension} runs the class's tests (declared on it, a superclass or a class around it). */
+    /**
+     * Whether {@code SpringExtension} runs the class's tests (declared on it, a superclass or a class around it).
+     */
     static boolean isSpringTest(Class<?> testClass) {
+        return SPRING_TESTS.get(testClass);
+    }
+
+    private static boolean extendedWithSpring(Class<?> testClass) {
         for (Class<?> c : TestClasses.outwards(testClass)) {
             boolean spring = AnnotationSupport.findRepeatableAnnotations(c, ExtendWith.class).stream()
                     .anyMatch(e -> List.of(e.value()).contains(SpringExtension.class));

@@ -35,6 +35,15 @@ public final class BranchNames {
     /** PostgreSQL's limit for an identifier, in bytes (NAMEDATALEN - 1). */
     public static final int MAX_LENGTH = 63;
 
+    /** Where a word of a camel-case name starts, after a lower-case letter or a digit. */
+    private static final Pattern WORD_START = Pattern.compile("([a-z0-9])([A-Z])");
+    /** A run of characters other than lower-case letters and digits, which becomes one underscore. */
+    private static final Pattern NOT_NAME = Pattern.compile("[^a-z0-9]+");
+    /** Underscores at the start or the end. */
+    private static final Pattern EDGE_UNDERSCORES = Pattern.compile("^_+|_+$");
+    /** Underscores at the end. */
+    private static final Pattern TRAILING_UNDERSCORES = Pattern.compile("_+$");
+
     private static final Pattern RUN_OWNED = Pattern.compile("([a-z][a-z0-9]*)_(?:\\d+|base_\\d+|parent_\\d+)(?:_.*)?");
     /** JVM-wide: two providers of one run may share a server, and names must never collide. */
     private static final AtomicLong SEQUENCE = new AtomicLong();
@@ -134,9 +143,10 @@ public final class BranchNames {
      * @return the sanitised words, maybe empty
      */
     public static String sanitize(String hint) {
-        String words = hint.replaceAll("([a-z0-9])([A-Z])", "$1_$2");
-        String s = words.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
-        return s.replaceAll("^_+|_+$", "");
+        // Compiled once: a name is made for every test's branch, on the test's thread.
+        String words = WORD_START.matcher(hint).replaceAll("$1_$2");
+        String s = NOT_NAME.matcher(words.toLowerCase(Locale.ROOT)).replaceAll("_");
+        return EDGE_UNDERSCORES.matcher(s).replaceAll("");
     }
 
     /**
@@ -148,7 +158,7 @@ public final class BranchNames {
     public static String truncate(String name) {
         return name.length() <= MAX_LENGTH
                 ? name
-                : name.substring(0, MAX_LENGTH).replaceAll("_+$", "");
+                : TRAILING_UNDERSCORES.matcher(name.substring(0, MAX_LENGTH)).replaceAll("");
     }
 
     private static String withHint(String name, String hint) {
