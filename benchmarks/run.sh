@@ -12,7 +12,7 @@
 #                                filesystem only, each cell once, the cost cells and the others side by side)
 #
 # Options, passed on to the benchmark (Options.java in benchmarks/src/main/java/io/github/lakebase/benchmarks):
-#   --sizes MB,MB,...   parent sizes in MB of fill data            --tests N      tests per cell (after a warm-up)
+#   --sizes MB,MB,...   parent sizes in MB of fill data            --tests N      tests per cell (after a warm-up; Spring: 15x)
 #   --min-tests N       tests per cell whatever the time           --budget S     a cell starts no test after S s
 #   --prefetch N        lakebase.prefetch of the prefetching rows  --xfs DIR      an XFS mount with reflinks
 #   --ext4 DIR          an ext4 mount with a journal

@@ -318,6 +318,14 @@ public final class Benchmarks {
                 .withRound(round));
     }
 
+    /**
+     * How many times {@code --tests} a Spring cell measures: its tests take tens of milliseconds, so that with as
+     * few as a cost cell runs, its first tests (claimed while the first branches are still being restored, with
+     * code the JIT has not compiled yet) would be most of what it measures. Its time budget still bounds the slow
+     * approaches ({@code @DirtiesContext}, zonky's refresh).
+     */
+    static final int SPRING_TESTS_FACTOR = 15;
+
     private Cell cell(Cell.Kind kind, Approach approach, Filesystem fs, int size) {
         String name = switch (kind) {
             case COLD_START, WARM_START ->
@@ -327,7 +335,9 @@ public final class Benchmarks {
                                 : "-" + approach.name().toLowerCase(Locale.ROOT));
             default -> "cell-" + cellNumber.incrementAndGet();
         };
-        int tests = kind == Cell.Kind.THROUGHPUT ? 2 * options.tests() : options.tests();
+        int tests = kind == Cell.Kind.THROUGHPUT
+                ? 2 * options.tests()
+                : approach.spring() && !options.quick() ? SPRING_TESTS_FACTOR * options.tests() : options.tests();
         return Cell.perTest(
                         approach,
                         fs.label(),

@@ -85,7 +85,7 @@ public record Options(
               --ext4 DIR          mount point of an ext4 filesystem with a journal (run.sh makes one when it can)
               --ext4-skipped WHY  say why there is no journaled ext4 filesystem
               --sizes MB,MB,...   parent sizes in MB of fill data (default 10,100,1000)
-              --tests N           tests measured per cell, after a warm-up test (default 20)
+              --tests N           tests measured per cell, after a warm-up test (default 20; a Spring cell 15 times as many)
               --min-tests N       tests measured per cell whatever the time (default 5)
               --budget SECONDS    a cell starts no further test after this (default 45)
               --prefetch N        lakebase.prefetch of the rows with prefetching (default 2)
