@@ -20,3 +20,7 @@ CREATE TABLE journal_audit (id bigserial PRIMARY KEY, note text NOT NULL);
 CREATE TABLE journal (id integer PRIMARY KEY, note text NOT NULL);
 INSERT INTO journal SELECT g, 'line ' || g FROM generate_series(1, 20) g;
 CREATE RULE journal_deleted AS ON DELETE TO journal DO ALSO INSERT INTO journal_audit (note) VALUES ('deleted ' || OLD.id);
+
+-- A table without triggers or rules, whose restores the statistics must see exactly: each test changes one row.
+CREATE TABLE label (id integer PRIMARY KEY, text text NOT NULL);
+INSERT INTO label SELECT g, 'label ' || g FROM generate_series(1, 10) g;

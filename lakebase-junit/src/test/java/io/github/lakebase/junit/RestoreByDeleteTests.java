@@ -95,6 +95,22 @@ class RestoreByDeleteTests {
                 .isGreaterThanOrEqualTo(2);
     }
 
+    @Test
+    void aTableWhoseTestsEachChangeOneRowIsRestoredAfterEveryOne() {
+        RestoreInPlaceTests.Recording.clear(LabelTestCase.class);
+
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        LabelTestCase.class,
+                        Map.of("lakebase.embedded.max-connections", "56", "lakebase.prefetch", "1")),
+                8);
+
+        Map<String, Long> databases = RestoreInPlaceTests.Recording.databases(LabelTestCase.class);
+        assertThat(databases.size() - Set.copyOf(databases.values()).size())
+                .as("tests that got a database an earlier test had used, restored: %s", databases)
+                .isGreaterThanOrEqualTo(4);
+    }
+
     private static String stockState(Connection c) throws SQLException {
         return RestoreInPlaceTests.rows(
                 c,
@@ -105,7 +121,8 @@ class RestoreByDeleteTests {
                 "SELECT last_value, is_called FROM ledger_audit_id_seq",
                 "SELECT id, note FROM journal ORDER BY id",
                 "SELECT count(*) FROM journal_audit",
-                "SELECT last_value, is_called FROM journal_audit_id_seq");
+                "SELECT last_value, is_called FROM journal_audit_id_seq",
+                "SELECT id, text FROM label ORDER BY id");
     }
 
     @LakebaseBranch(migrations = "classpath:migrations/restore-delete")
@@ -166,6 +183,22 @@ class RestoreByDeleteTests {
                 assertThat(Fixtures.count(c, "SELECT count(*) FROM journal_audit"))
                         .as("rows the rule wrote")
                         .isEqualTo(10);
+            }
+        }
+    }
+
+    @LakebaseBranch(migrations = "classpath:migrations/restore-delete")
+    static class LabelTestCase extends RestoreInPlaceTests.Recording {
+
+        @Override
+        String state(Connection c) throws SQLException {
+            return stockState(c);
+        }
+
+        @RepeatedTest(8)
+        void renamesOneLabel(DataSource dataSource, RepetitionInfo repetition) throws SQLException {
+            try (Connection c = begin(dataSource, "renamesOneLabel " + repetition.getCurrentRepetition())) {
+                RestoreInPlaceTests.execute(c, "UPDATE label SET text = 'renamed' WHERE id = 1");
             }
         }
     }
