@@ -99,6 +99,11 @@ final class BranchState {
             String relations,
             Map<Long, Table> tables) {
 
+        /** This snapshot, with its tables as {@code tables} says. */
+        Snapshot withTables(Map<Long, Table> tables) {
+            return new Snapshot(base, resets, settings, catalogWrites, classWrites, relations, Map.copyOf(tables));
+        }
+
         /** This snapshot, with {@code relations} read now or known to be those of another snapshot. */
         Snapshot withRelations(String relations) {
             return new Snapshot(base, resets, settings, catalogWrites, classWrites, relations, tables);

@@ -83,6 +83,8 @@ final class InPlaceRestore {
          * make them), which a restore keeps from firing with {@code session_replication_role = replica}.
          */
         final Set<Long> triggered = new TreeSet<>();
+        /** Tables with any trigger that is not disabled, internal ones (of foreign keys) included. */
+        final Set<Long> anyTrigger = new TreeSet<>();
         /** Tables with a rule that a DELETE would run while rows are restored, which are truncated instead. */
         final Set<Long> deleteRules = new TreeSet<>();
         /** Tables with a rule that a DELETE runs in ordinary sessions only (enabled ORIGIN). */
@@ -265,7 +267,26 @@ final class InPlaceRestore {
                                     tables.get(oid),
                                     base.deleteRules.contains(oid)
                                             || !replica && base.originDeleteRules.contains(oid)));
-            Refill.write(c, rows, parents, setval, delete, replica);
+            // Emptied with DELETE, on tables without triggers: the restore writes those rows and nothing else,
+            // which the statistics will count, so the state after it is known without reading it.
+            boolean known = delete && !rows.isEmpty() && truncate.stream().noneMatch(base.anyTrigger::contains);
+            Refill.Written written = Refill.write(c, rows, parents, setval, delete, replica, known ? others : null);
+            if (!written.others().isEmpty()) {
+                return Optional.of("a session connected to it while it was restored: " + written.others());
+            }
+            if (known) {
+                Map<Long, BranchState.Table> after = new HashMap<>(tables);
+                int i = 0;
+                for (Long oid : truncate) {
+                    BranchState.Table t = tables.get(oid);
+                    after.put(
+                            oid,
+                            new BranchState.Table(
+                                    oid, t.kind(), t.filenode(), t.writes() + written.writes()[i++], t.dead()));
+                }
+                restored(branch, now.withTables(after), rows.size(), setval.size(), start);
+                return Optional.empty();
+            }
         }
         // Its settings, catalogs and statistics' resets are as read before: no other session is on it, and the
         // restore writes rows, new files (pg_class.relfilenode, which the snapshot leaves out) and sequences only.
@@ -280,14 +301,18 @@ final class InPlaceRestore {
                 return Optional.of("restoring its rows wrote to " + name(c, t.oid()) + " as well (a trigger?)");
             }
         }
+        restored(branch, restored, rows.size(), setval.size(), start);
+        return Optional.empty();
+    }
+
+    private void restored(String branch, BranchState.Snapshot restored, int tables, int sequences, long start) {
         tracked.put(branch, restored);
         LOG.debug(
                 "Branch {} restored in place: {} table(s), {} sequence(s) ({} µs)",
                 branch,
-                rows.size(),
-                setval.size(),
+                tables,
+                sequences,
                 (System.nanoTime() - start) / 1_000);
-        return Optional.empty();
     }
 
     /**
@@ -333,12 +358,14 @@ final class InPlaceRestore {
                     }
                 }
             }
-            try (ResultSet rs = s.executeQuery("SELECT tgrelid, tgname || ' on ' || tgrelid::regclass, tgenabled = 'O' "
-                    + "FROM pg_trigger WHERE tgenabled <> 'D' AND (tgenabled = 'O' OR NOT tgisinternal)")) {
+            try (ResultSet rs =
+                    s.executeQuery("SELECT tgrelid, tgname || ' on ' || tgrelid::regclass, tgenabled = 'O', "
+                            + "tgisinternal FROM pg_trigger WHERE tgenabled <> 'D'")) {
                 while (rs.next()) {
+                    base.anyTrigger.add(rs.getLong(1));
                     if (rs.getBoolean(3)) {
                         base.triggered.add(rs.getLong(1));
-                    } else {
+                    } else if (!rs.getBoolean(4)) {
                         base.firing.putIfAbsent(rs.getLong(1), rs.getString(2));
                     }
                 }
