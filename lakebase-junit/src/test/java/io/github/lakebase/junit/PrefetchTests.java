@@ -23,7 +23,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * {@code lakebase.prefetch}: branches are forked ahead while tests run, a test takes one that is ready
- * (named after the test all the same), and what a test sees is what a fork on demand would give it.
+ * (named after the test all the same, unless it is an earlier test's restored with its connections), and
+ * what a test sees is what a fork on demand would give it.
  * Each test here has a server of its own (an unusual {@code max-connections}), so that it sees the
  * spares of its fixture only.
  */
@@ -33,9 +34,11 @@ class PrefetchTests {
             + "LIKE 'lakebase-junit run=% kind=spare' ORDER BY datname";
 
     @Test
-    void aTestTakesABranchForkedWhileTheTestBeforeItRan() {
+    void aTestTakesABranchPreparedWhileTheTestBeforeItRan() {
         SequentialTestCase.SPARES_SEEN_BY_FIRST.clear();
         SequentialTestCase.NAMES.clear();
+        SequentialTestCase.DATABASES.clear();
+        SequentialTestCase.ON_SERVER_AFTER.clear();
 
         Fixtures.assertAllSucceeded(
                 Fixtures.run(
@@ -45,16 +48,24 @@ class PrefetchTests {
 
         List<String> spares = SequentialTestCase.SPARES_SEEN_BY_FIRST;
         assertThat(spares).as("spares ready while the first test ran").hasSize(2);
-        // Each takes a spare that is ready, whichever was ready first.
-        String second = SequentialTestCase.NAMES.get("second");
-        String third = SequentialTestCase.NAMES.get("third");
-        assertThat(second).endsWith("_second");
-        assertThat(third).endsWith("_third");
-        assertThat(List.of(
-                        second.substring(0, second.length() - "_second".length()),
-                        third.substring(0, third.length() - "_third".length())))
-                .containsExactlyInAnyOrderElementsOf(spares);
         assertThat(SequentialTestCase.NAMES.get("first")).isNotIn(spares);
+        Map<String, Long> databases = SequentialTestCase.DATABASES;
+        for (String[] test : new String[][] {{"second", "first"}, {"third", "second"}}) {
+            // Forked ahead, or an earlier test's branch restored in place (which keeps its database): which one a
+            // test takes depends on which is ready first. None is forked on demand.
+            assertThat(databases.get(test[0]))
+                    .as("the database of the %s test, among those on the server as the %s ended", test[0], test[1])
+                    .isIn(SequentialTestCase.ON_SERVER_AFTER.get(test[1]));
+            // Named after the test that takes it, unless restored with its connections: then after its first test.
+            String name = SequentialTestCase.NAMES.get(test[0]);
+            assertThat(name.endsWith("_" + test[0])
+                            || databases.values().stream()
+                                            .filter(databases.get(test[0])::equals)
+                                            .count()
+                                    > 1)
+                    .as("%s is named after its test, or is an earlier test's branch (%s)", name, databases)
+                    .isTrue();
+        }
     }
 
     @Test
@@ -100,30 +111,58 @@ class PrefetchTests {
 
         static final List<String> SPARES_SEEN_BY_FIRST = new CopyOnWriteArrayList<>();
         static final Map<String, String> NAMES = new ConcurrentHashMap<>();
+        /** Per test, its database's oid. */
+        static final Map<String, Long> DATABASES = new ConcurrentHashMap<>();
+        /** Per test, the oids of the databases on the server as it ended. */
+        static final Map<String, List<Long>> ON_SERVER_AFTER = new ConcurrentHashMap<>();
 
         @Test
         @Order(1)
         void first(Branch branch) throws Exception {
             NAMES.put("first", branch.name());
             SPARES_SEEN_BY_FIRST.addAll(awaitSpares(branch, 2));
+            ON_SERVER_AFTER.put("first", databases(branch));
         }
 
         @Test
         @Order(2)
         void second(Branch branch, DataSource dataSource) throws SQLException {
             NAMES.put("second", branch.name());
+            DATABASES.put("second", oid(dataSource));
             assertThat(Fixtures.database(dataSource)).isEqualTo(branch.name());
             assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
             execute(dataSource, "DELETE FROM inventory");
+            ON_SERVER_AFTER.put("second", databases(branch));
         }
 
         @Test
         @Order(3)
         void third(Branch branch, DataSource dataSource) throws SQLException {
             NAMES.put("third", branch.name());
+            DATABASES.put("third", oid(dataSource));
             assertThat(count(dataSource, "SELECT count(*) FROM inventory"))
                     .as("untouched by the test before")
                     .isEqualTo(3);
+        }
+
+        private static long oid(DataSource dataSource) throws SQLException {
+            try (Connection c = dataSource.getConnection()) {
+                return RestoreInPlaceTests.databaseOid(c);
+            }
+        }
+
+        /** The oids of the databases on the server of {@code branch}. */
+        private static List<Long> databases(Branch branch) throws SQLException {
+            List<Long> oids = new ArrayList<>();
+            try (Connection c = DriverManager.getConnection(
+                            Fixtures.adminUrl(branch), branch.username(), branch.password());
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT oid FROM pg_database")) {
+                while (rs.next()) {
+                    oids.add(rs.getLong(1));
+                }
+            }
+            return oids;
         }
     }
 
