@@ -65,50 +65,36 @@ class RestoreByDeleteTests {
 
     @Test
     void aTableWithARuleADeleteWouldRunIsTruncatedAndStillRestored() {
-        RestoreInPlaceTests.Recording.clear(LedgerTestCase.class);
-
-        Fixtures.assertAllSucceeded(
-                Fixtures.run(
-                        LedgerTestCase.class,
-                        Map.of("lakebase.embedded.max-connections", "54", "lakebase.prefetch", "1")),
-                6);
-
-        Map<String, Long> databases = RestoreInPlaceTests.Recording.databases(LedgerTestCase.class);
-        assertThat(databases.size() - Set.copyOf(databases.values()).size())
-                .as("tests that got a database an earlier test had used, restored: %s", databases)
-                .isGreaterThanOrEqualTo(2);
+        assertRestored(LedgerTestCase.class, "54", 6, 2);
     }
 
     @Test
     void aTableWithARuleOfOrdinarySessionsIsRestoredWithoutRunningIt() {
-        RestoreInPlaceTests.Recording.clear(JournalTestCase.class);
-
-        Fixtures.assertAllSucceeded(
-                Fixtures.run(
-                        JournalTestCase.class,
-                        Map.of("lakebase.embedded.max-connections", "55", "lakebase.prefetch", "1")),
-                6);
-
-        Map<String, Long> databases = RestoreInPlaceTests.Recording.databases(JournalTestCase.class);
-        assertThat(databases.size() - Set.copyOf(databases.values()).size())
-                .as("tests that got a database an earlier test had used, restored: %s", databases)
-                .isGreaterThanOrEqualTo(2);
+        assertRestored(JournalTestCase.class, "55", 6, 2);
     }
 
     @Test
     void aTableWhoseTestsEachChangeOneRowIsRestoredAfterEveryOne() {
-        RestoreInPlaceTests.Recording.clear(LabelTestCase.class);
+        assertRestored(LabelTestCase.class, "56", 8, 4);
+    }
+
+    /**
+     * Runs {@code fixture}, whose {@code tests} tests must all succeed (each checks that it starts from the base's
+     * state), and checks that at least {@code restored} of them got a database an earlier test had used.
+     */
+    private static void assertRestored(
+            Class<? extends RestoredTestCase> fixture, String maxConnections, int tests, int restored) {
+        RestoreInPlaceTests.Recording.clear(fixture);
 
         Fixtures.assertAllSucceeded(
                 Fixtures.run(
-                        LabelTestCase.class,
-                        Map.of("lakebase.embedded.max-connections", "56", "lakebase.prefetch", "1")),
-                8);
+                        fixture, Map.of("lakebase.embedded.max-connections", maxConnections, "lakebase.prefetch", "1")),
+                tests);
 
-        Map<String, Long> databases = RestoreInPlaceTests.Recording.databases(LabelTestCase.class);
+        Map<String, Long> databases = RestoreInPlaceTests.Recording.databases(fixture);
         assertThat(databases.size() - Set.copyOf(databases.values()).size())
                 .as("tests that got a database an earlier test had used, restored: %s", databases)
-                .isGreaterThanOrEqualTo(4);
+                .isGreaterThanOrEqualTo(restored);
     }
 
     private static String stockState(Connection c) throws SQLException {
@@ -125,13 +111,17 @@ class RestoreByDeleteTests {
                 "SELECT id, text FROM label ORDER BY id");
     }
 
-    @LakebaseBranch(migrations = "classpath:migrations/restore-delete")
-    static class StockTestCase extends RestoreInPlaceTests.Recording {
+    /** A fixture on the base of {@code restore-delete}, whose tests check that they start from its state. */
+    abstract static class RestoredTestCase extends RestoreInPlaceTests.Recording {
 
         @Override
         String state(Connection c) throws SQLException {
             return stockState(c);
         }
+    }
+
+    @LakebaseBranch(migrations = "classpath:migrations/restore-delete")
+    static class StockTestCase extends RestoredTestCase {
 
         @RepeatedTest(12)
         void sellsOutTheStock(DataSource dataSource, RepetitionInfo repetition) throws SQLException {
@@ -150,12 +140,7 @@ class RestoreByDeleteTests {
     }
 
     @LakebaseBranch(migrations = "classpath:migrations/restore-delete")
-    static class LedgerTestCase extends RestoreInPlaceTests.Recording {
-
-        @Override
-        String state(Connection c) throws SQLException {
-            return stockState(c);
-        }
+    static class LedgerTestCase extends RestoredTestCase {
 
         @RepeatedTest(6)
         void clearsTheLedger(DataSource dataSource, RepetitionInfo repetition) throws SQLException {
@@ -169,12 +154,7 @@ class RestoreByDeleteTests {
     }
 
     @LakebaseBranch(migrations = "classpath:migrations/restore-delete")
-    static class JournalTestCase extends RestoreInPlaceTests.Recording {
-
-        @Override
-        String state(Connection c) throws SQLException {
-            return stockState(c);
-        }
+    static class JournalTestCase extends RestoredTestCase {
 
         @RepeatedTest(6)
         void clearsTheJournal(DataSource dataSource, RepetitionInfo repetition) throws SQLException {
@@ -188,12 +168,7 @@ class RestoreByDeleteTests {
     }
 
     @LakebaseBranch(migrations = "classpath:migrations/restore-delete")
-    static class LabelTestCase extends RestoreInPlaceTests.Recording {
-
-        @Override
-        String state(Connection c) throws SQLException {
-            return stockState(c);
-        }
+    static class LabelTestCase extends RestoredTestCase {
 
         @RepeatedTest(8)
         void renamesOneLabel(DataSource dataSource, RepetitionInfo repetition) throws SQLException {
