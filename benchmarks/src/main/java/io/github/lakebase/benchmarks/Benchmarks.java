@@ -318,14 +318,6 @@ public final class Benchmarks {
                 .withRound(round));
     }
 
-    /**
-     * How many times {@code --tests} a Spring cell measures: its tests take tens of milliseconds, so that with as
-     * few as a cost cell runs, its first tests (claimed while the first branches are still being restored, with
-     * code the JIT has not compiled yet) would be most of what it measures. Its time budget still bounds the slow
-     * approaches ({@code @DirtiesContext}, zonky's refresh).
-     */
-    static final int SPRING_TESTS_FACTOR = 15;
-
     private Cell cell(Cell.Kind kind, Approach approach, Filesystem fs, int size) {
         String name = switch (kind) {
             case COLD_START, WARM_START ->
@@ -335,9 +327,10 @@ public final class Benchmarks {
                                 : "-" + approach.name().toLowerCase(Locale.ROOT));
             default -> "cell-" + cellNumber.incrementAndGet();
         };
-        int tests = kind == Cell.Kind.THROUGHPUT
-                ? 2 * options.tests()
-                : approach.spring() && !options.quick() ? SPRING_TESTS_FACTOR * options.tests() : options.tests();
+        // A Spring test takes tens of ms: as few as a cost cell's would measure mostly a run's start (restores
+        // under way, code not compiled yet). The time budget bounds the slow approaches.
+        int factor = kind == Cell.Kind.THROUGHPUT ? 2 : approach.spring() && !options.quick() ? 15 : 1;
+        int tests = factor * options.tests();
         return Cell.perTest(
                         approach,
                         fs.label(),
