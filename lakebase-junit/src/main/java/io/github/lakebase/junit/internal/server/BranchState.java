@@ -214,6 +214,21 @@ final class BranchState {
     }
 
     /**
+     * What a query of one column returns, run as a statement the server prepares once for the session: say, of
+     * the sessions on the branch other than those that may be, after a restore.
+     */
+    static List<String> column(Connection c, String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (PreparedStatement s = prepared(c, sql);
+                ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
+    }
+
+    /**
      * {@code sql} as a statement the server prepares at its first run and keeps for the session ({@code
      * prepareThreshold} 1, whatever the connection's URL says): the restore of a branch whose sessions are kept
      * reads the same queries on the same session after every test, and most of their cost is planning them.

@@ -186,8 +186,9 @@ final class InPlaceRestore {
      * Puts {@code branch} back to the state noted for it, then checks that no other session came meanwhile.
      *
      * @param c a superuser's connection to the branch, in auto-commit, the only session on it
-     * @param others a query of the sessions on the branch other than those that may be, run with the last
-     *     read of the restore (one round trip for both); null for none
+     * @param others a query of the sessions on the branch other than those that may be, run once the restore has
+     *     committed, as a statement the server prepares once for the session (a view such as {@code
+     *     pg_stat_activity} costs the server about a millisecond to parse and plan); null for none
      * @return empty once restored, else why it cannot be; when a session came, the branch is forgotten
      */
     Optional<String> restore(String branch, Connection c, String others) throws SQLException {
@@ -270,19 +271,19 @@ final class InPlaceRestore {
             // Emptied with DELETE, on tables without triggers: the restore writes those rows and nothing else,
             // which the statistics will count, so the state after it is known without reading it.
             boolean known = delete && !rows.isEmpty() && truncate.stream().noneMatch(base.anyTrigger::contains);
-            Refill.Written written = Refill.write(c, rows, parents, setval, delete, replica, known ? others : null);
-            if (!written.others().isEmpty()) {
-                return Optional.of("a session connected to it while it was restored: " + written.others());
-            }
+            long[] written = Refill.write(c, rows, parents, setval, delete, replica);
             if (known) {
+                List<String> came = others == null ? List.of() : BranchState.column(c, others);
+                if (!came.isEmpty()) {
+                    return Optional.of("a session connected to it while it was restored: " + came);
+                }
                 Map<Long, BranchState.Table> after = new HashMap<>(tables);
                 int i = 0;
                 for (Long oid : truncate) {
                     BranchState.Table t = tables.get(oid);
                     after.put(
                             oid,
-                            new BranchState.Table(
-                                    oid, t.kind(), t.filenode(), t.writes() + written.writes()[i++], t.dead()));
+                            new BranchState.Table(oid, t.kind(), t.filenode(), t.writes() + written[i++], t.dead()));
                 }
                 restored(branch, now.withTables(after), rows.size(), setval.size(), start);
                 return Optional.empty();

@@ -3,7 +3,6 @@ package io.github.lakebase.junit.internal.server;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -16,7 +15,7 @@ import org.postgresql.PGConnection;
  *
  * <pre>{@code
  * boolean delete = Refill.deletable(held, table, false);
- * Refill.Written written = Refill.write(c, List.of(held), List.of(), List.of("setval(16411, 3, true)"), delete, false, null);
+ * long[] written = Refill.write(c, List.of(held), List.of(), List.of("setval(16411, 3, true)"), delete, false);
  * }</pre>
  */
 final class Refill {
@@ -44,15 +43,6 @@ final class Refill {
     }
 
     /**
-     * What a refill did.
-     *
-     * @param writes per table of the rows written, in their order, the rows it deleted and copied in: what its
-     *     statistics count once the refill has committed (meaningless for tables emptied with TRUNCATE)
-     * @param others the sessions {@code others} found on the branch, in which case the refill wrote nothing
-     */
-    record Written(long[] writes, List<String> others) {}
-
-    /**
      * Empties the tables of {@code rows}, fills them again and sets the sequences back, in one transaction.
      *
      * @param c a superuser's connection to the branch, in auto-commit, which it is again afterwards
@@ -64,19 +54,17 @@ final class Refill {
      *     session_replication_role = replica} keeps from firing. It is set only then: a change of it has the
      *     session plan every statement again ({@code assign_session_replication_role} in PostgreSQL's {@code
      *     trigger.c} resets the plan cache), among them those the driver prepared for the session's next test
-     * @param others a query of the sessions that must not be on the branch, of one column, run in the refill's
-     *     first round trip; null for none
-     * @return what it wrote, or the sessions {@code others} found
+     * @return per table of {@code rows}, in their order, the rows it deleted and copied in: what its statistics
+     *     count once the refill has committed (meaningless for tables emptied with TRUNCATE)
      * @throws SQLException when it fails; the transaction is rolled back
      */
-    static Written write(
+    static long[] write(
             Connection c,
             List<BaseRows.Rows> rows,
             List<String> parents,
             List<String> setval,
             boolean delete,
-            boolean replica,
-            String others)
+            boolean replica)
             throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
@@ -85,11 +73,6 @@ final class Refill {
             if (replica) {
                 // Neither foreign keys nor the user's triggers and rules fire for rows put back as they were.
                 statements.add(0, "SET LOCAL session_replication_role = replica");
-            }
-            int othersAt = -1;
-            if (others != null) {
-                othersAt = statements.size();
-                statements.add(others);
             }
             int deletesAt = statements.size();
             if (!rows.isEmpty() && delete) {
@@ -103,22 +86,11 @@ final class Refill {
                 statements.add("SELECT " + String.join(", ", setval));
             }
             long[] writes = new long[rows.size()];
-            List<String> came = new ArrayList<>();
             boolean resultSet = s.execute(String.join("; ", statements)); // one round trip
             for (int i = 0; resultSet || s.getUpdateCount() != -1; i++, resultSet = s.getMoreResults()) {
-                if (resultSet && i == othersAt) {
-                    try (ResultSet rs = s.getResultSet()) {
-                        while (rs.next()) {
-                            came.add(rs.getString(1));
-                        }
-                    }
-                } else if (!resultSet && delete && i >= deletesAt && i < deletesAt + rows.size()) {
+                if (!resultSet && delete && i >= deletesAt && i < deletesAt + rows.size()) {
                     writes[i - deletesAt] = s.getUpdateCount();
                 }
-            }
-            if (!came.isEmpty()) {
-                c.rollback();
-                return new Written(writes, came);
             }
             if (!rows.isEmpty()) {
                 var copy = c.unwrap(PGConnection.class).getCopyAPI();
@@ -130,7 +102,7 @@ final class Refill {
                 }
             }
             c.commit();
-            return new Written(writes, came);
+            return writes;
         } catch (SQLException | IOException e) {
             c.rollback();
             throw e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
