@@ -21,6 +21,8 @@ package io.github.lakebase.benchmarks.report;
  * @param cost the cost per test (ms), warm-ups left out, all rounds together
  * @param waiting the wait of each test for its database (ms), warm-ups left out, all rounds together
  * @param after the time each test took after its body (ms): its clean-up
+ * @param later the cost per test (ms) of the later half of each round's tests, warm-ups left out: once the JVM has
+ *     compiled most of what the tests run, which on a machine of few cores competes with the tests until then
  * @param testsPerSecond for a throughput row: tests that passed per second of the measured span (the median
  *     over the rounds); otherwise NaN
  * @param spread the medians of the cost per test of each round, or {@code null} for a row of one round
@@ -42,6 +44,7 @@ public record Row(
         Stats cost,
         Stats waiting,
         Stats after,
+        Stats later,
         double testsPerSecond,
         Spread spread,
         double ratioToRaw,
@@ -79,6 +82,7 @@ public record Row(
                 cost,
                 waiting,
                 after,
+                later,
                 testsPerSecond,
                 spread,
                 ratio,

@@ -156,6 +156,11 @@ public record Summary(
                 Stats.of(ok.stream().mapToDouble(Sample::costMillis).toArray()),
                 Stats.of(ok.stream().mapToDouble(Sample::waitMillis).toArray()),
                 Stats.of(ok.stream().mapToDouble(Sample::afterMillis).toArray()),
+                Stats.of(rounds.stream()
+                        .flatMap(r -> laterHalf(r.measured()).stream())
+                        .filter(Sample::succeeded)
+                        .mapToDouble(Sample::costMillis)
+                        .toArray()),
                 testsPerSecond,
                 spread,
                 Double.NaN,
@@ -165,6 +170,11 @@ public record Summary(
                         .filter(n -> !n.isEmpty())
                         .findFirst()
                         .orElse(""));
+    }
+
+    /** The later half of a round's measured tests (the middle one with them when they are odd in number). */
+    private static List<Sample> laterHalf(List<Sample> measured) {
+        return measured.subList(measured.size() / 2, measured.size());
     }
 
     private static Stats costs(CellResult r) {

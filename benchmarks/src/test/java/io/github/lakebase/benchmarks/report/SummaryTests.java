@@ -33,6 +33,18 @@ class SummaryTests {
     }
 
     @Test
+    void theLaterHalfOfEachRoundsTestsIsSummarisedApart() {
+        Cell cell = cell(Approach.SPRING_LAKEBASE, 0);
+        Summary summary = Results.summary(
+                List.of(Results.of(cell, 999, 30, 20, 12, 10), Results.of(cell.withRound(2), 999, 40, 30, 14, 16)));
+
+        Row row = summary.rows().get(0);
+        assertThat(row.cost().count()).isEqualTo(8);
+        assertThat(row.later().count()).isEqualTo(4); // 12, 10 and 14, 16: the warm-ups left out, then halved
+        assertThat(row.later().median()).isEqualTo(13);
+    }
+
+    @Test
     void aCellOfOneRoundHasNoSpread() {
         Summary summary = Results.summary(List.of(Results.of(cell(Approach.LAKEBASE, 10), 999, 10, 12)));
 

@@ -50,6 +50,19 @@ class TargetsTests {
     }
 
     @Test
+    void theSpringTargetIsGradedOnEveryTestAndSaysHowTheLaterHalfCompares() {
+        List<CellResult> results = new ArrayList<>();
+        results.add(Results.of(cell(Approach.SPRING_LAKEBASE, 0), 999, 50, 50, 50, 30, 30, 30));
+        results.add(Results.of(cell(Approach.SPRING_TRUNCATE, 0), 999, 40, 40, 40, 35, 35, 35));
+        results.add(Results.of(cell(Approach.SPRING_ZONKY, 0), 999, 80));
+        results.add(Results.of(cell(Approach.SPRING_DIRTIES_CONTEXT, 0), 999, 1500));
+
+        assertThat(line(Results.summary(results), "A Spring Boot JPA test"))
+                .contains("**missed**: 40.0 ms against 37.5 ms (truncate every table")
+                .contains("later half of each run's tests: 30.0 ms against 35.0 ms (truncate every table");
+    }
+
+    @Test
     void anAlternativeThatCouldNotRunLeavesTheSpringTargetNotFullyMeasured() {
         List<CellResult> results = spring(40, 15, 60, 80, 1500, 10);
         results.set(3, CellResult.failed(cell(Approach.SPRING_ZONKY, 0), "its JVM ended with exit code 1"));
