@@ -93,7 +93,8 @@ final class Restoring {
      * Restores {@code name} with the connections of {@code pool} kept open for the next test
      * ({@link RestorableBranches#restoreConnected}); none of them is borrowed while it does.
      *
-     * @return whether it was restored; if not, the branch is as its test left it and the caller ends the pool
+     * @return whether it was restored; if not, the branch is as its test left it, or restored but no longer
+     *     tracked (a session came during the restore), and the caller ends the pool
      */
     boolean restoreConnected(String name, BranchPool pool) {
         List<Connection> sessions;
