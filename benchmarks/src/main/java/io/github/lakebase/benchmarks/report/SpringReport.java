@@ -46,7 +46,7 @@ final class SpringReport {
                         + "milliseconds per test (p90 in brackets) from JUnit's start of the test to its end, the "
                         + "context's work included (its instance's creation too, where a new context starts); of "
                         + "that, the wait from the test's start to its body, and the clean-up after its body (medians, "
-                        + "p90 in brackets); the cost of the later half of each run's tests, once the JVM has "
+                        + "p90 in brackets); the cost of the later half of each round's tests, once the JVM has "
                         + "compiled most of what they run (until then its compiler competes with the tests for the "
                         + "machine's cores); and each approach's median cost over that of `@LakebaseBranch` and of "
                         + "in-memory H2. On %s.%n%n",
@@ -113,7 +113,7 @@ final class SpringReport {
                 + (missing.isEmpty() ? "" : "; not measured: " + String.join("; ", missing)) + "." + laterHalf(summary);
     }
 
-    /** How the later half of each run's tests compares, which the grade (on every test) leaves out. */
+    /** How the later half of each round's tests compares, which the grade (on every test) leaves out. */
     private static String laterHalf(Summary summary) {
         double lakebase = later(summary, Approach.SPRING_LAKEBASE);
         List<String> against = new ArrayList<>();
@@ -125,7 +125,7 @@ final class SpringReport {
         }
         return Double.isNaN(lakebase) || against.isEmpty()
                 ? ""
-                : " In the later half of each run's tests: " + ms(lakebase) + " ms against "
+                : " In the later half of each round's tests: " + ms(lakebase) + " ms against "
                         + String.join(", ", against) + ".";
     }
 

@@ -59,7 +59,7 @@ class TargetsTests {
 
         assertThat(line(Results.summary(results), "A Spring Boot JPA test"))
                 .contains("**missed**: 40.0 ms against 37.5 ms (truncate every table")
-                .contains("later half of each run's tests: 30.0 ms against 35.0 ms (truncate every table");
+                .contains("later half of each round's tests: 30.0 ms against 35.0 ms (truncate every table");
     }
 
     @Test
