@@ -4,7 +4,6 @@ import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.RestorableBranches;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -212,13 +211,10 @@ final class BranchRestores implements RestorableBranches {
                 reset(session);
                 resetDriver(session, initial);
             }
-            if (othersOn && !awaitOnly(c, pids)) {
+            String others = othersQuery(pids);
+            if (othersOn && !awaitOnly(c, others)) {
                 return Optional.of("a session other than its pool's is still connected");
             }
-            // The same text after every test of the pool (its pids in order), which the server prepares once.
-            String others = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type "
-                    + "<> 'autovacuum worker' AND pid NOT IN ("
-                    + pids.stream().sorted().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
             Optional<String> why = restores.restore(name, c, others);
             if (why.isPresent()) {
                 restores.forget(name);
@@ -282,10 +278,20 @@ final class BranchRestores implements RestorableBranches {
                 .orElse(null);
     }
 
-    /** Waits, for at most a second, until the only sessions on the database of {@code c} are {@code pids}. */
-    private static boolean awaitOnly(Connection c, List<Integer> pids) throws SQLException {
+    /**
+     * The query of the sessions on a branch other than {@code pids}, autovacuum's aside (they write no rows): the
+     * same text after every test of a pool (its pids in order), so that the server prepares it once for the session.
+     */
+    private static String othersQuery(List<Integer> pids) {
+        return "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type "
+                + "<> 'autovacuum worker' AND pid NOT IN ("
+                + pids.stream().sorted().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** Waits, for at most a second, until {@code others} ({@link #othersQuery}) finds no session on the branch. */
+    private static boolean awaitOnly(Connection c, String others) throws SQLException {
         long deadline = System.nanoTime() + 1_000_000_000L;
-        while (!others(c, pids).isEmpty()) {
+        while (!BranchState.column(c, others).isEmpty()) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
@@ -297,21 +303,6 @@ final class BranchRestores implements RestorableBranches {
             }
         }
         return true;
-    }
-
-    /** The sessions on the database of {@code c} other than {@code pids}; autovacuum's write no rows. */
-    private static List<Integer> others(Connection c, List<Integer> pids) throws SQLException {
-        List<Integer> others = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE datname = "
-                + "current_database() AND backend_type <> 'autovacuum worker' AND pid <> ALL (?)")) {
-            ps.setArray(1, c.createArrayOf("int4", pids.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    others.add(rs.getInt(1));
-                }
-            }
-        }
-        return others;
     }
 
     /** Notes that the run's database {@code from} is now called {@code to}. */

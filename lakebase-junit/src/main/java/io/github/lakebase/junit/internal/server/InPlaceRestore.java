@@ -187,8 +187,9 @@ final class InPlaceRestore {
      *
      * @param c a superuser's connection to the branch, in auto-commit, the only session on it
      * @param others a query of the sessions on the branch other than those that may be, run once the restore has
-     *     committed, as a statement the server prepares once for the session (as plain SQL, a query of
-     *     {@code pg_stat_activity} took the server 1.7 ms to parse, plan and run in the benchmark's Spring cell); null for none
+     *     committed, as a statement the server prepares once for the session (as plain SQL, a query of {@code
+     *     pg_stat_activity} took the server 1.7 ms to parse, plan and run in the benchmark's Spring cell); null for
+     *     none
      * @return empty once restored, else why it cannot be; when a session came, the branch is forgotten
      */
     Optional<String> restore(String branch, Connection c, String others) throws SQLException {
@@ -273,9 +274,9 @@ final class InPlaceRestore {
             boolean known = delete && !rows.isEmpty() && truncate.stream().noneMatch(base.anyTrigger::contains);
             long[] written = Refill.write(c, rows, parents, setval, delete, replica);
             if (known) {
-                List<String> came = others == null ? List.of() : BranchState.column(c, others);
-                if (!came.isEmpty()) {
-                    return Optional.of("a session connected to it while it was restored: " + came);
+                Optional<String> came = cameDuring(others == null ? List.of() : BranchState.column(c, others));
+                if (came.isPresent()) {
+                    return came;
                 }
                 Map<Long, BranchState.Table> after = new HashMap<>(tables);
                 int i = 0;
@@ -291,10 +292,11 @@ final class InPlaceRestore {
         }
         // Its settings, catalogs and statistics' resets are as read before: no other session is on it, and the
         // restore writes rows, new files (pg_class.relfilenode, which the snapshot leaves out) and sequences only.
-        List<String> came = new ArrayList<>();
-        BranchState.Snapshot restored = BranchState.readTables(c, now, others, came);
-        if (!came.isEmpty()) {
-            return Optional.of("a session connected to it while it was restored: " + came);
+        List<String> sessions = new ArrayList<>();
+        BranchState.Snapshot restored = BranchState.readTables(c, now, others, sessions);
+        Optional<String> came = cameDuring(sessions);
+        if (came.isPresent()) {
+            return came;
         }
         for (BranchState.Table t : restored.tables().values()) {
             if (!truncate.contains(t.oid())
@@ -304,6 +306,13 @@ final class InPlaceRestore {
         }
         restored(branch, restored, rows.size(), setval.size(), start);
         return Optional.empty();
+    }
+
+    /** Why a branch is not restored when {@code sessions} came to it during its restore; empty when none did. */
+    private static Optional<String> cameDuring(List<String> sessions) {
+        return sessions.isEmpty()
+                ? Optional.empty()
+                : Optional.of("a session connected to it while it was restored: " + sessions);
     }
 
     private void restored(String branch, BranchState.Snapshot restored, int tables, int sequences, long start) {
