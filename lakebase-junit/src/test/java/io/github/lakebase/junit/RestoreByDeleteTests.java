@@ -139,31 +139,38 @@ class RestoreByDeleteTests {
         }
     }
 
-    @LakebaseBranch(migrations = "classpath:migrations/restore-delete")
-    static class LedgerTestCase extends RestoredTestCase {
+    /** A fixture whose tests delete ten rows of {@link #table()}, on which a rule writes each to its audit table. */
+    abstract static class RuleTestCase extends RestoredTestCase {
+
+        /** The table with the rule; the rule writes to the table of that name with {@code _audit} after it. */
+        abstract String table();
 
         @RepeatedTest(6)
-        void clearsTheLedger(DataSource dataSource, RepetitionInfo repetition) throws SQLException {
-            try (Connection c = begin(dataSource, "clearsTheLedger " + repetition.getCurrentRepetition())) {
-                RestoreInPlaceTests.execute(c, "DELETE FROM ledger WHERE id <= 10");
-                assertThat(Fixtures.count(c, "SELECT count(*) FROM ledger_audit"))
+        void clearsTenRows(DataSource dataSource, RepetitionInfo repetition) throws SQLException {
+            try (Connection c = begin(dataSource, "clears " + table() + " " + repetition.getCurrentRepetition())) {
+                RestoreInPlaceTests.execute(c, "DELETE FROM " + table() + " WHERE id <= 10");
+                assertThat(Fixtures.count(c, "SELECT count(*) FROM " + table() + "_audit"))
                         .as("rows the rule wrote")
                         .isEqualTo(10);
             }
         }
     }
 
+    /** {@code ledger}: its rule runs on every DELETE, also in the restore's session (ALWAYS). */
     @LakebaseBranch(migrations = "classpath:migrations/restore-delete")
-    static class JournalTestCase extends RestoredTestCase {
+    static class LedgerTestCase extends RuleTestCase {
+        @Override
+        String table() {
+            return "ledger";
+        }
+    }
 
-        @RepeatedTest(6)
-        void clearsTheJournal(DataSource dataSource, RepetitionInfo repetition) throws SQLException {
-            try (Connection c = begin(dataSource, "clearsTheJournal " + repetition.getCurrentRepetition())) {
-                RestoreInPlaceTests.execute(c, "DELETE FROM journal WHERE id <= 10");
-                assertThat(Fixtures.count(c, "SELECT count(*) FROM journal_audit"))
-                        .as("rows the rule wrote")
-                        .isEqualTo(10);
-            }
+    /** {@code journal}: its rule runs on the DELETEs of ordinary sessions only (ORIGIN). */
+    @LakebaseBranch(migrations = "classpath:migrations/restore-delete")
+    static class JournalTestCase extends RuleTestCase {
+        @Override
+        String table() {
+            return "journal";
         }
     }
 
