@@ -169,6 +169,10 @@ class RestoredConnectionsTests {
                 c.setHoldability(ResultSet.HOLD_CURSORS_OVER_COMMIT);
                 execute(c, more);
                 execute(c, "SET ROLE pg_read_all_data");
+                // One more notification, from another session, that reaches this one while it idles in the pool.
+                try (Connection other = dataSource.getConnection()) {
+                    execute(other, "NOTIFY news, 'while it idles'");
+                }
             }
         }
 
