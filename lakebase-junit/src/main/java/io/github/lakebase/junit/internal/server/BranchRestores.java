@@ -18,6 +18,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
+import org.postgresql.core.BaseConnection;
 import org.postgresql.jdbc.AutoSave;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -252,10 +253,16 @@ final class BranchRestores implements RestorableBranches {
      * Puts back what the driver keeps of a session (its settings of a connection, the notifications it has not
      * handed out) to what the branch's URL gives a new connection; HikariCP resets the rest (auto-commit,
      * isolation, read-only, catalog, schema, network timeout).
+     *
+     * <p>The notifications are taken from the driver's queue only. The reset's {@code UNLISTEN *} has committed,
+     * so the server sends the session no more (<a href="https://www.postgresql.org/docs/current/sql-unlisten.html"
+     * >UNLISTEN</a>), and the driver queued every one it had sent before while it read the reset's results, which
+     * come after them on the socket. {@code PGConnection.getNotifications()} would also look at the socket, which
+     * waits a millisecond when nothing is there (pgjdbc's {@code PGStream.hasMessagePending}): at every restore.
      */
     private static void resetDriver(Connection session, Properties initial) throws SQLException {
         PGConnection driver = session.unwrap(PGConnection.class);
-        driver.getNotifications();
+        session.unwrap(BaseConnection.class).getQueryExecutor().getNotifications();
         driver.setPrepareThreshold(PGProperty.PREPARE_THRESHOLD.getInt(initial));
         driver.setDefaultFetchSize(PGProperty.DEFAULT_ROW_FETCH_SIZE.getInt(initial));
         driver.setAutosave(AutoSave.of(PGProperty.AUTOSAVE.getOrDefault(initial)));
