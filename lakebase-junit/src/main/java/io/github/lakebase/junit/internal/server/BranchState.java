@@ -215,14 +215,25 @@ final class BranchState {
 
     /**
      * What a query of one column returns, run as a statement the server prepares once for the session: say, of
-     * the sessions on the branch other than those that may be, after a restore.
+     * the sessions on the branch other than those that may be, after a restore. Statements that return no rows may
+     * come before it, in the same round trip ({@code "COMMIT; SELECT ..."}).
+     *
+     * @throws SQLException when a statement fails, or none of them is a query
      */
     static List<String> column(Connection c, String sql) throws SQLException {
         List<String> values = new ArrayList<>();
-        try (PreparedStatement s = prepared(c, sql);
-                ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                values.add(rs.getString(1));
+        try (PreparedStatement s = prepared(c, sql)) {
+            boolean rows = s.execute();
+            while (!rows && s.getUpdateCount() != -1) { // the results of statements before the query, if any
+                rows = s.getMoreResults();
+            }
+            if (!rows) {
+                throw new SQLException("No query among the statements: " + sql);
+            }
+            try (ResultSet rs = s.getResultSet()) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
             }
         }
         return values;

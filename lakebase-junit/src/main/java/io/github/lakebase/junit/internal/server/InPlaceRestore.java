@@ -187,9 +187,9 @@ final class InPlaceRestore {
      *
      * @param c a superuser's connection to the branch, in auto-commit, the only session on it
      * @param others a query of the sessions on the branch other than those that may be, run once the restore has
-     *     committed, as a statement the server prepares once for the session (as plain SQL, a query of {@code
-     *     pg_stat_activity} took the server 1.7 ms to parse, plan and run in the benchmark's Spring cell); null for
-     *     none
+     *     committed (in the commit's round trip, or with the read of the branch's state after it), as a statement the
+     *     server prepares once for the session (as plain SQL, a query of {@code pg_stat_activity} took the server 1.7
+     *     ms to parse, plan and run in the benchmark's Spring cell); null for none
      * @return empty once restored, else why it cannot be; when a session came, the branch is forgotten
      */
     Optional<String> restore(String branch, Connection c, String others) throws SQLException {
@@ -272,9 +272,12 @@ final class InPlaceRestore {
             // Emptied with DELETE, on tables without triggers: the restore writes those rows and nothing else,
             // which the statistics will count, so the state after it is known without reading it.
             boolean known = delete && !rows.isEmpty() && truncate.stream().noneMatch(base.anyTrigger::contains);
-            long[] written = Refill.write(c, rows, parents, setval, delete, replica);
+            // Where the state after the refill is known, the check for other sessions runs in the commit's round
+            // trip; else it runs with the read of that state, which must wait until the refill's counts are in.
+            List<String> arrived = new ArrayList<>();
+            long[] written = Refill.write(c, rows, parents, setval, delete, replica, known ? others : null, arrived);
             if (known) {
-                Optional<String> came = cameDuring(others == null ? List.of() : BranchState.column(c, others));
+                Optional<String> came = cameDuring(arrived);
                 if (came.isPresent()) {
                     return came;
                 }

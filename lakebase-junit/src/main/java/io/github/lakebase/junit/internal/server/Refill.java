@@ -15,7 +15,7 @@ import org.postgresql.PGConnection;
  *
  * <pre>{@code
  * boolean delete = Refill.deletable(held, table, false);
- * long[] written = Refill.write(c, List.of(held), List.of(), List.of("setval(16411, 3, true)"), delete, false);
+ * long[] written = Refill.write(c, List.of(held), List.of(), List.of("setval(16411, 3, true)"), delete, false, null, null);
  * }</pre>
  */
 final class Refill {
@@ -54,6 +54,9 @@ final class Refill {
      *     session_replication_role = replica} keeps from firing. It is set only then: a change of it has the
      *     session plan every statement again ({@code assign_session_replication_role} in PostgreSQL's {@code
      *     trigger.c} resets the plan cache), among them those the driver prepared for the session's next test
+     * @param check a query of one column to run once the refill has committed, in the commit's round trip, as a
+     *     statement the server prepares once for the session; null for none
+     * @param checked filled with what {@code check} returned
      * @return per table of {@code rows}, in their order, the rows it deleted and copied in: what its statistics
      *     count once the refill has committed (meaningless for tables emptied with TRUNCATE)
      * @throws SQLException when it fails; the transaction is rolled back
@@ -64,7 +67,9 @@ final class Refill {
             List<String> parents,
             List<String> setval,
             boolean delete,
-            boolean replica)
+            boolean replica,
+            String check,
+            List<String> checked)
             throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
@@ -101,7 +106,12 @@ final class Refill {
                             new ByteArrayInputStream(r.data()));
                 }
             }
-            c.commit();
+            if (check == null) {
+                c.commit();
+            } else {
+                // The driver sees the transaction end as the server answers, so it ends auto-commit with no commit.
+                checked.addAll(BranchState.column(c, "COMMIT; " + check));
+            }
             return writes;
         } catch (SQLException | IOException e) {
             c.rollback();
