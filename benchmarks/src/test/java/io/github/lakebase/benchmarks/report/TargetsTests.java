@@ -82,6 +82,30 @@ class TargetsTests {
     }
 
     @Test
+    void theStartUpIsGradedOnTheColdStartAndTheWarmStartAgainstTheirOwnLimits() {
+        // Results.startup gives the time from the extension's first callback as half the time from the JVM's start
+        Cell cold = cell(Approach.LAKEBASE, 0).withKind(Cell.Kind.COLD_START);
+        Cell warm = cell(Approach.LAKEBASE, 0).withKind(Cell.Kind.WARM_START);
+
+        assertThat(line(
+                        Results.summary(List.of(Results.startup(cold, 2800), Results.startup(warm, 560))),
+                        "Start-up on ext4"))
+                .contains("within 1,500 ms of the extension starting")
+                .contains("within 300 ms")
+                .contains("**met**: cold start 1,400 ms, warm start 280 ms");
+        assertThat(line(
+                        Results.summary(List.of(Results.startup(cold, 3200), Results.startup(warm, 560))),
+                        "Start-up on ext4"))
+                .contains("**missed**: cold start 1,600 ms (over), warm start 280 ms");
+        assertThat(line(
+                        Results.summary(List.of(Results.startup(cold, 2800), Results.startup(warm, 740))),
+                        "Start-up on ext4"))
+                .contains("**missed**: cold start 1,400 ms, warm start 370 ms (over)");
+        assertThat(line(Results.summary(List.of(Results.startup(warm, 560))), "Start-up on ext4"))
+                .contains("**not fully measured**: cold start not measured, warm start 280 ms");
+    }
+
+    @Test
     void everyCellIsWonOnlyWhenTheDefaultBeatsEachAlternativeAndStaysNearTheRawLimit() {
         List<CellResult> won = List.of(
                 Results.of(cell(Approach.RAW, 10), 999, 40),
