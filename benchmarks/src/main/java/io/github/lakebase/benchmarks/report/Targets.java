@@ -1,5 +1,6 @@
 package io.github.lakebase.benchmarks.report;
 
+import static io.github.lakebase.benchmarks.report.MarkdownReport.COLD_START_TARGET_MS;
 import static io.github.lakebase.benchmarks.report.MarkdownReport.COST_TARGET_MS;
 import static io.github.lakebase.benchmarks.report.MarkdownReport.PREFETCH_WAIT_P90_TARGET_MS;
 import static io.github.lakebase.benchmarks.report.MarkdownReport.PREFETCH_WAIT_TARGET_MS;
@@ -36,7 +37,7 @@ final class Targets {
         for (Filesystem fs : summary.filesystems()) {
             if (fs.skipped() == null
                     && summary.startup().stream().anyMatch(s -> s.filesystem().equals(fs.label()))) {
-                lines.add(warmStart(summary, fs));
+                lines.add(startUp(summary, fs));
             }
         }
         lines.addAll(SpringReport.targets(summary));
@@ -190,34 +191,46 @@ final class Targets {
                         Locale.ROOT, " (lakebase.prefetch=%d).", rows.get(0).prefetch());
     }
 
-    private static String warmStart(Summary summary, Filesystem fs) {
+    private static String startUp(Summary summary, Filesystem fs) {
         String target = String.format(
                 Locale.ROOT,
-                "Warm start (persistent data directory, unchanged migrations) "
-                        + "reaches the first test within %.0f ms of the extension starting, on %s: ",
-                WARM_START_TARGET_MS,
-                fs.describe());
-        Optional<StartupRow> warm = summary.startup().stream()
-                .filter(s -> s.filesystem().equals(fs.label())
-                        && s.approach().equals(Approach.LAKEBASE.name())
-                        && s.kind().equals("WARM_START"))
-                .findFirst();
-        Optional<StartupRow> cold = summary.startup().stream()
-                .filter(s -> s.filesystem().equals(fs.label())
-                        && s.approach().equals(Approach.LAKEBASE.name())
-                        && s.kind().equals("COLD_START"))
-                .findFirst();
-        if (warm.isEmpty() || Double.isNaN(warm.get().firstTestMillis())) {
+                "Start-up on %s: a cold start (empty data directory) reaches the first test within %s ms of the "
+                        + "extension starting, and a warm start (persistent data directory, unchanged migrations) "
+                        + "within %s ms: ",
+                fs.describe(),
+                ms(COLD_START_TARGET_MS),
+                ms(WARM_START_TARGET_MS));
+        Optional<Double> cold = firstTest(summary, fs, "COLD_START");
+        Optional<Double> warm = firstTest(summary, fs, "WARM_START");
+        if (cold.isEmpty() && warm.isEmpty()) {
             return target + "**not measured**.";
         }
-        boolean met = warm.get().firstTestMillis() <= WARM_START_TARGET_MS;
+        boolean met = cold.filter(c -> c <= COLD_START_TARGET_MS).isPresent()
+                && warm.filter(w -> w <= WARM_START_TARGET_MS).isPresent();
+        boolean missed = cold.filter(c -> c > COLD_START_TARGET_MS).isPresent()
+                || warm.filter(w -> w > WARM_START_TARGET_MS).isPresent();
         return target
-                + verdict(met)
-                + String.format(
-                        Locale.ROOT,
-                        ": %s ms (cold start: %s ms).",
-                        ms(warm.get().firstTestMillis()),
-                        cold.map(c -> ms(c.firstTestMillis())).orElse("–"));
+                + (met ? verdict(true) : missed ? verdict(false) : "**not fully measured**")
+                + ": cold start "
+                + startTime(cold, COLD_START_TARGET_MS)
+                + ", warm start "
+                + startTime(warm, WARM_START_TARGET_MS)
+                + ".";
+    }
+
+    /** The time from the extension's first callback to the first test of {@code kind} on {@code fs}, if measured. */
+    private static Optional<Double> firstTest(Summary summary, Filesystem fs, String kind) {
+        return summary.startup().stream()
+                .filter(s -> s.filesystem().equals(fs.label())
+                        && s.approach().equals(Approach.LAKEBASE.name())
+                        && s.kind().equals(kind))
+                .map(StartupRow::firstTestMillis)
+                .filter(ms -> !Double.isNaN(ms))
+                .findFirst();
+    }
+
+    private static String startTime(Optional<Double> millis, double limit) {
+        return millis.map(m -> ms(m) + " ms" + (m > limit ? " (over)" : "")).orElse("not measured");
     }
 
     static String verdict(boolean met) {
