@@ -34,6 +34,7 @@ final class Targets {
         lines.add(everyCell(summary));
         lines.add(sizeIndependence(summary));
         lines.add(prefetchWait(summary));
+        lines.add(strategy(summary));
         for (Filesystem fs : summary.filesystems()) {
             if (fs.skipped() == null
                     && summary.startup().stream().anyMatch(s -> s.filesystem().equals(fs.label()))) {
@@ -148,6 +149,53 @@ final class Targets {
                         && !r.slowTests()
                         && r.cost().count() > 0)
                 .findFirst();
+    }
+
+    /**
+     * Whether the strategy the library forks with ({@code FILE_COPY}, with {@code file_copy_method = clone}, the
+     * raw limit's) costs no more than PostgreSQL's default {@code WAL_LOG} in every cell that measured both.
+     */
+    private static String strategy(Summary summary) {
+        String target = "On every filesystem and at every size, the strategy the library forks with (`FILE_COPY`, "
+                + "with `file_copy_method = clone`) costs no more per test than PostgreSQL's default `WAL_LOG`: ";
+        List<String> missed = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        for (Row raw : summary.rows()) {
+            if (!raw.costPerTest()
+                    || !raw.approach().equals(Approach.RAW.name())
+                    || raw.cost().count() == 0) {
+                continue;
+            }
+            Optional<Row> walLog = peer(summary, raw, Approach.RAW_WAL_LOG);
+            if (walLog.isEmpty()) {
+                continue;
+            }
+            double fileCopy = raw.cost().median();
+            double other = walLog.get().cost().median();
+            ratios.add(other / fileCopy);
+            if (fileCopy > other) {
+                missed.add(String.format(
+                        Locale.ROOT,
+                        "%s %d MB: %s ms against %s ms with WAL_LOG",
+                        raw.filesystem(),
+                        raw.sizeMb(),
+                        ms(fileCopy),
+                        ms(other)));
+            }
+        }
+        if (ratios.isEmpty()) {
+            return target + "**not measured**.";
+        }
+        if (!missed.isEmpty()) {
+            return target + verdict(false) + " in " + missed.size() + " of " + ratios.size() + " cells: "
+                    + String.join(", ", missed) + ".";
+        }
+        return target + verdict(true) + " in " + ratios.size() + " cells "
+                + String.format(
+                        Locale.ROOT,
+                        "(WAL_LOG costs ×%.2f to ×%.2f as much).",
+                        ratios.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
+                        ratios.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
     }
 
     private static String prefetchWait(Summary summary) {
