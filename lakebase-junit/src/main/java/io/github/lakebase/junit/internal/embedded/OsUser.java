@@ -14,6 +14,8 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The operating-system user that PostgreSQL runs as. PostgreSQL refuses to run as root, so when
@@ -24,13 +26,23 @@ import java.util.Optional;
  */
 final class OsUser {
 
+    /** What {@code id} says of a user: {@code uid=101(postgres) gid=104(postgres) ...} (POSIX, in the C locale). */
+    private static final Pattern IDS = Pattern.compile("uid=(\\d+)(?:\\([^)]*\\))? gid=(\\d+)");
+
     private final String name;
+    /** The user's primary group, as a number, where commands run as another user; else null. */
+    private final String gid;
+
     private final List<String> prefix;
 
-    private OsUser(String name, List<String> prefix) {
+    private OsUser(String name, String gid, List<String> prefix) {
         this.name = name;
+        this.gid = gid;
         this.prefix = prefix;
     }
+
+    /** A user's ids as {@code id} gives them. */
+    private record Ids(String uid, String gid) {}
 
     static OsUser resolve(Optional<String> configured) {
         if (!runningAsRoot()) {
@@ -41,16 +53,22 @@ final class OsUser {
                                     + System.getProperty("user.name") + "'); remove the key.");
                 }
             });
-            return new OsUser(System.getProperty("user.name"), List.of());
+            return new OsUser(System.getProperty("user.name"), null, List.of());
         }
-        String user = configured.orElseGet(() -> userExists("postgres") ? "postgres" : "nobody");
-        if (!userExists(user)) {
+        // One process per user looked up: each costs a new JVM's start-up more than ten milliseconds.
+        String user = configured.orElse("postgres");
+        Optional<Ids> ids = ids(user);
+        if (ids.isEmpty() && configured.isEmpty()) {
+            user = "nobody";
+            ids = ids(user);
+        }
+        if (ids.isEmpty()) {
             throw ProviderException.configuration(
                     "lakebase.embedded.os-user='" + user + "' is not a user of this machine; "
                             + "PostgreSQL refuses to run as root, so the embedded server needs an unprivileged user to run as.");
         }
-        String uid = id("-u", user);
-        String gid = id("-g", user);
+        String uid = ids.get().uid();
+        String gid = ids.get().gid();
         List<String> prefix = new ArrayList<>();
         Optional<Path> setpriv = onPath("setpriv");
         Optional<Path> runuser = onPath("runuser");
@@ -67,7 +85,7 @@ final class OsUser {
                             + "tests as a normal user, or use lakebase.provider=postgres.",
                     null);
         }
-        return new OsUser(user, List.copyOf(prefix));
+        return new OsUser(user, gid, List.copyOf(prefix));
     }
 
     static boolean runningAsRoot() {
@@ -101,7 +119,7 @@ final class OsUser {
         }
         UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
         UserPrincipal user = lookup.lookupPrincipalByName(name);
-        GroupPrincipal group = lookup.lookupPrincipalByGroupName(id("-gn", name));
+        GroupPrincipal group = lookup.lookupPrincipalByGroupName(gid); // a number is taken as the group's id
         PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
         view.setOwner(user);
         view.setGroup(group);
@@ -186,29 +204,21 @@ final class OsUser {
                 .findFirst();
     }
 
-    private static boolean userExists(String user) {
+    /** The ids of {@code user}, from one run of {@code id}; empty when there is no such user. */
+    private static Optional<Ids> ids(String user) {
         try {
-            Process p = ChildProcesses.builder("id", "-u", user)
-                    .redirectErrorStream(true)
-                    .start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static String id(String flag, String user) {
-        try {
-            Process p = ChildProcesses.builder("id", flag, user).start();
+            Process p =
+                    ChildProcesses.builder("id", user).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (p.waitFor() != 0 || out.isEmpty()) {
-                throw new ProviderException("Could not look up the OS user '" + user + "' with id " + flag, null);
+            if (p.waitFor() != 0) {
+                return Optional.empty();
             }
-            return out;
+            Matcher m = IDS.matcher(out);
+            if (!m.lookingAt()) {
+                throw new ProviderException(
+                        "Could not read the ids of the OS user '" + user + "' from id: " + out, null);
+            }
+            return Optional.of(new Ids(m.group(1), m.group(2)));
         } catch (IOException e) {
             throw new ProviderException("Could not look up the OS user '" + user + "': " + e.getMessage(), e);
         } catch (InterruptedException e) {
