@@ -54,6 +54,18 @@ class WarmStartTests {
                 .contains("Reusing base " + cold.kept("base"));
         assertThat(warm.kept()).isEqualTo(cold.kept());
 
+        // Another project on the same data directory (a run report of its own) reuses the base as well; its report
+        // reads what the base holds from throwaway branches, and says nothing of a schema history table to create.
+        Path elsewhere = jvms.work().resolve("elsewhere-report");
+        Map<String, String> otherProject = new java.util.HashMap<>(configuration);
+        otherProject.put("lakebase.report.directory", elsewhere.toString());
+        // Flyway's own log at INFO, as a project that logs it sees it
+        Run other = run("elsewhere", otherProject, List.of("-Dorg.slf4j.simpleLogger.log.org.flywaydb=info"));
+        assertThat(other.log()).contains("Reusing base " + cold.kept("base")).doesNotContain("does not exist yet");
+        assertThat(elsewhere.resolve("bases"))
+                .as("the review of the reused base, kept for the project's next run")
+                .isDirectoryContaining("glob:**.json");
+
         Files.writeString(migrations.resolve("V2__more.sql"), "ALTER TABLE inventory ADD COLUMN code text;\n");
         Run migrated = run("migrated", configuration);
         assertThat(migrated.log())
@@ -75,7 +87,11 @@ class WarmStartTests {
 
     /** Runs a fixture that reports what it finds, in a JVM of its own, to the end. */
     private Run run(String name, Map<String, String> configuration) throws Exception {
-        ChildJvm child = jvms.start(name, KilledRunTests.NextRunTestCase.class, configuration, List.of(), Map.of());
+        return run(name, configuration, List.of());
+    }
+
+    private Run run(String name, Map<String, String> configuration, List<String> jvmOptions) throws Exception {
+        ChildJvm child = jvms.start(name, KilledRunTests.NextRunTestCase.class, configuration, jvmOptions, Map.of());
         ChildJvm.Report report = child.awaitReport();
         assertThat(child.awaitExit())
                 .as("the %s run passes:\n%s", name, child.logTail())
