@@ -8,6 +8,8 @@ import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.tools.SchemaDiff;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.slf4j.Logger;
@@ -118,18 +121,39 @@ record BaseReview(List<BaseEvent.Migration> beyondParent, String schemaDiff, Opt
         return connection;
     }
 
-    /** The migrations Flyway's history table of {@code database} records as run, in their order; none without one. */
-    private static List<MigrationInfo> applied(BranchConnection database, Migrations.Plan plan, ClassLoader loader) {
+    /**
+     * The migrations Flyway's history table of {@code database} records as run, in their order; none without one.
+     * Flyway is not asked where no table of its history table's name exists (a parent that no migration ran on):
+     * it would find none, and log at INFO that it "does not exist yet" right after the library said that it
+     * reuses a kept base.
+     */
+    private static List<MigrationInfo> applied(BranchConnection database, Migrations.Plan plan, ClassLoader loader)
+            throws SQLException {
         if (plan.locations().isEmpty()) {
             return List.of();
         }
         try {
-            return Arrays.stream(
-                            Migrations.flyway(plan, database, loader).info().applied())
+            Flyway flyway = Migrations.flyway(plan, database, loader);
+            if (!hasTableNamed(database, flyway.getConfiguration().getTable())) {
+                return List.of();
+            }
+            return Arrays.stream(flyway.info().applied())
                     .filter(m -> !m.getType().isSynthetic())
                     .toList();
         } catch (FlywayException e) {
             throw new IllegalStateException("Flyway could not read its history: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether a table named {@code table} exists in any schema of {@code database}. */
+    private static boolean hasTableNamed(BranchConnection database, String table) throws SQLException {
+        try (Connection c = database.open();
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT EXISTS (SELECT FROM pg_class WHERE relname = ? AND relkind IN ('r', 'p'))")) {
+            s.setString(1, table);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
         }
     }
 
