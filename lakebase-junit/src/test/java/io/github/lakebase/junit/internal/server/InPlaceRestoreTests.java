@@ -10,14 +10,20 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
 /**
- * A branch that another session reaches while it is restored is not handed out as restored: the session may have
+ * A branch that other sessions reach while it is restored is not handed out as restored: a session may have
  * written what no snapshot saw. The restore checks once its refill has committed, whichever way it learns the
- * state after the refill: computed, for a table emptied with {@code DELETE} that has no trigger, or read again.
+ * state after the refill: computed, for a table emptied with {@code DELETE} that has no trigger, or read again;
+ * and on a session whose driver fetches rows a few at a time, as a URL's {@code defaultRowFetchSize} has it.
+ * Restored, the session is left in auto-commit, in no transaction.
  */
 class InPlaceRestoreTests {
 
@@ -25,8 +31,9 @@ class InPlaceRestoreTests {
     private static final String OTHERS =
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
 
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
     private static EmbeddedServer server;
-    private static int databases;
 
     @BeforeAll
     static void start() {
@@ -39,23 +46,56 @@ class InPlaceRestoreTests {
     }
 
     @Test
-    void aSessionOnTheBranchAtTheEndOfARestoreWhoseStateIsComputedKeepsItFromBeingRestored() throws Exception {
-        assertASessionKeepsTheBranchFromBeingRestored("CREATE TABLE item (id integer PRIMARY KEY, name text); "
+    void sessionsOnTheBranchAtTheEndOfARestoreWhoseStateIsComputedKeepItFromBeingRestored() throws Exception {
+        assertSessionsKeepTheBranchFromBeingRestored("CREATE TABLE item (id integer PRIMARY KEY, name text); "
                 + "INSERT INTO item SELECT i, 'item ' || i FROM generate_series(1, 3) i");
     }
 
     @Test
-    void aSessionOnTheBranchAtTheEndOfARestoreWhoseStateIsReadAgainKeepsItFromBeingRestored() throws Exception {
+    void sessionsOnTheBranchAtTheEndOfARestoreWhoseStateIsReadAgainKeepItFromBeingRestored() throws Exception {
         // A trigger, even one the restore keeps from firing, has the restore read the branch's state again.
-        assertASessionKeepsTheBranchFromBeingRestored("CREATE TABLE item (id integer PRIMARY KEY, name text); "
+        assertSessionsKeepTheBranchFromBeingRestored("CREATE TABLE item (id integer PRIMARY KEY, name text); "
                 + "INSERT INTO item SELECT i, 'item ' || i FROM generate_series(1, 3) i; "
                 + "CREATE FUNCTION untouched() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'; "
                 + "CREATE TRIGGER untouched BEFORE UPDATE ON item FOR EACH ROW EXECUTE FUNCTION untouched()");
     }
 
-    private static void assertASessionKeepsTheBranchFromBeingRestored(String schema) throws Exception {
-        String base = "inplace_base_" + ++databases;
-        String branch = "inplace_branch_" + databases;
+    @Test
+    void aRestoredSessionIsLeftInAutoCommitInNoTransaction() throws Exception {
+        String[] names = branchOf("CREATE TABLE item (id integer PRIMARY KEY, name text); "
+                + "INSERT INTO item SELECT i, 'item ' || i FROM generate_series(1, 3) i");
+        String base = names[0];
+        String branch = names[1];
+        InPlaceRestore restores = new InPlaceRestore();
+        try (Connection c = server.connect(branch)) {
+            restores.track(branch, base, c);
+        }
+        for (int round = 1; round <= 2; round++) {
+            try (Connection test = server.connect(branch)) {
+                execute(test, "UPDATE item SET name = 'changed by test " + round + "'");
+            }
+            awaitNoSession(branch);
+            try (Connection c = server.connect(branch)) {
+                assertThat(restores.restore(branch, c, OTHERS))
+                        .as("why round %s was not restored", round)
+                        .isEmpty();
+
+                assertThat(c.getAutoCommit()).isTrue();
+                assertThat(c.unwrap(BaseConnection.class).getTransactionState()).isEqualTo(TransactionState.IDLE);
+                assertThat((Object) c.getWarnings())
+                        .as("a warning of a COMMIT outside a transaction")
+                        .isNull();
+                assertThat(rows(c, "SELECT name FROM item ORDER BY id")).containsExactly("item 1", "item 2", "item 3");
+            }
+            awaitNoSession(branch);
+        }
+    }
+
+    /** A base of {@code schema} and a branch of it, new names for each test (the tests run at once). */
+    private static String[] branchOf(String schema) throws SQLException {
+        int n = DATABASES.incrementAndGet();
+        String base = "inplace_base_" + n;
+        String branch = "inplace_branch_" + n;
         try (Connection admin = server.connect("postgres")) {
             execute(admin, "CREATE DATABASE " + base);
             try (Connection c = server.connect(base)) {
@@ -63,6 +103,13 @@ class InPlaceRestoreTests {
             }
             execute(admin, "CREATE DATABASE " + branch + " TEMPLATE " + base);
         }
+        return new String[] {base, branch};
+    }
+
+    private static void assertSessionsKeepTheBranchFromBeingRestored(String schema) throws Exception {
+        String[] names = branchOf(schema);
+        String base = names[0];
+        String branch = names[1];
         InPlaceRestore restores = new InPlaceRestore();
         try (Connection c = server.connect(branch)) {
             restores.track(branch, base, c);
@@ -72,9 +119,13 @@ class InPlaceRestoreTests {
         }
         awaitNoSession(branch); // a session's writes are counted as it ends
 
-        try (Connection other = server.connect(branch);
+        try (Connection one = server.connect(branch);
+                Connection two = server.connect(branch);
                 Connection c = server.connect(branch)) {
-            assertThat(other.isValid(5)).as("the other session").isTrue();
+            assertThat(one.isValid(5) && two.isValid(5))
+                    .as("the other sessions")
+                    .isTrue();
+            c.unwrap(PGConnection.class).setDefaultFetchSize(1);
             Optional<String> why = restores.restore(branch, c, OTHERS);
 
             assertThat(why)
