@@ -242,11 +242,14 @@ final class BranchState {
     /**
      * {@code sql} as a statement the server prepares at its first run and keeps for the session ({@code
      * prepareThreshold} 1, whatever the connection's URL says): the restore of a branch whose sessions are kept
-     * reads the same queries on the same session after every test, and most of their cost is planning them.
+     * reads the same queries on the same session after every test, and most of their cost is planning them. Its
+     * rows come in one piece, whatever fetch size the URL gives: outside auto-commit the driver would read them
+     * through a cursor, which a {@code COMMIT} before the query in the same round trip leaves closed.
      */
     private static PreparedStatement prepared(Connection c, String sql) throws SQLException {
         PreparedStatement s = c.prepareStatement(sql);
         s.unwrap(PGStatement.class).setPrepareThreshold(1);
+        s.setFetchSize(0);
         return s;
     }
 
