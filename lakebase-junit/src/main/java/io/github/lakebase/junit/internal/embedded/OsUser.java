@@ -6,11 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.UserPrincipal;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,19 +26,19 @@ final class OsUser {
     private static final Pattern IDS = Pattern.compile("uid=(\\d+)(?:\\([^)]*\\))? gid=(\\d+)");
 
     private final String name;
-    /** The user's primary group, as a number, where commands run as another user; else null. */
-    private final String gid;
+    /** The user's ids, where commands run as another user; else null. */
+    private final Ids ids;
 
     private final List<String> prefix;
 
-    private OsUser(String name, String gid, List<String> prefix) {
+    private OsUser(String name, Ids ids, List<String> prefix) {
         this.name = name;
-        this.gid = gid;
+        this.ids = ids;
         this.prefix = prefix;
     }
 
-    /** A user's ids as {@code id} gives them. */
-    private record Ids(String uid, String gid) {}
+    /** A user's ids as {@code id} gives them, as unsigned numbers ({@code nobody} is 4294967294 on macOS). */
+    private record Ids(int uid, int gid) {}
 
     static OsUser resolve(Optional<String> configured) {
         if (!runningAsRoot()) {
@@ -67,14 +63,18 @@ final class OsUser {
                     "lakebase.embedded.os-user='" + user + "' is not a user of this machine; "
                             + "PostgreSQL refuses to run as root, so the embedded server needs an unprivileged user to run as.");
         }
-        String uid = ids.get().uid();
-        String gid = ids.get().gid();
+        int uid = ids.get().uid();
+        int gid = ids.get().gid();
         List<String> prefix = new ArrayList<>();
         Optional<Path> setpriv = onPath("setpriv");
         Optional<Path> runuser = onPath("runuser");
         if (setpriv.isPresent()) {
-            prefix.addAll(
-                    List.of(setpriv.get().toString(), "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--"));
+            prefix.addAll(List.of(
+                    setpriv.get().toString(),
+                    "--reuid=" + Integer.toUnsignedString(uid),
+                    "--regid=" + Integer.toUnsignedString(gid),
+                    "--clear-groups",
+                    "--"));
         } else if (runuser.isPresent()) {
             prefix.addAll(List.of(runuser.get().toString(), "-u", user, "--"));
         } else {
@@ -85,7 +85,7 @@ final class OsUser {
                             + "tests as a normal user, or use lakebase.provider=postgres.",
                     null);
         }
-        return new OsUser(user, gid, List.copyOf(prefix));
+        return new OsUser(user, ids.get(), List.copyOf(prefix));
     }
 
     static boolean runningAsRoot() {
@@ -117,12 +117,9 @@ final class OsUser {
         if (!switchesUser()) {
             return;
         }
-        UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
-        UserPrincipal user = lookup.lookupPrincipalByName(name);
-        GroupPrincipal group = lookup.lookupPrincipalByGroupName(gid); // a number is taken as the group's id
-        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
-        view.setOwner(user);
-        view.setGroup(group);
+        // By number: a lookup by name would take a group whose name is that number (the JDK looks names up first).
+        Files.setAttribute(path, "unix:uid", ids.uid());
+        Files.setAttribute(path, "unix:gid", ids.gid());
     }
 
     /**
@@ -218,7 +215,7 @@ final class OsUser {
                 throw new ProviderException(
                         "Could not read the ids of the OS user '" + user + "' from id: " + out, null);
             }
-            return Optional.of(new Ids(m.group(1), m.group(2)));
+            return Optional.of(new Ids(Integer.parseUnsignedInt(m.group(1)), Integer.parseUnsignedInt(m.group(2))));
         } catch (IOException e) {
             throw new ProviderException("Could not look up the OS user '" + user + "': " + e.getMessage(), e);
         } catch (InterruptedException e) {
