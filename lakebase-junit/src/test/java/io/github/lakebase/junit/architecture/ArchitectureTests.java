@@ -73,6 +73,8 @@ class ArchitectureTests {
                 "org.postgresql",
                 "org.postgresql.copy..",
                 "org.postgresql.jdbc", // AutoSave, to reset a kept session's driver settings
+                // BaseConnection: a kept session's queue of notifications, drained without waiting on its socket
+                "org.postgresql.core",
                 ROOT + ".internal.embedded..");
         noClasses()
                 .that()

@@ -272,8 +272,6 @@ final class InPlaceRestore {
             // Emptied with DELETE, on tables without triggers: the restore writes those rows and nothing else,
             // which the statistics will count, so the state after it is known without reading it.
             boolean known = delete && !rows.isEmpty() && truncate.stream().noneMatch(base.anyTrigger::contains);
-            // Where the state after the refill is known, the check for other sessions runs in the commit's round
-            // trip; else it runs with the read of that state, which must wait until the refill's counts are in.
             List<String> arrived = new ArrayList<>();
             long[] written = Refill.write(c, rows, parents, setval, delete, replica, known ? others : null, arrived);
             if (known) {
