@@ -125,9 +125,10 @@ class LakebaseFaultTests {
 
         assertAllSucceeded(Fixtures.run(TwoTestsTestCase.class, fake.configuration(PROJECT)), 2);
 
-        // How many logins the machine's speed leaves within the delay varies; each one needs a credential of its own.
+        // Each new branch (the base and the two tests') refuses its first logins; how many fall within the delay
+        // varies with the machine's speed, and each retry needs a credential of its own.
         int refused = fake.faults().refusedLogins();
-        assertThat(refused).as("logins refused while the role propagated").isPositive();
+        assertThat(refused).as("logins refused while the role propagated").isGreaterThanOrEqualTo(3);
         assertThat(fake.faults().calls(Call.CREDENTIAL))
                 .as("a fresh credential for every retried login (%d refused)", refused)
                 .isGreaterThanOrEqualTo(refused + 2);

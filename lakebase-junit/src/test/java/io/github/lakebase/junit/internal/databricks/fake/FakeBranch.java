@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lakebase.junit.fakes.BranchDatabases;
 import io.github.lakebase.junit.fakes.PostgresRouter;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,8 @@ public final class FakeBranch implements PostgresRouter.Target {
     volatile Instant sourceBranchTime;
     volatile String database;
     volatile Instant endpointReadyAt = Instant.EPOCH;
-    volatile Instant authorizedAt = Instant.EPOCH;
+    volatile Duration authorizationDelay = Duration.ZERO;
+    private Instant authorizedAt;
     private PostgresRouter.Route route;
     final List<Snapshot> history = new ArrayList<>();
 
@@ -123,8 +125,14 @@ public final class FakeBranch implements PostgresRouter.Target {
     }
 
     @Override
-    public String refusal() {
-        if (Instant.now().isBefore(authorizedAt)) {
+    public synchronized String refusal() {
+        // The role's propagation is timed from the first login, not from the branch's readiness: a client slowed
+        // down by a busy machine would otherwise arrive after it and never see the fault the test is about.
+        Instant now = Instant.now();
+        if (authorizedAt == null) {
+            authorizedAt = now.plus(authorizationDelay);
+        }
+        if (now.isBefore(authorizedAt)) {
             project.faults().refusedLogin();
             return "External authorization failed";
         }

@@ -200,7 +200,7 @@ public final class FakeProject {
                 branch.database = database;
                 branch.state = FakeBranch.State.READY;
                 branch.endpointReadyAt = Instant.now().plus(workspace.faults().endpointDelay());
-                branch.authorizedAt = Instant.now().plus(workspace.faults().authorizationDelay());
+                branch.authorizationDelay = workspace.faults().authorizationDelay();
             }
             return branch.toJson();
         });

@@ -119,7 +119,10 @@ public final class Faults {
         return this;
     }
 
-    /** Logins to a new branch fail with "External authorization failed" for this long after it is ready. */
+    /**
+     * Logins to a new branch fail with "External authorization failed" for this long after its first login: the
+     * role has not propagated yet. Timed from the first login, so that every new branch refuses at least one.
+     */
     public Faults authorizationDelay(Duration delay) {
         authorizationDelay = delay;
         return this;
