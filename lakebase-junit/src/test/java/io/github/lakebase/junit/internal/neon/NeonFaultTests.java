@@ -81,10 +81,10 @@ class NeonFaultTests {
 
         assertAllSucceeded(Fixtures.run(TwoTestsTestCase.class, fake.configuration(PROJECT)), 2);
 
-        // How often a machine's speed lets it poll within the delay varies; each answer that an operation was still
-        // running must be followed by another poll, until the operation is done.
+        // Each new branch's (the base's and the two tests') creation is found running at least once, however slow the
+        // machine; each such answer must be followed by another poll, until the operation is done.
         int notDone = fake.faults().operationsNotDone();
-        assertThat(notDone).as("answers that an operation was still running").isPositive();
+        assertThat(notDone).as("answers that an operation was still running").isGreaterThanOrEqualTo(3);
         assertThat(fake.faults().operationsLeftRunning())
                 .as("operations polled while running and not again until done")
                 .isEmpty();

@@ -3,6 +3,7 @@ package io.github.lakebase.junit.internal.databricks.fake;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lakebase.junit.fakes.BranchDatabases;
+import io.github.lakebase.junit.fakes.FirstLook;
 import io.github.lakebase.junit.fakes.PostgresRouter;
 import java.io.IOException;
 import java.time.Duration;
@@ -44,9 +45,10 @@ public final class FakeBranch implements PostgresRouter.Target {
     volatile String sourceBranch;
     volatile Instant sourceBranchTime;
     volatile String database;
-    volatile Instant endpointReadyAt = Instant.EPOCH;
-    volatile Duration authorizationDelay = Duration.ZERO;
-    private Instant authorizedAt;
+    /** The endpoint's start and the role's propagation, set as the branch becomes ready. */
+    volatile FirstLook endpointStarting = new FirstLook(Duration.ZERO);
+
+    volatile FirstLook rolePropagating = new FirstLook(Duration.ZERO);
     private PostgresRouter.Route route;
     final List<Snapshot> history = new ArrayList<>();
 
@@ -125,14 +127,8 @@ public final class FakeBranch implements PostgresRouter.Target {
     }
 
     @Override
-    public synchronized String refusal() {
-        // The role's propagation is timed from the first login, not from the branch's readiness: a client slowed
-        // down by a busy machine would otherwise arrive after it and never see the fault the test is about.
-        Instant now = Instant.now();
-        if (authorizedAt == null) {
-            authorizedAt = now.plus(authorizationDelay);
-        }
-        if (now.isBefore(authorizedAt)) {
+    public String refusal() {
+        if (rolePropagating.lasting()) {
             project.faults().refusedLogin();
             return "External authorization failed";
         }
@@ -141,7 +137,7 @@ public final class FakeBranch implements PostgresRouter.Target {
 
     /** The endpoint's host, opened on first use; {@code null} until the endpoint is up. */
     synchronized String host(PostgresRouter router) throws IOException {
-        if (state != State.READY || Instant.now().isBefore(endpointReadyAt)) {
+        if (state != State.READY || endpointStarting.lasting()) {
             return null;
         }
         if (route == null) {

@@ -3,6 +3,7 @@ package io.github.lakebase.junit.internal.databricks.fake;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.lakebase.junit.fakes.BranchDatabases;
+import io.github.lakebase.junit.fakes.FirstLook;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -199,8 +200,8 @@ public final class FakeProject {
             synchronized (this) {
                 branch.database = database;
                 branch.state = FakeBranch.State.READY;
-                branch.endpointReadyAt = Instant.now().plus(workspace.faults().endpointDelay());
-                branch.authorizationDelay = workspace.faults().authorizationDelay();
+                branch.endpointStarting = new FirstLook(workspace.faults().endpointDelay());
+                branch.rolePropagating = new FirstLook(workspace.faults().authorizationDelay());
             }
             return branch.toJson();
         });

@@ -113,7 +113,10 @@ public final class Faults {
         return this;
     }
 
-    /** A new branch's endpoint has no host for this long after the branch is ready. */
+    /**
+     * A new branch's endpoint has no host for this long after its first lookup once the branch is ready; timed from
+     * that lookup, so that every new branch's endpoint is found not ready at least once.
+     */
     public Faults endpointDelay(Duration delay) {
         endpointDelay = delay;
         return this;
@@ -121,7 +124,7 @@ public final class Faults {
 
     /**
      * Logins to a new branch fail with "External authorization failed" for this long after its first login: the
-     * role has not propagated yet. Timed from the first login, so that every new branch refuses at least one.
+     * role has not propagated yet. Timed from that login, so that every new branch refuses at least one.
      */
     public Faults authorizationDelay(Duration delay) {
         authorizationDelay = delay;

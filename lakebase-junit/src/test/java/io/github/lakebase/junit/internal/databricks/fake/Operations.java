@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal.databricks.fake;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lakebase.junit.fakes.SeenOperations;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -13,7 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * The fake's long-running operations: the work of a creation, update or deletion runs in the
- * background, after the operation delay of the {@link Faults}, and {@code GET .../operations/...}
+ * background, after the operation delay of the {@link Faults} (and not before a poll has found it
+ * running: {@link SeenOperations}), and {@code GET .../operations/...}
  * shows it {@code done}, with the resource as its {@code response} or an {@code error}: the SDK's
  * {@code Operation} ({@code name}, {@code done}, {@code response}, {@code error} with {@code error_code}
  * and {@code message}), named under the resource it works on ({@code <resource>/operations/<id>}, as the
@@ -27,6 +29,7 @@ final class Operations {
         t.setDaemon(true);
         return t;
     });
+    private final SeenOperations running = new SeenOperations(workers);
     private final Faults faults;
 
     Operations(Faults faults) {
@@ -39,8 +42,7 @@ final class Operations {
         ObjectNode operation =
                 JsonNodeFactory.instance.objectNode().put("name", name).put("done", false);
         operations.put(name, operation.deepCopy());
-        Duration delay = faults.operationDelay();
-        workers.schedule(() -> finish(name, work), delay.toMillis(), TimeUnit.MILLISECONDS);
+        running.start(name, faults.operationDelay(), () -> finish(name, work));
         return operation;
     }
 
@@ -75,6 +77,9 @@ final class Operations {
         ObjectNode operation = operations.get(name);
         if (operation == null) {
             throw ApiError.notFound("Operation " + name);
+        }
+        if (!operation.path("done").asBoolean()) {
+            running.polled(name);
         }
         return operation;
     }

@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal.neon.fake;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lakebase.junit.fakes.SeenOperations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -13,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The fake's operations ({@code Operation}): the work of a change runs in the background after the
- * operation delay of the {@link NeonFaults}; {@code getProjectOperation} shows its {@code status}:
+ * operation delay of the {@link NeonFaults} (and not before a poll has found it running: {@link SeenOperations}); {@code getProjectOperation} shows its {@code status}:
  * {@code running}, then {@code finished}, or {@code failed} with an {@code error}.
  */
 final class NeonOperations {
@@ -24,6 +25,7 @@ final class NeonOperations {
         t.setDaemon(true);
         return t;
     });
+    private final SeenOperations running = new SeenOperations(workers);
     private final NeonFaults faults;
 
     NeonOperations(NeonFaults faults) {
@@ -46,8 +48,7 @@ final class NeonOperations {
                 .put("updated_at", now)
                 .put("total_duration_ms", 0);
         operations.put(id, operation.deepCopy());
-        Duration delay = faults.operationDelay();
-        workers.schedule(() -> finish(id, work), delay.toMillis(), TimeUnit.MILLISECONDS);
+        running.start(id, faults.operationDelay(), () -> finish(id, work));
         return operation;
     }
 
@@ -69,7 +70,11 @@ final class NeonOperations {
         if (operation == null) {
             throw FakeNeon.error(404, "operation " + id + " not found");
         }
-        faults.answered(id, !"running".equals(operation.path("status").asText()));
+        boolean done = !"running".equals(operation.path("status").asText());
+        faults.answered(id, done);
+        if (!done) {
+            running.polled(id);
+        }
         return JsonNodeFactory.instance.objectNode().set("operation", operation);
     }
 
