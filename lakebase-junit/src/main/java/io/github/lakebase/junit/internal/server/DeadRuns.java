@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,17 @@ final class DeadRuns {
             ps.setInt(1, LOCK_CLASS);
             ps.setInt(2, runKey(runId));
             ps.execute();
+        }
+    }
+
+    /**
+     * Lets go of every lock of the run that {@code session} holds (its proof of life, and the base cache's use
+     * locks), before it closes. The session's end releases them too, but only as its server process exits, after
+     * the close has returned: a run that starts right after this one ends, and sweeps, would still find it alive.
+     */
+    static void release(Connection session) throws SQLException {
+        try (Statement s = session.createStatement()) {
+            s.execute("SELECT pg_advisory_unlock_all()");
         }
     }
 

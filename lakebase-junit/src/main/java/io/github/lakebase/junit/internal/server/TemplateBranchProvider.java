@@ -390,8 +390,8 @@ public class TemplateBranchProvider
     @Override
     public void close() {
         admin.close();
-        try {
-            liveness.close();
+        try (liveness) {
+            DeadRuns.release(liveness);
         } catch (SQLException e) {
             LOG.debug("Closing the liveness connection", e);
         }
