@@ -8,9 +8,12 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.platform.engine.TestExecutionResult;
@@ -212,5 +215,16 @@ public final class Fixtures {
         return configurationError(failures.get(0))
                 .orElseThrow(() -> new AssertionError(
                         "expected an ExtensionConfigurationException, got " + failures.get(0), failures.get(0)));
+    }
+
+    /**
+     * The dates ({@code yyyy-mm-dd}, UTC) that {@code ttl} after a moment between {@code from} and now falls on:
+     * one, or two when midnight passed meanwhile. For a listed expiry that a branch kept in that time was given.
+     */
+    public static String[] datesAfter(Instant from, Duration ttl) {
+        return Stream.of(from, Instant.now())
+                .map(i -> i.plus(ttl).toString().substring(0, 10))
+                .distinct()
+                .toArray(String[]::new);
     }
 }

@@ -37,6 +37,7 @@ class NeonBranchesTests {
     @Test
     void aKeptBranchIsListedReachedAndDroppedAndALiveRunsBranchIsNot() throws SQLException {
         NeonFakeProject project = project("shared-branch");
+        Instant before = Instant.now();
         Fixtures.run(KeepingTestCase.class, FAKE.configuration("shared-branch"))
                 .testEvents()
                 .assertStatistics(s -> s.started(1).failed(1));
@@ -51,7 +52,7 @@ class NeonBranchesTests {
         assertThat(list.status()).as(list.err()).isZero();
         assertThat(line(list.out(), kept))
                 .contains("yes")
-                .contains(Instant.now().plus(Duration.ofDays(7)).toString().substring(0, 10))
+                .containsAnyOf(Fixtures.datesAfter(before, Duration.ofDays(7)))
                 .containsPattern(" \\d+ MB ");
         assertThat(line(list.out(), live.name())).contains("no (branch of run zzlive1)");
         assertThat(list.out()).doesNotContain("lbj_zzdead1_base_2", "main");

@@ -102,7 +102,8 @@ class LakebaseFaultTests {
     @Test
     void anOperationSlowerThanTheTimeoutFailsSayingWhatToRaiseAndLeavesNothing() throws Exception {
         FakeLakebase fake = fake();
-        fake.faults().operationDelay(Duration.ofMillis(1500));
+        // Four times the timeout: a poll that a busy machine delays past the timeout must still find it running.
+        fake.faults().operationDelay(Duration.ofSeconds(4));
 
         EngineExecutionResults results = Fixtures.run(
                 TwoTestsTestCase.class,
@@ -300,7 +301,7 @@ class LakebaseFaultTests {
 
     /** Waits until the project has only these branches (a deletion may still be under way). */
     static void awaitOnly(FakeProject project, String... branches) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); // an upper bound on a hang
         while (System.nanoTime() < deadline && project.branches().size() != branches.length) {
             try {
                 Thread.sleep(50);

@@ -93,7 +93,8 @@ class NeonFaultTests {
     @Test
     void anOperationSlowerThanTheTimeoutFailsSayingWhatToRaiseAndLeavesNothing() {
         FakeNeon fake = fake();
-        fake.faults().operationDelay(Duration.ofMillis(1500));
+        // Four times the timeout: a poll that a busy machine delays past the timeout must still find it running.
+        fake.faults().operationDelay(Duration.ofSeconds(4));
 
         EngineExecutionResults results = Fixtures.run(
                 TwoTestsTestCase.class, with(fake.configuration(PROJECT), "lakebase.neon.operation-timeout", "1s"));
@@ -317,7 +318,7 @@ class NeonFaultTests {
 
     /** Waits until the project has only these branches (a deletion may still be under way). */
     static void awaitOnly(NeonFakeProject project, String... names) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); // an upper bound on a hang
         while (System.nanoTime() < deadline && project.branches().size() != names.length) {
             try {
                 Thread.sleep(50);

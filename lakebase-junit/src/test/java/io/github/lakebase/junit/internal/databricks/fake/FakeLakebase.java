@@ -112,7 +112,9 @@ public final class FakeLakebase {
                 Map.entry("lakebase.databricks.poll-interval", "10ms"),
                 Map.entry("lakebase.databricks.operation-timeout", "20s"),
                 Map.entry("lakebase.databricks.endpoint-timeout", "20s"),
-                Map.entry("lakebase.databricks.slot-timeout", "30s"));
+                Map.entry(
+                        "lakebase.databricks.slot-timeout",
+                        "3m")); // an upper bound on a hang: slots wait out slow clones
     }
 
     /** The Postgres user of this workspace's identity. */

@@ -116,7 +116,7 @@ public final class FakeNeon {
                 Map.entry("lakebase.neon.poll-interval", "10ms"),
                 Map.entry("lakebase.neon.operation-timeout", "20s"),
                 Map.entry("lakebase.neon.endpoint-timeout", "20s"),
-                Map.entry("lakebase.neon.slot-timeout", "30s"));
+                Map.entry("lakebase.neon.slot-timeout", "3m")); // an upper bound on a hang: slots wait out slow clones
     }
 
     /** The API key the fake accepts; tests check that it never shows in a message. */
