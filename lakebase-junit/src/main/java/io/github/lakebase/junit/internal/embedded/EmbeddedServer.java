@@ -1,6 +1,5 @@
 package io.github.lakebase.junit.internal.embedded;
 
-import io.github.lakebase.junit.internal.util.DaemonThreads;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
@@ -172,7 +171,12 @@ public final class EmbeddedServer implements AutoCloseable {
         try {
             String password = Cluster.prepare(tools, dir);
             Postmaster postmaster = Postmaster.start(
-                    tools, dir, sibling(dir, ".log"), settings(options), 0, port -> warmUp(port, password));
+                    tools,
+                    dir,
+                    sibling(dir, ".log"),
+                    settings(options),
+                    0,
+                    port -> LoginWarmUp.start(login(port, password)));
             return new EmbeddedServer(options, tools, dir, lock, null, postmaster, password);
         } catch (IOException | RuntimeException | Error e) {
             try {
@@ -242,32 +246,12 @@ public final class EmbeddedServer implements AutoCloseable {
         }
         long stalePid = Postmaster.stopServerLeftOn(tools, dir);
         return Postmaster.start(
-                tools, dir, sibling(dir, ".log"), settings(options), stalePid, port -> warmUp(port, password));
-    }
-
-    /**
-     * Connects to the server while it starts up, until a connection succeeds (at most ten seconds), and
-     * closes it: meanwhile the JDBC driver's classes load, which takes a new JVM longer than the server
-     * needs to start, and the first real connection does not wait for them.
-     */
-    @SuppressWarnings("try") // the resource is opened only to prove a login works
-    private static void warmUp(int port, String password) {
-        DaemonThreads.named("lakebase-junit-warm-up")
-                .newThread(() -> {
-                    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                    while (System.nanoTime() < deadline) {
-                        try (Connection ignored = connect(port, password, "postgres")) {
-                            return;
-                        } catch (SQLException e) {
-                            try {
-                                Thread.sleep(20);
-                            } catch (InterruptedException interrupted) {
-                                return;
-                            }
-                        }
-                    }
-                })
-                .start();
+                tools,
+                dir,
+                sibling(dir, ".log"),
+                settings(options),
+                stalePid,
+                port -> LoginWarmUp.start(login(port, password)));
     }
 
     /** The file {@code <directory><suffix>} beside {@code directory}: its log, lock, pipe or password file. */
@@ -347,6 +331,11 @@ public final class EmbeddedServer implements AutoCloseable {
     private static Connection connect(int port, String password, String database) throws SQLException {
         return BranchConnection.of(jdbcUrl(port, database), Cluster.SUPERUSER, password)
                 .open();
+    }
+
+    /** How the superuser logs in to the {@code postgres} database of the server on {@code port}. */
+    private static BranchConnection login(int port, String password) {
+        return BranchConnection.of(jdbcUrl(port, "postgres"), Cluster.SUPERUSER, password);
     }
 
     /**
