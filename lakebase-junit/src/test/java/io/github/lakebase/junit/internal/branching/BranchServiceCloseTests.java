@@ -5,16 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.github.lakebase.junit.CleanupMode;
 import io.github.lakebase.junit.internal.config.Configuration;
-import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
-import io.github.lakebase.junit.internal.server.TestServers;
+import io.github.lakebase.junit.internal.server.TemporaryServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A base an integration staged is dropped exactly once whichever closes first, the integration (a
@@ -26,17 +24,8 @@ class BranchServiceCloseTests {
     private static final ManagedBranch.BranchSettings SETTINGS =
             new ManagedBranch.BranchSettings(CleanupMode.ALWAYS, 2, "BranchServiceCloseTests", () -> false);
 
-    private static EmbeddedServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.startTemporary(40);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TemporaryServer SERVER = new TemporaryServer(40);
 
     @Test
     void theServiceClosingFirstDropsTheStagedBaseAndItsLaterCloseIsQuiet() throws Exception {
@@ -66,11 +55,12 @@ class BranchServiceCloseTests {
                 "lakebase.provider",
                 "postgres",
                 "lakebase.postgres.url",
-                "jdbc:postgresql://" + server.host() + ":" + server.port() + "/postgres?ApplicationName=" + application,
+                "jdbc:postgresql://" + SERVER.get().host() + ":" + SERVER.get().port() + "/postgres?ApplicationName="
+                        + application,
                 "lakebase.postgres.username",
-                server.username(),
+                SERVER.get().username(),
                 "lakebase.postgres.password",
-                server.password(),
+                SERVER.get().password(),
                 "lakebase.prefetch",
                 "0");
         return new Configuration(
@@ -81,7 +71,7 @@ class BranchServiceCloseTests {
     }
 
     private static boolean exists(String database) throws Exception {
-        try (Connection c = server.connect("postgres");
+        try (Connection c = SERVER.get().connect("postgres");
                 PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pg_database WHERE datname = ?")) {
             s.setString(1, database);
             try (ResultSet rs = s.executeQuery()) {

@@ -3,30 +3,19 @@ package io.github.lakebase.junit.internal.branching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
-import io.github.lakebase.junit.internal.server.TestServers;
+import io.github.lakebase.junit.internal.server.TemporaryServer;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The connections of a run on a real server: permits, groups, and waiting for a group's connections to close. */
 class ConnectionBudgetTests {
 
-    private static EmbeddedServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.startTemporary(20);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TemporaryServer SERVER = new TemporaryServer(20);
 
     @Test
     @SuppressWarnings("try") // held open for the block, not used in it
@@ -34,11 +23,11 @@ class ConnectionBudgetTests {
         ConnectionBudget budget = new ConnectionBudget(1, "advice");
         ConnectionBudget.Group group = budget.group();
 
-        try (Connection first = group.open(() -> server.connect("postgres"))) {
+        try (Connection first = group.open(() -> SERVER.get().connect("postgres"))) {
             assertThat(group.openCount()).isEqualTo(1);
         }
 
-        try (Connection second = budget.group().open(() -> server.connect("postgres"))) {
+        try (Connection second = budget.group().open(() -> SERVER.get().connect("postgres"))) {
             assertThat(second.isValid(1))
                     .as("the permit of the closed connection")
                     .isTrue();
@@ -49,8 +38,8 @@ class ConnectionBudgetTests {
     @Test
     void waitingForAGroupToCloseItsConnectionsEndsWhenTheyAreClosed() throws Exception {
         ConnectionBudget.Group group = new ConnectionBudget(10, "advice").group();
-        Connection kept = group.open(() -> server.connect("postgres"));
-        Connection closedSoon = group.open(() -> server.connect("postgres"));
+        Connection kept = group.open(() -> SERVER.get().connect("postgres"));
+        Connection closedSoon = group.open(() -> SERVER.get().connect("postgres"));
 
         CompletableFuture.runAsync(
                 () -> {

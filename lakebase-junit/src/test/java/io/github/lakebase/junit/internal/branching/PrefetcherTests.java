@@ -2,8 +2,8 @@ package io.github.lakebase.junit.internal.branching;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
 import io.github.lakebase.junit.internal.server.TemplateBranchProvider;
+import io.github.lakebase.junit.internal.server.TemporaryServer;
 import io.github.lakebase.junit.internal.server.TestServers;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchNames;
@@ -19,11 +19,10 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
@@ -31,26 +30,15 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 @Execution(ExecutionMode.SAME_THREAD) // each test counts the spares on the server
 class PrefetcherTests {
 
-    private static EmbeddedServer server;
-    private static TemplateBranchProvider provider;
+    @RegisterExtension
+    static final TemporaryServer SERVER = new TemporaryServer(40).withProvider("prefetchertests");
+
     private static final BranchNames NAMES = new BranchNames("lbj_", "prefetchertests");
     private Prefetcher prefetcher;
 
-    @BeforeAll
-    static void start() {
-        server = TestServers.startTemporary(40);
-        provider = TestServers.provider(server, "prefetchertests");
-    }
-
-    @AfterAll
-    static void stop() {
-        provider.close();
-        server.close();
-    }
-
     @BeforeEach
     void newPrefetcher() {
-        prefetcher = new Prefetcher(provider, NAMES);
+        prefetcher = new Prefetcher(SERVER.provider(), NAMES);
     }
 
     @AfterEach
@@ -71,7 +59,7 @@ class PrefetcherTests {
         assertThat(second.name()).isEqualTo(spares.get(0) + "_second");
         assertThat(query(second.name(), "SELECT current_database()")).isEqualTo(second.name());
         assertThat(comment(second.name())).endsWith(" kind=branch");
-        assertThat(provider.ownBranches()).contains(second.name()).doesNotContain(spares.get(0));
+        assertThat(SERVER.provider().ownBranches()).contains(second.name()).doesNotContain(spares.get(0));
         assertThat(awaitSpares(2)).as("topped up again").hasSize(2).doesNotContain(spares.get(0));
     }
 
@@ -85,7 +73,7 @@ class PrefetcherTests {
 
         assertThat(taken.name()).isEqualTo(spares.get(0));
         assertThat(comment(taken.name())).endsWith(" kind=branch");
-        assertThat(provider.ownBranches()).contains(taken.name());
+        assertThat(SERVER.provider().ownBranches()).contains(taken.name());
     }
 
     @Test
@@ -134,7 +122,8 @@ class PrefetcherTests {
     void noSpareIsForkedWhileTheDiskHasNoRoomForOneAndTestsForkOnDemand() throws Exception {
         String base = base();
         long tooLittle = (TemplateBranchProvider.SPARE_DISK_RESERVE_MB - 1) * 1024 * 1024;
-        TemplateBranchProvider shortOfDisk = TestServers.providerWithFreeDisk(server, "prefetchertests", tooLittle);
+        TemplateBranchProvider shortOfDisk =
+                TestServers.providerWithFreeDisk(SERVER.get(), "prefetchertests", tooLittle);
         try (Prefetcher starved = new Prefetcher(shortOfDisk, NAMES)) {
             Prefetcher.Forked first = starved.take(base, 2, "first");
             Prefetcher.Forked second = starved.take(base, 2, "second");
@@ -149,7 +138,8 @@ class PrefetcherTests {
             shortOfDisk.close();
         }
 
-        TemplateBranchProvider roomy = TestServers.providerWithFreeDisk(server, "prefetchertests", Long.MAX_VALUE / 4);
+        TemplateBranchProvider roomy =
+                TestServers.providerWithFreeDisk(SERVER.get(), "prefetchertests", Long.MAX_VALUE / 4);
         try (Prefetcher prefetching = new Prefetcher(roomy, NAMES)) {
             roomy.delete(prefetching.take(base, 2, "first").name());
             assertThat(awaitSpares(2)).as("with room on the disk").hasSize(2);
@@ -167,7 +157,9 @@ class PrefetcherTests {
         CountDownLatch bothStarted = new CountDownLatch(2);
         TemplateBranchProvider counting =
                 new TemplateBranchProvider(
-                        TestServers.existingServer(server), TestServers.configuration("prefetchertests"), "template1") {
+                        TestServers.existingServer(SERVER.get()),
+                        TestServers.configuration("prefetchertests"),
+                        "template1") {
                     @Override
                     public BranchConnection createSpare(String name, String source) {
                         mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
@@ -197,12 +189,12 @@ class PrefetcherTests {
     /** A sealed base with a table named after it. */
     private static String base() throws SQLException {
         String name = NAMES.base();
-        provider.create(new BranchRequest(name, "template1", null, Kind.BASE));
-        try (Connection c = server.connect(name);
+        SERVER.provider().create(new BranchRequest(name, "template1", null, Kind.BASE));
+        try (Connection c = SERVER.get().connect(name);
                 Statement s = c.createStatement()) {
             s.execute("CREATE TABLE from_" + name + " ()");
         }
-        provider.seal(name);
+        SERVER.provider().seal(name);
         return name;
     }
 
@@ -230,7 +222,6 @@ class PrefetcherTests {
         }
     }
 
-    /** The spares on the server, in the order they were forked. */
     /** The spares on the server in the order they were asked for (by their counter: two are forked at once). */
     private static List<String> spares() throws SQLException {
         return list("SELECT datname FROM pg_database WHERE shobj_description(oid, 'pg_database') = "
@@ -264,7 +255,7 @@ class PrefetcherTests {
     }
 
     private static String query(String database, String sql) throws SQLException {
-        try (Connection c = server.connect(database);
+        try (Connection c = SERVER.get().connect(database);
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();
@@ -274,7 +265,7 @@ class PrefetcherTests {
 
     private static List<String> list(String sql) throws SQLException {
         List<String> values = new ArrayList<>();
-        try (Connection c = server.connect("postgres");
+        try (Connection c = SERVER.get().connect("postgres");
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
@@ -24,9 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Waiting for a busy admin connection is queueing, not a failure: a caller waits past the pool's
@@ -37,21 +35,12 @@ class AdminSqlTests {
 
     private static final Duration SHORT = Duration.ofMillis(500);
 
-    private static EmbeddedServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.startTemporary(40);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TemporaryServer SERVER = new TemporaryServer(40);
 
     @Test
     void aCallerQueuesPastTheConnectionTimeoutWhileEveryAdminConnectionIsBusy() throws Exception {
-        try (AdminSql admin = new AdminSql(TestServers.existingServer(server), 18, SHORT)) {
+        try (AdminSql admin = new AdminSql(TestServers.existingServer(SERVER.get()), 18, SHORT)) {
             List<Connection> held = new ArrayList<>();
             for (int i = 0; i < AdminSql.POOL_SIZE; i++) {
                 held.add(admin.connection());
@@ -73,7 +62,7 @@ class AdminSqlTests {
         // comes back, in the instant it is idle before the next caller takes it; that is still a queue.
         int callers = 100;
         ExecutorService threads = Executors.newFixedThreadPool(callers);
-        try (AdminSql admin = new AdminSql(TestServers.existingServer(server), 18, Duration.ofMillis(250))) {
+        try (AdminSql admin = new AdminSql(TestServers.existingServer(SERVER.get()), 18, Duration.ofMillis(250))) {
             List<CompletableFuture<Void>> all = new ArrayList<>();
             for (int i = 0; i < callers; i++) {
                 all.add(CompletableFuture.runAsync(
@@ -92,7 +81,7 @@ class AdminSqlTests {
 
     @Test
     void aServerThatRefusesConnectionsFailsAtTheConnectionTimeout() {
-        PostgresServer refusing = new ForwardingServer(TestServers.existingServer(server)) {
+        PostgresServer refusing = new ForwardingServer(TestServers.existingServer(SERVER.get())) {
             @Override
             public Connection connectAdmin() throws SQLException {
                 throw new SQLException("Connection refused", "08001");
@@ -123,7 +112,7 @@ class AdminSqlTests {
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            PostgresServer hung = new ForwardingServer(TestServers.existingServer(server)) {
+            PostgresServer hung = new ForwardingServer(TestServers.existingServer(SERVER.get())) {
                 @Override
                 public Connection connectAdmin() throws SQLException {
                     return BranchConnection.of(
@@ -148,7 +137,7 @@ class AdminSqlTests {
     @Test
     void aDeadIdleConnectionWhileNewOnesAreSlowToOpenIsReplacedWhileTheCallerWaits() throws Exception {
         AtomicBoolean slow = new AtomicBoolean();
-        PostgresServer slowToOpen = new ForwardingServer(TestServers.existingServer(server)) {
+        PostgresServer slowToOpen = new ForwardingServer(TestServers.existingServer(SERVER.get())) {
             @Override
             public Connection connectAdmin() throws SQLException {
                 if (slow.get()) {

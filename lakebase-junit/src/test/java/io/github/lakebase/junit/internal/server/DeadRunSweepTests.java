@@ -2,13 +2,11 @@ package io.github.lakebase.junit.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The sweep of what dead runs left goes on past a database it cannot handle the usual way, on a server of
@@ -16,24 +14,12 @@ import org.junit.jupiter.api.Test;
  */
 class DeadRunSweepTests {
 
-    private static EmbeddedServer server;
-    private static TemplateBranchProvider provider;
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.startTemporary(40);
-        provider = TestServers.provider(server, "sweeptests");
-    }
-
-    @AfterAll
-    static void stop() {
-        provider.close();
-        server.close();
-    }
+    @RegisterExtension
+    static final TemporaryServer SERVER = new TemporaryServer(40).withProvider("sweeptests");
 
     @Test
     void aSweepDropsAnInvalidDatabaseThatAnInterruptedDropLeftAndGoesOnToTheNext() throws Exception {
-        try (Connection c = server.connect("postgres");
+        try (Connection c = SERVER.get().connect("postgres");
                 Statement s = c.createStatement()) {
             for (String name : new String[] {"lbj_deadinvalid_1_test", "lbj_deadinvalid_2_test"}) {
                 s.execute("CREATE DATABASE " + name);
@@ -43,9 +29,9 @@ class DeadRunSweepTests {
             s.execute("UPDATE pg_database SET datconnlimit = -2 WHERE datname = 'lbj_deadinvalid_1_test'");
         }
 
-        assertThat(provider.sweep()).contains("lbj_deadinvalid_1_test", "lbj_deadinvalid_2_test");
+        assertThat(SERVER.provider().sweep()).contains("lbj_deadinvalid_1_test", "lbj_deadinvalid_2_test");
 
-        try (Connection c = server.connect("postgres");
+        try (Connection c = SERVER.get().connect("postgres");
                 Statement s = c.createStatement();
                 ResultSet rs =
                         s.executeQuery("SELECT count(*) FROM pg_database WHERE datname LIKE 'lbj\\_deadinvalid\\_%'")) {

@@ -2,7 +2,6 @@ package io.github.lakebase.junit.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,9 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
@@ -33,17 +31,8 @@ class InPlaceRestoreTests {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
-    private static EmbeddedServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.startTemporary(20);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TemporaryServer SERVER = new TemporaryServer(20);
 
     @Test
     void sessionsOnTheBranchAtTheEndOfARestoreWhoseStateIsComputedKeepItFromBeingRestored() throws Exception {
@@ -67,15 +56,15 @@ class InPlaceRestoreTests {
         String base = names[0];
         String branch = names[1];
         InPlaceRestore restores = new InPlaceRestore();
-        try (Connection c = server.connect(branch)) {
+        try (Connection c = SERVER.get().connect(branch)) {
             restores.track(branch, base, c);
         }
         for (int round = 1; round <= 2; round++) {
-            try (Connection test = server.connect(branch)) {
+            try (Connection test = SERVER.get().connect(branch)) {
                 execute(test, "UPDATE item SET name = 'changed by test " + round + "'");
             }
             awaitNoSession(branch);
-            try (Connection c = server.connect(branch)) {
+            try (Connection c = SERVER.get().connect(branch)) {
                 assertThat(restores.restore(branch, c, OTHERS))
                         .as("why round %s was not restored", round)
                         .isEmpty();
@@ -96,9 +85,9 @@ class InPlaceRestoreTests {
         int n = DATABASES.incrementAndGet();
         String base = "inplace_base_" + n;
         String branch = "inplace_branch_" + n;
-        try (Connection admin = server.connect("postgres")) {
+        try (Connection admin = SERVER.get().connect("postgres")) {
             execute(admin, "CREATE DATABASE " + base);
-            try (Connection c = server.connect(base)) {
+            try (Connection c = SERVER.get().connect(base)) {
                 execute(c, schema);
             }
             execute(admin, "CREATE DATABASE " + branch + " TEMPLATE " + base);
@@ -111,17 +100,17 @@ class InPlaceRestoreTests {
         String base = names[0];
         String branch = names[1];
         InPlaceRestore restores = new InPlaceRestore();
-        try (Connection c = server.connect(branch)) {
+        try (Connection c = SERVER.get().connect(branch)) {
             restores.track(branch, base, c);
         }
-        try (Connection test = server.connect(branch)) {
+        try (Connection test = SERVER.get().connect(branch)) {
             execute(test, "UPDATE item SET name = 'changed by a test'");
         }
         awaitNoSession(branch); // a session's writes are counted as it ends
 
-        try (Connection one = server.connect(branch);
-                Connection two = server.connect(branch);
-                Connection c = server.connect(branch)) {
+        try (Connection one = SERVER.get().connect(branch);
+                Connection two = SERVER.get().connect(branch);
+                Connection c = SERVER.get().connect(branch)) {
             assertThat(one.isValid(5) && two.isValid(5))
                     .as("the other sessions")
                     .isTrue();
@@ -142,7 +131,7 @@ class InPlaceRestoreTests {
     }
 
     private static void awaitNoSession(String database) throws Exception {
-        try (Connection admin = server.connect("postgres")) {
+        try (Connection admin = SERVER.get().connect("postgres")) {
             for (int i = 0; i < 500; i++) {
                 if (rows(admin, "SELECT pid FROM pg_stat_activity WHERE datname = '" + database + "'")
                         .isEmpty()) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.lakebase.junit.internal.config.Configuration;
-import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
 import io.github.lakebase.junit.spi.BranchCatalog;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
@@ -21,9 +20,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * On a PostgreSQL server of the library's own (embedded, postgres), a branch kept for a failed test records
@@ -32,17 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class KeptBranchExpiryTests {
 
-    private static EmbeddedServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.startTemporary(60);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TemporaryServer SERVER = new TemporaryServer(60);
 
     @Test
     void aFailedTestsBranchExpiresAfterTheKeptTtlAndALaterSweepDropsItThenButNeverANeverOne() throws Exception {
@@ -113,11 +102,11 @@ class KeptBranchExpiryTests {
                 Map.of(),
                 runId,
                 KeptBranchExpiryTests.class.getClassLoader());
-        return new TemplateBranchProvider(TestServers.existingServer(server), configuration, "template1");
+        return new TemplateBranchProvider(TestServers.existingServer(SERVER.get()), configuration, "template1");
     }
 
     private static String comment(String database) throws Exception {
-        try (Connection c = server.connect("postgres");
+        try (Connection c = SERVER.get().connect("postgres");
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
                         + "WHERE datname = '" + database + "'")) {
@@ -127,7 +116,7 @@ class KeptBranchExpiryTests {
     }
 
     private static void recomment(String database, String comment) throws Exception {
-        try (Connection c = server.connect("postgres");
+        try (Connection c = SERVER.get().connect("postgres");
                 Statement s = c.createStatement()) {
             s.execute("COMMENT ON DATABASE " + database + " IS '" + comment.replace("'", "''") + "'");
         }

@@ -3,7 +3,6 @@ package io.github.lakebase.junit.internal.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.lakebase.junit.internal.embedded.EmbeddedServer;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.ProviderException;
@@ -13,6 +12,7 @@ import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The template provider never modifies what it did not create in this run, however alike the name,
@@ -20,25 +20,25 @@ import org.junit.jupiter.api.Test;
  */
 class TemplateBranchProviderTests {
 
-    private static EmbeddedServer server;
+    @RegisterExtension
+    static final TemporaryServer SERVER = new TemporaryServer(60);
+
     private static TemplateBranchProvider provider;
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServers.startTemporary(60);
-        try (Connection c = server.connect("postgres");
+        try (Connection c = SERVER.get().connect("postgres");
                 Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE lbj_lookalike_1_test");
             s.execute("COMMENT ON DATABASE lbj_lookalike_1_test IS 'lakebase-junit run=lookalike kind=branch'");
             s.execute("CREATE DATABASE users_data");
         }
-        provider = TestServers.provider(server, "providertests");
+        provider = TestServers.provider(SERVER.get(), "providertests");
     }
 
     @AfterAll
     static void stop() {
         provider.close();
-        server.close();
     }
 
     @Test
@@ -49,7 +49,7 @@ class TemplateBranchProviderTests {
             assertThatThrownBy(() -> provider.keep(name)).hasMessageContaining("Refusing to modify");
             assertThatThrownBy(() -> provider.seal(name)).hasMessageContaining("Refusing to modify");
         }
-        try (Connection c = server.connect("postgres");
+        try (Connection c = SERVER.get().connect("postgres");
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_database WHERE datname IN "
                         + "('lbj_lookalike_1_test', 'users_data') AND NOT datistemplate AND datallowconn")) {
@@ -69,13 +69,13 @@ class TemplateBranchProviderTests {
         provider.create(new BranchRequest(parent, "template1", null, Kind.PARENT));
         provider.create(new BranchRequest(kept, "template1", null, Kind.BRANCH));
         provider.keep(kept);
-        try (Connection toBranch = server.connect(branch);
-                Connection toBase = server.connect(base);
-                Connection toParent = server.connect(parent);
-                Connection toKept = server.connect(kept);
-                Connection toUsers = server.connect("users_data");
-                Connection toLookalike = server.connect("lbj_lookalike_1_test");
-                Connection toMaintenance = server.connect("postgres")) {
+        try (Connection toBranch = SERVER.get().connect(branch);
+                Connection toBase = SERVER.get().connect(base);
+                Connection toParent = SERVER.get().connect(parent);
+                Connection toKept = SERVER.get().connect(kept);
+                Connection toUsers = SERVER.get().connect("users_data");
+                Connection toLookalike = SERVER.get().connect("lbj_lookalike_1_test");
+                Connection toMaintenance = SERVER.get().connect("postgres")) {
             provider.requireTestBranch(branch, toBranch);
 
             assertThatThrownBy(() -> provider.requireTestBranch(base, toBase))
@@ -100,12 +100,12 @@ class TemplateBranchProviderTests {
             provider.delete(branch);
             provider.delete(base);
             provider.delete(parent);
-            try (Connection c = server.connect("postgres");
+            try (Connection c = SERVER.get().connect("postgres");
                     Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE " + kept);
             }
         }
-        try (Connection toUsers = server.connect("users_data")) {
+        try (Connection toUsers = SERVER.get().connect("users_data")) {
             assertThatThrownBy(() -> provider.requireTestBranch(branch, toUsers))
                     .as("a deleted branch is no longer a test branch")
                     .hasMessageContaining("Refusing to modify");
