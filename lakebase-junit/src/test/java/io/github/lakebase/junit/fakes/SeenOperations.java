@@ -11,13 +11,14 @@ import java.util.concurrent.TimeUnit;
  * client has polled them once and been told they still run. A client slowed down by a busy machine may poll an
  * operation for the first time after its delay; it still meets the operation running, so that a test that counts
  * on slow operations holds on any machine. An operation nobody polls finishes {@link #UNSEEN} after its delay, as
- * a real one would in the end.
+ * a real one would in the end: say, a creation whose answer was lost, which the client looks for by its branch
+ * rather than by its operation.
  *
  * <pre>{@code
- * operations.start(id, Duration.ofMillis(300), () -> finish(id, work));
+ * running.start(id, Duration.ofMillis(300), () -> finish(id, work));
  * // GET .../operations/{id}:
  * ObjectNode answer = operations.get(id); // read first: this poll is told it still runs
- * seen.polled(id);
+ * running.polled(id);
  * }</pre>
  *
  * <p>Thread-safe.
@@ -45,7 +46,10 @@ public final class SeenOperations {
         this.workers = workers;
     }
 
-    /** Has {@code finish} run {@code delay} after now, or at the first poll of {@code id} after that. */
+    /**
+     * Has {@code finish} run {@code delay} after now if a poll of {@code id} has come by then, else at the first
+     * poll after that, and {@link #UNSEEN} later at the latest; at once when {@code delay} is zero.
+     */
     public void start(String id, Duration delay, Runnable finish) {
         if (delay.isZero()) {
             workers.execute(finish);
@@ -55,11 +59,13 @@ public final class SeenOperations {
         pending.put(id, p);
         workers.schedule(
                 () -> {
+                    boolean polled;
                     synchronized (p) {
                         p.due = true;
-                        if (p.polled) {
-                            finish(id);
-                        }
+                        polled = p.polled;
+                    }
+                    if (polled) {
+                        finish(id); // outside the lock: a poll meanwhile need not wait for the work
                     }
                 },
                 delay.toMillis(),

@@ -29,6 +29,8 @@ final class DeadRuns {
     private static final Logger LOG = LoggerFactory.getLogger(DeadRuns.class);
     /** The first key of a run's advisory lock ("LBJ" in ASCII). */
     static final int LOCK_CLASS = 0x4c424a;
+    /** How long {@link #release} waits for the server's answer, in milliseconds. */
+    static final int RELEASE_TIMEOUT_MS = 10_000;
 
     private DeadRuns() {}
 
@@ -47,10 +49,12 @@ final class DeadRuns {
 
     /**
      * Lets go of every lock of the run that {@code session} holds (its proof of life, and the base cache's use
-     * locks), before it closes. The session's end releases them too, but only as its server process exits, after
+     * locks), before it closes. The session's end releases them too, but only as its backend process exits, after
      * the close has returned: a run that starts right after this one ends, and sweeps, would still find it alive.
+     * Waits at most {@value #RELEASE_TIMEOUT_MS} ms for the server: it may be gone, or unreachable.
      */
     static void release(Connection session) throws SQLException {
+        session.setNetworkTimeout(Runnable::run, RELEASE_TIMEOUT_MS);
         try (Statement s = session.createStatement()) {
             s.execute("SELECT pg_advisory_unlock_all()");
         }

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresql.PGConnection;
 
 /**
  * The sweep of what dead runs left goes on past a database it cannot handle the usual way, on a server of
@@ -37,6 +38,29 @@ class DeadRunSweepTests {
                         s.executeQuery("SELECT count(*) FROM pg_database WHERE datname LIKE 'lbj\\_deadinvalid\\_%'")) {
             rs.next();
             assertThat(rs.getInt(1)).isZero();
+        }
+    }
+
+    @Test
+    void aRunThatLetsGoOfItsLocksIsDeadAlthoughItsSessionIsStillOpen() throws Exception {
+        try (Connection session = SERVER.get().connect("postgres")) {
+            int pid = session.unwrap(PGConnection.class).getBackendPID();
+            DeadRuns.proveAlive(session, "releasing");
+            assertThat(advisoryLocksOf(pid)).as("the run's lock").isEqualTo(1);
+
+            DeadRuns.release(session);
+
+            assertThat(advisoryLocksOf(pid)).as("before its session closes").isZero();
+        }
+    }
+
+    private static int advisoryLocksOf(int pid) throws Exception {
+        try (Connection c = SERVER.get().connect("postgres");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = " + pid)) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 }

@@ -72,8 +72,10 @@ public final class TemporaryServer implements BeforeAllCallback, AfterAllCallbac
             }
         } finally {
             provider = null;
-            server.close();
-            server = null;
+            if (server != null) { // null when it could not start
+                server.close();
+                server = null;
+            }
         }
     }
 }

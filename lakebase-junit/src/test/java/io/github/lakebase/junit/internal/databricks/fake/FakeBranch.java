@@ -45,10 +45,11 @@ public final class FakeBranch implements PostgresRouter.Target {
     volatile String sourceBranch;
     volatile Instant sourceBranchTime;
     volatile String database;
-    /** The endpoint's start and the role's propagation, set as the branch becomes ready. */
+    /** The endpoint's start, which leaves it without a host for a while; set as the branch becomes ready. */
     volatile FirstLook endpointStarting = new FirstLook(Duration.ZERO);
-
+    /** The propagation of the role, which refuses logins for a while; set as the branch becomes ready. */
     volatile FirstLook rolePropagating = new FirstLook(Duration.ZERO);
+
     private PostgresRouter.Route route;
     final List<Snapshot> history = new ArrayList<>();
 

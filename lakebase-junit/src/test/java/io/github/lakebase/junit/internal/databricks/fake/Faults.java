@@ -107,7 +107,10 @@ public final class Faults {
         return expireBranches;
     }
 
-    /** Long-running operations finish this long after they start. */
+    /**
+     * Long-running operations finish this long after they start, and not before a poll has found them running
+     * (then at that poll; {@link io.github.lakebase.junit.fakes.SeenOperations#UNSEEN} later if none comes).
+     */
     public Faults operationDelay(Duration delay) {
         operationDelay = delay;
         return this;

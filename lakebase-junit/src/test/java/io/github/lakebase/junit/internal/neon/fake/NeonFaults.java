@@ -120,7 +120,11 @@ public final class NeonFaults {
         return expireBranches;
     }
 
-    /** Operations finish this long after they start; a branch is locked (423) until then. */
+    /**
+     * Operations finish this long after they start, and not before a poll has found them running (then at that
+     * poll; {@link io.github.lakebase.junit.fakes.SeenOperations#UNSEEN} later if none comes); a branch is locked
+     * (423) until then.
+     */
     public NeonFaults operationDelay(Duration delay) {
         operationDelay = delay;
         return this;

@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The fake's operations ({@code Operation}): the work of a change runs in the background after the
- * operation delay of the {@link NeonFaults} (and not before a poll has found it running: {@link SeenOperations}); {@code getProjectOperation} shows its {@code status}:
- * {@code running}, then {@code finished}, or {@code failed} with an {@code error}.
+ * operation delay of the {@link NeonFaults}, and not before a poll has found it running ({@link
+ * SeenOperations}); {@code getProjectOperation} shows its {@code status}: {@code running}, then {@code
+ * finished}, or {@code failed} with an {@code error}.
  */
 final class NeonOperations {
 
