@@ -6,6 +6,7 @@ import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
+import io.github.lakebase.junit.spi.cloud.BranchSlots;
 import io.github.lakebase.junit.tools.SchemaDiff;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -113,10 +114,16 @@ record BaseReview(List<BaseEvent.Migration> beyondParent, String schemaDiff, Opt
         }
     }
 
+    /**
+     * A throwaway branch of {@code source}, made only if the provider has a branch free for it now (a cloud project's
+     * branch slots, {@link BranchSlots}): the review runs while a test waits for the base, and other tests of that
+     * base may hold the branches it would wait for.
+     */
     private static BranchConnection fork(
             BranchProvider provider, BranchNames names, String source, List<String> created) {
         String name = provider.normalizeName(names.branch("report"));
-        BranchConnection connection = provider.create(new BranchRequest(name, source, null, Kind.BRANCH));
+        BranchConnection connection =
+                BranchSlots.withoutWaiting(() -> provider.create(new BranchRequest(name, source, null, Kind.BRANCH)));
         created.add(name);
         return connection;
     }

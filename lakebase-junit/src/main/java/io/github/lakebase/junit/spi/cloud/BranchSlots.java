@@ -8,6 +8,7 @@ import io.github.lakebase.junit.spi.ProviderException;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apiguardian.api.API;
 
 /**
@@ -50,6 +51,33 @@ public final class BranchSlots {
     private final Semaphore free;
     private int longLived;
 
+    /** Whether this thread's acquires take a free slot or fail at once ({@link #withoutWaiting}). */
+    private static final ThreadLocal<Boolean> NOT_WAITING = ThreadLocal.withInitial(() -> false);
+
+    /**
+     * Runs {@code work} with every {@link #acquire} of this thread, on any provider's slots, taking a free slot or
+     * failing at once instead of waiting: for branches that are worth making only when one is free, such as the
+     * throwaway branches of the run report's review of a base. A branch waited for while the run's tests wait for
+     * that base would wait for slots that only those tests give back.
+     *
+     * <pre>{@code
+     * BranchConnection review = BranchSlots.withoutWaiting(() -> provider.create(request));
+     * }</pre>
+     *
+     * @param work what creates the branches
+     * @return what {@code work} returns
+     * @throws ProviderException from {@link #acquire} when no slot is free, and whatever {@code work} throws
+     */
+    public static <T> T withoutWaiting(Supplier<T> work) {
+        boolean outer = NOT_WAITING.get();
+        NOT_WAITING.set(true);
+        try {
+            return work.get();
+        } finally {
+            NOT_WAITING.set(outer);
+        }
+    }
+
     /**
      * Slots for a run that holds at most {@code size} branches at once.
      *
@@ -74,13 +102,14 @@ public final class BranchSlots {
     }
 
     /**
-     * Takes a slot for a branch of {@code kind}, waiting for one up to the timeout. Each successful call is
-     * matched by one {@link #release(Kind)} with the same kind.
+     * Takes a slot for a branch of {@code kind}, waiting for one up to the timeout (within {@link #withoutWaiting},
+     * not at all). Each successful call is matched by one {@link #release(Kind)} with the same kind.
      *
      * @param id the branch's name or id, for messages
      * @param kind what the branch is for: a {@link Kind#BASE} or {@link Kind#PARENT} holds its slot for the
      *     run, and may not take the last one
-     * @throws ProviderException when none became free in time, or (a configuration error) when a base or
+     * @throws ProviderException when none became free in time (or none was free, within {@link #withoutWaiting}),
+     *     or (a configuration error) when a base or
      *     parent would take the last slot, or when the thread was interrupted while waiting
      */
     public void acquire(String id, Kind kind) {
@@ -96,9 +125,10 @@ public final class BranchSlots {
                 longLived++;
             }
         }
+        boolean waits = !NOT_WAITING.get();
         boolean acquired = false;
         try {
-            acquired = free.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            acquired = waits ? free.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS) : free.tryAcquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -106,6 +136,13 @@ public final class BranchSlots {
             forget(kind);
             if (Thread.currentThread().isInterrupted()) {
                 throw new ProviderException("Interrupted while waiting for a free branch for " + id, null);
+            }
+            if (!waits) {
+                throw new ProviderException(
+                        service + ": no branch was free for " + id + ", which does not wait for one: all " + size
+                                + " branches of " + maxBranchesKey + " are held by this run. Raise " + maxBranchesKey
+                                + " to make room for it.",
+                        null);
             }
             throw new ProviderException(
                     service + ": no branch became free within " + ProviderContext.formatDuration(timeout)
