@@ -65,6 +65,7 @@ public final class BranchSlots {
      * }</pre>
      *
      * @param work what creates the branches
+     * @param <T> what {@code work} returns
      * @return what {@code work} returns
      * @throws ProviderException from {@link #acquire} when no slot is free, and whatever {@code work} throws
      */
