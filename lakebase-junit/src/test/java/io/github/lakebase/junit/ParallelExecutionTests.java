@@ -160,7 +160,7 @@ class ParallelExecutionTests {
                 assertThat(count(dataSource, "SELECT sum(quantity) FROM inventory"))
                         .isEqualTo(20);
                 MEETING.countDown();
-                MEETING.await(30, TimeUnit.SECONDS); // one at a time, the first test gives up waiting
+                MEETING.await(120, TimeUnit.SECONDS); // one at a time, the first test gives up waiting
                 execute(dataSource, sql);
             } finally {
                 IN_USE.remove(branch.name());

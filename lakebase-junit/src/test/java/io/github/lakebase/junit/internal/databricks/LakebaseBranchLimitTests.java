@@ -81,7 +81,7 @@ class LakebaseBranchLimitTests {
         void holdsItsBranchForAMoment(DataSource dataSource) throws Exception {
             assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
             MEETING.countDown();
-            MEETING.await(30, TimeUnit.SECONDS);
+            MEETING.await(120, TimeUnit.SECONDS);
             Thread.sleep(200);
         }
     }
