@@ -176,7 +176,7 @@ public final class EmbeddedServer implements AutoCloseable {
                     sibling(dir, ".log"),
                     settings(options),
                     0,
-                    port -> LoginWarmUp.start(login(port, password)));
+                    port -> LoginWarmUp.start(superuser(port, password, "postgres")));
             return new EmbeddedServer(options, tools, dir, lock, null, postmaster, password);
         } catch (IOException | RuntimeException | Error e) {
             try {
@@ -251,7 +251,7 @@ public final class EmbeddedServer implements AutoCloseable {
                 sibling(dir, ".log"),
                 settings(options),
                 stalePid,
-                port -> LoginWarmUp.start(login(port, password)));
+                port -> LoginWarmUp.start(superuser(port, password, "postgres")));
     }
 
     /** The file {@code <directory><suffix>} beside {@code directory}: its log, lock, pipe or password file. */
@@ -325,17 +325,12 @@ public final class EmbeddedServer implements AutoCloseable {
 
     /** Opens a superuser connection to {@code database}. */
     public Connection connect(String database) throws SQLException {
-        return connect(port(), password, database);
+        return superuser(port(), password, database).open();
     }
 
-    private static Connection connect(int port, String password, String database) throws SQLException {
-        return BranchConnection.of(jdbcUrl(port, database), Cluster.SUPERUSER, password)
-                .open();
-    }
-
-    /** How the superuser logs in to the {@code postgres} database of the server on {@code port}. */
-    private static BranchConnection login(int port, String password) {
-        return BranchConnection.of(jdbcUrl(port, "postgres"), Cluster.SUPERUSER, password);
+    /** How the superuser logs in to {@code database} on the server on {@code port}. */
+    private static BranchConnection superuser(int port, String password, String database) {
+        return BranchConnection.of(jdbcUrl(port, database), Cluster.SUPERUSER, password);
     }
 
     /**

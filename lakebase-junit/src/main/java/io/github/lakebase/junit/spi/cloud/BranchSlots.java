@@ -129,7 +129,8 @@ public final class BranchSlots {
         boolean waits = !NOT_WAITING.get();
         boolean acquired = false;
         try {
-            acquired = waits ? free.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS) : free.tryAcquire();
+            // A timed tryAcquire keeps to the order of the waiters, even with no time to wait; tryAcquire() would not.
+            acquired = free.tryAcquire(waits ? timeout.toMillis() : 0, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
