@@ -9,6 +9,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -78,6 +82,75 @@ class InPlaceRestoreTests {
             }
             awaitNoSession(branch);
         }
+    }
+
+    @Test
+    void aForkIsNotedWithoutWaitingWhileTheBaseIsReadFromAnotherAndRestoredOnceTheReadIsDone() throws Exception {
+        String[] names = branchOf("CREATE TABLE item (id integer PRIMARY KEY, name text); "
+                + "INSERT INTO item SELECT i, 'item ' || i FROM generate_series(1, 3) i");
+        String base = names[0];
+        String reading = names[1];
+        String other = base + "_other";
+        try (Connection admin = SERVER.get().connect("postgres")) {
+            execute(admin, "CREATE DATABASE " + other + " TEMPLATE " + base);
+        }
+        InPlaceRestore restores = new InPlaceRestore();
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try (Connection lock = SERVER.get().connect(reading);
+                Connection c = SERVER.get().connect(reading)) {
+            // The read of the base's rows from the first fork waits for this lock: a slow read of a big base.
+            lock.setAutoCommit(false);
+            execute(lock, "LOCK TABLE item IN ACCESS EXCLUSIVE MODE");
+            Future<?> read = threads.submit(() -> {
+                restores.track(reading, base, c);
+                return null;
+            });
+            awaitLockWait(reading);
+
+            Future<?> noted = threads.submit(() -> {
+                try (Connection o = SERVER.get().connect(other)) {
+                    restores.track(other, base, o);
+                }
+                return null;
+            });
+            noted.get(60, TimeUnit.SECONDS); // before: it waited for the read, which waits for the lock
+
+            try (Connection test = SERVER.get().connect(other)) {
+                execute(test, "UPDATE item SET name = 'changed by a test'");
+            }
+            awaitNoSession(other);
+            Future<Optional<String>> restored = threads.submit(() -> {
+                try (Connection o = SERVER.get().connect(other)) {
+                    return restores.restore(other, o, null);
+                }
+            });
+            lock.rollback();
+            read.get(60, TimeUnit.SECONDS);
+
+            assertThat(restored.get(60, TimeUnit.SECONDS))
+                    .as("why the branch noted during the read was not restored")
+                    .isEmpty();
+            try (Connection o = SERVER.get().connect(other)) {
+                assertThat(rows(o, "SELECT name FROM item ORDER BY id")).containsExactly("item 1", "item 2", "item 3");
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** Waits until a session on {@code database} waits for a lock. */
+    private static void awaitLockWait(String database) throws Exception {
+        try (Connection admin = SERVER.get().connect("postgres")) {
+            for (int i = 0; i < 6000; i++) {
+                if (!rows(admin, "SELECT pid FROM pg_stat_activity WHERE datname = '" + database
+                                + "' AND wait_event_type = 'Lock'")
+                        .isEmpty()) {
+                    return;
+                }
+                Thread.sleep(10);
+            }
+        }
+        throw new AssertionError("No session on " + database + " waited for the lock");
     }
 
     /** A base of {@code schema} and a branch of it, new names for each test (the tests run at once). */
