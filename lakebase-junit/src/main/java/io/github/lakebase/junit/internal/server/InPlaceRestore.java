@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * handed out. A reset of the statistics (a crash of a server process resets them all, {@code pg_stat_reset()}
  * those of one database) shows in their reset times, and then nothing is known: the branch is unrestorable.
  *
- * <p>The base's rows come from the first branch forked from it after a test changed that table (a new fork
- * is the base's state), read with {@code COPY ... TO STDOUT (FORMAT binary)} and held in memory, at most
- * {@value #BaseRows.HELD_BYTES} bytes for all bases; a table beyond that is never restored in place.
+ * <p>The base's rows come from the first branch forked from it that is noted (a new fork is the base's state),
+ * read with {@code COPY ... TO STDOUT (FORMAT binary)} and held in memory, at most {@value
+ * #BaseRows.HELD_BYTES} bytes for all bases; a table beyond that is never restored in place. Forks noted while
+ * that read goes on do not wait for it; their restores do ({@link PristineBase}).
  *
  * <pre>{@code
  * restore.track(spare, base, connection);             // a new fork, before a test takes it
@@ -48,60 +49,23 @@ final class InPlaceRestore {
 
     private static final Logger LOG = LoggerFactory.getLogger(InPlaceRestore.class);
 
-    /** Which tables must be truncated with which: those whose foreign keys point at it, and partitions. */
-    private static final String LINKS = "SELECT con.confrelid, con.conrelid, c.relkind = 'p' FROM pg_constraint con "
-            + "JOIN pg_class c ON c.oid = con.conrelid WHERE con.contype = 'f' "
-            + "UNION ALL SELECT i.inhparent, i.inhrelid, c.relkind = 'p' FROM pg_inherits i "
-            + "JOIN pg_class c ON c.oid = i.inhrelid";
+    /** How long a restore waits for another fork's read of its base: a bound on a hang, not a speed. */
+    private static final long READ_WAIT_MILLIS = 60_000;
 
     /** The state of each branch handed out, by its current name. */
     private final Map<String, BranchState.Snapshot> tracked = new ConcurrentHashMap<>();
     /** What each base holds, by its name. */
-    private final Map<String, Base> bases = new ConcurrentHashMap<>();
+    private final Map<String, PristineBase> bases = new ConcurrentHashMap<>();
 
     private final BaseRows reader = new BaseRows();
     /** Bases whose branches are never restored, said by {@link #refuse}. */
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
 
     /**
-     * A base's sequences, the rows held of its tables, and what its schema says a restore must do, read once
-     * from its first fork: a branch whose schema changed is never restored, so every branch restored has these.
-     */
-    private static final class Base {
-        /** Each sequence's last value and whether it was called. */
-        final Map<Long, String[]> sequences = new HashMap<>();
-        /** What reads the sequences of a branch; null when there are none. */
-        String sequenceQuery;
-        /** The tables that must be truncated with a table, by its oid. */
-        final Map<Long, List<Long>> links = new HashMap<>();
-        /** The partitioned tables among them, which PostgreSQL truncates only with all their partitions. */
-        final Set<Long> partitioned = new TreeSet<>();
-        /** Triggers that would fire while rows are restored, by their table's oid. */
-        final Map<Long, String> firing = new HashMap<>();
-        /**
-         * Tables with a trigger of ordinary sessions (enabled ORIGIN, as {@code CREATE TRIGGER} and foreign keys
-         * make them), which a restore keeps from firing with {@code session_replication_role = replica}.
-         */
-        final Set<Long> triggered = new TreeSet<>();
-        /** Tables with any trigger that is not disabled, internal ones (of foreign keys) included. */
-        final Set<Long> anyTrigger = new TreeSet<>();
-        /** Tables with a rule that a DELETE would run while rows are restored, which are truncated instead. */
-        final Set<Long> deleteRules = new TreeSet<>();
-        /** Tables with a rule that a DELETE runs in ordinary sessions only (enabled ORIGIN). */
-        final Set<Long> originDeleteRules = new TreeSet<>();
-        /** The rows of each table held, by the table's oid. */
-        final Map<Long, BaseRows.Rows> rows = new HashMap<>();
-        /** Why the rows of a table are not held, by its oid, for tables that could not be read. */
-        final Map<Long, String> notHeld = new HashMap<>();
-        /** Whether the base has been read. */
-        boolean read;
-        /** The state of a new fork, which every new fork of the base shares. */
-        volatile BranchState.Snapshot fork;
-    }
-
-    /**
      * Notes the state of {@code branch}, forked from {@code base} just now; from the first branch of a base,
-     * also reads the base's sequences and the rows of its tables, the smallest first, as many as fit.
+     * also reads the base's sequences and the rows of its tables, the smallest first, as many as fit. A branch
+     * noted while another reads the base does not wait for that read: its restore does ({@link
+     * PristineBase#awaitRead}).
      *
      * @param c a superuser's connection to the branch, in auto-commit
      */
@@ -111,15 +75,9 @@ final class InPlaceRestore {
             refuse(base);
             throw new SQLException("its writes may not be counted: " + uncounted.get());
         }
-        Base pristine = bases.computeIfAbsent(base, b -> new Base());
-        synchronized (pristine) {
-            if (!pristine.read) {
-                pristine.sequenceQuery = BranchState.sequenceQuery(c);
-                pristine.sequences.putAll(BranchState.sequences(c, pristine.sequenceQuery));
-                readSchema(c, pristine);
-                reader.read(c, pristine.rows, pristine.notHeld);
-                pristine.read = true;
-            }
+        PristineBase pristine = bases.computeIfAbsent(base, b -> new PristineBase());
+        if (pristine.startReading()) { // else another fork reads it, or has: this one need not wait
+            pristine.read(c, reader);
         }
         BranchState.Snapshot fork = BranchState.read(c, base, true, null, Map.of());
         pristine.fork = fork;
@@ -135,7 +93,7 @@ final class InPlaceRestore {
      * @return whether the base has been read, and so the branch noted
      */
     boolean trackFork(String branch, String base) {
-        Base pristine = bases.get(base);
+        PristineBase pristine = bases.get(base);
         BranchState.Snapshot fork = pristine == null ? null : pristine.fork;
         if (fork == null) {
             return false;
@@ -198,8 +156,8 @@ final class InPlaceRestore {
         if (before == null) {
             return Optional.of("its state was not noted");
         }
-        Base base = bases.get(before.base());
-        if (base == null || !base.read) {
+        PristineBase base = bases.get(before.base());
+        if (base == null || !awaitRead(base)) {
             return Optional.of("its base's rows were not read");
         }
         // A sequence the test dropped or renamed fails the read: a branch whose schema changed is not restored.
@@ -332,7 +290,7 @@ final class InPlaceRestore {
      * partitioned}.
      */
     private static Set<Long> linked(
-            Base base, Set<Long> changed, Map<Long, BranchState.Table> tables, Set<Long> partitioned) {
+            PristineBase base, Set<Long> changed, Map<Long, BranchState.Table> tables, Set<Long> partitioned) {
         if (changed.isEmpty()) {
             return changed;
         }
@@ -352,41 +310,13 @@ final class InPlaceRestore {
         return all;
     }
 
-    /**
-     * Reads what the schema of a base's first fork says a restore must do: which tables are truncated with
-     * which, which have triggers that {@code session_replication_role = replica} keeps from firing (those of
-     * ordinary sessions, enabled ORIGIN), and which triggers would fire even so (enabled ALWAYS or REPLICA).
-     */
-    private static void readSchema(Connection c, Base base) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery(LINKS)) {
-                while (rs.next()) {
-                    base.links
-                            .computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
-                            .add(rs.getLong(2));
-                    if (rs.getBoolean(3)) {
-                        base.partitioned.add(rs.getLong(2));
-                    }
-                }
-            }
-            try (ResultSet rs =
-                    s.executeQuery("SELECT tgrelid, tgname || ' on ' || tgrelid::regclass, tgenabled = 'O', "
-                            + "tgisinternal FROM pg_trigger WHERE tgenabled <> 'D'")) {
-                while (rs.next()) {
-                    base.anyTrigger.add(rs.getLong(1));
-                    if (rs.getBoolean(3)) {
-                        base.triggered.add(rs.getLong(1));
-                    } else if (!rs.getBoolean(4)) {
-                        base.firing.putIfAbsent(rs.getLong(1), rs.getString(2));
-                    }
-                }
-            }
-            try (ResultSet rs = s.executeQuery(
-                    "SELECT ev_class, ev_enabled = 'O' FROM pg_rewrite WHERE ev_type = '4' AND ev_enabled <> 'D'")) {
-                while (rs.next()) {
-                    (rs.getBoolean(2) ? base.originDeleteRules : base.deleteRules).add(rs.getLong(1));
-                }
-            }
+    /** Waits for the read of {@code base} by another fork, at most a minute; whether it has been read. */
+    private static boolean awaitRead(PristineBase base) throws SQLException {
+        try {
+            return base.awaitRead(READ_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("Interrupted while the base's rows were read", e);
         }
     }
 

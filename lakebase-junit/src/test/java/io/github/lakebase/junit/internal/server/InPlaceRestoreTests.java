@@ -142,8 +142,10 @@ class InPlaceRestoreTests {
     private static void awaitLockWait(String database) throws Exception {
         try (Connection admin = SERVER.get().connect("postgres")) {
             for (int i = 0; i < 6000; i++) {
-                if (!rows(admin, "SELECT pid FROM pg_stat_activity WHERE datname = '" + database
-                                + "' AND wait_event_type = 'Lock'")
+                if (!rows(
+                                admin,
+                                "SELECT pid FROM pg_stat_activity WHERE datname = '" + database
+                                        + "' AND wait_event_type = 'Lock'")
                         .isEmpty()) {
                     return;
                 }

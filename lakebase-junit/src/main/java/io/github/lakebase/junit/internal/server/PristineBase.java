@@ -1,0 +1,161 @@
+package io.github.lakebase.junit.internal.server;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What {@link InPlaceRestore} knows of a base: its sequences, the rows held of its tables, and what its schema
+ * says a restore must do, read once from one of its new forks (a branch whose schema changed is never restored,
+ * so every branch restored has these). One fork reads it; the others are noted meanwhile without waiting for
+ * that read (of a big base it takes a while, and a test may be waiting for a fork), and their restores wait
+ * for it instead ({@link #awaitRead}).
+ *
+ * <pre>{@code
+ * PristineBase base = new PristineBase();
+ * if (base.startReading()) {
+ *     base.read(connection, reader);       // ends with readEnded(true), or readEnded(false) when it fails
+ * }
+ * boolean known = base.awaitRead(60_000);  // in a restore
+ * }</pre>
+ */
+final class PristineBase {
+
+    /** Which tables must be truncated with which: those whose foreign keys point at it, and partitions. */
+    private static final String LINKS = "SELECT con.confrelid, con.conrelid, c.relkind = 'p' FROM pg_constraint con "
+            + "JOIN pg_class c ON c.oid = con.conrelid WHERE con.contype = 'f' "
+            + "UNION ALL SELECT i.inhparent, i.inhrelid, c.relkind = 'p' FROM pg_inherits i "
+            + "JOIN pg_class c ON c.oid = i.inhrelid";
+
+    /** Each sequence's last value and whether it was called. */
+    final Map<Long, String[]> sequences = new HashMap<>();
+    /** What reads the sequences of a branch; null when there are none. */
+    String sequenceQuery;
+    /** The tables that must be truncated with a table, by its oid. */
+    final Map<Long, List<Long>> links = new HashMap<>();
+    /** The partitioned tables among them, which PostgreSQL truncates only with all their partitions. */
+    final Set<Long> partitioned = new TreeSet<>();
+    /** Triggers that would fire while rows are restored, by their table's oid. */
+    final Map<Long, String> firing = new HashMap<>();
+    /**
+     * Tables with a trigger of ordinary sessions (enabled ORIGIN, as {@code CREATE TRIGGER} and foreign keys
+     * make them), which a restore keeps from firing with {@code session_replication_role = replica}.
+     */
+    final Set<Long> triggered = new TreeSet<>();
+    /** Tables with any trigger that is not disabled, internal ones (of foreign keys) included. */
+    final Set<Long> anyTrigger = new TreeSet<>();
+    /** Tables with a rule that a DELETE would run while rows are restored, which are truncated instead. */
+    final Set<Long> deleteRules = new TreeSet<>();
+    /** Tables with a rule that a DELETE runs in ordinary sessions only (enabled ORIGIN). */
+    final Set<Long> originDeleteRules = new TreeSet<>();
+    /** The rows of each table held, by the table's oid. */
+    final Map<Long, BaseRows.Rows> rows = new HashMap<>();
+    /** Why the rows of a table are not held, by its oid, for tables that could not be read. */
+    final Map<Long, String> notHeld = new HashMap<>();
+    /** The state of a new fork, which every new fork of the base shares; null until one was noted. */
+    volatile BranchState.Snapshot fork;
+
+    /** Whether the base has been read; guarded by {@code this}. */
+    private boolean read;
+    /** Whether a fork is reading it now; guarded by {@code this}. */
+    private boolean reading;
+
+    /**
+     * Claims the read for the caller, when nobody read the base or is reading it (a failed read may be tried
+     * again by a later fork).
+     *
+     * @return whether the caller reads it, with {@link #read}
+     */
+    synchronized boolean startReading() {
+        if (read || reading) {
+            return false;
+        }
+        reading = true;
+        return true;
+    }
+
+    /**
+     * Reads the base from {@code c}, a connection to a new fork of it that nobody else uses: its sequences, its
+     * schema, and the rows of its tables, the smallest first, as many as {@code reader} holds. Ends the read
+     * claimed with {@link #startReading}, done or failed, and wakes the restores waiting for it.
+     *
+     * @throws SQLException when the fork cannot be read; the base stays unread
+     */
+    void read(Connection c, BaseRows reader) throws SQLException {
+        boolean done = false;
+        try {
+            sequenceQuery = BranchState.sequenceQuery(c);
+            sequences.putAll(BranchState.sequences(c, sequenceQuery));
+            readSchema(c);
+            reader.read(c, rows, notHeld);
+            done = true;
+        } finally {
+            synchronized (this) {
+                reading = false;
+                read = done;
+                notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits while a fork reads the base, at most {@code timeoutMillis}.
+     *
+     * @return whether the base has been read; false when its read failed, or is still going on after the wait
+     * @throws InterruptedException when interrupted while waiting
+     */
+    synchronized boolean awaitRead(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (reading) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                break;
+            }
+            wait(left);
+        }
+        return read;
+    }
+
+    /**
+     * Reads which tables are truncated with which, which have triggers that {@code session_replication_role =
+     * replica} keeps from firing (those of ordinary sessions, enabled ORIGIN), and which triggers would fire even
+     * so (enabled ALWAYS or REPLICA).
+     */
+    private void readSchema(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery(LINKS)) {
+                while (rs.next()) {
+                    links.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getLong(2));
+                    if (rs.getBoolean(3)) {
+                        partitioned.add(rs.getLong(2));
+                    }
+                }
+            }
+            try (ResultSet rs =
+                    s.executeQuery("SELECT tgrelid, tgname || ' on ' || tgrelid::regclass, tgenabled = 'O', "
+                            + "tgisinternal FROM pg_trigger WHERE tgenabled <> 'D'")) {
+                while (rs.next()) {
+                    anyTrigger.add(rs.getLong(1));
+                    if (rs.getBoolean(3)) {
+                        triggered.add(rs.getLong(1));
+                    } else if (!rs.getBoolean(4)) {
+                        firing.putIfAbsent(rs.getLong(1), rs.getString(2));
+                    }
+                }
+            }
+            try (ResultSet rs = s.executeQuery(
+                    "SELECT ev_class, ev_enabled = 'O' FROM pg_rewrite WHERE ev_type = '4' AND ev_enabled <> 'D'")) {
+                while (rs.next()) {
+                    (rs.getBoolean(2) ? originDeleteRules : deleteRules).add(rs.getLong(1));
+                }
+            }
+        }
+    }
+}
