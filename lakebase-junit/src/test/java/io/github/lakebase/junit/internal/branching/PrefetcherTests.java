@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -150,40 +151,66 @@ class PrefetcherTests {
     }
 
     @Test
-    void forksTwoSparesAtOnceSoThatFastTestsDoNotOutrunOneForkAtATime() throws Exception {
-        String base = base();
-        AtomicInteger inFlight = new AtomicInteger();
-        AtomicInteger mostAtOnce = new AtomicInteger();
-        CountDownLatch bothStarted = new CountDownLatch(2);
-        TemplateBranchProvider counting =
-                new TemplateBranchProvider(
-                        TestServers.existingServer(SERVER.get()),
-                        TestServers.configuration("prefetchertests"),
-                        "template1") {
-                    @Override
-                    public BranchConnection createSpare(String name, String source) {
-                        mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-                        bothStarted.countDown();
-                        try {
-                            bothStarted.await(60, TimeUnit.SECONDS); // one fork at a time never gets past this at once
-                            return super.createSpare(name, source);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            throw new IllegalStateException(e);
-                        } finally {
-                            inFlight.decrementAndGet();
-                        }
-                    }
-                };
+    void forksABasesFirstSparesOneAfterTheOtherSoThatTheFirstIsReadyAsSoonAsOneForkAllows() throws Exception {
+        CountingForks counting = new CountingForks();
         try (Prefetcher prefetching = new Prefetcher(counting, NAMES)) {
-            counting.delete(prefetching.take(base, 2, "first").name());
+            counting.delete(prefetching.take(base(), 2, "first").name());
             assertThat(awaitSpares(2)).hasSize(2);
 
-            assertThat(mostAtOnce).as("spares forked at the same time").hasValue(2);
+            assertThat(counting.mostAtOnce).as("spares forked at the same time").hasValue(1);
         } finally {
             counting.close();
         }
         assertThat(spares()).isEmpty();
+    }
+
+    @Test
+    void forksTwoSparesAtOnceSoThatFastTestsDoNotOutrunOneForkAtATime() throws Exception {
+        String base = base();
+        CountingForks counting = new CountingForks();
+        try (Prefetcher prefetching = new Prefetcher(counting, NAMES)) {
+            counting.delete(prefetching.take(base, 2, "first").name());
+            assertThat(awaitSpares(2)).hasSize(2);
+            counting.meet.set(true); // each fork from now on waits until two have started
+
+            counting.delete(prefetching.take(base, 2, "second").name());
+            counting.delete(prefetching.take(base, 2, "third").name());
+            assertThat(awaitSpares(2)).hasSize(2);
+
+            assertThat(counting.mostAtOnce).as("spares forked at the same time").hasValue(2);
+        } finally {
+            counting.close();
+        }
+        assertThat(spares()).isEmpty();
+    }
+
+    /** A provider that counts the spares it forks at the same time, and can have each wait for a second one. */
+    private static final class CountingForks extends TemplateBranchProvider {
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger mostAtOnce = new AtomicInteger();
+        final AtomicBoolean meet = new AtomicBoolean();
+        final CountDownLatch twoStarted = new CountDownLatch(2);
+
+        CountingForks() {
+            super(TestServers.existingServer(SERVER.get()), TestServers.configuration("prefetchertests"), "template1");
+        }
+
+        @Override
+        public BranchConnection createSpare(String name, String source) {
+            mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                if (meet.get()) {
+                    twoStarted.countDown();
+                    twoStarted.await(60, TimeUnit.SECONDS); // one fork at a time never gets past this at once
+                }
+                return super.createSpare(name, source);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        }
     }
 
     /** A sealed base with a table named after it. */
