@@ -1,6 +1,5 @@
 package io.github.lakebase.junit.internal.branching;
 
-import io.github.lakebase.junit.internal.util.DaemonThreads;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.BranchProvider;
@@ -12,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +22,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * Branches forked ahead of the tests that will take them ({@code lakebase.prefetch}), so that a test
  * whose predecessor ran longer than a fork finds its branch ready instead of waiting for one.
  *
- * <p>Spares are forked by {@value #FORKS_AT_ONCE} background threads, so that tests faster than a fork get
+ * <p>Spares are forked by {@value SpareWorkers#AT_ONCE} background threads ({@link SpareWorkers}), so that tests faster than a fork get
  * branches at the rate of two forks where the server has the cores for it, only from sealed bases (which never
  * change, so a spare is exactly what a fork on demand would be), at most {@code depth} per base and
  * {@link #LIMIT_PER_DEPTH} times that in all: beyond it the spares of the base used longest ago make room. Nor
@@ -59,12 +56,6 @@ final class Prefetcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Prefetcher.class);
     /** How many spares may exist in all, as a multiple of the depth: a few bases' worth. */
     static final int LIMIT_PER_DEPTH = 4;
-    /**
-     * How many spares are forked at the same time. A fork keeps one server process busy copying (on a filesystem
-     * without reflinks, mostly in the kernel), so a second one uses a second core; more would take cores from the
-     * tests themselves.
-     */
-    static final int FORKS_AT_ONCE = 2;
 
     private final BranchProvider provider;
     private final RenamableSpares naming;
@@ -74,6 +65,14 @@ final class Prefetcher implements AutoCloseable {
     private final Map<String, String> lent = new HashMap<>();
     /** Branches given back and not yet restored or forked again. */
     private final Set<CompletableFuture<Spare.Ready>> givenBack = ConcurrentHashMap.newKeySet();
+
+    private static final CompletableFuture<?> DONE = CompletableFuture.completedFuture(null);
+    /** The bases whose spares have been topped up before; guarded by {@code this}. */
+    private final Set<String> toppedUp = new HashSet<>();
+    /** The bases a test has given a branch of back; guarded by {@code this}. */
+    private final Set<String> givenBackOnce = new HashSet<>();
+    /** Per base, the last spare forked one after the other; guarded by {@code this}. */
+    private final Map<String, CompletableFuture<?>> lastFork = new HashMap<>();
     /** Per base, the depth its tests asked for last; guarded by {@code this}. */
     private final Map<String, Integer> depths = new LinkedHashMap<>();
 
@@ -81,7 +80,7 @@ final class Prefetcher implements AutoCloseable {
     /** Spares per base, the base used longest ago first; guarded by {@code this}. */
     private final Map<String, Deque<Spare>> spares = new LinkedHashMap<>(16, 0.75f, true);
 
-    private ExecutorService worker;
+    private final SpareWorkers workers = new SpareWorkers();
     /** Whether the disk has room for spares, said once per base until there is room again. */
     private final SpareRoom room;
 
@@ -214,13 +213,14 @@ final class Prefetcher implements AutoCloseable {
                 return false;
             }
             lent.remove(name);
+            givenBackOnce.add(base);
             spare = new Spare(base, provider.normalizeName(names.branch("")), new CompletableFuture<>());
             spares.computeIfAbsent(base, b -> new ArrayDeque<>()).addLast(spare);
             count++;
         }
         givenBack.add(spare.forked());
         spare.forked().whenComplete((ready, failure) -> givenBack.remove(spare.forked()));
-        worker().execute(() -> spare.settle(() -> recycle(name, pool, spare)));
+        workers.start(spare, () -> recycle(name, pool, spare));
         return true;
     }
 
@@ -260,14 +260,14 @@ final class Prefetcher implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debug("Branch {} could not be restored in place ({}); forking a new spare", name, e.getMessage());
             deleteQuietly(name);
-            fork(spare);
+            fork(spare, new CompletableFuture<>());
             return;
         }
         if (restored.isPresent()) {
             spare.forked().complete(new Spare.Ready(spare.name(), restored.get(), true, null));
         } else {
             deleteQuietly(spare.name());
-            fork(spare);
+            fork(spare, new CompletableFuture<>());
         }
     }
 
@@ -277,12 +277,22 @@ final class Prefetcher implements AutoCloseable {
         }
         Deque<Spare> queue = spares.computeIfAbsent(base, b -> new ArrayDeque<>());
         int limit = depth * LIMIT_PER_DEPTH;
+        // A base's spares are forked one after the other until a test gives a branch of it back (with restores
+        // off: its first spares only), so that each is ready as soon as one fork allows while tests may be waiting
+        // for it already; later ones two at a time. Two copies of a 1 GB base at once took five times one's time.
+        boolean oneAtATime = toppedUp.add(base) || restoring != null && !givenBackOnce.contains(base);
+        CompletableFuture<?> after = oneAtATime ? lastFork.getOrDefault(base, DONE) : DONE;
         while (queue.size() < depth && (count < limit || evictForeign(base))) {
             String name = provider.normalizeName(names.branch(""));
             Spare spare = new Spare(base, name, new CompletableFuture<>());
             queue.addLast(spare);
             count++;
-            worker().execute(() -> spare.settle(() -> fork(spare)));
+            CompletableFuture<Void> created = new CompletableFuture<>();
+            after.whenComplete((done, failure) -> workers.start(spare, () -> fork(spare, created))); // now if done
+            if (oneAtATime) { // the next fork starts once this one's database exists, while the spare is noted
+                after = created;
+                lastFork.put(base, created);
+            }
         }
     }
 
@@ -296,7 +306,7 @@ final class Prefetcher implements AutoCloseable {
                 if (spare.forked().isDone()) {
                     entry.getValue().remove(spare);
                     count--;
-                    worker().execute(() -> dropQuietly(spare));
+                    workers.execute(() -> dropQuietly(spare));
                     return true;
                 }
             }
@@ -304,10 +314,12 @@ final class Prefetcher implements AutoCloseable {
         return false;
     }
 
-    private void fork(Spare spare) {
+    /** Forks {@code spare}; completes {@code created} once its database exists, or will not, before it is noted. */
+    private void fork(Spare spare, CompletableFuture<Void> created) {
         synchronized (this) {
             if (closed) {
                 spare.forked().cancel(false);
+                created.complete(null);
                 return;
             }
         }
@@ -319,19 +331,15 @@ final class Prefetcher implements AutoCloseable {
             BranchConnection connection = naming != null
                     ? naming.createSpare(spare.name(), spare.base())
                     : provider.create(new BranchRequest(spare.name(), spare.base(), null, Kind.BRANCH));
+            created.complete(null);
             spare.forked()
                     .complete(new Spare.Ready(spare.name(), connection, restoring != null && tracked(spare), null));
         } catch (RuntimeException e) {
             LOG.debug("Forking the spare {} of {} failed: {}", spare.name(), spare.base(), e.getMessage());
             spare.forked().completeExceptionally(e);
+        } finally {
+            created.complete(null);
         }
-    }
-
-    private synchronized ExecutorService worker() {
-        if (worker == null) {
-            worker = Executors.newFixedThreadPool(FORKS_AT_ONCE, DaemonThreads.named("lakebase-junit-prefetch"));
-        }
-        return worker;
     }
 
     /** Notes a new spare's state for restores, reading it only while its base has not been read. */
@@ -366,24 +374,13 @@ final class Prefetcher implements AutoCloseable {
      */
     List<String> stop() {
         List<Spare> left = new ArrayList<>();
-        ExecutorService running;
         synchronized (this) {
             closed = true;
             spares.values().forEach(left::addAll);
             spares.clear();
             count = 0;
-            running = worker;
         }
-        if (running != null) {
-            running.shutdown();
-            try {
-                if (!running.awaitTermination(60, TimeUnit.SECONDS)) {
-                    LOG.warn("Forking a spare branch took longer than 60 s; a later run's sweep removes it");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        workers.stop();
         return left.stream().map(Spare::end).filter(Objects::nonNull).toList();
     }
 
