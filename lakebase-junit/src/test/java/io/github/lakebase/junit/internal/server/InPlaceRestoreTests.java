@@ -9,11 +9,13 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
@@ -119,11 +121,14 @@ class InPlaceRestoreTests {
                 execute(test, "UPDATE item SET name = 'changed by a test'");
             }
             awaitNoSession(other);
+            AtomicReference<Thread> restoring = new AtomicReference<>();
             Future<Optional<String>> restored = threads.submit(() -> {
                 try (Connection o = SERVER.get().connect(other)) {
+                    restoring.set(Thread.currentThread());
                     return restores.restore(other, o, null);
                 }
             });
+            awaitWaiting(restoring, restored); // for the read, which still waits for the lock
             lock.rollback();
             read.get(60, TimeUnit.SECONDS);
 
@@ -136,6 +141,88 @@ class InPlaceRestoreTests {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    @Test
+    void aReadOfTheBaseThatFailsIsDoneAgainFromALaterForkThoughAnotherWasNotedMeanwhile() throws Exception {
+        String[] names = branchOf("CREATE TABLE item (id integer PRIMARY KEY, name text); "
+                + "INSERT INTO item SELECT i, 'item ' || i FROM generate_series(1, 3) i");
+        String base = names[0];
+        String reading = names[1];
+        String noted = base + "_noted";
+        String later = base + "_later";
+        try (Connection admin = SERVER.get().connect("postgres")) {
+            execute(admin, "CREATE DATABASE " + noted + " TEMPLATE " + base);
+            execute(admin, "CREATE DATABASE " + later + " TEMPLATE " + base);
+        }
+        InPlaceRestore restores = new InPlaceRestore();
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try (Connection lock = SERVER.get().connect(reading);
+                Connection c = SERVER.get().connect(reading);
+                Connection admin = SERVER.get().connect("postgres")) {
+            lock.setAutoCommit(false);
+            execute(lock, "LOCK TABLE item IN ACCESS EXCLUSIVE MODE");
+            Future<?> read = threads.submit(() -> {
+                restores.track(reading, base, c);
+                return null;
+            });
+            awaitLockWait(reading);
+            try (Connection o = SERVER.get().connect(noted)) {
+                restores.track(noted, base, o);
+            }
+            // The read fails: its session ends while it waits.
+            execute(
+                    admin,
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + reading
+                            + "' AND wait_event_type = 'Lock'");
+            assertThat(threads.submit(() -> {
+                                try {
+                                    read.get(60, TimeUnit.SECONDS);
+                                    return "read";
+                                } catch (ExecutionException e) {
+                                    return "failed";
+                                }
+                            })
+                            .get(90, TimeUnit.SECONDS))
+                    .isEqualTo("failed");
+
+            assertThat(restores.trackFork(later, base))
+                    .as("whether a later fork was noted as if the base had been read")
+                    .isFalse();
+            try (Connection o = SERVER.get().connect(later)) {
+                restores.track(later, base, o); // reads the base again
+            }
+            try (Connection test = SERVER.get().connect(later)) {
+                execute(test, "UPDATE item SET name = 'changed by a test'");
+            }
+            awaitNoSession(later);
+            try (Connection o = SERVER.get().connect(later)) {
+                assertThat(restores.restore(later, o, null))
+                        .as("why the later fork was not restored")
+                        .isEmpty();
+                assertThat(rows(o, "SELECT name FROM item ORDER BY id")).containsExactly("item 1", "item 2", "item 3");
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** Waits until {@code thread}, running {@code task}, waits with a timeout while the task is not done. */
+    private static void awaitWaiting(AtomicReference<Thread> thread, Future<?> task) throws Exception {
+        for (int i = 0; i < 6000; i++) {
+            Thread t = thread.get();
+            if (t != null && t.getState() == Thread.State.TIMED_WAITING) {
+                assertThat(task)
+                        .as("the restore, which waits for the read of its base")
+                        .isNotDone();
+                return;
+            }
+            if (task.isDone()) {
+                throw new AssertionError("The restore did not wait for the read of its base: " + task.get());
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("The restore did not wait for the read of its base");
     }
 
     /** Waits until a session on {@code database} waits for a lock. */
