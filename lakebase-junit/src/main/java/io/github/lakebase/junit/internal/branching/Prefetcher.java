@@ -67,11 +67,9 @@ final class Prefetcher implements AutoCloseable {
     private final Set<CompletableFuture<Spare.Ready>> givenBack = ConcurrentHashMap.newKeySet();
 
     private static final CompletableFuture<?> DONE = CompletableFuture.completedFuture(null);
-    /** The bases whose spares have been topped up before; guarded by {@code this}. */
-    private final Set<String> toppedUp = new HashSet<>();
     /** The bases a test has given a branch of back; guarded by {@code this}. */
     private final Set<String> givenBackOnce = new HashSet<>();
-    /** Per base, the last spare forked one after the other; guarded by {@code this}. */
+    /** Per base, the last spare forked one after the other, once one was; guarded by {@code this}. */
     private final Map<String, CompletableFuture<?>> lastFork = new HashMap<>();
     /** Per base, the depth its tests asked for last; guarded by {@code this}. */
     private final Map<String, Integer> depths = new LinkedHashMap<>();
@@ -220,7 +218,12 @@ final class Prefetcher implements AutoCloseable {
         }
         givenBack.add(spare.forked());
         spare.forked().whenComplete((ready, failure) -> givenBack.remove(spare.forked()));
-        workers.start(spare, () -> recycle(name, pool, spare));
+        if (!workers.start(spare, () -> recycle(name, pool, spare))) { // closed meanwhile
+            if (pool != null) {
+                pool.end();
+            }
+            deleteQuietly(name);
+        }
         return true;
     }
 
@@ -280,16 +283,15 @@ final class Prefetcher implements AutoCloseable {
         // A base's spares are forked one after the other until a test gives a branch of it back (with restores
         // off: its first spares only), so that each is ready as soon as one fork allows while tests may be waiting
         // for it already; later ones two at a time. Two copies of a 1 GB base at once took five times one's time.
-        boolean oneAtATime = toppedUp.add(base) || restoring != null && !givenBackOnce.contains(base);
+        boolean oneAtATime = !lastFork.containsKey(base) || restoring != null && !givenBackOnce.contains(base);
         CompletableFuture<?> after = oneAtATime ? lastFork.getOrDefault(base, DONE) : DONE;
         while (queue.size() < depth && (count < limit || evictForeign(base))) {
             String name = provider.normalizeName(names.branch(""));
             Spare spare = new Spare(base, name, new CompletableFuture<>());
             queue.addLast(spare);
             count++;
-            CompletableFuture<Void> created = new CompletableFuture<>();
-            after.whenComplete((done, failure) -> workers.start(spare, () -> fork(spare, created))); // now if done
-            if (oneAtATime) { // the next fork starts once this one's database exists, while the spare is noted
+            CompletableFuture<Void> created = workers.forkAfter(after, spare, c -> fork(spare, c));
+            if (oneAtATime) {
                 after = created;
                 lastFork.put(base, created);
             }

@@ -1,10 +1,12 @@
 package io.github.lakebase.junit.internal.branching;
 
 import io.github.lakebase.junit.internal.util.DaemonThreads;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +17,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * SpareWorkers workers = new SpareWorkers();
  * workers.start(spare, () -> fork(spare));   // the spare is settled whatever the work does
+ * CompletableFuture<Void> created = workers.forkAfter(previous, next, c -> fork(next, c));
  * workers.stop();                            // waits up to a minute for the work under way
  * }</pre>
  */
@@ -36,13 +39,34 @@ final class SpareWorkers {
     /**
      * Runs {@code work} for {@code spare} in the background, after which the spare is settled ({@link
      * Spare#settle}); once these workers have stopped, the spare is cancelled instead.
+     *
+     * @return false when the spare was cancelled, and {@code work} will not run
      */
-    void start(Spare spare, Runnable work) {
+    boolean start(Spare spare, Runnable work) {
         try {
             execute(() -> spare.settle(work));
+            return true;
         } catch (RejectedExecutionException e) {
             spare.forked().cancel(false);
+            return false;
         }
+    }
+
+    /**
+     * Forks {@code spare} in the background once {@code after} is done, at once when it is.
+     *
+     * @param fork forks the spare, and completes the future it is given once the spare's database exists, or will not
+     * @return done once the spare's database exists or will not, or after a minute: a fork that hangs holds up the
+     *     forks that wait for it no longer
+     */
+    CompletableFuture<Void> forkAfter(CompletableFuture<?> after, Spare spare, Consumer<CompletableFuture<Void>> fork) {
+        CompletableFuture<Void> created = new CompletableFuture<>();
+        after.whenComplete((done, failure) -> {
+            if (!start(spare, () -> fork.accept(created))) {
+                created.complete(null);
+            }
+        });
+        return created.completeOnTimeout(null, 1, TimeUnit.MINUTES);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -108,6 +109,11 @@ final class BaseRows {
             }
             rows.put(t.oid(), new Rows(t.table(), t.columns(), out.toByteArray()));
         }
+    }
+
+    /** Gives back the room that {@code rows}, read by {@link #read} and no longer held, took. */
+    void release(Collection<Rows> rows) {
+        held.addAndGet(-rows.stream().mapToLong(r -> r.data().length).sum());
     }
 
     /** A buffer that refuses to grow beyond a limit, so that reading a table never takes more memory. */

@@ -49,8 +49,11 @@ final class InPlaceRestore {
 
     private static final Logger LOG = LoggerFactory.getLogger(InPlaceRestore.class);
 
-    /** How long a restore waits for another fork's read of its base: a bound on a hang, not a speed. */
-    private static final long READ_WAIT_MILLIS = 60_000;
+    /**
+     * How long a restore waits for another fork's read of its base: a bound on a hang, not a speed, and shorter
+     * than what a restore with its connections open may take in all ({@code Restoring.CONNECTED_RESTORE_LIMIT}).
+     */
+    private static final long READ_WAIT_MILLIS = 20_000;
 
     /** The state of each branch handed out, by its current name. */
     private final Map<String, BranchState.Snapshot> tracked = new ConcurrentHashMap<>();
@@ -94,7 +97,7 @@ final class InPlaceRestore {
      */
     boolean trackFork(String branch, String base) {
         PristineBase pristine = bases.get(base);
-        BranchState.Snapshot fork = pristine == null ? null : pristine.fork;
+        BranchState.Snapshot fork = pristine == null || !pristine.readOrReading() ? null : pristine.fork;
         if (fork == null) {
             return false;
         }
@@ -152,12 +155,14 @@ final class InPlaceRestore {
      */
     Optional<String> restore(String branch, Connection c, String others) throws SQLException {
         long start = System.nanoTime();
-        BranchState.Snapshot before = tracked.remove(branch);
+        BranchState.Snapshot before = tracked.get(branch);
         if (before == null) {
             return Optional.of("its state was not noted");
         }
         PristineBase base = bases.get(before.base());
-        if (base == null || !awaitRead(base)) {
+        boolean read = base != null && awaitRead(base);
+        tracked.remove(branch);
+        if (!read) {
             return Optional.of("its base's rows were not read");
         }
         // A sequence the test dropped or renamed fails the read: a branch whose schema changed is not restored.
@@ -310,7 +315,7 @@ final class InPlaceRestore {
         return all;
     }
 
-    /** Waits for the read of {@code base} by another fork, at most a minute; whether it has been read. */
+    /** Waits for the read of {@code base} by another fork, at most 20 s; whether it has been read. */
     private static boolean awaitRead(PristineBase base) throws SQLException {
         try {
             return base.awaitRead(READ_WAIT_MILLIS);

@@ -21,9 +21,9 @@ import java.util.TreeSet;
  * <pre>{@code
  * PristineBase base = new PristineBase();
  * if (base.startReading()) {
- *     base.read(connection, reader);       // ends with readEnded(true), or readEnded(false) when it fails
+ *     base.read(connection, reader);       // another fork may read it again should this read fail
  * }
- * boolean known = base.awaitRead(60_000);  // in a restore
+ * boolean known = base.awaitRead(20_000);  // in a restore
  * }</pre>
  */
 final class PristineBase {
@@ -98,11 +98,24 @@ final class PristineBase {
             done = true;
         } finally {
             synchronized (this) {
+                if (!done) { // as if never read: the next fork noted reads it again, from scratch
+                    reader.release(rows.values());
+                    List.of(sequences, links, firing, rows, notHeld).forEach(Map::clear);
+                    List.of(partitioned, triggered, anyTrigger, deleteRules, originDeleteRules)
+                            .forEach(Set::clear);
+                    sequenceQuery = null;
+                    fork = null;
+                }
                 reading = false;
                 read = done;
                 notifyAll();
             }
         }
+    }
+
+    /** Whether the base has been read, or a fork is reading it: then a new fork need not read it. */
+    synchronized boolean readOrReading() {
+        return read || reading;
     }
 
     /**
