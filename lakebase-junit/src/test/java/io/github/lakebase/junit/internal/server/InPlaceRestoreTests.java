@@ -88,26 +88,16 @@ class InPlaceRestoreTests {
 
     @Test
     void aForkIsNotedWithoutWaitingWhileTheBaseIsReadFromAnotherAndRestoredOnceTheReadIsDone() throws Exception {
-        String[] names = branchOf("CREATE TABLE item (id integer PRIMARY KEY, name text); "
-                + "INSERT INTO item SELECT i, 'item ' || i FROM generate_series(1, 3) i");
+        String[] names = itemsWithForks("other");
         String base = names[0];
         String reading = names[1];
-        String other = base + "_other";
-        try (Connection admin = SERVER.get().connect("postgres")) {
-            execute(admin, "CREATE DATABASE " + other + " TEMPLATE " + base);
-        }
+        String other = names[2];
         InPlaceRestore restores = new InPlaceRestore();
         ExecutorService threads = Executors.newCachedThreadPool();
         try (Connection lock = SERVER.get().connect(reading);
                 Connection c = SERVER.get().connect(reading)) {
             // The read of the base's rows from the first fork waits for this lock: a slow read of a big base.
-            lock.setAutoCommit(false);
-            execute(lock, "LOCK TABLE item IN ACCESS EXCLUSIVE MODE");
-            Future<?> read = threads.submit(() -> {
-                restores.track(reading, base, c);
-                return null;
-            });
-            awaitLockWait(reading);
+            Future<?> read = trackWaitingForLock(restores, threads, reading, base, lock, c);
 
             Future<?> noted = threads.submit(() -> {
                 try (Connection o = SERVER.get().connect(other)) {
@@ -145,28 +135,17 @@ class InPlaceRestoreTests {
 
     @Test
     void aReadOfTheBaseThatFailsIsDoneAgainFromALaterForkThoughAnotherWasNotedMeanwhile() throws Exception {
-        String[] names = branchOf("CREATE TABLE item (id integer PRIMARY KEY, name text); "
-                + "INSERT INTO item SELECT i, 'item ' || i FROM generate_series(1, 3) i");
+        String[] names = itemsWithForks("noted", "later");
         String base = names[0];
         String reading = names[1];
-        String noted = base + "_noted";
-        String later = base + "_later";
-        try (Connection admin = SERVER.get().connect("postgres")) {
-            execute(admin, "CREATE DATABASE " + noted + " TEMPLATE " + base);
-            execute(admin, "CREATE DATABASE " + later + " TEMPLATE " + base);
-        }
+        String noted = names[2];
+        String later = names[3];
         InPlaceRestore restores = new InPlaceRestore();
         ExecutorService threads = Executors.newCachedThreadPool();
         try (Connection lock = SERVER.get().connect(reading);
                 Connection c = SERVER.get().connect(reading);
                 Connection admin = SERVER.get().connect("postgres")) {
-            lock.setAutoCommit(false);
-            execute(lock, "LOCK TABLE item IN ACCESS EXCLUSIVE MODE");
-            Future<?> read = threads.submit(() -> {
-                restores.track(reading, base, c);
-                return null;
-            });
-            awaitLockWait(reading);
+            Future<?> read = trackWaitingForLock(restores, threads, reading, base, lock, c);
             try (Connection o = SERVER.get().connect(noted)) {
                 restores.track(noted, base, o);
             }
@@ -240,6 +219,37 @@ class InPlaceRestoreTests {
             }
         }
         throw new AssertionError("No session on " + database + " waited for the lock");
+    }
+
+    /** A base with three items, a branch of it, and the forks of it named after the base and each suffix. */
+    private static String[] itemsWithForks(String... suffixes) throws SQLException {
+        String[] names = branchOf("CREATE TABLE item (id integer PRIMARY KEY, name text); "
+                + "INSERT INTO item SELECT i, 'item ' || i FROM generate_series(1, 3) i");
+        List<String> all = new ArrayList<>(List.of(names));
+        try (Connection admin = SERVER.get().connect("postgres")) {
+            for (String suffix : suffixes) {
+                all.add(names[0] + "_" + suffix);
+                execute(admin, "CREATE DATABASE " + all.get(all.size() - 1) + " TEMPLATE " + names[0]);
+            }
+        }
+        return all.toArray(String[]::new);
+    }
+
+    /**
+     * Notes {@code branch} on {@code c} in the background, once {@code lock} holds a lock on its table that the
+     * read of the base waits for; returns when it waits.
+     */
+    private static Future<?> trackWaitingForLock(
+            InPlaceRestore restores, ExecutorService threads, String branch, String base, Connection lock, Connection c)
+            throws Exception {
+        lock.setAutoCommit(false);
+        execute(lock, "LOCK TABLE item IN ACCESS EXCLUSIVE MODE");
+        Future<?> read = threads.submit(() -> {
+            restores.track(branch, base, c);
+            return null;
+        });
+        awaitLockWait(branch);
+        return read;
     }
 
     /** A base of {@code schema} and a branch of it, new names for each test (the tests run at once). */
