@@ -22,6 +22,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +76,8 @@ final class Prefetcher implements AutoCloseable {
     private final Map<String, Integer> depths = new LinkedHashMap<>();
 
     private final BranchNames names;
+    /** Makes a spare's pool; null when no spare is connected ahead. */
+    private final BiFunction<String, BranchConnection, BranchPool> pools;
     /** Spares per base, the base used longest ago first; guarded by {@code this}. */
     private final Map<String, Deque<Spare>> spares = new LinkedHashMap<>(16, 0.75f, true);
 
@@ -100,7 +103,24 @@ final class Prefetcher implements AutoCloseable {
      *     empty for the default, yes where it can
      */
     Prefetcher(BranchProvider provider, BranchNames names, Optional<Boolean> restoreInPlace) {
+        this(provider, names, restoreInPlace, null);
+    }
+
+    /**
+     * @param provider where spares are forked
+     * @param names the run's names, for spares and the tests that claim them
+     * @param restoreInPlace whether branches that tests end with are restored in place, where the provider can;
+     *     empty for the default, yes where it can
+     * @param pools makes the pool of a spare (its name, how to connect to it), which connects to it ahead of its
+     *     test where branches are restored in place; null to connect none ahead
+     */
+    Prefetcher(
+            BranchProvider provider,
+            BranchNames names,
+            Optional<Boolean> restoreInPlace,
+            BiFunction<String, BranchConnection, BranchPool> pools) {
         this.provider = provider;
+        this.pools = pools;
         this.naming = provider instanceof RenamableSpares n ? n : null;
         this.names = names;
         this.room = naming == null ? null : new SpareRoom(naming);

@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,6 +76,37 @@ class PrefetcherTests {
         assertThat(taken.name()).isEqualTo(spares.get(0));
         assertThat(comment(taken.name())).endsWith(" kind=branch");
         assertThat(SERVER.provider().ownBranches()).contains(taken.name());
+    }
+
+    @Test
+    void whereBranchesAreRestoredASpareIsHandedOverConnectedAlreadyUnderItsOwnName() throws Exception {
+        String base = base();
+        ConnectionBudget budget = new ConnectionBudget(Integer.MAX_VALUE, "none");
+        try (Prefetcher restoring = new Prefetcher(
+                SERVER.provider(),
+                NAMES,
+                Optional.of(true),
+                (name, connection) -> new BranchPool(name, connection, budget.group()))) {
+            SERVER.provider().delete(restoring.take(base, 1, "first").name());
+            String spare = awaitSessionOn(base);
+
+            Prefetcher.Forked second = restoring.take(base, 1, "second");
+
+            assertThat(second.name()).as("a rename would end the session").isEqualTo(spare);
+            assertThat(comment(spare)).endsWith(" kind=branch");
+            assertThat(second.pool()).as("the pool that opened the session").isNotNull();
+            assertThat(second.pool().idle())
+                    .as("its session, idle for the test")
+                    .isTrue();
+            try (Connection c = second.pool().dataSource(4).getConnection()) {
+                assertThat(c.getMetaData().getURL()).endsWith("/" + spare);
+            }
+            second.pool().end();
+            SERVER.provider().delete(second.name());
+        }
+        assertThat(list("SELECT datname FROM pg_stat_activity WHERE datname LIKE 'lbj_prefetchertests%'"))
+                .as("sessions left on spares")
+                .isEmpty();
     }
 
     @Test
@@ -233,6 +265,26 @@ class PrefetcherTests {
             spares = spares();
         }
         return spares;
+    }
+
+    /**
+     * The branch of {@code base}, recorded as a test's but not handed to one yet, on which a session is open: a
+     * spare connected ahead.
+     */
+    private static String awaitSessionOn(String base) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<String> connected = list("SELECT DISTINCT datname FROM pg_stat_activity WHERE datname LIKE "
+                    + "'lbj_prefetchertests%' AND backend_type = 'client backend'");
+            for (String database : connected) {
+                if (query(database, "SELECT count(*) FROM pg_class WHERE relname = 'from_" + base + "'")
+                        .equals("1")) {
+                    return database;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("No session was opened on a spare of " + base);
     }
 
     private void awaitNoSparesOf(String base) throws Exception {
