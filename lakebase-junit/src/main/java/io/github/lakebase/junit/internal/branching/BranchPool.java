@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.BiFunction;
 import javax.sql.DataSource;
 
 /**
@@ -52,6 +53,15 @@ final class BranchPool {
         this.name = name;
         this.connection = connection;
         this.pooled = pooled;
+    }
+
+    /**
+     * Makes pools whose physical connections count against {@code budget}, each in a group of its own.
+     *
+     * @return a function of a branch's name and how to connect to it
+     */
+    static BiFunction<String, BranchConnection, BranchPool> in(ConnectionBudget budget) {
+        return (name, connection) -> new BranchPool(name, connection, budget.group());
     }
 
     /** How to connect to the branch. */

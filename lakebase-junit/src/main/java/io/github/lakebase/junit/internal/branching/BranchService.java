@@ -75,14 +75,14 @@ public final class BranchService implements AutoCloseable {
         this.provider = provider;
         this.names = names;
         this.bases = new Bases(provider, names);
-        this.spares = new Prefetcher(provider, names, config.restoreInPlace());
-        this.configuration = config.readSoFar(); // after the last key the service reads, so that it agrees on all
-        this.drops = new Drops(provider::delete, DROP_THREADS, DROP_BACKLOG);
         this.connectionBudget = new ConnectionBudget(
                 provider.connectionLimit(),
                 "Close connections when done "
                         + "with them, lower lakebase.pool.maximum-size, or let the server accept more connections (on the "
                         + "embedded server: lakebase.embedded.max-connections).");
+        this.spares = new Prefetcher(provider, names, config.restoreInPlace(), BranchPool.in(connectionBudget));
+        this.configuration = config.readSoFar(); // after the last key the service reads, so that it agrees on all
+        this.drops = new Drops(provider::delete, DROP_THREADS, DROP_BACKLOG);
     }
 
     Bases bases() {

@@ -3,8 +3,6 @@ package io.github.lakebase.junit.internal.branching;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.BranchProvider;
-import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
-import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.RenamableSpares;
 import java.util.ArrayDeque;
@@ -30,21 +28,23 @@ import org.slf4j.LoggerFactory;
  * Branches forked ahead of the tests that will take them ({@code lakebase.prefetch}), so that a test
  * whose predecessor ran longer than a fork finds its branch ready instead of waiting for one.
  *
- * <p>Spares are forked by {@value SpareWorkers#AT_ONCE} background threads ({@link SpareWorkers}), so that tests faster than a fork get
- * branches at the rate of two forks where the server has the cores for it, only from sealed bases (which never
- * change, so a spare is exactly what a fork on demand would be), at most {@code depth} per base and
- * {@link #LIMIT_PER_DEPTH} times that in all: beyond it the spares of the base used longest ago make room. Nor
- * is one forked while the provider has no room for it ({@link RenamableSpares#noRoomForSpare}: the embedded
- * server's disk); the test that would have taken it forks on demand. A new spare holds no connection. It
- * carries the run's name prefix and run id like any branch, so a sweep drops it when its run is killed; a
- * spare that no test took is dropped when the run ends.
+ * <p>Spares are forked by {@value SpareWorkers#AT_ONCE} background threads ({@link SpareWorkers}), so that
+ * tests faster than a fork get branches at the rate of two forks where the server has the cores for it, only
+ * from sealed bases (which never change, so a spare is exactly what a fork on demand would be), at most {@code
+ * depth} per base and {@link #LIMIT_PER_DEPTH} times that in all: beyond it the spares of the base used longest
+ * ago make room. Nor is one forked while the provider has no room for it ({@link RenamableSpares#noRoomForSpare}:
+ * the embedded server's disk); the test that would have taken it forks on demand. A spare carries the run's name
+ * prefix and run id like any branch, so a sweep drops it when its run is killed; a spare that no test took is
+ * dropped when the run ends.
  *
  * <p>With {@code lakebase.restore-in-place}, a spare's state is noted once it is forked ({@link
  * RestorableBranches#track}), and the branch a test ends with comes back as a spare of its base ({@link
  * #giveBack}): restored in place, with its pool's connections kept open for the next test where the provider
  * can, or, when its test changed more than rows, dropped and forked again. It joins the spares of its base
  * even beyond {@code depth} (within the limit), so that once as many branches circulate as the tests need, a
- * test's claim leaves {@code depth} spares and forks none.
+ * test's claim leaves {@code depth} spares and forks none. Given a way to make pools, a new spare is connected
+ * ahead as well: recorded as a test's branch under its own name, with a session open in its pool. Otherwise a
+ * new spare holds no connection, and takes the name of the test that claims it.
  *
  * <pre>{@code
  * Prefetcher.Forked branch = prefetcher.take(base, 2, "deletes_everything");
@@ -57,9 +57,11 @@ final class Prefetcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Prefetcher.class);
     /** How many spares may exist in all, as a multiple of the depth: a few bases' worth. */
     static final int LIMIT_PER_DEPTH = 4;
+    /** What a spare forked at once waits for. */
+    private static final CompletableFuture<?> DONE = CompletableFuture.completedFuture(null);
 
     private final BranchProvider provider;
-    private final RenamableSpares naming;
+    private final SpareMaker maker;
     /** Restores branches in place; null when that is off. */
     private final Restoring restoring;
     /** The restorable branches lent to tests, with their bases; guarded by {@code this}. */
@@ -67,7 +69,6 @@ final class Prefetcher implements AutoCloseable {
     /** Branches given back and not yet restored or forked again. */
     private final Set<CompletableFuture<Spare.Ready>> givenBack = ConcurrentHashMap.newKeySet();
 
-    private static final CompletableFuture<?> DONE = CompletableFuture.completedFuture(null);
     /** The bases a test has given a branch of back; guarded by {@code this}. */
     private final Set<String> givenBackOnce = new HashSet<>();
     /** Per base, the last spare forked one after the other, once one was; guarded by {@code this}. */
@@ -76,14 +77,10 @@ final class Prefetcher implements AutoCloseable {
     private final Map<String, Integer> depths = new LinkedHashMap<>();
 
     private final BranchNames names;
-    /** Makes a spare's pool; null when no spare is connected ahead. */
-    private final BiFunction<String, BranchConnection, BranchPool> pools;
     /** Spares per base, the base used longest ago first; guarded by {@code this}. */
     private final Map<String, Deque<Spare>> spares = new LinkedHashMap<>(16, 0.75f, true);
 
     private final SpareWorkers workers = new SpareWorkers();
-    /** Whether the disk has room for spares, said once per base until there is room again. */
-    private final SpareRoom room;
 
     private int count;
     private boolean closed;
@@ -120,11 +117,9 @@ final class Prefetcher implements AutoCloseable {
             Optional<Boolean> restoreInPlace,
             BiFunction<String, BranchConnection, BranchPool> pools) {
         this.provider = provider;
-        this.pools = pools;
-        this.naming = provider instanceof RenamableSpares n ? n : null;
         this.names = names;
-        this.room = naming == null ? null : new SpareRoom(naming);
-        this.restoring = Restoring.of(provider, naming, restoreInPlace);
+        this.restoring = Restoring.of(provider, provider instanceof RenamableSpares n ? n : null, restoreInPlace);
+        this.maker = new SpareMaker(provider, names, restoring, pools);
     }
 
     /**
@@ -166,7 +161,7 @@ final class Prefetcher implements AutoCloseable {
         if (spare != null) {
             boolean done = spare.forked().isDone();
             try {
-                Forked forked = claim(spare, spare.forked().join(), hint);
+                Forked forked = maker.claim(spare, spare.forked().join(), hint);
                 LOG.debug(
                         "Branch {} is a spare that was {} ({} ms)",
                         forked.name(),
@@ -175,13 +170,10 @@ final class Prefetcher implements AutoCloseable {
                 return forked;
             } catch (CompletionException | CancellationException | ProviderException e) {
                 LOG.debug("The spare {} cannot be used ({}); forking a branch instead", spare.name(), e.getMessage());
-                dropQuietly(spare);
+                maker.drop(spare);
             }
         }
-        String name = provider.normalizeName(names.branch(hint));
-        BranchConnection connection = provider.create(new BranchRequest(name, base, null, Kind.BRANCH));
-        LOG.debug("Branch {} was forked on demand ({} ms)", name, (System.nanoTime() - start) / 1_000_000);
-        return new Forked(name, connection, restoring != null && restoring.trackFork(name, base));
+        return maker.onDemand(base, hint);
     }
 
     /** The first spare of {@code base} that is ready, else the first: one given back may be restored for a while. */
@@ -194,18 +186,6 @@ final class Prefetcher implements AutoCloseable {
             count--;
         }
         return spare;
-    }
-
-    /** Renames a spare after the test that takes it, where the provider can; other providers keep its name. */
-    private Forked claim(Spare spare, Spare.Ready ready, String hint) {
-        if (naming == null) {
-            return new Forked(spare.name(), ready.connection(), false);
-        }
-        if (ready.pool() != null) { // restored with its pool's sessions, which a rename would end: still a test's
-            return new Forked(ready.name(), ready.connection(), true, ready.pool());
-        }
-        String name = provider.normalizeName(names.claimed(spare.name(), hint));
-        return new Forked(name, naming.claim(spare.name(), name), restoring != null && ready.tracked());
     }
 
     /** {@link #giveBack(String, BranchPool)} without a pool: the branch's sessions have ended. */
@@ -239,10 +219,7 @@ final class Prefetcher implements AutoCloseable {
         givenBack.add(spare.forked());
         spare.forked().whenComplete((ready, failure) -> givenBack.remove(spare.forked()));
         if (!workers.start(spare, () -> recycle(name, pool, spare))) { // closed meanwhile
-            if (pool != null) {
-                pool.end();
-            }
-            deleteQuietly(name);
+            maker.discard(name, pool);
         }
         return true;
     }
@@ -263,10 +240,7 @@ final class Prefetcher implements AutoCloseable {
         synchronized (this) {
             if (closed) {
                 spare.forked().cancel(false);
-                if (pool != null) {
-                    pool.end();
-                }
-                deleteQuietly(name);
+                maker.discard(name, pool);
                 return;
             }
         }
@@ -282,14 +256,14 @@ final class Prefetcher implements AutoCloseable {
             restored = restoring.restore(name, spare.name());
         } catch (RuntimeException e) {
             LOG.debug("Branch {} could not be restored in place ({}); forking a new spare", name, e.getMessage());
-            deleteQuietly(name);
+            maker.delete(name);
             fork(spare, new CompletableFuture<>());
             return;
         }
         if (restored.isPresent()) {
             spare.forked().complete(new Spare.Ready(spare.name(), restored.get(), true, null));
         } else {
-            deleteQuietly(spare.name());
+            maker.delete(spare.name());
             fork(spare, new CompletableFuture<>());
         }
     }
@@ -328,7 +302,7 @@ final class Prefetcher implements AutoCloseable {
                 if (spare.forked().isDone()) {
                     entry.getValue().remove(spare);
                     count--;
-                    workers.execute(() -> dropQuietly(spare));
+                    workers.execute(() -> maker.drop(spare));
                     return true;
                 }
             }
@@ -346,41 +320,17 @@ final class Prefetcher implements AutoCloseable {
             }
         }
         try {
-            if (naming != null && room.tooLittle(spare.base())) {
+            Optional<Spare.Ready> ready = maker.fork(spare, () -> created.complete(null));
+            if (ready.isPresent()) {
+                spare.forked().complete(ready.get());
+            } else {
                 spare.forked().cancel(false); // the test that takes it forks its branch on demand
-                return;
             }
-            BranchConnection connection = naming != null
-                    ? naming.createSpare(spare.name(), spare.base())
-                    : provider.create(new BranchRequest(spare.name(), spare.base(), null, Kind.BRANCH));
-            created.complete(null);
-            spare.forked()
-                    .complete(new Spare.Ready(spare.name(), connection, restoring != null && tracked(spare), null));
         } catch (RuntimeException e) {
             LOG.debug("Forking the spare {} of {} failed: {}", spare.name(), spare.base(), e.getMessage());
             spare.forked().completeExceptionally(e);
         } finally {
             created.complete(null);
-        }
-    }
-
-    /** Notes a new spare's state for restores, reading it only while its base has not been read. */
-    private boolean tracked(Spare spare) {
-        return restoring.trackFork(spare.name(), spare.base()) || restoring.track(spare.name(), spare.base());
-    }
-
-    private void dropQuietly(Spare spare) {
-        String name = spare.end();
-        if (name != null) {
-            deleteQuietly(name);
-        }
-    }
-
-    private void deleteQuietly(String name) {
-        try {
-            provider.delete(name);
-        } catch (RuntimeException e) {
-            LOG.debug("Could not drop the spare {}: {}", name, e.getMessage());
         }
     }
 

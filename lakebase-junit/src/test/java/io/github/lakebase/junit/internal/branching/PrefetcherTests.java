@@ -82,11 +82,8 @@ class PrefetcherTests {
     void whereBranchesAreRestoredASpareIsHandedOverConnectedAlreadyUnderItsOwnName() throws Exception {
         String base = base();
         ConnectionBudget budget = new ConnectionBudget(Integer.MAX_VALUE, "none");
-        try (Prefetcher restoring = new Prefetcher(
-                SERVER.provider(),
-                NAMES,
-                Optional.of(true),
-                (name, connection) -> new BranchPool(name, connection, budget.group()))) {
+        try (Prefetcher restoring =
+                new Prefetcher(SERVER.provider(), NAMES, Optional.of(true), BranchPool.in(budget))) {
             SERVER.provider().delete(restoring.take(base, 1, "first").name());
             String spare = awaitSessionOn(base);
 

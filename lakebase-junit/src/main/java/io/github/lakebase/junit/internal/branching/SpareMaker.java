@@ -1,0 +1,162 @@
+package io.github.lakebase.junit.internal.branching;
+
+import io.github.lakebase.junit.spi.BranchConnection;
+import io.github.lakebase.junit.spi.BranchNames;
+import io.github.lakebase.junit.spi.BranchProvider;
+import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
+import io.github.lakebase.junit.spi.BranchProvider.Kind;
+import io.github.lakebase.junit.spi.ProviderException;
+import io.github.lakebase.junit.spi.RenamableSpares;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the {@link Prefetcher} does to one branch on a provider: forks a spare and makes it ready (its state
+ * noted for restores, and a session opened on it ahead of its test where branches are restored in place),
+ * hands a spare to a test, forks a branch on demand, and drops what no test will take.
+ *
+ * <pre>{@code
+ * SpareMaker maker = new SpareMaker(provider, names, Restoring.of(provider, naming, asked), pools);
+ * Optional<Spare.Ready> ready = maker.fork(spare, created);    // empty: the disk has no room for it
+ * Prefetcher.Forked branch = maker.claim(spare, ready.get(), "deletes_everything");
+ * }</pre>
+ *
+ * <p>Thread-safe: it holds no state of its own beyond {@link SpareRoom}'s.
+ */
+final class SpareMaker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SpareMaker.class);
+
+    private final BranchProvider provider;
+    /** The provider's renaming of spares; null where it has none. */
+    private final RenamableSpares naming;
+
+    private final BranchNames names;
+    /** Restores branches in place; null when that is off. */
+    private final Restoring restoring;
+    /** Makes a spare's pool; null when no spare is connected ahead. */
+    private final BiFunction<String, BranchConnection, BranchPool> pools;
+    /** Whether the disk has room for spares, said once per base until there is room again. */
+    private final SpareRoom room;
+
+    /**
+     * @param provider where spares are forked
+     * @param names the run's names, for spares and the tests that claim them
+     * @param restoring the provider's restores, null when branches are not restored in place
+     * @param pools makes the pool of a spare (its name, how to connect to it); null to connect no spare ahead
+     */
+    SpareMaker(
+            BranchProvider provider,
+            BranchNames names,
+            Restoring restoring,
+            BiFunction<String, BranchConnection, BranchPool> pools) {
+        this.provider = provider;
+        this.naming = provider instanceof RenamableSpares n ? n : null;
+        this.names = names;
+        this.restoring = restoring;
+        this.pools = pools;
+        this.room = naming == null ? null : new SpareRoom(naming);
+    }
+
+    /** The restores of branches in place; null when that is off. */
+    Restoring restoring() {
+        return restoring;
+    }
+
+    /**
+     * Forks {@code spare}, completing {@code created} once its database exists, and makes it ready: its state
+     * noted where branches are restored in place, and then, given pools, a session opened on it.
+     *
+     * @return the spare, ready; empty when the disk has no room for one (the test that takes it forks on demand)
+     * @throws RuntimeException when it cannot be forked or made ready
+     */
+    Optional<Spare.Ready> fork(Spare spare, Runnable created) {
+        if (naming != null && room.tooLittle(spare.base())) {
+            return Optional.empty();
+        }
+        BranchConnection connection = naming != null
+                ? naming.createSpare(spare.name(), spare.base())
+                : provider.create(new BranchRequest(spare.name(), spare.base(), null, Kind.BRANCH));
+        created.run();
+        boolean tracked = restoring != null && tracked(spare);
+        return Optional.of(
+                tracked && pools != null
+                        ? connected(spare.name())
+                        : new Spare.Ready(spare.name(), connection, tracked, null));
+    }
+
+    /**
+     * {@code name}, a tracked spare, recorded as a test's branch under its own name and with a pool that has a
+     * session open on it: the test that takes it waits neither for a rename nor for a first connection (about 100
+     * ms on a slow 2-core machine: the server process's start, the login, and a new database's caches), and its
+     * branch comes back restored with that pool's sessions, as every later one does.
+     */
+    private Spare.Ready connected(String name) {
+        BranchConnection claimed = naming.claim(name, name);
+        BranchPool pool = pools.apply(name, claimed);
+        try {
+            pool.dataSource(1).getConnection().close(); // its session stays in the pool, idle
+            return new Spare.Ready(name, claimed, true, pool);
+        } catch (SQLException | RuntimeException e) {
+            pool.end();
+            throw new ProviderException("Could not connect to the spare " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Notes a new spare's state for restores, reading it only while its base has not been read. */
+    private boolean tracked(Spare spare) {
+        return restoring.trackFork(spare.name(), spare.base()) || restoring.track(spare.name(), spare.base());
+    }
+
+    /**
+     * Hands {@code spare} to the test {@code hint}: renamed after it where the provider renames spares and the
+     * spare holds no session (which a rename would end); other providers keep its name.
+     */
+    Prefetcher.Forked claim(Spare spare, Spare.Ready ready, String hint) {
+        if (naming == null) {
+            return new Prefetcher.Forked(spare.name(), ready.connection(), false);
+        }
+        if (ready.pool() != null) { // connected ahead, or restored with its pool's sessions: a test's already
+            return new Prefetcher.Forked(ready.name(), ready.connection(), true, ready.pool());
+        }
+        String name = provider.normalizeName(names.claimed(spare.name(), hint));
+        return new Prefetcher.Forked(name, naming.claim(spare.name(), name), restoring != null && ready.tracked());
+    }
+
+    /** A branch of {@code base} forked now, for the test {@code hint}. */
+    Prefetcher.Forked onDemand(String base, String hint) {
+        long start = System.nanoTime();
+        String name = provider.normalizeName(names.branch(hint));
+        BranchConnection connection = provider.create(new BranchRequest(name, base, null, Kind.BRANCH));
+        LOG.debug("Branch {} was forked on demand ({} ms)", name, (System.nanoTime() - start) / 1_000_000);
+        return new Prefetcher.Forked(name, connection, restoring != null && restoring.trackFork(name, base));
+    }
+
+    /** Drops {@code spare}, ending the pool it holds, if it was made. */
+    void drop(Spare spare) {
+        String name = spare.end();
+        if (name != null) {
+            delete(name);
+        }
+    }
+
+    /** Ends {@code pool}, if any, and drops {@code name}: a branch given back that will be no spare. */
+    void discard(String name, BranchPool pool) {
+        if (pool != null) {
+            pool.end();
+        }
+        delete(name);
+    }
+
+    /** Drops {@code name}, logging at debug level when it cannot be (a later run's sweep removes it). */
+    void delete(String name) {
+        try {
+            provider.delete(name);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not drop the spare {}: {}", name, e.getMessage());
+        }
+    }
+}
