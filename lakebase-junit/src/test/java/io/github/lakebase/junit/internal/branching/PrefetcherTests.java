@@ -15,8 +15,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -211,6 +215,77 @@ class PrefetcherTests {
             counting.close();
         }
         assertThat(spares()).isEmpty();
+    }
+
+    @Test
+    void whenNoSpareIsReadyYetATestTakesTheOneReadyFirst() throws Exception {
+        String base = base();
+        HeldForks held = new HeldForks();
+        Prefetcher prefetching = new Prefetcher(held, NAMES);
+        try {
+            held.delete(prefetching.take(base, 2, "first").name());
+            assertThat(awaitSpares(2)).hasSize(2);
+            held.hold.set(true); // each fork from now on waits until it is let go
+            held.delete(prefetching.take(base, 2, "second").name());
+            held.delete(prefetching.take(base, 2, "third").name());
+            List<String> forking = held.awaitHeld(2);
+
+            CompletableFuture<Prefetcher.Forked> fourth =
+                    CompletableFuture.supplyAsync(() -> prefetching.take(base, 2, "fourth"));
+            held.letGo(forking.get(1)); // the later one; the earlier one stays held until the end of the test
+            Prefetcher.Forked taken = fourth.get(20, TimeUnit.SECONDS);
+
+            assertThat(taken.name()).isEqualTo(forking.get(1) + "_fourth");
+            held.delete(taken.name());
+        } finally {
+            held.letGoAll(); // before the close, which waits for the forks under way
+            prefetching.close();
+            held.close();
+        }
+        assertThat(spares()).isEmpty();
+    }
+
+    /** A provider whose spares, once {@code hold} is set, are forked only when the test lets each go. */
+    private static final class HeldForks extends TemplateBranchProvider {
+        final AtomicBoolean hold = new AtomicBoolean();
+        final Map<String, CountDownLatch> held = new ConcurrentHashMap<>();
+
+        HeldForks() {
+            super(TestServers.existingServer(SERVER.get()), TestServers.configuration("prefetchertests"), "template1");
+        }
+
+        @Override
+        public BranchConnection createSpare(String name, String source) {
+            if (hold.get()) {
+                try {
+                    held.computeIfAbsent(name, n -> new CountDownLatch(1)).await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            return super.createSpare(name, source);
+        }
+
+        /** The names of the first {@code count} forks held, in the order they were asked for. */
+        List<String> awaitHeld(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (held.size() < count && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            return held.keySet().stream()
+                    .sorted(Comparator.comparing(String::length).thenComparing(Comparator.naturalOrder()))
+                    .toList();
+        }
+
+        void letGo(String name) {
+            held.get(name).countDown();
+        }
+
+        void letGoAll() {
+            hold.set(false);
+            held.values().forEach(CountDownLatch::countDown);
+        }
     }
 
     /** A provider that counts the spares it forks at the same time, and can have each wait for a second one. */
