@@ -20,6 +20,9 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -159,13 +162,11 @@ final class Prefetcher implements AutoCloseable {
         long start = System.nanoTime();
         Spare spare = next(base);
         if (spare != null) {
-            boolean done = spare.forked().isDone();
             try {
                 Forked forked = maker.claim(spare, spare.forked().join(), hint);
                 LOG.debug(
-                        "Branch {} is a spare that was {} ({} ms)",
+                        "Branch {} is a spare ({} ms since the test asked)",
                         forked.name(),
-                        done ? "ready" : "being forked",
                         (System.nanoTime() - start) / 1_000_000);
                 return forked;
             } catch (CompletionException | CancellationException | ProviderException e) {
@@ -176,16 +177,36 @@ final class Prefetcher implements AutoCloseable {
         return maker.onDemand(base, hint);
     }
 
-    /** The first spare of {@code base} that is ready, else the first: one given back may be restored for a while. */
-    private synchronized Spare next(String base) {
-        Deque<Spare> queue = spares.getOrDefault(base, new ArrayDeque<>());
-        Spare spare =
-                queue.stream().filter(s -> s.forked().isDone()).findFirst().orElse(queue.peekFirst());
-        if (spare != null) {
-            queue.remove(spare);
-            count--;
+    /**
+     * The first spare of {@code base} that is ready, else the first to be ready of those being forked or restored
+     * (the first asked for may be the one that reads the base for restores); null when it has none.
+     */
+    private Spare next(String base) {
+        while (true) {
+            CompletableFuture<?>[] making;
+            synchronized (this) {
+                Deque<Spare> queue = spares.getOrDefault(base, new ArrayDeque<>());
+                Spare spare = queue.stream()
+                        .filter(s -> s.forked().isDone())
+                        .findFirst()
+                        .orElse(null);
+                if (spare != null || queue.isEmpty()) {
+                    if (queue.remove(spare)) {
+                        count--;
+                    }
+                    return spare;
+                }
+                making = queue.stream().map(Spare::forked).toArray(CompletableFuture[]::new);
+            }
+            try { // a second at most before the queue is looked at again: it may have been emptied at close
+                CompletableFuture.anyOf(making).get(1, TimeUnit.SECONDS);
+            } catch (ExecutionException | CancellationException | TimeoutException e) {
+                // settled or still under way: the queue tells
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
         }
-        return spare;
     }
 
     /** {@link #giveBack(String, BranchPool)} without a pool: the branch's sessions have ended. */
