@@ -1,15 +1,18 @@
 package io.github.lakebase.junit.internal.branching;
 
+import io.github.lakebase.junit.internal.util.DaemonThreads;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
-import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.RenamableSpares;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +32,9 @@ import org.slf4j.LoggerFactory;
 final class SpareMaker {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpareMaker.class);
+    /** Opens the first session of spares, beside the forks. */
+    private static final Executor CONNECTING =
+            Executors.newCachedThreadPool(DaemonThreads.named("lakebase-junit-connect-ahead"));
 
     private final BranchProvider provider;
     /** The provider's renaming of spares; null where it has none. */
@@ -89,21 +95,24 @@ final class SpareMaker {
     }
 
     /**
-     * {@code name}, a tracked spare, recorded as a test's branch under its own name and with a pool that has a
-     * session open on it: the test that takes it waits neither for a rename nor for a first connection (about 100
-     * ms on a slow 2-core machine: the server process's start, the login, and a new database's caches), and its
-     * branch comes back restored with that pool's sessions, as every later one does.
+     * {@code name}, a tracked spare, recorded as a test's branch under its own name, with a pool that opens a session
+     * on it in the background: the test that takes it waits for no rename, and finds that session open, or being
+     * opened, instead of opening one in its body (about 100 ms on a slow 2-core machine: the server process's start,
+     * the login, and a new database's caches). Its branch comes back restored with the pool's sessions, as every
+     * later one does. The spare is ready before the session is open: a test that comes sooner never waits for it.
      */
     private Spare.Ready connected(String name) {
         BranchConnection claimed = naming.claim(name, name);
         BranchPool pool = pools.apply(name, claimed);
-        try {
-            pool.dataSource(1).getConnection().close(); // its session stays in the pool, idle
-            return new Spare.Ready(name, claimed, true, pool);
-        } catch (SQLException | RuntimeException e) {
-            pool.end();
-            throw new ProviderException("Could not connect to the spare " + name + ": " + e.getMessage(), e);
-        }
+        DataSource sessions = pool.dataSource(1);
+        CONNECTING.execute(() -> {
+            try {
+                sessions.getConnection().close(); // it stays in the pool, idle
+            } catch (SQLException | RuntimeException e) { // the pool ended, or the test's first connection will say
+                LOG.debug("Could not connect to the spare {} ahead: {}", name, e.getMessage());
+            }
+        });
+        return new Spare.Ready(name, claimed, true, pool);
     }
 
     /** Notes a new spare's state for restores, reading it only while its base has not been read. */
