@@ -80,7 +80,14 @@ final class InPlaceRestore {
         }
         PristineBase pristine = bases.computeIfAbsent(base, b -> new PristineBase());
         if (pristine.startReading()) { // else another fork reads it, or has: this one need not wait
+            long start = System.nanoTime();
             pristine.read(c, reader);
+            LOG.debug(
+                    "Read the rows of {} table(s) of {} from {}, to restore its branches from ({} ms)",
+                    pristine.rows.size(),
+                    base,
+                    branch,
+                    (System.nanoTime() - start) / 1_000_000);
         }
         BranchState.Snapshot fork = BranchState.read(c, base, true, null, Map.of());
         pristine.fork = fork;
