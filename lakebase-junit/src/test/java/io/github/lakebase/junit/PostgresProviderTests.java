@@ -141,8 +141,10 @@ class PostgresProviderTests {
                     .filteredOn(d -> d.contains("_base_"))
                     .as("the migrated base of this run stays until the JVM exits")
                     .hasSize(1);
-            for (String branch : restored) { // restored with its pool's connections, it keeps its test's name
-                assertThat(branch).matches(".*_(anonymise|migrations_on_top_of_the_dump)");
+            for (String branch : restored) { // restored with its pool's connections, it keeps its name
+                assertThat(branch)
+                        .as("forked on demand for its test, or ahead as a spare, never renamed")
+                        .matches("lbj_[a-z0-9]+_\\d+(_anonymise|_migrations_on_top_of_the_dump)?");
                 try (Connection c = server.connect(branch)) {
                     assertThat(count(c, "SELECT count(*) FROM customer WHERE email LIKE 'user%'"))
                             .as("test branch %s, left after the run: restored for a later test", branch)

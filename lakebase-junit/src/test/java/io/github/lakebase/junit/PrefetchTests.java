@@ -23,8 +23,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * {@code lakebase.prefetch}: branches are forked ahead while tests run, a test takes one that is ready
- * (named after the test all the same, unless it is an earlier test's restored with its connections), and
- * what a test sees is what a fork on demand would give it.
+ * (where branches are restored in place, as here, under the name it has: a spare's, connected ahead, or an
+ * earlier test's, restored with its connections), and what a test sees is what a fork on demand would give it.
  * Each test here has a server of its own (an unusual {@code max-connections}), so that it sees the
  * spares of its fixture only.
  */
@@ -56,14 +56,14 @@ class PrefetchTests {
             assertThat(databases.get(test[0]))
                     .as("the database of the %s test, among those on the server as the %s ended", test[0], test[1])
                     .isIn(SequentialTestCase.ON_SERVER_AFTER.get(test[1]));
-            // Named after the test that takes it, unless restored with its connections: then after its first test.
+            // Never renamed: a session is open on it, and a rename would end it. A spare's name, or an earlier test's.
             String name = SequentialTestCase.NAMES.get(test[0]);
-            assertThat(name.endsWith("_" + test[0])
+            assertThat(name.matches("lbj_[a-z0-9]+_\\d+")
                             || databases.values().stream()
                                             .filter(databases.get(test[0])::equals)
                                             .count()
                                     > 1)
-                    .as("%s is named after its test, or is an earlier test's branch (%s)", name, databases)
+                    .as("%s is a spare's name, or an earlier test's branch (%s)", name, databases)
                     .isTrue();
         }
     }

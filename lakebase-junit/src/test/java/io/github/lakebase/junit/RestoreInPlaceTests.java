@@ -2,6 +2,7 @@ package io.github.lakebase.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.lakebase.junit.internal.branching.BranchService;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,6 +18,10 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
+import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
@@ -186,6 +191,7 @@ class RestoreInPlaceTests {
 
     @LakebaseBranch(migrations = "classpath:migrations/restore")
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    @ExtendWith(Recording.RestoresDone.class)
     static class ShopTestCase extends Recording {
 
         @Override
@@ -333,6 +339,18 @@ class RestoreInPlaceTests {
      */
     abstract static class Recording {
 
+        /**
+         * Before each test takes its branch, waits until the branches of the tests before it have been restored
+         * (or dropped): which branch a test takes then depends on the tests before it, not on how fast the machine
+         * restores (a test that finds no branch ready takes whichever is ready first, a new fork or one restored).
+         */
+        static final class RestoresDone implements TestInstancePreConstructCallback {
+            @Override
+            public void preConstructTestInstance(TestInstanceFactoryContext factory, ExtensionContext context) {
+                BranchService.awaitDrops();
+            }
+        }
+
         private static final Map<Class<?>, Map<String, Long>> DATABASES = new HashMap<>();
         private static final Map<Class<?>, String> BASES = new HashMap<>();
 
@@ -362,6 +380,7 @@ class RestoreInPlaceTests {
 
     @LakebaseBranch(migrations = "classpath:migrations/restore-edge")
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    @ExtendWith(Recording.RestoresDone.class)
     static class EdgeTestCase extends Recording {
 
         @Override

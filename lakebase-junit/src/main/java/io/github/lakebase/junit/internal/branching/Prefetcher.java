@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * can, or, when its test changed more than rows, dropped and forked again. It joins the spares of its base
  * even beyond {@code depth} (within the limit), so that once as many branches circulate as the tests need, a
  * test's claim leaves {@code depth} spares and forks none. Given a way to make pools, a new spare is connected
- * ahead as well: recorded as a test's branch under its own name, with a session open in its pool. Otherwise a
- * new spare holds no connection, and takes the name of the test that claims it.
+ * ahead as well: its pool opens a session in the background, and the test that takes it gets it under its own
+ * name. Otherwise a new spare holds no connection, and takes the name of the test that claims it.
  *
  * <pre>{@code
  * Prefetcher.Forked branch = prefetcher.take(base, 2, "deletes_everything");
@@ -267,7 +267,7 @@ final class Prefetcher implements AutoCloseable {
         }
         if (pool != null) {
             if (restoring.restoreConnected(name, pool)) {
-                spare.forked().complete(new Spare.Ready(name, pool.connection(), true, pool));
+                spare.forked().complete(new Spare.Ready(name, pool.connection(), true, pool, true));
                 return;
             }
             pool.end();

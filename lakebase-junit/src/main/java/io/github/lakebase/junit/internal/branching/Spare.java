@@ -19,9 +19,17 @@ record Spare(String base, String name, CompletableFuture<Ready> forked) {
      * @param name its name: {@link Spare#name()}, or the name a branch restored with its connections kept
      * @param connection how to connect to it
      * @param tracked whether its state was noted, so that it can be restored again
-     * @param pool the pool whose connections it kept, or null
+     * @param pool the pool whose connections it kept, or that connects to it ahead; null for none
+     * @param recorded whether it is recorded as a test's branch already (one restored with its connections is;
+     *     one forked ahead is still a spare)
      */
-    record Ready(String name, BranchConnection connection, boolean tracked, BranchPool pool) {}
+    record Ready(String name, BranchConnection connection, boolean tracked, BranchPool pool, boolean recorded) {
+
+        /** A spare not recorded as a test's branch. */
+        Ready(String name, BranchConnection connection, boolean tracked, BranchPool pool) {
+            this(name, connection, tracked, pool, false);
+        }
+    }
 
     /**
      * Runs {@code work} for this spare, after which it is settled even if the work ended abnormally (an

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What the {@link Prefetcher} does to one branch on a provider: forks a spare and makes it ready (its state
  * noted for restores, and a session opened on it ahead of its test where branches are restored in place),
- * hands a spare to a test, forks a branch on demand, and drops what no test will take.
+ * hands a spare to a test (renamed after it, unless a session is open on it: then recorded as a test's branch
+ * under its own name), forks a branch on demand, and drops what no test will take.
  *
  * <pre>{@code
  * SpareMaker maker = new SpareMaker(provider, names, Restoring.of(provider, naming, asked), pools);
@@ -90,29 +91,29 @@ final class SpareMaker {
         boolean tracked = restoring != null && tracked(spare);
         return Optional.of(
                 tracked && pools != null
-                        ? connected(spare.name())
+                        ? connected(spare.name(), connection)
                         : new Spare.Ready(spare.name(), connection, tracked, null));
     }
 
     /**
-     * {@code name}, a tracked spare, recorded as a test's branch under its own name, with a pool that opens a session
-     * on it in the background: the test that takes it waits for no rename, and finds that session open, or being
-     * opened, instead of opening one in its body (about 100 ms on a slow 2-core machine: the server process's start,
-     * the login, and a new database's caches). Its branch comes back restored with the pool's sessions, as every
-     * later one does. The spare is ready before the session is open: a test that comes sooner never waits for it.
+     * {@code spare}, tracked, with a pool that opens a session on it in the background: the test that takes it
+     * waits for no rename (which that session would keep from running), and finds the session open, or being
+     * opened, instead of opening one in its body (about 100 ms on a slow 2-core machine: the server process's
+     * start, the login, and a new database's caches). Its branch comes back restored with the pool's sessions, as
+     * every later one does. The spare is ready before the session is open: a test that comes sooner never waits
+     * for it.
      */
-    private Spare.Ready connected(String name) {
-        BranchConnection claimed = naming.claim(name, name);
-        BranchPool pool = pools.apply(name, claimed);
+    private Spare.Ready connected(String spare, BranchConnection connection) {
+        BranchPool pool = pools.apply(spare, connection);
         DataSource sessions = pool.dataSource(1);
         CONNECTING.execute(() -> {
             try {
                 sessions.getConnection().close(); // it stays in the pool, idle
             } catch (SQLException | RuntimeException e) { // the pool ended, or the test's first connection will say
-                LOG.debug("Could not connect to the spare {} ahead: {}", name, e.getMessage());
+                LOG.debug("Could not connect to the spare {} ahead: {}", spare, e.getMessage());
             }
         });
-        return new Spare.Ready(name, claimed, true, pool);
+        return new Spare.Ready(spare, connection, true, pool);
     }
 
     /** Notes a new spare's state for restores, reading it only while its base has not been read. */
@@ -128,8 +129,10 @@ final class SpareMaker {
         if (naming == null) {
             return new Prefetcher.Forked(spare.name(), ready.connection(), false);
         }
-        if (ready.pool() != null) { // connected ahead, or restored with its pool's sessions: a test's already
-            return new Prefetcher.Forked(ready.name(), ready.connection(), true, ready.pool());
+        if (ready.pool() != null) { // restored with its pool's sessions, or connected ahead: never renamed
+            BranchConnection connection =
+                    ready.recorded() ? ready.connection() : naming.claim(ready.name(), ready.name());
+            return new Prefetcher.Forked(ready.name(), connection, true, ready.pool());
         }
         String name = provider.normalizeName(names.claimed(spare.name(), hint));
         return new Prefetcher.Forked(name, naming.claim(spare.name(), name), restoring != null && ready.tracked());
