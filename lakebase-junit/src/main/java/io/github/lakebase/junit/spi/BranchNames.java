@@ -19,7 +19,8 @@ import org.apiguardian.api.API;
  *   <tr><th>what</th><th>form</th><th>example</th></tr>
  *   <tr><td>test branch</td><td>{@code <prefix><run>_<n>_<hint>}</td><td>{@code lbj_k3x9q2a_12_deletes_everything}</td></tr>
  *   <tr><td>spare (forked ahead)</td><td>{@code <prefix><run>_<n>}</td><td>{@code lbj_k3x9q2a_13}</td></tr>
- *   <tr><td>claimed spare</td><td>{@code <spare>_<hint>}</td><td>{@code lbj_k3x9q2a_13_reads_stock}</td></tr>
+ *   <tr><td>claimed spare</td><td>{@code <spare>_<hint>}, or {@code <spare>} where a session was opened on it
+ *   ahead (branches restored in place)</td><td>{@code lbj_k3x9q2a_13_reads_stock}</td></tr>
  *   <tr><td>base</td><td>{@code <prefix><run>_base_<n>}</td><td>{@code lbj_k3x9q2a_base_2}</td></tr>
  *   <tr><td>built parent</td><td>{@code <prefix><run>_parent_<n>_<name>}</td><td>{@code lbj_k3x9q2a_parent_1_staging}</td></tr>
  *   <tr><td>kept base or parent</td><td>{@code <prefix><kind>_<key>}</td><td>{@code lbj_base_4f1c2a9e0b7d}</td></tr>
