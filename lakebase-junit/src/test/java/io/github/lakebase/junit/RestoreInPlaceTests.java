@@ -341,8 +341,8 @@ class RestoreInPlaceTests {
 
         /**
          * Before each test takes its branch, waits until the branches of the tests before it have been restored
-         * (or dropped): which branch a test takes then depends on the tests before it, not on how fast the machine
-         * restores (a test that finds no branch ready takes whichever is ready first, a new fork or one restored).
+         * (or dropped), so that a restored branch is ready when the next test comes: a test that finds no branch
+         * ready takes whichever is ready first, and on a loaded machine that is often a new fork.
          */
         static final class RestoresDone implements TestInstancePreConstructCallback {
             @Override

@@ -99,4 +99,15 @@ public interface RestorableBranches {
     default Optional<String> restoreConnected(String name, List<Connection> sessions) {
         return Optional.of("this provider restores a branch only once its sessions have ended");
     }
+
+    /**
+     * Whether {@link #restoreConnected} restores branches: then the library also connects to a new spare ahead
+     * of the test that takes it, and hands it over under the name it was forked with, since a rename would end
+     * that session ({@link RenamableSpares}).
+     *
+     * @return false, the default: spares hold no session, and take the name of the test that claims them
+     */
+    default boolean restoresConnected() {
+        return false;
+    }
 }

@@ -118,7 +118,8 @@ final class BranchPool {
 
     /**
      * Borrows every connection the pool holds, for the restore of an ended branch; nobody else borrows from
-     * the pool of an ended branch.
+     * the pool of an ended branch, but for a session still being opened ahead on a spare whose test ended
+     * first, which the restore's check for other sessions refuses.
      *
      * @return the connections, each to be closed (handed back); empty when one is borrowed or there are none
      * @throws SQLException when one cannot be borrowed; those borrowed before it are handed back

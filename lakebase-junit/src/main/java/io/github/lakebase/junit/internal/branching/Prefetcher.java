@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +86,9 @@ final class Prefetcher implements AutoCloseable {
     private final SpareWorkers workers = new SpareWorkers();
 
     private int count;
+    /** Completes when a spare is added to a queue, then is replaced; guarded by {@code this}. */
+    private CompletableFuture<Void> queued = new CompletableFuture<>();
+
     private boolean closed;
 
     /**
@@ -93,17 +96,7 @@ final class Prefetcher implements AutoCloseable {
      * @param names the run's names, for spares and the tests that claim them
      */
     Prefetcher(BranchProvider provider, BranchNames names) {
-        this(provider, names, Optional.of(false));
-    }
-
-    /**
-     * @param provider where spares are forked
-     * @param names the run's names, for spares and the tests that claim them
-     * @param restoreInPlace whether branches that tests end with are restored in place, where the provider can;
-     *     empty for the default, yes where it can
-     */
-    Prefetcher(BranchProvider provider, BranchNames names, Optional<Boolean> restoreInPlace) {
-        this(provider, names, restoreInPlace, null);
+        this(provider, names, Optional.of(false), null);
     }
 
     /**
@@ -169,7 +162,7 @@ final class Prefetcher implements AutoCloseable {
                         forked.name(),
                         (System.nanoTime() - start) / 1_000_000);
                 return forked;
-            } catch (CompletionException | CancellationException | ProviderException e) {
+            } catch (ProviderException e) {
                 LOG.debug("The spare {} cannot be used ({}); forking a branch instead", spare.name(), e.getMessage());
                 maker.drop(spare);
             }
@@ -179,34 +172,52 @@ final class Prefetcher implements AutoCloseable {
 
     /**
      * The first spare of {@code base} that is ready, else the first to be ready of those being forked or restored
-     * (the first asked for may be the one that reads the base for restores); null when it has none.
+     * (the first asked for may be the one that reads the base for restores), or added meanwhile; null when it has
+     * none. Spares that could not be made (no room on the disk, a failed fork) leave the queue on the way: they
+     * hold no database.
+     *
+     * @throws ProviderException when interrupted while waiting
      */
     private Spare next(String base) {
         while (true) {
-            CompletableFuture<?>[] making;
+            List<CompletableFuture<?>> making = new ArrayList<>();
             synchronized (this) {
                 Deque<Spare> queue = spares.getOrDefault(base, new ArrayDeque<>());
-                Spare spare = queue.stream()
-                        .filter(s -> s.forked().isDone())
-                        .findFirst()
-                        .orElse(null);
-                if (spare != null || queue.isEmpty()) {
-                    if (queue.remove(spare)) {
+                for (Iterator<Spare> i = queue.iterator(); i.hasNext(); ) {
+                    Spare spare = i.next();
+                    if (spare.forked().isDone()) {
+                        i.remove();
                         count--;
+                        if (!spare.forked().isCompletedExceptionally()) {
+                            return spare;
+                        }
+                    } else {
+                        making.add(spare.forked());
                     }
-                    return spare;
                 }
-                making = queue.stream().map(Spare::forked).toArray(CompletableFuture[]::new);
+                if (making.isEmpty()) {
+                    return null;
+                }
+                making.add(queued);
             }
             try { // a second at most before the queue is looked at again: it may have been emptied at close
-                CompletableFuture.anyOf(making).get(1, TimeUnit.SECONDS);
+                CompletableFuture.anyOf(making.toArray(CompletableFuture[]::new))
+                        .get(1, TimeUnit.SECONDS);
             } catch (ExecutionException | CancellationException | TimeoutException e) {
                 // settled or still under way: the queue tells
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return null;
+                throw new ProviderException("Interrupted while waiting for a branch of " + base, e);
             }
         }
+    }
+
+    /** Adds {@code spare} to the spares of its base, and wakes the tests waiting for one; guarded by {@code this}. */
+    private void enqueue(Spare spare) {
+        spares.computeIfAbsent(spare.base(), b -> new ArrayDeque<>()).addLast(spare);
+        count++;
+        queued.complete(null);
+        queued = new CompletableFuture<>();
     }
 
     /** {@link #giveBack(String, BranchPool)} without a pool: the branch's sessions have ended. */
@@ -234,8 +245,7 @@ final class Prefetcher implements AutoCloseable {
             lent.remove(name);
             givenBackOnce.add(base);
             spare = new Spare(base, provider.normalizeName(names.branch("")), new CompletableFuture<>());
-            spares.computeIfAbsent(base, b -> new ArrayDeque<>()).addLast(spare);
-            count++;
+            enqueue(spare);
         }
         givenBack.add(spare.forked());
         spare.forked().whenComplete((ready, failure) -> givenBack.remove(spare.forked()));
@@ -303,8 +313,7 @@ final class Prefetcher implements AutoCloseable {
         while (queue.size() < depth && (count < limit || evictForeign(base))) {
             String name = provider.normalizeName(names.branch(""));
             Spare spare = new Spare(base, name, new CompletableFuture<>());
-            queue.addLast(spare);
-            count++;
+            enqueue(spare);
             CompletableFuture<Void> created = workers.forkAfter(after, spare, c -> fork(spare, c));
             if (oneAtATime) {
                 after = created;

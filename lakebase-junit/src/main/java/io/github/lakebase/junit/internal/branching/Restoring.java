@@ -131,6 +131,11 @@ final class Restoring {
         }
     }
 
+    /** See {@link RestorableBranches#restoresConnected}. */
+    boolean restoresConnected() {
+        return restorable.restoresConnected();
+    }
+
     /** See {@link RestorableBranches#restore}. */
     Optional<BranchConnection> restore(String name, String spare) {
         return restorable.restore(name, spare);

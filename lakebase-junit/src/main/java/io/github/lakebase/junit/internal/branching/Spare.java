@@ -47,7 +47,7 @@ record Spare(String base, String name, CompletableFuture<Ready> forked) {
     }
 
     /**
-     * Ends the pool of a spare restored with its connections, for a spare no test will take.
+     * Ends the pool of a spare restored with its connections or connected ahead, for a spare no test will take.
      *
      * @return the name of its database, to drop; null when it was not made
      */

@@ -88,11 +88,16 @@ final class SpareMaker {
                 ? naming.createSpare(spare.name(), spare.base())
                 : provider.create(new BranchRequest(spare.name(), spare.base(), null, Kind.BRANCH));
         created.run();
-        boolean tracked = restoring != null && tracked(spare);
-        return Optional.of(
-                tracked && pools != null
-                        ? connected(spare.name(), connection)
-                        : new Spare.Ready(spare.name(), connection, tracked, null));
+        try {
+            boolean tracked = restoring != null && tracked(spare);
+            return Optional.of(
+                    tracked && pools != null && restoring.restoresConnected()
+                            ? connected(spare.name(), connection)
+                            : new Spare.Ready(spare.name(), connection, tracked, null));
+        } catch (RuntimeException | Error e) { // a spare not made holds no database
+            delete(spare.name());
+            throw e;
+        }
     }
 
     /**
@@ -105,7 +110,16 @@ final class SpareMaker {
      */
     private Spare.Ready connected(String spare, BranchConnection connection) {
         BranchPool pool = pools.apply(spare, connection);
-        DataSource sessions = pool.dataSource(1);
+        try {
+            connectAhead(spare, pool.dataSource(1));
+        } catch (RuntimeException | Error e) {
+            pool.end();
+            throw e;
+        }
+        return new Spare.Ready(spare, connection, true, pool);
+    }
+
+    private static void connectAhead(String spare, DataSource sessions) {
         CONNECTING.execute(() -> {
             try {
                 sessions.getConnection().close(); // it stays in the pool, idle
@@ -113,7 +127,6 @@ final class SpareMaker {
                 LOG.debug("Could not connect to the spare {} ahead: {}", spare, e.getMessage());
             }
         });
-        return new Spare.Ready(spare, connection, true, pool);
     }
 
     /** Notes a new spare's state for restores, reading it only while its base has not been read. */
@@ -168,7 +181,7 @@ final class SpareMaker {
         try {
             provider.delete(name);
         } catch (RuntimeException e) {
-            LOG.debug("Could not drop the spare {}: {}", name, e.getMessage());
+            LOG.debug("Could not drop the branch {}: {}", name, e.getMessage());
         }
     }
 }

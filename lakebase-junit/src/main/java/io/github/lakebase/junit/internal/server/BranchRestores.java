@@ -186,6 +186,11 @@ final class BranchRestores implements RestorableBranches {
      * branch on the first session, and checks that no session connected meanwhile.
      */
     @Override
+    public boolean restoresConnected() {
+        return true;
+    }
+
+    @Override
     public Optional<String> restoreConnected(String name, List<Connection> sessions) {
         requireOwn(name);
         Connection c = sessions.get(0);

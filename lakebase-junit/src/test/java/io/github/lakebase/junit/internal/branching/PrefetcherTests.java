@@ -9,6 +9,7 @@ import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
+import io.github.lakebase.junit.spi.ProviderException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -90,6 +92,7 @@ class PrefetcherTests {
                 new Prefetcher(SERVER.provider(), NAMES, Optional.of(true), BranchPool.in(budget))) {
             SERVER.provider().delete(restoring.take(base, 1, "first").name());
             String spare = awaitSessionOn(base);
+            assertThat(comment(spare)).as("not taken yet").endsWith(" kind=spare");
 
             Prefetcher.Forked second = restoring.take(base, 1, "second");
 
@@ -234,8 +237,10 @@ class PrefetcherTests {
             held.delete(prefetching.take(base, 2, "third").name());
             List<String> forking = held.awaitHeld(2);
 
-            CompletableFuture<Prefetcher.Forked> fourth =
-                    CompletableFuture.supplyAsync(() -> prefetching.take(base, 2, "fourth"));
+            CompletableFuture<Prefetcher.Forked> fourth = new CompletableFuture<>();
+            Thread taking = new Thread(() -> fourth.complete(prefetching.take(base, 2, "fourth")), "fourth");
+            taking.start();
+            awaitWaiting(taking); // for a spare: none is ready
             held.letGo(forking.get(1)); // the later one; the earlier one stays held until the end of the test
             Prefetcher.Forked taken = fourth.get(20, TimeUnit.SECONDS);
 
@@ -249,10 +254,53 @@ class PrefetcherTests {
         assertThat(spares()).isEmpty();
     }
 
+    @Test
+    void aSpareThatCouldNotBeForkedMakesWayForOneStillBeingForked() throws Exception {
+        String base = base();
+        HeldForks held = new HeldForks();
+        Prefetcher prefetching = new Prefetcher(held, NAMES);
+        try {
+            held.delete(prefetching.take(base, 2, "first").name());
+            assertThat(awaitSpares(2)).hasSize(2);
+            held.hold.set(true);
+            held.delete(prefetching.take(base, 2, "second").name());
+            held.delete(prefetching.take(base, 2, "third").name());
+            List<String> forking = held.awaitHeld(2);
+
+            CompletableFuture<Prefetcher.Forked> fourth = new CompletableFuture<>();
+            Thread taking = new Thread(() -> fourth.complete(prefetching.take(base, 2, "fourth")), "fourth");
+            taking.start();
+            awaitWaiting(taking);
+            held.fail(forking.get(0)); // the one asked for first fails; the test keeps waiting for the other
+            Thread.sleep(200);
+            held.letGo(forking.get(1));
+            Prefetcher.Forked taken = fourth.get(20, TimeUnit.SECONDS);
+
+            assertThat(taken.name()).as("not forked on demand").isEqualTo(forking.get(1) + "_fourth");
+            held.delete(taken.name());
+        } finally {
+            held.letGoAll();
+            prefetching.close();
+            held.close();
+        }
+        assertThat(spares()).isEmpty();
+    }
+
+    /** Waits until {@code thread} waits, at most 30 s. */
+    private static void awaitWaiting(Thread thread) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (thread.getState() != Thread.State.TIMED_WAITING
+                && thread.getState() != Thread.State.WAITING
+                && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
     /** A provider whose spares, once {@code hold} is set, are forked only when the test lets each go. */
     private static final class HeldForks extends TemplateBranchProvider {
         final AtomicBoolean hold = new AtomicBoolean();
         final Map<String, CountDownLatch> held = new ConcurrentHashMap<>();
+        final Set<String> failing = ConcurrentHashMap.newKeySet();
 
         HeldForks() {
             super(TestServers.existingServer(SERVER.get()), TestServers.configuration("prefetchertests"), "template1");
@@ -261,14 +309,27 @@ class PrefetcherTests {
         @Override
         public BranchConnection createSpare(String name, String source) {
             if (hold.get()) {
+                CountDownLatch latch = held.computeIfAbsent(name, n -> new CountDownLatch(1));
+                if (!hold.get()) { // let go of all while this one was being held
+                    latch.countDown();
+                }
                 try {
-                    held.computeIfAbsent(name, n -> new CountDownLatch(1)).await(60, TimeUnit.SECONDS);
+                    latch.await(60, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException(e);
                 }
             }
+            if (failing.contains(name)) {
+                throw new ProviderException("Could not create branch " + name + ": failed on purpose", null);
+            }
             return super.createSpare(name, source);
+        }
+
+        /** Lets the fork of {@code name} go, and has it fail. */
+        void fail(String name) {
+            failing.add(name);
+            letGo(name);
         }
 
         /** The names of the first {@code count} forks held, in the order they were asked for. */
