@@ -230,17 +230,9 @@ class PrefetcherTests {
         HeldForks held = new HeldForks();
         Prefetcher prefetching = new Prefetcher(held, NAMES);
         try {
-            held.delete(prefetching.take(base, 2, "first").name());
-            assertThat(awaitSpares(2)).hasSize(2);
-            held.hold.set(true); // each fork from now on waits until it is let go
-            held.delete(prefetching.take(base, 2, "second").name());
-            held.delete(prefetching.take(base, 2, "third").name());
-            List<String> forking = held.awaitHeld(2);
-
-            CompletableFuture<Prefetcher.Forked> fourth = new CompletableFuture<>();
-            Thread taking = new Thread(() -> fourth.complete(prefetching.take(base, 2, "fourth")), "fourth");
-            taking.start();
-            awaitWaiting(taking); // for a spare: none is ready
+            List<String> forking = new ArrayList<>();
+            CompletableFuture<Prefetcher.Forked> fourth =
+                    fourthWaitingForTwoHeldForks(base, held, prefetching, forking);
             held.letGo(forking.get(1)); // the later one; the earlier one stays held until the end of the test
             Prefetcher.Forked taken = fourth.get(20, TimeUnit.SECONDS);
 
@@ -260,17 +252,9 @@ class PrefetcherTests {
         HeldForks held = new HeldForks();
         Prefetcher prefetching = new Prefetcher(held, NAMES);
         try {
-            held.delete(prefetching.take(base, 2, "first").name());
-            assertThat(awaitSpares(2)).hasSize(2);
-            held.hold.set(true);
-            held.delete(prefetching.take(base, 2, "second").name());
-            held.delete(prefetching.take(base, 2, "third").name());
-            List<String> forking = held.awaitHeld(2);
-
-            CompletableFuture<Prefetcher.Forked> fourth = new CompletableFuture<>();
-            Thread taking = new Thread(() -> fourth.complete(prefetching.take(base, 2, "fourth")), "fourth");
-            taking.start();
-            awaitWaiting(taking);
+            List<String> forking = new ArrayList<>();
+            CompletableFuture<Prefetcher.Forked> fourth =
+                    fourthWaitingForTwoHeldForks(base, held, prefetching, forking);
             held.fail(forking.get(0)); // the one asked for first fails; the test keeps waiting for the other
             Thread.sleep(200);
             held.letGo(forking.get(1));
@@ -284,6 +268,25 @@ class PrefetcherTests {
             held.close();
         }
         assertThat(spares()).isEmpty();
+    }
+
+    /**
+     * Takes three branches of {@code base}, the last two while every fork is held, then a fourth on a thread of its
+     * own, which waits since no spare is ready; {@code forking} gets the names of the two spares held.
+     */
+    private static CompletableFuture<Prefetcher.Forked> fourthWaitingForTwoHeldForks(
+            String base, HeldForks held, Prefetcher prefetching, List<String> forking) throws Exception {
+        held.delete(prefetching.take(base, 2, "first").name());
+        assertThat(awaitSpares(2)).hasSize(2);
+        held.hold.set(true); // each fork from now on waits until it is let go
+        held.delete(prefetching.take(base, 2, "second").name());
+        held.delete(prefetching.take(base, 2, "third").name());
+        forking.addAll(held.awaitHeld(2));
+        CompletableFuture<Prefetcher.Forked> fourth = new CompletableFuture<>();
+        Thread taking = new Thread(() -> fourth.complete(prefetching.take(base, 2, "fourth")), "fourth");
+        taking.start();
+        awaitWaiting(taking);
+        return fourth;
     }
 
     /** Waits until {@code thread} waits, at most 30 s. */
