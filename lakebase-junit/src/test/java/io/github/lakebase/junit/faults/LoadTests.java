@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,14 +56,26 @@ class LoadTests {
         assertThat(BRANCHES).hasSize(32);
         Branch any = BRANCHES.get(0);
         Map<String, String> sessions = new HashMap<>(); // backend pid -> its database and state
+        Map<String, String> spareSessions = new HashMap<>(); // the same, on spares no test has taken yet
         try (Connection c = DriverManager.getConnection(Fixtures.adminUrl(any), any.username(), any.password());
                 Statement s = c.createStatement();
-                ResultSet rs =
-                        s.executeQuery("SELECT pid, datname, state FROM pg_stat_activity WHERE datname LIKE 'lbj_%'")) {
+                ResultSet rs = s.executeQuery("SELECT a.pid, a.datname, a.state,"
+                        + " coalesce(shobj_description(d.oid, 'pg_database'), '') LIKE '% kind=spare'"
+                        + " FROM pg_stat_activity a JOIN pg_database d ON d.datname = a.datname"
+                        + " WHERE a.datname LIKE 'lbj_%'")) {
             while (rs.next()) {
-                sessions.put(rs.getString(1), rs.getString(2) + " " + rs.getString(3));
+                (rs.getBoolean(4) ? spareSessions : sessions)
+                        .put(rs.getString(1), rs.getString(2) + " " + rs.getString(3));
             }
         }
+        // A spare forked for a next test may be connected ahead of it: one session of its own pool, opening or idle.
+        assertThat(spareSessions.values())
+                .as("sessions on spares no test has taken")
+                .allMatch(session -> session.endsWith(" idle") || session.endsWith(" null"))
+                .allMatch(session -> Collections.frequency(spareSessions.values(), session) <= 1);
+        assertThat(spareSessions.values())
+                .as("no test's branch is still recorded as a spare")
+                .noneMatch(session -> BRANCHES.stream().anyMatch(b -> session.startsWith(b.name() + " ")));
         // A branch restored in place for later tests keeps its name and its pool's idle sessions (at most the pool's
         // two); a dropped one keeps neither, and no test's own connection outlives its test.
         List<Branch> dropped =
@@ -77,7 +90,7 @@ class LoadTests {
                         "sessions left on branches, other than the idle pooled sessions of a branch restored for later tests")
                 .allMatch(restored::contains);
         assertThat(sessions.values().stream().distinct())
-                .allMatch(session -> java.util.Collections.frequency(sessions.values(), session) <= 2);
+                .allMatch(session -> Collections.frequency(sessions.values(), session) <= 2);
         assertThat(Thread.getAllStackTraces().keySet())
                 .as("no pool thread outlives its branch")
                 .noneMatch(t -> t.isAlive()
