@@ -15,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
@@ -87,11 +86,13 @@ class InPlaceRestoreTests {
     }
 
     @Test
-    void aForkIsNotedWithoutWaitingWhileTheBaseIsReadFromAnotherAndRestoredOnceTheReadIsDone() throws Exception {
-        String[] names = itemsWithForks("other");
+    void whileTheBaseIsReadFromOneForkAnotherIsNotedAndRefusedAtOnceForANewForkAndLaterOnesAreRestored()
+            throws Exception {
+        String[] names = itemsWithForks("other", "after");
         String base = names[0];
         String reading = names[1];
         String other = names[2];
+        String after = names[3];
         InPlaceRestore restores = new InPlaceRestore();
         ExecutorService threads = Executors.newCachedThreadPool();
         try (Connection lock = SERVER.get().connect(reading);
@@ -111,21 +112,34 @@ class InPlaceRestoreTests {
                 execute(test, "UPDATE item SET name = 'changed by a test'");
             }
             awaitNoSession(other);
-            AtomicReference<Thread> restoring = new AtomicReference<>();
-            Future<Optional<String>> restored = threads.submit(() -> {
+            // Its restore does not wait for the read either (of a big base, a new fork is sooner): it says why at
+            // once, and the caller forks anew.
+            Future<Optional<String>> refused = threads.submit(() -> {
                 try (Connection o = SERVER.get().connect(other)) {
-                    restoring.set(Thread.currentThread());
                     return restores.restore(other, o, null);
                 }
             });
-            awaitWaiting(restoring, restored); // for the read, which still waits for the lock
+            assertThat(refused.get(60, TimeUnit.SECONDS))
+                    .as("why the branch given back during the read was not restored")
+                    .hasValueSatisfying(why -> assertThat(why).contains("still being read"));
+            assertThat(read).as("the read, which still waits for the lock").isNotDone();
+            assertThat(restores.tracks(other))
+                    .as("whether the branch refused is still tracked")
+                    .isFalse();
+
             lock.rollback();
             read.get(60, TimeUnit.SECONDS);
-
-            assertThat(restored.get(60, TimeUnit.SECONDS))
-                    .as("why the branch noted during the read was not restored")
-                    .isEmpty();
-            try (Connection o = SERVER.get().connect(other)) {
+            assertThat(restores.trackFork(after, base))
+                    .as("whether a fork after the read is noted")
+                    .isTrue();
+            try (Connection test = SERVER.get().connect(after)) {
+                execute(test, "UPDATE item SET name = 'changed by a test'");
+            }
+            awaitNoSession(after);
+            try (Connection o = SERVER.get().connect(after)) {
+                assertThat(restores.restore(after, o, null))
+                        .as("why the branch given back after the read was not restored")
+                        .isEmpty();
                 assertThat(rows(o, "SELECT name FROM item ORDER BY id")).containsExactly("item 1", "item 2", "item 3");
             }
         } finally {
@@ -184,24 +198,6 @@ class InPlaceRestoreTests {
         } finally {
             threads.shutdownNow();
         }
-    }
-
-    /** Waits until {@code thread}, running {@code task}, waits with a timeout while the task is not done. */
-    private static void awaitWaiting(AtomicReference<Thread> thread, Future<?> task) throws Exception {
-        for (int i = 0; i < 6000; i++) {
-            Thread t = thread.get();
-            if (t != null && t.getState() == Thread.State.TIMED_WAITING) {
-                assertThat(task)
-                        .as("the restore, which waits for the read of its base")
-                        .isNotDone();
-                return;
-            }
-            if (task.isDone()) {
-                throw new AssertionError("The restore did not wait for the read of its base: " + task.get());
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("The restore did not wait for the read of its base");
     }
 
     /** Waits until a session on {@code database} waits for a lock. */
