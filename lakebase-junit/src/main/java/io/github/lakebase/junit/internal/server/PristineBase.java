@@ -15,15 +15,15 @@ import java.util.TreeSet;
  * What {@link InPlaceRestore} knows of a base: its sequences, the rows held of its tables, and what its schema
  * says a restore must do, read once from one of its new forks (a branch whose schema changed is never restored,
  * so every branch restored has these). One fork reads it; the others are noted meanwhile without waiting for
- * that read (of a big base it takes a while, and a test may be waiting for a fork), and their restores wait
- * for it instead ({@link #awaitRead}).
+ * that read (of a big base it takes a while, and a test may be waiting for a fork), and are not restored until
+ * it is done ({@link #read()}).
  *
  * <pre>{@code
  * PristineBase base = new PristineBase();
  * if (base.startReading()) {
  *     base.read(connection, reader);       // another fork may read it again should this read fail
  * }
- * boolean known = base.awaitRead(20_000);  // in a restore
+ * PristineBase.Read known = base.read();   // in a restore: READING while a fork reads it
  * }</pre>
  */
 final class PristineBase {
@@ -108,7 +108,6 @@ final class PristineBase {
                 }
                 reading = false;
                 read = done;
-                notifyAll();
             }
         }
     }
@@ -118,22 +117,19 @@ final class PristineBase {
         return read || reading;
     }
 
-    /**
-     * Waits while a fork reads the base, at most {@code timeoutMillis}.
-     *
-     * @return whether the base has been read; false when its read failed, or is still going on after the wait
-     * @throws InterruptedException when interrupted while waiting
-     */
-    synchronized boolean awaitRead(long timeoutMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-        while (reading) {
-            long left = (deadline - System.nanoTime()) / 1_000_000;
-            if (left <= 0) {
-                break;
-            }
-            wait(left);
-        }
-        return read;
+    /** Whether the base has been read, is being read, or is not (never read, or its read failed); never waits. */
+    synchronized Read read() {
+        return reading ? Read.READING : read ? Read.READ : Read.UNREAD;
+    }
+
+    /** What {@link #read()} says. */
+    enum Read {
+        /** Read: restores can use it. */
+        READ,
+        /** A fork is reading it now. */
+        READING,
+        /** Not read: never, or its read failed (the next fork noted reads it again). */
+        UNREAD
     }
 
     /**
