@@ -68,7 +68,7 @@ final class Prefetcher implements AutoCloseable {
     /** Restores branches in place; null when that is off. */
     private final Restoring restoring;
     /** The restorable branches lent to tests, with their bases; guarded by {@code this}. */
-    private final Map<String, String> lent = new HashMap<>();
+    private final Map<String, Spare.Lent> lent = new HashMap<>();
     /** Branches given back and not yet restored or forked again. */
     private final Set<CompletableFuture<Spare.Ready>> givenBack = ConcurrentHashMap.newKeySet();
 
@@ -122,11 +122,7 @@ final class Prefetcher implements AutoCloseable {
      * A branch handed to a test: its name, how to connect to it, whether it comes back ({@link #giveBack})
      * when its test ends, and the pool an earlier test left connected to it, or null.
      */
-    record Forked(String name, BranchConnection connection, boolean restorable, BranchPool pool) {
-        Forked(String name, BranchConnection connection, boolean restorable) {
-            this(name, connection, restorable, null);
-        }
-    }
+    record Forked(String name, BranchConnection connection, boolean restorable, BranchPool pool) {}
 
     /**
      * A new branch of the sealed base {@code base}: a spare when one is ready or being forked, else a
@@ -141,7 +137,7 @@ final class Prefetcher implements AutoCloseable {
         synchronized (this) {
             depths.put(base, depth);
             if (forked.restorable()) {
-                lent.put(forked.name(), base);
+                lent.put(forked.name(), new Spare.Lent(base, System.nanoTime()));
             }
         }
         // Only now: a fork in the background would compete with this test's claim or fork for the server.
@@ -200,6 +196,7 @@ final class Prefetcher implements AutoCloseable {
                 }
                 making.add(queued);
             }
+            workers.hurry();
             try { // a second at most before the queue is looked at again: it may have been emptied at close
                 CompletableFuture.anyOf(making.toArray(CompletableFuture[]::new))
                         .get(1, TimeUnit.SECONDS);
@@ -237,8 +234,10 @@ final class Prefetcher implements AutoCloseable {
      */
     boolean giveBack(String name, BranchPool pool) {
         Spare spare;
+        boolean pause;
         synchronized (this) {
-            String base = lent.get(name);
+            Spare.Lent to = lent.get(name);
+            String base = to == null ? null : to.base();
             if (base == null || closed || count >= Math.max(depths.getOrDefault(base, 0), 1) * LIMIT_PER_DEPTH) {
                 return false;
             }
@@ -246,12 +245,12 @@ final class Prefetcher implements AutoCloseable {
             givenBackOnce.add(base);
             spare = new Spare(base, provider.normalizeName(names.branch("")), new CompletableFuture<>());
             enqueue(spare);
+            // A slow test's branch, another spare ready: its restore keeps off the cores while the next test starts.
+            pause = to.bySlowTest() && spares.get(base).stream().anyMatch(Spare::ready);
         }
         givenBack.add(spare.forked());
         spare.forked().whenComplete((ready, failure) -> givenBack.remove(spare.forked()));
-        if (!workers.start(spare, () -> recycle(name, pool, spare))) { // closed meanwhile
-            maker.discard(name, pool);
-        }
+        workers.start(spare, pause, () -> recycle(name, pool, spare), () -> maker.discard(name, pool));
         return true;
     }
 

@@ -140,7 +140,7 @@ final class SpareMaker {
      */
     Prefetcher.Forked claim(Spare spare, Spare.Ready ready, String hint) {
         if (naming == null) {
-            return new Prefetcher.Forked(spare.name(), ready.connection(), false);
+            return new Prefetcher.Forked(spare.name(), ready.connection(), false, null);
         }
         if (ready.pool() != null) { // restored with its pool's sessions, or connected ahead: never renamed
             BranchConnection connection =
@@ -148,7 +148,8 @@ final class SpareMaker {
             return new Prefetcher.Forked(ready.name(), connection, true, ready.pool());
         }
         String name = provider.normalizeName(names.claimed(spare.name(), hint));
-        return new Prefetcher.Forked(name, naming.claim(spare.name(), name), restoring != null && ready.tracked());
+        return new Prefetcher.Forked(
+                name, naming.claim(spare.name(), name), restoring != null && ready.tracked(), null);
     }
 
     /** A branch of {@code base} forked now, for the test {@code hint}. */
@@ -157,7 +158,7 @@ final class SpareMaker {
         String name = provider.normalizeName(names.branch(hint));
         BranchConnection connection = provider.create(new BranchRequest(name, base, null, Kind.BRANCH));
         LOG.debug("Branch {} was forked on demand ({} ms)", name, (System.nanoTime() - start) / 1_000_000);
-        return new Prefetcher.Forked(name, connection, restoring != null && restoring.trackFork(name, base));
+        return new Prefetcher.Forked(name, connection, restoring != null && restoring.trackFork(name, base), null);
     }
 
     /** Drops {@code spare}, ending the pool it holds, if it was made. */

@@ -1,7 +1,9 @@
 package io.github.lakebase.junit.internal.branching;
 
 import io.github.lakebase.junit.internal.util.DaemonThreads;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -17,6 +19,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * SpareWorkers workers = new SpareWorkers();
  * workers.start(spare, () -> fork(spare));   // the spare is settled whatever the work does
+ * workers.start(spare, true, () -> restore(spare), () -> drop(spare));   // after a pause
  * CompletableFuture<Void> created = workers.forkAfter(previous, next, c -> fork(next, c));
  * workers.stop();                            // waits up to a minute for the work under way
  * }</pre>
@@ -31,10 +34,36 @@ final class SpareWorkers {
      */
     static final int AT_ONCE = 2;
 
+    /**
+     * How long, in milliseconds, {@link #start(Spare, boolean, Runnable, Runnable)} holds work back at most. Starting
+     * a test (JUnit's callbacks, the claim of a spare, a {@code DataSource}) took 2-4 ms on a 2-core machine, and a
+     * restore 3-30 ms, which the server's process for it and the JVM's thread spent mostly on both cores.
+     */
+    static final long PAUSE_MILLIS = 20;
+    /**
+     * How long, in milliseconds, a test must have held its branch for the branch's restore to be held back: longer
+     * than a pause and a restore, so that when the next test runs as long, no test waits for the restore.
+     */
+    static final long SLOW_TEST_MILLIS = 50;
+
+    /** How long work is held back at most, in milliseconds. */
+    private final long pauseMillis;
+    /** Work held back, each started when its future completes. */
+    private final Set<CompletableFuture<Void>> paused = ConcurrentHashMap.newKeySet();
     /** Null until first used; guarded by {@code this}. */
     private ExecutorService executor;
     /** Whether {@link #stop} was called; guarded by {@code this}. */
     private boolean stopped;
+
+    /** Workers that hold work back at most {@value #PAUSE_MILLIS} ms. */
+    SpareWorkers() {
+        this(PAUSE_MILLIS);
+    }
+
+    /** Workers that hold work back at most {@code pauseMillis} ms (0 and up). */
+    SpareWorkers(long pauseMillis) {
+        this.pauseMillis = pauseMillis;
+    }
 
     /**
      * Runs {@code work} for {@code spare} in the background, after which the spare is settled ({@link
@@ -50,6 +79,37 @@ final class SpareWorkers {
             spare.forked().cancel(false);
             return false;
         }
+    }
+
+    /**
+     * {@link #start(Spare, Runnable)}, after a pause of at most {@link #PAUSE_MILLIS} ms when {@code pause}: until a
+     * test waits for a spare ({@link #hurry}), or these workers stop. The work of a spare no test needs yet then keeps
+     * off the cores while the next test starts.
+     *
+     * @param cancelled runs instead of {@code work} once these workers have stopped
+     */
+    void start(Spare spare, boolean pause, Runnable work, Runnable cancelled) {
+        if (!pause || isStopped()) {
+            if (!start(spare, work)) {
+                cancelled.run();
+            }
+            return;
+        }
+        CompletableFuture<Void> go = new CompletableFuture<>();
+        paused.add(go);
+        go.completeOnTimeout(null, pauseMillis, TimeUnit.MILLISECONDS).thenRun(() -> {
+            paused.remove(go);
+            start(spare, false, work, cancelled);
+        });
+    }
+
+    private synchronized boolean isStopped() {
+        return stopped;
+    }
+
+    /** Starts the work held back at once: a test waits for a spare. */
+    void hurry() {
+        paused.forEach(go -> go.complete(null));
     }
 
     /**
@@ -84,8 +144,9 @@ final class SpareWorkers {
         executor.execute(work);
     }
 
-    /** Takes no further work, and waits at most a minute for the work under way. */
+    /** Starts the work held back, takes no further work, and waits at most a minute for the work under way. */
     void stop() {
+        hurry();
         ExecutorService running;
         synchronized (this) {
             stopped = true;
