@@ -80,7 +80,8 @@ public final class BranchService implements AutoCloseable {
                 "Close connections when done "
                         + "with them, lower lakebase.pool.maximum-size, or let the server accept more connections (on the "
                         + "embedded server: lakebase.embedded.max-connections).");
-        this.spares = new Prefetcher(provider, names, config.restoreInPlace(), BranchPool.in(connectionBudget));
+        this.spares = new Prefetcher(
+                provider, names, config.restoreInPlace(), BranchPool.in(connectionBudget), new SpareWorkers());
         this.configuration = config.readSoFar(); // after the last key the service reads, so that it agrees on all
         this.drops = new Drops(provider::delete, DROP_THREADS, DROP_BACKLOG);
     }

@@ -83,7 +83,7 @@ final class Prefetcher implements AutoCloseable {
     /** Spares per base, the base used longest ago first; guarded by {@code this}. */
     private final Map<String, Deque<Spare>> spares = new LinkedHashMap<>(16, 0.75f, true);
 
-    private final SpareWorkers workers = new SpareWorkers();
+    private final SpareWorkers workers;
 
     private int count;
     /** Completes when a spare is added to a queue, then is replaced; guarded by {@code this}. */
@@ -96,7 +96,7 @@ final class Prefetcher implements AutoCloseable {
      * @param names the run's names, for spares and the tests that claim them
      */
     Prefetcher(BranchProvider provider, BranchNames names) {
-        this(provider, names, Optional.of(false), null);
+        this(provider, names, Optional.of(false), null, new SpareWorkers());
     }
 
     /**
@@ -106,13 +106,16 @@ final class Prefetcher implements AutoCloseable {
      *     empty for the default, yes where it can
      * @param pools makes the pool of a spare (its name, how to connect to it), which connects to it ahead of its
      *     test where branches are restored in place; null to connect none ahead
+     * @param workers the threads that fork and restore spares in the background
      */
     Prefetcher(
             BranchProvider provider,
             BranchNames names,
             Optional<Boolean> restoreInPlace,
-            BiFunction<String, BranchConnection, BranchPool> pools) {
+            BiFunction<String, BranchConnection, BranchPool> pools,
+            SpareWorkers workers) {
         this.provider = provider;
+        this.workers = workers;
         this.names = names;
         this.restoring = Restoring.of(provider, provider instanceof RenamableSpares n ? n : null, restoreInPlace);
         this.maker = new SpareMaker(provider, names, restoring, pools);
@@ -234,7 +237,7 @@ final class Prefetcher implements AutoCloseable {
      */
     boolean giveBack(String name, BranchPool pool) {
         Spare spare;
-        boolean pause;
+        CompletableFuture<Void> held;
         synchronized (this) {
             Spare.Lent to = lent.get(name);
             String base = to == null ? null : to.base();
@@ -246,11 +249,11 @@ final class Prefetcher implements AutoCloseable {
             spare = new Spare(base, provider.normalizeName(names.branch("")), new CompletableFuture<>());
             enqueue(spare);
             // A slow test's branch, another spare ready: its restore keeps off the cores while the next test starts.
-            pause = to.bySlowTest() && spares.get(base).stream().anyMatch(Spare::ready);
+            held = to.bySlowTest() && spares.get(base).stream().anyMatch(Spare::ready) ? workers.hold() : null;
         }
         givenBack.add(spare.forked());
         spare.forked().whenComplete((ready, failure) -> givenBack.remove(spare.forked()));
-        workers.start(spare, pause, () -> recycle(name, pool, spare), () -> maker.discard(name, pool));
+        workers.start(spare, held, () -> recycle(name, pool, spare), () -> maker.discard(name, pool));
         return true;
     }
 
@@ -261,6 +264,7 @@ final class Prefetcher implements AutoCloseable {
 
     /** Waits until every branch given back so far has been restored or forked again. */
     void awaitGivenBack() {
+        workers.hurry();
         CompletableFuture.allOf(givenBack.toArray(CompletableFuture[]::new))
                 .exceptionally(failure -> null)
                 .join();
@@ -348,19 +352,7 @@ final class Prefetcher implements AutoCloseable {
                 return;
             }
         }
-        try {
-            Optional<Spare.Ready> ready = maker.fork(spare, () -> created.complete(null));
-            if (ready.isPresent()) {
-                spare.forked().complete(ready.get());
-            } else {
-                spare.forked().cancel(false); // the test that takes it forks its branch on demand
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("Forking the spare {} of {} failed: {}", spare.name(), spare.base(), e.getMessage());
-            spare.forked().completeExceptionally(e);
-        } finally {
-            created.complete(null);
-        }
+        maker.forkAndSettle(spare, created);
     }
 
     /** How many spares exist or are being forked now, for all bases. */

@@ -9,6 +9,7 @@ import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.RenamableSpares;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
@@ -71,6 +72,27 @@ final class SpareMaker {
     /** The restores of branches in place; null when that is off. */
     Restoring restoring() {
         return restoring;
+    }
+
+    /**
+     * Forks {@code spare} and settles it: ready, cancelled when the disk has no room for it, or failed.
+     *
+     * @param created completed once the spare's database exists, or will not
+     */
+    void forkAndSettle(Spare spare, CompletableFuture<Void> created) {
+        try {
+            Optional<Spare.Ready> ready = fork(spare, () -> created.complete(null));
+            if (ready.isPresent()) {
+                spare.forked().complete(ready.get());
+            } else {
+                spare.forked().cancel(false); // the test that takes it forks its branch on demand
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Forking the spare {} of {} failed: {}", spare.name(), spare.base(), e.getMessage());
+            spare.forked().completeExceptionally(e);
+        } finally {
+            created.complete(null);
+        }
     }
 
     /**

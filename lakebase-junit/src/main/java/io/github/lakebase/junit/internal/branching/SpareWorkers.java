@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * SpareWorkers workers = new SpareWorkers();
  * workers.start(spare, () -> fork(spare));   // the spare is settled whatever the work does
- * workers.start(spare, true, () -> restore(spare), () -> drop(spare));   // after a pause
+ * workers.start(spare, workers.hold(), () -> restore(spare), () -> drop(spare));   // after a pause
  * CompletableFuture<Void> created = workers.forkAfter(previous, next, c -> fork(next, c));
  * workers.stop();                            // waits up to a minute for the work under way
  * }</pre>
@@ -82,29 +82,39 @@ final class SpareWorkers {
     }
 
     /**
-     * {@link #start(Spare, Runnable)}, after a pause of at most {@link #PAUSE_MILLIS} ms when {@code pause}: until a
-     * test waits for a spare ({@link #hurry}), or these workers stop. The work of a spare no test needs yet then keeps
-     * off the cores while the next test starts.
+     * A pause for work that no test needs yet, which then keeps off the cores while the next test starts: it ends
+     * after the workers' pause ({@link #PAUSE_MILLIS} ms unless told otherwise), once a test waits for a spare
+     * ({@link #hurry}), or when these workers stop.
      *
+     * @return the pause, to {@link #start(Spare, CompletableFuture, Runnable, Runnable)} work after; null once these
+     *     workers have stopped
+     */
+    synchronized CompletableFuture<Void> hold() {
+        if (stopped) {
+            return null;
+        }
+        CompletableFuture<Void> pause = new CompletableFuture<>();
+        paused.add(pause);
+        return pause.completeOnTimeout(null, pauseMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * {@link #start(Spare, Runnable)} once {@code pause} has ended.
+     *
+     * @param pause from {@link #hold}; null for none
      * @param cancelled runs instead of {@code work} once these workers have stopped
      */
-    void start(Spare spare, boolean pause, Runnable work, Runnable cancelled) {
-        if (!pause || isStopped()) {
+    void start(Spare spare, CompletableFuture<Void> pause, Runnable work, Runnable cancelled) {
+        if (pause == null) {
             if (!start(spare, work)) {
                 cancelled.run();
             }
             return;
         }
-        CompletableFuture<Void> go = new CompletableFuture<>();
-        paused.add(go);
-        go.completeOnTimeout(null, pauseMillis, TimeUnit.MILLISECONDS).thenRun(() -> {
-            paused.remove(go);
-            start(spare, false, work, cancelled);
+        pause.whenComplete((done, failure) -> {
+            paused.remove(pause);
+            start(spare, null, work, cancelled);
         });
-    }
-
-    private synchronized boolean isStopped() {
-        return stopped;
     }
 
     /** Starts the work held back at once: a test waits for a spare. */
@@ -144,14 +154,17 @@ final class SpareWorkers {
         executor.execute(work);
     }
 
-    /** Starts the work held back, takes no further work, and waits at most a minute for the work under way. */
+    /**
+     * Takes no further work, cancels the work held back ({@code cancelled} runs instead), and waits at most a minute
+     * for the work under way.
+     */
     void stop() {
-        hurry();
         ExecutorService running;
         synchronized (this) {
             stopped = true;
             running = executor;
         }
+        hurry();
         if (running == null) {
             return;
         }

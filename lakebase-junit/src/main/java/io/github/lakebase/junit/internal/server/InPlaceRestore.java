@@ -167,7 +167,7 @@ final class InPlaceRestore {
         tracked.remove(branch);
         if (read == PristineBase.Read.READING) {
             return Optional.of(
-                    "its base's rows are still being read from another fork, which a new fork need not " + "wait for");
+                    "its base's rows are still being read (from another fork), which a new fork need not wait for");
         }
         if (read == PristineBase.Read.UNREAD) {
             return Optional.of("its base's rows were not read");

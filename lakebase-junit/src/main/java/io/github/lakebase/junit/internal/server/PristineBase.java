@@ -84,7 +84,7 @@ final class PristineBase {
     /**
      * Reads the base from {@code c}, a connection to a new fork of it that nobody else uses: its sequences, its
      * schema, and the rows of its tables, the smallest first, as many as {@code reader} holds. Ends the read
-     * claimed with {@link #startReading}, done or failed, and wakes the restores waiting for it.
+     * claimed with {@link #startReading}, done or failed.
      *
      * @throws SQLException when the fork cannot be read; the base stays unread
      */

@@ -1,6 +1,7 @@
 package io.github.lakebase.junit.internal.branching;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.lakebase.junit.internal.server.TemplateBranchProvider;
 import io.github.lakebase.junit.internal.server.TemporaryServer;
@@ -88,8 +89,8 @@ class PrefetcherTests {
     void whereBranchesAreRestoredASpareIsHandedOverConnectedAlreadyUnderItsOwnName() throws Exception {
         String base = base();
         ConnectionBudget budget = new ConnectionBudget(Integer.MAX_VALUE, "none");
-        try (Prefetcher restoring =
-                new Prefetcher(SERVER.provider(), NAMES, Optional.of(true), BranchPool.in(budget))) {
+        try (Prefetcher restoring = new Prefetcher(
+                SERVER.provider(), NAMES, Optional.of(true), BranchPool.in(budget), new SpareWorkers())) {
             SERVER.provider().delete(restoring.take(base, 1, "first").name());
             String spare = awaitSessionOn(base);
             assertThat(comment(spare)).as("not taken yet").endsWith(" kind=spare");
@@ -115,6 +116,37 @@ class PrefetcherTests {
         assertThat(list("SELECT datname FROM pg_stat_activity WHERE datname LIKE 'lbj_prefetchertests%'"))
                 .as("sessions left on spares")
                 .isEmpty();
+    }
+
+    @Test
+    void aSlowTestsBranchIsRestoredOnlyOnceATestFindsNoSpareReadyWhileAnotherIsReady() throws Exception {
+        String base = base();
+        try (Prefetcher restoring = new Prefetcher(
+                SERVER.provider(), NAMES, Optional.of(true), null, new SpareWorkers(TimeUnit.HOURS.toMillis(1)))) {
+            // The base's first spare reads it for restores; its branches are restorable from then on.
+            SERVER.provider().delete(restoring.take(base, 1, "first").name());
+            Prefetcher.Forked slow = restoring.take(base, 1, "slow");
+            assertThat(slow.restorable()).isTrue();
+            awaitSparesOf(base, 1); // forked once the slow test took its branch
+            Thread.sleep(SpareWorkers.SLOW_TEST_MILLIS + 200); // the test is slow, and the spare ready
+
+            assertThat(restoring.giveBack(slow.name())).isTrue();
+            Thread.sleep(500);
+            assertThat(list("SELECT datname FROM pg_database WHERE datname = '" + slow.name() + "'"))
+                    .as("the slow test's branch, not renamed to be restored while another spare is ready")
+                    .containsExactly(slow.name());
+
+            Prefetcher.Forked next = restoring.take(base, 1, "next"); // the spare that was ready
+            // None is ready now: the held restore starts at once, not after the workers' pause of an hour.
+            Prefetcher.Forked after =
+                    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> restoring.take(base, 1, "after"));
+            assertThat(after.restorable()).as("a branch restored in place").isTrue();
+            assertThat(list("SELECT datname FROM pg_database WHERE datname = '" + slow.name() + "'"))
+                    .as("the slow test's branch, under its old name")
+                    .isEmpty();
+            SERVER.provider().delete(next.name());
+            SERVER.provider().delete(after.name());
+        }
     }
 
     @Test

@@ -24,9 +24,8 @@ class SpareWorkersTests {
     void workHeldBackStartsOnceATestWaitsForASpare() throws Exception {
         workers = new SpareWorkers(TimeUnit.HOURS.toMillis(1));
         CountDownLatch ran = new CountDownLatch(1);
-        Spare spare = spare();
 
-        workers.start(spare, true, ran::countDown, () -> {});
+        workers.start(spare(), workers.hold(), ran::countDown, () -> {});
 
         assertThat(ran.await(200, TimeUnit.MILLISECONDS))
                 .as("started before a test waited")
@@ -42,7 +41,7 @@ class SpareWorkersTests {
         workers = new SpareWorkers(50);
         CountDownLatch ran = new CountDownLatch(1);
 
-        workers.start(spare(), true, ran::countDown, () -> {});
+        workers.start(spare(), workers.hold(), ran::countDown, () -> {});
 
         assertThat(ran.await(10, TimeUnit.SECONDS))
                 .as("started after the pause")
@@ -54,31 +53,27 @@ class SpareWorkersTests {
         workers = new SpareWorkers(TimeUnit.HOURS.toMillis(1));
         CountDownLatch ran = new CountDownLatch(1);
 
-        workers.start(spare(), false, ran::countDown, () -> {});
+        workers.start(spare(), null, ran::countDown, () -> {});
 
         assertThat(ran.await(10, TimeUnit.SECONDS)).as("started at once").isTrue();
     }
 
     @Test
-    void workHeldBackRunsBeforeTheWorkersStopAndLaterWorkIsCancelled() throws Exception {
+    void workHeldBackWhenTheWorkersStopIsCancelledAtOnceAndNothingIsHeldAfterwards() throws Exception {
         workers = new SpareWorkers(TimeUnit.HOURS.toMillis(1));
         CountDownLatch ran = new CountDownLatch(1);
         CountDownLatch cancelled = new CountDownLatch(1);
         Spare held = spare();
+        workers.start(held, workers.hold(), ran::countDown, cancelled::countDown);
 
-        workers.start(held, true, ran::countDown, () -> {});
-        workers.stop(); // returns once the work under way is done
+        workers.stop();
 
-        assertThat(ran.getCount())
-                .as("held work run by the time the workers stopped")
+        assertThat(cancelled.getCount())
+                .as("held work cancelled by the time the workers stopped")
                 .isZero();
-        assertThat(held.forked()).as("the spare the work was for, settled").isDone();
-        Spare later = spare();
-        workers.start(later, true, () -> {}, cancelled::countDown);
-        assertThat(cancelled.await(10, TimeUnit.SECONDS))
-                .as("work given after the stop, cancelled without a pause")
-                .isTrue();
-        assertThat(later.forked()).as("the spare of work cancelled").isCancelled();
+        assertThat(ran.getCount()).as("held work run").isOne();
+        assertThat(held.forked()).as("the spare the work was for").isCancelled();
+        assertThat(workers.hold()).as("a pause once stopped").isNull();
     }
 
     private static Spare spare() {
