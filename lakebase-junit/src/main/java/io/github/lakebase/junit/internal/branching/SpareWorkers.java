@@ -35,7 +35,7 @@ final class SpareWorkers {
     static final int AT_ONCE = 2;
 
     /**
-     * How long, in milliseconds, {@link #start(Spare, boolean, Runnable, Runnable)} holds work back at most. Starting
+     * How long, in milliseconds, work is held back at most by default ({@link #hold}). Starting
      * a test (JUnit's callbacks, the claim of a spare, a {@code DataSource}) took 2-4 ms on a 2-core machine, and a
      * restore 3-30 ms, which the server's process for it and the JVM's thread spent mostly on both cores.
      */

@@ -132,16 +132,7 @@ class InPlaceRestoreTests {
             assertThat(restores.trackFork(after, base))
                     .as("whether a fork after the read is noted")
                     .isTrue();
-            try (Connection test = SERVER.get().connect(after)) {
-                execute(test, "UPDATE item SET name = 'changed by a test'");
-            }
-            awaitNoSession(after);
-            try (Connection o = SERVER.get().connect(after)) {
-                assertThat(restores.restore(after, o, null))
-                        .as("why the branch given back after the read was not restored")
-                        .isEmpty();
-                assertThat(rows(o, "SELECT name FROM item ORDER BY id")).containsExactly("item 1", "item 2", "item 3");
-            }
+            assertChangedRowIsRestored(restores, after, "why the branch given back after the read was not restored");
         } finally {
             threads.shutdownNow();
         }
@@ -185,18 +176,22 @@ class InPlaceRestoreTests {
             try (Connection o = SERVER.get().connect(later)) {
                 restores.track(later, base, o); // reads the base again
             }
-            try (Connection test = SERVER.get().connect(later)) {
-                execute(test, "UPDATE item SET name = 'changed by a test'");
-            }
-            awaitNoSession(later);
-            try (Connection o = SERVER.get().connect(later)) {
-                assertThat(restores.restore(later, o, null))
-                        .as("why the later fork was not restored")
-                        .isEmpty();
-                assertThat(rows(o, "SELECT name FROM item ORDER BY id")).containsExactly("item 1", "item 2", "item 3");
-            }
+            assertChangedRowIsRestored(restores, later, "why the later fork was not restored");
         } finally {
             threads.shutdownNow();
+        }
+    }
+
+    /** A test changes a row of {@code branch} and ends; the branch's restore puts the base's rows back. */
+    private static void assertChangedRowIsRestored(InPlaceRestore restores, String branch, String why)
+            throws Exception {
+        try (Connection test = SERVER.get().connect(branch)) {
+            execute(test, "UPDATE item SET name = 'changed by a test'");
+        }
+        awaitNoSession(branch);
+        try (Connection o = SERVER.get().connect(branch)) {
+            assertThat(restores.restore(branch, o, null)).as(why).isEmpty();
+            assertThat(rows(o, "SELECT name FROM item ORDER BY id")).containsExactly("item 1", "item 2", "item 3");
         }
     }
 
