@@ -3,10 +3,19 @@ package io.github.lakebase.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lakebase.junit.integration.BaseEvent;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** A listener on the class path is told of each base a run builds, once, with what went into it. */
+/**
+ * A listener on the class path is told of each base a run builds, once, with what went into it; with the run report
+ * on, once the run's tests are done, with the base's review (its migrations beyond the parent and its schema diff),
+ * which no test waits for.
+ */
 class BaseEventsTests {
 
     @Test
@@ -25,6 +34,51 @@ class BaseEventsTests {
                 })
                 .extracting(BaseEvent::migrations)
                 .isEqualTo(java.util.List.of("classpath:migrations/events"));
+    }
+
+    @Test
+    void aBaseIsReviewedOnceTheRunsTestsAreDoneSoThatItsFirstTestDoesNotWaitForTheReview(@TempDir Path report) {
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        ReviewedTestCase.class,
+                        Map.of("lakebase.report.enabled", "true", "lakebase.report.directory", report.toString())),
+                2);
+
+        assertThat(ReviewedTestCase.SEEN)
+                .as("base events the listener had when each test ran")
+                .containsExactly(0L, 0L);
+        assertThat(RecordingBaseListener.EVENTS)
+                .filteredOn(e -> e.migrations().contains(ReviewedTestCase.MIGRATIONS))
+                .singleElement()
+                .satisfies(event -> {
+                    assertThat(event.reviewed()).isTrue();
+                    assertThat(event.schemaDiff()).contains("review_log");
+                    assertThat(event.beyondParent()).hasSize(1);
+                });
+    }
+
+    @LakebaseBranch(migrations = ReviewedTestCase.MIGRATIONS)
+    static class ReviewedTestCase {
+        static final String MIGRATIONS = "classpath:migrations/reviewed";
+        static final List<Long> SEEN = new CopyOnWriteArrayList<>();
+
+        @Test
+        void first(DataSource dataSource) throws Exception {
+            note(dataSource);
+        }
+
+        @Test
+        void second(DataSource dataSource) throws Exception {
+            note(dataSource);
+        }
+
+        private static void note(DataSource dataSource) throws Exception {
+            assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM review_log"))
+                    .isEqualTo(1);
+            SEEN.add(RecordingBaseListener.EVENTS.stream()
+                    .filter(e -> e.migrations().contains(MIGRATIONS))
+                    .count());
+        }
     }
 
     @LakebaseBranch(migrations = "classpath:migrations/events")
