@@ -50,6 +50,27 @@ record BaseReview(List<BaseEvent.Migration> beyondParent, String schemaDiff, Opt
     static final BaseReview NONE = new BaseReview(List.of(), "", Optional.empty());
 
     /**
+     * The event of a base with this review.
+     *
+     * @param built the event of the base's build in this run, for its migrations and build time; null for a base an
+     *     earlier run kept
+     */
+    BaseEvent event(
+            String name, String parentName, List<String> locations, BaseEvent built, BaseEvent.IdempotencyCheck check) {
+        return new BaseEvent(
+                name,
+                parentName,
+                locations,
+                built == null ? 0 : built.applied(),
+                built == null,
+                built == null ? Duration.ZERO : built.buildTime(),
+                beyondParent,
+                schemaDiff,
+                problem,
+                check);
+    }
+
+    /**
      * Reads the review of {@code base}; never throws: what cannot be read is logged and said in {@link #problem()}.
      *
      * @param source the database the base's parent is (a built parent or an existing database)

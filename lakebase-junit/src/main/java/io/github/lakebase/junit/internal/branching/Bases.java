@@ -56,6 +56,8 @@ final class Bases {
     private final Map<String, Integer> applied = new ConcurrentHashMap<>();
     /** Parents and bases kept for later runs: they belong to no run. */
     private final Set<String> kept = ConcurrentHashMap.newKeySet();
+    /** The reviews of bases that wait for the run's tests to be done. */
+    private final LaterReviews later = new LaterReviews();
 
     Bases(BranchProvider provider, BranchNames names) {
         this.provider = provider;
@@ -133,8 +135,9 @@ final class Bases {
     }
 
     /**
-     * Tells the listeners of base {@code name}, with its review when the report is on; {@code built} is null for a
-     * base an earlier run kept.
+     * Tells the listeners of base {@code name}, with its review when the report is on: at once when the review is
+     * kept from an earlier run, else once the run's tests are done ({@link LaterReviews}), so that no test waits for
+     * it. {@code built} is null for a base an earlier run kept.
      */
     private void publish(
             String name,
@@ -145,30 +148,30 @@ final class Bases {
             Configuration config,
             BaseEvent built,
             BaseEvent.IdempotencyCheck idempotency) {
-        BaseReview review = asOf == null
-                ? KeptReviews.in(config)
-                        .map(reviews -> reviews.review(
-                                name,
-                                kept.contains(name),
-                                built != null,
-                                source,
-                                parentName,
-                                plan.locations(),
-                                () -> BaseReview.read(
-                                        provider, names, source, name, parentName, plan, config.classLoader())))
-                        .orElse(BaseReview.NONE)
-                : BaseReview.NONE;
-        BaseEvents.publish(new BaseEvent(
-                name,
-                parentName,
-                plan.locations(),
-                built == null ? 0 : built.applied(),
-                built == null,
-                built == null ? Duration.ZERO : built.buildTime(),
-                review.beyondParent(),
-                review.schemaDiff(),
-                review.problem(),
-                idempotency));
+        Optional<KeptReviews> reviews = asOf == null ? KeptReviews.in(config) : Optional.empty();
+        boolean keptBase = kept.contains(name);
+        Optional<BaseReview> ready = reviews.isEmpty()
+                ? Optional.of(BaseReview.NONE)
+                : reviews.get().stored(name, keptBase, built != null, source, parentName, plan.locations());
+        if (ready.isPresent()) {
+            BaseEvents.publish(ready.get().event(name, parentName, plan.locations(), built, idempotency));
+            return;
+        }
+        later.add(() -> BaseEvents.publish(reviews.get()
+                .review(
+                        name,
+                        keptBase,
+                        built != null,
+                        source,
+                        parentName,
+                        plan.locations(),
+                        () -> BaseReview.read(provider, names, source, name, parentName, plan, config.classLoader()))
+                .event(name, parentName, plan.locations(), built, idempotency)));
+    }
+
+    /** Reads the reviews of the bases ready so far, and tells their listeners; returns once they are told. */
+    void publishReviews() {
+        later.publish();
     }
 
     /** Builds a base, and records for the base's event how many migrations it took and how long. */
@@ -356,6 +359,7 @@ final class Bases {
             BaseEvent.IdempotencyCheck failed = BaseEvent.IdempotencyCheck.failed(
                     failure.get().migration(), failure.get().error());
             publish(base, key.source(), parentName, plan, key.asOf(), config, built, failed);
+            later.publish(); // now: the base is dropped, never kept
             throw Idempotency.error(failure.get(), base, applied.count());
         }
         LOG.info("The {} migration(s) of base {} ran a second time without an error", applied.count(), base);

@@ -200,10 +200,11 @@ public final class BranchService implements AutoCloseable {
     }
 
     /**
-     * Waits until every branch that has ended in this JVM so far has been dropped or restored in place: at the
-     * end of a JUnit run, so that a run leaves nothing behind when it returns.
+     * At the end of a JUnit run: reads the reviews of the bases, which waited for its tests ({@link LaterReviews}),
+     * then waits until every branch ended so far has been dropped or restored in place, so that nothing is left.
      */
     public static void awaitDrops() {
+        SERVICES.forEach(s -> s.bases.publishReviews());
         for (BranchService s : SERVICES) {
             s.spares.awaitGivenBack();
             s.drops.await();
@@ -348,10 +349,9 @@ public final class BranchService implements AutoCloseable {
     }
 
     /**
-     * Deletes the spares, bases and parents of this run, then closes the provider: first the test branches
-     * still being dropped, then spares and staged bases, several at once, then the bases and parents they
-     * came from, then their parents. When the server is gone already, it stops at the first failure
-     * instead of waiting on every leftover; a later run's sweep removes them.
+     * Reads the bases' reviews that are left, deletes the spares, bases and parents of this run, and closes the
+     * provider: the test branches still being dropped first, then spares and staged bases, several at once, then the
+     * bases and parents they came from. On a server gone already, it stops at the first failure (a later sweep does).
      */
     @Override
     public void close() {
@@ -359,6 +359,7 @@ public final class BranchService implements AutoCloseable {
             SERVICES.remove(this); // a closing service is handed to no one
         }
         try {
+            bases.publishReviews(); // while the bases and the server are there
             drops.await();
             List<String> leaves = new ArrayList<>(spares.stop());
             if (!provider.keepsBranchesAfterExit()) {

@@ -59,22 +59,33 @@ final class KeptReviews {
             String parentName,
             List<String> locations,
             Supplier<BaseReview> read) {
+        Optional<BaseReview> stored = stored(base, kept, built, source, parentName, locations);
+        if (stored.isPresent()) {
+            return stored.get();
+        }
         if (!kept) {
             return read.get();
         }
         Path file = directory.resolve(base + ".json");
         Entry wanted = new Entry(base, source, parentName, locations, List.of(), "");
-        if (!built) {
-            Optional<BaseReview> stored = stored(file, wanted);
-            if (stored.isPresent()) {
-                return stored.get();
-            }
-        }
         BaseReview review = read.get();
         if (review.problem().isEmpty()) {
             store(file, wanted.with(review));
         }
         return review;
+    }
+
+    /**
+     * The review an earlier run kept of {@code base}, read without forking anything: only for a kept base that this
+     * run did not build, and for the same parent and locations.
+     */
+    Optional<BaseReview> stored(
+            String base, boolean kept, boolean built, String source, String parentName, List<String> locations) {
+        return kept && !built
+                ? stored(
+                        directory.resolve(base + ".json"),
+                        new Entry(base, source, parentName, locations, List.of(), ""))
+                : Optional.empty();
     }
 
     private static Optional<BaseReview> stored(Path file, Entry wanted) {

@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.inject;
 
+import io.github.lakebase.junit.internal.branching.BranchService;
 import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.internal.report.ReportWriter;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -38,6 +39,7 @@ final class ReportOnClose {
 
         @Override
         public void close() {
+            BranchService.awaitDrops(); // the bases' reviews, which waited for the run's tests, are read first
             ReportWriter.of(config).ifPresent(ReportWriter::write);
         }
     }
