@@ -14,13 +14,16 @@ package io.github.lakebase.junit.integration;
  * }
  * }</pre>
  *
- * <p>Called on the thread that needed the base, once per base and run, possibly concurrently for two
- * bases; {@link #branchKept} on the thread that ends the test's scope. A listener that throws is logged and otherwise ignored: a report never fails a test.
+ * <p>Called once per base and run: on the thread that needed the base, possibly concurrently for two bases, when
+ * the event needs no review of the base or an earlier run kept its review; else once the run's tests are done, on
+ * the thread that ends the run (or, outside JUnit, that closes the library), after the review is read, so that no
+ * test waits for it. {@link #branchKept} is called on the thread that ends the test's scope. A listener that throws
+ * is logged and otherwise ignored: a report never fails a test.
  */
 public interface BaseListener {
 
     /**
-     * A base is ready for test branches to be forked from it.
+     * A base is ready for test branches to be forked from it (and, when its review is read later, has been since).
      *
      * @param event what the base is and how it came to be
      */
