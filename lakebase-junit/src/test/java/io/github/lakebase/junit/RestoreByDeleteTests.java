@@ -84,12 +84,11 @@ class RestoreByDeleteTests {
      */
     private static void assertRestored(
             Class<? extends RestoredTestCase> fixture, String maxConnections, int tests, int restored) {
-        RestoreInPlaceTests.Recording.clear(fixture);
+        Map<String, String> settings =
+                Map.of("lakebase.embedded.max-connections", maxConnections, "lakebase.prefetch", "1");
+        RestoreInPlaceTests.readTheBase(fixture, settings, tests);
 
-        Fixtures.assertAllSucceeded(
-                Fixtures.run(
-                        fixture, Map.of("lakebase.embedded.max-connections", maxConnections, "lakebase.prefetch", "1")),
-                tests);
+        Fixtures.assertAllSucceeded(Fixtures.run(fixture, settings), tests);
 
         Map<String, Long> databases = RestoreInPlaceTests.Recording.databases(fixture);
         assertThat(databases.size() - Set.copyOf(databases.values()).size())

@@ -41,9 +41,21 @@ class RestoreInPlaceTests {
             "lakebase.prefetch", "1",
             "lakebase.restore-in-place", "true");
 
+    /**
+     * Runs {@code fixture} once and forgets what it recorded: the service for {@code configuration} then has the
+     * fixture's base, with the base's rows read (which restores fill branches from) and its review done. A branch
+     * given back while the rows are still being read is dropped rather than restored (a new fork costs less than
+     * waiting for the read), and how soon the read ends depends on the machine; so a test that counts restores
+     * counts those of a second run.
+     */
+    static void readTheBase(Class<? extends Recording> fixture, Map<String, String> configuration, int tests) {
+        Fixtures.assertAllSucceeded(Fixtures.run(fixture, configuration), tests);
+        Recording.clear(fixture);
+    }
+
     @Test
     void branchesWhoseTestsChangedOnlyRowsAreRestoredAndTakenAgainAndTheOthersAreDropped() {
-        Recording.clear(ShopTestCase.class);
+        readTheBase(ShopTestCase.class, SETTINGS, 14);
 
         Fixtures.assertAllSucceeded(Fixtures.run(ShopTestCase.class, SETTINGS), 14);
 
@@ -92,13 +104,10 @@ class RestoreInPlaceTests {
 
     @Test
     void sequencesNotCalledXmlDeclarationsAndTablesReferencedByPartitionedTablesAreRestored() {
-        Recording.clear(EdgeTestCase.class);
+        Map<String, String> settings = Map.of("lakebase.embedded.max-connections", "46", "lakebase.prefetch", "1");
+        readTheBase(EdgeTestCase.class, settings, 6);
 
-        Fixtures.assertAllSucceeded(
-                Fixtures.run(
-                        EdgeTestCase.class,
-                        Map.of("lakebase.embedded.max-connections", "46", "lakebase.prefetch", "1")),
-                6);
+        Fixtures.assertAllSucceeded(Fixtures.run(EdgeTestCase.class, settings), 6);
 
         Map<String, Long> databases = Recording.databases(EdgeTestCase.class);
         assertThat(List.of(databases.get("reads"), databases.get("readsAtTheEnd")))

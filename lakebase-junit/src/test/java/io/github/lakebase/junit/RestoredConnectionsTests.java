@@ -44,14 +44,11 @@ class RestoredConnectionsTests {
 
     @Test
     void theNextTestGetsTheConnectionsOfARestoredBranchAsNewSessions() {
-        RestoreInPlaceTests.Recording.clear(SessionTestCase.class);
+        Map<String, String> settings = Map.of("lakebase.embedded.max-connections", "49", "lakebase.prefetch", "1");
+        RestoreInPlaceTests.readTheBase(SessionTestCase.class, settings, 6);
         BACKENDS.clear();
 
-        Fixtures.assertAllSucceeded(
-                Fixtures.run(
-                        SessionTestCase.class,
-                        Map.of("lakebase.embedded.max-connections", "49", "lakebase.prefetch", "1")),
-                6);
+        Fixtures.assertAllSucceeded(Fixtures.run(SessionTestCase.class, settings), 6);
 
         assertThat(BACKENDS.size() - new HashSet<>(BACKENDS).size())
                 .as("tests whose connection an earlier test had used, on its restored branch: %s", BACKENDS)
