@@ -2,7 +2,11 @@ package io.github.lakebase.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.lakebase.junit.cli.Branches;
 import io.github.lakebase.junit.integration.BaseEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +59,32 @@ class BaseEventsTests {
                     assertThat(event.schemaDiff()).contains("review_log");
                     assertThat(event.beyondParent()).hasSize(1);
                 });
+    }
+
+    @Test
+    void aBaseThatAToolAsksForIsReviewedBeforeTheToolGoesOn(@TempDir Path report) {
+        String migrations = "classpath:migrations/reviewed-tool";
+        String name = "dev_" + Long.toString(System.nanoTime(), 36);
+        Map<String, String> parameters = Map.of(
+                "lakebase.migrations",
+                migrations,
+                "lakebase.report.enabled",
+                "true",
+                "lakebase.report.directory",
+                report.toString());
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        try {
+            assertThat(Branches.run(List.of("create", name, "--no-wait"), parameters, quiet, quiet))
+                    .isZero();
+
+            // No run's end comes to a command line: its base is reviewed as it is built, as before.
+            assertThat(RecordingBaseListener.EVENTS)
+                    .filteredOn(e -> e.migrations().contains(migrations))
+                    .singleElement()
+                    .satisfies(event -> assertThat(event.schemaDiff()).contains("tool_log"));
+        } finally {
+            Branches.run(List.of("drop", name), parameters, quiet, quiet);
+        }
     }
 
     @LakebaseBranch(migrations = ReviewedTestCase.MIGRATIONS)
