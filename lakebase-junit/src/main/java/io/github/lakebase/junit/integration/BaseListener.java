@@ -14,11 +14,14 @@ package io.github.lakebase.junit.integration;
  * }
  * }</pre>
  *
- * <p>Called once per base and run: on the thread that needed the base, possibly concurrently for two bases, when
- * the event needs no review of the base or an earlier run kept its review; else once the run's tests are done, on
- * the thread that ends the run (or, outside JUnit, that closes the library), after the review is read, so that no
- * test waits for it. {@link #branchKept} is called on the thread that ends the test's scope. A listener that throws
- * is logged and otherwise ignored: a report never fails a test.
+ * <p>Called once per base for each configuration a JVM's tests run with: on the thread that needed the base, possibly
+ * concurrently for two bases, when the event needs no review of the base (the report is off) or an earlier run kept
+ * its review; else once the review is read, so that no test waits for it: when a JUnit run's tests are done (the
+ * end of any run of the JVM), on the thread that ends it; at once for a base that fails its idempotency check, or
+ * that a tool outside tests (the command line) asked for; when the library closes (the JVM's exit, with the time
+ * that gives it) for a base built since; and, with a problem instead of the review, when its server is found gone.
+ * {@link #branchKept} is called on the thread that ends the test's scope. A listener that throws is logged and
+ * otherwise ignored: a report never fails a test.
  */
 public interface BaseListener {
 

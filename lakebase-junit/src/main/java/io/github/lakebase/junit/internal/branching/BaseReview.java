@@ -137,8 +137,8 @@ record BaseReview(List<BaseEvent.Migration> beyondParent, String schemaDiff, Opt
 
     /**
      * A throwaway branch of {@code source}, made only if the provider has a branch free for it now (a cloud project's
-     * branch slots, {@link BranchSlots}): the review runs while a test waits for the base, and other tests of that
-     * base may hold the branches it would wait for.
+     * branch slots, {@link BranchSlots}): the review runs once the run's tests are done and their branches dropped,
+     * but spares and other JVMs' tests may still hold the branches it would wait for, and the run would wait on.
      */
     private static BranchConnection fork(
             BranchProvider provider, BranchNames names, String source, List<String> created) {

@@ -199,16 +199,13 @@ public final class BranchService implements AutoCloseable {
         return !closed && spares.giveBack(name, pool);
     }
 
-    /**
-     * At the end of a JUnit run: reads the reviews of the bases, which waited for its tests ({@link LaterReviews}),
-     * then waits until every branch ended so far has been dropped or restored in place, so that nothing is left.
-     */
+    /** At a run's end: waits for the ended branches to be dropped or restored, then reads the bases' reviews. */
     public static void awaitDrops() {
-        SERVICES.forEach(s -> s.bases.publishReviews());
         for (BranchService s : SERVICES) {
             s.spares.awaitGivenBack();
             s.drops.await();
         }
+        SERVICES.forEach(s -> s.bases.publishReviews());
     }
 
     void seal(String name) {
@@ -242,11 +239,8 @@ public final class BranchService implements AutoCloseable {
     }
 
     /**
-     * The provider for {@code config}, started (and swept) on first use: for tools outside tests, such as the
-     * command line, which reach branches through its optional capabilities.
-     *
-     * @param config the configuration, read as a test's is
-     * @return the provider, closed when the JVM exits
+     * The provider for {@code config} (read as a test's is), started and swept on first use and closed when the JVM
+     * exits: for tools outside tests, such as the command line, which reach branches through its capabilities.
      */
     public static BranchProvider provider(Configuration config) {
         return obtain(config).provider;
@@ -264,7 +258,9 @@ public final class BranchService implements AutoCloseable {
     public static Based base(Configuration config, BaseSpec spec) {
         BranchService service = obtain(config);
         String parent = service.parentName(spec, config);
-        return new Based(service.base(spec, parent, null, config), parent);
+        Based based = new Based(service.base(spec, parent, null, config), parent);
+        service.bases.publishReviews(); // no run's end comes: a tool reads the review now
+        return based;
     }
 
     /** The sessions still connected to a branch; empty when the provider cannot tell. */
@@ -334,6 +330,7 @@ public final class BranchService implements AutoCloseable {
         synchronized (LOCK) {
             SERVICES.remove(service);
         }
+        service.bases.publishReviews(); // each says that it could not be read: the server is gone
         try {
             service.spares.close();
         } catch (RuntimeException e) {
@@ -349,9 +346,8 @@ public final class BranchService implements AutoCloseable {
     }
 
     /**
-     * Reads the bases' reviews that are left, deletes the spares, bases and parents of this run, and closes the
-     * provider: the test branches still being dropped first, then spares and staged bases, several at once, then the
-     * bases and parents they came from. On a server gone already, it stops at the first failure (a later sweep does).
+     * Deletes the run's branches (those being dropped, then spares and staged bases), reads the bases' reviews left,
+     * deletes the bases and parents, and closes the provider; on a server gone, it stops at the first failure.
      */
     @Override
     public void close() {
@@ -359,14 +355,16 @@ public final class BranchService implements AutoCloseable {
             SERVICES.remove(this); // a closing service is handed to no one
         }
         try {
-            bases.publishReviews(); // while the bases and the server are there
             drops.await();
             List<String> leaves = new ArrayList<>(spares.stop());
             if (!provider.keepsBranchesAfterExit()) {
+                bases.publishReviews(); // while the bases are there
                 return; // the server and all its databases go when the provider closes, in the finally below
             }
             staged.stream().filter(dropped::add).forEach(leaves::add);
-            drops.dropAll(leaves).ifPresent(failure -> {
+            Optional<String> failed = drops.dropAll(leaves);
+            bases.publishReviews(); // once the branches are gone (a cloud project's slots), while the bases are there
+            failed.ifPresent(failure -> {
                 throw new ProviderException(failure, null);
             });
             for (String name : bases.runOwned()) {

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The reviews of kept bases ({@link BaseReview}), kept beside the run report ({@code <report directory>/bases/<base>.json})
  * by the run that reviewed each, so that a later run that reuses a kept base reports the same migrations and schema
- * diff without forking the base and its parent again on the way to its first test. A kept base's name is a
+ * diff without forking the base and its parent again. A kept base's name is a
  * fingerprint of what it is made of, its parent included, and it never changes once built; a base built again
  * ({@code lakebase.rebuild-bases}) is reviewed again. The file also names the parent and the locations it was read
  * for: one that names others is read again. A review that could not be read is not kept.

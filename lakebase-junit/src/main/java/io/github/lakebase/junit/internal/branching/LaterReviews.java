@@ -50,7 +50,7 @@ final class LaterReviews {
                 }
                 try {
                     next.run();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | LinkageError e) { // a class that cannot load as the JVM exits
                     LOG.warn("The review of a base failed, and the run report leaves it out: {}", e.toString());
                 }
             }

@@ -57,8 +57,8 @@ public final class BranchSlots {
     /**
      * Runs {@code work} with every {@link #acquire} of this thread, on any provider's slots, taking a free slot or
      * failing at once instead of waiting: for branches that are worth making only when one is free, such as the
-     * throwaway branches of the run report's review of a base. A branch waited for while the run's tests wait for
-     * that base would wait for slots that only those tests give back.
+     * throwaway branches of the run report's review of a base, read at the end of a run, where slots that spares or
+     * other runs hold may not come back before the run would stop waiting.
      *
      * <pre>{@code
      * BranchConnection review = BranchSlots.withoutWaiting(() -> provider.create(request));
