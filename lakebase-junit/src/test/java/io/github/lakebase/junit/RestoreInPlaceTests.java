@@ -356,7 +356,7 @@ class RestoreInPlaceTests {
         static final class RestoresDone implements TestInstancePreConstructCallback {
             @Override
             public void preConstructTestInstance(TestInstanceFactoryContext factory, ExtensionContext context) {
-                BranchService.awaitDrops();
+                BranchService.awaitRunEnd();
             }
         }
 

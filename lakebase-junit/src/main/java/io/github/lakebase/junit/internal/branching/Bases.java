@@ -157,16 +157,17 @@ final class Bases {
             BaseEvents.publish(ready.get().event(name, parentName, plan.locations(), built, idempotency));
             return;
         }
-        later.add(() -> BaseEvents.publish(reviews.get()
-                .review(
+        Runnable review = () -> BaseEvents.publish(reviews.get()
+                .read(
                         name,
                         keptBase,
-                        built != null,
                         source,
                         parentName,
                         plan.locations(),
                         () -> BaseReview.read(provider, names, source, name, parentName, plan, config.classLoader()))
-                .event(name, parentName, plan.locations(), built, idempotency)));
+                .event(name, parentName, plan.locations(), built, idempotency));
+        // A base that failed its idempotency check is dropped, never kept: its review is read now.
+        later.add(review, idempotency.status() == BaseEvent.IdempotencyCheck.Status.FAILED);
     }
 
     /** Reads the reviews of the bases ready so far, and tells their listeners; returns once they are told. */
@@ -359,7 +360,6 @@ final class Bases {
             BaseEvent.IdempotencyCheck failed = BaseEvent.IdempotencyCheck.failed(
                     failure.get().migration(), failure.get().error());
             publish(base, key.source(), parentName, plan, key.asOf(), config, built, failed);
-            later.publish(); // now: the base is dropped, never kept
             throw Idempotency.error(failure.get(), base, applied.count());
         }
         LOG.info("The {} migration(s) of base {} ran a second time without an error", applied.count(), base);

@@ -200,7 +200,7 @@ public final class BranchService implements AutoCloseable {
     }
 
     /** At a run's end: waits for the ended branches to be dropped or restored, then reads the bases' reviews. */
-    public static void awaitDrops() {
+    public static void awaitRunEnd() {
         for (BranchService s : SERVICES) {
             s.spares.awaitGivenBack();
             s.drops.await();

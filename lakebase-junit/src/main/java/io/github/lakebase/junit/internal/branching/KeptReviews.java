@@ -45,24 +45,18 @@ final class KeptReviews {
     }
 
     /**
-     * The review of {@code base}: the one kept by an earlier run when the base is a kept one that this run did not
-     * build, else {@code read}'s, kept for later runs when the base is a kept one.
+     * The review of {@code base} that {@code read} reads, kept for later runs when the base is a kept one: for a base
+     * with no review {@link #stored} already.
      *
      * @param kept whether the base is kept across runs
-     * @param built whether this run built it
      */
-    BaseReview review(
+    BaseReview read(
             String base,
             boolean kept,
-            boolean built,
             String source,
             String parentName,
             List<String> locations,
             Supplier<BaseReview> read) {
-        Optional<BaseReview> stored = stored(base, kept, built, source, parentName, locations);
-        if (stored.isPresent()) {
-            return stored.get();
-        }
         if (!kept) {
             return read.get();
         }

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * report, and a service before it closes.
  *
  * <pre>{@code
- * reviews.add(() -> BaseEvents.publish(eventWith(BaseReview.read(...))));
+ * reviews.add(() -> BaseEvents.publish(eventWith(BaseReview.read(...))), false);
  * // ... the run's tests are done ...
  * reviews.publish();
  * }</pre>
@@ -29,9 +29,18 @@ final class LaterReviews {
     /** Held while reviews are read, so that a caller that comes meanwhile returns once they are done. */
     private final Object reading = new Object();
 
-    /** Reads {@code review} (which tells the listeners of its base) at the next {@link #publish}. */
-    synchronized void add(Runnable review) {
-        waiting.add(review);
+    /**
+     * Reads {@code review} (which tells the listeners of its base) at the next {@link #publish}, or now when {@code
+     * now} (its base is about to go), on this thread and without the others.
+     */
+    void add(Runnable review, boolean now) {
+        if (now) {
+            read(review);
+            return;
+        }
+        synchronized (this) {
+            waiting.add(review);
+        }
     }
 
     /**
@@ -48,12 +57,16 @@ final class LaterReviews {
                 if (next == null) {
                     return;
                 }
-                try {
-                    next.run();
-                } catch (RuntimeException | LinkageError e) { // a class that cannot load as the JVM exits
-                    LOG.warn("The review of a base failed, and the run report leaves it out: {}", e.toString());
-                }
+                read(next);
             }
+        }
+    }
+
+    private static void read(Runnable review) {
+        try {
+            review.run();
+        } catch (RuntimeException | LinkageError e) { // a class that cannot load as the JVM exits
+            LOG.warn("The review of a base failed, and the run report leaves it out: {}", e.toString());
         }
     }
 }

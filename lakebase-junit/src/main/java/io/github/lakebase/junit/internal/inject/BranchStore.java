@@ -129,7 +129,7 @@ final class BranchStore {
     private static final class EndOfRun implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
-            BranchService.awaitDrops();
+            BranchService.awaitRunEnd();
         }
     }
 }

@@ -39,7 +39,7 @@ final class ReportOnClose {
 
         @Override
         public void close() {
-            BranchService.awaitDrops(); // the bases' reviews, which waited for the run's tests, are read first
+            BranchService.awaitRunEnd(); // the bases' reviews, which waited for the run's tests, are read first
             ReportWriter.of(config).ifPresent(ReportWriter::write);
         }
     }
