@@ -43,7 +43,7 @@ class RestoreInPlaceTests {
 
     /**
      * Runs {@code fixture} once and forgets what it recorded: the service for {@code configuration} then has the
-     * fixture's base, with the base's rows read (which restores fill branches from) and its review done. A branch
+     * fixture's base, with the base's rows read (the restores refill branches from them) and its review done. A branch
      * given back while the rows are still being read is dropped rather than restored (a new fork costs less than
      * waiting for the read), and how soon the read ends depends on the machine; so a test that counts restores
      * counts those of a second run.
