@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The cache is bounded: at a start, what no JVM has used for the maximum age goes, and while the cache
- * is larger than its maximum size, what no JVM uses goes too, least recently used first; the cache's
+ * is larger than its maximum size, what no JVM uses goes too, least recently used first (binaries, data
+ * directories and initdb templates alike); the cache's
  * own data directory is created anew when it alone outgrows the cache. Nothing in use, and nothing the
  * library did not make, is ever deleted.
  */
@@ -51,6 +52,9 @@ class CacheCollectionTests {
         Path recentVersion = version("postgres-18.5.0-linux-x86_64-0000beef", Duration.ofDays(1), 1);
         Path staleCluster = cluster("pg17-0badf00d", OLD, 1);
         Path recentCluster = cluster("pg18-0000beef", Duration.ofDays(1), 1);
+        Path staleTemplate = template("pg17-0badf00d", OLD, 1);
+        Path recentTemplate = template("pg18-0000beef", Duration.ofDays(1), 1);
+        Path halfMadeTemplate = template("pg18-0000beef.partial-42", Duration.ofHours(2), 1);
         Path foreignVersion = Files.createDirectories(cache.resolve("binaries").resolve("my-postgres"));
         Path foreignFile = Files.writeString(cache.resolve("clusters").resolve("notes.txt"), "mine");
         Path deadTemporary = Files.createDirectories(cache.resolve("data").resolve("pg-1234"));
@@ -67,8 +71,11 @@ class CacheCollectionTests {
         assertThat(staleCluster).doesNotExist();
         assertThat(sibling(staleCluster, ".log")).doesNotExist();
         assertThat(deadTemporary).doesNotExist();
+        assertThat(staleTemplate).doesNotExist();
+        assertThat(halfMadeTemplate).as("left by a JVM killed while it made it").doesNotExist();
         assertThat(recentVersion).exists();
         assertThat(recentCluster).exists();
+        assertThat(recentTemplate).exists();
         assertThat(foreignVersion).as("not a version the library unpacked").exists();
         assertThat(foreignFile).as("not a file the library made").exists();
     }
@@ -78,12 +85,14 @@ class CacheCollectionTests {
         Path oldest = version("postgres-16.1.0-linux-x86_64-00000001", Duration.ofDays(3), 1 << 20);
         Path older = cluster("pg16-00000002", Duration.ofDays(2), 1 << 20);
         Path newest = version("postgres-16.2.0-linux-x86_64-00000003", Duration.ofDays(1), 1 << 20);
+        Path oldestOfAll = template("pg16-00000004", Duration.ofDays(4), 1 << 20);
         long inUse = size(installation());
 
         try (EmbeddedServer server = start(new CacheLimits(Duration.ofDays(30), inUse + (3 << 19)))) {
             assertThat(query(server, "SELECT 1")).isEqualTo("1");
         }
 
+        assertThat(oldestOfAll).doesNotExist();
         assertThat(oldest).doesNotExist();
         assertThat(older).doesNotExist();
         assertThat(newest).as("the cache fits its maximum size without it").exists();
@@ -171,6 +180,16 @@ class CacheCollectionTests {
         Files.setLastModifiedTime(
                 Files.createFile(sibling(dir, ".lock")),
                 FileTime.from(Instant.now().minus(age)));
+        return dir;
+    }
+
+    /** An initdb template of the cache, last used {@code age} ago, of {@code bytes}. */
+    private Path template(String name, Duration age, int bytes) throws IOException {
+        Path dir = Files.createDirectories(cache.resolve("initdb").resolve(name));
+        Files.writeString(dir.resolve("PG_VERSION"), "17\n");
+        Files.writeString(dir.resolve("lakebase-junit.password"), "secret\n");
+        Files.write(dir.resolve("base"), new byte[bytes]);
+        Files.setLastModifiedTime(dir, FileTime.from(Instant.now().minus(age)));
         return dir;
     }
 

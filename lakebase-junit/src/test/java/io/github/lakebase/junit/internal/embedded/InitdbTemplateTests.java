@@ -1,0 +1,167 @@
+package io.github.lakebase.junit.internal.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A new data directory is a copy of the cluster initdb made once for the binaries, kept in the cache's
+ * {@code initdb/}: the copy is a whole cluster of the server's OS user, a template that is not whole is made
+ * again, and JVMs that start at once end with one template between them.
+ */
+class InitdbTemplateTests {
+
+    private Path cache;
+
+    @BeforeEach
+    void cacheDirectory() throws IOException {
+        Path root = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"));
+        cache = Files.createTempDirectory(root, "initdb-tests-");
+        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @AfterEach
+    void deleteCache() throws IOException {
+        PostgresBinaries.deleteRecursively(cache);
+    }
+
+    @Test
+    void aNewDataDirectoryIsACopyOfTheClusterInitdbMadeOnceForTheseBinaries() throws Exception {
+        try (EmbeddedServer first = start(cache.resolve("mine").resolve("one"));
+                EmbeddedServer second = start(cache.resolve("mine").resolve("two"));
+                EmbeddedServer temporary = start(null)) {
+            // initdb gives every cluster it makes an identifier of its own (pg_control's system identifier).
+            String made = systemIdentifier(first);
+            assertThat(systemIdentifier(second)).isEqualTo(made);
+            assertThat(systemIdentifier(temporary)).isEqualTo(made);
+            assertThat(templates()).hasSize(1);
+            assertThat(templates().get(0).resolve("PG_VERSION")).hasContent(tools().majorVersion() + "\n");
+
+            for (EmbeddedServer server : List.of(first, second, temporary)) {
+                Path data = server.dataDirectory();
+                assertThat(Files.getOwner(data.resolve("global").resolve("pg_control")))
+                        .isEqualTo(Files.getOwner(data));
+                assertThat(Files.getPosixFilePermissions(data.resolve("base")))
+                        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+                assertThat(Files.getPosixFilePermissions(data.resolve("lakebase-junit.password")))
+                        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+                try (Connection c = server.connect("postgres");
+                        Statement s = c.createStatement()) {
+                    s.execute("CREATE DATABASE in_"
+                            + data.getFileName().toString().replaceAll("\\W", "_"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aTemplateThatIsNotWholeIsMadeAgain() throws Exception {
+        String before;
+        try (EmbeddedServer server = start(null)) {
+            before = systemIdentifier(server);
+        }
+        Path template = templates().get(0);
+        Files.delete(template.resolve("PG_VERSION")); // as if a copy of it had been stopped half-way
+
+        try (EmbeddedServer server = start(null)) {
+            assertThat(systemIdentifier(server)).as("a new template").isNotEqualTo(before);
+            assertThat(query(server, "SELECT 1")).isEqualTo("1");
+        }
+        assertThat(templates()).containsExactly(template);
+        assertThat(template.resolve("PG_VERSION")).exists();
+    }
+
+    @Test
+    void serversThatStartAtOnceOnANewCacheEndWithOneTemplate() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        CountDownLatch ready = new CountDownLatch(2);
+        try {
+            List<CompletableFuture<String>> started = List.of(
+                    CompletableFuture.supplyAsync(() -> startTogether(ready), threads),
+                    CompletableFuture.supplyAsync(() -> startTogether(ready), threads));
+            for (CompletableFuture<String> identifier : started) {
+                assertThat(identifier.join()).isNotEmpty();
+            }
+        } finally {
+            threads.shutdown();
+        }
+        assertThat(templates()).hasSize(1);
+        try (var left = Files.list(cache.resolve("initdb"))) {
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .as("no template half-made")
+                    .allMatch(name -> !name.contains(".partial-"));
+        }
+    }
+
+    private String startTogether(CountDownLatch ready) {
+        ready.countDown();
+        try {
+            ready.await();
+            try (EmbeddedServer server = start(null)) {
+                return systemIdentifier(server);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A server on {@code dataDirectory}, or on a temporary one, with this test's cache and the shared binaries. */
+    private EmbeddedServer start(Path dataDirectory) {
+        return EmbeddedServer.start(new EmbeddedServer.Options(
+                dataDirectory, cache, Optional.empty(), 20, Map.of(), binaries(), true, CacheLimits.DEFAULT));
+    }
+
+    /** The templates in this test's cache. */
+    private List<Path> templates() throws IOException {
+        try (var entries = Files.list(cache.resolve("initdb"))) {
+            return entries.filter(p -> p.getFileName().toString().matches("pg\\d+-[0-9a-f]{8}"))
+                    .toList();
+        }
+    }
+
+    private static PgTools tools() throws IOException {
+        try (var versions = Files.list(binaries())) {
+            Path installation = versions.filter(v -> PostgresBinaries.VERSION
+                            .matcher(v.getFileName().toString())
+                            .matches())
+                    .filter(v -> Files.exists(v.resolve(".complete")))
+                    .findFirst()
+                    .orElseThrow();
+            return new PgTools(installation, OsUser.resolve(Optional.empty()));
+        }
+    }
+
+    /** The binaries directory of the servers of the other tests: unpacked once, shared. */
+    private static Path binaries() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit", "binaries");
+    }
+
+    private static String systemIdentifier(EmbeddedServer server) throws Exception {
+        return query(server, "SELECT system_identifier FROM pg_control_system()");
+    }
+
+    private static String query(EmbeddedServer server, String sql) throws Exception {
+        try (Connection c = server.connect("postgres");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
