@@ -28,15 +28,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the cache within its {@link CacheLimits}, at a start, at most once an hour (the time of
  * {@code <cache>/.last-collection} says when it last did): deletes the temporary data directories of
- * JVMs that are gone; then the binaries versions and the cache's data directories that no JVM has used
- * for the maximum age; then, while the cache is larger than its maximum size, those that no JVM uses,
- * least recently used first. The version and data directory the starting server uses are never deleted;
- * the caller is told when that data directory alone is larger than the cache may be.
+ * JVMs that are gone; then the binaries versions, the cache's data directories and the initdb templates
+ * ({@link InitdbTemplates}) that no JVM has used for the maximum age; then, while the cache is larger than its
+ * maximum size, those that no JVM uses, least recently used first. The version and data directory the starting
+ * server uses are never deleted; the caller is told when that data directory alone is larger than the cache may be.
  *
  * <p>Only what the library made, as its name says ({@code binaries/postgres-<version>-...},
- * {@code clusters/pg<major>-<hash>}), is ever deleted, and only while no JVM holds it
- * ({@link PostgresBinaries#deleteIfUnused}, {@link SharedDataDirectory#deleteIfUnused}). When a JVM last
- * used one is the time of its lock file, which each JVM that uses it touches.
+ * {@code clusters/pg<major>-<hash>}, {@code initdb/pg<major>-<hash>}), is ever deleted, and binaries and data
+ * directories only while no JVM holds them ({@link PostgresBinaries#deleteIfUnused}, {@link
+ * SharedDataDirectory#deleteIfUnused}); a JVM copying an initdb template that is deleted meanwhile runs initdb
+ * instead. When a JVM last used one is the time of its lock file, which each JVM that uses it touches, or for a
+ * template its own time.
  *
  * <pre>{@code
  * boolean outgrown = CacheCollector.collect(locations, tools, cluster, limits);
@@ -49,16 +51,29 @@ final class CacheCollector {
 
     private static final Logger LOG = LoggerFactory.getLogger(CacheCollector.class);
     private static final Pattern CLUSTER = Pattern.compile("pg\\d+-[0-9a-f]{8}");
-    private static final Pattern LEFTOVER = Pattern.compile(
-            "(" + PostgresBinaries.VERSION.pattern() + "\\.partial-|" + CLUSTER.pattern() + "\\.deleting-)\\d+");
+    private static final Pattern LEFTOVER = Pattern.compile("(" + PostgresBinaries.VERSION.pattern() + "\\.partial-|"
+            + CLUSTER.pattern() + "\\.(partial|deleting)-)\\d+");
 
     private CacheCollector() {}
 
-    /** A binaries version or a data directory of the cache, with the time a JVM last used it. */
-    private record Entry(Path directory, boolean binaries, FileTime lastUsed) {
+    /** What an entry of the cache is. */
+    private enum Kind {
+        BINARIES("the binaries "),
+        DATA_DIRECTORY("the data directory "),
+        INITDB_TEMPLATE("the initdb template ");
+
+        private final String article;
+
+        Kind(String article) {
+            this.article = article;
+        }
+    }
+
+    /** A binaries version, a data directory or an initdb template of the cache, with the time a JVM last used it. */
+    private record Entry(Path directory, Kind kind, FileTime lastUsed) {
 
         String describe() {
-            return (binaries ? "the binaries " : "the data directory ") + directory + " (last used "
+            return kind.article + directory + " (last used "
                     + lastUsed.toInstant().truncatedTo(ChronoUnit.SECONDS) + ")";
         }
     }
@@ -144,7 +159,7 @@ final class CacheCollector {
         return clusterSize > limits.maxBytes();
     }
 
-    /** The binaries versions and data directories of the cache, less those the starting server uses. */
+    /** The binaries versions, data directories and initdb templates of the cache, less those the starting server uses. */
     private static List<Entry> entries(Path cache, Path binaries, Path installation, Path cluster) throws IOException {
         List<Entry> entries = new ArrayList<>();
         Set<Path> binariesDirectories = new LinkedHashSet<>();
@@ -157,7 +172,7 @@ final class CacheCollector {
         for (Path dir : binariesDirectories) {
             for (Path version : children(dir, PostgresBinaries.VERSION)) {
                 if (!version.equals(inUse)) {
-                    entries.add(new Entry(version, true, lastUsed(version)));
+                    entries.add(new Entry(version, Kind.BINARIES, lastUsed(version)));
                 }
             }
         }
@@ -165,20 +180,31 @@ final class CacheCollector {
         if (Files.isDirectory(clusters)) {
             for (Path dir : children(clusters, CLUSTER)) {
                 if (cluster == null || !dir.equals(cluster.toAbsolutePath().normalize())) {
-                    entries.add(new Entry(dir, false, lastUsed(dir)));
+                    entries.add(new Entry(dir, Kind.DATA_DIRECTORY, lastUsed(dir)));
                 }
+            }
+        }
+        Path templates = cache.resolve(InitdbTemplates.DIRECTORY);
+        if (Files.isDirectory(templates)) {
+            for (Path dir : children(templates, CLUSTER)) {
+                entries.add(new Entry(dir, Kind.INITDB_TEMPLATE, lastUsed(dir)));
             }
         }
         return entries;
     }
 
     /**
-     * Deletes what JVMs that died left half-made or half-deleted: binaries being unpacked
-     * ({@code *.partial-*}) and directories being deleted ({@code *.deleting-*}), once older than an hour.
+     * Deletes what JVMs that died left half-made or half-deleted: binaries being unpacked and initdb templates
+     * being made ({@code *.partial-*}), and directories being deleted ({@code *.deleting-*}), once older than an
+     * hour.
      */
     private static void deleteLeftovers(Path cache, Path binaries) throws IOException {
         Instant before = Instant.now().minus(INTERVAL);
-        for (Path dir : List.of(cache.resolve("binaries"), binaries, cache.resolve("clusters"))) {
+        for (Path dir : List.of(
+                cache.resolve("binaries"),
+                binaries,
+                cache.resolve("clusters"),
+                cache.resolve(InitdbTemplates.DIRECTORY))) {
             if (!Files.isDirectory(dir)) {
                 continue;
             }
@@ -223,11 +249,17 @@ final class CacheCollector {
 
     private static boolean delete(Entry entry) {
         try {
-            return entry.binaries()
-                    ? PostgresBinaries.deleteIfUnused(
+            return switch (entry.kind()) {
+                case BINARIES ->
+                    PostgresBinaries.deleteIfUnused(
                             entry.directory().getParent(),
-                            entry.directory().getFileName().toString())
-                    : SharedDataDirectory.deleteIfUnused(entry.directory());
+                            entry.directory().getFileName().toString());
+                case DATA_DIRECTORY -> SharedDataDirectory.deleteIfUnused(entry.directory());
+                case INITDB_TEMPLATE -> { // a JVM that copies it meanwhile runs initdb instead
+                    Directories.deleteTree(entry.directory());
+                    yield true;
+                }
+            };
         } catch (IOException | UncheckedIOException e) {
             LOG.debug("Could not delete {}: {}", entry.directory(), e.toString());
             return false;

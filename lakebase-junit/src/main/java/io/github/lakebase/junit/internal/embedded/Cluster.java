@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -15,7 +16,7 @@ import java.util.List;
  * superuser password is kept in the directory, so that later runs, and other JVMs, can connect.
  *
  * <pre>{@code
- * String password = Cluster.prepare(tools, dataDirectory);
+ * String password = Cluster.prepare(tools, dataDirectory, cache.resolve("initdb"));
  * }</pre>
  */
 final class Cluster {
@@ -26,12 +27,37 @@ final class Cluster {
     private Cluster() {}
 
     /**
-     * Creates a cluster in the empty (or new) {@code dataDirectory}, or checks the one there: it must be
-     * the library's, and of the server's major version.
-     *
-     * @return the superuser's password
+     * What initdb is told besides where the cluster goes and its password: part of what names an {@link
+     * InitdbTemplates initdb template}, so that a change here makes a new one. One SCRAM iteration: the password is
+     * 144 random bits, which no number of iterations makes harder to guess, and every connection (each test's
+     * pool opens its own) would pay for the default 4096.
      */
-    static String prepare(PgTools tools, Path dataDirectory) throws IOException {
+    static final List<String> INITDB_OPTIONS = List.of(
+            "-U",
+            SUPERUSER,
+            "-A",
+            "scram-sha-256",
+            "-E",
+            "UTF8",
+            "--locale=C", // the operating system's locale, which exists everywhere
+            "--locale-provider=builtin",
+            "--builtin-locale=C.UTF-8",
+            "--no-sync",
+            "--no-instructions",
+            "-c",
+            "scram_iterations=1");
+
+    /**
+     * Creates a cluster in the empty (or new) {@code dataDirectory}, or checks the one there: it must be
+     * the library's, and of the server's major version. A new cluster is a copy of the initdb template in
+     * {@code templates} for these binaries, made first if need be ({@link InitdbTemplates}), or an initdb of
+     * its own where no template can be had.
+     *
+     * @param templates where initdb templates are kept ({@code <cache>/initdb}), or {@code null} to run initdb
+     * @return the superuser's password
+     * @throws ProviderException when the directory holds something else, or initdb fails
+     */
+    static String prepare(PgTools tools, Path dataDirectory, Path templates) throws IOException {
         Files.createDirectories(dataDirectory);
         if (Files.isRegularFile(dataDirectory.resolve("PG_VERSION"))) {
             return existing(tools, dataDirectory);
@@ -43,11 +69,26 @@ final class Cluster {
                         + "or new directory.");
             }
         }
+        tools.osUser().own(dataDirectory);
+        Files.setPosixFilePermissions(dataDirectory, PosixFilePermissions.fromString("rwx------"));
+        if (templates != null && InitdbTemplates.copyInto(tools, templates, dataDirectory)) {
+            return password(dataDirectory)
+                    .orElseThrow(() -> new IOException("The copy in " + dataDirectory + " has no " + PASSWORD_FILE));
+        }
+        return initdb(tools, dataDirectory);
+    }
+
+    /**
+     * Runs initdb in the empty {@code dataDirectory}, which the server's OS user owns, with a new random
+     * superuser password, and keeps the password in the directory.
+     *
+     * @return the superuser's password
+     * @throws ProviderException when initdb fails, with its output
+     */
+    static String initdb(PgTools tools, Path dataDirectory) throws IOException {
         byte[] secret = new byte[18];
         new SecureRandom().nextBytes(secret);
         String generated = HexFormat.of().formatHex(secret);
-        tools.osUser().own(dataDirectory);
-        Files.setPosixFilePermissions(dataDirectory, PosixFilePermissions.fromString("rwx------"));
         Path pwfile = EmbeddedServer.sibling(dataDirectory, ".pwfile"); // named after the directory: a sweep finds it
         try {
             Files.deleteIfExists(pwfile);
@@ -55,28 +96,10 @@ final class Cluster {
                     pwfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(pwfile, generated + "\n");
             tools.osUser().own(pwfile);
-            // One SCRAM iteration: the password is 144 random bits, which no number of iterations makes harder to
-            // guess, and every connection (each test's pool opens its own) would pay for the default 4096.
-            tools.run(
-                    List.of(
-                            tools.bin("initdb"),
-                            "-D",
-                            dataDirectory.toString(),
-                            "-U",
-                            SUPERUSER,
-                            "--pwfile=" + pwfile,
-                            "-A",
-                            "scram-sha-256",
-                            "-E",
-                            "UTF8",
-                            "--locale=C", // the operating system's locale, which exists everywhere
-                            "--locale-provider=builtin",
-                            "--builtin-locale=C.UTF-8",
-                            "--no-sync",
-                            "--no-instructions",
-                            "-c",
-                            "scram_iterations=1"),
-                    Duration.ofMinutes(3));
+            List<String> command =
+                    new ArrayList<>(List.of(tools.bin("initdb"), "-D", dataDirectory.toString(), "--pwfile=" + pwfile));
+            command.addAll(INITDB_OPTIONS);
+            tools.run(command, Duration.ofMinutes(3));
         } finally {
             Files.deleteIfExists(pwfile);
         }

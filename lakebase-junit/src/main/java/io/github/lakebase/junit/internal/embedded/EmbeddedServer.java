@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * and a fast shutdown at the end. Works when the JVM runs as root, through {@link OsUser}.
  *
  * <p>Its files go to a cache directory ({@link CacheDirectory}): the binaries, once per version, in
- * {@code binaries/}; the data directory of each server configuration in {@code clusters/}, kept for later
- * runs; temporary data directories in {@code data/}. A data directory of the user's own goes where the
+ * {@code binaries/}; the cluster initdb made for them, which new data directories are copies of, in {@code
+ * initdb/} ({@link InitdbTemplates}); the data directory of each server configuration in {@code clusters/}, kept
+ * for later runs; temporary data directories in {@code data/}. A data directory of the user's own goes where the
  * user says.
  *
  * <p>A temporary data directory belongs to one server and is deleted when it is closed; a JVM that
@@ -148,14 +149,14 @@ public final class EmbeddedServer implements AutoCloseable {
             if (options.dataDirectory() != null) {
                 dir = options.dataDirectory().toAbsolutePath();
                 key = Keys.DATA_DIRECTORY;
-                return persistent(options, tools, dir, key, false);
+                return persistent(options, tools, locations, dir, key, false);
             }
             if (options.temporary()) {
                 dir = locations.temporaryDataDirectories(osUser);
-                return temporary(options, tools, dir);
+                return temporary(options, tools, locations, dir);
             }
             dir = cluster;
-            return persistent(options, tools, dir, key, outgrown);
+            return persistent(options, tools, locations, dir, key, outgrown);
         } catch (IOException e) {
             throw new ProviderException(
                     "Could not start the embedded PostgreSQL server on " + dir + ": " + e + ". Set " + key
@@ -165,11 +166,12 @@ public final class EmbeddedServer implements AutoCloseable {
         }
     }
 
-    private static EmbeddedServer temporary(Options options, PgTools tools, Path parent) throws IOException {
+    private static EmbeddedServer temporary(Options options, PgTools tools, Locations locations, Path parent)
+            throws IOException {
         DataDirectoryLock lock = TemporaryDataDirectories.create(tools, parent);
         Path dir = lock.directory();
         try {
-            String password = Cluster.prepare(tools, dir);
+            String password = Cluster.prepare(tools, dir, locations.initdbTemplates());
             Postmaster postmaster = Postmaster.start(
                     tools,
                     dir,
@@ -194,12 +196,13 @@ public final class EmbeddedServer implements AutoCloseable {
      * @param outgrown whether {@code dir}, the cache's, alone is larger than the cache may be: it is then
      *     created anew, unless a JVM uses it
      */
-    private static EmbeddedServer persistent(Options options, PgTools tools, Path dir, String key, boolean outgrown)
+    private static EmbeddedServer persistent(
+            Options options, PgTools tools, Locations locations, Path dir, String key, boolean outgrown)
             throws IOException {
         Locations.create(dir.getParent(), key);
         tools.osUser().checkCanReach(dir, "The data directory", key);
-        SharedDataDirectory shared =
-                SharedDataDirectory.open(dir, othersUseIt -> launch(options, tools, dir, othersUseIt, outgrown));
+        SharedDataDirectory shared = SharedDataDirectory.open(
+                dir, othersUseIt -> launch(options, tools, locations.initdbTemplates(), dir, othersUseIt, outgrown));
         try {
             return new EmbeddedServer(
                     options,
@@ -216,7 +219,8 @@ public final class EmbeddedServer implements AutoCloseable {
     }
 
     /** Joins the server that other JVMs use on {@code dir}, or starts one; with the directory's admission held. */
-    private static Postmaster launch(Options options, PgTools tools, Path dir, boolean othersUseIt, boolean outgrown)
+    private static Postmaster launch(
+            Options options, PgTools tools, Path templates, Path dir, boolean othersUseIt, boolean outgrown)
             throws IOException {
         if (outgrown && !othersUseIt && Files.isDirectory(dir) && !Postmaster.runsOn(dir)) {
             LOG.warn(
@@ -230,7 +234,7 @@ public final class EmbeddedServer implements AutoCloseable {
                     Keys.DATA_DIRECTORY);
             Directories.deleteTree(dir);
         }
-        String password = Cluster.prepare(tools, dir);
+        String password = Cluster.prepare(tools, dir, templates);
         Optional<Postmaster> running = Postmaster.join(tools, dir);
         if (running.isPresent() && othersUseIt) {
             LOG.info(

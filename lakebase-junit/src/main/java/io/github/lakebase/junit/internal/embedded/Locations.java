@@ -9,7 +9,8 @@ import java.util.TreeMap;
 /**
  * Where an embedded server's files go: its cache directory ({@link CacheDirectory}), with the binaries in
  * {@code binaries/} (or {@code lakebase.embedded.binaries-directory}), temporary data directories in
- * {@code data/}, and the persistent data directory of each server configuration in {@code clusters/}.
+ * {@code data/}, the persistent data directory of each server configuration in {@code clusters/}, and the
+ * clusters that new data directories are copied from in {@code initdb/}.
  * Each directory is created with the permissions the server's OS user needs, and checked to be within its
  * reach; a message about one names it and the key that moves it.
  *
@@ -49,6 +50,11 @@ record Locations(Path cache, Path binaries) {
                 tools.osUser().name() + "\n" + options.maxConnections() + "\n" + new TreeMap<>(options.settings());
         String id = Digests.sha256Hex(configuration, 4);
         return clusters().resolve("pg" + tools.majorVersion() + "-" + id);
+    }
+
+    /** Where the clusters that initdb made, which new data directories are copies of, go ({@link InitdbTemplates}). */
+    Path initdbTemplates() {
+        return cache.resolve(InitdbTemplates.DIRECTORY);
     }
 
     /** Where the cache's persistent data directories go. */
