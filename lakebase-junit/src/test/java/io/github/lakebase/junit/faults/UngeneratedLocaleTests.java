@@ -28,12 +28,21 @@ class UngeneratedLocaleTests {
     @Test
     void aJvmWithAnUngeneratedLocaleGetsAWorkingBranchAndItsServerInheritsNoLocale() throws Exception {
         String locale = ungeneratedLocale();
+        // A cache of its own: initdb runs there (for the cluster new data directories copy), not in this JVM's.
+        Path cache = jvms.work().resolve("cache");
         Map<String, String> environment = Map.of(
-                "LANG", locale,
-                "LC_ALL", locale,
-                "LC_CTYPE", locale,
-                "LC_MESSAGES", locale,
-                "LANGUAGE", locale.substring(0, 2));
+                "LANG",
+                locale,
+                "LC_ALL",
+                locale,
+                "LC_CTYPE",
+                locale,
+                "LC_MESSAGES",
+                locale,
+                "LANGUAGE",
+                locale.substring(0, 2),
+                ChildJvms.CACHE_VARIABLE,
+                cache.toString());
         Map<String, String> configuration = Map.of(
                 "lakebase.embedded.data-directory",
                         jvms.work().resolve("pgdata").toString(),
@@ -54,6 +63,11 @@ class UngeneratedLocaleTests {
         child.go("1");
         child.go("2");
         assertThat(child.awaitExit()).as("the run passes:\n%s", child.logTail()).isZero();
+        try (var templates = Files.list(cache.resolve("initdb"))) {
+            assertThat(templates.map(t -> t.resolve("PG_VERSION")))
+                    .as("the cluster initdb made under that locale")
+                    .anyMatch(Files::isRegularFile);
+        }
     }
 
     /** A locale this machine has not generated, as {@code locale -a} lists what it has. */
