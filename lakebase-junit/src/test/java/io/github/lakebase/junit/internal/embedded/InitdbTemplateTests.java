@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A new data directory is a copy of the cluster initdb made once for the binaries, kept in the cache's
- * {@code initdb/}: the copy is a whole cluster of the server's OS user, a template that is not whole is made
- * again, and JVMs that start at once end with one template between them.
+ * {@code initdb/}: the copy is a whole cluster of the server's OS user, a copy stopped half-way and a template
+ * that is not whole are made again, and JVMs that start at once end with one template between them.
  */
 class InitdbTemplateTests {
 
@@ -77,7 +77,7 @@ class InitdbTemplateTests {
             before = systemIdentifier(server);
         }
         Path template = templates().get(0);
-        Files.delete(template.resolve("PG_VERSION")); // as if a copy of it had been stopped half-way
+        Files.delete(template.resolve("PG_VERSION")); // a template that is not whole, however it came to be
 
         try (EmbeddedServer server = start(null)) {
             assertThat(systemIdentifier(server)).as("a new template").isNotEqualTo(before);
@@ -88,6 +88,21 @@ class InitdbTemplateTests {
     }
 
     @Test
+    void aCopyStoppedHalfWayIsMadeAgainAtTheNextStart() throws Exception {
+        Path data = Files.createDirectories(cache.resolve("mine").resolve("half"));
+        // What a JVM killed during the copy leaves: the copy's marker and some of the template's files.
+        Files.createFile(data.resolve("lakebase-junit.copying"));
+        Files.writeString(Files.createDirectories(data.resolve("global")).resolve("pg_filenode.map"), "half");
+        Files.writeString(data.resolve("PG_VERSION.copying"), "18\n");
+
+        try (EmbeddedServer server = start(data)) {
+            assertThat(query(server, "SELECT 1")).isEqualTo("1");
+            assertThat(data.resolve("lakebase-junit.copying")).doesNotExist();
+            assertThat(data.resolve("PG_VERSION.copying")).doesNotExist();
+        }
+    }
+
+    @Test
     void serversThatStartAtOnceOnANewCacheEndWithOneTemplate() throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(2);
         CountDownLatch ready = new CountDownLatch(2);
@@ -95,9 +110,10 @@ class InitdbTemplateTests {
             List<CompletableFuture<String>> started = List.of(
                     CompletableFuture.supplyAsync(() -> startTogether(ready), threads),
                     CompletableFuture.supplyAsync(() -> startTogether(ready), threads));
-            for (CompletableFuture<String> identifier : started) {
-                assertThat(identifier.join()).isNotEmpty();
-            }
+            assertThat(started.get(0).join())
+                    .as("both copies of one template")
+                    .isNotEmpty()
+                    .isEqualTo(started.get(1).join());
         } finally {
             threads.shutdown();
         }
