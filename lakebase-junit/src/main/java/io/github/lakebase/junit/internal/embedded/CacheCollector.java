@@ -230,8 +230,8 @@ final class CacheCollector {
     }
 
     /**
-     * Marks the version or data directory of {@code lockFile} as used now; where this JVM may not (a lock
-     * file of another user's), the collection may take it for unused sooner.
+     * Marks the version or data directory of {@code lockFile}, or the initdb template {@code lockFile} is, as used
+     * now; where this JVM may not (a file of another user's), the collection may take it for unused sooner.
      */
     static void markUsed(Path lockFile) {
         try {

@@ -59,6 +59,7 @@ final class Cluster {
      */
     static String prepare(PgTools tools, Path dataDirectory, Path templates) throws IOException {
         Files.createDirectories(dataDirectory);
+        InitdbTemplates.undoInterruptedCopy(dataDirectory);
         if (Files.isRegularFile(dataDirectory.resolve("PG_VERSION"))) {
             return existing(tools, dataDirectory);
         }

@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A PostgreSQL server run from zonky's binaries for the tests of one JVM, or of several: initdb (or
- * reuse of a persistent data directory), start on a free loopback port with settings tuned for tests,
+ * A PostgreSQL server run from zonky's binaries for the tests of one JVM, or of several: a new cluster (a copy
+ * of the one initdb made for the binaries), or reuse of a persistent data directory, start on a free loopback port with settings tuned for tests,
  * and a fast shutdown at the end. Works when the JVM runs as root, through {@link OsUser}.
  *
  * <p>Its files go to a cache directory ({@link CacheDirectory}): the binaries, once per version, in

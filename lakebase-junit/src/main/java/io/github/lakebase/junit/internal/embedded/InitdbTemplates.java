@@ -20,14 +20,17 @@ import org.slf4j.LoggerFactory;
  * directory instead of running initdb again: initdb bootstraps the catalogs and runs hundreds of statements in
  * single-user mode, about a second on a small machine; a copy of its 40 MB takes a fraction of that. A copy is
  * what initdb would have made, less the password: every cluster copied from one template has the template's
- * superuser password, kept in each as in the template, readable only by the OS user who owns the cache.
+ * superuser password, kept in each as in the template, readable only by the user the tests run as.
  *
  * <p>A template is made under a temporary name ({@code <name>.partial-<n>}) and renamed into place once whole, so
  * that a JVM killed meanwhile leaves nothing that looks usable ({@link CacheCollector} deletes it an hour later);
  * JVMs that make one at once each make their own, and the first rename wins. A copy takes each file with its
- * mode, times and owner, and {@code PG_VERSION} last, as that is what says a directory holds a cluster; a copy
- * that fails (a collection deleted the template meanwhile, the disk is full) is undone, and the data directory
- * gets an initdb of its own.
+ * mode and times, and its owner where the JVM runs as root (the server's OS user then owns the template, named
+ * after that user's ids), and {@code PG_VERSION}, which says that a directory holds a cluster, last; it starts by
+ * creating {@value #COPYING} and ends by deleting it, so that a copy stopped half-way (its JVM killed) is made
+ * again at the next start ({@link #undoInterruptedCopy}). A copy that fails (a collection deleted the template
+ * meanwhile, the disk is full) is undone, and the data directory gets an initdb of its own; so does one whose
+ * template cannot be made, with a warning.
  *
  * <pre>{@code
  * if (!InitdbTemplates.copyInto(tools, cache.resolve("initdb"), dataDirectory)) {
@@ -41,6 +44,11 @@ final class InitdbTemplates {
     static final String DIRECTORY = "initdb";
     /** What a template being made is named after, before a number. */
     static final String PARTIAL = ".partial-";
+    /**
+     * The file a copy into a data directory starts with and ends by deleting: a data directory that has it holds
+     * a copy that was stopped half-way (its JVM killed), which the next start empties and makes again.
+     */
+    static final String COPYING = "lakebase-junit.copying";
 
     private static final Logger LOG = LoggerFactory.getLogger(InitdbTemplates.class);
     private static final String VERSION_FILE = "PG_VERSION";
@@ -59,8 +67,12 @@ final class InitdbTemplates {
         Path template;
         try {
             template = obtain(tools, templates);
-        } catch (IOException | UncheckedIOException e) {
-            LOG.debug("No initdb template in {} ({}); running initdb in {}", templates, e, dataDirectory);
+        } catch (IOException | RuntimeException e) { // initdb's own failure comes again, in the data directory
+            LOG.warn(
+                    "Could not make the cluster new data directories copy in {} ({}); running initdb in {}",
+                    templates,
+                    e.getMessage(),
+                    dataDirectory);
             return false;
         }
         long start = System.nanoTime();
@@ -87,8 +99,7 @@ final class InitdbTemplates {
             return template;
         }
         Directories.create(templates);
-        Path partial = templates.resolve(template.getFileName() + PARTIAL + Long.toUnsignedString(System.nanoTime()));
-        Files.createDirectory(partial);
+        Path partial = Files.createTempDirectory(templates, template.getFileName() + PARTIAL); // a random number
         try {
             tools.osUser().own(partial);
             Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rwx------"));
@@ -100,7 +111,13 @@ final class InitdbTemplates {
                 } catch (IOException e) {
                     if (!whole(template)) { // not another JVM's, renamed first: one that is not whole is in the way
                         Directories.deleteTree(template);
-                        Files.move(partial, template, StandardCopyOption.ATOMIC_MOVE);
+                        try {
+                            Files.move(partial, template, StandardCopyOption.ATOMIC_MOVE);
+                        } catch (IOException again) {
+                            if (!whole(template)) { // another JVM's may have come in between
+                                throw again;
+                            }
+                        }
                     }
                 }
                 LOG.debug("Made the initdb template {} ({} ms)", template, (System.nanoTime() - start) / 1_000_000);
@@ -112,12 +129,13 @@ final class InitdbTemplates {
     }
 
     /**
-     * The name of the template for {@code tools}: {@code pg<major>-<hash>} of the installation, the OS user and
-     * initdb's options, in the cache's naming of data directories, which {@link CacheCollector} knows.
+     * The name of the template for {@code tools}: {@code pg<major>-<hash>} of the installation, the OS user (its
+     * ids too, which its files are owned by) and initdb's options, in the cache's naming of data directories,
+     * which {@link CacheCollector} knows.
      */
     static String name(PgTools tools) throws IOException {
-        String made = tools.installation().toRealPath() + "\n" + tools.osUser().name() + "\n"
-                + String.join(" ", Cluster.INITDB_OPTIONS);
+        String made = tools.installation().toRealPath() + "\n" + tools.osUser().name() + " "
+                + tools.osUser().ids() + "\n" + String.join(" ", Cluster.INITDB_OPTIONS);
         return "pg" + tools.majorVersion() + "-" + Digests.sha256Hex(made, 4);
     }
 
@@ -127,9 +145,14 @@ final class InitdbTemplates {
                 && Cluster.password(template).isPresent();
     }
 
-    /** Copies the files under {@code template} into {@code target} with their attributes, PG_VERSION last. */
+    /**
+     * Copies the files under {@code template} into {@code target} with their attributes, between the creation and
+     * the deletion of {@value #COPYING}, and PG_VERSION, which says that a directory holds a cluster, last, under
+     * another name first.
+     */
     private static void copy(Path template, Path target) throws IOException {
         Path version = template.resolve(VERSION_FILE);
+        Path copying = Files.createFile(target.resolve(COPYING));
         Files.walkFileTree(template, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
@@ -151,11 +174,30 @@ final class InitdbTemplates {
                 return FileVisitResult.CONTINUE;
             }
         });
-        Files.copy(version, target.resolve(VERSION_FILE), StandardCopyOption.COPY_ATTRIBUTES);
+        Path next = target.resolve(VERSION_FILE + ".copying");
+        Files.copy(version, next, StandardCopyOption.COPY_ATTRIBUTES);
+        Files.move(next, target.resolve(VERSION_FILE), StandardCopyOption.ATOMIC_MOVE);
+        Files.delete(copying);
+    }
+
+    /**
+     * Empties {@code dataDirectory} when it holds a copy that was stopped half-way, so that it is made again.
+     *
+     * @return whether it did
+     */
+    static boolean undoInterruptedCopy(Path dataDirectory) throws IOException {
+        if (!Files.exists(dataDirectory.resolve(COPYING))) {
+            return false;
+        }
+        LOG.info(
+                "The data directory {} holds a copy of a cluster that was stopped half-way; it is made again",
+                dataDirectory);
+        empty(dataDirectory);
+        return true;
     }
 
     /** Deletes what lies in {@code directory}, and keeps the directory. */
-    private static void empty(Path directory) throws IOException {
+    static void empty(Path directory) throws IOException {
         try (var entries = Files.list(directory)) {
             for (Path entry : (Iterable<Path>) entries::iterator) {
                 PostgresBinaries.deleteRecursively(entry);

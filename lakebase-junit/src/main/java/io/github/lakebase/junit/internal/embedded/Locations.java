@@ -11,8 +11,10 @@ import java.util.TreeMap;
  * {@code binaries/} (or {@code lakebase.embedded.binaries-directory}), temporary data directories in
  * {@code data/}, the persistent data directory of each server configuration in {@code clusters/}, and the
  * clusters that new data directories are copied from in {@code initdb/}.
- * Each directory is created with the permissions the server's OS user needs, and checked to be within its
- * reach; a message about one names it and the key that moves it.
+ * Each directory the server uses is created with the permissions the server's OS user needs, and checked to be
+ * within its reach; a message about one names it and the key that moves it. {@code initdb/}, which initdb writes
+ * templates into and the JVM copies them from, is created when a template is first made; a start that cannot make
+ * or copy one there runs initdb in its data directory instead.
  *
  * <pre>{@code
  * Locations locations = Locations.resolve(options, osUser);

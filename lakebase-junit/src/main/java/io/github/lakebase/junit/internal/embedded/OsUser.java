@@ -105,6 +105,14 @@ final class OsUser {
         return !prefix.isEmpty();
     }
 
+    /**
+     * This user's numeric ids ({@code uid:gid}) where commands run as another user, else the empty string: what
+     * files made for the server are owned by, which a user's name alone does not say once ids change.
+     */
+    String ids() {
+        return ids == null ? "" : Integer.toUnsignedString(ids.uid()) + ":" + Integer.toUnsignedString(ids.gid());
+    }
+
     /** The command line that runs {@code command} as this user. */
     List<String> command(List<String> command) {
         List<String> all = new ArrayList<>(prefix);
