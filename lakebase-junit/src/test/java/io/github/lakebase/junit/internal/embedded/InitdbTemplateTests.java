@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A new data directory is a copy of the cluster initdb made once for the binaries, kept in the cache's
- * {@code initdb/}: the copy is a whole cluster of the server's OS user, a copy stopped half-way and a template
+ * {@code initdb/}: the copy is a whole cluster of the server's OS user with a superuser password of its own, a copy stopped half-way and a template
  * that is not whole are made again, and JVMs that start at once end with one template between them.
  */
 class InitdbTemplateTests {
@@ -52,6 +52,11 @@ class InitdbTemplateTests {
             assertThat(systemIdentifier(temporary)).isEqualTo(made);
             assertThat(templates()).hasSize(1);
             assertThat(templates().get(0).resolve("PG_VERSION")).hasContent(tools().majorVersion() + "\n");
+            // Each copy's superuser has a password of its own (connect() below logs in with it).
+            assertThat(List.of(first.password(), second.password(), temporary.password()))
+                    .doesNotHaveDuplicates()
+                    .doesNotContain(Files.readString(templates().get(0).resolve("lakebase-junit.password"))
+                            .trim());
 
             for (EmbeddedServer server : List.of(first, second, temporary)) {
                 Path data = server.dataDirectory();
