@@ -87,9 +87,7 @@ final class Cluster {
      * @throws ProviderException when initdb fails, with its output
      */
     static String initdb(PgTools tools, Path dataDirectory) throws IOException {
-        byte[] secret = new byte[18];
-        new SecureRandom().nextBytes(secret);
-        String generated = HexFormat.of().formatHex(secret);
+        String generated = newPassword();
         Path pwfile = EmbeddedServer.sibling(dataDirectory, ".pwfile"); // named after the directory: a sweep finds it
         try {
             Files.deleteIfExists(pwfile);
@@ -104,10 +102,54 @@ final class Cluster {
         } finally {
             Files.deleteIfExists(pwfile);
         }
-        Path passwordFile = dataDirectory.resolve(PASSWORD_FILE);
-        Files.writeString(passwordFile, generated + "\n");
-        Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
+        keep(dataDirectory, generated);
         return generated;
+    }
+
+    /**
+     * Gives the superuser of the cluster in {@code dataDirectory}, which no server runs on, a new random password,
+     * and keeps it in the directory: through PostgreSQL's single-user mode ({@code postgres --single}), which takes
+     * statements on its standard input and needs no server, about a tenth of a second.
+     *
+     * @throws ProviderException when PostgreSQL does not take the statement, with its output
+     */
+    static void newPassword(PgTools tools, Path dataDirectory) throws IOException {
+        String generated = newPassword();
+        String out = tools.run(
+                List.of(
+                        tools.bin("postgres"),
+                        "--single",
+                        "-D",
+                        dataDirectory.toString(),
+                        "-c",
+                        "fsync=off",
+                        "-c",
+                        "log_min_messages=warning",
+                        "-c",
+                        "log_checkpoints=off",
+                        "postgres"),
+                "ALTER ROLE " + SUPERUSER + " PASSWORD '" + generated + "';\n",
+                Duration.ofMinutes(1));
+        // The single-user mode ends with 0 whatever its statements did: its output says.
+        if (out.contains("ERROR:") || out.contains("FATAL:") || out.contains("PANIC:")) {
+            throw new ProviderException(
+                    "Could not set the superuser's password of " + dataDirectory + ":\n" + out.trim(), null);
+        }
+        keep(dataDirectory, generated);
+    }
+
+    /** 144 random bits, in hexadecimal. */
+    private static String newPassword() {
+        byte[] secret = new byte[18];
+        new SecureRandom().nextBytes(secret);
+        return HexFormat.of().formatHex(secret);
+    }
+
+    /** Keeps {@code password} in {@code dataDirectory}, readable by this JVM's user only. */
+    private static void keep(Path dataDirectory, String password) throws IOException {
+        Path passwordFile = dataDirectory.resolve(PASSWORD_FILE);
+        Files.writeString(passwordFile, password + "\n");
+        Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
     }
 
     private static String existing(PgTools tools, Path dataDirectory) throws IOException {

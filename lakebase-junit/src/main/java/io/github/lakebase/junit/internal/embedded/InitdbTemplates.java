@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * installation, OS user and initdb options ({@link Cluster#INITDB_OPTIONS}), and copied into each new data
  * directory instead of running initdb again: initdb bootstraps the catalogs and runs hundreds of statements in
  * single-user mode, about a second on a small machine; a copy of its 40 MB takes a fraction of that. A copy is
- * what initdb would have made, less the password: every cluster copied from one template has the template's
- * superuser password, kept in each as in the template, readable only by the user the tests run as.
+ * what initdb would have made: its superuser gets a random password of its own ({@link Cluster#newPassword}, in
+ * single-user mode, about a tenth of a second) before the copy counts as done.
  *
  * <p>A template is made under a temporary name ({@code <name>.partial-<n>}) and renamed into place once whole, so
  * that a JVM killed meanwhile leaves nothing that looks usable ({@link CacheCollector} deletes it an hour later);
@@ -77,9 +77,13 @@ final class InitdbTemplates {
         }
         long start = System.nanoTime();
         try {
-            copy(template, dataDirectory);
-        } catch (IOException | UncheckedIOException e) {
-            LOG.debug("Could not copy {} into {} ({}); running initdb there instead", template, dataDirectory, e);
+            copy(tools, template, dataDirectory);
+        } catch (IOException | RuntimeException e) { // a collection deleted the template meanwhile, say
+            if (e instanceof IOException || e instanceof UncheckedIOException) {
+                LOG.debug("Could not copy {} into {} ({}); running initdb there instead", template, dataDirectory, e);
+            } else {
+                LOG.warn("Could not copy {} into {} ({}); running initdb there instead", template, dataDirectory, e);
+            }
             empty(dataDirectory);
             return false;
         }
@@ -146,11 +150,11 @@ final class InitdbTemplates {
     }
 
     /**
-     * Copies the files under {@code template} into {@code target} with their attributes, between the creation and
-     * the deletion of {@value #COPYING}, and PG_VERSION, which says that a directory holds a cluster, last, under
-     * another name first.
+     * Copies the files under {@code template} into {@code target} with their attributes, and PG_VERSION, which
+     * says that a directory holds a cluster, last, under another name first; then gives the copy's superuser a
+     * password of its own. All between the creation and the deletion of {@value #COPYING}.
      */
-    private static void copy(Path template, Path target) throws IOException {
+    private static void copy(PgTools tools, Path template, Path target) throws IOException {
         Path version = template.resolve(VERSION_FILE);
         Path copying = Files.createFile(target.resolve(COPYING));
         Files.walkFileTree(template, new SimpleFileVisitor<>() {
@@ -177,6 +181,7 @@ final class InitdbTemplates {
         Path next = target.resolve(VERSION_FILE + ".copying");
         Files.copy(version, next, StandardCopyOption.COPY_ATTRIBUTES);
         Files.move(next, target.resolve(VERSION_FILE), StandardCopyOption.ATOMIC_MOVE);
+        Cluster.newPassword(tools, target);
         Files.delete(copying);
     }
 

@@ -61,10 +61,23 @@ record PgTools(Path installation, OsUser osUser) {
 
     /** Runs {@code command} as the server's OS user; returns its output, or fails with it. */
     String run(List<String> command, Duration timeout) {
+        return run(command, null, timeout);
+    }
+
+    /**
+     * Runs {@code command} as the server's OS user with {@code input} as its standard input (none when null);
+     * returns its output, or fails with it.
+     */
+    String run(List<String> command, String input, Duration timeout) {
         try {
             Process p = ChildProcesses.builder(osUser.command(command))
                     .redirectErrorStream(true)
                     .start();
+            try (var stdin = p.getOutputStream()) {
+                if (input != null) {
+                    stdin.write(input.getBytes(StandardCharsets.UTF_8));
+                }
+            }
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
