@@ -9,9 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,9 +34,7 @@ class CacheCollectionTests {
 
     @BeforeEach
     void cacheDirectory() throws IOException {
-        Path root = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"));
-        cache = Files.createTempDirectory(root, "cache-tests-");
-        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxr-xr-x"));
+        cache = TestCaches.newDirectory("cache-tests-");
     }
 
     @AfterEach
@@ -128,7 +124,14 @@ class CacheCollectionTests {
     void aDataDirectoryAnotherServerOfThisJvmUsesIsNeverCollected() throws Exception {
         Path used = cache.resolve("clusters").resolve("pg18-00000000");
         try (EmbeddedServer first = EmbeddedServer.start(new EmbeddedServer.Options(
-                used, cache, Optional.empty(), 20, Map.of(), SharedBinaries.directory(), false, CacheLimits.DEFAULT))) {
+                used,
+                cache,
+                Optional.empty(),
+                20,
+                Map.of(),
+                TestCaches.sharedBinaries(),
+                false,
+                CacheLimits.DEFAULT))) {
             Files.setLastModifiedTime(
                     sibling(used, ".lock"), FileTime.from(Instant.now().minus(OLD)));
             Files.delete(cache.resolve(".last-collection"));
@@ -143,19 +146,12 @@ class CacheCollectionTests {
 
     private EmbeddedServer start(CacheLimits limits) {
         return EmbeddedServer.start(new EmbeddedServer.Options(
-                null, cache, Optional.empty(), 20, Map.of(), SharedBinaries.directory(), false, limits));
+                null, cache, Optional.empty(), 20, Map.of(), TestCaches.sharedBinaries(), false, limits));
     }
 
     /** The installation of the binaries this JVM's servers use. */
     private static Path installation() throws IOException {
-        try (var versions = Files.list(SharedBinaries.directory())) {
-            return versions.filter(v -> PostgresBinaries.VERSION
-                            .matcher(v.getFileName().toString())
-                            .matches())
-                    .filter(v -> Files.exists(v.resolve(".complete")))
-                    .findFirst()
-                    .orElseThrow();
-        }
+        return TestCaches.installation();
     }
 
     /** A version of the binaries unpacked in the cache, last used {@code age} ago, of {@code bytes}. */
@@ -210,18 +206,6 @@ class CacheCollectionTests {
     }
 
     private static String query(EmbeddedServer server, String sql) throws Exception {
-        try (Connection c = server.connect("postgres");
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    /** The binaries directory of the servers of the other tests: unpacked once, shared. */
-    private static final class SharedBinaries {
-        static Path directory() {
-            return Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit", "binaries");
-        }
+        return TestCaches.query(server, sql);
     }
 }

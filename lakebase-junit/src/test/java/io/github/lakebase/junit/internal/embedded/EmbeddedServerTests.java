@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
@@ -25,9 +24,7 @@ class EmbeddedServerTests {
 
     @BeforeEach
     void workDirectory() throws IOException {
-        Path root = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"));
-        work = Files.createTempDirectory(root, "embedded-tests-");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        work = TestCaches.newDirectory("embedded-tests-");
     }
 
     @AfterEach
@@ -152,11 +149,6 @@ class EmbeddedServerTests {
     }
 
     private static String query(EmbeddedServer server, String sql) throws SQLException {
-        try (Connection c = server.connect("postgres");
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return TestCaches.query(server, sql);
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +30,7 @@ class InitdbTemplateTests {
 
     @BeforeEach
     void cacheDirectory() throws IOException {
-        Path root = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"));
-        cache = Files.createTempDirectory(root, "initdb-tests-");
-        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxr-xr-x"));
+        cache = TestCaches.newDirectory("initdb-tests-");
     }
 
     @AfterEach
@@ -157,32 +154,18 @@ class InitdbTemplateTests {
     }
 
     private static PgTools tools() throws IOException {
-        try (var versions = Files.list(binaries())) {
-            Path installation = versions.filter(v -> PostgresBinaries.VERSION
-                            .matcher(v.getFileName().toString())
-                            .matches())
-                    .filter(v -> Files.exists(v.resolve(".complete")))
-                    .findFirst()
-                    .orElseThrow();
-            return new PgTools(installation, OsUser.resolve(Optional.empty()));
-        }
+        return new PgTools(TestCaches.installation(), OsUser.resolve(Optional.empty()));
     }
 
-    /** The binaries directory of the servers of the other tests: unpacked once, shared. */
     private static Path binaries() {
-        return Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit", "binaries");
+        return TestCaches.sharedBinaries();
     }
 
     private static String systemIdentifier(EmbeddedServer server) throws Exception {
-        return query(server, "SELECT system_identifier FROM pg_control_system()");
+        return TestCaches.query(server, "SELECT system_identifier FROM pg_control_system()");
     }
 
     private static String query(EmbeddedServer server, String sql) throws Exception {
-        try (Connection c = server.connect("postgres");
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return TestCaches.query(server, sql);
     }
 }
