@@ -182,6 +182,66 @@ class InPlaceRestoreTests {
         }
     }
 
+    @Test
+    void aLargeTableIsReadOnlyOnceATestChangedItFromTheNextNewForkAndRestoredFromThen() throws Exception {
+        String[] names = branchOf("CREATE TABLE item (id integer PRIMARY KEY, name text); "
+                + "INSERT INTO item SELECT i, 'item ' || i FROM generate_series(1, 3) i; "
+                + "CREATE TABLE big (id integer PRIMARY KEY, payload text); "
+                + "INSERT INTO big SELECT i, repeat(md5(i::text), 4) FROM generate_series(1, 30000) i");
+        String base = names[0];
+        String first = names[1];
+        String second = base + "_second";
+        String third = base + "_third";
+        try (Connection admin = SERVER.get().connect("postgres")) {
+            execute(admin, "CREATE DATABASE " + second + " TEMPLATE " + base);
+            execute(admin, "CREATE DATABASE " + third + " TEMPLATE " + base);
+        }
+        InPlaceRestore restores = new InPlaceRestore();
+        try (Connection c = SERVER.get().connect(first)) {
+            restores.track(first, base, c); // reads the base: its sequences, its schema, its small tables
+        }
+
+        changeBig(first);
+        try (Connection o = SERVER.get().connect(first)) {
+            assertThat(restores.restore(first, o, null))
+                    .as("why the first branch whose test changed the large table was not restored")
+                    .hasValueSatisfying(why -> assertThat(why).contains("big", "not read yet"));
+        }
+        assertThat(restores.trackFork(second, base))
+                .as("whether a new fork is noted without reading it while a table is to be read")
+                .isFalse();
+        try (Connection c = SERVER.get().connect(second)) {
+            restores.track(second, base, c); // reads the large table's rows
+        }
+        assertThat(restores.trackFork(third, base))
+                .as("whether a new fork is noted without reading it once the table has been read")
+                .isTrue();
+
+        for (String branch : List.of(second, third)) {
+            changeBig(branch);
+            try (Connection o = SERVER.get().connect(branch)) {
+                assertThat(restores.restore(branch, o, null))
+                        .as("why %s, whose test changed the large table, was not restored", branch)
+                        .isEmpty();
+                assertThat(rows(o, "SELECT count(*) || ' ' || sum(length(payload)) FROM big"))
+                        .containsExactly("30000 3840000");
+                assertThat(rows(o, "SELECT payload FROM big WHERE id = 1"))
+                        .containsExactly(
+                                "c4ca4238a0b923820dcc509a6f75849bc4ca4238a0b923820dcc509a6f75849bc4ca4238a0b923820dcc509a6f75849bc4ca4238a0b923820dcc509a6f75849b");
+            }
+        }
+    }
+
+    /** A test changes and deletes rows of the large table of {@code branch}, and ends. */
+    private static void changeBig(String branch) throws Exception {
+        try (Connection test = SERVER.get().connect(branch)) {
+            execute(
+                    test,
+                    "UPDATE big SET payload = 'changed by a test' WHERE id = 1; DELETE FROM big WHERE id > 29000");
+        }
+        awaitNoSession(branch);
+    }
+
     /** A test changes a row of {@code branch} and ends; the branch's restore puts the base's rows back. */
     private static void assertChangedRowIsRestored(InPlaceRestore restores, String branch, String why)
             throws Exception {
