@@ -19,11 +19,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The rows of a base's tables, held in memory to restore branches from: read from a new fork of the base
  * with {@code COPY ... TO STDOUT (FORMAT binary)}, at most {@value #HELD_BYTES} bytes for all bases of a
- * server together, the smallest tables first. A table beyond that, or whose rows COPY cannot give back as
- * they were, is not held, and a branch whose test changed it is forked anew instead of restored.
+ * server together. The smallest tables, up to {@value #EAGER_BYTES} bytes together, are read with the base's
+ * first fork; a larger one only once a test has changed it, from a later new fork ({@link #readLater}), so
+ * that rows no test changes are never read. A table beyond the bytes held, or whose rows COPY cannot give
+ * back as they were, is not held, and a branch whose test changed it is forked anew instead of restored.
  *
  * <pre>{@code
- * new BaseRows().read(connectionToANewFork, rows, notHeld);
+ * BaseRows reader = new BaseRows();
+ * List<BaseRows.Table> later = reader.read(connectionToANewFork, rows, notHeld);
+ * reader.readLater(connectionToAnotherNewFork, List.of(later.get(0)), rows, notHeld);
  * }</pre>
  *
  * <p>Thread-safe: forks of different bases are read at once.
@@ -33,6 +37,12 @@ final class BaseRows {
     private static final Logger LOG = LoggerFactory.getLogger(BaseRows.class);
     /** The most bytes of base tables held in memory to restore from, for all bases together. */
     static final long HELD_BYTES = 64L << 20;
+    /**
+     * The most bytes of tables (their size on disk, {@code pg_table_size}) that a base's first fork reads the rows
+     * of: about as long as a fork of a small base takes (COPY gave 9 MB in 100 to 200 ms on a 2-core machine, a
+     * fork of an 18 MB base took 55 ms), which the first tests of a run would otherwise share the machine with.
+     */
+    static final long EAGER_BYTES = 2L << 20;
 
     /**
      * The tables whose rows may be held: with their columns for COPY (generated ones left out, which COPY
@@ -56,58 +66,76 @@ final class BaseRows {
     /** A table's rows as the base holds them, in COPY's binary format. */
     record Rows(String table, String columns, byte[] data) {}
 
+    /** A table whose rows may be held: its name and columns for COPY, and its size on disk in bytes. */
+    record Table(long oid, String name, String columns, long size) {}
+
     /**
-     * Reads the rows of the tables of the database {@code c} is connected to, a new fork of a base, into
-     * {@code rows}, the smallest table first, as long as they fit; says in {@code notHeld} why a table that
-     * could have fit is not held.
+     * Reads the rows of the smallest tables of the database {@code c} is connected to, a new fork of a base,
+     * up to {@value #EAGER_BYTES} bytes of them together, into {@code rows}; says in {@code notHeld} why a table
+     * is not held.
+     *
+     * @return the larger tables, the smallest first, whose rows {@link #readLater} reads when a test changed them
      */
-    void read(Connection c, Map<Long, Rows> rows, Map<Long, String> notHeld) throws SQLException {
-        record Candidate(long oid, String table, String columns, long size, boolean xml) {}
-        List<Candidate> candidates = new ArrayList<>();
+    List<Table> read(Connection c, Map<Long, Rows> rows, Map<Long, String> notHeld) throws SQLException {
+        List<Table> now = new ArrayList<>();
+        List<Table> later = new ArrayList<>();
+        long eager = 0;
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(CANDIDATES)) {
             while (rs.next()) {
-                candidates.add(new Candidate(
+                Table t = new Table(
                         rs.getLong(1),
                         rs.getString(2),
                         rs.getString(3) == null ? "" : " (" + rs.getString(3) + ")",
-                        rs.getLong(4),
-                        rs.getBoolean(5)));
+                        rs.getLong(4));
+                if (rs.getBoolean(5)) {
+                    notHeld.put(t.oid(), "COPY would drop the declarations of its xml values (xml_send)");
+                } else if (later.isEmpty() && eager + t.size() <= EAGER_BYTES) {
+                    eager += t.size();
+                    now.add(t);
+                } else {
+                    later.add(t);
+                }
             }
         }
+        readLater(c, now, rows, notHeld);
+        return later;
+    }
+
+    /**
+     * Reads the rows of {@code tables} from {@code c}, a connection to a new fork of their base, into {@code
+     * rows}, each as long as it fits in what is left of the bytes held; says in {@code notHeld} why one is not
+     * held.
+     */
+    void readLater(Connection c, List<Table> tables, Map<Long, Rows> rows, Map<Long, String> notHeld)
+            throws SQLException {
         var copy = c.unwrap(PGConnection.class).getCopyAPI();
-        for (Candidate t : candidates) {
-            if (t.xml()) {
-                notHeld.put(t.oid(), "COPY would drop the declarations of its xml values (xml_send)");
-                continue;
-            }
+        for (Table t : tables) {
             long room = HELD_BYTES - held.get();
             if (t.size() > room) {
-                LOG.debug(
-                        "Not holding the rows of {} ({} bytes) and larger tables: beyond {} bytes",
-                        t.table(),
-                        t.size(),
-                        HELD_BYTES);
-                return;
+                notHeld.put(t.oid(), "they would take more than the " + HELD_BYTES + " bytes held in memory");
+                continue;
             }
             Bounded out = new Bounded(room);
             try {
-                copy.copyOut("COPY " + t.table() + t.columns() + " TO STDOUT (FORMAT binary)", out);
-            } catch (IOException e) { // beyond the room left, uncompressed: so are the larger tables
-                LOG.debug("Not holding the rows of {} and larger tables: {}", t.table(), e.getMessage());
+                copy.copyOut("COPY " + t.name() + t.columns() + " TO STDOUT (FORMAT binary)", out);
+            } catch (IOException e) { // beyond the room left
+                LOG.debug("Not holding the rows of {}: {}", t.name(), e.getMessage());
+                notHeld.put(t.oid(), "they would take more than the " + HELD_BYTES + " bytes held in memory");
                 try (Statement s = c.createStatement()) {
                     s.execute("SELECT 1"); // pgjdbc cancelled the COPY; the connection must still work
                 }
-                return;
+                continue;
             } catch (SQLException e) { // a type without a binary format (aclitem): the table is not restored
                 notHeld.put(t.oid(), "COPY cannot read them (" + e.getMessage() + ")");
                 continue;
             }
             if (held.addAndGet(out.size()) > HELD_BYTES) {
                 held.addAndGet(-out.size());
-                return;
+                notHeld.put(t.oid(), "they would take more than the " + HELD_BYTES + " bytes held in memory");
+                continue;
             }
-            rows.put(t.oid(), new Rows(t.table(), t.columns(), out.toByteArray()));
+            rows.put(t.oid(), new Rows(t.name(), t.columns(), out.toByteArray()));
         }
     }
 

@@ -33,13 +33,15 @@ import org.slf4j.LoggerFactory;
  * handed out. A reset of the statistics (a crash of a server process resets them all, {@code pg_stat_reset()}
  * those of one database) shows in their reset times, and then nothing is known: the branch is unrestorable.
  *
- * <p>The base's rows come from the first branch forked from it that is noted (a new fork is the base's state),
- * read with {@code COPY ... TO STDOUT (FORMAT binary)} and held in memory, at most {@value
- * #BaseRows.HELD_BYTES} bytes for all bases; a table beyond that is never restored in place. Forks noted while
- * that read goes on wait for it neither when noted nor when restored: a branch given back before the read is done
- * is refused, and its caller forks anew ({@link PristineBase}). A fork takes about as long as reading 1 to 3 MB of
- * rows (70 ms against 170 ms for the 10 MB of the benchmark's base on a 2-core machine), and the first tests of a
- * run would otherwise wait for the read.
+ * <p>The base's rows come from new forks of it (a new fork is the base's state), read with {@code COPY ... TO
+ * STDOUT (FORMAT binary)} and held in memory, at most {@value BaseRows#HELD_BYTES} bytes for all bases; a table
+ * beyond that is never restored in place. The first fork noted reads the smallest tables, up to {@value
+ * BaseRows#EAGER_BYTES} bytes of them; a larger table is read only once a test has changed it: that branch is
+ * refused, and the next new fork noted reads the table, so that rows no test changes are never read. Forks noted
+ * while a read goes on wait for it neither when noted nor when restored: a branch given back before the read is
+ * done is refused, and its caller forks anew ({@link PristineBase}). A fork takes about as long as reading 1 to 3
+ * MB of rows (55 to 70 ms against 100 to 200 ms for the 9 MB of the benchmark's largest table on a 2-core
+ * machine), and the first tests of a run would otherwise wait for the read, or share the machine with it.
  *
  * <pre>{@code
  * restore.track(spare, base, connection);             // a new fork, before a test takes it
@@ -63,8 +65,9 @@ final class InPlaceRestore {
 
     /**
      * Notes the state of {@code branch}, forked from {@code base} just now; from the first branch of a base,
-     * also reads the base's sequences and the rows of its tables, the smallest first, as many as fit. A branch
-     * noted while another reads the base does not wait for that read, and is not restored before it is done.
+     * also reads the base's sequences and the rows of its smallest tables, and from a later one the rows of the
+     * tables that restores found changed and not read yet. A branch noted while another reads the base does not
+     * wait for that read, and is not restored before it is done.
      *
      * @param c a superuser's connection to the branch, in auto-commit
      */
@@ -75,8 +78,8 @@ final class InPlaceRestore {
             throw new SQLException("its writes may not be counted: " + uncounted.get());
         }
         PristineBase pristine = bases.computeIfAbsent(base, b -> new PristineBase());
+        long start = System.nanoTime();
         if (pristine.startReading()) { // else another fork reads it, or has: this one need not wait
-            long start = System.nanoTime();
             pristine.read(c, reader);
             LOG.debug(
                     "Read the rows of {} table(s) of {} from {}, to restore its branches from ({} ms)",
@@ -84,6 +87,17 @@ final class InPlaceRestore {
                     base,
                     branch,
                     (System.nanoTime() - start) / 1_000_000);
+        } else if (pristine.read() == PristineBase.Read.READ) {
+            int before = pristine.rows.size();
+            pristine.readWanted(c, reader);
+            if (pristine.rows.size() > before) {
+                LOG.debug(
+                        "Read the rows of {} more table(s) of {} from {}, which tests changed ({} ms)",
+                        pristine.rows.size() - before,
+                        base,
+                        branch,
+                        (System.nanoTime() - start) / 1_000_000);
+            }
         }
         BranchState.Snapshot fork = BranchState.read(c, base, true, null, Map.of());
         pristine.fork = fork;
@@ -96,7 +110,8 @@ final class InPlaceRestore {
      * snapshot holds is the base's. Should the server's statistics have been reset since, the restore sees
      * it and refuses.
      *
-     * @return whether the base has been read, and so the branch noted
+     * @return whether the base has been read (or is being read) and no table of it waits to be read, and so the
+     *     branch noted; if not, {@link #track} reads it
      */
     boolean trackFork(String branch, String base) {
         PristineBase pristine = bases.get(base);
@@ -213,6 +228,10 @@ final class InPlaceRestore {
         List<BaseRows.Rows> rows = new ArrayList<>();
         for (Long oid : truncate) {
             BaseRows.Rows r = base.rows.get(oid);
+            if (r == null && base.want(oid)) {
+                return Optional.of("the rows of " + name(c, oid) + " in its base are not read yet: a test changed "
+                        + "them for the first time, and the next new fork reads them");
+            }
             if (r == null) {
                 return Optional.of("the rows of " + name(c, oid) + " in its base are not held: "
                         + base.notHeld.getOrDefault(

@@ -10,13 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What {@link InPlaceRestore} knows of a base: its sequences, the rows held of its tables, and what its schema
  * says a restore must do, read once from one of its new forks (a branch whose schema changed is never restored,
  * so every branch restored has these). One fork reads it; the others are noted meanwhile without waiting for
- * that read (of a big base it takes a while, and a test may be waiting for a fork), and are not restored until
- * it is done ({@link #read()}).
+ * that read (a test may be waiting for a fork), and are not restored until it is done ({@link #read()}). The
+ * rows of its larger tables are read later ({@link BaseRows}): a restore that finds a table not read yet asks
+ * for it ({@link #want}), and the next new fork noted reads it ({@link #readWanted}).
  *
  * <pre>{@code
  * PristineBase base = new PristineBase();
@@ -24,6 +26,8 @@ import java.util.TreeSet;
  *     base.read(connection, reader);       // another fork may read it again should this read fail
  * }
  * PristineBase.Read known = base.read();   // in a restore: READING while a fork reads it
+ * if (base.want(oid)) { ... }              // in a restore: the table's rows are read from a later fork
+ * base.readWanted(anotherConnection, reader);
  * }</pre>
  */
 final class PristineBase {
@@ -55,10 +59,16 @@ final class PristineBase {
     final Set<Long> deleteRules = new TreeSet<>();
     /** Tables with a rule that a DELETE runs in ordinary sessions only (enabled ORIGIN). */
     final Set<Long> originDeleteRules = new TreeSet<>();
-    /** The rows of each table held, by the table's oid. */
-    final Map<Long, BaseRows.Rows> rows = new HashMap<>();
+    /** The rows of each table held, by the table's oid; tables read later are added while restores read it. */
+    final Map<Long, BaseRows.Rows> rows = new ConcurrentHashMap<>();
     /** Why the rows of a table are not held, by its oid, for tables that could not be read. */
-    final Map<Long, String> notHeld = new HashMap<>();
+    final Map<Long, String> notHeld = new ConcurrentHashMap<>();
+    /** The tables whose rows are read once a test changed them and not read yet, by their oid; guarded by this. */
+    private final Map<Long, BaseRows.Table> unread = new HashMap<>();
+    /** The tables of {@link #unread} a restore asked for, which the next new fork reads; guarded by this. */
+    private final Set<Long> wanted = new TreeSet<>();
+    /** The tables of {@link #unread} a fork is reading now; guarded by this. */
+    private final Set<Long> claimed = new TreeSet<>();
     /** The state of a new fork, which every new fork of the base shares; null until one was noted. */
     volatile BranchState.Snapshot fork;
 
@@ -94,14 +104,17 @@ final class PristineBase {
             sequenceQuery = BranchState.sequenceQuery(c);
             sequences.putAll(BranchState.sequences(c, sequenceQuery));
             readSchema(c);
-            reader.read(c, rows, notHeld);
+            List<BaseRows.Table> later = reader.read(c, rows, notHeld);
+            synchronized (this) {
+                later.forEach(t -> unread.put(t.oid(), t));
+            }
             done = true;
         } finally {
             synchronized (this) {
                 if (!done) { // as if never read: the next fork noted reads it again, from scratch
                     reader.release(rows.values());
-                    List.of(sequences, links, firing, rows, notHeld).forEach(Map::clear);
-                    List.of(partitioned, triggered, anyTrigger, deleteRules, originDeleteRules)
+                    List.of(sequences, links, firing, rows, notHeld, unread).forEach(Map::clear);
+                    List.of(partitioned, triggered, anyTrigger, deleteRules, originDeleteRules, wanted, claimed)
                             .forEach(Set::clear);
                     sequenceQuery = null;
                     fork = null;
@@ -112,9 +125,56 @@ final class PristineBase {
         }
     }
 
-    /** Whether the base has been read, or a fork is reading it: then a new fork need not read it. */
+    /**
+     * Whether the base has been read, or a fork is reading it, and no table is wanted: then a new fork need not
+     * read it.
+     */
     synchronized boolean readOrReading() {
-        return read || reading;
+        return (read || reading) && wanted.isEmpty();
+    }
+
+    /**
+     * Asks for the rows of the table {@code oid}, which a test changed, to be read from the next new fork noted,
+     * if they are to be read later and not read yet.
+     *
+     * @return whether they are (or are being) read later: a restore that needs them now forks anew instead
+     */
+    synchronized boolean want(long oid) {
+        if (!unread.containsKey(oid)) {
+            return false;
+        }
+        if (!claimed.contains(oid)) {
+            wanted.add(oid);
+        }
+        return true;
+    }
+
+    /**
+     * Reads the rows of the tables wanted ({@link #want}) from {@code c}, a connection to a new fork of the base
+     * that nobody else uses; a table whose read fails is wanted again by the next restore that needs it.
+     */
+    void readWanted(Connection c, BaseRows reader) throws SQLException {
+        List<BaseRows.Table> tables = new ArrayList<>();
+        synchronized (this) {
+            wanted.forEach(oid -> tables.add(unread.get(oid)));
+            claimed.addAll(wanted);
+            wanted.clear();
+        }
+        if (tables.isEmpty()) {
+            return;
+        }
+        try {
+            reader.readLater(c, tables, rows, notHeld);
+        } finally {
+            synchronized (this) {
+                for (BaseRows.Table t : tables) {
+                    claimed.remove(t.oid());
+                    if (rows.containsKey(t.oid()) || notHeld.containsKey(t.oid())) {
+                        unread.remove(t.oid());
+                    }
+                }
+            }
+        }
     }
 
     /** Whether the base has been read, is being read, or is not (never read, or its read failed); never waits. */
