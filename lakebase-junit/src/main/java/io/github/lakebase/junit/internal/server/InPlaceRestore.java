@@ -225,13 +225,19 @@ final class InPlaceRestore {
                 return Optional.of("its test changed the materialized view " + name(c, oid));
             }
         }
+        List<String> unread = new ArrayList<>();
+        for (Long oid : truncate) {
+            if (!base.rows.containsKey(oid) && base.want(oid)) { // every one of them, for the next new fork to read
+                unread.add(name(c, oid));
+            }
+        }
+        if (!unread.isEmpty()) {
+            return Optional.of("the rows of " + String.join(", ", unread) + " in its base are not read yet: a test "
+                    + "changed them for the first time, and the next new fork reads them");
+        }
         List<BaseRows.Rows> rows = new ArrayList<>();
         for (Long oid : truncate) {
             BaseRows.Rows r = base.rows.get(oid);
-            if (r == null && base.want(oid)) {
-                return Optional.of("the rows of " + name(c, oid) + " in its base are not read yet: a test changed "
-                        + "them for the first time, and the next new fork reads them");
-            }
             if (r == null) {
                 return Optional.of("the rows of " + name(c, oid) + " in its base are not held: "
                         + base.notHeld.getOrDefault(
