@@ -66,6 +66,27 @@ public interface RestorableBranches {
     }
 
     /**
+     * Whether the next new fork of {@code base} that no test waits for (a spare) should be read with {@link #track}
+     * rather than noted with {@link #trackFork}: the provider wants something of the base that only a read of a new
+     * fork gives, such as the rows of a table a test changed for the first time. A fork for a test that waits is
+     * still noted with {@link #trackFork}.
+     *
+     * <pre>{@code
+     * boolean noted = !restorable.wantsRead(base) && restorable.trackFork(spare, base);
+     * if (!noted) {
+     *     restorable.track(spare, base);
+     * }
+     * }</pre>
+     *
+     * @param base the sealed base the fork is of
+     * @return whether to read it; the default never asks
+     * @since 0.1
+     */
+    default boolean wantsRead(String base) {
+        return false;
+    }
+
+    /**
      * Renames {@code name}, a tracked branch whose test has ended, to {@code spare}, ends the sessions still
      * connected to it, and puts it back to the state {@link #track} noted, keeping the name {@code spare}.
      *

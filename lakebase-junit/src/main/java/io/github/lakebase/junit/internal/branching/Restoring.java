@@ -79,6 +79,16 @@ final class Restoring {
         }
     }
 
+    /** Whether a new spare of {@code base} should be read ({@link #track}) rather than noted ({@link #trackFork}). */
+    boolean wantsRead(String base) {
+        try {
+            return restorable.wantsRead(base);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not tell whether a spare of {} is to be read: {}", base, e.getMessage());
+            return false;
+        }
+    }
+
     /** Notes the state of a branch forked on demand, where that needs no reading; false otherwise. */
     boolean trackFork(String name, String base) {
         try {

@@ -151,9 +151,13 @@ final class SpareMaker {
         });
     }
 
-    /** Notes a new spare's state for restores, reading it only while its base has not been read. */
+    /**
+     * Notes a new spare's state for restores, reading it while its base has not been read, or when the provider
+     * wants something of the base that only a read gives (the rows of a table a test changed).
+     */
     private boolean tracked(Spare spare) {
-        return restoring.trackFork(spare.name(), spare.base()) || restoring.track(spare.name(), spare.base());
+        return !restoring.wantsRead(spare.base()) && restoring.trackFork(spare.name(), spare.base())
+                || restoring.track(spare.name(), spare.base());
     }
 
     /**

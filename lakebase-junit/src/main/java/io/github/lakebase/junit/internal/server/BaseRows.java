@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * with {@code COPY ... TO STDOUT (FORMAT binary)}, at most {@value #HELD_BYTES} bytes for all bases of a
  * server together. The smallest tables, up to {@value #EAGER_BYTES} bytes together, are read with the base's
  * first fork; a larger one only once a test has changed it, from a later new fork ({@link #readLater}), so
- * that rows no test changes are never read. A table beyond the bytes held, or whose rows COPY cannot give
+ * that the rows of a large table no test changes (nor a table linked to it) are never read. A table beyond the bytes held, or whose rows COPY cannot give
  * back as they were, is not held, and a branch whose test changed it is forked anew instead of restored.
  *
  * <pre>{@code
@@ -126,7 +126,10 @@ final class BaseRows {
                     s.execute("SELECT 1"); // pgjdbc cancelled the COPY; the connection must still work
                 }
                 continue;
-            } catch (SQLException e) { // a type without a binary format (aclitem): the table is not restored
+            } catch (SQLException e) {
+                if (!unreadable(e)) { // the session's failure, not the table's: the caller may read it again later
+                    throw e;
+                }
                 notHeld.put(t.oid(), "COPY cannot read them (" + e.getMessage() + ")");
                 continue;
             }
@@ -137,6 +140,18 @@ final class BaseRows {
             }
             rows.put(t.oid(), new Rows(t.name(), t.columns(), out.toByteArray()));
         }
+    }
+
+    /**
+     * Whether {@code e} says that COPY cannot give a table's rows at all, whatever the session: a type without a
+     * binary output function ({@code aclitem}: 42883, undefined function) or another error of the statement itself
+     * (SQLSTATE classes 42, syntax error or access rule violation, and 0A, feature not supported; <a
+     * href="https://www.postgresql.org/docs/current/errcodes-appendix.html">PostgreSQL error codes</a>), rather than
+     * of the session or the server (a timeout, a cancel, a lost connection).
+     */
+    static boolean unreadable(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("42") || state.startsWith("0A"));
     }
 
     /** Gives back the room that {@code rows}, read by {@link #read} and no longer held, took. */

@@ -120,7 +120,10 @@ final class BranchRestores implements RestorableBranches {
         return Optional.ofNullable(cannotRestore);
     }
 
-    /** Reads the branch's statistics and sequences, and from a base's first branch the base's rows. */
+    /**
+     * Reads the branch's statistics and sequences; from a base's first branch also the base's schema and the rows of
+     * its smallest tables, and from a later one the rows of the tables that restores found changed and not read.
+     */
     @Override
     public void track(String name, String base) {
         requireOwn(name);
@@ -139,6 +142,11 @@ final class BranchRestores implements RestorableBranches {
         } catch (SQLException e) {
             throw new ProviderException("Could not read branch " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public boolean wantsRead(String base) {
+        return restores.wantsRead(base);
     }
 
     @Override

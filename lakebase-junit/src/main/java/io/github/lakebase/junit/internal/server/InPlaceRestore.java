@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * STDOUT (FORMAT binary)} and held in memory, at most {@value BaseRows#HELD_BYTES} bytes for all bases; a table
  * beyond that is never restored in place. The first fork noted reads the smallest tables, up to {@value
  * BaseRows#EAGER_BYTES} bytes of them; a larger table is read only once a test has changed it: that branch is
- * refused, and the next new fork noted reads the table, so that rows no test changes are never read. Forks noted
+ * refused, and the next spare forked reads the table, so that the rows of a large table no test changes are never
+ * read. Forks noted
  * while a read goes on wait for it neither when noted nor when restored: a branch given back before the read is
  * done is refused, and its caller forks anew ({@link PristineBase}). A fork takes about as long as reading 1 to 3
  * MB of rows (55 to 70 ms against 100 to 200 ms for the 9 MB of the benchmark's largest table on a 2-core
@@ -110,8 +111,7 @@ final class InPlaceRestore {
      * snapshot holds is the base's. Should the server's statistics have been reset since, the restore sees
      * it and refuses.
      *
-     * @return whether the base has been read (or is being read) and no table of it waits to be read, and so the
-     *     branch noted; if not, {@link #track} reads it
+     * @return whether the base has been read (or is being read), and so the branch noted
      */
     boolean trackFork(String branch, String base) {
         PristineBase pristine = bases.get(base);
@@ -121,6 +121,15 @@ final class InPlaceRestore {
         }
         tracked.put(branch, fork);
         return true;
+    }
+
+    /**
+     * Whether a restore found tables of {@code base} changed whose rows are not read yet: the next spare is then to be
+     * read with {@link #track}, which reads them.
+     */
+    boolean wantsRead(String base) {
+        PristineBase pristine = bases.get(base);
+        return pristine != null && pristine.wantsRead();
     }
 
     /** Never restores branches of {@code base}: what it holds keeps restores from seeing a test's writes. */
@@ -225,15 +234,21 @@ final class InPlaceRestore {
                 return Optional.of("its test changed the materialized view " + name(c, oid));
             }
         }
+        for (Long oid : truncate) {
+            if (base.firing.containsKey(oid)) {
+                return Optional.of("the trigger " + base.firing.get(oid) + " fires also while rows are restored");
+            }
+        }
         List<String> unread = new ArrayList<>();
         for (Long oid : truncate) {
-            if (!base.rows.containsKey(oid) && base.want(oid)) { // every one of them, for the next new fork to read
+            if (!base.rows.containsKey(oid) && base.want(oid)) { // every one of them, for the next spare to read
                 unread.add(name(c, oid));
             }
         }
         if (!unread.isEmpty()) {
-            return Optional.of("the rows of " + String.join(", ", unread) + " in its base are not read yet: a test "
-                    + "changed them for the first time, and the next new fork reads them");
+            return Optional.of("the rows of " + String.join(", ", unread) + " in its base are not read yet (a "
+                    + "table's rows are read once a test has changed it, or a table linked to it): the next spare "
+                    + "forked reads them");
         }
         List<BaseRows.Rows> rows = new ArrayList<>();
         for (Long oid : truncate) {
@@ -244,11 +259,6 @@ final class InPlaceRestore {
                                 oid, "they would take more than the " + BaseRows.HELD_BYTES + " bytes held in memory"));
             }
             rows.add(r);
-        }
-        for (Long oid : truncate) {
-            if (base.firing.containsKey(oid)) {
-                return Optional.of("the trigger " + base.firing.get(oid) + " fires also while rows are restored");
-            }
         }
         if (!rows.isEmpty() || !setval.isEmpty()) {
             List<String> parents = new ArrayList<>();

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * so every branch restored has these). One fork reads it; the others are noted meanwhile without waiting for
  * that read (a test may be waiting for a fork), and are not restored until it is done ({@link #read()}). The
  * rows of its larger tables are read later ({@link BaseRows}): a restore that finds a table not read yet asks
- * for it ({@link #want}), and the next new fork noted reads it ({@link #readWanted}).
+ * for it ({@link #want}), and the next spare forked reads it ({@link #readWanted}).
  *
  * <pre>{@code
  * PristineBase base = new PristineBase();
@@ -65,7 +65,7 @@ final class PristineBase {
     final Map<Long, String> notHeld = new ConcurrentHashMap<>();
     /** The tables whose rows are read once a test changed them and not read yet, by their oid; guarded by this. */
     private final Map<Long, BaseRows.Table> unread = new HashMap<>();
-    /** The tables of {@link #unread} a restore asked for, which the next new fork reads; guarded by this. */
+    /** The tables of {@link #unread} a restore asked for, which the next spare forked reads; guarded by this. */
     private final Set<Long> wanted = new TreeSet<>();
     /** The tables of {@link #unread} a fork is reading now; guarded by this. */
     private final Set<Long> claimed = new TreeSet<>();
@@ -93,7 +93,8 @@ final class PristineBase {
 
     /**
      * Reads the base from {@code c}, a connection to a new fork of it that nobody else uses: its sequences, its
-     * schema, and the rows of its tables, the smallest first, as many as {@code reader} holds. Ends the read
+     * schema, and the rows of its smallest tables ({@link BaseRows#read}); notes its larger tables, whose rows a
+     * later fork reads once a restore wants them ({@link #want}). Ends the read
      * claimed with {@link #startReading}, done or failed.
      *
      * @throws SQLException when the fork cannot be read; the base stays unread
@@ -106,7 +107,9 @@ final class PristineBase {
             readSchema(c);
             List<BaseRows.Table> later = reader.read(c, rows, notHeld);
             synchronized (this) {
-                later.forEach(t -> unread.put(t.oid(), t));
+                later.stream() // a table with a trigger that fires during a restore is never restored: never read
+                        .filter(t -> !firing.containsKey(t.oid()))
+                        .forEach(t -> unread.put(t.oid(), t));
             }
             done = true;
         } finally {
@@ -125,16 +128,18 @@ final class PristineBase {
         }
     }
 
-    /**
-     * Whether the base has been read, or a fork is reading it, and no table is wanted: then a new fork need not
-     * read it.
-     */
+    /** Whether the base has been read, or a fork is reading it: then a new fork need not read it. */
     synchronized boolean readOrReading() {
-        return (read || reading) && wanted.isEmpty();
+        return read || reading;
+    }
+
+    /** Whether tables are wanted ({@link #want}) that no fork reads yet. */
+    synchronized boolean wantsRead() {
+        return !wanted.isEmpty();
     }
 
     /**
-     * Asks for the rows of the table {@code oid}, which a test changed, to be read from the next new fork noted,
+     * Asks for the rows of the table {@code oid}, which a test changed, to be read from the next spare forked,
      * if they are to be read later and not read yet.
      *
      * @return whether they are (or are being) read later: a restore that needs them now forks anew instead

@@ -183,7 +183,7 @@ class InPlaceRestoreTests {
     }
 
     @Test
-    void largeTablesAreReadOnlyOnceATestChangedThemFromTheNextNewForkAndRestoredFromThen() throws Exception {
+    void largeTablesAreReadOnlyOnceATestChangedThemFromTheNextSpareAndRestoredFromThen() throws Exception {
         String[] names = branchOf("CREATE TABLE item (id integer PRIMARY KEY, name text); "
                 + "INSERT INTO item SELECT i, 'item ' || i FROM generate_series(1, 3) i; "
                 + "CREATE TABLE big (id integer PRIMARY KEY, payload text); "
@@ -192,47 +192,97 @@ class InPlaceRestoreTests {
                 + "INSERT INTO large SELECT i, repeat(md5(i::text), 4) FROM generate_series(1, 30000) i");
         String base = names[0];
         String first = names[1];
-        String second = base + "_second";
-        String third = base + "_third";
+        List<String> forks = new ArrayList<>();
         try (Connection admin = SERVER.get().connect("postgres")) {
-            execute(admin, "CREATE DATABASE " + second + " TEMPLATE " + base);
-            execute(admin, "CREATE DATABASE " + third + " TEMPLATE " + base);
+            for (String suffix : List.of("failing", "waited_for", "spare", "later")) {
+                forks.add(base + "_" + suffix);
+                execute(admin, "CREATE DATABASE " + forks.get(forks.size() - 1) + " TEMPLATE " + base);
+            }
         }
+        String failing = forks.get(0);
+        String waitedFor = forks.get(1);
+        String spare = forks.get(2);
+        String later = forks.get(3);
         InPlaceRestore restores = new InPlaceRestore();
         try (Connection c = SERVER.get().connect(first)) {
             restores.track(first, base, c); // reads the base: its sequences, its schema, its small tables
         }
 
         changeBig(first);
-        try (Connection o = SERVER.get().connect(first)) {
-            assertThat(restores.restore(first, o, null))
-                    .as("why the first branch whose test changed the large table was not restored")
-                    .hasValueSatisfying(why -> assertThat(why).contains("not read yet"));
-        }
-        assertThat(restores.trackFork(second, base))
-                .as("whether a new fork is noted without reading it while a table is to be read")
-                .isFalse();
-        try (Connection c = SERVER.get().connect(second)) {
-            restores.track(second, base, c); // reads the rows of both large tables the test changed
-        }
-        assertThat(restores.trackFork(third, base))
-                .as("whether a new fork is noted without reading it once the table has been read")
+        assertRefusedAsUnread(restores, first);
+        assertThat(restores.wantsRead(base))
+                .as("whether the next spare is to be read, for the large tables")
+                .isTrue();
+        assertThat(restores.trackFork(waitedFor, base))
+                .as("whether a fork for a test that waits is noted without reading it meanwhile")
                 .isTrue();
 
-        for (String branch : List.of(second, third)) {
+        // A read that fails for its session, not for the table (here the session ends while COPY waits for a
+        // lock), leaves the tables to be read again rather than never restored.
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try (Connection lock = SERVER.get().connect(failing);
+                Connection c = SERVER.get().connect(failing);
+                Connection admin = SERVER.get().connect("postgres")) {
+            lock.setAutoCommit(false);
+            execute(lock, "LOCK TABLE big IN ACCESS EXCLUSIVE MODE");
+            Future<?> read = threads.submit(() -> {
+                restores.track(failing, base, c);
+                return null;
+            });
+            awaitLockWait(failing);
+            execute(
+                    admin,
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + failing
+                            + "' AND wait_event_type = 'Lock'");
+            assertThat(threads.submit(() -> {
+                                try {
+                                    read.get(60, TimeUnit.SECONDS);
+                                    return "read";
+                                } catch (ExecutionException e) {
+                                    return "failed";
+                                }
+                            })
+                            .get(90, TimeUnit.SECONDS))
+                    .isEqualTo("failed");
+            lock.rollback();
+        } finally {
+            threads.shutdownNow();
+        }
+        changeBig(waitedFor);
+        assertRefusedAsUnread(restores, waitedFor);
+
+        try (Connection c = SERVER.get().connect(spare)) {
+            restores.track(spare, base, c); // reads the rows of both large tables the tests changed
+        }
+        assertThat(restores.wantsRead(base))
+                .as("whether a spare is still to be read once the tables have been")
+                .isFalse();
+        assertThat(restores.trackFork(later, base))
+                .as("whether a new fork is noted without reading it once the tables have been read")
+                .isTrue();
+
+        for (String branch : List.of(spare, later)) {
             changeBig(branch);
             try (Connection o = SERVER.get().connect(branch)) {
                 assertThat(restores.restore(branch, o, null))
-                        .as("why %s, whose test changed the large table, was not restored", branch)
+                        .as("why %s, whose test changed the large tables, was not restored", branch)
                         .isEmpty();
                 assertThat(rows(o, "SELECT count(*) || ' ' || sum(length(payload)) FROM big"))
                         .containsExactly("30000 3840000");
                 assertThat(rows(o, "SELECT count(*) || ' ' || sum(length(note)) FROM large"))
                         .containsExactly("30000 3840000");
                 assertThat(rows(o, "SELECT payload FROM big WHERE id = 1"))
-                        .containsExactly(
-                                "c4ca4238a0b923820dcc509a6f75849bc4ca4238a0b923820dcc509a6f75849bc4ca4238a0b923820dcc509a6f75849bc4ca4238a0b923820dcc509a6f75849b");
+                        .containsExactly("c4ca4238a0b923820dcc509a6f75849b".repeat(4));
             }
+        }
+    }
+
+    /** The restore of {@code branch}, whose test changed the large tables, is refused: their rows are not read. */
+    private static void assertRefusedAsUnread(InPlaceRestore restores, String branch) throws Exception {
+        try (Connection o = SERVER.get().connect(branch)) {
+            assertThat(restores.restore(branch, o, null))
+                    .as("why %s, whose test changed the large tables before they were read, was not restored", branch)
+                    .hasValueSatisfying(why -> assertThat(why).contains("big, large", "not read yet"));
         }
     }
 
