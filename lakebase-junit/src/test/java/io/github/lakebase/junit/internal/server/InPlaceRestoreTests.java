@@ -155,20 +155,7 @@ class InPlaceRestoreTests {
                 restores.track(noted, base, o);
             }
             // The read fails: its session ends while it waits.
-            execute(
-                    admin,
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + reading
-                            + "' AND wait_event_type = 'Lock'");
-            assertThat(threads.submit(() -> {
-                                try {
-                                    read.get(60, TimeUnit.SECONDS);
-                                    return "read";
-                                } catch (ExecutionException e) {
-                                    return "failed";
-                                }
-                            })
-                            .get(90, TimeUnit.SECONDS))
-                    .isEqualTo("failed");
+            endLockWaiterAndAwaitFailure(admin, reading, read);
 
             assertThat(restores.trackFork(later, base))
                     .as("whether a later fork was noted as if the base had been read")
@@ -230,20 +217,7 @@ class InPlaceRestoreTests {
                 return null;
             });
             awaitLockWait(failing);
-            execute(
-                    admin,
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + failing
-                            + "' AND wait_event_type = 'Lock'");
-            assertThat(threads.submit(() -> {
-                                try {
-                                    read.get(60, TimeUnit.SECONDS);
-                                    return "read";
-                                } catch (ExecutionException e) {
-                                    return "failed";
-                                }
-                            })
-                            .get(90, TimeUnit.SECONDS))
-                    .isEqualTo("failed");
+            endLockWaiterAndAwaitFailure(admin, failing, read);
             lock.rollback();
         } finally {
             threads.shutdownNow();
@@ -295,6 +269,20 @@ class InPlaceRestoreTests {
                             + "WHERE id = 2; DELETE FROM large WHERE id > 29000; DELETE FROM big WHERE id > 29000");
         }
         awaitNoSession(branch);
+    }
+
+    /** Ends the session on {@code database} that waits for a lock, and checks that {@code read}, its work, fails. */
+    private static void endLockWaiterAndAwaitFailure(Connection admin, String database, Future<?> read)
+            throws Exception {
+        execute(
+                admin,
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database
+                        + "' AND wait_event_type = 'Lock'");
+        try {
+            read.get(90, TimeUnit.SECONDS);
+            throw new AssertionError("The read on " + database + " went on after its session ended");
+        } catch (ExecutionException expected) { // its session ended
+        }
     }
 
     /** A test changes a row of {@code branch} and ends; the branch's restore puts the base's rows back. */
