@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * with {@code COPY ... TO STDOUT (FORMAT binary)}, at most {@value #HELD_BYTES} bytes for all bases of a
  * server together. The smallest tables, up to {@value #EAGER_BYTES} bytes together, are read with the base's
  * first fork; a larger one only once a test has changed it, from a later new fork ({@link #readLater}), so
- * that the rows of a large table no test changes (nor a table linked to it) are never read. A table beyond the bytes held, or whose rows COPY cannot give
- * back as they were, is not held, and a branch whose test changed it is forked anew instead of restored.
+ * that the rows of a large table no test changes (nor a table linked to it) are never read. A table beyond the
+ * bytes held, or whose rows COPY cannot give back as they were, is not held, and a branch whose test changed it
+ * is forked anew instead of restored.
  *
  * <pre>{@code
  * BaseRows reader = new BaseRows();
@@ -43,6 +44,8 @@ final class BaseRows {
      * fork of an 18 MB base took 55 ms), which the first tests of a run would otherwise share the machine with.
      */
     static final long EAGER_BYTES = 2L << 20;
+    /** Why a table is not held when its rows would not fit in what is left of {@link #HELD_BYTES}. */
+    private static final String BEYOND = "they would take more than the " + HELD_BYTES + " bytes held in memory";
 
     /**
      * The tables whose rows may be held: with their columns for COPY (generated ones left out, which COPY
@@ -113,7 +116,7 @@ final class BaseRows {
         for (Table t : tables) {
             long room = HELD_BYTES - held.get();
             if (t.size() > room) {
-                notHeld.put(t.oid(), "they would take more than the " + HELD_BYTES + " bytes held in memory");
+                notHeld.put(t.oid(), BEYOND);
                 continue;
             }
             Bounded out = new Bounded(room);
@@ -121,7 +124,7 @@ final class BaseRows {
                 copy.copyOut("COPY " + t.name() + t.columns() + " TO STDOUT (FORMAT binary)", out);
             } catch (IOException e) { // beyond the room left
                 LOG.debug("Not holding the rows of {}: {}", t.name(), e.getMessage());
-                notHeld.put(t.oid(), "they would take more than the " + HELD_BYTES + " bytes held in memory");
+                notHeld.put(t.oid(), BEYOND);
                 try (Statement s = c.createStatement()) {
                     s.execute("SELECT 1"); // pgjdbc cancelled the COPY; the connection must still work
                 }
@@ -135,7 +138,7 @@ final class BaseRows {
             }
             if (held.addAndGet(out.size()) > HELD_BYTES) {
                 held.addAndGet(-out.size());
-                notHeld.put(t.oid(), "they would take more than the " + HELD_BYTES + " bytes held in memory");
+                notHeld.put(t.oid(), BEYOND);
                 continue;
             }
             rows.put(t.oid(), new Rows(t.name(), t.columns(), out.toByteArray()));
