@@ -38,9 +38,11 @@ class SpringBootTests {
     @Test
     void everyTestGetsAFreshBranchOfWhatTheContextSetUp() {
         DATABASES.clear();
-        assertAllSucceeded(SpringFixtures.run(DestructiveTestCase.class), 3);
+        assertAllSucceeded(SpringFixtures.runDropping(DestructiveTestCase.class), 3);
 
         assertThat(DATABASES).hasSize(3).doesNotHaveDuplicates().allMatch(name -> name.startsWith("lbj_"));
+        // Restored in place, a later test may get an earlier one's database under its name: each test of the
+        // fixture checks that it sees what the context set up, and the next test runs it that way.
     }
 
     @Test
@@ -69,9 +71,11 @@ class SpringBootTests {
     @Test
     void nestedClassesGetTheirOwnBranches() {
         DATABASES.clear();
-        assertAllSucceeded(SpringFixtures.run(NestedTestCase.class), 2);
+        assertAllSucceeded(SpringFixtures.runDropping(NestedTestCase.class), 2);
 
         assertThat(DATABASES).hasSize(2).doesNotHaveDuplicates();
+        // Restored in place, the inner test may get the outer one's database under its name: it checks what it sees.
+        assertAllSucceeded(SpringFixtures.run(NestedTestCase.class), 2);
     }
 
     @Test
@@ -82,6 +86,27 @@ class SpringBootTests {
 
         assertThat(CONTEXTS.stream().distinct()).as("a context per test").hasSize(3);
         assertThat(DATABASES).hasSize(3).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aContextStartedUnderOtherSettingsForksItsTestsBranchesFromItsStagedBase() {
+        // Spring keeps a context for the JVM; a later run under other settings, and so on another server, reuses it.
+        assertAllSucceeded(SpringFixtures.runDropping(OtherSettingsTestCase.class), 1);
+        assertAllSucceeded(SpringFixtures.run(OtherSettingsTestCase.class), 1);
+    }
+
+    @SpringBootTest(classes = InventoryApplication.class, properties = "inventory.started-by=a-run-with-other-settings")
+    @LakebaseBranch
+    static class OtherSettingsTestCase {
+
+        @Autowired
+        InventoryRepository repository;
+
+        @Test
+        void seesTheStartupStateAndDeletesIt() {
+            assertThat(repository.codes()).isEqualTo(STARTUP_CODES);
+            repository.deleteAll();
+        }
     }
 
     @SpringBootTest(classes = InventoryApplication.class)
@@ -174,9 +199,11 @@ class SpringBootTests {
     @Test
     void bootsFlywayMigratesTheBaseOnce() {
         DATABASES.clear();
-        assertAllSucceeded(SpringFixtures.run(BootFlywayTestCase.class), 2);
+        assertAllSucceeded(SpringFixtures.runDropping(BootFlywayTestCase.class), 2);
 
         assertThat(DATABASES).hasSize(2).doesNotHaveDuplicates();
+        // Restored in place, a test may get the other one's database under its name: each checks what it sees.
+        assertAllSucceeded(SpringFixtures.run(BootFlywayTestCase.class), 2);
     }
 
     @SpringBootTest(

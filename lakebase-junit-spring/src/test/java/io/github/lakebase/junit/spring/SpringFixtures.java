@@ -39,6 +39,15 @@ final class SpringFixtures {
                 .execute();
     }
 
+    /**
+     * Runs fixtures with every branch dropped after its test ({@code lakebase.restore-in-place=false}): for
+     * tests that two tests get two databases, which a branch restored in place for a later test, under its
+     * name, would hide.
+     */
+    static EngineExecutionResults runDropping(Class<?>... fixtures) {
+        return run(Map.of("lakebase.restore-in-place", "false"), fixtures);
+    }
+
     /** Asserts that exactly {@code tests} tests ran and all succeeded; otherwise fails with the failures. */
     static EngineExecutionResults assertAllSucceeded(EngineExecutionResults results, int tests) {
         assertThat(failures(results)).as("failures").isEmpty();
