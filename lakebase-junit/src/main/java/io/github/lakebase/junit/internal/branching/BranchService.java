@@ -9,11 +9,9 @@ import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
-import io.github.lakebase.junit.spi.BranchProviderFactory;
 import io.github.lakebase.junit.spi.KeptBranch;
 import io.github.lakebase.junit.spi.PointInTimeBranching;
 import io.github.lakebase.junit.spi.ProviderException;
-import io.github.lakebase.junit.spi.SweepingProvider;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,16 +40,10 @@ public final class BranchService implements AutoCloseable {
     /** This JVM's run: recorded on every branch it creates, so that a later run can tell it is dead. */
     public static final String RUN_ID = RunIds.next();
 
-    private static final List<BranchService> SERVICES = new CopyOnWriteArrayList<>();
-    private static final Object LOCK = new Object();
     /** How many branches are dropped at once in the background, and at the end of a run. */
     private static final int DROP_THREADS = 2;
     /** How many ended test branches may wait to be dropped before a test ending drops its own. */
     private static final int DROP_BACKLOG = 4;
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(BranchService::closeAll, "lakebase-junit-shutdown"));
-    }
 
     private final String providerId;
     private final Map<String, Optional<String>> configuration;
@@ -70,7 +61,7 @@ public final class BranchService implements AutoCloseable {
 
     private volatile boolean closed;
 
-    private BranchService(String providerId, Configuration config, BranchProvider provider, BranchNames names) {
+    BranchService(String providerId, Configuration config, BranchProvider provider, BranchNames names) {
         this.providerId = providerId;
         this.provider = provider;
         this.names = names;
@@ -94,36 +85,14 @@ public final class BranchService implements AutoCloseable {
         return connectionBudget;
     }
 
-    /** The service for this configuration, created (and its server started) on first use. */
-    private static BranchService obtain(Configuration config) {
-        String id = config.providerId();
-        for (BranchService s : SERVICES) {
-            if (s.providerId.equals(id) && config.agreesWith(s.configuration)) {
-                return s;
-            }
-        }
-        synchronized (LOCK) {
-            for (BranchService s : SERVICES) {
-                if (s.providerId.equals(id) && config.agreesWith(s.configuration)) {
-                    return s;
-                }
-            }
-            BranchProviderFactory factory = ProviderFactories.find(id, config.classLoader());
-            factory.unavailableReason(config).ifPresent(reason -> {
-                throw new ProviderException(
-                        reason + " (Set lakebase.disabled-when-unavailable=true to skip the tests " + "instead.)",
-                        null);
-            });
-            BranchNames names = config.names(); // a wrong prefix fails before a server starts
-            BranchProvider provider = factory.create(config);
-            BranchService service = new BranchService(id, config, provider, names);
-            LOG.info("lakebase-junit run {} uses {}", RUN_ID, provider.describe());
-            if (provider instanceof SweepingProvider sweeping) {
-                sweeping.sweep();
-            }
-            SERVICES.add(service);
-            return service;
-        }
+    /** Whether this service is the one for {@code config}, a configuration of provider {@code id}. */
+    boolean serves(String id, Configuration config) {
+        return providerId.equals(id) && config.agreesWith(configuration);
+    }
+
+    /** Whether {@code name} is a base an integration staged on this service, still there. */
+    boolean staged(String name) {
+        return staged.contains(name);
     }
 
     /**
@@ -201,11 +170,12 @@ public final class BranchService implements AutoCloseable {
 
     /** At a run's end: waits for the ended branches to be dropped or restored, then reads the bases' reviews. */
     public static void awaitRunEnd() {
-        for (BranchService s : SERVICES) {
+        List<BranchService> services = LiveServices.all();
+        for (BranchService s : services) {
             s.spares.awaitGivenBack();
             s.drops.await();
         }
-        SERVICES.forEach(s -> s.bases.publishReviews());
+        services.forEach(s -> s.bases.publishReviews());
     }
 
     void seal(String name) {
@@ -243,7 +213,7 @@ public final class BranchService implements AutoCloseable {
      * exits: for tools outside tests, such as the command line, which reach branches through its capabilities.
      */
     public static BranchProvider provider(Configuration config) {
-        return obtain(config).provider;
+        return LiveServices.obtain(config).provider;
     }
 
     /**
@@ -256,7 +226,7 @@ public final class BranchService implements AutoCloseable {
      * @return the base's name and the parent's, as the user named it
      */
     public static Based base(Configuration config, BaseSpec spec) {
-        BranchService service = obtain(config);
+        BranchService service = LiveServices.obtain(config);
         String parent = service.parentName(spec, config);
         Based based = new Based(service.base(spec, parent, null, config), parent);
         service.bases.publishReviews(); // no run's end comes: a tool reads the review now
@@ -274,9 +244,10 @@ public final class BranchService implements AutoCloseable {
     }
 
     /**
-     * Forks a branch on the service for {@code config}. When the fork fails because the server is
-     * gone (the embedded server was killed, say), the dead service is dropped and the fork is tried
-     * once more on a new one, so that the tests that follow get a working server.
+     * Forks a branch on the service for {@code config}, or, from a base an integration staged, on the service
+     * that staged it. When the fork fails because the server is gone (the embedded server was killed, say),
+     * the dead service is dropped and a fork of a migrated base is tried once more on a new one, so that the
+     * tests that follow get a working server.
      *
      * @param config the configuration of the test that asks
      * @param request what to fork
@@ -285,8 +256,11 @@ public final class BranchService implements AutoCloseable {
      *     a wrong configuration from a failure of the server
      */
     public static ManagedBranch fork(Configuration config, ForkRequest request) {
+        // Spring keeps a context for the JVM, which may serve a later run's test under other settings, and so
+        // of another service, on another server than the one its staged base is on.
+        BranchService service = LiveServices.staging(request.source()).orElseGet(() -> LiveServices.obtain(config));
         // A source lived on the dead server: whoever staged it must start over.
-        return onLiveService(config, request.source() == null, service -> service.fork(request, config));
+        return LiveServices.onLive(service, config, request.source() == null, s -> s.fork(request, config));
     }
 
     /**
@@ -300,60 +274,39 @@ public final class BranchService implements AutoCloseable {
      * @throws ProviderException when the fork fails
      */
     public static Staging stage(Configuration config, ForkRequest request, StartupWork work) {
-        return onLiveService(config, true, service -> Staging.open(service, request, work, config));
-    }
-
-    /** Runs {@code action} on the service for {@code config}; once more on a new one when the server is gone. */
-    private static <T> T onLiveService(
-            Configuration config, boolean retry, java.util.function.Function<BranchService, T> action) {
-        BranchService service = obtain(config);
-        try {
-            return action.apply(service);
-        } catch (ProviderException e) {
-            if (e.isConfigurationError() || service.provider.isAlive()) {
-                throw e;
-            }
-            LOG.warn(
-                    "{} no longer answers ({}); starting over on a new one. Tests still holding branches on it "
-                            + "fail with connection errors.",
-                    service.provider.describe(),
-                    e.getMessage());
-            discard(service);
-            if (!retry) {
-                throw e;
-            }
-            return action.apply(obtain(config));
-        }
-    }
-
-    private static void discard(BranchService service) {
-        synchronized (LOCK) {
-            SERVICES.remove(service);
-        }
-        service.bases.publishReviews(); // each says that it could not be read: the server is gone
-        try {
-            service.spares.close();
-        } catch (RuntimeException e) {
-            LOG.debug("The spares on a dead provider are left to a later run's sweep: {}", e.getMessage());
-        }
-        service.drops.close(); // each drop fails at once on a dead server, and is left to a later run's sweep
-        try {
-            service.provider.close();
-        } catch (RuntimeException e) {
-            LOG.debug("Closing a dead provider: {}", e.getMessage());
-        }
-        service.closed = true;
+        return LiveServices.onLive(
+                LiveServices.obtain(config), config, true, service -> Staging.open(service, request, work, config));
     }
 
     /**
      * Deletes the run's branches (those being dropped, then spares and staged bases), reads the bases' reviews left,
      * deletes the bases and parents, and closes the provider; on a server gone, it stops at the first failure.
      */
+    /** Ends this service, whose server is gone: what it has not dropped is left to a later run's sweep. */
+    void abandon() {
+        bases.publishReviews(); // each says that it could not be read: the server is gone
+        try {
+            spares.close();
+        } catch (RuntimeException e) {
+            LOG.debug("The spares on a dead provider are left to a later run's sweep: {}", e.getMessage());
+        }
+        drops.close(); // each drop fails at once on a dead server, and is left to a later run's sweep
+        try {
+            provider.close();
+        } catch (RuntimeException e) {
+            LOG.debug("Closing a dead provider: {}", e.getMessage());
+        }
+        closed = true;
+    }
+
+    /** Whether the provider's server still answers. */
+    boolean isAlive() {
+        return provider.isAlive();
+    }
+
     @Override
     public void close() {
-        synchronized (LOCK) {
-            SERVICES.remove(this); // a closing service is handed to no one
-        }
+        LiveServices.remove(this); // a closing service is handed to no one
         try {
             drops.await();
             List<String> leaves = new ArrayList<>(spares.stop());
@@ -381,13 +334,6 @@ public final class BranchService implements AutoCloseable {
             drops.close();
             provider.close();
             closed = true;
-        }
-    }
-
-    /** Closes every service as the JVM exits; with none opened, loads no class from a loader maybe closed by then. */
-    private static void closeAll() {
-        if (!SERVICES.isEmpty()) {
-            Shutdown.closeAll(List.copyOf(SERVICES));
         }
     }
 
