@@ -16,6 +16,12 @@ public final class AfterLibraryShutdown {
 
     /** The name of the library's shutdown hook, which waits for every provider to close. */
     private static final String LIBRARY_SHUTDOWN = "lakebase-junit-shutdown";
+    /**
+     * How long the close may take after the library's shutdown (at most 20 s) before the JVM exits without it,
+     * within the 30 s Surefire gives an exiting test JVM: a data directory left half deleted (on a disk busy
+     * with other work) goes at a later start's sweep.
+     */
+    private static final long CLOSE_MILLIS = 5_000;
 
     private AfterLibraryShutdown() {}
 
@@ -26,12 +32,19 @@ public final class AfterLibraryShutdown {
                         () -> {
                             // Every shutdown hook starts at once: give the library's a moment to start, then wait for
                             // it.
-                            libraryShutdown().ifPresent(AfterLibraryShutdown::join);
-                            try {
-                                resource.close();
-                            } catch (Exception e) {
-                                System.err.println("Closing " + resource + " at exit: " + e);
-                            }
+                            libraryShutdown().ifPresent(t -> join(t, 60_000));
+                            Thread closing = new Thread(
+                                    () -> {
+                                        try {
+                                            resource.close();
+                                        } catch (Exception e) {
+                                            System.err.println("Closing " + resource + " at exit: " + e);
+                                        }
+                                    },
+                                    "lakebase-test-fixture-close");
+                            closing.setDaemon(true);
+                            closing.start();
+                            join(closing, CLOSE_MILLIS);
                         },
                         "lakebase-test-fixture-shutdown"));
         return resource;
@@ -56,9 +69,9 @@ public final class AfterLibraryShutdown {
         return Optional.empty();
     }
 
-    private static void join(Thread t) {
+    private static void join(Thread t, long millis) {
         try {
-            t.join(60_000);
+            t.join(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
