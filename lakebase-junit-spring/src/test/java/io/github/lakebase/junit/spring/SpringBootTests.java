@@ -42,7 +42,8 @@ class SpringBootTests {
 
         assertThat(DATABASES).hasSize(3).doesNotHaveDuplicates().allMatch(name -> name.startsWith("lbj_"));
         // Restored in place, a later test may get an earlier one's database under its name: each test of the
-        // fixture checks that it sees what the context set up, and the next test runs it that way.
+        // fixture checks that it sees what the context set up, and classesWithTheSameConfigurationShareOneContext
+        // runs it so.
     }
 
     @Test

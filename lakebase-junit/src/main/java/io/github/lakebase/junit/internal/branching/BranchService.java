@@ -68,9 +68,8 @@ public final class BranchService implements AutoCloseable {
         this.bases = new Bases(provider, names);
         this.connectionBudget = new ConnectionBudget(
                 provider.connectionLimit(),
-                "Close connections when done "
-                        + "with them, lower lakebase.pool.maximum-size, or let the server accept more connections (on the "
-                        + "embedded server: lakebase.embedded.max-connections).");
+                "Close connections when done with them, lower lakebase.pool.maximum-size, or let the server "
+                        + "accept more connections (on the embedded server: lakebase.embedded.max-connections).");
         this.spares = new Prefetcher(
                 provider, names, config.restoreInPlace(), BranchPool.in(connectionBudget), new SpareWorkers());
         this.configuration = config.readSoFar(); // after the last key the service reads, so that it agrees on all

@@ -39,9 +39,10 @@ import org.slf4j.LoggerFactory;
  * BaseRows#EAGER_BYTES} bytes of them; a larger table is read only once a test has changed it: that branch is
  * refused, and the next spare forked reads the table, so that the rows of a large table no test changes are never
  * read. Forks noted while a read goes on wait for it neither when noted nor when restored: a branch given back
- * before the read is done is refused, and its caller forks anew ({@link PristineBase}). A fork takes about as long as reading 1 to 3
- * MB of rows (55 to 70 ms against 100 to 200 ms for the 9 MB of the benchmark's largest table on a 2-core
- * machine), and the first tests of a run would otherwise wait for the read, or share the machine with it.
+ * before the read is done is refused, and its caller forks anew ({@link PristineBase}). A fork takes about as
+ * long as reading 1 to 3 MB of rows (55 to 70 ms against 100 to 200 ms for the 9 MB of the benchmark's largest
+ * table on a 2-core machine), and the first tests of a run would otherwise wait for the read, or share the
+ * machine with it.
  *
  * <pre>{@code
  * restore.track(spare, base, connection);             // a new fork, before a test takes it
