@@ -7,7 +7,10 @@ import io.github.lakebase.junit.integration.BaseEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -62,6 +65,41 @@ class BaseEventsTests {
     }
 
     @Test
+    void aKeptBaseIsReviewedOnceTheRunsTestsAreDoneWhenAnEarlierRunStoredItsReview(@TempDir Path directory)
+            throws Exception {
+        // The server runs as another OS user when the build runs as root: it must reach its data directory.
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> first = Map.of(
+                "lakebase.embedded.data-directory",
+                directory.resolve("pgdata").toString(),
+                "lakebase.report.enabled",
+                "true",
+                "lakebase.report.directory",
+                directory.resolve("report").toString());
+        Fixtures.assertAllSucceeded(Fixtures.run(KeptReviewTestCase.class, first), 2);
+        KeptReviewTestCase.SEEN.clear();
+        // A setting of the server makes another service: a later run on the data directory, which finds the base kept
+        // and its review stored (the server it joins keeps the settings it was started with).
+        Map<String, String> later = new HashMap<>(first);
+        later.put("lakebase.embedded.max-connections", "301");
+
+        Fixtures.assertAllSucceeded(Fixtures.run(KeptReviewTestCase.class, later), 2);
+
+        assertThat(KeptReviewTestCase.SEEN)
+                .as("base events the listener had when each test of the later run ran")
+                .containsExactly(1L, 1L);
+        assertThat(RecordingBaseListener.EVENTS)
+                .filteredOn(e -> e.migrations().contains(KeptReviewTestCase.MIGRATIONS))
+                .hasSize(2)
+                .last()
+                .satisfies(event -> {
+                    assertThat(event.reused()).isTrue();
+                    assertThat(event.reviewed()).isTrue();
+                    assertThat(event.schemaDiff()).contains("kept_review_log");
+                });
+    }
+
+    @Test
     void aBaseThatAToolAsksForIsReviewedBeforeTheToolGoesOn(@TempDir Path report) {
         String migrations = "classpath:migrations/reviewed-tool";
         String name = "dev_" + Long.toString(System.nanoTime(), 36);
@@ -104,6 +142,30 @@ class BaseEventsTests {
 
         private static void note(DataSource dataSource) throws Exception {
             assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM review_log"))
+                    .isEqualTo(1);
+            SEEN.add(RecordingBaseListener.EVENTS.stream()
+                    .filter(e -> e.migrations().contains(MIGRATIONS))
+                    .count());
+        }
+    }
+
+    @LakebaseBranch(migrations = KeptReviewTestCase.MIGRATIONS)
+    static class KeptReviewTestCase {
+        static final String MIGRATIONS = "classpath:migrations/reviewed-kept";
+        static final List<Long> SEEN = new CopyOnWriteArrayList<>();
+
+        @Test
+        void first(DataSource dataSource) throws Exception {
+            note(dataSource);
+        }
+
+        @Test
+        void second(DataSource dataSource) throws Exception {
+            note(dataSource);
+        }
+
+        private static void note(DataSource dataSource) throws Exception {
+            assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM kept_review_log"))
                     .isEqualTo(1);
             SEEN.add(RecordingBaseListener.EVENTS.stream()
                     .filter(e -> e.migrations().contains(MIGRATIONS))
