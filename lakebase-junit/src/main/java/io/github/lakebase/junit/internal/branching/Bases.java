@@ -135,9 +135,9 @@ final class Bases {
     }
 
     /**
-     * Tells the listeners of base {@code name}, with its review when the report is on: at once when the review is
-     * kept from an earlier run, else once the run's tests are done ({@link LaterReviews}), so that no test waits for
-     * it. {@code built} is null for a base an earlier run kept.
+     * Tells the listeners of base {@code name}, with its review when the report is on, once the run's tests are done
+     * ({@link LaterReviews}), so that no test waits for it: the review an earlier run kept of a kept base is read from
+     * its file then, any other is read from the base. {@code built} is null for a base an earlier run kept.
      */
     private void publish(
             String name,
@@ -149,22 +149,22 @@ final class Bases {
             BaseEvent built,
             BaseEvent.IdempotencyCheck idempotency) {
         Optional<KeptReviews> reviews = asOf == null ? KeptReviews.in(config) : Optional.empty();
-        boolean keptBase = kept.contains(name);
-        Optional<BaseReview> ready = reviews.isEmpty()
-                ? Optional.of(BaseReview.NONE)
-                : reviews.get().stored(name, keptBase, built != null, source, parentName, plan.locations());
-        if (ready.isPresent()) {
-            BaseEvents.publish(ready.get().event(name, parentName, plan.locations(), built, idempotency));
+        if (reviews.isEmpty()) {
+            BaseEvents.publish(BaseReview.NONE.event(name, parentName, plan.locations(), built, idempotency));
             return;
         }
+        boolean keptBase = kept.contains(name);
         Runnable review = () -> BaseEvents.publish(reviews.get()
-                .read(
-                        name,
-                        keptBase,
-                        source,
-                        parentName,
-                        plan.locations(),
-                        () -> BaseReview.read(provider, names, source, name, parentName, plan, config.classLoader()))
+                .stored(name, keptBase, built != null, source, parentName, plan.locations())
+                .orElseGet(() -> reviews.get()
+                        .read(
+                                name,
+                                keptBase,
+                                source,
+                                parentName,
+                                plan.locations(),
+                                () -> BaseReview.read(
+                                        provider, names, source, name, parentName, plan, config.classLoader())))
                 .event(name, parentName, plan.locations(), built, idempotency));
         // A base that failed its idempotency check is dropped, never kept: its review is read now.
         later.add(review, idempotency.status() == BaseEvent.IdempotencyCheck.Status.FAILED);
