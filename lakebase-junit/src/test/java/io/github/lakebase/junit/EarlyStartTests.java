@@ -1,0 +1,100 @@
+package io.github.lakebase.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server starts at a test class's first callback, in the background, while JUnit and the class's own set-up go
+ * on: what the class does before its first test (a {@code @BeforeAll}, a Spring context) hides the start, and its
+ * first test does not wait for all of it. A start that fails fails the class's tests as one on their path would.
+ */
+class EarlyStartTests {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void theServerStartsWhileTheClassSetsItselfUpBeforeItsFirstTestAsksForABranch() throws Exception {
+        // The server runs as another OS user when the build runs as root: it must reach its data directory.
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+        SetUpTestCase.dataDirectory = directory.resolve("pgdata");
+
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        SetUpTestCase.class,
+                        Map.of("lakebase.embedded.data-directory", SetUpTestCase.dataDirectory.toString())),
+                1);
+    }
+
+    @Test
+    void aStartThatFailsFailsTheTestsWithItsReason() throws Exception {
+        Path file = Files.writeString(directory.resolve("not-a-directory"), "");
+
+        var results = Fixtures.run(
+                FailingStartTestCase.class,
+                Map.of(
+                        "lakebase.embedded.data-directory",
+                        file.resolve("pgdata").toString()));
+
+        assertThat(results.testEvents().failed().count()).isEqualTo(2);
+        results.testEvents().failed().stream()
+                .forEach(event -> assertThat(event.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                                .orElseThrow()
+                                .getThrowable()
+                                .orElseThrow())
+                        .hasMessageContaining("lakebase.embedded.data-directory")
+                        .hasMessageContaining(file.toString()));
+    }
+
+    @LakebaseBranch
+    static class SetUpTestCase {
+        static volatile Path dataDirectory;
+
+        @BeforeAll
+        static void awaitTheServer() throws InterruptedException {
+            // Nothing here asks for a branch: only a start at the class's first callback brings the server up.
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!accepting(dataDirectory)) {
+                if (System.nanoTime() > deadline) {
+                    fail("No server accepts connections on " + dataDirectory + " 30 s after the class began");
+                }
+                Thread.sleep(20);
+            }
+        }
+
+        @Test
+        void firstTest(DataSource dataSource) throws Exception {
+            assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM pg_database WHERE datname = 'template1'"))
+                    .isEqualTo(1);
+        }
+
+        /** Whether PostgreSQL says in {@code postmaster.pid} that it accepts connections. */
+        private static boolean accepting(Path dataDirectory) {
+            try {
+                List<String> lines = Files.readAllLines(dataDirectory.resolve("postmaster.pid"));
+                return lines.size() >= 8 && lines.get(7).trim().equals("ready");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }
+    }
+
+    @LakebaseBranch
+    static class FailingStartTestCase {
+        @Test
+        void first(DataSource dataSource) {}
+
+        @Test
+        void second(DataSource dataSource) {}
+    }
+}
