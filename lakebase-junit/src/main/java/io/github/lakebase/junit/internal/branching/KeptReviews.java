@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
 final class KeptReviews {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeptReviews.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Where the reviews go. */
     private final Path directory;
@@ -87,7 +86,7 @@ final class KeptReviews {
             return Optional.empty();
         }
         try {
-            Entry entry = JSON.readValue(file.toFile(), Entry.class);
+            Entry entry = Json.MAPPER.readValue(file.toFile(), Entry.class);
             return entry.sameBaseAs(wanted) ? Optional.of(entry.review()) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             LOG.debug("Reviewing the base again: {} cannot be read ({})", file, e.getMessage());
@@ -98,10 +97,18 @@ final class KeptReviews {
     private static void store(Path file, Entry entry) {
         try {
             Files.createDirectories(file.getParent());
-            AtomicFiles.write(file, JSON.writeValueAsString(entry));
+            AtomicFiles.write(file, Json.MAPPER.writeValueAsString(entry));
         } catch (IOException | RuntimeException e) {
             LOG.debug("The review of {} is not kept for later runs: {}", entry.base(), e.getMessage());
         }
+    }
+
+    /**
+     * The JSON mapper, made on the first read or write of a file: a base is looked up on its first test's path, and
+     * a new JVM takes about 100 ms to make its first mapper.
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 
     /** A review as its file holds it. */
