@@ -4,6 +4,7 @@ import io.github.lakebase.junit.internal.inject.Availability;
 import io.github.lakebase.junit.internal.inject.BranchInjector;
 import io.github.lakebase.junit.internal.inject.FailureTracker;
 import io.github.lakebase.junit.internal.inject.RunningTests;
+import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -104,7 +105,8 @@ public class LakebaseBranchExtension
     /**
      * Enters the test on the thread that runs it, and skips the tests, with the reason, when {@code
      * lakebase.disabled-when-unavailable=true} and the provider cannot work here (no Docker engine, no
-     * credentials).
+     * credentials). For a test class that runs, starts its provider in the background (the embedded server), so
+     * that the start goes on while JUnit and the class set themselves up.
      *
      * <p>This is the earliest callback of a test, on the thread that runs it: from here on, components that
      * other extensions call (a Spring context's {@code DataSource}) find the test's branch.
@@ -112,8 +114,11 @@ public class LakebaseBranchExtension
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         RunningTests.enter(context);
-        return Availability.unavailableReason(context)
-                .map(reason -> ConditionEvaluationResult.disabled("lakebase-junit: " + reason))
-                .orElseGet(() -> ConditionEvaluationResult.enabled("lakebase-junit provider available"));
+        Optional<String> unavailable = Availability.unavailableReason(context);
+        if (unavailable.isPresent()) {
+            return ConditionEvaluationResult.disabled("lakebase-junit: " + unavailable.get());
+        }
+        Availability.startEarly(context);
+        return ConditionEvaluationResult.enabled("lakebase-junit provider available");
     }
 }

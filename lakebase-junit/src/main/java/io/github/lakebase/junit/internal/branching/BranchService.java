@@ -208,6 +208,17 @@ public final class BranchService implements AutoCloseable {
     }
 
     /**
+     * Starts the provider for {@code config} in the background, unless it is live or starting: for a test class's
+     * first callback, so that the server starts while the class sets itself up. The first {@link #fork} for the
+     * configuration waits for the start, and throws what it failed with. Never throws.
+     *
+     * @param config the configuration of the class
+     */
+    public static void startEarly(Configuration config) {
+        LiveServices.startEarly(config);
+    }
+
+    /**
      * The provider for {@code config} (read as a test's is), started and swept on first use and closed when the JVM
      * exits: for tools outside tests, such as the command line, which reach branches through its capabilities.
      */

@@ -1,12 +1,14 @@
 package io.github.lakebase.junit.internal.branching;
 
 import io.github.lakebase.junit.internal.config.Configuration;
+import io.github.lakebase.junit.internal.util.DaemonThreads;
 import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProviderFactory;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.SweepingProvider;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -15,9 +17,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The JVM's live services, one per configuration that does not agree with another's: each created (and its
- * server started and swept) on first use, replaced when its server dies, and closed when the JVM exits.
+ * server started and swept) on first use, or ahead of it ({@link #startEarly}), replaced when its server dies, and
+ * closed when the JVM exits.
  *
  * <pre>{@code
+ * LiveServices.startEarly(config);                  // at a test class's first callback
  * BranchService service = LiveServices.obtain(config);
  * ManagedBranch branch = LiveServices.onLive(service, config, true, s -> s.fork(request, config));
  * }</pre>
@@ -27,6 +31,10 @@ final class LiveServices {
     private static final Logger LOG = LoggerFactory.getLogger(LiveServices.class);
     private static final List<BranchService> SERVICES = new CopyOnWriteArrayList<>();
     private static final Object LOCK = new Object();
+    /** Early starts that failed, each to be thrown by the first {@link #obtain} for its configuration; guarded by LOCK. */
+    private static final List<EarlyFailure> EARLY_FAILURES = new CopyOnWriteArrayList<>();
+    /** An early start's failure, and the configuration it was for. */
+    private record EarlyFailure(Map<String, Optional<String>> configuration, RuntimeException failure) {}
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(LiveServices::closeAll, "lakebase-junit-shutdown"));
@@ -35,7 +43,45 @@ final class LiveServices {
     private LiveServices() {}
 
     /**
-     * The service for {@code config}, created (and its server started) on first use.
+     * Creates the service for {@code config} in the background, unless it is live: a test class calls this at its
+     * first callback, so that the server starts while JUnit, the class's {@code @BeforeAll} methods or a Spring
+     * context go on, and its first test waits for what is left of the start only. The first {@link #obtain} for the
+     * configuration waits for the start, and throws what it failed with.
+     *
+     * @param config the configuration of the class
+     */
+    static void startEarly(Configuration config) {
+        String id;
+        try {
+            id = config.providerId();
+        } catch (RuntimeException e) {
+            return; // a wrong configuration: the class's first test says what is wrong
+        }
+        if (SERVICES.stream().anyMatch(s -> s.serves(id, config))) {
+            return;
+        }
+        // Classes that start at once may each start one: the first creates the service, the others find it.
+        Thread start = DaemonThreads.named("lakebase-junit-start").newThread(() -> {
+            try {
+                obtain(config);
+            } catch (RuntimeException e) {
+                synchronized (LOCK) {
+                    if (EARLY_FAILURES.stream().noneMatch(f -> config.agreesWith(f.configuration()))) {
+                        EARLY_FAILURES.add(new EarlyFailure(config.readSoFar(), e));
+                    }
+                }
+                LOG.debug("The early start of {} failed; its first test fails with it: {}", id, e.getMessage());
+            } catch (Error e) { // a class that cannot load, say: the first test's own start meets it again
+                LOG.debug("The early start of {} failed: {}", id, e.toString());
+            }
+        });
+        start.setContextClassLoader(Thread.currentThread().getContextClassLoader());
+        start.start();
+    }
+
+    /**
+     * The service for {@code config}, created (and its server started) on first use; when an early start for it is
+     * under way, once that is done.
      *
      * @throws ProviderException when the provider is unavailable, or its server does not start
      */
@@ -50,6 +96,12 @@ final class LiveServices {
             for (BranchService s : SERVICES) {
                 if (s.serves(id, config)) {
                     return s;
+                }
+            }
+            for (EarlyFailure early : EARLY_FAILURES) {
+                if (config.agreesWith(early.configuration())) {
+                    EARLY_FAILURES.remove(early); // the next test tries again, as it would without an early start
+                    throw early.failure();
                 }
             }
             BranchProviderFactory factory = ProviderFactories.find(id, config.classLoader());

@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.inject;
 
+import io.github.lakebase.junit.internal.branching.BranchService;
 import io.github.lakebase.junit.internal.branching.ProviderFactories;
 import io.github.lakebase.junit.internal.config.Configuration;
 import java.util.Optional;
@@ -31,5 +32,19 @@ public final class Availability {
                 ? ProviderFactories.find(config.providerId(), config.classLoader())
                         .unavailableReason(config)
                 : Optional.empty());
+    }
+
+    /**
+     * Starts the provider of a test class's configuration in the background, for the class's first callback when
+     * its tests run: the server starts while JUnit and the class set themselves up ({@code @BeforeAll} methods, a
+     * Spring context), and the first test waits only for what is left of the start. Never throws: a start that
+     * fails fails the tests that ask for a branch, with its reason.
+     *
+     * @param context the class's context
+     */
+    public static void startEarly(ExtensionContext context) {
+        if (context.getTestMethod().isEmpty()) {
+            BranchService.startEarly(BranchStore.configuration(context));
+        }
     }
 }
