@@ -17,12 +17,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A listener on the class path is told of each base a run builds, once, with what went into it; with the run report
  * on, once the run's tests are done, with the base's review (its migrations beyond the parent and its schema diff),
  * which no test waits for.
+ *
+ * <p>Isolated: the end of any run of the JVM reads the reviews waiting on every service, so a fixture run that ends
+ * beside one of these would tell its base early.
  */
+@Isolated
 class BaseEventsTests {
 
     @Test
