@@ -7,6 +7,7 @@ import io.github.lakebase.benchmarks.harness.CellResult;
 import io.github.lakebase.benchmarks.harness.Sample;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,8 +46,13 @@ final class CellRunner {
      */
     CellResult run(Cell cell, boolean deleteAfter) throws IOException, InterruptedException {
         Path directory = Files.createDirectories(Path.of(cell.directory()));
-        Path cellFile = out.resolve(cell.id() + ".cell.json");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(cellFile.toFile(), cell);
+        // The JSON file is for people; the cell's JVM reads the properties, and so loads no JSON library.
+        JSON.writerWithDefaultPrettyPrinter()
+                .writeValue(out.resolve(cell.id() + ".cell.json").toFile(), cell);
+        Path cellFile = out.resolve(cell.id() + ".cell.properties");
+        try (Writer w = Files.newBufferedWriter(cellFile)) {
+            cell.toProperties().store(w, null);
+        }
         List<Process> processes = new ArrayList<>();
         List<Path> resultFiles = new ArrayList<>();
         List<Path> logs = new ArrayList<>();

@@ -1,10 +1,12 @@
 package io.github.lakebase.benchmarks.harness;
 
 import io.github.lakebase.benchmarks.suites.RawTemplateSuite;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -165,6 +167,66 @@ public record Cell(
             forks = cell.forks;
             branches = cell.branches;
         }
+    }
+
+    /**
+     * This cell as properties, for the JVM that measures it: read back there with {@link #fromProperties}, so that
+     * the JVM loads no JSON library before its tests (the library under test makes its own JSON mapper when it needs
+     * one, and a mapper the harness had made would take that cost off the measured start).
+     */
+    public Properties toProperties() {
+        Properties p = new Properties();
+        p.setProperty("kind", kind.name());
+        p.setProperty("approach", approach.name());
+        p.setProperty("filesystem", filesystem);
+        p.setProperty("directory", directory);
+        p.setProperty("sizeMb", Integer.toString(sizeMb));
+        p.setProperty("prefetch", Integer.toString(prefetch));
+        p.setProperty("workMs", Long.toString(workMs));
+        p.setProperty("tests", Integer.toString(tests));
+        p.setProperty("minimumTests", Integer.toString(minimumTests));
+        p.setProperty("budgetSeconds", Long.toString(budgetSeconds));
+        p.setProperty("round", Integer.toString(round));
+        p.setProperty("threads", Integer.toString(threads));
+        p.setProperty("forks", Integer.toString(forks));
+        p.setProperty("branches", branches.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        return p;
+    }
+
+    /**
+     * The cell that {@link #toProperties} wrote.
+     *
+     * @throws IllegalArgumentException when a property is missing or malformed
+     */
+    public static Cell fromProperties(Properties p) {
+        String branches = required(p, "branches", true);
+        return new Cell(
+                Kind.valueOf(required(p, "kind", false)),
+                Approach.valueOf(required(p, "approach", false)),
+                required(p, "filesystem", false),
+                required(p, "directory", false),
+                Integer.parseInt(required(p, "sizeMb", false)),
+                Integer.parseInt(required(p, "prefetch", false)),
+                Long.parseLong(required(p, "workMs", false)),
+                Integer.parseInt(required(p, "tests", false)),
+                Integer.parseInt(required(p, "minimumTests", false)),
+                Long.parseLong(required(p, "budgetSeconds", false)),
+                Integer.parseInt(required(p, "round", false)),
+                Integer.parseInt(required(p, "threads", false)),
+                Integer.parseInt(required(p, "forks", false)),
+                branches.isEmpty()
+                        ? List.of()
+                        : Arrays.stream(branches.split(","))
+                                .map(Integer::valueOf)
+                                .toList());
+    }
+
+    private static String required(Properties p, String key, boolean mayBeEmpty) {
+        String value = p.getProperty(key);
+        if (value == null || (!mayBeEmpty && value.isEmpty())) {
+            throw new IllegalArgumentException("The cell has no " + key);
+        }
+        return value;
     }
 
     /** The system properties of the JVM that measures this cell. */

@@ -6,12 +6,14 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMetho
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.Reader;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.platform.engine.DiscoverySelector;
@@ -29,12 +31,11 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * its cell.
  *
  * <pre>{@code
- * java -cp ... io.github.lakebase.benchmarks.harness.CellMain cell.json result.json [fork]
+ * java -cp ... io.github.lakebase.benchmarks.harness.CellMain cell.properties result.json [fork]
  * }</pre>
  */
 public final class CellMain {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** How long the JVMs of a cell wait for each other to be warm before they measure together. */
     private static final long FORKS_TIMEOUT_MS = 15 * 60_000;
 
@@ -43,12 +44,16 @@ public final class CellMain {
     /**
      * Entry point.
      *
-     * @param args the cell's JSON file, the file to write the result to, and which of the cell's JVMs this
-     *     is (from 0; optional)
+     * @param args the cell's properties ({@link Cell#toProperties}), the file to write the result to, and which of
+     *     the cell's JVMs this is (from 0; optional)
      * @throws Exception when the result cannot be written
      */
     public static void main(String[] args) throws Exception {
-        Cell cell = JSON.readValue(Path.of(args[0]).toFile(), Cell.class);
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of(args[0]))) {
+            properties.load(in);
+        }
+        Cell cell = Cell.fromProperties(properties);
         int fork = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         long start = System.nanoTime();
         TimingListener timing = new TimingListener();
@@ -111,7 +116,11 @@ public final class CellMain {
                 unavailable,
                 error,
                 (System.nanoTime() - start) / 1e9);
-        JSON.writerWithDefaultPrettyPrinter().writeValue(Path.of(args[1]).toFile(), result);
+        // The JSON mapper is made only now, after the tests: one made before them would spare the library under test
+        // its own mapper's first use.
+        new ObjectMapper()
+                .writerWithDefaultPrettyPrinter()
+                .writeValue(Path.of(args[1]).toFile(), result);
         for (Sample s : tests) {
             if (!s.succeeded()) {
                 System.err.println("FAILED: " + s.failure());
