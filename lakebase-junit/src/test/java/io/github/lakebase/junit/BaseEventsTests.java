@@ -130,6 +130,18 @@ class BaseEventsTests {
         }
     }
 
+    /**
+     * Checks that a fixture's test sees its base's one row in {@code table}, and adds to {@code seen} how many events
+     * of the base with {@code migrations} the listener had by then.
+     */
+    private static void noteEvents(DataSource dataSource, String table, String migrations, List<Long> seen)
+            throws Exception {
+        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM " + table)).isEqualTo(1);
+        seen.add(RecordingBaseListener.EVENTS.stream()
+                .filter(e -> e.migrations().contains(migrations))
+                .count());
+    }
+
     @LakebaseBranch(migrations = ReviewedTestCase.MIGRATIONS)
     static class ReviewedTestCase {
         static final String MIGRATIONS = "classpath:migrations/reviewed";
@@ -146,11 +158,7 @@ class BaseEventsTests {
         }
 
         private static void note(DataSource dataSource) throws Exception {
-            assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM review_log"))
-                    .isEqualTo(1);
-            SEEN.add(RecordingBaseListener.EVENTS.stream()
-                    .filter(e -> e.migrations().contains(MIGRATIONS))
-                    .count());
+            noteEvents(dataSource, "review_log", MIGRATIONS, SEEN);
         }
     }
 
@@ -170,11 +178,7 @@ class BaseEventsTests {
         }
 
         private static void note(DataSource dataSource) throws Exception {
-            assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM kept_review_log"))
-                    .isEqualTo(1);
-            SEEN.add(RecordingBaseListener.EVENTS.stream()
-                    .filter(e -> e.migrations().contains(MIGRATIONS))
-                    .count());
+            noteEvents(dataSource, "kept_review_log", MIGRATIONS, SEEN);
         }
     }
 
