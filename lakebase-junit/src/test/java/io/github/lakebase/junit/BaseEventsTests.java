@@ -70,8 +70,10 @@ class BaseEventsTests {
     }
 
     @Test
-    void aKeptBaseIsReviewedOnceTheRunsTestsAreDoneWhenAnEarlierRunStoredItsReview(@TempDir Path directory)
-            throws Exception {
+    void aKeptBaseIsReviewedOnceTheRunsTestsAreDoneWhenAnEarlierRunStoredItsReview(
+            // Not deleted after the test: the server this JVM started on the data directory in it runs, and may be
+            // forking a spare there, until the JVM exits.
+            @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.NEVER) Path directory) throws Exception {
         // The server runs as another OS user when the build runs as root: it must reach its data directory.
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
         Map<String, String> first = Map.of(

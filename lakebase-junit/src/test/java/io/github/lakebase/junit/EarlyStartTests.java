@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EarlyStartTests {
 
-    @TempDir
+    // Not deleted after the test: the server this JVM started on the data directory in it runs, and may be forking a
+    // spare there, until the JVM exits.
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.NEVER)
     Path directory;
 
     @Test

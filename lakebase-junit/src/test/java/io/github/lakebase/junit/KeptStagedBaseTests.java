@@ -33,7 +33,9 @@ class KeptStagedBaseTests {
     static final List<Boolean> REUSED = new CopyOnWriteArrayList<>();
     static volatile StartupWork work;
 
-    @TempDir
+    // Not deleted after the test: the server this JVM started on the data directory in it runs, and may be forking a
+    // spare there, until the JVM exits.
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.NEVER)
     Path directory;
 
     @Test
