@@ -89,4 +89,17 @@ class PullRequestCommentTests {
         assertThat(body.length()).isLessThanOrEqualTo(ReportMarkdown.LIMIT + 200);
         assertThat(body).contains("`classpath:release0`").containsPattern("_\\d+ more bases are left out");
     }
+
+    @Test
+    void aBaseWithoutMigrationsIsHeadedByItsParentAlone() {
+        ReportDocument.Base base =
+                new ReportDocument.Base("run", "lbj_run_base", "template1", List.of(), false, 12, List.of(), "", null);
+
+        String body = ReportMarkdown.render(new ReportDocument(1, "build", List.of("run"), List.of(base), List.of()));
+
+        assertThat(body)
+                .contains("\n### `template1`, without migrations\n")
+                .doesNotContain(" + \n")
+                .contains("No migration beyond `template1`.");
+    }
 }
