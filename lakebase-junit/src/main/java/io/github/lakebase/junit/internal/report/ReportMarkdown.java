@@ -98,13 +98,16 @@ final class ReportMarkdown {
     }
 
     private static String section(ReportDocument.Base base, boolean withDiff) {
-        StringBuilder out = new StringBuilder("\n### ")
-                .append(code(base.parent()))
-                .append(" + ")
-                .append(String.join(
-                        ", ",
-                        base.locations().stream().map(ReportMarkdown::code).toList()))
-                .append("\n\n");
+        StringBuilder out = new StringBuilder("\n### ").append(code(base.parent()));
+        if (base.locations().isEmpty()) {
+            out.append(", without migrations");
+        } else {
+            out.append(" + ")
+                    .append(String.join(
+                            ", ",
+                            base.locations().stream().map(ReportMarkdown::code).toList()));
+        }
+        out.append("\n\n");
         out.append("Base ").append(code(base.name())).append(": ");
         if (base.reused()) {
             out.append("reused, as an earlier run built and kept it; the durations are those of that build.\n");
