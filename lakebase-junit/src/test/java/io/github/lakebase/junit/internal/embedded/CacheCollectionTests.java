@@ -51,6 +51,13 @@ class CacheCollectionTests {
         Path staleTemplate = template("pg17-0badf00d", OLD, 1);
         Path recentTemplate = template("pg18-0000beef", Duration.ofDays(1), 1);
         Path halfMadeTemplate = template("pg18-0000beef.partial-42", Duration.ofHours(2), 1);
+        // initdb's password file lies beside the directory it makes: a JVM killed during initdb leaves both
+        Path halfMadeTemplatePassword = aged(sibling(halfMadeTemplate, ".pwfile"), Duration.ofHours(2));
+        Path halfMadeCluster = cluster("pg18-0000beef.partial-7", Duration.ofHours(2), 1);
+        Files.setLastModifiedTime(halfMadeCluster, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        Path halfMadeClusterPassword = aged(sibling(halfMadeCluster, ".pwfile"), Duration.ofHours(2));
+        Path orphanedPassword = aged(cache.resolve("initdb").resolve("pg18-0000beef.partial-9.pwfile"), OLD);
+        Path recentPassword = aged(cache.resolve("initdb").resolve("pg18-0000beef.partial-11.pwfile"), Duration.ZERO);
         Path foreignVersion = Files.createDirectories(cache.resolve("binaries").resolve("my-postgres"));
         Path foreignFile = Files.writeString(cache.resolve("clusters").resolve("notes.txt"), "mine");
         Path deadTemporary = Files.createDirectories(cache.resolve("data").resolve("pg-1234"));
@@ -69,6 +76,21 @@ class CacheCollectionTests {
         assertThat(deadTemporary).doesNotExist();
         assertThat(staleTemplate).doesNotExist();
         assertThat(halfMadeTemplate).as("left by a JVM killed while it made it").doesNotExist();
+        assertThat(halfMadeTemplatePassword)
+                .as("the password file of that initdb")
+                .doesNotExist();
+        assertThat(halfMadeCluster).as("left by a JVM killed while it made it").doesNotExist();
+        assertThat(halfMadeClusterPassword)
+                .as("the password file of that initdb")
+                .doesNotExist();
+        assertThat(sibling(halfMadeCluster, ".log")).doesNotExist();
+        assertThat(sibling(halfMadeCluster, ".lock")).doesNotExist();
+        assertThat(orphanedPassword)
+                .as("a password file whose directory is gone")
+                .doesNotExist();
+        assertThat(recentPassword)
+                .as("another JVM's initdb may be reading it now")
+                .exists();
         assertThat(recentVersion).exists();
         assertThat(recentCluster).exists();
         assertThat(recentTemplate).exists();
@@ -187,6 +209,13 @@ class CacheCollectionTests {
         Files.write(dir.resolve("base"), new byte[bytes]);
         Files.setLastModifiedTime(dir, FileTime.from(Instant.now().minus(age)));
         return dir;
+    }
+
+    private static Path aged(Path file, Duration age) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "secret\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(age)));
+        return file;
     }
 
     private static Path sibling(Path dir, String suffix) {
