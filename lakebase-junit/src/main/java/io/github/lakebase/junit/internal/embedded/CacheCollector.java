@@ -53,6 +53,8 @@ final class CacheCollector {
     private static final Pattern CLUSTER = Pattern.compile("pg\\d+-[0-9a-f]{8}");
     private static final Pattern LEFTOVER = Pattern.compile("(" + PostgresBinaries.VERSION.pattern() + "\\.partial-|"
             + CLUSTER.pattern() + "\\.(partial|deleting)-)\\d+");
+    /** A file beside such a directory, named after it: initdb's password file, the server's log, a lock. */
+    private static final Pattern LEFTOVER_SIBLING = Pattern.compile(LEFTOVER.pattern() + "\\.[a-z]+");
 
     private CacheCollector() {}
 
@@ -195,8 +197,9 @@ final class CacheCollector {
 
     /**
      * Deletes what JVMs that died left half-made or half-deleted: binaries being unpacked and initdb templates
-     * being made ({@code *.partial-*}), and directories being deleted ({@code *.deleting-*}), once older than an
-     * hour.
+     * being made ({@code *.partial-*}), and directories being deleted ({@code *.deleting-*}), with the files named
+     * after them beside them ({@code *.partial-*.pwfile}, the password file of an initdb that was killed), each once
+     * older than an hour.
      */
     private static void deleteLeftovers(Path cache, Path binaries) throws IOException {
         Instant before = Instant.now().minus(INTERVAL);
@@ -208,8 +211,12 @@ final class CacheCollector {
             if (!Files.isDirectory(dir)) {
                 continue;
             }
-            for (Path leftover : children(dir, LEFTOVER)) {
-                if (Files.getLastModifiedTime(leftover).toInstant().isBefore(before)) {
+            List<Path> leftovers = new ArrayList<>(children(dir, LEFTOVER));
+            leftovers.addAll(files(dir, LEFTOVER_SIBLING));
+            for (Path leftover : leftovers) {
+                if (Files.getLastModifiedTime(leftover, LinkOption.NOFOLLOW_LINKS)
+                        .toInstant()
+                        .isBefore(before)) {
                     try {
                         PostgresBinaries.deleteRecursively(leftover);
                     } catch (IOException | UncheckedIOException e) {
@@ -217,6 +224,14 @@ final class CacheCollector {
                     }
                 }
             }
+        }
+    }
+
+    private static List<Path> files(Path dir, Pattern names) throws IOException {
+        try (var listing = Files.list(dir)) {
+            return listing.filter(p -> names.matcher(p.getFileName().toString()).matches())
+                    .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .toList();
         }
     }
 

@@ -54,7 +54,9 @@ class CacheCollectionTests {
         // initdb's password file lies beside the directory it makes: a JVM killed during initdb leaves both
         Path halfMadeTemplatePassword = aged(sibling(halfMadeTemplate, ".pwfile"), Duration.ofHours(2));
         Path halfMadeCluster = cluster("pg18-0000beef.partial-7", Duration.ofHours(2), 1);
-        Files.setLastModifiedTime(halfMadeCluster, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        for (Path p : new Path[] {halfMadeCluster, sibling(halfMadeCluster, ".log")}) {
+            Files.setLastModifiedTime(p, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        }
         Path halfMadeClusterPassword = aged(sibling(halfMadeCluster, ".pwfile"), Duration.ofHours(2));
         Path orphanedPassword = aged(cache.resolve("initdb").resolve("pg18-0000beef.partial-9.pwfile"), OLD);
         Path recentPassword = aged(cache.resolve("initdb").resolve("pg18-0000beef.partial-11.pwfile"), Duration.ZERO);
