@@ -136,7 +136,7 @@ final class Prefetcher implements AutoCloseable {
      * @param hint what the branch is for, part of its name
      */
     Forked take(String base, int depth, String hint) {
-        Forked forked = obtain(base, hint);
+        Forked forked = obtain(base, hint, depth > 0);
         synchronized (this) {
             depths.put(base, depth);
             if (forked.restorable()) {
@@ -150,7 +150,7 @@ final class Prefetcher implements AutoCloseable {
         return forked;
     }
 
-    private Forked obtain(String base, String hint) {
+    private Forked obtain(String base, String hint, boolean prefetching) {
         long start = System.nanoTime();
         Spare spare = next(base);
         if (spare != null) {
@@ -166,7 +166,7 @@ final class Prefetcher implements AutoCloseable {
                 maker.drop(spare);
             }
         }
-        return maker.onDemand(base, hint);
+        return maker.onDemand(base, hint, prefetching);
     }
 
     /**

@@ -150,6 +150,42 @@ class PrefetcherTests {
     }
 
     @Test
+    void aBranchWhoseForkOnDemandTookLongReadsItsBaseAndComesBackRestoredInsteadOfDropped() throws Exception {
+        String base = base();
+        SlowForks large = new SlowForks(SpareMaker.READ_FIRST_MILLIS + 100); // stands for a large base, copied
+        try (Prefetcher restoring = new Prefetcher(large, NAMES, Optional.of(true), null, new SpareWorkers())) {
+            Prefetcher.Forked first = restoring.take(base, 1, "first");
+            assertThat(first.restorable())
+                    .as("its base read from it before its test")
+                    .isTrue();
+            try (Connection c = first.connection().open();
+                    Statement s = c.createStatement()) {
+                s.execute("INSERT INTO from_" + base + " DEFAULT VALUES");
+            }
+
+            assertThat(restoring.giveBack(first.name()))
+                    .as("taken back, to be restored")
+                    .isTrue();
+            restoring.awaitGivenBack();
+
+            assertThat(list("SELECT datname FROM pg_database WHERE datname = '" + first.name() + "'"))
+                    .as("renamed to a spare, not dropped")
+                    .isEmpty();
+            awaitSparesOf(base, 2);
+            List<String> spares = sparesOf(base);
+            assertThat(spares)
+                    .as("the one forked ahead, and the first branch restored")
+                    .hasSize(2);
+            for (String spare : spares) {
+                assertThat(query(spare, "SELECT count(*) FROM from_" + base)).isEqualTo("0");
+            }
+            assertThat(large.forks.get())
+                    .as("one on demand, one ahead: none again for the first branch")
+                    .isEqualTo(2);
+        }
+    }
+
+    @Test
     void beyondTheLimitTheSparesOfTheBaseUsedLongestAgoMakeRoom() throws Exception {
         List<String> bases = new ArrayList<>();
         for (int i = 0; i <= Prefetcher.LIMIT_PER_DEPTH; i++) {
@@ -413,6 +449,39 @@ class PrefetcherTests {
                 throw new IllegalStateException(e);
             } finally {
                 inFlight.decrementAndGet();
+            }
+        }
+    }
+
+    /** A provider whose forks take {@code millis} longer, as those of a large base on a plain-copy filesystem do. */
+    private static final class SlowForks extends TemplateBranchProvider {
+        final AtomicInteger forks = new AtomicInteger();
+        private final long millis;
+
+        SlowForks(long millis) {
+            super(TestServers.existingServer(SERVER.get()), TestServers.configuration("prefetchertests"), "template1");
+            this.millis = millis;
+        }
+
+        @Override
+        public BranchConnection create(BranchRequest request) {
+            slowly();
+            return super.create(request);
+        }
+
+        @Override
+        public BranchConnection createSpare(String name, String source) {
+            slowly();
+            return super.createSpare(name, source);
+        }
+
+        private void slowly() {
+            forks.incrementAndGet();
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
         }
     }
