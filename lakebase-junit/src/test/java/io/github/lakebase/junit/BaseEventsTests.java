@@ -7,9 +7,7 @@ import io.github.lakebase.junit.integration.BaseEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,12 +68,8 @@ class BaseEventsTests {
     }
 
     @Test
-    void aKeptBaseIsReviewedOnceTheRunsTestsAreDoneWhenAnEarlierRunStoredItsReview(
-            // Not deleted after the test: the server this JVM started on the data directory in it runs, and may be
-            // forking a spare there, until the JVM exits.
-            @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.NEVER) Path directory) throws Exception {
-        // The server runs as another OS user when the build runs as root: it must reach its data directory.
-        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+    void aKeptBaseIsReviewedOnceTheRunsTestsAreDoneWhenAnEarlierRunStoredItsReview() throws Exception {
+        Path directory = PersistentDataDirectories.create("kept-base-review-");
         Map<String, String> first = Map.of(
                 "lakebase.embedded.data-directory",
                 directory.resolve("pgdata").toString(),

@@ -3,15 +3,15 @@ package io.github.lakebase.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The server starts at a test class's first callback, in the background, while JUnit and the class's own set-up go
@@ -20,15 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EarlyStartTests {
 
-    // Not deleted after the test: the server this JVM started on the data directory in it runs, and may be forking a
-    // spare there, until the JVM exits.
-    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.NEVER)
-    Path directory;
+    private Path directory;
+
+    @BeforeEach
+    void persistentDataDirectory() throws IOException {
+        directory = PersistentDataDirectories.create("early-start-");
+    }
 
     @Test
     void theServerStartsWhileTheClassSetsItselfUpBeforeItsFirstTestAsksForABranch() throws Exception {
-        // The server runs as another OS user when the build runs as root: it must reach its data directory.
-        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
         SetUpTestCase.dataDirectory = directory.resolve("pgdata");
 
         Fixtures.assertAllSucceeded(

@@ -6,19 +6,18 @@ import io.github.lakebase.junit.integration.BaseEvent;
 import io.github.lakebase.junit.integration.StagedBase;
 import io.github.lakebase.junit.integration.StartupWork;
 import io.github.lakebase.junit.integration.TestBranches;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
@@ -33,15 +32,15 @@ class KeptStagedBaseTests {
     static final List<Boolean> REUSED = new CopyOnWriteArrayList<>();
     static volatile StartupWork work;
 
-    // Not deleted after the test: the server this JVM started on the data directory in it runs, and may be forking a
-    // spare there, until the JVM exits.
-    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.NEVER)
-    Path directory;
+    private Path directory;
+
+    @BeforeEach
+    void persistentDataDirectory() throws IOException {
+        directory = PersistentDataDirectories.create("kept-staged-base-");
+    }
 
     @Test
     void aRunWithTheSameWorkForksFromTheBaseAnEarlierRunSealed() throws Exception {
-        // The server runs as another OS user when the build runs as root: it must reach its data directory.
-        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
         Map<String, String> persistent = Map.of(
                 "lakebase.embedded.data-directory", directory.resolve("pgdata").toString());
         String step = "account script " + directory.getFileName();
