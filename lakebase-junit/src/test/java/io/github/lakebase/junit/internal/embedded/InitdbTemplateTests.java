@@ -90,6 +90,29 @@ class InitdbTemplateTests {
     }
 
     @Test
+    void aCopyThatFailsIsUndoneAndTheDataDirectoryGetsAnInitdbOfItsOwn() throws Exception {
+        String copied;
+        try (EmbeddedServer server = start(null)) {
+            copied = systemIdentifier(server);
+        }
+        // A file the copy cannot write, however it came to be: the data directory has it already (the copy's marker).
+        Files.writeString(templates().get(0).resolve(InitdbTemplates.COPYING), "in the way\n");
+        Path data = Files.createDirectories(cache.resolve("mine").resolve("fallback"));
+
+        String made;
+        try (EmbeddedServer server = start(data)) {
+            made = systemIdentifier(server);
+            assertThat(made).as("a cluster initdb made, not a copy").isNotEqualTo(copied);
+        }
+        assertThat(data.resolve(InitdbTemplates.COPYING))
+                .as("left, the next start would take the cluster for a copy stopped half-way and empty it")
+                .doesNotExist();
+        try (EmbeddedServer again = start(data)) {
+            assertThat(systemIdentifier(again)).as("the same cluster, kept").isEqualTo(made);
+        }
+    }
+
+    @Test
     void aCopyStoppedHalfWayIsMadeAgainAtTheNextStart() throws Exception {
         Path data = Files.createDirectories(cache.resolve("mine").resolve("half"));
         // What a JVM killed during the copy leaves: the copy's marker and some of the template's files.
