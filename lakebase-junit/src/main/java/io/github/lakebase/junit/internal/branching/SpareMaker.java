@@ -39,7 +39,7 @@ final class SpareMaker {
      * test, where prefetching is on and its base has not been read: so long a fork is a large base copied (1 GB on
      * ext4: 350 ms on demand, 800 ms for the spare forked after it while the disk still writes the base back), and
      * the next test would otherwise wait for that spare's fork and read, where now it waits for a restore of this
-     * branch. A quicker fork leaves the read to the spare forked beside its test (reading 10 MB base's small tables
+     * branch. A quicker fork leaves the read to the spare forked beside its test (reading the 10 MB base's small tables
      * on the test's path cost its first test 60-150 ms, and saved the next one 5-15 ms).
      */
     static final long READ_FIRST_MILLIS = 250;
