@@ -141,10 +141,14 @@ class PostgresProviderTests {
                     .filteredOn(d -> d.contains("_base_"))
                     .as("the migrated base of this run stays until the JVM exits")
                     .hasSize(1);
-            for (String branch : restored) { // restored with its pool's connections, it keeps its name
-                assertThat(branch)
-                        .as("a spare, never renamed (the first test's, forked before the base was read, is dropped)")
-                        .matches("lbj_[a-z0-9]+_\\d+");
+            // Restored with its pool's connections, a branch keeps its name: a spare's, never renamed; or the first
+            // test's own, where its fork took long enough for it to read the base before its test
+            // (SpareMaker.READ_FIRST_MILLIS), which a busy machine can make it take. No later test's.
+            assertThat(restored.stream().filter(branch -> !branch.matches("lbj_[a-z0-9]+_\\d+")))
+                    .as("restored under a test's name")
+                    .hasSizeLessThanOrEqualTo(1)
+                    .allMatch(branch -> branch.matches("lbj_[a-z0-9]+_\\d+_[a-z0-9_]+"));
+            for (String branch : restored) {
                 try (Connection c = server.connect(branch)) {
                     assertThat(count(c, "SELECT count(*) FROM customer WHERE email LIKE 'user%'"))
                             .as("test branch %s, left after the run: restored for a later test", branch)
