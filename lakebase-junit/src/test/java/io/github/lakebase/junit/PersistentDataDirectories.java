@@ -3,6 +3,7 @@ package io.github.lakebase.junit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
@@ -23,7 +24,7 @@ import java.util.stream.Stream;
  * Map.of("lakebase.embedded.data-directory", directory.resolve("pgdata").toString());
  * }</pre>
  */
-final class PersistentDataDirectories {
+public final class PersistentDataDirectories {
 
     /** How long the JVM's exit waits, at most, for the servers on these directories to stop. */
     private static final long STOP_SECONDS = 30;
@@ -83,8 +84,14 @@ final class PersistentDataDirectories {
         }
     }
 
-    private static void deleteTree(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
+    /**
+     * Deletes {@code directory} and everything in it, if it exists; a symbolic link in it is deleted, not followed.
+     *
+     * @param directory the directory
+     * @throws IOException when something in it cannot be deleted
+     */
+    public static void deleteTree(Path directory) throws IOException {
+        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> paths = Files.walk(directory)) {

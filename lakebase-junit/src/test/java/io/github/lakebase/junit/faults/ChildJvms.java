@@ -2,14 +2,13 @@ package io.github.lakebase.junit.faults;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.lakebase.junit.PersistentDataDirectories;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -53,7 +52,7 @@ final class ChildJvms implements BeforeEachCallback, AfterEachCallback {
         orphans.stream().filter(ChildJvm::running).forEach(ProcessHandle::destroyForcibly);
         ChildJvm.awaitStopped(orphans);
         if (work != null) {
-            deleteRecursively(work);
+            PersistentDataDirectories.deleteTree(work);
         }
     }
 
@@ -174,18 +173,5 @@ final class ChildJvms implements BeforeEachCallback, AfterEachCallback {
             throw new AssertionError("cannot list /proc", e);
         }
         return pids;
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            List<Path> all = new ArrayList<>(paths.toList());
-            Collections.reverse(all);
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -211,8 +212,8 @@ final class CacheCollector {
             if (!Files.isDirectory(dir)) {
                 continue;
             }
-            List<Path> leftovers = new ArrayList<>(children(dir, LEFTOVER));
-            leftovers.addAll(files(dir, LEFTOVER_SIBLING));
+            List<Path> leftovers = new ArrayList<>(entries(dir, LEFTOVER, Files::isDirectory));
+            leftovers.addAll(entries(dir, LEFTOVER_SIBLING, Files::isRegularFile));
             for (Path leftover : leftovers) {
                 if (Files.getLastModifiedTime(leftover, LinkOption.NOFOLLOW_LINKS)
                         .toInstant()
@@ -227,18 +228,16 @@ final class CacheCollector {
         }
     }
 
-    private static List<Path> files(Path dir, Pattern names) throws IOException {
-        try (var listing = Files.list(dir)) {
-            return listing.filter(p -> names.matcher(p.getFileName().toString()).matches())
-                    .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-                    .toList();
-        }
+    private static List<Path> children(Path dir, Pattern names) throws IOException {
+        return entries(dir, names, Files::isDirectory);
     }
 
-    private static List<Path> children(Path dir, Pattern names) throws IOException {
+    /** The entries of {@code dir} named after {@code names} that are of {@code kind}, symbolic links not followed. */
+    private static List<Path> entries(Path dir, Pattern names, BiPredicate<Path, LinkOption[]> kind)
+            throws IOException {
         try (var listing = Files.list(dir)) {
             return listing.filter(p -> names.matcher(p.getFileName().toString()).matches())
-                    .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                    .filter(p -> kind.test(p, new LinkOption[] {LinkOption.NOFOLLOW_LINKS}))
                     .map(p -> p.toAbsolutePath().normalize())
                     .toList();
         }
