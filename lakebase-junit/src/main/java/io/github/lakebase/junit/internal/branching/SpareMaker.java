@@ -36,13 +36,15 @@ final class SpareMaker {
     private static final Logger LOG = LoggerFactory.getLogger(SpareMaker.class);
     /**
      * How long, in milliseconds, a fork on demand must have taken for its branch to be read for restores before its
-     * test, where prefetching is on and its base has not been read: so long a fork is a large base copied (1 GB on
-     * ext4: 350 ms on demand, 800 ms for the spare forked after it while the disk still writes the base back), and
-     * the next test would otherwise wait for that spare's fork and read, where now it waits for a restore of this
-     * branch. A quicker fork leaves the read to the spare forked beside its test (reading the 10 MB base's small tables
-     * on the test's path cost its first test 60-150 ms, and saved the next one 5-15 ms).
+     * test, where prefetching is on and its base has not been read: so long a fork is a large base copied (1 GB on a
+     * journaled ext4: 250-285 ms on demand while its files are still in the page cache, 800 ms for the spare forked
+     * after it while the disk writes the base back), and the next test would otherwise wait for that spare's fork
+     * and read, where now it waits for a restore of this branch. A quicker fork leaves the read to the spare forked
+     * beside its test: 10 MB and 100 MB bases forked on demand in 23-25 and 46-53 ms on the same disk, and reading
+     * the 10 MB base's small tables on the test's path cost its first test 60-150 ms and saved the next one 5-15 ms.
+     * The threshold lies between the two, with room on either side for a machine's noise.
      */
-    static final long READ_FIRST_MILLIS = 250;
+    static final long READ_FIRST_MILLIS = 150;
     /** Opens the first session of spares, beside the forks. */
     private static final Executor CONNECTING =
             Executors.newCachedThreadPool(DaemonThreads.named("lakebase-junit-connect-ahead"));
