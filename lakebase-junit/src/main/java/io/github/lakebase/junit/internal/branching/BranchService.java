@@ -188,6 +188,7 @@ public final class BranchService implements AutoCloseable {
     }
 
     void requireTestBranch(String name, Connection connection) {
+        spares.recorded(name);
         provider.requireTestBranch(name, connection);
     }
 

@@ -236,6 +236,7 @@ final class Prefetcher implements AutoCloseable {
      *     spares enough): the caller ends the pool and drops the branch
      */
     boolean giveBack(String name, BranchPool pool) {
+        maker.settle(name);
         Spare spare;
         CompletableFuture<Void> held;
         synchronized (this) {
@@ -258,8 +259,16 @@ final class Prefetcher implements AutoCloseable {
     }
 
     /** Says that {@code name}, if lent as restorable, will not be given back: it is kept, reset or sealed. */
-    synchronized void notComingBack(String name) {
-        lent.remove(name);
+    void notComingBack(String name) {
+        maker.settle(name);
+        synchronized (this) {
+            lent.remove(name);
+        }
+    }
+
+    /** Waits until {@code name}, if a spare a test took, is recorded as its branch: {@link SpareMaker#recorded}. */
+    void recorded(String name) {
+        maker.recorded(name);
     }
 
     /** Waits until every branch given back so far has been restored or forked again. */
@@ -374,6 +383,7 @@ final class Prefetcher implements AutoCloseable {
             count = 0;
         }
         workers.stop();
+        maker.settleAll();
         return left.stream().map(Spare::end).filter(Objects::nonNull).toList();
     }
 

@@ -98,6 +98,7 @@ class PrefetcherTests {
             Prefetcher.Forked second = restoring.take(base, 1, "second");
 
             assertThat(second.name()).as("a rename would end the session").isEqualTo(spare);
+            restoring.recorded(second.name()); // in the background
             assertThat(comment(spare)).endsWith(" kind=branch");
             assertThat(second.pool()).as("the pool that opens the session").isNotNull();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -116,6 +117,42 @@ class PrefetcherTests {
         assertThat(list("SELECT datname FROM pg_stat_activity WHERE datname LIKE 'lbj_prefetchertests%'"))
                 .as("sessions left on spares")
                 .isEmpty();
+    }
+
+    @Test
+    void aTestTakesASpareConnectedAheadWithoutWaitingForItsRecordAsTheTestsBranch() throws Exception {
+        String base = base();
+        SlowClaims slow = new SlowClaims();
+        ConnectionBudget budget = new ConnectionBudget(Integer.MAX_VALUE, "none");
+        try (Prefetcher restoring =
+                new Prefetcher(slow, NAMES, Optional.of(true), BranchPool.in(budget), new SpareWorkers())) {
+            slow.delete(restoring.take(base, 1, "first").name());
+            String spare = awaitSessionOn(base);
+
+            long start = System.nanoTime();
+            Prefetcher.Forked taken = restoring.take(base, 1, "second");
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+            assertThat(taken.name()).isEqualTo(spare);
+            assertThat(millis)
+                    .as("ms the test waited for a spare whose record takes %d ms", SlowClaims.MILLIS)
+                    .isLessThan(SlowClaims.MILLIS);
+            assertThat(comment(spare)).as("not recorded yet").endsWith(" kind=spare");
+
+            restoring.recorded(spare);
+            assertThat(comment(spare)).as("recorded once asked").endsWith(" kind=branch");
+            assertThat(slow.claims.get()).isEqualTo(1);
+            try (Connection c = taken.pool().dataSource(4).getConnection()) {
+                slow.requireTestBranch(spare, c); // what a destructive step checks first
+            }
+
+            assertThat(restoring.giveBack(spare, taken.pool())).isTrue();
+            restoring.awaitGivenBack();
+            assertThat(list("SELECT datname FROM pg_database WHERE datname = '" + spare + "'"))
+                    .as("restored with its sessions, under its name")
+                    .containsExactly(spare);
+            assertThat(slow.claims.get()).as("no record again").isEqualTo(1);
+        }
     }
 
     @Test
@@ -452,6 +489,28 @@ class PrefetcherTests {
             } finally {
                 inFlight.decrementAndGet();
             }
+        }
+    }
+
+    /** A provider whose record of a spare as a test's branch takes {@value #MILLIS} ms, as on a busy disk. */
+    private static final class SlowClaims extends TemplateBranchProvider {
+        static final long MILLIS = 3_000;
+        final AtomicInteger claims = new AtomicInteger();
+
+        SlowClaims() {
+            super(TestServers.existingServer(SERVER.get()), TestServers.configuration("prefetchertests"), "template1");
+        }
+
+        @Override
+        public BranchConnection claim(String spare, String name) {
+            claims.incrementAndGet();
+            try {
+                Thread.sleep(MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            return super.claim(spare, name);
         }
     }
 
