@@ -504,12 +504,7 @@ class PrefetcherTests {
         @Override
         public BranchConnection claim(String spare, String name) {
             claims.incrementAndGet();
-            try {
-                Thread.sleep(MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            pause(MILLIS);
             return super.claim(spare, name);
         }
     }
@@ -538,12 +533,17 @@ class PrefetcherTests {
 
         private void slowly() {
             forks.incrementAndGet();
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            pause(millis);
+        }
+    }
+
+    /** Sleeps {@code millis} ms on a provider's thread, which an interrupt ends with an exception. */
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
