@@ -232,16 +232,16 @@ final class Prefetcher implements AutoCloseable {
      * and pool for the test that takes it; else the pool ends.
      *
      * @param pool the pool its test left, no connection of it in use; null for none
-     * @return false when it is not taken back (it was not lent as restorable, this is closing, or there are
-     *     spares enough): the caller ends the pool and drops the branch
+     * @return false when it is not taken back (it was not lent as restorable or not recorded as its test's, this
+     *     is closing, or there are spares enough): the caller ends the pool and drops the branch
      */
     boolean giveBack(String name, BranchPool pool) {
-        maker.settle(name);
+        boolean recorded = maker.settle(name); // else dropped rather than lent again
         Spare spare;
         CompletableFuture<Void> held;
         synchronized (this) {
             Spare.Lent to = lent.get(name);
-            String base = to == null ? null : to.base();
+            String base = !recorded || to == null ? null : to.base();
             if (base == null || closed || count >= Math.max(depths.getOrDefault(base, 0), 1) * LIMIT_PER_DEPTH) {
                 return false;
             }

@@ -213,7 +213,7 @@ final class SpareMaker {
      * @throws ProviderException when it could not be recorded
      */
     void recorded(String name) {
-        CompletableFuture<Void> record = recording.remove(name);
+        CompletableFuture<Void> record = recording.get(name);
         if (record != null) {
             try {
                 record.join();
@@ -225,18 +225,24 @@ final class SpareMaker {
                                         + e.getCause().getMessage(),
                                 e.getCause());
             }
+            recording.remove(name);
         }
     }
 
     /**
-     * {@link #recorded}, where a failure only changes the branch's comment, which what comes next sets anew (a
-     * restore, a keep, a drop): the log tells it, at debug level.
+     * {@link #recorded} at the end of a test's use of {@code name}, where a failure is for the log alone (at debug
+     * level): the branch is then kept, reset or dropped, which records it anew, or not taken back for another test.
+     *
+     * @return whether it is recorded (or was never to be)
      */
-    void settle(String name) {
+    boolean settle(String name) {
         try {
             recorded(name);
+            return true;
         } catch (ProviderException e) {
+            recording.remove(name);
             LOG.debug("{}", e.getMessage());
+            return false;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.lakebase.junit.internal.branching;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.lakebase.junit.internal.server.TemplateBranchProvider;
@@ -152,6 +153,29 @@ class PrefetcherTests {
                     .as("restored with its sessions, under its name")
                     .containsExactly(spare);
             assertThat(slow.claims.get()).as("no record again").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSpareWhoseRecordAsTheTestsBranchFailedIsNotTakenBackButDroppedByItsCaller() throws Exception {
+        String base = base();
+        SlowClaims failing = new SlowClaims(0, true);
+        ConnectionBudget budget = new ConnectionBudget(Integer.MAX_VALUE, "none");
+        try (Prefetcher restoring =
+                new Prefetcher(failing, NAMES, Optional.of(true), BranchPool.in(budget), new SpareWorkers())) {
+            failing.delete(restoring.take(base, 1, "first").name());
+            String spare = awaitSessionOn(base);
+            Prefetcher.Forked taken = restoring.take(base, 1, "second");
+            assertThat(taken.name()).isEqualTo(spare);
+
+            assertThatThrownBy(() -> restoring.recorded(spare))
+                    .isInstanceOf(ProviderException.class)
+                    .hasMessageContaining("the record failed");
+            assertThat(restoring.giveBack(spare, taken.pool()))
+                    .as("lent again, it would be no test's branch by its comment")
+                    .isFalse();
+            taken.pool().end();
+            failing.delete(spare);
         }
     }
 
@@ -492,19 +516,33 @@ class PrefetcherTests {
         }
     }
 
-    /** A provider whose record of a spare as a test's branch takes {@value #MILLIS} ms, as on a busy disk. */
+    /**
+     * A provider whose record of a spare as a test's branch takes {@code millis} ms, as on a busy disk, and then
+     * fails where asked to.
+     */
     private static final class SlowClaims extends TemplateBranchProvider {
         static final long MILLIS = 3_000;
         final AtomicInteger claims = new AtomicInteger();
+        private final long millis;
+        private final boolean fail;
 
         SlowClaims() {
+            this(MILLIS, false);
+        }
+
+        SlowClaims(long millis, boolean fail) {
             super(TestServers.existingServer(SERVER.get()), TestServers.configuration("prefetchertests"), "template1");
+            this.millis = millis;
+            this.fail = fail;
         }
 
         @Override
         public BranchConnection claim(String spare, String name) {
             claims.incrementAndGet();
-            pause(MILLIS);
+            pause(millis);
+            if (fail) {
+                throw new ProviderException("the record failed", null);
+            }
             return super.claim(spare, name);
         }
     }
