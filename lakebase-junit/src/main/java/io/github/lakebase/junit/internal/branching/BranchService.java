@@ -188,7 +188,6 @@ public final class BranchService implements AutoCloseable {
     }
 
     void requireTestBranch(String name, Connection connection) {
-        spares.recorded(name);
         provider.requireTestBranch(name, connection);
     }
 

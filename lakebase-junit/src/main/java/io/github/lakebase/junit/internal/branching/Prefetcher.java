@@ -232,16 +232,15 @@ final class Prefetcher implements AutoCloseable {
      * and pool for the test that takes it; else the pool ends.
      *
      * @param pool the pool its test left, no connection of it in use; null for none
-     * @return false when it is not taken back (it was not lent as restorable or not recorded as its test's, this
-     *     is closing, or there are spares enough): the caller ends the pool and drops the branch
+     * @return false when it is not taken back (it was not lent as restorable, this is closing, or there are
+     *     spares enough): the caller ends the pool and drops the branch
      */
     boolean giveBack(String name, BranchPool pool) {
-        boolean recorded = maker.settle(name); // else dropped rather than lent again
         Spare spare;
         CompletableFuture<Void> held;
         synchronized (this) {
             Spare.Lent to = lent.get(name);
-            String base = !recorded || to == null ? null : to.base();
+            String base = to == null ? null : to.base();
             if (base == null || closed || count >= Math.max(depths.getOrDefault(base, 0), 1) * LIMIT_PER_DEPTH) {
                 return false;
             }
@@ -259,16 +258,8 @@ final class Prefetcher implements AutoCloseable {
     }
 
     /** Says that {@code name}, if lent as restorable, will not be given back: it is kept, reset or sealed. */
-    void notComingBack(String name) {
-        maker.settle(name);
-        synchronized (this) {
-            lent.remove(name);
-        }
-    }
-
-    /** Waits until {@code name}, if a spare a test took, is recorded as its branch: {@link SpareMaker#recorded}. */
-    void recorded(String name) {
-        maker.recorded(name);
+    synchronized void notComingBack(String name) {
+        lent.remove(name);
     }
 
     /** Waits until every branch given back so far has been restored or forked again. */
@@ -383,7 +374,6 @@ final class Prefetcher implements AutoCloseable {
             count = 0;
         }
         workers.stop();
-        maker.settleAll();
         return left.stream().map(Spare::end).filter(Objects::nonNull).toList();
     }
 

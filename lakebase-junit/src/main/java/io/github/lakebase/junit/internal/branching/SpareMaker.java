@@ -6,15 +6,10 @@ import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
-import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.RenamableSpares;
 import java.sql.SQLException;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
@@ -65,8 +60,6 @@ final class SpareMaker {
     private final BiFunction<String, BranchConnection, BranchPool> pools;
     /** Whether the disk has room for spares, said once per base until there is room again. */
     private final SpareRoom room;
-    /** Spares connected ahead that tests took, by name, while they are recorded as the tests' branches. */
-    private final Map<String, CompletableFuture<Void>> recording = new ConcurrentHashMap<>();
 
     /**
      * @param provider where spares are forked
@@ -187,68 +180,13 @@ final class SpareMaker {
             return new Prefetcher.Forked(spare.name(), ready.connection(), false, null);
         }
         if (ready.pool() != null) { // restored with its pool's sessions, or connected ahead: never renamed
-            if (!ready.recorded()) {
-                record(ready.name());
-            }
-            return new Prefetcher.Forked(ready.name(), ready.connection(), true, ready.pool());
+            BranchConnection connection =
+                    ready.recorded() ? ready.connection() : naming.claim(ready.name(), ready.name());
+            return new Prefetcher.Forked(ready.name(), connection, true, ready.pool());
         }
         String name = provider.normalizeName(names.claimed(spare.name(), hint));
         return new Prefetcher.Forked(
                 name, naming.claim(spare.name(), name), restoring != null && ready.tracked(), null);
-    }
-
-    /**
-     * Records the spare {@code name}, connected ahead and kept under its name, as a test's branch, in the background:
-     * a round trip on the admin connection that its test need not wait for (3-50 ms on a 2-core machine while a 1 GB
-     * base's copies kept the disk busy). What depends on the record waits for it ({@link #recorded}).
-     */
-    private void record(String name) {
-        recording.put(name, CompletableFuture.runAsync(() -> naming.claim(name, name), CONNECTING));
-    }
-
-    /**
-     * Waits until the spare {@code name}, taken by a test, is recorded as the test's branch, where that goes on in
-     * the background; returns at once for any other branch.
-     *
-     * @throws ProviderException when it could not be recorded
-     */
-    void recorded(String name) {
-        CompletableFuture<Void> record = recording.get(name);
-        if (record != null) {
-            try {
-                record.join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof ProviderException p
-                        ? p
-                        : new ProviderException(
-                                "Could not record " + name + " as a test's branch: "
-                                        + e.getCause().getMessage(),
-                                e.getCause());
-            }
-            recording.remove(name);
-        }
-    }
-
-    /**
-     * {@link #recorded} at the end of a test's use of {@code name}, where a failure is for the log alone (at debug
-     * level): the branch is then kept, reset or dropped, which records it anew, or not taken back for another test.
-     *
-     * @return whether it is recorded (or was never to be)
-     */
-    boolean settle(String name) {
-        try {
-            recorded(name);
-            return true;
-        } catch (ProviderException e) {
-            recording.remove(name);
-            LOG.debug("{}", e.getMessage());
-            return false;
-        }
-    }
-
-    /** {@link #settle} for every spare taken so far. */
-    void settleAll() {
-        List.copyOf(recording.keySet()).forEach(this::settle);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.github.lakebase.junit.internal.branching;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.lakebase.junit.internal.server.TemplateBranchProvider;
@@ -99,7 +98,6 @@ class PrefetcherTests {
             Prefetcher.Forked second = restoring.take(base, 1, "second");
 
             assertThat(second.name()).as("a rename would end the session").isEqualTo(spare);
-            restoring.recorded(second.name()); // in the background
             assertThat(comment(spare)).endsWith(" kind=branch");
             assertThat(second.pool()).as("the pool that opens the session").isNotNull();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -118,65 +116,6 @@ class PrefetcherTests {
         assertThat(list("SELECT datname FROM pg_stat_activity WHERE datname LIKE 'lbj_prefetchertests%'"))
                 .as("sessions left on spares")
                 .isEmpty();
-    }
-
-    @Test
-    void aTestTakesASpareConnectedAheadWithoutWaitingForItsRecordAsTheTestsBranch() throws Exception {
-        String base = base();
-        SlowClaims slow = new SlowClaims();
-        ConnectionBudget budget = new ConnectionBudget(Integer.MAX_VALUE, "none");
-        try (Prefetcher restoring =
-                new Prefetcher(slow, NAMES, Optional.of(true), BranchPool.in(budget), new SpareWorkers())) {
-            slow.delete(restoring.take(base, 1, "first").name());
-            String spare = awaitSessionOn(base);
-
-            long start = System.nanoTime();
-            Prefetcher.Forked taken = restoring.take(base, 1, "second");
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-
-            assertThat(taken.name()).isEqualTo(spare);
-            assertThat(millis)
-                    .as("ms the test waited for a spare whose record takes %d ms", SlowClaims.MILLIS)
-                    .isLessThan(SlowClaims.MILLIS);
-            assertThat(comment(spare)).as("not recorded yet").endsWith(" kind=spare");
-
-            restoring.recorded(spare);
-            assertThat(comment(spare)).as("recorded once asked").endsWith(" kind=branch");
-            assertThat(slow.claims.get()).isEqualTo(1);
-            try (Connection c = taken.pool().dataSource(4).getConnection()) {
-                slow.requireTestBranch(spare, c); // what a destructive step checks first
-            }
-
-            assertThat(restoring.giveBack(spare, taken.pool())).isTrue();
-            restoring.awaitGivenBack();
-            assertThat(list("SELECT datname FROM pg_database WHERE datname = '" + spare + "'"))
-                    .as("restored with its sessions, under its name")
-                    .containsExactly(spare);
-            assertThat(slow.claims.get()).as("no record again").isEqualTo(1);
-        }
-    }
-
-    @Test
-    void aSpareWhoseRecordAsTheTestsBranchFailedIsNotTakenBackButDroppedByItsCaller() throws Exception {
-        String base = base();
-        SlowClaims failing = new SlowClaims(0, true);
-        ConnectionBudget budget = new ConnectionBudget(Integer.MAX_VALUE, "none");
-        try (Prefetcher restoring =
-                new Prefetcher(failing, NAMES, Optional.of(true), BranchPool.in(budget), new SpareWorkers())) {
-            failing.delete(restoring.take(base, 1, "first").name());
-            String spare = awaitSessionOn(base);
-            Prefetcher.Forked taken = restoring.take(base, 1, "second");
-            assertThat(taken.name()).isEqualTo(spare);
-
-            assertThatThrownBy(() -> restoring.recorded(spare))
-                    .isInstanceOf(ProviderException.class)
-                    .hasMessageContaining("the record failed");
-            assertThat(restoring.giveBack(spare, taken.pool()))
-                    .as("lent again, it would be no test's branch by its comment")
-                    .isFalse();
-            taken.pool().end();
-            failing.delete(spare);
-        }
     }
 
     @Test
@@ -516,37 +455,6 @@ class PrefetcherTests {
         }
     }
 
-    /**
-     * A provider whose record of a spare as a test's branch takes {@code millis} ms, as on a busy disk, and then
-     * fails where asked to.
-     */
-    private static final class SlowClaims extends TemplateBranchProvider {
-        static final long MILLIS = 3_000;
-        final AtomicInteger claims = new AtomicInteger();
-        private final long millis;
-        private final boolean fail;
-
-        SlowClaims() {
-            this(MILLIS, false);
-        }
-
-        SlowClaims(long millis, boolean fail) {
-            super(TestServers.existingServer(SERVER.get()), TestServers.configuration("prefetchertests"), "template1");
-            this.millis = millis;
-            this.fail = fail;
-        }
-
-        @Override
-        public BranchConnection claim(String spare, String name) {
-            claims.incrementAndGet();
-            pause(millis);
-            if (fail) {
-                throw new ProviderException("the record failed", null);
-            }
-            return super.claim(spare, name);
-        }
-    }
-
     /** A provider whose forks take {@code millis} longer, as those of a large base on a plain-copy filesystem do. */
     private static final class SlowForks extends TemplateBranchProvider {
         final AtomicInteger forks = new AtomicInteger();
@@ -571,17 +479,12 @@ class PrefetcherTests {
 
         private void slowly() {
             forks.incrementAndGet();
-            pause(millis);
-        }
-    }
-
-    /** Sleeps {@code millis} ms on a provider's thread, which an interrupt ends with an exception. */
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 
