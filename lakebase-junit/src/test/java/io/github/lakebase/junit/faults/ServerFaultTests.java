@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.platform.engine.TestExecutionResult;
@@ -56,6 +57,63 @@ class ServerFaultTests {
                 .isEqualTo(BRANCHES.get(1).jdbcUrl().replace(BRANCHES.get(1).name(), ""));
     }
 
+    @Test
+    void aDeadServerIsReplacedAlsoWhereTheNextTestWouldTakeABranchRestoredWithItsConnections() {
+        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+                .configurationParameter("lakebase.embedded.max-connections", "121")
+                .selectors(selectClass(KilledAfterRestoresTestCase.class))
+                .execute();
+
+        results.testEvents().assertStatistics(s -> s.started(6).succeeded(5).failed(1));
+        assertThat(results.testEvents().failed().stream()
+                        .findFirst()
+                        .orElseThrow()
+                        .getRequiredPayload(TestExecutionResult.class)
+                        .getThrowable()
+                        .orElseThrow())
+                .hasMessageContaining("killServer");
+    }
+
+    /**
+     * Tests that write, so that their branches come back restored with their connections open and are lent again
+     * without a round trip to the server; then one that kills the server, and one after it.
+     */
+    @LakebaseBranch
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class KilledAfterRestoresTestCase {
+
+        @Order(1)
+        @RepeatedTest(4)
+        void writes(DataSource dataSource) throws Exception {
+            try (Connection c = dataSource.getConnection();
+                    Statement s = c.createStatement()) {
+                s.execute("INSERT INTO inventory (inventory_code) VALUES ('L000B0000S000000')");
+            }
+            assertThat(count(dataSource)).isEqualTo(4);
+        }
+
+        @Test
+        @Order(2)
+        void killServer(Branch branch, DataSource dataSource) throws Exception {
+            KilledServerTestCase.kill(dataSource);
+        }
+
+        @Test
+        @Order(3)
+        void nextTestGetsAWorkingServer(DataSource dataSource) throws Exception {
+            assertThat(count(dataSource)).isEqualTo(3);
+        }
+
+        private static int count(DataSource dataSource) throws Exception {
+            try (Connection c = dataSource.getConnection();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM inventory")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     @LakebaseBranch
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     static class KilledServerTestCase {
@@ -64,6 +122,11 @@ class ServerFaultTests {
         @Order(1)
         void killServer(Branch branch, DataSource dataSource) throws Exception {
             BRANCHES.add(branch);
+            kill(dataSource);
+        }
+
+        /** Kills the postmaster of the server behind {@code dataSource}, and fails as the server is gone. */
+        static void kill(DataSource dataSource) throws Exception {
             long pid;
             try (Connection c = dataSource.getConnection();
                     Statement s = c.createStatement();
