@@ -251,6 +251,24 @@ public interface BranchProvider extends AutoCloseable {
     }
 
     /**
+     * Whether the server is known to have stopped, as far as the provider can tell at once, without a round trip to
+     * it: a server process of the provider's own that has exited, say. Asked on a test's path before it gets a
+     * branch made ready earlier that nothing has asked the server about since (a spare restored with its
+     * connections open); {@code true} makes the library replace the provider, as a failure that {@link #isAlive()}
+     * confirms does. It must return at once.
+     *
+     * <pre>{@code
+     * public boolean isStopped() { return !postmaster.isAlive(); }   // a Process this provider started
+     * }</pre>
+     *
+     * @return {@code true} when the server has surely stopped; the default, {@code false}, says the provider
+     *     cannot tell without asking it
+     */
+    default boolean isStopped() {
+        return false;
+    }
+
+    /**
      * A description for logs, without secrets, for example {@code "embedded PostgreSQL 18.1 on
      * 127.0.0.1:54321"}.
      *

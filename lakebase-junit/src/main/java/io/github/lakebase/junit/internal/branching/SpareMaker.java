@@ -6,6 +6,7 @@ import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
+import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.RenamableSpares;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -180,6 +181,9 @@ final class SpareMaker {
             return new Prefetcher.Forked(spare.name(), ready.connection(), false, null);
         }
         if (ready.pool() != null) { // restored with its pool's sessions, or connected ahead: never renamed
+            if (ready.recorded() && provider.isStopped()) { // no round trip would tell: its test would fail
+                throw new ProviderException(provider.describe() + " has stopped", null);
+            }
             BranchConnection connection =
                     ready.recorded() ? ready.connection() : naming.claim(ready.name(), ready.name());
             return new Prefetcher.Forked(ready.name(), connection, true, ready.pool());

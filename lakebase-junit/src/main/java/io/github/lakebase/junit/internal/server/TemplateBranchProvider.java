@@ -317,6 +317,12 @@ public class TemplateBranchProvider
         return connectionLimit;
     }
 
+    /** Where the server is a process of this machine's (the embedded one), whether it has exited. */
+    @Override
+    public boolean isStopped() {
+        return !server.running();
+    }
+
     @Override
     public boolean isAlive() {
         if (!server.running()) {
