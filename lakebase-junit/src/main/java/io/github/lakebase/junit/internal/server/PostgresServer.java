@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal.server;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.OptionalLong;
 
 /**
@@ -21,6 +22,24 @@ public interface PostgresServer extends AutoCloseable {
     /** {@code false} once the server is known to be gone, so that callers need not wait for a timeout. */
     default boolean running() {
         return true;
+    }
+
+    /**
+     * Whether the server answers: it is {@link #running()}, and a new admin connection runs {@code SELECT 1} within
+     * 5 s. A round trip or more; asked after a failure.
+     */
+    default boolean answers() {
+        if (!running()) {
+            return false;
+        }
+        try (Connection c = connectAdmin();
+                Statement s = c.createStatement()) {
+            s.setQueryTimeout(5);
+            s.execute("SELECT 1");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     /**

@@ -325,17 +325,7 @@ public class TemplateBranchProvider
 
     @Override
     public boolean isAlive() {
-        if (!server.running()) {
-            return false;
-        }
-        try (Connection c = server.connectAdmin();
-                Statement s = c.createStatement()) {
-            s.setQueryTimeout(5);
-            s.execute("SELECT 1");
-            return true;
-        } catch (SQLException e) {
-            return false;
-        }
+        return server.answers();
     }
 
     @Override
