@@ -92,7 +92,8 @@ public final class ResultFiles {
                             quote(r.note())))
                     .append('\n');
         }
-        csv.append('\n').append("filesystem,approach,startup,size_mb,first_test_ms,jvm_to_first_test_ms,note\n");
+        csv.append('\n')
+                .append("filesystem,approach,startup,size_mb,first_test_ms,jvm_to_first_test_ms,migration_ms,note\n");
         for (StartupRow s : summary.startup()) {
             csv.append(String.join(
                             ",",
@@ -102,6 +103,7 @@ public final class ResultFiles {
                             Integer.toString(s.sizeMb()),
                             number(s.firstTestMillis()),
                             number(s.jvmToFirstTestMillis()),
+                            number(s.migrationMillis()),
                             quote(s.note())))
                     .append('\n');
         }

@@ -17,6 +17,8 @@ package io.github.lakebase.benchmarks.report;
  * @param sizeMb megabytes of fill data the migrations generate
  * @param firstTestMillis from the test class's start (the extension's first callback) to the first test's body
  * @param jvmToFirstTestMillis from the JVM's start to the first test's body
+ * @param migrationMillis of {@code firstTestMillis}, how long the migration's own statements took (it fills the
+ *     database to its size), or NaN where none ran in that JVM (a warm start) or it is not measured (Spring)
  * @param note why the row has no numbers, or {@code ""}
  */
 public record StartupRow(
@@ -27,4 +29,5 @@ public record StartupRow(
         int sizeMb,
         double firstTestMillis,
         double jvmToFirstTestMillis,
+        double migrationMillis,
         String note) {}

@@ -5,6 +5,7 @@ import io.github.lakebase.benchmarks.harness.Cell;
 import io.github.lakebase.benchmarks.harness.CellResult;
 import io.github.lakebase.benchmarks.harness.Sample;
 import io.github.lakebase.benchmarks.harness.Workload;
+import io.github.lakebase.benchmarks.migration.V1__Fill;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -201,6 +202,7 @@ public record Summary(
                 cell.sizeMb(),
                 r.firstTestMillis(),
                 r.jvmToFirstTestMillis(),
+                r.values().getOrDefault(V1__Fill.MILLIS_VALUE, Double.NaN),
                 note(r));
     }
 

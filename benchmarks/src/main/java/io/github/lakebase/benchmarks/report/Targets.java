@@ -261,9 +261,24 @@ final class Targets {
                 + (met ? verdict(true) : missed ? verdict(false) : "**not fully measured**")
                 + ": cold start "
                 + startTime(cold, COLD_START_TARGET_MS)
+                + migration(summary, fs)
                 + ", warm start "
                 + startTime(warm, WARM_START_TARGET_MS)
                 + ".";
+    }
+
+    /** Of a cold start on {@code fs}, the migration's own part and what is left, where measured; else "". */
+    private static String migration(Summary summary, Filesystem fs) {
+        return summary.startup().stream()
+                .filter(s -> s.filesystem().equals(fs.label())
+                        && s.approach().equals(Approach.LAKEBASE.name())
+                        && s.kind().equals("COLD_START")
+                        && !Double.isNaN(s.migrationMillis())
+                        && !Double.isNaN(s.firstTestMillis()))
+                .findFirst()
+                .map(s -> " (of it, " + ms(s.migrationMillis()) + " ms the migration's own statements, which fill "
+                        + s.sizeMb() + " MB; the rest " + ms(s.firstTestMillis() - s.migrationMillis()) + " ms)")
+                .orElse("");
     }
 
     /** The time from the extension's first callback to the first test of {@code kind} on {@code fs}, if measured. */

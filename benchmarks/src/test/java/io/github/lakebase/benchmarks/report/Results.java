@@ -4,6 +4,7 @@ import io.github.lakebase.benchmarks.harness.Approach;
 import io.github.lakebase.benchmarks.harness.Cell;
 import io.github.lakebase.benchmarks.harness.CellResult;
 import io.github.lakebase.benchmarks.harness.Sample;
+import io.github.lakebase.benchmarks.migration.V1__Fill;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,15 @@ final class Results {
     }
 
     static CellResult startup(Cell cell, double jvmToFirstTest) {
+        return startup(cell, jvmToFirstTest, Map.of());
+    }
+
+    /** {@link #startup(Cell, double)}, whose JVM also ran the fill migration in {@code migrationMillis}. */
+    static CellResult startup(Cell cell, double jvmToFirstTest, double migrationMillis) {
+        return startup(cell, jvmToFirstTest, Map.of(V1__Fill.MILLIS_VALUE, migrationMillis));
+    }
+
+    private static CellResult startup(Cell cell, double jvmToFirstTest, Map<String, Double> values) {
         return new CellResult(
                 cell,
                 List.of(new Sample(0, 1, 1, 1, 0, null), new Sample(0, 1, 1, 1, 0, null)),
@@ -57,7 +67,7 @@ final class Results {
                 jvmToFirstTest,
                 0,
                 0,
-                Map.of(),
+                values,
                 null,
                 null,
                 1);

@@ -89,6 +89,19 @@ class SummaryTests {
     }
 
     @Test
+    void aStartUpRowCarriesHowLongItsJvmsMigrationTookAndNothingWhereNoneRan() {
+        Summary summary = Results.summary(List.of(
+                Results.startup(cell(Approach.LAKEBASE, 100).withKind(Cell.Kind.COLD_START), 3000, 2100),
+                Results.startup(cell(Approach.LAKEBASE, 100).withKind(Cell.Kind.WARM_START), 900)));
+
+        assertThat(summary.startup())
+                .extracting(StartupRow::kind, StartupRow::migrationMillis)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("COLD_START", 2100.0),
+                        org.assertj.core.groups.Tuple.tuple("WARM_START", Double.NaN));
+    }
+
+    @Test
     void aMemoryCellGivesARowPerNumberOfLiveBranches() {
         Cell cell = cell(Approach.MEMORY, 1).withKind(Cell.Kind.MEMORY).withBranches(List.of(1, 32));
         Summary summary = Results.summary(List.of(Results.memory(

@@ -106,6 +106,18 @@ class TargetsTests {
     }
 
     @Test
+    void aColdStartSaysHowMuchOfItTheMigrationTookAndIsStillGradedOnTheWhole() {
+        Cell cold = cell(Approach.LAKEBASE, 100).withKind(Cell.Kind.COLD_START);
+        Cell warm = cell(Approach.LAKEBASE, 100).withKind(Cell.Kind.WARM_START);
+
+        assertThat(line(
+                        Results.summary(List.of(Results.startup(cold, 3200, 900), Results.startup(warm, 560))),
+                        "Start-up on ext4"))
+                .contains("**missed**: cold start 1,600 ms (over) (of it, 900 ms the migration's own statements, which "
+                        + "fill 100 MB; the rest 700 ms), warm start 280 ms");
+    }
+
+    @Test
     void theStrategyTheLibraryForksWithMustCostNoMoreThanTheDefaultOneInEveryCell() {
         List<CellResult> results = new ArrayList<>(List.of(
                 Results.of(cell(Approach.RAW, 10), 999, 40),
