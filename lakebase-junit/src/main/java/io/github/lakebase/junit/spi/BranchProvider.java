@@ -254,8 +254,8 @@ public interface BranchProvider extends AutoCloseable {
      * Whether the server is known to have stopped, as far as the provider can tell at once, without a round trip to
      * it: a server process of the provider's own that has exited, say. Asked on a test's path before it gets a
      * branch made ready earlier that nothing has asked the server about since (a spare restored with its
-     * connections open); {@code true} makes the library replace the provider, as a failure that {@link #isAlive()}
-     * confirms does. It must return at once.
+     * connections open). {@code true} keeps the library from lending that branch: it forks a new one instead, and when
+     * that fails, asks {@link #isAlive()} and replaces a dead provider, as after any failure. It must return at once.
      *
      * <pre>{@code
      * public boolean isStopped() { return !postmaster.isAlive(); }   // a Process this provider started
