@@ -172,7 +172,6 @@ public final class CellMain {
         System.err.println("The other JVMs of the cell were not ready in time; measuring alone");
     }
 
-    /** Runs the class that prepares what the suite needs; why it failed, or {@code null}. */
     /** What the suite reported besides times, and how long the fill migration took in this JVM, if it ran here. */
     private static Map<String, Double> values(TimingListener timing) {
         Map<String, Double> values = new LinkedHashMap<>(timing.values());
@@ -182,6 +181,7 @@ public final class CellMain {
         return values;
     }
 
+    /** Runs the class that prepares what the suite needs; why it failed, or {@code null}. */
     private static String prelude(Launcher launcher, Class<?> prelude) {
         if (prelude == null) {
             return null;

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The library's performance targets, checked against a run's results: each becomes a line that says
@@ -269,12 +270,8 @@ final class Targets {
 
     /** Of a cold start on {@code fs}, the migration's own part and what is left, where measured; else "". */
     private static String migration(Summary summary, Filesystem fs) {
-        return summary.startup().stream()
-                .filter(s -> s.filesystem().equals(fs.label())
-                        && s.approach().equals(Approach.LAKEBASE.name())
-                        && s.kind().equals("COLD_START")
-                        && !Double.isNaN(s.migrationMillis())
-                        && !Double.isNaN(s.firstTestMillis()))
+        return startUpRows(summary, fs, "COLD_START")
+                .filter(s -> !Double.isNaN(s.migrationMillis()) && !Double.isNaN(s.firstTestMillis()))
                 .findFirst()
                 .map(s -> " (of it, " + ms(s.migrationMillis()) + " ms the migration's own statements, which fill "
                         + s.sizeMb() + " MB; the rest " + ms(s.firstTestMillis() - s.migrationMillis()) + " ms)")
@@ -283,13 +280,18 @@ final class Targets {
 
     /** The time from the extension's first callback to the first test of {@code kind} on {@code fs}, if measured. */
     private static Optional<Double> firstTest(Summary summary, Filesystem fs, String kind) {
-        return summary.startup().stream()
-                .filter(s -> s.filesystem().equals(fs.label())
-                        && s.approach().equals(Approach.LAKEBASE.name())
-                        && s.kind().equals(kind))
+        return startUpRows(summary, fs, kind)
                 .map(StartupRow::firstTestMillis)
                 .filter(ms -> !Double.isNaN(ms))
                 .findFirst();
+    }
+
+    /** The start-up rows of {@code @LakebaseBranch} (not Spring) of {@code kind} on {@code fs}. */
+    private static Stream<StartupRow> startUpRows(Summary summary, Filesystem fs, String kind) {
+        return summary.startup().stream()
+                .filter(s -> s.filesystem().equals(fs.label())
+                        && s.approach().equals(Approach.LAKEBASE.name())
+                        && s.kind().equals(kind));
     }
 
     private static String startTime(Optional<Double> millis, double limit) {

@@ -94,7 +94,7 @@ class ServerFaultTests {
 
         @Test
         @Order(2)
-        void killServer(Branch branch, DataSource dataSource) throws Exception {
+        void killServer(DataSource dataSource) throws Exception {
             KilledServerTestCase.kill(dataSource);
         }
 
@@ -102,15 +102,6 @@ class ServerFaultTests {
         @Order(3)
         void nextTestGetsAWorkingServer(DataSource dataSource) throws Exception {
             assertThat(count(dataSource)).isEqualTo(3);
-        }
-
-        private static int count(DataSource dataSource) throws Exception {
-            try (Connection c = dataSource.getConnection();
-                    Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT count(*) FROM inventory")) {
-                rs.next();
-                return rs.getInt(1);
-            }
         }
     }
 
@@ -151,18 +142,23 @@ class ServerFaultTests {
         @Order(2)
         void nextTestGetsAWorkingServer(Branch branch, DataSource dataSource) throws Exception {
             BRANCHES.add(branch);
-            try (Connection c = dataSource.getConnection();
-                    Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT count(*) FROM inventory")) {
-                rs.next();
-                assertThat(rs.getInt(1)).isEqualTo(3);
-            }
+            assertThat(count(dataSource)).isEqualTo(3);
         }
 
         @Test
         @Order(3)
         void andTheOneAfter(Branch branch) {
             BRANCHES.add(branch);
+        }
+    }
+
+    /** The rows of the migration's {@code inventory} table on the branch behind {@code dataSource}. */
+    static int count(DataSource dataSource) throws Exception {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM inventory")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 }
