@@ -43,6 +43,9 @@ class ConfigurationErrorsTests {
                         Map.of("lakebase.prefetch", "off"),
                         new String[] {"lakebase.prefetch='off'", "whole number", "the default is 2"}),
                 Arguments.of(
+                        Map.of("lakebase.embedded.linger", "2d"),
+                        new String[] {"lakebase.embedded.linger=2d", "from 0s to 1d", "the default is 0s"}),
+                Arguments.of(
                         Map.of("lakebase.embedded.max-connections", "3"),
                         new String[] {"lakebase.embedded.max-connections='3'", "between 10 and 10000"}),
                 Arguments.of(

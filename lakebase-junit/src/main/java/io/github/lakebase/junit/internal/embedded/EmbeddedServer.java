@@ -69,6 +69,9 @@ public final class EmbeddedServer implements AutoCloseable {
      * @param temporary without a {@code dataDirectory}: a temporary data directory ({@code <cache>/data/pg-*},
      *     deleted when the server is closed) instead of the cache's persistent one ({@code <cache>/clusters/*})
      * @param cacheLimits how much of the cache is kept
+     * @param linger how long the server of a persistent data directory stays up after the last JVM that uses it
+     *     has gone, so that a JVM that starts meanwhile joins it ({@code lakebase.embedded.linger}); zero: the last
+     *     JVM stops it as it leaves
      */
     public record Options(
             Path dataDirectory,
@@ -78,7 +81,30 @@ public final class EmbeddedServer implements AutoCloseable {
             Map<String, String> settings,
             Path binariesDirectory,
             boolean temporary,
-            CacheLimits cacheLimits) {
+            CacheLimits cacheLimits,
+            Duration linger) {
+
+        /** Options of a server that stops with the last JVM that uses it. */
+        public Options(
+                Path dataDirectory,
+                Path cacheDirectory,
+                Optional<String> osUser,
+                int maxConnections,
+                Map<String, String> settings,
+                Path binariesDirectory,
+                boolean temporary,
+                CacheLimits cacheLimits) {
+            this(
+                    dataDirectory,
+                    cacheDirectory,
+                    osUser,
+                    maxConnections,
+                    settings,
+                    binariesDirectory,
+                    temporary,
+                    cacheLimits,
+                    Duration.ZERO);
+        }
 
         /**
          * A server whose binaries, and temporary data directory unless it is given one, go to {@code
@@ -96,7 +122,16 @@ public final class EmbeddedServer implements AutoCloseable {
                 Optional<String> osUser,
                 int maxConnections,
                 Map<String, String> settings) {
-            this(dataDirectory, workDirectory, osUser, maxConnections, settings, null, true, CacheLimits.DEFAULT);
+            this(
+                    dataDirectory,
+                    workDirectory,
+                    osUser,
+                    maxConnections,
+                    settings,
+                    null,
+                    true,
+                    CacheLimits.DEFAULT,
+                    Duration.ZERO);
         }
     }
 

@@ -38,6 +38,12 @@ final class Watchdog {
 
     static final String SUFFIX = ".watchdog";
 
+    /**
+     * The file in the data directory that the watchdog writes once it has decided to stop the server; a JVM
+     * that took the pipe after it was written cannot count on the server.
+     */
+    static final String STOPPING = "lakebase-junit.stopping";
+
     private static final String SCRIPT = String.join(
             "\n",
             "fifo=$1",

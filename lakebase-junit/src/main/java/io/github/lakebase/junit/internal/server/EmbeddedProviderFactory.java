@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -38,6 +39,12 @@ public final class EmbeddedProviderFactory implements BranchProviderFactory {
     /** How much the cache holds before what no JVM uses is deleted. */
     public static final String CACHE_MAX_SIZE = "lakebase.embedded.cache-max-size";
 
+    /**
+     * How long the server of a persistent data directory stays up after the last JVM that uses it has gone: {@code
+     * 0s} (the default) to {@code 1d}.
+     */
+    public static final String LINGER = "lakebase.embedded.linger";
+
     public static final String OS_USER = "lakebase.embedded.os-user";
     public static final String MAX_CONNECTIONS = "lakebase.embedded.max-connections";
     public static final String SETTINGS = "lakebase.embedded.settings";
@@ -62,7 +69,8 @@ public final class EmbeddedProviderFactory implements BranchProviderFactory {
                 temporary,
                 new CacheLimits(
                         config.getDuration(CACHE_MAX_AGE, CacheLimits.DEFAULT.maxAge()),
-                        ByteSizes.parse(CACHE_MAX_SIZE, config.get(CACHE_MAX_SIZE), CacheLimits.DEFAULT.maxBytes()))));
+                        ByteSizes.parse(CACHE_MAX_SIZE, config.get(CACHE_MAX_SIZE), CacheLimits.DEFAULT.maxBytes())),
+                config.getDuration(LINGER, Duration.ZERO, Duration.ZERO, Duration.ofDays(1))));
         return new TemplateBranchProvider(new Embedded(server), context, "template1");
     }
 

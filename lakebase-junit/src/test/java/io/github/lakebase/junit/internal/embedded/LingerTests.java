@@ -1,0 +1,150 @@
+package io.github.lakebase.junit.internal.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code lakebase.embedded.linger}: the server of a persistent data directory stays up for a while after its last
+ * user has gone, and a run that starts meanwhile joins it instead of starting one.
+ */
+class LingerTests {
+
+    private static final Duration LINGER = Duration.ofSeconds(3);
+    /** How long a server may take to stop once its watchdog asks it to (its fast shutdown, then SIGQUIT). */
+    private static final Duration STOPPING = Duration.ofSeconds(20);
+
+    private Path work;
+    private Path data;
+
+    @BeforeEach
+    void workDirectory() throws IOException {
+        work = TestCaches.newDirectory("linger-tests-");
+        data = work.resolve("pgdata");
+    }
+
+    @AfterEach
+    void deleteWorkDirectory() throws IOException {
+        // A test that failed may leave a lingering server: stop it before its directory goes.
+        postmaster().ifPresent(p -> {
+            p.destroy();
+            p.onExit().join();
+        });
+        PostgresBinaries.deleteRecursively(work);
+    }
+
+    private EmbeddedServer start(Duration linger) {
+        return EmbeddedServer.start(new EmbeddedServer.Options(
+                data,
+                TestCaches.sharedBinaries().getParent(),
+                Optional.empty(),
+                20,
+                Map.of(),
+                TestCaches.sharedBinaries(),
+                false,
+                CacheLimits.DEFAULT,
+                linger));
+    }
+
+    @Test
+    void theServerOutlivesItsLastUserForTheLingerAndTheNextRunJoinsIt() throws Exception {
+        ProcessHandle first;
+        try (EmbeddedServer server = start(LINGER)) {
+            first = postmaster().orElseThrow();
+            try (Connection c = server.connect("postgres");
+                    Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE made_by_the_first_run");
+            }
+        }
+        Thread.sleep(1_000);
+        assertThat(first.isAlive())
+                .as("the server, a second after its last user left")
+                .isTrue();
+
+        try (EmbeddedServer server = start(LINGER)) {
+            assertThat(postmaster()).as("the server the second run uses").contains(first);
+            assertThat(TestCaches.query(
+                            server, "SELECT count(*) FROM pg_database WHERE datname = 'made_by_the_first_run'"))
+                    .isEqualTo("1");
+        }
+        // Fails with a TimeoutException if the server outlives its linger.
+        first.onExit().get(LINGER.plus(STOPPING).toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(data.resolve("postmaster.pid")).as("a clean shutdown's").doesNotExist();
+    }
+
+    @Test
+    void theLingerCountsFromWhenTheLastUserLeft() throws Exception {
+        ProcessHandle server;
+        try (EmbeddedServer first = start(LINGER)) {
+            assertThat(first.running()).isTrue();
+            server = postmaster().orElseThrow();
+        }
+        Thread.sleep(2_000);
+        try (EmbeddedServer second = start(LINGER)) {
+            assertThat(second.running()).isTrue();
+            assertThat(postmaster()).contains(server);
+            Thread.sleep(2_000);
+        }
+        Thread.sleep(2_000);
+        assertThat(server.isAlive())
+                .as("6 s after the first run left, 2 s after the second did, with a linger of 3 s")
+                .isTrue();
+    }
+
+    @Test
+    void aServerWhoseWatchdogHasBegunToStopItIsNotJoined() throws Exception {
+        ProcessHandle lingering;
+        try (EmbeddedServer server = start(LINGER)) {
+            assertThat(server.running()).isTrue();
+            lingering = postmaster().orElseThrow();
+        }
+        // What the watchdog writes once it has decided to stop the server: a run that joins then could lose the
+        // server under its first test.
+        Files.writeString(data.resolve(Watchdog.STOPPING), "");
+
+        try (EmbeddedServer server = start(LINGER)) {
+            assertThat(postmaster()).as("a server of its own").get().isNotEqualTo(lingering);
+            assertThat(lingering.isAlive()).isFalse();
+            assertThat(data.resolve(Watchdog.STOPPING))
+                    .as("the stopped server's mark")
+                    .doesNotExist();
+            assertThat(TestCaches.query(server, "SELECT 1")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void withoutALingerTheLastUserStopsTheServerAsItLeaves() throws Exception {
+        ProcessHandle server;
+        try (EmbeddedServer first = start(Duration.ZERO)) {
+            assertThat(first.running()).isTrue();
+            server = postmaster().orElseThrow();
+        }
+        assertThat(server.isAlive()).isFalse();
+        assertThat(data.resolve("postmaster.pid")).doesNotExist();
+    }
+
+    /** The server that runs on {@link #data}, as its {@code postmaster.pid} names it. */
+    private Optional<ProcessHandle> postmaster() {
+        Path pid = data.resolve("postmaster.pid");
+        try {
+            return Files.exists(pid)
+                    ? ProcessHandle.of(Long.parseLong(
+                                    Files.readAllLines(pid).get(0).trim()))
+                            .filter(ProcessHandle::isAlive)
+                    : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}
