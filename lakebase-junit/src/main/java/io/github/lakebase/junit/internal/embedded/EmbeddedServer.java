@@ -84,28 +84,6 @@ public final class EmbeddedServer implements AutoCloseable {
             CacheLimits cacheLimits,
             Duration linger) {
 
-        /** Options of a server that stops with the last JVM that uses it. */
-        public Options(
-                Path dataDirectory,
-                Path cacheDirectory,
-                Optional<String> osUser,
-                int maxConnections,
-                Map<String, String> settings,
-                Path binariesDirectory,
-                boolean temporary,
-                CacheLimits cacheLimits) {
-            this(
-                    dataDirectory,
-                    cacheDirectory,
-                    osUser,
-                    maxConnections,
-                    settings,
-                    binariesDirectory,
-                    temporary,
-                    cacheLimits,
-                    Duration.ZERO);
-        }
-
         /**
          * A server whose binaries, and temporary data directory unless it is given one, go to {@code
          * workDirectory}.
@@ -212,6 +190,7 @@ public final class EmbeddedServer implements AutoCloseable {
                     dir,
                     sibling(dir, ".log"),
                     settings(options),
+                    Duration.ZERO,
                     0,
                     port -> LoginWarmUp.start(superuser(port, password, "postgres")));
             return new EmbeddedServer(options, tools, dir, lock, null, postmaster, password);
@@ -270,11 +249,11 @@ public final class EmbeddedServer implements AutoCloseable {
             Directories.deleteTree(dir);
         }
         String password = Cluster.prepare(tools, dir, templates);
-        Optional<Postmaster> running = Postmaster.join(tools, dir);
-        if (running.isPresent() && othersUseIt) {
+        Optional<Postmaster> running = Postmaster.join(tools, dir, options.linger());
+        if (running.isPresent() && (othersUseIt || running.get().heldUp())) {
             LOG.info(
-                    "Joining the embedded PostgreSQL server that another test JVM runs on {}; the settings it was "
-                            + "started with apply",
+                    "Joining the embedded PostgreSQL server that {} on {}; the settings it was started with apply",
+                    othersUseIt ? "another test JVM runs" : "an earlier run left running",
                     dir);
             return running.get();
         }
@@ -289,6 +268,7 @@ public final class EmbeddedServer implements AutoCloseable {
                 dir,
                 sibling(dir, ".log"),
                 settings(options),
+                options.linger(),
                 stalePid,
                 port -> LoginWarmUp.start(superuser(port, password, "postgres")));
     }

@@ -16,6 +16,7 @@ final class Keys {
     static final String OS_USER = "lakebase.embedded.os-user";
     static final String CACHE_MAX_AGE = "lakebase.embedded.cache-max-age";
     static final String CACHE_MAX_SIZE = "lakebase.embedded.cache-max-size";
+    static final String LINGER = "lakebase.embedded.linger";
 
     private Keys() {}
 }

@@ -21,7 +21,7 @@ import javax.crypto.spec.SecretKeySpec;
  * took 360-490 ms, a later one 33 ms.
  *
  * <pre>{@code
- * Postmaster.start(tools, dir, log, settings, 0,
+ * Postmaster.start(tools, dir, log, settings, Duration.ZERO, 0,
  *         port -> LoginWarmUp.start(BranchConnection.of(url(port), "postgres", password)));
  * }</pre>
  */

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * where there is one, or one that another JVM runs there and this JVM joins.
  *
  * <pre>{@code
- * Postmaster postmaster = Postmaster.start(tools, dataDirectory, logFile, settings, 0, port -> {});
+ * Postmaster postmaster = Postmaster.start(tools, dataDirectory, logFile, settings, Duration.ZERO, 0, port -> {});
  * int port = postmaster.port();
  * postmaster.stop();
  * }</pre>
@@ -42,15 +42,24 @@ final class Postmaster {
     private final ProcessHandle server;
     /** This JVM's hold on the watchdog's pipe, or {@code null} where the server runs unwatched. */
     private final Watchdog.Hold hold;
+    /** How long this JVM leaves the server up when it leaves last ({@code lakebase.embedded.linger}). */
+    private final Duration linger;
 
     private Postmaster(
-            PgTools tools, Path dataDirectory, int port, Process process, ProcessHandle server, Watchdog.Hold hold) {
+            PgTools tools,
+            Path dataDirectory,
+            int port,
+            Process process,
+            ProcessHandle server,
+            Watchdog.Hold hold,
+            Duration linger) {
         this.tools = tools;
         this.dataDirectory = dataDirectory;
         this.port = port;
         this.process = process;
         this.server = server;
         this.hold = hold;
+        this.linger = linger;
     }
 
     /**
@@ -58,6 +67,7 @@ final class Postmaster {
      * connections.
      *
      * @param settings server settings, without the port
+     * @param linger how long the server stays up once no JVM holds it (its watchdog's wait); zero for none
      * @param stalePid the process id in a stale {@code postmaster.pid} of the directory, or 0
      * @param starting told the port once the server process runs, while it starts up
      */
@@ -66,9 +76,13 @@ final class Postmaster {
             Path dataDirectory,
             Path logFile,
             Map<String, String> settings,
+            Duration linger,
             long stalePid,
             IntConsumer starting)
             throws IOException {
+        // The mark of a watchdog that stopped an earlier server here; a server that this one's watchdog stops writes
+        // its own.
+        Files.deleteIfExists(dataDirectory.resolve(Watchdog.STOPPING));
         boolean watched = Watchdog.available();
         if (!watched) {
             LOG.debug("No /bin/sh or mkfifo here: the embedded server is not stopped by a watchdog if this JVM dies "
@@ -82,7 +96,7 @@ final class Postmaster {
             settings.forEach((k, v) -> command.addAll(List.of("-c", k + "=" + v)));
             Watchdog.Hold hold = watched ? Watchdog.create(dataDirectory, tools.osUser()) : null;
             ProcessBuilder builder = ChildProcesses.builder(
-                            tools.osUser().command(watched ? Watchdog.wrap(dataDirectory, command) : command))
+                            tools.osUser().command(watched ? Watchdog.wrap(dataDirectory, linger, command) : command))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             if (stalePid > 0) {
@@ -103,7 +117,7 @@ final class Postmaster {
                 }
                 throw e;
             }
-            Postmaster started = new Postmaster(tools, dataDirectory, port, process, null, hold);
+            Postmaster started = new Postmaster(tools, dataDirectory, port, process, null, hold, linger);
             starting.accept(port);
             try {
                 return started.awaitReady(logFile);
@@ -119,11 +133,12 @@ final class Postmaster {
     }
 
     /**
-     * The server another JVM runs on {@code dataDirectory}, joined: it stays up at least as long as this
-     * JVM holds it. Empty when no server accepts connections there (none runs, or it is starting or
-     * stopping).
+     * The server another JVM runs on {@code dataDirectory}, or an earlier one left lingering, joined. Empty when no
+     * server accepts connections there (none runs, or it is starting or stopping).
+     *
+     * @param linger how long this JVM leaves the server up when it leaves last
      */
-    static Optional<Postmaster> join(PgTools tools, Path dataDirectory) {
+    static Optional<Postmaster> join(PgTools tools, Path dataDirectory, Duration linger) {
         List<String> pid = pidFile(dataDirectory);
         if (pid.size() < 8 || !pid.get(7).trim().equals("ready")) {
             return Optional.empty();
@@ -138,7 +153,7 @@ final class Postmaster {
         }
         Watchdog.Hold hold =
                 Watchdog.watches(server.get()) ? Watchdog.join(dataDirectory).orElse(null) : null;
-        return Optional.of(new Postmaster(tools, dataDirectory, port.get(), null, server.get(), hold));
+        return Optional.of(new Postmaster(tools, dataDirectory, port.get(), null, server.get(), hold, linger));
     }
 
     int port() {
@@ -148,6 +163,14 @@ final class Postmaster {
     /** Whether the server was started by a watchdog that still runs, and this JVM holds its pipe. */
     boolean watched() {
         return hold != null;
+    }
+
+    /**
+     * Whether this JVM's hold keeps the server up until it lets go: it holds the watchdog's pipe, and the watchdog
+     * had not decided to stop the server when it took it ({@link Watchdog#STOPPING}).
+     */
+    boolean heldUp() {
+        return hold != null && !Files.exists(dataDirectory.resolve(Watchdog.STOPPING));
     }
 
     /**
@@ -194,6 +217,23 @@ final class Postmaster {
         } finally {
             release();
         }
+    }
+
+    /**
+     * Lets the server go as the last JVM that uses it: stops it, or, with a linger, leaves it to its watchdog,
+     * which stops it once nobody has held it for that long.
+     */
+    void leaveLast() {
+        if (linger.isZero() || hold == null || !running()) {
+            stop();
+            return;
+        }
+        LOG.info(
+                "Leaving the embedded PostgreSQL server on {} running for {} ({}), for the next run to join",
+                dataDirectory,
+                linger,
+                Keys.LINGER);
+        release();
     }
 
     /** Lets the server go: it stops once no JVM holds it any more. */
@@ -245,7 +285,7 @@ final class Postmaster {
                         .filter(p -> p.equals(process.toHandle())
                                 || process.descendants().anyMatch(p::equals));
                 if (ours.isPresent()) {
-                    return new Postmaster(tools, dataDirectory, port, process, ours.get(), hold);
+                    return new Postmaster(tools, dataDirectory, port, process, ours.get(), hold, linger);
                 }
             }
             sleep(10);

@@ -187,7 +187,7 @@ final class SharedDataDirectory {
                 try (FileLock last = channel.tryLock(1, 1, false)) {
                     if (postmaster != null) {
                         if (last != null) {
-                            postmaster.stop();
+                            postmaster.leaveLast();
                         } else {
                             LOG.info(
                                     "Leaving the embedded PostgreSQL server on {} to the other test JVMs that use it",

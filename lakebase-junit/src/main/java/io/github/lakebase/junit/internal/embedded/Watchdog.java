@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +24,12 @@ import java.util.concurrent.TimeUnit;
  * however it exited (the operating system closes the pipe the instant a process dies) or because it
  * let the server go, the script reads end-of-file and asks the postmaster for a fast shutdown
  * ({@code SIGINT}), and for an immediate one ({@code SIGQUIT}) if it still runs ten seconds later.
+ *
+ * <p>With a linger ({@code lakebase.embedded.linger}) the script first waits that long, reading the pipe once a
+ * second: a read returns at once while no JVM holds the pipe and blocks while one does, so a JVM that joins
+ * meanwhile keeps the server up, and the wait starts again when it leaves. Once the script has decided to stop
+ * the server, it writes {@link #STOPPING} in the data directory and reads the pipe once more: a JVM that took the
+ * pipe before that file existed holds the server up until it lets go; one that finds the file does not join.
  * Nothing polls, no process id that may be reused is watched, and the script needs no permission over
  * the JVMs (it runs as the server's OS user, through the same {@code setpriv} prefix, and only signals
  * its own child). When the postmaster exits by itself ({@code pg_ctl stop}, or a failed start), the
@@ -44,14 +51,30 @@ final class Watchdog {
      */
     static final String STOPPING = "lakebase-junit.stopping";
 
+    // $1 the pipe, $2 the linger in seconds, $3 the file STOPPING in the data directory, then the postmaster's
+    // command line. A read of the pipe returns at once while no JVM holds it, and blocks while one does.
     private static final String SCRIPT = String.join(
             "\n",
             "fifo=$1",
-            "shift",
+            "linger=$2",
+            "stopping=$3",
+            "shift 3",
             "exec 3<\"$fifo\" </dev/null",
             "\"$@\" 3<&- &",
             "pg=$!",
             "(",
+            "  while read -r line <&3; do :; done",
+            "  if [ \"$linger\" -gt 0 ]; then",
+            "    since=$(date +%s)",
+            "    while [ $(($(date +%s) - since)) -lt \"$linger\" ]; do",
+            "      sleep 1",
+            "      before=$(date +%s)",
+            "      while read -r line <&3; do :; done",
+            "      after=$(date +%s)",
+            "      if [ \"$after\" -gt \"$before\" ]; then since=$after; fi",
+            "    done",
+            "  fi",
+            "  : > \"$stopping\"",
             "  while read -r line <&3; do :; done",
             "  echo \"" + NAME + ": no JVM uses this server any more; stopping it (PID $pg)\"",
             "  kill -INT \"$pg\" 2>/dev/null",
@@ -134,12 +157,19 @@ final class Watchdog {
      * which this JVM must hold before it starts the process.
      *
      * @param dataDirectory the server's data directory
+     * @param linger how long the server stays up once no JVM holds the pipe, in whole seconds
      * @param command the postmaster's command line
      * @return the command line to start instead
      */
-    static List<String> wrap(Path dataDirectory, List<String> command) {
-        List<String> wrapped = new ArrayList<>(
-                List.of(SH.toString(), "-c", SCRIPT, NAME, pipe(dataDirectory).toString()));
+    static List<String> wrap(Path dataDirectory, Duration linger, List<String> command) {
+        List<String> wrapped = new ArrayList<>(List.of(
+                SH.toString(),
+                "-c",
+                SCRIPT,
+                NAME,
+                pipe(dataDirectory).toString(),
+                Long.toString(linger.toSeconds()),
+                dataDirectory.resolve(STOPPING).toString()));
         wrapped.addAll(command);
         return wrapped;
     }

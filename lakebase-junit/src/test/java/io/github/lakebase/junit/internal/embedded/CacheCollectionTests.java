@@ -155,7 +155,8 @@ class CacheCollectionTests {
                 Map.of(),
                 TestCaches.sharedBinaries(),
                 false,
-                CacheLimits.DEFAULT))) {
+                CacheLimits.DEFAULT,
+                Duration.ZERO))) {
             Files.setLastModifiedTime(
                     sibling(used, ".lock"), FileTime.from(Instant.now().minus(OLD)));
             Files.delete(cache.resolve(".last-collection"));
@@ -170,7 +171,15 @@ class CacheCollectionTests {
 
     private EmbeddedServer start(CacheLimits limits) {
         return EmbeddedServer.start(new EmbeddedServer.Options(
-                null, cache, Optional.empty(), 20, Map.of(), TestCaches.sharedBinaries(), false, limits));
+                null,
+                cache,
+                Optional.empty(),
+                20,
+                Map.of(),
+                TestCaches.sharedBinaries(),
+                false,
+                limits,
+                Duration.ZERO));
     }
 
     /** The installation of the binaries this JVM's servers use. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -165,7 +166,15 @@ class InitdbTemplateTests {
     /** A server on {@code dataDirectory}, or on a temporary one, with this test's cache and the shared binaries. */
     private EmbeddedServer start(Path dataDirectory) {
         return EmbeddedServer.start(new EmbeddedServer.Options(
-                dataDirectory, cache, Optional.empty(), 20, Map.of(), binaries(), true, CacheLimits.DEFAULT));
+                dataDirectory,
+                cache,
+                Optional.empty(),
+                20,
+                Map.of(),
+                binaries(),
+                true,
+                CacheLimits.DEFAULT,
+                Duration.ZERO));
     }
 
     /** The templates in this test's cache. */
