@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -120,6 +121,27 @@ class LingerTests {
                     .as("the stopped server's mark")
                     .doesNotExist();
             assertThat(TestCaches.query(server, "SELECT 1")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void aWatchdogStopsLingeringOnceItsServerIsGone() throws Exception {
+        ProcessHandle server;
+        try (EmbeddedServer first = start(Duration.ofMinutes(10))) {
+            assertThat(first.running()).isTrue();
+            server = postmaster().orElseThrow();
+        }
+        ProcessHandle script = server.parent().orElseThrow();
+        List<ProcessHandle> watchers =
+                script.children().filter(c -> !c.equals(server)).toList();
+        assertThat(watchers).as("the watchdog's watcher").isNotEmpty();
+
+        // The watchdog's script and its server killed at once: nothing is left to end the watcher but itself.
+        script.destroyForcibly();
+        server.destroyForcibly();
+
+        for (ProcessHandle watcher : watchers) {
+            watcher.onExit().get(10, TimeUnit.SECONDS);
         }
     }
 
