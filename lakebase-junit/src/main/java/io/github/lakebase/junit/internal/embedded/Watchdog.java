@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  * let the server go, the script reads end-of-file and asks the postmaster for a fast shutdown
  * ({@code SIGINT}), and for an immediate one ({@code SIGQUIT}) if it still runs ten seconds later.
  *
- * <p>With a linger ({@code lakebase.embedded.linger}) the script first waits that long, reading the pipe once a
- * second: a read returns at once while no JVM holds the pipe and blocks while one does, so a JVM that joins
+ * <p>With a linger ({@code lakebase.embedded.linger}) the script first waits that long (in whole seconds, up to
+ * a second more), while its server runs, reading the pipe once a second: a read returns at once while no JVM holds the pipe and blocks while one does, so a JVM that joins
  * meanwhile keeps the server up, and the wait starts again when it leaves. Once the script has decided to stop
  * the server, it writes {@link #STOPPING} in the data directory and reads the pipe once more: a JVM that took the
  * pipe before that file existed holds the server up until it lets go; one that finds the file does not join.
@@ -66,7 +66,7 @@ final class Watchdog {
             "  while read -r line <&3; do :; done",
             "  if [ \"$linger\" -gt 0 ]; then",
             "    since=$(date +%s)",
-            "    while [ $(($(date +%s) - since)) -lt \"$linger\" ]; do",
+            "    while kill -0 \"$pg\" 2>/dev/null && [ $(($(date +%s) - since)) -le \"$linger\" ]; do",
             "      sleep 1",
             "      before=$(date +%s)",
             "      while read -r line <&3; do :; done",

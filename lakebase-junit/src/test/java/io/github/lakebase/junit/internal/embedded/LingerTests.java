@@ -15,14 +15,20 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * {@code lakebase.embedded.linger}: the server of a persistent data directory stays up for a while after its last
  * user has gone, and a run that starts meanwhile joins it instead of starting one.
+ *
+ * <p>One test at a time: they measure time, and a server start of another test of this JVM can hold theirs up for
+ * seconds (one start at a time per JVM). The lingers leave several seconds for that.
  */
+@Execution(ExecutionMode.SAME_THREAD)
 class LingerTests {
 
-    private static final Duration LINGER = Duration.ofSeconds(3);
+    private static final Duration LINGER = Duration.ofSeconds(8);
     /** How long a server may take to stop once its watchdog asks it to (its fast shutdown, then SIGQUIT). */
     private static final Duration STOPPING = Duration.ofSeconds(20);
 
@@ -91,30 +97,31 @@ class LingerTests {
             assertThat(first.running()).isTrue();
             server = postmaster().orElseThrow();
         }
-        Thread.sleep(2_000);
+        Thread.sleep(4_000);
         try (EmbeddedServer second = start(LINGER)) {
             assertThat(second.running()).isTrue();
             assertThat(postmaster()).contains(server);
-            Thread.sleep(2_000);
+            Thread.sleep(5_000);
         }
-        Thread.sleep(2_000);
+        Thread.sleep(4_000);
         assertThat(server.isAlive())
-                .as("6 s after the first run left, 2 s after the second did, with a linger of 3 s")
+                .as("13 s after the first run left, 4 s after the second did, with a linger of 8 s")
                 .isTrue();
     }
 
     @Test
     void aServerWhoseWatchdogHasBegunToStopItIsNotJoined() throws Exception {
         ProcessHandle lingering;
-        try (EmbeddedServer server = start(LINGER)) {
+        try (EmbeddedServer server = start(Duration.ofSeconds(2))) {
             assertThat(server.running()).isTrue();
             lingering = postmaster().orElseThrow();
         }
         // What the watchdog writes once it has decided to stop the server: a run that joins then could lose the
         // server under its first test.
-        Files.writeString(data.resolve(Watchdog.STOPPING), "");
+        Path stopping = Files.writeString(data.resolve(Watchdog.STOPPING), "");
+        Files.setOwner(stopping, Files.getOwner(data));
 
-        try (EmbeddedServer server = start(LINGER)) {
+        try (EmbeddedServer server = start(Duration.ofSeconds(2))) {
             assertThat(postmaster()).as("a server of its own").get().isNotEqualTo(lingering);
             assertThat(lingering.isAlive()).isFalse();
             assertThat(data.resolve(Watchdog.STOPPING))
