@@ -13,6 +13,7 @@ import io.github.lakebase.junit.internal.server.EmbeddedProviderFactory;
 import io.github.lakebase.junit.internal.util.AtomicFiles;
 import io.github.lakebase.junit.internal.util.DaemonThreads;
 import io.github.lakebase.junit.internal.util.Digests;
+import io.github.lakebase.junit.internal.util.ScramCryptography;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,11 +37,13 @@ class ArchitectureTests {
     }
 
     /**
-     * What every provider may use besides the JDK, the SPI and its own package: two neutral helpers of
+     * What every provider may use besides the JDK, the SPI and its own package: neutral helpers of
      * internal.util, stateless and built on the JDK alone (theHelpersDependOnNothingOfTheLibrary), which give a
      * provider nothing that one written outside the library lacks; it writes the same few lines with the JDK.
      */
-    private static final Class<?>[] NEUTRAL_HELPERS = {DaemonThreads.class, Digests.class, AtomicFiles.class};
+    private static final Class<?>[] NEUTRAL_HELPERS = {
+        DaemonThreads.class, Digests.class, AtomicFiles.class, ScramCryptography.class
+    };
 
     @Test
     void theDatabricksProviderUsesTheSpiAndTheDatabricksSdkOnly() {

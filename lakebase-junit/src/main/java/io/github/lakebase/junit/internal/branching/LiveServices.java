@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal.branching;
 
 import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.internal.util.DaemonThreads;
+import io.github.lakebase.junit.internal.util.JdbcWarmUp;
 import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProviderFactory;
@@ -51,6 +52,7 @@ final class LiveServices {
      * @param config the configuration of the class
      */
     static void startEarly(Configuration config) {
+        JdbcWarmUp.startOnce(LiveServices.class.getClassLoader()); // where no launcher started it (EngineTestKit)
         String id;
         try {
             id = config.providerId();

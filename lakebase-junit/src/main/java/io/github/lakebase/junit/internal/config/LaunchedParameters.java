@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.config;
 
+import io.github.lakebase.junit.internal.util.JdbcWarmUp;
 import org.junit.platform.launcher.LauncherDiscoveryListener;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 
@@ -13,6 +14,9 @@ import org.junit.platform.launcher.LauncherDiscoveryRequest;
  *
  * <p>It holds no state of its own ({@link ParameterNames} does), so that the rest of the library runs where no
  * launcher is on the class path (the command line).
+ *
+ * <p>Discovery is also the earliest the library is called in a test JVM: it starts readying the JVM's first
+ * PostgreSQL login there ({@link JdbcWarmUp}), hundreds of milliseconds before a test class's first callback.
  */
 public final class LaunchedParameters implements LauncherDiscoveryListener {
 
@@ -21,6 +25,7 @@ public final class LaunchedParameters implements LauncherDiscoveryListener {
 
     @Override
     public void launcherDiscoveryStarted(LauncherDiscoveryRequest request) {
+        JdbcWarmUp.startOnce(LaunchedParameters.class.getClassLoader());
         request.getConfigurationParameters().keySet().stream()
                 .filter(ParameterNames::kept)
                 .forEach(ParameterNames::launched);

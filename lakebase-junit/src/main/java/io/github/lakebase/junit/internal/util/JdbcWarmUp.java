@@ -1,0 +1,48 @@
+package io.github.lakebase.junit.internal.util;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Readies a new JVM for its first PostgreSQL login before any test needs one: loads the JDBC driver and initializes
+ * the cryptography of a SCRAM login, which a JVM otherwise does during the first login, on the test's path. Started
+ * once per JVM, as early as the library is called (the launcher's discovery), in a daemon thread; what it does not
+ * get to, the first login does, as without it.
+ *
+ * <pre>{@code
+ * JdbcWarmUp.startOnce(getClass().getClassLoader());
+ * }</pre>
+ */
+public final class JdbcWarmUp {
+
+    /** The driver's class; a class path without it (a cloud provider's run over HTTP only) skips it. */
+    private static final String DRIVER = "org.postgresql.Driver";
+
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+
+    private JdbcWarmUp() {}
+
+    /**
+     * Starts the warm-up in a daemon thread, the first time only.
+     *
+     * @param loader the class loader to load the driver with: the library's own
+     */
+    public static void startOnce(ClassLoader loader) {
+        if (!STARTED.compareAndSet(false, true)) {
+            return;
+        }
+        DaemonThreads.named("lakebase-junit-jdbc-warm-up")
+                .newThread(() -> {
+                    loadDriver(loader);
+                    ScramCryptography.load();
+                })
+                .start();
+    }
+
+    private static void loadDriver(ClassLoader loader) {
+        try {
+            Class.forName(DRIVER, true, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            // Not on the class path: no login here needs it.
+        }
+    }
+}
