@@ -320,7 +320,7 @@ public final class Benchmarks {
 
     private Cell cell(Cell.Kind kind, Approach approach, Filesystem fs, int size) {
         String name = switch (kind) {
-            case COLD_START, WARM_START ->
+            case COLD_START, WARM_START, JOINED_START ->
                 kind.name().toLowerCase(Locale.ROOT)
                         + (approach == Approach.LAKEBASE
                                 ? ""
@@ -390,7 +390,7 @@ public final class Benchmarks {
         return switch (cell.kind()) {
             case PER_TEST, THROUGHPUT -> (cell.approach().spring() ? "Spring: " : "") + Summary.label(cell) + round;
             case MEMORY -> "memory with " + cell.branches() + " live branches";
-            case COLD_START, WARM_START ->
+            case COLD_START, WARM_START, JOINED_START ->
                 cell.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " ("
                         + cell.approach().label() + ", persistent data directory)";
         };

@@ -61,7 +61,7 @@ final class Progress {
                                 .map(MemoryRow::note)
                                 .findFirst()
                                 .orElse(""));
-            case COLD_START, WARM_START ->
+            case COLD_START, WARM_START, JOINED_START ->
                 String.format(
                                 Locale.ROOT,
                                 "first test after %8.1f ms (%.0f ms after the JVM started)",

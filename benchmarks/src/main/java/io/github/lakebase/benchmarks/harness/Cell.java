@@ -62,8 +62,20 @@ public record Cell(
         /** The time to the first test, on an empty persistent data directory. */
         COLD_START,
         /** The time to the first test, on the data directory a cold start left, with unchanged migrations. */
-        WARM_START
+        WARM_START,
+        /**
+         * The time to the first test of a JVM that joins the server a warm start left running ({@code
+         * lakebase.embedded.linger}).
+         */
+        JOINED_START
     }
+
+    /**
+     * How long, in seconds, a warm start leaves its server running for the start that joins it: long enough for
+     * the next JVM to reach it, short enough that the benchmark waits little for it to stop before it deletes the
+     * cell's directory.
+     */
+    public static final int LINGER_SECONDS = 15;
 
     /** The system property with the numbers of live branches of a memory cell, comma-separated. */
     public static final String BRANCHES_PROPERTY = "bench.branches";
@@ -254,7 +266,8 @@ public record Cell(
         String name = switch (kind) {
             case PER_TEST -> approach.name();
             case THROUGHPUT, MEMORY -> kind.name() + "-" + approach.name();
-            case COLD_START, WARM_START -> kind.name() + (approach == Approach.LAKEBASE ? "" : "-" + approach.name());
+            case COLD_START, WARM_START, JOINED_START ->
+                kind.name() + (approach == Approach.LAKEBASE ? "" : "-" + approach.name());
         };
         return name.toLowerCase(Locale.ROOT) + "-" + filesystem + "-" + sizeMb + "mb-p" + prefetch + "-w" + workMs
                 + (threads > 1 ? "-t" + threads : "") + (forks > 1 ? "-f" + forks : "");

@@ -59,7 +59,7 @@ public record Summary(
                 case PER_TEST, THROUGHPUT ->
                     rounds.computeIfAbsent(cell.key(), k -> new ArrayList<>()).add(r);
                 case MEMORY -> memory.addAll(memoryRows(r));
-                case COLD_START, WARM_START ->
+                case COLD_START, WARM_START, JOINED_START ->
                     startup.add(startupRow(r, cell.kind().name()));
             }
             // The first test of a Spring cell is a JVM's first Spring test: on an empty data directory for

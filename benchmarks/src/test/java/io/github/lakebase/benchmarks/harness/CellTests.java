@@ -27,6 +27,18 @@ class CellTests {
     }
 
     @Test
+    void aWarmStartLeavesItsServerRunningForTheStartThatJoinsIt() {
+        Cell cold = Cell.perTest(Approach.LAKEBASE, "ext4", "/tmp/start", 100, 2, 2, 45)
+                .withKind(Cell.Kind.COLD_START);
+
+        assertThat(cold.systemProperties()).doesNotContainKey("lakebase.embedded.linger");
+        assertThat(cold.withKind(Cell.Kind.WARM_START).systemProperties())
+                .containsEntry("lakebase.embedded.linger", Cell.LINGER_SECONDS + "s");
+        assertThat(cold.withKind(Cell.Kind.JOINED_START).systemProperties())
+                .containsEntry("lakebase.embedded.linger", Cell.LINGER_SECONDS + "s");
+    }
+
+    @Test
     void propertiesWithoutAKeySayWhichIsMissing() {
         Properties p =
                 Cell.perTest(Approach.LAKEBASE, "ext4", "/tmp/c", 10, 5, 5, 45).toProperties();

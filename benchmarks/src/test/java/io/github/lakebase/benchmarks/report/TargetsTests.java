@@ -106,6 +106,32 @@ class TargetsTests {
     }
 
     @Test
+    void aStartThatJoinsAServerLeftRunningIsReportedBesideTheWarmStartWhichIsGraded() {
+        Cell cold = cell(Approach.LAKEBASE, 0).withKind(Cell.Kind.COLD_START);
+        Cell warm = cell(Approach.LAKEBASE, 0).withKind(Cell.Kind.WARM_START);
+        Cell joined = cell(Approach.LAKEBASE, 0).withKind(Cell.Kind.JOINED_START);
+
+        assertThat(line(
+                        Results.summary(List.of(
+                                Results.startup(cold, 2800), Results.startup(warm, 740), Results.startup(joined, 500))),
+                        "Start-up on ext4"))
+                .contains("**missed**: cold start 1,400 ms, warm start 370 ms (over); a run that joins the server an "
+                        + "earlier run left running (`lakebase.embedded.linger`): 250 ms.");
+    }
+
+    @Test
+    void aSpringStartThatJoinsAServerLeftRunningIsReportedBesideTheWarmStart() {
+        List<CellResult> results = new ArrayList<>(List.of(
+                Results.of(cell(Approach.SPRING_H2, 0), 999, 5, 6),
+                Results.startup(cell(Approach.SPRING_LAKEBASE, 0).withKind(Cell.Kind.WARM_START), 1500),
+                Results.startup(cell(Approach.SPRING_LAKEBASE, 0).withKind(Cell.Kind.JOINED_START), 1200)));
+
+        assertThat(line(Results.summary(results), "A second JVM"))
+                .contains("**met**: 1,500 ms against 900 ms")
+                .contains("joining the server an earlier run left running (`lakebase.embedded.linger`): 1,200 ms");
+    }
+
+    @Test
     void aColdStartSaysHowMuchOfItTheMigrationTookAndIsStillGradedOnTheWhole() {
         Cell cold = cell(Approach.LAKEBASE, 100).withKind(Cell.Kind.COLD_START);
         Cell warm = cell(Approach.LAKEBASE, 100).withKind(Cell.Kind.WARM_START);
