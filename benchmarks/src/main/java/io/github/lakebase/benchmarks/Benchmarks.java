@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -226,10 +227,10 @@ public final class Benchmarks {
             if (cost) {
                 Cell cold = cell(Cell.Kind.COLD_START, Approach.LAKEBASE, fs, middle);
                 run(cold, false);
-                run(cold.withKind(Cell.Kind.WARM_START), true);
+                warmThenJoined(cold);
             }
             if (springColdStart != null) {
-                run(springColdStart.withKind(Cell.Kind.WARM_START), true);
+                warmThenJoined(springColdStart);
             }
         }
         if (others && options.runs(Options.Group.PARALLEL)) {
@@ -318,6 +319,22 @@ public final class Benchmarks {
                 .withRound(round));
     }
 
+    /**
+     * A warm start on the directory {@code cold} left, which leaves its server running for a while ({@link
+     * Cell#LINGER_SECONDS}), then a start that joins that server; then, once the server has stopped, the directory is
+     * deleted.
+     */
+    private void warmThenJoined(Cell cold) throws IOException, InterruptedException {
+        run(cold.withKind(Cell.Kind.WARM_START), false);
+        run(cold.withKind(Cell.Kind.JOINED_START), false);
+        Path pid = Path.of(cold.directory(), "lakebase-data", "postmaster.pid");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Cell.LINGER_SECONDS + 60L);
+        while (Files.exists(pid) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        CellRunner.deleteRecursively(Path.of(cold.directory()));
+    }
+
     private Cell cell(Cell.Kind kind, Approach approach, Filesystem fs, int size) {
         String name = switch (kind) {
             case COLD_START, WARM_START, JOINED_START ->
@@ -391,7 +408,10 @@ public final class Benchmarks {
             case PER_TEST, THROUGHPUT -> (cell.approach().spring() ? "Spring: " : "") + Summary.label(cell) + round;
             case MEMORY -> "memory with " + cell.branches() + " live branches";
             case COLD_START, WARM_START, JOINED_START ->
-                cell.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " ("
+                (cell.kind() == Cell.Kind.JOINED_START
+                                ? "warm start joining a server left running"
+                                : cell.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '))
+                        + " ("
                         + cell.approach().label() + ", persistent data directory)";
         };
     }

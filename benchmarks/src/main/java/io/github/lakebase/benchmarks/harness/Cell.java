@@ -75,7 +75,7 @@ public record Cell(
      * the next JVM to reach it, short enough that the benchmark waits little for it to stop before it deletes the
      * cell's directory.
      */
-    public static final int LINGER_SECONDS = 15;
+    public static final int LINGER_SECONDS = 10;
 
     /** The system property with the numbers of live branches of a memory cell, comma-separated. */
     public static final String BRANCHES_PROPERTY = "bench.branches";
@@ -249,6 +249,9 @@ public record Cell(
         p.put("bench.data-directory", directory);
         p.put("lakebase.embedded.data-directory", directory + "/lakebase-data");
         p.put("lakebase.prefetch", Integer.toString(prefetch));
+        if (kind == Kind.WARM_START || kind == Kind.JOINED_START) {
+            p.put("lakebase.embedded.linger", LINGER_SECONDS + "s");
+        }
         if (approach.forksEach()) {
             p.put("lakebase.restore-in-place", "false");
         }

@@ -38,6 +38,9 @@ public record Summary(
         List<MemoryRow> memory,
         double seconds) {
 
+    /** The order of the start-up rows of a filesystem and approach: as a run makes them. */
+    private static final List<String> START_ORDER = List.of("COLD_START", "WARM_START", "JOINED_START", "REFERENCE");
+
     /**
      * Summarises a run.
      *
@@ -73,7 +76,7 @@ public record Summary(
         }
         startup.sort(Comparator.comparing(StartupRow::filesystem)
                 .thenComparing(s -> Approach.valueOf(s.approach()))
-                .thenComparing(StartupRow::kind));
+                .thenComparing(s -> START_ORDER.indexOf(s.kind())));
         List<Row> rows = rounds.values().stream().map(Summary::row).toList();
         List<Row> withRatios = rows.stream()
                 .map(row -> row.withRatio(

@@ -265,6 +265,11 @@ final class Targets {
                 + migration(summary, fs)
                 + ", warm start "
                 + startTime(warm, WARM_START_TARGET_MS)
+                + firstTest(summary, fs, "JOINED_START")
+                        .map(j ->
+                                "; a run that joins the server an earlier run left running (`lakebase.embedded.linger`): "
+                                        + ms(j) + " ms")
+                        .orElse("")
                 + ".";
     }
 

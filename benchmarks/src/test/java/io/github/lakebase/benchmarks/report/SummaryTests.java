@@ -89,6 +89,18 @@ class SummaryTests {
     }
 
     @Test
+    void theStartUpRowsOfAnApproachComeInTheOrderARunMakesThem() {
+        Summary summary = Results.summary(List.of(
+                Results.startup(cell(Approach.LAKEBASE, 100).withKind(Cell.Kind.JOINED_START), 500),
+                Results.startup(cell(Approach.LAKEBASE, 100).withKind(Cell.Kind.WARM_START), 900),
+                Results.startup(cell(Approach.LAKEBASE, 100).withKind(Cell.Kind.COLD_START), 3000)));
+
+        assertThat(summary.startup())
+                .extracting(StartupRow::kind)
+                .containsExactly("COLD_START", "WARM_START", "JOINED_START");
+    }
+
+    @Test
     void aStartUpRowCarriesHowLongItsJvmsMigrationTookAndNothingWhereNoneRan() {
         Summary summary = Results.summary(List.of(
                 Results.startup(cell(Approach.LAKEBASE, 100).withKind(Cell.Kind.COLD_START), 3000, 2100),
