@@ -387,7 +387,7 @@ public final class Benchmarks {
     }
 
     private CellResult run(Cell cell, boolean deleteAfter) throws IOException, InterruptedException {
-        String what = String.format(Locale.ROOT, "%-5s %5s  %-74s ", cell.filesystem(), size(cell), description(cell));
+        String what = Progress.what(cell);
         if (!sideBySide) {
             System.out.print(what); // the cell that runs now, its numbers when it ends
             System.out.flush();
@@ -396,23 +396,5 @@ public final class Benchmarks {
         results.add(result);
         System.out.println((sideBySide ? what : "") + Progress.line(result));
         return result;
-    }
-
-    private static String size(Cell cell) {
-        return cell.approach().spring() ? "" : cell.sizeMb() + " MB";
-    }
-
-    private static String description(Cell cell) {
-        String round = cell.round() > 1 ? " (round " + cell.round() + ")" : "";
-        return switch (cell.kind()) {
-            case PER_TEST, THROUGHPUT -> (cell.approach().spring() ? "Spring: " : "") + Summary.label(cell) + round;
-            case MEMORY -> "memory with " + cell.branches() + " live branches";
-            case COLD_START, WARM_START, JOINED_START ->
-                (cell.kind() == Cell.Kind.JOINED_START
-                                ? "warm start joining a server left running"
-                                : cell.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '))
-                        + " ("
-                        + cell.approach().label() + ", persistent data directory)";
-        };
     }
 }

@@ -10,7 +10,8 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * What the benchmark prints as each cell ends: its numbers in one line, and why it has none.
+ * What the benchmark prints of each cell: what it runs as it starts, and as it ends its numbers in one line, and
+ * why it has none.
  *
  * <pre>{@code
  * System.out.println(Progress.line(result));
@@ -19,6 +20,11 @@ import java.util.stream.Collectors;
 final class Progress {
 
     private Progress() {}
+
+    /** The start of the cell's line, printed as it starts: its filesystem, size and what it runs. */
+    static String what(Cell cell) {
+        return String.format(Locale.ROOT, "%-5s %5s  %-74s ", cell.filesystem(), size(cell), description(cell));
+    }
 
     static String line(CellResult result) {
         Cell cell = result.cell();
@@ -73,5 +79,23 @@ final class Progress {
 
     private static String note(String note) {
         return note.isEmpty() ? "" : "  " + note;
+    }
+
+    private static String size(Cell cell) {
+        return cell.approach().spring() ? "" : cell.sizeMb() + " MB";
+    }
+
+    private static String description(Cell cell) {
+        String round = cell.round() > 1 ? " (round " + cell.round() + ")" : "";
+        return switch (cell.kind()) {
+            case PER_TEST, THROUGHPUT -> (cell.approach().spring() ? "Spring: " : "") + Summary.label(cell) + round;
+            case MEMORY -> "memory with " + cell.branches() + " live branches";
+            case COLD_START, WARM_START, JOINED_START ->
+                (cell.kind() == Cell.Kind.JOINED_START
+                                ? "warm start joining a server left running"
+                                : cell.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '))
+                        + " ("
+                        + cell.approach().label() + ", persistent data directory)";
+        };
     }
 }
