@@ -150,6 +150,86 @@ class LingerTests {
         for (ProcessHandle watcher : watchers) {
             watcher.onExit().get(10, TimeUnit.SECONDS);
         }
+        assertThat(data.resolve(Watchdog.STOPPING))
+                .as("a mark for a server that is gone, which the next server would take for its own")
+                .doesNotExist();
+    }
+
+    @Test
+    void aLingerShorterThanASecondIsNotCutToNothing() throws Exception {
+        ProcessHandle server;
+        try (EmbeddedServer first = start(Duration.ofMillis(500))) {
+            assertThat(first.running()).isTrue();
+            server = postmaster().orElseThrow();
+        }
+        Thread.sleep(400);
+        assertThat(server.isAlive())
+                .as("0.4 s after its last user left, with a linger of 0.5 s")
+                .isTrue();
+    }
+
+    @Test
+    void aShortHoldStartsTheLingerAgain() throws Exception {
+        Duration linger = Duration.ofSeconds(6);
+        ProcessHandle server;
+        try (EmbeddedServer first = start(linger)) {
+            assertThat(first.running()).isTrue();
+            server = postmaster().orElseThrow();
+        }
+        Thread.sleep(3_500);
+        try (EmbeddedServer second = start(linger)) {
+            assertThat(second.running()).isTrue(); // held for a few milliseconds only
+            assertThat(postmaster()).contains(server);
+        }
+        Thread.sleep(4_000);
+        assertThat(server.isAlive())
+                .as("7.5 s after the first run left, 4 s after the second did, with a linger of 6 s")
+                .isTrue();
+    }
+
+    @Test
+    void aRunWithoutALingerThatLeavesALingeringServerLastLeavesItLingering() throws Exception {
+        ProcessHandle server;
+        try (EmbeddedServer first = start(LINGER)) {
+            assertThat(first.running()).isTrue();
+            server = postmaster().orElseThrow();
+        }
+        try (EmbeddedServer second = start(Duration.ZERO)) {
+            assertThat(second.running()).isTrue();
+            assertThat(postmaster()).contains(server);
+        }
+        Thread.sleep(1_000);
+        assertThat(server.isAlive())
+                .as("the linger of the run that started the server applies")
+                .isTrue();
+    }
+
+    @Test
+    void aLingeringServerWhoseDataDirectoryIsDeletedStopsAtOnceAndLeavesTheNextClusterAlone() throws Exception {
+        ProcessHandle old;
+        try (EmbeddedServer first = start(Duration.ofMinutes(10))) {
+            assertThat(first.running()).isTrue();
+            old = postmaster().orElseThrow();
+        }
+        // What `mvn clean` or deleting the cache does while a server lingers.
+        PostgresBinaries.deleteRecursively(data);
+        for (String suffix : List.of(".lock", ".log", Watchdog.SUFFIX)) {
+            Files.deleteIfExists(EmbeddedServer.sibling(data, suffix));
+        }
+
+        try (EmbeddedServer second = start(Duration.ZERO)) {
+            assertThat(postmaster()).get().isNotEqualTo(old);
+            old.onExit().get(10, TimeUnit.SECONDS);
+            assertThat(data.resolve(Watchdog.STOPPING))
+                    .as("the old server's mark")
+                    .doesNotExist();
+            assertThat(TestCaches.query(second, "SELECT 1")).isEqualTo("1");
+        }
+        try (EmbeddedServer third = start(Duration.ZERO)) {
+            assertThat(TestCaches.query(third, "SELECT 1"))
+                    .as("the new cluster, after a restart")
+                    .isEqualTo("1");
+        }
     }
 
     @Test
