@@ -236,7 +236,7 @@ public final class EmbeddedServer implements AutoCloseable {
     private static Postmaster launch(
             Options options, PgTools tools, Path templates, Path dir, boolean othersUseIt, boolean outgrown)
             throws IOException {
-        if (outgrown && !othersUseIt && Files.isDirectory(dir) && !Postmaster.runsOn(dir)) {
+        if (outgrown && !othersUseIt && Files.isDirectory(dir) && !PidFiles.runsOn(dir)) {
             LOG.warn(
                     "The data directory {} alone holds more than the cache may ({}, {}): it is created anew, and the "
                             + "bases, parents and kept branches in it are gone. Raise {}, or set {} to a directory "
@@ -255,14 +255,17 @@ public final class EmbeddedServer implements AutoCloseable {
                     "Joining the embedded PostgreSQL server that {} on {}; the settings it was started with apply",
                     othersUseIt ? "another test JVM runs" : "an earlier run left running",
                     dir);
+            running.get().announce();
             return running.get();
         }
         if (running.isPresent()) {
             // Nobody uses it: its last JVM was killed just now, and its watchdog is stopping it (or it has none).
             running.get().release();
             running.get().awaitStopped(Duration.ofSeconds(running.get().watched() ? 15 : 0));
+        } else {
+            PidFiles.awaitNoneOn(dir, Duration.ofSeconds(15)); // one shutting down, which then does not accept joins
         }
-        long stalePid = Postmaster.stopServerLeftOn(tools, dir);
+        long stalePid = PidFiles.stopServerLeftOn(tools, dir);
         return Postmaster.start(
                 tools,
                 dir,

@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.embedded;
 
+import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -136,24 +137,27 @@ final class Postmaster {
      * The server another JVM runs on {@code dataDirectory}, or an earlier one left lingering, joined. Empty when no
      * server accepts connections there (none runs, or it is starting or stopping).
      *
-     * @param linger how long this JVM leaves the server up when it leaves last
+     * @param linger how long this JVM leaves the server up when it leaves last, where the server's watchdog does not
+     *     say (the linger of the JVM that started the server applies)
      */
     static Optional<Postmaster> join(PgTools tools, Path dataDirectory, Duration linger) {
-        List<String> pid = pidFile(dataDirectory);
+        List<String> pid = PidFiles.lines(dataDirectory);
         if (pid.size() < 8 || !pid.get(7).trim().equals("ready")) {
             return Optional.empty();
         }
-        Optional<ProcessHandle> server = parseLong(pid.get(0))
+        Optional<ProcessHandle> server = PidFiles.parseLong(pid.get(0))
                 .flatMap(ProcessHandle::of)
                 .filter(Processes::running)
-                .filter(p -> servesDirectory(p, dataDirectory));
-        Optional<Integer> port = parseLong(pid.get(3)).map(Long::intValue);
+                .filter(p -> PidFiles.servesDirectory(p, dataDirectory));
+        Optional<Integer> port = PidFiles.parseLong(pid.get(3)).map(Long::intValue);
         if (server.isEmpty() || port.isEmpty()) {
             return Optional.empty();
         }
         Watchdog.Hold hold =
                 Watchdog.watches(server.get()) ? Watchdog.join(dataDirectory).orElse(null) : null;
-        return Optional.of(new Postmaster(tools, dataDirectory, port.get(), null, server.get(), hold, linger));
+        Duration its =
+                hold == null ? Duration.ZERO : Watchdog.linger(server.get()).orElse(linger);
+        return Optional.of(new Postmaster(tools, dataDirectory, port.get(), null, server.get(), hold, its));
     }
 
     int port() {
@@ -171,6 +175,13 @@ final class Postmaster {
      */
     boolean heldUp() {
         return hold != null && !Files.exists(dataDirectory.resolve(Watchdog.STOPPING));
+    }
+
+    /** Tells the server's watchdog that a JVM joined: a linger under way starts again when it leaves. */
+    void announce() {
+        if (hold != null) {
+            hold.announce();
+        }
     }
 
     /**
@@ -231,8 +242,9 @@ final class Postmaster {
         LOG.info(
                 "Leaving the embedded PostgreSQL server on {} running for {} ({}), for the next run to join",
                 dataDirectory,
-                linger,
+                ProviderContext.formatDuration(linger),
                 Keys.LINGER);
+        hold.announce();
         release();
     }
 
@@ -278,9 +290,9 @@ final class Postmaster {
             }
             // PostgreSQL says in postmaster.pid when it accepts connections; the file must be this server's, not a
             // killed one's.
-            List<String> pid = pidFile(dataDirectory);
+            List<String> pid = PidFiles.lines(dataDirectory);
             if (pid.size() >= 8 && pid.get(7).trim().equals("ready")) {
-                Optional<ProcessHandle> ours = parseLong(pid.get(0))
+                Optional<ProcessHandle> ours = PidFiles.parseLong(pid.get(0))
                         .flatMap(ProcessHandle::of)
                         .filter(p -> p.equals(process.toHandle())
                                 || process.descendants().anyMatch(p::equals));
@@ -294,84 +306,6 @@ final class Postmaster {
                 "The embedded PostgreSQL server did not accept connections within " + STARTUP_TIMEOUT.toSeconds()
                         + "s. Its log " + logFile + " ends with:\n" + logTail(logFile),
                 null);
-    }
-
-    /**
-     * Stops the server a dead run left running on {@code dir}, if any (its watchdog stops it within
-     * seconds, so this is for the moments before, and for machines without a watchdog). The process
-     * that {@code postmaster.pid} names is signalled only when it is a server on {@code dir}: when the
-     * server was killed too, the file is stale, and its process id may be another process's by now,
-     * or a zombie that an init which does not reap orphans (many containers') keeps forever.
-     *
-     * @return the process id of a stale {@code postmaster.pid}, or 0
-     */
-    static long stopServerLeftOn(PgTools tools, Path dir) {
-        Path pidFile = dir.resolve("postmaster.pid");
-        if (!Files.exists(pidFile)) {
-            return 0;
-        }
-        long pid =
-                pidFile(dir).stream().findFirst().flatMap(Postmaster::parseLong).orElse(0L); // 0: pg_ctl decides
-        if (pid > 0 && !ProcessHandle.of(pid).map(p -> servesDirectory(p, dir)).orElse(false)) {
-            LOG.info(
-                    "The PostgreSQL server an earlier run left on {} was killed; its stale postmaster.pid is replaced",
-                    dir);
-            return pid;
-        }
-        LOG.info("Stopping a PostgreSQL server left running on {} by an earlier run", dir);
-        try {
-            tools.run(
-                    List.of(tools.bin("pg_ctl"), "stop", "-D", dir.toString(), "-m", "immediate", "-w", "-t", "30"),
-                    Duration.ofSeconds(40));
-        } catch (ProviderException e) {
-            LOG.debug("No server to stop on {}: {}", dir, e.getMessage());
-        }
-        return 0;
-    }
-
-    /** Whether a server runs on {@code dir}, as its {@code postmaster.pid} says. */
-    static boolean runsOn(Path dir) {
-        return pidFile(dir).stream()
-                .findFirst()
-                .flatMap(Postmaster::parseLong)
-                .flatMap(ProcessHandle::of)
-                .filter(p -> servesDirectory(p, dir))
-                .isPresent();
-    }
-
-    /** Whether {@code process} is a postmaster on {@code dir}; {@code true} when its arguments are unknown. */
-    private static boolean servesDirectory(ProcessHandle process, Path dir) {
-        if (!Processes.running(process)) {
-            return false;
-        }
-        Optional<String[]> arguments = process.info().arguments();
-        if (arguments.isEmpty()) {
-            return true; // cannot tell: pg_ctl decides, as it would without this check
-        }
-        List<String> args = List.of(arguments.get());
-        int d = args.indexOf("-D");
-        try {
-            return d >= 0 && d + 1 < args.size() && Files.isSameFile(Path.of(args.get(d + 1)), dir);
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** The lines of {@code postmaster.pid}: process id, data directory, start time, port, ..., status. */
-    private static List<String> pidFile(Path dir) {
-        try {
-            return Files.readAllLines(dir.resolve("postmaster.pid"));
-        } catch (IOException | UncheckedIOException e) {
-            return List.of(); // none, or being written
-        }
-    }
-
-    private static Optional<Long> parseLong(String text) {
-        try {
-            return Optional.of(Long.parseLong(text.trim()));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 
     static String logTail(Path logFile) {

@@ -124,7 +124,7 @@ final class SharedDataDirectory {
             try (FileChannel channel = FileChannel.open(
                             lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
                     FileLock nobody = channel.tryLock(0, 2, false)) {
-                if (nobody == null || Postmaster.runsOn(key)) {
+                if (nobody == null || PidFiles.runsOn(key)) {
                     return false;
                 }
                 Directories.deleteTree(key);

@@ -69,7 +69,7 @@ final class TemporaryDataDirectories {
             Path dir = dead.directory();
             try {
                 boolean existed = Files.exists(dir);
-                Postmaster.stopServerLeftOn(tools, dir);
+                PidFiles.stopServerLeftOn(tools, dir);
                 delete(dead);
                 if (existed) {
                     LOG.info("Deleted the temporary data directory {} of a test JVM that is gone", dir);

@@ -20,20 +20,24 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The postmaster is started by a small POSIX {@code sh} script that reads a named pipe (a FIFO)
  * beside the data directory, {@code <directory>.watchdog}. Every JVM that uses the server holds the
- * pipe open; nothing is ever written to it. When the last of them closes it, because its JVM exited
- * however it exited (the operating system closes the pipe the instant a process dies) or because it
- * let the server go, the script reads end-of-file and asks the postmaster for a fast shutdown
- * ({@code SIGINT}), and for an immediate one ({@code SIGQUIT}) if it still runs ten seconds later.
+ * pipe open. When the last of them closes it, because its JVM exited however it exited (the operating
+ * system closes the pipe the instant a process dies) or because it let the server go, the script reads
+ * end-of-file and asks the postmaster for a fast shutdown ({@code SIGINT}), and for an immediate one
+ * ({@code SIGQUIT}) if it still runs ten seconds later. Nothing polls while a JVM holds the pipe, no
+ * process id that may be reused is watched, and the script needs no permission over the JVMs (it runs as
+ * the server's OS user, through the same {@code setpriv} prefix, and only signals its own child). When
+ * the postmaster exits by itself ({@code pg_ctl stop}, or a failed start), the script ends its watcher
+ * and exits with the postmaster's exit code; its output goes to the server's log.
  *
- * <p>With a linger ({@code lakebase.embedded.linger}) the script first waits that long (in whole seconds, up to
- * a second more), while its server runs, reading the pipe once a second: a read returns at once while no JVM holds the pipe and blocks while one does, so a JVM that joins
- * meanwhile keeps the server up, and the wait starts again when it leaves. Once the script has decided to stop
- * the server, it writes {@link #STOPPING} in the data directory and reads the pipe once more: a JVM that took the
- * pipe before that file existed holds the server up until it lets go; one that finds the file does not join.
- * Nothing polls, no process id that may be reused is watched, and the script needs no permission over
- * the JVMs (it runs as the server's OS user, through the same {@code setpriv} prefix, and only signals
- * its own child). When the postmaster exits by itself ({@code pg_ctl stop}, or a failed start), the
- * script ends its watcher and exits with the postmaster's exit code; its output goes to the server's log.
+ * <p>With a linger ({@code lakebase.embedded.linger}) the script first waits that long (in whole seconds, rounded
+ * up), checking once a second that its server still runs on its data directory: a read of the pipe returns at once
+ * while no JVM holds it and blocks while one does, so a JVM that joins meanwhile keeps the server up, and the wait
+ * starts again when it leaves (a JVM writes a line into the pipe as it joins and as it leaves the server to linger).
+ * Once the script has decided to stop the server, it writes {@link #STOPPING} in the data directory and reads the
+ * pipe once more: a JVM that took the pipe before that file existed holds the server up until it lets go, and the
+ * linger starts again then; one that finds the file does not join. A server that has stopped by itself gets no
+ * mark; one whose data directory was deleted or replaced meanwhile is stopped at once, without a checkpoint
+ * ({@code SIGQUIT}), so that it writes nothing into a new cluster at the same path.
  *
  * <p>Available wherever {@code /bin/sh} and {@code mkfifo} are (Linux, macOS); elsewhere the server
  * runs unwatched, and serves one JVM only.
@@ -51,31 +55,41 @@ final class Watchdog {
      */
     static final String STOPPING = "lakebase-junit.stopping";
 
-    // $1 the pipe, $2 the linger in seconds, $3 the file STOPPING in the data directory, then the postmaster's
-    // command line. A read of the pipe returns at once while no JVM holds it, and blocks while one does.
+    // $1 the pipe, $2 the linger in whole seconds, $3 the data directory, then the postmaster's command line. A read
+    // of the pipe returns at once while no JVM holds it and blocks while one does; a JVM writes a line when it joins
+    // and when it leaves the server to linger, and each line starts the linger again. ours: the server runs, on this
+    // data directory still (not deleted or replaced meanwhile).
     private static final String SCRIPT = String.join(
             "\n",
             "fifo=$1",
             "linger=$2",
-            "stopping=$3",
+            "datadir=$3",
             "shift 3",
             "exec 3<\"$fifo\" </dev/null",
             "\"$@\" 3<&- &",
             "pg=$!",
             "(",
-            "  while read -r line <&3; do :; done",
-            "  if [ \"$linger\" -gt 0 ]; then",
+            "  ours() { kill -0 \"$pg\" 2>/dev/null && [ \"$(head -n 1 \"$datadir/postmaster.pid\" 2>/dev/null)\" = \"$pg\" ]; }",
+            "  while :; do",
+            "    while read -r line <&3; do :; done",
             "    since=$(date +%s)",
-            "    while kill -0 \"$pg\" 2>/dev/null && [ $(($(date +%s) - since)) -le \"$linger\" ]; do",
+            "    while ours && [ $(($(date +%s) - since)) -le \"$linger\" ]; do",
             "      sleep 1",
             "      before=$(date +%s)",
-            "      while read -r line <&3; do :; done",
+            "      came=",
+            "      while read -r line <&3; do came=1; done",
             "      after=$(date +%s)",
-            "      if [ \"$after\" -gt \"$before\" ]; then since=$after; fi",
+            "      if [ -n \"$came\" ] || [ \"$after\" -gt \"$before\" ]; then since=$after; fi",
             "    done",
-            "  fi",
-            "  : > \"$stopping\"",
-            "  while read -r line <&3; do :; done",
+            "    kill -0 \"$pg\" 2>/dev/null || exit 0",
+            "    if ! ours; then kill -QUIT \"$pg\"; exit 0; fi",
+            "    : > \"$datadir/" + STOPPING + "\"",
+            "    came=",
+            "    while read -r line <&3; do came=1; done",
+            "    if [ -z \"$came\" ] || ! ours; then break; fi",
+            "    rm -f \"$datadir/" + STOPPING + "\"",
+            "  done",
+            "  if ! ours; then kill -QUIT \"$pg\" 2>/dev/null; exit 0; fi",
             "  echo \"" + NAME + ": no JVM uses this server any more; stopping it (PID $pg)\"",
             "  kill -INT \"$pg\" 2>/dev/null",
             "  i=0",
@@ -168,10 +182,34 @@ final class Watchdog {
                 SCRIPT,
                 NAME,
                 pipe(dataDirectory).toString(),
-                Long.toString(linger.toSeconds()),
-                dataDirectory.resolve(STOPPING).toString()));
+                Long.toString(seconds(linger)),
+                dataDirectory.toString()));
         wrapped.addAll(command);
         return wrapped;
+    }
+
+    /** {@code linger} in whole seconds, rounded up: a server never stops before its linger. */
+    private static long seconds(Duration linger) {
+        return (linger.toMillis() + 999) / 1000;
+    }
+
+    /**
+     * The linger of the watchdog that started {@code postmaster}, from its command line ({@link #wrap}); empty
+     * when none did, or its command line cannot be read.
+     */
+    static Optional<Duration> linger(ProcessHandle postmaster) {
+        return postmaster
+                .parent()
+                .flatMap(p -> p.info().arguments())
+                .map(List::of)
+                .filter(args -> args.indexOf(NAME) >= 0 && args.indexOf(NAME) + 2 < args.size())
+                .flatMap(args -> {
+                    try {
+                        return Optional.of(Duration.ofSeconds(Long.parseLong(args.get(args.indexOf(NAME) + 2))));
+                    } catch (NumberFormatException e) {
+                        return Optional.empty();
+                    }
+                });
     }
 
     private static Optional<Path> mkfifo() {
@@ -191,6 +229,15 @@ final class Watchdog {
 
         private Hold(FileChannel channel) {
             this.channel = channel;
+        }
+
+        /** Tells the watchdog that a JVM came or left: its linger starts again from now. */
+        void announce() {
+            try {
+                channel.write(java.nio.ByteBuffer.wrap(new byte[] {'\n'}));
+            } catch (IOException e) {
+                // the watchdog is gone: nothing lingers
+            }
         }
 
         @Override
