@@ -147,16 +147,7 @@ class CacheCollectionTests {
     @Test
     void aDataDirectoryAnotherServerOfThisJvmUsesIsNeverCollected() throws Exception {
         Path used = cache.resolve("clusters").resolve("pg18-00000000");
-        try (EmbeddedServer first = EmbeddedServer.start(new EmbeddedServer.Options(
-                used,
-                cache,
-                Optional.empty(),
-                20,
-                Map.of(),
-                TestCaches.sharedBinaries(),
-                false,
-                CacheLimits.DEFAULT,
-                Duration.ZERO))) {
+        try (EmbeddedServer first = start(used, CacheLimits.DEFAULT)) {
             Files.setLastModifiedTime(
                     sibling(used, ".lock"), FileTime.from(Instant.now().minus(OLD)));
             Files.delete(cache.resolve(".last-collection"));
@@ -170,8 +161,13 @@ class CacheCollectionTests {
     }
 
     private EmbeddedServer start(CacheLimits limits) {
+        return start(null, limits);
+    }
+
+    /** A server on {@code dataDirectory}, or on the cache's own data directory when it is null. */
+    private EmbeddedServer start(Path dataDirectory, CacheLimits limits) {
         return EmbeddedServer.start(new EmbeddedServer.Options(
-                null,
+                dataDirectory,
                 cache,
                 Optional.empty(),
                 20,

@@ -92,11 +92,7 @@ class LingerTests {
 
     @Test
     void theLingerCountsFromWhenTheLastUserLeft() throws Exception {
-        ProcessHandle server;
-        try (EmbeddedServer first = start(LINGER)) {
-            assertThat(first.running()).isTrue();
-            server = postmaster().orElseThrow();
-        }
+        ProcessHandle server = serverLeftBy(LINGER);
         Thread.sleep(4_000);
         try (EmbeddedServer second = start(LINGER)) {
             assertThat(second.running()).isTrue();
@@ -111,11 +107,7 @@ class LingerTests {
 
     @Test
     void aServerWhoseWatchdogHasBegunToStopItIsNotJoined() throws Exception {
-        ProcessHandle lingering;
-        try (EmbeddedServer server = start(Duration.ofSeconds(2))) {
-            assertThat(server.running()).isTrue();
-            lingering = postmaster().orElseThrow();
-        }
+        ProcessHandle lingering = serverLeftBy(Duration.ofSeconds(2));
         // What the watchdog writes once it has decided to stop the server: a run that joins then could lose the
         // server under its first test.
         Path stopping = Files.writeString(data.resolve(Watchdog.STOPPING), "");
@@ -133,11 +125,7 @@ class LingerTests {
 
     @Test
     void aWatchdogStopsLingeringOnceItsServerIsGone() throws Exception {
-        ProcessHandle server;
-        try (EmbeddedServer first = start(Duration.ofMinutes(10))) {
-            assertThat(first.running()).isTrue();
-            server = postmaster().orElseThrow();
-        }
+        ProcessHandle server = serverLeftBy(Duration.ofMinutes(10));
         ProcessHandle script = server.parent().orElseThrow();
         List<ProcessHandle> watchers =
                 script.children().filter(c -> !c.equals(server)).toList();
@@ -157,11 +145,7 @@ class LingerTests {
 
     @Test
     void aLingerShorterThanASecondIsNotCutToNothing() throws Exception {
-        ProcessHandle server;
-        try (EmbeddedServer first = start(Duration.ofMillis(500))) {
-            assertThat(first.running()).isTrue();
-            server = postmaster().orElseThrow();
-        }
+        ProcessHandle server = serverLeftBy(Duration.ofMillis(500));
         Thread.sleep(400);
         assertThat(server.isAlive())
                 .as("0.4 s after its last user left, with a linger of 0.5 s")
@@ -171,11 +155,7 @@ class LingerTests {
     @Test
     void aShortHoldStartsTheLingerAgain() throws Exception {
         Duration linger = Duration.ofSeconds(6);
-        ProcessHandle server;
-        try (EmbeddedServer first = start(linger)) {
-            assertThat(first.running()).isTrue();
-            server = postmaster().orElseThrow();
-        }
+        ProcessHandle server = serverLeftBy(linger);
         Thread.sleep(3_500);
         try (EmbeddedServer second = start(linger)) {
             assertThat(second.running()).isTrue(); // held for a few milliseconds only
@@ -189,11 +169,7 @@ class LingerTests {
 
     @Test
     void aRunWithoutALingerThatLeavesALingeringServerLastLeavesItLingering() throws Exception {
-        ProcessHandle server;
-        try (EmbeddedServer first = start(LINGER)) {
-            assertThat(first.running()).isTrue();
-            server = postmaster().orElseThrow();
-        }
+        ProcessHandle server = serverLeftBy(LINGER);
         try (EmbeddedServer second = start(Duration.ZERO)) {
             assertThat(second.running()).isTrue();
             assertThat(postmaster()).contains(server);
@@ -206,11 +182,7 @@ class LingerTests {
 
     @Test
     void aLingeringServerWhoseDataDirectoryIsDeletedStopsAtOnceAndLeavesTheNextClusterAlone() throws Exception {
-        ProcessHandle old;
-        try (EmbeddedServer first = start(Duration.ofMinutes(10))) {
-            assertThat(first.running()).isTrue();
-            old = postmaster().orElseThrow();
-        }
+        ProcessHandle old = serverLeftBy(Duration.ofMinutes(10));
         // What `mvn clean` or deleting the cache does while a server lingers.
         PostgresBinaries.deleteRecursively(data);
         for (String suffix : List.of(".lock", ".log", Watchdog.SUFFIX)) {
@@ -234,13 +206,17 @@ class LingerTests {
 
     @Test
     void withoutALingerTheLastUserStopsTheServerAsItLeaves() throws Exception {
-        ProcessHandle server;
-        try (EmbeddedServer first = start(Duration.ZERO)) {
-            assertThat(first.running()).isTrue();
-            server = postmaster().orElseThrow();
-        }
+        ProcessHandle server = serverLeftBy(Duration.ZERO);
         assertThat(server.isAlive()).isFalse();
         assertThat(data.resolve("postmaster.pid")).doesNotExist();
+    }
+
+    /** The server a run with {@code linger} started on {@link #data} and has left: lingering, or stopped. */
+    private ProcessHandle serverLeftBy(Duration linger) {
+        try (EmbeddedServer run = start(linger)) {
+            assertThat(run.running()).isTrue();
+            return postmaster().orElseThrow();
+        }
     }
 
     /** The server that runs on {@link #data}, as its {@code postmaster.pid} names it. */
