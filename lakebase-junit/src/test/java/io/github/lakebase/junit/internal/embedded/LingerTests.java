@@ -3,6 +3,7 @@ package io.github.lakebase.junit.internal.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -183,8 +184,9 @@ class LingerTests {
     @Test
     void aLingeringServerWhoseDataDirectoryIsDeletedStopsAtOnceAndLeavesTheNextClusterAlone() throws Exception {
         ProcessHandle old = serverLeftBy(Duration.ofMinutes(10));
-        // What `mvn clean` or deleting the cache does while a server lingers.
-        PostgresBinaries.deleteRecursively(data);
+        // What `mvn clean` or deleting the cache does while a server lingers; the server may still write a file
+        // meanwhile, which a second pass deletes.
+        deleteWhileTheServerRuns(data);
         for (String suffix : List.of(".lock", ".log", Watchdog.SUFFIX)) {
             Files.deleteIfExists(EmbeddedServer.sibling(data, suffix));
         }
@@ -216,6 +218,20 @@ class LingerTests {
         try (EmbeddedServer run = start(linger)) {
             assertThat(run.running()).isTrue();
             return postmaster().orElseThrow();
+        }
+    }
+
+    private static void deleteWhileTheServerRuns(Path directory) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                PostgresBinaries.deleteRecursively(directory);
+                return;
+            } catch (IOException | UncheckedIOException e) { // a file written or deleted by the server meanwhile
+                if (attempt == 20) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
