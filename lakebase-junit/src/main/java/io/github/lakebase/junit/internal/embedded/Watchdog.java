@@ -158,12 +158,17 @@ final class Watchdog {
 
     /** Whether {@code postmaster} was started by a watchdog that still runs. */
     static boolean watches(ProcessHandle postmaster) {
+        return script(postmaster).isPresent();
+    }
+
+    /** The arguments of the watchdog script that started {@code postmaster}, while it runs ({@link #wrap}). */
+    private static Optional<List<String>> script(ProcessHandle postmaster) {
         return postmaster
                 .parent()
                 .filter(Processes::running)
                 .flatMap(p -> p.info().arguments())
-                .map(args -> List.of(args).contains(NAME))
-                .orElse(false);
+                .map(List::of)
+                .filter(args -> args.contains(NAME));
     }
 
     /**
@@ -198,11 +203,8 @@ final class Watchdog {
      * when none did, or its command line cannot be read.
      */
     static Optional<Duration> linger(ProcessHandle postmaster) {
-        return postmaster
-                .parent()
-                .flatMap(p -> p.info().arguments())
-                .map(List::of)
-                .filter(args -> args.indexOf(NAME) >= 0 && args.indexOf(NAME) + 2 < args.size())
+        return script(postmaster)
+                .filter(args -> args.indexOf(NAME) + 2 < args.size())
                 .flatMap(args -> {
                     try {
                         return Optional.of(Duration.ofSeconds(Long.parseLong(args.get(args.indexOf(NAME) + 2))));
