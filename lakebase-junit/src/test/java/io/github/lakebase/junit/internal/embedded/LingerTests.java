@@ -155,15 +155,15 @@ class LingerTests {
 
     @Test
     void aShortHoldStartsTheLingerAgain() throws Exception {
-        Duration linger = Duration.ofSeconds(6);
+        Duration linger = Duration.ofSeconds(12);
         ProcessHandle server = serverLeftBy(linger);
-        Thread.sleep(3_500);
+        Thread.sleep(7_000); // leaves 5 s for the second run to start while other tests start servers
         assertThat(serverLeftBy(linger))
                 .as("the server a second run held for a few milliseconds")
                 .isEqualTo(server);
-        Thread.sleep(4_000);
+        Thread.sleep(8_000);
         assertThat(server.isAlive())
-                .as("7.5 s after the first run left, 4 s after the second did, with a linger of 6 s")
+                .as("15 s after the first run left, 8 s after the second did, with a linger of 12 s")
                 .isTrue();
     }
 
