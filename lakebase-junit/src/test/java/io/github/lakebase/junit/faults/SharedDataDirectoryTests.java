@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.lakebase.junit.Branch;
 import io.github.lakebase.junit.Fixtures;
 import io.github.lakebase.junit.LakebaseBranch;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -91,19 +92,52 @@ class SharedDataDirectoryTests {
         assertThat(after.kept()).isEqualTo(two.seenByA().kept());
     }
 
+    @Test
+    void twoSpellingsOfOneDataDirectoryShareOneServer() throws Exception {
+        Path linked = Files.createSymbolicLink(
+                jvms.work().resolve("linked"), jvms.work().resolve("pgdata"));
+        Two two = startTwo(configuration(), configuration(linked.resolve(".").toString()));
+
+        assertThat(two.seenByB().adminUrl())
+                .as("one server, whichever way the directory is spelled")
+                .isEqualTo(two.seenByA().adminUrl());
+        two.a().go("1");
+        two.a().go("2");
+        assertThat(two.a().awaitExit()).as("a passes:\n%s", two.a().logTail()).isZero();
+        two.b().go("1");
+        assertThat(two.b().awaitReport("after").adminUrl())
+                .as("b forks on the same server after a left")
+                .isEqualTo(two.seenByA().adminUrl());
+        two.b().go("2");
+        assertThat(two.b().awaitExit()).as("b passes:\n%s", two.b().logTail()).isZero();
+        assertServerStopsByItself(two.seenByA().dataDirectory());
+        try (var siblings = Files.list(jvms.work())) {
+            assertThat(siblings.map(p -> p.getFileName().toString()))
+                    .as("the lock, log and pipe of the directory under its own name only")
+                    .noneMatch(name -> name.startsWith("linked") && !name.equals("linked"));
+        }
+    }
+
     /** Two JVMs started at once on one data directory, each running {@link SharingTestCase}, and what they saw. */
     private record Two(ChildJvm a, ChildJvm b, ChildJvm.Report seenByA, ChildJvm.Report seenByB) {}
 
     private Two startTwo() throws Exception {
-        ChildJvm a = jvms.start("a", SharingTestCase.class, configuration(), List.of(), Map.of());
-        ChildJvm b = jvms.start("b", SharingTestCase.class, configuration(), List.of(), Map.of());
+        return startTwo(configuration(), configuration());
+    }
+
+    private Two startTwo(Map<String, String> forA, Map<String, String> forB) throws Exception {
+        ChildJvm a = jvms.start("a", SharingTestCase.class, forA, List.of(), Map.of());
+        ChildJvm b = jvms.start("b", SharingTestCase.class, forB, List.of(), Map.of());
         return new Two(a, b, a.awaitReport(), b.awaitReport());
     }
 
     private Map<String, String> configuration() {
+        return configuration(jvms.work().resolve("pgdata").toString());
+    }
+
+    private Map<String, String> configuration(String dataDirectory) {
         return Map.of(
-                "lakebase.embedded.data-directory",
-                        jvms.work().resolve("pgdata").toString(),
+                "lakebase.embedded.data-directory", dataDirectory,
                 "lakebase.embedded.max-connections", "60",
                 "lakebase.parents", "staging",
                 "lakebase.parent.staging.scripts", "classpath:parents/staging.sql",
