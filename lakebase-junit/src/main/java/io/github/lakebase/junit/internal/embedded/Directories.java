@@ -33,6 +33,49 @@ final class Directories {
 
     private Directories() {}
 
+    /** How many symbolic links {@link #canonical} follows at most, as Linux does before {@code ELOOP}. */
+    private static final int MAX_LINKS = 40;
+
+    /**
+     * The one spelling of {@code path} that every JVM using it arrives at, whatever spelling it was given: absolute,
+     * its symbolic links and its {@code .} and {@code ..} resolved ({@link Path#toRealPath}) as far as it exists, and
+     * the rest normalized. A symbolic link whose target does not exist yet is followed as well. A data directory's
+     * lock, log and watchdog pipe are its siblings, named after it: two spellings (a link to it, a trailing {@code
+     * /.}) must not make two of each.
+     *
+     * <pre>{@code
+     * Directories.canonical(Path.of("linked/."));   // /home/me/project/pgdata, where linked -> pgdata
+     * }</pre>
+     *
+     * @throws IOException when a part that exists cannot be read, or symbolic links loop
+     */
+    static Path canonical(Path path) throws IOException {
+        Path absolute = path.toAbsolutePath();
+        for (int links = 0; links <= MAX_LINKS; links++) {
+            Deque<Path> missing = new ArrayDeque<>();
+            Path existing = absolute;
+            // Files.exists follows links: a link to nothing is missing, and is followed below.
+            while (existing.getParent() != null && !Files.exists(existing) && !Files.isSymbolicLink(existing)) {
+                missing.push(existing.getFileName());
+                existing = existing.getParent();
+            }
+            if (!Files.exists(existing)) { // a link to what does not exist: go on from its target
+                Path target = existing.resolveSibling(Files.readSymbolicLink(existing));
+                for (Path name : missing) {
+                    target = target.resolve(name);
+                }
+                absolute = target.toAbsolutePath();
+                continue;
+            }
+            Path canonical = existing.toRealPath();
+            for (Path name : missing) {
+                canonical = canonical.resolve(name);
+            }
+            return canonical.normalize();
+        }
+        throw new IOException("Too many levels of symbolic links in " + path);
+    }
+
     /**
      * Creates {@code directory} and its missing parents, each {@code rwxr-xr-x}.
      *

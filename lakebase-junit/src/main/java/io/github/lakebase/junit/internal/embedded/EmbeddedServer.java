@@ -162,13 +162,14 @@ public final class EmbeddedServer implements AutoCloseable {
             if (options.dataDirectory() != null) {
                 dir = options.dataDirectory().toAbsolutePath();
                 key = Keys.DATA_DIRECTORY;
+                dir = Directories.canonical(dir); // one lock, pipe and server for every spelling of it
                 return persistent(options, tools, locations, dir, key, false);
             }
             if (options.temporary()) {
                 dir = locations.temporaryDataDirectories(osUser);
                 return temporary(options, tools, locations, dir);
             }
-            dir = cluster;
+            dir = Directories.canonical(cluster);
             return persistent(options, tools, locations, dir, key, outgrown);
         } catch (IOException e) {
             throw new ProviderException(
