@@ -145,6 +145,26 @@ class LingerTests {
     }
 
     @Test
+    void aWatchdogThatIsKilledStopsItsServerRatherThanLeaveItToNoOne() throws Exception {
+        ProcessHandle server = serverLeftBy(Duration.ofMinutes(10));
+        ProcessHandle script = server.parent().orElseThrow();
+        List<ProcessHandle> watchers =
+                script.children().filter(c -> !c.equals(server)).toList();
+        assertThat(watchers).as("the watchdog's watcher").isNotEmpty();
+
+        // What `pkill -f lakebase-junit-watchdog` does: SIGTERM to the script and its watcher alike.
+        script.destroy();
+        watchers.forEach(ProcessHandle::destroy);
+
+        assertThat(server.onExit()
+                        .completeOnTimeout(null, STOPPING.toSeconds(), TimeUnit.SECONDS)
+                        .get())
+                .as("the server, which nothing would stop any more")
+                .isNotNull();
+        assertThat(data.resolve("postmaster.pid")).as("a clean shutdown's").doesNotExist();
+    }
+
+    @Test
     void aLingerShorterThanASecondIsNotCutToNothing() throws Exception {
         ProcessHandle server = serverLeftBy(Duration.ofMillis(500));
         Thread.sleep(400);

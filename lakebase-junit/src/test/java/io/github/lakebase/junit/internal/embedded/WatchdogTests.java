@@ -1,0 +1,70 @@
+package io.github.lakebase.junit.internal.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * The watchdog's script on its own, around a stand-in for the server that writes its {@code postmaster.pid} as
+ * PostgreSQL does and then sleeps.
+ */
+@EnabledOnOs({OS.LINUX, OS.MAC})
+class WatchdogTests {
+
+    private Path work;
+    private Path data;
+    private Process script;
+
+    @BeforeEach
+    void workDirectory() throws IOException {
+        work = TestCaches.newDirectory("watchdog-tests-");
+        data = Files.createDirectory(work.resolve("pgdata"));
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        if (script != null) {
+            script.descendants().forEach(ProcessHandle::destroyForcibly);
+            script.destroyForcibly();
+        }
+        PostgresBinaries.deleteRecursively(work);
+    }
+
+    @Test
+    void aScriptWhosePipeNoJvmHoldsAnyMoreStopsItsServer() throws Exception {
+        // The JVM that made the pipe and started the script died before the script opened the pipe.
+        Process mkfifo = new ProcessBuilder("mkfifo", Watchdog.pipe(data).toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        List<String> standIn = List.of("sh", "-c", "echo $$ > \"$0/postmaster.pid\"; exec sleep 60", data.toString());
+
+        script = new ProcessBuilder(Watchdog.wrap(data, Duration.ZERO, standIn))
+                .redirectErrorStream(true)
+                .start();
+
+        CompletableFuture<String> firstLine = CompletableFuture.supplyAsync(() -> {
+            try {
+                byte[] line = script.getInputStream().readNBytes(200);
+                return new String(line, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
+        String said =
+                firstLine.completeOnTimeout("(nothing)", 10, TimeUnit.SECONDS).get();
+        assertThat(said)
+                .as("what the script said within ten seconds")
+                .contains(Watchdog.NAME + ": no JVM uses this server any more; stopping it");
+    }
+}
