@@ -27,7 +27,10 @@ import java.util.concurrent.TimeUnit;
  * process id that may be reused is watched, and the script needs no permission over the JVMs (it runs as
  * the server's OS user, through the same {@code setpriv} prefix, and only signals its own child). When
  * the postmaster exits by itself ({@code pg_ctl stop}, or a failed start), the script ends its watcher
- * and exits with the postmaster's exit code; its output goes to the server's log.
+ * and exits with the postmaster's exit code; its output goes to the server's log. The script opens the pipe without
+ * waiting for a JVM to hold it (the one that started it may have died already: the watcher then reads end-of-file at
+ * once), and a script that is itself killed ({@code SIGTERM}, {@code SIGHUP}) asks its server for a fast shutdown
+ * before it goes, as no one would stop the server after it.
  *
  * <p>With a linger ({@code lakebase.embedded.linger}) the script first waits that long (in whole seconds, rounded
  * up), checking once a second that its server still runs on its data directory: a read of the pipe returns at once
@@ -65,9 +68,13 @@ final class Watchdog {
             "linger=$2",
             "datadir=$3",
             "shift 3",
-            "exec 3<\"$fifo\" </dev/null",
+            // Read and write first, which never waits for a writer (Linux and macOS): the JVM that holds the pipe may
+            // be gone already, and then the watcher reads end-of-file at once.
+            "exec 4<>\"$fifo\" 3<\"$fifo\" 4<&- </dev/null",
             "\"$@\" 3<&- &",
             "pg=$!",
+            // Killed itself, the script asks its server for a fast shutdown: no one would stop it any more.
+            "trap 'kill -INT \"$pg\" 2>/dev/null' HUP TERM",
             "(",
             "  ours() { kill -0 \"$pg\" 2>/dev/null && [ \"$(head -n 1 \"$datadir/postmaster.pid\" 2>/dev/null)\" = \"$pg\" ]; }",
             "  while :; do",
@@ -100,6 +107,7 @@ final class Watchdog {
             "exec 3<&-",
             "wait \"$pg\"",
             "status=$?",
+            "while kill -0 \"$pg\" 2>/dev/null; do wait \"$pg\"; status=$?; done", // a signal ended the wait
             "kill \"$watcher\" 2>/dev/null",
             "exit \"$status\"");
 

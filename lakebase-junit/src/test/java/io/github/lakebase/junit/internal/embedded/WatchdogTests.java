@@ -2,7 +2,9 @@ package io.github.lakebase.junit.internal.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,8 +57,8 @@ class WatchdogTests {
 
         CompletableFuture<String> firstLine = CompletableFuture.supplyAsync(() -> {
             try {
-                byte[] line = script.getInputStream().readNBytes(200);
-                return new String(line, StandardCharsets.UTF_8);
+                return new BufferedReader(new InputStreamReader(script.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine();
             } catch (IOException e) {
                 return e.toString();
             }
