@@ -141,6 +141,15 @@ final class Restoring {
         }
     }
 
+    /** See {@link RestorableBranches#prepareSession}; a failure is only logged: the first restore prepares. */
+    void prepareSession(String name, Connection session) {
+        try {
+            restorable.prepareSession(name, session);
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("Could not ready a session of the spare {} for its restores: {}", name, e.getMessage());
+        }
+    }
+
     /** See {@link RestorableBranches#restoresConnected}. */
     boolean restoresConnected() {
         return restorable.restoresConnected();

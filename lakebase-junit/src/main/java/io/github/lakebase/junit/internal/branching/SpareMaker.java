@@ -8,6 +8,7 @@ import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.RenamableSpares;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -139,8 +140,9 @@ final class SpareMaker {
      * waits for no rename (which that session would keep from running), and finds the session open, or being
      * opened, instead of opening one in its body (about 100 ms on a slow 2-core machine: the server process's
      * start, the login, and a new database's caches). Its branch comes back restored with the pool's sessions, as
-     * every later one does. The spare is ready before the session is open: a test that comes sooner never waits
-     * for it.
+     * every later one does. The session is readied for restores too ({@link Restoring#prepareSession}), so that the
+     * spare's first restore, which the next test may wait for, is as quick as later ones. The spare is ready before
+     * the session is open: a test that comes sooner never waits for it.
      */
     private Spare.Ready connected(String spare, BranchConnection connection) {
         BranchPool pool = pools.apply(spare, connection);
@@ -153,10 +155,10 @@ final class SpareMaker {
         return new Spare.Ready(spare, connection, true, pool);
     }
 
-    private static void connectAhead(String spare, DataSource sessions) {
+    private void connectAhead(String spare, DataSource sessions) {
         CONNECTING.execute(() -> {
-            try {
-                sessions.getConnection().close(); // it stays in the pool, idle
+            try (Connection session = sessions.getConnection()) { // it stays in the pool, idle
+                restoring.prepareSession(spare, session);
             } catch (SQLException | RuntimeException e) { // the pool ended, or the test's first connection will say
                 LOG.debug("Could not connect to the spare {} ahead: {}", spare, e.getMessage());
             }

@@ -198,6 +198,13 @@ final class BranchRestores implements RestorableBranches {
         return true;
     }
 
+    /** Runs a restore's read of the branch's state on {@code session}, prepared as a restore prepares it. */
+    @Override
+    public void prepareSession(String name, Connection session) throws SQLException {
+        requireOwn(name);
+        restores.prepare(name, session);
+    }
+
     @Override
     public Optional<String> restoreConnected(String name, List<Connection> sessions) {
         requireOwn(name);

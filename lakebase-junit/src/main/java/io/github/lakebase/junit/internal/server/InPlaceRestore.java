@@ -161,6 +161,22 @@ final class InPlaceRestore {
     }
 
     /**
+     * Reads the state of {@code branch} as its restores read it, on {@code session}, and forgets what it read: the
+     * statement is then prepared on the session, and the server process's caches of the catalogs and statistics
+     * filled, before the first restore (on a new session that read took about 20 ms, and 1 to 4 ms later). Does
+     * nothing while the branch's base is not read.
+     *
+     * @param session a connection to the branch, in auto-commit
+     */
+    void prepare(String branch, Connection session) throws SQLException {
+        BranchState.Snapshot noted = tracked.get(branch);
+        PristineBase base = noted == null ? null : bases.get(noted.base());
+        if (base != null && base.read() == PristineBase.Read.READ) {
+            BranchState.read(session, noted.base(), false, base.sequenceQuery, new HashMap<>());
+        }
+    }
+
+    /**
      * Puts {@code branch} back to the state noted for it, once every session of its test has ended.
      *
      * @param c a superuser's connection to the branch, in auto-commit, the only session on it
