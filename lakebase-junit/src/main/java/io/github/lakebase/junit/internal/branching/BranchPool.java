@@ -103,8 +103,18 @@ final class BranchPool {
         return pool;
     }
 
-    /** Closes the idle connections, and each borrowed one as it comes back: for a branch whose state was reset. */
-    synchronized void softEvict() {
+    /**
+     * Resets the branch's database with {@code reset}, and closes the pool's sessions of the database it replaced:
+     * the idle ones at once, each borrowed one as it comes back.
+     *
+     * @param reset what replaces the database, e.g. the provider's reset of the branch
+     */
+    void reset(Runnable reset) {
+        softEvict();
+        reset.run();
+    }
+
+    private synchronized void softEvict() {
         if (pool != null && pool.getHikariPoolMXBean() != null) {
             pool.getHikariPoolMXBean().softEvictConnections();
         }

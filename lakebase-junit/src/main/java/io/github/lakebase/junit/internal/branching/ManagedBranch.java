@@ -177,9 +177,8 @@ public final class ManagedBranch implements Branch, AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("The branch " + name + " has been destroyed");
             }
-            pool.softEvict();
         }
-        service.reset(name, source);
+        pool.reset(() -> service.reset(name, source));
     }
 
     /**
