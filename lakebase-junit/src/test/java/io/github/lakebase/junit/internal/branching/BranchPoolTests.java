@@ -1,0 +1,119 @@
+package io.github.lakebase.junit.internal.branching;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.lakebase.junit.internal.server.TemporaryServer;
+import io.github.lakebase.junit.spi.BranchConnection;
+import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
+import io.github.lakebase.junit.spi.BranchProvider.Kind;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A branch's pool on a real server: what it hands out after the branch is reset. */
+class BranchPoolTests {
+
+    @RegisterExtension
+    static final TemporaryServer SERVER = new TemporaryServer(20).withProvider("branchpooltests");
+
+    /**
+     * A session the pool began to open before a reset, and that joins the pool after the reset began (the pool opens
+     * one for a borrower that then took another, handed back): it was a session of the database the reset dropped,
+     * and the pool must never hand it out.
+     */
+    @Test
+    void aSessionOpenedBeforeAResetNeverJoinsThePoolAfterIt() throws Exception {
+        String name = "lbj_branchpooltests_1_test";
+        BranchConnection branch = SERVER.provider().create(new BranchRequest(name, "template1", null, Kind.BRANCH));
+        HeldBack opener = new HeldBack(branch);
+        BranchPool pool = new BranchPool(name, opener, new ConnectionBudget(20, "none").group());
+        DataSource dataSource = pool.dataSource(2);
+        try {
+            Connection first = dataSource.getConnection();
+            opener.holdBack.set(true);
+            CompletableFuture<Void> borrower = CompletableFuture.runAsync(() -> {
+                try (Connection c = dataSource.getConnection()) { // waits; the pool opens a second session for it
+                    c.isValid(1);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(opener.connected.await(30, TimeUnit.SECONDS))
+                    .as("the second session connected")
+                    .isTrue();
+            first.close(); // the borrower takes the first; the second, still being opened, will join the pool idle
+            borrower.get(30, TimeUnit.SECONDS);
+
+            CompletableFuture<Void> reset = CompletableFuture.runAsync(
+                    () -> pool.reset(() -> SERVER.provider().reset(name, "template1")));
+            try {
+                reset.get(2, TimeUnit.SECONDS); // a pool that lets the reset run now ends it meanwhile
+            } catch (java.util.concurrent.TimeoutException e) {
+                // a pool that waits for the session being opened: let it go on
+            }
+            opener.release.countDown();
+            reset.get(60, TimeUnit.SECONDS);
+
+            for (int i = 0; i < 3; i++) {
+                try (Connection c = dataSource.getConnection();
+                        Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT 1")) {
+                    assertThat(rs.next()).as("a session after the reset works").isTrue();
+                }
+            }
+        } finally {
+            opener.release.countDown();
+            pool.end();
+            SERVER.provider().delete(name);
+        }
+    }
+
+    /** Opens sessions on a branch; once told, holds a connected session back until released. */
+    private static final class HeldBack implements BranchConnection {
+        private final BranchConnection branch;
+        final AtomicBoolean holdBack = new AtomicBoolean();
+        final CountDownLatch connected = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        HeldBack(BranchConnection branch) {
+            this.branch = branch;
+        }
+
+        @Override
+        public String jdbcUrl() {
+            return branch.jdbcUrl();
+        }
+
+        @Override
+        public String username() {
+            return branch.username();
+        }
+
+        @Override
+        public String password() {
+            return branch.password();
+        }
+
+        @Override
+        public Connection open() throws SQLException {
+            Connection c = branch.open();
+            if (holdBack.get()) {
+                connected.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return c;
+        }
+    }
+}
