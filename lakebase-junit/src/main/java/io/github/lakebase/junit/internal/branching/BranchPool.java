@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
 import javax.sql.DataSource;
 
@@ -43,6 +45,8 @@ final class BranchPool {
     private final BranchConnection connection;
     private final ConnectionBudget.Group pooled;
     private HikariDataSource pool;
+    /** Held to open a physical connection, and exclusively to reset the branch. */
+    private final ReadWriteLock opening = new ReentrantReadWriteLock();
 
     /**
      * @param name the branch's name, the pool's name in HikariCP's log
@@ -81,7 +85,7 @@ final class BranchPool {
             // Physical connections are opened as openConnection() opens them: within the run's connection budget,
             // and with the password asked for at every new connection (a provider's password may be a short-lived
             // token).
-            config.setDataSource(new ConnectionSource(() -> pooled.open(connection::open)));
+            config.setDataSource(new ConnectionSource(() -> pooled.open(this::open)));
             config.setScheduledExecutor(HOUSEKEEPING);
             config.setMaximumPoolSize(size);
             config.setMinimumIdle(0);
@@ -110,8 +114,25 @@ final class BranchPool {
      * @param reset what replaces the database, e.g. the provider's reset of the branch
      */
     void reset(Runnable reset) {
-        softEvict();
-        reset.run();
+        opening.writeLock().lock(); // waits for the sessions being opened; new ones wait for the reset
+        try {
+            softEvict();
+            reset.run();
+            // A session opened before the reset joins the pool just after its opening returns: by now it has.
+            softEvict();
+        } finally {
+            opening.writeLock().unlock();
+        }
+    }
+
+    /** Opens a physical connection, unless a reset runs: then once it is done, on the database that replaced it. */
+    private Connection open() throws SQLException {
+        opening.readLock().lock();
+        try {
+            return connection.open();
+        } finally {
+            opening.readLock().unlock();
+        }
     }
 
     private synchronized void softEvict() {
