@@ -2,8 +2,11 @@ package io.github.lakebase.junit.internal.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -53,12 +56,16 @@ class LingerTests {
     }
 
     private EmbeddedServer start(Duration linger) {
+        return start(linger, Map.of());
+    }
+
+    private EmbeddedServer start(Duration linger, Map<String, String> settings) {
         return EmbeddedServer.start(new EmbeddedServer.Options(
                 data,
                 TestCaches.sharedBinaries().getParent(),
                 Optional.empty(),
                 20,
-                Map.of(),
+                settings,
                 TestCaches.sharedBinaries(),
                 false,
                 CacheLimits.DEFAULT,
@@ -162,6 +169,33 @@ class LingerTests {
                 .as("the server, which nothing would stop any more")
                 .isNotNull();
         assertThat(data.resolve("postmaster.pid")).as("a clean shutdown's").doesNotExist();
+    }
+
+    @Test
+    void aRunThatJoinsAServerStartedWithOtherSettingsSaysWhichDiffer() throws Exception {
+        serverLeftBy(Duration.ofMinutes(10));
+        String same = logOf(() -> start(LINGER).close());
+        String other = logOf(() -> start(LINGER, Map.of("work_mem", "7MB")).close());
+
+        assertThat(same).doesNotContain("other settings");
+        assertThat(other)
+                .contains("The embedded PostgreSQL server on " + data + " was started with other settings than this "
+                        + "run asks for")
+                .contains("work_mem unset (this run: 7MB)")
+                .doesNotContain("max_connections");
+    }
+
+    /** What the library logged while {@code action} ran (slf4j-simple writes to {@code System.err}). */
+    private static String logOf(Runnable action) {
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try (PrintStream tee = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
+            System.setErr(tee);
+            action.run();
+        } finally {
+            System.setErr(err);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
     }
 
     @Test
