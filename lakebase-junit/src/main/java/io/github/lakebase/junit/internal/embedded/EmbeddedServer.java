@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -190,7 +189,7 @@ public final class EmbeddedServer implements AutoCloseable {
                     tools,
                     dir,
                     sibling(dir, ".log"),
-                    settings(options),
+                    ServerSettings.of(options),
                     Duration.ZERO,
                     0,
                     port -> LoginWarmUp.start(superuser(port, password, "postgres")));
@@ -219,6 +218,7 @@ public final class EmbeddedServer implements AutoCloseable {
         SharedDataDirectory shared = SharedDataDirectory.open(
                 dir, othersUseIt -> launch(options, tools, locations.initdbTemplates(), dir, othersUseIt, outgrown));
         try {
+            ServerSettings.warnIfOther(dir, ServerSettings.of(options)); // a server this run shares keeps its own
             return new EmbeddedServer(
                     options,
                     tools,
@@ -271,7 +271,7 @@ public final class EmbeddedServer implements AutoCloseable {
                 tools,
                 dir,
                 sibling(dir, ".log"),
-                settings(options),
+                ServerSettings.of(options),
                 options.linger(),
                 stalePid,
                 port -> LoginWarmUp.start(superuser(port, password, "postgres")));
@@ -280,27 +280,6 @@ public final class EmbeddedServer implements AutoCloseable {
     /** The file {@code <directory><suffix>} beside {@code directory}: its log, lock, pipe or password file. */
     static Path sibling(Path directory, String suffix) {
         return directory.resolveSibling(directory.getFileName() + suffix);
-    }
-
-    private static Map<String, String> settings(Options options) {
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("listen_addresses", InetAddress.getLoopbackAddress().getHostAddress());
-        s.put("unix_socket_directories", "");
-        s.put("max_connections", Integer.toString(options.maxConnections()));
-        s.put("fsync", "off");
-        s.put("synchronous_commit", "off");
-        s.put("full_page_writes", "off");
-        s.put("wal_level", "minimal");
-        s.put("max_wal_senders", "0");
-        s.put("max_wal_size", "2GB");
-        s.put("checkpoint_timeout", "30min");
-        s.put("file_copy_method", "clone");
-        s.put("shared_buffers", "128MB");
-        s.put("log_min_messages", "warning");
-        s.put("log_checkpoints", "off");
-        s.put("timezone", "UTC");
-        s.putAll(options.settings());
-        return s;
     }
 
     public String host() {
