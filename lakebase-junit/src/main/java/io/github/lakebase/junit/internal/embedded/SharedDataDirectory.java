@@ -61,7 +61,9 @@ final class SharedDataDirectory {
     private final Path lockFile;
     private final FileChannel channel;
     private FileLock use;
-    private Postmaster postmaster;
+    /** Written by a start (with this instance held) and at the last release (with {@code OPEN} held). */
+    private volatile Postmaster postmaster;
+
     private int references;
 
     private SharedDataDirectory(Path directory, Path lockFile, FileChannel channel) {
@@ -75,6 +77,22 @@ final class SharedDataDirectory {
      * runs there already, else one that {@code launcher} starts or joins.
      */
     static SharedDataDirectory open(Path directory, Launcher launcher) throws IOException {
+        SharedDataDirectory shared = counted(directory);
+        // Started or joined with this directory's instance held, not every directory's: a start takes seconds, and
+        // the servers of other data directories (other settings, other test classes) start meanwhile.
+        synchronized (shared) {
+            try {
+                shared.ensureRunning(launcher);
+                return shared;
+            } catch (IOException | RuntimeException | Error e) {
+                shared.release();
+                throw e;
+            }
+        }
+    }
+
+    /** This JVM's instance of {@code directory}, made if it has none, counted once more. */
+    private static SharedDataDirectory counted(Path directory) throws IOException {
         synchronized (OPEN) {
             Path parent = Directories.create(directory.getParent()).toRealPath();
             Path key = parent.resolve(directory.getFileName());
@@ -95,13 +113,7 @@ final class SharedDataDirectory {
                 CacheCollector.markUsed(lockFile);
             }
             shared.references++;
-            try {
-                shared.ensureRunning(launcher);
-                return shared;
-            } catch (IOException | RuntimeException | Error e) {
-                shared.release();
-                throw e;
-            }
+            return shared;
         }
     }
 
@@ -139,10 +151,8 @@ final class SharedDataDirectory {
     }
 
     /** The server this JVM uses on the directory. */
-    Postmaster postmaster() {
-        synchronized (OPEN) {
-            return postmaster;
-        }
+    synchronized Postmaster postmaster() {
+        return postmaster;
     }
 
     @SuppressWarnings("try") // the admission is held for the block, not used in it
@@ -178,6 +188,7 @@ final class SharedDataDirectory {
             if (--references > 0) {
                 return;
             }
+            // No start can be under way: every caller of open holds a count until it has returned or released it.
             OPEN.remove(directory);
             try (FileLock admission = admit()) {
                 if (use != null) {
