@@ -77,8 +77,9 @@ public interface Branch {
 
     /**
      * Brings the branch back to the state of its migrated parent, in place: same name, and the same
-     * {@link #dataSource()}, which keeps working. Connections of the branch's pool are evicted;
-     * connections opened elsewhere are terminated.
+     * {@link #dataSource()}, which keeps working. Connections of the branch's pool are evicted (a borrowed
+     * one when it is handed back, and it fails until then); connections opened elsewhere are terminated. A
+     * connection the pool opens while the reset runs waits for it, and is one of the reset branch.
      *
      * <p>On a server provider ({@code embedded}, {@code postgres}, {@code testcontainers}) the URL stays
      * the same. On a cloud provider ({@code databricks}) the branch is deleted and forked anew under its
