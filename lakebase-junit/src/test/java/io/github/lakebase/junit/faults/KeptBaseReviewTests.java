@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -35,14 +36,9 @@ class KeptBaseReviewTests {
     @Test
     void aRunThatReusesAKeptBaseReportsTheReviewOfTheRunThatBuiltIt() throws Exception {
         Map<String, String> configuration = configuration();
-        run("built", configuration);
-        JsonNode built = latest();
-        Path review = review(built);
-        assertThat(review).as("the review of the base that run built").exists();
-        String marked = built.path("schemaDiff").asText() + "\nread from the review of the run that built the base\n";
-        Files.writeString(
-                review,
-                Files.readString(review).replace(json(built.path("schemaDiff").asText()), json(marked)));
+        String mark = "\nread from the review of the run that built the base\n";
+        JsonNode built = buildAndRewriteItsReview(configuration, diff -> diff + mark);
+        String marked = built.path("schemaDiff").asText() + mark;
 
         run("reused", configuration);
 
@@ -57,12 +53,8 @@ class KeptBaseReviewTests {
     @Test
     void aBaseBuiltAgainIsReviewedAgain() throws Exception {
         Map<String, String> configuration = configuration();
-        run("built", configuration);
-        JsonNode built = latest();
+        JsonNode built = buildAndRewriteItsReview(configuration, diff -> "stale");
         Path review = review(built);
-        Files.writeString(
-                review,
-                Files.readString(review).replace(json(built.path("schemaDiff").asText()), json("stale")));
 
         Map<String, String> rebuild = new HashMap<>(configuration);
         rebuild.put("lakebase.rebuild-bases", "true");
@@ -74,6 +66,23 @@ class KeptBaseReviewTests {
         assertThat(again.path("schemaDiff").asText())
                 .isEqualTo(built.path("schemaDiff").asText());
         assertThat(Files.readString(review)).doesNotContain(json("stale"));
+    }
+
+    /**
+     * Runs a JVM that builds the base, and rewrites the schema diff in the review it wrote with {@code rewrite}, so
+     * that a later run shows whether it read the review or made one.
+     *
+     * @return the base as the run reported it, with the schema diff it found
+     */
+    private JsonNode buildAndRewriteItsReview(Map<String, String> configuration, UnaryOperator<String> rewrite)
+            throws Exception {
+        run("built", configuration);
+        JsonNode built = latest();
+        Path review = review(built);
+        assertThat(review).as("the review of the base that run built").exists();
+        String diff = built.path("schemaDiff").asText();
+        Files.writeString(review, Files.readString(review).replace(json(diff), json(rewrite.apply(diff))));
+        return built;
     }
 
     /** A parent with data, a persistent data directory where bases are kept, and the report, all in the work. */
