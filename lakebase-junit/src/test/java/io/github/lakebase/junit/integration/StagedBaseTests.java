@@ -9,6 +9,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -23,6 +26,62 @@ class StagedBaseTests {
     @Test
     void aBaseStagedFromTheParentHasNoneOfTheLibrarysMigrations() {
         Fixtures.assertAllSucceeded(Fixtures.run(StagingTestCase.class), 2);
+    }
+
+    @Test
+    void aBaseStagedForStartupWorkIsConnectedBeforeTheWorkAsksAndSealsWithNoSessionLeft() {
+        Fixtures.assertAllSucceeded(Fixtures.run(ConnectedAheadTestCase.class), 2);
+    }
+
+    @LakebaseBranch
+    static class ConnectedAheadTestCase {
+
+        private static final StartupWork WORK =
+                new StartupWork("connected-ahead", List.of("nothing"), Map.of("none", new byte[0]));
+
+        /** The start-up work's first connection finds a session open, which the integration did not ask for. */
+        @Test
+        void aSessionIsOpenBeforeTheWorkAsks() throws Exception {
+            ExtensionContext context = TestBranches.currentContext().orElseThrow();
+            try (StagedBase staged = TestBranches.stageFromParent(context, "", "ahead", WORK)) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                int others = 0;
+                while (others == 0 && System.nanoTime() < deadline) {
+                    others = sessionsBesidesThisOne(staged);
+                    Thread.sleep(10);
+                }
+                assertThat(others)
+                        .as("sessions on the staged base opened by the library")
+                        .isEqualTo(1);
+                staged.seal();
+            }
+        }
+
+        /** Sealed at once, while its first session may still be opening: none stays on what is now a template. */
+        @Test
+        void sealedAtOnceItKeepsNoSession() throws Exception {
+            ExtensionContext context = TestBranches.currentContext().orElseThrow();
+            try (StagedBase staged = TestBranches.stageFromParent(context, "", "sealed_at_once", WORK)) {
+                staged.seal();
+                try (Connection c = TestBranches.current("").orElseThrow().openConnection();
+                        Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery(
+                                "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + staged.name() + "'")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).as("sessions on the sealed base").isZero();
+                }
+            }
+        }
+
+        private static int sessionsBesidesThisOne(StagedBase staged) throws SQLException {
+            try (Connection c = DriverManager.getConnection(staged.jdbcUrl(), staged.username(), staged.password());
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity "
+                            + "WHERE datname = current_database() AND pid <> pg_backend_pid()")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     @LakebaseBranch
