@@ -29,8 +29,8 @@ class StagedBaseTests {
     }
 
     @Test
-    void aBaseStagedForStartupWorkIsConnectedBeforeTheWorkAsksAndSealsWithNoSessionLeft() {
-        Fixtures.assertAllSucceeded(Fixtures.run(ConnectedAheadTestCase.class), 2);
+    void aBaseStagedForStartupWorkIsConnectedBeforeTheWorkAsks() {
+        Fixtures.assertAllSucceeded(Fixtures.run(ConnectedAheadTestCase.class), 1);
     }
 
     @LakebaseBranch
@@ -54,22 +54,6 @@ class StagedBaseTests {
                         .as("sessions on the staged base opened by the library")
                         .isEqualTo(1);
                 staged.seal();
-            }
-        }
-
-        /** Sealed at once, while its first session may still be opening: none stays on what is now a template. */
-        @Test
-        void sealedAtOnceItKeepsNoSession() throws Exception {
-            ExtensionContext context = TestBranches.currentContext().orElseThrow();
-            try (StagedBase staged = TestBranches.stageFromParent(context, "", "sealed_at_once", WORK)) {
-                staged.seal();
-                try (Connection c = TestBranches.current("").orElseThrow().openConnection();
-                        Statement s = c.createStatement();
-                        ResultSet rs = s.executeQuery(
-                                "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + staged.name() + "'")) {
-                    rs.next();
-                    assertThat(rs.getInt(1)).as("sessions on the sealed base").isZero();
-                }
             }
         }
 

@@ -10,13 +10,19 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HikariCP pool of a branch, created on first use, whose physical connections count against the run's
@@ -33,6 +39,8 @@ import javax.sql.DataSource;
  */
 final class BranchPool {
 
+    private static final Logger LOG = LoggerFactory.getLogger(BranchPool.class);
+
     /** How long ending a pool waits for its idle connections to close, so that its branch can be dropped. */
     private static final Duration IDLE_CLOSE_WAIT = Duration.ofSeconds(2);
     /** The pools' housekeeping (idle timeouts, lifetimes): one thread for all, instead of one started per pool. */
@@ -40,11 +48,16 @@ final class BranchPool {
     /** Finishes the shutdown of ended pools, off the tests' threads. */
     private static final Executor POOL_CLOSER =
             Executors.newCachedThreadPool(DaemonThreads.named("lakebase-junit-pool-closer"));
+    /** Opens the first session of pools ahead of their first user, beside the work that leads to that user. */
+    static final Executor CONNECTING =
+            Executors.newCachedThreadPool(DaemonThreads.named("lakebase-junit-connect-ahead"));
 
     private final String name;
     private final BranchConnection connection;
     private final ConnectionBudget.Group pooled;
     private HikariDataSource pool;
+    /** The session {@link #connectAhead} opens; done when none is being opened. */
+    private CompletableFuture<Void> ahead = CompletableFuture.completedFuture(null);
     /** Held to open a physical connection, and exclusively to reset the branch. */
     private final ReadWriteLock opening = new ReentrantReadWriteLock();
 
@@ -105,6 +118,28 @@ final class BranchPool {
             pool.setMaximumPoolSize(size);
         }
         return pool;
+    }
+
+    /**
+     * Opens one session in the background, which stays idle in the pool for the first to ask: for a branch forked
+     * for work that connects to it soon (a Spring context's start-up migrations, half a second later), which then
+     * finds the session open instead of waiting for its server process to start and log in (about 50 ms on a 2-core
+     * machine). Ending the pool ({@link #retire}) waits for that session, so that none is opened on a branch being
+     * sealed or dropped.
+     *
+     * @param size the pool's largest size, 1 or more
+     */
+    synchronized void connectAhead(int size) {
+        DataSource sessions = dataSource(size);
+        ahead = CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        sessions.getConnection().close(); // handed back at once: the pool keeps it open
+                    } catch (SQLException | RuntimeException e) { // the pool ended, or the first to ask will say why
+                        LOG.debug("Could not connect to {} ahead: {}", name, e.getMessage());
+                    }
+                },
+                CONNECTING);
     }
 
     /**
@@ -183,6 +218,7 @@ final class BranchPool {
      * @return how many connections were still borrowed
      */
     synchronized int retire() {
+        awaitAhead();
         HikariDataSource retired = pool;
         pool = null;
         var bean = retired == null ? null : retired.getHikariPoolMXBean();
@@ -199,6 +235,17 @@ final class BranchPool {
             POOL_CLOSER.execute(retired::close);
         }
         return borrowed;
+    }
+
+    /** Waits, at most {@link #IDLE_CLOSE_WAIT}, for the session being opened ahead, if one is. */
+    private void awaitAhead() {
+        try {
+            ahead.get(IDLE_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("The session opened ahead on {} is not ready: {}", name, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -182,6 +182,16 @@ public final class ManagedBranch implements Branch, AutoCloseable {
     }
 
     /**
+     * Opens a session of its pool in the background, for work that connects soon; see {@link
+     * BranchPool#connectAhead}.
+     */
+    public synchronized void connectAhead() {
+        if (!closed && !sealed) {
+            pool.connectAhead(settings.poolSize());
+        }
+    }
+
+    /**
      * Closes the pool and turns the branch into a template that others are forked from, for an
      * integration that prepares a base of its own (a Spring context's start-up migrations).
      */

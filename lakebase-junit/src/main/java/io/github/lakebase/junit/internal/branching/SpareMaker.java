@@ -1,6 +1,5 @@
 package io.github.lakebase.junit.internal.branching;
 
-import io.github.lakebase.junit.internal.util.DaemonThreads;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.BranchProvider;
@@ -12,8 +11,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -47,9 +44,6 @@ final class SpareMaker {
      * The threshold lies between the two, with room on either side for a machine's noise.
      */
     static final long READ_FIRST_MILLIS = 150;
-    /** Opens the first session of spares, beside the forks. */
-    private static final Executor CONNECTING =
-            Executors.newCachedThreadPool(DaemonThreads.named("lakebase-junit-connect-ahead"));
 
     private final BranchProvider provider;
     /** The provider's renaming of spares; null where it has none. */
@@ -156,7 +150,7 @@ final class SpareMaker {
     }
 
     private void connectAhead(String spare, DataSource sessions) {
-        CONNECTING.execute(() -> {
+        BranchPool.CONNECTING.execute(() -> {
             try (Connection session = sessions.getConnection()) { // it stays in the pool, idle
                 restoring.prepareSession(spare, session);
             } catch (SQLException | RuntimeException e) { // the pool ended, or the test's first connection will say

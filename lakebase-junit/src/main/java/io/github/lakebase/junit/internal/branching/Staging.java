@@ -82,6 +82,9 @@ public final class Staging {
                 work == null ? Optional.empty() : entry(bases, source, parentName, request.hint(), work);
         Optional<String> kept = entry.flatMap(e -> findKept(bases, e, config));
         ManagedBranch branch = service.fork(request.from(kept.orElse(source)), config);
+        if (work != null) { // the integration's work connects to it next: a Spring context's, half a second later
+            branch.connectAhead();
+        }
         return new Staging(bases, branch, request, work, entry, kept.isPresent(), config);
     }
 
