@@ -41,4 +41,12 @@ class OptionsTests {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("--only takes cost, startup, spring, parallel and memory, not 'costs'");
     }
+
+    @Test
+    void jvmOptionsGoToEveryCellsJvmInTheOrderGiven() {
+        assertThat(Options.parse().jvmOptions()).isEmpty();
+        assertThat(Options.parse("--jvm-option", "-XX:TieredStopAtLevel=1", "--jvm-option", "-Xss2m")
+                        .jvmOptions())
+                .containsExactly("-XX:TieredStopAtLevel=1", "-Xss2m");
+    }
 }
