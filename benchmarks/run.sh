@@ -21,6 +21,7 @@
 #   --branches N,N,...  live branches of the memory cell (1,8,32)
 #   --only G,G,...      only these groups of cells: cost, startup, spring, parallel, memory (docs/ untouched)
 #   --xfs-skipped WHY   make no XFS filesystem, and say why in the results (--ext4-skipped WHY: no ext4)
+#   --jvm-option OPT    start every cell's JVM with OPT too, e.g. -XX:TieredStopAtLevel=1; repeatable (docs/ untouched)
 #   --docs DIR, --out DIR, --work-dir DIR, --command TEXT
 # Needs a JDK 17 or later only.
 set -euo pipefail
@@ -38,6 +39,7 @@ for arg in "$@"; do
         --quick) quick=true; docs=() ;;
         --docs) docs=() ;;
         --only) docs=() ;; # a partial run leaves docs/ alone
+        --jvm-option) docs=() ;; # so does one whose JVMs run otherwise than a build's
         --xfs | --xfs-skipped) xfs_given=true ;;
         --ext4 | --ext4-skipped) ext4_given=true ;;
     esac

@@ -53,7 +53,7 @@ public final class Benchmarks {
 
     private Benchmarks(Options options) throws IOException {
         this.options = options;
-        this.runner = new CellRunner(options.out().resolve("cells"));
+        this.runner = new CellRunner(options.out().resolve("cells"), options.jvmOptions());
     }
 
     /**

@@ -25,16 +25,22 @@ import java.util.stream.Stream;
  * data directories deleted afterwards.
  *
  * <pre>{@code
- * CellResult result = new CellRunner(out).run(cell, true);
+ * CellResult result = new CellRunner(out, List.of()).run(cell, true);
  * }</pre>
  */
 final class CellRunner {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path out;
+    private final List<String> jvmOptions;
 
-    CellRunner(Path out) throws IOException {
+    /**
+     * @param out where cells' files and results go
+     * @param jvmOptions options every cell's JVM starts with, after the benchmark's own
+     */
+    CellRunner(Path out, List<String> jvmOptions) throws IOException {
         this.out = Files.createDirectories(out);
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     /**
@@ -63,7 +69,7 @@ final class CellRunner {
             Files.deleteIfExists(resultFile);
             resultFiles.add(resultFile);
             logs.add(log);
-            processes.add(start(cell, cellFile, resultFile, log, fork));
+            processes.add(start(command(cell, jvmOptions, cellFile, resultFile, fork), log));
         }
         long deadline = System.nanoTime() + Math.min(cell.budgetSeconds() + 900, 7200) * 1_000_000_000L;
         List<CellResult> results = new ArrayList<>();
@@ -88,10 +94,12 @@ final class CellRunner {
         return why == null ? merge(results) : CellResult.failed(cell, why);
     }
 
-    private static Process start(Cell cell, Path cellFile, Path resultFile, Path log, int fork) throws IOException {
+    /** The command line of one JVM of {@code cell}: this JVM's {@code java} and class path. */
+    static List<String> command(Cell cell, List<String> jvmOptions, Path cellFile, Path resultFile, int fork) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx2g");
+        command.addAll(jvmOptions);
         cell.systemProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
@@ -99,6 +107,10 @@ final class CellRunner {
         command.add(cellFile.toString());
         command.add(resultFile.toString());
         command.add(Integer.toString(fork));
+        return command;
+    }
+
+    private static Process start(List<String> command, Path log) throws IOException {
         return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

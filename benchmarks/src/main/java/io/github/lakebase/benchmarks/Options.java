@@ -35,6 +35,7 @@ import java.util.Set;
  * @param forks JVMs at once in the parallel cells
  * @param branches the numbers of live branches of the memory cell
  * @param only the groups of cells to run
+ * @param jvmOptions options every cell's JVM starts with, after the benchmark's own ({@code -Xmx2g}), in order
  * @param command the command line to print in the results
  */
 public record Options(
@@ -56,6 +57,7 @@ public record Options(
         int forks,
         List<Integer> branches,
         Set<Group> only,
+        List<String> jvmOptions,
         String command) {
 
     /** The groups of cells a run can be limited to ({@code --only}). */
@@ -97,6 +99,8 @@ public record Options(
               --branches N,N,...  live branches of the memory cell (default 1,8,32)
               --only G,G,...      run only these groups of cells: cost, startup, spring, parallel, memory
                                   (default: all)
+              --jvm-option OPT    start every cell's JVM with OPT too, for example -XX:TieredStopAtLevel=1 (may be
+                                  given more than once)
               --command TEXT      the command line the results say produced them (run.sh passes its own)
             """;
 
@@ -126,6 +130,7 @@ public record Options(
         int forks = 2;
         List<Integer> branches = List.of(1, 8, 32);
         Set<Group> only = EnumSet.allOf(Group.class);
+        List<String> jvmOptions = new ArrayList<>();
         String command = "benchmarks/run.sh" + (quick ? " --quick" : "");
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -154,6 +159,7 @@ public record Options(
                 case "--forks" -> forks = positive(arg, value);
                 case "--branches" -> branches = parseNumbers(arg, value);
                 case "--only" -> only = parseGroups(value);
+                case "--jvm-option" -> jvmOptions.add(value);
                 case "--command" -> command = value;
                 default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE);
             }
@@ -191,6 +197,7 @@ public record Options(
                 forks,
                 branches,
                 only,
+                List.copyOf(jvmOptions),
                 command);
     }
 
