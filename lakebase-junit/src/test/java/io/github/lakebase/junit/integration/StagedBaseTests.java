@@ -61,7 +61,8 @@ class StagedBaseTests {
             try (Connection c = DriverManager.getConnection(staged.jdbcUrl(), staged.username(), staged.password());
                     Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity "
-                            + "WHERE datname = current_database() AND pid <> pg_backend_pid()")) {
+                            + "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                            + "AND backend_type = 'client backend'")) {
                 rs.next();
                 return rs.getInt(1);
             }

@@ -246,6 +246,7 @@ final class BranchPool {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        ahead = CompletableFuture.completedFuture(null); // waited for once: a later retire does not wait again
     }
 
     /**
