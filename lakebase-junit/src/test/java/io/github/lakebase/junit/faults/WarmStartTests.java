@@ -85,13 +85,82 @@ class WarmStartTests {
         assertThat(reparented.kept()).hasSize(2).doesNotContainAnyElementsOf(migrated.kept());
     }
 
+    /**
+     * Two projects on one data directory (the default per-user one, where every project's tests go) that name their
+     * migrations and parents alike, with different content: each keeps its own base and parent, so that building one
+     * does not drop the other's, and both start warm however their builds alternate.
+     */
+    @Test
+    void projectsThatNameTheirMigrationsAlikeKeepABaseEach() throws Exception {
+        Map<String, String> configuration = Map.of(
+                "lakebase.embedded.data-directory",
+                jvms.work().resolve("pgdata").toString(),
+                "lakebase.parents",
+                "staging",
+                "lakebase.parent.staging.scripts",
+                "filesystem:staging.sql",
+                "lakebase.from",
+                "staging");
+        Map<String, Project> projects = new java.util.LinkedHashMap<>();
+        for (String name : List.of("orders", "billing")) {
+            Path directory = Files.createDirectories(jvms.work().resolve(name));
+            Path classes = Files.createDirectories(directory.resolve("target/classes/db/migration"));
+            // The default location, classpath:db/migration, merged with the one this JVM's tests have
+            Files.writeString(
+                    classes.resolve("V900__" + name + ".sql"), "CREATE TABLE " + name + "_line (id bigint);\n");
+            Files.writeString(
+                    directory.resolve("staging.sql"), "CREATE TABLE " + name + "_customer (id integer PRIMARY KEY);\n");
+            projects.put(name, new Project(directory, directory.resolve("target/classes")));
+        }
+
+        Map<String, Run> cold = new java.util.HashMap<>();
+        for (Map.Entry<String, Project> p : projects.entrySet()) {
+            Run run = run(p.getKey() + "-cold", configuration, p.getValue());
+            assertThat(run.log()).contains("Building parent 'staging'").contains("Built base");
+            cold.put(p.getKey(), run);
+        }
+        for (Map.Entry<String, Project> p : projects.entrySet()) {
+            Run warm = run(p.getKey() + "-warm", configuration, p.getValue());
+            Run before = cold.get(p.getKey());
+            assertThat(warm.log())
+                    .as("%s ran after another project's build", p.getKey())
+                    .doesNotContain("Building parent")
+                    .doesNotContain("Built base")
+                    .doesNotContain("Collected the kept")
+                    .contains("Reusing parent " + before.kept("parent"))
+                    .contains("Reusing base " + before.kept("base"));
+        }
+        assertThat(cold.get("orders").kept())
+                .doesNotContainAnyElementsOf(cold.get("billing").kept());
+    }
+
+    /** A project's directory, the working directory of its tests, and its output directory on their class path. */
+    private record Project(Path directory, Path classes) {}
+
     /** Runs a fixture that reports what it finds, in a JVM of its own, to the end. */
     private Run run(String name, Map<String, String> configuration) throws Exception {
         return run(name, configuration, List.of());
     }
 
     private Run run(String name, Map<String, String> configuration, List<String> jvmOptions) throws Exception {
-        ChildJvm child = jvms.start(name, KilledRunTests.NextRunTestCase.class, configuration, jvmOptions, Map.of());
+        return await(name, jvms.start(name, KilledRunTests.NextRunTestCase.class, configuration, jvmOptions, Map.of()));
+    }
+
+    /** Runs the fixture as a test of {@code project}: in its directory, with its classes first on the class path. */
+    private Run run(String name, Map<String, String> configuration, Project project) throws Exception {
+        return await(
+                name,
+                jvms.start(
+                        name,
+                        KilledRunTests.NextRunTestCase.class,
+                        configuration,
+                        List.of(),
+                        Map.of(),
+                        List.of(project.classes()),
+                        project.directory()));
+    }
+
+    private static Run await(String name, ChildJvm child) throws Exception {
         ChildJvm.Report report = child.awaitReport();
         assertThat(child.awaitExit())
                 .as("the %s run passes:\n%s", name, child.logTail())
