@@ -47,10 +47,7 @@ final class Bases {
     private final Optional<BaseCache> cache;
     private final Memo<ParentDefinition.Key, String> parents = new Memo<>();
     private final Memo<BaseKey, String> bases = new Memo<>();
-    /**
-     * Existing databases resolved as parents, so that a fork asks the server once per parent and run; an
-     * unknown parent is not remembered, and is looked up again.
-     */
+    /** Existing databases resolved as parents, asked of the server once per run; an unknown one is asked again. */
     private final Map<String, String> existing = new ConcurrentHashMap<>();
     /** How many migrations each base this run built took, for its event. */
     private final Map<String, Integer> applied = new ConcurrentHashMap<>();
@@ -209,12 +206,14 @@ final class Bases {
                 config);
     }
 
-    /** The kept database for {@code entry}; built anew in its place when the run asks for it. */
-    String keep(BaseCache.Entry entry, java.util.function.Supplier<String> build, Configuration config) {
-        BaseCache baseCache = cache.orElseThrow();
+    /** The kept database for {@code given}, built anew in its place when the run asks for it; one per module and slot:
+     * projects whose migrations are named alike (classpath:db/migration) must not replace each other's kept bases. */
+    String keep(BaseCache.Entry given, java.util.function.Supplier<String> build, Configuration config) {
+        var entry = new BaseCache.Entry(
+                given.kind(), given.content(), given.slot() + "|" + Configuration.moduleDirectory());
         String name = config.getBoolean(Configuration.REBUILD_BASES, false)
-                ? baseCache.rebuild(entry, build)
-                : baseCache.obtain(entry, build);
+                ? cache.orElseThrow().rebuild(entry, build)
+                : cache.orElseThrow().obtain(entry, build);
         kept.add(name);
         return name;
     }

@@ -229,9 +229,18 @@ public final class Configuration implements ProviderContext {
         if (!getBoolean(REPORT_ENABLED, true)) {
             return Optional.empty();
         }
-        Path base = Path.of(System.getProperty("basedir", ""));
-        return Optional.of(base.resolve(get(REPORT_DIRECTORY).orElse("target/lakebase"))
-                .toAbsolutePath()
+        return Optional.of(moduleDirectory()
+                .resolve(get(REPORT_DIRECTORY).orElse("target/lakebase"))
                 .normalize());
+    }
+
+    /**
+     * The directory of the module whose tests run: Maven's {@code basedir} (Surefire and Failsafe set it), else the
+     * working directory (Gradle's test task, an IDE).
+     *
+     * @return the absolute, normalized directory
+     */
+    public static Path moduleDirectory() {
+        return Path.of(System.getProperty("basedir", "")).toAbsolutePath().normalize();
     }
 }
