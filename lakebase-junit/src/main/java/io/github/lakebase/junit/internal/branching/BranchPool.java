@@ -20,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,7 @@ final class BranchPool {
     private static final Executor POOL_CLOSER =
             Executors.newCachedThreadPool(DaemonThreads.named("lakebase-junit-pool-closer"));
     /** Opens the first session of pools ahead of their first user, beside the work that leads to that user. */
-    static final Executor CONNECTING =
+    private static final Executor CONNECTING =
             Executors.newCachedThreadPool(DaemonThreads.named("lakebase-junit-connect-ahead"));
 
     private final String name;
@@ -124,17 +125,19 @@ final class BranchPool {
      * Opens one session in the background, which stays idle in the pool for the first to ask: for a branch forked
      * for work that connects to it soon (a Spring context's start-up migrations, half a second later), which then
      * finds the session open instead of waiting for its server process to start and log in (about 50 ms on a 2-core
-     * machine). Ending the pool ({@link #retire}) waits for that session, so that none is opened on a branch being
-     * sealed or dropped.
+     * machine); or for a spare branch, whose test then finds it open. Ending the pool ({@link #retire}) waits for
+     * that session, so that none is opened on a branch being sealed or dropped.
      *
      * @param size the pool's largest size, 1 or more
+     * @param readying what is done on the session before it goes back to the pool, such as readying it for restores;
+     *     it reports its own failures
      */
-    synchronized void connectAhead(int size) {
+    synchronized void connectAhead(int size, Consumer<Connection> readying) {
         DataSource sessions = dataSource(size);
         ahead = CompletableFuture.runAsync(
                 () -> {
-                    try {
-                        sessions.getConnection().close(); // handed back at once: the pool keeps it open
+                    try (Connection session = sessions.getConnection()) { // handed back then: the pool keeps it open
+                        readying.accept(session);
                     } catch (SQLException | RuntimeException e) { // the pool ended, or the first to ask will say why
                         LOG.debug("Could not connect to {} ahead: {}", name, e.getMessage());
                     }

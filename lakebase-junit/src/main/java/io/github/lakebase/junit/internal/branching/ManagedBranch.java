@@ -187,7 +187,7 @@ public final class ManagedBranch implements Branch, AutoCloseable {
      */
     public synchronized void connectAhead() {
         if (!closed && !sealed) {
-            pool.connectAhead(settings.poolSize());
+            pool.connectAhead(settings.poolSize(), session -> {});
         }
     }
 

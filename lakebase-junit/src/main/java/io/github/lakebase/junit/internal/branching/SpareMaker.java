@@ -7,12 +7,9 @@ import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.RenamableSpares;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,22 +138,12 @@ final class SpareMaker {
     private Spare.Ready connected(String spare, BranchConnection connection) {
         BranchPool pool = pools.apply(spare, connection);
         try {
-            connectAhead(spare, pool.dataSource(1));
+            pool.connectAhead(1, session -> restoring.prepareSession(spare, session));
         } catch (RuntimeException | Error e) {
             pool.end();
             throw e;
         }
         return new Spare.Ready(spare, connection, true, pool);
-    }
-
-    private void connectAhead(String spare, DataSource sessions) {
-        BranchPool.CONNECTING.execute(() -> {
-            try (Connection session = sessions.getConnection()) { // it stays in the pool, idle
-                restoring.prepareSession(spare, session);
-            } catch (SQLException | RuntimeException e) { // the pool ended, or the test's first connection will say
-                LOG.debug("Could not connect to the spare {} ahead: {}", spare, e.getMessage());
-            }
-        });
     }
 
     /**
