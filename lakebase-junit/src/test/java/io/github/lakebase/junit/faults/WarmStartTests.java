@@ -136,6 +136,42 @@ class WarmStartTests {
         assertThat(last.kept()).as("a base and a parent for each project").hasSize(4);
     }
 
+    /**
+     * A developer who switches between two branches of the project's source, one of which adds a migration, runs the
+     * tests of each warm once both were built; a third version replaces the older of the two.
+     */
+    @Test
+    void switchingBetweenTwoVersionsOfTheMigrationsStaysWarm() throws Exception {
+        Path migrations = Files.createDirectories(jvms.work().resolve("migrations"));
+        Files.writeString(migrations.resolve("V1__inventory.sql"), "CREATE TABLE inventory (id bigint);\n");
+        Path feature = migrations.resolve("V2__code.sql");
+        Map<String, String> configuration = Map.of(
+                "lakebase.embedded.data-directory",
+                jvms.work().resolve("pgdata").toString(),
+                "lakebase.migrations",
+                "filesystem:" + migrations);
+
+        Run main = run("main", configuration);
+        Files.writeString(feature, "ALTER TABLE inventory ADD COLUMN code text;\n");
+        Run featureBranch = run("feature", configuration);
+        assertThat(featureBranch.log()).contains("Built base").doesNotContain("Collected the kept");
+
+        Files.delete(feature);
+        Run backOnMain = run("back-on-main", configuration);
+        assertThat(backOnMain.log()).doesNotContain("Built base").contains("Reusing base " + main.keptAnew("base"));
+        Files.writeString(feature, "ALTER TABLE inventory ADD COLUMN code text;\n");
+        assertThat(run("feature-again", configuration).log())
+                .doesNotContain("Built base")
+                .contains("Reusing base " + featureBranch.keptAnew("base"));
+
+        Files.writeString(feature, "ALTER TABLE inventory ADD COLUMN code varchar(20);\n");
+        Run amended = run("amended", configuration);
+        assertThat(amended.log())
+                .contains("Built base")
+                .contains("Collected the kept base " + main.keptAnew("base"))
+                .doesNotContain("Collected the kept base " + featureBranch.keptAnew("base"));
+    }
+
     /** A project's directory, the working directory of its tests, and its output directory on their class path. */
     private record Project(Path directory, Path classes) {}
 
