@@ -11,8 +11,9 @@ import org.apiguardian.api.API;
  * run (the embedded server on a persistent data directory): keyed by a fingerprint of what they are
  * made of, so that a run whose migrations and parents did not change forks from what an earlier run
  * built instead of building it again. A kept database belongs to no run, so no sweep drops it; it is
- * collected once a newer build replaces it, or once no run has used it for a while, and never while a
- * live run uses it.
+ * collected once newer builds replace it (a cache may keep a few builds of one slot: the embedded
+ * provider keeps two, for a switch between two versions of a project's migrations), or once no run
+ * has used it for a while, and never while a live run uses it.
  *
  * <pre>{@code
  * String base = cache.obtain(new BaseCache.Entry("base", fingerprint, slot), () -> buildBase());
@@ -27,7 +28,8 @@ public interface BaseCache {
      * @param kind {@code base} or {@code parent}
      * @param content a fingerprint of what it is made of
      * @param slot what it is for, whatever its content (a parent's name; a parent and migration
-     *     locations): a newer build of the same slot replaces the older one
+     *     locations; the library adds the module's directory): newer builds of the same slot replace
+     *     older ones
      */
     record Entry(String kind, String content, String slot) {}
 

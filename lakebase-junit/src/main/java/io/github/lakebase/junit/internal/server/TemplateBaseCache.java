@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +47,11 @@ final class TemplateBaseCache implements BaseCache {
     static final int BUILD_LOCK = 0x4c4242;
     /** How long a kept database may go unused before a run collects it. */
     static final int UNUSED_DAYS = 30;
+    /**
+     * How many kept databases a slot holds: the newest builds, so that switching between two versions of a project's
+     * migrations (two branches of its source) finds both kept.
+     */
+    static final int KEPT_PER_SLOT = 2;
 
     private static final Pattern COMMENT = Pattern.compile(
             Pattern.quote(MARKER) + " cache=([0-9a-f]+) slot=([0-9a-f]+) kind=([a-z]+) used=(\\d{4}-\\d{2}-\\d{2})");
@@ -73,8 +79,8 @@ final class TemplateBaseCache implements BaseCache {
         this.names = names;
     }
 
-    /** A kept database as its comment describes it. */
-    private record Kept(String name, String key, String slot, String kind, LocalDate used) {}
+    /** A kept database as its comment describes it, and its OID, which grows with every database created. */
+    private record Kept(String name, String key, String slot, String kind, LocalDate used, long oid) {}
 
     @Override
     public String obtain(Entry entry, Supplier<String> build) {
@@ -140,6 +146,8 @@ final class TemplateBaseCache implements BaseCache {
                     lock,
                     kept().stream()
                             .filter(k -> k.slot().equals(slot) && !k.key().equals(key))
+                            .sorted(Comparator.comparingLong(Kept::oid).reversed())
+                            .skip(KEPT_PER_SLOT - 1)
                             .toList(),
                     "replaced by " + name);
             return name;
@@ -224,12 +232,18 @@ final class TemplateBaseCache implements BaseCache {
     private List<Kept> kept() {
         List<Kept> all = new ArrayList<>();
         for (String[] row : admin.rows(
-                "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database "
+                "SELECT datname, shobj_description(oid, 'pg_database'), oid FROM pg_database "
                         + "WHERE datistemplate AND NOT datallowconn AND shobj_description(oid, 'pg_database') LIKE ?",
                 MARKER + " cache=%")) {
             Matcher m = COMMENT.matcher(row[1]);
             if (m.matches() && row[0].startsWith(names.prefix())) {
-                all.add(new Kept(row[0], m.group(1), m.group(2), m.group(3), LocalDate.parse(m.group(4))));
+                all.add(new Kept(
+                        row[0],
+                        m.group(1),
+                        m.group(2),
+                        m.group(3),
+                        LocalDate.parse(m.group(4)),
+                        Long.parseLong(row[2])));
             }
         }
         return all;
