@@ -120,6 +120,28 @@ class TemplateBaseCacheTests {
         assertThat(databases("lakebase-junit cache=%")).contains(other, v2, v3);
     }
 
+    /**
+     * Two modules with the same migrations share the base the first one built; its own newer builds do not collect the
+     * base while the other module is the last to have used it.
+     */
+    @Test
+    void aBaseIsReplacedOnlyInTheSlotThatLastUsedIt() throws SQLException {
+        TemplateBranchProvider first = run("firstrn");
+        String shared = cache(first).obtain(new BaseCache.Entry("base", "v1", "orders"), () -> build(first, null));
+        close(first);
+        TemplateBranchProvider second = run("secondr");
+        assertThat(cache(second).find(new BaseCache.Entry("base", "v1", "billing")))
+                .contains(shared);
+        close(second);
+
+        TemplateBranchProvider third = run("thirdrn");
+        String v2 = cache(third).obtain(new BaseCache.Entry("base", "v2", "orders"), () -> build(third, null));
+        String v3 = cache(third).obtain(new BaseCache.Entry("base", "v3", "orders"), () -> build(third, null));
+        assertThat(databases("lakebase-junit cache=%"))
+                .as("v2 was replaced by v3; v1 belongs to billing, which used it last")
+                .containsExactlyInAnyOrder(shared, v2, v3);
+    }
+
     @Test
     void keptBasesAreNeverSweptButCollectedWhenLongUnused() throws SQLException {
         TemplateBranchProvider dead = run("deadrun");
