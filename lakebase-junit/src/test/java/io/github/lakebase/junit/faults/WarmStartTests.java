@@ -102,12 +102,10 @@ class WarmStartTests {
                 jvms.work().resolve("pgdata").toString(),
                 "lakebase.parents",
                 "staging",
-                "lakebase.parent.staging.scripts",
-                "filesystem:staging.sql",
                 "lakebase.from",
                 "staging");
         Map<String, Project> projects = new java.util.LinkedHashMap<>();
-        for (String name : List.of("orders", "billing")) {
+        for (String name : List.of("orders", "billing", "shipping", "invoicing")) {
             Path directory = Files.createDirectories(jvms.work().resolve(name));
             Path classes = Files.createDirectories(directory.resolve("target/classes/db/migration"));
             // The default location, classpath:db/migration, merged with the one this JVM's tests have
@@ -115,7 +113,17 @@ class WarmStartTests {
                     classes.resolve("V900__" + name + ".sql"), "CREATE TABLE " + name + "_line (id bigint);\n");
             Files.writeString(
                     directory.resolve("staging.sql"), "CREATE TABLE " + name + "_customer (id integer PRIMARY KEY);\n");
-            projects.put(name, new Project(directory, directory.resolve("target/classes")));
+            // orders runs in its directory, as Gradle and IDEs run tests; the others as Surefire runs them, which names
+            // the module in basedir, in the directory Maven started in (their parent script's location named from
+            // there)
+            boolean surefire = !name.equals("orders");
+            projects.put(
+                    name,
+                    new Project(
+                            directory.resolve("target/classes"),
+                            surefire ? jvms.work() : directory,
+                            surefire ? List.of("-Dbasedir=" + directory) : List.of(),
+                            "filesystem:" + (surefire ? name + "/" : "") + "staging.sql"));
         }
 
         Map<String, Run> cold = new java.util.HashMap<>();
@@ -138,7 +146,7 @@ class WarmStartTests {
                     .contains("Reusing parent " + before.keptAnew("parent"))
                     .contains("Reusing base " + before.keptAnew("base"));
         }
-        assertThat(last.kept()).as("a base and a parent for each project").hasSize(4);
+        assertThat(last.kept()).as("a base and a parent for each project").hasSize(8);
     }
 
     /**
@@ -177,8 +185,11 @@ class WarmStartTests {
                 .doesNotContain("Collected the kept base " + featureBranch.keptAnew("base"));
     }
 
-    /** A project's directory, the working directory of its tests, and its output directory on their class path. */
-    private record Project(Path directory, Path classes) {}
+    /**
+     * A module: its output directory on its tests' class path, the directory its tests run in, their JVM's options,
+     * and the location of its parent's script (relative to the directory its tests run in, as a project would write it).
+     */
+    private record Project(Path classes, Path workingDirectory, List<String> jvmOptions, String parentScript) {}
 
     /** Runs a fixture that reports what it finds, in a JVM of its own, to the end. */
     private Run run(String name, Map<String, String> configuration) throws Exception {
@@ -196,11 +207,17 @@ class WarmStartTests {
                 jvms.start(
                         name,
                         KilledRunTests.NextRunTestCase.class,
-                        configuration,
-                        List.of(),
+                        withParentScript(configuration, project.parentScript()),
+                        project.jvmOptions(),
                         Map.of(),
                         List.of(project.classes()),
-                        project.directory()));
+                        project.workingDirectory()));
+    }
+
+    private static Map<String, String> withParentScript(Map<String, String> configuration, String script) {
+        Map<String, String> all = new java.util.HashMap<>(configuration);
+        all.put("lakebase.parent.staging.scripts", script);
+        return all;
     }
 
     private static Run await(String name, ChildJvm child) throws Exception {

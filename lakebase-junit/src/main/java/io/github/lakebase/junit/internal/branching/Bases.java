@@ -206,11 +206,9 @@ final class Bases {
                 config);
     }
 
-    /** The kept database for {@code given}, built anew in its place when the run asks for it; one per module and slot:
-     * projects whose migrations are named alike (classpath:db/migration) must not replace each other's kept bases. */
+    /** The kept database for {@code given}, in {@linkplain KeptSlots its module's slot}; built anew when asked. */
     String keep(BaseCache.Entry given, java.util.function.Supplier<String> build, Configuration config) {
-        var entry = new BaseCache.Entry(
-                given.kind(), given.content(), given.slot() + "|" + Configuration.moduleDirectory());
+        BaseCache.Entry entry = KeptSlots.inModule(given, config);
         String name = config.getBoolean(Configuration.REBUILD_BASES, false)
                 ? cache.orElseThrow().rebuild(entry, build)
                 : cache.orElseThrow().obtain(entry, build);

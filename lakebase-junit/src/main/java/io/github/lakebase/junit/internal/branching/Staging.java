@@ -114,7 +114,7 @@ public final class Staging {
         if (config.getBoolean(Configuration.REBUILD_BASES, false)) {
             return Optional.empty();
         }
-        Optional<String> found = bases.cache().orElseThrow().find(entry);
+        Optional<String> found = bases.cache().orElseThrow().find(KeptSlots.inModule(entry, config));
         found.ifPresent(bases.kept()::add);
         return found;
     }

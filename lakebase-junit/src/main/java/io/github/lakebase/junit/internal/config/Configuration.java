@@ -32,6 +32,7 @@ public final class Configuration implements ProviderContext {
     public static final String PREFETCH = "lakebase.prefetch";
     public static final String RESTORE_IN_PLACE = "lakebase.restore-in-place";
     public static final String REBUILD_BASES = "lakebase.rebuild-bases";
+    public static final String MODULE_DIRECTORY = "lakebase.module-directory";
     public static final String REPORT_ENABLED = "lakebase.report.enabled";
     public static final String REPORT_DIRECTORY = "lakebase.report.directory";
     public static final String REPORT_BUILD_ID = "lakebase.report.build-id";
@@ -235,12 +236,14 @@ public final class Configuration implements ProviderContext {
     }
 
     /**
-     * The directory of the module whose tests run: Maven's {@code basedir} (Surefire and Failsafe set it), else the
-     * working directory (Gradle's test task, an IDE).
+     * The directory of the module whose tests run ({@value #MODULE_DIRECTORY}), else Maven's {@code basedir} (Surefire
+     * and Failsafe set it), else the working directory (Gradle's test task, an IDE).
      *
      * @return the absolute, normalized directory
      */
-    public static Path moduleDirectory() {
-        return Path.of(System.getProperty("basedir", "")).toAbsolutePath().normalize();
+    public Path moduleDirectory() {
+        return Path.of(get(MODULE_DIRECTORY).orElseGet(() -> System.getProperty("basedir", "")))
+                .toAbsolutePath()
+                .normalize();
     }
 }

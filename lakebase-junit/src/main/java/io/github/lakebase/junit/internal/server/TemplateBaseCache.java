@@ -95,7 +95,7 @@ final class TemplateBaseCache implements BaseCache {
         if (lookup(name, key).isEmpty()) {
             return Optional.empty();
         }
-        touch(name);
+        touch(name, digest(entry.kind() + "|" + entry.slot()));
         LOG.info("Reusing {} {} kept by an earlier run: what it is made of has not changed", entry.kind(), name);
         return Optional.of(name);
     }
@@ -113,7 +113,7 @@ final class TemplateBaseCache implements BaseCache {
         if (!rebuild) {
             hold(key);
             if (lookup(name, key).isPresent()) {
-                touch(name);
+                touch(name, slot);
                 LOG.info(
                         "Reusing {} {} kept by an earlier run: what it is made of has not changed", entry.kind(), name);
                 return name;
@@ -124,7 +124,7 @@ final class TemplateBaseCache implements BaseCache {
             advisoryLock(lock, "pg_advisory_lock", BUILD_LOCK, key); // waits while another run builds it
             if (rebuild && lookup(name, key).isPresent() && !dropToRebuild(lock, name, key, entry.kind())) {
                 hold(key);
-                touch(name);
+                touch(name, slot);
                 return name;
             }
             hold(key);
@@ -249,13 +249,18 @@ final class TemplateBaseCache implements BaseCache {
         return all;
     }
 
-    /** Records that the kept database was used today, at most once a day. */
-    private void touch(String name) {
+    /**
+     * Records that the kept database was used today (at most once a day) for {@code slot}, which it then belongs to:
+     * the builds that replace it are those of the last module that used it, which another module with the same
+     * migrations (that built it) does not then collect.
+     */
+    private void touch(String name, String slot) {
         kept().stream()
-                .filter(k -> k.name().equals(name) && !k.used().equals(today()))
+                .filter(k -> k.name().equals(name)
+                        && !(k.used().equals(today()) && k.slot().equals(slot)))
                 .findFirst()
                 .ifPresent(k -> admin.execute("COMMENT ON DATABASE " + AdminSql.quote(name) + " IS "
-                        + AdminSql.literal(comment(k.key(), k.slot(), k.kind()))));
+                        + AdminSql.literal(comment(k.key(), slot, k.kind()))));
     }
 
     private static String comment(String key, String slot, String kind) {
