@@ -1,6 +1,7 @@
 package io.github.lakebase.maven;
 
 import java.io.File;
+import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.MalformedURLException;
@@ -27,6 +28,8 @@ import org.apache.maven.project.MavenProject;
 abstract class BranchesMojo extends AbstractMojo {
 
     static final String MAIN_CLASS = "io.github.lakebase.junit.cli.Branches";
+    /** The configuration key of the module's directory. */
+    static final String MODULE_DIRECTORY = "lakebase.module-directory";
 
     private static final Map<List<URL>, ClassLoader> LOADERS = new ConcurrentHashMap<>();
 
@@ -48,9 +51,8 @@ abstract class BranchesMojo extends AbstractMojo {
                 getLog().info("Skipped: " + project.getId() + " has no lakebase-junit on its test class path.");
                 return;
             }
-            Method run = main.getMethod("run", String[].class);
             thread.setContextClassLoader(loader);
-            int status = (Integer) run.invoke(null, (Object) args.toArray(String[]::new));
+            int status = run(main, args);
             if (status != 0) {
                 throw new MojoFailureException(
                         "lakebase " + String.join(" ", args) + " failed: see the message above.");
@@ -62,6 +64,25 @@ abstract class BranchesMojo extends AbstractMojo {
         } finally {
             thread.setContextClassLoader(previous);
         }
+    }
+
+    /**
+     * Runs the command line with the module's directory as {@value #MODULE_DIRECTORY}, as Surefire gives it to the
+     * module's tests (in {@code basedir}), unless {@code -D} gives one; Maven runs in whatever directory it was
+     * started in, often the root of a multi-module build. A lakebase-junit that takes no parameters from its caller
+     * runs without it.
+     */
+    private int run(Class<?> main, List<String> args) throws ReflectiveOperationException {
+        Method run;
+        try {
+            run = main.getMethod("run", List.class, Map.class, PrintStream.class, PrintStream.class);
+        } catch (NoSuchMethodException e) {
+            return (Integer) main.getMethod("run", String[].class).invoke(null, (Object) args.toArray(String[]::new));
+        }
+        Map<String, String> parameters = System.getProperty(MODULE_DIRECTORY) != null
+                ? Map.of()
+                : Map.of(MODULE_DIRECTORY, project.getBasedir().getAbsolutePath());
+        return (Integer) run.invoke(null, args, parameters, System.out, System.err);
     }
 
     /**
