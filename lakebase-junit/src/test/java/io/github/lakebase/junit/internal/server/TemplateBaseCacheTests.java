@@ -121,6 +121,34 @@ class TemplateBaseCacheTests {
     }
 
     /**
+     * A module's slot keeps the two bases it used last: after a switch back to the first of two versions, a third
+     * version replaces the second, which the module used less recently, although it was built later.
+     */
+    @Test
+    void aThirdBuildReplacesTheBaseUsedLeastRecently() throws SQLException {
+        BaseCache.Entry first = new BaseCache.Entry("base", "main", "orders");
+        TemplateBranchProvider run = run("mainrun");
+        String main = cache(run).obtain(first, () -> build(run, null));
+        close(run);
+        TemplateBranchProvider featureRun = run("feature");
+        String feature = cache(featureRun)
+                .obtain(new BaseCache.Entry("base", "feature", "orders"), () -> build(featureRun, null));
+        close(featureRun);
+        TemplateBranchProvider backOnMain = run("backrun");
+        assertThat(cache(backOnMain).obtain(first, () -> build(backOnMain, null)))
+                .isEqualTo(main);
+        close(backOnMain);
+
+        TemplateBranchProvider amending = run("amended");
+        String amended =
+                cache(amending).obtain(new BaseCache.Entry("base", "another", "orders"), () -> build(amending, null));
+        assertThat(databases("lakebase-junit cache=%"))
+                .as("the feature's base, used less recently than main's, was replaced")
+                .containsExactlyInAnyOrder(main, amended)
+                .doesNotContain(feature);
+    }
+
+    /**
      * Two modules with the same migrations share the base the first one built; its own newer builds do not collect the
      * base while the other module is the last to have used it.
      */
