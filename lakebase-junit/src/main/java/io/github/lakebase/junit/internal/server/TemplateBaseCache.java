@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * and a kept database is collected only under an exclusive use lock, which no live run holds then.
  * A half-built one carries the builder's run id until it is complete, so the sweep drops it when its
  * builder was killed.
+ *
+ * <p>A slot is a module's (a parent and migration locations in a module's directory): it holds the kept database
+ * the module used last, and a second slot of its own the one it used before that, so that switching between two
+ * versions of its migrations finds both kept. A build replaces the one the module used before, which goes, and the
+ * one it used last becomes its previous one.
  */
 final class TemplateBaseCache implements BaseCache {
 
@@ -47,11 +51,6 @@ final class TemplateBaseCache implements BaseCache {
     static final int BUILD_LOCK = 0x4c4242;
     /** How long a kept database may go unused before a run collects it. */
     static final int UNUSED_DAYS = 30;
-    /**
-     * How many kept databases a slot holds: the newest builds, so that switching between two versions of a project's
-     * migrations (two branches of its source) finds both kept.
-     */
-    static final int KEPT_PER_SLOT = 2;
 
     private static final Pattern COMMENT = Pattern.compile(
             Pattern.quote(MARKER) + " cache=([0-9a-f]+) slot=([0-9a-f]+) kind=([a-z]+) used=(\\d{4}-\\d{2}-\\d{2})");
@@ -79,8 +78,8 @@ final class TemplateBaseCache implements BaseCache {
         this.names = names;
     }
 
-    /** A kept database as its comment describes it, and its OID, which grows with every database created. */
-    private record Kept(String name, String key, String slot, String kind, LocalDate used, long oid) {}
+    /** A kept database as its comment describes it. */
+    private record Kept(String name, String key, String slot, String kind, LocalDate used) {}
 
     @Override
     public String obtain(Entry entry, Supplier<String> build) {
@@ -139,17 +138,21 @@ final class TemplateBaseCache implements BaseCache {
             String built = build.get();
             admin.execute("ALTER DATABASE " + AdminSql.quote(built) + " RENAME TO " + AdminSql.quote(name)
                     + "; COMMENT ON DATABASE " + AdminSql.quote(name) + " IS "
-                    + AdminSql.literal(comment(key, slot, entry.kind())));
+                    + AdminSql.literal(comment(key, slot, entry.kind(), today())));
             disown.accept(built);
             LOG.info("Kept {} {} for later runs on this data directory", entry.kind(), name);
+            // The module's previous kept database goes, and the one it used last becomes its previous one.
+            List<Kept> all = kept();
             collect(
                     lock,
-                    kept().stream()
-                            .filter(k -> k.slot().equals(slot) && !k.key().equals(key))
-                            .sorted(Comparator.comparingLong(Kept::oid).reversed())
-                            .skip(KEPT_PER_SLOT - 1)
+                    all.stream()
+                            .filter(k ->
+                                    k.slot().equals(previous(slot)) && !k.key().equals(key))
                             .toList(),
                     "replaced by " + name);
+            all.stream()
+                    .filter(k -> k.slot().equals(slot) && !k.key().equals(key))
+                    .forEach(k -> comment(k, previous(slot), k.used()));
             return name;
         } catch (SQLException e) {
             throw new ProviderException(
@@ -232,39 +235,50 @@ final class TemplateBaseCache implements BaseCache {
     private List<Kept> kept() {
         List<Kept> all = new ArrayList<>();
         for (String[] row : admin.rows(
-                "SELECT datname, shobj_description(oid, 'pg_database'), oid FROM pg_database "
+                "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database "
                         + "WHERE datistemplate AND NOT datallowconn AND shobj_description(oid, 'pg_database') LIKE ?",
                 MARKER + " cache=%")) {
             Matcher m = COMMENT.matcher(row[1]);
             if (m.matches() && row[0].startsWith(names.prefix())) {
-                all.add(new Kept(
-                        row[0],
-                        m.group(1),
-                        m.group(2),
-                        m.group(3),
-                        LocalDate.parse(m.group(4)),
-                        Long.parseLong(row[2])));
+                all.add(new Kept(row[0], m.group(1), m.group(2), m.group(3), LocalDate.parse(m.group(4))));
             }
         }
         return all;
     }
 
     /**
-     * Records that the kept database was used today (at most once a day) for {@code slot}, which it then belongs to:
-     * the builds that replace it are those of the last module that used it, which another module with the same
-     * migrations (that built it) does not then collect.
+     * Records that the kept database was used today (at most once a day) by the module of {@code slot}: it becomes
+     * the one that module used last, and the one the module used last before becomes its previous one. So a module's
+     * next build replaces what it used least recently; and a base that two modules with the same migrations share
+     * belongs to the one that used it last, whose builds alone replace it.
      */
     private void touch(String name, String slot) {
-        kept().stream()
-                .filter(k -> k.name().equals(name)
-                        && !(k.used().equals(today()) && k.slot().equals(slot)))
-                .findFirst()
-                .ifPresent(k -> admin.execute("COMMENT ON DATABASE " + AdminSql.quote(name) + " IS "
-                        + AdminSql.literal(comment(k.key(), slot, k.kind()))));
+        List<Kept> all = kept();
+        all.stream().filter(k -> k.name().equals(name)).findFirst().ifPresent(used -> {
+            if (!used.slot().equals(slot)) {
+                all.stream()
+                        .filter(k -> k.slot().equals(slot) && !k.name().equals(name))
+                        .forEach(k -> comment(k, previous(slot), k.used()));
+            }
+            if (!used.slot().equals(slot) || !used.used().equals(today())) {
+                comment(used, slot, today());
+            }
+        });
     }
 
-    private static String comment(String key, String slot, String kind) {
-        return MARKER + " cache=" + key + " slot=" + slot + " kind=" + kind + " used=" + today();
+    /** The slot of what the module of {@code slot} used before the kept database it used last. */
+    private static String previous(String slot) {
+        return digest(slot + "|previous");
+    }
+
+    /** Comments the kept database {@code k} as belonging to {@code slot}, last used on {@code used}. */
+    private void comment(Kept k, String slot, LocalDate used) {
+        admin.execute("COMMENT ON DATABASE " + AdminSql.quote(k.name()) + " IS "
+                + AdminSql.literal(comment(k.key(), slot, k.kind(), used)));
+    }
+
+    private static String comment(String key, String slot, String kind, LocalDate used) {
+        return MARKER + " cache=" + key + " slot=" + slot + " kind=" + kind + " used=" + used;
     }
 
     private static LocalDate today() {
