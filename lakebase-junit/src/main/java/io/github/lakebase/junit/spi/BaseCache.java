@@ -11,9 +11,9 @@ import org.apiguardian.api.API;
  * run (the embedded server on a persistent data directory): keyed by a fingerprint of what they are
  * made of, so that a run whose migrations and parents did not change forks from what an earlier run
  * built instead of building it again. A kept database belongs to no run, so no sweep drops it; it is
- * collected once newer builds replace it (a cache may keep a few builds of one slot: the embedded
- * provider keeps two, for a switch between two versions of a project's migrations), or once no run
- * has used it for a while, and never while a live run uses it.
+ * collected once newer builds replace it (a cache may keep more than one per slot: the embedded
+ * provider keeps the two a slot used last, for a switch between two versions of a project's
+ * migrations), or once no run has used it for a while, and never while a live run uses it.
  *
  * <pre>{@code
  * String base = cache.obtain(new BaseCache.Entry("base", fingerprint, slot), () -> buildBase());

@@ -84,7 +84,7 @@ class WarmStartTests {
                 .contains("Collected the kept base " + cold.kept("base"))
                 .doesNotContain("Collected the kept parent");
         assertThat(reparented.kept())
-                .as("the two newest bases and parents")
+                .as("the two bases and parents the module used last")
                 .hasSize(4)
                 .doesNotContain(cold.kept("base") + " base")
                 .contains(cold.kept("parent") + " parent", migrated.keptAnew("base") + " base");
@@ -151,7 +151,7 @@ class WarmStartTests {
 
     /**
      * A developer who switches between two branches of the project's source, one of which adds a migration, runs the
-     * tests of each warm once both were built; a third version replaces the older of the two.
+     * tests of each warm once both were built; a third version replaces the one used less recently.
      */
     @Test
     void switchingBetweenTwoVersionsOfTheMigrationsStaysWarm() throws Exception {
