@@ -148,6 +148,36 @@ class TemplateBaseCacheTests {
                 .doesNotContain(feature);
     }
 
+    /** Building a kept base again ({@code lakebase.rebuild-bases}) keeps the other base its module used. */
+    @Test
+    void aRebuildKeepsTheOtherBaseItsModuleUsed() throws SQLException {
+        BaseCache.Entry first = new BaseCache.Entry("base", "main", "orders");
+        TemplateBranchProvider run = run("mainrnb");
+        String main = cache(run).obtain(first, () -> build(run, null));
+        close(run);
+        TemplateBranchProvider featureRun = run("featreb");
+        String feature = cache(featureRun)
+                .obtain(new BaseCache.Entry("base", "feature", "orders"), () -> build(featureRun, null));
+        close(featureRun);
+        TemplateBranchProvider backOnMain = run("backrnb");
+        assertThat(cache(backOnMain).obtain(first, () -> build(backOnMain, null)))
+                .isEqualTo(main);
+        close(backOnMain);
+
+        TemplateBranchProvider rebuilding = run("rebuild");
+        assertThat(cache(rebuilding).rebuild(first, () -> build(rebuilding, null)))
+                .isEqualTo(main);
+        close(rebuilding);
+        assertThat(databases("lakebase-junit cache=%")).containsExactlyInAnyOrder(main, feature);
+
+        TemplateBranchProvider later = run("laterrb");
+        String another =
+                cache(later).obtain(new BaseCache.Entry("base", "another", "orders"), () -> build(later, null));
+        assertThat(databases("lakebase-junit cache=%"))
+                .as("main, rebuilt, is the base the module used last")
+                .containsExactlyInAnyOrder(main, another);
+    }
+
     /**
      * Two modules with the same migrations share the base the first one built; its own newer builds do not collect the
      * base while the other module is the last to have used it.
