@@ -121,13 +121,15 @@ final class TemplateBaseCache implements BaseCache {
         long start = System.nanoTime();
         try (Connection lock = admin.dedicatedConnection()) {
             advisoryLock(lock, "pg_advisory_lock", BUILD_LOCK, key); // waits while another run builds it
-            if (rebuild && lookup(name, key).isPresent() && !dropToRebuild(lock, name, key, entry.kind())) {
+            boolean again = rebuild && lookup(name, key).isPresent(); // the module's other one then stays
+            if (again && !dropToRebuild(lock, name, key, entry.kind())) {
                 hold(key);
                 touch(name, slot);
                 return name;
             }
             hold(key);
             if (!rebuild && lookup(name, key).isPresent()) {
+                touch(name, slot);
                 LOG.info(
                         "Using {} {}, which another run built meanwhile (waited {} ms)",
                         entry.kind(),
@@ -141,16 +143,17 @@ final class TemplateBaseCache implements BaseCache {
                     + AdminSql.literal(comment(key, slot, entry.kind(), today())));
             disown.accept(built);
             LOG.info("Kept {} {} for later runs on this data directory", entry.kind(), name);
-            // The module's previous kept database goes, and the one it used last becomes its previous one.
-            List<Kept> all = kept();
-            collect(
-                    lock,
-                    all.stream()
-                            .filter(k ->
-                                    k.slot().equals(previous(slot)) && !k.key().equals(key))
-                            .toList(),
-                    "replaced by " + name);
-            all.stream()
+            if (!again) { // a new version: the module's previous kept database goes
+                collect(
+                        lock,
+                        kept().stream()
+                                .filter(k -> k.slot().equals(previous(slot))
+                                        && !k.key().equals(key))
+                                .toList(),
+                        "replaced by " + name);
+            }
+            // The one it used last becomes its previous one, as read after the drops (which may take seconds).
+            kept().stream()
                     .filter(k -> k.slot().equals(slot) && !k.key().equals(key))
                     .forEach(k -> comment(k, previous(slot), k.used()));
             return name;
