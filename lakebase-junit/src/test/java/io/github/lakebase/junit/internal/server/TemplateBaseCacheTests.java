@@ -107,17 +107,18 @@ class TemplateBaseCacheTests {
         String v1 = cache(older).obtain(new BaseCache.Entry("base", "v1", "slot"), () -> build(older, null));
 
         String v2 = cache(newer).obtain(new BaseCache.Entry("base", "v2", "slot"), () -> build(newer, null));
-        assertThat(databases("lakebase-junit cache=%"))
-                .as("the older run still uses v1")
-                .contains(v1, v2);
-
-        close(older);
         String v3 = cache(newer).obtain(new BaseCache.Entry("base", "v3", "slot"), () -> build(newer, null));
         assertThat(databases("lakebase-junit cache=%"))
-                .as("v2 is still used by the newer run")
-                .containsExactlyInAnyOrder(v2, v3);
+                .as("v3 replaced v1, which the older run still uses")
+                .containsExactlyInAnyOrder(v1, v2, v3);
+
+        close(older);
+        String v4 = cache(newer).obtain(new BaseCache.Entry("base", "v4", "slot"), () -> build(newer, null));
+        assertThat(databases("lakebase-junit cache=%"))
+                .as("v1 is collected once no run uses it; v2, replaced too, is still used by the newer run")
+                .containsExactlyInAnyOrder(v2, v3, v4);
         String other = cache(newer).obtain(new BaseCache.Entry("base", "v1", "another slot"), () -> build(newer, null));
-        assertThat(databases("lakebase-junit cache=%")).contains(other, v2, v3);
+        assertThat(databases("lakebase-junit cache=%")).contains(other, v2, v3, v4);
     }
 
     /**
