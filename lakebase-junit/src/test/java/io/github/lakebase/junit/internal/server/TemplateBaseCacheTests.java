@@ -38,6 +38,9 @@ class TemplateBaseCacheTests {
     @TempDir
     Path work;
 
+    /** The base of a module's migrations on the main branch of its source. */
+    private static final BaseCache.Entry MAIN = new BaseCache.Entry("base", "main", "orders");
+
     private EmbeddedServer server;
     private final List<TemplateBranchProvider> providers = new ArrayList<>();
 
@@ -127,56 +130,49 @@ class TemplateBaseCacheTests {
      */
     @Test
     void aThirdBuildReplacesTheBaseUsedLeastRecently() throws SQLException {
-        BaseCache.Entry first = new BaseCache.Entry("base", "main", "orders");
-        TemplateBranchProvider run = run("mainrun");
-        String main = cache(run).obtain(first, () -> build(run, null));
-        close(run);
-        TemplateBranchProvider featureRun = run("feature");
-        String feature = cache(featureRun)
-                .obtain(new BaseCache.Entry("base", "feature", "orders"), () -> build(featureRun, null));
-        close(featureRun);
-        TemplateBranchProvider backOnMain = run("backrun");
-        assertThat(cache(backOnMain).obtain(first, () -> build(backOnMain, null)))
-                .isEqualTo(main);
-        close(backOnMain);
+        List<String> used = mainFeatureMain("thirdbu");
 
-        TemplateBranchProvider amending = run("amended");
-        String amended =
-                cache(amending).obtain(new BaseCache.Entry("base", "another", "orders"), () -> build(amending, null));
+        String amended = obtainInRun("amended", new BaseCache.Entry("base", "another", "orders"));
         assertThat(databases("lakebase-junit cache=%"))
                 .as("the feature's base, used less recently than main's, was replaced")
-                .containsExactlyInAnyOrder(main, amended)
-                .doesNotContain(feature);
+                .containsExactlyInAnyOrder(used.get(0), amended);
     }
 
     /** Building a kept base again ({@code lakebase.rebuild-bases}) keeps the other base its module used. */
     @Test
     void aRebuildKeepsTheOtherBaseItsModuleUsed() throws SQLException {
-        BaseCache.Entry first = new BaseCache.Entry("base", "main", "orders");
-        TemplateBranchProvider run = run("mainrnb");
-        String main = cache(run).obtain(first, () -> build(run, null));
-        close(run);
-        TemplateBranchProvider featureRun = run("featreb");
-        String feature = cache(featureRun)
-                .obtain(new BaseCache.Entry("base", "feature", "orders"), () -> build(featureRun, null));
-        close(featureRun);
-        TemplateBranchProvider backOnMain = run("backrnb");
-        assertThat(cache(backOnMain).obtain(first, () -> build(backOnMain, null)))
-                .isEqualTo(main);
-        close(backOnMain);
-
+        List<String> used = mainFeatureMain("rebuilt");
         TemplateBranchProvider rebuilding = run("rebuild");
-        assertThat(cache(rebuilding).rebuild(first, () -> build(rebuilding, null)))
-                .isEqualTo(main);
+        assertThat(cache(rebuilding).rebuild(MAIN, () -> build(rebuilding, null)))
+                .isEqualTo(used.get(0));
         close(rebuilding);
-        assertThat(databases("lakebase-junit cache=%")).containsExactlyInAnyOrder(main, feature);
+        assertThat(databases("lakebase-junit cache=%")).containsExactlyInAnyOrderElementsOf(used);
 
-        TemplateBranchProvider later = run("laterrb");
-        String another =
-                cache(later).obtain(new BaseCache.Entry("base", "another", "orders"), () -> build(later, null));
+        String another = obtainInRun("laterrb", new BaseCache.Entry("base", "another", "orders"));
         assertThat(databases("lakebase-junit cache=%"))
                 .as("main, rebuilt, is the base the module used last")
-                .containsExactlyInAnyOrder(main, another);
+                .containsExactlyInAnyOrder(used.get(0), another);
+    }
+
+    /**
+     * Runs a module on the main branch of its source, on a feature branch with other migrations, and on main again,
+     * each in a run of its own; returns the kept bases of main and of the feature.
+     */
+    private List<String> mainFeatureMain(String prefix) {
+        String main = obtainInRun(prefix.substring(0, 6) + "a", MAIN);
+        String feature = obtainInRun(prefix.substring(0, 6) + "b", new BaseCache.Entry("base", "feature", "orders"));
+        assertThat(obtainInRun(prefix.substring(0, 6) + "c", MAIN)).isEqualTo(main);
+        return List.of(main, feature);
+    }
+
+    /** Obtains {@code entry} in a run of its own, which then ends, as a JVM's run of the tests would. */
+    private String obtainInRun(String runId, BaseCache.Entry entry) {
+        TemplateBranchProvider provider = run(runId);
+        try {
+            return cache(provider).obtain(entry, () -> build(provider, null));
+        } finally {
+            close(provider);
+        }
     }
 
     /**
