@@ -76,6 +76,43 @@ class BranchPoolTests {
         }
     }
 
+    /**
+     * A spare's session opened ahead of its test, and still being opened when the test has ended (a test quicker than
+     * a login on a loaded machine): the restore that borrows the pool's sessions gets it too, once it is open, instead
+     * of finding a session that joined during the restore and giving the branch up.
+     */
+    @Test
+    void aRestoreBorrowsTheSessionStillBeingOpenedAhead() throws Exception {
+        String name = "lbj_branchpooltests_2_test";
+        BranchConnection branch = SERVER.provider().create(new BranchRequest(name, "template1", null, Kind.BRANCH));
+        HeldBack opener = new HeldBack(branch);
+        BranchPool pool = new BranchPool(name, opener, new ConnectionBudget(20, "none").group());
+        try {
+            opener.holdBack.set(true);
+            pool.connectAhead(1, session -> {});
+            assertThat(opener.connected.await(30, TimeUnit.SECONDS))
+                    .as("the session opened ahead connected")
+                    .isTrue();
+            CompletableFuture.runAsync(
+                    opener.release::countDown, CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
+
+            java.util.List<Connection> sessions = pool.borrowAll();
+            try {
+                assertThat(sessions)
+                        .as("the pool's sessions, borrowed for a restore")
+                        .hasSize(1);
+            } finally {
+                for (Connection c : sessions) {
+                    c.close();
+                }
+            }
+        } finally {
+            opener.release.countDown();
+            pool.end();
+            SERVER.provider().delete(name);
+        }
+    }
+
     /** Opens sessions on a branch; once told, holds a connected session back until released. */
     private static final class HeldBack implements BranchConnection {
         private final BranchConnection branch;
