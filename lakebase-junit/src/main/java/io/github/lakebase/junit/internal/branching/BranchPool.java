@@ -186,14 +186,16 @@ final class BranchPool {
     }
 
     /**
-     * Borrows every connection the pool holds, for the restore of an ended branch; nobody else borrows from
-     * the pool of an ended branch, but for a session still being opened ahead on a spare whose test ended
-     * first, which the restore's check for other sessions refuses.
+     * Borrows every connection the pool holds, for the restore of an ended branch, once the session being opened
+     * ahead, if one is, has joined them (at most {@link #IDLE_CLOSE_WAIT}): a spare's test may end before that
+     * session is open, and one that joined during the restore would have the restore give the branch up. Nobody else
+     * borrows from the pool of an ended branch.
      *
      * @return the connections, each to be closed (handed back); empty when one is borrowed or there are none
      * @throws SQLException when one cannot be borrowed; those borrowed before it are handed back
      */
     synchronized List<Connection> borrowAll() throws SQLException {
+        awaitAhead();
         List<Connection> held = new ArrayList<>();
         if (!idle()) {
             return held;
