@@ -32,8 +32,7 @@ class BranchPoolTests {
     @Test
     void aSessionOpenedBeforeAResetNeverJoinsThePoolAfterIt() throws Exception {
         String name = "lbj_branchpooltests_1_test";
-        BranchConnection branch = SERVER.provider().create(new BranchRequest(name, "template1", null, Kind.BRANCH));
-        HeldBack opener = new HeldBack(branch);
+        HeldBack opener = new HeldBack(branch(name));
         BranchPool pool = new BranchPool(name, opener, new ConnectionBudget(20, "none").group());
         DataSource dataSource = pool.dataSource(2);
         try {
@@ -84,8 +83,7 @@ class BranchPoolTests {
     @Test
     void aRestoreBorrowsTheSessionStillBeingOpenedAhead() throws Exception {
         String name = "lbj_branchpooltests_2_test";
-        BranchConnection branch = SERVER.provider().create(new BranchRequest(name, "template1", null, Kind.BRANCH));
-        HeldBack opener = new HeldBack(branch);
+        HeldBack opener = new HeldBack(branch(name));
         BranchPool pool = new BranchPool(name, opener, new ConnectionBudget(20, "none").group());
         try {
             opener.holdBack.set(true);
@@ -111,6 +109,11 @@ class BranchPoolTests {
             pool.end();
             SERVER.provider().delete(name);
         }
+    }
+
+    /** Creates the branch {@code name} of {@code template1}. */
+    private static BranchConnection branch(String name) {
+        return SERVER.provider().create(new BranchRequest(name, "template1", null, Kind.BRANCH));
     }
 
     /** Opens sessions on a branch; once told, holds a connected session back until released. */
