@@ -111,6 +111,53 @@ class BranchPoolTests {
         }
     }
 
+    /**
+     * A session the pool opens for a test while another is already open (the test asked for a second one, then handed
+     * the first back and ended), and that is still being opened when the restore borrows the pool's sessions: the
+     * restore waits for it and borrows it too, instead of finding it joined during the restore and giving the branch
+     * up.
+     */
+    @Test
+    void aRestoreBorrowsASessionThePoolIsStillOpeningForItsTest() throws Exception {
+        String name = "lbj_branchpooltests_3_test";
+        HeldBack opener = new HeldBack(branch(name));
+        BranchPool pool = new BranchPool(name, opener, new ConnectionBudget(20, "none").group());
+        DataSource dataSource = pool.dataSource(2);
+        try {
+            Connection first = dataSource.getConnection();
+            opener.holdBack.set(true);
+            CompletableFuture<Void> borrower = CompletableFuture.runAsync(() -> {
+                try (Connection c = dataSource.getConnection()) { // waits; the pool opens a second session for it
+                    c.isValid(1);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(opener.connected.await(30, TimeUnit.SECONDS))
+                    .as("the second session connected")
+                    .isTrue();
+            first.close(); // the borrower takes the first; the second, still being opened, will join the pool idle
+            borrower.get(30, TimeUnit.SECONDS);
+            CompletableFuture.runAsync(
+                    opener.release::countDown, CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
+
+            java.util.List<Connection> sessions = pool.borrowAll();
+            try {
+                assertThat(sessions)
+                        .as("the pool's sessions, borrowed for a restore")
+                        .hasSize(2);
+            } finally {
+                for (Connection c : sessions) {
+                    c.close();
+                }
+            }
+        } finally {
+            opener.release.countDown();
+            pool.end();
+            SERVER.provider().delete(name);
+        }
+    }
+
     /** Creates the branch {@code name} of {@code template1}. */
     private static BranchConnection branch(String name) {
         return SERVER.provider().create(new BranchRequest(name, "template1", null, Kind.BRANCH));
