@@ -186,16 +186,51 @@ final class BranchPool {
     }
 
     /**
-     * Borrows every connection the pool holds, for the restore of an ended branch, once the session being opened
-     * ahead, if one is, has joined them (at most {@link #IDLE_CLOSE_WAIT}): a spare's test may end before that
-     * session is open, and one that joined during the restore would have the restore give the branch up. Nobody else
-     * borrows from the pool of an ended branch.
+     * Borrows every connection the pool holds, for the restore of an ended branch, once every session being opened
+     * has joined them (at most {@link #IDLE_CLOSE_WAIT} for each wait): the session opened ahead for a spare, or one
+     * the pool opened for a test that ended before it was open. A session that joined during the restore would have
+     * the restore give the branch up. Nobody else borrows from the pool of an ended branch.
      *
      * @return the connections, each to be closed (handed back); empty when one is borrowed or there are none
      * @throws SQLException when one cannot be borrowed; those borrowed before it are handed back
      */
     synchronized List<Connection> borrowAll() throws SQLException {
         awaitAhead();
+        boolean quiet = false;
+        try {
+            // Waits for the sessions being opened; none is opened while the connections are borrowed.
+            quiet = opening.writeLock().tryLock(IDLE_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return quiet && awaitJoined() ? borrowIdle() : new ArrayList<>();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ArrayList<>();
+        } finally {
+            if (quiet) {
+                opening.writeLock().unlock();
+            }
+        }
+    }
+
+    /**
+     * Waits, at most {@link #IDLE_CLOSE_WAIT}, until the pool holds every physical connection opened for it: one
+     * joins the pool a moment after its opening returns, once HikariCP has set it up.
+     *
+     * @return whether it holds them all
+     */
+    private boolean awaitJoined() throws InterruptedException {
+        long deadline = System.nanoTime() + IDLE_CLOSE_WAIT.toNanos();
+        var bean = pool == null ? null : pool.getHikariPoolMXBean();
+        while (bean != null && bean.getTotalConnections() < pooled.openCount()) {
+            if (System.nanoTime() > deadline) {
+                LOG.debug("{} of the sessions opened on {} have not joined its pool", pooled.openCount(), name);
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        return true;
+    }
+
+    private List<Connection> borrowIdle() throws SQLException {
         List<Connection> held = new ArrayList<>();
         if (!idle()) {
             return held;
