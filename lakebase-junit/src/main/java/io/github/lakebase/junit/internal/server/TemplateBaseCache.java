@@ -88,13 +88,13 @@ final class TemplateBaseCache implements BaseCache {
 
     @Override
     public Optional<String> find(Entry entry) {
-        String key = digest(entry.content() + "|" + entry.kind() + "|" + serverVersion);
+        String key = key(entry);
         String name = names.kept(entry.kind(), key);
         hold(key);
         if (lookup(name, key).isEmpty()) {
             return Optional.empty();
         }
-        touch(name, digest(entry.kind() + "|" + entry.slot()));
+        touch(name, slot(entry));
         LOG.info("Reusing {} {} kept by an earlier run: what it is made of has not changed", entry.kind(), name);
         return Optional.of(name);
     }
@@ -106,18 +106,15 @@ final class TemplateBaseCache implements BaseCache {
     }
 
     private String obtain(Entry entry, Supplier<String> build, boolean rebuild) {
-        String key = digest(entry.content() + "|" + entry.kind() + "|" + serverVersion);
-        String name = names.kept(entry.kind(), key);
-        String slot = digest(entry.kind() + "|" + entry.slot());
         if (!rebuild) {
-            hold(key);
-            if (lookup(name, key).isPresent()) {
-                touch(name, slot);
-                LOG.info(
-                        "Reusing {} {} kept by an earlier run: what it is made of has not changed", entry.kind(), name);
-                return name;
+            Optional<String> kept = find(entry);
+            if (kept.isPresent()) {
+                return kept.get();
             }
         }
+        String key = key(entry);
+        String name = names.kept(entry.kind(), key);
+        String slot = slot(entry);
         long start = System.nanoTime();
         try (Connection lock = admin.dedicatedConnection()) {
             advisoryLock(lock, "pg_advisory_lock", BUILD_LOCK, key); // waits while another run builds it
@@ -267,6 +264,16 @@ final class TemplateBaseCache implements BaseCache {
                 comment(used, slot, today());
             }
         });
+    }
+
+    /** What a kept database for {@code entry} is made of, on this server's version: the key in its name. */
+    private String key(Entry entry) {
+        return digest(entry.content() + "|" + entry.kind() + "|" + serverVersion);
+    }
+
+    /** The slot of the module that last used a kept database for {@code entry}. */
+    private static String slot(Entry entry) {
+        return digest(entry.kind() + "|" + entry.slot());
     }
 
     /** The slot of what the module of {@code slot} used before the kept database it used last. */
