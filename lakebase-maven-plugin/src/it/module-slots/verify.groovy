@@ -1,0 +1,9 @@
+// The second run made each module's branch from the base the first run built and kept for that module: with one
+// slot for the three (the directory Maven runs in), the third build would have dropped the first module's base.
+def log = new File(basedir, 'build.log').text
+
+def created = (log =~ /Created branch lbj_alice from template1/).count
+def reused = (log =~ /Reusing base lbj_base_\w+ kept by an earlier run/).count
+assert created == 6 : "expected 6 branches created (3 modules, 2 runs), found ${created}"
+assert reused == 3 : "expected the second run to reuse the 3 modules' bases, found ${reused} reused"
+return true
