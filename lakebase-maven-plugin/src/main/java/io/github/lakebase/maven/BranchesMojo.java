@@ -32,6 +32,10 @@ abstract class BranchesMojo extends AbstractMojo {
     static final String MODULE_DIRECTORY = "lakebase.module-directory";
 
     private static final Map<List<URL>, ClassLoader> LOADERS = new ConcurrentHashMap<>();
+    /** Held while a goal runs: the goals of modules built in parallel ({@code -T}) take turns. */
+    private static final Object TURN = new Object();
+    /** The loader whose copy of the library ran the last goal; guarded by {@link #TURN}. */
+    private static ClassLoader last;
 
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     private MavenProject project;
@@ -51,8 +55,15 @@ abstract class BranchesMojo extends AbstractMojo {
                 getLog().info("Skipped: " + project.getId() + " has no lakebase-junit on its test class path.");
                 return;
             }
-            thread.setContextClassLoader(loader);
-            int status = run(main, args);
+            int status;
+            synchronized (TURN) {
+                if (last != null && last != loader) {
+                    close(last);
+                }
+                last = loader;
+                thread.setContextClassLoader(loader);
+                status = run(main, args);
+            }
             if (status != 0) {
                 throw new MojoFailureException(
                         "lakebase " + String.join(" ", args) + " failed: see the message above.");
@@ -86,9 +97,34 @@ abstract class BranchesMojo extends AbstractMojo {
     }
 
     /**
-     * One class loader per test class path for the whole Maven run, never closed: goals that follow one another
-     * (lakebase:create lakebase:list) share the library's engine, and with it the embedded server it started,
-     * which stops when Maven exits.
+     * Ends the copy of the library that {@code loader} holds, which ran the goals of another module: it locks the
+     * files of the embedded server it started or joined (the binaries, the data directory), which a second copy in
+     * this JVM could not lock in turn. The next module's copy then starts the server again, or joins it. A
+     * lakebase-junit without {@code Branches.close()} is left as it is.
+     */
+    private void close(ClassLoader loader) throws ReflectiveOperationException {
+        Class<?> main = main(loader);
+        Method close;
+        try {
+            close = main == null ? null : main.getMethod("close");
+        } catch (NoSuchMethodException e) {
+            return;
+        }
+        if (close != null) {
+            ClassLoader previous = Thread.currentThread().getContextClassLoader();
+            Thread.currentThread().setContextClassLoader(loader);
+            try {
+                close.invoke(null);
+            } finally {
+                Thread.currentThread().setContextClassLoader(previous);
+            }
+        }
+    }
+
+    /**
+     * One class loader per test class path for the whole Maven run, never closed: goals of one module that follow
+     * one another (lakebase:create lakebase:list) share the library's engine, and with it the embedded server it
+     * started, which stops when Maven exits or when another module's goal runs ({@link #close}).
      */
     private ClassLoader loader() throws MojoExecutionException {
         URL[] classPath = testClassPath();

@@ -62,4 +62,21 @@ public final class Branches {
         return BranchCommands.run(
                 args, loader == null ? Branches.class.getClassLoader() : loader, parameters, out, err);
     }
+
+    /**
+     * Ends what the commands run so far in this JVM started: stops the embedded server this JVM started (unless
+     * another JVM uses it) and lets go of the files it locks, waiting at most about 20 seconds. For a tool that runs
+     * commands in one JVM with several copies of the library, each from its own class loader: the Maven plugin
+     * runs the goals of each module of a build with that module's test class path, and ends one module's copy
+     * before the next module's runs, which then starts the server again or joins it. A command run afterwards
+     * starts anew.
+     *
+     * <pre>{@code
+     * Branches.run(List.of("list"), Map.of(), System.out, System.err);   // module orders
+     * Branches.close();                                                    // before module billing's copy runs
+     * }</pre>
+     */
+    public static void close() {
+        BranchCommands.close();
+    }
 }

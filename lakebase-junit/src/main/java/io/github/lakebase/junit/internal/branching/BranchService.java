@@ -219,6 +219,15 @@ public final class BranchService implements AutoCloseable {
     }
 
     /**
+     * Closes this JVM's services now, rather than as it exits, and waits for them: for a tool that ends this copy of
+     * the library before another copy in the same JVM starts (the Maven plugin's goals in the next module of a
+     * build), which would otherwise find the files this one locks taken. A later use starts the services again.
+     */
+    public static void closeAll() {
+        LiveServices.closeAll();
+    }
+
+    /**
      * The provider for {@code config} (read as a test's is), started and swept on first use and closed when the JVM
      * exits: for tools outside tests, such as the command line, which reach branches through its capabilities.
      */

@@ -170,10 +170,20 @@ final class LiveServices {
         }
     }
 
-    /** Closes every service as the JVM exits; with none opened, loads no class from a loader maybe closed by then. */
-    private static void closeAll() {
-        if (!SERVICES.isEmpty()) {
-            Shutdown.closeAll(List.copyOf(SERVICES));
+    /**
+     * Closes every service now, as the JVM's exit would, and forgets them: a later {@link #obtain} starts a new one.
+     * Waits for the closes (at most {@link Shutdown#BUDGET_SECONDS} s and a few more), so that the files this copy
+     * of the library locks (the binaries in use, the shared data directory) are free when it returns.
+     */
+    static void closeAll() {
+        List<BranchService> closing;
+        synchronized (LOCK) {
+            closing = List.copyOf(SERVICES);
+            SERVICES.clear();
+            EARLY_FAILURES.clear();
+        }
+        if (!closing.isEmpty()) { // with none opened, loads no class from a loader maybe closed by then
+            Shutdown.closeAll(closing);
         }
     }
 }

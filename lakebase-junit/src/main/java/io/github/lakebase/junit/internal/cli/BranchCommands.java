@@ -62,6 +62,11 @@ public final class BranchCommands {
         this.out = out;
     }
 
+    /** Ends the services the commands run so far started in this JVM, and waits for them: see {@code Branches.close}. */
+    public static void close() {
+        BranchService.closeAll();
+    }
+
     /**
      * Runs one command.
      *

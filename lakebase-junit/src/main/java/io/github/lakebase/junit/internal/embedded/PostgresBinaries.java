@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.URL;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -46,6 +47,9 @@ final class PostgresBinaries {
 
     /** The lock files of the versions this JVM uses, held until it exits: one channel per file, never closed. */
     private static final Map<Path, FileChannel> IN_USE = new HashMap<>();
+
+    /** How often a lock this JVM holds already is asked for again, 100 ms apart, before it is taken as held. */
+    private static final int OVERLAP_ATTEMPTS = 10;
 
     private PostgresBinaries() {}
 
@@ -93,7 +97,7 @@ final class PostgresBinaries {
             channel = FileChannel.open(
                     lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             try {
-                channel.lock(1, 1, true);
+                holdShared(channel);
             } catch (IOException | RuntimeException e) {
                 channel.close();
                 throw e;
@@ -102,6 +106,32 @@ final class PostgresBinaries {
         }
         CacheCollector.markUsed(lockFile);
         return channel;
+    }
+
+    /**
+     * Takes the shared lock that says a JVM uses a version, for as long as this JVM lives. Another copy of the
+     * library in this JVM, loaded by another class loader (the Maven plugin runs each module's goals with that
+     * module's class path), may hold it already: Java then refuses a second lock on the same bytes ({@link
+     * OverlappingFileLockException}), and that copy's lock, which it too holds until the JVM exits, says it for both.
+     * A collector of another copy deleting the version holds the bytes for a moment only: this waits for it first.
+     */
+    private static void holdShared(FileChannel channel) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                channel.lock(1, 1, true);
+                return;
+            } catch (OverlappingFileLockException e) {
+                if (attempt == OVERLAP_ATTEMPTS) {
+                    return; // held by another copy of the library in this JVM
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("Interrupted while waiting for " + channel);
+                }
+            }
+        }
     }
 
     /**
