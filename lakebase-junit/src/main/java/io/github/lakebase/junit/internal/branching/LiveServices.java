@@ -176,12 +176,10 @@ final class LiveServices {
      * of the library locks (the binaries in use, the shared data directory) are free when it returns.
      */
     static void closeAll() {
-        List<BranchService> closing;
-        synchronized (LOCK) {
-            closing = List.copyOf(SERVICES);
-            SERVICES.clear();
-            EARLY_FAILURES.clear();
-        }
+        // Not under LOCK: the JVM's exit runs this too, and must not wait for a server that is still starting.
+        List<BranchService> closing = List.copyOf(SERVICES);
+        SERVICES.removeAll(closing);
+        EARLY_FAILURES.clear();
         if (!closing.isEmpty()) { // with none opened, loads no class from a loader maybe closed by then
             Shutdown.closeAll(closing);
         }
