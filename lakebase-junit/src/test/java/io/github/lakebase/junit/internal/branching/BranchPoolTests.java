@@ -158,6 +158,59 @@ class BranchPoolTests {
         }
     }
 
+    /**
+     * A session of the pool that the server ended while it sat idle (a test that injects faults, an administrator):
+     * HikariCP finds it dead as the restore borrows it, and opens another in its place, which the restore gets at
+     * once rather than after the pool's connection timeout.
+     */
+    @Test
+    void aRestoreThatFindsASessionOfItsPoolDeadBorrowsTheOneOpenedInItsPlace() throws Exception {
+        String name = "lbj_branchpooltests_4_test";
+        BranchConnection branch = branch(name);
+        BranchPool pool = new BranchPool(name, branch, new ConnectionBudget(20, "none").group());
+        DataSource dataSource = pool.dataSource(2);
+        try {
+            Connection ended = dataSource.getConnection();
+            Connection other = dataSource.getConnection();
+            int pid = ended.unwrap(org.postgresql.PGConnection.class).getBackendPID();
+            ended.close();
+            other.close();
+            try (Connection admin = branch.open();
+                    Statement s = admin.createStatement()) {
+                s.execute("SELECT pg_terminate_backend(" + pid + ", 10000)");
+            }
+            Thread.sleep(800); // HikariCP checks a session it hands out once it has been idle for 500 ms
+
+            long start = System.nanoTime();
+            java.util.List<Connection> sessions = pool.borrowAll();
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            try {
+                assertThat(sessions)
+                        .as("the pool's sessions, borrowed for a restore")
+                        .hasSize(2)
+                        .allMatch(c -> isValid(c));
+                assertThat(millis)
+                        .as("milliseconds to borrow them (the pool's connection timeout is over a minute)")
+                        .isLessThan(30_000);
+            } finally {
+                for (Connection c : sessions) {
+                    c.close();
+                }
+            }
+        } finally {
+            pool.end();
+            SERVER.provider().delete(name);
+        }
+    }
+
+    private static boolean isValid(Connection c) {
+        try {
+            return c.isValid(5);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     /** Creates the branch {@code name} of {@code template1}. */
     private static BranchConnection branch(String name) {
         return SERVER.provider().create(new BranchRequest(name, "template1", null, Kind.BRANCH));
