@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -60,7 +59,7 @@ final class BranchPool {
     /** The session {@link #connectAhead} opens; done when none is being opened. */
     private CompletableFuture<Void> ahead = CompletableFuture.completedFuture(null);
     /** Held to open a physical connection, and exclusively to reset the branch. */
-    private final ReadWriteLock opening = new ReentrantReadWriteLock();
+    private final ReentrantReadWriteLock opening = new ReentrantReadWriteLock();
 
     /**
      * @param name the branch's name, the pool's name in HikariCP's log
@@ -99,7 +98,15 @@ final class BranchPool {
             // Physical connections are opened as openConnection() opens them: within the run's connection budget,
             // and with the password asked for at every new connection (a provider's password may be a short-lived
             // token).
-            config.setDataSource(new ConnectionSource(() -> pooled.open(this::open)));
+            config.setDataSource(new ConnectionSource(() -> {
+                try {
+                    return pooled.open(this::open);
+                } finally {
+                    if (opening.getReadHoldCount() > 0) { // held from the opening until the budget tracks it
+                        opening.readLock().unlock();
+                    }
+                }
+            }));
             config.setScheduledExecutor(HOUSEKEEPING);
             config.setMaximumPoolSize(size);
             config.setMinimumIdle(0);
@@ -163,13 +170,18 @@ final class BranchPool {
         }
     }
 
-    /** Opens a physical connection, unless a reset runs: then once it is done, on the database that replaced it. */
+    /**
+     * Opens a physical connection, unless a reset runs: then once it is done, on the database that replaced it. Holds
+     * the read lock of {@link #opening} on return, which the pool's connection source lets go of once the budget has
+     * counted the connection: {@link #borrowAll} compares that count with the pool's.
+     */
     private Connection open() throws SQLException {
         opening.readLock().lock();
         try {
             return connection.open();
-        } finally {
+        } catch (SQLException | RuntimeException | Error e) {
             opening.readLock().unlock();
+            throw e;
         }
     }
 
@@ -196,19 +208,21 @@ final class BranchPool {
      */
     synchronized List<Connection> borrowAll() throws SQLException {
         awaitAhead();
-        boolean quiet = false;
+        boolean joined;
         try {
-            // Waits for the sessions being opened; none is opened while the connections are borrowed.
-            quiet = opening.writeLock().tryLock(IDLE_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            return quiet && awaitJoined() ? borrowIdle() : new ArrayList<>();
+            if (!opening.writeLock().tryLock(IDLE_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return new ArrayList<>();
+            }
+            try {
+                joined = awaitJoined();
+            } finally {
+                opening.writeLock().unlock(); // before borrowing: a dead session's replacement must be openable
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new ArrayList<>();
-        } finally {
-            if (quiet) {
-                opening.writeLock().unlock();
-            }
         }
+        return joined ? borrowIdle() : new ArrayList<>();
     }
 
     /**
@@ -222,7 +236,10 @@ final class BranchPool {
         var bean = pool == null ? null : pool.getHikariPoolMXBean();
         while (bean != null && bean.getTotalConnections() < pooled.openCount()) {
             if (System.nanoTime() > deadline) {
-                LOG.debug("{} of the sessions opened on {} have not joined its pool", pooled.openCount(), name);
+                LOG.debug(
+                        "{} of the sessions opened on {} have not joined its pool",
+                        pooled.openCount() - bean.getTotalConnections(),
+                        name);
                 return false;
             }
             Thread.sleep(1);
