@@ -12,7 +12,7 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
  *
  * <pre>./mvnw lakebase:connect -Dlakebase.branch=lbj_k3x9a1b_3_refund</pre>
  */
-@Mojo(name = "connect", requiresDependencyResolution = ResolutionScope.TEST, requiresProject = true)
+@Mojo(name = "connect", requiresDependencyResolution = ResolutionScope.TEST, requiresProject = true, threadSafe = true)
 public class ConnectMojo extends BranchesMojo {
 
     /** Created by Maven. */

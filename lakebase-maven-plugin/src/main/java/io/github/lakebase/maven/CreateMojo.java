@@ -14,7 +14,7 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
  *
  * <pre>./mvnw lakebase:create -Dlakebase.branch=alice -Dlakebase.from=staging</pre>
  */
-@Mojo(name = "create", requiresDependencyResolution = ResolutionScope.TEST, requiresProject = true)
+@Mojo(name = "create", requiresDependencyResolution = ResolutionScope.TEST, requiresProject = true, threadSafe = true)
 public class CreateMojo extends BranchesMojo {
 
     /** Created by Maven. */

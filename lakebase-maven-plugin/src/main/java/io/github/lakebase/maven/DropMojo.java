@@ -17,7 +17,7 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
  * ./mvnw lakebase:drop -Dlakebase.older-than=3d
  * </pre>
  */
-@Mojo(name = "drop", requiresDependencyResolution = ResolutionScope.TEST, requiresProject = true)
+@Mojo(name = "drop", requiresDependencyResolution = ResolutionScope.TEST, requiresProject = true, threadSafe = true)
 public class DropMojo extends BranchesMojo {
 
     /** Created by Maven. */

@@ -10,7 +10,7 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
  *
  * <pre>./mvnw lakebase:list</pre>
  */
-@Mojo(name = "list", requiresDependencyResolution = ResolutionScope.TEST, requiresProject = true)
+@Mojo(name = "list", requiresDependencyResolution = ResolutionScope.TEST, requiresProject = true, threadSafe = true)
 public class ListMojo extends BranchesMojo {
 
     /** Created by Maven. */

@@ -12,7 +12,7 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
  *
  * <pre>./mvnw lakebase:refresh -Dlakebase.branch=alice</pre>
  */
-@Mojo(name = "refresh", requiresDependencyResolution = ResolutionScope.TEST, requiresProject = true)
+@Mojo(name = "refresh", requiresDependencyResolution = ResolutionScope.TEST, requiresProject = true, threadSafe = true)
 public class RefreshMojo extends BranchesMojo {
 
     /** Created by Maven. */

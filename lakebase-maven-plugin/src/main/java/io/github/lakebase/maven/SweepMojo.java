@@ -10,7 +10,7 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
  *
  * <pre>./mvnw lakebase:sweep</pre>
  */
-@Mojo(name = "sweep", requiresDependencyResolution = ResolutionScope.TEST, requiresProject = true)
+@Mojo(name = "sweep", requiresDependencyResolution = ResolutionScope.TEST, requiresProject = true, threadSafe = true)
 public class SweepMojo extends BranchesMojo {
 
     /** Created by Maven. */
