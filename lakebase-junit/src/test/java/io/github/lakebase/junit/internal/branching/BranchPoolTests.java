@@ -10,10 +10,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,20 +38,7 @@ class BranchPoolTests {
         BranchPool pool = new BranchPool(name, opener, new ConnectionBudget(20, "none").group());
         DataSource dataSource = pool.dataSource(2);
         try {
-            Connection first = dataSource.getConnection();
-            opener.holdBack.set(true);
-            CompletableFuture<Void> borrower = CompletableFuture.runAsync(() -> {
-                try (Connection c = dataSource.getConnection()) { // waits; the pool opens a second session for it
-                    c.isValid(1);
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            assertThat(opener.connected.await(30, TimeUnit.SECONDS))
-                    .as("the second session connected")
-                    .isTrue();
-            first.close(); // the borrower takes the first; the second, still being opened, will join the pool idle
-            borrower.get(30, TimeUnit.SECONDS);
+            openASecondSessionHeldBack(dataSource, opener);
 
             CompletableFuture<Void> reset = CompletableFuture.runAsync(
                     () -> pool.reset(() -> SERVER.provider().reset(name, "template1")));
@@ -91,19 +80,7 @@ class BranchPoolTests {
             assertThat(opener.connected.await(30, TimeUnit.SECONDS))
                     .as("the session opened ahead connected")
                     .isTrue();
-            CompletableFuture.runAsync(
-                    opener.release::countDown, CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
-
-            java.util.List<Connection> sessions = pool.borrowAll();
-            try {
-                assertThat(sessions)
-                        .as("the pool's sessions, borrowed for a restore")
-                        .hasSize(1);
-            } finally {
-                for (Connection c : sessions) {
-                    c.close();
-                }
-            }
+            borrowsOnceLetGo(pool, opener, 1);
         } finally {
             opener.release.countDown();
             pool.end();
@@ -124,33 +101,8 @@ class BranchPoolTests {
         BranchPool pool = new BranchPool(name, opener, new ConnectionBudget(20, "none").group());
         DataSource dataSource = pool.dataSource(2);
         try {
-            Connection first = dataSource.getConnection();
-            opener.holdBack.set(true);
-            CompletableFuture<Void> borrower = CompletableFuture.runAsync(() -> {
-                try (Connection c = dataSource.getConnection()) { // waits; the pool opens a second session for it
-                    c.isValid(1);
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            assertThat(opener.connected.await(30, TimeUnit.SECONDS))
-                    .as("the second session connected")
-                    .isTrue();
-            first.close(); // the borrower takes the first; the second, still being opened, will join the pool idle
-            borrower.get(30, TimeUnit.SECONDS);
-            CompletableFuture.runAsync(
-                    opener.release::countDown, CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
-
-            java.util.List<Connection> sessions = pool.borrowAll();
-            try {
-                assertThat(sessions)
-                        .as("the pool's sessions, borrowed for a restore")
-                        .hasSize(2);
-            } finally {
-                for (Connection c : sessions) {
-                    c.close();
-                }
-            }
+            openASecondSessionHeldBack(dataSource, opener);
+            borrowsOnceLetGo(pool, opener, 2);
         } finally {
             opener.release.countDown();
             pool.end();
@@ -182,24 +134,66 @@ class BranchPoolTests {
             Thread.sleep(800); // HikariCP checks a session it hands out once it has been idle for 500 ms
 
             long start = System.nanoTime();
-            java.util.List<Connection> sessions = pool.borrowAll();
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            try {
+            borrowForARestore(pool, sessions -> {
+                assertThat((System.nanoTime() - start) / 1_000_000)
+                        .as("milliseconds to borrow them (the pool's connection timeout is over a minute)")
+                        .isLessThan(30_000);
                 assertThat(sessions)
                         .as("the pool's sessions, borrowed for a restore")
                         .hasSize(2)
                         .allMatch(c -> isValid(c));
-                assertThat(millis)
-                        .as("milliseconds to borrow them (the pool's connection timeout is over a minute)")
-                        .isLessThan(30_000);
-            } finally {
-                for (Connection c : sessions) {
-                    c.close();
-                }
-            }
+            });
         } finally {
             pool.end();
             SERVER.provider().delete(name);
+        }
+    }
+
+    /**
+     * Has the pool open a second session for a borrower, which {@code opener} holds back once connected, while the
+     * first is borrowed; then hands the first back, which the borrower takes: the second joins the pool idle once
+     * {@code opener} lets it go.
+     */
+    private static void openASecondSessionHeldBack(DataSource dataSource, HeldBack opener) throws Exception {
+        Connection first = dataSource.getConnection();
+        opener.holdBack.set(true);
+        CompletableFuture<Void> borrower = CompletableFuture.runAsync(() -> {
+            try (Connection c = dataSource.getConnection()) { // waits; the pool opens a second session for it
+                c.isValid(1);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(opener.connected.await(30, TimeUnit.SECONDS))
+                .as("the second session connected")
+                .isTrue();
+        first.close();
+        borrower.get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Borrows the pool's sessions as a restore does, while {@code opener} holds a session back for 300 ms more: the
+     * restore waits for it, and gets {@code expected} sessions.
+     */
+    private static void borrowsOnceLetGo(BranchPool pool, HeldBack opener, int expected) throws SQLException {
+        CompletableFuture.runAsync(
+                opener.release::countDown, CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
+        borrowForARestore(
+                pool,
+                sessions -> assertThat(sessions)
+                        .as("the pool's sessions, borrowed for a restore")
+                        .hasSize(expected));
+    }
+
+    /** Borrows the pool's sessions as a restore does, checks them, and hands them back. */
+    private static void borrowForARestore(BranchPool pool, Consumer<List<Connection>> check) throws SQLException {
+        List<Connection> sessions = pool.borrowAll();
+        try {
+            check.accept(sessions);
+        } finally {
+            for (Connection c : sessions) {
+                c.close();
+            }
         }
     }
 
