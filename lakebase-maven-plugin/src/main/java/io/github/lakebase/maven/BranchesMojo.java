@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.maven.artifact.DependencyResolutionRequiredException;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -33,9 +34,11 @@ abstract class BranchesMojo extends AbstractMojo {
 
     private static final Map<List<URL>, ClassLoader> LOADERS = new ConcurrentHashMap<>();
     /** Held while a goal runs: the goals of modules built in parallel ({@code -T}) take turns. */
-    private static final Object TURN = new Object();
+    private static final ReentrantLock TURN = new ReentrantLock();
     /** The loader whose copy of the library ran the last goal; guarded by {@link #TURN}. */
     private static ClassLoader last;
+    /** The goal that holds {@link #TURN}, for the message of a goal that waits for it. */
+    private static volatile String running = "";
 
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     private MavenProject project;
@@ -56,13 +59,17 @@ abstract class BranchesMojo extends AbstractMojo {
                 return;
             }
             int status;
-            synchronized (TURN) {
+            takeTurn(args);
+            try {
                 if (last != null && last != loader) {
                     close(last);
                 }
                 last = loader;
                 thread.setContextClassLoader(loader);
                 status = run(main, args);
+            } finally {
+                running = "";
+                TURN.unlock();
             }
             if (status != 0) {
                 throw new MojoFailureException(
@@ -97,6 +104,24 @@ abstract class BranchesMojo extends AbstractMojo {
     }
 
     /**
+     * Waits for the goal of another module built in parallel to end, saying so when it has to: a goal that keeps the
+     * server up until Ctrl+C ({@code lakebase:connect} without {@code -Dlakebase.no-wait}) ends only then.
+     */
+    private void takeTurn(List<String> args) throws MojoExecutionException {
+        if (!TURN.tryLock()) {
+            String other = running.isEmpty() ? "another module's lakebase goal" : running;
+            getLog().info("Waiting for " + other + " to end: the lakebase goals of a build's modules take turns.");
+            try {
+                TURN.lockInterruptibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MojoExecutionException("Interrupted while waiting for " + other, e);
+            }
+        }
+        running = "lakebase " + String.join(" ", args) + " of " + project.getId();
+    }
+
+    /**
      * Ends the copy of the library that {@code loader} holds, which ran the goals of another module: it locks the
      * files of the embedded server it started or joined (the binaries, the data directory), which a second copy in
      * this JVM could not lock in turn. The next module's copy then starts the server again, or joins it. A
@@ -115,6 +140,9 @@ abstract class BranchesMojo extends AbstractMojo {
             Thread.currentThread().setContextClassLoader(loader);
             try {
                 close.invoke(null);
+            } catch (InvocationTargetException e) {
+                getLog().warn("Ending the lakebase-junit of the module that ran the previous lakebase goal failed: "
+                        + e.getCause());
             } finally {
                 Thread.currentThread().setContextClassLoader(previous);
             }

@@ -64,12 +64,13 @@ public final class Branches {
     }
 
     /**
-     * Ends what the commands run so far in this JVM started: stops the embedded server this JVM started (unless
-     * another JVM uses it) and lets go of the files it locks, waiting at most about 20 seconds. For a tool that runs
-     * commands in one JVM with several copies of the library, each from its own class loader: the Maven plugin
-     * runs the goals of each module of a build with that module's test class path, and ends one module's copy
-     * before the next module's runs, which then starts the server again or joins it. A command run afterwards
-     * starts anew.
+     * Ends what the commands run so far by this copy of the library (the one its class loader holds) started: closes
+     * its services as the JVM's exit would, which stops the embedded server it started (unless another JVM uses it,
+     * or {@code lakebase.embedded.linger} keeps it up) and lets go of the data directory's locks. Waits until that is
+     * done, however long it takes. The binaries stay marked in use until the JVM exits. For a tool that runs commands
+     * in one JVM with several copies of the library, each from its own class loader: the Maven plugin runs the goals
+     * of each module of a build with that module's test class path, and ends one module's copy before the next
+     * module's runs, which then starts the server again or joins it. A command run afterwards starts anew.
      *
      * <pre>{@code
      * Branches.run(List.of("list"), Map.of(), System.out, System.err);   // module orders

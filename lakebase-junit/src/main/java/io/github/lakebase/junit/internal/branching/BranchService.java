@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One provider and everything built on it in this JVM: the parents the library builds, the migrated
  * bases, and the test branches forked from them. Shared by all test classes, engines and
- * EngineTestKit runs of the JVM whose configuration agrees, and closed when the JVM exits. Usable
+ * EngineTestKit runs of the JVM whose configuration agrees, and closed when the JVM exits (or by {@link #closeAll}). Usable
  * outside JUnit (a command line), since everything it needs comes with the {@link Configuration}.
  *
  * <pre>{@code

@@ -8,6 +8,7 @@ import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProviderFactory;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.SweepingProvider;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The JVM's live services, one per configuration that does not agree with another's: each created (and its
  * server started and swept) on first use, or ahead of it ({@link #startEarly}), replaced when its server dies, and
- * closed when the JVM exits.
+ * closed when the JVM exits, or before that by {@link #closeAll}.
  *
  * <pre>{@code
  * LiveServices.startEarly(config);                  // at a test class's first callback
@@ -38,7 +39,7 @@ final class LiveServices {
     private record EarlyFailure(Map<String, Optional<String>> configuration, RuntimeException failure) {}
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(LiveServices::closeAll, "lakebase-junit-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(LiveServices::closeAtExit, "lakebase-junit-shutdown"));
     }
 
     private LiveServices() {}
@@ -171,17 +172,37 @@ final class LiveServices {
     }
 
     /**
-     * Closes every service now, as the JVM's exit would, and forgets them: a later {@link #obtain} starts a new one.
-     * Waits for the closes (at most {@link Shutdown#BUDGET_SECONDS} s and a few more), so that the files this copy
-     * of the library locks (the binaries in use, the shared data directory) are free when it returns.
+     * Closes every service of this copy of the library now, and forgets them: a later {@link #obtain} starts a new
+     * one. Waits for every close to end, so that the files the services lock (the shared data directory) are free
+     * when it returns; the binaries in use stay locked until the JVM exits.
      */
     static void closeAll() {
-        // Not under LOCK: the JVM's exit runs this too, and must not wait for a server that is still starting.
-        List<BranchService> closing = List.copyOf(SERVICES);
-        SERVICES.removeAll(closing);
-        EARLY_FAILURES.clear();
+        List<BranchService> closing = claimAll();
+        if (!closing.isEmpty()) {
+            Shutdown.closeAllAndWait(closing);
+        }
+    }
+
+    /** Closes every service as the JVM exits, within the exit's budget ({@link Shutdown}). */
+    private static void closeAtExit() {
+        List<BranchService> closing = claimAll();
         if (!closing.isEmpty()) { // with none opened, loads no class from a loader maybe closed by then
             Shutdown.closeAll(closing);
         }
+    }
+
+    /**
+     * Takes every service from the list, each for one caller only (an explicit close and the JVM's exit may run at
+     * once). Not under LOCK: the JVM's exit must not wait for a server that is still starting.
+     */
+    private static List<BranchService> claimAll() {
+        List<BranchService> claimed = new ArrayList<>();
+        for (BranchService s : SERVICES) {
+            if (SERVICES.remove(s)) {
+                claimed.add(s);
+            }
+        }
+        EARLY_FAILURES.clear();
+        return claimed;
     }
 }

@@ -44,6 +44,16 @@ final class Shutdown {
         closeAtOnce(services.stream().filter(s -> !s.keepsBranchesAfterExit()).toList(), last);
     }
 
+    /**
+     * Closes the services in the same order, but waits for every close to end, however long it takes: for a close
+     * before the JVM exits ({@code Branches.close()}), after which another copy of the library locks the same files.
+     */
+    static void closeAllAndWait(List<BranchService> services) {
+        closeAtOnce(
+                services.stream().filter(BranchService::keepsBranchesAfterExit).toList(), Long.MAX_VALUE);
+        closeAtOnce(services.stream().filter(s -> !s.keepsBranchesAfterExit()).toList(), Long.MAX_VALUE);
+    }
+
     private static void closeAtOnce(List<BranchService> services, long deadline) {
         Map<Thread, BranchService> running = new ConcurrentHashMap<>();
         List<CompletableFuture<Void>> closing = new ArrayList<>();
@@ -63,7 +73,11 @@ final class Shutdown {
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
         try {
-            all.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (deadline == Long.MAX_VALUE) {
+                all.get();
+            } else {
+                all.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
         } catch (TimeoutException e) {
             LOG.warn(
                     "The JVM exits without waiting longer for {}; what they have not dropped yet is left to a later "
