@@ -128,24 +128,21 @@ abstract class BranchesMojo extends AbstractMojo {
      * lakebase-junit without {@code Branches.close()} is left as it is.
      */
     private void close(ClassLoader loader) throws ReflectiveOperationException {
-        Class<?> main = main(loader);
         Method close;
         try {
-            close = main == null ? null : main.getMethod("close");
+            close = main(loader).getMethod("close"); // a loader is kept only once it has the main class
         } catch (NoSuchMethodException e) {
             return;
         }
-        if (close != null) {
-            ClassLoader previous = Thread.currentThread().getContextClassLoader();
-            Thread.currentThread().setContextClassLoader(loader);
-            try {
-                close.invoke(null);
-            } catch (InvocationTargetException e) {
-                getLog().warn("Ending the lakebase-junit of the module that ran the previous lakebase goal failed: "
-                        + e.getCause());
-            } finally {
-                Thread.currentThread().setContextClassLoader(previous);
-            }
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(loader);
+        try {
+            close.invoke(null);
+        } catch (InvocationTargetException e) {
+            getLog().warn("Ending the lakebase-junit of the module that ran the previous lakebase goal failed: "
+                    + e.getCause());
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
         }
     }
 

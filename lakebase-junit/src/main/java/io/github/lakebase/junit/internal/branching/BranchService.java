@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One provider and everything built on it in this JVM: the parents the library builds, the migrated
  * bases, and the test branches forked from them. Shared by all test classes, engines and
- * EngineTestKit runs of the JVM whose configuration agrees, and closed when the JVM exits (or by {@link #closeAll}). Usable
- * outside JUnit (a command line), since everything it needs comes with the {@link Configuration}.
+ * EngineTestKit runs of the JVM whose configuration agrees, and closed when the JVM exits (or by {@link
+ * #closeAll}). Usable outside JUnit (a command line), since everything it needs comes with the {@link
+ * Configuration}.
  *
  * <pre>{@code
  * ManagedBranch branch = BranchService.fork(config,
@@ -219,7 +220,8 @@ public final class BranchService implements AutoCloseable {
     }
 
     /**
-     * Closes this JVM's services now, rather than as it exits, and waits for them: for a tool that ends this copy of
+     * Closes the services of this copy of the library (its class loader's) now, rather than as the JVM exits, and
+     * waits for them: for a tool that ends this copy of
      * the library before another copy in the same JVM starts (the Maven plugin's goals in the next module of a
      * build), which would otherwise find the files this one locks taken. A later use starts the services again.
      */

@@ -38,10 +38,8 @@ final class Shutdown {
 
     static void closeAll(List<BranchService> services) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BUDGET_SECONDS);
-        closeAtOnce(
-                services.stream().filter(BranchService::keepsBranchesAfterExit).toList(), deadline);
-        long last = Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(LAST_SECONDS));
-        closeAtOnce(services.stream().filter(s -> !s.keepsBranchesAfterExit()).toList(), last);
+        closeInOrder(
+                services, deadline, Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(LAST_SECONDS)));
     }
 
     /**
@@ -49,9 +47,14 @@ final class Shutdown {
      * before the JVM exits ({@code Branches.close()}), after which another copy of the library locks the same files.
      */
     static void closeAllAndWait(List<BranchService> services) {
+        closeInOrder(services, Long.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    /** Those whose servers outlive them by {@code first}, then the others by {@code last} (nanoTime; MAX_VALUE: none). */
+    private static void closeInOrder(List<BranchService> services, long first, long last) {
         closeAtOnce(
-                services.stream().filter(BranchService::keepsBranchesAfterExit).toList(), Long.MAX_VALUE);
-        closeAtOnce(services.stream().filter(s -> !s.keepsBranchesAfterExit()).toList(), Long.MAX_VALUE);
+                services.stream().filter(BranchService::keepsBranchesAfterExit).toList(), first);
+        closeAtOnce(services.stream().filter(s -> !s.keepsBranchesAfterExit()).toList(), last);
     }
 
     private static void closeAtOnce(List<BranchService> services, long deadline) {

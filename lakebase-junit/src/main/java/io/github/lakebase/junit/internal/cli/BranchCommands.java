@@ -62,7 +62,7 @@ public final class BranchCommands {
         this.out = out;
     }
 
-    /** Ends the services the commands run so far started in this JVM, and waits for them: see {@code Branches.close}. */
+    /** Ends the services the commands of this copy of the library started, and waits for them: {@code Branches.close}. */
     public static void close() {
         BranchService.closeAll();
     }

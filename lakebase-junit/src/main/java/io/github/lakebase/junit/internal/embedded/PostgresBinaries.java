@@ -3,6 +3,7 @@ package io.github.lakebase.junit.internal.embedded;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URL;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -128,7 +129,7 @@ final class PostgresBinaries {
                     Thread.sleep(100);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("Interrupted while waiting for " + channel);
+                    throw new InterruptedIOException("Interrupted while waiting for " + channel);
                 }
             }
         }
