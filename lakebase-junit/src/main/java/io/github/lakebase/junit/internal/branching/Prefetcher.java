@@ -262,6 +262,14 @@ final class Prefetcher implements AutoCloseable {
         lent.remove(name);
     }
 
+    /**
+     * Says that a test's body is starting: the work held back while the test started (JUnit's and Spring's
+     * callbacks, the claim of a spare) begins now, beside the body.
+     */
+    void testBodyStarting() {
+        workers.hurry();
+    }
+
     /** Waits until every branch given back so far has been restored or forked again. */
     void awaitGivenBack() {
         workers.hurry();

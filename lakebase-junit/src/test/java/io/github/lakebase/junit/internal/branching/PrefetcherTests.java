@@ -129,6 +129,7 @@ class PrefetcherTests {
             assertThat(slow.restorable()).isTrue();
             awaitSparesOf(base, 1); // forked once the slow test took its branch
             Thread.sleep(SpareWorkers.SLOW_TEST_MILLIS + 200); // the test is slow, and the spare ready
+            endSessions(slow);
 
             assertThat(restoring.giveBack(slow.name())).isTrue();
             Thread.sleep(500);
@@ -146,6 +147,39 @@ class PrefetcherTests {
                     .isEmpty();
             SERVER.provider().delete(next.name());
             SERVER.provider().delete(after.name());
+        }
+    }
+
+    @Test
+    void aFastTestsBranchIsRestoredOnceTheNextTestsBodyStartsWhileAnotherSpareIsReady() throws Exception {
+        String base = base();
+        try (Prefetcher restoring = new Prefetcher(
+                SERVER.provider(), NAMES, Optional.of(true), null, new SpareWorkers(TimeUnit.HOURS.toMillis(1)))) {
+            SERVER.provider().delete(restoring.take(base, 2, "first").name());
+            awaitSparesOf(base, 2);
+            Thread.sleep(200); // both ready: each opens a session ahead once its database exists
+            Prefetcher.Forked fast = restoring.take(base, 2, "fast");
+
+            assertThat(restoring.giveBack(fast.name())).isTrue(); // at once: the test is fast
+            Prefetcher.Forked next = restoring.take(base, 2, "next"); // the other spare, which was ready
+            // A restore not held back ends the branch's session (after a second) and renames it meanwhile.
+            Thread.sleep(2_500);
+            assertThat(list("SELECT datname FROM pg_database WHERE datname = '" + fast.name() + "'"))
+                    .as("the fast test's branch, not renamed to be restored while the next test starts")
+                    .containsExactly(fast.name());
+
+            restoring.testBodyStarting(); // not the workers' pause of an hour, nor a test that waits for a spare
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!list("SELECT datname FROM pg_database WHERE datname = '" + fast.name() + "'")
+                            .isEmpty()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(list("SELECT datname FROM pg_database WHERE datname = '" + fast.name() + "'"))
+                    .as("the fast test's branch, under its old name once the next test's body started")
+                    .isEmpty();
+            restoring.awaitGivenBack();
+            SERVER.provider().delete(next.name());
         }
     }
 
@@ -489,6 +523,22 @@ class PrefetcherTests {
     }
 
     /** A sealed base with a table named after it. */
+    /**
+     * Ends the session a spare's pool opened ahead, as a test's pool ends before its branch is given back: a
+     * restore waits up to a second for a branch's sessions to go before it renames it.
+     */
+    private static void endSessions(Prefetcher.Forked branch) throws Exception {
+        if (branch.pool() != null) {
+            branch.pool().end();
+        }
+        String sessions = "SELECT pid FROM pg_stat_activity WHERE datname = '" + branch.name() + "'";
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!list(sessions).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(list(sessions)).as("sessions of " + branch.name()).isEmpty();
+    }
+
     private static String base() throws SQLException {
         String name = NAMES.base();
         SERVER.provider().create(new BranchRequest(name, "template1", null, Kind.BASE));
