@@ -9,6 +9,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 public class LakebaseBranchExtension
         implements BeforeAllCallback,
                 BeforeEachCallback,
+                BeforeTestExecutionCallback,
                 AfterEachCallback,
                 AfterAllCallback,
                 ParameterResolver,
@@ -53,6 +55,15 @@ public class LakebaseBranchExtension
     public void beforeEach(ExtensionContext context) {
         RunningTests.enter(context);
         BranchInjector.beforeEach(context);
+    }
+
+    /**
+     * Lets the library's work held back while the test started (restoring the branch the previous test left)
+     * begin now, beside the test's body.
+     */
+    @Override
+    public void beforeTestExecution(ExtensionContext context) {
+        BranchInjector.beforeTestExecution();
     }
 
     /** Notes a failure for per-class branches with {@link CleanupMode#ON_SUCCESS}. */

@@ -68,7 +68,7 @@ final class Prefetcher implements AutoCloseable {
     /** Restores branches in place; null when that is off. */
     private final Restoring restoring;
     /** The restorable branches lent to tests, with their bases; guarded by {@code this}. */
-    private final Map<String, Spare.Lent> lent = new HashMap<>();
+    private final Map<String, String> lent = new HashMap<>();
     /** Branches given back and not yet restored or forked again. */
     private final Set<CompletableFuture<Spare.Ready>> givenBack = ConcurrentHashMap.newKeySet();
 
@@ -140,7 +140,7 @@ final class Prefetcher implements AutoCloseable {
         synchronized (this) {
             depths.put(base, depth);
             if (forked.restorable()) {
-                lent.put(forked.name(), new Spare.Lent(base, System.nanoTime()));
+                lent.put(forked.name(), base);
             }
         }
         // Only now: a fork in the background would compete with this test's claim or fork for the server.
@@ -239,8 +239,7 @@ final class Prefetcher implements AutoCloseable {
         Spare spare;
         CompletableFuture<Void> held;
         synchronized (this) {
-            Spare.Lent to = lent.get(name);
-            String base = to == null ? null : to.base();
+            String base = lent.get(name);
             if (base == null || closed || count >= Math.max(depths.getOrDefault(base, 0), 1) * LIMIT_PER_DEPTH) {
                 return false;
             }
@@ -248,8 +247,8 @@ final class Prefetcher implements AutoCloseable {
             givenBackOnce.add(base);
             spare = new Spare(base, provider.normalizeName(names.branch("")), new CompletableFuture<>());
             enqueue(spare);
-            // A slow test's branch, another spare ready: its restore keeps off the cores while the next test starts.
-            held = to.bySlowTest() && spares.get(base).stream().anyMatch(Spare::ready) ? workers.hold() : null;
+            // Another spare ready for the next test: the restore keeps off the cores while that test starts.
+            held = spares.get(base).stream().anyMatch(Spare::ready) ? workers.hold() : null;
         }
         givenBack.add(spare.forked());
         spare.forked().whenComplete((ready, failure) -> givenBack.remove(spare.forked()));

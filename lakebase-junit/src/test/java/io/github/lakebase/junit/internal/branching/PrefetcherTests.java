@@ -128,7 +128,7 @@ class PrefetcherTests {
             Prefetcher.Forked slow = restoring.take(base, 1, "slow");
             assertThat(slow.restorable()).isTrue();
             awaitSparesOf(base, 1); // forked once the slow test took its branch
-            Thread.sleep(SpareWorkers.SLOW_TEST_MILLIS + 200); // the test is slow, and the spare ready
+            Thread.sleep(250); // the test is slow, and the spare ready
             endSessions(slow);
 
             assertThat(restoring.giveBack(slow.name())).isTrue();
