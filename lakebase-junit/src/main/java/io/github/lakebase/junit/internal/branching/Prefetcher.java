@@ -362,6 +362,15 @@ final class Prefetcher implements AutoCloseable {
         maker.forkAndSettle(spare, created);
     }
 
+    /** How many spares of {@code base} are ready to be taken; looks without making it the base used last. */
+    synchronized long ready(String base) {
+        return spares.entrySet().stream()
+                .filter(e -> e.getKey().equals(base))
+                .flatMap(e -> e.getValue().stream())
+                .filter(Spare::ready)
+                .count();
+    }
+
     /** How many spares exist or are being forked now, for all bases. */
     synchronized int count() {
         return count;

@@ -129,7 +129,6 @@ class PrefetcherTests {
             assertThat(slow.restorable()).isTrue();
             awaitSparesOf(base, 1); // forked once the slow test took its branch
             Thread.sleep(250); // the test is slow, and the spare ready
-            endSessions(slow);
 
             assertThat(restoring.giveBack(slow.name())).isTrue();
             Thread.sleep(500);
@@ -151,35 +150,47 @@ class PrefetcherTests {
     }
 
     @Test
-    void aFastTestsBranchIsRestoredOnceTheNextTestsBodyStartsWhileAnotherSpareIsReady() throws Exception {
+    void aFastTestsBranchIsRestoredOnceTheNextTestsBodyStartsWhileTwoOtherSparesAreReady() throws Exception {
+        String base = base();
+        try (Prefetcher restoring = new Prefetcher(
+                SERVER.provider(), NAMES, Optional.of(true), null, new SpareWorkers(TimeUnit.HOURS.toMillis(1)))) {
+            SERVER.provider().delete(restoring.take(base, 3, "first").name());
+            awaitReady(restoring, base, 3);
+            Prefetcher.Forked fast = restoring.take(base, 3, "fast");
+
+            assertThat(restoring.giveBack(fast.name())).isTrue(); // at once: the test is fast
+            // The next test takes one of the two ready, the test after it the other.
+            Prefetcher.Forked next = restoring.take(base, 3, "next");
+            Thread.sleep(2_000); // a restore not held back: done within a second here, behind the spares' forks
+            assertThat(exists(fast.name()))
+                    .as("the fast test's branch, not renamed to be restored while the next test starts")
+                    .isTrue();
+
+            restoring.testBodyStarting(); // not the workers' pause of an hour, nor a test that waits for a spare
+            assertThat(awaitGone(fast.name()))
+                    .as("the fast test's branch, under its old name once the next test's body started")
+                    .isTrue();
+            restoring.awaitGivenBack();
+            SERVER.provider().delete(next.name());
+        }
+    }
+
+    @Test
+    void aFastTestsBranchIsRestoredAtOnceWhenOnlyTheNextTestsSpareIsReady() throws Exception {
         String base = base();
         try (Prefetcher restoring = new Prefetcher(
                 SERVER.provider(), NAMES, Optional.of(true), null, new SpareWorkers(TimeUnit.HOURS.toMillis(1)))) {
             SERVER.provider().delete(restoring.take(base, 2, "first").name());
-            awaitSparesOf(base, 2);
-            Thread.sleep(200); // both ready: each opens a session ahead once its database exists
+            awaitReady(restoring, base, 2);
             Prefetcher.Forked fast = restoring.take(base, 2, "fast");
 
-            assertThat(restoring.giveBack(fast.name())).isTrue(); // at once: the test is fast
-            Prefetcher.Forked next = restoring.take(base, 2, "next"); // the other spare, which was ready
-            // A restore not held back ends the branch's session (after a second) and renames it meanwhile.
-            Thread.sleep(2_500);
-            assertThat(list("SELECT datname FROM pg_database WHERE datname = '" + fast.name() + "'"))
-                    .as("the fast test's branch, not renamed to be restored while the next test starts")
-                    .containsExactly(fast.name());
-
-            restoring.testBodyStarting(); // not the workers' pause of an hour, nor a test that waits for a spare
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!list("SELECT datname FROM pg_database WHERE datname = '" + fast.name() + "'")
-                            .isEmpty()
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(list("SELECT datname FROM pg_database WHERE datname = '" + fast.name() + "'"))
-                    .as("the fast test's branch, under its old name once the next test's body started")
-                    .isEmpty();
+            // One spare ready, which the next test takes: the test after it may need this branch, which a fast
+            // test gives the next one little time to restore.
+            assertThat(restoring.giveBack(fast.name())).isTrue();
+            assertThat(awaitGone(fast.name()))
+                    .as("the fast test's branch, renamed to be restored without waiting for a test's body")
+                    .isTrue();
             restoring.awaitGivenBack();
-            SERVER.provider().delete(next.name());
         }
     }
 
@@ -522,23 +533,31 @@ class PrefetcherTests {
         }
     }
 
-    /** A sealed base with a table named after it. */
-    /**
-     * Ends the session a spare's pool opened ahead, as a test's pool ends before its branch is given back: a
-     * restore waits up to a second for a branch's sessions to go before it renames it.
-     */
-    private static void endSessions(Prefetcher.Forked branch) throws Exception {
-        if (branch.pool() != null) {
-            branch.pool().end();
-        }
-        String sessions = "SELECT pid FROM pg_stat_activity WHERE datname = '" + branch.name() + "'";
+    /** Waits, for at most 30 s, until {@code prefetcher} has {@code expected} spares of {@code base} ready. */
+    private static void awaitReady(Prefetcher prefetcher, String base, long expected) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!list(sessions).isEmpty() && System.nanoTime() < deadline) {
+        while (prefetcher.ready(base) < expected && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(list(sessions)).as("sessions of " + branch.name()).isEmpty();
+        assertThat(prefetcher.ready(base)).as("spares of " + base + " ready").isEqualTo(expected);
     }
 
+    /** Whether the database {@code name} exists. */
+    private static boolean exists(String name) throws SQLException {
+        return !list("SELECT datname FROM pg_database WHERE datname = '" + name + "'")
+                .isEmpty();
+    }
+
+    /** Waits, for at most 30 s, until the database {@code name} is gone (renamed or dropped); whether it is. */
+    private static boolean awaitGone(String name) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (exists(name) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return !exists(name);
+    }
+
+    /** A sealed base with a table named after it. */
     private static String base() throws SQLException {
         String name = NAMES.base();
         SERVER.provider().create(new BranchRequest(name, "template1", null, Kind.BASE));
