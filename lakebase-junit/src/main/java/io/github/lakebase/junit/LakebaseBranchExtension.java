@@ -4,17 +4,19 @@ import io.github.lakebase.junit.internal.inject.Availability;
 import io.github.lakebase.junit.internal.inject.BranchInjector;
 import io.github.lakebase.junit.internal.inject.FailureTracker;
 import io.github.lakebase.junit.internal.inject.RunningTests;
+import java.lang.reflect.Method;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
@@ -36,7 +38,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 public class LakebaseBranchExtension
         implements BeforeAllCallback,
                 BeforeEachCallback,
-                BeforeTestExecutionCallback,
+                InvocationInterceptor,
                 AfterEachCallback,
                 AfterAllCallback,
                 ParameterResolver,
@@ -58,12 +60,29 @@ public class LakebaseBranchExtension
     }
 
     /**
-     * Lets the library's work held back while the test started (restoring the branch the previous test left)
-     * begin now, beside the test's body.
+     * Runs the test's body, once the library's work held back while the test started (restoring the branch the
+     * previous test left) has begun beside it: after the test's callbacks, its {@code @BeforeEach} methods and the
+     * resolution of its parameters, which may claim branches too.
      */
     @Override
-    public void beforeTestExecution(ExtensionContext context) {
-        BranchInjector.beforeTestExecution();
+    public void interceptTestMethod(
+            Invocation<Void> invocation,
+            ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext extensionContext)
+            throws Throwable {
+        BranchInjector.testBodyStarting();
+        invocation.proceed();
+    }
+
+    /** As {@link #interceptTestMethod} for a repeated or parameterized test's body. */
+    @Override
+    public void interceptTestTemplateMethod(
+            Invocation<Void> invocation,
+            ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext extensionContext)
+            throws Throwable {
+        BranchInjector.testBodyStarting();
+        invocation.proceed();
     }
 
     /** Notes a failure for per-class branches with {@link CleanupMode#ON_SUCCESS}. */

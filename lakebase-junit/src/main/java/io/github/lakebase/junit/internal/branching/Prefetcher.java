@@ -68,7 +68,7 @@ final class Prefetcher implements AutoCloseable {
     /** Restores branches in place; null when that is off. */
     private final Restoring restoring;
     /** The restorable branches lent to tests, with their bases; guarded by {@code this}. */
-    private final Map<String, String> lent = new HashMap<>();
+    private final Map<String, Spare.Lent> lent = new HashMap<>();
     /** Branches given back and not yet restored or forked again. */
     private final Set<CompletableFuture<Spare.Ready>> givenBack = ConcurrentHashMap.newKeySet();
 
@@ -140,7 +140,7 @@ final class Prefetcher implements AutoCloseable {
         synchronized (this) {
             depths.put(base, depth);
             if (forked.restorable()) {
-                lent.put(forked.name(), base);
+                lent.put(forked.name(), new Spare.Lent(base, System.nanoTime()));
             }
         }
         // Only now: a fork in the background would compete with this test's claim or fork for the server.
@@ -239,7 +239,8 @@ final class Prefetcher implements AutoCloseable {
         Spare spare;
         CompletableFuture<Void> held;
         synchronized (this) {
-            String base = lent.get(name);
+            Spare.Lent to = lent.get(name);
+            String base = to == null ? null : to.base();
             if (base == null || closed || count >= Math.max(depths.getOrDefault(base, 0), 1) * LIMIT_PER_DEPTH) {
                 return false;
             }
@@ -247,8 +248,7 @@ final class Prefetcher implements AutoCloseable {
             givenBackOnce.add(base);
             spare = new Spare(base, provider.normalizeName(names.branch("")), new CompletableFuture<>());
             enqueue(spare);
-            // Another spare ready for the next test: the restore keeps off the cores while that test starts.
-            held = spares.get(base).stream().anyMatch(Spare::ready) ? workers.hold() : null;
+            held = to.restoreMayWait(Spare.ready(spares.get(base))) ? workers.hold() : null;
         }
         givenBack.add(spare.forked());
         spare.forked().whenComplete((ready, failure) -> givenBack.remove(spare.forked()));
@@ -259,14 +259,6 @@ final class Prefetcher implements AutoCloseable {
     /** Says that {@code name}, if lent as restorable, will not be given back: it is kept, reset or sealed. */
     synchronized void notComingBack(String name) {
         lent.remove(name);
-    }
-
-    /**
-     * Says that a test's body is starting: the work held back while the test started (JUnit's and Spring's
-     * callbacks, the claim of a spare) begins now, beside the body.
-     */
-    void testBodyStarting() {
-        workers.hurry();
     }
 
     /** Waits until every branch given back so far has been restored or forked again. */
@@ -366,9 +358,8 @@ final class Prefetcher implements AutoCloseable {
     synchronized long ready(String base) {
         return spares.entrySet().stream()
                 .filter(e -> e.getKey().equals(base))
-                .flatMap(e -> e.getValue().stream())
-                .filter(Spare::ready)
-                .count();
+                .mapToLong(e -> Spare.ready(e.getValue()))
+                .sum();
     }
 
     /** How many spares exist or are being forked now, for all bases. */

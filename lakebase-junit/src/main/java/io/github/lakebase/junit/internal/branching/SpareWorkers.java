@@ -42,6 +42,12 @@ final class SpareWorkers {
      * server's process for it and the JVM's thread spent mostly on both cores.
      */
     static final long PAUSE_MILLIS = 20;
+    /**
+     * How long, in milliseconds, a test must have held its branch for the branch's restore to be held back while only
+     * the next test's spare is ready: longer than a pause and a restore, so that when the next test runs as long, the
+     * test after it does not wait for the restore.
+     */
+    static final long SLOW_TEST_MILLIS = 50;
 
     /** How long work is held back at most, in milliseconds. */
     private final long pauseMillis;

@@ -64,7 +64,7 @@ public final class BranchInjector {
      * Lets the restores held back while the test started begin beside its body ({@link
      * BranchService#testBodyStarting()}).
      */
-    public static void beforeTestExecution() {
+    public static void testBodyStarting() {
         BranchService.testBodyStarting();
     }
 

@@ -128,7 +128,7 @@ class PrefetcherTests {
             Prefetcher.Forked slow = restoring.take(base, 1, "slow");
             assertThat(slow.restorable()).isTrue();
             awaitSparesOf(base, 1); // forked once the slow test took its branch
-            Thread.sleep(250); // the test is slow, and the spare ready
+            Thread.sleep(SpareWorkers.SLOW_TEST_MILLIS + 200); // the test is slow, and the spare ready
 
             assertThat(restoring.giveBack(slow.name())).isTrue();
             Thread.sleep(500);
@@ -152,8 +152,8 @@ class PrefetcherTests {
     @Test
     void aFastTestsBranchIsRestoredOnceTheNextTestsBodyStartsWhileTwoOtherSparesAreReady() throws Exception {
         String base = base();
-        try (Prefetcher restoring = new Prefetcher(
-                SERVER.provider(), NAMES, Optional.of(true), null, new SpareWorkers(TimeUnit.HOURS.toMillis(1)))) {
+        SpareWorkers workers = new SpareWorkers(TimeUnit.HOURS.toMillis(1));
+        try (Prefetcher restoring = new Prefetcher(SERVER.provider(), NAMES, Optional.of(true), null, workers)) {
             SERVER.provider().delete(restoring.take(base, 3, "first").name());
             awaitReady(restoring, base, 3);
             Prefetcher.Forked fast = restoring.take(base, 3, "fast");
@@ -166,7 +166,7 @@ class PrefetcherTests {
                     .as("the fast test's branch, not renamed to be restored while the next test starts")
                     .isTrue();
 
-            restoring.testBodyStarting(); // not the workers' pause of an hour, nor a test that waits for a spare
+            workers.hurry(); // as the next test's body starts: not the pause of an hour, nor a test that waits
             assertThat(awaitGone(fast.name()))
                     .as("the fast test's branch, under its old name once the next test's body started")
                     .isTrue();
