@@ -4,7 +4,6 @@ import io.github.lakebase.junit.internal.inject.Availability;
 import io.github.lakebase.junit.internal.inject.BranchInjector;
 import io.github.lakebase.junit.internal.inject.FailureTracker;
 import io.github.lakebase.junit.internal.inject.RunningTests;
-import java.lang.reflect.Method;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -13,10 +12,8 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
-import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
@@ -38,7 +35,6 @@ import org.junit.jupiter.api.extension.TestWatcher;
 public class LakebaseBranchExtension
         implements BeforeAllCallback,
                 BeforeEachCallback,
-                InvocationInterceptor,
                 AfterEachCallback,
                 AfterAllCallback,
                 ParameterResolver,
@@ -57,32 +53,6 @@ public class LakebaseBranchExtension
     public void beforeEach(ExtensionContext context) {
         RunningTests.enter(context);
         BranchInjector.beforeEach(context);
-    }
-
-    /**
-     * Runs the test's body, once the library's work held back while the test started (restoring the branch the
-     * previous test left) has begun beside it: after the test's callbacks, its {@code @BeforeEach} methods and the
-     * resolution of its parameters, which may claim branches too.
-     */
-    @Override
-    public void interceptTestMethod(
-            Invocation<Void> invocation,
-            ReflectiveInvocationContext<Method> invocationContext,
-            ExtensionContext extensionContext)
-            throws Throwable {
-        BranchInjector.testBodyStarting();
-        invocation.proceed();
-    }
-
-    /** As {@link #interceptTestMethod} for a repeated or parameterized test's body. */
-    @Override
-    public void interceptTestTemplateMethod(
-            Invocation<Void> invocation,
-            ReflectiveInvocationContext<Method> invocationContext,
-            ExtensionContext extensionContext)
-            throws Throwable {
-        BranchInjector.testBodyStarting();
-        invocation.proceed();
     }
 
     /** Notes a failure for per-class branches with {@link CleanupMode#ON_SUCCESS}. */

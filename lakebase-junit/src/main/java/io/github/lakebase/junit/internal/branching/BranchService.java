@@ -53,8 +53,6 @@ public final class BranchService implements AutoCloseable {
     private final ConnectionBudget connectionBudget;
     private final Bases bases;
     private final Prefetcher spares;
-    /** The threads of {@link #spares}, whose work held back while a test starts begins as its body does. */
-    private final SpareWorkers spareWorkers;
     /** Bases that integrations stage from a base (a Spring context's); dropped with the service if still there. */
     private final Set<String> staged = ConcurrentHashMap.newKeySet();
     /** Every branch whose drop has begun: each is dropped once, by whoever claims it first. */
@@ -73,9 +71,8 @@ public final class BranchService implements AutoCloseable {
                 provider.connectionLimit(),
                 "Close connections when done with them, lower lakebase.pool.maximum-size, or let the server "
                         + "accept more connections (on the embedded server: lakebase.embedded.max-connections).");
-        this.spareWorkers = new SpareWorkers();
-        this.spares =
-                new Prefetcher(provider, names, config.restoreInPlace(), BranchPool.in(connectionBudget), spareWorkers);
+        this.spares = new Prefetcher(
+                provider, names, config.restoreInPlace(), BranchPool.in(connectionBudget), new SpareWorkers());
         this.configuration = config.readSoFar(); // after the last key the service reads, so that it agrees on all
         this.drops = new Drops(provider::delete, DROP_THREADS, DROP_BACKLOG);
     }
@@ -169,17 +166,6 @@ public final class BranchService implements AutoCloseable {
      */
     boolean giveBack(String name, BranchPool pool) {
         return !closed && spares.giveBack(name, pool);
-    }
-
-    /**
-     * Says that a test's body is about to run, its set-up done (its callbacks, {@code @BeforeEach} methods and
-     * parameters, which claim its branches): the restores held back while it started begin now, beside its body,
-     * which waits less for the machine's cores than its start does. Cheap: one look at each live service.
-     */
-    public static void testBodyStarting() {
-        for (BranchService s : LiveServices.all()) {
-            s.spareWorkers.hurry();
-        }
     }
 
     /** At a run's end: waits for the ended branches to be dropped or restored, then reads the bases' reviews. */

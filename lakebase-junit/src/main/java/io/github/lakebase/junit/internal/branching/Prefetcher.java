@@ -248,7 +248,8 @@ final class Prefetcher implements AutoCloseable {
             givenBackOnce.add(base);
             spare = new Spare(base, provider.normalizeName(names.branch("")), new CompletableFuture<>());
             enqueue(spare);
-            held = to.restoreMayWait(Spare.ready(spares.get(base))) ? workers.hold() : null;
+            // A slow test's branch, another spare ready: its restore keeps off the cores while the next test starts.
+            held = to.bySlowTest() && spares.get(base).stream().anyMatch(Spare::ready) ? workers.hold() : null;
         }
         givenBack.add(spare.forked());
         spare.forked().whenComplete((ready, failure) -> givenBack.remove(spare.forked()));
@@ -358,8 +359,9 @@ final class Prefetcher implements AutoCloseable {
     synchronized long ready(String base) {
         return spares.entrySet().stream()
                 .filter(e -> e.getKey().equals(base))
-                .mapToLong(e -> Spare.ready(e.getValue()))
-                .sum();
+                .flatMap(e -> e.getValue().stream())
+                .filter(Spare::ready)
+                .count();
     }
 
     /** How many spares exist or are being forked now, for all bases. */

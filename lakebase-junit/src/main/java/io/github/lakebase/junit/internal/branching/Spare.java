@@ -1,7 +1,6 @@
 package io.github.lakebase.junit.internal.branching;
 
 import io.github.lakebase.junit.spi.BranchConnection;
-import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -41,26 +40,12 @@ record Spare(String base, String name, CompletableFuture<Ready> forked) {
     record Lent(String base, long since) {
         /**
          * Whether its test held it for {@value SpareWorkers#SLOW_TEST_MILLIS} ms or more: the next test, which takes
-         * another spare where one is ready, is then likely to run as long, and the test after it not to need this
-         * branch before its restore is done.
+         * another spare where one is ready, is then likely to run as long, and not to need this branch while it
+         * starts.
          */
         boolean bySlowTest() {
             return System.nanoTime() - since >= SpareWorkers.SLOW_TEST_MILLIS * 1_000_000;
         }
-
-        /**
-         * Whether its restore may wait while the next test starts, which takes one of the {@code ready} spares of its
-         * base: when the test after that will find one ready too, because a second is, or because the tests are slow
-         * and leave the restore the time.
-         */
-        boolean restoreMayWait(long ready) {
-            return ready >= 2 || ready == 1 && bySlowTest();
-        }
-    }
-
-    /** How many of {@code spares} are ready. */
-    static long ready(Collection<Spare> spares) {
-        return spares.stream().filter(Spare::ready).count();
     }
 
     /** Whether it has been made, and can be taken. */

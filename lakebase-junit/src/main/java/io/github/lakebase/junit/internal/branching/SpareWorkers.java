@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
  * SpareWorkers workers = new SpareWorkers();
  * workers.start(spare, () -> fork(spare));   // the spare is settled whatever the work does
  * workers.start(spare, workers.hold(), () -> restore(spare), () -> drop(spare));   // after a pause
- * workers.hurry();                           // the next test's body starts: the pause ends
  * CompletableFuture<Void> created = workers.forkAfter(previous, next, c -> fork(next, c));
  * workers.stop();                            // waits up to a minute for the work under way
  * }</pre>
@@ -36,16 +35,14 @@ final class SpareWorkers {
     static final int AT_ONCE = 2;
 
     /**
-     * How long, in milliseconds, work is held back at most by default ({@link #hold}), when no test's body starts
-     * meanwhile (the next test does not use the library, or there is none). Starting a test (JUnit's callbacks, the
-     * claim of a spare, a {@code DataSource}) took 2-4 ms on a 2-core machine, and a restore 3-30 ms, which the
-     * server's process for it and the JVM's thread spent mostly on both cores.
+     * How long, in milliseconds, work is held back at most by default ({@link #hold}). Starting
+     * a test (JUnit's callbacks, the claim of a spare, a {@code DataSource}) took 2-4 ms on a 2-core machine, and a
+     * restore 3-30 ms, which the server's process for it and the JVM's thread spent mostly on both cores.
      */
     static final long PAUSE_MILLIS = 20;
     /**
-     * How long, in milliseconds, a test must have held its branch for the branch's restore to be held back while only
-     * the next test's spare is ready: longer than a pause and a restore, so that when the next test runs as long, the
-     * test after it does not wait for the restore.
+     * How long, in milliseconds, a test must have held its branch for the branch's restore to be held back: longer
+     * than a pause and a restore, so that when the next test runs as long, no test waits for the restore.
      */
     static final long SLOW_TEST_MILLIS = 50;
 
@@ -86,8 +83,8 @@ final class SpareWorkers {
 
     /**
      * A pause for work that no test needs yet, which then keeps off the cores while the next test starts: it ends
-     * once a test's body starts or a test waits for a spare ({@link #hurry}), after the workers' pause ({@link
-     * #PAUSE_MILLIS} ms unless told otherwise), or when these workers stop.
+     * after the workers' pause ({@link #PAUSE_MILLIS} ms unless told otherwise), once a test waits for a spare
+     * ({@link #hurry}), or when these workers stop.
      *
      * @return the pause, to {@link #start(Spare, CompletableFuture, Runnable, Runnable)} work after; null once these
      *     workers have stopped
@@ -120,7 +117,7 @@ final class SpareWorkers {
         });
     }
 
-    /** Starts the work held back at once: a test's body starts, or a test waits for a spare. */
+    /** Starts the work held back at once: a test waits for a spare. */
     void hurry() {
         paused.forEach(go -> go.complete(null));
     }

@@ -2,7 +2,6 @@ package io.github.lakebase.junit.internal.inject;
 
 import io.github.lakebase.junit.Branch;
 import io.github.lakebase.junit.LakebaseBranch;
-import io.github.lakebase.junit.internal.branching.BranchService;
 import io.github.lakebase.junit.internal.branching.ManagedBranch;
 import io.github.lakebase.junit.internal.inject.Declarations.ClassDeclaration;
 import io.github.lakebase.junit.internal.inject.Declarations.Target;
@@ -58,14 +57,6 @@ public final class BranchInjector {
         for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
             injectFields(context, instance.getClass(), instance);
         }
-    }
-
-    /**
-     * Lets the restores held back while the test started begin beside its body ({@link
-     * BranchService#testBodyStarting()}).
-     */
-    public static void testBodyStarting() {
-        BranchService.testBodyStarting();
     }
 
     /** Whether this injector resolves the parameter. */

@@ -127,8 +127,8 @@ class PrefetcherTests {
             SERVER.provider().delete(restoring.take(base, 1, "first").name());
             Prefetcher.Forked slow = restoring.take(base, 1, "slow");
             assertThat(slow.restorable()).isTrue();
-            awaitSparesOf(base, 1); // forked once the slow test took its branch
-            Thread.sleep(SpareWorkers.SLOW_TEST_MILLIS + 200); // the test is slow, and the spare ready
+            awaitReady(restoring, base, 1); // forked once the slow test took its branch
+            Thread.sleep(SpareWorkers.SLOW_TEST_MILLIS + 200); // the test is slow
 
             assertThat(restoring.giveBack(slow.name())).isTrue();
             Thread.sleep(500);
@@ -150,32 +150,6 @@ class PrefetcherTests {
     }
 
     @Test
-    void aFastTestsBranchIsRestoredOnceTheNextTestsBodyStartsWhileTwoOtherSparesAreReady() throws Exception {
-        String base = base();
-        SpareWorkers workers = new SpareWorkers(TimeUnit.HOURS.toMillis(1));
-        try (Prefetcher restoring = new Prefetcher(SERVER.provider(), NAMES, Optional.of(true), null, workers)) {
-            SERVER.provider().delete(restoring.take(base, 3, "first").name());
-            awaitReady(restoring, base, 3);
-            Prefetcher.Forked fast = restoring.take(base, 3, "fast");
-
-            assertThat(restoring.giveBack(fast.name())).isTrue(); // at once: the test is fast
-            // The next test takes one of the two ready, the test after it the other.
-            Prefetcher.Forked next = restoring.take(base, 3, "next");
-            Thread.sleep(2_000); // a restore not held back: done within a second here, behind the spares' forks
-            assertThat(exists(fast.name()))
-                    .as("the fast test's branch, not renamed to be restored while the next test starts")
-                    .isTrue();
-
-            workers.hurry(); // as the next test's body starts: not the pause of an hour, nor a test that waits
-            assertThat(awaitGone(fast.name()))
-                    .as("the fast test's branch, under its old name once the next test's body started")
-                    .isTrue();
-            restoring.awaitGivenBack();
-            SERVER.provider().delete(next.name());
-        }
-    }
-
-    @Test
     void aFastTestsBranchIsRestoredAtOnceWhenOnlyTheNextTestsSpareIsReady() throws Exception {
         String base = base();
         try (Prefetcher restoring = new Prefetcher(
@@ -184,11 +158,11 @@ class PrefetcherTests {
             awaitReady(restoring, base, 2);
             Prefetcher.Forked fast = restoring.take(base, 2, "fast");
 
-            // One spare ready, which the next test takes: the test after it may need this branch, which a fast
-            // test gives the next one little time to restore.
+            // One spare ready, which the next test takes: the test after it may need this branch, and a fast test
+            // leaves its restore little time, so the restore does not wait out the workers' pause (of an hour here).
             assertThat(restoring.giveBack(fast.name())).isTrue();
             assertThat(awaitGone(fast.name()))
-                    .as("the fast test's branch, renamed to be restored without waiting for a test's body")
+                    .as("the fast test's branch, renamed to be restored at once")
                     .isTrue();
             restoring.awaitGivenBack();
         }
