@@ -221,9 +221,9 @@ public final class BranchService implements AutoCloseable {
 
     /**
      * Closes the services of this copy of the library (its class loader's) now, rather than as the JVM exits, and
-     * waits for them: for a tool that ends this copy of
-     * the library before another copy in the same JVM starts (the Maven plugin's goals in the next module of a
-     * build), which would otherwise find the files this one locks taken. A later use starts the services again.
+     * waits for them: for a tool that ends this copy of the library before another copy in the same JVM starts (the
+     * Maven plugin's goals in the next module of a build), which would otherwise find the files this one locks
+     * taken. A later use starts the services again.
      */
     public static void closeAll() {
         LiveServices.closeAll();
