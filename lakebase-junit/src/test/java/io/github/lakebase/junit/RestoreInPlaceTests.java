@@ -55,9 +55,9 @@ class RestoreInPlaceTests {
 
     @Test
     void branchesWhoseTestsChangedOnlyRowsAreRestoredAndTakenAgainAndTheOthersAreDropped() {
-        readTheBase(ShopTestCase.class, SETTINGS, 14);
+        readTheBase(ShopTestCase.class, SETTINGS, 16);
 
-        Fixtures.assertAllSucceeded(Fixtures.run(ShopTestCase.class, SETTINGS), 14);
+        Fixtures.assertAllSucceeded(Fixtures.run(ShopTestCase.class, SETTINGS), 16);
 
         Map<String, Long> databases = Recording.databases(ShopTestCase.class);
         List<String> order = new ArrayList<>(databases.keySet());
@@ -75,6 +75,17 @@ class RestoreInPlaceTests {
             assertThat(later)
                     .as("databases of the tests after %s, which must not get its database again", test)
                     .doesNotContain(databases.get(test));
+        }
+        for (String test : List.of("writesALargeValue", "analyzes")) {
+            List<Long> later = order.subList(order.indexOf(test) + 1, order.size()).stream()
+                    .map(databases::get)
+                    .toList();
+            assertThat(later)
+                    .as(
+                            "databases of the tests after %s, which changed only rows (and TOAST or planner statistics),"
+                                    + " restored: %s",
+                            test, databases)
+                    .contains(databases.get(test));
         }
         Map<Long, Integer> uses = new HashMap<>();
         databases.values().forEach(oid -> uses.merge(oid, 1, Integer::sum));
@@ -95,11 +106,11 @@ class RestoreInPlaceTests {
                                 "lakebase.embedded.max-connections", "44",
                                 "lakebase.prefetch", "1",
                                 "lakebase.restore-in-place", "false")),
-                14);
+                16);
 
         assertThat(Set.copyOf(Recording.databases(ShopTestCase.class).values()))
                 .as("databases of the tests: %s", Recording.databases(ShopTestCase.class))
-                .hasSize(14);
+                .hasSize(16);
     }
 
     @Test
@@ -253,6 +264,26 @@ class RestoreInPlaceTests {
 
         @Test
         @Order(5)
+        void writesALargeValue(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "writesALargeValue")) {
+                // Rows of the table's TOAST table too, which its statistics count apart from the table's.
+                execute(
+                        c,
+                        "UPDATE customer SET name = (SELECT string_agg(md5(i::text), '') FROM generate_series(1, 400) i) "
+                                + "WHERE id = 3");
+            }
+        }
+
+        @Test
+        @Order(6)
+        void analyzes(DataSource dataSource) throws SQLException {
+            try (Connection c = begin(dataSource, "analyzes")) {
+                execute(c, "DELETE FROM audit_log", "ANALYZE customer, audit_log"); // writes rows of pg_statistic
+            }
+        }
+
+        @Test
+        @Order(7)
         void changesTheSchema(DataSource dataSource) throws SQLException {
             try (Connection c = begin(dataSource, "changesTheSchema")) {
                 execute(c, "ALTER TABLE customer ADD COLUMN email text", "DELETE FROM audit_log");
@@ -260,7 +291,7 @@ class RestoreInPlaceTests {
         }
 
         @Test
-        @Order(6)
+        @Order(8)
         void changesOnlyAStorageParameter(DataSource dataSource) throws SQLException {
             try (Connection c = begin(dataSource, "changesOnlyAStorageParameter")) {
                 execute(c, "ALTER TABLE customer SET (fillfactor = 70)"); // writes one row of pg_class, no other
@@ -268,7 +299,7 @@ class RestoreInPlaceTests {
         }
 
         @Test
-        @Order(7)
+        @Order(9)
         void changesADatabaseSetting(DataSource dataSource) throws SQLException {
             try (Connection c = begin(dataSource, "changesADatabaseSetting")) {
                 execute(
@@ -279,7 +310,7 @@ class RestoreInPlaceTests {
         }
 
         @Test
-        @Order(8)
+        @Order(10)
         void changesRowsAgain(DataSource dataSource) throws SQLException {
             try (Connection c = begin(dataSource, "changesRowsAgain")) {
                 execute(c, "DELETE FROM billing.invoice", "UPDATE orders SET placed = placed + 1");
@@ -287,7 +318,7 @@ class RestoreInPlaceTests {
         }
 
         @Test
-        @Order(9)
+        @Order(11)
         void refreshesTheMaterializedView(DataSource dataSource) throws SQLException {
             try (Connection c = begin(dataSource, "refreshesTheMaterializedView")) {
                 execute(c, "INSERT INTO customer (name) VALUES ('edsger')", "REFRESH MATERIALIZED VIEW customer_count");
@@ -295,7 +326,7 @@ class RestoreInPlaceTests {
         }
 
         @Test
-        @Order(10)
+        @Order(12)
         void createsALargeObject(DataSource dataSource) throws SQLException {
             try (Connection c = begin(dataSource, "createsALargeObject")) {
                 execute(c, "SELECT lo_create(0)");
@@ -303,7 +334,7 @@ class RestoreInPlaceTests {
         }
 
         @Test
-        @Order(11)
+        @Order(13)
         void resetsTheStatistics(DataSource dataSource) throws SQLException {
             try (Connection c = begin(dataSource, "resetsTheStatistics")) {
                 execute(c, "DELETE FROM audit_log", "SELECT pg_stat_reset()");
@@ -311,7 +342,7 @@ class RestoreInPlaceTests {
         }
 
         @Test
-        @Order(12)
+        @Order(14)
         void createsASubscription(DataSource dataSource) throws SQLException {
             try (Connection c = begin(dataSource, "createsASubscription")) {
                 execute(
@@ -324,7 +355,7 @@ class RestoreInPlaceTests {
         }
 
         @Test
-        @Order(13)
+        @Order(15)
         void leavesItsConnectionOpen(DataSource dataSource) throws SQLException {
             Connection c = begin(dataSource, "leavesItsConnectionOpen");
             c.setAutoCommit(false);
@@ -334,7 +365,7 @@ class RestoreInPlaceTests {
         }
 
         @Test
-        @Order(14)
+        @Order(16)
         void onlyReadsAtTheEnd(DataSource dataSource) throws SQLException {
             try (Connection c = begin(dataSource, "onlyReadsAtTheEnd")) {
                 assertThat(Fixtures.count(c, "SELECT count(*) FROM orders")).isEqualTo(3);
