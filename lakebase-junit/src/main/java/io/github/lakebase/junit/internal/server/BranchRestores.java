@@ -318,7 +318,7 @@ final class BranchRestores implements RestorableBranches {
     /** Waits, for at most a second, until {@code others} ({@link #othersQuery}) finds no session on the branch. */
     private static boolean awaitOnly(Connection c, String others) throws SQLException {
         long deadline = System.nanoTime() + 1_000_000_000L;
-        while (!BranchState.column(c, others).isEmpty()) {
+        while (!SessionQueries.column(c, others).isEmpty()) {
             if (System.nanoTime() > deadline) {
                 return false;
             }

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.postgresql.PGStatement;
 
 /**
  * What a branch's statistics and catalogs say of it, to tell what its test changed: per table, the rows
@@ -19,11 +18,11 @@ import org.postgresql.PGStatement;
  * ({@code pg_stat_get_tuples_*}), which count a session's writes once it has reported them.
  *
  * <pre>{@code
- * BranchState.Snapshot before = BranchState.read(c, base, true, null, Map.of());
+ * BranchState.Snapshot before = BranchState.read(c, base, null, true, null, Map.of());
  * // ... a test runs, and its sessions end ...
- * BranchState.Snapshot now = BranchState.read(c2, base, false, null, Map.of());
+ * BranchState.Snapshot now = BranchState.read(c2, base, before, false, null, Map.of());
  * if (now.classWrites() != before.classWrites()) {
- *     now = BranchState.read(c2, base, true, null, Map.of());   // or only BranchState.relations(c2)
+ *     now = now.withRelations(BranchState.relations(c2));
  * }
  * Optional<String> why = BranchState.beyondRows(before, now);
  * }</pre>
@@ -34,12 +33,13 @@ final class BranchState {
 
     private static final String WRITES =
             "pg_stat_get_tuples_inserted(c.oid) + pg_stat_get_tuples_updated(c.oid) + pg_stat_get_tuples_deleted(c.oid)";
+    /** The rows a database's sessions wrote to all its relations, as its own statistics count them. */
+    private static final String DATABASE_WRITES = "pg_stat_get_db_tuples_inserted(d.oid) + "
+            + "pg_stat_get_db_tuples_updated(d.oid) + pg_stat_get_db_tuples_deleted(d.oid)";
     /**
-     * What a restore of rows cannot put back, as one line per database: when its statistics were reset,
-     * its settings and properties, how many catalog rows its sessions wrote, and how many rows of {@code
-     * pg_class} (which a TRUNCATE writes too: {@link #RELATIONS} tells it from a change of the schema). Planner
-     * statistics aside, which ANALYZE writes and which hold no data; autovacuum's in-place updates are not
-     * counted.
+     * What a restore of rows cannot put back, as one line per database: when its statistics were reset, its
+     * settings and properties; and how many rows its sessions wrote to all its relations, which tells, against
+     * those {@link #TABLES} counts, whether anything else was written ({@link Snapshot#otherWrites()}).
      */
     private static final String DATABASE = "SELECT concat_ws(' ', pg_stat_get_db_stat_reset_time(d.oid), "
             + "(SELECT stats_reset FROM pg_stat_bgwriter)), "
@@ -50,12 +50,19 @@ final class BranchState {
             + "(SELECT count(*) FROM pg_replication_slots r WHERE r.database = d.datname), "
             + "(SELECT count(*) FROM pg_subscription s WHERE s.subdbid = d.oid), "
             + "(SELECT count(*) FROM pg_db_role_setting s WHERE array_to_string(s.setconfig, ' ') "
-            + "ILIKE '%track_counts%')), "
-            + "(SELECT coalesce(sum(" + WRITES + "), 0) FROM pg_class c WHERE c.relnamespace = "
-            + "'pg_catalog'::regnamespace AND c.relkind = 'r' AND NOT c.relisshared "
-            + "AND c.relname NOT IN ('pg_class', 'pg_statistic', 'pg_statistic_ext_data')), "
-            + "(SELECT " + WRITES + " FROM pg_class c WHERE c.oid = 'pg_class'::regclass) "
+            + "ILIKE '%track_counts%')), " + DATABASE_WRITES + " "
             + "FROM pg_database d WHERE d.datname = current_database()";
+    /**
+     * How many catalog rows a database's sessions wrote, and how many rows of {@code pg_class} (which a TRUNCATE
+     * writes too: {@link #RELATIONS} tells it from a change of the schema). Planner statistics aside, which ANALYZE
+     * writes and which hold no data; autovacuum's in-place updates are not counted. About three quarters of a read's
+     * cost on the server (one lookup of the statistics per catalog): read only when something other than the tables
+     * was written ({@link #read}).
+     */
+    private static final String CATALOGS = "SELECT (SELECT coalesce(sum(" + WRITES + "), 0) FROM pg_class c "
+            + "WHERE c.relnamespace = 'pg_catalog'::regnamespace AND c.relkind = 'r' AND NOT c.relisshared "
+            + "AND c.relname NOT IN ('pg_class', 'pg_statistic', 'pg_statistic_ext_data')), "
+            + "(SELECT " + WRITES + " FROM pg_class c WHERE c.oid = 'pg_class'::regclass)";
     /**
      * {@code pg_class} without what a TRUNCATE or VACUUM changes in it (a table's files and their size): read
      * only when its rows were written, as it costs about a millisecond of the server's time.
@@ -65,9 +72,10 @@ final class BranchState {
             + "c.relkind, c.relnatts, c.relchecks, c.relhasrules, c.relhastriggers, c.relrowsecurity, "
             + "c.relforcerowsecurity, c.relispopulated, c.relreplident, c.relispartition, c.relacl, c.reloptions, "
             + "c.relpartbound)::text, ' ' ORDER BY c.oid)) FROM pg_class c";
-    /** How many rows of {@code pg_class} the database's sessions wrote. */
-    private static final String CLASS_WRITES =
-            "SELECT " + WRITES + " FROM pg_class c WHERE c.oid = 'pg_class'::regclass";
+    /** How many rows of {@code pg_class} the database's sessions wrote, and to all its relations. */
+    private static final String CLASS_WRITES = "SELECT " + WRITES + ", (SELECT " + DATABASE_WRITES
+            + " FROM pg_database d WHERE d.datname = current_database()) FROM pg_class c "
+            + "WHERE c.oid = 'pg_class'::regclass";
     /** Every relation that holds rows of its own: tables, partitions, materialized views. */
     private static final String TABLES = "SELECT c.oid, c.relkind, c.relfilenode, " + WRITES
             + ", pg_stat_get_dead_tuples(c.oid) FROM pg_class c "
@@ -89,6 +97,12 @@ final class BranchState {
      *
      * @param relations what {@link #RELATIONS} read, of this branch or of one whose {@code pg_class} it is known
      *     to share; null when not read
+     * @param otherWrites the rows written to relations other than {@code tables} (catalogs, TOAST tables, temporary
+     *     and dropped tables): the database's count less the tables' counts. Every count only grows (a reset shows
+     *     in {@code resets}), and a session's counts of its relations and of its database are reported together,
+     *     the database's last ({@code pgstat_relation_flush_cb} in PostgreSQL's {@code pgstat_relation.c} adds to
+     *     the database's pending counts, which {@code pgstat_flush_pending_entries} reports after it): while it is
+     *     unchanged, no catalog was written
      */
     record Snapshot(
             String base,
@@ -97,57 +111,77 @@ final class BranchState {
             long catalogWrites,
             long classWrites,
             String relations,
-            Map<Long, Table> tables) {
+            Map<Long, Table> tables,
+            long otherWrites) {
 
-        /** This snapshot, with its tables as {@code tables} says. */
+        /**
+         * This snapshot, with its tables as {@code tables} says; the database's count is taken to have grown as
+         * theirs did.
+         */
         Snapshot withTables(Map<Long, Table> tables) {
-            return new Snapshot(base, resets, settings, catalogWrites, classWrites, relations, Map.copyOf(tables));
+            return new Snapshot(
+                    base, resets, settings, catalogWrites, classWrites, relations, Map.copyOf(tables), otherWrites);
         }
 
         /** This snapshot, with {@code relations} read now or known to be those of another snapshot. */
         Snapshot withRelations(String relations) {
-            return new Snapshot(base, resets, settings, catalogWrites, classWrites, relations, tables);
+            return new Snapshot(base, resets, settings, catalogWrites, classWrites, relations, tables, otherWrites);
         }
     }
 
     /**
      * Reads the state of the database {@code c} is connected to, and its sequences, in one round trip and one
-     * snapshot of the statistics.
+     * snapshot of the statistics; the writes to its catalogs in a second one, only when something other than its
+     * tables was written since {@code known}.
      *
      * @param base the base it was forked from, which the snapshot carries
+     * @param known an earlier snapshot of the same database (or of a fork of the same base, whose statistics started
+     *     from nothing as this one's did), whose catalog writes are this one's while nothing but the tables was
+     *     written; null to read them in any case
      * @param relations whether to read {@link Snapshot#relations()} too
      * @param sequenceQuery what {@link #sequenceQuery} gave, or null to read no sequence
      * @param sequences filled with each sequence's state, as {@link #sequences} gives it
      */
     static Snapshot read(
-            Connection c, String base, boolean relations, String sequenceQuery, Map<Long, String[]> sequences)
+            Connection c,
+            String base,
+            Snapshot known,
+            boolean relations,
+            String sequenceQuery,
+            Map<Long, String[]> sequences)
             throws SQLException {
         List<String> queries = new ArrayList<>(List.of(DATABASE, TABLES));
+        if (known == null) {
+            queries.add(CATALOGS);
+        }
         if (relations) {
             queries.add(RELATIONS);
         }
         if (sequenceQuery != null) {
             queries.add(sequenceQuery);
         }
-        try (PreparedStatement s = prepared(c, String.join("; ", queries))) {
-            String resets;
-            String settings;
-            long catalogWrites;
-            long classWrites;
+        String resets;
+        String settings;
+        long databaseWrites;
+        Map<Long, Table> tables;
+        long[] catalogs = null;
+        String md5 = null;
+        try (PreparedStatement s = SessionQueries.prepared(c, String.join("; ", queries))) {
             s.execute();
             try (ResultSet rs = s.getResultSet()) {
                 rs.next();
                 resets = rs.getString(1);
                 settings = rs.getString(2);
-                catalogWrites = rs.getLong(3);
-                classWrites = rs.getLong(4);
+                databaseWrites = rs.getLong(3);
             }
             s.getMoreResults();
-            Map<Long, Table> tables;
             try (ResultSet rs = s.getResultSet()) {
                 tables = tables(rs);
             }
-            String md5 = null;
+            if (known == null) {
+                s.getMoreResults();
+                catalogs = catalogs(s.getResultSet());
+            }
             if (relations) {
                 s.getMoreResults();
                 try (ResultSet rs = s.getResultSet()) {
@@ -161,8 +195,33 @@ final class BranchState {
                     sequences.putAll(sequences(rs));
                 }
             }
-            return new Snapshot(base, resets, settings, catalogWrites, classWrites, md5, tables);
         }
+        long otherWrites = otherWrites(databaseWrites, tables);
+        if (catalogs == null && otherWrites == known.otherWrites()) {
+            catalogs = new long[] {known.catalogWrites(), known.classWrites()};
+        } else if (catalogs == null) {
+            try (PreparedStatement s = SessionQueries.prepared(c, CATALOGS)) {
+                catalogs = catalogs(s.executeQuery());
+            }
+        }
+        return new Snapshot(base, resets, settings, catalogs[0], catalogs[1], md5, tables, otherWrites);
+    }
+
+    /** What {@link #CATALOGS} returned, as {@code {catalogWrites, classWrites}}. */
+    private static long[] catalogs(ResultSet rs) throws SQLException {
+        try (rs) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        }
+    }
+
+    /** {@link Snapshot#otherWrites()}, from the database's count and its tables'. */
+    private static long otherWrites(long databaseWrites, Map<Long, Table> tables) {
+        long written = databaseWrites;
+        for (Table t : tables.values()) {
+            written -= t.writes();
+        }
+        return written;
     }
 
     /** What {@link Snapshot#relations()} says of the database {@code c} is connected to now. */
@@ -182,17 +241,20 @@ final class BranchState {
      * @param alsoRows filled with what {@code also} returns
      */
     static Snapshot readTables(Connection c, Snapshot now, String also, List<String> alsoRows) throws SQLException {
-        try (PreparedStatement s = prepared(c, TABLES + "; " + CLASS_WRITES + (also == null ? "" : "; " + also))) {
+        try (PreparedStatement s =
+                SessionQueries.prepared(c, TABLES + "; " + CLASS_WRITES + (also == null ? "" : "; " + also))) {
             s.execute();
             Map<Long, Table> tables;
             try (ResultSet rs = s.getResultSet()) {
                 tables = tables(rs);
             }
             long classWrites;
+            long databaseWrites;
             s.getMoreResults();
             try (ResultSet rs = s.getResultSet()) {
                 rs.next();
                 classWrites = rs.getLong(1);
+                databaseWrites = rs.getLong(2);
             }
             if (also != null) {
                 s.getMoreResults();
@@ -209,48 +271,9 @@ final class BranchState {
                     now.catalogWrites(),
                     classWrites,
                     now.relations(),
-                    tables);
+                    tables,
+                    otherWrites(databaseWrites, tables));
         }
-    }
-
-    /**
-     * What a query of one column returns, run as a statement the server prepares once for the session: say, of
-     * the sessions on the branch other than those that may be, after a restore. Statements that return no rows may
-     * come before it, in the same round trip ({@code "COMMIT; SELECT ..."}).
-     *
-     * @throws SQLException when a statement fails, or none of them is a query
-     */
-    static List<String> column(Connection c, String sql) throws SQLException {
-        List<String> values = new ArrayList<>();
-        try (PreparedStatement s = prepared(c, sql)) {
-            boolean rows = s.execute();
-            while (!rows && s.getUpdateCount() != -1) { // the results of statements before the query, if any
-                rows = s.getMoreResults();
-            }
-            if (!rows) {
-                throw new SQLException("No query among the statements: " + sql);
-            }
-            try (ResultSet rs = s.getResultSet()) {
-                while (rs.next()) {
-                    values.add(rs.getString(1));
-                }
-            }
-        }
-        return values;
-    }
-
-    /**
-     * {@code sql} as a statement the server prepares at its first run and keeps for the session ({@code
-     * prepareThreshold} 1, whatever the connection's URL says): the restore of a branch whose sessions are kept
-     * reads the same queries on the same session after every test, and most of their cost is planning them. Its
-     * rows come in one piece, whatever fetch size the URL gives: outside auto-commit the driver would read them
-     * through a cursor, which a {@code COMMIT} before the query in the same round trip leaves closed.
-     */
-    private static PreparedStatement prepared(Connection c, String sql) throws SQLException {
-        PreparedStatement s = c.prepareStatement(sql);
-        s.unwrap(PGStatement.class).setPrepareThreshold(1);
-        s.setFetchSize(0);
-        return s;
     }
 
     private static Map<Long, Table> tables(ResultSet rs) throws SQLException {

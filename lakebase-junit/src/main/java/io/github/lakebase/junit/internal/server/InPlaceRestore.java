@@ -100,7 +100,7 @@ final class InPlaceRestore {
                         (System.nanoTime() - start) / 1_000_000);
             }
         }
-        BranchState.Snapshot fork = BranchState.read(c, base, true, null, Map.of());
+        BranchState.Snapshot fork = BranchState.read(c, base, null, true, null, Map.of());
         pristine.fork = fork;
         tracked.put(branch, fork);
     }
@@ -172,7 +172,7 @@ final class InPlaceRestore {
         BranchState.Snapshot noted = tracked.get(branch);
         PristineBase base = noted == null ? null : bases.get(noted.base());
         if (base != null && base.read() == PristineBase.Read.READ) {
-            BranchState.read(session, noted.base(), false, base.sequenceQuery, new HashMap<>());
+            BranchState.read(session, noted.base(), noted, false, base.sequenceQuery, new HashMap<>());
         }
     }
 
@@ -214,7 +214,7 @@ final class InPlaceRestore {
         }
         // A sequence the test dropped or renamed fails the read: a branch whose schema changed is not restored.
         Map<Long, String[]> sequences = new HashMap<>();
-        BranchState.Snapshot now = BranchState.read(c, before.base(), false, base.sequenceQuery, sequences);
+        BranchState.Snapshot now = BranchState.read(c, before.base(), before, false, base.sequenceQuery, sequences);
         if (now.classWrites() != before.classWrites()) { // a TRUNCATE, or a change of the schema
             now = now.withRelations(BranchState.relations(c));
         }

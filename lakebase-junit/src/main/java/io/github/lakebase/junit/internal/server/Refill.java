@@ -110,7 +110,7 @@ final class Refill {
                 c.commit();
             } else {
                 // The driver sees the transaction end as the server answers, so it ends auto-commit with no commit.
-                checked.addAll(BranchState.column(c, "COMMIT; " + check));
+                checked.addAll(SessionQueries.column(c, "COMMIT; " + check));
             }
             return writes;
         } catch (SQLException | IOException e) {
