@@ -39,9 +39,13 @@ final class BranchRestores implements RestorableBranches {
 
     private static final Logger LOG = LoggerFactory.getLogger(BranchRestores.class);
 
-    /** The sessions on a database, and whether each is busy (in a transaction, a COPY or a query); autovacuum aside. */
-    private static final String SESSIONS = "SELECT pid, state IS DISTINCT FROM 'idle' FROM pg_stat_activity "
-            + "WHERE datname = ? AND backend_type <> 'autovacuum worker'";
+    /**
+     * The sessions on a database, and whether each is busy (in a transaction, a COPY or a query); autovacuum aside.
+     * As text: the driver read a boolean of a prepared statement's result (binary) through a new calendar, about
+     * 50 µs of the restore thread's time at every restore.
+     */
+    private static final String SESSIONS = "SELECT pid::text, (state IS DISTINCT FROM 'idle')::text "
+            + "FROM pg_stat_activity WHERE datname = ? AND backend_type <> 'autovacuum worker'";
     /**
      * What {@code DISCARD ALL} does, as the statements the PostgreSQL documentation gives as its equivalent (<a
      * href="https://www.postgresql.org/docs/current/sql-discard.html">DISCARD</a>), which unlike it may run in
@@ -226,7 +230,7 @@ final class BranchRestores implements RestorableBranches {
         // statement for good: the renaming path ends them. The same round trip tells whether others are on it.
         List<String[]> on = admin.rows(SESSIONS, name);
         Set<String> own = pids.stream().map(String::valueOf).collect(Collectors.toSet());
-        if (initial == null || on.stream().anyMatch(row -> own.contains(row[0]) && row[1].equals("t"))) {
+        if (initial == null || on.stream().anyMatch(row -> own.contains(row[0]) && row[1].equals("true"))) {
             return Optional.of("a session of its pool is in a transaction or a COPY");
         }
         boolean othersOn = on.stream().anyMatch(row -> !own.contains(row[0]));
