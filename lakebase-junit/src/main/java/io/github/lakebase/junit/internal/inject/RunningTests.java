@@ -29,7 +29,7 @@ public final class RunningTests {
     public static void enter(ExtensionContext context) {
         context.getStore(NAMESPACE)
                 .getOrComputeIfAbsent(
-                        new EnteredKey(context.getUniqueId()),
+                        new EnteredKey(context),
                         key -> {
                             Deque<ExtensionContext> entered = ENTERED.get();
                             entered.push(context);
@@ -43,7 +43,12 @@ public final class RunningTests {
         return Optional.ofNullable(ENTERED.get().peek());
     }
 
-    private record EnteredKey(String context) {}
+    /**
+     * The key of a context's entry, which a lookup from a test's context must not find in its class's store: the
+     * context itself (JUnit's contexts are equal only to themselves). Its unique ID would do as well, but JUnit
+     * formats that string anew at every call, twice per test here.
+     */
+    private record EnteredKey(ExtensionContext context) {}
 
     /** Leaves the context on the thread that entered it when JUnit closes it. */
     @SuppressWarnings("deprecation")
