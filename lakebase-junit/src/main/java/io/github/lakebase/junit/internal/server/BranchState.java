@@ -123,6 +123,14 @@ final class BranchState {
                     base, resets, settings, catalogWrites, classWrites, relations, Map.copyOf(tables), otherWrites);
         }
 
+        /**
+         * This snapshot as that of a database forked from the same base just now, whose statistics start from
+         * nothing: no rows written to anything but its tables, whatever the database this one was read from had.
+         */
+        Snapshot ofNewFork() {
+            return new Snapshot(base, resets, settings, catalogWrites, classWrites, relations, tables, 0);
+        }
+
         /** This snapshot, with {@code relations} read now or known to be those of another snapshot. */
         Snapshot withRelations(String relations) {
             return new Snapshot(base, resets, settings, catalogWrites, classWrites, relations, tables, otherWrites);

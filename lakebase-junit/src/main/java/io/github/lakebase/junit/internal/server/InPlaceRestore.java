@@ -119,7 +119,7 @@ final class InPlaceRestore {
         if (fork == null) {
             return false;
         }
-        tracked.put(branch, fork);
+        tracked.put(branch, fork.ofNewFork());
         return true;
     }
 
