@@ -123,28 +123,6 @@ public interface RestorableBranches {
     }
 
     /**
-     * {@link #restoreConnected(String, List)}, told whether code may have reached the driver's own connection
-     * behind any of {@code sessions} since the branch was last restored or handed out ({@link
-     * Connection#unwrap}): only through it can a test start what the JDBC interfaces cannot, such as a {@code
-     * COPY} (pgjdbc's {@code CopyManager}) that it never ended, which leaves the driver waiting for it and
-     * blocks every later statement on the session. When none was reached, the driver's own view of each
-     * session (its transaction state) is as good as the server's, and the provider may skip asking the server.
-     *
-     * <pre>{@code
-     * Optional<String> why = restorable.restoreConnected("lbj_k3x9q2a_12", connections, false);
-     * }</pre>
-     *
-     * @param name the branch, under the name it keeps
-     * @param sessions as for {@link #restoreConnected(String, List)}
-     * @param driverReached true when code may have unwrapped the driver's connection behind a session, or when
-     *     the library cannot tell
-     * @return as {@link #restoreConnected(String, List)}, which the default calls
-     */
-    default Optional<String> restoreConnected(String name, List<Connection> sessions, boolean driverReached) {
-        return restoreConnected(name, sessions);
-    }
-
-    /**
      * Readies {@code session}, the first connection of the library's pool to the new spare {@code name}, opened
      * ahead of the test that takes the spare, for the restores it will serve ({@link #restoreConnected}): whatever a
      * restore prepares on a session, or what the server caches per session, done now, in the background, rather than

@@ -167,25 +167,11 @@ final class ConnectionBudget {
         }
     }
 
-    /**
-     * {@code connection}, tracked in its group, returning its permit (if any) once when it is closed or aborted,
-     * and noting when code unwraps it ({@link DriverReach}).
-     */
+    /** {@code connection}, tracked in its group, returning its permit (if any) once when it is closed or aborted. */
     private Connection track(Connection connection, Group group, boolean permit) {
         AtomicBoolean released = new AtomicBoolean();
-        AtomicBoolean reached = new AtomicBoolean();
         group.open.add(released);
         InvocationHandler handler = (proxy, method, args) -> {
-            if (method.getDeclaringClass() == DriverReach.class) {
-                return reached.getAndSet(false);
-            }
-            boolean unwrap = method.getName().equals("unwrap");
-            if ((unwrap || method.getName().equals("isWrapperFor")) && args[0] == DriverReach.class) {
-                return unwrap ? proxy : Boolean.TRUE;
-            }
-            if (unwrap) {
-                reached.set(true);
-            }
             if (isEnd(method) && released.compareAndSet(false, true)) {
                 if (permit) {
                     permits.release();
@@ -198,8 +184,8 @@ final class ConnectionBudget {
                 throw e.getCause();
             }
         };
-        return (Connection) Proxy.newProxyInstance(
-                ConnectionBudget.class.getClassLoader(), new Class<?>[] {Connection.class, DriverReach.class}, handler);
+        return (Connection)
+                Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, handler);
     }
 
     private static boolean isEnd(Method method) {

@@ -117,14 +117,9 @@ final class Restoring {
         if (sessions.isEmpty()) {
             return false;
         }
-        boolean reached = false;
-        for (Connection c : sessions) {
-            reached |= driverReached(c); // each one's, which this takes
-        }
-        boolean driverReached = reached;
         // On a thread of its own, which a driver stuck in its test's leftovers (say, a COPY) cannot keep forever.
-        CompletableFuture<Optional<String>> restored = CompletableFuture.supplyAsync(
-                () -> restorable.restoreConnected(name, sessions, driverReached), RESTORERS);
+        CompletableFuture<Optional<String>> restored =
+                CompletableFuture.supplyAsync(() -> restorable.restoreConnected(name, sessions), RESTORERS);
         try {
             Optional<String> why = restored.get(CONNECTED_RESTORE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
             why.ifPresent(w -> LOG.debug("Branch {} is not restored with its connections open: {}", name, w));
@@ -138,25 +133,11 @@ final class Restoring {
         } finally {
             for (Connection c : sessions) {
                 try {
-                    driverReached(c); // the restore's own use of the driver is no test's
                     c.close(); // back to the pool
                 } catch (SQLException e) {
                     LOG.debug("Handing a connection of {} back to its pool: {}", name, e.getMessage());
                 }
             }
-        }
-    }
-
-    /**
-     * Whether code may have reached the driver's connection behind {@code c} since this was last asked ({@link
-     * DriverReach}); true when the library cannot tell.
-     */
-    private static boolean driverReached(Connection c) {
-        try {
-            return !c.isWrapperFor(DriverReach.class)
-                    || c.unwrap(DriverReach.class).takeReached();
-        } catch (SQLException | RuntimeException e) {
-            return true;
         }
     }
 

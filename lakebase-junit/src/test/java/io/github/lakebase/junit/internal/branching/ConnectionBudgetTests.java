@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.postgresql.PGConnection;
 
 /** The connections of a run on a real server: permits, groups, and waiting for a group's connections to close. */
 class ConnectionBudgetTests {
@@ -62,23 +61,5 @@ class ConnectionBudgetTests {
                 .isFalse();
         kept.close();
         assertThat(group.awaitOpenAtMost(0, Duration.ZERO)).isTrue();
-    }
-
-    @Test
-    void aConnectionSaysWhetherCodeUnwrappedItSinceItWasLastAsked() throws Exception {
-        try (Connection c = new ConnectionBudget(1, "advice")
-                .group()
-                .open(() -> SERVER.get().connect("postgres"))) {
-            DriverReach reach = c.unwrap(DriverReach.class);
-            assertThat(reach.takeReached()).as("a new connection").isFalse();
-
-            c.createStatement().close();
-            assertThat(c.isWrapperFor(PGConnection.class)).isTrue();
-            assertThat(reach.takeReached()).as("after plain JDBC calls").isFalse();
-
-            c.unwrap(PGConnection.class).getBackendPID();
-            assertThat(reach.takeReached()).as("after an unwrap").isTrue();
-            assertThat(reach.takeReached()).as("asked again").isFalse();
-        }
     }
 }
