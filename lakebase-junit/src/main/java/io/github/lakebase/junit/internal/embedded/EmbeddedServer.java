@@ -5,7 +5,9 @@ import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -300,6 +302,23 @@ public final class EmbeddedServer implements AutoCloseable {
 
     public Path dataDirectory() {
         return dataDirectory;
+    }
+
+    /**
+     * The directory {@code name} in the data directory, for files that the server writes and reads back for the
+     * library (with {@code COPY}); made, readable by the server's OS user only and owned by it, when missing.
+     *
+     * @param name the directory's name, for example {@code lakebase-junit-rows}
+     * @throws IOException when it cannot be made
+     */
+    public synchronized Path serverDirectory(String name) throws IOException {
+        Path dir = dataDirectory.resolve(name);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            osUser.own(dir);
+        }
+        return dir;
     }
 
     /** Whether the data directory outlives this server: it is the user's, or the cache's. */

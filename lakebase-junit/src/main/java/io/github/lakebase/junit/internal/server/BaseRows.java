@@ -3,6 +3,7 @@ package io.github.lakebase.junit.internal.server;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,15 +12,17 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rows of a base's tables, held in memory to restore branches from: read from a new fork of the base
- * with {@code COPY ... TO STDOUT (FORMAT binary)}, at most {@value #HELD_BYTES} bytes for all bases of a
- * server together. The smallest tables, up to {@value #EAGER_BYTES} bytes together, are read with the base's
+ * The rows of a base's tables, held to restore branches from: read from a new fork of the base with {@code COPY
+ * ... TO STDOUT (FORMAT binary)} into memory, or, where the server can write files for the library ({@link
+ * RowFiles}), written by the server itself to a file with {@code COPY ... TO 'file' (FORMAT binary)}; at most
+ * {@value #HELD_BYTES} bytes for all bases of a server together. The smallest tables, up to {@value #EAGER_BYTES} bytes together, are read with the base's
  * first fork; a larger one only once a test has changed it, from a later new fork ({@link #readLater}), so
  * that the rows of a large table no test changes (nor a table linked to it) are never read. A table beyond the
  * bytes held, or whose rows COPY cannot give back as they were, is not held, and a branch whose test changed it
@@ -36,7 +39,7 @@ import org.slf4j.LoggerFactory;
 final class BaseRows {
 
     private static final Logger LOG = LoggerFactory.getLogger(BaseRows.class);
-    /** The most bytes of base tables held in memory to restore from, for all bases together. */
+    /** The most bytes of base tables held (in memory or in files) to restore from, for all bases together. */
     static final long HELD_BYTES = 64L << 20;
     /**
      * The most bytes of tables (their size on disk, {@code pg_table_size}) that a base's first fork reads the rows
@@ -45,7 +48,7 @@ final class BaseRows {
      */
     static final long EAGER_BYTES = 2L << 20;
     /** Why a table is not held when its rows would not fit in what is left of {@link #HELD_BYTES}. */
-    private static final String BEYOND = "they would take more than the " + HELD_BYTES + " bytes held in memory";
+    private static final String BEYOND = "they would take more than the " + HELD_BYTES + " bytes held to restore from";
 
     /**
      * The tables whose rows may be held: with their columns for COPY (generated ones left out, which COPY
@@ -65,9 +68,36 @@ final class BaseRows {
             + "'pg_toast') ORDER BY 4, 1";
 
     private final AtomicLong held = new AtomicLong();
+    /** Where the server writes the rows, or null to hold them in memory. */
+    private final RowFiles files;
 
-    /** A table's rows as the base holds them, in COPY's binary format. */
-    record Rows(String table, String columns, byte[] data) {}
+    /** Holds rows in memory. */
+    BaseRows() {
+        this(null);
+    }
+
+    /**
+     * Has the server write rows to {@code files} where it can, else holds them in memory.
+     *
+     * @param files the files of the run, or null to hold rows in memory
+     */
+    BaseRows(RowFiles files) {
+        this.files = files;
+    }
+
+    /**
+     * A table's rows as the base holds them, in COPY's binary format: in memory ({@code data}), or in a file the
+     * server wrote and reads back ({@code file}, {@link RowFiles}).
+     *
+     * @param bytes the size of the rows in COPY's binary format
+     */
+    record Rows(String table, String columns, byte[] data, Path file, long bytes) {
+
+        /** Rows held in memory. */
+        static Rows held(String table, String columns, byte[] data) {
+            return new Rows(table, columns, data, null, data.length);
+        }
+    }
 
     /** A table whose rows may be held: its name and columns for COPY, and its size on disk in bytes. */
     record Table(long oid, String name, String columns, long size) {}
@@ -119,6 +149,9 @@ final class BaseRows {
                 notHeld.put(t.oid(), BEYOND);
                 continue;
             }
+            if (files != null && toFile(c, t, rows, notHeld)) {
+                continue;
+            }
             Bounded out = new Bounded(room);
             try {
                 copy.copyOut("COPY " + t.name() + t.columns() + " TO STDOUT (FORMAT binary)", out);
@@ -141,8 +174,39 @@ final class BaseRows {
                 notHeld.put(t.oid(), BEYOND);
                 continue;
             }
-            rows.put(t.oid(), new Rows(t.name(), t.columns(), out.toByteArray()));
+            rows.put(t.oid(), Rows.held(t.name(), t.columns(), out.toByteArray()));
         }
+    }
+
+    /**
+     * Has the server write the rows of {@code t} to a file, and holds them there as long as they fit in what is left
+     * of the bytes held; says in {@code notHeld} why they are not held.
+     *
+     * @return false when the server could not write the file: the caller holds the rows in memory
+     */
+    private boolean toFile(Connection c, Table t, Map<Long, Rows> rows, Map<Long, String> notHeld) throws SQLException {
+        Optional<Path> file;
+        try {
+            file = files.write(c, t);
+        } catch (SQLException e) {
+            if (!unreadable(e)) {
+                throw e;
+            }
+            notHeld.put(t.oid(), "COPY cannot read them (" + e.getMessage() + ")");
+            return true;
+        }
+        if (file.isEmpty()) {
+            return false;
+        }
+        long size = RowFiles.size(file.get());
+        if (held.addAndGet(size) > HELD_BYTES) {
+            held.addAndGet(-size);
+            files.delete(file.get());
+            notHeld.put(t.oid(), BEYOND);
+            return true;
+        }
+        rows.put(t.oid(), new Rows(t.name(), t.columns(), null, file.get(), size));
+        return true;
     }
 
     /**
@@ -159,7 +223,15 @@ final class BaseRows {
 
     /** Gives back the room that {@code rows}, read by {@link #read} and no longer held, took. */
     void release(Collection<Rows> rows) {
-        held.addAndGet(-rows.stream().mapToLong(r -> r.data().length).sum());
+        held.addAndGet(-rows.stream().mapToLong(Rows::bytes).sum());
+        rows.stream().filter(r -> r.file() != null).forEach(r -> files.delete(r.file()));
+    }
+
+    /** Deletes the files of the rows held: the run ends. */
+    void close() {
+        if (files != null) {
+            files.deleteOwn();
+        }
     }
 
     /** A buffer that refuses to grow beyond a limit, so that reading a table never takes more memory. */

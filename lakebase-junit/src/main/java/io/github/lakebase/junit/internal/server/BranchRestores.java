@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * connection of its own. It needs PostgreSQL 15 or later, a superuser, and {@code track_counts} on.
  *
  * <pre>{@code
- * BranchRestores restores = new BranchRestores(admin, provider::connection, created, ownership, c, 18);
+ * BranchRestores restores = new BranchRestores(admin, provider::connection, created, ownership, c, 18, null);
  * restores.track("lbj_k3x9q2a_12", "lbj_k3x9q2a_base_1");
  * Optional<BranchConnection> again = restores.restore("lbj_k3x9q2a_12_test", "lbj_k3x9q2a_13");
  * }</pre>
@@ -71,7 +71,8 @@ final class BranchRestores implements RestorableBranches {
     private final Function<String, BranchConnection> connections;
     private final Set<String> created;
     private final Ownership ownership;
-    private final InPlaceRestore restores = new InPlaceRestore();
+    private final InPlaceRestore restores;
+    private final RowFiles files;
     /** The driver's settings of a new connection, by the query string of a branch's URL. */
     private final Map<String, Optional<Properties>> driverSettings = new ConcurrentHashMap<>();
 
@@ -86,6 +87,7 @@ final class BranchRestores implements RestorableBranches {
      * @param ownership the run's comments on its databases
      * @param c a connection as the library's user, to learn whether restores can work
      * @param majorVersion the server's major version
+     * @param files where the server writes the bases' rows and reads them back from, or null to hold them in memory
      */
     BranchRestores(
             AdminSql admin,
@@ -93,8 +95,11 @@ final class BranchRestores implements RestorableBranches {
             Set<String> created,
             Ownership ownership,
             Connection c,
-            int majorVersion)
+            int majorVersion,
+            RowFiles files)
             throws SQLException {
+        this.restores = new InPlaceRestore(files);
+        this.files = files;
         this.admin = admin;
         this.connections = connections;
         this.created = created;
@@ -120,6 +125,18 @@ final class BranchRestores implements RestorableBranches {
                     : "the server does not count what sessions write (track_counts is off), which tells what a test "
                             + "changed";
         }
+    }
+
+    /** Deletes the files of dead runs' rows ({@link RowFiles#sweep}). */
+    void sweep() {
+        if (files != null) {
+            files.sweep(run -> DeadRuns.isAlive(admin, run));
+        }
+    }
+
+    /** Deletes the files of this run's rows: it ends. */
+    void close() {
+        restores.close();
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code lakebase.provider=embedded} (the default): a PostgreSQL 18 server started from zonky's
@@ -117,6 +118,17 @@ public final class EmbeddedProviderFactory implements BranchProviderFactory {
         @Override
         public boolean outlivesJvm() {
             return server.persistent();
+        }
+
+        @Override
+        public Optional<Path> rowsDirectory() {
+            try {
+                return Optional.of(server.serverDirectory(RowFiles.DIRECTORY));
+            } catch (IOException e) { // rows are then held in memory
+                LoggerFactory.getLogger(EmbeddedProviderFactory.class)
+                        .debug("Cannot make {}: {}", RowFiles.DIRECTORY, e.getMessage());
+                return Optional.empty();
+            }
         }
 
         @Override

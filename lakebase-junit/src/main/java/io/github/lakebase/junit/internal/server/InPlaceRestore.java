@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * those of one database) shows in their reset times, and then nothing is known: the branch is unrestorable.
  *
  * <p>The base's rows come from new forks of it (a new fork is the base's state), read with {@code COPY ... TO
- * STDOUT (FORMAT binary)} and held in memory, at most {@value BaseRows#HELD_BYTES} bytes for all bases; a table
+ * STDOUT (FORMAT binary)} and held in memory, or written by the server to files it reads back ({@link RowFiles}), at
+ * most {@value BaseRows#HELD_BYTES} bytes for all bases; a table
  * beyond that is never restored in place. The first fork noted reads the smallest tables, up to {@value
  * BaseRows#EAGER_BYTES} bytes of them; a larger table is read only once a test has changed it: that branch is
  * refused, and the next spare forked reads the table, so that the rows of a large table no test changes are never
@@ -60,9 +61,21 @@ final class InPlaceRestore {
     /** What each base holds, by its name. */
     private final Map<String, PristineBase> bases = new ConcurrentHashMap<>();
 
-    private final BaseRows reader = new BaseRows();
+    private final BaseRows reader;
     /** Bases whose branches are never restored, said by {@link #refuse}. */
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param files where the server writes the bases' rows and reads them back from, or null to hold them in memory
+     */
+    InPlaceRestore(RowFiles files) {
+        this.reader = new BaseRows(files);
+    }
+
+    /** Deletes the files of the bases' rows: the run ends. */
+    void close() {
+        reader.close();
+    }
 
     /**
      * Notes the state of {@code branch}, forked from {@code base} just now; from the first branch of a base,
@@ -272,7 +285,9 @@ final class InPlaceRestore {
             if (r == null) {
                 return Optional.of("the rows of " + name(c, oid) + " in its base are not held: "
                         + base.notHeld.getOrDefault(
-                                oid, "they would take more than the " + BaseRows.HELD_BYTES + " bytes held in memory"));
+                                oid,
+                                "they would take more than the " + BaseRows.HELD_BYTES
+                                        + " bytes held to restore from"));
             }
             rows.add(r);
         }

@@ -1,8 +1,10 @@
 package io.github.lakebase.junit.internal.server;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -69,6 +71,16 @@ public interface PostgresServer extends AutoCloseable {
      */
     default OptionalLong freeDiskBytes() {
         return OptionalLong.empty();
+    }
+
+    /**
+     * A directory on the server's machine that the server's process writes files in and reads them from (with
+     * {@code COPY}), and this JVM lists and deletes them in: the embedded server's {@code <data
+     * directory>/lakebase-junit-rows}, made at the first call. Restores keep the rows of bases there ({@link
+     * RowFiles}). Empty for a server the library does not run, whose files are not its own.
+     */
+    default Optional<Path> rowsDirectory() {
+        return Optional.empty();
     }
 
     /** The JDBC URL of {@code database} on this server. */

@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal.server;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,9 @@ import org.postgresql.copy.CopyIn;
 
 /**
  * How {@link InPlaceRestore} puts a branch's rows back: it empties the tables a test changed, fills them again
- * with their base's rows and sets the sequences back, in one transaction.
+ * with their base's rows and sets the sequences back, in one transaction. Rows in files the server reads ({@link
+ * RowFiles}) take one round trip for all of it, the commit included; rows in memory take two more per table
+ * ({@code COPY ... FROM STDIN}) and one for the commit.
  *
  * <pre>{@code
  * boolean delete = Refill.deletable(held, table, false);
@@ -38,7 +41,7 @@ final class Refill {
      * @param deleteRule whether a rule would run on its DELETE in the restore's session
      */
     static boolean deletable(BaseRows.Rows held, BranchState.Table table, boolean deleteRule) {
-        return held != null && held.data().length <= DELETED_BYTES && table.dead() < DEAD_ROWS_LIMIT && !deleteRule;
+        return held != null && held.bytes() <= DELETED_BYTES && table.dead() < DEAD_ROWS_LIMIT && !deleteRule;
     }
 
     /**
@@ -87,15 +90,39 @@ final class Refill {
         if (!setval.isEmpty()) {
             statements.add("SELECT " + String.join(", ", setval));
         }
+        // Rows the server reads from files: the whole refill, the commit and the check in one round trip.
+        boolean fromFiles = !rows.isEmpty() && rows.stream().allMatch(r -> r.file() != null);
+        int copiesAt = fromFiles ? statements.size() : -1;
+        int checkAt = -1;
+        if (fromFiles) {
+            rows.forEach(r -> statements.add(
+                    "COPY " + r.table() + r.columns() + " FROM " + RowFiles.literal(r.file()) + " (FORMAT binary)"));
+            statements.add("COMMIT");
+            if (check != null) {
+                checkAt = statements.size();
+                statements.add(check);
+            }
+        }
         c.setAutoCommit(false);
         // The same text after each test that changed the same tables: prepared once for the session.
         try (PreparedStatement s = SessionQueries.prepared(c, String.join("; ", statements))) {
             long[] writes = new long[rows.size()];
             boolean resultSet = s.execute(); // one round trip
             for (int i = 0; resultSet || s.getUpdateCount() != -1; i++, resultSet = s.getMoreResults()) {
-                if (!resultSet && delete && i >= deletesAt && i < deletesAt + rows.size()) {
-                    writes[i - deletesAt] = s.getUpdateCount();
+                if (resultSet && i == checkAt) {
+                    try (ResultSet rs = s.getResultSet()) {
+                        while (rs.next()) {
+                            checked.add(rs.getString(1));
+                        }
+                    }
+                } else if (!resultSet && delete && i >= deletesAt && i < deletesAt + rows.size()) {
+                    writes[i - deletesAt] += s.getUpdateCount();
+                } else if (!resultSet && copiesAt >= 0 && i >= copiesAt && i < copiesAt + rows.size()) {
+                    writes[i - copiesAt] += s.getUpdateCount(); // COPY's CommandComplete gives the rows copied
                 }
+            }
+            if (fromFiles) {
+                return writes; // committed: the driver saw the transaction end, and returns to auto-commit as is
             }
             for (int i = 0; i < rows.size(); i++) {
                 writes[i] += copyIn(c, rows.get(i));

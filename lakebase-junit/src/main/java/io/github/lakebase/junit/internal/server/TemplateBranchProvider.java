@@ -80,7 +80,9 @@ public class TemplateBranchProvider
             this.admin = new AdminSql(server, majorVersion);
             this.spareDisk = new SpareDiskPolicy(server, admin);
             this.properties = new DatabaseProperties(admin);
-            this.restores = new BranchRestores(admin, this::connection, created, ownership, liveness, majorVersion);
+            RowFiles files = RowFiles.of(server, context.runId());
+            this.restores =
+                    new BranchRestores(admin, this::connection, created, ownership, liveness, majorVersion, files);
             this.catalog = new ServerCatalog(admin, context, this::connection);
             this.cache = server.persistent()
                     ? new TemplateBaseCache(
@@ -337,6 +339,7 @@ public class TemplateBranchProvider
     @Override
     public List<String> sweep() {
         List<String> swept = DeadRuns.sweep(admin, context.runId(), context.names());
+        restores.sweep();
         if (cache != null) {
             cache.collectUnused();
         }
@@ -385,6 +388,7 @@ public class TemplateBranchProvider
 
     @Override
     public void close() {
+        restores.close();
         admin.close();
         try (liveness) {
             DeadRuns.release(liveness);

@@ -1,7 +1,9 @@
 package io.github.lakebase.junit.internal.server;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** A server that forwards every call to another one; tests override the one behaviour they change. */
@@ -31,6 +33,11 @@ class ForwardingServer implements PostgresServer {
     @Override
     public OptionalLong freeDiskBytes() {
         return delegate.freeDiskBytes();
+    }
+
+    @Override
+    public Optional<Path> rowsDirectory() {
+        return delegate.rowsDirectory();
     }
 
     @Override

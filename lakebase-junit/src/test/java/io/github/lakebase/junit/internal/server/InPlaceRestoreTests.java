@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.PGConnection;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
@@ -39,28 +42,37 @@ class InPlaceRestoreTests {
     @RegisterExtension
     static final TemporaryServer SERVER = new TemporaryServer(20);
 
-    @Test
-    void sessionsOnTheBranchAtTheEndOfARestoreWhoseStateIsComputedKeepItFromBeingRestored() throws Exception {
-        assertSessionsKeepTheBranchFromBeingRestored("CREATE TABLE item (id integer PRIMARY KEY, name text); "
-                + "INSERT INTO item SELECT i, 'item ' || i FROM generate_series(1, 3) i");
+    @ParameterizedTest(name = "rows in files the server reads: {0}")
+    @ValueSource(booleans = {false, true})
+    void sessionsOnTheBranchAtTheEndOfARestoreWhoseStateIsComputedKeepItFromBeingRestored(boolean files)
+            throws Exception {
+        assertSessionsKeepTheBranchFromBeingRestored(
+                files,
+                "CREATE TABLE item (id integer PRIMARY KEY, name text); "
+                        + "INSERT INTO item SELECT i, 'item ' || i FROM generate_series(1, 3) i");
     }
 
-    @Test
-    void sessionsOnTheBranchAtTheEndOfARestoreWhoseStateIsReadAgainKeepItFromBeingRestored() throws Exception {
+    @ParameterizedTest(name = "rows in files the server reads: {0}")
+    @ValueSource(booleans = {false, true})
+    void sessionsOnTheBranchAtTheEndOfARestoreWhoseStateIsReadAgainKeepItFromBeingRestored(boolean files)
+            throws Exception {
         // A trigger, even one the restore keeps from firing, has the restore read the branch's state again.
-        assertSessionsKeepTheBranchFromBeingRestored("CREATE TABLE item (id integer PRIMARY KEY, name text); "
-                + "INSERT INTO item SELECT i, 'item ' || i FROM generate_series(1, 3) i; "
-                + "CREATE FUNCTION untouched() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'; "
-                + "CREATE TRIGGER untouched BEFORE UPDATE ON item FOR EACH ROW EXECUTE FUNCTION untouched()");
+        assertSessionsKeepTheBranchFromBeingRestored(
+                files,
+                "CREATE TABLE item (id integer PRIMARY KEY, name text); "
+                        + "INSERT INTO item SELECT i, 'item ' || i FROM generate_series(1, 3) i; "
+                        + "CREATE FUNCTION untouched() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'; "
+                        + "CREATE TRIGGER untouched BEFORE UPDATE ON item FOR EACH ROW EXECUTE FUNCTION untouched()");
     }
 
-    @Test
-    void aRestoredSessionIsLeftInAutoCommitInNoTransaction() throws Exception {
+    @ParameterizedTest(name = "rows in files the server reads: {0}")
+    @ValueSource(booleans = {false, true})
+    void aRestoredSessionIsLeftInAutoCommitInNoTransaction(boolean files) throws Exception {
         String[] names = branchOf("CREATE TABLE item (id integer PRIMARY KEY, name text); "
                 + "INSERT INTO item SELECT i, 'item ' || i FROM generate_series(1, 3) i");
         String base = names[0];
         String branch = names[1];
-        InPlaceRestore restores = new InPlaceRestore();
+        InPlaceRestore restores = restores(files);
         try (Connection c = SERVER.get().connect(branch)) {
             restores.track(branch, base, c);
         }
@@ -93,7 +105,7 @@ class InPlaceRestoreTests {
         String reading = names[1];
         String other = names[2];
         String after = names[3];
-        InPlaceRestore restores = new InPlaceRestore();
+        InPlaceRestore restores = new InPlaceRestore(null);
         ExecutorService threads = Executors.newCachedThreadPool();
         try (Connection lock = SERVER.get().connect(reading);
                 Connection c = SERVER.get().connect(reading)) {
@@ -145,7 +157,7 @@ class InPlaceRestoreTests {
         String reading = names[1];
         String noted = names[2];
         String later = names[3];
-        InPlaceRestore restores = new InPlaceRestore();
+        InPlaceRestore restores = new InPlaceRestore(null);
         ExecutorService threads = Executors.newCachedThreadPool();
         try (Connection lock = SERVER.get().connect(reading);
                 Connection c = SERVER.get().connect(reading);
@@ -169,8 +181,9 @@ class InPlaceRestoreTests {
         }
     }
 
-    @Test
-    void largeTablesAreReadOnlyOnceATestChangedThemFromTheNextSpareAndRestoredFromThen() throws Exception {
+    @ParameterizedTest(name = "rows in files the server reads: {0}")
+    @ValueSource(booleans = {false, true})
+    void largeTablesAreReadOnlyOnceATestChangedThemFromTheNextSpareAndRestoredFromThen(boolean files) throws Exception {
         String[] names = branchOf("CREATE TABLE item (id integer PRIMARY KEY, name text); "
                 + "INSERT INTO item SELECT i, 'item ' || i FROM generate_series(1, 3) i; "
                 + "CREATE TABLE big (id integer PRIMARY KEY, payload text); "
@@ -190,7 +203,7 @@ class InPlaceRestoreTests {
         String waitedFor = forks.get(1);
         String spare = forks.get(2);
         String later = forks.get(3);
-        InPlaceRestore restores = new InPlaceRestore();
+        InPlaceRestore restores = restores(files);
         try (Connection c = SERVER.get().connect(first)) {
             restores.track(first, base, c); // reads the base: its sequences, its schema, its small tables
         }
@@ -347,6 +360,15 @@ class InPlaceRestoreTests {
     }
 
     /** A base of {@code schema} and a branch of it, new names for each test (the tests run at once). */
+    /** A restorer holding the bases' rows in files the server writes and reads, or in memory. */
+    static InPlaceRestore restores(boolean files) throws IOException {
+        return new InPlaceRestore(
+                files
+                        ? RowFiles.in(SERVER.get().serverDirectory(RowFiles.DIRECTORY), "run" + DATABASES.get())
+                                .orElseThrow()
+                        : null);
+    }
+
     private static String[] branchOf(String schema) throws SQLException {
         int n = DATABASES.incrementAndGet();
         String base = "inplace_base_" + n;
@@ -361,11 +383,11 @@ class InPlaceRestoreTests {
         return new String[] {base, branch};
     }
 
-    private static void assertSessionsKeepTheBranchFromBeingRestored(String schema) throws Exception {
+    private static void assertSessionsKeepTheBranchFromBeingRestored(boolean files, String schema) throws Exception {
         String[] names = branchOf(schema);
         String base = names[0];
         String branch = names[1];
-        InPlaceRestore restores = new InPlaceRestore();
+        InPlaceRestore restores = restores(files);
         try (Connection c = SERVER.get().connect(branch)) {
             restores.track(branch, base, c);
         }

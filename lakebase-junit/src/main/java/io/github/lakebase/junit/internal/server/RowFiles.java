@@ -1,0 +1,161 @@
+package io.github.lakebase.junit.internal.server;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Files of a base's rows that the server itself writes and reads back ({@code COPY ... TO 'file'} and {@code COPY
+ * ... FROM 'file'}, which a superuser may run: <a href="https://www.postgresql.org/docs/current/sql-copy.html">COPY</a>),
+ * in a directory on the server's machine that the library owns: the embedded server's {@code <data
+ * directory>/lakebase-junit-rows}. A restore then sends its whole refill, the commit included, in one round trip:
+ * a {@code COPY FROM STDIN} takes two of its own, as pgjdbc waits for the server's {@code CopyInResponse} before it
+ * sends rows and for its {@code CommandComplete} after them, and cannot share them with other statements.
+ *
+ * <p>Each run names its files {@code <run id>.<n>.bin}, deletes them when it no longer holds their rows and when it
+ * ends, and deletes those of runs that are no longer alive ({@link #sweep}): a run that was killed leaves its files
+ * behind, and a persistent server outlives it.
+ *
+ * <pre>{@code
+ * RowFiles files = RowFiles.in(dataDirectory.resolve(RowFiles.DIRECTORY), runId).orElseThrow();
+ * Optional<Path> file = files.write(connection, table);   // the server writes the table's rows
+ * files.delete(file.get());
+ * files.sweep(run -> DeadRuns.isAlive(admin, run));
+ * }</pre>
+ *
+ * <p>Thread-safe.
+ */
+final class RowFiles {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RowFiles.class);
+    /** The directory's name in the embedded server's data directory. */
+    static final String DIRECTORY = "lakebase-junit-rows";
+
+    private static final String SUFFIX = ".bin";
+
+    private final Path directory;
+    private final String runId;
+    private final AtomicLong next = new AtomicLong();
+    /** The files this run wrote and has not deleted, by path. */
+    private final Map<Path, Boolean> own = new ConcurrentHashMap<>();
+    /** Why the server could not write a file, once it could not: rows are then held in memory. */
+    private volatile String failed;
+
+    private RowFiles(Path directory, String runId) {
+        this.directory = directory;
+        this.runId = runId;
+    }
+
+    /**
+     * The files of {@code runId} in {@code directory}, an absolute path on the server's machine that the server can
+     * write in and this JVM can list and delete in; empty when its path cannot be written as a plain SQL string
+     * literal (a quote or a backslash in it, whose meaning {@code standard_conforming_strings} decides).
+     */
+    static Optional<RowFiles> in(Path directory, String runId) {
+        String path = directory.toString();
+        return directory.isAbsolute() && path.indexOf('\'') < 0 && path.indexOf('\\') < 0
+                ? Optional.of(new RowFiles(directory, runId))
+                : Optional.empty();
+    }
+
+    /** The files of {@code runId} in {@link PostgresServer#rowsDirectory()}, or null where there is none. */
+    static RowFiles of(PostgresServer server, String runId) {
+        return server.rowsDirectory().flatMap(d -> in(d, runId)).orElse(null);
+    }
+
+    /**
+     * Has the server write the rows of {@code table} to a new file with {@code COPY ... TO 'file' (FORMAT binary)}.
+     *
+     * @param c a superuser's connection to a new fork of the table's base, in auto-commit
+     * @return the file, or empty when the server could not write it, or a file before it: then the caller holds the
+     *     rows in memory, from now on for every table
+     * @throws SQLException when COPY cannot read the table, as {@code COPY ... TO STDOUT} would fail too ({@link
+     *     BaseRows#unreadable}), or the session fails: when the error names no file
+     */
+    Optional<Path> write(Connection c, BaseRows.Table table) throws SQLException {
+        if (failed != null) {
+            return Optional.empty();
+        }
+        Path file = directory.resolve(runId + "." + next.incrementAndGet() + SUFFIX);
+        own.put(file, Boolean.TRUE);
+        try (Statement s = c.createStatement()) {
+            s.execute("COPY " + table.name() + table.columns() + " TO " + literal(file) + " (FORMAT binary)");
+            return Optional.of(file);
+        } catch (SQLException e) {
+            delete(file);
+            if (e.getMessage() == null || !e.getMessage().contains(file.toString())) {
+                throw e; // the table's or the session's failure, not the file's
+            }
+            failed = e.getMessage();
+            LOG.debug("The server cannot write rows to {}; holding them in memory: {}", directory, failed);
+            return Optional.empty();
+        }
+    }
+
+    /** {@code file} as a string literal of SQL, which {@link #in} made sure it can be written as. */
+    static String literal(Path file) {
+        return "'" + file + "'";
+    }
+
+    /** The size of {@code file}, in bytes. */
+    static long size(Path file) throws SQLException {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new SQLException("Cannot read the size of " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes {@code file}, one of this run's, if it is there. */
+    void delete(Path file) {
+        own.remove(file);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.debug("Could not delete {}: {}", file, e.getMessage());
+        }
+    }
+
+    /** Deletes every file of this run: it ends. */
+    void deleteOwn() {
+        new ArrayList<>(own.keySet()).forEach(this::delete);
+    }
+
+    /**
+     * Deletes the files of the runs that {@code alive} says are not alive, this run's aside.
+     *
+     * @return the files deleted
+     */
+    List<Path> sweep(Predicate<String> alive) {
+        List<Path> swept = new ArrayList<>();
+        Map<String, Boolean> runs = new HashMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                int dot = name.indexOf('.');
+                String run = dot < 0 ? "" : name.substring(0, dot);
+                if (!run.isEmpty() && !run.equals(runId) && !runs.computeIfAbsent(run, alive::test)) {
+                    Files.deleteIfExists(file);
+                    swept.add(file);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("Could not sweep {}: {}", directory, e.getMessage());
+        }
+        return swept;
+    }
+}

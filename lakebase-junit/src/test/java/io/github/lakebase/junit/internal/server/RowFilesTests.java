@@ -1,0 +1,157 @@
+package io.github.lakebase.junit.internal.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Where the embedded server writes a base's rows to files and reads them back in a restore: the files are the
+ * run's, named by its id, and gone once it ends; a sweep deletes those of dead runs only; and where the server
+ * cannot write a file, rows are held in memory and branches are still restored.
+ */
+class RowFilesTests {
+
+    @RegisterExtension
+    static final TemporaryServer SERVER = new TemporaryServer(20);
+
+    @Test
+    void theServerWritesABasesRowsToFilesOfTheRunThatRestoresReadAndTheRunDeletesThemWhenItEnds() throws Exception {
+        String[] names = branchOf("rows_in_files");
+        Path directory = SERVER.get().serverDirectory(RowFiles.DIRECTORY);
+        InPlaceRestore restores =
+                new InPlaceRestore(RowFiles.in(directory, "k3x9q2a").orElseThrow());
+        try (Connection c = SERVER.get().connect(names[1])) {
+            restores.track(names[1], names[0], c);
+        }
+        assertThat(filesOf(directory, "k3x9q2a"))
+                .as("the run's files of the base's rows")
+                .isNotEmpty();
+
+        assertRestored(restores, names[1]);
+        restores.close();
+
+        assertThat(filesOf(directory, "k3x9q2a"))
+                .as("the run's files once it ended")
+                .isEmpty();
+    }
+
+    @Test
+    void whereTheServerCannotWriteAFileRowsAreHeldInMemoryAndBranchesStillRestored(@TempDir Path nowhere)
+            throws Exception {
+        String[] names = branchOf("rows_in_memory");
+        // A directory the server's OS user cannot reach, or that does not exist where it runs.
+        Path missing = nowhere.resolve("missing");
+        InPlaceRestore restores =
+                new InPlaceRestore(RowFiles.in(missing, "m4p7w1z").orElseThrow());
+        try (Connection c = SERVER.get().connect(names[1])) {
+            restores.track(names[1], names[0], c);
+        }
+
+        assertRestored(restores, names[1]);
+        assertThat(missing).doesNotExist();
+    }
+
+    @Test
+    void aSweepDeletesTheFilesOfRunsThatAreNotAliveOnly(@TempDir Path directory) throws Exception {
+        for (String name : List.of("own1234.1.bin", "live123.1.bin", "dead123.1.bin", "dead123.2.bin", "other.txt")) {
+            Files.writeString(directory.resolve(name), "rows");
+        }
+        RowFiles files = RowFiles.in(directory, "own1234").orElseThrow();
+
+        List<Path> swept = files.sweep(run -> run.equals("live123"));
+
+        assertThat(swept)
+                .extracting(p -> p.getFileName().toString())
+                .containsExactlyInAnyOrder("dead123.1.bin", "dead123.2.bin");
+        try (Stream<Path> left = Files.list(directory)) {
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("own1234.1.bin", "live123.1.bin", "other.txt");
+        }
+    }
+
+    @Test
+    void aDirectoryWhosePathIsNoPlainStringLiteralIsNotUsed() {
+        assertThat(RowFiles.in(Path.of("/tmp/it's"), "k3x9q2a")).isEmpty();
+        assertThat(RowFiles.in(Path.of("/tmp/back\\slash"), "k3x9q2a")).isEmpty();
+        assertThat(RowFiles.in(Path.of("relative"), "k3x9q2a")).isEmpty();
+    }
+
+    /** Changes the branch's rows, restores it, and checks that its rows are the base's again. */
+    private static void assertRestored(InPlaceRestore restores, String branch) throws Exception {
+        try (Connection test = SERVER.get().connect(branch)) {
+            execute(test, "UPDATE item SET name = 'changed by a test'; DELETE FROM item WHERE id = 2");
+        }
+        awaitNoSession(branch);
+        try (Connection c = SERVER.get().connect(branch)) {
+            assertThat(restores.restore(branch, c, null))
+                    .as("why it was not restored")
+                    .isEmpty();
+            assertThat(rows(c, "SELECT id || ' ' || name FROM item ORDER BY id"))
+                    .containsExactly("1 item 1", "2 item 2", "3 item 3");
+        }
+        awaitNoSession(branch);
+    }
+
+    private static List<String> filesOf(Path directory, String run) throws Exception {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(name -> name.startsWith(run + "."))
+                    .toList();
+        }
+    }
+
+    /** A base {@code name} with three items, and a branch of it: their names. */
+    private static String[] branchOf(String name) throws SQLException {
+        try (Connection admin = SERVER.get().connect("postgres")) {
+            execute(admin, "CREATE DATABASE " + name);
+            try (Connection base = SERVER.get().connect(name)) {
+                execute(
+                        base,
+                        "CREATE TABLE item (id integer PRIMARY KEY, name text); "
+                                + "INSERT INTO item SELECT i, 'item ' || i FROM generate_series(1, 3) i");
+            }
+            execute(admin, "CREATE DATABASE " + name + "_branch TEMPLATE " + name);
+        }
+        return new String[] {name, name + "_branch"};
+    }
+
+    private static void awaitNoSession(String database) throws Exception {
+        try (Connection admin = SERVER.get().connect("postgres")) {
+            for (int i = 0;
+                    i < 500
+                            && !rows(admin, "SELECT pid FROM pg_stat_activity WHERE datname = '" + database + "'")
+                                    .isEmpty();
+                    i++) {
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static List<String> rows(Connection c, String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
+    }
+}
