@@ -106,6 +106,16 @@ final class RowFiles {
         }
     }
 
+    /** Whether {@code alive} says {@code run} is alive; when it cannot tell, it is taken as alive. */
+    private static boolean alive(Predicate<String> alive, String run) {
+        try {
+            return alive.test(run);
+        } catch (RuntimeException e) {
+            LOG.debug("Cannot tell whether run {} is alive; keeping its files: {}", run, e.getMessage());
+            return true;
+        }
+    }
+
     /** {@code file} as a string literal of SQL, which {@link #in} made sure it can be written as. */
     static String literal(Path file) {
         return "'" + file + "'";
@@ -148,7 +158,7 @@ final class RowFiles {
                 String name = file.getFileName().toString();
                 int dot = name.indexOf('.');
                 String run = dot < 0 ? "" : name.substring(0, dot);
-                if (!run.isEmpty() && !run.equals(runId) && !runs.computeIfAbsent(run, alive::test)) {
+                if (!run.isEmpty() && !run.equals(runId) && !runs.computeIfAbsent(run, r -> alive(alive, r))) {
                     Files.deleteIfExists(file);
                     swept.add(file);
                 }

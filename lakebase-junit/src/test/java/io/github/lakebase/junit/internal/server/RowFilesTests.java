@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -60,6 +63,63 @@ class RowFilesTests {
 
         assertRestored(restores, names[1]);
         assertThat(missing).doesNotExist();
+    }
+
+    @Test
+    void aTableReadOnceTheServerCouldNoLongerWriteFilesIsHeldInMemoryAndRestoredBesideOnesInFiles() throws Exception {
+        String[] names = branchOf("rows_in_both");
+        try (Connection base = SERVER.get().connect(names[0])) {
+            execute(
+                    base,
+                    "CREATE TABLE big (id integer PRIMARY KEY, payload text); "
+                            + "INSERT INTO big SELECT i, repeat(md5(i::text), 4) FROM generate_series(1, 30000) i");
+        }
+        try (Connection admin = SERVER.get().connect("postgres")) {
+            execute(
+                    admin,
+                    "DROP DATABASE " + names[1] + "; CREATE DATABASE " + names[1] + " TEMPLATE " + names[0]
+                            + "; CREATE DATABASE " + names[0] + "_spare TEMPLATE " + names[0]);
+        }
+        Path directory = SERVER.get().serverDirectory(RowFiles.DIRECTORY);
+        InPlaceRestore restores =
+                new InPlaceRestore(RowFiles.in(directory, "b8n2v5q").orElseThrow());
+        try (Connection c = SERVER.get().connect(names[1])) {
+            restores.track(names[1], names[0], c); // the small table's rows, to a file; the large one's later
+        }
+        changeBoth(names[1]);
+        try (Connection c = SERVER.get().connect(names[1])) {
+            assertThat(restores.restore(names[1], c, null))
+                    .as("why the first branch was not restored")
+                    .hasValueSatisfying(why -> assertThat(why).contains("not read yet"));
+        }
+        Set<PosixFilePermission> was = Files.getPosixFilePermissions(directory);
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("r-x------"));
+        try {
+            String spare = names[0] + "_spare";
+            try (Connection c = SERVER.get().connect(spare)) {
+                restores.track(spare, names[0], c); // the large table's rows: the server cannot write a file now
+            }
+            changeBoth(spare);
+            try (Connection c = SERVER.get().connect(spare)) {
+                assertThat(restores.restore(spare, c, null))
+                        .as("why the spare was not restored")
+                        .isEmpty();
+                assertThat(rows(c, "SELECT id || ' ' || name FROM item ORDER BY id"))
+                        .containsExactly("1 item 1", "2 item 2", "3 item 3");
+                assertThat(rows(c, "SELECT count(*) || ' ' || sum(length(payload)) FROM big"))
+                        .containsExactly("30000 3840000");
+            }
+        } finally {
+            Files.setPosixFilePermissions(directory, was);
+            restores.close();
+        }
+    }
+
+    private static void changeBoth(String branch) throws Exception {
+        try (Connection test = SERVER.get().connect(branch)) {
+            execute(test, "UPDATE item SET name = 'changed by a test'; DELETE FROM big WHERE id > 10");
+        }
+        awaitNoSession(branch);
     }
 
     @Test
