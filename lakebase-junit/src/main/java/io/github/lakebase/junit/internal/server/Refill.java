@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.postgresql.PGConnection;
@@ -95,8 +96,7 @@ final class Refill {
         int copiesAt = fromFiles ? statements.size() : -1;
         int checkAt = -1;
         if (fromFiles) {
-            rows.forEach(r -> statements.add(
-                    "COPY " + r.table() + r.columns() + " FROM " + RowFiles.literal(r.file()) + " (FORMAT binary)"));
+            rows.forEach(r -> statements.add(copyFromFile(r)));
             statements.add("COMMIT");
             if (check != null) {
                 checkAt = statements.size();
@@ -124,8 +124,8 @@ final class Refill {
             if (fromFiles) {
                 return writes; // committed: the driver saw the transaction end, and returns to auto-commit as is
             }
-            for (int i = 0; i < rows.size(); i++) {
-                writes[i] += copyIn(c, rows.get(i));
+            for (int i = 0; i < rows.size(); i++) { // some in memory: the server could not write every file
+                writes[i] += rows.get(i).file() == null ? copyIn(c, rows.get(i)) : copyFromFile(c, rows.get(i));
             }
             if (check == null) {
                 c.commit();
@@ -140,6 +140,17 @@ final class Refill {
         } finally {
             c.setAutoCommit(true);
         }
+    }
+
+    /** Copies the rows of {@code rows}'s file into their table; returns the rows copied. */
+    private static long copyFromFile(Connection c, BaseRows.Rows rows) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            return s.executeLargeUpdate(copyFromFile(rows));
+        }
+    }
+
+    private static String copyFromFile(BaseRows.Rows rows) {
+        return "COPY " + rows.table() + rows.columns() + " FROM " + RowFiles.literal(rows.file()) + " (FORMAT binary)";
     }
 
     /** How many bytes of a table's rows go to the server in one message of a COPY. */
