@@ -47,8 +47,6 @@ final class BaseRows {
      * fork of an 18 MB base took 55 ms), which the first tests of a run would otherwise share the machine with.
      */
     static final long EAGER_BYTES = 2L << 20;
-    /** Why a table is not held when its rows would not fit in what is left of {@link #HELD_BYTES}. */
-    private static final String BEYOND = "they would take more than the " + HELD_BYTES + " bytes held to restore from";
 
     /**
      * The tables whose rows may be held: with their columns for COPY (generated ones left out, which COPY
@@ -70,6 +68,10 @@ final class BaseRows {
     private final AtomicLong held = new AtomicLong();
     /** Where the server writes the rows, or null to hold them in memory. */
     private final RowFiles files;
+    /** The most bytes held, {@link #HELD_BYTES} but in tests. */
+    private final long heldBytes;
+    /** Why a table is not held when its rows would not fit in what is left of {@link #heldBytes}. */
+    private final String beyond;
 
     /** Holds rows in memory. */
     BaseRows() {
@@ -82,7 +84,17 @@ final class BaseRows {
      * @param files the files of the run, or null to hold rows in memory
      */
     BaseRows(RowFiles files) {
+        this(files, HELD_BYTES);
+    }
+
+    /**
+     * @param files the files of the run, or null to hold rows in memory
+     * @param heldBytes the most bytes of rows held, in memory or in files
+     */
+    BaseRows(RowFiles files, long heldBytes) {
         this.files = files;
+        this.heldBytes = heldBytes;
+        this.beyond = "they would take more than the " + heldBytes + " bytes held to restore from";
     }
 
     /**
@@ -144,9 +156,9 @@ final class BaseRows {
             throws SQLException {
         var copy = c.unwrap(PGConnection.class).getCopyAPI();
         for (Table t : tables) {
-            long room = HELD_BYTES - held.get();
+            long room = heldBytes - held.get();
             if (t.size() > room) {
-                notHeld.put(t.oid(), BEYOND);
+                notHeld.put(t.oid(), beyond);
                 continue;
             }
             if (files != null && toFile(c, t, rows, notHeld)) {
@@ -157,7 +169,7 @@ final class BaseRows {
                 copy.copyOut("COPY " + t.name() + t.columns() + " TO STDOUT (FORMAT binary)", out);
             } catch (IOException e) { // beyond the room left
                 LOG.debug("Not holding the rows of {}: {}", t.name(), e.getMessage());
-                notHeld.put(t.oid(), BEYOND);
+                notHeld.put(t.oid(), beyond);
                 try (Statement s = c.createStatement()) {
                     s.execute("SELECT 1"); // pgjdbc cancelled the COPY; the connection must still work
                 }
@@ -169,9 +181,9 @@ final class BaseRows {
                 notHeld.put(t.oid(), "COPY cannot read them (" + e.getMessage() + ")");
                 continue;
             }
-            if (held.addAndGet(out.size()) > HELD_BYTES) {
+            if (held.addAndGet(out.size()) > heldBytes) {
                 held.addAndGet(-out.size());
-                notHeld.put(t.oid(), BEYOND);
+                notHeld.put(t.oid(), beyond);
                 continue;
             }
             rows.put(t.oid(), Rows.held(t.name(), t.columns(), out.toByteArray()));
@@ -199,10 +211,10 @@ final class BaseRows {
             return false;
         }
         long size = RowFiles.size(file.get());
-        if (held.addAndGet(size) > HELD_BYTES) {
+        if (held.addAndGet(size) > heldBytes) {
             held.addAndGet(-size);
             files.delete(file.get());
-            notHeld.put(t.oid(), BEYOND);
+            notHeld.put(t.oid(), beyond);
             return true;
         }
         rows.put(t.oid(), new Rows(t.name(), t.columns(), null, file.get(), size));

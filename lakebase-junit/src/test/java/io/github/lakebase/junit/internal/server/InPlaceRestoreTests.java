@@ -38,6 +38,8 @@ class InPlaceRestoreTests {
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
+    /** Run ids of the restorers that hold rows in files, each its own. */
+    private static final AtomicInteger RUNS = new AtomicInteger();
 
     @RegisterExtension
     static final TemporaryServer SERVER = new TemporaryServer(20);
@@ -360,15 +362,6 @@ class InPlaceRestoreTests {
     }
 
     /** A base of {@code schema} and a branch of it, new names for each test (the tests run at once). */
-    /** A restorer holding the bases' rows in files the server writes and reads, or in memory. */
-    static InPlaceRestore restores(boolean files) throws IOException {
-        return new InPlaceRestore(
-                files
-                        ? RowFiles.in(SERVER.get().serverDirectory(RowFiles.DIRECTORY), "run" + DATABASES.get())
-                                .orElseThrow()
-                        : null);
-    }
-
     private static String[] branchOf(String schema) throws SQLException {
         int n = DATABASES.incrementAndGet();
         String base = "inplace_base_" + n;
@@ -416,6 +409,15 @@ class InPlaceRestoreTests {
                     .as("the rows, which the refill put back before the check")
                     .containsExactly("item 1", "item 2", "item 3");
         }
+    }
+
+    /** A restorer holding the bases' rows in files the server writes and reads, or in memory. */
+    static InPlaceRestore restores(boolean files) throws IOException {
+        return new InPlaceRestore(
+                files
+                        ? RowFiles.in(SERVER.get().serverDirectory(RowFiles.DIRECTORY), "run" + RUNS.incrementAndGet())
+                                .orElseThrow()
+                        : null);
     }
 
     private static void awaitNoSession(String database) throws Exception {

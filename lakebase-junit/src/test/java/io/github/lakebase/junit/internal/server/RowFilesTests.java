@@ -1,6 +1,7 @@
 package io.github.lakebase.junit.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -80,7 +83,8 @@ class RowFilesTests {
                     "DROP DATABASE " + names[1] + "; CREATE DATABASE " + names[1] + " TEMPLATE " + names[0]
                             + "; CREATE DATABASE " + names[0] + "_spare TEMPLATE " + names[0]);
         }
-        Path directory = SERVER.get().serverDirectory(RowFiles.DIRECTORY);
+        // A directory of its own: the test makes it read-only while other tests of the class may run.
+        Path directory = SERVER.get().serverDirectory(RowFiles.DIRECTORY + "-read-only");
         InPlaceRestore restores =
                 new InPlaceRestore(RowFiles.in(directory, "b8n2v5q").orElseThrow());
         try (Connection c = SERVER.get().connect(names[1])) {
@@ -120,6 +124,86 @@ class RowFilesTests {
             execute(test, "UPDATE item SET name = 'changed by a test'; DELETE FROM big WHERE id > 10");
         }
         awaitNoSession(branch);
+    }
+
+    @Test
+    void twoRestorersOfOneRunOnOneServerKeepTheirBasesRowsApart() throws Exception {
+        // Two configurations of one run that differ in a key the server does not depend on share its cluster.
+        String[] items = branchOf("shared_run_items");
+        String[] gadgets = branchOf("shared_run_gadgets");
+        try (Connection base = SERVER.get().connect(gadgets[1])) {
+            execute(base, "UPDATE item SET name = 'gadget ' || id");
+        }
+        try (Connection admin = SERVER.get().connect("postgres")) {
+            execute(admin, "DROP DATABASE " + gadgets[0]);
+            execute(admin, "ALTER DATABASE " + gadgets[1] + " RENAME TO " + gadgets[0]);
+            execute(admin, "CREATE DATABASE " + gadgets[1] + " TEMPLATE " + gadgets[0]);
+        }
+        Path directory = SERVER.get().serverDirectory(RowFiles.DIRECTORY);
+        InPlaceRestore one =
+                new InPlaceRestore(RowFiles.in(directory, "s5r1u3n").orElseThrow());
+        InPlaceRestore two =
+                new InPlaceRestore(RowFiles.in(directory, "s5r1u3n").orElseThrow());
+        try {
+            try (Connection c = SERVER.get().connect(items[1])) {
+                one.track(items[1], items[0], c);
+            }
+            try (Connection c = SERVER.get().connect(gadgets[1])) {
+                two.track(gadgets[1], gadgets[0], c);
+            }
+
+            assertRestored(one, items[1]);
+        } finally {
+            one.close();
+            two.close();
+        }
+    }
+
+    @Test
+    void theServerWritesNoMoreThanTheBytesHeldOfATableWhoseRowsAreLargerThanItsSizeOnDisk() throws Exception {
+        assumeTrue(Files.isReadable(Path.of("/proc/self/io")), "Linux's count of the bytes a process wrote");
+        String[] names = branchOf("compressed_rows");
+        try (Connection base = SERVER.get().connect(names[1])) {
+            // About 10 MB of rows, which compression keeps in far less on disk.
+            execute(
+                    base,
+                    "CREATE TABLE doc (id integer PRIMARY KEY, body text); "
+                            + "INSERT INTO doc SELECT i, repeat('x', 100000) FROM generate_series(1, 100) i");
+        }
+        long room = 1 << 20;
+        BaseRows reader = new BaseRows(
+                RowFiles.in(SERVER.get().serverDirectory(RowFiles.DIRECTORY), "c7m2p4d")
+                        .orElseThrow(),
+                room);
+        Map<Long, BaseRows.Rows> rows = new HashMap<>();
+        Map<Long, String> notHeld = new HashMap<>();
+        try (Connection c = SERVER.get().connect(names[1])) {
+            assertThat(rows(c, "SELECT pg_table_size('doc') < " + room)).containsExactly("t");
+            BaseRows.Table doc = new BaseRows.Table(
+                    Long.parseLong(rows(c, "SELECT 'doc'::regclass::oid").get(0)), "public.doc", "", room / 2);
+            Path io = Path.of("/proc", rows(c, "SELECT pg_backend_pid()").get(0), "io");
+            long before = written(io);
+
+            reader.readLater(c, List.of(doc), rows, notHeld);
+
+            assertThat(written(io) - before)
+                    .as("the bytes the server's process wrote while it read the table")
+                    .isLessThan(2 * room);
+            assertThat(notHeld).containsKey(doc.oid());
+            assertThat(rows).isEmpty();
+        } finally {
+            reader.close();
+        }
+    }
+
+    /** What {@code io}, a process's {@code /proc/<pid>/io}, says it wrote ({@code wchar}), in bytes. */
+    private static long written(Path io) throws Exception {
+        return Files.readAllLines(io).stream()
+                .filter(line -> line.startsWith("wchar:"))
+                .mapToLong(
+                        line -> Long.parseLong(line.substring("wchar:".length()).trim()))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
