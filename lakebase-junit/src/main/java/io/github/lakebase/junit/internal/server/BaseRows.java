@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * The rows of a base's tables, held to restore branches from: read from a new fork of the base with {@code COPY
  * ... TO STDOUT (FORMAT binary)} into memory, or, where the server can write files for the library ({@link
  * RowFiles}), written by the server itself to a file with {@code COPY ... TO 'file' (FORMAT binary)}; at most
- * {@value #HELD_BYTES} bytes for all bases of a server together. The smallest tables, up to {@value #EAGER_BYTES} bytes together, are read with the base's
+ * {@value #HELD_BYTES} bytes for all bases of a provider together (one per server and configuration a run uses),
+ * as a table's rows are counted before they are held: the server adds up their lengths first ({@link
+ * RowFiles#beyond}), as their size on disk says little where values are compressed. The smallest tables, up to {@value #EAGER_BYTES} bytes together, are read with the base's
  * first fork; a larger one only once a test has changed it, from a later new fork ({@link #readLater}), so
  * that the rows of a large table no test changes (nor a table linked to it) are never read. A table beyond the
  * bytes held, or whose rows COPY cannot give back as they were, is not held, and a branch whose test changed it
@@ -161,6 +163,18 @@ final class BaseRows {
                 notHeld.put(t.oid(), beyond);
                 continue;
             }
+            try {
+                if (RowFiles.beyond(c, t, room)) { // before the server writes them all, or sends them
+                    notHeld.put(t.oid(), beyond);
+                    continue;
+                }
+            } catch (SQLException e) {
+                if (!unreadable(e)) {
+                    throw e;
+                }
+                notHeld.put(t.oid(), "COPY cannot read them (" + e.getMessage() + ")");
+                continue;
+            }
             if (files != null && toFile(c, t, rows, notHeld)) {
                 continue;
             }
@@ -170,9 +184,7 @@ final class BaseRows {
             } catch (IOException e) { // beyond the room left
                 LOG.debug("Not holding the rows of {}: {}", t.name(), e.getMessage());
                 notHeld.put(t.oid(), beyond);
-                try (Statement s = c.createStatement()) {
-                    s.execute("SELECT 1"); // pgjdbc cancelled the COPY; the connection must still work
-                }
+                awaitCancelled(c);
                 continue;
             } catch (SQLException e) {
                 if (!unreadable(e)) { // the session's failure, not the table's: the caller may read it again later
@@ -219,6 +231,24 @@ final class BaseRows {
         }
         rows.put(t.oid(), new Rows(t.name(), t.columns(), null, file.get(), size));
         return true;
+    }
+
+    /**
+     * Checks that the session still works after pgjdbc cancelled a COPY that gave more than the room left. The
+     * cancel goes to the server on a connection of its own, and may reach the session only once the COPY has ended:
+     * then it cancels the next statement instead ({@code 57014}, query canceled), and that statement is run again.
+     */
+    private static void awaitCancelled(Connection c) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT 1");
+                return;
+            } catch (SQLException e) {
+                if (!"57014".equals(e.getSQLState()) || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /**

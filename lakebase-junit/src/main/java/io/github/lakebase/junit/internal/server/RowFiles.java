@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -26,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * a {@code COPY FROM STDIN} takes two of its own, as pgjdbc waits for the server's {@code CopyInResponse} before it
  * sends rows and for its {@code CommandComplete} after them, and cannot share them with other statements.
  *
- * <p>Each run names its files {@code <run id>.<n>.bin}, deletes them when it no longer holds their rows and when it
- * ends, and deletes those of runs that are no longer alive ({@link #sweep}): a run that was killed leaves its files
- * behind, and a persistent server outlives it.
+ * <p>Each run names its files {@code <run id>.<n>.bin}, numbered across all its restorers (two configurations of one
+ * run that differ only in keys the server does not depend on share its server, each with a restorer of its own),
+ * deletes them when it no longer holds their rows and when it ends, and deletes those of runs that are no longer
+ * alive ({@link #sweep}): a run that was killed leaves its files behind, and a persistent server outlives it.
  *
  * <pre>{@code
  * RowFiles files = RowFiles.in(dataDirectory.resolve(RowFiles.DIRECTORY), runId).orElseThrow();
@@ -49,7 +51,8 @@ final class RowFiles {
 
     private final Path directory;
     private final String runId;
-    private final AtomicLong next = new AtomicLong();
+    /** Numbers the files of every restorer of the run: two configurations of a run may share a server. */
+    private static final AtomicLong NEXT = new AtomicLong();
     /** The files this run wrote and has not deleted, by path. */
     private final Map<Path, Boolean> own = new ConcurrentHashMap<>();
     /** Why the server could not write a file, once it could not: rows are then held in memory. */
@@ -62,8 +65,9 @@ final class RowFiles {
 
     /**
      * The files of {@code runId} in {@code directory}, an absolute path on the server's machine that the server can
-     * write in and this JVM can list and delete in; empty when its path cannot be written as a plain SQL string
-     * literal (a quote or a backslash in it, whose meaning {@code standard_conforming_strings} decides).
+     * write in and this JVM can list and delete in; empty when the path is relative (COPY reads a relative path from
+     * the server's working directory), or has a quote (which the literal would have to double) or a backslash (whose
+     * meaning in a literal {@code standard_conforming_strings} decides).
      */
     static Optional<RowFiles> in(Path directory, String runId) {
         String path = directory.toString();
@@ -75,6 +79,28 @@ final class RowFiles {
     /** The files of {@code runId} in {@link PostgresServer#rowsDirectory()}, or null where there is none. */
     static RowFiles of(PostgresServer server, String runId) {
         return server.rowsDirectory().flatMap(d -> in(d, runId)).orElse(null);
+    }
+
+    /**
+     * Whether the rows of {@code table} would take more than {@code room} bytes, about, in COPY's binary format:
+     * the server adds up the lengths of the rows as text, with 16 bytes for each column, and stops once they are
+     * beyond {@code room}. A table's size on disk says little of it where values are compressed (100 rows of
+     * {@code repeat('x', 100000)} take 10 MB of rows and a few kilobytes of disk), and a file is written whole before
+     * its size is known.
+     *
+     * @param c a connection to the table's database
+     * @throws SQLException when the table cannot be read
+     */
+    static boolean beyond(Connection c, BaseRows.Table table, long room) throws SQLException {
+        String columns = "(SELECT count(*) FROM pg_attribute WHERE attrelid = " + table.oid()
+                + " AND attnum > 0 AND NOT attisdropped)";
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT FROM (SELECT sum(octet_length(r::text) + 16 * "
+                        + columns + " + 2) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS s FROM ONLY "
+                        + table.name() + " r) x WHERE s > " + room + ")")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
     }
 
     /**
@@ -90,7 +116,7 @@ final class RowFiles {
         if (failed != null) {
             return Optional.empty();
         }
-        Path file = directory.resolve(runId + "." + next.incrementAndGet() + SUFFIX);
+        Path file = directory.resolve(runId + "." + NEXT.incrementAndGet() + SUFFIX);
         own.put(file, Boolean.TRUE);
         try (Statement s = c.createStatement()) {
             s.execute("COPY " + table.name() + table.columns() + " TO " + literal(file) + " (FORMAT binary)");
