@@ -333,7 +333,7 @@ public final class MarkdownReport {
               minimum number of tests.
             - The decisive cells (the cost per test on the first filesystem at parents up to 100 MB, and the
               Spring cell) run `--repeat` times (3 by default), interleaved: round after round, each round
-              running each of them once. Their rows pool the tests of all rounds; the spread section gives the
+              running each of them once, the Spring cells in reverse order every other round. Their rows pool the tests of all rounds; the spread section gives the
               smallest, median and largest of the rounds' medians.
             - The ext4 and XFS filesystems are loop-mounted images made with `mkfs.ext4` (with its journal, as on
               hosted CI runners and most laptops) and `mkfs.xfs -m reflink=1` by `benchmarks/loop-fs.sh`, which

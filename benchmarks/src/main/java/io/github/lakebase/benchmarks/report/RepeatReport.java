@@ -26,8 +26,10 @@ final class RepeatReport {
         md.append("## Spread over the repetitions\n\n");
         md.append(String.format(
                 Locale.ROOT,
-                "The decisive cells ran %d times, interleaved: each round ran every one of them once, in the same "
-                        + "order, so that a change in the machine's load falls on every approach alike. The tables "
+                "The decisive cells ran %d times, interleaved: each round ran every one of them once (the Spring "
+                        + "cells in reverse order every other round, as the second of two cells run one after the "
+                        + "other measured up to a fifth slower), so that a change in the machine's load falls on every "
+                        + "approach alike. The tables "
                         + "above pool the tests of all rounds; this one shows how far the median cost per test of "
                         + "each round moved: the smallest, the median and the largest of the medians, in ms.%n%n",
                 rounds));
