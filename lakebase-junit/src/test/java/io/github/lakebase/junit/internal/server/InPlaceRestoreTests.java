@@ -1,12 +1,13 @@
 package io.github.lakebase.junit.internal.server;
 
+import static io.github.lakebase.junit.internal.server.ServerSql.awaitNoSession;
+import static io.github.lakebase.junit.internal.server.ServerSql.execute;
+import static io.github.lakebase.junit.internal.server.ServerSql.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -82,7 +83,7 @@ class InPlaceRestoreTests {
             try (Connection test = SERVER.get().connect(branch)) {
                 execute(test, "UPDATE item SET name = 'changed by test " + round + "'");
             }
-            awaitNoSession(branch);
+            awaitNoSession(SERVER.get(), branch);
             try (Connection c = SERVER.get().connect(branch)) {
                 assertThat(restores.restore(branch, c, OTHERS))
                         .as("why round %s was not restored", round)
@@ -95,7 +96,7 @@ class InPlaceRestoreTests {
                         .isNull();
                 assertThat(rows(c, "SELECT name FROM item ORDER BY id")).containsExactly("item 1", "item 2", "item 3");
             }
-            awaitNoSession(branch);
+            awaitNoSession(SERVER.get(), branch);
         }
     }
 
@@ -125,7 +126,7 @@ class InPlaceRestoreTests {
             try (Connection test = SERVER.get().connect(other)) {
                 execute(test, "UPDATE item SET name = 'changed by a test'");
             }
-            awaitNoSession(other);
+            awaitNoSession(SERVER.get(), other);
             // Its restore does not wait for the read either (of a big base, a new fork is sooner): it says why at
             // once, and the caller forks anew.
             Future<Optional<String>> refused = threads.submit(() -> {
@@ -283,7 +284,7 @@ class InPlaceRestoreTests {
                     "UPDATE big SET payload = 'changed by a test' WHERE id = 1; UPDATE large SET note = 'changed' "
                             + "WHERE id = 2; DELETE FROM large WHERE id > 29000; DELETE FROM big WHERE id > 29000");
         }
-        awaitNoSession(branch);
+        awaitNoSession(SERVER.get(), branch);
     }
 
     /** Ends the session on {@code database} that waits for a lock, and checks that {@code read}, its work, fails. */
@@ -306,7 +307,7 @@ class InPlaceRestoreTests {
         try (Connection test = SERVER.get().connect(branch)) {
             execute(test, "UPDATE item SET name = 'changed by a test'");
         }
-        awaitNoSession(branch);
+        awaitNoSession(SERVER.get(), branch);
         try (Connection o = SERVER.get().connect(branch)) {
             assertThat(restores.restore(branch, o, null)).as(why).isEmpty();
             assertThat(rows(o, "SELECT name FROM item ORDER BY id")).containsExactly("item 1", "item 2", "item 3");
@@ -387,7 +388,7 @@ class InPlaceRestoreTests {
         try (Connection test = SERVER.get().connect(branch)) {
             execute(test, "UPDATE item SET name = 'changed by a test'");
         }
-        awaitNoSession(branch); // a session's writes are counted as it ends
+        awaitNoSession(SERVER.get(), branch); // a session's writes are counted as it ends
 
         try (Connection one = SERVER.get().connect(branch);
                 Connection two = SERVER.get().connect(branch);
@@ -418,35 +419,5 @@ class InPlaceRestoreTests {
                         ? RowFiles.in(SERVER.get().serverDirectory(RowFiles.DIRECTORY), "run" + RUNS.incrementAndGet())
                                 .orElseThrow()
                         : null);
-    }
-
-    private static void awaitNoSession(String database) throws Exception {
-        try (Connection admin = SERVER.get().connect("postgres")) {
-            for (int i = 0; i < 500; i++) {
-                if (rows(admin, "SELECT pid FROM pg_stat_activity WHERE datname = '" + database + "'")
-                        .isEmpty()) {
-                    return;
-                }
-                Thread.sleep(10);
-            }
-        }
-        throw new AssertionError("The sessions on " + database + " did not end");
-    }
-
-    private static void execute(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private static List<String> rows(Connection c, String sql) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                rows.add(rs.getString(1));
-            }
-        }
-        return rows;
     }
 }

@@ -1,5 +1,8 @@
 package io.github.lakebase.junit.internal.server;
 
+import static io.github.lakebase.junit.internal.server.ServerSql.awaitNoSession;
+import static io.github.lakebase.junit.internal.server.ServerSql.execute;
+import static io.github.lakebase.junit.internal.server.ServerSql.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -8,10 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +123,7 @@ class RowFilesTests {
         try (Connection test = SERVER.get().connect(branch)) {
             execute(test, "UPDATE item SET name = 'changed by a test'; DELETE FROM big WHERE id > 10");
         }
-        awaitNoSession(branch);
+        awaitNoSession(SERVER.get(), branch);
     }
 
     @Test
@@ -236,7 +236,7 @@ class RowFilesTests {
         try (Connection test = SERVER.get().connect(branch)) {
             execute(test, "UPDATE item SET name = 'changed by a test'; DELETE FROM item WHERE id = 2");
         }
-        awaitNoSession(branch);
+        awaitNoSession(SERVER.get(), branch);
         try (Connection c = SERVER.get().connect(branch)) {
             assertThat(restores.restore(branch, c, null))
                     .as("why it was not restored")
@@ -244,7 +244,7 @@ class RowFilesTests {
             assertThat(rows(c, "SELECT id || ' ' || name FROM item ORDER BY id"))
                     .containsExactly("1 item 1", "2 item 2", "3 item 3");
         }
-        awaitNoSession(branch);
+        awaitNoSession(SERVER.get(), branch);
     }
 
     private static List<String> filesOf(Path directory, String run) throws Exception {
@@ -268,34 +268,5 @@ class RowFilesTests {
             execute(admin, "CREATE DATABASE " + name + "_branch TEMPLATE " + name);
         }
         return new String[] {name, name + "_branch"};
-    }
-
-    private static void awaitNoSession(String database) throws Exception {
-        try (Connection admin = SERVER.get().connect("postgres")) {
-            for (int i = 0;
-                    i < 500
-                            && !rows(admin, "SELECT pid FROM pg_stat_activity WHERE datname = '" + database + "'")
-                                    .isEmpty();
-                    i++) {
-                Thread.sleep(10);
-            }
-        }
-    }
-
-    private static void execute(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private static List<String> rows(Connection c, String sql) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                rows.add(rs.getString(1));
-            }
-        }
-        return rows;
     }
 }
