@@ -201,29 +201,20 @@ public final class Benchmarks {
                 }
             }
             if (others && options.runs(Options.Group.SPRING)) {
-                // In reverse order every other round: of two cells run one after the other, the second measured
-                // up to a fifth slower on a 2-core machine, whichever build or approach it ran.
-                List<Approach> spring = new ArrayList<>(List.of(Approach.values()));
-                if (round % 2 == 0) {
-                    Collections.reverse(spring);
-                }
-                for (Approach approach : spring) {
-                    if (approach.spring()) {
-                        Cell cell = cell(Cell.Kind.PER_TEST, approach, fs, 0)
-                                .withPrefetch(
-                                        approach == Approach.SPRING_LAKEBASE
-                                                        || approach == Approach.SPRING_LAKEBASE_FORK_EACH
-                                                ? options.prefetch()
-                                                : 0)
-                                .withRound(round);
-                        // The first @LakebaseBranch cell starts on an empty data directory: its first test is the cold
-                        // start of a Spring test, and what it leaves is where a second JVM starts warm.
-                        boolean coldStart = approach == Approach.SPRING_LAKEBASE
-                                && round == 1
-                                && options.runs(Options.Group.STARTUP);
-                        run(cell, !coldStart);
-                        springColdStart = coldStart ? cell : springColdStart;
-                    }
+                for (Approach approach : Approach.springInRound(round)) {
+                    Cell cell = cell(Cell.Kind.PER_TEST, approach, fs, 0)
+                            .withPrefetch(
+                                    approach == Approach.SPRING_LAKEBASE
+                                                    || approach == Approach.SPRING_LAKEBASE_FORK_EACH
+                                            ? options.prefetch()
+                                            : 0)
+                            .withRound(round);
+                    // The first @LakebaseBranch cell starts on an empty data directory: its first test is the cold
+                    // start of a Spring test, and what it leaves is where a second JVM starts warm.
+                    boolean coldStart =
+                            approach == Approach.SPRING_LAKEBASE && round == 1 && options.runs(Options.Group.STARTUP);
+                    run(cell, !coldStart);
+                    springColdStart = coldStart ? cell : springColdStart;
                 }
             }
         }

@@ -13,6 +13,10 @@ import io.github.lakebase.benchmarks.suites.LakebaseBranchSuite;
 import io.github.lakebase.benchmarks.suites.MemorySuite;
 import io.github.lakebase.benchmarks.suites.RawTemplateSuite;
 import io.github.lakebase.benchmarks.suites.ZonkyRefreshSuite;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * The ways of giving each test a fresh database that the benchmark compares, each a real JUnit suite
@@ -83,6 +87,20 @@ public enum Approach {
     /** Whether it is one of the Spring Boot cell's approaches. */
     public boolean spring() {
         return name().startsWith("SPRING_");
+    }
+
+    /**
+     * The Spring Boot cell's approaches in the order round {@code round} runs them: in reverse every other round, as
+     * of two cells run one after the other the second measured up to a fifth slower on a 2-core machine, whichever
+     * build or approach it ran.
+     */
+    public static List<Approach> springInRound(int round) {
+        List<Approach> spring =
+                new ArrayList<>(Arrays.stream(values()).filter(Approach::spring).toList());
+        if (round % 2 == 0) {
+            Collections.reverse(spring);
+        }
+        return spring;
     }
 
     /** A class that the cell's JVM runs before the suite (to create the database it uses), or {@code null}. */
