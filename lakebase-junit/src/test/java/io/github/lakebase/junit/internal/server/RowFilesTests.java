@@ -160,40 +160,78 @@ class RowFilesTests {
     }
 
     @Test
-    void theServerWritesNoMoreThanTheBytesHeldOfATableWhoseRowsAreLargerThanItsSizeOnDisk() throws Exception {
+    void aTableWhoseRowsAreLargerThanTheBytesHeldIsReadOnlyInPartAndTheSessionStaysInStep() throws Exception {
         assumeTrue(Files.isReadable(Path.of("/proc/self/io")), "Linux's count of the bytes a process wrote");
         String[] names = branchOf("compressed_rows");
         try (Connection base = SERVER.get().connect(names[1])) {
-            // About 10 MB of rows, which compression keeps in far less on disk.
+            // About 100 MB of rows, which compression keeps in far less on disk; and a small table after it.
             execute(
                     base,
                     "CREATE TABLE doc (id integer PRIMARY KEY, body text); "
-                            + "INSERT INTO doc SELECT i, repeat('x', 100000) FROM generate_series(1, 100) i");
+                            + "INSERT INTO doc SELECT i, repeat('x', 100000) FROM generate_series(1, 1000) i");
         }
-        long room = 1 << 20;
-        BaseRows reader = new BaseRows(
-                RowFiles.in(SERVER.get().serverDirectory(RowFiles.DIRECTORY), "c7m2p4d")
-                        .orElseThrow(),
-                room);
-        Map<Long, BaseRows.Rows> rows = new HashMap<>();
-        Map<Long, String> notHeld = new HashMap<>();
-        try (Connection c = SERVER.get().connect(names[1])) {
-            assertThat(rows(c, "SELECT pg_table_size('doc') < " + room)).containsExactly("t");
-            BaseRows.Table doc = new BaseRows.Table(
-                    Long.parseLong(rows(c, "SELECT 'doc'::regclass::oid").get(0)), "public.doc", "", room / 2);
-            Path io = Path.of("/proc", rows(c, "SELECT pg_backend_pid()").get(0), "io");
-            long before = written(io);
+        long room = 16 << 20;
+        for (boolean files : List.of(false, true)) {
+            BaseRows reader = new BaseRows(
+                    files
+                            ? RowFiles.in(SERVER.get().serverDirectory(RowFiles.DIRECTORY), "c7m2p4d")
+                                    .orElseThrow()
+                            : null,
+                    room);
+            Map<Long, BaseRows.Rows> rows = new HashMap<>();
+            Map<Long, String> notHeld = new HashMap<>();
+            try (Connection c = SERVER.get().connect(names[1])) {
+                assertThat(rows(c, "SELECT pg_table_size('doc') < " + room)).containsExactly("t");
+                BaseRows.Table doc = table(c, "doc", room / 2);
+                BaseRows.Table item = table(c, "item", 8192);
+                Path io = Path.of("/proc", rows(c, "SELECT pg_backend_pid()").get(0), "io");
+                long before = written(io);
 
-            reader.readLater(c, List.of(doc), rows, notHeld);
+                reader.readLater(c, List.of(doc, item), rows, notHeld);
 
-            assertThat(written(io) - before)
-                    .as("the bytes the server's process wrote while it read the table")
-                    .isLessThan(2 * room);
-            assertThat(notHeld).containsKey(doc.oid());
-            assertThat(rows).isEmpty();
+                assertThat(written(io) - before)
+                        .as("the bytes the server's process wrote (to files, or sent) while it read the tables")
+                        .isLessThan(50L << 20);
+                assertThat(notHeld).as("files: %s", files).containsOnlyKeys(doc.oid());
+                assertThat(rows).as("files: %s", files).containsOnlyKeys(item.oid());
+                assertThat(rows.get(item.oid()).file() != null).isEqualTo(files);
+                assertThat(rows(c, "SELECT 'in step'"))
+                        .as("what the session answers next")
+                        .containsExactly("in step");
+            } finally {
+                reader.close();
+            }
+        }
+    }
+
+    @Test
+    void aTableWithAVirtualGeneratedColumnIsRestored() throws Exception {
+        String[] names = branchOf("virtual_column");
+        try (Connection admin = SERVER.get().connect("postgres")) {
+            execute(admin, "DROP DATABASE " + names[1]);
+            try (Connection base = SERVER.get().connect(names[0])) {
+                // Its value cannot be computed for every row; COPY leaves generated columns out.
+                execute(base, "ALTER TABLE item ADD COLUMN number integer GENERATED ALWAYS AS (name::integer) VIRTUAL");
+            }
+            execute(admin, "CREATE DATABASE " + names[1] + " TEMPLATE " + names[0]);
+        }
+        InPlaceRestore restores =
+                new InPlaceRestore(RowFiles.in(SERVER.get().serverDirectory(RowFiles.DIRECTORY), "v1r7c2g")
+                        .orElseThrow());
+        try {
+            try (Connection c = SERVER.get().connect(names[1])) {
+                restores.track(names[1], names[0], c);
+            }
+            assertRestored(restores, names[1]);
         } finally {
-            reader.close();
+            restores.close();
         }
+    }
+
+    /** The table {@code name} of the database {@code c} is connected to, as a base's table to read. */
+    private static BaseRows.Table table(Connection c, String name, long size) throws SQLException {
+        return new BaseRows.Table(
+                Long.parseLong(rows(c, "SELECT '" + name + "'::regclass::oid").get(0)), "public." + name, "", size);
     }
 
     /** What {@code io}, a process's {@code /proc/<pid>/io}, says it wrote ({@code wchar}), in bytes. */
