@@ -1,8 +1,6 @@
 package io.github.lakebase.junit.internal.server;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -15,16 +13,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.copy.CopyOut;
+import org.postgresql.core.BaseConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The rows of a base's tables, held to restore branches from: read from a new fork of the base with {@code COPY
- * ... TO STDOUT (FORMAT binary)} into memory, or, where the server can write files for the library ({@link
- * RowFiles}), written by the server itself to a file with {@code COPY ... TO 'file' (FORMAT binary)}; at most
- * {@value #HELD_BYTES} bytes for all bases of a provider together (one per server and configuration a run uses),
- * as a table's rows are counted before they are held: the server adds up their lengths first ({@link
- * RowFiles#beyond}), as their size on disk says little where values are compressed. The smallest tables, up to {@value #EAGER_BYTES} bytes together, are read with the base's
+ * ... TO STDOUT (FORMAT binary)}, and held in memory or, where the server can read files the library writes ({@link
+ * RowFiles}), in a file; at most {@value #HELD_BYTES} bytes for all bases of a provider together (one per server and
+ * configuration a run uses). A table's read stops once its rows are beyond what is left of them: its size on disk
+ * says little where values are compressed. The smallest tables, up to {@value #EAGER_BYTES} bytes together, are
+ * read with the base's
  * first fork; a larger one only once a test has changed it, from a later new fork ({@link #readLater}), so
  * that the rows of a large table no test changes (nor a table linked to it) are never read. A table beyond the
  * bytes held, or whose rows COPY cannot give back as they were, is not held, and a branch whose test changed it
@@ -68,7 +69,7 @@ final class BaseRows {
             + "'pg_toast') ORDER BY 4, 1";
 
     private final AtomicLong held = new AtomicLong();
-    /** Where the server writes the rows, or null to hold them in memory. */
+    /** Where rows are written for the server to read, or null to hold them in memory. */
     private final RowFiles files;
     /** The most bytes held, {@link #HELD_BYTES} but in tests. */
     private final long heldBytes;
@@ -156,36 +157,16 @@ final class BaseRows {
      */
     void readLater(Connection c, List<Table> tables, Map<Long, Rows> rows, Map<Long, String> notHeld)
             throws SQLException {
-        var copy = c.unwrap(PGConnection.class).getCopyAPI();
+        CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
         for (Table t : tables) {
             long room = heldBytes - held.get();
             if (t.size() > room) {
                 notHeld.put(t.oid(), beyond);
                 continue;
             }
+            byte[] data;
             try {
-                if (RowFiles.beyond(c, t, room)) { // before the server writes them all, or sends them
-                    notHeld.put(t.oid(), beyond);
-                    continue;
-                }
-            } catch (SQLException e) {
-                if (!unreadable(e)) {
-                    throw e;
-                }
-                notHeld.put(t.oid(), "COPY cannot read them (" + e.getMessage() + ")");
-                continue;
-            }
-            if (files != null && toFile(c, t, rows, notHeld)) {
-                continue;
-            }
-            Bounded out = new Bounded(room);
-            try {
-                copy.copyOut("COPY " + t.name() + t.columns() + " TO STDOUT (FORMAT binary)", out);
-            } catch (IOException e) { // beyond the room left
-                LOG.debug("Not holding the rows of {}: {}", t.name(), e.getMessage());
-                notHeld.put(t.oid(), beyond);
-                awaitCancelled(c);
-                continue;
+                data = copyOut(c, copy, "COPY " + t.name() + t.columns() + " TO STDOUT (FORMAT binary)", room);
             } catch (SQLException e) {
                 if (!unreadable(e)) { // the session's failure, not the table's: the caller may read it again later
                     throw e;
@@ -193,60 +174,60 @@ final class BaseRows {
                 notHeld.put(t.oid(), "COPY cannot read them (" + e.getMessage() + ")");
                 continue;
             }
-            if (held.addAndGet(out.size()) > heldBytes) {
-                held.addAndGet(-out.size());
+            if (data == null || held.addAndGet(data.length) > heldBytes) {
+                if (data != null) {
+                    held.addAndGet(-data.length);
+                }
+                LOG.debug("Not holding the rows of {}: {}", t.name(), beyond);
                 notHeld.put(t.oid(), beyond);
                 continue;
             }
-            rows.put(t.oid(), Rows.held(t.name(), t.columns(), out.toByteArray()));
+            Optional<Path> file = files == null ? Optional.empty() : files.write(c, data);
+            rows.put(
+                    t.oid(),
+                    file.isPresent()
+                            ? new Rows(t.name(), t.columns(), null, file.get(), data.length)
+                            : Rows.held(t.name(), t.columns(), data));
         }
     }
 
     /**
-     * Has the server write the rows of {@code t} to a file, and holds them there as long as they fit in what is left
-     * of the bytes held; says in {@code notHeld} why they are not held.
-     *
-     * @return false when the server could not write the file: the caller holds the rows in memory
+     * What {@code sql}, a {@code COPY ... TO STDOUT}, gives, or null when it gives more than {@code room} bytes: the
+     * COPY is then cancelled, and what the server sent until the cancel reached it is read and dropped, so that the
+     * session answers its next statement, not the rest of the COPY. A cancel that reaches the session once the COPY
+     * has ended is ignored: the server ignores a cancel while it waits for a statement ({@code ProcessInterrupts} in
+     * PostgreSQL's {@code postgres.c}), and pgjdbc's cancel returns once the server has closed its connection, after
+     * it signalled the session.
      */
-    private boolean toFile(Connection c, Table t, Map<Long, Rows> rows, Map<Long, String> notHeld) throws SQLException {
-        Optional<Path> file;
+    private static byte[] copyOut(Connection c, CopyManager copy, String sql, long room) throws SQLException {
+        CopyOut out = copy.copyOut(sql);
         try {
-            file = files.write(c, t);
-        } catch (SQLException e) {
-            if (!unreadable(e)) {
-                throw e;
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            for (byte[] chunk = out.readFromCopy(); chunk != null; chunk = out.readFromCopy()) {
+                if (bytes.size() + (long) chunk.length > room) {
+                    c.unwrap(BaseConnection.class).cancelQuery();
+                    drain(out);
+                    return null;
+                }
+                bytes.write(chunk, 0, chunk.length);
             }
-            notHeld.put(t.oid(), "COPY cannot read them (" + e.getMessage() + ")");
-            return true;
+            return bytes.toByteArray();
+        } finally {
+            if (out.isActive()) {
+                out.cancelCopy();
+            }
         }
-        if (file.isEmpty()) {
-            return false;
-        }
-        long size = RowFiles.size(file.get());
-        if (held.addAndGet(size) > heldBytes) {
-            held.addAndGet(-size);
-            files.delete(file.get());
-            notHeld.put(t.oid(), beyond);
-            return true;
-        }
-        rows.put(t.oid(), new Rows(t.name(), t.columns(), null, file.get(), size));
-        return true;
     }
 
-    /**
-     * Checks that the session still works after pgjdbc cancelled a COPY that gave more than the room left. The
-     * cancel goes to the server on a connection of its own, and may reach the session only once the COPY has ended:
-     * then it cancels the next statement instead ({@code 57014}, query canceled), and that statement is run again.
-     */
-    private static void awaitCancelled(Connection c) throws SQLException {
-        for (int attempt = 1; ; attempt++) {
-            try (Statement s = c.createStatement()) {
-                s.execute("SELECT 1");
-                return;
-            } catch (SQLException e) {
-                if (!"57014".equals(e.getSQLState()) || attempt == 3) {
-                    throw e;
-                }
+    /** Reads what is left of a cancelled COPY, to its end, or to the error that says it was cancelled. */
+    private static void drain(CopyOut out) throws SQLException {
+        try {
+            while (out.readFromCopy() != null) {
+                // dropped
+            }
+        } catch (SQLException e) {
+            if (!"57014".equals(e.getSQLState())) { // query_canceled: the cancel ended it
+                throw e;
             }
         }
     }
@@ -273,37 +254,6 @@ final class BaseRows {
     void close() {
         if (files != null) {
             files.deleteOwn();
-        }
-    }
-
-    /** A buffer that refuses to grow beyond a limit, so that reading a table never takes more memory. */
-    private static final class Bounded extends OutputStream {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final long limit;
-
-        Bounded(long limit) {
-            this.limit = limit;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            if (bytes.size() + (long) len > limit) {
-                throw new IOException("more than " + limit + " bytes");
-            }
-            bytes.write(b, off, len);
-        }
-
-        int size() {
-            return bytes.size();
-        }
-
-        byte[] toByteArray() {
-            return bytes.toByteArray();
         }
     }
 }

@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -20,10 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Files of a base's rows that the server itself writes and reads back ({@code COPY ... TO 'file'} and {@code COPY
- * ... FROM 'file'}, which a superuser may run: <a href="https://www.postgresql.org/docs/current/sql-copy.html">COPY</a>),
- * in a directory on the server's machine that the library owns: the embedded server's {@code <data
- * directory>/lakebase-junit-rows}. A restore then sends its whole refill, the commit included, in one round trip:
+ * Files of a base's rows, as the library read them with {@code COPY ... TO STDOUT (FORMAT binary)}, that the server
+ * reads back with {@code COPY ... FROM 'file'} (which a superuser may run: <a
+ * href="https://www.postgresql.org/docs/current/sql-copy.html">COPY</a>), in a directory on the server's machine
+ * that the library owns: the embedded server's {@code <data directory>/lakebase-junit-rows}. The library writes them,
+ * not the server: it has read the rows anyway, and stops reading a table beyond the bytes held, where a server's
+ * {@code COPY ... TO 'file'} cannot be stopped (a table compressed on disk may hold a hundred times its size). A restore then sends its whole refill, the commit included, in one round trip:
  * a {@code COPY FROM STDIN} takes two of its own, as pgjdbc waits for the server's {@code CopyInResponse} before it
  * sends rows and for its {@code CommandComplete} after them, and cannot share them with other statements.
  *
@@ -34,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * RowFiles files = RowFiles.in(dataDirectory.resolve(RowFiles.DIRECTORY), runId).orElseThrow();
- * Optional<Path> file = files.write(connection, table);   // the server writes the table's rows
+ * Optional<Path> file = files.write(connection, rowsInCopysBinaryFormat);
  * files.delete(file.get());
  * files.sweep(run -> DeadRuns.isAlive(admin, run));
  * }</pre>
@@ -52,11 +55,13 @@ final class RowFiles {
     private final Path directory;
     private final String runId;
     /** Numbers the files of every restorer of the run: two configurations of a run may share a server. */
-    private static final AtomicLong NEXT = new AtomicLong();
+    static final AtomicLong NEXT = new AtomicLong();
     /** The files this run wrote and has not deleted, by path. */
     private final Map<Path, Boolean> own = new ConcurrentHashMap<>();
-    /** Why the server could not write a file, once it could not: rows are then held in memory. */
+    /** Why a file could not be written or read, once one could not: rows are then held in memory. */
     private volatile String failed;
+    /** Whether the server has read a file of this run's. */
+    private volatile boolean readable;
 
     private RowFiles(Path directory, String runId) {
         this.directory = directory;
@@ -82,54 +87,46 @@ final class RowFiles {
     }
 
     /**
-     * Whether the rows of {@code table} would take more than {@code room} bytes, about, in COPY's binary format:
-     * the server adds up the lengths of the rows as text, with 16 bytes for each column, and stops once they are
-     * beyond {@code room}. A table's size on disk says little of it where values are compressed (100 rows of
-     * {@code repeat('x', 100000)} take 10 MB of rows and a few kilobytes of disk), and a file is written whole before
-     * its size is known.
+     * Writes {@code rows}, a table's rows in COPY's binary format, to a new file that the server's OS user can read
+     * (the directory is its own, {@code rwx------}), and checks once that the server reads it ({@code
+     * pg_read_binary_file}).
      *
-     * @param c a connection to the table's database
-     * @throws SQLException when the table cannot be read
+     * @param c a superuser's connection to the server
+     * @return the file, or empty when it could not be written or the server cannot read it, or could not a file
+     *     before it: then the caller holds the rows in memory, from now on for every table
+     * @throws SQLException when the session fails
      */
-    static boolean beyond(Connection c, BaseRows.Table table, long room) throws SQLException {
-        String columns = "(SELECT count(*) FROM pg_attribute WHERE attrelid = " + table.oid()
-                + " AND attnum > 0 AND NOT attisdropped)";
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT FROM (SELECT sum(octet_length(r::text) + 16 * "
-                        + columns + " + 2) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS s FROM ONLY "
-                        + table.name() + " r) x WHERE s > " + room + ")")) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
-    }
-
-    /**
-     * Has the server write the rows of {@code table} to a new file with {@code COPY ... TO 'file' (FORMAT binary)}.
-     *
-     * @param c a superuser's connection to a new fork of the table's base, in auto-commit
-     * @return the file, or empty when the server could not write it, or a file before it: then the caller holds the
-     *     rows in memory, from now on for every table
-     * @throws SQLException when COPY cannot read the table, as {@code COPY ... TO STDOUT} would fail too ({@link
-     *     BaseRows#unreadable}), or the session fails: when the error names no file
-     */
-    Optional<Path> write(Connection c, BaseRows.Table table) throws SQLException {
+    Optional<Path> write(Connection c, byte[] rows) throws SQLException {
         if (failed != null) {
             return Optional.empty();
         }
         Path file = directory.resolve(runId + "." + NEXT.incrementAndGet() + SUFFIX);
         own.put(file, Boolean.TRUE);
-        try (Statement s = c.createStatement()) {
-            s.execute("COPY " + table.name() + table.columns() + " TO " + literal(file) + " (FORMAT binary)");
-            return Optional.of(file);
-        } catch (SQLException e) {
-            delete(file);
-            if (e.getMessage() == null || !e.getMessage().contains(file.toString())) {
-                throw e; // the table's or the session's failure, not the file's
-            }
-            failed = e.getMessage();
-            LOG.debug("The server cannot write rows to {}; holding them in memory: {}", directory, failed);
-            return Optional.empty();
+        try {
+            Files.write(file, rows, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (IOException | UnsupportedOperationException e) {
+            return fail(file, e.toString());
         }
+        if (!readable) {
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_read_binary_file(" + literal(file) + ", 0, 1)");
+                readable = true;
+            } catch (SQLException e) {
+                if (e.getMessage() == null || !e.getMessage().contains(file.toString())) {
+                    throw e; // the session's failure, not the file's
+                }
+                return fail(file, e.getMessage());
+            }
+        }
+        return Optional.of(file);
+    }
+
+    private Optional<Path> fail(Path file, String why) {
+        delete(file);
+        failed = why;
+        LOG.debug("Cannot keep rows in files the server reads in {}; holding them in memory: {}", directory, why);
+        return Optional.empty();
     }
 
     /** Whether {@code alive} says {@code run} is alive; when it cannot tell, it is taken as alive. */

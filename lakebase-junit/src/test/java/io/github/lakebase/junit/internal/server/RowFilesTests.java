@@ -8,14 +8,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -83,7 +80,7 @@ class RowFilesTests {
                     "DROP DATABASE " + names[1] + "; CREATE DATABASE " + names[1] + " TEMPLATE " + names[0]
                             + "; CREATE DATABASE " + names[0] + "_spare TEMPLATE " + names[0]);
         }
-        // A directory of its own: the test makes it read-only while other tests of the class may run.
+        // A directory of its own: the test blocks the files that would go in it while other tests of the class run.
         Path directory = SERVER.get().serverDirectory(RowFiles.DIRECTORY + "-read-only");
         InPlaceRestore restores =
                 new InPlaceRestore(RowFiles.in(directory, "b8n2v5q").orElseThrow());
@@ -96,12 +93,24 @@ class RowFilesTests {
                     .as("why the first branch was not restored")
                     .hasValueSatisfying(why -> assertThat(why).contains("not read yet"));
         }
-        Set<PosixFilePermission> was = Files.getPosixFilePermissions(directory);
-        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("r-x------"));
+        // The files this run writes next cannot be made: directories stand where they would go.
+        long next = RowFiles.NEXT.get();
+        List<Path> before;
+        try (Stream<Path> files = Files.list(directory)) {
+            before = files.toList();
+        }
+        for (long n = next + 1; n <= next + 1000; n++) {
+            Files.createDirectory(directory.resolve("b8n2v5q." + n + ".bin"));
+        }
         try {
             String spare = names[0] + "_spare";
             try (Connection c = SERVER.get().connect(spare)) {
-                restores.track(spare, names[0], c); // the large table's rows: the server cannot write a file now
+                restores.track(spare, names[0], c); // the large table's rows: no file can be written now
+            }
+            try (Stream<Path> files = Files.list(directory)) {
+                assertThat(files.filter(Files::isRegularFile))
+                        .as("the run's files: none for the large table")
+                        .containsExactlyInAnyOrderElementsOf(before);
             }
             changeBoth(spare);
             try (Connection c = SERVER.get().connect(spare)) {
@@ -114,8 +123,12 @@ class RowFilesTests {
                         .containsExactly("30000 3840000");
             }
         } finally {
-            Files.setPosixFilePermissions(directory, was);
             restores.close();
+            try (Stream<Path> left = Files.list(directory)) {
+                for (Path p : left.toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 
