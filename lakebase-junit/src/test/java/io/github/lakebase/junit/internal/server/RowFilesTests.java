@@ -4,10 +4,13 @@ import static io.github.lakebase.junit.internal.server.ServerSql.awaitNoSession;
 import static io.github.lakebase.junit.internal.server.ServerSql.execute;
 import static io.github.lakebase.junit.internal.server.ServerSql.rows;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -19,9 +22,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Where the embedded server writes a base's rows to files and reads them back in a restore: the files are the
- * run's, named by its id, and gone once it ends; a sweep deletes those of dead runs only; and where the server
- * cannot write a file, rows are held in memory and branches are still restored.
+ * Where the library writes a base's rows to files that the embedded server reads back in a restore: the files are
+ * the run's, named by its id, and gone once it ends; a sweep deletes those of dead runs only; where no file can be
+ * written, rows are held in memory and branches are still restored; and a link in the server's directory is never
+ * followed by a JVM that runs as root.
  */
 class RowFilesTests {
 
@@ -29,7 +33,7 @@ class RowFilesTests {
     static final TemporaryServer SERVER = new TemporaryServer(20);
 
     @Test
-    void theServerWritesABasesRowsToFilesOfTheRunThatRestoresReadAndTheRunDeletesThemWhenItEnds() throws Exception {
+    void aBasesRowsGoToFilesOfTheRunThatRestoresReadAndTheRunDeletesThemWhenItEnds() throws Exception {
         String[] names = branchOf("rows_in_files");
         Path directory = SERVER.get().serverDirectory(RowFiles.DIRECTORY);
         InPlaceRestore restores =
@@ -50,8 +54,7 @@ class RowFilesTests {
     }
 
     @Test
-    void whereTheServerCannotWriteAFileRowsAreHeldInMemoryAndBranchesStillRestored(@TempDir Path nowhere)
-            throws Exception {
+    void whereNoFileCanBeWrittenRowsAreHeldInMemoryAndBranchesStillRestored(@TempDir Path nowhere) throws Exception {
         String[] names = branchOf("rows_in_memory");
         // A directory the server's OS user cannot reach, or that does not exist where it runs.
         Path missing = nowhere.resolve("missing");
@@ -66,7 +69,7 @@ class RowFilesTests {
     }
 
     @Test
-    void aTableReadOnceTheServerCouldNoLongerWriteFilesIsHeldInMemoryAndRestoredBesideOnesInFiles() throws Exception {
+    void aTableReadOnceNoFileCouldBeWrittenIsHeldInMemoryAndRestoredBesideOnesInFiles() throws Exception {
         String[] names = branchOf("rows_in_both");
         try (Connection base = SERVER.get().connect(names[0])) {
             execute(
@@ -255,6 +258,40 @@ class RowFilesTests {
                         line -> Long.parseLong(line.substring("wchar:".length()).trim()))
                 .findFirst()
                 .orElseThrow();
+    }
+
+    @Test
+    void aLinkWhereTheServersDirectoryGoesIsRefusedAndWhatItPointsToKeepsItsOwner(@TempDir Path elsewhere)
+            throws Exception {
+        Path link = SERVER.get().dataDirectory().resolve("linked-rows");
+        Files.createSymbolicLink(link, elsewhere);
+        try {
+            Object owner = Files.getAttribute(elsewhere, "unix:uid");
+
+            assertThatThrownBy(() -> SERVER.get().serverDirectory("linked-rows"))
+                    .isInstanceOf(FileAlreadyExistsException.class);
+            assertThat(Files.getAttribute(elsewhere, "unix:uid")).isEqualTo(owner);
+        } finally {
+            Files.delete(link);
+        }
+    }
+
+    @Test
+    void aFileIsNotWrittenThroughALinkInItsPlace(@TempDir Path elsewhere) throws Exception {
+        Path directory = SERVER.get().serverDirectory(RowFiles.DIRECTORY + "-linked");
+        Path secret = Files.writeString(elsewhere.resolve("secret"), "secret");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        long next = RowFiles.NEXT.get();
+        for (long n = next + 1; n <= next + 1000; n++) {
+            Files.createSymbolicLink(directory.resolve("l2n9k4s." + n + ".bin"), secret);
+        }
+        RowFiles files = RowFiles.in(directory, "l2n9k4s").orElseThrow();
+        try (Connection c = SERVER.get().connect("postgres")) {
+            assertThat(files.write(c, new byte[] {1, 2, 3})).isEmpty();
+        }
+        assertThat(Files.readString(secret)).isEqualTo("secret");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)))
+                .isEqualTo("rw-------");
     }
 
     @Test
