@@ -4,6 +4,7 @@ import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -305,17 +306,26 @@ public final class EmbeddedServer implements AutoCloseable {
     }
 
     /**
-     * The directory {@code name} in the data directory, for files that the server writes and reads back for the
-     * library (with {@code COPY}); made, readable by the server's OS user only and owned by it, when missing.
+     * The directory {@code name} in the data directory, for files the library writes and the server reads (with
+     * {@code COPY}); made, {@code rwx------} and the server's OS user's, when missing. Only a real directory there is
+     * trusted, not a link, and it is handed to the user without following links: a JVM running as root never changes
+     * what a link in that user's directory points to.
      *
      * @param name the directory's name, for example {@code lakebase-junit-rows}
-     * @throws IOException when it cannot be made
+     * @throws IOException when it cannot be made, or something else stands at its place
      */
     public synchronized Path serverDirectory(String name) throws IOException {
         Path dir = dataDirectory.resolve(name);
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(
-                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            try {
+                Files.createDirectory(
+                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException e) { // made meanwhile by another JVM, or something else
+                if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    throw e;
+                }
+                return dir;
+            }
             osUser.own(dir);
         }
         return dir;

@@ -4,6 +4,7 @@ import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -126,8 +127,9 @@ final class OsUser {
             return;
         }
         // By number: a lookup by name would take a group whose name is that number (the JDK looks names up first).
-        Files.setAttribute(path, "unix:uid", ids.uid());
-        Files.setAttribute(path, "unix:gid", ids.gid());
+        // Without following a link: a JVM running as root never hands what a link points to to the user.
+        Files.setAttribute(path, "unix:uid", ids.uid(), LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(path, "unix:gid", ids.gid(), LinkOption.NOFOLLOW_LINKS);
     }
 
     /**

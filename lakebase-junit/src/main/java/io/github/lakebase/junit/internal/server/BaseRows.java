@@ -25,8 +25,7 @@ import org.slf4j.LoggerFactory;
  * RowFiles}), in a file; at most {@value #HELD_BYTES} bytes for all bases of a provider together (one per server and
  * configuration a run uses). A table's read stops once its rows are beyond what is left of them: its size on disk
  * says little where values are compressed. The smallest tables, up to {@value #EAGER_BYTES} bytes together, are
- * read with the base's
- * first fork; a larger one only once a test has changed it, from a later new fork ({@link #readLater}), so
+ * read with the base's first fork; a larger one only once a test has changed it, from a later new fork ({@link #readLater}), so
  * that the rows of a large table no test changes (nor a table linked to it) are never read. A table beyond the
  * bytes held, or whose rows COPY cannot give back as they were, is not held, and a branch whose test changed it
  * is forked anew instead of restored.
@@ -82,7 +81,7 @@ final class BaseRows {
     }
 
     /**
-     * Has the server write rows to {@code files} where it can, else holds them in memory.
+     * Holds rows in files the server reads ({@code files}) where it can, else in memory.
      *
      * @param files the files of the run, or null to hold rows in memory
      */
@@ -102,7 +101,7 @@ final class BaseRows {
 
     /**
      * A table's rows as the base holds them, in COPY's binary format: in memory ({@code data}), or in a file the
-     * server wrote and reads back ({@code file}, {@link RowFiles}).
+     * library wrote and the server reads ({@code file}, {@link RowFiles}).
      *
      * @param bytes the size of the rows in COPY's binary format
      */
@@ -182,7 +181,13 @@ final class BaseRows {
                 notHeld.put(t.oid(), beyond);
                 continue;
             }
-            Optional<Path> file = files == null ? Optional.empty() : files.write(c, data);
+            Optional<Path> file;
+            try {
+                file = files == null ? Optional.empty() : files.write(c, data);
+            } catch (SQLException | RuntimeException e) {
+                held.addAndGet(-data.length);
+                throw e;
+            }
             rows.put(
                     t.oid(),
                     file.isPresent()

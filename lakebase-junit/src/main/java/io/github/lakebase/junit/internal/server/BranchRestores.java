@@ -87,7 +87,7 @@ final class BranchRestores implements RestorableBranches {
      * @param ownership the run's comments on its databases
      * @param c a connection as the library's user, to learn whether restores can work
      * @param majorVersion the server's major version
-     * @param files where the server writes the bases' rows and reads them back from, or null to hold them in memory
+     * @param files where the bases' rows are written for the server to read, or null to hold them in memory
      */
     BranchRestores(
             AdminSql admin,

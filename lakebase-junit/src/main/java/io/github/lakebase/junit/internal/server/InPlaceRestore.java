@@ -66,7 +66,7 @@ final class InPlaceRestore {
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param files where the server writes the bases' rows and reads them back from, or null to hold them in memory
+     * @param files where the bases' rows are written for the server to read, or null to hold them in memory
      */
     InPlaceRestore(RowFiles files) {
         this.reader = new BaseRows(files);

@@ -3,8 +3,10 @@ package io.github.lakebase.junit.internal.server;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -69,8 +71,8 @@ final class RowFiles {
     }
 
     /**
-     * The files of {@code runId} in {@code directory}, an absolute path on the server's machine that the server can
-     * write in and this JVM can list and delete in; empty when the path is relative (COPY reads a relative path from
+     * The files of {@code runId} in {@code directory}, an absolute path on the server's machine that this JVM can
+     * write, list and delete in and the server can read in; empty when the path is relative (COPY reads a relative path from
      * the server's working directory), or has a quote (which the literal would have to double) or a backslash (whose
      * meaning in a literal {@code standard_conforming_strings} decides).
      */
@@ -87,14 +89,15 @@ final class RowFiles {
     }
 
     /**
-     * Writes {@code rows}, a table's rows in COPY's binary format, to a new file that the server's OS user can read
-     * (the directory is its own, {@code rwx------}), and checks once that the server reads it ({@code
-     * pg_read_binary_file}).
+     * Writes {@code rows}, a table's rows in COPY's binary format, to a new file readable by all (only the server's
+     * OS user and root can reach it: the directory is that user's, {@code rwx------}), and checks once that the
+     * server reads it ({@code pg_read_binary_file}).
      *
      * @param c a superuser's connection to the server
-     * @return the file, or empty when it could not be written or the server cannot read it, or could not a file
-     *     before it: then the caller holds the rows in memory, from now on for every table
-     * @throws SQLException when the session fails
+     * @return the file; empty when this file, or an earlier one, could not be written or read by the server: then
+     *     the caller holds the rows in memory, from now on for every table
+     * @throws SQLException when the session fails, or the check fails for a reason that names no file (the library's
+     *     user may not run {@code pg_read_binary_file})
      */
     Optional<Path> write(Connection c, byte[] rows) throws SQLException {
         if (failed != null) {
@@ -103,8 +106,11 @@ final class RowFiles {
         Path file = directory.resolve(runId + "." + NEXT.incrementAndGet() + SUFFIX);
         own.put(file, Boolean.TRUE);
         try {
+            // CREATE_NEW follows no link; nor does the change of mode: the directory is the server's OS user's, who
+            // could put a link in the file's place meanwhile, and the JVM may run as root.
             Files.write(file, rows, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setPermissions(PosixFilePermissions.fromString("rw-r--r--"));
         } catch (IOException | UnsupportedOperationException e) {
             return fail(file, e.toString());
         }
@@ -142,15 +148,6 @@ final class RowFiles {
     /** {@code file} as a string literal of SQL, which {@link #in} made sure it can be written as. */
     static String literal(Path file) {
         return "'" + file + "'";
-    }
-
-    /** The size of {@code file}, in bytes. */
-    static long size(Path file) throws SQLException {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            throw new SQLException("Cannot read the size of " + file + ": " + e.getMessage(), e);
-        }
     }
 
     /** Deletes {@code file}, one of this run's, if it is there. */
