@@ -124,7 +124,7 @@ final class Refill {
             if (fromFiles) {
                 return writes; // committed: the driver saw the transaction end, and returns to auto-commit as is
             }
-            for (int i = 0; i < rows.size(); i++) { // some in memory: the server could not write every file
+            for (int i = 0; i < rows.size(); i++) { // some in memory: not every file could be written
                 writes[i] += rows.get(i).file() == null ? copyIn(c, rows.get(i)) : copyFromFile(c, rows.get(i));
             }
             if (check == null) {

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -59,7 +60,7 @@ final class RowFiles {
     /** Numbers the files of every restorer of the run: two configurations of a run may share a server. */
     static final AtomicLong NEXT = new AtomicLong();
     /** The files this run wrote and has not deleted, by path. */
-    private final Map<Path, Boolean> own = new ConcurrentHashMap<>();
+    private final Set<Path> own = ConcurrentHashMap.newKeySet();
     /** Why a file could not be written or read, once one could not: rows are then held in memory. */
     private volatile String failed;
     /** Whether the server has read a file of this run's. */
@@ -104,7 +105,7 @@ final class RowFiles {
             return Optional.empty();
         }
         Path file = directory.resolve(runId + "." + NEXT.incrementAndGet() + SUFFIX);
-        own.put(file, Boolean.TRUE);
+        own.add(file);
         try {
             // CREATE_NEW follows no link; nor does the change of mode: the directory is the server's OS user's, who
             // could put a link in the file's place meanwhile, and the JVM may run as root.
@@ -147,7 +148,7 @@ final class RowFiles {
 
     /** {@code file} as a string literal of SQL, which {@link #in} made sure it can be written as. */
     static String literal(Path file) {
-        return "'" + file + "'";
+        return AdminSql.literal(file.toString());
     }
 
     /** Deletes {@code file}, one of this run's, if it is there. */
@@ -162,7 +163,7 @@ final class RowFiles {
 
     /** Deletes every file of this run: it ends. */
     void deleteOwn() {
-        new ArrayList<>(own.keySet()).forEach(this::delete);
+        new ArrayList<>(own).forEach(this::delete);
     }
 
     /**
