@@ -162,6 +162,33 @@ class LakebaseFaultTests {
     }
 
     @Test
+    void aLoginWhoseCredentialRanOutOnTheWayIsTriedOnceMoreWithAFreshOne() {
+        FakeLakebase fake = fake();
+        fake.faults().expiredCredentials(1);
+
+        assertAllSucceeded(Fixtures.run(TwoTestsTestCase.class, fake.configuration(PROJECT)), 2);
+
+        assertThat(fake.faults().calls(Call.CREDENTIAL))
+                .as("the expired credential and its replacement")
+                .isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aLoginRefusedWithFreshCredentialsFailsAfterOneRetryAndSaysWhy() {
+        FakeLakebase fake = fake();
+        fake.faults().expiredCredentials(Integer.MAX_VALUE);
+
+        EngineExecutionResults results = Fixtures.run(TwoTestsTestCase.class, fake.configuration(PROJECT));
+
+        assertThat(Fixtures.failureMessages(results))
+                .hasSize(2)
+                .allSatisfy(m -> assertThat(m).contains("could not log in").contains("password authentication failed"));
+        // The base is built once and its failure remembered: one login and one retry, each with its own credential.
+        assertThat(fake.faults().calls(Call.CREDENTIAL)).isEqualTo(2);
+        awaitOnly(fake.project(PROJECT), "production");
+    }
+
+    @Test
     void aCredentialThatExpiresWhileFlywayRunsIsRenewedForFlywaysNextConnection() {
         FakeLakebase fake = fake();
         fake.faults().credentialLifetime(Duration.ofSeconds(2));

@@ -49,6 +49,7 @@ public final class Faults {
     private volatile Duration endpointDelay = Duration.ZERO;
     private volatile Duration authorizationDelay = Duration.ZERO;
     private volatile Duration credentialLifetime = Duration.ofHours(1);
+    private final AtomicInteger expiredCredentials = new AtomicInteger();
     private volatile Duration maxTtl = Duration.ofDays(30);
     private volatile int branchLimit = Integer.MAX_VALUE;
     private volatile boolean expireBranches = true;
@@ -140,6 +141,15 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * The next {@code count} database credentials have run out by the time they are used: what a client sees
+     * when a credential expires between its fetch and the login it is for (a slow login, a busy machine).
+     */
+    public Faults expiredCredentials(int count) {
+        expiredCredentials.set(count);
+        return this;
+    }
+
     /** The longest expiry the workspace allows. */
     public Faults maxTtl(Duration ttl) {
         maxTtl = ttl;
@@ -214,7 +224,7 @@ public final class Faults {
     }
 
     Duration credentialLifetime() {
-        return credentialLifetime;
+        return expiredCredentials.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? Duration.ZERO : credentialLifetime;
     }
 
     Duration maxTtl() {
