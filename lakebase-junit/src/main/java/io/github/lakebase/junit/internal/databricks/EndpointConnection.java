@@ -26,6 +26,9 @@ final class EndpointConnection implements BranchConnection {
     /** What Lakebase answers to a login while a new branch's role is still being set up. */
     private static final String NOT_YET_AUTHORIZED = "external authorization failed";
 
+    /** The SQLSTATE of a refused password (PostgreSQL's {@code invalid_password}), an expired credential's too. */
+    private static final String INVALID_PASSWORD = "28P01";
+
     private static final Duration MAX_REFRESH_MARGIN = Duration.ofMinutes(5);
 
     private final LakebaseApi api;
@@ -36,9 +39,8 @@ final class EndpointConnection implements BranchConnection {
     /** Whether {@link #host} may be out of date: the branch was replaced, and its endpoint with it. */
     private volatile boolean hostReplaced;
 
-    private String token;
-    private Instant fetched;
-    private Instant expires;
+    /** The current database credential; null until the first login, and after it is forgotten. */
+    private Credential credential;
 
     EndpointConnection(LakebaseApi api, DatabricksSettings settings, String branchId, String identity) {
         this.api = api;
@@ -98,7 +100,43 @@ final class EndpointConnection implements BranchConnection {
     }
 
     private Connection login() throws SQLException {
-        return BranchConnection.of(jdbcUrl(), username(), password()).open();
+        return open();
+    }
+
+    /**
+     * Opens a connection with the current credential. A login refused as {@code 28P01} (invalid password) while
+     * that credential is due for renewal, or past it, is tried once more with a fresh credential: the credential
+     * ran out on its way to the server, which checks it at login only.
+     *
+     * @throws SQLException when the connection cannot be opened, or the fresh credential is refused too
+     */
+    @Override
+    public Connection open() throws SQLException {
+        Credential used = current();
+        try {
+            return BranchConnection.of(jdbcUrl(), username(), used.token()).open();
+        } catch (SQLException e) {
+            if (!INVALID_PASSWORD.equals(e.getSQLState()) || !replaceIfDue(used)) {
+                throw e;
+            }
+            LOG.debug("A login to branch {} was refused as its credential ran out; trying a fresh one", branchId);
+            return BranchConnection.of(jdbcUrl(), username(), current().token()).open();
+        }
+    }
+
+    /**
+     * Whether a login refused with {@code used} may pass with the credential the next login gets: another login
+     * has replaced it already, or it is due for renewal and is forgotten here.
+     */
+    private synchronized boolean replaceIfDue(Credential used) {
+        if (credential != used) {
+            return true;
+        }
+        if (!used.due(Instant.now())) {
+            return false;
+        }
+        credential = null;
+        return true;
     }
 
     /** Whether a failed first login may succeed if tried again: a role still propagating, a compute waking. */
@@ -154,29 +192,37 @@ final class EndpointConnection implements BranchConnection {
         return identity;
     }
 
-    /** The current credential; a new one when it is close to expiring (checked at login only, by Lakebase). */
+    /** The current credential's token; a new one when it is close to expiring (checked at login only, by Lakebase). */
     @Override
-    public synchronized String password() {
-        Instant now = Instant.now();
-        if (token == null || now.isAfter(expires.minus(refreshMargin()))) {
-            DatabaseCredential credential = api.credential(settings.endpointName(branchId));
-            token = credential.getToken();
-            fetched = now;
-            Instant expiry = LakebaseApi.instant(credential.getExpireTime());
-            expires = expiry == null ? now.plus(Duration.ofMinutes(15)) : expiry;
-            LOG.debug("New database credential for branch {}, valid until {}", branchId, expires);
-        }
-        return token;
+    public String password() {
+        return current().token();
     }
 
-    /** A quarter of the credential's life, at most five minutes: early enough for a slow login. */
-    private Duration refreshMargin() {
-        Duration quarter = Duration.between(fetched, expires).dividedBy(4);
-        return quarter.compareTo(MAX_REFRESH_MARGIN) > 0 ? MAX_REFRESH_MARGIN : quarter;
+    private synchronized Credential current() {
+        Instant now = Instant.now();
+        if (credential == null || credential.due(now)) {
+            DatabaseCredential fresh = api.credential(settings.endpointName(branchId));
+            Instant expiry = LakebaseApi.instant(fresh.getExpireTime());
+            credential =
+                    new Credential(fresh.getToken(), now, expiry == null ? now.plus(Duration.ofMinutes(15)) : expiry);
+            LOG.debug("New database credential for branch {}, valid until {}", branchId, credential.expires());
+        }
+        return credential;
     }
 
     private synchronized void forgetCredential() {
-        token = null;
+        credential = null;
+    }
+
+    /** A database credential: its token, when it was fetched, and when Lakebase stops accepting it. */
+    private record Credential(String token, Instant fetched, Instant expires) {
+
+        /** Whether it is due for renewal at {@code now}: within a quarter of its life of expiring, at most five minutes. */
+        boolean due(Instant now) {
+            Duration quarter = Duration.between(fetched, expires).dividedBy(4);
+            Duration margin = quarter.compareTo(MAX_REFRESH_MARGIN) > 0 ? MAX_REFRESH_MARGIN : quarter;
+            return now.isAfter(expires.minus(margin));
+        }
     }
 
     @Override
