@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.faults;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.lakebase.junit.PersistentDataDirectories;
@@ -148,6 +149,22 @@ final class ChildJvms implements BeforeEachCallback, AfterEachCallback {
     /** Kills {@code process} after the test if it still runs. */
     void killAfterwards(ProcessHandle process) {
         orphans.add(process);
+    }
+
+    /**
+     * The server's postmaster: the process id on the first line of {@code postmaster.pid}, which the server writes
+     * at start, checked against the process's command line.
+     */
+    static long postmaster(String datadir) {
+        try {
+            long pid = Long.parseLong(Files.readAllLines(Path.of(datadir, "postmaster.pid"))
+                    .get(0)
+                    .trim());
+            assertThat(serverProcesses(datadir)).as("the server's processes").contains(pid);
+            return pid;
+        } catch (IOException e) {
+            throw new AssertionError("cannot read the server's postmaster.pid in " + datadir, e);
+        }
     }
 
     /** The PostgreSQL server processes (and their watchdogs) started on {@code datadir}. */
