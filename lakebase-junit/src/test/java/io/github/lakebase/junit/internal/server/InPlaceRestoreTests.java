@@ -6,6 +6,8 @@ import static io.github.lakebase.junit.internal.server.ServerSql.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -265,6 +267,52 @@ class InPlaceRestoreTests {
                         .containsExactly("c4ca4238a0b923820dcc509a6f75849b".repeat(4));
             }
         }
+    }
+
+    @Test
+    void rowsWhoseFileIsGoneAreReadAgainFromTheNextSpareAndRestoredFromThen() throws Exception {
+        String[] names = itemsWithForks("spare", "later");
+        String base = names[0];
+        String first = names[1];
+        String spare = names[2];
+        String later = names[3];
+        Path directory = SERVER.get().serverDirectory(RowFiles.DIRECTORY);
+        String run = "run" + RUNS.incrementAndGet();
+        InPlaceRestore restores = new InPlaceRestore(RowFiles.in(directory, run).orElseThrow());
+        try (Connection c = SERVER.get().connect(first)) {
+            restores.track(first, base, c); // reads the base, and writes its rows to files
+        }
+        List<Path> written;
+        try (var listing = Files.list(directory)) {
+            written = listing.filter(f -> f.getFileName().toString().startsWith(run + "."))
+                    .toList();
+        }
+        assertThat(written).as("the files of the base's rows").isNotEmpty();
+        for (Path file : written) { // deleted behind the run's back
+            Files.delete(file);
+        }
+
+        try (Connection test = SERVER.get().connect(first)) {
+            execute(test, "UPDATE item SET name = 'changed by a test'");
+        }
+        awaitNoSession(SERVER.get(), first);
+        try (Connection o = SERVER.get().connect(first)) {
+            assertThat(restores.restore(first, o, null))
+                    .as("why the branch whose base's files are gone was not restored")
+                    .hasValueSatisfying(why -> assertThat(why).contains("gone"));
+        }
+        assertThat(restores.wantsRead(base))
+                .as("whether the next spare is to be read, for the rows whose file is gone")
+                .isTrue();
+
+        try (Connection c = SERVER.get().connect(spare)) {
+            restores.track(spare, base, c); // reads the rows again
+        }
+        assertChangedRowIsRestored(restores, spare, "why the spare read again was not restored");
+        assertThat(restores.trackFork(later, base))
+                .as("whether a later fork is noted without reading it")
+                .isTrue();
+        assertChangedRowIsRestored(restores, later, "why a later fork was not restored");
     }
 
     /** The restore of {@code branch}, whose test changed the large tables, is refused: their rows are not read. */
