@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -269,8 +270,9 @@ class InPlaceRestoreTests {
         }
     }
 
-    @Test
-    void rowsWhoseFileIsGoneAreReadAgainFromTheNextSpareAndRestoredFromThen() throws Exception {
+    @ParameterizedTest(name = "the file {0}")
+    @ValueSource(strings = {"deleted", "cut short", "emptied"})
+    void rowsWhoseFileIsGoneOrDamagedAreReadAgainFromTheNextSpareAndRestoredFromThen(String damage) throws Exception {
         String[] names = itemsWithForks("spare", "later");
         String base = names[0];
         String first = names[1];
@@ -288,8 +290,12 @@ class InPlaceRestoreTests {
                     .toList();
         }
         assertThat(written).as("the files of the base's rows").isNotEmpty();
-        for (Path file : written) { // deleted behind the run's back
-            Files.delete(file);
+        for (Path file : written) { // behind the run's back
+            switch (damage) {
+                case "deleted" -> Files.delete(file);
+                case "cut short" -> Files.write(file, Arrays.copyOf(Files.readAllBytes(file), 30));
+                default -> Files.write(file, new byte[0]);
+            }
         }
 
         try (Connection test = SERVER.get().connect(first)) {
@@ -298,11 +304,11 @@ class InPlaceRestoreTests {
         awaitNoSession(SERVER.get(), first);
         try (Connection o = SERVER.get().connect(first)) {
             assertThat(restores.restore(first, o, null))
-                    .as("why the branch whose base's files are gone was not restored")
-                    .hasValueSatisfying(why -> assertThat(why).contains("gone"));
+                    .as("why the branch whose base's files are %s was not restored", damage)
+                    .hasValueSatisfying(why -> assertThat(why).contains("gone or damaged"));
         }
         assertThat(restores.wantsRead(base))
-                .as("whether the next spare is to be read, for the rows whose file is gone")
+                .as("whether the next spare is to be read, for the rows whose file is %s", damage)
                 .isTrue();
 
         try (Connection c = SERVER.get().connect(spare)) {
