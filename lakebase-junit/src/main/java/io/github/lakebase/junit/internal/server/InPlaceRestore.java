@@ -4,10 +4,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,16 +32,15 @@ import org.slf4j.LoggerFactory;
  * those of one database) shows in their reset times, and then nothing is known: the branch is unrestorable.
  *
  * <p>The base's rows come from new forks of it (a new fork is the base's state), read with {@code COPY ... TO
- * STDOUT (FORMAT binary)} and held in memory, or written by the server to files it reads back ({@link RowFiles}), at
- * most {@value BaseRows#HELD_BYTES} bytes for all bases; a table
- * beyond that is never restored in place. The first fork noted reads the smallest tables, up to {@value
- * BaseRows#EAGER_BYTES} bytes of them; a larger table is read only once a test has changed it: that branch is
- * refused, and the next spare forked reads the table, so that the rows of a large table no test changes are never
- * read. Forks noted while a read goes on wait for it neither when noted nor when restored: a branch given back
- * before the read is done is refused, and its caller forks anew ({@link PristineBase}). A fork takes about as
- * long as reading 1 to 3 MB of rows (55 to 70 ms against 100 to 200 ms for the 9 MB of the benchmark's largest
- * table on a 2-core machine), and the first tests of a run would otherwise wait for the read, or share the
- * machine with it.
+ * STDOUT (FORMAT binary)} and held in memory, or in files the server reads ({@link RowFiles}; a file gone is read
+ * again), at most {@value BaseRows#HELD_BYTES} bytes for all bases; a table beyond that is never restored in place.
+ * The first fork noted reads the smallest tables, up to {@value BaseRows#EAGER_BYTES} bytes of them; a larger table
+ * is read only once a test has changed it: that branch is refused, and the next spare forked reads the table, so
+ * that the rows of a large table no test changes are never read. Forks noted while a read goes on wait for it
+ * neither when noted nor when restored: a branch given back before the read is done is refused, and its caller
+ * forks anew ({@link PristineBase}). A fork takes about as long as reading 1 to 3 MB of rows (55 to 70 ms against
+ * 100 to 200 ms for the 9 MB of the benchmark's largest table on a 2-core machine), and the first tests of a run
+ * would otherwise wait for the read, or share the machine with it.
  *
  * <pre>{@code
  * restore.track(spare, base, connection);             // a new fork, before a test takes it
@@ -257,7 +254,7 @@ final class InPlaceRestore {
             return Optional.of("a sequence of its base is gone");
         }
         Set<Long> partitioned = new TreeSet<>();
-        Set<Long> truncate = linked(base, changed, now.tables(), partitioned);
+        Set<Long> truncate = base.linked(changed, now.tables(), partitioned);
         for (Long oid : truncate) {
             if (now.tables().get(oid).kind() == 'm') {
                 return Optional.of("its test changed the materialized view " + name(c, oid));
@@ -309,7 +306,12 @@ final class InPlaceRestore {
             // which the statistics will count, so the state after it is known without reading it.
             boolean known = delete && !rows.isEmpty() && truncate.stream().noneMatch(base.anyTrigger::contains);
             List<String> arrived = new ArrayList<>();
-            long[] written = Refill.write(c, rows, parents, setval, delete, replica, known ? others : null, arrived);
+            long[] written;
+            try {
+                written = Refill.write(c, rows, parents, setval, delete, replica, known ? others : null, arrived);
+            } catch (SQLException e) {
+                return Optional.of(base.lostFiles(e, truncate, reader).orElseThrow(() -> e));
+            }
             if (known) {
                 Optional<String> came = cameDuring(arrived);
                 if (came.isPresent()) {
@@ -360,32 +362,6 @@ final class InPlaceRestore {
                 tables,
                 sequences,
                 (System.nanoTime() - start) / 1_000);
-    }
-
-    /**
-     * {@code changed} and every table that must be truncated with them, keeping only tables with rows; the
-     * partitioned tables among them, which PostgreSQL truncates only with all their partitions, go to {@code
-     * partitioned}.
-     */
-    private static Set<Long> linked(
-            PristineBase base, Set<Long> changed, Map<Long, BranchState.Table> tables, Set<Long> partitioned) {
-        if (changed.isEmpty()) {
-            return changed;
-        }
-        Set<Long> all = new TreeSet<>(changed);
-        Deque<Long> next = new ArrayDeque<>(changed);
-        while (!next.isEmpty()) {
-            for (Long linked : base.links.getOrDefault(next.pop(), List.of())) {
-                if (all.add(linked)) {
-                    next.push(linked);
-                }
-            }
-        }
-        Set<Long> parents = new TreeSet<>(base.partitioned);
-        parents.retainAll(all);
-        partitioned.addAll(parents);
-        all.retainAll(tables.keySet());
-        return all;
     }
 
     /** The name of the relation {@code oid}, for a message. */

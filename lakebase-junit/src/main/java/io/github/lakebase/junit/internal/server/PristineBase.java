@@ -4,10 +4,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -180,6 +184,67 @@ final class PristineBase {
                 }
             }
         }
+    }
+
+    /**
+     * Why a refill of {@code tables} that failed with {@code e} did, when a file of the rows held is gone or damaged
+     * (deleted or changed behind the run's back): the server could not read it (SQLSTATE class 58, system error,
+     * as {@code 58P01} undefined_file) or its data (class 22, data exception, as {@code 22P04} bad_copy_file_format).
+     * Then forgets the rows of {@code tables} held in files and gives back what they held, and the next spare forked
+     * reads those tables again ({@link #readWanted}).
+     *
+     * @return why, or empty when {@code e} is another failure, or none of {@code tables} has its rows in a file
+     */
+    Optional<String> lostFiles(SQLException e, Collection<Long> tables, BaseRows reader) {
+        String state = String.valueOf(e.getSQLState());
+        if (!state.startsWith("58") && !state.startsWith("22")) {
+            return Optional.empty();
+        }
+        List<BaseRows.Rows> released = new ArrayList<>();
+        synchronized (this) {
+            for (Long oid : tables) {
+                BaseRows.Rows r = rows.get(oid);
+                if (r != null && r.file() != null && rows.remove(oid, r)) {
+                    released.add(r);
+                    unread.put(oid, new BaseRows.Table(oid, r.table(), r.columns(), r.bytes()));
+                    if (!claimed.contains(oid)) {
+                        wanted.add(oid);
+                    }
+                }
+            }
+        }
+        if (released.isEmpty()) { // none of them in files: the failure is another's
+            return Optional.empty();
+        }
+        reader.release(released);
+        return Optional.of("a file of its base's rows is gone or damaged ("
+                + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+                + "): the next spare forked reads them again");
+    }
+
+    /**
+     * {@code changed} and every table that must be truncated with them, keeping only tables with rows; the
+     * partitioned tables among them, which PostgreSQL truncates only with all their partitions, go to {@code
+     * parents}.
+     */
+    Set<Long> linked(Set<Long> changed, Map<Long, BranchState.Table> tables, Set<Long> parents) {
+        if (changed.isEmpty()) {
+            return changed;
+        }
+        Set<Long> all = new TreeSet<>(changed);
+        Deque<Long> next = new ArrayDeque<>(changed);
+        while (!next.isEmpty()) {
+            for (Long linked : links.getOrDefault(next.pop(), List.of())) {
+                if (all.add(linked)) {
+                    next.push(linked);
+                }
+            }
+        }
+        Set<Long> among = new TreeSet<>(partitioned);
+        among.retainAll(all);
+        parents.addAll(among);
+        all.retainAll(tables.keySet());
+        return all;
     }
 
     /** Whether the base has been read, is being read, or is not (never read, or its read failed); never waits. */
