@@ -4,6 +4,7 @@ import static io.github.lakebase.junit.internal.server.ServerSql.awaitNoSession;
 import static io.github.lakebase.junit.internal.server.ServerSql.execute;
 import static io.github.lakebase.junit.internal.server.ServerSql.rows;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -319,6 +320,107 @@ class InPlaceRestoreTests {
                 .as("whether a later fork is noted without reading it")
                 .isTrue();
         assertChangedRowIsRestored(restores, later, "why a later fork was not restored");
+    }
+
+    @Test
+    void aRefillThatFailsOnAFileAnotherRestoreHadReadAgainKeepsTheRowsReadSince() throws Exception {
+        String[] names = itemsWithForks("second", "spare", "later");
+        String base = names[0];
+        String first = names[1];
+        String second = names[2];
+        String spare = names[3];
+        String later = names[4];
+        Path directory = SERVER.get().serverDirectory(RowFiles.DIRECTORY);
+        String run = "run" + RUNS.incrementAndGet();
+        InPlaceRestore restores = new InPlaceRestore(RowFiles.in(directory, run).orElseThrow());
+        try (Connection c = SERVER.get().connect(first)) {
+            restores.track(first, base, c);
+        }
+        assertThat(restores.trackFork(second, base))
+                .as("whether the second fork was noted")
+                .isTrue();
+        for (String branch : List.of(first, second)) {
+            try (Connection test = SERVER.get().connect(branch)) {
+                execute(test, "UPDATE item SET name = 'changed by a test'");
+            }
+            awaitNoSession(SERVER.get(), branch);
+        }
+        deleteFiles(directory, run);
+
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try (Connection lock = SERVER.get().connect(second)) {
+            // The second branch's refill, on the deleted file, waits for a lock until the rows have been read again.
+            lock.setAutoCommit(false);
+            execute(lock, "LOCK TABLE item IN ACCESS EXCLUSIVE MODE");
+            Future<Optional<String>> waiting = threads.submit(() -> {
+                try (Connection o = SERVER.get().connect(second)) {
+                    return restores.restore(second, o, null);
+                }
+            });
+            awaitLockWait(second);
+            try (Connection o = SERVER.get().connect(first)) {
+                assertThat(restores.restore(first, o, null))
+                        .as("why the first branch was not restored")
+                        .isPresent();
+            }
+            try (Connection c = SERVER.get().connect(spare)) {
+                restores.track(spare, base, c); // reads the rows again, into a new file
+            }
+            lock.rollback();
+            assertThat(waiting.get(90, TimeUnit.SECONDS))
+                    .as("why the second branch, whose refill used the deleted file, was not restored")
+                    .hasValueSatisfying(why -> assertThat(why).contains("gone"));
+        } finally {
+            threads.shutdownNow();
+        }
+
+        assertThat(restores.wantsRead(base))
+                .as("whether a spare is to be read again, though the rows were read since the file was lost")
+                .isFalse();
+        assertThat(restores.trackFork(later, base))
+                .as("whether a later fork was noted")
+                .isTrue();
+        assertChangedRowIsRestored(restores, later, "why a later fork was not restored");
+    }
+
+    @Test
+    void aRefillThatFailsOnItsRowsRatherThanOnTheirFileKeepsTheFiles() throws Exception {
+        // t is filled again before u, which its CHECK counts: while u is empty, the CHECK divides by zero (22012).
+        String[] names = branchOf("CREATE TABLE t (id integer PRIMARY KEY, uid integer); "
+                + "CREATE TABLE u (id integer PRIMARY KEY); INSERT INTO u VALUES (1); INSERT INTO t VALUES (1, 1); "
+                + "CREATE FUNCTION ok() RETURNS boolean LANGUAGE plpgsql AS "
+                + "'BEGIN RETURN 1 / (SELECT count(*) FROM u) > 0; END'; "
+                + "ALTER TABLE t ADD CHECK (ok()), ADD FOREIGN KEY (uid) REFERENCES u");
+        String base = names[0];
+        String branch = names[1];
+        InPlaceRestore restores = restores(true);
+        try (Connection c = SERVER.get().connect(branch)) {
+            restores.track(branch, base, c);
+        }
+        try (Connection test = SERVER.get().connect(branch)) {
+            execute(test, "UPDATE u SET id = id");
+        }
+        awaitNoSession(SERVER.get(), branch);
+
+        try (Connection o = SERVER.get().connect(branch)) {
+            assertThatThrownBy(() -> restores.restore(branch, o, null))
+                    .as("the restore whose refill fails on a CHECK")
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("division by zero");
+        }
+        assertThat(restores.wantsRead(base))
+                .as("whether a spare is to be read again for a failure that is not the files'")
+                .isFalse();
+    }
+
+    /** Deletes the files of the base's rows that the restorer of {@code run} wrote, behind its back. */
+    private static void deleteFiles(Path directory, String run) throws IOException {
+        try (var listing = Files.list(directory)) {
+            for (Path file : listing.filter(f -> f.getFileName().toString().startsWith(run + "."))
+                    .toList()) {
+                Files.delete(file);
+            }
+        }
     }
 
     /** The restore of {@code branch}, whose test changed the large tables, is refused: their rows are not read. */
