@@ -120,7 +120,14 @@ final class EndpointConnection implements BranchConnection {
                 throw e;
             }
             LOG.debug("A login to branch {} was refused as its credential ran out; trying a fresh one", branchId);
-            return BranchConnection.of(jdbcUrl(), username(), current().token()).open();
+            Credential fresh;
+            try {
+                fresh = current();
+            } catch (RuntimeException r) { // no fresh credential: the refusal is what the caller is told
+                e.addSuppressed(r);
+                throw e;
+            }
+            return BranchConnection.of(jdbcUrl(), username(), fresh.token()).open();
         }
     }
 

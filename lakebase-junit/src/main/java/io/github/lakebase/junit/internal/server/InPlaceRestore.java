@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -310,7 +311,10 @@ final class InPlaceRestore {
             try {
                 written = Refill.write(c, rows, parents, setval, delete, replica, known ? others : null, arrived);
             } catch (SQLException e) {
-                return Optional.of(base.lostFiles(e, truncate, reader).orElseThrow(() -> e));
+                Map<Long, BaseRows.Rows> used = new HashMap<>();
+                Iterator<BaseRows.Rows> each = rows.iterator(); // one for each of truncate, in its order
+                truncate.forEach(oid -> used.put(oid, each.next()));
+                return Optional.of(base.lostFiles(e, used, reader).orElseThrow(() -> e));
             }
             if (known) {
                 Optional<String> came = cameDuring(arrived);

@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  */
 final class PristineBase {
+
+    /** What a refill fails with when a file of the rows held is gone or unreadable: see {@link #lostFiles}. */
+    private static final Set<String> FILE_FAILURES = Set.of("58P01", "58030", "22P04");
 
     /** Which tables must be truncated with which: those whose foreign keys point at it, and partitions. */
     private static final String LINKS = "SELECT con.confrelid, con.conrelid, c.relkind = 'p' FROM pg_constraint con "
@@ -187,24 +189,27 @@ final class PristineBase {
     }
 
     /**
-     * Why a refill of {@code tables} that failed with {@code e} did, when a file of the rows held is gone or damaged
-     * (deleted or changed behind the run's back): the server could not read it (SQLSTATE class 58, system error,
-     * as {@code 58P01} undefined_file) or its data (class 22, data exception, as {@code 22P04} bad_copy_file_format).
-     * Then forgets the rows of {@code tables} held in files and gives back what they held, and the next spare forked
-     * reads those tables again ({@link #readWanted}).
+     * Why a refill from {@code used} that failed with {@code e} did, when a file of the rows held is gone or no
+     * longer in COPY's binary format (deleted or changed behind the run's back; SQLSTATE {@code 58P01}
+     * undefined_file, {@code 58030} io_error, {@code 22P04} bad_copy_file_format). Then forgets those of {@code used}
+     * held in files, unless rows read since replaced them, and gives back what they held; the next spare forked
+     * reads those tables again ({@link #readWanted}). A file changed but still in COPY's format (cut at a row's end,
+     * a value rewritten) is not noticed: whoever can write it can write the server's own files too.
      *
-     * @return why, or empty when {@code e} is another failure, or none of {@code tables} has its rows in a file
+     * @param used the rows the refill used, by their table's oid
+     * @return why, or empty when {@code e} is another failure, or none of {@code used} is held in a file
      */
-    Optional<String> lostFiles(SQLException e, Collection<Long> tables, BaseRows reader) {
-        String state = String.valueOf(e.getSQLState());
-        if (!state.startsWith("58") && !state.startsWith("22")) {
+    Optional<String> lostFiles(SQLException e, Map<Long, BaseRows.Rows> used, BaseRows reader) {
+        if (!FILE_FAILURES.contains(String.valueOf(e.getSQLState()))
+                || used.values().stream().allMatch(r -> r.file() == null)) {
             return Optional.empty();
         }
         List<BaseRows.Rows> released = new ArrayList<>();
         synchronized (this) {
-            for (Long oid : tables) {
-                BaseRows.Rows r = rows.get(oid);
-                if (r != null && r.file() != null && rows.remove(oid, r)) {
+            for (Map.Entry<Long, BaseRows.Rows> u : used.entrySet()) {
+                long oid = u.getKey();
+                BaseRows.Rows r = u.getValue();
+                if (r.file() != null && rows.remove(oid, r)) {
                     released.add(r);
                     unread.put(oid, new BaseRows.Table(oid, r.table(), r.columns(), r.bytes()));
                     if (!claimed.contains(oid)) {
@@ -213,11 +218,8 @@ final class PristineBase {
                 }
             }
         }
-        if (released.isEmpty()) { // none of them in files: the failure is another's
-            return Optional.empty();
-        }
         reader.release(released);
-        return Optional.of("a file of its base's rows is gone or damaged ("
+        return Optional.of("a file of its base's rows is gone or unreadable ("
                 + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
                 + "): the next spare forked reads them again");
     }

@@ -306,7 +306,7 @@ class InPlaceRestoreTests {
         try (Connection o = SERVER.get().connect(first)) {
             assertThat(restores.restore(first, o, null))
                     .as("why the branch whose base's files are %s was not restored", damage)
-                    .hasValueSatisfying(why -> assertThat(why).contains("gone or damaged"));
+                    .hasValueSatisfying(why -> assertThat(why).contains("gone or unreadable"));
         }
         assertThat(restores.wantsRead(base))
                 .as("whether the next spare is to be read, for the rows whose file is %s", damage)
