@@ -67,7 +67,7 @@ final class EndpointConnection implements BranchConnection {
                 }
             }
             if (host != null && !hostReplaced) {
-                try (Connection ignored = login()) {
+                try (Connection ignored = open()) {
                     return;
                 } catch (SQLException e) {
                     last = e.getMessage();
@@ -97,10 +97,6 @@ final class EndpointConnection implements BranchConnection {
     void endpointReplaced() {
         hostReplaced = true;
         forgetCredential();
-    }
-
-    private Connection login() throws SQLException {
-        return open();
     }
 
     /**
@@ -224,7 +220,7 @@ final class EndpointConnection implements BranchConnection {
     /** A database credential: its token, when it was fetched, and when Lakebase stops accepting it. */
     private record Credential(String token, Instant fetched, Instant expires) {
 
-        /** Whether it is due for renewal at {@code now}: within a quarter of its life of expiring, at most five minutes. */
+        /** Whether it is due for renewal at {@code now}: within a quarter of its life of expiring, at most 5 min. */
         boolean due(Instant now) {
             Duration quarter = Duration.between(fetched, expires).dividedBy(4);
             Duration margin = quarter.compareTo(MAX_REFRESH_MARGIN) > 0 ? MAX_REFRESH_MARGIN : quarter;

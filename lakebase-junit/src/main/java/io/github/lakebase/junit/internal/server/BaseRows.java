@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
  * RowFiles}), in a file; at most {@value #HELD_BYTES} bytes for all bases of a provider together (one per server and
  * configuration a run uses). A table's read stops once its rows are beyond what is left of them: its size on disk
  * says little where values are compressed. The smallest tables, up to {@value #EAGER_BYTES} bytes together, are
- * read with the base's first fork; a larger one only once a test has changed it, from a later new fork ({@link #readLater}), so
- * that the rows of a large table no test changes (nor a table linked to it) are never read. A table beyond the
- * bytes held, or whose rows COPY cannot give back as they were, is not held, and a branch whose test changed it
- * is forked anew instead of restored.
+ * read with the base's first fork; a larger one only once a test has changed it, from a later new fork ({@link
+ * #readLater}), so that the rows of a large table no test changes (nor a table linked to it) are never read. A
+ * table beyond the bytes held, or whose rows COPY cannot give back as they were, is not held, and a branch whose
+ * test changed it is forked anew instead of restored.
  *
  * <pre>{@code
  * BaseRows reader = new BaseRows();

@@ -7,7 +7,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -277,7 +277,7 @@ final class InPlaceRestore {
                     + "table's rows are read once a test has changed it, or a table linked to it): the next spare "
                     + "forked reads them");
         }
-        List<BaseRows.Rows> rows = new ArrayList<>();
+        Map<Long, BaseRows.Rows> used = new LinkedHashMap<>(); // in the order of truncate
         for (Long oid : truncate) {
             BaseRows.Rows r = base.rows.get(oid);
             if (r == null) {
@@ -287,8 +287,9 @@ final class InPlaceRestore {
                                 "they would take more than the " + BaseRows.HELD_BYTES
                                         + " bytes held to restore from"));
             }
-            rows.add(r);
+            used.put(oid, r);
         }
+        List<BaseRows.Rows> rows = new ArrayList<>(used.values());
         if (!rows.isEmpty() || !setval.isEmpty()) {
             List<String> parents = new ArrayList<>();
             for (Long oid : partitioned) {
@@ -311,9 +312,6 @@ final class InPlaceRestore {
             try {
                 written = Refill.write(c, rows, parents, setval, delete, replica, known ? others : null, arrived);
             } catch (SQLException e) {
-                Map<Long, BaseRows.Rows> used = new HashMap<>();
-                Iterator<BaseRows.Rows> each = rows.iterator(); // one for each of truncate, in its order
-                truncate.forEach(oid -> used.put(oid, each.next()));
                 return Optional.of(base.lostFiles(e, used, reader).orElseThrow(() -> e));
             }
             if (known) {

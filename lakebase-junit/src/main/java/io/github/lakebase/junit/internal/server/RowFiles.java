@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * href="https://www.postgresql.org/docs/current/sql-copy.html">COPY</a>), in a directory on the server's machine
  * that the library owns: the embedded server's {@code <data directory>/lakebase-junit-rows}. The library writes them,
  * not the server: it has read the rows anyway, and stops reading a table beyond the bytes held, where a server's
- * {@code COPY ... TO 'file'} cannot be stopped (a table compressed on disk may hold a hundred times its size). A restore then sends its whole refill, the commit included, in one round trip:
- * a {@code COPY FROM STDIN} takes two of its own, as pgjdbc waits for the server's {@code CopyInResponse} before it
- * sends rows and for its {@code CommandComplete} after them, and cannot share them with other statements.
+ * {@code COPY ... TO 'file'} cannot be stopped (a table compressed on disk may hold a hundred times its size). A
+ * restore then sends its whole refill, the commit included, in one round trip: a {@code COPY FROM STDIN} takes two
+ * of its own, as pgjdbc waits for the server's {@code CopyInResponse} before it sends rows and for its {@code
+ * CommandComplete} after them, and cannot share them with other statements.
  *
  * <p>Each run names its files {@code <run id>.<n>.bin}, numbered across all its restorers (two configurations of one
  * run that differ only in keys the server does not depend on share its server, each with a restorer of its own),
@@ -73,9 +74,9 @@ final class RowFiles {
 
     /**
      * The files of {@code runId} in {@code directory}, an absolute path on the server's machine that this JVM can
-     * write, list and delete in and the server can read in; empty when the path is relative (COPY reads a relative path from
-     * the server's working directory), or has a quote (which the literal would have to double) or a backslash (whose
-     * meaning in a literal {@code standard_conforming_strings} decides).
+     * write, list and delete in and the server can read in; empty when the path is relative (COPY reads a relative
+     * path from the server's working directory), or has a quote (which the literal would have to double) or a
+     * backslash (whose meaning in a literal {@code standard_conforming_strings} decides).
      */
     static Optional<RowFiles> in(Path directory, String runId) {
         String path = directory.toString();

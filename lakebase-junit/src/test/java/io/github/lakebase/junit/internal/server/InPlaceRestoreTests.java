@@ -285,11 +285,7 @@ class InPlaceRestoreTests {
         try (Connection c = SERVER.get().connect(first)) {
             restores.track(first, base, c); // reads the base, and writes its rows to files
         }
-        List<Path> written;
-        try (var listing = Files.list(directory)) {
-            written = listing.filter(f -> f.getFileName().toString().startsWith(run + "."))
-                    .toList();
-        }
+        List<Path> written = written(directory, run);
         assertThat(written).as("the files of the base's rows").isNotEmpty();
         for (Path file : written) { // behind the run's back
             switch (damage) {
@@ -299,10 +295,7 @@ class InPlaceRestoreTests {
             }
         }
 
-        try (Connection test = SERVER.get().connect(first)) {
-            execute(test, "UPDATE item SET name = 'changed by a test'");
-        }
-        awaitNoSession(SERVER.get(), first);
+        changeItems(first);
         try (Connection o = SERVER.get().connect(first)) {
             assertThat(restores.restore(first, o, null))
                     .as("why the branch whose base's files are %s was not restored", damage)
@@ -339,12 +332,8 @@ class InPlaceRestoreTests {
         assertThat(restores.trackFork(second, base))
                 .as("whether the second fork was noted")
                 .isTrue();
-        for (String branch : List.of(first, second)) {
-            try (Connection test = SERVER.get().connect(branch)) {
-                execute(test, "UPDATE item SET name = 'changed by a test'");
-            }
-            awaitNoSession(SERVER.get(), branch);
-        }
+        changeItems(first);
+        changeItems(second);
         deleteFiles(directory, run);
 
         ExecutorService threads = Executors.newCachedThreadPool();
@@ -415,12 +404,25 @@ class InPlaceRestoreTests {
 
     /** Deletes the files of the base's rows that the restorer of {@code run} wrote, behind its back. */
     private static void deleteFiles(Path directory, String run) throws IOException {
-        try (var listing = Files.list(directory)) {
-            for (Path file : listing.filter(f -> f.getFileName().toString().startsWith(run + "."))
-                    .toList()) {
-                Files.delete(file);
-            }
+        for (Path file : written(directory, run)) {
+            Files.delete(file);
         }
+    }
+
+    /** The files of the base's rows that the restorer of {@code run} wrote in {@code directory}. */
+    private static List<Path> written(Path directory, String run) throws IOException {
+        try (var listing = Files.list(directory)) {
+            return listing.filter(f -> f.getFileName().toString().startsWith(run + "."))
+                    .toList();
+        }
+    }
+
+    /** A test changes the items of {@code branch}, and ends. */
+    private static void changeItems(String branch) throws Exception {
+        try (Connection test = SERVER.get().connect(branch)) {
+            execute(test, "UPDATE item SET name = 'changed by a test'");
+        }
+        awaitNoSession(SERVER.get(), branch);
     }
 
     /** The restore of {@code branch}, whose test changed the large tables, is refused: their rows are not read. */
@@ -460,10 +462,7 @@ class InPlaceRestoreTests {
     /** A test changes a row of {@code branch} and ends; the branch's restore puts the base's rows back. */
     private static void assertChangedRowIsRestored(InPlaceRestore restores, String branch, String why)
             throws Exception {
-        try (Connection test = SERVER.get().connect(branch)) {
-            execute(test, "UPDATE item SET name = 'changed by a test'");
-        }
-        awaitNoSession(SERVER.get(), branch);
+        changeItems(branch);
         try (Connection o = SERVER.get().connect(branch)) {
             assertThat(restores.restore(branch, o, null)).as(why).isEmpty();
             assertThat(rows(o, "SELECT name FROM item ORDER BY id")).containsExactly("item 1", "item 2", "item 3");
