@@ -47,7 +47,7 @@ public final class PersistentDataDirectories {
      * @return the directory
      * @throws IOException when it cannot be made
      */
-    static Path create(String prefix) throws IOException {
+    public static Path create(String prefix) throws IOException {
         Path directory = Files.createTempDirectory(prefix);
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
         CREATED.add(directory);

@@ -4,17 +4,19 @@ import static io.github.lakebase.junit.spring.SpringFixtures.assertAllSucceeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lakebase.junit.LakebaseBranch;
+import io.github.lakebase.junit.PersistentDataDirectories;
 import io.github.lakebase.junit.integration.BaseEvent;
 import io.github.lakebase.junit.spring.bare.BareApplication;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.callback.Context;
 import org.flywaydb.core.api.callback.Event;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -47,12 +49,21 @@ class WarmStartTests {
 
     private int runs;
 
-    /** A persistent data directory, and a run report of each run's own. */
-    private Map<String, String> persistent() throws Exception {
-        // The server runs as another OS user when the build runs as root: it must reach its data directory.
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+    /**
+     * The persistent data directory of the test's runs: not in the {@code @TempDir}, since the server runs on it, and
+     * may fork a spare into it, until the JVM exits.
+     */
+    private Path dataDirectory;
+
+    @BeforeEach
+    void persistentDataDirectory() throws IOException {
+        dataDirectory = PersistentDataDirectories.create("spring-warm-start-").resolve("pgdata");
+    }
+
+    /** The persistent data directory, and a run report of each run's own. */
+    private Map<String, String> persistent() {
         return Map.of(
-                "lakebase.embedded.data-directory", work.resolve("pgdata").toString(),
+                "lakebase.embedded.data-directory", dataDirectory.toString(),
                 "lakebase.report.enabled", "true",
                 "lakebase.report.directory", work.resolve("report-" + ++runs).toString());
     }

@@ -6,9 +6,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import io.github.lakebase.junit.Branch;
 import io.github.lakebase.junit.Fixtures;
 import io.github.lakebase.junit.LakebaseBranch;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import io.github.lakebase.junit.PersistentDataDirectories;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -22,7 +20,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -98,10 +95,11 @@ class LoadTests {
     }
 
     @Test
-    void twoRunsSharingOneServerWaitForConnectionsInsteadOfFailing(@TempDir Path work) throws Exception {
+    void twoRunsSharingOneServerWaitForConnectionsInsteadOfFailing() throws Exception {
         BRANCHES.clear();
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        String dataDirectory = work.resolve("pgdata").toString();
+        // Not a @TempDir: the server runs on it, and may fork a spare into it, until the JVM exits.
+        String dataDirectory =
+                PersistentDataDirectories.create("load-").resolve("pgdata").toString();
         // Two configurations, so two services, that share the server of one data directory: each one's budget is
         // what the server had free when it started, so that together they ask for more than the server has.
         CompletableFuture<EngineExecutionResults> first = CompletableFuture.supplyAsync(() -> run(Map.of(
