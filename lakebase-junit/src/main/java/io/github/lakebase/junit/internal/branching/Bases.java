@@ -62,7 +62,7 @@ final class Bases {
         this.cache = provider instanceof PersistentBases s ? s.baseCache() : Optional.empty();
     }
 
-    private record BaseKey(String source, Object plan, Instant asOf) {}
+    private record BaseKey(String source, Migrations.Identity plan, Instant asOf) {}
 
     /** The database to fork {@code parentName}'s bases from: a built parent, else an existing database. */
     String parent(String parentName, Configuration config) {

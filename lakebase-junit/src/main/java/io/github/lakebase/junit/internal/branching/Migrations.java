@@ -50,19 +50,38 @@ final class Migrations {
      * @param liquibase the Liquibase settings when {@code locations} are changelogs, else empty
      * @param checked whether the base's migrations are re-applied once on a throwaway branch to check that they
      *     can run twice ({@code lakebase.migrations.check-idempotency})
+     * @param identity what decides the content of a base built with this plan ({@link #identity()})
      */
     record Plan(
             List<String> locations,
             FlywaySettings flyway,
             java.util.Optional<LiquibaseSettings> liquibase,
-            boolean checked) {
+            boolean checked,
+            Identity identity) {
 
-        /** What decides the content of a base built with this plan: two plans equal in it build equal bases. */
-        Object identity() {
-            return List.of(
+        Plan(
+                List<String> locations,
+                FlywaySettings flyway,
+                java.util.Optional<LiquibaseSettings> liquibase,
+                boolean checked) {
+            this(
                     locations,
-                    liquibase.map(LiquibaseSettings::fingerprinted).orElseGet(flyway::fingerprinted),
-                    checked);
+                    flyway,
+                    liquibase,
+                    checked,
+                    new Identity(List.of(
+                            locations,
+                            liquibase.map(LiquibaseSettings::fingerprinted).orElseGet(flyway::fingerprinted),
+                            checked)));
+        }
+
+        /**
+         * What decides the content of a base built with this plan: two plans equal in it build equal bases. Worked
+         * out once, as the plan is: every test looks its base up by it.
+         */
+        @Override
+        public Identity identity() {
+            return identity;
         }
 
         /**
@@ -74,6 +93,36 @@ final class Migrations {
                     ? java.util.Optional.empty()
                     : java.util.Optional.of(
                             new Plan(locations.subList(0, locations.size() - 1), flyway, liquibase, checked));
+        }
+    }
+
+    /**
+     * A plan's {@link Plan#identity()}: its locations, the tool's settings that decide a base's content, and whether
+     * the migrations are checked; its hash worked out once, since it covers every setting.
+     */
+    static final class Identity {
+
+        private final List<Object> value;
+        private final int hash;
+
+        Identity(List<Object> value) {
+            this.value = value;
+            this.hash = value.hashCode();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof Identity other && hash == other.hash && value.equals(other.value);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public String toString() {
+            return value.toString();
         }
     }
 
