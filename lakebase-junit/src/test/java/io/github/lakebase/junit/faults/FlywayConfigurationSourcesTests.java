@@ -79,6 +79,52 @@ class FlywayConfigurationSourcesTests {
         assertThat(report.reported("history")).isEqualTo("history_from_env");
     }
 
+    /**
+     * A Maven build passes its {@code -D} properties to the test JVM as system properties (Surefire does), and the
+     * Flyway Maven and Gradle plugins have properties of their own under {@code flyway.} that are no Flyway setting:
+     * {@code flyway.version} above all, which Spring Boot's dependency management reads to override the Flyway it
+     * manages. Flyway's own plugins drop them before they configure Flyway, which would refuse them as unknown
+     * ({@code AbstractFlywayMojo.removeMavenPluginSpecificPropertiesToAvoidWarnings}, {@code
+     * AbstractFlywayTask.removeGradlePluginSpecificPropertiesToAvoidWarnings}); so does the library.
+     */
+    @Test
+    void theFlywayBuildPluginsOwnPropertiesAreNoFlywaySettings() throws Exception {
+        ChildJvm child = jvms.start(
+                "plugin-properties",
+                BuildPropertiesTestCase.class,
+                Map.of(),
+                List.of(
+                        "-Dflyway.version=11.14.1",
+                        "-Dflyway.skip=false",
+                        "-Dflyway.serverId=production-db",
+                        "-Dflyway.current=true",
+                        "-Dflyway.workingDirectory=" + jvms.work(),
+                        "-Dflyway.table=history_from_system"),
+                Map.of());
+        ChildJvm.Report report = child.awaitReport();
+        assertThat(child.awaitExit()).as("the run passes:\n%s", child.logTail()).isZero();
+        assertThat(report.reported("history"))
+                .as("a Flyway setting beside them still reaches Flyway")
+                .isEqualTo("history_from_system");
+    }
+
+    /** Reports the name of the base's history table. */
+    @LakebaseBranch(migrations = "classpath:migrations/orders")
+    @EnabledIfSystemProperty(named = HoldBranchesMain.CHILD_PROPERTY, matches = "true")
+    static class BuildPropertiesTestCase {
+
+        @Test
+        void reportsTheHistoryTable(Branch branch) throws Exception {
+            try (Connection c = branch.openConnection();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "SELECT string_agg(tablename, ',') FROM pg_tables WHERE tablename LIKE 'history_from_%'")) {
+                rs.next();
+                HoldBranchesMain.report(branch, Map.of(), Map.of("history", rs.getString(1)));
+            }
+        }
+    }
+
     /** Reports the value each placeholder had when the base was migrated, and the history table's name. */
     @LakebaseBranch(migrations = "classpath:migrations/sources")
     @EnabledIfSystemProperty(named = HoldBranchesMain.CHILD_PROPERTY, matches = "true")
