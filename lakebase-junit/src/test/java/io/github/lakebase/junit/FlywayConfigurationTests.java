@@ -125,6 +125,26 @@ class FlywayConfigurationTests {
                 1);
     }
 
+    /**
+     * Only the build plugins' own properties are dropped (see FlywayConfigurationSourcesTests): a key Flyway does not
+     * know, misspelt say, still fails the test, with Flyway's words and where the settings came from.
+     */
+    @Test
+    void aKeyFlywayDoesNotKnowFailsTheTestNamingTheKeyAndTheSources() throws IOException {
+        Path conf = Files.writeString(
+                dir.resolve("typo.conf"), "flyway.placeholders.tenant=acme\nflyway.placeholderz.tenant=acme\n");
+
+        List<String> messages = Fixtures.failureMessages(
+                Fixtures.run(PlaceholderTestCase.class, Map.of("flyway.configFiles", conf.toString())));
+
+        assertThat(messages)
+                .singleElement()
+                .asString()
+                .contains("Flyway refused its configuration")
+                .contains("flyway.placeholderz.tenant")
+                .contains(conf.toString());
+    }
+
     static String single(DataSource dataSource, String sql) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 Statement s = c.createStatement();

@@ -48,7 +48,8 @@ import org.flywaydb.core.internal.util.ClassUtils;
  * Files are read with Flyway's own reader ({@link ConfigUtils}), and the merged map is handed to Flyway's
  * {@link FluentConfiguration#configuration(Map)}, which knows every key and rejects an unknown one. The
  * library sets what it must ({@link #OVERRIDDEN}: the connection goes to the base being built, and the
- * locations are the ones the test names) and says so in the log.
+ * locations are the ones the test names) and says so in the log, and drops the properties of Flyway's build plugins
+ * that are no setting ({@link #BUILD_PLUGIN_KEYS}), as those plugins do.
  *
  * <pre>{@code
  * FlywaySettings settings = FlywaySettings.load(config);
@@ -88,6 +89,18 @@ record FlywaySettings(
             ConfigUtils.LOCATIONS,
             ConfigUtils.CONFIG_FILES,
             ConfigUtils.CONFIG_FILE_ENCODING);
+
+    /**
+     * Properties of Flyway's Maven and Gradle plugins under Flyway's prefix that are no Flyway setting, which a build
+     * passes to a test JVM as {@code -D} system properties: {@code flyway.version} (the Flyway version a build, or
+     * Spring Boot's dependency management, resolves), {@code flyway.skip}, {@code flyway.serverId}, {@code
+     * flyway.current} and {@code flyway.workingDirectory}. Flyway would refuse them as unknown; its plugins drop them
+     * before they configure it ({@code AbstractFlywayMojo.removeMavenPluginSpecificPropertiesToAvoidWarnings} and
+     * {@code AbstractFlywayTask.removeGradlePluginSpecificPropertiesToAvoidWarnings} in Flyway's sources), and so does
+     * the library, from every source.
+     */
+    static final Set<String> BUILD_PLUGIN_KEYS =
+            Set.of("flyway.version", "flyway.skip", "flyway.serverId", "flyway.current", "flyway.workingDirectory");
 
     /** The settings of the connection, which goes to the base being built whatever they say. */
     private static final Set<String> CONNECTION =
@@ -150,6 +163,7 @@ record FlywaySettings(
         }
         note(sources, parameters, "JUnit configuration parameters");
         merged.putAll(parameters);
+        merged.keySet().removeAll(BUILD_PLUGIN_KEYS);
         List<String> locations = split(merged.getOrDefault(ConfigUtils.LOCATIONS, ""));
         java.util.SortedSet<String> overridden = new TreeSet<>();
         for (String key : OVERRIDDEN) {
