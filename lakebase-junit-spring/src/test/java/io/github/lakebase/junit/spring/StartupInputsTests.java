@@ -6,11 +6,15 @@ import io.github.lakebase.junit.integration.StartupWork;
 import io.github.lakebase.junit.spring.jpa.Owner;
 import io.github.lakebase.junit.spring.jpa.OwnerApplication;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import liquibase.util.LiquibaseUtil;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.internal.license.VersionPrinter;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.env.MapPropertySource;
@@ -79,6 +83,30 @@ class StartupInputsTests {
                             "flyway filesystem:src/test/flyway-files /V1__account.sql",
                             Files.readAllBytes(Path.of("src/test/flyway-files/V1__account.sql")));
         }
+    }
+
+    /**
+     * A kept base is built again when the tools that built it change version: each version as the tool itself
+     * reports it. Flyway's and Liquibase's jars carry no {@code Implementation-Version}, so a version read from the
+     * jar's manifest was the same ("null") for every Flyway and Liquibase, and a base built by Flyway 11.7 was
+     * reused under Flyway 11.14.
+     */
+    @Test
+    void theVersionsOfBootFlywayLiquibaseAndHibernateAreInputsAsEachToolReportsIt() {
+        try (GenericApplicationContext context = new GenericApplicationContext()) {
+            StartupWork work = StartupInputs.read("app", context.getEnvironment(), context.getBeanFactory(), false);
+
+            assertThat(version(work, "org.springframework.boot.SpringApplication"))
+                    .isEqualTo(SpringBootVersion.getVersion());
+            assertThat(version(work, "org.flywaydb.core.Flyway")).isEqualTo(VersionPrinter.getVersion());
+            assertThat(version(work, "liquibase.Liquibase")).isEqualTo(LiquibaseUtil.getBuildVersion());
+            assertThat(version(work, "org.hibernate.Version")).isEqualTo(org.hibernate.Version.getVersionString());
+        }
+    }
+
+    private static String version(StartupWork work, String type) {
+        assertThat(work.inputs()).containsKey("version " + type);
+        return new String(work.inputs().get("version " + type), StandardCharsets.UTF_8);
     }
 
     private static byte[] bytesOf(Class<?> type) throws Exception {
