@@ -4,6 +4,7 @@ import io.github.lakebase.junit.integration.Location;
 import io.github.lakebase.junit.integration.StartupWork;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import org.springframework.beans.factory.BeanFactory;
@@ -142,11 +145,51 @@ final class StartupInputs {
         for (String name : VERSIONED) {
             Class<?> type = DataSourceReplacer.Wrappers.load(name, beanFactory);
             if (type != null) {
-                String version =
-                        type.getPackage() == null ? null : type.getPackage().getImplementationVersion();
-                inputs.put("version " + name, String.valueOf(version).getBytes(StandardCharsets.UTF_8));
+                inputs.put("version " + name, version(type).getBytes(StandardCharsets.UTF_8));
             }
         }
+    }
+
+    /**
+     * The version of the tool {@code type} belongs to, as the tool itself reports it. Flyway's and Liquibase's jars
+     * carry no {@code Implementation-Version}: Flyway's is the {@code org/flywaydb/core/internal/version.txt} its
+     * {@code VersionPrinter.getVersion()} reads, Liquibase's the {@code build.version} of the {@code
+     * liquibase.build.properties} its {@code LiquibaseUtil.getBuildVersion()} reads. Others (Spring Boot, Hibernate)
+     * have it in their manifest; a jar with neither is told by its file's name, which carries the version in Maven's
+     * and Gradle's caches.
+     */
+    static String version(Class<?> type) {
+        ClassLoader loader = type.getClassLoader();
+        Optional<String> own = switch (type.getName()) {
+            case "org.flywaydb.core.Flyway" ->
+                resource(loader, "org/flywaydb/core/internal/version.txt").map(String::trim);
+            case "liquibase.Liquibase" ->
+                resource(loader, "liquibase.build.properties").map(StartupInputs::buildVersion);
+            default -> Optional.empty();
+        };
+        return own.filter(v -> !v.isEmpty())
+                .or(() -> Optional.ofNullable(type.getPackage()).map(Package::getImplementationVersion))
+                .or(() -> Optional.ofNullable(type.getProtectionDomain().getCodeSource())
+                        .map(source -> source.getLocation().getPath()))
+                .orElse("unknown");
+    }
+
+    private static Optional<String> resource(ClassLoader loader, String name) {
+        try (InputStream in = loader == null ? null : loader.getResourceAsStream(name)) {
+            return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String buildVersion(String properties) {
+        Properties read = new Properties();
+        try {
+            read.load(new StringReader(properties));
+        } catch (IOException e) {
+            return "";
+        }
+        return read.getProperty("build.version", "").trim();
     }
 
     /** The classes of the beans that take part in migrating, and of the configuration classes that declare them. */
