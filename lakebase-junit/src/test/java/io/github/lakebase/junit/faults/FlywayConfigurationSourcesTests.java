@@ -98,14 +98,16 @@ class FlywayConfigurationSourcesTests {
                         "-Dflyway.skip=false",
                         "-Dflyway.serverId=production-db",
                         "-Dflyway.current=true",
-                        "-Dflyway.workingDirectory=" + jvms.work(),
-                        "-Dflyway.table=history_from_system"),
-                Map.of());
+                        "-Dflyway.workingDirectory=" + jvms.work()),
+                Map.of("FLYWAY_TABLE", "history_from_env"));
         ChildJvm.Report report = child.awaitReport();
         assertThat(child.awaitExit()).as("the run passes:\n%s", child.logTail()).isZero();
         assertThat(report.reported("history"))
                 .as("a Flyway setting beside them still reaches Flyway")
-                .isEqualTo("history_from_system");
+                .isEqualTo("history_from_env");
+        assertThat(child.log())
+                .as("the base's log line names the sources that gave settings, not those that gave only dropped keys")
+                .contains("(Flyway settings from FLYWAY_* environment variables)");
     }
 
     /** Reports the name of the base's history table. */
