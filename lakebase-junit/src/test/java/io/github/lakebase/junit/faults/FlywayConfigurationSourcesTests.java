@@ -92,7 +92,7 @@ class FlywayConfigurationSourcesTests {
         ChildJvm child = jvms.start(
                 "plugin-properties",
                 BuildPropertiesTestCase.class,
-                Map.of(),
+                Map.of("lakebase.rebuild-bases", "true"), // its log line, also where an earlier run kept the base
                 List.of(
                         "-Dflyway.version=11.14.1",
                         "-Dflyway.skip=false",
