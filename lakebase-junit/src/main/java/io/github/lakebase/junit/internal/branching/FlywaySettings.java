@@ -127,14 +127,16 @@ record FlywaySettings(
                 .orElse("UTF-8");
         Map<String, String> merged = new TreeMap<>(LIBRARY_DEFAULTS);
         try {
-            Map<String, String> defaults = ConfigUtils.loadDefaultConfigurationFiles(
-                    new File(ClassUtils.getLocationOnDisk(Flyway.class)).getParentFile(), null, encoding);
+            Map<String, String> defaults = settingsOnly(ConfigUtils.loadDefaultConfigurationFiles(
+                    new File(ClassUtils.getLocationOnDisk(Flyway.class)).getParentFile(), null, encoding));
             note(sources, defaults, "Flyway's default configuration files");
             merged.putAll(defaults);
-            classPathFile(config.classLoader(), encoding).ifPresent(file -> {
-                note(sources, file, "flyway.conf on the class path");
-                merged.putAll(file);
-            });
+            classPathFile(config.classLoader(), encoding)
+                    .map(FlywaySettings::settingsOnly)
+                    .ifPresent(file -> {
+                        note(sources, file, "flyway.conf on the class path");
+                        merged.putAll(file);
+                    });
             String configFiles = Optional.ofNullable(parameters.get(ConfigUtils.CONFIG_FILES))
                     .orElse(environment.get(ConfigUtils.CONFIG_FILES));
             for (String name : configFiles == null ? new String[0] : configFiles.split(",")) {
@@ -147,7 +149,7 @@ record FlywaySettings(
                             + "lakebase-junit reads Flyway's .conf files (key=value, as flyway.conf); give the "
                             + "settings in a .conf file, or as flyway.* configuration parameters.");
                 }
-                merged.putAll(ConfigUtils.loadConfigurationFile(new File(path), encoding, true));
+                merged.putAll(settingsOnly(ConfigUtils.loadConfigurationFile(new File(path), encoding, true)));
                 sources.add(path);
             }
         } catch (FlywayException e) {
@@ -161,9 +163,9 @@ record FlywaySettings(
         for (String key : more) {
             config.parameter(key).ifPresent(v -> parameters.put(key, v));
         }
+        parameters.keySet().removeAll(BUILD_PLUGIN_KEYS);
         note(sources, parameters, "JUnit configuration parameters");
         merged.putAll(parameters);
-        merged.keySet().removeAll(BUILD_PLUGIN_KEYS);
         List<String> locations = split(merged.getOrDefault(ConfigUtils.LOCATIONS, ""));
         java.util.SortedSet<String> overridden = new TreeSet<>();
         for (String key : OVERRIDDEN) {
@@ -192,6 +194,13 @@ record FlywaySettings(
             }
         });
         return keys;
+    }
+
+    /** {@code read} without {@link #BUILD_PLUGIN_KEYS}, so that a source that gave only those gave no setting. */
+    private static Map<String, String> settingsOnly(Map<String, String> read) {
+        Map<String, String> settings = new TreeMap<>(read);
+        settings.keySet().removeAll(BUILD_PLUGIN_KEYS);
+        return settings;
     }
 
     private static void note(List<String> sources, Map<String, String> found, String source) {
