@@ -1,9 +1,9 @@
 package io.github.lakebase.junit.internal.branching;
 
+import io.github.lakebase.junit.internal.util.LibraryVersion;
 import io.github.lakebase.junit.spi.Redaction;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.regex.Pattern;
@@ -52,7 +51,7 @@ final class ReachCommand {
                             "-f",
                             quote(Path.of(basedir, "pom.xml").toAbsolutePath().toString()),
                             "io.github.lakebase:lakebase-maven-plugin:"
-                                    + version().map(v -> v + ":").orElse("") + "connect",
+                                    + LibraryVersion.current().map(v -> v + ":").orElse("") + "connect",
                             quote("-Dlakebase.branch=" + branch),
                             String.join(" ", properties))
                     .trim();
@@ -127,21 +126,6 @@ final class ReachCommand {
             }
         }
         return "mvn";
-    }
-
-    /** The library's version, from the descriptor Maven puts in its jar; empty when run from classes. */
-    private static java.util.Optional<String> version() {
-        try (InputStream in = ReachCommand.class.getResourceAsStream(
-                "/META-INF/maven/io.github.lakebase/lakebase-junit/pom.properties")) {
-            if (in != null) {
-                Properties p = new Properties();
-                p.load(in);
-                return java.util.Optional.ofNullable(p.getProperty("version"));
-            }
-        } catch (IOException e) {
-            // no version: Maven takes the plugin's latest
-        }
-        return java.util.Optional.ofNullable(ReachCommand.class.getPackage().getImplementationVersion());
     }
 
     /** A word as a POSIX shell reads it. */

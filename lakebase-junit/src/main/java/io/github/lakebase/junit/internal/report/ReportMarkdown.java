@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.report;
 
+import io.github.lakebase.junit.internal.util.LibraryVersion;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,9 +25,7 @@ final class ReportMarkdown {
      * the project declares the plugin. The version is this library's, when its jar says it.
      */
     private static final String PLUGIN = "io.github.lakebase:lakebase-maven-plugin"
-            + java.util.Optional.ofNullable(ReportMarkdown.class.getPackage().getImplementationVersion())
-                    .map(v -> ":" + v)
-                    .orElse("");
+            + LibraryVersion.current().map(v -> ":" + v).orElse("");
 
     /** What the report's first line is, and what a CI job looks for in a pull request's comments. */
     static final String MARKER = "<!-- lakebase-junit run report -->";

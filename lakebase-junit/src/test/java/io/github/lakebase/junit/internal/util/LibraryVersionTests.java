@@ -30,7 +30,8 @@ class LibraryVersionTests {
 
     @Test
     void classesWithoutMavensDescriptorHaveNoVersion(@TempDir Path classes) throws Exception {
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, null)) {
+        try (URLClassLoader loader =
+                new URLClassLoader(new URL[] {classes.toUri().toURL()}, null)) {
             assertThat(LibraryVersion.of(loader)).isEmpty();
         }
     }
