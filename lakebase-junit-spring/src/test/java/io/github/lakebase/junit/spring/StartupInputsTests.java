@@ -104,6 +104,23 @@ class StartupInputsTests {
         }
     }
 
+    /**
+     * A class defined without a location (a class loader that defines it from bytes, with no {@code CodeSource}
+     * URL) and without a version in its package has no version to tell: the context still starts.
+     */
+    @Test
+    void aClassWithNeitherAVersionNorALocationHasAnUnknownVersion() throws Exception {
+        byte[] bytes = bytesOf(Owner.class);
+        Class<?> defined = new ClassLoader(null) {
+            Class<?> define() {
+                return defineClass(Owner.class.getName(), bytes, 0, bytes.length);
+            }
+        }.define();
+
+        assertThat(defined.getProtectionDomain().getCodeSource().getLocation()).isNull();
+        assertThat(StartupInputs.version(defined)).isEqualTo("unknown");
+    }
+
     private static String version(StartupWork work, String type) {
         assertThat(work.inputs()).containsKey("version " + type);
         return new String(work.inputs().get("version " + type), StandardCharsets.UTF_8);
