@@ -7,7 +7,9 @@ import java.io.InputStream;
 import java.io.StringReader;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -156,7 +158,7 @@ final class StartupInputs {
      * {@code VersionPrinter.getVersion()} reads, Liquibase's the {@code build.version} of the {@code
      * liquibase.build.properties} its {@code LiquibaseUtil.getBuildVersion()} reads. Others (Spring Boot, Hibernate)
      * have it in their manifest; a jar with neither is told by its file's name, which carries the version in Maven's
-     * and Gradle's caches.
+     * and Gradle's caches; a class with no location either has the version {@code "unknown"}.
      */
     static String version(Class<?> type) {
         ClassLoader loader = type.getClassLoader();
@@ -170,7 +172,9 @@ final class StartupInputs {
         return own.filter(v -> !v.isEmpty())
                 .or(() -> Optional.ofNullable(type.getPackage()).map(Package::getImplementationVersion))
                 .or(() -> Optional.ofNullable(type.getProtectionDomain().getCodeSource())
-                        .map(source -> source.getLocation().getPath()))
+                        .map(CodeSource::getLocation)
+                        .map(URL::getPath)
+                        .map(path -> path.substring(path.lastIndexOf('/', path.length() - 2) + 1)))
                 .orElse("unknown");
     }
 
