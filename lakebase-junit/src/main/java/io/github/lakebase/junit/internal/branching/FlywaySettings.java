@@ -127,16 +127,14 @@ record FlywaySettings(
                 .orElse("UTF-8");
         Map<String, String> merged = new TreeMap<>(LIBRARY_DEFAULTS);
         try {
-            Map<String, String> defaults = settingsOnly(ConfigUtils.loadDefaultConfigurationFiles(
-                    new File(ClassUtils.getLocationOnDisk(Flyway.class)).getParentFile(), null, encoding));
-            note(sources, defaults, "Flyway's default configuration files");
-            merged.putAll(defaults);
+            take(
+                    merged,
+                    sources,
+                    ConfigUtils.loadDefaultConfigurationFiles(
+                            new File(ClassUtils.getLocationOnDisk(Flyway.class)).getParentFile(), null, encoding),
+                    "Flyway's default configuration files");
             classPathFile(config.classLoader(), encoding)
-                    .map(FlywaySettings::settingsOnly)
-                    .ifPresent(file -> {
-                        note(sources, file, "flyway.conf on the class path");
-                        merged.putAll(file);
-                    });
+                    .ifPresent(file -> take(merged, sources, file, "flyway.conf on the class path"));
             String configFiles = Optional.ofNullable(parameters.get(ConfigUtils.CONFIG_FILES))
                     .orElse(environment.get(ConfigUtils.CONFIG_FILES));
             for (String name : configFiles == null ? new String[0] : configFiles.split(",")) {
@@ -149,23 +147,19 @@ record FlywaySettings(
                             + "lakebase-junit reads Flyway's .conf files (key=value, as flyway.conf); give the "
                             + "settings in a .conf file, or as flyway.* configuration parameters.");
                 }
-                merged.putAll(settingsOnly(ConfigUtils.loadConfigurationFile(new File(path), encoding, true)));
-                sources.add(path);
+                take(merged, sources, ConfigUtils.loadConfigurationFile(new File(path), encoding, true), path);
             }
         } catch (FlywayException e) {
             throw ProviderException.configuration("Could not read Flyway's configuration files: " + e.getMessage()
                     + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
         }
-        note(sources, environment, "FLYWAY_* environment variables");
-        merged.putAll(environment);
+        take(merged, sources, environment, "FLYWAY_* environment variables");
         Set<String> more = new TreeSet<>(config.parameterNames("flyway."));
         more.addAll(merged.keySet());
         for (String key : more) {
             config.parameter(key).ifPresent(v -> parameters.put(key, v));
         }
-        parameters.keySet().removeAll(BUILD_PLUGIN_KEYS);
-        note(sources, parameters, "JUnit configuration parameters");
-        merged.putAll(parameters);
+        take(merged, sources, parameters, "JUnit configuration parameters");
         List<String> locations = split(merged.getOrDefault(ConfigUtils.LOCATIONS, ""));
         java.util.SortedSet<String> overridden = new TreeSet<>();
         for (String key : OVERRIDDEN) {
@@ -196,16 +190,17 @@ record FlywaySettings(
         return keys;
     }
 
-    /** {@code read} without {@link #BUILD_PLUGIN_KEYS}, so that a source that gave only those gave no setting. */
-    private static Map<String, String> settingsOnly(Map<String, String> read) {
+    /**
+     * Puts the settings {@code read} from {@code source} into {@code merged}, over what earlier sources gave, but for
+     * {@link #BUILD_PLUGIN_KEYS}; names {@code source} in {@code sources} when it gave a setting.
+     */
+    private static void take(
+            Map<String, String> merged, List<String> sources, Map<String, String> read, String source) {
         Map<String, String> settings = new TreeMap<>(read);
         settings.keySet().removeAll(BUILD_PLUGIN_KEYS);
-        return settings;
-    }
-
-    private static void note(List<String> sources, Map<String, String> found, String source) {
-        if (!found.isEmpty()) {
+        if (!settings.isEmpty()) {
             sources.add(source);
+            merged.putAll(settings);
         }
     }
 
