@@ -20,7 +20,7 @@ import java.util.Properties;
 public final class LibraryVersion {
 
     /** Where Maven puts the descriptor in the library's jar. */
-    static final String DESCRIPTOR = "/META-INF/maven/io.github.lakebase/lakebase-junit/pom.properties";
+    static final String DESCRIPTOR = "META-INF/maven/io.github.lakebase/lakebase-junit/pom.properties";
 
     private LibraryVersion() {}
 
@@ -38,7 +38,7 @@ public final class LibraryVersion {
         if (loader == null) {
             return Optional.empty();
         }
-        try (InputStream in = loader.getResourceAsStream(DESCRIPTOR.substring(1))) {
+        try (InputStream in = loader.getResourceAsStream(DESCRIPTOR)) {
             if (in == null) {
                 return Optional.empty();
             }

@@ -19,7 +19,7 @@ class LibraryVersionTests {
 
     @Test
     void theVersionIsTheOneMavensDescriptorInTheJarGives(@TempDir Path jar) throws Exception {
-        Path descriptor = jar.resolve(LibraryVersion.DESCRIPTOR.substring(1));
+        Path descriptor = jar.resolve(LibraryVersion.DESCRIPTOR);
         Files.createDirectories(descriptor.getParent());
         Files.writeString(descriptor, "groupId=io.github.lakebase\nartifactId=lakebase-junit\nversion=1.4.2\n");
 
