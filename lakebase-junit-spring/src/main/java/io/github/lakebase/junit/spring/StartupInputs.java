@@ -2,9 +2,9 @@ package io.github.lakebase.junit.spring;
 
 import io.github.lakebase.junit.integration.Location;
 import io.github.lakebase.junit.integration.StartupWork;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.net.URL;
@@ -164,7 +164,8 @@ final class StartupInputs {
         ClassLoader loader = type.getClassLoader();
         Optional<String> own = switch (type.getName()) {
             case "org.flywaydb.core.Flyway" ->
-                resource(loader, "org/flywaydb/core/internal/version.txt").map(String::trim);
+                resource(loader, "org/flywaydb/core/internal/version.txt")
+                        .map(bytes -> new String(bytes, StandardCharsets.UTF_8).trim());
             case "liquibase.Liquibase" ->
                 resource(loader, "liquibase.build.properties").map(StartupInputs::buildVersion);
             default -> Optional.empty();
@@ -178,18 +179,19 @@ final class StartupInputs {
                 .orElse("unknown");
     }
 
-    private static Optional<String> resource(ClassLoader loader, String name) {
+    /** The bytes of the resource {@code name} as {@code loader} has them; empty when it has none, or no loader. */
+    private static Optional<byte[]> resource(ClassLoader loader, String name) {
         try (InputStream in = loader == null ? null : loader.getResourceAsStream(name)) {
-            return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
         } catch (IOException e) {
             return Optional.empty();
         }
     }
 
-    private static String buildVersion(String properties) {
+    private static String buildVersion(byte[] properties) {
         Properties read = new Properties();
         try {
-            read.load(new StringReader(properties));
+            read.load(new ByteArrayInputStream(properties));
         } catch (IOException e) {
             return "";
         }
@@ -350,11 +352,7 @@ final class StartupInputs {
     private void addClass(String label, Class<?> type) {
         String resource = ClassUtils.getUserClass(type).getName().replace('.', '/') + ".class";
         ClassLoader classLoader = type.getClassLoader() != null ? type.getClassLoader() : loader;
-        try (InputStream in = classLoader.getResourceAsStream(resource)) {
-            inputs.put(label + " " + type.getName(), in == null ? new byte[0] : in.readAllBytes());
-        } catch (IOException e) {
-            inputs.put(label + " " + type.getName(), new byte[0]);
-        }
+        inputs.put(label + " " + type.getName(), resource(classLoader, resource).orElse(new byte[0]));
     }
 
     private static byte[] read(Resource resource) throws IOException {
