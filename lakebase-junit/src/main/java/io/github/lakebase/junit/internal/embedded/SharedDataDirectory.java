@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal.embedded;
 
 import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -65,6 +66,8 @@ final class SharedDataDirectory {
     private volatile Postmaster postmaster;
 
     private int references;
+    /** Set, with {@code OPEN} held, once the last reference is released: an open then waits for a new instance. */
+    private boolean leaving;
 
     private SharedDataDirectory(Path directory, Path lockFile, FileChannel channel) {
         this.directory = directory;
@@ -96,7 +99,7 @@ final class SharedDataDirectory {
         synchronized (OPEN) {
             Path parent = Directories.create(directory.getParent()).toRealPath();
             Path key = parent.resolve(directory.getFileName());
-            SharedDataDirectory shared = OPEN.get(key);
+            SharedDataDirectory shared = awaitNotLeaving(key);
             if (shared == null) {
                 Path lockFile = parent.resolve(directory.getFileName() + DataDirectoryLock.LOCK_SUFFIX);
                 // Readable too: a shared lock needs it.
@@ -118,6 +121,24 @@ final class SharedDataDirectory {
     }
 
     /**
+     * This JVM's instance of {@code key} once none is leaving it (stopping or leaving its server, or deleting the
+     * directory), or {@code null}; with {@code OPEN} held.
+     */
+    private static SharedDataDirectory awaitNotLeaving(Path key) throws IOException {
+        SharedDataDirectory shared = OPEN.get(key);
+        while (shared != null && shared.leaving) {
+            try {
+                OPEN.wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("Interrupted while the server on " + key + " stopped");
+            }
+            shared = OPEN.get(key);
+        }
+        return shared;
+    }
+
+    /**
      * Deletes the data directory {@code directory}, with its log and watchdog pipe, if no JVM uses it (this
      * one included) and no server runs on it. It is renamed away first, so that a JVM that dies meanwhile
      * leaves no half-deleted directory under its name. Its lock file stays: a JVM may have opened it to
@@ -126,6 +147,7 @@ final class SharedDataDirectory {
      * @return whether it was deleted
      */
     static boolean deleteIfUnused(Path directory) throws IOException {
+        SharedDataDirectory deleting;
         synchronized (OPEN) {
             Path parent = directory.getParent().toRealPath();
             Path key = parent.resolve(directory.getFileName());
@@ -133,20 +155,34 @@ final class SharedDataDirectory {
                 return false;
             }
             Path lockFile = parent.resolve(directory.getFileName() + DataDirectoryLock.LOCK_SUFFIX);
-            try (FileChannel channel = FileChannel.open(
-                            lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                    FileLock nobody = channel.tryLock(0, 2, false)) {
+            FileChannel channel = FileChannel.open(
+                    lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try {
+                FileLock nobody = channel.tryLock(0, 2, false); // released as the channel closes
                 if (nobody == null || PidFiles.runsOn(key)) {
+                    channel.close();
                     return false;
                 }
-                Directories.deleteTree(key);
-                for (String suffix : List.of(".log", Watchdog.SUFFIX)) {
-                    Files.deleteIfExists(EmbeddedServer.sibling(key, suffix));
-                }
-                return true;
             } catch (OverlappingFileLockException e) {
+                channel.close();
                 return false; // this JVM holds it in another way
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
             }
+            // In OPEN while it is deleted, which takes seconds for a large one: an open of it waits, others do not.
+            deleting = new SharedDataDirectory(key, lockFile, channel);
+            deleting.leaving = true;
+            OPEN.put(key, deleting);
+        }
+        try {
+            Directories.deleteTree(deleting.directory);
+            for (String suffix : List.of(".log", Watchdog.SUFFIX)) {
+                Files.deleteIfExists(EmbeddedServer.sibling(deleting.directory, suffix));
+            }
+            return true;
+        } finally {
+            deleting.forget();
         }
     }
 
@@ -180,46 +216,65 @@ final class SharedDataDirectory {
 
     /**
      * Lets go of the directory: once the last embedded server of this JVM on it is closed, stops the
-     * server if no other JVM uses it, else leaves it to them.
+     * server if no other JVM uses it, else leaves it to them. The stop takes seconds (the server's shutdown
+     * checkpoint); only an open of this directory waits for it, not one of another directory.
      */
-    @SuppressWarnings("try") // the admission is held for the block, not used in it
     void release() {
         synchronized (OPEN) {
             if (--references > 0) {
                 return;
             }
             // No start can be under way: every caller of open holds a count until it has returned or released it.
+            // The instance stays in OPEN until its channel is closed, so that no open makes a second channel on the
+            // lock file meanwhile (closing this one would release that one's locks).
+            leaving = true;
+        }
+        try {
+            leave();
+        } finally {
+            forget();
+        }
+    }
+
+    /** Closes the lock file of this leaving instance, which releases its locks, and lets opens of it go on. */
+    private void forget() {
+        synchronized (OPEN) {
             OPEN.remove(directory);
-            try (FileLock admission = admit()) {
-                if (use != null) {
-                    use.release();
-                    use = null;
-                }
-                try (FileLock last = channel.tryLock(1, 1, false)) {
-                    if (postmaster != null) {
-                        if (last != null) {
-                            postmaster.leaveLast();
-                        } else {
-                            LOG.info(
-                                    "Leaving the embedded PostgreSQL server on {} to the other test JVMs that use it",
-                                    directory);
-                            postmaster.release();
-                        }
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.debug("Closing {}: {}", lockFile, e.getMessage());
+            }
+            OPEN.notifyAll();
+        }
+    }
+
+    @SuppressWarnings("try") // the admission is held for the block, not used in it
+    private synchronized void leave() {
+        try (FileLock admission = admit()) {
+            if (use != null) {
+                use.release();
+                use = null;
+            }
+            try (FileLock last = channel.tryLock(1, 1, false)) {
+                if (postmaster != null) {
+                    if (last != null) {
+                        postmaster.leaveLast();
+                    } else {
+                        LOG.info(
+                                "Leaving the embedded PostgreSQL server on {} to the other test JVMs that use it",
+                                directory);
+                        postmaster.release();
                     }
                 }
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("Could not leave the data directory {} cleanly: {}", directory, e.getMessage());
-                if (postmaster != null) {
-                    postmaster.release(); // its watchdog stops it once no JVM holds it
-                }
-            } finally {
-                postmaster = null;
-                try {
-                    channel.close();
-                } catch (IOException e) {
-                    LOG.debug("Closing {}: {}", lockFile, e.getMessage());
-                }
             }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not leave the data directory {} cleanly: {}", directory, e.getMessage());
+            if (postmaster != null) {
+                postmaster.release(); // its watchdog stops it once no JVM holds it
+            }
+        } finally {
+            postmaster = null;
         }
     }
 
