@@ -100,17 +100,23 @@ class LingerTests {
 
     @Test
     void theLingerCountsFromWhenTheLastUserLeft() throws Exception {
-        ProcessHandle server = serverLeftBy(LINGER);
-        Thread.sleep(4_000);
-        try (EmbeddedServer second = start(LINGER)) {
+        Duration linger = Duration.ofSeconds(16);
+        ProcessHandle server = serverLeftBy(linger);
+        long firstLeft = System.nanoTime();
+        Thread.sleep(4_000); // leaves 12 s for the second run to start while other tests start and stop servers
+        try (EmbeddedServer second = start(linger)) {
             assertThat(second.running()).isTrue();
             assertThat(postmaster()).contains(server);
-            Thread.sleep(5_000);
+            sleepUntil(firstLeft, Duration.ofSeconds(14));
         }
-        Thread.sleep(4_000);
+        // Past the end of a linger counted from the first run's leaving (whole seconds, checked once a second).
+        sleepUntil(firstLeft, linger.plusSeconds(4));
         assertThat(server.isAlive())
-                .as("13 s after the first run left, 4 s after the second did, with a linger of 8 s")
+                .as("20 s after the first run left, about 6 s after the second did, with a linger of 16 s")
                 .isTrue();
+        assertThat(data.resolve(Watchdog.STOPPING))
+                .as("the mark of a watchdog that decided to stop the server")
+                .doesNotExist();
     }
 
     @Test
@@ -209,16 +215,29 @@ class LingerTests {
 
     @Test
     void aShortHoldStartsTheLingerAgain() throws Exception {
-        Duration linger = Duration.ofSeconds(12);
+        Duration linger = Duration.ofSeconds(20);
         ProcessHandle server = serverLeftBy(linger);
-        Thread.sleep(7_000); // leaves 5 s for the second run to start while other tests start servers
+        long firstLeft = System.nanoTime();
+        Thread.sleep(7_000); // leaves 13 s for the second run to start while other tests start and stop servers
         assertThat(serverLeftBy(linger))
                 .as("the server a second run held for a few milliseconds")
                 .isEqualTo(server);
-        Thread.sleep(8_000);
+        // Past the end of a linger counted from the first run's leaving (whole seconds, checked once a second).
+        sleepUntil(firstLeft, linger.plusSeconds(4));
         assertThat(server.isAlive())
-                .as("15 s after the first run left, 8 s after the second did, with a linger of 12 s")
+                .as("24 s after the first run left, about 17 s after the second did, with a linger of 20 s")
                 .isTrue();
+        assertThat(data.resolve(Watchdog.STOPPING))
+                .as("the mark of a watchdog that decided to stop the server")
+                .doesNotExist();
+    }
+
+    /** Sleeps until {@code after} has passed since {@code start} ({@link System#nanoTime()}). */
+    private static void sleepUntil(long start, Duration after) throws InterruptedException {
+        long left = after.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (left > 0) {
+            Thread.sleep(left);
+        }
     }
 
     @Test
