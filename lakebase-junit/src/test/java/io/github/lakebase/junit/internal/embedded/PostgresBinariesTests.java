@@ -1,15 +1,25 @@
 package io.github.lakebase.junit.internal.embedded;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
-/** The binaries as several copies of the library in one JVM use them, each loaded by a class loader of its own. */
+/**
+ * The binaries as several copies of the library in one JVM use them, each loaded by a class loader of its own, and as
+ * threads of one JVM install them into several binaries directories while another JVM unpacks one.
+ */
 class PostgresBinariesTests {
 
     /**
@@ -33,6 +43,88 @@ class PostgresBinariesTests {
             }
         } finally {
             PostgresBinaries.deleteRecursively(binaries);
+        }
+    }
+
+    @Test
+    void aVersionThatAnotherJvmUnpacksHoldsUpNoInstallFromAnotherBinariesDirectory() throws Exception {
+        PostgresBinaries.install(TestCaches.sharedBinaries()); // unpacked, as a run that started before left it
+        Path binaries = TestCaches.newDirectory("binaries-");
+        Path lockFile = binaries.toRealPath().resolve(BinariesArchive.find().name() + PostgresBinaries.LOCK_SUFFIX);
+        Process unpacking = holdTheUnpackersLock(lockFile);
+        CompletableFuture<Path> waiting = new CompletableFuture<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                waiting.complete(PostgresBinaries.install(binaries));
+            } catch (RuntimeException | Error e) {
+                waiting.completeExceptionally(e);
+            }
+        });
+        try {
+            waiter.start();
+            awaitFileLock(waiter);
+
+            CompletableFuture<Path> other =
+                    CompletableFuture.supplyAsync(() -> PostgresBinaries.install(TestCaches.sharedBinaries()));
+            boolean inTime;
+            try {
+                other.get(30, TimeUnit.SECONDS);
+                inTime = true;
+            } catch (TimeoutException e) {
+                inTime = false;
+            }
+            assertThat(waiting).as("the install that waits for the other JVM").isNotDone();
+            assertThat(inTime)
+                    .as("an install from another binaries directory, done while the other JVM unpacked")
+                    .isTrue();
+        } finally {
+            unpacking.getOutputStream().close(); // lets the other JVM go: its lock goes with it
+            unpacking.waitFor(30, TimeUnit.SECONDS);
+            assertThat(waiting.get(120, TimeUnit.SECONDS).resolve(PostgresBinaries.COMPLETE))
+                    .isRegularFile();
+            PostgresBinaries.deleteRecursively(binaries);
+        }
+    }
+
+    /** Another JVM that holds byte 0 of {@code lockFile}, as one does while it unpacks, until its input closes. */
+    private static Process holdTheUnpackersLock(Path lockFile) throws IOException {
+        Process process = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        HoldsALock.class.getName(),
+                        lockFile.toString())
+                .redirectErrorStream(true)
+                .start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), UTF_8));
+        assertThat(out.readLine())
+                .as("the other JVM's word that it holds the lock")
+                .isEqualTo("held");
+        return process;
+    }
+
+    /** Waits until {@code thread} waits for a file lock. */
+    private static void awaitFileLock(Thread thread) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (Arrays.stream(thread.getStackTrace())
+                .noneMatch(f -> f.getClassName().startsWith("sun.nio.ch.FileChannel")
+                        && f.getMethodName().equals("lock"))) {
+            assertThat(System.nanoTime()).as("waiting for the lock").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    /** Holds byte 0 of the file {@code args[0]} for itself until its standard input closes. */
+    static final class HoldsALock {
+        @SuppressWarnings("try") // the lock is held for the block, not used in it
+        public static void main(String[] args) throws IOException {
+            try (FileChannel channel =
+                            FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock held = channel.lock(0, 1, false)) {
+                System.out.println("held");
+                System.out.flush();
+                System.in.read();
+            }
         }
     }
 }
