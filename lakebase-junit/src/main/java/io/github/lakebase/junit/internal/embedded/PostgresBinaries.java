@@ -68,11 +68,17 @@ final class PostgresBinaries {
         try {
             Path real = binaries.toRealPath(); // one spelling of each lock file, for IN_USE
             target = real.resolve(archive.name());
+            FileChannel lock;
             synchronized (IN_USE) {
-                FileChannel lock = use(real.resolve(archive.name() + LOCK_SUFFIX));
+                lock = use(real.resolve(archive.name() + LOCK_SUFFIX));
                 if (Files.isRegularFile(target.resolve(COMPLETE))) {
                     return target;
                 }
+            }
+            // Unpacked with this version's channel held, not every version's: it takes seconds, or waits for
+            // another JVM that unpacks it, and meanwhile a start with other binaries goes on. The version is in
+            // IN_USE already, so no collector deletes it.
+            synchronized (lock) {
                 try (FileLock ignored = lock.lock(0, 1, false)) {
                     if (!Files.isRegularFile(target.resolve(COMPLETE))) {
                         unpackInto(archive, real, target);
