@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -49,6 +50,9 @@ final class CacheCollector {
 
     static final String MARKER = ".last-collection";
     static final Duration INTERVAL = Duration.ofHours(1);
+
+    /** The caches (real paths) that a thread of this JVM collects now. */
+    private static final Set<Path> COLLECTING = ConcurrentHashMap.newKeySet();
 
     private static final Logger LOG = LoggerFactory.getLogger(CacheCollector.class);
     private static final Pattern CLUSTER = Pattern.compile("pg\\d+-[0-9a-f]{8}");
@@ -82,7 +86,8 @@ final class CacheCollector {
     }
 
     /**
-     * Collects the cache unless it was collected less than an hour ago, or another JVM is collecting it.
+     * Collects the cache unless it was collected less than an hour ago, or another JVM, or another thread of this
+     * one, is collecting it. Never waits for a collection under way: a start goes on while another deletes.
      *
      * @param locations the cache, and the binaries directory
      * @param tools the binaries in use, to stop a server a dead JVM left behind
@@ -90,12 +95,24 @@ final class CacheCollector {
      * @param limits how much to keep
      * @return whether {@code cluster} alone is larger than the cache may be
      */
-    static synchronized boolean collect(Locations locations, PgTools tools, Path cluster, CacheLimits limits) {
+    static boolean collect(Locations locations, PgTools tools, Path cluster, CacheLimits limits) {
         Path cache = locations.cache();
-        Path marker = cache.resolve(MARKER);
+        Path key;
+        try {
+            key = cache.toRealPath();
+        } catch (IOException e) {
+            LOG.debug("Could not collect the cache {}: {}", cache, e.toString());
+            return false;
+        }
+        // One thread of this JVM at a time opens a cache's lock file: closing a second channel on it would release
+        // the first one's lock.
+        if (!COLLECTING.add(key)) {
+            return false;
+        }
         try (FileChannel channel = FileChannel.open(
-                        cache.resolve(".collection.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                        key.resolve(".collection.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock collecting = channel.tryLock()) {
+            Path marker = key.resolve(MARKER);
             if (collecting == null || collectedRecently(marker)) {
                 return false; // another JVM collects, or one did just now
             }
@@ -107,6 +124,8 @@ final class CacheCollector {
         } catch (IOException | UncheckedIOException | OverlappingFileLockException e) {
             LOG.debug("Could not collect the cache {}: {}", cache, e.toString());
             return false;
+        } finally {
+            COLLECTING.remove(key);
         }
     }
 
