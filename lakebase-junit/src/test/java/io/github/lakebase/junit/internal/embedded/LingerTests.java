@@ -26,8 +26,8 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * {@code lakebase.embedded.linger}: the server of a persistent data directory stays up for a while after its last
  * user has gone, and a run that starts meanwhile joins it instead of starting one.
  *
- * <p>One test at a time: they measure time, and a server start of another test of this JVM can hold theirs up for
- * seconds (one start at a time per JVM). The lingers leave several seconds for that.
+ * <p>One test at a time: they measure time, and on a busy machine the servers that other test classes start and stop
+ * meanwhile slow theirs down by seconds. The lingers leave room for that.
  */
 @Execution(ExecutionMode.SAME_THREAD)
 class LingerTests {
