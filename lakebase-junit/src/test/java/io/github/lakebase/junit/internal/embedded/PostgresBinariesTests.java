@@ -86,6 +86,41 @@ class PostgresBinariesTests {
         }
     }
 
+    /**
+     * A JUnit {@code @Timeout}, say, interrupts a thread that waits for another JVM to unpack the version: that thread
+     * fails, and the version stays usable for the rest of this JVM's starts.
+     */
+    @Test
+    void aStartInterruptedWhileAnotherJvmUnpacksLeavesTheVersionUsable() throws Exception {
+        Path binaries = TestCaches.newDirectory("binaries-");
+        Path lockFile = binaries.toRealPath().resolve(BinariesArchive.find().name() + PostgresBinaries.LOCK_SUFFIX);
+        Process unpacking = holdTheUnpackersLock(lockFile);
+        try {
+            CompletableFuture<Path> interrupted = new CompletableFuture<>();
+            Thread waiter = new Thread(() -> {
+                try {
+                    interrupted.complete(PostgresBinaries.install(binaries));
+                } catch (RuntimeException | Error e) {
+                    interrupted.completeExceptionally(e);
+                }
+            });
+            waiter.start();
+            awaitFileLock(waiter);
+            waiter.interrupt();
+            waiter.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(interrupted).as("the interrupted start").isCompletedExceptionally();
+        } finally {
+            unpacking.getOutputStream().close();
+            unpacking.waitFor(30, TimeUnit.SECONDS);
+        }
+        try {
+            Path installation = PostgresBinaries.install(binaries);
+            assertThat(installation.resolve("bin").resolve("postgres")).isExecutable();
+        } finally {
+            PostgresBinaries.deleteRecursively(binaries);
+        }
+    }
+
     /** Another JVM that holds byte 0 of {@code lockFile}, as one does while it unpacks, until its input closes. */
     private static Process holdTheUnpackersLock(Path lockFile) throws IOException {
         Process process = new ProcessBuilder(
@@ -103,12 +138,14 @@ class PostgresBinariesTests {
         return process;
     }
 
-    /** Waits until {@code thread} waits for a file lock. */
+    /** Waits until {@code thread} waits for a file lock: blocked in {@code lock}, or sleeping between tries. */
     private static void awaitFileLock(Thread thread) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (Arrays.stream(thread.getStackTrace())
-                .noneMatch(f -> f.getClassName().startsWith("sun.nio.ch.FileChannel")
-                        && f.getMethodName().equals("lock"))) {
+                .noneMatch(f -> (f.getClassName().startsWith("sun.nio.ch.FileChannel")
+                                && f.getMethodName().equals("lock"))
+                        || (f.getClassName().equals(PostgresBinaries.class.getName())
+                                && f.getMethodName().startsWith("await")))) {
             assertThat(System.nanoTime()).as("waiting for the lock").isLessThan(deadline);
             Thread.sleep(20);
         }
