@@ -79,17 +79,39 @@ final class PostgresBinaries {
             // another JVM that unpacks it, and meanwhile a start with other binaries goes on. The version is in
             // IN_USE already, so no collector deletes it.
             synchronized (lock) {
-                try (FileLock ignored = lock.lock(0, 1, false)) {
+                try (FileLock ignored = awaitUnpacking(lock)) {
                     if (!Files.isRegularFile(target.resolve(COMPLETE))) {
                         unpackInto(archive, real, target);
                     }
                 }
             }
             return target;
+        } catch (InterruptedIOException e) {
+            throw new ProviderException("Interrupted while installing the PostgreSQL binaries into " + target, e);
         } catch (IOException e) {
             throw ProviderException.configuration("Could not unpack the PostgreSQL binaries " + archive.url()
                     + " into " + target + ": " + e + ". Set " + Keys.BINARIES_DIRECTORY
                     + " to a directory this JVM can write to, on a filesystem that allows running programs.");
+        }
+    }
+
+    /**
+     * Byte 0 of a version's lock file, which the JVM that unpacks the version holds: taken once no other JVM holds
+     * it. Asked for again every 50 ms rather than waited for in {@link FileChannel#lock}: an interrupt there would
+     * close the channel, which this JVM keeps for the version, and with it the lock that says it uses the version.
+     */
+    private static FileLock awaitUnpacking(FileChannel channel) throws IOException {
+        while (true) {
+            FileLock lock = channel.tryLock(0, 1, false);
+            if (lock != null) {
+                return lock;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("Interrupted while another JVM unpacked the PostgreSQL binaries");
+            }
         }
     }
 
