@@ -2,7 +2,6 @@ package io.github.lakebase.junit.internal.embedded;
 
 import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -62,11 +61,14 @@ final class SharedDataDirectory {
     private final Path lockFile;
     private final FileChannel channel;
     private FileLock use;
-    /** Written by a start (with this instance held) and at the last release (with {@code OPEN} held). */
-    private volatile Postmaster postmaster;
+    /** Written by a start and at the last release, each with this instance held. */
+    private Postmaster postmaster;
 
     private int references;
-    /** Set, with {@code OPEN} held, once the last reference is released: an open then waits for a new instance. */
+    /**
+     * Set, with {@code OPEN} held, once the last reference is released, or before a deletion publishes its
+     * instance: an open then waits for a new instance.
+     */
     private boolean leaving;
 
     private SharedDataDirectory(Path directory, Path lockFile, FileChannel channel) {
@@ -124,14 +126,14 @@ final class SharedDataDirectory {
      * This JVM's instance of {@code key} once none is leaving it (stopping or leaving its server, or deleting the
      * directory), or {@code null}; with {@code OPEN} held.
      */
-    private static SharedDataDirectory awaitNotLeaving(Path key) throws IOException {
+    private static SharedDataDirectory awaitNotLeaving(Path key) {
         SharedDataDirectory shared = OPEN.get(key);
         while (shared != null && shared.leaving) {
             try {
                 OPEN.wait();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new InterruptedIOException("Interrupted while the server on " + key + " stopped");
+                throw new ProviderException("Interrupted while the embedded server on " + key + " stopped", e);
             }
             shared = OPEN.get(key);
         }
@@ -205,7 +207,12 @@ final class SharedDataDirectory {
             try (FileLock alone = channel.tryLock(1, 1, false)) {
                 othersUseIt = alone == null;
             }
-            use = channel.lock(1, 1, true); // at once: nobody holds byte 1 for itself while this JVM is admitted
+            // At once: nobody holds byte 1 for itself while this JVM is admitted. (An interrupt in lock() would close
+            // the channel, and with it this JVM's locks on the file.)
+            use = channel.tryLock(1, 1, true);
+            if (use == null) {
+                throw new IOException("Another JVM holds " + lockFile + " for itself while this one is admitted");
+            }
             if (postmaster != null) {
                 postmaster.release(); // a server of this JVM that died; replaced now
                 postmaster = null;
@@ -239,7 +246,7 @@ final class SharedDataDirectory {
     /** Closes the lock file of this leaving instance, which releases its locks, and lets opens of it go on. */
     private void forget() {
         synchronized (OPEN) {
-            OPEN.remove(directory);
+            OPEN.remove(directory, this);
             try {
                 channel.close();
             } catch (IOException e) {
