@@ -153,12 +153,20 @@ final class ChildJvm {
         configuration.forEach((k, v) -> command.add(k + "=" + v));
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        // The child's configuration is what the test gives it, not what this JVM's environment says; but it
-        // keeps its files where this JVM's servers keep theirs (the binaries are unpacked there already), unless
-        // the test says otherwise (ChildJvms.defaultCache).
-        builder.environment()
-                .keySet()
-                .removeIf(key -> key.startsWith("LAKEBASE_") && !key.equals(ChildJvms.CACHE_VARIABLE));
+        // The child's configuration is what the test gives it, not what this JVM's environment says. Its cache is
+        // the test's own, unless the test names one (or none: ChildJvms.defaultCache): the default data directory of
+        // a child is then shared with the test's other children alone, never with a child of a test that runs at
+        // the same time, whose end kills every process its children started, a server they share included. The
+        // binaries are those this JVM's servers use, unpacked already.
+        builder.environment().keySet().removeIf(key -> key.startsWith("LAKEBASE_"));
+        if (!environment.containsKey(ChildJvms.CACHE_VARIABLE)) {
+            builder.environment()
+                    .put(ChildJvms.CACHE_VARIABLE, work.resolve("cache").toString());
+            builder.environment()
+                    .put(
+                            "LAKEBASE_EMBEDDED_BINARIES_DIRECTORY",
+                            ChildJvms.sharedBinaries().toString());
+        }
         environment.forEach((key, value) -> {
             if (value == null) {
                 builder.environment().remove(key);
