@@ -32,7 +32,8 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 @Execution(ExecutionMode.SAME_THREAD)
 class LingerTests {
 
-    private static final Duration LINGER = Duration.ofSeconds(8);
+    /** Leaves a run that joins a lingering server many seconds to start on a busy machine. */
+    private static final Duration LINGER = Duration.ofSeconds(20);
     /** How long a server may take to stop once its watchdog asks it to (its fast shutdown, then SIGQUIT). */
     private static final Duration STOPPING = Duration.ofSeconds(20);
 
