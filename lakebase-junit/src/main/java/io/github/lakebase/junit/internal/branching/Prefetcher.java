@@ -249,7 +249,7 @@ final class Prefetcher implements AutoCloseable {
             spare = new Spare(base, provider.normalizeName(names.branch("")), new CompletableFuture<>());
             enqueue(spare);
             // A slow test's branch, another spare ready: its restore keeps off the cores while the next test starts.
-            held = to.bySlowTest() && spares.get(base).stream().anyMatch(Spare::ready) ? workers.hold() : null;
+            held = workers.slow(to) && spares.get(base).stream().anyMatch(Spare::ready) ? workers.hold() : null;
         }
         givenBack.add(spare.forked());
         spare.forked().whenComplete((ready, failure) -> givenBack.remove(spare.forked()));

@@ -37,16 +37,7 @@ record Spare(String base, String name, CompletableFuture<Ready> forked) {
      * @param base the base it was forked from
      * @param since when it was lent, in {@link System#nanoTime()}
      */
-    record Lent(String base, long since) {
-        /**
-         * Whether its test held it for {@value SpareWorkers#SLOW_TEST_MILLIS} ms or more: the next test, which takes
-         * another spare where one is ready, is then likely to run as long, and not to need this branch while it
-         * starts.
-         */
-        boolean bySlowTest() {
-            return System.nanoTime() - since >= SpareWorkers.SLOW_TEST_MILLIS * 1_000_000;
-        }
-    }
+    record Lent(String base, long since) {}
 
     /** Whether it has been made, and can be taken. */
     boolean ready() {

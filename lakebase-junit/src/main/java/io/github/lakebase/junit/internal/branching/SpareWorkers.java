@@ -48,6 +48,8 @@ final class SpareWorkers {
 
     /** How long work is held back at most, in milliseconds. */
     private final long pauseMillis;
+    /** How long, in milliseconds, a test must have held its branch to count as slow. */
+    private final long slowTestMillis;
     /** Work held back, each started when its future completes. */
     private final Set<CompletableFuture<Void>> paused = ConcurrentHashMap.newKeySet();
     /** Null until first used; guarded by {@code this}. */
@@ -62,7 +64,25 @@ final class SpareWorkers {
 
     /** Workers that hold work back at most {@code pauseMillis} ms (0 and up). */
     SpareWorkers(long pauseMillis) {
+        this(pauseMillis, SLOW_TEST_MILLIS);
+    }
+
+    /**
+     * Workers that hold work back at most {@code pauseMillis} ms (0 and up), and hold back the restore of a branch
+     * whose test held it {@code slowTestMillis} ms or more (1 and up).
+     */
+    SpareWorkers(long pauseMillis, long slowTestMillis) {
         this.pauseMillis = pauseMillis;
+        this.slowTestMillis = slowTestMillis;
+    }
+
+    /**
+     * Whether the test that held {@code lent} held it {@value #SLOW_TEST_MILLIS} ms (unless told otherwise) or more:
+     * the next test, which takes another spare where one is ready, is then likely to run as long, and not to need
+     * this branch while it starts.
+     */
+    boolean slow(Spare.Lent lent) {
+        return System.nanoTime() - lent.since() >= slowTestMillis * 1_000_000;
     }
 
     /**
