@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
@@ -111,6 +112,7 @@ class RestoreByDeleteTests {
     }
 
     /** A fixture on the base of {@code restore-delete}, whose tests check that they start from its state. */
+    @ExtendWith(RestoreInPlaceTests.Recording.RestoresDone.class)
     abstract static class RestoredTestCase extends RestoreInPlaceTests.Recording {
 
         @Override

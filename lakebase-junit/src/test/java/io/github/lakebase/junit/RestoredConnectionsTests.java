@@ -24,6 +24,7 @@ import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.postgresql.PGConnection;
@@ -136,6 +137,7 @@ class RestoredConnectionsTests {
 
     @LakebaseBranch(migrations = "classpath:migrations/restore-sessions")
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    @ExtendWith(RestoreInPlaceTests.Recording.RestoresDone.class)
     static class SessionTestCase extends RestoreInPlaceTests.Recording {
 
         private static String fresh;
@@ -242,7 +244,24 @@ class RestoredConnectionsTests {
             try (Connection c = dataSource.getConnection()) {
                 execute(c, "INSERT INTO note (body) VALUES ('first')");
             }
-            Thread.sleep(3_000); // the spare forked meanwhile is ready, and its session readied, when the next asks
+            // The spare forked meanwhile is ready, and its session readied, when the next test asks.
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (!spareConnected(dataSource)) {
+                assertThat(System.nanoTime()).as("a session on the spare").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
+
+        /** Whether a session is open on a spare of this server. */
+        private static boolean spareConnected(DataSource dataSource) throws SQLException {
+            try (Connection c = dataSource.getConnection();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity a JOIN pg_database d"
+                            + " ON d.datname = a.datname WHERE a.backend_type = 'client backend'"
+                            + " AND shobj_description(d.oid, 'pg_database') LIKE '% kind=spare'")) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
         }
 
         @Test
@@ -268,6 +287,7 @@ class RestoredConnectionsTests {
     /** Tests that each write a row and run one query often enough for the driver to prepare it on the server. */
     @LakebaseBranch(migrations = "classpath:migrations/restore-sessions")
     @Execution(ExecutionMode.SAME_THREAD) // one after the other, so that later tests take restored branches
+    @ExtendWith(RestoreInPlaceTests.Recording.RestoresDone.class)
     static class DriverStatementsTestCase extends RestoreInPlaceTests.Recording {
 
         static final List<String> SEEN = new ArrayList<>();
