@@ -254,14 +254,12 @@ class RestoredConnectionsTests {
 
         /** Whether a session is open on a spare of this server. */
         private static boolean spareConnected(DataSource dataSource) throws SQLException {
-            try (Connection c = dataSource.getConnection();
-                    Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity a JOIN pg_database d"
-                            + " ON d.datname = a.datname WHERE a.backend_type = 'client backend'"
-                            + " AND shobj_description(d.oid, 'pg_database') LIKE '% kind=spare'")) {
-                rs.next();
-                return rs.getLong(1) > 0;
-            }
+            return Fixtures.count(
+                            dataSource,
+                            "SELECT count(*) FROM pg_stat_activity a JOIN pg_database d ON d.datname = a.datname"
+                                    + " WHERE a.backend_type = 'client backend'"
+                                    + " AND shobj_description(d.oid, 'pg_database') LIKE '% kind=spare'")
+                    > 0;
         }
 
         @Test

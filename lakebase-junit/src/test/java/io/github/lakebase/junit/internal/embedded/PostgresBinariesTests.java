@@ -50,19 +50,10 @@ class PostgresBinariesTests {
     void aVersionThatAnotherJvmUnpacksHoldsUpNoInstallFromAnotherBinariesDirectory() throws Exception {
         PostgresBinaries.install(TestCaches.sharedBinaries()); // unpacked, as a run that started before left it
         Path binaries = TestCaches.newDirectory("binaries-");
-        Path lockFile = binaries.toRealPath().resolve(BinariesArchive.find().name() + PostgresBinaries.LOCK_SUFFIX);
-        Process unpacking = holdTheUnpackersLock(lockFile);
-        CompletableFuture<Path> waiting = new CompletableFuture<>();
-        Thread waiter = new Thread(() -> {
-            try {
-                waiting.complete(PostgresBinaries.install(binaries));
-            } catch (RuntimeException | Error e) {
-                waiting.completeExceptionally(e);
-            }
-        });
+        Process unpacking = holdTheUnpackersLock(binaries);
+        CompletableFuture<Path> waiting;
         try {
-            waiter.start();
-            awaitFileLock(waiter);
+            waiting = installWaitingForTheLock(binaries).installation();
 
             CompletableFuture<Path> other =
                     CompletableFuture.supplyAsync(() -> PostgresBinaries.install(TestCaches.sharedBinaries()));
@@ -80,8 +71,11 @@ class PostgresBinariesTests {
         } finally {
             unpacking.getOutputStream().close(); // lets the other JVM go: its lock goes with it
             unpacking.waitFor(30, TimeUnit.SECONDS);
+        }
+        try {
             assertThat(waiting.get(120, TimeUnit.SECONDS).resolve(PostgresBinaries.COMPLETE))
                     .isRegularFile();
+        } finally {
             PostgresBinaries.deleteRecursively(binaries);
         }
     }
@@ -93,22 +87,12 @@ class PostgresBinariesTests {
     @Test
     void aStartInterruptedWhileAnotherJvmUnpacksLeavesTheVersionUsable() throws Exception {
         Path binaries = TestCaches.newDirectory("binaries-");
-        Path lockFile = binaries.toRealPath().resolve(BinariesArchive.find().name() + PostgresBinaries.LOCK_SUFFIX);
-        Process unpacking = holdTheUnpackersLock(lockFile);
+        Process unpacking = holdTheUnpackersLock(binaries);
         try {
-            CompletableFuture<Path> interrupted = new CompletableFuture<>();
-            Thread waiter = new Thread(() -> {
-                try {
-                    interrupted.complete(PostgresBinaries.install(binaries));
-                } catch (RuntimeException | Error e) {
-                    interrupted.completeExceptionally(e);
-                }
-            });
-            waiter.start();
-            awaitFileLock(waiter);
-            waiter.interrupt();
-            waiter.join(TimeUnit.SECONDS.toMillis(30));
-            assertThat(interrupted).as("the interrupted start").isCompletedExceptionally();
+            Installing interrupted = installWaitingForTheLock(binaries);
+            interrupted.thread().interrupt();
+            interrupted.thread().join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(interrupted.installation()).as("the interrupted start").isCompletedExceptionally();
         } finally {
             unpacking.getOutputStream().close();
             unpacking.waitFor(30, TimeUnit.SECONDS);
@@ -121,8 +105,30 @@ class PostgresBinariesTests {
         }
     }
 
-    /** Another JVM that holds byte 0 of {@code lockFile}, as one does while it unpacks, until its input closes. */
-    private static Process holdTheUnpackersLock(Path lockFile) throws IOException {
+    /** An install into a binaries directory, in a thread of its own. */
+    private record Installing(Thread thread, CompletableFuture<Path> installation) {}
+
+    /** Starts an install into {@code binaries}, and returns once it waits for another JVM's unpacking. */
+    private static Installing installWaitingForTheLock(Path binaries) throws InterruptedException {
+        CompletableFuture<Path> installation = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                installation.complete(PostgresBinaries.install(binaries));
+            } catch (RuntimeException | Error e) {
+                installation.completeExceptionally(e);
+            }
+        });
+        thread.start();
+        awaitFileLock(thread);
+        return new Installing(thread, installation);
+    }
+
+    /**
+     * Another JVM that holds byte 0 of the lock file of the version in {@code binaries}, as one does while it unpacks
+     * the version, until its input closes.
+     */
+    private static Process holdTheUnpackersLock(Path binaries) throws IOException {
+        Path lockFile = binaries.toRealPath().resolve(BinariesArchive.find().name() + PostgresBinaries.LOCK_SUFFIX);
         Process process = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-cp",
