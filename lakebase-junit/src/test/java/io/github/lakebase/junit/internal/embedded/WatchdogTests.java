@@ -58,6 +58,16 @@ class WatchdogTests {
         assertTheScriptStopsAServerThat("sleep 2; echo $$ > \"$0/postmaster.pid\"; exec sleep 60");
     }
 
+    /**
+     * A server killed earlier left its {@code postmaster.pid}, naming a process that is gone: a new server replaces
+     * it once it has started, and is stopped as its own until then too.
+     */
+    @Test
+    void aServerThatHasNotReplacedAStalePidFileYetIsStoppedAsItsOwn() throws Exception {
+        Files.writeString(data.resolve("postmaster.pid"), "999999999\n");
+        assertTheScriptStopsAServerThat("sleep 2; echo $$ > \"$0/postmaster.pid\"; exec sleep 60");
+    }
+
     private void assertTheScriptStopsAServerThat(String runs) throws Exception {
         // The JVM that made the pipe and started the script died before the script opened the pipe.
         Process mkfifo = new ProcessBuilder("mkfifo", Watchdog.pipe(data).toString()).start();
