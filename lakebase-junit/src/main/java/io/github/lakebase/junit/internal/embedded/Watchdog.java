@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * the postmaster exits by itself ({@code pg_ctl stop}, or a failed start), the script ends its watcher
  * and exits with the postmaster's exit code; its output goes to the server's log. The script opens the pipe without
  * waiting for a JVM to hold it (the one that started it may have died already: the watcher then reads end-of-file at
- * once, and waits, a minute at most, for the server to write its {@code postmaster.pid}), and a script that is itself killed ({@code SIGTERM}, {@code SIGHUP}) asks its server for a fast shutdown
+ * once; in the server's first minute it waits for the server to write its {@code postmaster.pid}), and a script that is itself killed ({@code SIGTERM}, {@code SIGHUP}) asks its server for a fast shutdown
  * before it goes, as no one would stop the server after it.
  *
  * <p>With a linger ({@code lakebase.embedded.linger}) the script first waits that long (in whole seconds, rounded
@@ -71,20 +71,18 @@ final class Watchdog {
             // Read and write first, which never waits for a writer (Linux and macOS): the JVM that holds the pipe may
             // be gone already, and then the watcher reads end-of-file at once.
             "exec 4<>\"$fifo\" 3<\"$fifo\" 4<&- </dev/null",
+            "t0=$(date +%s)",
             "\"$@\" 3<&- &",
             "pg=$!",
             // Killed itself, the script asks its server for a fast shutdown: no one would stop it any more.
             "trap 'kill -INT \"$pg\" 2>/dev/null' HUP TERM",
             "(",
             "  ours() { kill -0 \"$pg\" 2>/dev/null && [ \"$(head -n 1 \"$datadir/postmaster.pid\" 2>/dev/null)\" = \"$pg\" ]; }",
-            "  starting=1",
             "  while :; do",
             "    while read -r line <&3; do :; done",
-            // No JVM held the pipe from the start (the one that started the server died): the server may not have
-            // written its postmaster.pid yet, which a starting server does a moment after its process starts.
-            "    i=0",
-            "    while [ -n \"$starting\" ] && [ ! -f \"$datadir/postmaster.pid\" ] && [ -d \"$datadir\" ] && kill -0 \"$pg\" 2>/dev/null && [ \"$i\" -lt 60 ]; do sleep 1; i=$((i + 1)); done",
-            "    starting=",
+            // In its first minute the server may not have written its postmaster.pid yet (an earlier server's may
+            // still be there): wait for it, while the data directory is there.
+            "    while [ $(($(date +%s) - t0)) -lt 60 ] && [ -d \"$datadir\" ] && kill -0 \"$pg\" 2>/dev/null && ! ours; do sleep 1; done",
             "    since=$(date +%s)",
             "    while ours && [ $(($(date +%s) - since)) -le \"$linger\" ]; do",
             "      sleep 1",
