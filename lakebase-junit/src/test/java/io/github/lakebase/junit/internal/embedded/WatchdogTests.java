@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -68,15 +69,41 @@ class WatchdogTests {
         assertTheScriptStopsAServerThat("sleep 2; echo $$ > \"$0/postmaster.pid\"; exec sleep 60");
     }
 
+    /**
+     * The watcher tells that a JVM came by the line each writes, not by a read of the pipe that ended in a later
+     * second than it began: on a busy machine, where starting {@code date} took a second here, every read did, and
+     * the linger started again each time, for good.
+     */
+    @Test
+    void aLingerEndsWhereEveryCommandTakesASecond() throws Exception {
+        Path bin = Files.createDirectory(work.resolve("bin"));
+        Path date = Files.writeString(
+                bin.resolve("date"),
+                "#!/bin/sh\nsleep 1\nexec " + (Files.isExecutable(Path.of("/bin/date")) ? "/bin/date" : "/usr/bin/date")
+                        + " \"$@\"\n");
+        assertThat(date.toFile().setExecutable(true, false)).isTrue();
+
+        assertTheScriptStops(
+                "echo $$ > \"$0/postmaster.pid\"; exec sleep 120",
+                Duration.ofSeconds(2),
+                Map.of("PATH", bin + ":" + System.getenv("PATH")),
+                Duration.ofSeconds(40));
+    }
+
     private void assertTheScriptStopsAServerThat(String runs) throws Exception {
+        assertTheScriptStops(runs, Duration.ZERO, Map.of(), Duration.ofSeconds(10));
+    }
+
+    private void assertTheScriptStops(String runs, Duration linger, Map<String, String> environment, Duration within)
+            throws Exception {
         // The JVM that made the pipe and started the script died before the script opened the pipe.
         Process mkfifo = new ProcessBuilder("mkfifo", Watchdog.pipe(data).toString()).start();
         assertThat(mkfifo.waitFor()).isZero();
         List<String> standIn = List.of("sh", "-c", runs, data.toString());
 
-        script = new ProcessBuilder(Watchdog.wrap(data, Duration.ZERO, standIn))
-                .redirectErrorStream(true)
-                .start();
+        ProcessBuilder builder = new ProcessBuilder(Watchdog.wrap(data, linger, standIn)).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        script = builder.start();
 
         CompletableFuture<String> firstLine = CompletableFuture.supplyAsync(() -> {
             try {
@@ -86,10 +113,11 @@ class WatchdogTests {
                 return e.toString();
             }
         });
-        String said =
-                firstLine.completeOnTimeout("(nothing)", 10, TimeUnit.SECONDS).get();
+        String said = firstLine
+                .completeOnTimeout("(nothing)", within.toSeconds(), TimeUnit.SECONDS)
+                .get();
         assertThat(said)
-                .as("what the script said within ten seconds")
+                .as("what the script said within %s s", within.toSeconds())
                 .contains(Watchdog.NAME + ": no JVM uses this server any more; stopping it");
     }
 }
