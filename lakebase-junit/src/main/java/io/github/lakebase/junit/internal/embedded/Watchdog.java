@@ -78,19 +78,19 @@ final class Watchdog {
             "trap 'kill -INT \"$pg\" 2>/dev/null' HUP TERM",
             "(",
             "  ours() { kill -0 \"$pg\" 2>/dev/null && [ \"$(head -n 1 \"$datadir/postmaster.pid\" 2>/dev/null)\" = \"$pg\" ]; }",
+            "  claimed() { p=$(head -n 1 \"$datadir/postmaster.pid\" 2>/dev/null); [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null; }",
             "  while :; do",
             "    while read -r line <&3; do :; done",
-            // In its first minute the server may not have written its postmaster.pid yet (an earlier server's may
-            // still be there): wait for it, while the data directory is there.
-            "    while [ $(($(date +%s) - t0)) -lt 60 ] && [ -d \"$datadir\" ] && kill -0 \"$pg\" 2>/dev/null && ! ours; do sleep 1; done",
+            // In its first minute the server may not have written its postmaster.pid yet (an earlier, killed server's
+            // may still be there): wait while the data directory is there and its postmaster.pid names no live process.
+            "    while [ $(($(date +%s) - t0)) -lt 60 ] && [ -d \"$datadir\" ] && kill -0 \"$pg\" 2>/dev/null && ! claimed; do sleep 1; done",
             "    since=$(date +%s)",
             "    while ours && [ $(($(date +%s) - since)) -le \"$linger\" ]; do",
             "      sleep 1",
-            "      before=$(date +%s)",
+            // A JVM that came wrote a line: a read that merely ended in a later second tells nothing.
             "      came=",
             "      while read -r line <&3; do came=1; done",
-            "      after=$(date +%s)",
-            "      if [ -n \"$came\" ] || [ \"$after\" -gt \"$before\" ]; then since=$after; fi",
+            "      if [ -n \"$came\" ]; then since=$(date +%s); fi",
             "    done",
             "    kill -0 \"$pg\" 2>/dev/null || exit 0",
             "    if ! ours; then kill -QUIT \"$pg\"; exit 0; fi",
