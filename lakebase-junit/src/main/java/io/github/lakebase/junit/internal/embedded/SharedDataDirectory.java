@@ -159,18 +159,19 @@ final class SharedDataDirectory {
             Path lockFile = parent.resolve(directory.getFileName() + DataDirectoryLock.LOCK_SUFFIX);
             FileChannel channel = FileChannel.open(
                     lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            boolean unused;
             try {
                 FileLock nobody = channel.tryLock(0, 2, false); // released as the channel closes
-                if (nobody == null || PidFiles.runsOn(key)) {
-                    channel.close();
-                    return false;
-                }
+                unused = nobody != null && !PidFiles.runsOn(key);
             } catch (OverlappingFileLockException e) {
-                channel.close();
-                return false; // this JVM holds it in another way
+                unused = false; // this JVM holds it in another way
             } catch (IOException | RuntimeException e) {
                 channel.close();
                 throw e;
+            }
+            if (!unused) {
+                channel.close();
+                return false;
             }
             // In OPEN while it is deleted, which takes seconds for a large one: an open of it waits, others do not.
             deleting = new SharedDataDirectory(key, lockFile, channel);
