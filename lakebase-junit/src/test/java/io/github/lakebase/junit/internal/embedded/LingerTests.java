@@ -61,16 +61,7 @@ class LingerTests {
     }
 
     private EmbeddedServer start(Duration linger, Map<String, String> settings) {
-        return EmbeddedServer.start(new EmbeddedServer.Options(
-                data,
-                TestCaches.sharedBinaries().getParent(),
-                Optional.empty(),
-                20,
-                settings,
-                TestCaches.sharedBinaries(),
-                false,
-                CacheLimits.DEFAULT,
-                linger));
+        return EmbeddedServer.start(TestCaches.persistent(data, linger, settings));
     }
 
     @Test

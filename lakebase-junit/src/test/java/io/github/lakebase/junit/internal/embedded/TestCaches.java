@@ -8,6 +8,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the embedded server's own tests share: a directory of their own under {@code <java.io.tmpdir>/lakebase-junit}
@@ -45,6 +48,23 @@ final class TestCaches {
                     .findFirst()
                     .orElseThrow();
         }
+    }
+
+    /**
+     * How to run a server on the persistent data directory {@code dataDirectory} with the binaries of these tests,
+     * lingering {@code linger} after its last user, with the server settings {@code settings}.
+     */
+    static EmbeddedServer.Options persistent(Path dataDirectory, Duration linger, Map<String, String> settings) {
+        return new EmbeddedServer.Options(
+                dataDirectory,
+                sharedBinaries().getParent(),
+                Optional.empty(),
+                20,
+                settings,
+                sharedBinaries(),
+                false,
+                CacheLimits.DEFAULT,
+                linger);
     }
 
     /** The first column of the first row of {@code sql}, run as the superuser on the database {@code postgres}. */
