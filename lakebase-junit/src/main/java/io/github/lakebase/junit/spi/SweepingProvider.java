@@ -8,7 +8,9 @@ import org.apiguardian.api.API;
 /**
  * An optional capability of a {@link BranchProvider}: it finds and deletes what runs that died (a
  * killed JVM, a cancelled CI job) left behind. The library sweeps once, when it creates the provider,
- * before the run's first branch.
+ * in a thread of its own beside the run's first forks, so that the sweep is off the run's start path; it
+ * hands no branch or base to a test, and the provider to no tool, before the sweep has ended, and closes
+ * the provider only after it.
  *
  * <pre>{@code
  * public List<String> sweep() {
@@ -29,10 +31,13 @@ public interface SweepingProvider {
 
     /**
      * Deletes branches that the library created in runs that are no longer alive, and nothing else.
-     * Called once per provider, before its first branch, on one thread.
+     * Called once per provider, on a thread of its own, while the run's first branches and bases are
+     * created ({@link BranchProvider#create} and the provider's other methods are called meanwhile): the
+     * run's own branches are alive, and the sweep must leave them alone as it leaves another live run's.
      *
      * @return the names of the deleted branches
-     * @throws ProviderException when the service cannot be asked; the run goes on without the sweep
+     * @throws ProviderException when the service cannot be asked; the library logs it, and the run goes on
+     *     without the sweep
      */
     List<String> sweep();
 }

@@ -60,6 +60,9 @@ public final class BranchService implements AutoCloseable {
     /** Test branches being dropped off the tests' path. */
     private final Drops drops;
 
+    /** The sweep of what dead runs left, under way beside the run's first fork; none until it starts. */
+    private volatile StartupSweep sweep = StartupSweep.NONE;
+
     private volatile boolean closed;
 
     BranchService(String providerId, Configuration config, BranchProvider provider, BranchNames names) {
@@ -79,6 +82,19 @@ public final class BranchService implements AutoCloseable {
 
     Bases bases() {
         return bases;
+    }
+
+    /**
+     * Starts the sweep of what dead runs left ({@link io.github.lakebase.junit.spi.SweepingProvider}) in the
+     * background; called once, when the service is created. The run's first fork goes on beside it.
+     */
+    void startSweep(ClassLoader loader) {
+        sweep = StartupSweep.start(provider, loader);
+    }
+
+    /** Waits until the sweep has ended, before a branch, a base or the provider is handed out. */
+    void awaitSweep() {
+        sweep.await();
     }
 
     ConnectionBudget connectionBudget() {
@@ -234,7 +250,9 @@ public final class BranchService implements AutoCloseable {
      * exits: for tools outside tests, such as the command line, which reach branches through its capabilities.
      */
     public static BranchProvider provider(Configuration config) {
-        return LiveServices.obtain(config).provider;
+        BranchService service = LiveServices.obtain(config);
+        service.awaitSweep();
+        return service.provider;
     }
 
     /**
@@ -250,6 +268,7 @@ public final class BranchService implements AutoCloseable {
         BranchService service = LiveServices.obtain(config);
         String parent = service.parentName(spec, config);
         Based based = new Based(service.base(spec, parent, null, config), parent);
+        service.awaitSweep();
         service.bases.publishReviews(); // no run's end comes: a tool reads the review now
         return based;
     }
@@ -299,12 +318,9 @@ public final class BranchService implements AutoCloseable {
                 LiveServices.obtain(config), config, true, service -> Staging.open(service, request, work, config));
     }
 
-    /**
-     * Deletes the run's branches (those being dropped, then spares and staged bases), reads the bases' reviews left,
-     * deletes the bases and parents, and closes the provider; on a server gone, it stops at the first failure.
-     */
     /** Ends this service, whose server is gone: what it has not dropped is left to a later run's sweep. */
     void abandon() {
+        sweep.await(); // its queries fail at once on a dead server
         bases.publishReviews(); // each says that it could not be read: the server is gone
         try {
             spares.close();
@@ -325,10 +341,16 @@ public final class BranchService implements AutoCloseable {
         return provider.isAlive();
     }
 
+    /**
+     * Deletes the run's branches (those being dropped, then spares and staged bases), reads the bases' reviews left,
+     * deletes the bases and parents, and closes the provider once its sweep has ended; on a server gone, it stops at
+     * the first failure.
+     */
     @Override
     public void close() {
         LiveServices.remove(this); // a closing service is handed to no one
         try {
+            sweep.await();
             drops.await();
             List<String> leaves = new ArrayList<>(spares.stop());
             if (!provider.keepsBranchesAfterExit()) {

@@ -7,7 +7,6 @@ import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProviderFactory;
 import io.github.lakebase.junit.spi.ProviderException;
-import io.github.lakebase.junit.spi.SweepingProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -116,9 +115,7 @@ final class LiveServices {
             BranchProvider provider = factory.create(config);
             BranchService service = new BranchService(id, config, provider, names);
             LOG.info("lakebase-junit run {} uses {}", BranchService.RUN_ID, provider.describe());
-            if (provider instanceof SweepingProvider sweeping) {
-                sweeping.sweep();
-            }
+            service.startSweep(config.classLoader());
             SERVICES.add(service);
             return service;
         }
@@ -152,7 +149,7 @@ final class LiveServices {
      */
     static <T> T onLive(BranchService service, Configuration config, boolean retry, Function<BranchService, T> action) {
         try {
-            return action.apply(service);
+            return swept(service, action.apply(service));
         } catch (ProviderException e) {
             if (e.isConfigurationError() || service.isAlive()) {
                 throw e;
@@ -167,8 +164,15 @@ final class LiveServices {
             if (!retry) {
                 throw e;
             }
-            return action.apply(obtain(config));
+            BranchService next = obtain(config);
+            return swept(next, action.apply(next));
         }
+    }
+
+    /** {@code result}, once the sweep of {@code service} has ended: no test sees what a dead run left. */
+    private static <T> T swept(BranchService service, T result) {
+        service.awaitSweep();
+        return result;
     }
 
     /**
