@@ -84,9 +84,15 @@ final class SpareMaker {
      * @param created completed once the spare's database exists, or will not
      */
     void forkAndSettle(Spare spare, CompletableFuture<Void> created) {
+        long start = System.nanoTime();
         try {
             Optional<Spare.Ready> ready = fork(spare, () -> created.complete(null));
             if (ready.isPresent()) {
+                LOG.debug(
+                        "Spare {} of {} was forked ahead ({} ms)",
+                        spare.name(),
+                        spare.base(),
+                        (System.nanoTime() - start) / 1_000_000);
                 spare.forked().complete(ready.get());
             } else {
                 spare.forked().cancel(false); // the test that takes it forks its branch on demand
