@@ -232,9 +232,10 @@ public final class MarkdownReport {
         }
         md.append("## Startup\n\n");
         md.append("A new JVM runs `@LakebaseBranch` tests, plain and Spring, on a persistent "
-                + "`lakebase.embedded.data-directory`: cold, on an empty directory (initdb, server start, migrations, "
-                + "first fork; for Spring, the application context too), then warm: a second JVM on the directory the "
-                + "cold start left, with unchanged migrations, which leaves its server running for a while "
+                + "`lakebase.embedded.data-directory`, with the default `lakebase.prefetch`: cold, on an empty "
+                + "directory (initdb, server start, migrations, first fork; for Spring, the application context too), "
+                + "then warm: a second JVM on the directory the cold start left, with unchanged migrations, whose first "
+                + "branch is the spare the run before it kept, and which leaves its server running for a while "
                 + "(`lakebase.embedded.linger`), and a third JVM that joins that server. For reference, a JVM that runs the same Spring test "
                 + "class on in-memory H2 (the first test of its cell). Time from the test class's start (the "
                 + "extension's first callback) to the first test's body, of which the migration's own statements "

@@ -82,4 +82,49 @@ public interface BaseCache {
     default String rebuild(Entry entry, Supplier<String> build) {
         return obtain(entry, build);
     }
+
+    /**
+     * Keeps {@code spare} for a later run, which takes it as its first branch of {@code base} ({@link
+     * #takeKeptSpare}) instead of forking one: a branch of this run that holds exactly what {@code base} holds
+     * (forked from it and never handed to a test, or restored in place since), that no test took, with no session.
+     * The library offers one spare per kept base as a run ends, where the provider has room for a spare ({@link
+     * RenamableSpares#noRoomForSpare}). A kept spare belongs to no run, so no sweep drops it; it goes with its base
+     * when the base is collected or built again, and is never taken once its base has been built again. The default
+     * keeps none.
+     *
+     * <pre>{@code
+     * if (!cache.keepSpare("lbj_k3x9q2a_12", "lbj_base_03481d47facc1178")) {
+     *     provider.delete("lbj_k3x9q2a_12");
+     * }
+     * }</pre>
+     *
+     * @param spare a spare of this run, as described
+     * @param base the kept database it is a branch of, as {@link #obtain} or {@link #find} gave it
+     * @return whether it was kept: it is then no longer this run's; when not (a spare of {@code base} is kept
+     *     already, say), the caller drops it
+     * @throws ProviderException when the server cannot be asked
+     */
+    default boolean keepSpare(String spare, String base) {
+        return false;
+    }
+
+    /**
+     * The spare an earlier run kept of {@code base} ({@link #keepSpare}), renamed to {@code name} and now a branch
+     * of this run, as {@link BranchProvider#create} would have forked it: the first test of a warm run then waits
+     * for a rename instead of a copy of the base. Empty when none is kept, when another run took it first, or when
+     * it cannot be taken (a session is connected to it); the caller then forks. The default takes none.
+     *
+     * <pre>{@code
+     * BranchConnection branch = cache.takeKeptSpare(base, name)
+     *         .orElseGet(() -> provider.create(new BranchRequest(name, base, null, Kind.BRANCH)));
+     * }</pre>
+     *
+     * @param base a kept database that this run uses, as {@link #obtain} or {@link #find} gave it
+     * @param name the branch's name, unique and valid for the provider
+     * @return how to connect to it, or empty
+     * @throws ProviderException when the server cannot be asked
+     */
+    default Optional<BranchConnection> takeKeptSpare(String base, String name) {
+        return Optional.empty();
+    }
 }

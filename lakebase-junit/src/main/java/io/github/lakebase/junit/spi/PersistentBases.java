@@ -22,7 +22,8 @@ import org.apiguardian.api.API;
 public interface PersistentBases {
 
     /**
-     * The cache of this provider's server. Asked once, when the library starts using the provider.
+     * The cache of this provider's server. Asked when the library starts using the provider, by each part of the
+     * library that uses it: the same cache each time.
      *
      * @return the cache, or empty where the server's data does not outlive the run
      */

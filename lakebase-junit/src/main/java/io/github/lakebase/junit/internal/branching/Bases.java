@@ -56,10 +56,10 @@ final class Bases {
     /** The reviews of bases that wait for the run's tests to be done. */
     private final LaterReviews later = new LaterReviews();
 
-    Bases(BranchProvider provider, BranchNames names) {
+    Bases(BranchProvider provider, BranchNames names, Optional<BaseCache> cache) {
         this.provider = provider;
         this.names = names;
-        this.cache = provider instanceof PersistentBases s ? s.baseCache() : Optional.empty();
+        this.cache = cache;
     }
 
     private record BaseKey(String source, Migrations.Identity plan, Instant asOf) {}

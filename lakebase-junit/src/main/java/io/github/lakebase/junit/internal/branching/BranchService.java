@@ -3,6 +3,7 @@ package io.github.lakebase.junit.internal.branching;
 import io.github.lakebase.junit.integration.BaseSpec;
 import io.github.lakebase.junit.integration.StartupWork;
 import io.github.lakebase.junit.internal.config.Configuration;
+import io.github.lakebase.junit.spi.BaseCache;
 import io.github.lakebase.junit.spi.BranchCatalog;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchNames;
@@ -10,11 +11,11 @@ import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.KeptBranch;
+import io.github.lakebase.junit.spi.PersistentBases;
 import io.github.lakebase.junit.spi.PointInTimeBranching;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.sql.Connection;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,6 +53,9 @@ public final class BranchService implements AutoCloseable {
     private final BranchNames names;
     private final ConnectionBudget connectionBudget;
     private final Bases bases;
+    /** Where the provider keeps bases, and a spare of each, from one run to the next. */
+    private final Optional<BaseCache> cache;
+
     private final Prefetcher spares;
     /** Bases that integrations stage from a base (a Spring context's); dropped with the service if still there. */
     private final Set<String> staged = ConcurrentHashMap.newKeySet();
@@ -69,7 +73,8 @@ public final class BranchService implements AutoCloseable {
         this.providerId = providerId;
         this.provider = provider;
         this.names = names;
-        this.bases = new Bases(provider, names);
+        this.cache = provider instanceof PersistentBases p ? p.baseCache() : Optional.empty();
+        this.bases = new Bases(provider, names, cache);
         this.connectionBudget = new ConnectionBudget(
                 provider.connectionLimit(),
                 "Close connections when done with them, lower lakebase.pool.maximum-size, or let the server "
@@ -352,11 +357,12 @@ public final class BranchService implements AutoCloseable {
         try {
             sweep.await();
             drops.await();
-            List<String> leaves = new ArrayList<>(spares.stop());
+            Map<String, String> left = spares.stop();
             if (!provider.keepsBranchesAfterExit()) {
                 bases.publishReviews(); // while the bases are there
                 return; // the server and all its databases go when the provider closes, in the finally below
             }
+            List<String> leaves = KeptSpareOffers.offer(left, provider, cache);
             staged.stream().filter(dropped::add).forEach(leaves::add);
             Optional<String> failed = drops.dropAll(leaves);
             bases.publishReviews(); // once the branches are gone (a cloud project's slots), while the bases are there

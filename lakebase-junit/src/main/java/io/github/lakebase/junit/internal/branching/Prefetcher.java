@@ -14,7 +14,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -372,9 +371,9 @@ final class Prefetcher implements AutoCloseable {
     /**
      * Stops forking, and waits for a fork under way.
      *
-     * @return the spares no test took, for the caller to drop
+     * @return the spares no test took, for the caller to drop, each with its base
      */
-    List<String> stop() {
+    Map<String, String> stop() {
         List<Spare> left = new ArrayList<>();
         synchronized (this) {
             closed = true;
@@ -383,7 +382,7 @@ final class Prefetcher implements AutoCloseable {
             count = 0;
         }
         workers.stop();
-        return left.stream().map(Spare::end).filter(Objects::nonNull).toList();
+        return Spare.endAll(left);
     }
 
     /**
@@ -394,6 +393,6 @@ final class Prefetcher implements AutoCloseable {
      */
     @Override
     public void close() {
-        stop().forEach(provider::delete);
+        stop().keySet().forEach(provider::delete);
     }
 }

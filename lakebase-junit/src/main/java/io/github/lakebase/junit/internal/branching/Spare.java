@@ -1,6 +1,9 @@
 package io.github.lakebase.junit.internal.branching;
 
 import io.github.lakebase.junit.spi.BranchConnection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -57,6 +60,22 @@ record Spare(String base, String name, CompletableFuture<Ready> forked) {
                 forked.completeExceptionally(new IllegalStateException("The spare " + name + " was not made"));
             }
         }
+    }
+
+    /**
+     * {@link #end} of each of {@code spares}.
+     *
+     * @return the name of the database of each one made, to drop, with its base, in the order of {@code spares}
+     */
+    static Map<String, String> endAll(List<Spare> spares) {
+        Map<String, String> ended = new LinkedHashMap<>();
+        for (Spare spare : spares) {
+            String name = spare.end();
+            if (name != null) {
+                ended.put(name, spare.base());
+            }
+        }
+        return ended;
     }
 
     /**

@@ -1,14 +1,18 @@
 package io.github.lakebase.junit.internal.branching;
 
+import io.github.lakebase.junit.spi.BaseCache;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
+import io.github.lakebase.junit.spi.PersistentBases;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.RenamableSpares;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * Prefetcher.Forked branch = maker.claim(spare, ready.get(), "deletes_everything");
  * }</pre>
  *
- * <p>Thread-safe: it holds no state of its own beyond {@link SpareRoom}'s.
+ * <p>The first branch of a kept base forked on demand in a run is the spare an earlier run kept of it, where there
+ * is one ({@link BaseCache#takeKeptSpare}): a rename instead of a copy of the base.
+ *
+ * <p>Thread-safe: it holds no state of its own beyond {@link SpareRoom}'s and the bases it asked a kept spare of.
  */
 final class SpareMaker {
 
@@ -53,6 +60,10 @@ final class SpareMaker {
     private final BiFunction<String, BranchConnection, BranchPool> pools;
     /** Whether the disk has room for spares, said once per base until there is room again. */
     private final SpareRoom room;
+    /** Where the spares that earlier runs kept of kept bases are; null where the provider keeps none. */
+    private final BaseCache cache;
+    /** The bases whose kept spare was asked for: once per base and run, by the first fork on demand. */
+    private final Set<String> askedKept = ConcurrentHashMap.newKeySet();
 
     /**
      * @param provider where spares are forked
@@ -71,6 +82,7 @@ final class SpareMaker {
         this.restoring = restoring;
         this.pools = pools;
         this.room = naming == null ? null : new SpareRoom(naming);
+        this.cache = provider instanceof PersistentBases p ? p.baseCache().orElse(null) : null;
     }
 
     /** The restores of branches in place; null when that is off. */
@@ -190,6 +202,10 @@ final class SpareMaker {
     Prefetcher.Forked onDemand(String base, String hint, boolean prefetching) {
         long start = System.nanoTime();
         String name = provider.normalizeName(names.branch(hint));
+        Optional<BranchConnection> kept = askedKept.add(base) ? takeKept(base, name) : Optional.empty();
+        if (kept.isPresent()) { // not restorable: it is no new fork, whose state restores start from
+            return new Prefetcher.Forked(name, kept.get(), false, null);
+        }
         BranchConnection connection = provider.create(new BranchRequest(name, base, null, Kind.BRANCH));
         long millis = (System.nanoTime() - start) / 1_000_000;
         LOG.debug("Branch {} was forked on demand ({} ms)", name, millis);
@@ -197,6 +213,22 @@ final class SpareMaker {
                 && (restoring.trackFork(name, base)
                         || prefetching && millis >= READ_FIRST_MILLIS && restoring.track(name, base));
         return new Prefetcher.Forked(name, connection, tracked, null);
+    }
+
+    /**
+     * The spare an earlier run kept of {@code base} ({@link BaseCache#takeKeptSpare}), as the branch {@code name};
+     * empty where none is kept, or it cannot be taken.
+     */
+    private Optional<BranchConnection> takeKept(String base, String name) {
+        if (cache == null) {
+            return Optional.empty();
+        }
+        try {
+            return cache.takeKeptSpare(base, name);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not take the spare an earlier run kept of {}: {}", base, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** Drops {@code spare}, ending the pool it holds, if it was made. */

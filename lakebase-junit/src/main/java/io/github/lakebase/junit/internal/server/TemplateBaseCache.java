@@ -4,6 +4,7 @@ import static io.github.lakebase.junit.internal.server.Ownership.MARKER;
 
 import io.github.lakebase.junit.internal.util.Digests;
 import io.github.lakebase.junit.spi.BaseCache;
+import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.sql.Connection;
@@ -41,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * the module used last, and a second slot of its own the one it used before that, so that switching between two
  * versions of its migrations finds both kept. A build replaces the one the module used before, which goes, and the
  * one it used last becomes its previous one.
+ *
+ * <p>Beside a kept base, a run that ends keeps one of its spares of it, which the next run takes as its first branch
+ * of the base ({@link KeptSpares}); it goes with its base.
  */
 final class TemplateBaseCache implements BaseCache {
 
@@ -57,6 +61,7 @@ final class TemplateBaseCache implements BaseCache {
 
     private final AdminSql admin;
     private final Consumer<String> disown;
+    private final KeptSpares spares;
     private final Connection session;
     private final String serverVersion;
     private final BranchNames names;
@@ -65,14 +70,21 @@ final class TemplateBaseCache implements BaseCache {
     /**
      * @param admin the server's admin SQL
      * @param disown called with a database of this run that now belongs to no run (a base kept for later runs)
+     * @param spares the spares kept beside the kept databases
      * @param session a connection that lives as long as the run, to hold its use locks
      * @param serverVersion the server's version, part of every key
      * @param names the run's names
      */
     TemplateBaseCache(
-            AdminSql admin, Consumer<String> disown, Connection session, String serverVersion, BranchNames names) {
+            AdminSql admin,
+            Consumer<String> disown,
+            KeptSpares spares,
+            Connection session,
+            String serverVersion,
+            BranchNames names) {
         this.admin = admin;
         this.disown = disown;
+        this.spares = spares;
         this.session = session;
         this.serverVersion = serverVersion;
         this.names = names;
@@ -97,6 +109,22 @@ final class TemplateBaseCache implements BaseCache {
         touch(name, slot(entry));
         LOG.info("Reusing {} {} kept by an earlier run: what it is made of has not changed", entry.kind(), name);
         return Optional.of(name);
+    }
+
+    /** Renames {@code spare} after the key of {@code base}, a kept database this run holds. */
+    @Override
+    public boolean keepSpare(String spare, String base) {
+        return key(base).filter(key -> spares.keep(spare, base, key)).isPresent();
+    }
+
+    @Override
+    public Optional<BranchConnection> takeKeptSpare(String base, String name) {
+        return key(base).flatMap(key -> spares.take(base, key, name));
+    }
+
+    /** The key of the kept database {@code name}, if it is one. */
+    private Optional<String> key(String name) {
+        return kept().stream().filter(k -> k.name().equals(name)).map(Kept::key).findFirst();
     }
 
     /** Drops a kept database for {@code entry} first, unless a live run uses it. */
@@ -175,6 +203,7 @@ final class TemplateBaseCache implements BaseCache {
             return false;
         }
         try {
+            spares.dropWith(key);
             admin.dropDatabase(name);
             LOG.info("Dropped the kept {} {} to build it again (lakebase.rebuild-bases=true)", kind, name);
         } finally {
@@ -183,7 +212,7 @@ final class TemplateBaseCache implements BaseCache {
         return true;
     }
 
-    /** Collects the kept databases no run has used for {@value #UNUSED_DAYS} days. */
+    /** Collects the kept databases no run has used for {@value #UNUSED_DAYS} days, and the kept spares whose base is gone. */
     void collectUnused() {
         LocalDate before = today().minusDays(UNUSED_DAYS);
         try (Connection c = admin.connection()) {
@@ -191,6 +220,7 @@ final class TemplateBaseCache implements BaseCache {
                     c,
                     kept().stream().filter(k -> k.used().isBefore(before)).toList(),
                     "unused for " + UNUSED_DAYS + " days");
+            spares.collectOrphans();
         } catch (SQLException | ProviderException e) {
             LOG.warn("Could not collect unused kept bases on {}: {}", admin.describe(), e.getMessage());
         }
@@ -204,6 +234,7 @@ final class TemplateBaseCache implements BaseCache {
                 continue;
             }
             try {
+                spares.dropWith(k.key());
                 admin.dropDatabase(k.name());
                 LOG.info("Collected the kept {} {} ({})", k.kind(), k.name(), why);
             } finally {

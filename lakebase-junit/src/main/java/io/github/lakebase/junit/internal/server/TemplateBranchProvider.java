@@ -88,6 +88,7 @@ public class TemplateBranchProvider
                     ? new TemplateBaseCache(
                             admin,
                             created::remove,
+                            new KeptSpares(admin, context.names(), created, ownership, this::connection),
                             liveness,
                             liveness.getMetaData().getDatabaseProductVersion(),
                             context.names())
@@ -115,14 +116,14 @@ public class TemplateBranchProvider
                     + "administers the server through it, and PostgreSQL clones a database only while nobody is "
                     + "connected to it. Fork from template1 (the default) or from a database of your own.");
         }
-        return query("SELECT datname FROM pg_database WHERE datname = ?", parent).stream()
+        return admin.query("SELECT datname FROM pg_database WHERE datname = ?", parent).stream()
                 .findFirst();
     }
 
     @Override
     public List<String> knownParents() {
         List<String> names = new ArrayList<>(List.of(defaultParent));
-        for (String name : query(
+        for (String name : admin.query(
                 "SELECT datname FROM pg_database WHERE datname NOT IN ('template0') "
                         + "AND coalesce(shobj_description(oid, 'pg_database'), '') NOT LIKE ? ORDER BY datname",
                 Ownership.MARKER + "%")) {
@@ -220,7 +221,7 @@ public class TemplateBranchProvider
     public BranchConnection claim(String spare, String name) {
         requireOwn(spare);
         // One implicit transaction: the branch is never renamed without being recorded as a test's.
-        execute((spare.equals(name)
+        admin.execute((spare.equals(name)
                         ? ""
                         : "ALTER DATABASE " + AdminSql.quote(spare) + " RENAME TO " + AdminSql.quote(name) + "; ")
                 + "COMMENT ON DATABASE " + AdminSql.quote(name) + " IS " + ownership.literal(Kind.BRANCH.name()));
@@ -240,8 +241,9 @@ public class TemplateBranchProvider
         String kind = unsealed.remove(name);
         properties.checkSealed(name, kind == null ? null : ownership.comment(kind));
         properties.forget(name);
-        execute("ALTER DATABASE " + AdminSql.quote(name) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
-        execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " + AdminSql.literal(name));
+        admin.execute("ALTER DATABASE " + AdminSql.quote(name) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
+        admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " + AdminSql.literal(name));
     }
 
     @Override
@@ -290,7 +292,7 @@ public class TemplateBranchProvider
     @Override
     public List<String> openSessions(String name) {
         requireOwn(name);
-        return query(
+        return admin.query(
                 "SELECT coalesce(state, 'unknown') || CASE WHEN EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid "
                         + "AND l.granted AND l.locktype = 'relation') THEN ', holding locks' ELSE '' END FROM pg_stat_activity a "
                         + "WHERE datname = ? AND pid <> pg_backend_pid() ORDER BY pid",
@@ -362,14 +364,6 @@ public class TemplateBranchProvider
 
     void dropDatabase(String name) {
         admin.dropDatabase(name);
-    }
-
-    private void execute(String sql) {
-        admin.execute(sql);
-    }
-
-    private List<String> query(String sql, String parameter) {
-        return admin.query(sql, parameter);
     }
 
     private static void sleep(long millis) {

@@ -213,6 +213,74 @@ class TemplateBaseCacheTests {
         assertThat(databases("lakebase-junit cache=%")).containsExactly(recent);
     }
 
+    /**
+     * A spare kept of a kept base is taken by one run only, and never once its base was built again under its name,
+     * even where nothing dropped the spare with the base (a kill between the two drops): a later run's collection drops
+     * it then.
+     */
+    @Test
+    void aKeptSpareIsTakenOnceAndNeverFromABaseBuiltAgain() throws SQLException {
+        TemplateBranchProvider first = run("keptfirst");
+        BaseCache.Entry entry = new BaseCache.Entry("base", "spared", "orders");
+        String base = cache(first).obtain(entry, () -> build(first, null));
+        first.createSpare("lbj_keptfirst_1", base);
+        first.createSpare("lbj_keptfirst_2", base);
+        assertThat(cache(first).keepSpare("lbj_keptfirst_1", base)).isTrue();
+        assertThat(cache(first).keepSpare("lbj_keptfirst_2", base))
+                .as("one spare per base")
+                .isFalse();
+        assertThat(first.ownBranches())
+                .as("the kept spare is no longer the run's")
+                .containsExactly("lbj_keptfirst_2");
+        assertThat(databases("lakebase-junit cache=% spare-of=%")).hasSize(1);
+        close(first);
+
+        TemplateBranchProvider second = run("keptsecond");
+        TemplateBranchProvider third = run("keptthird");
+        assertThat(cache(second).find(entry)).contains(base);
+        assertThat(cache(second).takeKeptSpare(base, "lbj_keptsecond_1_test")).isPresent();
+        assertThat(cache(third).takeKeptSpare(base, "lbj_keptthird_1_test"))
+                .as("taken already")
+                .isEmpty();
+        assertThat(databases("lakebase-junit run=keptsecond kind=branch")).containsExactly("lbj_keptsecond_1_test");
+        assertThat(cache(second).keepSpare("lbj_keptsecond_1_test", base)).isTrue();
+        close(second);
+        close(third);
+
+        // The base built again under its name, with its comment, as by a run killed before it dropped the spare.
+        String comment = comment(base);
+        execute("ALTER DATABASE " + base + " WITH IS_TEMPLATE false");
+        execute("DROP DATABASE " + base);
+        execute("CREATE DATABASE " + base + " TEMPLATE template1");
+        execute("ALTER DATABASE " + base + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
+        execute("COMMENT ON DATABASE " + base + " IS '" + comment + "'");
+        TemplateBranchProvider later = run("keptlater");
+        assertThat(cache(later).find(entry)).contains(base);
+        assertThat(cache(later).takeKeptSpare(base, "lbj_keptlater_1_test"))
+                .as("a spare of the base this one replaced")
+                .isEmpty();
+
+        later.sweep();
+        assertThat(databases("lakebase-junit cache=% spare-of=%"))
+                .as("collected: its base is gone")
+                .isEmpty();
+    }
+
+    @Test
+    void aCollectedBaseTakesItsKeptSpareWithIt() throws SQLException {
+        TemplateBranchProvider earlier = run("collectfirst");
+        String base = cache(earlier).obtain(new BaseCache.Entry("base", "unused", "a"), () -> build(earlier, null));
+        earlier.createSpare("lbj_collectfirst_1", base);
+        assertThat(cache(earlier).keepSpare("lbj_collectfirst_1", base)).isTrue();
+        close(earlier);
+        execute("COMMENT ON DATABASE " + base + " IS '" + comment(base).replaceAll("used=\\S+", "used=2001-01-01")
+                + "'");
+
+        run("collectnext").sweep();
+
+        assertThat(databases("lakebase-junit cache=%")).isEmpty();
+    }
+
     private TemplateBranchProvider run(String runId) {
         Configuration config = new Configuration(
                 key -> key.equals(EmbeddedProviderFactory.DATA_DIRECTORY)
