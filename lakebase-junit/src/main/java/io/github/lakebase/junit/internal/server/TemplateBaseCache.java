@@ -314,8 +314,19 @@ final class TemplateBaseCache implements BaseCache {
 
     /** Comments the kept database {@code k} as belonging to {@code slot}, last used on {@code used}. */
     private void comment(Kept k, String slot, LocalDate used) {
-        admin.execute("COMMENT ON DATABASE " + AdminSql.quote(k.name()) + " IS "
-                + AdminSql.literal(comment(k.key(), slot, k.kind(), used)));
+        try {
+            admin.execute("COMMENT ON DATABASE " + AdminSql.quote(k.name()) + " IS "
+                    + AdminSql.literal(comment(k.key(), slot, k.kind(), used)));
+        } catch (ProviderException e) {
+            // Collected since it was listed (by this run's sweep, which runs beside its first fork, or by another
+            // run's): nothing is left to comment, and the base this run uses is held.
+            if (admin.query("SELECT datname FROM pg_database WHERE datname = ?", k.name())
+                    .isEmpty()) {
+                LOG.debug("The kept {} {} was collected meanwhile: {}", k.kind(), k.name(), e.getMessage());
+                return;
+            }
+            throw e;
+        }
     }
 
     private static String comment(String key, String slot, String kind, LocalDate used) {
