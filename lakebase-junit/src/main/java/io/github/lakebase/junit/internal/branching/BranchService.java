@@ -323,9 +323,12 @@ public final class BranchService implements AutoCloseable {
                 LiveServices.obtain(config), config, true, service -> Staging.open(service, request, work, config));
     }
 
-    /** Ends this service, whose server is gone: what it has not dropped is left to a later run's sweep. */
+    /**
+     * Ends this service, whose server is gone: what it has not dropped is left to a later run's sweep. A sweep still
+     * under way is not waited for: on a server that does not answer, each of its connections would take the connection
+     * timeout; it fails once the provider is closed.
+     */
     void abandon() {
-        sweep.await(); // its queries fail at once on a dead server
         bases.publishReviews(); // each says that it could not be read: the server is gone
         try {
             spares.close();
