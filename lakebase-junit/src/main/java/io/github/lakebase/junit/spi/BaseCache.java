@@ -85,8 +85,9 @@ public interface BaseCache {
 
     /**
      * Keeps {@code spare} for a later run, which takes it as its first branch of {@code base} ({@link
-     * #takeKeptSpare}) instead of forking one: a branch of this run that holds exactly what {@code base} holds
-     * (forked from it and never handed to a test, or restored in place since), that no test took, with no session.
+     * #takeKeptSpare}) instead of forking one: a branch of this run that holds what {@code base} holds (its rows,
+     * sequences, schema and settings: forked from it and never handed to a test, or restored in place since), that no
+     * test holds, with no session.
      * The library offers one spare per kept base as a run ends, where the provider has room for a spare ({@link
      * RenamableSpares#noRoomForSpare}). A kept spare belongs to no run, so no sweep drops it; it goes with its base
      * when the base is collected or built again, and is never taken once its base has been built again. The default

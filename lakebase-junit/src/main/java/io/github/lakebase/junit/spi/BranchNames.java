@@ -113,9 +113,10 @@ public final class BranchNames {
     }
 
     /**
-     * A base or parent kept across runs, named after what it is made of; it belongs to no run.
+     * A base or parent kept across runs, named after what it is made of, or the spare kept of one; it belongs to no
+     * run.
      *
-     * @param kind {@code base} or {@code parent}
+     * @param kind {@code base}, {@code parent}, or {@code spare}
      * @param key a short digest of what it is made of, lowercase hex
      * @return the name
      */

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * and the wait for the admin pool's first connection); a cloud provider's lists its project's branches over HTTP.
  *
  * <pre>{@code
- * StartupSweep sweep = StartupSweep.start(provider, "embedded PostgreSQL 18.6 on 127.0.0.1:5432");
+ * StartupSweep sweep = StartupSweep.start(provider, Thread.currentThread().getContextClassLoader());
  * ManagedBranch branch = fork(...);   // beside the sweep
  * sweep.await();                      // before the test sees the branch
  * }</pre>
