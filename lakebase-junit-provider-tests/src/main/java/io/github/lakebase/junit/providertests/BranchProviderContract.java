@@ -294,6 +294,45 @@ public abstract class BranchProviderContract {
     }
 
     @Test
+    void aSpareKeptOfAPersistentBaseIsTakenOnceByALaterRun() throws Exception {
+        Run first = startRun();
+        assumeTrue(first.provider() instanceof PersistentBases, "the provider keeps no bases across runs");
+        assumeTrue(first.provider() instanceof RenamableSpares, "the provider forks no spares");
+        BaseCache cache = ((PersistentBases) first.provider()).baseCache().orElse(null);
+        assumeTrue(cache != null, "the provider's server does not outlive the run here");
+        BaseCache.Entry entry =
+                new BaseCache.Entry("base", "contract-spare" + System.nanoTime(), "contract-spare-slot");
+        AtomicInteger builds = new AtomicInteger();
+        String kept = cache.obtain(entry, () -> first.builtBase(builds));
+        String spare = first.branchName("");
+        ((RenamableSpares) first.provider()).createSpare(spare, kept);
+        assumeTrue(cache.keepSpare(spare, kept), "the provider keeps no spares across runs");
+        assertThat(first.provider().ownBranches())
+                .as("a kept spare is no run's")
+                .doesNotContain(spare);
+
+        Run second = startRun();
+        Run third = startRun();
+        BaseCache secondCache =
+                ((PersistentBases) second.provider()).baseCache().orElseThrow();
+        assertThat(secondCache.obtain(entry, () -> second.builtBase(builds))).isEqualTo(kept);
+        String name = second.branchName("takes_the_spare");
+        Optional<BranchConnection> taken = secondCache.takeKeptSpare(kept, name);
+
+        assertThat(taken).as("the spare the first run kept").isPresent();
+        assertThat(Rows.count(taken.get())).isEqualTo(2);
+        assertThat(second.provider().ownBranches()).contains(name);
+        try (Connection c = taken.get().open()) {
+            second.provider().requireTestBranch(name, c);
+        }
+        BaseCache thirdCache = ((PersistentBases) third.provider()).baseCache().orElseThrow();
+        assertThat(thirdCache.takeKeptSpare(kept, third.branchName("too_late")))
+                .as("taken already")
+                .isEmpty();
+        assertThat(builds).hasValue(1);
+    }
+
+    @Test
     void aSweepDeletesWhatADeadRunLeftAndNothingElse() {
         Run dead = startRun();
         assumeTrue(dead.provider() instanceof SweepingProvider, "the provider does not sweep");
