@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lakebase.junit.Branch;
 import io.github.lakebase.junit.LakebaseBranch;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,9 +15,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,17 +42,7 @@ class KeptSpareTests {
 
     @Test
     void theNextRunTakesTheSpareARunKeptAsItsFirstBranch() throws Exception {
-        Path migrations = Files.createDirectories(jvms.work().resolve("migrations"));
-        Files.writeString(
-                migrations.resolve("V1__shop.sql"),
-                "CREATE TABLE item (id serial PRIMARY KEY, name text NOT NULL);\n"
-                        + "INSERT INTO item (name) VALUES ('apple'), ('pear'), ('plum');\n"
-                        + "CREATE SEQUENCE ticket START 100;\n");
-        Map<String, String> configuration = Map.of(
-                "lakebase.embedded.data-directory",
-                jvms.work().resolve("pgdata").toString(),
-                "lakebase.migrations",
-                "filesystem:" + migrations);
+        Map<String, String> configuration = shop();
 
         Run cold = run("cold", configuration);
         assertThat(cold.log()).contains("Built base").contains("Kept spare ").doesNotContain("is the spare");
@@ -79,8 +72,43 @@ class KeptSpareTests {
         assertThat(after.report().reported("state")).isEqualTo(BASE);
     }
 
+    /**
+     * A test that leaves a thread writing to its branch after it ended (an asynchronous job with its own connection)
+     * writes into a spare once its branch was restored: the next run still finds exactly the base.
+     */
+    @Test
+    void writesToASpareAfterItsTestEndedAreNotCarriedIntoTheNextRun() throws Exception {
+        Map<String, String> configuration = shop();
+
+        Run leaking = run("leaking", configuration, LeakingTestCase.class);
+        assertThat(leaking.log()).contains("Kept spare ");
+
+        Run next = run("next", configuration);
+        assertThat(next.log()).containsPattern(TAKEN);
+        assertThat(next.report().reported("state")).isEqualTo(BASE);
+    }
+
+    /** The configuration of a project whose one migration makes the base, on a data directory of its own. */
+    private Map<String, String> shop() throws IOException {
+        Path migrations = Files.createDirectories(jvms.work().resolve("migrations"));
+        Files.writeString(
+                migrations.resolve("V1__shop.sql"),
+                "CREATE TABLE item (id serial PRIMARY KEY, name text NOT NULL);\n"
+                        + "INSERT INTO item (name) VALUES ('apple'), ('pear'), ('plum');\n"
+                        + "CREATE SEQUENCE ticket START 100;\n");
+        return Map.of(
+                "lakebase.embedded.data-directory",
+                jvms.work().resolve("pgdata").toString(),
+                "lakebase.migrations",
+                "filesystem:" + migrations);
+    }
+
     private Run run(String name, Map<String, String> configuration) throws Exception {
-        ChildJvm child = jvms.start(name, ChangingTestCase.class, configuration, java.util.List.of(), Map.of());
+        return run(name, configuration, ChangingTestCase.class);
+    }
+
+    private Run run(String name, Map<String, String> configuration, Class<?> fixture) throws Exception {
+        ChildJvm child = jvms.start(name, fixture, configuration, java.util.List.of(), Map.of());
         ChildJvm.Report report = child.awaitReport();
         assertThat(child.awaitExit())
                 .as("the %s run passes:\n%s", name, child.logTail())
@@ -112,6 +140,64 @@ class KeptSpareTests {
             }
         }
         return state.toString();
+    }
+
+    /**
+     * Tests that find the base as it is; the second leaves a thread that, from shortly after it ended, writes to its
+     * branch through connections of its own, as an asynchronous job would, until the JVM exits.
+     */
+    @LakebaseBranch
+    @TestMethodOrder(MethodOrderer.MethodName.class)
+    @EnabledIfSystemProperty(named = HoldBranchesMain.CHILD_PROPERTY, matches = "true")
+    static class LeakingTestCase {
+
+        @Test
+        void a(Branch branch) throws Exception {
+            findsTheBase(branch);
+            HoldBranchesMain.report(branch, Map.of(), Map.of("first", branch.name()));
+        }
+
+        @Test
+        void b(Branch branch) throws Exception {
+            findsTheBase(branch);
+            Thread.sleep(1500);
+            Thread job = new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                    for (int i = 0; i < 1000; i++) {
+                        try (Connection c = branch.openConnection();
+                                Statement s = c.createStatement()) {
+                            s.execute("INSERT INTO item (name) VALUES ('leaked')");
+                        } catch (SQLException e) {
+                            // renamed or dropped meanwhile: try again
+                        }
+                        Thread.sleep(20);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            job.setDaemon(true);
+            job.start();
+        }
+
+        @Test
+        void c(Branch branch) throws Exception {
+            findsTheBase(branch);
+            Thread.sleep(1500);
+        }
+
+        @Test
+        void d(Branch branch) throws Exception {
+            findsTheBase(branch);
+            Thread.sleep(3000);
+        }
+
+        private static void findsTheBase(Branch branch) throws SQLException {
+            try (Connection c = branch.openConnection()) {
+                assertThat(state(c)).isEqualTo(BASE);
+            }
+        }
     }
 
     /**
