@@ -360,12 +360,12 @@ public final class BranchService implements AutoCloseable {
         try {
             sweep.await();
             drops.await();
-            Map<String, String> left = spares.stop();
+            Map<String, Spare.Left> left = spares.stop();
             if (!provider.keepsBranchesAfterExit()) {
                 bases.publishReviews(); // while the bases are there
                 return; // the server and all its databases go when the provider closes, in the finally below
             }
-            List<String> leaves = KeptSpareOffers.offer(left, provider, cache);
+            List<String> leaves = KeptSpareOffers.offer(left, provider, cache, spares.restoring(), names);
             staged.stream().filter(dropped::add).forEach(leaves::add);
             Optional<String> failed = drops.dropAll(leaves);
             bases.publishReviews(); // once the branches are gone (a cloud project's slots), while the bases are there

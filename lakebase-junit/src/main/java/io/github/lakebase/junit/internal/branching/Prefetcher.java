@@ -90,10 +90,7 @@ final class Prefetcher implements AutoCloseable {
 
     private boolean closed;
 
-    /**
-     * @param provider where spares are forked
-     * @param names the run's names, for spares and the tests that claim them
-     */
+    /** Spares forked ahead on {@code provider} under {@code names}, neither restored in place nor connected ahead. */
     Prefetcher(BranchProvider provider, BranchNames names) {
         this(provider, names, Optional.of(false), null, new SpareWorkers());
     }
@@ -363,6 +360,11 @@ final class Prefetcher implements AutoCloseable {
                 .count();
     }
 
+    /** The restores of branches in place; null when that is off. */
+    Restoring restoring() {
+        return maker.restoring();
+    }
+
     /** How many spares exist or are being forked now, for all bases. */
     synchronized int count() {
         return count;
@@ -371,9 +373,9 @@ final class Prefetcher implements AutoCloseable {
     /**
      * Stops forking, and waits for a fork under way.
      *
-     * @return the spares no test took, for the caller to drop, each with its base
+     * @return the spares no test took, for the caller to drop
      */
-    Map<String, String> stop() {
+    Map<String, Spare.Left> stop() {
         List<Spare> left = new ArrayList<>();
         synchronized (this) {
             closed = true;

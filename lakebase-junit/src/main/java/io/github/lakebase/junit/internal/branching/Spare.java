@@ -63,16 +63,24 @@ record Spare(String base, String name, CompletableFuture<Ready> forked) {
     }
 
     /**
+     * A spare no test will take.
+     *
+     * @param base the base it is a branch of
+     * @param tracked whether its state was noted for restores: it may have been lent to a test and restored since
+     */
+    record Left(String base, boolean tracked) {}
+
+    /**
      * {@link #end} of each of {@code spares}.
      *
-     * @return the name of the database of each one made, to drop, with its base, in the order of {@code spares}
+     * @return the name of the database of each one made, to drop, in the order of {@code spares}
      */
-    static Map<String, String> endAll(List<Spare> spares) {
-        Map<String, String> ended = new LinkedHashMap<>();
+    static Map<String, Left> endAll(List<Spare> spares) {
+        Map<String, Left> ended = new LinkedHashMap<>();
         for (Spare spare : spares) {
             String name = spare.end();
             if (name != null) {
-                ended.put(name, spare.base());
+                ended.put(name, new Left(spare.base(), spare.forked().join().tracked()));
             }
         }
         return ended;
