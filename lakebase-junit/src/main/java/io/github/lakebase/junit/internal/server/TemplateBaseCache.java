@@ -16,8 +16,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -66,6 +68,8 @@ final class TemplateBaseCache implements BaseCache {
     private final String serverVersion;
     private final BranchNames names;
     private final Set<String> held = new HashSet<>();
+    /** The key of each kept database this run found or built, by its name: no listing needed for its spare. */
+    private final Map<String, String> keys = new ConcurrentHashMap<>();
 
     /**
      * @param admin the server's admin SQL
@@ -102,6 +106,7 @@ final class TemplateBaseCache implements BaseCache {
     public Optional<String> find(Entry entry) {
         String key = key(entry);
         String name = names.kept(entry.kind(), key);
+        keys.put(name, key);
         hold(key);
         if (lookup(name, key).isEmpty()) {
             return Optional.empty();
@@ -122,9 +127,15 @@ final class TemplateBaseCache implements BaseCache {
         return key(base).flatMap(key -> spares.take(base, key, name));
     }
 
-    /** The key of the kept database {@code name}, if it is one. */
+    /** The key of the kept database {@code name}, if it is one: as this run found or built it, else as listed. */
     private Optional<String> key(String name) {
-        return kept().stream().filter(k -> k.name().equals(name)).map(Kept::key).findFirst();
+        String known = keys.get(name);
+        return known != null
+                ? Optional.of(known)
+                : kept().stream()
+                        .filter(k -> k.name().equals(name))
+                        .map(Kept::key)
+                        .findFirst();
     }
 
     /** Drops a kept database for {@code entry} first, unless a live run uses it. */
@@ -142,6 +153,7 @@ final class TemplateBaseCache implements BaseCache {
         }
         String key = key(entry);
         String name = names.kept(entry.kind(), key);
+        keys.put(name, key);
         String slot = slot(entry);
         long start = System.nanoTime();
         try (Connection lock = admin.dedicatedConnection()) {
