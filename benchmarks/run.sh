@@ -52,7 +52,9 @@ done
 
 echo "==> Building the library and the benchmarks"
 classpath_file="$PWD/benchmarks/target/benchmark-classpath.txt"
-./mvnw -B -q -pl benchmarks -am -DskipTests compile dependency:build-classpath \
+# test-compile, not compile: a module the benchmark uses (the Spring one) has a test dependency on the library's
+# test-jar, which the reactor resolves to target/test-classes only once they are compiled (a fresh clone has none).
+./mvnw -B -q -pl benchmarks -am -DskipTests test-compile dependency:build-classpath \
     -Dmdep.outputFile="$classpath_file" -Dmdep.includeScope=runtime
 
 # Loop-mounted filesystems: made here, unmounted and deleted when the run ends.
