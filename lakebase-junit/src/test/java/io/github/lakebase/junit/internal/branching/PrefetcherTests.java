@@ -171,6 +171,56 @@ class PrefetcherTests {
     }
 
     @Test
+    void aBranchATestHoldsCountsAsOneOfItsBasesSparesButOneSpareAtLeastIsForkedBesides() throws Exception {
+        String base = base();
+        try (Prefetcher restoring = new Prefetcher(
+                SERVER.provider(),
+                NAMES,
+                Optional.of(true),
+                null,
+                new SpareWorkers(0, TimeUnit.MINUTES.toMillis(10)))) {
+            Prefetcher.Forked first = restoring.take(base, 2, "first");
+            giveBackOrDrop(restoring, first);
+            awaitReady(restoring, base, 2);
+
+            // Tests one after another: the branch the test holds comes back restored as a spare when it ends.
+            Prefetcher.Forked second = restoring.take(base, 2, "second");
+            assertThat(second.restorable())
+                    .as("a spare, restored in place when given back")
+                    .isTrue();
+            assertThat(restoring.count())
+                    .as("spares ready or being forked beside the branch the test holds")
+                    .isEqualTo(1);
+            assertThat(restoring.giveBack(second.name())).isTrue();
+            awaitReady(restoring, base, 2);
+
+            Prefetcher.Forked third = restoring.take(base, 2, "third");
+            assertThat(restoring.count())
+                    .as("two branches circulate, none forked")
+                    .isEqualTo(1);
+            giveBackOrDrop(restoring, third);
+
+            // Two tests at once hold two branches: the one spare beside them is forked again.
+            Prefetcher.Forked fourth = restoring.take(base, 2, "fourth");
+            Prefetcher.Forked fifth = restoring.take(base, 2, "fifth");
+            assertThat(restoring.count())
+                    .as("one spare besides the branches the tests hold")
+                    .isEqualTo(1);
+            giveBackOrDrop(restoring, fourth);
+            giveBackOrDrop(restoring, fifth);
+            restoring.awaitGivenBack();
+        }
+        assertThat(spares()).isEmpty();
+    }
+
+    /** What the service does with a branch whose test has ended: gives it back, else drops it. */
+    private static void giveBackOrDrop(Prefetcher prefetcher, Prefetcher.Forked branch) {
+        if (!prefetcher.giveBack(branch.name())) {
+            SERVER.provider().delete(branch.name());
+        }
+    }
+
+    @Test
     void aBranchWhoseForkOnDemandTookLongReadsItsBaseAndComesBackRestoredInsteadOfDropped() throws Exception {
         String base = base();
         // A 1 GB base copied on a journaled ext4 while its files are still in the page cache: 250-285 ms on the
