@@ -171,7 +171,7 @@ class PrefetcherTests {
     }
 
     @Test
-    void aBranchATestHoldsCountsAsOneOfItsBasesSparesButOneSpareAtLeastIsForkedBesides() throws Exception {
+    void onceABranchCameBackTheBranchesTestsHoldCountAsSparesButOneSpareAtLeastIsForkedBesides() throws Exception {
         String base = base();
         try (Prefetcher restoring = new Prefetcher(
                 SERVER.provider(),
@@ -180,35 +180,70 @@ class PrefetcherTests {
                 null,
                 new SpareWorkers(0, TimeUnit.MINUTES.toMillis(10)))) {
             Prefetcher.Forked first = restoring.take(base, 2, "first");
-            giveBackOrDrop(restoring, first);
+            restoring.notComingBack(first.name()); // kept, say
+            SERVER.provider().delete(first.name());
             awaitReady(restoring, base, 2);
-
-            // Tests one after another: the branch the test holds comes back restored as a spare when it ends.
             Prefetcher.Forked second = restoring.take(base, 2, "second");
             assertThat(second.restorable())
                     .as("a spare, restored in place when given back")
                     .isTrue();
-            assertThat(restoring.count())
-                    .as("spares ready or being forked beside the branch the test holds")
-                    .isEqualTo(1);
-            assertThat(restoring.giveBack(second.name())).isTrue();
             awaitReady(restoring, base, 2);
-
-            Prefetcher.Forked third = restoring.take(base, 2, "third");
             assertThat(restoring.count())
-                    .as("two branches circulate, none forked")
-                    .isEqualTo(1);
-            giveBackOrDrop(restoring, third);
+                    .as("no branch has come back yet: two spares")
+                    .isEqualTo(2);
+            assertThat(restoring.giveBack(second.name())).isTrue();
+            restoring.awaitGivenBack();
+            awaitReady(restoring, base, 3);
 
-            // Two tests at once hold two branches: the one spare beside them is forked again.
+            // Tests one after another or at once: what they hold comes back restored when they end.
+            Prefetcher.Forked third = restoring.take(base, 2, "third");
             Prefetcher.Forked fourth = restoring.take(base, 2, "fourth");
+            assertThat(restoring.count())
+                    .as("one spare, and the branches two tests hold, which will come back")
+                    .isEqualTo(1);
             Prefetcher.Forked fifth = restoring.take(base, 2, "fifth");
             assertThat(restoring.count())
-                    .as("one spare besides the branches the tests hold")
+                    .as("one spare forked besides the branches three tests hold")
                     .isEqualTo(1);
-            giveBackOrDrop(restoring, fourth);
-            giveBackOrDrop(restoring, fifth);
+            for (Prefetcher.Forked ended : List.of(third, fourth, fifth)) {
+                giveBackOrDrop(restoring, ended);
+            }
             restoring.awaitGivenBack();
+        }
+        assertThat(spares()).isEmpty();
+    }
+
+    @Test
+    void aSpareNotForkedYetIsNotForkedOnceABranchThatCameBackTakesItsPlace() throws Exception {
+        String base = base();
+        HeldForks held = new HeldForks();
+        SpareWorkers workers = new SpareWorkers(0, TimeUnit.MINUTES.toMillis(10));
+        try (Prefetcher reading = new Prefetcher(held, NAMES, Optional.of(true), null, workers)) {
+            held.delete(reading.take(base, 1, "reads").name());
+            awaitReady(reading, base, 1); // a spare read the base: a branch forked on demand is restorable now
+        }
+        Prefetcher restoring = new Prefetcher(held, NAMES, Optional.of(true), null, new SpareWorkers(0, 600_000));
+        try {
+            held.hold.set(true);
+            Prefetcher.Forked first = restoring.take(base, 2, "first");
+            List<String> forking = held.awaitHeld(1); // the second spare is forked once the first exists
+            assertThat(restoring.giveBack(first.name())).as("restorable").isTrue();
+            awaitReady(restoring, base, 1);
+
+            held.letGo(forking.get(0));
+            awaitReady(restoring, base, 2);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (restoring.count() > 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(restoring.count())
+                    .as("the first spare and the first test's branch, restored: the second spare is not forked")
+                    .isEqualTo(2);
+            assertThat(held.held).as("spares asked of the provider").hasSize(1);
+        } finally {
+            held.letGoAll();
+            restoring.close();
+            held.close();
         }
         assertThat(spares()).isEmpty();
     }
