@@ -42,11 +42,13 @@ import org.slf4j.LoggerFactory;
  * <p>With {@code lakebase.restore-in-place}, a spare's state is noted once it is forked ({@link
  * RestorableBranches#track}), and the branch a test ends with comes back as a spare of its base ({@link
  * #giveBack}): restored in place, with its pool's connections kept open for the next test where the provider
- * can, or, when its test changed more than rows, dropped and forked again. It joins the spares of its base
- * even beyond {@code depth} (within the limit), so that once as many branches circulate as the tests need, a
- * test's claim leaves {@code depth} spares and forks none. Given a way to make pools, a new spare is connected
- * ahead as well: its pool opens a session in the background, and the test that takes it gets it under its own
- * name. Otherwise a new spare holds no connection, and takes the name of the test that claims it.
+ * can, or, when its test changed more than rows, dropped and forked again. Once a branch of a base has come
+ * back, those that tests hold count as its {@code depth} spares, one spare at least besides, and a spare whose
+ * fork has not started when enough are there is not forked: tests one after another circulate two branches (a 1
+ * GB base on ext4 is copied once ahead, not twice, as the first tests run). A branch given back joins its base's
+ * spares even beyond {@code depth} (within the limit). Given a way to make pools,
+ * a new spare is connected ahead as well: its pool opens a session in the background, and the test that takes it
+ * gets it under its own name. Otherwise a new spare holds no connection, and takes the name of its test.
  *
  * <pre>{@code
  * Prefetcher.Forked branch = prefetcher.take(base, 2, "deletes_everything");
@@ -70,7 +72,6 @@ final class Prefetcher implements AutoCloseable {
     private final Map<String, Spare.Lent> lent = new HashMap<>();
     /** Branches given back and not yet restored or forked again. */
     private final Set<CompletableFuture<Spare.Ready>> givenBack = ConcurrentHashMap.newKeySet();
-
     /** The bases a test has given a branch of back; guarded by {@code this}. */
     private final Set<String> givenBackOnce = new HashSet<>();
     /** Per base, the last spare forked one after the other, once one was; guarded by {@code this}. */
@@ -87,7 +88,7 @@ final class Prefetcher implements AutoCloseable {
     private int count;
     /** Completes when a spare is added to a queue, then is replaced; guarded by {@code this}. */
     private CompletableFuture<Void> queued = new CompletableFuture<>();
-
+    /** Whether it stops forking; guarded by {@code this}. */
     private boolean closed;
 
     /** Spares forked ahead on {@code provider} under {@code names}, neither restored in place nor connected ahead. */
@@ -235,12 +236,11 @@ final class Prefetcher implements AutoCloseable {
         Spare spare;
         CompletableFuture<Void> held;
         synchronized (this) {
-            Spare.Lent to = lent.get(name);
+            Spare.Lent to = lent.remove(name); // taken back, or dropped by the caller
             String base = to == null ? null : to.base();
             if (base == null || closed || count >= Math.max(depths.getOrDefault(base, 0), 1) * LIMIT_PER_DEPTH) {
                 return false;
             }
-            lent.remove(name);
             givenBackOnce.add(base);
             spare = new Spare(base, provider.normalizeName(names.branch("")), new CompletableFuture<>());
             enqueue(spare);
@@ -274,26 +274,7 @@ final class Prefetcher implements AutoCloseable {
                 return;
             }
         }
-        if (pool != null) {
-            if (restoring.restoreConnected(name, pool)) {
-                spare.forked().complete(new Spare.Ready(name, pool.connection(), true, pool, true));
-                return;
-            }
-            pool.end();
-        }
-        Optional<BranchConnection> restored;
-        try {
-            restored = restoring.restore(name, spare.name());
-        } catch (RuntimeException e) {
-            LOG.debug("Branch {} could not be restored in place ({}); forking a new spare", name, e.getMessage());
-            maker.delete(name);
-            fork(spare, new CompletableFuture<>());
-            return;
-        }
-        if (restored.isPresent()) {
-            spare.forked().complete(new Spare.Ready(spare.name(), restored.get(), true, null));
-        } else {
-            maker.delete(spare.name());
+        if (!maker.restore(name, pool, spare)) {
             fork(spare, new CompletableFuture<>());
         }
     }
@@ -309,7 +290,7 @@ final class Prefetcher implements AutoCloseable {
         // for it already; later ones two at a time. Two copies of a 1 GB base at once took five times one's time.
         boolean oneAtATime = !lastFork.containsKey(base) || restoring != null && !givenBackOnce.contains(base);
         CompletableFuture<?> after = oneAtATime ? lastFork.getOrDefault(base, DONE) : DONE;
-        while (queue.size() < depth && (count < limit || evictForeign(base))) {
+        while (queue.size() + coming(base, depth) < depth && (count < limit || evictForeign(base))) {
             String name = provider.normalizeName(names.branch(""));
             Spare spare = new Spare(base, name, new CompletableFuture<>());
             enqueue(spare);
@@ -342,7 +323,11 @@ final class Prefetcher implements AutoCloseable {
     /** Forks {@code spare}; completes {@code created} once its database exists, or will not, before it is noted. */
     private void fork(Spare spare, CompletableFuture<Void> created) {
         synchronized (this) {
-            if (closed) {
+            Deque<Spare> queue = queueOf(spare.base());
+            int depth = depths.getOrDefault(spare.base(), 0);
+            // Not needed now that enough are ready or will come back, unless asked for before a branch came back.
+            if (closed || queue.size() - 1 + coming(spare.base(), depth) >= depth && queue.remove(spare)) {
+                count -= closed ? 0 : 1;
                 spare.forked().cancel(false);
                 created.complete(null);
                 return;
@@ -351,13 +336,26 @@ final class Prefetcher implements AutoCloseable {
         maker.forkAndSettle(spare, created);
     }
 
-    /** How many spares of {@code base} are ready to be taken; looks without making it the base used last. */
-    synchronized long ready(String base) {
+    /**
+     * How many of {@code base}'s branches that tests hold count as its spares, as they come back restored: none
+     * until a test has given one back, and {@code depth - 1} at most, so that one spare at least is forked besides.
+     */
+    private long coming(String base, int depth) {
+        return givenBackOnce.contains(base) ? Math.min(depth - 1, Spare.Lent.ofBase(lent.values(), base)) : 0;
+    }
+
+    /** The spares of {@code base}, found without making it the base used last; guarded by {@code this}. */
+    private Deque<Spare> queueOf(String base) {
         return spares.entrySet().stream()
                 .filter(e -> e.getKey().equals(base))
-                .flatMap(e -> e.getValue().stream())
-                .filter(Spare::ready)
-                .count();
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElseGet(ArrayDeque::new);
+    }
+
+    /** How many spares of {@code base} are ready to be taken; looks without making it the base used last. */
+    synchronized long ready(String base) {
+        return queueOf(base).stream().filter(Spare::ready).count();
     }
 
     /** The restores of branches in place; null when that is off. */

@@ -1,6 +1,7 @@
 package io.github.lakebase.junit.internal.branching;
 
 import io.github.lakebase.junit.spi.BranchConnection;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,13 @@ record Spare(String base, String name, CompletableFuture<Ready> forked) {
      * @param base the base it was forked from
      * @param since when it was lent, in {@link System#nanoTime()}
      */
-    record Lent(String base, long since) {}
+    record Lent(String base, long since) {
+
+        /** How many of {@code lent} are branches of {@code base}. */
+        static long ofBase(Collection<Lent> lent, String base) {
+            return lent.stream().filter(l -> l.base().equals(base)).count();
+        }
+    }
 
     /** Whether it has been made, and can be taken. */
     boolean ready() {

@@ -195,6 +195,38 @@ final class SpareMaker {
     }
 
     /**
+     * Restores {@code name}, a branch given back, in place as {@code spare}: with {@code pool}'s sessions open where it
+     * can be (it keeps its name and pool), else renamed to the spare's name without a pool.
+     *
+     * @param pool the pool its test left, no connection of it in use; null for none
+     * @return whether {@code spare} is ready; false when the branch could not be restored and was dropped, so that
+     *     the spare is to be forked anew
+     */
+    boolean restore(String name, BranchPool pool, Spare spare) {
+        if (pool != null) {
+            if (restoring.restoreConnected(name, pool)) {
+                spare.forked().complete(new Spare.Ready(name, pool.connection(), true, pool, true));
+                return true;
+            }
+            pool.end();
+        }
+        Optional<BranchConnection> restored;
+        try {
+            restored = restoring.restore(name, spare.name());
+        } catch (RuntimeException e) {
+            LOG.debug("Branch {} could not be restored in place ({}); forking a new spare", name, e.getMessage());
+            delete(name);
+            return false;
+        }
+        if (restored.isEmpty()) {
+            delete(spare.name());
+            return false;
+        }
+        spare.forked().complete(new Spare.Ready(spare.name(), restored.get(), true, null));
+        return true;
+    }
+
+    /**
      * A branch of {@code base} forked now, for the test {@code hint}; restorable where its state is known without
      * reading it, or, with {@code prefetching}, where the fork took {@value #READ_FIRST_MILLIS} ms or more and so it
      * is read now.
