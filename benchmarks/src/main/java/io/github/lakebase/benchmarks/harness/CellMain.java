@@ -36,6 +36,9 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * <pre>{@code
  * java -cp ... io.github.lakebase.benchmarks.harness.CellMain cell.properties result.json [fork]
  * }</pre>
+ *
+ * <p>The benchmark passes the cell's {@link Cell#systemProperties()} on the command line; a JVM started without
+ * them ({@code benchmarks/cell.sh}) sets them itself before the first test.
  */
 public final class CellMain {
 
@@ -57,6 +60,12 @@ public final class CellMain {
             properties.load(in);
         }
         Cell cell = Cell.fromProperties(properties);
+        // Run again by hand (benchmarks/cell.sh), the JVM has none of the system properties the benchmark gives it.
+        cell.systemProperties().forEach((key, value) -> {
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, value);
+            }
+        });
         int fork = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         long start = System.nanoTime();
         TimingListener timing = new TimingListener();

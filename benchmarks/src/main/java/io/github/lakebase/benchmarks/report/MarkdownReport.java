@@ -384,5 +384,8 @@ public final class MarkdownReport {
             - `--only cost,startup,spring,parallel,memory` runs some of these groups of cells only. Every option is
               listed at the top of `benchmarks/run.sh`. `--quick`, a smoke run whose numbers only show that every
               cell runs and isolates its tests, runs the cost cells and the others in two sequences side by side.
+            - `benchmarks/cell.sh cells/<cell>.cell.properties DIR` runs one cell of a run's results directory again, with
+              its data directory in `DIR` and the library of this checkout, or of another build's classes
+              (`LAKEBASE_JUNIT_CLASSES`): one change measured on one cell, several times, side by side.
             """;
 }
