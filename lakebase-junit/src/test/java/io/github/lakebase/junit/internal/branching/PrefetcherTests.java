@@ -8,6 +8,7 @@ import io.github.lakebase.junit.internal.server.TemporaryServer;
 import io.github.lakebase.junit.internal.server.TestServers;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchNames;
+import io.github.lakebase.junit.spi.BranchProvider;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.ProviderException;
@@ -47,7 +48,7 @@ class PrefetcherTests {
 
     @BeforeEach
     void newPrefetcher() {
-        prefetcher = new Prefetcher(SERVER.provider(), NAMES);
+        prefetcher = plain(SERVER.provider());
     }
 
     @AfterEach
@@ -214,6 +215,42 @@ class PrefetcherTests {
     }
 
     @Test
+    void afterATestChangedTheSchemaOfItsBranchTheBranchesTestsHoldDoNotCountAsSpares() throws Exception {
+        String base = base();
+        try (Prefetcher restoring = new Prefetcher(
+                SERVER.provider(),
+                NAMES,
+                Optional.of(true),
+                null,
+                new SpareWorkers(0, TimeUnit.MINUTES.toMillis(10)))) {
+            Prefetcher.Forked first = restoring.take(base, 2, "first");
+            restoring.notComingBack(first.name());
+            SERVER.provider().delete(first.name());
+            awaitReady(restoring, base, 2);
+            Prefetcher.Forked second = restoring.take(base, 2, "second");
+            awaitReady(restoring, base, 2);
+            try (Connection c = SERVER.get().connect(second.name());
+                    Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE added_by_the_test (id int)"); // a schema change: no restore in place
+            }
+            assertThat(restoring.giveBack(second.name())).isTrue();
+            restoring.awaitGivenBack(); // dropped: two spares are ready, and a new fork in its place is not needed
+            awaitReady(restoring, base, 2);
+
+            // Tests that change the schema: what they hold is dropped when they end, not restored.
+            Prefetcher.Forked third = restoring.take(base, 2, "third");
+            Prefetcher.Forked fourth = restoring.take(base, 2, "fourth");
+            assertThat(restoring.count())
+                    .as("two spares besides the branches two tests hold, which will not come back as spares")
+                    .isEqualTo(2);
+            giveBackOrDrop(restoring, third);
+            giveBackOrDrop(restoring, fourth);
+            restoring.awaitGivenBack();
+        }
+        assertThat(spares()).isEmpty();
+    }
+
+    @Test
     void aSpareNotForkedYetIsNotForkedOnceABranchThatCameBackTakesItsPlace() throws Exception {
         String base = base();
         HeldForks held = new HeldForks();
@@ -222,7 +259,8 @@ class PrefetcherTests {
             held.delete(reading.take(base, 1, "reads").name());
             awaitReady(reading, base, 1); // a spare read the base: a branch forked on demand is restorable now
         }
-        Prefetcher restoring = new Prefetcher(held, NAMES, Optional.of(true), null, new SpareWorkers(0, 600_000));
+        Prefetcher restoring = new Prefetcher(
+                held, NAMES, Optional.of(true), null, new SpareWorkers(0, TimeUnit.MINUTES.toMillis(10)));
         try {
             held.hold.set(true);
             Prefetcher.Forked first = restoring.take(base, 2, "first");
@@ -246,6 +284,11 @@ class PrefetcherTests {
             held.close();
         }
         assertThat(spares()).isEmpty();
+    }
+
+    /** Spares forked ahead on {@code provider}, neither restored in place nor connected ahead. */
+    private static Prefetcher plain(BranchProvider provider) {
+        return new Prefetcher(provider, NAMES, Optional.of(false), null, new SpareWorkers());
     }
 
     /** What the service does with a branch whose test has ended: gives it back, else drops it. */
@@ -341,7 +384,7 @@ class PrefetcherTests {
         long tooLittle = (TemplateBranchProvider.SPARE_DISK_RESERVE_MB - 1) * 1024 * 1024;
         TemplateBranchProvider shortOfDisk =
                 TestServers.providerWithFreeDisk(SERVER.get(), "prefetchertests", tooLittle);
-        try (Prefetcher starved = new Prefetcher(shortOfDisk, NAMES)) {
+        try (Prefetcher starved = plain(shortOfDisk)) {
             Prefetcher.Forked first = starved.take(base, 2, "first");
             Prefetcher.Forked second = starved.take(base, 2, "second");
             Thread.sleep(300); // as long as a spare would need to show
@@ -357,7 +400,7 @@ class PrefetcherTests {
 
         TemplateBranchProvider roomy =
                 TestServers.providerWithFreeDisk(SERVER.get(), "prefetchertests", Long.MAX_VALUE / 4);
-        try (Prefetcher prefetching = new Prefetcher(roomy, NAMES)) {
+        try (Prefetcher prefetching = plain(roomy)) {
             roomy.delete(prefetching.take(base, 2, "first").name());
             assertThat(awaitSpares(2)).as("with room on the disk").hasSize(2);
         } finally {
@@ -369,7 +412,7 @@ class PrefetcherTests {
     @Test
     void forksABasesFirstSparesOneAfterTheOtherSoThatTheFirstIsReadyAsSoonAsOneForkAllows() throws Exception {
         CountingForks counting = new CountingForks();
-        try (Prefetcher prefetching = new Prefetcher(counting, NAMES)) {
+        try (Prefetcher prefetching = plain(counting)) {
             counting.delete(prefetching.take(base(), 2, "first").name());
             assertThat(awaitSpares(2)).hasSize(2);
 
@@ -384,7 +427,7 @@ class PrefetcherTests {
     void forksTwoSparesAtOnceSoThatFastTestsDoNotOutrunOneForkAtATime() throws Exception {
         String base = base();
         CountingForks counting = new CountingForks();
-        try (Prefetcher prefetching = new Prefetcher(counting, NAMES)) {
+        try (Prefetcher prefetching = plain(counting)) {
             counting.delete(prefetching.take(base, 2, "first").name());
             assertThat(awaitSpares(2)).hasSize(2);
             counting.meet.set(true); // each fork from now on waits until two have started
@@ -404,7 +447,7 @@ class PrefetcherTests {
     void whenNoSpareIsReadyYetATestTakesTheOneReadyFirst() throws Exception {
         String base = base();
         HeldForks held = new HeldForks();
-        Prefetcher prefetching = new Prefetcher(held, NAMES);
+        Prefetcher prefetching = plain(held);
         try {
             List<String> forking = new ArrayList<>();
             CompletableFuture<Prefetcher.Forked> fourth =
@@ -426,7 +469,7 @@ class PrefetcherTests {
     void aSpareThatCouldNotBeForkedMakesWayForOneStillBeingForked() throws Exception {
         String base = base();
         HeldForks held = new HeldForks();
-        Prefetcher prefetching = new Prefetcher(held, NAMES);
+        Prefetcher prefetching = plain(held);
         try {
             List<String> forking = new ArrayList<>();
             CompletableFuture<Prefetcher.Forked> fourth =
