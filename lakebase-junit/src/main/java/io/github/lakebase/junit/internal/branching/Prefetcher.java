@@ -9,7 +9,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,12 +41,12 @@ import org.slf4j.LoggerFactory;
  * <p>With {@code lakebase.restore-in-place}, a spare's state is noted once it is forked ({@link
  * RestorableBranches#track}), and the branch a test ends with comes back as a spare of its base ({@link
  * #giveBack}): restored in place, with its pool's connections kept open for the next test where the provider
- * can, or, when its test changed more than rows, dropped and forked again. Once a branch of a base has come
- * back, those that tests hold count as its {@code depth} spares, one spare at least besides, and a spare whose
- * fork has not started when enough are there is not forked: tests one after another circulate two branches (a 1
- * GB base on ext4 is copied once ahead, not twice, as the first tests run). A branch given back joins its base's
- * spares even beyond {@code depth} (within the limit). Given a way to make pools,
- * a new spare is connected ahead as well: its pool opens a session in the background, and the test that takes it
+ * can, or, when its test changed more than rows, dropped and forked again. While the last of a base's branches
+ * given back was restored in place, those that tests hold count as its {@code depth} spares, one spare at least
+ * besides, and a spare whose fork has not started when enough are there is not forked: tests one after another
+ * circulate two branches (a 1 GB base on ext4 is copied once ahead, not twice, as the first tests run). A branch
+ * given back joins its base's spares even beyond {@code depth} (within the limit). Given a way to make pools, a
+ * new spare is connected ahead as well: its pool opens a session in the background, and the test that takes it
  * gets it under its own name. Otherwise a new spare holds no connection, and takes the name of its test.
  *
  * <pre>{@code
@@ -72,29 +71,24 @@ final class Prefetcher implements AutoCloseable {
     private final Map<String, Spare.Lent> lent = new HashMap<>();
     /** Branches given back and not yet restored or forked again. */
     private final Set<CompletableFuture<Spare.Ready>> givenBack = ConcurrentHashMap.newKeySet();
-    /** The bases a test has given a branch of back; guarded by {@code this}. */
-    private final Set<String> givenBackOnce = new HashSet<>();
+    /** Per base a test has given a branch of back, whether the last one was restored in place; guarded by this. */
+    private final Map<String, Boolean> restoredLast = new HashMap<>();
     /** Per base, the last spare forked one after the other, once one was; guarded by {@code this}. */
     private final Map<String, CompletableFuture<?>> lastFork = new HashMap<>();
     /** Per base, the depth its tests asked for last; guarded by {@code this}. */
     private final Map<String, Integer> depths = new LinkedHashMap<>();
-
+    /** The run's names, for spares and the tests that claim them. */
     private final BranchNames names;
     /** Spares per base, the base used longest ago first; guarded by {@code this}. */
     private final Map<String, Deque<Spare>> spares = new LinkedHashMap<>(16, 0.75f, true);
-
+    /** The threads that fork and restore spares in the background. */
     private final SpareWorkers workers;
-
+    /** How many spares there are, ready or being made, of all bases; guarded by {@code this}. */
     private int count;
     /** Completes when a spare is added to a queue, then is replaced; guarded by {@code this}. */
     private CompletableFuture<Void> queued = new CompletableFuture<>();
     /** Whether it stops forking; guarded by {@code this}. */
     private boolean closed;
-
-    /** Spares forked ahead on {@code provider} under {@code names}, neither restored in place nor connected ahead. */
-    Prefetcher(BranchProvider provider, BranchNames names) {
-        this(provider, names, Optional.of(false), null, new SpareWorkers());
-    }
 
     /**
      * @param provider where spares are forked
@@ -241,7 +235,7 @@ final class Prefetcher implements AutoCloseable {
             if (base == null || closed || count >= Math.max(depths.getOrDefault(base, 0), 1) * LIMIT_PER_DEPTH) {
                 return false;
             }
-            givenBackOnce.add(base);
+            restoredLast.putIfAbsent(base, false);
             spare = new Spare(base, provider.normalizeName(names.branch("")), new CompletableFuture<>());
             enqueue(spare);
             // A slow test's branch, another spare ready: its restore keeps off the cores while the next test starts.
@@ -274,7 +268,11 @@ final class Prefetcher implements AutoCloseable {
                 return;
             }
         }
-        if (!maker.restore(name, pool, spare)) {
+        boolean restored = maker.restore(name, pool, spare);
+        synchronized (this) {
+            restoredLast.put(spare.base(), restored);
+        }
+        if (!restored) {
             fork(spare, new CompletableFuture<>());
         }
     }
@@ -288,9 +286,9 @@ final class Prefetcher implements AutoCloseable {
         // A base's spares are forked one after the other until a test gives a branch of it back (with restores
         // off: its first spares only), so that each is ready as soon as one fork allows while tests may be waiting
         // for it already; later ones two at a time. Two copies of a 1 GB base at once took five times one's time.
-        boolean oneAtATime = !lastFork.containsKey(base) || restoring != null && !givenBackOnce.contains(base);
+        boolean oneAtATime = !lastFork.containsKey(base) || restoring != null && !restoredLast.containsKey(base);
         CompletableFuture<?> after = oneAtATime ? lastFork.getOrDefault(base, DONE) : DONE;
-        while (queue.size() + coming(base, depth) < depth && (count < limit || evictForeign(base))) {
+        while (Spare.live(queue, null) + coming(base, depth) < depth && (count < limit || evictForeign(base))) {
             String name = provider.normalizeName(names.branch(""));
             Spare spare = new Spare(base, name, new CompletableFuture<>());
             enqueue(spare);
@@ -324,9 +322,9 @@ final class Prefetcher implements AutoCloseable {
     private void fork(Spare spare, CompletableFuture<Void> created) {
         synchronized (this) {
             Deque<Spare> queue = queueOf(spare.base());
-            int depth = depths.getOrDefault(spare.base(), 0);
-            // Not needed now that enough are ready or will come back, unless asked for before a branch came back.
-            if (closed || queue.size() - 1 + coming(spare.base(), depth) >= depth && queue.remove(spare)) {
+            int depth = Math.max(depths.getOrDefault(spare.base(), 0), 1);
+            // Not needed when enough others, one at least, are ready, being made, or will come back.
+            if (closed || Spare.live(queue, spare) + coming(spare.base(), depth) >= depth && queue.remove(spare)) {
                 count -= closed ? 0 : 1;
                 spare.forked().cancel(false);
                 created.complete(null);
@@ -338,10 +336,11 @@ final class Prefetcher implements AutoCloseable {
 
     /**
      * How many of {@code base}'s branches that tests hold count as its spares, as they come back restored: none
-     * until a test has given one back, and {@code depth - 1} at most, so that one spare at least is forked besides.
+     * unless the branch of it given back last was restored in place (a test that changes the schema has its branch
+     * forked anew), and {@code depth - 1} at most, so that one spare at least is forked besides.
      */
     private long coming(String base, int depth) {
-        return givenBackOnce.contains(base) ? Math.min(depth - 1, Spare.Lent.ofBase(lent.values(), base)) : 0;
+        return restoredLast.getOrDefault(base, false) ? Spare.Lent.ofBase(lent.values(), base, depth - 1) : 0;
     }
 
     /** The spares of {@code base}, found without making it the base used last; guarded by {@code this}. */

@@ -43,10 +43,21 @@ record Spare(String base, String name, CompletableFuture<Ready> forked) {
      */
     record Lent(String base, long since) {
 
-        /** How many of {@code lent} are branches of {@code base}. */
-        static long ofBase(Collection<Lent> lent, String base) {
-            return lent.stream().filter(l -> l.base().equals(base)).count();
+        /** How many of {@code lent} are branches of {@code base}, {@code most} at most (none when negative). */
+        static long ofBase(Collection<Lent> lent, String base, long most) {
+            return Math.max(
+                    0,
+                    Math.min(
+                            most,
+                            lent.stream().filter(l -> l.base().equals(base)).count()));
         }
+    }
+
+    /** How many of {@code spares} other than {@code except} are ready, or being made: none that could not be made. */
+    static long live(Collection<Spare> spares, Spare except) {
+        return spares.stream()
+                .filter(s -> s != except && !s.forked().isCompletedExceptionally())
+                .count();
     }
 
     /** Whether it has been made, and can be taken. */
