@@ -34,7 +34,6 @@ fi
 
 rm -rf "$dir"
 mkdir -p "$dir"
-trap 'rm -rf "$dir"' EXIT
 properties="$(mktemp)"
 trap 'rm -rf "$dir" "$properties"' EXIT
 grep -v '^directory=' "$cell" > "$properties"

@@ -359,7 +359,7 @@ final class Prefetcher implements AutoCloseable {
 
     /** The restores of branches in place; null when that is off. */
     Restoring restoring() {
-        return maker.restoring();
+        return restoring;
     }
 
     /** How many spares exist or are being forked now, for all bases. */

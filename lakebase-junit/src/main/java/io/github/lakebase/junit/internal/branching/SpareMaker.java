@@ -85,11 +85,6 @@ final class SpareMaker {
         this.cache = provider instanceof PersistentBases p ? p.baseCache().orElse(null) : null;
     }
 
-    /** The restores of branches in place; null when that is off. */
-    Restoring restoring() {
-        return restoring;
-    }
-
     /**
      * Forks {@code spare} and settles it: ready, cancelled when the disk has no room for it, or failed.
      *

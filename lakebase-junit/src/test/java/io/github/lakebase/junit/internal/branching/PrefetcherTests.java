@@ -174,17 +174,8 @@ class PrefetcherTests {
     @Test
     void onceABranchCameBackTheBranchesTestsHoldCountAsSparesButOneSpareAtLeastIsForkedBesides() throws Exception {
         String base = base();
-        try (Prefetcher restoring = new Prefetcher(
-                SERVER.provider(),
-                NAMES,
-                Optional.of(true),
-                null,
-                new SpareWorkers(0, TimeUnit.MINUTES.toMillis(10)))) {
-            Prefetcher.Forked first = restoring.take(base, 2, "first");
-            restoring.notComingBack(first.name()); // kept, say
-            SERVER.provider().delete(first.name());
-            awaitReady(restoring, base, 2);
-            Prefetcher.Forked second = restoring.take(base, 2, "second");
+        try (Prefetcher restoring = restoringAtOnce(SERVER.provider())) {
+            Prefetcher.Forked second = secondAfterOneKept(restoring, base);
             assertThat(second.restorable())
                     .as("a spare, restored in place when given back")
                     .isTrue();
@@ -217,17 +208,8 @@ class PrefetcherTests {
     @Test
     void afterATestChangedTheSchemaOfItsBranchTheBranchesTestsHoldDoNotCountAsSpares() throws Exception {
         String base = base();
-        try (Prefetcher restoring = new Prefetcher(
-                SERVER.provider(),
-                NAMES,
-                Optional.of(true),
-                null,
-                new SpareWorkers(0, TimeUnit.MINUTES.toMillis(10)))) {
-            Prefetcher.Forked first = restoring.take(base, 2, "first");
-            restoring.notComingBack(first.name());
-            SERVER.provider().delete(first.name());
-            awaitReady(restoring, base, 2);
-            Prefetcher.Forked second = restoring.take(base, 2, "second");
+        try (Prefetcher restoring = restoringAtOnce(SERVER.provider())) {
+            Prefetcher.Forked second = secondAfterOneKept(restoring, base);
             awaitReady(restoring, base, 2);
             try (Connection c = SERVER.get().connect(second.name());
                     Statement s = c.createStatement()) {
@@ -254,13 +236,11 @@ class PrefetcherTests {
     void aSpareNotForkedYetIsNotForkedOnceABranchThatCameBackTakesItsPlace() throws Exception {
         String base = base();
         HeldForks held = new HeldForks();
-        SpareWorkers workers = new SpareWorkers(0, TimeUnit.MINUTES.toMillis(10));
-        try (Prefetcher reading = new Prefetcher(held, NAMES, Optional.of(true), null, workers)) {
+        try (Prefetcher reading = restoringAtOnce(held)) {
             held.delete(reading.take(base, 1, "reads").name());
             awaitReady(reading, base, 1); // a spare read the base: a branch forked on demand is restorable now
         }
-        Prefetcher restoring = new Prefetcher(
-                held, NAMES, Optional.of(true), null, new SpareWorkers(0, TimeUnit.MINUTES.toMillis(10)));
+        Prefetcher restoring = restoringAtOnce(held);
         try {
             held.hold.set(true);
             Prefetcher.Forked first = restoring.take(base, 2, "first");
@@ -289,6 +269,24 @@ class PrefetcherTests {
     /** Spares forked ahead on {@code provider}, neither restored in place nor connected ahead. */
     private static Prefetcher plain(BranchProvider provider) {
         return new Prefetcher(provider, NAMES, Optional.of(false), null, new SpareWorkers());
+    }
+
+    /** Spares restored in place, each as soon as it is given back (a test is slow after ten minutes only). */
+    private static Prefetcher restoringAtOnce(BranchProvider provider) {
+        return new Prefetcher(
+                provider, NAMES, Optional.of(true), null, new SpareWorkers(0, TimeUnit.MINUTES.toMillis(10)));
+    }
+
+    /**
+     * The branch of a second test of {@code base}, a spare, taken once two spares are ready after a first test's
+     * branch that does not come back (kept, say).
+     */
+    private static Prefetcher.Forked secondAfterOneKept(Prefetcher restoring, String base) throws Exception {
+        Prefetcher.Forked first = restoring.take(base, 2, "first");
+        restoring.notComingBack(first.name());
+        SERVER.provider().delete(first.name());
+        awaitReady(restoring, base, 2);
+        return restoring.take(base, 2, "second");
     }
 
     /** What the service does with a branch whose test has ended: gives it back, else drops it. */
