@@ -3,11 +3,21 @@ package io.github.lakebase.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.lakebase.junit.internal.server.EmbeddedProviderFactory;
+import io.github.lakebase.junit.spi.BranchProvider;
+import io.github.lakebase.junit.spi.BranchProviderFactory;
+import io.github.lakebase.junit.spi.ProviderContext;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The server starts at a test class's first callback, in the background, while JUnit and the class's own set-up go
  * on: what the class does before its first test (a {@code @BeforeAll}, a Spring context) hides the start, and its
- * first test does not wait for all of it. A start that fails fails the class's tests as one on their path would.
+ * first test does not wait for all of it; nor for the reading of its migrations, which is done while the server
+ * starts. A start that fails fails the class's tests as one on their path would.
  */
 class EarlyStartTests {
 
@@ -36,6 +47,40 @@ class EarlyStartTests {
                         SetUpTestCase.class,
                         Map.of("lakebase.embedded.data-directory", SetUpTestCase.dataDirectory.toString())),
                 1);
+    }
+
+    @Test
+    void theFirstTestsMigrationsAreReadWhileTheServerStarts() throws Exception {
+        Path resources = directory.resolve("resources");
+        Path services = resources.resolve("META-INF/services/" + BranchProviderFactory.class.getName());
+        Files.createDirectories(services.getParent());
+        Files.writeString(services, SlowStartFactory.class.getName() + "\n", StandardCharsets.UTF_8);
+        Path migration = resources.resolve(ReadEarlyTestCase.LOCATION + "/V1__item.sql");
+        Files.createDirectories(migration.getParent());
+        Files.writeString(migration, "CREATE TABLE item (id int PRIMARY KEY);\n", StandardCharsets.UTF_8);
+        SlowStartFactory.reset();
+
+        ResourceClassLoader.with(
+                resources,
+                List.of(),
+                name -> {
+                    if (name.startsWith(ReadEarlyTestCase.LOCATION)) {
+                        SlowStartFactory.read.countDown();
+                    }
+                },
+                () -> Fixtures.assertAllSucceeded(
+                        Fixtures.run(
+                                ReadEarlyTestCase.class,
+                                Map.of(
+                                        "lakebase.provider",
+                                        SlowStartFactory.ID,
+                                        "lakebase.embedded.data-directory",
+                                        directory.resolve("pgdata").toString())),
+                        1));
+
+        assertThat(SlowStartFactory.SEEN)
+                .as("what the provider saw while it was created")
+                .containsExactly("the migrations were read while the provider was created");
     }
 
     @Test
@@ -98,5 +143,49 @@ class EarlyStartTests {
 
         @Test
         void second(DataSource dataSource) {}
+    }
+
+    @LakebaseBranch(migrations = "classpath:" + ReadEarlyTestCase.LOCATION)
+    static class ReadEarlyTestCase {
+        static final String LOCATION = "migrations/read-early";
+
+        @Test
+        void first(DataSource dataSource) throws Exception {
+            assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM item")).isZero();
+        }
+    }
+
+    /**
+     * The embedded provider, created once its migrations' location has been read (or 10 s have passed): a start that
+     * takes as long as reading them does. Loaded through the context class loader of the test only.
+     */
+    public static final class SlowStartFactory implements BranchProviderFactory {
+
+        static final String ID = "slow-start";
+        static final Set<String> SEEN = Collections.synchronizedSet(new LinkedHashSet<>());
+        static volatile CountDownLatch read = new CountDownLatch(1);
+
+        static void reset() {
+            SEEN.clear();
+            read = new CountDownLatch(1);
+        }
+
+        @Override
+        public String id() {
+            return ID;
+        }
+
+        @Override
+        public BranchProvider create(ProviderContext context) {
+            try {
+                SEEN.add(
+                        read.await(10, TimeUnit.SECONDS)
+                                ? "the migrations were read while the provider was created"
+                                : "the migrations were not read in the 10 s the provider was created in");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new EmbeddedProviderFactory().create(context);
+        }
     }
 }
