@@ -91,13 +91,11 @@ final class Bases {
             boolean keepable = cache.isPresent()
                     && asOf == null
                     && (source.equals(provider.defaultParent()) || kept.contains(source));
-            Optional<ClassRoots> code = !keepable
+            MigrationsDigest read = keepable ? MigrationsDigest.of(plan, config) : null;
+            Optional<ClassRoots> code = read == null ? Optional.empty() : read.code();
+            Optional<String> content = read == null
                     ? Optional.empty()
-                    : plan.liquibase().isPresent()
-                            ? Optional.of(new ClassRoots(List.of()))
-                            : ClassRoots.of(plan.locations(), plan.flyway().javaClasses(), config.classLoader());
-            Optional<String> content =
-                    code.flatMap(roots -> Fingerprint.ofBase(source, plan, roots, config.classLoader()));
+                    : read.digest().map(migrations -> Fingerprint.ofBase(source, migrations));
             AtomicReference<BaseEvent> built = new AtomicReference<>();
             String name = content.isEmpty()
                     ? timedBuild(key, plan, parentName, config, built)

@@ -303,7 +303,11 @@ public final class BranchService implements AutoCloseable {
     public static ManagedBranch fork(Configuration config, ForkRequest request) {
         // Spring keeps a context for the JVM, which may serve a later run's test under other settings, and so
         // of another service, on another server than the one its staged base is on.
-        BranchService service = LiveServices.staging(request.source()).orElseGet(() -> LiveServices.obtain(config));
+        Optional<BranchService> staging = LiveServices.staging(request.source());
+        if (staging.isEmpty() && !LiveServices.live(config)) {
+            MigrationsDigest.readAhead(request, config); // while the server starts
+        }
+        BranchService service = staging.orElseGet(() -> LiveServices.obtain(config));
         // A source lived on the dead server: whoever staged it must start over.
         return LiveServices.onLive(service, config, request.source() == null, s -> s.fork(request, config));
     }

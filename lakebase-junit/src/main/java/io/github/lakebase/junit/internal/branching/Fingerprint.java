@@ -158,23 +158,35 @@ final class Fingerprint {
         return bytes;
     }
 
-    /** What the base of {@code plan} on {@code source} is made of, or empty when it cannot be read here. */
-    static Optional<String> ofBase(String source, Migrations.Plan plan, ClassRoots roots, ClassLoader loader) {
-        Fingerprint base =
-                Fingerprint.of("base").add("parent", source).add("idempotency checked", String.valueOf(plan.checked()));
+    /**
+     * What the migrations of {@code plan} are made of (their files, the tool's settings and version, the Java code
+     * under {@code roots}), wherever they are applied; empty when they cannot be read here (a cloud location, say).
+     */
+    static Optional<String> ofMigrations(Migrations.Plan plan, ClassRoots roots, ClassLoader loader) {
+        Fingerprint migrations =
+                Fingerprint.of("migrations").add("idempotency checked", String.valueOf(plan.checked()));
         if (plan.liquibase().isPresent()) {
             return Changelogs.fingerprint(
-                            base.addSettings(plan.liquibase().get().fingerprinted()),
+                            migrations.addSettings(plan.liquibase().get().fingerprinted()),
                             plan.locations(),
                             plan.liquibase().get(),
                             loader)
                     .map(Fingerprint::hex);
         }
-        return base.addFlywayVersion()
+        return migrations
+                .addFlywayVersion()
                 .addSettings(plan.flyway().fingerprinted())
                 .addLocations(plan.locations(), loader)
                 .flatMap(f -> f.addLocations(plan.flyway().callbackLocations(), loader))
                 .flatMap(f -> f.addClassRoots(roots))
                 .map(Fingerprint::hex);
+    }
+
+    /** What the base that applies migrations made of {@code migrations} ({@link #ofMigrations}) to {@code source} is. */
+    static String ofBase(String source, String migrations) {
+        return Fingerprint.of("base")
+                .add("parent", source)
+                .add("migrations", migrations)
+                .hex();
     }
 }

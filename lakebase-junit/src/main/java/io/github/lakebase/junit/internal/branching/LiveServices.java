@@ -121,6 +121,16 @@ final class LiveServices {
         }
     }
 
+    /** Whether the service for {@code config} is live (false while an early start is under way, or on a wrong one). */
+    static boolean live(Configuration config) {
+        try {
+            String id = config.providerId();
+            return SERVICES.stream().anyMatch(s -> s.serves(id, config));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** The live service on which an integration staged the base {@code source}; empty for none, or null. */
     static Optional<BranchService> staging(String source) {
         return source == null

@@ -60,6 +60,19 @@ class FingerprintTests {
     }
 
     @Test
+    void aBasesKeyIsItsParentWithItsMigrations() {
+        String migrations =
+                Fingerprint.of("migrations").add("location", "db/migration").hex();
+        String others = Fingerprint.of("migrations").add("location", "db/other").hex();
+
+        assertThat(Fingerprint.ofBase("template1", migrations))
+                .isEqualTo(Fingerprint.ofBase("template1", migrations))
+                .isNotEqualTo(Fingerprint.ofBase("staging", migrations))
+                .isNotEqualTo(Fingerprint.ofBase("template1", others))
+                .isNotEqualTo(migrations);
+    }
+
+    @Test
     void everyFileOfTheRootThatHoldsAJavaMigrationIsPartOfTheKeyInADirectoryOrAJar() throws IOException {
         Path original = migrations(dir.resolve("original"), "CREATE TABLE t (id int);", new byte[] {1});
         Files.createDirectories(original.resolve("com/acme/seed"));

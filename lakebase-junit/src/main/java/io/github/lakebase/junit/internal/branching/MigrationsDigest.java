@@ -1,0 +1,66 @@
+package io.github.lakebase.junit.internal.branching;
+
+import io.github.lakebase.junit.internal.config.Configuration;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a plan's migrations are made of, as a later run can check it when it finds a base kept for them: the class
+ * path roots of the Java code they run ({@link ClassRoots}) and the digest of their files and settings ({@link
+ * Fingerprint#ofMigrations}). Read once per run and plan, and, for a run's first test, while its server starts
+ * ({@link #readAhead}): reading them (Flyway's configuration, every migration file, every file of the code's roots)
+ * needs no server, and so need not wait for one.
+ *
+ * <pre>{@code
+ * MigrationsDigest read = MigrationsDigest.of(plan, config);
+ * Optional<String> key = read.digest().map(d -> Fingerprint.ofBase("template1", d));
+ * }</pre>
+ *
+ * @param code the roots of the Java code the migrations run (none for Liquibase changelogs); empty when a location
+ *     cannot be read here
+ * @param digest the migrations' digest; empty when they cannot be read here (a cloud location, say)
+ */
+record MigrationsDigest(Optional<ClassRoots> code, Optional<String> digest) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationsDigest.class);
+
+    /** The digest of {@code plan}'s migrations, read on first use in the run of {@code config}. */
+    static MigrationsDigest of(Migrations.Plan plan, Configuration config) {
+        ClassLoader loader = config.classLoader();
+        return config.perRun(new Key(plan.identity(), loader), () -> read(plan, loader));
+    }
+
+    /**
+     * Plans {@code request}'s migrations and reads them ({@link #of}), when it forks a migrated base: what its fork
+     * does first once the server is up. For a test that would otherwise wait for its server: the reading is done
+     * meanwhile. A failure is left for the fork to meet again, after the server's, as it would without this.
+     */
+    static void readAhead(ForkRequest request, Configuration config) {
+        if (request.source() != null || request.unmigrated() || request.asOf() != null) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            of(Migrations.plan(request.base().migrations(), config), config);
+            LOG.debug(
+                    "Read the migrations {} while the server starts ({} ms)",
+                    request.base().migrations(),
+                    (System.nanoTime() - start) / 1_000_000);
+        } catch (RuntimeException e) {
+            LOG.debug(
+                    "Could not read the migrations {} ahead: {}", request.base().migrations(), e.getMessage());
+        }
+    }
+
+    private static MigrationsDigest read(Migrations.Plan plan, ClassLoader loader) {
+        Optional<ClassRoots> code = plan.liquibase().isPresent()
+                ? Optional.of(new ClassRoots(List.of()))
+                : ClassRoots.of(plan.locations(), plan.flyway().javaClasses(), loader);
+        return new MigrationsDigest(code, code.flatMap(roots -> Fingerprint.ofMigrations(plan, roots, loader)));
+    }
+
+    /** What the digest depends on: the plan's content ({@link Migrations.Plan#identity()}) and the class path. */
+    private record Key(Migrations.Identity identity, ClassLoader loader) {}
+}
