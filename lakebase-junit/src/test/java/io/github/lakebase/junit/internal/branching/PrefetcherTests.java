@@ -422,6 +422,30 @@ class PrefetcherTests {
     }
 
     @Test
+    void aBasesFirstSparesWaitForThePauseWhileTheFirstTestStartsUnlessATestWaitsForOne() throws Exception {
+        String base = base();
+        CountingForks counting = new CountingForks();
+        try (Prefetcher prefetching = new Prefetcher(
+                counting, NAMES, Optional.of(false), null, new SpareWorkers(TimeUnit.HOURS.toMillis(1)))) {
+            counting.delete(prefetching.take(base, 2, "first").name());
+            Thread.sleep(300);
+            assertThat(counting.mostAtOnce)
+                    .as("spares forked while the first test starts")
+                    .hasValue(0);
+
+            Prefetcher.Forked second = prefetching.take(base, 2, "second"); // waits for a spare: the pause ends
+
+            assertThat(counting.mostAtOnce)
+                    .as("spares forked once a test waits")
+                    .hasPositiveValue();
+            counting.delete(second.name());
+        } finally {
+            counting.close();
+        }
+        assertThat(spares()).isEmpty();
+    }
+
+    @Test
     void forksTwoSparesAtOnceSoThatFastTestsDoNotOutrunOneForkAtATime() throws Exception {
         String base = base();
         CountingForks counting = new CountingForks();
