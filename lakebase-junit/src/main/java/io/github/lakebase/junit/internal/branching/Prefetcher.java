@@ -285,9 +285,12 @@ final class Prefetcher implements AutoCloseable {
         int limit = depth * LIMIT_PER_DEPTH;
         // A base's spares are forked one after the other until a test gives a branch of it back (with restores
         // off: its first spares only), so that each is ready as soon as one fork allows while tests may be waiting
-        // for it already; later ones two at a time. Two copies of a 1 GB base at once took five times one's time.
+        // for it already; later ones two at a time. Two copies of a 1 GB base at once took five times one's time. The
+        // first waits for the workers' pause, so that the test that asked starts before a copy loads the cores.
         boolean oneAtATime = !lastFork.containsKey(base) || restoring != null && !restoredLast.containsKey(base);
-        CompletableFuture<?> after = oneAtATime ? lastFork.getOrDefault(base, DONE) : DONE;
+        CompletableFuture<?> after = !lastFork.containsKey(base)
+                ? java.util.Objects.requireNonNullElse(workers.hold(), DONE)
+                : oneAtATime ? lastFork.get(base) : DONE;
         while (Spare.live(queue, null) + coming(base, depth) < depth && (count < limit || evictForeign(base))) {
             String name = provider.normalizeName(names.branch(""));
             Spare spare = new Spare(base, name, new CompletableFuture<>());

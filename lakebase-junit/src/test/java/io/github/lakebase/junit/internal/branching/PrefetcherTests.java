@@ -158,6 +158,7 @@ class PrefetcherTests {
         SpareWorkers workers = new SpareWorkers(TimeUnit.HOURS.toMillis(1), TimeUnit.MINUTES.toMillis(10));
         try (Prefetcher restoring = new Prefetcher(SERVER.provider(), NAMES, Optional.of(true), null, workers)) {
             SERVER.provider().delete(restoring.take(base, 2, "first").name());
+            workers.hurry(); // the first spares, held for the pause while the first test starts
             awaitReady(restoring, base, 2);
             Prefetcher.Forked fast = restoring.take(base, 2, "fast");
 
