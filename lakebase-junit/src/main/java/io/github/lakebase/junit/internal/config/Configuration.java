@@ -81,12 +81,14 @@ public final class Configuration implements ProviderContext {
     /**
      * A value worked out from this configuration once per JUnit run (the plan of a test's migrations, say,
      * which reads Flyway's configuration files): the configurations of one run share it. Outside a run
-     * (the command line) it is worked out at every call. A failure is not remembered. System properties set
-     * while the run goes on are not seen by a value worked out before.
+     * (the command line) it is worked out at every call. A failure is not remembered: a caller that waited for
+     * one works the value out again. System properties set while the run goes on are not seen by a value worked
+     * out before. The value is worked out outside the run's map, so that a long one (the digest of a project's
+     * migrations) holds up only the callers that ask for the same key.
      *
      * @param key what the value is, with everything else it depends on: the class loader, when it reads
      *     the class path, since the configurations of one run may have different ones
-     * @param compute works the value out, returning no {@code null} and asking for no other per-run value
+     * @param compute works the value out, returning no {@code null} and not asking for the value of {@code key}
      * @param <T> the value's type
      * @return the value
      * @throws NullPointerException if {@code compute} returns {@code null}
@@ -96,7 +98,25 @@ public final class Configuration implements ProviderContext {
         if (run == null) {
             return compute.get();
         }
-        return (T) run.computeIfAbsent(key, k -> java.util.Objects.requireNonNull(compute.get(), "perRun value"));
+        while (true) {
+            java.util.concurrent.CompletableFuture<Object> mine = new java.util.concurrent.CompletableFuture<>();
+            Object existing = run.putIfAbsent(key, mine);
+            if (existing == null) {
+                try {
+                    mine.complete(java.util.Objects.requireNonNull(compute.get(), "perRun value"));
+                    return (T) mine.join();
+                } catch (RuntimeException | Error e) {
+                    run.remove(key, mine);
+                    mine.completeExceptionally(e);
+                    throw e;
+                }
+            }
+            try {
+                return (T) ((java.util.concurrent.CompletableFuture<Object>) existing).join();
+            } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+                // the caller that worked it out failed, and took its entry away: try again
+            }
+        }
     }
 
     @Override
