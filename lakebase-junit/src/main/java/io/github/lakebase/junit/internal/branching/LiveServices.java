@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,8 @@ final class LiveServices {
     private static final Object LOCK = new Object();
     /** Early starts that failed, each to be thrown by the first {@link #obtain} for its configuration; guarded by LOCK. */
     private static final List<EarlyFailure> EARLY_FAILURES = new CopyOnWriteArrayList<>();
+    /** How many early starts are under way. */
+    private static final AtomicInteger STARTING = new AtomicInteger();
     /** An early start's failure, and the configuration it was for. */
     private record EarlyFailure(Map<String, Optional<String>> configuration, RuntimeException failure) {}
 
@@ -63,6 +66,7 @@ final class LiveServices {
             return;
         }
         // Classes that start at once may each start one: the first creates the service, the others find it.
+        STARTING.incrementAndGet();
         Thread start = DaemonThreads.named("lakebase-junit-start").newThread(() -> {
             try {
                 obtain(config);
@@ -75,10 +79,17 @@ final class LiveServices {
                 LOG.debug("The early start of {} failed; its first test fails with it: {}", id, e.getMessage());
             } catch (Error e) { // a class that cannot load, say: the first test's own start meets it again
                 LOG.debug("The early start of {} failed: {}", id, e.toString());
+            } finally {
+                STARTING.decrementAndGet();
             }
         });
         start.setContextClassLoader(Thread.currentThread().getContextClassLoader());
-        start.start();
+        try {
+            start.start();
+        } catch (RuntimeException | Error e) {
+            STARTING.decrementAndGet();
+            throw e;
+        }
     }
 
     /**
@@ -121,7 +132,10 @@ final class LiveServices {
         }
     }
 
-    /** Whether the service for {@code config} is live (false while an early start is under way, or on a wrong one). */
+    /**
+     * Whether the service for {@code config} is live: false before it is created (while an early start creates it,
+     * after an early start failed, or when none was made) and for a configuration that names no provider.
+     */
     static boolean live(Configuration config) {
         try {
             String id = config.providerId();
@@ -129,6 +143,11 @@ final class LiveServices {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /** Whether an early start ({@link #startEarly}) is under way, of whichever configuration. */
+    static boolean starting() {
+        return STARTING.get() > 0;
     }
 
     /** The live service on which an integration staged the base {@code source}; empty for none, or null. */

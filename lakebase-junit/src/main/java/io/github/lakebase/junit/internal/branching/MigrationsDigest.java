@@ -33,12 +33,14 @@ record MigrationsDigest(Optional<ClassRoots> code, Optional<String> digest) {
     }
 
     /**
-     * Plans {@code request}'s migrations and reads them ({@link #of}), when it forks a migrated base: what its fork
-     * does first once the server is up. For a test that would otherwise wait for its server: the reading is done
-     * meanwhile. A failure is left for the fork to meet again, after the server's, as it would without this.
+     * Plans {@code request}'s migrations and reads them ({@link #of}), when it forks a migrated base, while a server
+     * starts in the background ({@link LiveServices#starting}): the fork of a base that may have been kept does that
+     * first once the server is up, and the test waits for the server meanwhile. Where the provider keeps no bases the
+     * digest goes unused, read in time the test waited anyway. A failure is left for the fork to meet again, after
+     * the server's, as it would without this.
      */
     static void readAhead(ForkRequest request, Configuration config) {
-        if (request.source() != null || request.unmigrated() || request.asOf() != null) {
+        if (request.source() != null || request.unmigrated() || request.asOf() != null || !LiveServices.starting()) {
             return;
         }
         long start = System.nanoTime();

@@ -288,10 +288,9 @@ final class Prefetcher implements AutoCloseable {
         // for it already; later ones two at a time. Two copies of a 1 GB base at once took five times one's time. The
         // first waits for the workers' pause, so that the test that asked starts before a copy loads the cores.
         boolean oneAtATime = !lastFork.containsKey(base) || restoring != null && !restoredLast.containsKey(base);
-        CompletableFuture<?> after = !lastFork.containsKey(base)
-                ? java.util.Objects.requireNonNullElse(workers.hold(), DONE)
-                : oneAtATime ? lastFork.get(base) : DONE;
+        CompletableFuture<?> after = !lastFork.containsKey(base) ? null : oneAtATime ? lastFork.get(base) : DONE;
         while (Spare.live(queue, null) + coming(base, depth) < depth && (count < limit || evictForeign(base))) {
+            after = after == null ? java.util.Objects.requireNonNullElse(workers.hold(), DONE) : after;
             String name = provider.normalizeName(names.branch(""));
             Spare spare = new Spare(base, name, new CompletableFuture<>());
             enqueue(spare);

@@ -115,6 +115,7 @@ final class SpareWorkers {
         }
         CompletableFuture<Void> pause = new CompletableFuture<>();
         paused.add(pause);
+        pause.whenComplete((done, failure) -> paused.remove(pause)); // ended, whoever waits for it
         return pause.completeOnTimeout(null, pauseMillis, TimeUnit.MILLISECONDS);
     }
 
@@ -131,10 +132,7 @@ final class SpareWorkers {
             }
             return;
         }
-        pause.whenComplete((done, failure) -> {
-            paused.remove(pause);
-            start(spare, null, work, cancelled);
-        });
+        pause.whenComplete((done, failure) -> start(spare, null, work, cancelled));
     }
 
     /** Starts the work held back at once: a test waits for a spare. */

@@ -429,7 +429,7 @@ class PrefetcherTests {
         try (Prefetcher prefetching = new Prefetcher(
                 counting, NAMES, Optional.of(false), null, new SpareWorkers(TimeUnit.HOURS.toMillis(1)))) {
             counting.delete(prefetching.take(base, 2, "first").name());
-            Thread.sleep(300);
+            Thread.sleep(1000); // without the pause, a fork starts well within this
             assertThat(counting.mostAtOnce)
                     .as("spares forked while the first test starts")
                     .hasValue(0);
