@@ -40,7 +40,14 @@ record MigrationsDigest(Optional<ClassRoots> code, Optional<String> digest) {
      * the server's, as it would without this.
      */
     static void readAhead(ForkRequest request, Configuration config) {
-        if (request.source() != null || request.unmigrated() || request.asOf() != null || !LiveServices.starting()) {
+        if (LiveServices.starting()) {
+            read(request, config);
+        }
+    }
+
+    /** {@link #readAhead}, whether or not a server starts. */
+    static void read(ForkRequest request, Configuration config) {
+        if (request.source() != null || request.unmigrated() || request.asOf() != null) {
             return;
         }
         long start = System.nanoTime();
