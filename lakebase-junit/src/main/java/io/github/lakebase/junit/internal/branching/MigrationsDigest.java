@@ -45,14 +45,18 @@ record MigrationsDigest(Optional<ClassRoots> code, Optional<String> digest) {
         }
     }
 
-    /** {@link #readAhead}, whether or not a server starts. */
+    /**
+     * {@link #readAhead}, whether or not a server starts; on a copy of {@code config} ({@link Configuration#unread}), so
+     * that the service, if it is created with {@code config} after this, is not told of keys only the reading read.
+     */
     static void read(ForkRequest request, Configuration config) {
         if (request.source() != null || request.unmigrated() || request.asOf() != null) {
             return;
         }
         long start = System.nanoTime();
+        Configuration ahead = config.unread();
         try {
-            of(Migrations.plan(request.base().migrations(), config), config);
+            of(Migrations.plan(request.base().migrations(), ahead), ahead);
             LOG.debug(
                     "Read the migrations {} while the server starts ({} ms)",
                     request.base().migrations(),

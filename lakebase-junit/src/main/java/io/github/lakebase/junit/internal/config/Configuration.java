@@ -79,6 +79,17 @@ public final class Configuration implements ProviderContext {
     }
 
     /**
+     * This configuration as a new one of the same run, which has read no key yet: for work done ahead of time (the
+     * reading of a test's migrations while its server starts) whose keys must not count among those this one read
+     * ({@link #readSoFar}), with which a service may yet be created.
+     *
+     * @return a configuration with the same parameters, environment, run id, class loader and per-run values
+     */
+    public Configuration unread() {
+        return new Configuration(parameters, environment, runId, classLoader, run);
+    }
+
+    /**
      * A value worked out from this configuration once per JUnit run (the plan of a test's migrations, say,
      * which reads Flyway's configuration files): the configurations of one run share it. Outside a run
      * (the command line) it is worked out at every call. A failure is not remembered: a caller that waited for
