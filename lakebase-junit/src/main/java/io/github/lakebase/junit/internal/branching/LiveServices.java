@@ -193,7 +193,8 @@ final class LiveServices {
             if (!retry) {
                 throw e;
             }
-            BranchService next = obtain(config);
+            // With a configuration that has read nothing: the new service records only the keys it reads itself.
+            BranchService next = obtain(config.unread());
             return swept(next, action.apply(next));
         }
     }

@@ -61,7 +61,7 @@ record MigrationsDigest(Optional<ClassRoots> code, Optional<String> digest) {
                     "Read the migrations {} while the server starts ({} ms)",
                     request.base().migrations(),
                     (System.nanoTime() - start) / 1_000_000);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             LOG.debug(
                     "Could not read the migrations {} ahead: {}", request.base().migrations(), e.getMessage());
         }

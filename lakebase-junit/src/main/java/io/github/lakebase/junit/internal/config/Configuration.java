@@ -132,13 +132,16 @@ public final class Configuration implements ProviderContext {
 
     @Override
     public Optional<String> get(String key) {
-        return read.computeIfAbsent(
-                key,
-                k -> parameters
-                        .apply(k)
-                        .or(() -> Optional.ofNullable(environment.get(ProviderContext.environmentVariable(k))))
-                        .map(String::trim)
-                        .filter(v -> !v.isEmpty()));
+        return read.computeIfAbsent(key, this::lookUp);
+    }
+
+    /** The value of {@code key}, not recorded as read. */
+    private Optional<String> lookUp(String key) {
+        return parameters
+                .apply(key)
+                .or(() -> Optional.ofNullable(environment.get(ProviderContext.environmentVariable(key))))
+                .map(String::trim)
+                .filter(v -> !v.isEmpty());
     }
 
     /**
@@ -185,13 +188,18 @@ public final class Configuration implements ProviderContext {
     }
 
     /**
-     * Whether this configuration gives the same values for every key of {@code other}.
+     * Whether this configuration gives the same values for every key of {@code other}. Asking reads no key: the keys
+     * looked up here do not count among those this configuration read ({@link #readSoFar}), so that a service
+     * created with it afterwards is not told of another's keys; a key it read gives the value it read.
      *
      * @param keys keys and the values another configuration had
      * @return {@code true} when all agree
      */
     public boolean agreesWith(Map<String, Optional<String>> keys) {
-        return keys.entrySet().stream().allMatch(e -> get(e.getKey()).equals(e.getValue()));
+        return keys.entrySet().stream()
+                .allMatch(e -> Optional.ofNullable(read.get(e.getKey()))
+                        .orElseGet(() -> lookUp(e.getKey()))
+                        .equals(e.getValue()));
     }
 
     @Override
