@@ -91,11 +91,11 @@ final class Bases {
             boolean keepable = cache.isPresent()
                     && asOf == null
                     && (source.equals(provider.defaultParent()) || kept.contains(source));
-            MigrationsDigest read = keepable ? MigrationsDigest.of(plan, config) : null;
-            Optional<ClassRoots> code = read == null ? Optional.empty() : read.code();
-            Optional<String> content = read == null
-                    ? Optional.empty()
-                    : read.digest().map(migrations -> Fingerprint.ofBase(source, migrations));
+            Optional<MigrationsDigest> read =
+                    keepable ? Optional.of(MigrationsDigest.of(plan, config)) : Optional.empty();
+            Optional<ClassRoots> code = read.flatMap(MigrationsDigest::code);
+            Optional<String> content =
+                    read.flatMap(MigrationsDigest::digest).map(migrations -> Fingerprint.ofBase(source, migrations));
             AtomicReference<BaseEvent> built = new AtomicReference<>();
             String name = content.isEmpty()
                     ? timedBuild(key, plan, parentName, config, built)

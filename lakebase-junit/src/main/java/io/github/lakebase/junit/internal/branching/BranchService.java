@@ -304,7 +304,7 @@ public final class BranchService implements AutoCloseable {
         // Spring keeps a context for the JVM, which may serve a later run's test under other settings, and so
         // of another service, on another server than the one its staged base is on.
         Optional<BranchService> staging = LiveServices.staging(request.source());
-        if (staging.isEmpty() && !LiveServices.live(config)) {
+        if (staging.isEmpty() && LiveServices.starting() && !LiveServices.live(config)) {
             MigrationsDigest.readAhead(request, config); // while the server starts
         }
         BranchService service = staging.orElseGet(() -> LiveServices.obtain(config));

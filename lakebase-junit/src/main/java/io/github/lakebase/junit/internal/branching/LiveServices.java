@@ -145,7 +145,7 @@ final class LiveServices {
         }
     }
 
-    /** Whether an early start ({@link #startEarly}) is under way, of whichever configuration. */
+    /** Whether an early start ({@link #startEarly}) is under way, of whichever configuration: one volatile read. */
     static boolean starting() {
         return STARTING.get() > 0;
     }

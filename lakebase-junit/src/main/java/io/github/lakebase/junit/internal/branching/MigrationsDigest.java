@@ -29,27 +29,18 @@ record MigrationsDigest(Optional<ClassRoots> code, Optional<String> digest) {
     /** The digest of {@code plan}'s migrations, read on first use in the run of {@code config}. */
     static MigrationsDigest of(Migrations.Plan plan, Configuration config) {
         ClassLoader loader = config.classLoader();
-        return config.perRun(new Key(plan.identity(), loader), () -> read(plan, loader));
+        return config.perRun(new Key(plan.identity(), loader), () -> readNow(plan, loader));
     }
 
     /**
-     * Plans {@code request}'s migrations and reads them ({@link #of}), when it forks a migrated base, while a server
-     * starts in the background ({@link LiveServices#starting}): the fork of a base that may have been kept does that
-     * first once the server is up, and the test waits for the server meanwhile. Where the provider keeps no bases the
-     * digest goes unused, read in time the test waited anyway. A failure is left for the fork to meet again, after
-     * the server's, as it would without this.
+     * Plans {@code request}'s migrations and reads them ({@link #of}), when it forks a migrated base: what the fork of
+     * a base that may have been kept does first once the server is up, done by a test that waits for a server that
+     * starts in the background ({@link BranchService#fork}). Where the provider keeps no bases the digest goes unused,
+     * read in time the test waited anyway. The reading runs on a copy of {@code config} ({@link Configuration#unread}),
+     * so that a service created with {@code config} afterwards is not told of keys only the reading read. A failure
+     * is left for the fork to meet again, after the server's, as it would without this.
      */
     static void readAhead(ForkRequest request, Configuration config) {
-        if (LiveServices.starting()) {
-            read(request, config);
-        }
-    }
-
-    /**
-     * {@link #readAhead}, whether or not a server starts; on a copy of {@code config} ({@link Configuration#unread}), so
-     * that the service, if it is created with {@code config} after this, is not told of keys only the reading read.
-     */
-    static void read(ForkRequest request, Configuration config) {
         if (request.source() != null || request.unmigrated() || request.asOf() != null) {
             return;
         }
@@ -67,7 +58,7 @@ record MigrationsDigest(Optional<ClassRoots> code, Optional<String> digest) {
         }
     }
 
-    private static MigrationsDigest read(Migrations.Plan plan, ClassLoader loader) {
+    private static MigrationsDigest readNow(Migrations.Plan plan, ClassLoader loader) {
         Optional<ClassRoots> code = plan.liquibase().isPresent()
                 ? Optional.of(new ClassRoots(List.of()))
                 : ClassRoots.of(plan.locations(), plan.flyway().javaClasses(), loader);

@@ -24,7 +24,7 @@ class MigrationsDigestTests {
     void readingAheadIsKeptForTheRunAndReadsNoKeyOfTheTestsConfiguration() {
         ForkRequest request = ForkRequest.branch(new BaseSpec("", List.of()), null, "first", null, null);
 
-        MigrationsDigest.read(request, config);
+        MigrationsDigest.readAhead(request, config);
 
         assertThat(config.readSoFar()).as("keys the test's configuration read").isEmpty();
         Migrations.Plan plan = Migrations.plan(List.of(), config);
