@@ -267,6 +267,70 @@ class PrefetcherTests {
         assertThat(spares()).isEmpty();
     }
 
+    @Test
+    void aBranchThatMayComeBackRestoredHoldsBackItsBasesSecondSpareAndTakesItsPlace() throws Exception {
+        String base = base();
+        CountingForks counting = new CountingForks();
+        try (Prefetcher reading = restoringAtOnce(counting)) {
+            counting.delete(reading.take(base, 1, "reads").name());
+            awaitReady(reading, base, 1); // a spare read the base: a branch forked on demand is restorable now
+        }
+        counting.forked.set(0);
+        try (Prefetcher restoring = restoringAtOnce(counting)) {
+            Prefetcher.Forked first = restoring.take(base, 2, "first");
+            assertThat(first.restorable())
+                    .as("restored in place when given back")
+                    .isTrue();
+            awaitReady(restoring, base, 1);
+            Thread.sleep(1000); // a second spare forked once the first exists would be under way well within this
+            assertThat(counting.forked)
+                    .as("spares forked while the first test holds a branch that will come back as one")
+                    .hasValue(1);
+
+            assertThat(restoring.giveBack(first.name())).isTrue();
+            awaitReady(restoring, base, 2);
+            restoring.awaitGivenBack();
+            Thread.sleep(500);
+            assertThat(restoring.count())
+                    .as("the first spare and the first test's branch, restored")
+                    .isEqualTo(2);
+            assertThat(counting.forked)
+                    .as("spares forked: the second is not, the branch that came back takes its place")
+                    .hasValue(1);
+        } finally {
+            counting.close();
+        }
+        assertThat(spares()).isEmpty();
+    }
+
+    @Test
+    void aSecondSpareHeldBackForABranchThatMayComeBackIsForkedOnceATestWaitsForOne() throws Exception {
+        String base = base();
+        CountingForks counting = new CountingForks();
+        try (Prefetcher reading = restoringAtOnce(counting)) {
+            counting.delete(reading.take(base, 1, "reads").name());
+            awaitReady(reading, base, 1);
+        }
+        try (Prefetcher restoring = restoringAtOnce(counting)) {
+            Prefetcher.Forked first = restoring.take(base, 2, "first");
+            awaitReady(restoring, base, 1);
+            Prefetcher.Forked second = restoring.take(base, 2, "second"); // the spare that was ready
+
+            // Two tests hold their branches, none has come back: the third waits for the spare held back.
+            Prefetcher.Forked third =
+                    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> restoring.take(base, 2, "third"));
+
+            assertThat(third.restorable()).as("a spare").isTrue();
+            for (Prefetcher.Forked ended : List.of(first, second, third)) {
+                giveBackOrDrop(restoring, ended);
+            }
+            restoring.awaitGivenBack();
+        } finally {
+            counting.close();
+        }
+        assertThat(spares()).isEmpty();
+    }
+
     /** Spares forked ahead on {@code provider}, neither restored in place nor connected ahead. */
     private static Prefetcher plain(BranchProvider provider) {
         return new Prefetcher(provider, NAMES, Optional.of(false), null, new SpareWorkers());
@@ -602,6 +666,9 @@ class PrefetcherTests {
     private static final class CountingForks extends TemplateBranchProvider {
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger mostAtOnce = new AtomicInteger();
+        /** How many spares it was asked to fork. */
+        final AtomicInteger forked = new AtomicInteger();
+
         final AtomicBoolean meet = new AtomicBoolean();
         final CountDownLatch twoStarted = new CountDownLatch(2);
 
@@ -611,6 +678,7 @@ class PrefetcherTests {
 
         @Override
         public BranchConnection createSpare(String name, String source) {
+            forked.incrementAndGet();
             mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             try {
                 if (meet.get()) {
