@@ -43,9 +43,8 @@ import org.slf4j.LoggerFactory;
  * #giveBack}): restored in place, with its pool's connections kept open for the next test where the provider
  * can, or, when its test changed more than rows, dropped and forked again. While the last of a base's branches
  * given back was restored in place, those that tests hold count as its {@code depth} spares, one spare at least
- * besides, and a spare whose fork has not started when enough are there is not forked: tests one after another
- * circulate two branches (a 1 GB base on ext4 is copied once ahead, not twice, as the first tests run). A branch
- * given back joins its base's spares even beyond {@code depth} (within the limit). Given a way to make pools, a
+ * besides, and a spare whose fork has not started when enough are there is not forked ({@link FirstReturns}). A
+ * branch given back joins its base's spares even beyond {@code depth} (within the limit). Given a way to make pools, a
  * new spare is connected ahead as well: its pool opens a session in the background, and the test that takes it
  * gets it under its own name. Otherwise a new spare holds no connection, and takes the name of its test.
  *
@@ -75,6 +74,8 @@ final class Prefetcher implements AutoCloseable {
     private final Map<String, Boolean> restoredLast = new HashMap<>();
     /** Per base, the last spare forked one after the other, once one was; guarded by {@code this}. */
     private final Map<String, CompletableFuture<?>> lastFork = new HashMap<>();
+    /** Spares held back until a base's first branch lent to a test comes back. */
+    private final FirstReturns firstReturns = new FirstReturns();
     /** Per base, the depth its tests asked for last; guarded by {@code this}. */
     private final Map<String, Integer> depths = new LinkedHashMap<>();
     /** The run's names, for spares and the tests that claim them. */
@@ -233,6 +234,7 @@ final class Prefetcher implements AutoCloseable {
             Spare.Lent to = lent.remove(name); // taken back, or dropped by the caller
             String base = to == null ? null : to.base();
             if (base == null || closed || count >= Math.max(depths.getOrDefault(base, 0), 1) * LIMIT_PER_DEPTH) {
+                firstReturns.cameBack(base);
                 return false;
             }
             restoredLast.putIfAbsent(base, false);
@@ -243,13 +245,15 @@ final class Prefetcher implements AutoCloseable {
         }
         givenBack.add(spare.forked());
         spare.forked().whenComplete((ready, failure) -> givenBack.remove(spare.forked()));
+        // Cancelled once the workers stop, when every spare held back goes too.
         workers.start(spare, held, () -> recycle(name, pool, spare), () -> maker.discard(name, pool));
         return true;
     }
 
     /** Says that {@code name}, if lent as restorable, will not be given back: it is kept, reset or sealed. */
     synchronized void notComingBack(String name) {
-        lent.remove(name);
+        Spare.Lent to = lent.remove(name);
+        firstReturns.cameBack(to == null ? null : to.base());
     }
 
     /** Waits until every branch given back so far has been restored or forked again. */
@@ -268,9 +272,10 @@ final class Prefetcher implements AutoCloseable {
                 return;
             }
         }
-        boolean restored = maker.restore(name, pool, spare);
+        boolean restored = maker.restore(name, pool, spare); // should it throw, a test waiting lets held spares go
         synchronized (this) {
             restoredLast.put(spare.base(), restored);
+            firstReturns.cameBack(spare.base());
         }
         if (!restored) {
             fork(spare, new CompletableFuture<>());
@@ -296,7 +301,11 @@ final class Prefetcher implements AutoCloseable {
             enqueue(spare);
             CompletableFuture<Void> created = workers.forkAfter(after, spare, c -> fork(spare, c));
             if (oneAtATime) {
-                after = created;
+                // A branch a test holds may come back restored before the next spare is needed, and take its place.
+                boolean mayComeBack = restoring != null
+                        && !restoredLast.containsKey(base)
+                        && Spare.Lent.ofBase(lent.values(), base, 1) > 0;
+                after = mayComeBack ? firstReturns.after(base, created, workers.holdUntilNeeded()) : created;
                 lastFork.put(base, created);
             }
         }
@@ -304,20 +313,12 @@ final class Prefetcher implements AutoCloseable {
 
     /** Drops a ready spare of the base used longest ago, other than {@code base}, to make room. */
     private boolean evictForeign(String base) {
-        for (Map.Entry<String, Deque<Spare>> entry : spares.entrySet()) {
-            if (entry.getKey().equals(base)) {
-                continue;
-            }
-            for (Spare spare : entry.getValue()) {
-                if (spare.forked().isDone()) {
-                    entry.getValue().remove(spare);
-                    count--;
-                    workers.execute(() -> maker.drop(spare));
-                    return true;
-                }
-            }
-        }
-        return false;
+        Optional<Spare> evicted = Spare.removeDoneOfAnother(spares, base);
+        evicted.ifPresent(spare -> {
+            count--;
+            workers.execute(() -> maker.drop(spare));
+        });
+        return evicted.isPresent();
     }
 
     /** Forks {@code spare}; completes {@code created} once its database exists, or will not, before it is noted. */

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -58,6 +59,27 @@ record Spare(String base, String name, CompletableFuture<Ready> forked) {
         return spares.stream()
                 .filter(s -> s != except && !s.forked().isCompletedExceptionally())
                 .count();
+    }
+
+    /**
+     * Removes from {@code spares} (per base, in the order to look at them) the first that is made, or could not be,
+     * of a base other than {@code base}.
+     *
+     * @return the spare removed; empty when there is none
+     */
+    static Optional<Spare> removeDoneOfAnother(Map<String, ? extends Collection<Spare>> spares, String base) {
+        for (Map.Entry<String, ? extends Collection<Spare>> entry : spares.entrySet()) {
+            if (entry.getKey().equals(base)) {
+                continue;
+            }
+            for (Spare spare : entry.getValue()) {
+                if (spare.forked().isDone()) {
+                    entry.getValue().remove(spare);
+                    return Optional.of(spare);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** Whether it has been made, and can be taken. */

@@ -109,14 +109,25 @@ final class SpareWorkers {
      * @return the pause, to {@link #start(Spare, CompletableFuture, Runnable, Runnable)} work after; null once these
      *     workers have stopped
      */
-    synchronized CompletableFuture<Void> hold() {
+    CompletableFuture<Void> hold() {
+        CompletableFuture<Void> pause = holdUntilNeeded();
+        return pause == null ? null : pause.completeOnTimeout(null, pauseMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A pause for work that may never be needed: it ends once a test waits for a spare ({@link #hurry}) or when
+     * these workers stop, or when whoever holds it completes it.
+     *
+     * @return the pause; null once these workers have stopped
+     */
+    synchronized CompletableFuture<Void> holdUntilNeeded() {
         if (stopped) {
             return null;
         }
         CompletableFuture<Void> pause = new CompletableFuture<>();
         paused.add(pause);
         pause.whenComplete((done, failure) -> paused.remove(pause)); // ended, whoever waits for it
-        return pause.completeOnTimeout(null, pauseMillis, TimeUnit.MILLISECONDS);
+        return pause;
     }
 
     /**
