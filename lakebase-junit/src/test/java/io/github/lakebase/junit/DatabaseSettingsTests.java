@@ -88,7 +88,7 @@ class DatabaseSettingsTests {
         @Test
         void a_forkedOnDemand(Branch branch) throws Exception {
             assertShopSettings(branch.dataSource());
-            PrefetchTests.awaitSpares(branch, 2);
+            PrefetchTests.awaitSparesAhead(branch);
         }
 
         @Test

@@ -47,7 +47,9 @@ class PrefetchTests {
                 3);
 
         List<String> spares = SequentialTestCase.SPARES_SEEN_BY_FIRST;
-        assertThat(spares).as("spares ready while the first test ran").hasSize(2);
+        // Two, or one where the first test's branch will come back restored in the second's place: its fork took
+        // long enough for it to read the base (SpareMaker.READ_FIRST_MILLIS), which a busy machine can make it take.
+        assertThat(spares).as("spares ready while the first test ran").hasSizeBetween(1, 2);
         assertThat(SequentialTestCase.NAMES.get("first")).isNotIn(spares);
         Map<String, Long> databases = SequentialTestCase.DATABASES;
         for (String[] test : new String[][] {{"second", "first"}, {"third", "second"}}) {
@@ -80,9 +82,20 @@ class PrefetchTests {
         assertThat(OnDemandTestCase.SPARES).as("spares seen by the tests").isEmpty();
     }
 
-    /** The spares on the server of {@code branch}, once there are {@code expected} of them (at most 30 s). */
-    static List<String> awaitSpares(Branch branch, int expected) throws SQLException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    /**
+     * The spares forked ahead while a base's first test runs, once they are ready: two with {@code lakebase.prefetch=2},
+     * or one where that test's branch, restorable, will come back in the second's place (which is held back). Waits
+     * up to 30 s for the first, then up to 5 s for a second.
+     */
+    static List<String> awaitSparesAhead(Branch branch) throws SQLException, InterruptedException {
+        awaitSpares(branch, 1, Duration.ofSeconds(30));
+        return awaitSpares(branch, 2, Duration.ofSeconds(5));
+    }
+
+    /** The spares on the server of {@code branch}, once there are {@code expected} of them (at most {@code patience}). */
+    private static List<String> awaitSpares(Branch branch, int expected, Duration patience)
+            throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
         List<String> spares = spares(branch);
         while (spares.size() < expected && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -119,7 +132,7 @@ class PrefetchTests {
         @Order(1)
         void first(Branch branch) throws Exception {
             NAMES.put("first", branch.name());
-            SPARES_SEEN_BY_FIRST.addAll(awaitSpares(branch, 2));
+            SPARES_SEEN_BY_FIRST.addAll(awaitSparesAhead(branch));
             ON_SERVER_AFTER.put("first", databases(branch));
         }
 
