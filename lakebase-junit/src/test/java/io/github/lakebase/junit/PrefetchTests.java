@@ -58,14 +58,16 @@ class PrefetchTests {
             assertThat(databases.get(test[0]))
                     .as("the database of the %s test, among those on the server as the %s ended", test[0], test[1])
                     .isIn(SequentialTestCase.ON_SERVER_AFTER.get(test[1]));
-            // Never renamed: a session is open on it, and a rename would end it. A spare's name, whether forked ahead
-            // or restored; or the first test's own branch, restored, where its fork took long enough for it to read
-            // the base before its test (SpareMaker.READ_FIRST_MILLIS), which a busy machine can make it take.
+            // Never renamed while a session is open on it, as a rename would end it: a spare's name, whether forked
+            // ahead or restored; or the first test's own branch, restored, where its fork took long enough for it to
+            // read the base before its test (SpareMaker.READ_FIRST_MILLIS), which a busy machine can make it take:
+            // under its own name, or, restored without sessions (the first test opened none), under its new test's.
             assertThat(SequentialTestCase.NAMES.get(test[0]))
                     .as("the branch of the %s test (%s)", test[0], databases)
                     .satisfiesAnyOf(
                             name -> assertThat(name).matches("lbj_[a-z0-9]+_\\d+"),
-                            name -> assertThat(name).isEqualTo(SequentialTestCase.NAMES.get("first")));
+                            name -> assertThat(name).isEqualTo(SequentialTestCase.NAMES.get("first")),
+                            name -> assertThat(name).matches("lbj_[a-z0-9]+_\\d+_" + test[0]));
         }
     }
 
