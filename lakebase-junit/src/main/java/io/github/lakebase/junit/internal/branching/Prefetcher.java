@@ -39,14 +39,15 @@ import org.slf4j.LoggerFactory;
  * dropped when the run ends.
  *
  * <p>With {@code lakebase.restore-in-place}, a spare's state is noted once it is forked ({@link
- * RestorableBranches#track}), and the branch a test ends with comes back as a spare of its base ({@link
- * #giveBack}): restored in place, with its pool's connections kept open for the next test where the provider
- * can, or, when its test changed more than rows, dropped and forked again. While the last of a base's branches
- * given back was restored in place, those that tests hold count as its {@code depth} spares, one spare at least
- * besides, and a spare whose fork has not started when enough are there is not forked ({@link FirstReturns}). A
- * branch given back joins its base's spares even beyond {@code depth} (within the limit). Given a way to make pools, a
- * new spare is connected ahead as well: its pool opens a session in the background, and the test that takes it
- * gets it under its own name. Otherwise a new spare holds no connection, and takes the name of its test.
+ * RestorableBranches#track}), and the branch a test ends with comes back as a spare of its base ({@link #giveBack}):
+ * restored in place, with its pool's connections kept open for the next test where the provider can, or, when its
+ * test changed more than rows, dropped and forked again. While the last of a base's branches given back was restored
+ * in place, those that tests hold count as its {@code depth} spares, one spare at least besides, and a spare whose
+ * fork has not started when enough are there is not forked. A spare may wait for a branch lent to come back in its
+ * place ({@link Lending}). A branch given back joins its base's spares even beyond {@code depth} (within the limit).
+ * Given a way to make pools, a new spare is connected ahead as well: its pool opens a session in the background, and
+ * the test that takes it gets it under its own name. Otherwise a new spare holds no connection, and takes the name
+ * of its test.
  *
  * <pre>{@code
  * Prefetcher.Forked branch = prefetcher.take(base, 2, "deletes_everything");
@@ -66,16 +67,12 @@ final class Prefetcher implements AutoCloseable {
     private final SpareMaker maker;
     /** Restores branches in place; null when that is off. */
     private final Restoring restoring;
-    /** The restorable branches lent to tests, with their bases; guarded by {@code this}. */
-    private final Map<String, Spare.Lent> lent = new HashMap<>();
     /** Branches given back and not yet restored or forked again. */
     private final Set<CompletableFuture<Spare.Ready>> givenBack = ConcurrentHashMap.newKeySet();
-    /** Per base a test has given a branch of back, whether the last one was restored in place; guarded by this. */
-    private final Map<String, Boolean> restoredLast = new HashMap<>();
+    /** The restorable branches lent to tests, what became of those given back; guarded by {@code this}. */
+    private final Lending lending;
     /** Per base, the last spare forked one after the other, once one was; guarded by {@code this}. */
     private final Map<String, CompletableFuture<?>> lastFork = new HashMap<>();
-    /** Spares held back until a base's first branch lent to a test comes back. */
-    private final FirstReturns firstReturns = new FirstReturns();
     /** Per base, the depth its tests asked for last; guarded by {@code this}. */
     private final Map<String, Integer> depths = new LinkedHashMap<>();
     /** The run's names, for spares and the tests that claim them. */
@@ -111,6 +108,7 @@ final class Prefetcher implements AutoCloseable {
         this.names = names;
         this.restoring = Restoring.of(provider, provider instanceof RenamableSpares n ? n : null, restoreInPlace);
         this.maker = new SpareMaker(provider, names, restoring, pools);
+        this.lending = new Lending(restoring != null);
     }
 
     /**
@@ -132,7 +130,7 @@ final class Prefetcher implements AutoCloseable {
         synchronized (this) {
             depths.put(base, depth);
             if (forked.restorable()) {
-                lent.put(forked.name(), new Spare.Lent(base, System.nanoTime()));
+                lending.lend(forked.name(), base);
             }
         }
         // Only now: a fork in the background would compete with this test's claim or fork for the server.
@@ -231,13 +229,13 @@ final class Prefetcher implements AutoCloseable {
         Spare spare;
         CompletableFuture<Void> held;
         synchronized (this) {
-            Spare.Lent to = lent.remove(name); // taken back, or dropped by the caller
+            Spare.Lent to = lending.takeBack(name); // taken back, or dropped by the caller
             String base = to == null ? null : to.base();
             if (base == null || closed || count >= Math.max(depths.getOrDefault(base, 0), 1) * LIMIT_PER_DEPTH) {
-                firstReturns.cameBack(base);
+                lending.release(base);
                 return false;
             }
-            restoredLast.putIfAbsent(base, false);
+            lending.givenBack(base);
             spare = new Spare(base, provider.normalizeName(names.branch("")), new CompletableFuture<>());
             enqueue(spare);
             // A slow test's branch, another spare ready: its restore keeps off the cores while the next test starts.
@@ -245,15 +243,13 @@ final class Prefetcher implements AutoCloseable {
         }
         givenBack.add(spare.forked());
         spare.forked().whenComplete((ready, failure) -> givenBack.remove(spare.forked()));
-        // Cancelled once the workers stop, when every spare held back goes too.
         workers.start(spare, held, () -> recycle(name, pool, spare), () -> maker.discard(name, pool));
         return true;
     }
 
     /** Says that {@code name}, if lent as restorable, will not be given back: it is kept, reset or sealed. */
     synchronized void notComingBack(String name) {
-        Spare.Lent to = lent.remove(name);
-        firstReturns.cameBack(to == null ? null : to.base());
+        lending.notComingBack(name);
     }
 
     /** Waits until every branch given back so far has been restored or forked again. */
@@ -272,10 +268,13 @@ final class Prefetcher implements AutoCloseable {
                 return;
             }
         }
-        boolean restored = maker.restore(name, pool, spare); // should it throw, a test waiting lets held spares go
-        synchronized (this) {
-            restoredLast.put(spare.base(), restored);
-            firstReturns.cameBack(spare.base());
+        boolean restored = false;
+        try {
+            restored = maker.restore(name, pool, spare);
+        } finally {
+            synchronized (this) {
+                lending.settled(spare.base(), restored);
+            }
         }
         if (!restored) {
             fork(spare, new CompletableFuture<>());
@@ -288,24 +287,26 @@ final class Prefetcher implements AutoCloseable {
         }
         Deque<Spare> queue = spares.computeIfAbsent(base, b -> new ArrayDeque<>());
         int limit = depth * LIMIT_PER_DEPTH;
-        // A base's spares are forked one after the other until a test gives a branch of it back (with restores
-        // off: its first spares only), so that each is ready as soon as one fork allows while tests may be waiting
-        // for it already; later ones two at a time. Two copies of a 1 GB base at once took five times one's time. The
-        // first waits for the workers' pause, so that the test that asked starts before a copy loads the cores.
-        boolean oneAtATime = !lastFork.containsKey(base) || restoring != null && !restoredLast.containsKey(base);
+        // A base's spares are forked one after the other until a test gives a branch of it back (with restores off:
+        // its first spares only), each ready as soon as one fork allows; later ones two at a time (two copies of a 1 GB
+        // base at once took five times one's time). The first waits for the workers' pause, so that the test that
+        // asked starts before a copy loads the cores; the next may wait for the branch lent to come back (Lending).
+        boolean oneAtATime = !lastFork.containsKey(base) || restoring != null && !lending.anyGivenBack(base);
         CompletableFuture<?> after = !lastFork.containsKey(base) ? null : oneAtATime ? lastFork.get(base) : DONE;
+        boolean chained = false; // whether after is the fork of a spare queued just now
         while (Spare.live(queue, null) + coming(base, depth) < depth && (count < limit || evictForeign(base))) {
-            after = after == null ? java.util.Objects.requireNonNullElse(workers.hold(), DONE) : after;
+            if (after == null) {
+                after = java.util.Objects.requireNonNullElse(workers.hold(), DONE);
+            } else if (chained) {
+                after = lending.after(base, after, workers::holdUntilNeeded);
+            }
             String name = provider.normalizeName(names.branch(""));
             Spare spare = new Spare(base, name, new CompletableFuture<>());
             enqueue(spare);
             CompletableFuture<Void> created = workers.forkAfter(after, spare, c -> fork(spare, c));
             if (oneAtATime) {
-                // A branch a test holds may come back restored before the next spare is needed, and take its place.
-                boolean mayComeBack = restoring != null
-                        && !restoredLast.containsKey(base)
-                        && Spare.Lent.ofBase(lent.values(), base, 1) > 0;
-                after = mayComeBack ? firstReturns.after(base, created, workers.holdUntilNeeded()) : created;
+                after = created;
+                chained = true;
                 lastFork.put(base, created);
             }
         }
@@ -343,7 +344,7 @@ final class Prefetcher implements AutoCloseable {
      * forked anew), and {@code depth - 1} at most, so that one spare at least is forked besides.
      */
     private long coming(String base, int depth) {
-        return restoredLast.getOrDefault(base, false) ? Spare.Lent.ofBase(lent.values(), base, depth - 1) : 0;
+        return lending.lastRestored(base) ? lending.lentOf(base, depth - 1) : 0;
     }
 
     /** The spares of {@code base}, found without making it the base used last; guarded by {@code this}. */
@@ -370,11 +371,7 @@ final class Prefetcher implements AutoCloseable {
         return count;
     }
 
-    /**
-     * Stops forking, and waits for a fork under way.
-     *
-     * @return the spares no test took, for the caller to drop
-     */
+    /** Stops forking, waits for a fork under way, and returns the spares no test took, for the caller to drop. */
     Map<String, Spare.Left> stop() {
         List<Spare> left = new ArrayList<>();
         synchronized (this) {

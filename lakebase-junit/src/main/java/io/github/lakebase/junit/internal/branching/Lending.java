@@ -1,0 +1,115 @@
+package io.github.lakebase.junit.internal.branching;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * The restorable branches a {@link Prefetcher} lent to tests, per base what became of those given back, and the
+ * spares held back for them. While a base's only branch lent may come back restored in place, that branch can take
+ * the place of the base's next spare, which is therefore forked only once it is needed after all: tests one after
+ * another then circulate two branches, and a 1 GB base on ext4 is copied once ahead of them, not twice beside them.
+ *
+ * <p>Not thread-safe: the prefetcher calls it holding its own lock. What waits for a held spare only hands work
+ * to the {@link SpareWorkers}, so releasing one under that lock takes no other lock of the prefetcher.
+ *
+ * <pre>{@code
+ * lending.lend("lbj_k3x9q2a_12", base);
+ * CompletableFuture<?> after = lending.after(base, previousFork, workers::holdUntilNeeded);
+ * Spare.Lent lent = lending.takeBack("lbj_k3x9q2a_12");   // its test ended and gave it back
+ * lending.settled(base, true);                           // restored in place: the spares held back go
+ * }</pre>
+ */
+final class Lending {
+
+    /** Whether branches given back are restored in place; when not, nothing is held back. */
+    private final boolean restores;
+    /** The restorable branches lent to tests, with their bases. */
+    private final Map<String, Spare.Lent> lent = new HashMap<>();
+    /** Per base a test has given a branch of back, whether the last one was restored in place. */
+    private final Map<String, Boolean> restoredLast = new HashMap<>();
+    /** Per base with spares held back, ends when they go. */
+    private final Map<String, CompletableFuture<Void>> held = new HashMap<>();
+
+    /** @param restores whether branches given back are restored in place (else nothing is held back) */
+    Lending(boolean restores) {
+        this.restores = restores;
+    }
+
+    /**
+     * Lends {@code name}, a restorable branch of {@code base}, to a test. A second branch of {@code base} lent at the
+     * same time lets its spares held back go: its tests do not run one after another.
+     */
+    void lend(String name, String base) {
+        lent.put(name, new Spare.Lent(base, System.nanoTime()));
+        if (lentOf(base, 2) > 1) {
+            release(base);
+        }
+    }
+
+    /** Takes {@code name} back from its test, to be restored; null when it was not lent as restorable. */
+    Spare.Lent takeBack(String name) {
+        return lent.remove(name);
+    }
+
+    /**
+     * Says that {@code name}, if lent as restorable, will not be given back (it is kept, reset or sealed, or not
+     * taken back): the spares held back for its base go.
+     */
+    void notComingBack(String name) {
+        Spare.Lent to = lent.remove(name);
+        release(to == null ? null : to.base());
+    }
+
+    /** How many branches of {@code base} are lent to tests, {@code most} at most (none when negative). */
+    long lentOf(String base, long most) {
+        return Spare.Lent.ofBase(lent.values(), base, most);
+    }
+
+    /** Whether a test has given a branch of {@code base} back. */
+    boolean anyGivenBack(String base) {
+        return restoredLast.containsKey(base);
+    }
+
+    /** Whether the branch of {@code base} given back last was restored in place; false when none was given back. */
+    boolean lastRestored(String base) {
+        return restoredLast.getOrDefault(base, false);
+    }
+
+    /** A test gave a branch of {@code base} back, to be restored in place or dropped. */
+    void givenBack(String base) {
+        restoredLast.putIfAbsent(base, false);
+    }
+
+    /** The branch of {@code base} given back last was restored in place, or not: its spares held back go. */
+    void settled(String base, boolean restored) {
+        restoredLast.put(base, restored);
+        release(base);
+    }
+
+    /**
+     * What a spare of {@code base} forked after another waits for: {@code previous}, and, held back while no branch
+     * of {@code base} was given back and one is lent, the end of a pause, which ends when the spare is needed after
+     * all (a test waits for one) or when the spares held back for {@code base} go (above).
+     *
+     * @param pauses makes the pause ({@link SpareWorkers#holdUntilNeeded}), or null once the workers have stopped
+     */
+    CompletableFuture<?> after(String base, CompletableFuture<?> previous, Supplier<CompletableFuture<Void>> pauses) {
+        CompletableFuture<Void> pause = !restores || anyGivenBack(base) || lentOf(base, 2) != 1 ? null : pauses.get();
+        if (pause == null) {
+            return previous;
+        }
+        held.computeIfAbsent(base, b -> new CompletableFuture<>())
+                .whenComplete((done, failure) -> pause.complete(null));
+        return previous.thenCombine(pause, (forked, ended) -> null);
+    }
+
+    /** Lets the spares held back for {@code base} go; null for none. */
+    void release(String base) {
+        CompletableFuture<Void> go = base == null ? null : held.remove(base);
+        if (go != null) {
+            go.complete(null);
+        }
+    }
+}
