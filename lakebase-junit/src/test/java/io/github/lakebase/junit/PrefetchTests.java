@@ -62,12 +62,16 @@ class PrefetchTests {
             // ahead or restored; or the first test's own branch, restored, where its fork took long enough for it to
             // read the base before its test (SpareMaker.READ_FIRST_MILLIS), which a busy machine can make it take:
             // under its own name, or, restored without sessions (the first test opened none), under its new test's.
-            assertThat(SequentialTestCase.NAMES.get(test[0]))
-                    .as("the branch of the %s test (%s)", test[0], databases)
+            String test0 = test[0];
+            assertThat(SequentialTestCase.NAMES.get(test0))
+                    .as("the branch of the %s test (%s)", test0, databases)
                     .satisfiesAnyOf(
                             name -> assertThat(name).matches("lbj_[a-z0-9]+_\\d+"),
                             name -> assertThat(name).isEqualTo(SequentialTestCase.NAMES.get("first")),
-                            name -> assertThat(name).matches("lbj_[a-z0-9]+_\\d+_" + test[0]));
+                            name -> {
+                                assertThat(databases.get(test0)).isEqualTo(databases.get("first"));
+                                assertThat(name).matches("lbj_[a-z0-9]+_\\d+_" + test0);
+                            });
         }
     }
 
@@ -134,6 +138,7 @@ class PrefetchTests {
         @Order(1)
         void first(Branch branch) throws Exception {
             NAMES.put("first", branch.name());
+            DATABASES.put("first", oid(branch)); // looked up by name: a session on it would change how it comes back
             SPARES_SEEN_BY_FIRST.addAll(awaitSparesAhead(branch));
             ON_SERVER_AFTER.put("first", databases(branch));
         }
@@ -162,6 +167,18 @@ class PrefetchTests {
         private static long oid(DataSource dataSource) throws SQLException {
             try (Connection c = dataSource.getConnection()) {
                 return RestoreInPlaceTests.databaseOid(c);
+            }
+        }
+
+        /** The oid of the database of {@code branch}, looked up on the server without a session on it. */
+        private static long oid(Branch branch) throws SQLException {
+            try (Connection c = DriverManager.getConnection(
+                            Fixtures.adminUrl(branch), branch.username(), branch.password());
+                    Statement s = c.createStatement();
+                    ResultSet rs =
+                            s.executeQuery("SELECT oid FROM pg_database WHERE datname = '" + branch.name() + "'")) {
+                rs.next();
+                return rs.getLong(1);
             }
         }
 

@@ -237,15 +237,12 @@ class PrefetcherTests {
     void aSpareNotForkedYetIsNotForkedOnceABranchThatCameBackTakesItsPlace() throws Exception {
         String base = base();
         HeldForks held = new HeldForks();
-        try (Prefetcher reading = restoringAtOnce(held)) {
-            held.delete(reading.take(base, 1, "reads").name());
-            awaitReady(reading, base, 1); // a spare read the base: a branch forked on demand is restorable now
-        }
+        readForRestores(held, base);
         Prefetcher restoring = restoringAtOnce(held);
         try {
             held.hold.set(true);
             Prefetcher.Forked first = restoring.take(base, 2, "first");
-            List<String> forking = held.awaitHeld(1); // the second spare is forked once the first exists
+            List<String> forking = held.awaitHeld(1); // the second spare waits for the first, and for this branch
             assertThat(restoring.giveBack(first.name())).as("restorable").isTrue();
             awaitReady(restoring, base, 1);
 
@@ -271,10 +268,7 @@ class PrefetcherTests {
     void aBranchThatMayComeBackRestoredHoldsBackItsBasesSecondSpareAndTakesItsPlace() throws Exception {
         String base = base();
         CountingForks counting = new CountingForks();
-        try (Prefetcher reading = restoringAtOnce(counting)) {
-            counting.delete(reading.take(base, 1, "reads").name());
-            awaitReady(reading, base, 1); // a spare read the base: a branch forked on demand is restorable now
-        }
+        readForRestores(counting, base);
         counting.forked.set(0);
         try (Prefetcher restoring = restoringAtOnce(counting)) {
             Prefetcher.Forked first = restoring.take(base, 2, "first");
@@ -309,10 +303,7 @@ class PrefetcherTests {
     void aSecondBranchOfTheBaseLentAtTheSameTimeLetsTheSpareHeldBackGo() throws Exception {
         String base = base();
         CountingForks counting = new CountingForks();
-        try (Prefetcher reading = restoringAtOnce(counting)) {
-            counting.delete(reading.take(base, 1, "reads").name());
-            awaitReady(reading, base, 1);
-        }
+        readForRestores(counting, base);
         counting.forked.set(0);
         try (Prefetcher restoring = restoringAtOnce(counting)) {
             Prefetcher.Forked first = restoring.take(base, 2, "first");
@@ -322,8 +313,13 @@ class PrefetcherTests {
             // first holds will not come back before the next spare is needed.
             Prefetcher.Forked second = restoring.take(base, 2, "second"); // the spare that was ready, without waiting
 
-            awaitReady(restoring, base, 1);
-            assertThat(counting.forked).as("spares forked").hasValueGreaterThanOrEqualTo(2);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (counting.forked.get() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(counting.forked)
+                    .as("spares forked, the one held back among them")
+                    .hasValueGreaterThanOrEqualTo(2);
             for (Prefetcher.Forked ended : List.of(first, second)) {
                 giveBackOrDrop(restoring, ended);
             }
@@ -332,6 +328,14 @@ class PrefetcherTests {
             counting.close();
         }
         assertThat(spares()).isEmpty();
+    }
+
+    /** Has a spare read {@code base} on {@code provider}: a branch of it forked on demand is restorable from then on. */
+    private static void readForRestores(BranchProvider provider, String base) throws Exception {
+        try (Prefetcher reading = restoringAtOnce(provider)) {
+            provider.delete(reading.take(base, 1, "reads").name());
+            awaitReady(reading, base, 1);
+        }
     }
 
     /** Spares forked ahead on {@code provider}, neither restored in place nor connected ahead. */
