@@ -7,9 +7,10 @@ import java.util.function.Supplier;
 
 /**
  * The restorable branches a {@link Prefetcher} lent to tests, per base what became of those given back, and the
- * spares held back for them. While a base's only branch lent may come back restored in place, that branch can take
- * the place of the base's next spare, which is therefore forked only once it is needed after all: tests one after
- * another then circulate two branches, and a 1 GB base on ext4 is copied once ahead of them, not twice beside them.
+ * spares held back for them. Before any branch of a base came back, while the base's only branch lent may come back
+ * restored in place, that branch can take the place of a spare queued after another, which is therefore forked only
+ * once it is needed after all: tests one after another then circulate two branches, and a 1 GB base on ext4 is
+ * copied once ahead of them, not twice beside them.
  *
  * <p>Not thread-safe: the prefetcher calls it holding its own lock. What waits for a held spare only hands work
  * to the {@link SpareWorkers}, so releasing one under that lock takes no other lock of the prefetcher.
@@ -91,7 +92,7 @@ final class Lending {
     /**
      * What a spare of {@code base} forked after another waits for: {@code previous}, and, held back while no branch
      * of {@code base} was given back and one is lent, the end of a pause, which ends when the spare is needed after
-     * all (a test waits for one) or when the spares held back for {@code base} go (above).
+     * all (a test waits for one), when the workers stop, or when the spares held back for {@code base} go (above).
      *
      * @param pauses makes the pause ({@link SpareWorkers#holdUntilNeeded}), or null once the workers have stopped
      */
