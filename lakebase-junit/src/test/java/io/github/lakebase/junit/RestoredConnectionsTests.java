@@ -79,10 +79,10 @@ class RestoredConnectionsTests {
     }
 
     @Test
-    void theDataSourceOfAnEndedTestGivesNoConnectionThoughItsPoolServesALaterTest() {
+    void theDataSourceAndBranchOfAnEndedTestGiveNoConnectionThoughItsPoolServesALaterTest() {
         Fixtures.assertAllSucceeded(
                 Fixtures.run(
-                        StaleDataSourceTestCase.class,
+                        EndedTestHandlesTestCase.class,
                         Map.of("lakebase.embedded.max-connections", "51", "lakebase.prefetch", "1")),
                 4);
     }
@@ -370,46 +370,58 @@ class RestoredConnectionsTests {
 
     @LakebaseBranch(migrations = "classpath:migrations/restore-sessions")
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-    static class StaleDataSourceTestCase {
+    static class EndedTestHandlesTestCase {
 
         private static final List<DataSource> ENDED = new ArrayList<>();
+        /** The branches of the tests that have ended: a restored one lives on under its name, its pool connected. */
+        private static final List<Branch> ENDED_BRANCHES = new ArrayList<>();
 
-        void useAndKeep(DataSource dataSource) throws SQLException {
+        void useAndKeep(DataSource dataSource, Branch branch) throws SQLException {
             for (DataSource ended : ENDED) {
                 assertThatThrownBy(ended::getConnection)
                         .as("the DataSource of a test that has ended")
                         .isInstanceOf(SQLException.class)
                         .hasMessageContaining("has been destroyed");
             }
+            for (Branch ended : ENDED_BRANCHES) {
+                // A thread the test left would otherwise write to the branch a later test has under that name.
+                assertThatThrownBy(ended::openConnection)
+                        .as("openConnection() of the Branch of a test that has ended")
+                        .isInstanceOf(SQLException.class)
+                        .hasMessageContaining("has been destroyed")
+                        .hasMessageContaining("Branch of the running test");
+            }
             try (Connection c = dataSource.getConnection()) {
                 execute(c, "UPDATE note SET body = 'changed'");
             }
             ENDED.add(dataSource);
+            ENDED_BRANCHES.add(branch);
         }
 
         @Test
         @Order(1)
-        void first(DataSource dataSource) throws SQLException {
+        void first(DataSource dataSource, Branch branch) throws SQLException {
             ENDED.clear();
-            useAndKeep(dataSource);
+            ENDED_BRANCHES.clear();
+            useAndKeep(dataSource, branch);
         }
 
         @Test
         @Order(2)
-        void second(DataSource dataSource) throws SQLException {
-            useAndKeep(dataSource);
+        void second(DataSource dataSource, Branch branch) throws SQLException {
+            useAndKeep(dataSource, branch);
         }
 
         @Test
         @Order(3)
-        void third(DataSource dataSource) throws SQLException {
-            useAndKeep(dataSource);
+        void third(DataSource dataSource, Branch branch) throws SQLException {
+            useAndKeep(dataSource, branch);
         }
 
         @Test
         @Order(4)
-        void fourth(DataSource dataSource) throws SQLException {
-            useAndKeep(dataSource);
+        void fourth(DataSource dataSource, Branch branch) throws SQLException {
+            useAndKeep(dataSource, branch);
         }
     }
 
