@@ -123,12 +123,20 @@ public final class ManagedBranch implements Branch, AutoCloseable {
         try {
             return current();
         } catch (IllegalStateException e) {
-            throw new SQLException(
-                    e.getMessage() + ": this DataSource was handed to a test that has ended. Use the DataSource of "
-                            + "the running test.",
-                    "08003",
-                    e);
+            throw ended(e, "DataSource");
         }
+    }
+
+    /**
+     * Why a handle of this branch gives no connection once its test has ended: restored in place, the database may
+     * serve a later test under the same name.
+     */
+    private static SQLException ended(IllegalStateException why, String handle) {
+        return new SQLException(
+                why.getMessage() + ": this " + handle + " was handed to a test that has ended. Use the " + handle
+                        + " of the running test.",
+                "08003",
+                why);
     }
 
     private DataSource current() {
@@ -142,8 +150,20 @@ public final class ManagedBranch implements Branch, AutoCloseable {
         return pool.dataSource(settings.poolSize());
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws SQLException also once the branch's test has ended (SQLState {@code 08003}), as {@link #dataSource()}'s
+     *     connections do: a branch restored in place serves a later test under the same name, and a thread its test
+     *     left must not write to it
+     */
     @Override
     public Connection openConnection() throws SQLException {
+        synchronized (this) {
+            if (closed) {
+                throw ended(new IllegalStateException("The branch " + name + " has been destroyed"), "Branch");
+            }
+        }
         return direct.open(this::connect);
     }
 
