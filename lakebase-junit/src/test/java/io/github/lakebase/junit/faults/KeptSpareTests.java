@@ -8,11 +8,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.MethodOrderer;
@@ -73,8 +75,9 @@ class KeptSpareTests {
     }
 
     /**
-     * A test that leaves a thread writing to its branch after it ended (an asynchronous job with its own connection)
-     * writes into a spare once its branch was restored: the next run still finds exactly the base.
+     * A test that leaves a thread writing to its branch after it ended (an asynchronous job that connects with the
+     * branch's URL on its own) writes into a spare once its branch was restored with its connections, under its name:
+     * the next run still finds exactly the base.
      */
     @Test
     void writesToASpareAfterItsTestEndedAreNotCarriedIntoTheNextRun() throws Exception {
@@ -82,6 +85,9 @@ class KeptSpareTests {
 
         Run leaking = run("leaking", configuration, LeakingTestCase.class);
         assertThat(leaking.log()).contains("Kept spare ");
+        assertThat(Integer.parseInt(leaking.report().reported("leaked")))
+                .as("rows the job wrote after its test ended")
+                .isPositive();
 
         Run next = run("next", configuration);
         assertThat(next.log()).containsPattern(TAKEN);
@@ -144,30 +150,41 @@ class KeptSpareTests {
 
     /**
      * Tests that find the base as it is; the second leaves a thread that, from shortly after it ended, writes to its
-     * branch through connections of its own, as an asynchronous job would, until the JVM exits.
+     * branch through connections of its own opened with the branch's URL, as an asynchronous job would, until the JVM
+     * exits. The second's branch comes back restored with its pool's session, and keeps its name, so the job writes into
+     * a spare, or into the branch of a later test of the run: the last two find what they find, and the last reports
+     * how many rows the job wrote.
      */
     @LakebaseBranch
     @TestMethodOrder(MethodOrderer.MethodName.class)
     @EnabledIfSystemProperty(named = HoldBranchesMain.CHILD_PROPERTY, matches = "true")
     static class LeakingTestCase {
 
+        private static final AtomicInteger LEAKED = new AtomicInteger();
+
         @Test
         void a(Branch branch) throws Exception {
             findsTheBase(branch);
-            HoldBranchesMain.report(branch, Map.of(), Map.of("first", branch.name()));
         }
 
         @Test
         void b(Branch branch) throws Exception {
-            findsTheBase(branch);
+            // Through its pool: the branch comes back restored with the pool's session open, under its name.
+            try (Connection c = branch.dataSource().getConnection()) {
+                assertThat(state(c)).isEqualTo(BASE);
+            }
             Thread.sleep(1500);
+            String url = branch.jdbcUrl();
+            String user = branch.username();
+            String password = branch.password();
             Thread job = new Thread(() -> {
                 try {
                     Thread.sleep(300);
                     for (int i = 0; i < 1000; i++) {
-                        try (Connection c = branch.openConnection();
+                        try (Connection c = DriverManager.getConnection(url, user, password);
                                 Statement s = c.createStatement()) {
                             s.execute("INSERT INTO item (name) VALUES ('leaked')");
+                            LEAKED.incrementAndGet();
                         } catch (SQLException e) {
                             // renamed or dropped meanwhile: try again
                         }
@@ -183,14 +200,14 @@ class KeptSpareTests {
 
         @Test
         void c(Branch branch) throws Exception {
-            findsTheBase(branch);
+            assertThat(branch.name()).isNotEmpty(); // a branch of its own, which the job may reach
             Thread.sleep(1500);
         }
 
         @Test
         void d(Branch branch) throws Exception {
-            findsTheBase(branch);
             Thread.sleep(3000);
+            HoldBranchesMain.report(branch, Map.of(), Map.of("leaked", String.valueOf(LEAKED.get())));
         }
 
         private static void findsTheBase(Branch branch) throws SQLException {
