@@ -70,8 +70,16 @@ public interface Branch {
     /**
      * Opens a new, unpooled connection to this branch; the caller closes it.
      *
+     * <pre>{@code
+     * try (Connection c = branch.openConnection()) {
+     *     c.createStatement().execute("DELETE FROM orders");
+     * }
+     * }</pre>
+     *
      * @return a new connection
-     * @throws SQLException if the connection cannot be opened
+     * @throws SQLException if the connection cannot be opened, or the test (or class) the branch was handed to has
+     *     ended (SQLState {@code 08003}): a branch restored in place may serve a later test under the same name, so a
+     *     thread a test leaves behind gets no connection to it this way
      */
     Connection openConnection() throws SQLException;
 
