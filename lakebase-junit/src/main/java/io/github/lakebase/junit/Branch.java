@@ -78,8 +78,9 @@ public interface Branch {
      *
      * @return a new connection
      * @throws SQLException if the connection cannot be opened, or the test (or class) the branch was handed to has
-     *     ended (SQLState {@code 08003}): a branch restored in place may serve a later test under the same name, so a
-     *     thread a test leaves behind gets no connection to it this way
+     *     ended and the branch was not kept ({@link CleanupMode#NEVER}, or {@link CleanupMode#ON_SUCCESS} after a
+     *     failure) (SQLState {@code 08003}): a branch restored in place may serve a later test under the same name, so
+     *     a thread a test leaves behind gets no connection to it this way
      */
     Connection openConnection() throws SQLException;
 

@@ -48,12 +48,26 @@ final class BranchDataSource implements DataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
-        return pool().getConnection();
+        return stillCurrent(pool().getConnection());
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
-        return pool().getConnection(username, password);
+        return stillCurrent(pool().getConnection(username, password));
+    }
+
+    /**
+     * {@code borrowed}, unless the test ended while it was borrowed (a wait for a free connection of the pool): then it
+     * goes back to the pool, having run nothing, and the caller gets the exception of an ended test.
+     */
+    private Connection stillCurrent(Connection borrowed) throws SQLException {
+        try {
+            pool();
+            return borrowed;
+        } catch (SQLException e) {
+            borrowed.close();
+            throw e;
+        }
     }
 
     @Override

@@ -36,6 +36,9 @@ public final class ManagedBranch implements Branch, AutoCloseable {
     private DataSource handed;
 
     private boolean closed;
+    /** Whether it is kept as its owner ended ({@link CleanupMode#NEVER}, or a failure): no later test takes it. */
+    private boolean kept;
+
     private boolean sealed;
 
     ManagedBranch(
@@ -154,17 +157,29 @@ public final class ManagedBranch implements Branch, AutoCloseable {
      * {@inheritDoc}
      *
      * @throws SQLException also once the branch's test has ended (SQLState {@code 08003}), as {@link #dataSource()}'s
-     *     connections do: a branch restored in place serves a later test under the same name, and a thread its test
-     *     left must not write to it
+     *     connections do, unless the branch was kept: a branch restored in place serves a later test under the same
+     *     name, and a thread its test left must not write to it
      */
     @Override
     public Connection openConnection() throws SQLException {
-        synchronized (this) {
-            if (closed) {
-                throw ended(new IllegalStateException("The branch " + name + " has been destroyed"), "Branch");
-            }
+        requireOpen();
+        Connection c = direct.open(this::connect);
+        try {
+            // Its test may have ended while it connected (up to a minute, where the run's connections are all in use),
+            // and the branch come back restored under its name for a later test: such a connection ran nothing yet.
+            requireOpen();
+            return c;
+        } catch (SQLException e) {
+            c.close();
+            throw e;
         }
-        return direct.open(this::connect);
+    }
+
+    /** Refuses once its owner has ended, unless it is kept: then it stays under its name for nobody else. */
+    private synchronized void requireOpen() throws SQLException {
+        if (closed && !kept) {
+            throw ended(new IllegalStateException("The branch " + name + " has been destroyed"), "Branch");
+        }
     }
 
     private Connection connect() throws SQLException {
@@ -249,6 +264,7 @@ public final class ManagedBranch implements Branch, AutoCloseable {
                 case ON_SUCCESS -> settings.failed().getAsBoolean();
                 default -> false;
             };
+            kept = keep;
             if (!keep && !sealed && direct.openCount() == 0 && pool.idle() && service.giveBack(name, pool)) {
                 direct.close();
                 return;
