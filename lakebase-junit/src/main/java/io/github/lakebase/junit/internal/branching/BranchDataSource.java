@@ -46,26 +46,36 @@ final class BranchDataSource implements DataSource {
         return pool.current();
     }
 
+    /** A check that a branch's test still runs. */
+    @FunctionalInterface
+    interface Running {
+        /** @throws SQLException when the branch's test has ended */
+        void check() throws SQLException;
+    }
+
     @Override
     public Connection getConnection() throws SQLException {
-        return stillCurrent(pool().getConnection());
+        return unlessEnded(pool().getConnection(), this::pool);
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
-        return stillCurrent(pool().getConnection(username, password));
+        return unlessEnded(pool().getConnection(username, password), this::pool);
     }
 
     /**
-     * {@code borrowed}, unless the test ended while it was borrowed (a wait for a free connection of the pool): then it
-     * goes back to the pool, having run nothing, and the caller gets the exception of an ended test.
+     * {@code obtained}, unless the branch's test ended while it was obtained (a wait for a free connection, of the pool
+     * or of the run's budget): the branch may then serve a later test under its name, restored in place. The
+     * connection is closed (handed back), having run nothing, and the caller gets the exception of an ended test.
+     *
+     * @throws SQLException what {@code running} throws once the test has ended
      */
-    private Connection stillCurrent(Connection borrowed) throws SQLException {
+    static Connection unlessEnded(Connection obtained, Running running) throws SQLException {
         try {
-            pool();
-            return borrowed;
+            running.check();
+            return obtained;
         } catch (SQLException e) {
-            borrowed.close();
+            obtained.close();
             throw e;
         }
     }

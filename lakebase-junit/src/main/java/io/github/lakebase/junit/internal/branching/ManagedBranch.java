@@ -126,7 +126,7 @@ public final class ManagedBranch implements Branch, AutoCloseable {
         try {
             return current();
         } catch (IllegalStateException e) {
-            throw ended(e, "DataSource");
+            throw ended(e.getMessage(), "DataSource", e);
         }
     }
 
@@ -134,12 +134,12 @@ public final class ManagedBranch implements Branch, AutoCloseable {
      * Why a handle of this branch gives no connection once its test has ended: restored in place, the database may
      * serve a later test under the same name.
      */
-    private static SQLException ended(IllegalStateException why, String handle) {
+    private static SQLException ended(String why, String handle, Throwable cause) {
         return new SQLException(
-                why.getMessage() + ": this " + handle + " was handed to a test that has ended. Use the " + handle
+                why + ": this " + handle + " was handed to a test that has ended. Use the " + handle
                         + " of the running test.",
                 "08003",
-                why);
+                cause);
     }
 
     private DataSource current() {
@@ -163,22 +163,13 @@ public final class ManagedBranch implements Branch, AutoCloseable {
     @Override
     public Connection openConnection() throws SQLException {
         requireOpen();
-        Connection c = direct.open(this::connect);
-        try {
-            // Its test may have ended while it connected (up to a minute, where the run's connections are all in use),
-            // and the branch come back restored under its name for a later test: such a connection ran nothing yet.
-            requireOpen();
-            return c;
-        } catch (SQLException e) {
-            c.close();
-            throw e;
-        }
+        return BranchDataSource.unlessEnded(direct.open(this::connect), this::requireOpen);
     }
 
     /** Refuses once its owner has ended, unless it is kept: then it stays under its name for nobody else. */
     private synchronized void requireOpen() throws SQLException {
         if (closed && !kept) {
-            throw ended(new IllegalStateException("The branch " + name + " has been destroyed"), "Branch");
+            throw ended("The branch " + name + " has been destroyed", "Branch", null);
         }
     }
 
