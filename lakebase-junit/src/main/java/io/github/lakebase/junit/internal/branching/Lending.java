@@ -68,9 +68,12 @@ final class Lending {
         return Spare.Lent.ofBase(lent.values(), base, most);
     }
 
-    /** Whether a test has given a branch of {@code base} back. */
-    boolean anyGivenBack(String base) {
-        return restoredLast.containsKey(base);
+    /**
+     * Whether a branch of {@code base} that a test holds may still come back restored before any other did: branches
+     * are restored in place, and no test has given one of {@code base} back yet.
+     */
+    boolean beforeFirstReturn(String base) {
+        return restores && !restoredLast.containsKey(base);
     }
 
     /** Whether the branch of {@code base} given back last was restored in place; false when none was given back. */
@@ -97,7 +100,7 @@ final class Lending {
      * @param pauses makes the pause ({@link SpareWorkers#holdUntilNeeded}), or null once the workers have stopped
      */
     CompletableFuture<?> after(String base, CompletableFuture<?> previous, Supplier<CompletableFuture<Void>> pauses) {
-        CompletableFuture<Void> pause = !restores || anyGivenBack(base) || lentOf(base, 2) != 1 ? null : pauses.get();
+        CompletableFuture<Void> pause = beforeFirstReturn(base) && lentOf(base, 2) == 1 ? pauses.get() : null;
         if (pause == null) {
             return previous;
         }

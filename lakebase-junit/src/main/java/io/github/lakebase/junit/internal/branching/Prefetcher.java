@@ -291,7 +291,7 @@ final class Prefetcher implements AutoCloseable {
         // its first spares only), each ready as soon as one fork allows; later ones two at a time (two copies of a 1 GB
         // base at once took five times one's time). The first waits for the workers' pause, so that the test that
         // asked starts before a copy loads the cores; the next may wait for the branch lent to come back (Lending).
-        boolean oneAtATime = !lastFork.containsKey(base) || restoring != null && !lending.anyGivenBack(base);
+        boolean oneAtATime = !lastFork.containsKey(base) || lending.beforeFirstReturn(base);
         CompletableFuture<?> after = !lastFork.containsKey(base) ? null : oneAtATime ? lastFork.get(base) : DONE;
         boolean chained = false; // whether after is the fork of a spare queued just now
         while (Spare.live(queue, null) + coming(base, depth) < depth && (count < limit || evictForeign(base))) {
