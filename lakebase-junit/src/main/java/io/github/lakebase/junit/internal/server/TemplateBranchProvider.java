@@ -216,6 +216,12 @@ public class TemplateBranchProvider
         return spareDisk.noRoomFor(source);
     }
 
+    /** A base of at most {@value SpareDiskPolicy#CHEAP_FORK_MB} MB ({@link SpareDiskPolicy#cheapToFork}). */
+    @Override
+    public boolean forksCheaply(String source) {
+        return spareDisk.cheapToFork(source);
+    }
+
     /** A rename is a catalog update: the database's files stay where they are, so it costs one round trip. */
     @Override
     public BranchConnection claim(String spare, String name) {

@@ -503,6 +503,7 @@ class PrefetcherTests {
     void aBasesFirstSparesWaitForThePauseWhileTheFirstTestStartsUnlessATestWaitsForOne() throws Exception {
         String base = base();
         CountingForks counting = new CountingForks();
+        counting.costly.set(true); // a small base's first spare is forked beside the first test's branch, unpaused
         try (Prefetcher prefetching = new Prefetcher(
                 counting, NAMES, Optional.of(false), null, new SpareWorkers(TimeUnit.HOURS.toMillis(1)))) {
             counting.delete(prefetching.take(base, 2, "first").name());
@@ -519,6 +520,24 @@ class PrefetcherTests {
             counting.delete(second.name());
         } finally {
             counting.close();
+        }
+        assertThat(spares()).isEmpty();
+    }
+
+    @Test
+    void aSmallBasesFirstSpareIsForkedBesideTheFirstTestsBranchWithoutWaitingForThePause() throws Exception {
+        String base = base(); // a few MB, which the embedded server's provider forks cheaply
+        BesideForks beside = new BesideForks();
+        try (Prefetcher prefetching =
+                new Prefetcher(beside, NAMES, Optional.of(false), null, new SpareWorkers(TimeUnit.HOURS.toMillis(1)))) {
+            Prefetcher.Forked first = prefetching.take(base, 2, "first");
+
+            assertThat(beside.spareForkedBeside)
+                    .as("a spare's fork started while the first test's branch was being forked")
+                    .isTrue();
+            beside.delete(first.name());
+        } finally {
+            beside.close();
         }
         assertThat(spares()).isEmpty();
     }
@@ -675,8 +694,38 @@ class PrefetcherTests {
         }
     }
 
+    /** A provider whose forks on demand wait, 10 s at most, for a spare's fork to start. */
+    private static final class BesideForks extends TemplateBranchProvider {
+        final CountDownLatch spareStarted = new CountDownLatch(1);
+        volatile boolean spareForkedBeside;
+
+        BesideForks() {
+            super(TestServers.existingServer(SERVER.get()), TestServers.configuration("prefetchertests"), "template1");
+        }
+
+        @Override
+        public BranchConnection create(BranchRequest request) {
+            try {
+                spareForkedBeside = spareStarted.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            return super.create(request);
+        }
+
+        @Override
+        public BranchConnection createSpare(String name, String source) {
+            spareStarted.countDown();
+            return super.createSpare(name, source);
+        }
+    }
+
     /** A provider that counts the spares it forks at the same time, and can have each wait for a second one. */
     private static final class CountingForks extends TemplateBranchProvider {
+        /** Whether it says that no fork is cheap, as for a large base on a plain-copy filesystem. */
+        final AtomicBoolean costly = new AtomicBoolean();
+
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger mostAtOnce = new AtomicInteger();
         /** How many spares it was asked to fork. */
@@ -687,6 +736,11 @@ class PrefetcherTests {
 
         CountingForks() {
             super(TestServers.existingServer(SERVER.get()), TestServers.configuration("prefetchertests"), "template1");
+        }
+
+        @Override
+        public boolean forksCheaply(String source) {
+            return !costly.get() && super.forksCheaply(source);
         }
 
         @Override
