@@ -49,6 +49,32 @@ final class Lending {
         }
     }
 
+    /**
+     * Lends a branch of {@code base} ahead, as the first test's branch forked beside the base's first spares (a
+     * cheap fork) will be, so that its spares are held back as for that branch; {@link #lendInPlaceOf} says what
+     * became of it.
+     *
+     * @return what stands for the branch until then
+     */
+    String lendAhead(String base) {
+        String ahead = "(being forked) " + base + " " + System.nanoTime();
+        lent.put(ahead, new Spare.Lent(base, System.nanoTime()));
+        return ahead;
+    }
+
+    /**
+     * Lends {@code name} of {@code base} in place of {@code ahead} (null: nothing was lent ahead); with no {@code
+     * name} (the branch is not restorable, or its fork failed), the spares held back for the branch lent ahead go.
+     */
+    void lendInPlaceOf(String ahead, String name, String base) {
+        lent.remove(ahead);
+        if (name != null) {
+            lend(name, base);
+        } else if (ahead != null) {
+            release(base);
+        }
+    }
+
     /** Takes {@code name} back from its test, to be restored; null when it was not lent as restorable. */
     Spare.Lent takeBack(String name) {
         return lent.remove(name);
@@ -77,8 +103,17 @@ final class Lending {
     }
 
     /** Whether the branch of {@code base} given back last was restored in place; false when none was given back. */
-    boolean lastRestored(String base) {
+    private boolean lastRestored(String base) {
         return restoredLast.getOrDefault(base, false);
+    }
+
+    /**
+     * How many of {@code base}'s branches that tests hold count as its spares, as they come back restored: none
+     * unless the branch of it given back last was restored in place (a test that changes the schema has its branch
+     * forked anew), and {@code depth - 1} at most, so that one spare at least is forked besides.
+     */
+    long coming(String base, int depth) {
+        return lastRestored(base) ? lentOf(base, depth - 1) : 0;
     }
 
     /** A test gave a branch of {@code base} back, to be restored in place or dropped. */

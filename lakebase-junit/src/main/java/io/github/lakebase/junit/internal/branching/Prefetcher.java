@@ -15,12 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * from sealed bases (which never change, so a spare is exactly what a fork on demand would be), at most {@code
  * depth} per base and {@link #LIMIT_PER_DEPTH} times that in all: beyond it the spares of the base used longest
  * ago make room. Nor is one forked while the provider has no room for it ({@link RenamableSpares#noRoomForSpare}:
- * the embedded server's disk); the test that would have taken it forks on demand. A spare carries the run's name
- * prefix and run id like any branch, so a sweep drops it when its run is killed; a spare that no test took is
- * dropped when the run ends.
+ * the embedded server's disk); the test that would have taken it forks on demand. A base's first spares are forked
+ * after its first test's branch, or beside it where a fork of the base is cheap ({@link RenamableSpares#forksCheaply}).
+ * A spare carries the run's name prefix and run id like any branch, so a sweep drops it when its run is killed; a
+ * spare that no test took is dropped when the run ends.
  *
  * <p>With {@code lakebase.restore-in-place}, a spare's state is noted once it is forked ({@link
  * RestorableBranches#track}), and the branch a test ends with comes back as a spare of its base ({@link #giveBack}):
@@ -126,26 +123,23 @@ final class Prefetcher implements AutoCloseable {
      * @param hint what the branch is for, part of its name
      */
     Forked take(String base, int depth, String hint) {
-        Forked forked = obtain(base, hint, depth > 0);
         synchronized (this) {
             depths.put(base, depth);
-            if (forked.restorable()) {
-                lending.lend(forked.name(), base);
-            }
         }
+        Forked forked = obtain(base, hint, depth);
         // Only now: a fork in the background would compete with this test's claim or fork for the server.
         if (depth > 0) {
-            topUp(base, depth);
+            topUp(base, depth, false);
         }
         return forked;
     }
 
-    private Forked obtain(String base, String hint, boolean prefetching) {
+    private Forked obtain(String base, String hint, int depth) {
         long start = System.nanoTime();
         Spare spare = next(base);
         if (spare != null) {
             try {
-                Forked forked = maker.claim(spare, spare.forked().join(), hint);
+                Forked forked = lent(maker.claim(spare, spare.forked().join(), hint), base, null);
                 LOG.debug(
                         "Branch {} is a spare ({} ms since the test asked)",
                         forked.name(),
@@ -156,7 +150,26 @@ final class Prefetcher implements AutoCloseable {
                 maker.drop(spare);
             }
         }
-        return maker.onDemand(base, hint, prefetching);
+        String ahead = null;
+        if (depth > 0 && maker.forksCheaply(base)) { // its first spares fork beside this branch, lent ahead of it
+            synchronized (this) {
+                ahead = lending.lendAhead(base);
+            }
+            topUp(base, depth, true);
+        }
+        Forked forked = null;
+        try {
+            forked = maker.onDemand(base, hint, depth > 0);
+            return forked;
+        } finally {
+            lent(forked, base, ahead);
+        }
+    }
+
+    /** Lends {@code forked} (null: none), if restorable, in place of the branch lent ahead of it ({@link Lending}). */
+    private synchronized Forked lent(Forked forked, String base, String ahead) {
+        lending.lendInPlaceOf(ahead, forked != null && forked.restorable() ? forked.name() : null, base);
+        return forked;
     }
 
     /**
@@ -190,15 +203,7 @@ final class Prefetcher implements AutoCloseable {
                 making.add(queued);
             }
             workers.hurry();
-            try { // a second at most before the queue is looked at again: it may have been emptied at close
-                CompletableFuture.anyOf(making.toArray(CompletableFuture[]::new))
-                        .get(1, TimeUnit.SECONDS);
-            } catch (ExecutionException | CancellationException | TimeoutException e) {
-                // settled or still under way: the queue tells
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ProviderException("Interrupted while waiting for a branch of " + base, e);
-            }
+            Spare.awaitAny(making, base); // a second at most: the queue may have been emptied at close
         }
     }
 
@@ -281,7 +286,8 @@ final class Prefetcher implements AutoCloseable {
         }
     }
 
-    private synchronized void topUp(String base, int depth) {
+    /** Queues spares of {@code base} up to {@code depth}; with {@code now}, the first forks at once, unpaused. */
+    private synchronized void topUp(String base, int depth, boolean now) {
         if (closed) {
             return;
         }
@@ -289,14 +295,15 @@ final class Prefetcher implements AutoCloseable {
         int limit = depth * LIMIT_PER_DEPTH;
         // A base's spares are forked one after the other until a test gives a branch of it back (with restores off:
         // its first spares only), each ready as soon as one fork allows; later ones two at a time (two copies of a 1 GB
-        // base at once took five times one's time). The first waits for the workers' pause, so that the test that
-        // asked starts before a copy loads the cores; the next may wait for the branch lent to come back (Lending).
+        // base at once took five times one's time). The first waits for the workers' pause (unless forked beside a
+        // cheap fork on demand), so that the test that asked starts before a copy loads the cores; the next may wait
+        // for the branch lent to come back (Lending).
         boolean oneAtATime = !lastFork.containsKey(base) || lending.beforeFirstReturn(base);
         CompletableFuture<?> after = !lastFork.containsKey(base) ? null : oneAtATime ? lastFork.get(base) : DONE;
         boolean chained = false; // whether after is the fork of a spare queued just now
-        while (Spare.live(queue, null) + coming(base, depth) < depth && (count < limit || evictForeign(base))) {
+        while (Spare.live(queue, null) + lending.coming(base, depth) < depth && (count < limit || evictForeign(base))) {
             if (after == null) {
-                after = java.util.Objects.requireNonNullElse(workers.hold(), DONE);
+                after = now ? DONE : java.util.Objects.requireNonNullElse(workers.hold(), DONE);
             } else if (chained) {
                 after = lending.after(base, after, workers::holdUntilNeeded);
             }
@@ -328,7 +335,8 @@ final class Prefetcher implements AutoCloseable {
             Deque<Spare> queue = queueOf(spare.base());
             int depth = Math.max(depths.getOrDefault(spare.base(), 0), 1);
             // Not needed when enough others, one at least, are ready, being made, or will come back.
-            if (closed || Spare.live(queue, spare) + coming(spare.base(), depth) >= depth && queue.remove(spare)) {
+            if (closed
+                    || Spare.live(queue, spare) + lending.coming(spare.base(), depth) >= depth && queue.remove(spare)) {
                 count -= closed ? 0 : 1;
                 spare.forked().cancel(false);
                 created.complete(null);
@@ -336,15 +344,6 @@ final class Prefetcher implements AutoCloseable {
             }
         }
         maker.forkAndSettle(spare, created);
-    }
-
-    /**
-     * How many of {@code base}'s branches that tests hold count as its spares, as they come back restored: none
-     * unless the branch of it given back last was restored in place (a test that changes the schema has its branch
-     * forked anew), and {@code depth - 1} at most, so that one spare at least is forked besides.
-     */
-    private long coming(String base, int depth) {
-        return lending.lastRestored(base) ? lending.lentOf(base, depth - 1) : 0;
     }
 
     /** The spares of {@code base}, found without making it the base used last; guarded by {@code this}. */

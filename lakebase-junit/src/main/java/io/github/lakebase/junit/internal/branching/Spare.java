@@ -1,12 +1,17 @@
 package io.github.lakebase.junit.internal.branching;
 
 import io.github.lakebase.junit.spi.BranchConnection;
+import io.github.lakebase.junit.spi.ProviderException;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A branch of a sealed base that the {@link Prefetcher} makes ready for a later test: forked ahead, or given
@@ -51,6 +56,22 @@ record Spare(String base, String name, CompletableFuture<Ready> forked) {
                     Math.min(
                             most,
                             lent.stream().filter(l -> l.base().equals(base)).count()));
+        }
+    }
+
+    /**
+     * Waits until one of {@code making} settles, a second at most: what it became, the caller's queue tells.
+     *
+     * @throws ProviderException when interrupted while waiting for a branch of {@code base}
+     */
+    static void awaitAny(List<CompletableFuture<?>> making, String base) {
+        try {
+            CompletableFuture.anyOf(making.toArray(CompletableFuture[]::new)).get(1, TimeUnit.SECONDS);
+        } catch (ExecutionException | CancellationException | TimeoutException e) {
+            // settled or still under way
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderException("Interrupted while waiting for a branch of " + base, e);
         }
     }
 

@@ -243,6 +243,19 @@ final class SpareMaker {
     }
 
     /**
+     * Whether a spare of {@code base} may be forked beside a branch of it forked on demand ({@link
+     * RenamableSpares#forksCheaply}); false where the provider cannot say, or fails to.
+     */
+    boolean forksCheaply(String base) {
+        try {
+            return naming != null && naming.forksCheaply(base);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not tell whether a fork of {} is cheap: {}", base, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
      * The spare an earlier run kept of {@code base} ({@link BaseCache#takeKeptSpare}), as the branch {@code name};
      * empty where none is kept, or it cannot be taken.
      */
