@@ -32,6 +32,8 @@ final class Lending {
     private final Map<String, Boolean> restoredLast = new HashMap<>();
     /** Per base with spares held back, ends when they go. */
     private final Map<String, CompletableFuture<Void>> held = new HashMap<>();
+    /** How many branches were lent ahead ({@link #lendAhead}), which numbers them. */
+    private long lentAhead;
 
     /** @param restores whether branches given back are restored in place (else nothing is held back) */
     Lending(boolean restores) {
@@ -57,7 +59,7 @@ final class Lending {
      * @return what stands for the branch until then
      */
     String lendAhead(String base) {
-        String ahead = "(being forked) " + base + " " + System.nanoTime();
+        String ahead = "(being forked) " + base + " " + ++lentAhead;
         lent.put(ahead, new Spare.Lent(base, System.nanoTime()));
         return ahead;
     }

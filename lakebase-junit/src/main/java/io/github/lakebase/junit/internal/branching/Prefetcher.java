@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * from sealed bases (which never change, so a spare is exactly what a fork on demand would be), at most {@code
  * depth} per base and {@link #LIMIT_PER_DEPTH} times that in all: beyond it the spares of the base used longest
  * ago make room. Nor is one forked while the provider has no room for it ({@link RenamableSpares#noRoomForSpare}:
- * the embedded server's disk); the test that would have taken it forks on demand. A base's first spares are forked
+ * the embedded server's disk); the test that would have taken it forks on demand. A base's first spare is forked
  * after its first test's branch, or beside it where a fork of the base is cheap ({@link RenamableSpares#forksCheaply}).
  * A spare carries the run's name prefix and run id like any branch, so a sweep drops it when its run is killed; a
  * spare that no test took is dropped when the run ends.
@@ -116,7 +116,8 @@ final class Prefetcher implements AutoCloseable {
 
     /**
      * A new branch of the sealed base {@code base}: a spare when one is ready or being forked, else a
-     * fork made now. Then tops the spares of {@code base} up to {@code depth} in the background.
+     * fork made now (beside which a cheap base's first spare is forked). Then tops the spares of {@code base} up to
+     * {@code depth} in the background.
      *
      * @param base a sealed base of this run, which never changes
      * @param depth how many spares of {@code base} to keep ready; 0 for none
@@ -127,7 +128,7 @@ final class Prefetcher implements AutoCloseable {
             depths.put(base, depth);
         }
         Forked forked = obtain(base, hint, depth);
-        // Only now: a fork in the background would compete with this test's claim or fork for the server.
+        // Only now (but for a cheap first spare): a fork in the background would compete with this test's own.
         if (depth > 0) {
             topUp(base, depth, false);
         }
@@ -150,16 +151,16 @@ final class Prefetcher implements AutoCloseable {
                 maker.drop(spare);
             }
         }
+        Forked forked = maker.kept(base, hint).orElse(null); // an earlier run's spare, renamed: no fork to hide behind
         String ahead = null;
-        if (depth > 0 && maker.forksCheaply(base)) { // its first spares fork beside this branch, lent ahead of it
-            synchronized (this) {
-                ahead = lending.lendAhead(base);
-            }
-            topUp(base, depth, true);
-        }
-        Forked forked = null;
         try {
-            forked = maker.onDemand(base, hint, depth > 0);
+            if (forked == null && depth > 0 && maker.forksCheaply(base)) { // its first spare forks beside, lent ahead
+                synchronized (this) {
+                    ahead = lending.lendAhead(base);
+                }
+                topUp(base, depth, true);
+            }
+            forked = forked != null ? forked : maker.onDemand(base, hint, depth > 0 && ahead == null);
             return forked;
         } finally {
             lent(forked, base, ahead);

@@ -9,6 +9,7 @@ import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import io.github.lakebase.junit.spi.PersistentBases;
 import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.RenamableSpares;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -64,6 +65,8 @@ final class SpareMaker {
     private final BaseCache cache;
     /** The bases whose kept spare was asked for: once per base and run, by the first fork on demand. */
     private final Set<String> askedKept = ConcurrentHashMap.newKeySet();
+    /** Per base, whether a fork of it is cheap ({@link #forksCheaply}). */
+    private final Map<String, Boolean> cheap = new ConcurrentHashMap<>();
 
     /**
      * @param provider where spares are forked
@@ -229,10 +232,6 @@ final class SpareMaker {
     Prefetcher.Forked onDemand(String base, String hint, boolean prefetching) {
         long start = System.nanoTime();
         String name = provider.normalizeName(names.branch(hint));
-        Optional<BranchConnection> kept = askedKept.add(base) ? takeKept(base, name) : Optional.empty();
-        if (kept.isPresent()) { // not restorable: it is no new fork, whose state restores start from
-            return new Prefetcher.Forked(name, kept.get(), false, null);
-        }
         BranchConnection connection = provider.create(new BranchRequest(name, base, null, Kind.BRANCH));
         long millis = (System.nanoTime() - start) / 1_000_000;
         LOG.debug("Branch {} was forked on demand ({} ms)", name, millis);
@@ -243,16 +242,30 @@ final class SpareMaker {
     }
 
     /**
+     * The spare an earlier run kept of {@code base}, renamed for the test {@code hint}, at the run's first branch of
+     * {@code base} only; not restorable: it is no new fork, whose state restores start from.
+     */
+    Optional<Prefetcher.Forked> kept(String base, String hint) {
+        if (cache == null || !askedKept.add(base)) {
+            return Optional.empty();
+        }
+        String name = provider.normalizeName(names.branch(hint));
+        return takeKept(base, name).map(connection -> new Prefetcher.Forked(name, connection, false, null));
+    }
+
+    /**
      * Whether a spare of {@code base} may be forked beside a branch of it forked on demand ({@link
-     * RenamableSpares#forksCheaply}); false where the provider cannot say, or fails to.
+     * RenamableSpares#forksCheaply}), asked once per base; false where the provider cannot say, or fails to.
      */
     boolean forksCheaply(String base) {
-        try {
-            return naming != null && naming.forksCheaply(base);
-        } catch (RuntimeException e) {
-            LOG.debug("Could not tell whether a fork of {} is cheap: {}", base, e.getMessage());
-            return false;
-        }
+        return cheap.computeIfAbsent(base, b -> {
+            try {
+                return naming != null && naming.forksCheaply(b);
+            } catch (RuntimeException e) {
+                LOG.debug("Could not tell whether a fork of {} is cheap: {}", b, e.getMessage());
+                return false;
+            }
+        });
     }
 
     /**
@@ -260,9 +273,6 @@ final class SpareMaker {
      * empty where none is kept, or it cannot be taken.
      */
     private Optional<BranchConnection> takeKept(String base, String name) {
-        if (cache == null) {
-            return Optional.empty();
-        }
         try {
             return cache.takeKeptSpare(base, name);
         } catch (RuntimeException e) {

@@ -8,10 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Whether the server's disk has room for one more spare of a base, and whether a copy of it is cheap ({@link
- * #cheapToFork}). There is room while twice the base's size and {@value #RESERVE_MB} MB stay free, so that forking ahead never fills the disk a test needs. On
- * a server whose free space cannot be read (a remote one) there is always room. Two spares forked at the
- * same time may both pass the check before either takes its space: then one base's size is left beside the
- * reserve instead of two, and the reserve itself still stays free.
+ * #cheapToFork}). There is room while twice the base's size and {@value #RESERVE_MB} MB stay free, so that forking
+ * ahead never fills the disk a test needs. On a server whose free space cannot be read (a remote one) there is always
+ * room. Two spares forked at the same time may both pass the check before either takes its space: then one base's
+ * size is left beside the reserve instead of two, and the reserve itself still stays free.
  *
  * <pre>{@code
  * Optional<String> why = policy.noRoomFor("lbj_k3x9q2a_base_1");   // empty: fork the spare

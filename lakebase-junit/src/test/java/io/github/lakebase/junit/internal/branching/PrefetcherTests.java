@@ -1,6 +1,7 @@
 package io.github.lakebase.junit.internal.branching;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.lakebase.junit.internal.server.TemplateBranchProvider;
@@ -500,7 +501,7 @@ class PrefetcherTests {
     }
 
     @Test
-    void aBasesFirstSparesWaitForThePauseWhileTheFirstTestStartsUnlessATestWaitsForOne() throws Exception {
+    void aCostlyBasesFirstSparesWaitForThePauseWhileTheFirstTestStartsUnlessATestWaitsForOne() throws Exception {
         String base = base();
         CountingForks counting = new CountingForks();
         counting.costly.set(true); // a small base's first spare is forked beside the first test's branch, unpaused
@@ -538,6 +539,23 @@ class PrefetcherTests {
             beside.delete(first.name());
         } finally {
             beside.close();
+        }
+        assertThat(spares()).isEmpty();
+    }
+
+    @Test
+    void aFirstForkOnDemandThatFailsLetsTheSpareHeldBackForItsBranchGo() throws Exception {
+        String base = base();
+        CountingForks counting = new CountingForks();
+        counting.failOnDemand.set(true);
+        try (Prefetcher restoring = restoringAtOnce(counting)) {
+            assertThatThrownBy(() -> restoring.take(base, 2, "first")).isInstanceOf(ProviderException.class);
+
+            assertThat(awaitSpares(2))
+                    .as("both first spares: none is held back for a branch that will never come back")
+                    .hasSize(2);
+        } finally {
+            counting.close();
         }
         assertThat(spares()).isEmpty();
     }
@@ -725,6 +743,8 @@ class PrefetcherTests {
     private static final class CountingForks extends TemplateBranchProvider {
         /** Whether it says that no fork is cheap, as for a large base on a plain-copy filesystem. */
         final AtomicBoolean costly = new AtomicBoolean();
+        /** Whether its forks on demand fail. */
+        final AtomicBoolean failOnDemand = new AtomicBoolean();
 
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger mostAtOnce = new AtomicInteger();
@@ -741,6 +761,14 @@ class PrefetcherTests {
         @Override
         public boolean forksCheaply(String source) {
             return !costly.get() && super.forksCheaply(source);
+        }
+
+        @Override
+        public BranchConnection create(BranchRequest request) {
+            if (failOnDemand.get() && request.kind() == Kind.BRANCH) {
+                throw new ProviderException("Could not create branch " + request.name() + ": failed on purpose", null);
+            }
+            return super.create(request);
         }
 
         @Override
@@ -770,6 +798,11 @@ class PrefetcherTests {
         SlowForks(long millis) {
             super(TestServers.existingServer(SERVER.get()), TestServers.configuration("prefetchertests"), "template1");
             this.millis = millis;
+        }
+
+        @Override
+        public boolean forksCheaply(String source) {
+            return false; // as for a large base: its first spare is forked after the first test's branch
         }
 
         @Override
