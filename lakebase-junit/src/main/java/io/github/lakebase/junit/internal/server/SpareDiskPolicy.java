@@ -63,8 +63,8 @@ final class SpareDiskPolicy {
      * Whether a copy of {@code base} is cheap enough to run beside another: the base is at most {@value
      * #CHEAP_FORK_MB} MB. Its first spare is then forked beside its first test's branch. Measured on a 2-core machine
      * with the benchmark's 100 MB base and tests of 94-129 ms, three interleaved runs of 10 tests each on ext4, XFS and
-     * ext4 without a journal: the second test's wait for its branch was 4-17 ms, against 11-192 ms with the spare
-     * forked after the first test's branch, which took 52-212 ms to fork, against 51-147 ms. Two copies of a 1 GB
+     * ext4 without a journal: the second test's wait for its branch was 7-22 ms, against 7-72 ms with the spare
+     * forked after the first test's branch, which took 56-217 ms to fork, against 46-208 ms. Two copies of a 1 GB
      * base at once on a journaled ext4 made the first test's fork take 35% longer (420 against 310 ms) and saved the
      * second test nothing.
      */
