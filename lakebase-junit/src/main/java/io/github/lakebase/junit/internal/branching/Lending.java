@@ -52,8 +52,8 @@ final class Lending {
     }
 
     /**
-     * Lends a branch of {@code base} ahead, as the first test's branch forked beside the base's first spares (a
-     * cheap fork) will be, so that its spares are held back as for that branch; {@link #lendInPlaceOf} says what
+     * Lends a branch of {@code base} ahead, as the first test's branch, forked beside the base's first spare (a cheap
+     * fork), will be, so that the spares after it are held back as for that branch; {@link #lendInPlaceOf} says what
      * became of it.
      *
      * @return what stands for the branch until then

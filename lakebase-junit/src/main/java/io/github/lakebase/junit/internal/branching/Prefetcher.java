@@ -31,9 +31,8 @@ import org.slf4j.LoggerFactory;
  * depth} per base and {@link #LIMIT_PER_DEPTH} times that in all: beyond it the spares of the base used longest
  * ago make room. Nor is one forked while the provider has no room for it ({@link RenamableSpares#noRoomForSpare}:
  * the embedded server's disk); the test that would have taken it forks on demand. A base's first spare is forked
- * after its first test's branch, or beside it where a fork of the base is cheap ({@link RenamableSpares#forksCheaply}).
- * A spare carries the run's name prefix and run id like any branch, so a sweep drops it when its run is killed; a
- * spare that no test took is dropped when the run ends.
+ * after its first test's branch, or beside it where that fork is cheap ({@link RenamableSpares#forksCheaply}). Spares
+ * carry the run's name prefix and run id, so a sweep drops them when the run is killed; the run drops them as it ends.
  *
  * <p>With {@code lakebase.restore-in-place}, a spare's state is noted once it is forked ({@link
  * RestorableBranches#track}), and the branch a test ends with comes back as a spare of its base ({@link #giveBack}):
@@ -151,16 +150,20 @@ final class Prefetcher implements AutoCloseable {
                 maker.drop(spare);
             }
         }
-        Forked forked = maker.kept(base, hint).orElse(null); // an earlier run's spare, renamed: no fork to hide behind
+        Optional<Forked> kept = maker.kept(base, hint); // an earlier run's spare, renamed: no fork to hide behind
+        if (kept.isPresent()) {
+            return kept.get(); // not restorable, so not lent
+        }
         String ahead = null;
+        Forked forked = null;
         try {
-            if (forked == null && depth > 0 && maker.forksCheaply(base)) { // its first spare forks beside, lent ahead
+            if (depth > 0 && maker.forksCheaply(base)) { // its first spare forks beside this branch, lent ahead of it
                 synchronized (this) {
                     ahead = lending.lendAhead(base);
                 }
                 topUp(base, depth, true);
             }
-            forked = forked != null ? forked : maker.onDemand(base, hint, depth > 0 && ahead == null);
+            forked = maker.onDemand(base, hint, depth > 0 && ahead == null); // a spare beside reads the base instead
             return forked;
         } finally {
             lent(forked, base, ahead);

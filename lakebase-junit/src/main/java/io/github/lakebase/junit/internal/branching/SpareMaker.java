@@ -226,10 +226,10 @@ final class SpareMaker {
 
     /**
      * A branch of {@code base} forked now, for the test {@code hint}; restorable where its state is known without
-     * reading it, or, with {@code prefetching}, where the fork took {@value #READ_FIRST_MILLIS} ms or more and so it
-     * is read now.
+     * reading it, or, with {@code mayRead} (spares are forked, none of them beside this one), where the fork took
+     * {@value #READ_FIRST_MILLIS} ms or more and so it is read now.
      */
-    Prefetcher.Forked onDemand(String base, String hint, boolean prefetching) {
+    Prefetcher.Forked onDemand(String base, String hint, boolean mayRead) {
         long start = System.nanoTime();
         String name = provider.normalizeName(names.branch(hint));
         BranchConnection connection = provider.create(new BranchRequest(name, base, null, Kind.BRANCH));
@@ -237,7 +237,7 @@ final class SpareMaker {
         LOG.debug("Branch {} was forked on demand ({} ms)", name, millis);
         boolean tracked = restoring != null
                 && (restoring.trackFork(name, base)
-                        || prefetching && millis >= READ_FIRST_MILLIS && restoring.track(name, base));
+                        || mayRead && millis >= READ_FIRST_MILLIS && restoring.track(name, base));
         return new Prefetcher.Forked(name, connection, tracked, null);
     }
 
