@@ -2,9 +2,14 @@ package io.github.lakebase.junit.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.lakebase.junit.spi.BranchNames;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
@@ -38,6 +43,36 @@ class DeadRunSweepTests {
                         s.executeQuery("SELECT count(*) FROM pg_database WHERE datname LIKE 'lbj\\_deadinvalid\\_%'")) {
             rs.next();
             assertThat(rs.getInt(1)).isZero();
+        }
+    }
+
+    @Test
+    void aSweepHoldsOneAdminConnectionAtATime() throws Exception {
+        // A warm start asks the admin pool for connections from several threads at once (the sweep, the base's
+        // lookup, the pool's own warm-up) while HikariCP opens them one at a time: each one the sweep holds is one
+        // the first test waits for.
+        try (Connection c = SERVER.get().connect("postgres");
+                Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE lbj_deadonepool_1_test");
+            s.execute("COMMENT ON DATABASE lbj_deadonepool_1_test IS 'lakebase-junit run=deadonepool kind=branch'");
+        }
+        try (AdminSql admin = new AdminSql(TestServers.existingServer(SERVER.get()), 18)) {
+            List<Connection> held = new ArrayList<>();
+            for (int i = 0; i < AdminSql.POOL_SIZE - 1; i++) {
+                held.add(admin.connection());
+            }
+            try {
+                CompletableFuture<List<String>> swept = CompletableFuture.supplyAsync(
+                        () -> DeadRuns.sweep(admin, "thisrun", new BranchNames("lbj_", "thisrun")));
+
+                assertThat(swept.get(30, TimeUnit.SECONDS))
+                        .as("swept with the one admin connection left")
+                        .contains("lbj_deadonepool_1_test");
+            } finally {
+                for (Connection c : held) {
+                    c.close();
+                }
+            }
         }
     }
 
