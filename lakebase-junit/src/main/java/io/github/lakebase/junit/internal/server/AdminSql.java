@@ -149,11 +149,36 @@ final class AdminSql implements AutoCloseable {
      * ({@code datconnlimit = -2}), on which PostgreSQL refuses every {@code ALTER DATABASE} but {@code DROP}.
      */
     void dropDatabase(String name) {
-        if (!query("SELECT datname FROM pg_database WHERE datname = ? AND datistemplate AND datconnlimit <> -2", name)
-                .isEmpty()) {
-            execute("ALTER DATABASE " + quote(name) + " WITH IS_TEMPLATE false");
+        try (Connection c = connection()) {
+            dropDatabase(c, name);
+        } catch (SQLException e) {
+            throw new ProviderException(
+                    "Could not drop " + name + " on " + server.describe() + ": " + e.getMessage(), e);
         }
-        execute("DROP DATABASE IF EXISTS " + quote(name) + (majorVersion >= 13 ? " WITH (FORCE)" : ""));
+    }
+
+    /**
+     * {@link #dropDatabase(String)} on {@code c}, an admin connection the caller holds already, in auto-commit.
+     *
+     * @throws ProviderException when the server refuses
+     */
+    void dropDatabase(Connection c, String name) {
+        String sql = "SELECT 1 FROM pg_database WHERE datname = " + literal(name)
+                + " AND datistemplate AND datconnlimit <> -2";
+        try (Statement s = c.createStatement()) {
+            boolean template;
+            try (ResultSet rs = s.executeQuery(sql)) {
+                template = rs.next();
+            }
+            if (template) {
+                sql = "ALTER DATABASE " + quote(name) + " WITH IS_TEMPLATE false";
+                s.execute(sql);
+            }
+            sql = "DROP DATABASE IF EXISTS " + quote(name) + (majorVersion >= 13 ? " WITH (FORCE)" : "");
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new ProviderException("Failed on " + server.describe() + ": " + sql + ": " + e.getMessage(), e);
+        }
     }
 
     /** Runs one or more statements. */
