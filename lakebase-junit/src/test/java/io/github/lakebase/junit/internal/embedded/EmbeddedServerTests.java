@@ -9,12 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,52 +63,6 @@ class EmbeddedServerTests {
             assertThat(query(server, "SHOW fsync")).isEqualTo("off");
         }
         assertThat(data.resolve("PG_VERSION")).exists();
-    }
-
-    @Test
-    void theServersFirstAdminConnectionIsTheSessionItsFirstLoginOpenedWhileItStarted() throws Exception {
-        // A new JVM's first login is slow (the driver's classes, a login's cryptography): made once, while the
-        // server starts, not a second time for the first admin connection.
-        for (Path data : new Path[] {null, work.resolve("pgdata")}) {
-            try (EmbeddedServer server = start(data)) {
-                int firstLogin = awaitSessionOnMaintenanceDatabase(server);
-                try (Connection first = server.connect("postgres");
-                        Connection second = server.connect("postgres")) {
-                    assertThat(backendPid(first))
-                            .as("the first login's session")
-                            .isEqualTo(firstLogin);
-                    assertThat(backendPid(second)).as("a session of its own").isNotEqualTo(firstLogin);
-                }
-            }
-        }
-    }
-
-    /** The one session on the maintenance database, as another database's session sees it; waits up to 10 s. */
-    private static int awaitSessionOnMaintenanceDatabase(EmbeddedServer server) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        try (Connection c = server.connect("template1");
-                Statement s = c.createStatement()) {
-            while (true) {
-                try (ResultSet rs = s.executeQuery("SELECT pid FROM pg_stat_activity WHERE datname = 'postgres'"
-                        + " AND backend_type = 'client backend'")) {
-                    if (rs.next()) {
-                        return rs.getInt(1);
-                    }
-                }
-                assertThat(System.nanoTime())
-                        .as("a session on the maintenance database, opened as the server started")
-                        .isLessThan(deadline);
-                Thread.sleep(20);
-            }
-        }
-    }
-
-    private static int backendPid(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
-            rs.next();
-            return rs.getInt(1);
-        }
     }
 
     @Test
