@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.github.lakebase.junit.internal.server.TemplateBranchProvider;
 import io.github.lakebase.junit.internal.server.TemporaryServer;
 import io.github.lakebase.junit.internal.server.TestServers;
+import io.github.lakebase.junit.spi.BaseCache;
 import io.github.lakebase.junit.spi.BranchConnection;
 import io.github.lakebase.junit.spi.BranchNames;
 import io.github.lakebase.junit.spi.BranchProvider;
@@ -30,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -544,6 +546,31 @@ class PrefetcherTests {
     }
 
     @Test
+    void aSpareAnEarlierRunKeptGetsNoSpareForkedBesideIt() throws Exception {
+        // Taking a kept spare is a rename, which no copy beside it would hide behind: the first spare waits for the
+        // workers' pause, as after any branch that needed no fork.
+        String base = base();
+        KeptSpareForks kept = new KeptSpareForks();
+        try (Prefetcher prefetching =
+                new Prefetcher(kept, NAMES, Optional.of(false), null, new SpareWorkers(TimeUnit.HOURS.toMillis(1)))) {
+            Prefetcher.Forked first = prefetching.take(base, 2, "first");
+
+            assertThat(kept.takenKept).as("the kept spare").isTrue();
+            assertThat(first.restorable())
+                    .as("no new fork, which restores start from")
+                    .isFalse();
+            assertThat(kept.spareForkedBeside)
+                    .as("no spare's fork started while the kept spare was taken")
+                    .isFalse();
+            assertThat(kept.spareStarted.getCount()).as("nor within the pause").isEqualTo(1);
+            kept.delete(first.name());
+        } finally {
+            kept.close();
+        }
+        assertThat(spares()).isEmpty();
+    }
+
+    @Test
     void aFirstForkOnDemandThatFailsLetsTheSpareHeldBackForItsBranchGo() throws Exception {
         String base = base();
         CountingForks counting = new CountingForks();
@@ -730,6 +757,52 @@ class PrefetcherTests {
                 throw new IllegalStateException(e);
             }
             return super.create(request);
+        }
+
+        @Override
+        public BranchConnection createSpare(String name, String source) {
+            spareStarted.countDown();
+            return super.createSpare(name, source);
+        }
+    }
+
+    /**
+     * A provider whose base cache holds a spare an earlier run kept (a fork made when it is taken, standing for the
+     * rename), and which notes whether a spare's fork starts while the kept one is taken.
+     */
+    private static final class KeptSpareForks extends TemplateBranchProvider {
+        final CountDownLatch spareStarted = new CountDownLatch(1);
+        volatile boolean spareForkedBeside;
+        volatile boolean takenKept;
+
+        KeptSpareForks() {
+            super(TestServers.existingServer(SERVER.get()), TestServers.configuration("prefetchertests"), "template1");
+        }
+
+        @Override
+        public Optional<BaseCache> baseCache() {
+            return Optional.of(new BaseCache() {
+                @Override
+                public String obtain(Entry entry, Supplier<String> build) {
+                    return build.get();
+                }
+
+                @Override
+                public Optional<BranchConnection> takeKeptSpare(String base, String name) {
+                    try {
+                        spareForkedBeside = spareStarted.await(1, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                    takenKept = true;
+                    return Optional.of(forkKept(name, base));
+                }
+            });
+        }
+
+        private BranchConnection forkKept(String name, String base) {
+            return super.create(new BranchRequest(name, base, null, Kind.BRANCH));
         }
 
         @Override
