@@ -163,15 +163,14 @@ final class AdminSql implements AutoCloseable {
      * @throws ProviderException when the server refuses
      */
     void dropDatabase(Connection c, String name) {
-        String sql = "SELECT 1 FROM pg_database WHERE datname = " + literal(name)
-                + " AND datistemplate AND datconnlimit <> -2";
+        boolean template = !rows(
+                        c,
+                        "SELECT datname FROM pg_database WHERE datname = ? AND datistemplate AND datconnlimit <> -2",
+                        name)
+                .isEmpty();
+        String sql = "ALTER DATABASE " + quote(name) + " WITH IS_TEMPLATE false";
         try (Statement s = c.createStatement()) {
-            boolean template;
-            try (ResultSet rs = s.executeQuery(sql)) {
-                template = rs.next();
-            }
             if (template) {
-                sql = "ALTER DATABASE " + quote(name) + " WITH IS_TEMPLATE false";
                 s.execute(sql);
             }
             sql = "DROP DATABASE IF EXISTS " + quote(name) + (majorVersion >= 13 ? " WITH (FORCE)" : "");
@@ -198,8 +197,16 @@ final class AdminSql implements AutoCloseable {
 
     /** The rows of a query with one parameter, each as its columns' text. */
     List<String[]> rows(String sql, String parameter) {
-        try (Connection c = connection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = connection()) {
+            return rows(c, sql, parameter);
+        } catch (SQLException e) {
+            throw new ProviderException("Could not query " + server.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #rows(String, String)} on {@code c}, an admin connection the caller holds already. */
+    List<String[]> rows(Connection c, String sql, String parameter) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, parameter);
             List<String[]> result = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {

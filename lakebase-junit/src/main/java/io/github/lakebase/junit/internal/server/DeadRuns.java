@@ -68,10 +68,14 @@ final class DeadRuns {
     static List<String> sweep(AdminSql admin, String runId, BranchNames names) {
         List<String> swept = new ArrayList<>();
         Instant now = Instant.now();
-        // One admin connection for the list and the probes of the runs' locks: a run's other start-up work (the
-        // lookup of its base, before its first test) waits for each further one while the pool opens it.
+        // One admin connection for the list, the probes of the runs' locks and the drops: a run's other start-up work
+        // (the lookup of its base, before its first test) waits for each further one while the pool opens it.
         try (Connection c = admin.connection()) {
-            for (String[] candidate : candidates(c)) {
+            for (String[] candidate : admin.rows(
+                    c,
+                    "SELECT datname, shobj_description(oid, 'pg_database') FROM "
+                            + "pg_database WHERE shobj_description(oid, 'pg_database') LIKE ? ORDER BY datname",
+                    MARKER + " run=%")) {
                 Optional<LibraryComment> comment = LibraryComment.parse(candidate[1]);
                 if (comment.isEmpty() || !candidate[0].startsWith(names.prefix())) {
                     continue;
@@ -95,21 +99,6 @@ final class DeadRuns {
             LOG.info("Swept {} branch(es) left by dead runs on {}: {}", swept.size(), admin.describe(), swept);
         }
         return swept;
-    }
-
-    /** The databases whose comment is the library's: their names and comments, by name. */
-    private static List<String[]> candidates(Connection c) throws SQLException {
-        List<String[]> found = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT datname, shobj_description(oid, 'pg_database') FROM "
-                + "pg_database WHERE shobj_description(oid, 'pg_database') LIKE ? ORDER BY datname")) {
-            ps.setString(1, MARKER + " run=%");
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.add(new String[] {rs.getString(1), rs.getString(2)});
-                }
-            }
-        }
-        return found;
     }
 
     /** Whether {@code run} holds its lock on the server of {@code admin}. */
