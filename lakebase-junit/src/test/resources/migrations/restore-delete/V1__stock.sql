@@ -24,3 +24,8 @@ CREATE RULE journal_deleted AS ON DELETE TO journal DO ALSO INSERT INTO journal_
 -- A table without triggers or rules, whose restores the statistics must see exactly: each test changes one row.
 CREATE TABLE label (id integer PRIMARY KEY, text text NOT NULL);
 INSERT INTO label SELECT g, 'label ' || g FROM generate_series(1, 10) g;
+
+-- A small table whose tests rewrite every row, or add many: the dead rows a restore's DELETE leaves behind must
+-- stay in proportion to its 100 rows (autovacuum off, as above).
+CREATE TABLE shelf (id integer PRIMARY KEY, name text NOT NULL) WITH (autovacuum_enabled = false);
+INSERT INTO shelf SELECT g, 'shelf ' || g FROM generate_series(1, 100) g;

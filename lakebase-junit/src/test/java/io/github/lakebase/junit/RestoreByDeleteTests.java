@@ -28,6 +28,9 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 @Execution(ExecutionMode.SAME_THREAD) // its fixtures note what they see in static fields
 class RestoreByDeleteTests {
 
+    /** Per test of a {@link ShelfTestCase}, in the order they ran: how many pages {@code shelf} took at its start. */
+    private static final List<Long> SHELF_PAGES = new ArrayList<>();
+
     /** Per test, in the order they ran: its database, and the file of {@code stock} when it started. */
     private static final List<long[]> SEEN = new ArrayList<>();
 
@@ -62,6 +65,41 @@ class RestoreByDeleteTests {
         assertThat(renewed)
                 .as("restores that truncated stock once it had gathered enough dead rows (%s)", files)
                 .isGreaterThanOrEqualTo(1);
+    }
+
+    /**
+     * Emptied with DELETE, a table keeps the rows its test and the restore left dead until a TRUNCATE reclaims them,
+     * and its next test reads past them: a test that rewrites each of its 100 rows at every run must never find it
+     * holding more than about three row versions per row of its base (4 pages of 8 kB), as it would after a dozen
+     * DELETEs.
+     */
+    @Test
+    void aTableWhoseRowsTestsRewriteKeepsFewDeadRowsBesideThem() {
+        assertShelfStaysSmall(RewriteTestCase.class, "57", 12);
+    }
+
+    /**
+     * A test that adds thousands of rows to a small table leaves them for the restore to empty: with DELETE they
+     * would all stay behind, dead, for the next test to read past; a TRUNCATE leaves none.
+     */
+    @Test
+    void aTableATestFilledWithRowsIsTruncatedNotEmptiedRowByRow() {
+        assertShelfStaysSmall(RestockTestCase.class, "58", 12);
+    }
+
+    /**
+     * Runs {@code fixture}, whose {@code tests} tests must all succeed from the base's state, and checks that at least
+     * a third of them got a database an earlier test had used, and that no test found {@code shelf} larger than 4
+     * pages, in that run or in the one before it that has the base's rows read.
+     */
+    private static void assertShelfStaysSmall(
+            Class<? extends ShelfTestCase> fixture, String maxConnections, int tests) {
+        SHELF_PAGES.clear();
+        assertRestored(fixture, maxConnections, tests, tests / 3);
+        assertThat(SHELF_PAGES)
+                .as("pages of shelf as each test found it, in the order they ran")
+                .hasSize(2 * tests)
+                .allSatisfy(pages -> assertThat(pages).isLessThanOrEqualTo(4));
     }
 
     @Test
@@ -108,7 +146,8 @@ class RestoreByDeleteTests {
                 "SELECT id, note FROM journal ORDER BY id",
                 "SELECT count(*) FROM journal_audit",
                 "SELECT last_value, is_called FROM journal_audit_id_seq",
-                "SELECT id, text FROM label ORDER BY id");
+                "SELECT id, text FROM label ORDER BY id",
+                "SELECT count(*), min(name), max(name) FROM shelf");
     }
 
     /** A fixture on the base of {@code restore-delete}, whose tests check that they start from its state. */
@@ -183,6 +222,39 @@ class RestoreByDeleteTests {
             try (Connection c = begin(dataSource, "renamesOneLabel " + repetition.getCurrentRepetition())) {
                 RestoreInPlaceTests.execute(c, "UPDATE label SET text = 'renamed' WHERE id = 1");
             }
+        }
+    }
+
+    /** A fixture whose tests note how many pages {@code shelf} takes as they find it, then change its rows. */
+    abstract static class ShelfTestCase extends RestoredTestCase {
+
+        /** What the test does to {@code shelf}. */
+        abstract String change();
+
+        @RepeatedTest(12)
+        void changesTheShelf(DataSource dataSource, RepetitionInfo repetition) throws SQLException {
+            try (Connection c = begin(dataSource, "changesTheShelf " + repetition.getCurrentRepetition())) {
+                SHELF_PAGES.add(Fixtures.count(c, "SELECT pg_relation_size('shelf') / 8192"));
+                RestoreInPlaceTests.execute(c, change());
+            }
+        }
+    }
+
+    /** Each test rewrites every row of {@code shelf}. */
+    @LakebaseBranch(migrations = "classpath:migrations/restore-delete")
+    static class RewriteTestCase extends ShelfTestCase {
+        @Override
+        String change() {
+            return "UPDATE shelf SET name = name || ' renamed'";
+        }
+    }
+
+    /** Each test adds 5,000 rows to {@code shelf}. */
+    @LakebaseBranch(migrations = "classpath:migrations/restore-delete")
+    static class RestockTestCase extends ShelfTestCase {
+        @Override
+        String change() {
+            return "INSERT INTO shelf SELECT g, 'restocked ' || g FROM generate_series(1000, 5999) g";
         }
     }
 }
