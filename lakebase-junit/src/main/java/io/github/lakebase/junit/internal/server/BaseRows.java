@@ -104,14 +104,18 @@ final class BaseRows {
      * library wrote and the server reads ({@code file}, {@link RowFiles}).
      *
      * @param bytes the size of the rows in COPY's binary format
+     * @param count how many rows there are
      */
-    record Rows(String table, String columns, byte[] data, Path file, long bytes) {
+    record Rows(String table, String columns, byte[] data, Path file, long bytes, long count) {
 
         /** Rows held in memory. */
-        static Rows held(String table, String columns, byte[] data) {
-            return new Rows(table, columns, data, null, data.length);
+        static Rows held(String table, String columns, byte[] data, long count) {
+            return new Rows(table, columns, data, null, data.length, count);
         }
     }
+
+    /** What a {@code COPY ... TO STDOUT} gave: its bytes, and how many rows they hold. */
+    private record Copied(byte[] data, long count) {}
 
     /** A table whose rows may be held: its name and columns for COPY, and its size on disk in bytes. */
     record Table(long oid, String name, String columns, long size) {}
@@ -163,9 +167,9 @@ final class BaseRows {
                 notHeld.put(t.oid(), beyond);
                 continue;
             }
-            byte[] data;
+            Copied copied;
             try {
-                data = copyOut(c, copy, "COPY " + t.name() + t.columns() + " TO STDOUT (FORMAT binary)", room);
+                copied = copyOut(c, copy, "COPY " + t.name() + t.columns() + " TO STDOUT (FORMAT binary)", room);
             } catch (SQLException e) {
                 if (!unreadable(e)) { // the session's failure, not the table's: the caller may read it again later
                     throw e;
@@ -173,6 +177,7 @@ final class BaseRows {
                 notHeld.put(t.oid(), "COPY cannot read them (" + e.getMessage() + ")");
                 continue;
             }
+            byte[] data = copied == null ? null : copied.data();
             if (data == null || held.addAndGet(data.length) > heldBytes) {
                 if (data != null) {
                     held.addAndGet(-data.length);
@@ -191,8 +196,8 @@ final class BaseRows {
             rows.put(
                     t.oid(),
                     file.isPresent()
-                            ? new Rows(t.name(), t.columns(), null, file.get(), data.length)
-                            : Rows.held(t.name(), t.columns(), data));
+                            ? new Rows(t.name(), t.columns(), null, file.get(), data.length, copied.count())
+                            : Rows.held(t.name(), t.columns(), data, copied.count()));
         }
     }
 
@@ -204,7 +209,7 @@ final class BaseRows {
      * PostgreSQL's {@code postgres.c}), and pgjdbc's cancel returns once the server has closed its connection, after
      * it signalled the session.
      */
-    private static byte[] copyOut(Connection c, CopyManager copy, String sql, long room) throws SQLException {
+    private static Copied copyOut(Connection c, CopyManager copy, String sql, long room) throws SQLException {
         CopyOut out = copy.copyOut(sql);
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -216,7 +221,7 @@ final class BaseRows {
                 }
                 bytes.write(chunk, 0, chunk.length);
             }
-            return bytes.toByteArray();
+            return new Copied(bytes.toByteArray(), out.getHandledRowCount());
         } finally {
             if (out.isActive()) {
                 out.cancelCopy();

@@ -302,6 +302,7 @@ final class InPlaceRestore {
                             .allMatch(oid -> Refill.deletable(
                                     base.rows.get(oid),
                                     tables.get(oid),
+                                    before.tables().get(oid),
                                     base.deleteRules.contains(oid)
                                             || !replica && base.originDeleteRules.contains(oid)));
             // Emptied with DELETE, on tables without triggers: the restore writes those rows and nothing else,
