@@ -30,6 +30,8 @@ class RestoreByDeleteTests {
 
     /** Per test of a {@link ShelfTestCase}, in the order they ran: how many pages {@code shelf} took at its start. */
     private static final List<Long> SHELF_PAGES = new ArrayList<>();
+    /** Per test of a {@link ShelfTestCase}, in the order they ran: the dead rows of {@code shelf} at its start. */
+    private static final List<Long> SHELF_DEAD = new ArrayList<>();
 
     /** Per test, in the order they ran: its database, and the file of {@code stock} when it started. */
     private static final List<long[]> SEEN = new ArrayList<>();
@@ -85,6 +87,22 @@ class RestoreByDeleteTests {
     @Test
     void aTableATestFilledWithRowsIsTruncatedNotEmptiedRowByRow() {
         assertShelfStaysSmall(RestockTestCase.class, "58", 12);
+    }
+
+    /**
+     * The dead rows a restore's DELETE left count too: a test that adds 150 rows to the table of 100 leaves 250 rows
+     * for the DELETE to make dead, and the next test's 150 would take the table beyond two dead rows per row of the
+     * base plus 64. No test may find more than three per row of the base plus 64 (what a DELETE within that limit
+     * leaves).
+     */
+    @Test
+    void theRowsARestoreDeletedCountAmongTheDeadRowsOfTheNextRestore() {
+        SHELF_DEAD.clear();
+        assertShelfStaysSmall(TopUpTestCase.class, "59", 12);
+        assertThat(SHELF_DEAD)
+                .as("dead rows of shelf as each test found them, in the order they ran")
+                .hasSize(24)
+                .allSatisfy(dead -> assertThat(dead).isLessThanOrEqualTo(3 * 100 + 64));
     }
 
     /**
@@ -235,6 +253,7 @@ class RestoreByDeleteTests {
         void changesTheShelf(DataSource dataSource, RepetitionInfo repetition) throws SQLException {
             try (Connection c = begin(dataSource, "changesTheShelf " + repetition.getCurrentRepetition())) {
                 SHELF_PAGES.add(Fixtures.count(c, "SELECT pg_relation_size('shelf') / 8192"));
+                SHELF_DEAD.add(Fixtures.count(c, "SELECT pg_stat_get_dead_tuples('shelf'::regclass)"));
                 RestoreInPlaceTests.execute(c, change());
             }
         }
@@ -255,6 +274,15 @@ class RestoreByDeleteTests {
         @Override
         String change() {
             return "INSERT INTO shelf SELECT g, 'restocked ' || g FROM generate_series(1000, 5999) g";
+        }
+    }
+
+    /** Each test adds 150 rows to {@code shelf}. */
+    @LakebaseBranch(migrations = "classpath:migrations/restore-delete")
+    static class TopUpTestCase extends ShelfTestCase {
+        @Override
+        String change() {
+            return "INSERT INTO shelf SELECT g, 'topped up ' || g FROM generate_series(1000, 1149) g";
         }
     }
 }
