@@ -324,9 +324,9 @@ final class InPlaceRestore {
                 int i = 0;
                 for (Long oid : truncate) {
                     BranchState.Table t = tables.get(oid);
-                    after.put(
-                            oid,
-                            new BranchState.Table(oid, t.kind(), t.filenode(), t.writes() + written[i++], t.dead()));
+                    long wrote = written[i++]; // the rows it deleted, each left dead, and those it copied in
+                    long dead = t.dead() + wrote - used.get(oid).count();
+                    after.put(oid, new BranchState.Table(oid, t.kind(), t.filenode(), t.writes() + wrote, dead));
                 }
                 restored(branch, now.withTables(after), rows.size(), setval.size(), start);
                 return Optional.empty();
