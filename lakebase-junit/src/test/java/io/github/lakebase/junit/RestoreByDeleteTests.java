@@ -32,6 +32,8 @@ class RestoreByDeleteTests {
     private static final List<Long> SHELF_PAGES = new ArrayList<>();
     /** Per test of a {@link ShelfTestCase}, in the order they ran: the dead rows of {@code shelf} at its start. */
     private static final List<Long> SHELF_DEAD = new ArrayList<>();
+    /** Per test of a {@link ShelfTestCase}, in the order they ran: {@code shelf}'s bytes, TOAST and indexes included. */
+    private static final List<Long> SHELF_BYTES = new ArrayList<>();
 
     /** Per test, in the order they ran: its database, and the file of {@code stock} when it started. */
     private static final List<long[]> SEEN = new ArrayList<>();
@@ -103,6 +105,22 @@ class RestoreByDeleteTests {
                 .as("dead rows of shelf as each test found them, in the order they ran")
                 .hasSize(24)
                 .allSatisfy(dead -> assertThat(dead).isLessThanOrEqualTo(3 * 100 + 64));
+    }
+
+    /**
+     * A value too large for the table's pages is stored out of line, in the table's TOAST table, as chunks that a
+     * DELETE of its row leaves dead: one dead row in the table, hundreds of kilobytes beside it. A test that adds a
+     * value of 1 MB to the small table must never find the table, with its TOAST table and indexes, above 1 MB: no
+     * earlier test's value may stay behind, dead.
+     */
+    @Test
+    void valuesATestStoredOutOfLineDoNotStayBehindDead() {
+        SHELF_BYTES.clear();
+        assertShelfStaysSmall(LargeValueTestCase.class, "60", 12);
+        assertThat(SHELF_BYTES)
+                .as("bytes of shelf, its TOAST table and indexes as each test found them, in the order they ran")
+                .hasSize(24)
+                .allSatisfy(bytes -> assertThat(bytes).isLessThanOrEqualTo(1 << 20));
     }
 
     /**
@@ -254,6 +272,7 @@ class RestoreByDeleteTests {
             try (Connection c = begin(dataSource, "changesTheShelf " + repetition.getCurrentRepetition())) {
                 SHELF_PAGES.add(Fixtures.count(c, "SELECT pg_relation_size('shelf') / 8192"));
                 SHELF_DEAD.add(Fixtures.count(c, "SELECT pg_stat_get_dead_tuples('shelf'::regclass)"));
+                SHELF_BYTES.add(Fixtures.count(c, "SELECT pg_total_relation_size('shelf')"));
                 RestoreInPlaceTests.execute(c, change());
             }
         }
@@ -283,6 +302,15 @@ class RestoreByDeleteTests {
         @Override
         String change() {
             return "INSERT INTO shelf SELECT g, 'topped up ' || g FROM generate_series(1000, 1149) g";
+        }
+    }
+
+    /** Each test adds a row with a value of 1 MB (1 MB of hexadecimal digits), which PostgreSQL stores out of line. */
+    @LakebaseBranch(migrations = "classpath:migrations/restore-delete")
+    static class LargeValueTestCase extends ShelfTestCase {
+        @Override
+        String change() {
+            return "INSERT INTO shelf SELECT 2000, string_agg(md5(g::text), '') FROM generate_series(1, 32768) g";
         }
     }
 }
