@@ -78,7 +78,7 @@ final class BranchState {
             + "WHERE c.oid = 'pg_class'::regclass";
     /** Every relation that holds rows of its own: tables, partitions, materialized views. */
     private static final String TABLES = "SELECT c.oid, c.relkind, c.relfilenode, " + WRITES
-            + ", pg_stat_get_dead_tuples(c.oid) FROM pg_class c "
+            + ", pg_stat_get_dead_tuples(c.oid), " + WRITES.replace("c.oid", "c.reltoastrelid") + " FROM pg_class c "
             + "WHERE c.relkind IN ('r', 'm') AND c.relpersistence <> 't' "
             + "AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'pg_toast'::regnamespace)";
     /** Every sequence of the database, to read its state from. */
@@ -89,8 +89,10 @@ final class BranchState {
      *
      * @param writes the rows its sessions inserted, updated and deleted, in all
      * @param dead its dead rows, which VACUUM (or a TRUNCATE) would reclaim
+     * @param toastWrites the rows its sessions inserted, updated and deleted in its TOAST table, where values too
+     *     large for its pages are stored out of line, in chunks; 0 without one
      */
-    record Table(long oid, char kind, long filenode, long writes, long dead) {}
+    record Table(long oid, char kind, long filenode, long writes, long dead, long toastWrites) {}
 
     /**
      * A branch as it was handed to a test.
@@ -287,7 +289,13 @@ final class BranchState {
     private static Map<Long, Table> tables(ResultSet rs) throws SQLException {
         Map<Long, Table> tables = new HashMap<>();
         while (rs.next()) {
-            Table t = new Table(rs.getLong(1), rs.getString(2).charAt(0), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+            Table t = new Table(
+                    rs.getLong(1),
+                    rs.getString(2).charAt(0),
+                    rs.getLong(3),
+                    rs.getLong(4),
+                    rs.getLong(5),
+                    rs.getLong(6));
             tables.put(t.oid(), t);
         }
         return Map.copyOf(tables);

@@ -326,7 +326,11 @@ final class InPlaceRestore {
                     BranchState.Table t = tables.get(oid);
                     long wrote = written[i++]; // the rows it deleted, each left dead, and those it copied in
                     long dead = t.dead() + wrote - used.get(oid).count();
-                    after.put(oid, new BranchState.Table(oid, t.kind(), t.filenode(), t.writes() + wrote, dead));
+                    // Its TOAST table's writes are left as read: where the restore wrote some, the next one truncates.
+                    after.put(
+                            oid,
+                            new BranchState.Table(
+                                    oid, t.kind(), t.filenode(), t.writes() + wrote, dead, t.toastWrites()));
                 }
                 restored(branch, now.withTables(after), rows.size(), setval.size(), start);
                 return Optional.empty();
