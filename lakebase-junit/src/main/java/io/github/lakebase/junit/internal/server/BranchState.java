@@ -31,8 +31,8 @@ final class BranchState {
 
     private BranchState() {}
 
-    private static final String WRITES =
-            "pg_stat_get_tuples_inserted(c.oid) + pg_stat_get_tuples_updated(c.oid) + pg_stat_get_tuples_deleted(c.oid)";
+    /** The rows the sessions inserted, updated and deleted in the relation {@code c} of a query. */
+    private static final String WRITES = writes("c.oid");
     /** The rows a database's sessions wrote to all its relations, as its own statistics count them. */
     private static final String DATABASE_WRITES = "pg_stat_get_db_tuples_inserted(d.oid) + "
             + "pg_stat_get_db_tuples_updated(d.oid) + pg_stat_get_db_tuples_deleted(d.oid)";
@@ -78,7 +78,7 @@ final class BranchState {
             + "WHERE c.oid = 'pg_class'::regclass";
     /** Every relation that holds rows of its own: tables, partitions, materialized views. */
     private static final String TABLES = "SELECT c.oid, c.relkind, c.relfilenode, " + WRITES
-            + ", pg_stat_get_dead_tuples(c.oid), " + WRITES.replace("c.oid", "c.reltoastrelid") + " FROM pg_class c "
+            + ", pg_stat_get_dead_tuples(c.oid), " + writes("c.reltoastrelid") + " FROM pg_class c "
             + "WHERE c.relkind IN ('r', 'm') AND c.relpersistence <> 't' "
             + "AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'pg_toast'::regnamespace)";
     /** Every sequence of the database, to read its state from. */
@@ -284,6 +284,12 @@ final class BranchState {
                     tables,
                     otherWrites(databaseWrites, tables));
         }
+    }
+
+    /** The rows the sessions inserted, updated and deleted in the relation whose oid {@code relation} gives. */
+    private static String writes(String relation) {
+        return "pg_stat_get_tuples_inserted(" + relation + ") + pg_stat_get_tuples_updated(" + relation + ") + "
+                + "pg_stat_get_tuples_deleted(" + relation + ")";
     }
 
     private static Map<Long, Table> tables(ResultSet rs) throws SQLException {

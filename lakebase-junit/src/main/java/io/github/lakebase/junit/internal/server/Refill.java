@@ -42,9 +42,9 @@ final class Refill {
      * TRUNCATE (or VACUUM) reclaims them. So a table never holds more than about four row versions per row of its
      * base, plus {@value #DEAD_ROWS}, whatever its tests write. A table whose test wrote values stored out of line
      * (in its TOAST table, as chunks) is truncated: a DELETE would leave the chunks dead, as large as the values,
-     * for one dead row each. On a 2-core machine, after a test that added 5,000
-     * rows to a table of 100, emptying it with DELETE and filling it again took 2.9 ms against 1.7 ms with a TRUNCATE,
-     * and the next test's two reads of it 1.4 against 0.9 ms.
+     * for one dead row each. On a 2-core machine, after a test that added 5,000 rows to a table of 100, emptying it
+     * with DELETE and filling it again took 2.9 ms against 1.7 ms with a TRUNCATE, and the next test's two reads of it
+     * 1.4 against 0.9 ms.
      *
      * @param held the base's rows of the table, or null when they are not held
      * @param now the table as the statistics see it after its test
