@@ -99,7 +99,6 @@ class RestoreByDeleteTests {
      */
     @Test
     void theRowsARestoreDeletedCountAmongTheDeadRowsOfTheNextRestore() {
-        SHELF_DEAD.clear();
         assertShelfStaysSmall(TopUpTestCase.class, "59", 12);
         assertThat(SHELF_DEAD)
                 .as("dead rows of shelf as each test found them, in the order they ran")
@@ -115,7 +114,6 @@ class RestoreByDeleteTests {
      */
     @Test
     void valuesATestStoredOutOfLineDoNotStayBehindDead() {
-        SHELF_BYTES.clear();
         assertShelfStaysSmall(LargeValueTestCase.class, "60", 12);
         assertThat(SHELF_BYTES)
                 .as("bytes of shelf, its TOAST table and indexes as each test found them, in the order they ran")
@@ -131,6 +129,8 @@ class RestoreByDeleteTests {
     private static void assertShelfStaysSmall(
             Class<? extends ShelfTestCase> fixture, String maxConnections, int tests) {
         SHELF_PAGES.clear();
+        SHELF_DEAD.clear();
+        SHELF_BYTES.clear();
         assertRestored(fixture, maxConnections, tests, tests / 3);
         assertThat(SHELF_PAGES)
                 .as("pages of shelf as each test found it, in the order they ran")
