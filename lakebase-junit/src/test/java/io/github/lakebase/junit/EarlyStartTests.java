@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,12 +23,19 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.TagFilter;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
  * The server starts at a test class's first callback, in the background, while JUnit and the class's own set-up go
  * on: what the class does before its first test (a {@code @BeforeAll}, a Spring context) hides the start, and its
  * first test does not wait for all of it; nor for the reading of its migrations, which is done while the server
- * starts. A start that fails fails the class's tests as one on their path would.
+ * starts. A start that fails fails the class's tests as one on their path would. Where a launcher runs the tests
+ * (Maven Surefire, Gradle, an IDE), the start begins earlier still, as the launcher begins to discover a class that
+ * uses the library, unless the run filters what it discovers.
  */
 class EarlyStartTests {
 
@@ -84,6 +92,51 @@ class EarlyStartTests {
     }
 
     @Test
+    void theServerStartsAsTheLauncherBeginsToDiscoverAClassThatUsesTheLibrary() throws Exception {
+        Path dataDirectory = directory.resolve("pgdata");
+
+        // Discovery only: no test runs, no extension is called.
+        LauncherFactory.create()
+                .discover(LauncherDiscoveryRequestBuilder.request()
+                        .selectors(DiscoverySelectors.selectClass(FailingStartTestCase.class))
+                        .configurationParameter("lakebase.embedded.data-directory", dataDirectory.toString())
+                        .build());
+
+        assertThat(acceptsWithin(dataDirectory, Duration.ofSeconds(60)))
+                .as("a server accepts connections on %s within 60 s of the discovery", dataDirectory)
+                .isTrue();
+    }
+
+    @Test
+    void noServerStartsForADiscoveryOfClassesThatDoNotUseTheLibraryOrThatFiltersWhatItFinds() throws Exception {
+        Path plain = directory.resolve("plain");
+        Path filtered = directory.resolve("filtered");
+        Path used = directory.resolve("used");
+        Launcher launcher = LauncherFactory.create();
+
+        launcher.discover(LauncherDiscoveryRequestBuilder.request()
+                .selectors(DiscoverySelectors.selectClass(EarlyStartTests.class))
+                .configurationParameter("lakebase.embedded.data-directory", plain.toString())
+                .build());
+        // A tag filter may leave none of the class's tests to run: the class's first callback starts the server.
+        launcher.discover(LauncherDiscoveryRequestBuilder.request()
+                .selectors(DiscoverySelectors.selectClass(FailingStartTestCase.class))
+                .filters(TagFilter.includeTags("unit"))
+                .configurationParameter("lakebase.embedded.data-directory", filtered.toString())
+                .build());
+        // A start the two discoveries above began would have made its data directory by the time this one's
+        // server accepts connections.
+        launcher.discover(LauncherDiscoveryRequestBuilder.request()
+                .selectors(DiscoverySelectors.selectClass(FailingStartTestCase.class))
+                .configurationParameter("lakebase.embedded.data-directory", used.toString())
+                .build());
+
+        assertThat(acceptsWithin(used, Duration.ofSeconds(60))).isTrue();
+        assertThat(plain).doesNotExist();
+        assertThat(filtered).doesNotExist();
+    }
+
+    @Test
     void aStartThatFailsFailsTheTestsWithItsReason() throws Exception {
         Path file = Files.writeString(directory.resolve("not-a-directory"), "");
 
@@ -110,12 +163,8 @@ class EarlyStartTests {
         @BeforeAll
         static void awaitTheServer() throws InterruptedException {
             // Nothing here asks for a branch: only a start at the class's first callback brings the server up.
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (!accepting(dataDirectory)) {
-                if (System.nanoTime() > deadline) {
-                    fail("No server accepts connections on " + dataDirectory + " 30 s after the class began");
-                }
-                Thread.sleep(20);
+            if (!acceptsWithin(dataDirectory, Duration.ofSeconds(30))) {
+                fail("No server accepts connections on " + dataDirectory + " 30 s after the class began");
             }
         }
 
@@ -124,15 +173,27 @@ class EarlyStartTests {
             assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM pg_database WHERE datname = 'template1'"))
                     .isEqualTo(1);
         }
+    }
 
-        /** Whether PostgreSQL says in {@code postmaster.pid} that it accepts connections. */
-        private static boolean accepting(Path dataDirectory) {
-            try {
-                List<String> lines = Files.readAllLines(dataDirectory.resolve("postmaster.pid"));
-                return lines.size() >= 8 && lines.get(7).trim().equals("ready");
-            } catch (java.io.IOException e) {
+    /** Whether PostgreSQL says in {@code postmaster.pid} that it accepts connections, waiting up to {@code timeout}. */
+    private static boolean acceptsWithin(Path dataDirectory, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!accepting(dataDirectory)) {
+            if (System.nanoTime() > deadline) {
                 return false;
             }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    /** Whether PostgreSQL says in {@code postmaster.pid} that it accepts connections. */
+    private static boolean accepting(Path dataDirectory) {
+        try {
+            List<String> lines = Files.readAllLines(dataDirectory.resolve("postmaster.pid"));
+            return lines.size() >= 8 && lines.get(7).trim().equals("ready");
+        } catch (IOException e) {
+            return false;
         }
     }
 
