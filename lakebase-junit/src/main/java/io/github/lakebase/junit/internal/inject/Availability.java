@@ -27,7 +27,17 @@ public final class Availability {
      * @throws org.junit.jupiter.api.extension.ExtensionConfigurationException when the configuration is wrong
      */
     public static Optional<String> unavailableReason(ExtensionContext context) {
-        Configuration config = BranchStore.configuration(context);
+        return unavailableReason(BranchStore.configuration(context));
+    }
+
+    /**
+     * Why the tests of a run of {@code config} should be skipped, as {@link #unavailableReason(ExtensionContext)}.
+     *
+     * @param config the run's configuration
+     * @return the reason, or empty to run the tests
+     * @throws org.junit.jupiter.api.extension.ExtensionConfigurationException when the configuration is wrong
+     */
+    static Optional<String> unavailableReason(Configuration config) {
         return BranchStore.configurationErrors(() -> config.disabledWhenUnavailable()
                 ? ProviderFactories.find(config.providerId(), config.classLoader())
                         .unavailableReason(config)

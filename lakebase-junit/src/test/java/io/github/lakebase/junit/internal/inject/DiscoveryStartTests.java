@@ -1,0 +1,223 @@
+package io.github.lakebase.junit.internal.inject;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectIteration;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectNestedClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectNestedMethod;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectUniqueId;
+
+import io.github.lakebase.junit.Branch;
+import io.github.lakebase.junit.LakebaseBranch;
+import io.github.lakebase.junit.LakebaseBranchExtension;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.sql.Connection;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.Extension;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.engine.discovery.ClassNameFilter;
+import org.junit.platform.launcher.EngineFilter;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TagFilter;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+
+/**
+ * Which discoveries start the run's provider: those that name a class using the library, wherever it declares
+ * {@code @LakebaseBranch} or registers the extension, and that filter nothing.
+ */
+class DiscoveryStartTests {
+
+    private static final ClassLoader LOADER = DiscoveryStartTests.class.getClassLoader();
+
+    @ParameterizedTest
+    @ValueSource(
+            classes = {
+                AnnotatedClass.class,
+                Subclass.class,
+                ComposedAnnotation.class,
+                AnnotatedClass.Inner.class,
+                AnnotatedField.class,
+                AnnotatedStaticField.class,
+                AnnotatedMethod.class,
+                AnnotatedParameter.class,
+                AnnotatedConstructorParameter.class,
+                InheritedAnnotatedParameter.class,
+                ExtendedWith.class,
+                RegisteredExtension.class,
+                FromInterface.class
+            })
+    void aClassUsesTheLibraryWhereverItDeclaresABranchOrRegistersTheExtension(Class<?> testClass) {
+        assertThat(DiscoveryStart.usesLibrary(testClass)).isTrue();
+        assertThat(DiscoveryStart.selectsUsers(request(selectClass(testClass)), LOADER))
+                .isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(classes = {Plain.class, TakesADataSource.class, Plain.StaticNested.class, OtherExtension.class})
+    void aClassThatDeclaresNoBranchDoesNotUseIt(Class<?> testClass) {
+        assertThat(DiscoveryStart.usesLibrary(testClass)).isFalse();
+        assertThat(DiscoveryStart.selectsUsers(request(selectClass(testClass)), LOADER))
+                .isFalse();
+    }
+
+    @Test
+    void everySelectorThatNamesAClassCounts() throws Exception {
+        List<DiscoverySelector> selectors = List.of(
+                selectMethod(AnnotatedClass.class, "test"),
+                selectNestedClass(List.of(AnnotatedClass.class), AnnotatedClass.Inner.class),
+                selectNestedMethod(List.of(AnnotatedClass.class), AnnotatedClass.Inner.class, "test"),
+                selectIteration(selectMethod(AnnotatedClass.class, "repeated"), 0),
+                selectUniqueId(
+                        "[engine:junit-jupiter]/[class:" + AnnotatedClass.class.getName() + "]/[method:test()]"));
+
+        for (DiscoverySelector selector : selectors) {
+            assertThat(DiscoveryStart.selectsUsers(request(selector), LOADER))
+                    .as("%s", selector)
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void aClassAmongOthersCounts() {
+        assertThat(DiscoveryStart.selectsUsers(
+                        request(selectClass(Plain.class), selectClass(AnnotatedField.class)), LOADER))
+                .isTrue();
+    }
+
+    @Test
+    void nothingIsScannedForAPackageOrAClassThatDoesNotLoad() {
+        assertThat(DiscoveryStart.selectsUsers(request(selectPackage(AnnotatedClass.class.getPackageName())), LOADER))
+                .isFalse();
+        assertThat(DiscoveryStart.selectsUsers(request(selectClass("com.example.NoSuchTest")), LOADER))
+                .isFalse();
+        assertThat(DiscoveryStart.selectsUsers(
+                        request(selectUniqueId("[engine:junit-jupiter]/[class:com.example.NoSuchTest]")), LOADER))
+                .isFalse();
+    }
+
+    @Test
+    void aRequestThatFiltersWhatItFindsStartsNothing() {
+        assertThat(DiscoveryStart.selectsUsers(
+                        LauncherDiscoveryRequestBuilder.request()
+                                .selectors(selectClass(AnnotatedClass.class))
+                                .filters(TagFilter.excludeTags("database"))
+                                .build(),
+                        LOADER))
+                .isFalse();
+        assertThat(DiscoveryStart.selectsUsers(
+                        LauncherDiscoveryRequestBuilder.request()
+                                .selectors(selectClass(AnnotatedClass.class))
+                                .filters(ClassNameFilter.includeClassNamePatterns(".*IT"))
+                                .build(),
+                        LOADER))
+                .isFalse();
+        assertThat(DiscoveryStart.selectsUsers(
+                        LauncherDiscoveryRequestBuilder.request()
+                                .selectors(selectClass(AnnotatedClass.class))
+                                .filters(EngineFilter.includeEngines("junit-jupiter"))
+                                .build(),
+                        LOADER))
+                .isFalse();
+    }
+
+    private static LauncherDiscoveryRequest request(DiscoverySelector... selectors) {
+        return LauncherDiscoveryRequestBuilder.request().selectors(selectors).build();
+    }
+
+    @LakebaseBranch
+    static class AnnotatedClass {
+        @Test
+        void test() {}
+
+        @RepeatedTest(2)
+        void repeated() {}
+
+        @Nested
+        class Inner {
+            @Test
+            void test() {}
+        }
+    }
+
+    static class Subclass extends AnnotatedClass {}
+
+    @Target(ElementType.TYPE)
+    @Retention(RetentionPolicy.RUNTIME)
+    @LakebaseBranch(migrations = "classpath:db/migration")
+    @interface DatabaseTest {}
+
+    @DatabaseTest
+    static class ComposedAnnotation {}
+
+    static class AnnotatedField {
+        @LakebaseBranch
+        DataSource dataSource;
+    }
+
+    static class AnnotatedStaticField {
+        @LakebaseBranch(name = "shared")
+        static Branch branch;
+    }
+
+    static class AnnotatedMethod {
+        @LakebaseBranch
+        @Test
+        void test(Connection connection) {}
+    }
+
+    static class AnnotatedParameter {
+        @Test
+        void test(@LakebaseBranch DataSource dataSource) {}
+    }
+
+    static class AnnotatedConstructorParameter {
+        AnnotatedConstructorParameter(@LakebaseBranch DataSource dataSource) {}
+    }
+
+    static class InheritedAnnotatedParameter extends AnnotatedParameter {}
+
+    @ExtendWith(LakebaseBranchExtension.class)
+    static class ExtendedWith {}
+
+    static class RegisteredExtension {
+        @RegisterExtension
+        static final LakebaseBranchExtension EXTENSION = new LakebaseBranchExtension();
+    }
+
+    @LakebaseBranch
+    interface DatabaseTests {}
+
+    static class FromInterface implements DatabaseTests {}
+
+    static class Plain {
+        @Test
+        void test() {}
+
+        static class StaticNested {}
+    }
+
+    static class TakesADataSource {
+        DataSource dataSource;
+
+        @Test
+        void test(DataSource dataSource) {}
+    }
+
+    static class SomeExtension implements Extension {}
+
+    @ExtendWith(SomeExtension.class)
+    static class OtherExtension {}
+}
