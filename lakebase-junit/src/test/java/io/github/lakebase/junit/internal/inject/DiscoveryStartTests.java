@@ -18,6 +18,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.sql.Connection;
 import java.util.List;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.RepeatedTest;
@@ -26,8 +27,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.Extension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.engine.Filter;
 import org.junit.platform.engine.discovery.ClassNameFilter;
 import org.junit.platform.launcher.EngineFilter;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -108,29 +111,22 @@ class DiscoveryStartTests {
                 .isFalse();
     }
 
-    @Test
-    void aRequestThatFiltersWhatItFindsStartsNothing() {
-        assertThat(DiscoveryStart.selectsUsers(
-                        LauncherDiscoveryRequestBuilder.request()
-                                .selectors(selectClass(AnnotatedClass.class))
-                                .filters(TagFilter.excludeTags("database"))
-                                .build(),
-                        LOADER))
-                .isFalse();
-        assertThat(DiscoveryStart.selectsUsers(
-                        LauncherDiscoveryRequestBuilder.request()
-                                .selectors(selectClass(AnnotatedClass.class))
-                                .filters(ClassNameFilter.includeClassNamePatterns(".*IT"))
-                                .build(),
-                        LOADER))
-                .isFalse();
-        assertThat(DiscoveryStart.selectsUsers(
-                        LauncherDiscoveryRequestBuilder.request()
-                                .selectors(selectClass(AnnotatedClass.class))
-                                .filters(EngineFilter.includeEngines("junit-jupiter"))
-                                .build(),
-                        LOADER))
-                .isFalse();
+    static Stream<Filter<?>> filters() {
+        return Stream.of(
+                TagFilter.excludeTags("database"),
+                ClassNameFilter.includeClassNamePatterns(".*IT"),
+                EngineFilter.includeEngines("junit-jupiter"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("filters")
+    void aRequestThatFiltersWhatItFindsStartsNothing(Filter<?> filter) {
+        LauncherDiscoveryRequest filtered = LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectClass(AnnotatedClass.class))
+                .filters(filter)
+                .build();
+
+        assertThat(DiscoveryStart.selectsUsers(filtered, LOADER)).isFalse();
     }
 
     private static LauncherDiscoveryRequest request(DiscoverySelector... selectors) {
