@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,9 @@ class DiscoveryStartTests {
                 InheritedAnnotatedParameter.class,
                 ExtendedWith.class,
                 RegisteredExtension.class,
-                FromInterface.class
+                FromInterface.class,
+                PlainOuter.class,
+                PlainOuter.PlainMiddle.class
             })
     void aClassUsesTheLibraryWhereverItDeclaresABranchOrRegistersTheExtension(Class<?> testClass) {
         assertThat(DiscoveryStart.usesLibrary(testClass)).isTrue();
@@ -69,7 +72,14 @@ class DiscoveryStartTests {
     }
 
     @ParameterizedTest
-    @ValueSource(classes = {Plain.class, TakesADataSource.class, Plain.StaticNested.class, OtherExtension.class})
+    @ValueSource(
+            classes = {
+                Plain.class,
+                TakesADataSource.class,
+                OtherExtension.class,
+                DisabledClass.class,
+                PlainOuterOfDisabled.class
+            })
     void aClassThatDeclaresNoBranchDoesNotUseIt(Class<?> testClass) {
         assertThat(DiscoveryStart.usesLibrary(testClass)).isFalse();
         assertThat(DiscoveryStart.selectsUsers(request(selectClass(testClass)), LOADER))
@@ -202,7 +212,38 @@ class DiscoveryStartTests {
         @Test
         void test() {}
 
+        /** Not run with the outer class: JUnit runs {@code @Nested} (inner) classes only. */
+        @LakebaseBranch
         static class StaticNested {}
+    }
+
+    /** A class JUnit runs the {@code @Nested} classes of: Surefire names only the outer one. */
+    static class PlainOuter {
+        @Nested
+        class PlainMiddle {
+            @Nested
+            @LakebaseBranch
+            class AnnotatedInner {
+                @Test
+                void test() {}
+            }
+        }
+    }
+
+    @Disabled("runs no test")
+    @LakebaseBranch
+    static class DisabledClass {
+        @Test
+        void test() {}
+    }
+
+    static class PlainOuterOfDisabled {
+        @Nested
+        @Disabled("runs no test")
+        class Inner {
+            @Test
+            void test(@LakebaseBranch DataSource dataSource) {}
+        }
     }
 
     static class TakesADataSource {
