@@ -9,12 +9,16 @@ import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.commons.support.AnnotationSupport;
@@ -40,13 +44,15 @@ import org.junit.platform.launcher.LauncherDiscoveryRequest;
  * On a warm machine the server's start and the JVM's first login are most of what a run waits for before its first
  * test.
  *
- * <p>A class uses the library when it, a superclass, an interface or a class it is {@code @Nested} in declares
- * {@code @LakebaseBranch} or registers {@link LakebaseBranchExtension} otherwise ({@code @ExtendWith}, a
- * {@code @RegisterExtension} field), on itself, a field, a method or a parameter. Only classes a request names
- * count (class, method, nested, iteration and unique-id selectors; a package or the class path is not scanned),
- * and only in a request that filters nothing (no tags, no method or class-name patterns, no engines): a filter may
- * leave none of their tests to run, and then the class's first callback never comes either. Such runs start where
- * they did, at the first callback. A configuration that is wrong, or a provider that is unavailable with {@code
+ * <p>A class uses the library when it, a superclass, an interface, a class it is {@code @Nested} in or one of its
+ * own {@code @Nested} classes declares {@code @LakebaseBranch} or registers {@link LakebaseBranchExtension}
+ * otherwise ({@code @ExtendWith}, a {@code @RegisterExtension} field), on itself, a field, a method or a parameter,
+ * and is not {@code @Disabled}. Only classes a request names count (class, method, nested, iteration and unique-id
+ * selectors; a package or the class path is not scanned), and only in a request that filters nothing (no tags, no
+ * method or class-name patterns, no engines): a filter may leave none of their tests to run, and then the class's
+ * first callback never comes either. Such runs start where they did, at the first callback; so do Maven's own JVM,
+ * where Surefire discovers the classes before it forks ({@link #buildToolJvm}), and classes that a condition other
+ * than {@code @Disabled} turns off, which start a server in vain. A configuration that is wrong, or a provider that is unavailable with {@code
  * lakebase.disabled-when-unavailable=true}, starts nothing here; the first test says what is wrong, as before.
  *
  * <p>Found by the launcher through {@link java.util.ServiceLoader}; the engine's own test kit, which has no
@@ -69,7 +75,10 @@ public final class DiscoveryStart implements LauncherDiscoveryListener {
                 .orElseGet(DiscoveryStart.class::getClassLoader);
         ConfigurationParameters parameters = request.getConfigurationParameters();
         Object key = new Begun(loader, libraryParameters(parameters));
-        if (BEGUN.contains(key) || !selectsUsers(request, loader) || !BEGUN.add(key)) {
+        if (buildToolJvm(System::getProperty)
+                || BEGUN.contains(key)
+                || !selectsUsers(request, loader)
+                || !BEGUN.add(key)) {
             return;
         }
         Thread start = DaemonThreads.named("lakebase-junit-discovery-start").newThread(() -> {
@@ -86,6 +95,20 @@ public final class DiscoveryStart implements LauncherDiscoveryListener {
         });
         start.setContextClassLoader(loader);
         start.start();
+    }
+
+    /**
+     * Whether this JVM is a build tool's own rather than one that runs the tests: Maven's, where Surefire and
+     * Failsafe discover the test classes before they fork the JVMs that run them ({@code forkCount} above one, or
+     * {@code reuseForks=false}), with none of those JVMs' configuration. Maven's launcher sets {@code
+     * classworlds.conf} and {@code maven.home}; a build that passes either on to its tests' JVMs only gives up the
+     * start at discovery there, and starts at the first callback.
+     *
+     * @param systemProperty the JVM's system properties
+     * @return true to start nothing at discovery
+     */
+    static boolean buildToolJvm(UnaryOperator<String> systemProperty) {
+        return systemProperty.apply("classworlds.conf") != null || systemProperty.apply("maven.home") != null;
     }
 
     /** A configuration a discovery began to start: the class loader and the library's own explicit parameters. */
@@ -152,10 +175,28 @@ public final class DiscoveryStart implements LauncherDiscoveryListener {
      */
     static boolean usesLibrary(Class<?> testClass) {
         try {
-            return TestClasses.outwards(testClass).stream().anyMatch(DiscoveryStart::classRegisters);
+            List<Class<?>> outwards = TestClasses.outwards(testClass);
+            return outwards.stream().noneMatch(DiscoveryStart::disabled)
+                    && (outwards.stream().anyMatch(DiscoveryStart::classRegisters) || nestedUse(testClass));
         } catch (RuntimeException | LinkageError e) {
             return false; // a member whose type does not load: JUnit reports the class
         }
+    }
+
+    /** Whether a {@code @Nested} class that JUnit runs with {@code testClass} uses the library. */
+    private static boolean nestedUse(Class<?> testClass) {
+        return ReflectionSupport.findNestedClasses(
+                        testClass,
+                        c -> TestClasses.enclosing(c) != null
+                                && AnnotationSupport.isAnnotated(c, Nested.class)
+                                && !disabled(c))
+                .stream()
+                .anyMatch(c -> classRegisters(c) || nestedUse(c));
+    }
+
+    /** Whether JUnit skips every test of {@code testClass}: {@code @Disabled} on it. */
+    private static boolean disabled(Class<?> testClass) {
+        return AnnotationSupport.isAnnotated(testClass, Disabled.class);
     }
 
     private static boolean classRegisters(Class<?> c) {

@@ -18,6 +18,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.sql.Connection;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Disabled;
@@ -137,6 +138,19 @@ class DiscoveryStartTests {
                 .build();
 
         assertThat(DiscoveryStart.selectsUsers(filtered, LOADER)).isFalse();
+    }
+
+    @Test
+    void mavensOwnJvmStartsNothing() {
+        assertThat(DiscoveryStart.buildToolJvm(
+                        Map.of("classworlds.conf", "/opt/maven/bin/m2.conf", "maven.home", "/opt/maven")::get))
+                .isTrue();
+        assertThat(DiscoveryStart.buildToolJvm(Map.of("maven.home", "/opt/maven")::get))
+                .isTrue();
+        assertThat(DiscoveryStart.buildToolJvm(
+                        Map.of("basedir", "/work/project", "surefire.real.class.path", "x")::get))
+                .as("a test JVM that Surefire forked")
+                .isFalse();
     }
 
     private static LauncherDiscoveryRequest request(DiscoverySelector... selectors) {
