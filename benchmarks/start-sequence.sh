@@ -74,6 +74,11 @@ EOF
         tail -n 40 "$work/cell.log" >&2
         exit 1
     fi
+    if ! grep -q '"error" : null' "$work/result.json"; then
+        echo "the ${kind,,} cell failed:" >&2
+        cat "$work/result.json" >&2
+        exit 1
+    fi
     # The result's first-test fields, read without a JSON library.
     first="$(grep -o '"firstTestMillis" *: *[0-9.]*' "$work/result.json" | grep -o '[0-9.]*$')"
     jvm="$(grep -o '"jvmToFirstTestMillis" *: *[0-9.]*' "$work/result.json" | grep -o '[0-9.]*$')"
