@@ -27,17 +27,7 @@ size="${2:-100}"
 shift $(($# < 2 ? $# : 2))
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-classpath_file="$PWD/benchmarks/target/benchmark-classpath.txt"
-# Built as run.sh builds it, when a source or pom changed since (or never built).
-if [[ ! -s "$classpath_file" || -n "$(find pom.xml ./*/pom.xml benchmarks/src ./lakebase-junit*/src/main \
-    -newer "$classpath_file" -print -quit)" ]]; then
-    ./mvnw -B -q -pl benchmarks -am -DskipTests test-compile dependency:build-classpath \
-        -Dmdep.outputFile="$classpath_file" -Dmdep.includeScope=runtime
-fi
-classpath="benchmarks/target/classes:$(cat "$classpath_file")"
-if [[ -n "${LAKEBASE_JUNIT_CLASSES:-}" ]]; then
-    classpath="${classpath//$PWD\/lakebase-junit\/target\/classes/$LAKEBASE_JUNIT_CLASSES}"
-fi
+source benchmarks/classpath.sh
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 rm -rf "$dir"
