@@ -78,14 +78,43 @@ class SummaryTests {
     }
 
     @Test
-    void theFirstSpringCellWithTheLibraryIsTheColdStartOfASpringTest() {
+    void everyRoundsSpringCellWithTheLibraryIsAColdStartOfASpringTest() {
         Summary summary = Results.summary(List.of(
                 Results.of(cell(Approach.SPRING_LAKEBASE, 0), 999, 5, 6),
                 Results.of(cell(Approach.SPRING_LAKEBASE, 0).withRound(2), 999, 5, 6)));
 
         assertThat(summary.startup())
-                .extracting(StartupRow::kind, StartupRow::jvmToFirstTestMillis)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("COLD_START", 900.0));
+                .extracting(StartupRow::kind, StartupRow::jvmToFirstTestMillis, StartupRow::samples)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("COLD_START", 900.0, 2));
+    }
+
+    @Test
+    void theSamplesOfAStartMakeOneRowWithTheirMedianAndRange() {
+        Cell warm = cell(Approach.LAKEBASE, 100).withKind(Cell.Kind.WARM_START);
+        Summary summary = Results.summary(List.of(
+                Results.startup(warm, 1000),
+                Results.startup(warm.withRound(2), 1600),
+                Results.startup(warm.withRound(3), 1200),
+                Results.startup(cell(Approach.LAKEBASE, 100).withKind(Cell.Kind.COLD_START), 3000)));
+
+        StartupRow row = summary.startup().stream()
+                .filter(s -> s.kind().equals("WARM_START"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(summary.startup()).hasSize(2);
+        assertThat(row.samples()).isEqualTo(3);
+        assertThat(row.jvmToFirstTest()).isEqualTo(new Spread(3, 1000, 1200, 1600));
+        assertThat(row.firstTest()).isEqualTo(new Spread(3, 500, 600, 800)); // Results.startup: half the JVM's time
+        assertThat(row.firstTestMillis()).isEqualTo(600);
+    }
+
+    @Test
+    void aStartWhoseSamplesAllFailedHasNoNumbersButItsNote() {
+        Cell warm = cell(Approach.LAKEBASE, 100).withKind(Cell.Kind.WARM_START);
+        Summary summary = Results.summary(List.of(Results.startup(warm, Double.NaN)));
+
+        assertThat(summary.startup().get(0).samples()).isZero();
+        assertThat(summary.startup().get(0).firstTestMillis()).isNaN();
     }
 
     @Test
