@@ -6,8 +6,8 @@
 #                                loop-mounted XFS with reflinks (when root), and on the default filesystem when
 #                                it is neither (an ext4 without a journal); the Spring Boot cell, the parallel
 #                                cell and the memory cell on the first of them; the decisive cells (first
-#                                filesystem up to 100 MB, Spring) 3 times, interleaved; writes
-#                                docs/benchmarks.md and docs/benchmarks.png
+#                                filesystem up to 100 MB, Spring) 3 times, interleaved, and every start 3
+#                                times; writes docs/benchmarks.md and docs/benchmarks.png
 #   benchmarks/run.sh --quick    a smoke run of every kind of cell (1 and 8 MB, 3 tests per cell, default
 #                                filesystem only, each cell once, the cost cells and the others side by side)
 #
@@ -16,7 +16,8 @@
 #   --min-tests N       tests per cell whatever the time           --budget S     a cell starts no test after S s
 #   --prefetch N        lakebase.prefetch of the prefetching rows  --xfs DIR      an XFS mount with reflinks
 #   --ext4 DIR          an ext4 mount with a journal
-#   --repeat N          how often the decisive cells run, interleaved round by round (default 3, quick 1)
+#   --repeat N          how often the decisive cells run, interleaved round by round, and each start (default
+#                       3, quick 1)
 #   --threads N         JUnit threads of the parallel cell (4)     --forks N      JVMs at once of the parallel cell (2)
 #   --branches N,N,...  live branches of the memory cell (1,8,32)
 #   --only G,G,...      only these groups of cells: cost, startup, spring, parallel, memory (docs/ untouched)

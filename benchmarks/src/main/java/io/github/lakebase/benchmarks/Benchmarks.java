@@ -191,7 +191,10 @@ public final class Benchmarks {
      */
     private void measure(Filesystem fs, int rounds, boolean cost, boolean others)
             throws IOException, InterruptedException {
-        Cell springColdStart = null;
+        int middle = options.sizesMb().get(options.sizesMb().size() / 2);
+        // A start is one JVM's, which moves by a second from one to the next: each is measured --repeat times, once
+        // per round where the cells run in rounds, else one after another.
+        int startsPerRound = rounds >= options.repeat() ? 1 : options.repeat();
         for (int round = 1; round <= rounds; round++) {
             if (cost && options.runs(Options.Group.COST)) {
                 for (int size : options.sizesMb()) {
@@ -200,6 +203,7 @@ public final class Benchmarks {
                     }
                 }
             }
+            List<Cell> springColdStarts = new ArrayList<>();
             if (others && options.runs(Options.Group.SPRING)) {
                 for (Approach approach : Approach.springInRound(round)) {
                     Cell cell = cell(Cell.Kind.PER_TEST, approach, fs, 0)
@@ -209,27 +213,28 @@ public final class Benchmarks {
                                             ? options.prefetch()
                                             : 0)
                             .withRound(round);
-                    // The first @LakebaseBranch cell starts on an empty data directory: its first test is the cold
-                    // start of a Spring test, and what it leaves is where a second JVM starts warm.
-                    boolean coldStart =
-                            approach == Approach.SPRING_LAKEBASE && round == 1 && options.runs(Options.Group.STARTUP);
+                    // Each round's @LakebaseBranch cell starts on an empty data directory of its own: its first test
+                    // is the cold start of a Spring test, and what it leaves is where a second JVM starts warm.
+                    boolean coldStart = approach == Approach.SPRING_LAKEBASE && options.runs(Options.Group.STARTUP);
                     run(cell, !coldStart);
-                    springColdStart = coldStart ? cell : springColdStart;
+                    if (coldStart) {
+                        springColdStarts.add(cell);
+                    }
                 }
             }
-        }
-        int middle = options.sizesMb().get(options.sizesMb().size() / 2);
-        if (options.runs(Options.Group.STARTUP)) {
-            // A cold start on an empty persistent data directory, then a warm start on what it left.
-            if (cost) {
-                // With the library's default prefetching, as a user's run has it: a run keeps a spare for the next.
-                Cell cold = cell(Cell.Kind.COLD_START, Approach.LAKEBASE, fs, middle)
-                        .withPrefetch(options.prefetch());
-                run(cold, false);
-                warmThenJoined(cold);
-            }
-            if (springColdStart != null) {
-                warmThenJoined(springColdStart);
+            if (options.runs(Options.Group.STARTUP)) {
+                // A cold start on an empty persistent data directory, then a warm start on what it left.
+                for (int i = 1; cost && i <= startsPerRound; i++) {
+                    // With the library's default prefetching, as a user's run has it: a run keeps a spare for the next.
+                    Cell cold = cell(Cell.Kind.COLD_START, Approach.LAKEBASE, fs, middle)
+                            .withPrefetch(options.prefetch())
+                            .withRound((round - 1) * startsPerRound + i);
+                    run(cold, false);
+                    warmThenJoined(cold);
+                }
+                for (Cell springColdStart : springColdStarts) {
+                    warmThenJoined(springColdStart);
+                }
             }
         }
         if (others && options.runs(Options.Group.PARALLEL)) {

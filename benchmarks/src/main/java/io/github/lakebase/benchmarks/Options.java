@@ -30,7 +30,7 @@ import java.util.Set;
  * @param minimumTests tests measured per cell whatever the time
  * @param budgetSeconds after how long a cell starts no further test
  * @param prefetch the {@code lakebase.prefetch} of the rows with prefetching
- * @param repeat how often the decisive cells run, interleaved
+ * @param repeat how often the decisive cells run, interleaved, and how often each start-up cell runs
  * @param threads JUnit's parallelism in the parallel cells
  * @param forks JVMs at once in the parallel cells
  * @param branches the numbers of live branches of the memory cell
@@ -93,7 +93,7 @@ public record Options(
               --prefetch N        lakebase.prefetch of the rows with prefetching (default 2)
               --repeat N          run the decisive cells N times, interleaved round by round: the cost per
                                   test on the first filesystem at parents up to 100 MB, and the Spring
-                                  cell (default 3; 1 with --quick)
+                                  cell; and every start-up cell N times (default 3; 1 with --quick)
               --threads N         JUnit threads of the parallel cell (default 4)
               --forks N           JVMs at once, on one data directory, of the parallel cell (default 2)
               --branches N,N,...  live branches of the memory cell (default 1,8,32)

@@ -52,7 +52,7 @@ public final class MarkdownReport {
                 tests through the JUnit Platform launcher, as a build would; see [what is measured](#what-is-measured).
 
                 ```
-                benchmarks/run.sh            # everything, the decisive cells 3 times; writes this page and the chart
+                benchmarks/run.sh            # everything, the decisive cells and the starts 3 times; writes this page and the chart
                 benchmarks/run.sh --quick    # a smoke run of every kind of cell in a few minutes; CI runs it (.ci/run)
                 ```
 
@@ -204,6 +204,28 @@ public final class MarkdownReport {
         return value >= 100 ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.1f", value);
     }
 
+    /** {@code "850 ms (median of 3: 800-2,500 ms)"} for several samples, {@code "850 ms"} for one. */
+    static String msOfSamples(Spread samples) {
+        return ms(samples.median()) + " ms"
+                + (samples.rounds() > 1
+                        ? " (median of " + samples.rounds() + ": " + ms(samples.min()) + "-" + ms(samples.max())
+                                + " ms)"
+                        : "");
+    }
+
+    /**
+     * A table's cell: {@code "600 ms (500-800)"} for as many samples as the most any row has, {@code "600 ms
+     * (500-800, 2 JVMs)"} or {@code "600 ms (1 JVM)"} for fewer, {@code "600 ms"} where every row has one.
+     */
+    private static String msRange(Spread samples, int most) {
+        String range = samples.rounds() > 1 ? ms(samples.min()) + "-" + ms(samples.max()) : "";
+        String count = samples.rounds() >= most || samples.rounds() == 0
+                ? ""
+                : samples.rounds() + (samples.rounds() == 1 ? " JVM" : " JVMs");
+        String within = range.isEmpty() || count.isEmpty() ? range + count : range + ", " + count;
+        return ms(samples.median()) + " ms" + (within.isEmpty() ? "" : " (" + within + ")");
+    }
+
     private static void prefetching(StringBuilder md, Summary summary) {
         if (measured(summary).isEmpty()) {
             return;
@@ -240,10 +262,14 @@ public final class MarkdownReport {
                 + "class on in-memory H2 (the first test of its cell). Time from the test class's start (the "
                 + "extension's first callback) to the first test's body, of which the migration's own statements "
                 + "took a part (they fill the database to its size; a warm start runs none), and from the JVM's "
-                + "start.\n\n");
+                + "start. "
+                + samplesSentence(summary)
+                + "\n\n");
         md.append("| filesystem | tests | start | data | to the first test | of it, the migration | JVM start to the "
                 + "first test |\n");
         md.append("| --- | --- | --- | ---: | ---: | ---: | ---: |\n");
+        int most =
+                summary.startup().stream().mapToInt(StartupRow::samples).max().orElse(0);
         for (StartupRow s : summary.startup()) {
             boolean spring = s.approach().startsWith("SPRING_");
             md.append("| ")
@@ -261,16 +287,26 @@ public final class MarkdownReport {
                     .append(" | ")
                     .append(spring ? "–" : s.sizeMb() + " MB")
                     .append(" | ")
-                    .append(ms(s.firstTestMillis()))
-                    .append(" ms | ")
+                    .append(msRange(s.firstTest(), most))
+                    .append(" | ")
                     .append(Double.isNaN(s.migrationMillis()) ? "–" : ms(s.migrationMillis()) + " ms")
                     .append(" | ")
-                    .append(ms(s.jvmToFirstTestMillis()))
-                    .append(" ms")
+                    .append(msRange(s.jvmToFirstTest(), most))
                     .append(s.note().isEmpty() ? "" : " ⚠")
                     .append(" |\n");
         }
         md.append('\n');
+    }
+
+    /** What the start-up table's numbers are: one JVM's, or the median of several with their range. */
+    private static String samplesSentence(Summary summary) {
+        int most =
+                summary.startup().stream().mapToInt(StartupRow::samples).max().orElse(0);
+        return most <= 1
+                ? "Each start ran once: one JVM's start on a small machine moves by a second from one to the next."
+                : "Each start ran once per round, so each number is the median of " + most + " JVMs (of fewer where "
+                        + "the row says so), with the fastest and the slowest in brackets: one JVM's start on a small "
+                        + "machine moves by a second from one to the next.";
     }
 
     private static void targets(StringBuilder md, Summary summary) {
@@ -336,6 +372,10 @@ public final class MarkdownReport {
               Spring cell) run `--repeat` times (3 by default), interleaved: round after round, each round
               running each of them once, the Spring cells in reverse order every other round. Their rows pool the tests of all rounds; the spread section gives the
               smallest, median and largest of the rounds' medians.
+            - Every start (cold, warm, joining; plain and Spring, and the first test on H2) runs `--repeat` times
+              too, a new JVM each time: once per round on the first filesystem, one after another elsewhere. The
+              startup table gives the median of those JVMs, with the fastest and the slowest, and the targets
+              grade the median.
             - The ext4 and XFS filesystems are loop-mounted images made with `mkfs.ext4` (with its journal, as on
               hosted CI runners and most laptops) and `mkfs.xfs -m reflink=1` by `benchmarks/loop-fs.sh`, which
               `run.sh` uses when it runs as root; otherwise their rows are skipped, with the reason above. A

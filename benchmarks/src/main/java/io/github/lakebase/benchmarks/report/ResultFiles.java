@@ -93,7 +93,8 @@ public final class ResultFiles {
                     .append('\n');
         }
         csv.append('\n')
-                .append("filesystem,approach,startup,size_mb,first_test_ms,jvm_to_first_test_ms,migration_ms,note\n");
+                .append("filesystem,approach,startup,size_mb,samples,first_test_ms,first_test_min_ms,first_test_max_ms,"
+                        + "jvm_to_first_test_ms,jvm_to_first_test_min_ms,jvm_to_first_test_max_ms,migration_ms,note\n");
         for (StartupRow s : summary.startup()) {
             csv.append(String.join(
                             ",",
@@ -101,8 +102,13 @@ public final class ResultFiles {
                             s.approach(),
                             s.kind(),
                             Integer.toString(s.sizeMb()),
+                            Integer.toString(s.samples()),
                             number(s.firstTestMillis()),
+                            number(s.firstTest().min()),
+                            number(s.firstTest().max()),
                             number(s.jvmToFirstTestMillis()),
+                            number(s.jvmToFirstTest().min()),
+                            number(s.jvmToFirstTest().max()),
                             number(s.migrationMillis()),
                             quote(s.note())))
                     .append('\n');

@@ -187,15 +187,15 @@ final class SpringReport {
                 + verdict(over <= WARM_START_OVER_H2_TARGET_MS)
                 + String.format(
                         Locale.ROOT,
-                        ": %s ms against %s ms on H2 (%+,.0f ms; cold start: %s ms%s).",
-                        ms(warm.get().jvmToFirstTestMillis()),
-                        ms(h2.get().jvmToFirstTestMillis()),
+                        ": %s against %s on H2 (%+,.0f ms; cold start: %s%s).",
+                        MarkdownReport.msOfSamples(warm.get().jvmToFirstTest()),
+                        MarkdownReport.msOfSamples(h2.get().jvmToFirstTest()),
                         over,
-                        cold.map(c -> ms(c.jvmToFirstTestMillis())).orElse("–"),
+                        cold.map(c -> MarkdownReport.msOfSamples(c.jvmToFirstTest()))
+                                .orElse("–"),
                         joined.map(j ->
                                         "; joining the server an earlier run left running (`lakebase.embedded.linger`): "
-                                                + ms(j.jvmToFirstTestMillis())
-                                                + " ms")
+                                                + MarkdownReport.msOfSamples(j.jvmToFirstTest()))
                                 .orElse(""));
     }
 

@@ -54,7 +54,7 @@ public record Summary(
     public static Summary of(
             List<CellResult> results, List<Filesystem> filesystems, Machine machine, String command, double seconds) {
         Map<String, List<CellResult>> rounds = new LinkedHashMap<>();
-        List<StartupRow> startup = new ArrayList<>();
+        Map<List<Object>, List<CellResult>> starts = new LinkedHashMap<>();
         List<MemoryRow> memory = new ArrayList<>();
         for (CellResult r : results) {
             Cell cell = r.cell();
@@ -63,17 +63,19 @@ public record Summary(
                     rounds.computeIfAbsent(cell.key(), k -> new ArrayList<>()).add(r);
                 case MEMORY -> memory.addAll(memoryRows(r));
                 case COLD_START, WARM_START, JOINED_START ->
-                    startup.add(startupRow(r, cell.kind().name()));
+                    start(starts, r, cell.kind().name());
             }
             // The first test of a Spring cell is a JVM's first Spring test: on an empty data directory for
-            // @LakebaseBranch (a cold start), on H2 for the reference.
-            if (cell.kind() == Cell.Kind.PER_TEST && cell.approach() == Approach.SPRING_LAKEBASE && cell.round() == 1) {
-                startup.add(startupRow(r, Cell.Kind.COLD_START.name()));
+            // @LakebaseBranch (a cold start: every round's cell has a directory of its own), on H2 for the reference.
+            if (cell.kind() == Cell.Kind.PER_TEST && cell.approach() == Approach.SPRING_LAKEBASE) {
+                start(starts, r, Cell.Kind.COLD_START.name());
             }
-            if (cell.kind() == Cell.Kind.PER_TEST && cell.approach() == Approach.SPRING_H2 && cell.round() == 1) {
-                startup.add(startupRow(r, "REFERENCE"));
+            if (cell.kind() == Cell.Kind.PER_TEST && cell.approach() == Approach.SPRING_H2) {
+                start(starts, r, "REFERENCE");
             }
         }
+        List<StartupRow> startup = new ArrayList<>();
+        starts.forEach((key, samples) -> startup.add(startupRow(samples, (String) key.get(2))));
         startup.sort(Comparator.comparing(StartupRow::filesystem)
                 .thenComparing(s -> Approach.valueOf(s.approach()))
                 .thenComparing(s -> START_ORDER.indexOf(s.kind())));
@@ -195,18 +197,38 @@ public record Summary(
         return passed == 0 || seconds <= 0 ? Double.NaN : passed / seconds;
     }
 
-    private static StartupRow startupRow(CellResult r, String kind) {
+    /** Adds {@code r} to the samples of its start: one per filesystem, approach, kind of start and size. */
+    private static void start(Map<List<Object>, List<CellResult>> starts, CellResult r, String kind) {
         Cell cell = r.cell();
+        starts.computeIfAbsent(
+                        List.of(cell.filesystem(), cell.approach().name(), kind, cell.sizeMb()), k -> new ArrayList<>())
+                .add(r);
+    }
+
+    /** The row of one start's samples: the median and range of each time, the first note of a failed one. */
+    private static StartupRow startupRow(List<CellResult> samples, String kind) {
+        Cell cell = samples.get(0).cell();
         return new StartupRow(
                 cell.filesystem(),
                 cell.approach().name(),
                 cell.approach().label(),
                 kind,
                 cell.sizeMb(),
-                r.firstTestMillis(),
-                r.jvmToFirstTestMillis(),
-                r.values().getOrDefault(V1__Fill.MILLIS_VALUE, Double.NaN),
-                note(r));
+                Spread.of(samples.stream()
+                        .mapToDouble(CellResult::firstTestMillis)
+                        .toArray()),
+                Spread.of(samples.stream()
+                        .mapToDouble(CellResult::jvmToFirstTestMillis)
+                        .toArray()),
+                Spread.of(samples.stream()
+                                .mapToDouble(r -> r.values().getOrDefault(V1__Fill.MILLIS_VALUE, Double.NaN))
+                                .toArray())
+                        .median(),
+                samples.stream()
+                        .map(Summary::note)
+                        .filter(n -> !n.isEmpty())
+                        .findFirst()
+                        .orElse(""));
     }
 
     private static List<MemoryRow> memoryRows(CellResult r) {

@@ -249,15 +249,17 @@ final class Targets {
                 fs.describe(),
                 ms(COLD_START_TARGET_MS),
                 ms(WARM_START_TARGET_MS));
-        Optional<Double> cold = firstTest(summary, fs, "COLD_START");
-        Optional<Double> warm = firstTest(summary, fs, "WARM_START");
+        Optional<StartupRow> cold = startUpRow(summary, fs, "COLD_START");
+        Optional<StartupRow> warm = startUpRow(summary, fs, "WARM_START");
         if (cold.isEmpty() && warm.isEmpty()) {
             return target + "**not measured**.";
         }
-        boolean met = cold.filter(c -> c <= COLD_START_TARGET_MS).isPresent()
-                && warm.filter(w -> w <= WARM_START_TARGET_MS).isPresent();
-        boolean missed = cold.filter(c -> c > COLD_START_TARGET_MS).isPresent()
-                || warm.filter(w -> w > WARM_START_TARGET_MS).isPresent();
+        boolean met = cold.filter(c -> c.firstTestMillis() <= COLD_START_TARGET_MS)
+                        .isPresent()
+                && warm.filter(w -> w.firstTestMillis() <= WARM_START_TARGET_MS).isPresent();
+        boolean missed = cold.filter(c -> c.firstTestMillis() > COLD_START_TARGET_MS)
+                        .isPresent()
+                || warm.filter(w -> w.firstTestMillis() > WARM_START_TARGET_MS).isPresent();
         return target
                 + (met ? verdict(true) : missed ? verdict(false) : "**not fully measured**")
                 + ": cold start "
@@ -265,10 +267,10 @@ final class Targets {
                 + migration(summary, fs)
                 + ", warm start "
                 + startTime(warm, WARM_START_TARGET_MS)
-                + firstTest(summary, fs, "JOINED_START")
+                + startUpRow(summary, fs, "JOINED_START")
                         .map(j ->
                                 "; a run that joins the server an earlier run left running (`lakebase.embedded.linger`): "
-                                        + ms(j) + " ms")
+                                        + MarkdownReport.msOfSamples(j.firstTest()))
                         .orElse("")
                 + ".";
     }
@@ -283,11 +285,10 @@ final class Targets {
                 .orElse("");
     }
 
-    /** The time from the extension's first callback to the first test of {@code kind} on {@code fs}, if measured. */
-    private static Optional<Double> firstTest(Summary summary, Filesystem fs, String kind) {
+    /** The start-up row of {@code @LakebaseBranch} of {@code kind} on {@code fs} whose samples reached a test. */
+    private static Optional<StartupRow> startUpRow(Summary summary, Filesystem fs, String kind) {
         return startUpRows(summary, fs, kind)
-                .map(StartupRow::firstTestMillis)
-                .filter(ms -> !Double.isNaN(ms))
+                .filter(s -> !Double.isNaN(s.firstTestMillis()))
                 .findFirst();
     }
 
@@ -299,8 +300,16 @@ final class Targets {
                         && s.kind().equals(kind));
     }
 
-    private static String startTime(Optional<Double> millis, double limit) {
-        return millis.map(m -> ms(m) + " ms" + (m > limit ? " (over)" : "")).orElse("not measured");
+    private static String startTime(Optional<StartupRow> row, double limit) {
+        return row.map(r -> {
+                    String ms = MarkdownReport.msOfSamples(r.firstTest());
+                    String over = r.firstTestMillis() > limit ? " (over)" : "";
+                    // "1,600 ms (over)", or "1,600 ms (over; median of 3: ...)"
+                    return ms.endsWith(")") && !over.isEmpty()
+                            ? ms.replaceFirst(" \\(median", " (over; median")
+                            : ms + over;
+                })
+                .orElse("not measured");
     }
 
     static String verdict(boolean met) {

@@ -23,7 +23,19 @@ class MarkdownReportTests {
 
         assertThat(md)
                 .contains("| ext4 | @LakebaseBranch | warm | 100 MB | 600 ms (500-800) | – | 1,200 ms (1,000-1,600) |")
-                .contains("| ext4 | @LakebaseBranch | cold | 100 MB | 1,500 ms | – | 3,000 ms |")
+                .contains("| ext4 | @LakebaseBranch | cold | 100 MB | 1,500 ms (1 JVM) | – | 3,000 ms (1 JVM) |")
                 .contains("the median of 3 JVMs");
+    }
+
+    @Test
+    void whereEveryStartRanOnceTheTableShowsOneNumberEach() {
+        String md = MarkdownReport.render(
+                Results.summary(
+                        List.of(Results.startup(cell(Approach.LAKEBASE, 100).withKind(Cell.Kind.WARM_START), 1000))),
+                "chart.png");
+
+        assertThat(md)
+                .contains("| ext4 | @LakebaseBranch | warm | 100 MB | 500 ms | – | 1,000 ms |")
+                .contains("Each start ran once");
     }
 }
