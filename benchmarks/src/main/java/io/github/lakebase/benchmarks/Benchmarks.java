@@ -367,23 +367,7 @@ public final class Benchmarks {
 
     /** {@code cell} with tests whose bodies take {@code work} ms: half as many tests, twice the time. */
     private Cell slow(Cell cell, long work) {
-        int tests = Math.max(options.minimumTests(), options.tests() / 2);
-        return new Cell(
-                        cell.kind(),
-                        cell.approach(),
-                        cell.filesystem(),
-                        cell.directory(),
-                        cell.sizeMb(),
-                        cell.prefetch(),
-                        cell.workMs(),
-                        tests,
-                        cell.minimumTests(),
-                        2 * options.budgetSeconds(),
-                        cell.round(),
-                        cell.threads(),
-                        cell.forks(),
-                        cell.branches())
-                .withWork(work);
+        return cell.withTests(options.tests() / 2, 2 * options.budgetSeconds()).withWork(work);
     }
 
     private CellResult run(Cell cell) throws IOException, InterruptedException {

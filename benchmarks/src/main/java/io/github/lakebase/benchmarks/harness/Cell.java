@@ -121,6 +121,14 @@ public record Cell(
         return with(c -> c.workMs = ms);
     }
 
+    /** This cell running {@code n} tests (at least as many as its minimum), starting none after {@code seconds}. */
+    public Cell withTests(int n, long seconds) {
+        return with(c -> {
+            c.tests = Math.max(n, minimumTests);
+            c.budgetSeconds = seconds;
+        });
+    }
+
     /** This cell as round {@code n} of the interleaved repetitions. */
     public Cell withRound(int n) {
         return with(c -> c.round = n);
@@ -151,9 +159,9 @@ public record Cell(
                 sizeMb,
                 c.prefetch,
                 c.workMs,
-                tests,
+                c.tests,
                 minimumTests,
-                budgetSeconds,
+                c.budgetSeconds,
                 c.round,
                 c.threads,
                 c.forks,
@@ -169,6 +177,8 @@ public record Cell(
         int threads;
         int forks;
         List<Integer> branches;
+        int tests;
+        long budgetSeconds;
 
         Copy(Cell cell) {
             kind = cell.kind;
@@ -178,6 +188,8 @@ public record Cell(
             threads = cell.threads;
             forks = cell.forks;
             branches = cell.branches;
+            tests = cell.tests;
+            budgetSeconds = cell.budgetSeconds;
         }
     }
 

@@ -188,14 +188,14 @@ final class SpringReport {
                 + String.format(
                         Locale.ROOT,
                         ": %s against %s on H2 (%+,.0f ms; cold start: %s%s).",
-                        MarkdownReport.msOfSamples(warm.get().jvmToFirstTest()),
-                        MarkdownReport.msOfSamples(h2.get().jvmToFirstTest()),
+                        StartupReport.msOfSamples(warm.get().jvmToFirstTest()),
+                        StartupReport.msOfSamples(h2.get().jvmToFirstTest()),
                         over,
-                        cold.map(c -> MarkdownReport.msOfSamples(c.jvmToFirstTest()))
+                        cold.map(c -> StartupReport.msOfSamples(c.jvmToFirstTest()))
                                 .orElse("–"),
                         joined.map(j ->
                                         "; joining the server an earlier run left running (`lakebase.embedded.linger`): "
-                                                + MarkdownReport.msOfSamples(j.jvmToFirstTest()))
+                                                + StartupReport.msOfSamples(j.jvmToFirstTest()))
                                 .orElse(""));
     }
 

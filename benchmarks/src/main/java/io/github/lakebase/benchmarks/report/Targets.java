@@ -270,7 +270,7 @@ final class Targets {
                 + startUpRow(summary, fs, "JOINED_START")
                         .map(j ->
                                 "; a run that joins the server an earlier run left running (`lakebase.embedded.linger`): "
-                                        + MarkdownReport.msOfSamples(j.firstTest()))
+                                        + StartupReport.msOfSamples(j.firstTest()))
                         .orElse("")
                 + ".";
     }
@@ -302,7 +302,7 @@ final class Targets {
 
     private static String startTime(Optional<StartupRow> row, double limit) {
         return row.map(r -> {
-                    String ms = MarkdownReport.msOfSamples(r.firstTest());
+                    String ms = StartupReport.msOfSamples(r.firstTest());
                     String over = r.firstTestMillis() > limit ? " (over)" : "";
                     // "1,600 ms (over)", or "1,600 ms (over; median of 3: ...)"
                     return ms.endsWith(")") && !over.isEmpty()

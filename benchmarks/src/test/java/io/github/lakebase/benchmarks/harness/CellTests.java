@@ -39,6 +39,21 @@ class CellTests {
     }
 
     @Test
+    void aCellWithOtherTestsKeepsItsMinimumAndEverythingElse() {
+        Cell cell = Cell.perTest(Approach.LAKEBASE, "ext4", "/tmp/c", 10, 20, 5, 45)
+                .withPrefetch(2)
+                .withRound(3);
+
+        Cell slow = cell.withTests(10, 90);
+        assertThat(slow.tests()).isEqualTo(10);
+        assertThat(slow.budgetSeconds()).isEqualTo(90);
+        assertThat(slow.minimumTests()).isEqualTo(5);
+        assertThat(slow.prefetch()).isEqualTo(2);
+        assertThat(slow.round()).isEqualTo(3);
+        assertThat(cell.withTests(2, 45).tests()).isEqualTo(5);
+    }
+
+    @Test
     void propertiesWithoutAKeySayWhichIsMissing() {
         Properties p =
                 Cell.perTest(Approach.LAKEBASE, "ext4", "/tmp/c", 10, 5, 5, 45).toProperties();
