@@ -224,7 +224,7 @@ public final class Benchmarks {
             }
             if (options.runs(Options.Group.STARTUP)) {
                 // A cold start on an empty persistent data directory, then a warm start on what it left.
-                for (int i = 1; cost && i <= startsPerRound; i++) {
+                for (int i = 1; i <= (cost ? startsPerRound : 0); i++) {
                     // With the library's default prefetching, as a user's run has it: a run keeps a spare for the next.
                     Cell cold = cell(Cell.Kind.COLD_START, Approach.LAKEBASE, fs, middle)
                             .withPrefetch(options.prefetch())

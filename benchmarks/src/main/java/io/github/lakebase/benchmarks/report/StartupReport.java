@@ -18,11 +18,28 @@ final class StartupReport {
 
     /** {@code "850 ms (median of 3: 800-2,500 ms)"} for several samples, {@code "850 ms"} for one. */
     static String msOfSamples(Spread samples) {
-        return ms(samples.median()) + " ms"
-                + (samples.rounds() > 1
-                        ? " (median of " + samples.rounds() + ": " + ms(samples.min()) + "-" + ms(samples.max())
-                                + " ms)"
-                        : "");
+        return msOfSamples(samples, "");
+    }
+
+    /**
+     * {@link #msOfSamples(Spread)} with {@code remark} first in the brackets: {@code "850 ms (over; median of 3:
+     * 800-2,500 ms)"}, or {@code "850 ms (over)"} for one sample.
+     */
+    static String msOfSamples(Spread samples, String remark) {
+        String median = samples.rounds() > 1
+                ? "median of " + samples.rounds() + ": " + ms(samples.min()) + "-" + ms(samples.max()) + " ms"
+                : "";
+        return ms(samples.median()) + " ms" + brackets(remark, median);
+    }
+
+    /** {@code " (a, b)"}-like brackets around the parts that are not empty, joined by {@code separator}. */
+    private static String brackets(String first, String second, String separator) {
+        String within = first.isEmpty() || second.isEmpty() ? first + second : first + separator + second;
+        return within.isEmpty() ? "" : " (" + within + ")";
+    }
+
+    private static String brackets(String remark, String median) {
+        return brackets(remark, median, "; ");
     }
 
     /**
@@ -34,14 +51,15 @@ final class StartupReport {
         String count = samples.rounds() >= most || samples.rounds() == 0
                 ? ""
                 : samples.rounds() + (samples.rounds() == 1 ? " JVM" : " JVMs");
-        String within = range.isEmpty() || count.isEmpty() ? range + count : range + ", " + count;
-        return ms(samples.median()) + " ms" + (within.isEmpty() ? "" : " (" + within + ")");
+        return ms(samples.median()) + " ms" + brackets(range, count, ", ");
     }
 
     static void section(StringBuilder md, Summary summary) {
         if (summary.startup().isEmpty()) {
             return;
         }
+        int most =
+                summary.startup().stream().mapToInt(StartupRow::samples).max().orElse(0);
         md.append("## Startup\n\n");
         md.append("A new JVM runs `@LakebaseBranch` tests, plain and Spring, on a persistent "
                 + "`lakebase.embedded.data-directory`, with the default `lakebase.prefetch`: cold, on an empty "
@@ -53,13 +71,11 @@ final class StartupReport {
                 + "extension's first callback) to the first test's body, of which the migration's own statements "
                 + "took a part (they fill the database to its size; a warm start runs none), and from the JVM's "
                 + "start. "
-                + samplesSentence(summary)
+                + samplesSentence(most)
                 + "\n\n");
         md.append("| filesystem | tests | start | data | to the first test | of it, the migration | JVM start to the "
                 + "first test |\n");
         md.append("| --- | --- | --- | ---: | ---: | ---: | ---: |\n");
-        int most =
-                summary.startup().stream().mapToInt(StartupRow::samples).max().orElse(0);
         for (StartupRow s : summary.startup()) {
             boolean spring = s.approach().startsWith("SPRING_");
             md.append("| ")
@@ -88,14 +104,13 @@ final class StartupReport {
         md.append('\n');
     }
 
-    /** What the start-up table's numbers are: one JVM's, or the median of several with their range. */
-    private static String samplesSentence(Summary summary) {
-        int most =
-                summary.startup().stream().mapToInt(StartupRow::samples).max().orElse(0);
+    /** What the start-up table's numbers are: one JVM's, or the median of {@code most} with their range. */
+    private static String samplesSentence(int most) {
         return most <= 1
                 ? "Each start ran once: one JVM's start on a small machine moves by a second from one to the next."
-                : "Each start ran once per round, so each number is the median of " + most + " JVMs (of fewer where "
-                        + "the row says so), with the fastest and the slowest in brackets: one JVM's start on a small "
-                        + "machine moves by a second from one to the next.";
+                : "Each number is the median of " + most + " JVMs (of fewer where the row says so), with the fastest "
+                        + "and the slowest in brackets: each start ran once per round on the filesystem whose cells "
+                        + "run in rounds, and one after another on the others, since one JVM's start on a small machine "
+                        + "moves by a second from one to the next.";
     }
 }

@@ -54,7 +54,7 @@ public record Summary(
     public static Summary of(
             List<CellResult> results, List<Filesystem> filesystems, Machine machine, String command, double seconds) {
         Map<String, List<CellResult>> rounds = new LinkedHashMap<>();
-        Map<List<Object>, List<CellResult>> starts = new LinkedHashMap<>();
+        Map<StartKey, List<CellResult>> starts = new LinkedHashMap<>();
         List<MemoryRow> memory = new ArrayList<>();
         for (CellResult r : results) {
             Cell cell = r.cell();
@@ -75,7 +75,7 @@ public record Summary(
             }
         }
         List<StartupRow> startup = new ArrayList<>();
-        starts.forEach((key, samples) -> startup.add(startupRow(samples, (String) key.get(2))));
+        starts.forEach((key, samples) -> startup.add(startupRow(samples, key.kind())));
         startup.sort(Comparator.comparing(StartupRow::filesystem)
                 .thenComparing(s -> Approach.valueOf(s.approach()))
                 .thenComparing(s -> START_ORDER.indexOf(s.kind())));
@@ -197,11 +197,14 @@ public record Summary(
         return passed == 0 || seconds <= 0 ? Double.NaN : passed / seconds;
     }
 
-    /** Adds {@code r} to the samples of its start: one per filesystem, approach, kind of start and size. */
-    private static void start(Map<List<Object>, List<CellResult>> starts, CellResult r, String kind) {
+    /** What makes two start-up results samples of one start. */
+    private record StartKey(String filesystem, Approach approach, String kind, int sizeMb) {}
+
+    /** Adds {@code r} to the samples of its start. */
+    private static void start(Map<StartKey, List<CellResult>> starts, CellResult r, String kind) {
         Cell cell = r.cell();
         starts.computeIfAbsent(
-                        List.of(cell.filesystem(), cell.approach().name(), kind, cell.sizeMb()), k -> new ArrayList<>())
+                        new StartKey(cell.filesystem(), cell.approach(), kind, cell.sizeMb()), k -> new ArrayList<>())
                 .add(r);
     }
 

@@ -300,15 +300,9 @@ final class Targets {
                         && s.kind().equals(kind));
     }
 
+    /** {@code "1,600 ms (over)"}, or {@code "1,600 ms (over; median of 3: 1,400-1,700 ms)"} for several samples. */
     private static String startTime(Optional<StartupRow> row, double limit) {
-        return row.map(r -> {
-                    String ms = StartupReport.msOfSamples(r.firstTest());
-                    String over = r.firstTestMillis() > limit ? " (over)" : "";
-                    // "1,600 ms (over)", or "1,600 ms (over; median of 3: ...)"
-                    return ms.endsWith(")") && !over.isEmpty()
-                            ? ms.replaceFirst(" \\(median", " (over; median")
-                            : ms + over;
-                })
+        return row.map(r -> StartupReport.msOfSamples(r.firstTest(), r.firstTestMillis() > limit ? "over" : ""))
                 .orElse("not measured");
     }
 
