@@ -93,15 +93,21 @@ class PrefetcherTests {
     void whereBranchesAreRestoredASpareIsHandedOverConnectedAlreadyUnderItsOwnName() throws Exception {
         String base = base();
         ConnectionBudget budget = new ConnectionBudget(Integer.MAX_VALUE, "none");
-        try (Prefetcher restoring = new Prefetcher(
-                SERVER.provider(), NAMES, Optional.of(true), BranchPool.in(budget), new SpareWorkers())) {
-            SERVER.provider().delete(restoring.take(base, 1, "first").name());
+        CountingClaims provider = new CountingClaims();
+        try (Prefetcher restoring =
+                new Prefetcher(provider, NAMES, Optional.of(true), BranchPool.in(budget), new SpareWorkers())) {
+            provider.delete(restoring.take(base, 1, "first").name());
             String spare = awaitSessionOn(base);
-            assertThat(comment(spare)).as("not taken yet").endsWith(" kind=spare");
+            assertThat(comment(spare))
+                    .as("not taken yet, and recorded as a test's branch already: it will never be renamed")
+                    .endsWith(" kind=branch");
 
             Prefetcher.Forked second = restoring.take(base, 1, "second");
 
             assertThat(second.name()).as("a rename would end the session").isEqualTo(spare);
+            assertThat(provider.claims)
+                    .as("round trips to claim it on the test's path")
+                    .hasValue(0);
             assertThat(comment(spare)).endsWith(" kind=branch");
             assertThat(second.pool()).as("the pool that opens the session").isNotNull();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -115,7 +121,9 @@ class PrefetcherTests {
                 assertThat(c.getMetaData().getURL()).endsWith("/" + spare);
             }
             second.pool().end();
-            SERVER.provider().delete(second.name());
+            provider.delete(second.name());
+        } finally {
+            provider.close();
         }
         assertThat(list("SELECT datname FROM pg_stat_activity WHERE datname LIKE 'lbj_prefetchertests%'"))
                 .as("sessions left on spares")
@@ -809,6 +817,21 @@ class PrefetcherTests {
         public BranchConnection createSpare(String name, String source) {
             spareStarted.countDown();
             return super.createSpare(name, source);
+        }
+    }
+
+    /** A provider that counts the spares it is asked to claim. */
+    private static final class CountingClaims extends TemplateBranchProvider {
+        final AtomicInteger claims = new AtomicInteger();
+
+        CountingClaims() {
+            super(TestServers.existingServer(SERVER.get()), TestServers.configuration("prefetchertests"), "template1");
+        }
+
+        @Override
+        public BranchConnection claim(String spare, String name) {
+            claims.incrementAndGet();
+            return super.claim(spare, name);
         }
     }
 
