@@ -252,13 +252,16 @@ class RestoredConnectionsTests {
             }
         }
 
-        /** Whether a session is open on a spare of this server. */
+        /**
+         * Whether a session is open on a spare of this server: a branch of the run other than this test's (one to be
+         * connected ahead is recorded as a test's branch as it is forked).
+         */
         private static boolean spareConnected(DataSource dataSource) throws SQLException {
             return Fixtures.count(
                             dataSource,
                             "SELECT count(*) FROM pg_stat_activity a JOIN pg_database d ON d.datname = a.datname"
-                                    + " WHERE a.backend_type = 'client backend'"
-                                    + " AND shobj_description(d.oid, 'pg_database') LIKE '% kind=spare'")
+                                    + " WHERE a.backend_type = 'client backend' AND a.datname <> current_database()"
+                                    + " AND shobj_description(d.oid, 'pg_database') ~ ' kind=(spare|branch)$'")
                     > 0;
         }
 

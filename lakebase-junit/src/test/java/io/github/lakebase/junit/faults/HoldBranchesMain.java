@@ -146,9 +146,11 @@ public final class HoldBranchesMain {
 
     /**
      * Waits (at most a minute) until the run of {@code branch} has {@code count} spares, the branches it
-     * forks ahead for tests to come: once it has, it forks no more until a test takes one.
+     * forks ahead for tests to come: once it has, it forks no more until a test takes one. They are its branches
+     * other than {@code branch} and {@code others}, which its tests hold: recorded as spares, or as test branches
+     * where they are connected ahead.
      */
-    static void awaitSpares(Branch branch, int count) throws SQLException, InterruptedException {
+    static void awaitSpares(Branch branch, int count, Branch... others) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + ChildJvm.TIMEOUT.toNanos();
         try (Connection c = branch.openConnection();
                 Statement s = c.createStatement()) {
@@ -157,8 +159,12 @@ public final class HoldBranchesMain {
                             "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
                                     + "WHERE datname = current_database()")
                     .replaceAll(" kind=.*", "");
-            String sql = "SELECT count(*) FROM pg_database WHERE shobj_description(oid, 'pg_database') = '" + own
-                    + " kind=spare'";
+            StringBuilder held = new StringBuilder("'" + branch.name() + "'");
+            for (Branch other : others) {
+                held.append(", '").append(other.name()).append("'");
+            }
+            String sql = "SELECT count(*) FROM pg_database WHERE shobj_description(oid, 'pg_database') IN ('" + own
+                    + " kind=spare', '" + own + " kind=branch') AND datname NOT IN (" + held + ")";
             while (Integer.parseInt(single(s, sql)) < count && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }

@@ -30,8 +30,8 @@ record Spare(String base, String name, CompletableFuture<Ready> forked) {
      * @param connection how to connect to it
      * @param tracked whether its state was noted, so that it can be restored again
      * @param pool the pool whose connections it kept, or that connects to it ahead; null for none
-     * @param recorded whether it is recorded as a test's branch already (one restored with its connections is;
-     *     one forked ahead is still a spare)
+     * @param recorded whether it is recorded as a test's branch already (one restored with its connections is, and
+     *     so is one forked ahead to be connected ahead; one forked ahead to be renamed is still a spare)
      */
     record Ready(String name, BranchConnection connection, boolean tracked, BranchPool pool, boolean recorded) {
 

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What the {@link Prefetcher} does to one branch on a provider: forks a spare and makes it ready (its state
  * noted for restores, and a session opened on it ahead of its test where branches are restored in place),
- * hands a spare to a test (renamed after it, unless a session is open on it: then recorded as a test's branch
- * under its own name), forks a branch on demand, and drops what no test will take.
+ * hands a spare to a test (renamed after it, unless a session is open on it: such a spare keeps its name, and is
+ * recorded as a test's branch as it is forked), forks a branch on demand, and drops what no test will take.
  *
  * <pre>{@code
  * SpareMaker maker = new SpareMaker(provider, names, Restoring.of(provider, naming, asked), pools);
@@ -126,15 +126,18 @@ final class SpareMaker {
         if (naming != null && room.tooLittle(spare.base())) {
             return Optional.empty();
         }
-        BranchConnection connection = naming != null
-                ? naming.createSpare(spare.name(), spare.base())
-                : provider.create(new BranchRequest(spare.name(), spare.base(), null, Kind.BRANCH));
+        // A spare to be connected ahead is never renamed: recorded as a test's branch now, its test waits for no
+        // claim's round trip (1-2 ms on each of a run's first spares, while the cores are busy with the next ones).
+        boolean recorded = naming == null || connectsAhead();
+        BranchConnection connection = recorded
+                ? provider.create(new BranchRequest(spare.name(), spare.base(), null, Kind.BRANCH))
+                : naming.createSpare(spare.name(), spare.base());
         created.run();
         try {
             boolean tracked = restoring != null && tracked(spare);
             return Optional.of(
-                    tracked && pools != null && restoring.restoresConnected()
-                            ? connected(spare.name(), connection)
+                    tracked && connectsAhead()
+                            ? connected(spare.name(), connection, recorded)
                             : new Spare.Ready(spare.name(), connection, tracked, null));
         } catch (RuntimeException | Error e) { // a spare not made holds no database
             delete(spare.name());
@@ -151,7 +154,7 @@ final class SpareMaker {
      * spare's first restore, which the next test may wait for, is as quick as later ones. The spare is ready before
      * the session is open: a test that comes sooner never waits for it.
      */
-    private Spare.Ready connected(String spare, BranchConnection connection) {
+    private Spare.Ready connected(String spare, BranchConnection connection, boolean recorded) {
         BranchPool pool = pools.apply(spare, connection);
         try {
             pool.connectAhead(1, session -> restoring.prepareSession(spare, session));
@@ -159,7 +162,12 @@ final class SpareMaker {
             pool.end();
             throw e;
         }
-        return new Spare.Ready(spare, connection, true, pool);
+        return new Spare.Ready(spare, connection, true, pool, recorded);
+    }
+
+    /** Whether a spare whose state is noted for restores gets a session opened on it ahead of its test. */
+    private boolean connectsAhead() {
+        return pools != null && restoring != null && restoring.restoresConnected();
     }
 
     /**
