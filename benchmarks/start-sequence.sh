@@ -37,23 +37,9 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 for kind in COLD_START WARM_START JOINED_START; do
-    # The cell run.sh writes for a start-up cell (Cell.toProperties).
-    cat > "$work/cell.properties" <<EOF
-kind=$kind
-approach=LAKEBASE
-filesystem=$(stat -f -c %T "$dir")
-directory=$dir
-sizeMb=$size
-prefetch=2
-workMs=0
-tests=20
-minimumTests=5
-budgetSeconds=45
-round=1
-threads=1
-forks=1
-branches=
-EOF
+    # The cell benchmarks/run.sh measures, with its default options.
+    "$java" -cp "$classpath" io.github.lakebase.benchmarks.StartupCell \
+        "$kind" "$dir" "$size" "$(stat -f -c %T "$dir")" > "$work/cell.properties"
     options=()
     [[ "$kind" == COLD_START ]] || options=("$@")
     TIMEFORMAT='%3U %3S'

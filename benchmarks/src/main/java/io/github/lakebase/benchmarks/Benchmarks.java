@@ -225,9 +225,11 @@ public final class Benchmarks {
             if (options.runs(Options.Group.STARTUP)) {
                 // A cold start on an empty persistent data directory, then a warm start on what it left.
                 for (int i = 1; i <= (cost ? startsPerRound : 0); i++) {
-                    // With the library's default prefetching, as a user's run has it: a run keeps a spare for the next.
-                    Cell cold = cell(Cell.Kind.COLD_START, Approach.LAKEBASE, fs, middle)
-                            .withPrefetch(options.prefetch())
+                    Cell cold = Cells.coldStart(
+                                    options,
+                                    fs.label(),
+                                    Path.of(fs.directory(), "start").toString(),
+                                    middle)
                             .withRound((round - 1) * startsPerRound + i);
                     run(cold, false);
                     warmThenJoined(cold);
@@ -339,30 +341,11 @@ public final class Benchmarks {
         CellRunner.deleteRecursively(Path.of(cold.directory()));
     }
 
+    /** A cell of {@code kind} on {@code fs}, in a directory of its own there. */
     private Cell cell(Cell.Kind kind, Approach approach, Filesystem fs, int size) {
-        String name = switch (kind) {
-            case COLD_START, WARM_START, JOINED_START ->
-                kind.name().toLowerCase(Locale.ROOT)
-                        + (approach == Approach.LAKEBASE
-                                ? ""
-                                : "-" + approach.name().toLowerCase(Locale.ROOT));
-            default -> "cell-" + cellNumber.incrementAndGet();
-        };
-        // A Spring test takes tens of ms: as few as a cost cell's would measure mostly a run's start (restores
-        // under way, code not compiled yet). The time budget bounds the slow approaches.
-        int factor = kind == Cell.Kind.THROUGHPUT ? 2 : approach.spring() && !options.quick() ? 15 : 1;
-        int tests = factor * options.tests();
-        return Cell.perTest(
-                        approach,
-                        fs.label(),
-                        Path.of(fs.directory(), name).toString(),
-                        size,
-                        tests,
-                        Math.min(
-                                tests,
-                                kind == Cell.Kind.THROUGHPUT ? 2 * options.minimumTests() : options.minimumTests()),
-                        options.budgetSeconds())
-                .withKind(kind);
+        String directory =
+                Path.of(fs.directory(), "cell-" + cellNumber.incrementAndGet()).toString();
+        return Cells.cell(options, kind, approach, fs.label(), directory, size);
     }
 
     /** {@code cell} with tests whose bodies take {@code work} ms: half as many tests, twice the time. */
