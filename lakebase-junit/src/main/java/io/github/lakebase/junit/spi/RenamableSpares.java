@@ -9,9 +9,12 @@ import org.apiguardian.api.API;
  * An optional capability of a {@link BranchProvider}: it renames the branches of its run. The library
  * forks branches ahead of time ({@code lakebase.prefetch}); with this capability a branch forked ahead
  * is recorded as a spare, and takes the name of the test it is handed to when it is claimed, so that
- * kept branches and logs name their test; where the provider restores branches with their sessions open
- * ({@link RestorableBranches#restoresConnected}), a spare is connected ahead instead, and claimed under its own
- * name. A provider without this capability hands spares over under the name they were forked with.
+ * kept branches and logs name their test. Where the provider restores branches with their sessions open
+ * ({@link RestorableBranches#restoresConnected}), a spare is connected ahead instead and never renamed: it is forked
+ * as a test's branch ({@link BranchProvider#create} with {@link BranchProvider.Kind#BRANCH}), not with {@link
+ * #createSpare}, and handed over under its own name without a {@link #claim} (one whose state could not be noted,
+ * and so is not connected ahead, is still claimed and renamed). A provider without this capability hands spares over
+ * under the name they were forked with.
  *
  * <pre>{@code
  * naming.createSpare("lbj_k3x9q2a_12", "lbj_k3x9q2a_base_1");

@@ -47,7 +47,8 @@ public interface RestorableBranches {
      * Notes the state of {@code name}, a branch forked from {@code base} just now and not yet handed to a
      * test, as the state to restore it to.
      *
-     * @param name a spare of this run, as {@link RenamableSpares#createSpare} made it
+     * @param name a spare of this run, as {@link RenamableSpares#createSpare} made it, or as {@link
+     *     BranchProvider#create} made it where it is to be connected ahead
      * @param base the sealed base it was forked from
      * @throws ProviderException when the branch cannot be read; the library then drops it
      */
