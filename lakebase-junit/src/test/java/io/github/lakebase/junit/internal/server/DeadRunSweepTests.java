@@ -12,12 +12,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.postgresql.PGConnection;
 
 /**
  * The sweep of what dead runs left goes on past a database it cannot handle the usual way, on a server of
- * its own (a sweep takes every dead run's branches on its server).
+ * its own (a sweep takes every dead run's branches on its server). Its tests run one after the other: each one's
+ * sweep would take the databases another one made for its own sweep to find.
  */
+@Execution(ExecutionMode.SAME_THREAD)
 class DeadRunSweepTests {
 
     @RegisterExtension
