@@ -128,8 +128,7 @@ final class SpareMaker {
         }
         // A spare to be connected ahead is never renamed: recorded as a test's branch now, its test waits for no
         // claim's round trip (1-2 ms on each of a run's first spares, while the cores are busy with the next ones).
-        boolean recorded = naming == null || connectsAhead();
-        BranchConnection connection = recorded
+        BranchConnection connection = naming == null || connectsAhead()
                 ? provider.create(new BranchRequest(spare.name(), spare.base(), null, Kind.BRANCH))
                 : naming.createSpare(spare.name(), spare.base());
         created.run();
@@ -137,7 +136,7 @@ final class SpareMaker {
             boolean tracked = restoring != null && tracked(spare);
             return Optional.of(
                     tracked && connectsAhead()
-                            ? connected(spare.name(), connection, recorded)
+                            ? connected(spare.name(), connection)
                             : new Spare.Ready(spare.name(), connection, tracked, null));
         } catch (RuntimeException | Error e) { // a spare not made holds no database
             delete(spare.name());
@@ -154,7 +153,7 @@ final class SpareMaker {
      * spare's first restore, which the next test may wait for, is as quick as later ones. The spare is ready before
      * the session is open: a test that comes sooner never waits for it.
      */
-    private Spare.Ready connected(String spare, BranchConnection connection, boolean recorded) {
+    private Spare.Ready connected(String spare, BranchConnection connection) {
         BranchPool pool = pools.apply(spare, connection);
         try {
             pool.connectAhead(1, session -> restoring.prepareSession(spare, session));
@@ -162,7 +161,7 @@ final class SpareMaker {
             pool.end();
             throw e;
         }
-        return new Spare.Ready(spare, connection, true, pool, recorded);
+        return new Spare.Ready(spare, connection, true, pool, true); // forked recorded: connected ahead
     }
 
     /** Whether a spare whose state is noted for restores gets a session opened on it ahead of its test. */
