@@ -145,6 +145,47 @@ class FlywayConfigurationTests {
                 .contains(conf.toString());
     }
 
+    /**
+     * A migration that fails for want of a setting (here a placeholder without a value) says which key gives it, and
+     * where the library read Flyway's settings from and could have: a project whose settings live where the library
+     * does not look (its build plugin's configuration, an {@code application.yml}) learns where to put them.
+     */
+    @Test
+    void aPlaceholderWithoutAValueFailsTheTestNamingTheKeyAndWhereSettingsAreRead() {
+        List<String> messages = Fixtures.failureMessages(Fixtures.run(PlaceholderTestCase.class, Map.of()));
+
+        assertThat(messages)
+                .singleElement()
+                .asString()
+                .contains("No value provided for placeholder: ${tenant}")
+                .contains("flyway.placeholders.tenant=")
+                .contains("FLYWAY_PLACEHOLDERS_TENANT")
+                .contains("src/test/resources/flyway.conf")
+                .contains("junit-platform.properties")
+                .contains("Flyway's settings came from the library's defaults")
+                .contains("docs/migrations.md");
+    }
+
+    /**
+     * Any failed migration names where Flyway's settings came from, since a setting that did not reach the library
+     * (a schema, a placeholder with a default in SQL) shows only as a failing statement.
+     */
+    @Test
+    void aFailedMigrationNamesWhereFlywaysSettingsCameFrom() throws IOException {
+        Path conf = Files.writeString(dir.resolve("failing.conf"), "flyway.table=history\n");
+
+        List<String> messages = Fixtures.failureMessages(
+                Fixtures.run(FailingTestCase.class, Map.of("flyway.configFiles", conf.toString())));
+
+        assertThat(messages)
+                .singleElement()
+                .asString()
+                .contains("half-migrated")
+                .contains("Flyway's settings came from")
+                .contains(conf.toString())
+                .doesNotContain("flyway.placeholders.");
+    }
+
     static String single(DataSource dataSource, String sql) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 Statement s = c.createStatement();
@@ -233,6 +274,14 @@ class FlywayConfigurationTests {
         @Test
         void ranTheCallbackOnce(DataSource dataSource) throws SQLException {
             assertThat(count(dataSource, "SELECT count(*) FROM migration_run")).isEqualTo(1);
+        }
+    }
+
+    @LakebaseBranch(migrations = "classpath:migrations/failing")
+    static class FailingTestCase {
+        @Test
+        void neverRuns() {
+            throw new AssertionError("the migrations fail before the test runs");
         }
     }
 
