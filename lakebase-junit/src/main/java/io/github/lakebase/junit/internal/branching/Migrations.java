@@ -307,7 +307,8 @@ final class Migrations {
             throw new ProviderException(
                     "Migrations " + locations + " failed on parent '" + parent + "'; no test runs "
                             + "on a half-migrated base.\n" + message.trim()
-                            + ClusterObjects.explain(e).map(hint -> "\n" + hint).orElse(""),
+                            + ClusterObjects.explain(e).map(hint -> "\n" + hint).orElse("")
+                            + FlywayFailures.explain(e, settings),
                     e);
         }
     }
