@@ -104,6 +104,23 @@ class LiquibaseTests {
                         .contains("does not exist"));
     }
 
+    /**
+     * A changelog parameter without a value stays in the SQL as Liquibase leaves it ({@code ${tenant}}); when that
+     * fails the changeset, the failure names the library's key that gives it a value.
+     */
+    @Test
+    void aChangelogParameterWithoutAValueFailsTheChangesetNamingTheKeyThatGivesIt() {
+        List<String> messages = Fixtures.failureMessages(Fixtures.run(ParameterTestCase.class));
+
+        assertThat(messages)
+                .singleElement()
+                .asString()
+                .contains("changelogs/parameter/changelog.xml::1::alice")
+                .contains("${tenant}")
+                .contains("lakebase.liquibase.parameter.tenant=")
+                .contains("junit-platform.properties");
+    }
+
     @Test
     void aMissingChangelogIsAConfigurationError() {
         assertThat(configurationError(Fixtures.run(MissingTestCase.class)))
@@ -243,6 +260,14 @@ class LiquibaseTests {
 
         @Test
         void second(DataSource dataSource) {}
+    }
+
+    @LakebaseBranch(migrations = "liquibase:changelogs/parameter/changelog.xml")
+    static class ParameterTestCase {
+        @Test
+        void neverRuns() {
+            throw new AssertionError("the changeset fails before the test runs");
+        }
     }
 
     @LakebaseBranch(migrations = "liquibase:changelogs/nowhere.xml")
