@@ -155,7 +155,8 @@ final class Changelogs {
             throw new ProviderException(
                     "Liquibase changelogs " + changelogs + " failed on parent '" + parent + "'; no test runs on a "
                             + "half-migrated base.\n" + e.getMessage()
-                            + ClusterObjects.explain(e).map(hint -> "\n" + hint).orElse(""),
+                            + ClusterObjects.explain(e).map(hint -> "\n" + hint).orElse("")
+                            + settings.unsetParameters(e.getMessage()),
                     e.getCause());
         }
     }

@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a Liquibase update of a base is given besides its changelogs: the contexts, the label filter and the
@@ -31,6 +33,12 @@ import java.util.TreeMap;
  * @param parameters the changelog parameters, by name
  */
 record LiquibaseSettings(String contexts, String labels, SortedMap<String, String> parameters) {
+
+    /**
+     * A changelog parameter as Liquibase leaves it in a statement when it has no value ({@code
+     * ChangeLogParameters.expandExpressions} keeps an expression it cannot expand as written).
+     */
+    private static final Pattern PARAMETER = Pattern.compile("\\$\\{([A-Za-z0-9_.\\-]+)}");
 
     /** The settings of a test with configuration {@code config}. */
     static LiquibaseSettings load(Configuration config) {
@@ -69,6 +77,36 @@ record LiquibaseSettings(String contexts, String labels, SortedMap<String, Strin
         all.put("liquibase.labels", labels);
         parameters.forEach((name, value) -> all.put("liquibase.parameter." + name, value));
         return all;
+    }
+
+    /**
+     * For the message of a changeset that failed with {@code message}: the changelog parameters its failed SQL still
+     * holds as written, which these settings give no value (Liquibase's error quotes the statement, {@code [Failed
+     * SQL: ...]}), and the key that gives each one.
+     *
+     * @param message the failure's message
+     * @return a hint, after a line break; empty when the message holds no such parameter
+     */
+    String unsetParameters(String message) {
+        Matcher m = PARAMETER.matcher(message == null ? "" : message);
+        SortedMap<String, String> unset = new TreeMap<>();
+        while (m.find()) {
+            if (!parameters.containsKey(m.group(1))) {
+                unset.put(m.group(1), Configuration.LIQUIBASE_PARAMETER + m.group(1));
+            }
+        }
+        StringBuilder hint = new StringBuilder();
+        unset.forEach((name, key) -> hint.append("\nThe failed SQL holds ${")
+                .append(name)
+                .append(
+                        "}, a changelog parameter without a value, which Liquibase leaves as written. Give it one with ")
+                .append(key)
+                .append("=<value> (in src/test/resources/junit-platform.properties, or as -D")
+                .append(key)
+                .append("=<value>), or a default in the changelog (<property name=\"")
+                .append(name)
+                .append("\" value=\"...\"/>); see docs/migrations.md, \"Contexts, labels and changelog parameters\"."));
+        return hint.toString();
     }
 
     /** For messages: what was set. */
