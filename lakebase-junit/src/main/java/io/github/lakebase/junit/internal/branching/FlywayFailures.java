@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.branching;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -10,25 +11,29 @@ import org.flywaydb.core.internal.configuration.ConfigUtils;
  * What a failed Flyway migration adds to its message about the settings it ran with. A setting that never reached
  * the library (a project keeps its Flyway settings in its build plugin's configuration, or in an {@code
  * application.yml} that only Spring reads) shows only as a failing statement, so every failure names where the
- * settings came from and where the library reads them; a placeholder without a value also names the key that gives
- * it, in each of the places it can go.
+ * settings came from; a placeholder without a value also names the key that gives it, and the places it can go.
  *
  * <pre>{@code
  * String more = FlywayFailures.explain(flywayException, settings);
  * // Give the placeholder ${tenant} a value with flyway.placeholders.tenant=<value>: in src/test/resources/flyway.conf, ...
- * // Flyway's settings came from the library's defaults. The library reads them from ... (docs/migrations.md, ...).
+ * // Flyway's settings came from the library's defaults; the library does not read a build plugin's ...
  * }</pre>
  */
 final class FlywayFailures {
 
     /**
-     * Flyway's message for a placeholder without a value, which names it with its prefix and suffix ({@code
-     * PlaceholderReplacingReader} in Flyway's sources).
+     * Flyway's message for a placeholder without a value, which shows it with its prefix and suffix: {@code "No value
+     * provided for placeholder: " + prefix + name + suffix + ".  Check your configuration!"} ({@code
+     * PlaceholderReplacingReader} in Flyway's sources, the same in Flyway 11 to 13). A name may hold dots.
      */
-    private static final Pattern MISSING_PLACEHOLDER = Pattern.compile("No value provided for placeholder: (\\S+?)\\.");
+    private static final Pattern MISSING_PLACEHOLDER =
+            Pattern.compile("No value provided for placeholder: (.+?)\\.\\s+Check your configuration");
 
-    /** A placeholder name that Flyway's {@code FLYWAY_PLACEHOLDERS_*} variables can give: it lower-cases their names. */
-    private static final Pattern LOWER_CASE_NAME = Pattern.compile("[a-z0-9_]+");
+    /**
+     * A placeholder name that a {@code FLYWAY_PLACEHOLDERS_*} variable can give: Flyway lower-cases the variable's
+     * name ({@code ConfigUtils}) and looks placeholders up whatever their case.
+     */
+    private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z0-9_]+");
 
     private FlywayFailures() {}
 
@@ -41,12 +46,14 @@ final class FlywayFailures {
      * @return the lines, each after a line break
      */
     static String explain(Throwable failure, FlywaySettings settings) {
+        List<String> sources = settings.sources();
         return missingPlaceholder(failure, settings).map(hint -> "\n" + hint).orElse("")
-                + "\nFlyway's settings came from " + settings.describeSources() + ". The library reads them, later "
-                + "over earlier, from Flyway's own flyway.conf files, a flyway.conf at the root of the test class path, "
-                + "the files flyway.configFiles names, FLYWAY_* environment variables, and JUnit configuration "
-                + "parameters (junit-platform.properties, -D system properties); not from a build plugin's "
-                + "configuration or an application.yml (see docs/migrations.md, \"Flyway's settings\").";
+                + "\nFlyway's settings came from "
+                + (sources.isEmpty()
+                        ? "the library's defaults"
+                        : String.join(", ", sources) + " and the library's defaults")
+                + "; the library does not read a build plugin's configuration or an application.yml (docs/migrations.md, "
+                + "\"Where settings come from, and which wins\").";
     }
 
     /** A hint for a placeholder without a value, naming the key that gives it in each place it can go. */
@@ -55,20 +62,46 @@ final class FlywayFailures {
             Matcher m = t.getMessage() == null ? null : MISSING_PLACEHOLDER.matcher(t.getMessage());
             if (m != null && m.find()) {
                 String shown = m.group(1);
-                String prefix = settings.values().getOrDefault(ConfigUtils.PLACEHOLDER_PREFIX, "${");
-                String suffix = settings.values().getOrDefault(ConfigUtils.PLACEHOLDER_SUFFIX, "}");
-                String name = shown.startsWith(prefix) && shown.endsWith(suffix)
-                        ? shown.substring(prefix.length(), shown.length() - suffix.length())
-                        : shown;
+                String name = unwrapped(
+                                shown,
+                                settings,
+                                ConfigUtils.PLACEHOLDER_PREFIX,
+                                "${",
+                                ConfigUtils.PLACEHOLDER_SUFFIX,
+                                "}")
+                        .or(() -> unwrapped(
+                                shown,
+                                settings,
+                                ConfigUtils.SCRIPT_PLACEHOLDER_PREFIX,
+                                "FP__",
+                                ConfigUtils.SCRIPT_PLACEHOLDER_SUFFIX,
+                                "__"))
+                        .orElse(shown);
                 String key = "flyway.placeholders." + name;
-                String variable = LOWER_CASE_NAME.matcher(name).matches()
+                String variable = VARIABLE_NAME.matcher(name).matches()
                         ? ", as the environment variable FLYWAY_PLACEHOLDERS_" + name.toUpperCase(Locale.ROOT)
                         : "";
                 return Optional.of("Give the placeholder " + shown + " a value with " + key + "=<value>: in "
-                        + "src/test/resources/flyway.conf, in src/test/resources/junit-platform.properties" + variable
-                        + ", or with -D" + key + "=<value>.");
+                        + "src/test/resources/flyway.conf or src/test/resources/junit-platform.properties" + variable
+                        + ". If it is text, not a placeholder, set flyway.placeholderReplacement=false, or another "
+                        + "flyway.placeholderPrefix.");
             }
         }
         return Optional.empty();
+    }
+
+    /** The name inside {@code shown} when it has the prefix and suffix the settings give (else their defaults). */
+    private static Optional<String> unwrapped(
+            String shown,
+            FlywaySettings settings,
+            String prefixKey,
+            String defaultPrefix,
+            String suffixKey,
+            String defaultSuffix) {
+        String prefix = settings.values().getOrDefault(prefixKey, defaultPrefix);
+        String suffix = settings.values().getOrDefault(suffixKey, defaultSuffix);
+        return shown.length() > prefix.length() + suffix.length() && shown.startsWith(prefix) && shown.endsWith(suffix)
+                ? Optional.of(shown.substring(prefix.length(), shown.length() - suffix.length()))
+                : Optional.empty();
     }
 }

@@ -2,11 +2,14 @@ package io.github.lakebase.junit.internal.branching;
 
 import io.github.lakebase.junit.internal.config.Configuration;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * What a Liquibase update of a base is given besides its changelogs: the contexts, the label filter and the
@@ -80,33 +83,36 @@ record LiquibaseSettings(String contexts, String labels, SortedMap<String, Strin
     }
 
     /**
-     * For the message of a changeset that failed with {@code message}: the changelog parameters its failed SQL still
-     * holds as written, which these settings give no value (Liquibase's error quotes the statement, {@code [Failed
-     * SQL: ...]}), and the key that gives each one.
+     * For the message of a changeset that failed with {@code message}: the expressions it still holds as written
+     * ({@code ${name}}, which Liquibase leaves in a statement when it has no value, and quotes in its error as
+     * {@code [Failed SQL: ...]}) whose names these settings give no value, and the key that would give one. Such an
+     * expression may be meant as text (a template the rows hold), so the hint says "if".
      *
-     * @param message the failure's message
-     * @return a hint, after a line break; empty when the message holds no such parameter
+     * @param message the failure's message; null for none
+     * @return one line of hint, after a line break; empty when the message holds no such expression
      */
     String unsetParameters(String message) {
         Matcher m = PARAMETER.matcher(message == null ? "" : message);
-        SortedMap<String, String> unset = new TreeMap<>();
+        Set<String> unset = new LinkedHashSet<>(); // their names
         while (m.find()) {
-            if (!parameters.containsKey(m.group(1))) {
-                unset.put(m.group(1), Configuration.LIQUIBASE_PARAMETER + m.group(1));
+            if (parameters.keySet().stream().noneMatch(m.group(1)::equalsIgnoreCase)) { // Liquibase ignores case
+                unset.add(m.group(1));
             }
         }
-        StringBuilder hint = new StringBuilder();
-        unset.forEach((name, key) -> hint.append("\nThe failed SQL holds ${")
-                .append(name)
-                .append(
-                        "}, a changelog parameter without a value, which Liquibase leaves as written. Give it one with ")
-                .append(key)
-                .append("=<value> (in src/test/resources/junit-platform.properties, or as -D")
-                .append(key)
-                .append("=<value>), or a default in the changelog (<property name=\"")
-                .append(name)
-                .append("\" value=\"...\"/>); see docs/migrations.md, \"Contexts, labels and changelog parameters\"."));
-        return hint.toString();
+        if (unset.isEmpty()) {
+            return "";
+        }
+        boolean one = unset.size() == 1;
+        String key = Configuration.LIQUIBASE_PARAMETER + (one ? unset.iterator().next() : "<name>");
+        return "\nThe failed changeset holds "
+                + unset.stream().map(name -> "${" + name + "}").collect(Collectors.joining(", ")) + ": if "
+                + (one
+                        ? "it is meant as a changelog parameter, it has"
+                        : "they are meant as changelog parameters, they have")
+                + " no value. Give " + (one ? "it" : "each") + " one with " + key + "=<value> (in "
+                + "src/test/resources/junit-platform.properties), or with a <property> in the changelog that this run's "
+                + "contexts, labels and database select; see docs/migrations.md, \"Contexts, labels and changelog "
+                + "parameters\".";
     }
 
     /** For messages: what was set. */
