@@ -9,14 +9,14 @@ import org.flywaydb.core.internal.configuration.ConfigUtils;
 
 /**
  * What a failed Flyway migration adds to its message about the settings it ran with. A setting that never reached
- * the library (a project keeps its Flyway settings in its build plugin's configuration, or in an {@code
- * application.yml} that only Spring reads) shows only as a failing statement, so every failure names where the
+ * the library (a project keeps its Flyway settings in its build plugin's configuration, or in Spring's {@code
+ * spring.flyway.*}, which only Boot's own Flyway reads) shows only as a failing statement, so every failure names where the
  * settings came from; a placeholder without a value also names the key that gives it, and the places it can go.
  *
  * <pre>{@code
  * String more = FlywayFailures.explain(flywayException, settings);
  * // Give the placeholder ${tenant} a value with flyway.placeholders.tenant=<value>: in src/test/resources/flyway.conf, ...
- * // Flyway's settings came from the library's defaults; the library does not read a build plugin's ...
+ * // Flyway's settings came from the library's defaults; not from a build plugin's configuration, ...
  * }</pre>
  */
 final class FlywayFailures {
@@ -52,7 +52,7 @@ final class FlywayFailures {
                 + (sources.isEmpty()
                         ? "the library's defaults"
                         : String.join(", ", sources) + " and the library's defaults")
-                + "; the library does not read a build plugin's configuration or an application.yml (docs/migrations.md, "
+                + "; not from a build plugin's configuration, nor from Spring's spring.flyway.* (docs/migrations.md, "
                 + "\"Where settings come from, and which wins\").";
     }
 
