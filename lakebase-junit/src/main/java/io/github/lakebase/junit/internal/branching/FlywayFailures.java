@@ -79,7 +79,7 @@ final class FlywayFailures {
                         .orElse(shown);
                 String key = "flyway.placeholders." + name;
                 String variable = VARIABLE_NAME.matcher(name).matches()
-                        ? ", as the environment variable FLYWAY_PLACEHOLDERS_" + name.toUpperCase(Locale.ROOT)
+                        ? ", or as the environment variable FLYWAY_PLACEHOLDERS_" + name.toUpperCase(Locale.ROOT)
                         : "";
                 return Optional.of("Give the placeholder " + shown + " a value with " + key + "=<value>: in "
                         + "src/test/resources/flyway.conf or src/test/resources/junit-platform.properties" + variable
