@@ -1,11 +1,11 @@
 package io.github.lakebase.junit.internal.branching;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.flywaydb.core.internal.configuration.ConfigUtils;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.Configuration;
 
 /**
  * What a failed Flyway migration adds to its message about the settings it ran with. A setting that never reached
@@ -14,7 +14,7 @@ import org.flywaydb.core.internal.configuration.ConfigUtils;
  * settings came from; a placeholder without a value also names the key that gives it, and the places it can go.
  *
  * <pre>{@code
- * String more = FlywayFailures.explain(flywayException, settings);
+ * String more = FlywayFailures.explain(flywayException, settings, loader);
  * // Give the placeholder ${tenant} a value with flyway.placeholders.tenant=<value>: in src/test/resources/flyway.conf, ...
  * // Flyway's settings came from the library's defaults; not from a build plugin's configuration, ...
  * }</pre>
@@ -42,40 +42,32 @@ final class FlywayFailures {
      * a placeholder without a value, then where the settings came from.
      *
      * @param failure the failure, whose causes are looked at too
-     * @param settings the settings the migration ran with
+     * @param settings the settings the migration ran with, which Flyway accepted
+     * @param loader the class loader the migration's Flyway was configured with
      * @return the lines, each after a line break
      */
-    static String explain(Throwable failure, FlywaySettings settings) {
-        List<String> sources = settings.sources();
-        return missingPlaceholder(failure, settings).map(hint -> "\n" + hint).orElse("")
-                + "\nFlyway's settings came from "
-                + (sources.isEmpty()
-                        ? "the library's defaults"
-                        : String.join(", ", sources) + " and the library's defaults")
+    static String explain(Throwable failure, FlywaySettings settings, ClassLoader loader) {
+        return missingPlaceholder(failure, settings.configure(Flyway.configure(loader)))
+                        .map(hint -> "\n" + hint)
+                        .orElse("")
+                + "\nFlyway's settings came from " + settings.describeSources()
+                + (settings.sources().isEmpty() ? "" : ", over the library's defaults")
                 + "; not from a build plugin's configuration, nor from Spring's spring.flyway.* (docs/migrations.md, "
                 + "\"Where settings come from, and which wins\").";
     }
 
-    /** A hint for a placeholder without a value, naming the key that gives it in each place it can go. */
-    private static Optional<String> missingPlaceholder(Throwable failure, FlywaySettings settings) {
+    /**
+     * A hint for a placeholder without a value, naming the key that gives it in each place it can go; the name is
+     * what Flyway showed without the prefix and suffix of {@code flyway}'s placeholders, or of a script migration's.
+     */
+    private static Optional<String> missingPlaceholder(Throwable failure, Configuration flyway) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             Matcher m = t.getMessage() == null ? null : MISSING_PLACEHOLDER.matcher(t.getMessage());
             if (m != null && m.find()) {
                 String shown = m.group(1);
-                String name = unwrapped(
-                                shown,
-                                settings,
-                                ConfigUtils.PLACEHOLDER_PREFIX,
-                                "${",
-                                ConfigUtils.PLACEHOLDER_SUFFIX,
-                                "}")
+                String name = unwrapped(shown, flyway.getPlaceholderPrefix(), flyway.getPlaceholderSuffix())
                         .or(() -> unwrapped(
-                                shown,
-                                settings,
-                                ConfigUtils.SCRIPT_PLACEHOLDER_PREFIX,
-                                "FP__",
-                                ConfigUtils.SCRIPT_PLACEHOLDER_SUFFIX,
-                                "__"))
+                                shown, flyway.getScriptPlaceholderPrefix(), flyway.getScriptPlaceholderSuffix()))
                         .orElse(shown);
                 String key = "flyway.placeholders." + name;
                 String variable = VARIABLE_NAME.matcher(name).matches()
@@ -90,16 +82,8 @@ final class FlywayFailures {
         return Optional.empty();
     }
 
-    /** The name inside {@code shown} when it has the prefix and suffix the settings give (else their defaults). */
-    private static Optional<String> unwrapped(
-            String shown,
-            FlywaySettings settings,
-            String prefixKey,
-            String defaultPrefix,
-            String suffixKey,
-            String defaultSuffix) {
-        String prefix = settings.values().getOrDefault(prefixKey, defaultPrefix);
-        String suffix = settings.values().getOrDefault(suffixKey, defaultSuffix);
+    /** The name inside {@code shown} when it has {@code prefix} and {@code suffix}. */
+    private static Optional<String> unwrapped(String shown, String prefix, String suffix) {
         return shown.length() > prefix.length() + suffix.length() && shown.startsWith(prefix) && shown.endsWith(suffix)
                 ? Optional.of(shown.substring(prefix.length(), shown.length() - suffix.length()))
                 : Optional.empty();

@@ -308,7 +308,7 @@ final class Migrations {
                     "Migrations " + locations + " failed on parent '" + parent + "'; no test runs "
                             + "on a half-migrated base.\n" + message.trim()
                             + ClusterObjects.explain(e).map(hint -> "\n" + hint).orElse("")
-                            + FlywayFailures.explain(e, settings),
+                            + FlywayFailures.explain(e, settings, loader),
                     e);
         }
     }

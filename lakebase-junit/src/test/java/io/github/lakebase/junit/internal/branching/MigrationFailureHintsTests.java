@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class MigrationFailureHintsTests {
 
+    private static final ClassLoader LOADER = MigrationFailureHintsTests.class.getClassLoader();
+
     private static FlywaySettings flyway(Map<String, String> values, List<String> sources) {
         return new FlywaySettings(new TreeMap<>(values), List.of(), Set.of(), sources);
     }
@@ -30,14 +32,16 @@ class MigrationFailureHintsTests {
 
     @Test
     void aPlaceholderWhoseNameHoldsADotIsNamedWhole() {
-        String hint = FlywayFailures.explain(new FlywayException(missing("${my.tenant}")), flyway(Map.of(), List.of()));
+        String hint = FlywayFailures.explain(
+                new FlywayException(missing("${my.tenant}")), flyway(Map.of(), List.of()), LOADER);
 
         assertThat(hint).contains("flyway.placeholders.my.tenant=<value>").doesNotContain("flyway.placeholders.${");
     }
 
     @Test
     void aPlaceholderInCapitalsCanComeFromAnEnvironmentVariableFlywayLooksPlaceholdersUpWhateverTheirCase() {
-        String hint = FlywayFailures.explain(new FlywayException(missing("${Tenant}")), flyway(Map.of(), List.of()));
+        String hint =
+                FlywayFailures.explain(new FlywayException(missing("${Tenant}")), flyway(Map.of(), List.of()), LOADER);
 
         assertThat(hint).contains("flyway.placeholders.Tenant=<value>").contains("FLYWAY_PLACEHOLDERS_TENANT");
     }
@@ -47,21 +51,22 @@ class MigrationFailureHintsTests {
         FlywaySettings settings = flyway(
                 Map.of("flyway.placeholderPrefix", "#[", "flyway.placeholderSuffix", "]"), List.of("flyway.conf"));
 
-        String hint = FlywayFailures.explain(new FlywayException(missing("#[tenant]")), settings);
+        String hint = FlywayFailures.explain(new FlywayException(missing("#[tenant]")), settings, LOADER);
 
         assertThat(hint).contains("Give the placeholder #[tenant] a value with flyway.placeholders.tenant=<value>");
     }
 
     @Test
     void aScriptMigrationsPlaceholderIsNamedWithoutItsPrefixAndSuffix() {
-        String hint = FlywayFailures.explain(new FlywayException(missing("FP__tenant__")), flyway(Map.of(), List.of()));
+        String hint = FlywayFailures.explain(
+                new FlywayException(missing("FP__tenant__")), flyway(Map.of(), List.of()), LOADER);
 
         assertThat(hint).contains("flyway.placeholders.tenant=<value>").doesNotContain("placeholders.FP__");
     }
 
     @Test
     void aPlaceholderHintSaysHowToKeepTextThatIsNoPlaceholder() {
-        String hint = FlywayFailures.explain(new FlywayException(missing("${x}")), flyway(Map.of(), List.of()));
+        String hint = FlywayFailures.explain(new FlywayException(missing("${x}")), flyway(Map.of(), List.of()), LOADER);
 
         assertThat(hint).contains("flyway.placeholderReplacement=false");
     }
@@ -70,7 +75,8 @@ class MigrationFailureHintsTests {
     void anyOtherFailureGetsOneLineOfWhereTheSettingsCameFrom() {
         String hint = FlywayFailures.explain(
                 new FlywayException("ERROR: relation \"missing_payments\" does not exist"),
-                flyway(Map.of("flyway.table", "history"), List.of("/ci/flyway.conf")));
+                flyway(Map.of("flyway.table", "history"), List.of("/ci/flyway.conf")),
+                LOADER);
 
         assertThat(hint.strip().lines()).singleElement().asString().contains("/ci/flyway.conf");
         assertThat(hint).contains("the library's defaults").doesNotContain("flyway.placeholders.");
