@@ -23,6 +23,8 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.TagFilter;
@@ -136,6 +138,61 @@ class EarlyStartTests {
         assertThat(filtered).doesNotExist();
     }
 
+    /**
+     * A condition other than {@code @Disabled} that turns a class off (a system property, the OS, a project's own)
+     * leaves the server unstarted, whichever of it and {@code @LakebaseBranch} the class declares first, and
+     * whether the class runs alone or a launcher discovers it first.
+     */
+    @Test
+    void noServerStartsForAClassThatAConditionTurnsOff() throws Exception {
+        Path conditionAfter = directory.resolve("condition-after");
+        Path conditionBefore = directory.resolve("condition-before");
+        Path discovered = directory.resolve("discovered");
+
+        for (Map.Entry<Class<?>, Path> run : Map.of(
+                        ConditionAfterTheBranchTestCase.class, conditionAfter,
+                        ConditionBeforeTheBranchTestCase.class, conditionBefore)
+                .entrySet()) {
+            var results = Fixtures.run(
+                    run.getKey(),
+                    Map.of("lakebase.embedded.data-directory", run.getValue().toString()));
+            assertThat(results.containerEvents().skipped().count())
+                    .as("%s is turned off by its condition", run.getKey().getSimpleName())
+                    .isEqualTo(1);
+        }
+        LauncherFactory.create()
+                .execute(LauncherDiscoveryRequestBuilder.request()
+                        .selectors(DiscoverySelectors.selectClass(ConditionAfterTheBranchTestCase.class))
+                        .configurationParameter("lakebase.embedded.data-directory", discovered.toString())
+                        .build());
+
+        // A start the runs above began makes its data directory before its thread ends.
+        assertThat(startsEndWithin(Duration.ofSeconds(60)))
+                .as("the library's starts in this JVM end within 60 s")
+                .isTrue();
+        assertThat(conditionAfter).doesNotExist();
+        assertThat(conditionBefore).doesNotExist();
+        assertThat(discovered).doesNotExist();
+    }
+
+    /**
+     * Whether, within {@code timeout}, a moment comes when no start of the library's is under way in this JVM (the
+     * threads it starts on, at discovery and at a class's callback, have ended); tests that run meanwhile may begin
+     * others.
+     */
+    private static boolean startsEndWithin(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("lakebase-junit-start")
+                        || t.getName().equals("lakebase-junit-discovery-start"))) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
     @Test
     void aStartThatFailsFailsTheTestsWithItsReason() throws Exception {
         Path file = Files.writeString(directory.resolve("not-a-directory"), "");
@@ -204,6 +261,20 @@ class EarlyStartTests {
 
         @Test
         void second(DataSource dataSource) {}
+    }
+
+    @LakebaseBranch
+    @EnabledIfSystemProperty(named = "lakebase.test.never-set", matches = "yes")
+    static class ConditionAfterTheBranchTestCase {
+        @Test
+        void test(DataSource dataSource) {}
+    }
+
+    @DisabledIfSystemProperty(named = "java.version", matches = ".*")
+    @LakebaseBranch
+    static class ConditionBeforeTheBranchTestCase {
+        @Test
+        void test(DataSource dataSource) {}
     }
 
     @LakebaseBranch(migrations = "classpath:" + ReadEarlyTestCase.LOCATION)

@@ -24,9 +24,21 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.condition.EnabledOnJre;
+import org.junit.jupiter.api.condition.JRE;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.Extension;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -85,6 +97,36 @@ class DiscoveryStartTests {
         assertThat(DiscoveryStart.usesLibrary(testClass)).isFalse();
         assertThat(DiscoveryStart.selectsUsers(request(selectClass(testClass)), LOADER))
                 .isFalse();
+    }
+
+    /**
+     * A condition other than {@code @Disabled} may turn the class off, and the library cannot tell at discovery:
+     * its conditions run with a test's context only, and may read anything. The class's provider starts once the
+     * class passes its conditions, at its first callback after them.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            classes = {
+                ConditionalClass.class,
+                ConditionBeforeTheBranch.class,
+                ComposedCondition.class,
+                OwnCondition.class,
+                RegisteredCondition.class,
+                ConditionalSubclass.class,
+                FromConditionalInterface.class,
+                ConditionalOuter.class,
+                ConditionalOuter.Inner.class,
+                OuterOfConditionalNested.class
+            })
+    void aClassThatAConditionMayTurnOffStartsNothingAtDiscovery(Class<?> testClass) {
+        assertThat(DiscoveryStart.usesLibrary(testClass)).isFalse();
+        assertThat(DiscoveryStart.selectsUsers(request(selectClass(testClass)), LOADER))
+                .isFalse();
+    }
+
+    @Test
+    void anExtensionThatIsNoConditionLeavesTheStartAtDiscovery() {
+        assertThat(DiscoveryStart.usesLibrary(WithOtherExtensions.class)).isTrue();
     }
 
     @Test
@@ -265,6 +307,98 @@ class DiscoveryStartTests {
 
         @Test
         void test(DataSource dataSource) {}
+    }
+
+    /** A condition of the project's own, which turns every class off. */
+    static class NeverCondition implements ExecutionCondition {
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            return ConditionEvaluationResult.disabled("never");
+        }
+    }
+
+    @LakebaseBranch
+    @EnabledIfSystemProperty(named = "lakebase.test.never-set", matches = "yes")
+    static class ConditionalClass {
+        @Test
+        void test() {}
+    }
+
+    @EnabledIfEnvironmentVariable(named = "LAKEBASE_TEST_NEVER_SET", matches = "yes")
+    @LakebaseBranch
+    static class ConditionBeforeTheBranch {
+        @Test
+        void test() {}
+    }
+
+    @Target(ElementType.TYPE)
+    @Retention(RetentionPolicy.RUNTIME)
+    @DisabledOnOs(OS.OTHER)
+    @LakebaseBranch
+    @interface IntegrationTest {}
+
+    @IntegrationTest
+    static class ComposedCondition {
+        @Test
+        void test() {}
+    }
+
+    @LakebaseBranch
+    @ExtendWith(NeverCondition.class)
+    static class OwnCondition {
+        @Test
+        void test() {}
+    }
+
+    @LakebaseBranch
+    static class RegisteredCondition {
+        @RegisterExtension
+        static final NeverCondition CONDITION = new NeverCondition();
+
+        @Test
+        void test() {}
+    }
+
+    static class ConditionalSubclass extends ConditionalClass {}
+
+    @EnabledIf("io.github.lakebase.junit.internal.inject.DiscoveryStartTests#never")
+    interface ConditionalTests {}
+
+    @LakebaseBranch
+    static class FromConditionalInterface implements ConditionalTests {
+        @Test
+        void test() {}
+    }
+
+    static boolean never() {
+        return false;
+    }
+
+    @EnabledOnJre(JRE.OTHER)
+    static class ConditionalOuter {
+        @Nested
+        @LakebaseBranch
+        class Inner {
+            @Test
+            void test() {}
+        }
+    }
+
+    static class OuterOfConditionalNested {
+        @Nested
+        @DisabledIfSystemProperty(named = "java.version", matches = ".*")
+        class Inner {
+            @Test
+            void test(@LakebaseBranch DataSource dataSource) {}
+        }
+    }
+
+    @LakebaseBranch
+    @ExtendWith(SomeExtension.class)
+    @Tag("database")
+    static class WithOtherExtensions {
+        @Test
+        void test() {}
     }
 
     static class SomeExtension implements Extension {}
