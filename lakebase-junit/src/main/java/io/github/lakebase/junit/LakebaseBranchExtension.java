@@ -41,10 +41,17 @@ public class LakebaseBranchExtension
                 ExecutionCondition,
                 TestWatcher {
 
-    /** Creates a class-wide branch and fills static fields. */
+    /**
+     * Starts the class's provider in the background (the embedded server), unless a launcher's discovery began it,
+     * so that the start goes on while the class sets itself up ({@code @BeforeAll} methods, a Spring context); then
+     * creates a class-wide branch and fills static fields. This is the first callback after the class's conditions
+     * (JUnit's {@code @EnabledIf...} annotations, a project's own): a class that one of them turns off starts
+     * nothing.
+     */
     @Override
     public void beforeAll(ExtensionContext context) {
         RunningTests.enter(context);
+        Availability.startEarly(context);
         BranchInjector.beforeAll(context);
     }
 
@@ -105,11 +112,11 @@ public class LakebaseBranchExtension
     /**
      * Enters the test on the thread that runs it, and skips the tests, with the reason, when {@code
      * lakebase.disabled-when-unavailable=true} and the provider cannot work here (no Docker engine, no
-     * credentials). For a test class that runs, starts its provider in the background (the embedded server), so
-     * that the start goes on while JUnit and the class set themselves up.
+     * credentials).
      *
      * <p>This is the earliest callback of a test, on the thread that runs it: from here on, components that
-     * other extensions call (a Spring context's {@code DataSource}) find the test's branch.
+     * other extensions call (a Spring context's {@code DataSource}) find the test's branch. It starts nothing:
+     * another condition of the class may yet turn it off ({@link #beforeAll} starts the provider).
      */
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
@@ -118,7 +125,6 @@ public class LakebaseBranchExtension
         if (unavailable.isPresent()) {
             return ConditionEvaluationResult.disabled("lakebase-junit: " + unavailable.get());
         }
-        Availability.startEarly(context);
         return ConditionEvaluationResult.enabled("lakebase-junit provider available");
     }
 }

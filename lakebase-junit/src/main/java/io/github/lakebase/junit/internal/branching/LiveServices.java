@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * closed when the JVM exits, or before that by {@link #closeAll}.
  *
  * <pre>{@code
- * LiveServices.startEarly(config);                  // at discovery, or a test class's first callback
+ * LiveServices.startEarly(config);                  // at discovery, or a test class's beforeAll callback
  * BranchService service = LiveServices.obtain(config);
  * ManagedBranch branch = LiveServices.onLive(service, config, true, s -> s.fork(request, config));
  * }</pre>
@@ -48,7 +48,7 @@ final class LiveServices {
 
     /**
      * Creates the service for {@code config} in the background, unless it is live: a launcher's discovery that names
-     * a class using the library calls this, and a test class at its first callback, so that the server starts while
+     * a class using the library calls this, and a test class at its {@code beforeAll} callback, so that the server starts while
      * JUnit, the class's {@code @BeforeAll} methods or a Spring context go on, and its first test waits for what is
      * left of the start only. The first {@link #obtain} for the
      * configuration waits for the start, and throws what it failed with.

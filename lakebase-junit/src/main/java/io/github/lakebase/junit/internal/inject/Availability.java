@@ -45,8 +45,8 @@ public final class Availability {
     }
 
     /**
-     * Starts the provider of a test class's configuration in the background, for the class's first callback when
-     * its tests run: the server starts while JUnit and the class set themselves up ({@code @BeforeAll} methods, a
+     * Starts the provider of a test class's configuration in the background, at the class's {@code beforeAll}
+     * callback, once its conditions have passed: the server starts while JUnit and the class set themselves up ({@code @BeforeAll} methods, a
      * Spring context), and the first test waits only for what is left of the start. Never throws: a start that
      * fails fails the tests that ask for a branch, with its reason.
      *

@@ -8,6 +8,7 @@ import io.github.lakebase.junit.internal.util.DaemonThreads;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.commons.support.AnnotationSupport;
@@ -40,20 +42,24 @@ import org.junit.platform.launcher.LauncherDiscoveryRequest;
 /**
  * Starts a run's provider (the embedded server) as a launcher (Maven Surefire, Gradle, an IDE) begins to discover
  * a test class that uses the library, in the background: the start goes on while JUnit discovers the tests and
- * sets the first class up, instead of beginning at that class's first callback ({@link Availability#startEarly}).
+ * sets the first class up, instead of beginning at that class's {@code beforeAll} callback ({@link
+ * Availability#startEarly}).
  * On a warm machine the server's start and the JVM's first login are most of what a run waits for before its first
  * test.
  *
  * <p>A class uses the library when it, a superclass, an interface, a class it is {@code @Nested} in or one of its
  * own {@code @Nested} classes declares {@code @LakebaseBranch} or registers {@link LakebaseBranchExtension}
  * otherwise ({@code @ExtendWith}, a {@code @RegisterExtension} field), on itself, a field, a method or a parameter,
- * and is not {@code @Disabled}. Only classes a request names count (class, method, nested, iteration and unique-id
- * selectors; a package or the class path is not scanned), and only in a request that filters nothing (no tags, no
- * method or class-name patterns, no engines): a filter may leave none of their tests to run, and then the class's
- * first callback never comes either. Such runs start where they did, at the first callback; so do Maven's own JVM,
- * where Surefire discovers the classes before it forks ({@link #buildToolJvm}), and classes that a condition other
- * than {@code @Disabled} turns off, which start a server in vain. A configuration that is wrong, or a provider that is unavailable with {@code
- * lakebase.disabled-when-unavailable=true}, starts nothing here; the first test says what is wrong, as before.
+ * and no condition may turn it off: it is not {@code @Disabled} and registers no other {@link
+ * org.junit.jupiter.api.extension.ExecutionCondition} ({@code @EnabledIfSystemProperty}, {@code @EnabledOnOs}, a
+ * project's own), which the library cannot ask at discovery. Only classes a request names count (class, method,
+ * nested, iteration and unique-id selectors; a package or the class path is not scanned), and only in a request
+ * that filters nothing (no tags, no method or class-name patterns, no engines): a filter may leave none of their
+ * tests to run, and then the class's callbacks never come either. Such runs, and classes with a condition, start
+ * at the class's {@code beforeAll} callback, once its conditions have passed; so does Maven's own JVM, where
+ * Surefire discovers the classes before it forks ({@link #buildToolJvm}). A configuration that is wrong, or a
+ * provider that is unavailable with {@code lakebase.disabled-when-unavailable=true}, starts nothing here; the first
+ * test says what is wrong, as before.
  *
  * <p>Found by the launcher through {@link java.util.ServiceLoader}; the engine's own test kit, which has no
  * launcher, never calls it.
@@ -176,7 +182,7 @@ public final class DiscoveryStart implements LauncherDiscoveryListener {
     static boolean usesLibrary(Class<?> testClass) {
         try {
             List<Class<?>> outwards = TestClasses.outwards(testClass);
-            return outwards.stream().noneMatch(DiscoveryStart::disabled)
+            return outwards.stream().noneMatch(DiscoveryStart::conditional)
                     && (outwards.stream().anyMatch(DiscoveryStart::classRegisters) || nestedUse(testClass));
         } catch (RuntimeException | LinkageError e) {
             return false; // a member whose type does not load: JUnit reports the class
@@ -189,14 +195,41 @@ public final class DiscoveryStart implements LauncherDiscoveryListener {
                         testClass,
                         c -> TestClasses.enclosing(c) != null
                                 && AnnotationSupport.isAnnotated(c, Nested.class)
-                                && !disabled(c))
+                                && !conditional(c))
                 .stream()
                 .anyMatch(c -> classRegisters(c) || nestedUse(c));
     }
 
-    /** Whether JUnit skips every test of {@code testClass}: {@code @Disabled} on it. */
-    private static boolean disabled(Class<?> testClass) {
-        return AnnotationSupport.isAnnotated(testClass, Disabled.class);
+    /**
+     * Whether a condition may turn {@code testClass} off: {@code @Disabled} on it, or an {@link ExecutionCondition}
+     * other than the library's that it registers at class level (JUnit's {@code @EnabledIfSystemProperty}, {@code
+     * @EnabledOnOs} and its other condition annotations, a project's own through {@code @ExtendWith}, or a static
+     * field's {@code @RegisterExtension}), also through a class or interface it inherits from. Such a condition runs
+     * with a test's context only, and may read anything: the class's provider starts once the class has passed its
+     * conditions, at its {@code beforeAll} callback.
+     */
+    private static boolean conditional(Class<?> testClass) {
+        return AnnotationSupport.isAnnotated(testClass, Disabled.class)
+                || registersCondition(testClass)
+                || !ReflectionSupport.findFields(
+                                testClass,
+                                f -> Modifier.isStatic(f.getModifiers())
+                                        && (registersCondition(f)
+                                                || AnnotationSupport.isAnnotated(f, RegisterExtension.class)
+                                                        && otherCondition(f.getType())),
+                                HierarchyTraversalMode.TOP_DOWN)
+                        .isEmpty();
+    }
+
+    /** Whether {@code element} carries {@code @ExtendWith} of a condition other than the library's. */
+    private static boolean registersCondition(AnnotatedElement element) {
+        return AnnotationSupport.findRepeatableAnnotations(element, ExtendWith.class).stream()
+                .flatMap(e -> Arrays.stream(e.value()))
+                .anyMatch(DiscoveryStart::otherCondition);
+    }
+
+    private static boolean otherCondition(Class<?> type) {
+        return ExecutionCondition.class.isAssignableFrom(type) && !LakebaseBranchExtension.class.isAssignableFrom(type);
     }
 
     private static boolean classRegisters(Class<?> c) {
