@@ -202,11 +202,11 @@ public final class DiscoveryStart implements LauncherDiscoveryListener {
 
     /**
      * Whether a condition may turn {@code testClass} off: {@code @Disabled} on it, or an {@link ExecutionCondition}
-     * other than the library's that it registers at class level (JUnit's {@code @EnabledIfSystemProperty}, {@code
-     * @EnabledOnOs} and its other condition annotations, a project's own through {@code @ExtendWith}, or a static
-     * field's {@code @RegisterExtension}), also through a class or interface it inherits from. Such a condition runs
-     * with a test's context only, and may read anything: the class's provider starts once the class has passed its
-     * conditions, at its {@code beforeAll} callback.
+     * other than the library's that it registers at class level: one of JUnit's condition annotations (such as
+     * {@code @EnabledOnOs}), a project's own through {@code @ExtendWith}, or a static field's {@code
+     * RegisterExtension}, also through a class or interface it inherits from. Such a condition runs with a test's
+     * context only, and may read anything: the class's provider starts once the class has passed its conditions, at
+     * its {@code beforeAll} callback.
      */
     private static boolean conditional(Class<?> testClass) {
         return AnnotationSupport.isAnnotated(testClass, Disabled.class)
