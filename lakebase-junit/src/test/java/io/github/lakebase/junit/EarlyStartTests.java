@@ -23,6 +23,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
@@ -56,6 +57,22 @@ class EarlyStartTests {
                 Fixtures.run(
                         SetUpTestCase.class,
                         Map.of("lakebase.embedded.data-directory", SetUpTestCase.dataDirectory.toString())),
+                1);
+    }
+
+    /**
+     * A class with one test instance for all its tests ({@code PER_CLASS}) is made before its {@code beforeAll}
+     * callbacks, and a Spring context loads as it is made: the start begins before, once the class has passed its
+     * conditions.
+     */
+    @Test
+    void theServerStartsWhileAClassWithOneInstanceForAllItsTestsIsMade() throws Exception {
+        PerClassTestCase.dataDirectory = directory.resolve("pgdata");
+
+        Fixtures.assertAllSucceeded(
+                Fixtures.run(
+                        PerClassTestCase.class,
+                        Map.of("lakebase.embedded.data-directory", PerClassTestCase.dataDirectory.toString())),
                 1);
     }
 
@@ -222,6 +239,25 @@ class EarlyStartTests {
             // Nothing here asks for a branch: only a start at the class's first callback brings the server up.
             if (!acceptsWithin(dataDirectory, Duration.ofSeconds(30))) {
                 fail("No server accepts connections on " + dataDirectory + " 30 s after the class began");
+            }
+        }
+
+        @Test
+        void firstTest(DataSource dataSource) throws Exception {
+            assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM pg_database WHERE datname = 'template1'"))
+                    .isEqualTo(1);
+        }
+    }
+
+    @LakebaseBranch
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    static class PerClassTestCase {
+        static volatile Path dataDirectory;
+
+        PerClassTestCase() throws InterruptedException {
+            // Nothing here asks for a branch: only a start before the instance is made brings the server up.
+            if (!acceptsWithin(dataDirectory, Duration.ofSeconds(30))) {
+                fail("No server accepts connections on " + dataDirectory + " 30 s after the instance began");
             }
         }
 

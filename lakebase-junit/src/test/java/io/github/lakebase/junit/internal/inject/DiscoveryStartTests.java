@@ -16,11 +16,17 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.RepeatedTest;
@@ -34,12 +40,14 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.condition.EnabledOnJre;
 import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.Extension;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -116,7 +124,12 @@ class DiscoveryStartTests {
                 FromConditionalInterface.class,
                 ConditionalOuter.class,
                 ConditionalOuter.Inner.class,
-                OuterOfConditionalNested.class
+                OuterOfConditionalNested.class,
+                ConditionOnAConstructorParameter.class,
+                ConditionOnABeforeAllParameter.class,
+                ConditionOnABeforeEachParameter.class,
+                ConditionOnAnInstanceField.class,
+                ExtensionOfAnInterfaceType.class
             })
     void aClassThatAConditionMayTurnOffStartsNothingAtDiscovery(Class<?> testClass) {
         assertThat(DiscoveryStart.usesLibrary(testClass)).isFalse();
@@ -127,6 +140,31 @@ class DiscoveryStartTests {
     @Test
     void anExtensionThatIsNoConditionLeavesTheStartAtDiscovery() {
         assertThat(DiscoveryStart.usesLibrary(WithOtherExtensions.class)).isTrue();
+        assertThat(DiscoveryStart.usesLibrary(WithAnExtensionOfAClassType.class))
+                .isTrue();
+    }
+
+    /**
+     * JUnit registers the extensions that {@code ServiceLoader} finds for every class when a run turns on their
+     * automatic detection: a condition among them may turn any class off.
+     */
+    @Test
+    void aConditionThatJUnitDetectsForEveryClassLeavesTheStartToTheClass(@TempDir Path resources) throws Exception {
+        Path services = resources.resolve("META-INF/services/" + Extension.class.getName());
+        Files.createDirectories(services.getParent());
+        Files.writeString(services, NeverCondition.class.getName() + "\n");
+        try (URLClassLoader loader =
+                new URLClassLoader(new URL[] {resources.toUri().toURL()}, LOADER)) {
+            LauncherDiscoveryRequest detecting = LauncherDiscoveryRequestBuilder.request()
+                    .selectors(selectClass(AnnotatedClass.class))
+                    .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
+                    .build();
+
+            assertThat(DiscoveryStart.selectsUsers(detecting, loader)).isFalse();
+            assertThat(DiscoveryStart.selectsUsers(request(selectClass(AnnotatedClass.class)), loader))
+                    .as("without automatic detection")
+                    .isTrue();
+        }
     }
 
     @Test
@@ -391,6 +429,66 @@ class DiscoveryStartTests {
             @Test
             void test(@LakebaseBranch DataSource dataSource) {}
         }
+    }
+
+    @LakebaseBranch
+    static class ConditionOnAConstructorParameter {
+        ConditionOnAConstructorParameter(@ExtendWith(NeverCondition.class) String ignored) {}
+
+        @Test
+        void test() {}
+    }
+
+    @LakebaseBranch
+    static class ConditionOnABeforeAllParameter {
+        @BeforeAll
+        static void setUp(@ExtendWith(NeverCondition.class) String ignored) {}
+
+        @Test
+        void test() {}
+    }
+
+    @LakebaseBranch
+    static class ConditionOnABeforeEachParameter {
+        @BeforeEach
+        void setUp(@ExtendWith(NeverCondition.class) String ignored) {}
+
+        @Test
+        void test() {}
+    }
+
+    @LakebaseBranch
+    static class ConditionOnAnInstanceField {
+        @ExtendWith(NeverCondition.class)
+        String ignored;
+
+        @Test
+        void test() {}
+    }
+
+    @LakebaseBranch
+    static class ExtensionOfAnInterfaceType {
+        /** Its value, which discovery does not read (the class is not initialized), may be a condition. */
+        @RegisterExtension
+        static final Extension EXTENSION = new NeverCondition();
+
+        @Test
+        void test() {}
+    }
+
+    /** An extension of the project's own that is no condition. */
+    static class SomeCallback implements BeforeEachCallback {
+        @Override
+        public void beforeEach(ExtensionContext context) {}
+    }
+
+    @LakebaseBranch
+    static class WithAnExtensionOfAClassType {
+        @RegisterExtension
+        static final SomeCallback CALLBACK = new SomeCallback();
+
+        @Test
+        void test() {}
     }
 
     @LakebaseBranch
