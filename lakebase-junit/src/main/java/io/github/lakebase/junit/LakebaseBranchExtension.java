@@ -14,6 +14,8 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
+import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
@@ -39,14 +41,25 @@ public class LakebaseBranchExtension
                 AfterAllCallback,
                 ParameterResolver,
                 ExecutionCondition,
+                TestInstancePreConstructCallback,
                 TestWatcher {
+
+    /**
+     * Starts the class's provider in the background when the class has one test instance for all its tests ({@code
+     * PER_CLASS}), which JUnit makes, and a Spring context loads for, before the class's {@code beforeAll}
+     * callbacks: as there, only once the class has passed its conditions.
+     */
+    @Override
+    public void preConstructTestInstance(TestInstanceFactoryContext factoryContext, ExtensionContext context) {
+        Availability.startEarly(context);
+    }
 
     /**
      * Starts the class's provider in the background (the embedded server), unless a launcher's discovery began it,
      * so that the start goes on while the class sets itself up ({@code @BeforeAll} methods, a Spring context); then
-     * creates a class-wide branch and fills static fields. This is the first callback after the class's conditions
-     * (JUnit's {@code @EnabledIf...} annotations, a project's own): a class that one of them turns off starts
-     * nothing.
+     * creates a class-wide branch and fills static fields. This is the class's first callback after its conditions
+     * (JUnit's {@code @EnabledIf...} annotations, a project's own), unless it has one instance for all its tests: a
+     * class that one of them turns off starts nothing.
      */
     @Override
     public void beforeAll(ExtensionContext context) {

@@ -5,6 +5,7 @@ import io.github.lakebase.junit.integration.TestClasses;
 import io.github.lakebase.junit.internal.branching.BranchService;
 import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.internal.util.DaemonThreads;
+import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
@@ -13,15 +14,22 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.Extension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
@@ -68,6 +76,17 @@ public final class DiscoveryStart implements LauncherDiscoveryListener {
 
     /** The configurations whose start a discovery began: a launcher may discover once per class (Surefire does). */
     private static final Set<Object> BEGUN = ConcurrentHashMap.newKeySet();
+
+    /** The methods JUnit runs around a class's tests, whose parameters' extensions it registers for the class. */
+    private static final List<Class<? extends Annotation>> LIFECYCLE =
+            List.of(BeforeAll.class, AfterAll.class, BeforeEach.class, AfterEach.class);
+
+    /**
+     * JUnit Jupiter's switch for the automatic detection of extensions, its {@code
+     * Constants.EXTENSIONS_AUTODETECTION_ENABLED_PROPERTY_NAME} (<a
+     * href="https://docs.junit.org/current/user-guide/#extensions-registration-automatic">User Guide</a>).
+     */
+    private static final String AUTODETECTION = "junit.jupiter.extensions.autodetection.enabled";
 
     /** The unique-id segment of a top-level test class in JUnit Jupiter's ids. */
     private static final String CLASS_SEGMENT = "class";
@@ -143,9 +162,26 @@ public final class DiscoveryStart implements LauncherDiscoveryListener {
                 || !request.getFiltersByType(DiscoveryFilter.class).isEmpty()) {
             return false;
         }
+        if (request.getConfigurationParameters().getBoolean(AUTODETECTION).orElse(false) && detectsCondition(loader)) {
+            return false;
+        }
         return request.getSelectorsByType(DiscoverySelector.class).stream()
                 .flatMap(s -> selectedClass(s, loader).stream())
                 .anyMatch(DiscoveryStart::usesLibrary);
+    }
+
+    /**
+     * Whether a condition is among the extensions that JUnit detects with {@code ServiceLoader} and registers for
+     * every class ({@link #AUTODETECTION}); their classes are loaded, none is made.
+     */
+    private static boolean detectsCondition(ClassLoader loader) {
+        try {
+            return ServiceLoader.load(Extension.class, loader).stream()
+                    .map(ServiceLoader.Provider::type)
+                    .anyMatch(DiscoveryStart::otherCondition);
+        } catch (ServiceConfigurationError | LinkageError e) {
+            return true; // JUnit reports it as the run starts
+        }
     }
 
     /** The test class {@code selector} names, loaded without being initialized; empty for none or one that fails. */
@@ -202,23 +238,42 @@ public final class DiscoveryStart implements LauncherDiscoveryListener {
 
     /**
      * Whether a condition may turn {@code testClass} off: {@code @Disabled} on it, or an {@link ExecutionCondition}
-     * other than the library's that it registers at class level: one of JUnit's condition annotations (such as
-     * {@code @EnabledOnOs}), a project's own through {@code @ExtendWith}, or a static field's {@code
-     * RegisterExtension}, also through a class or interface it inherits from. Such a condition runs with a test's
-     * context only, and may read anything: the class's provider starts once the class has passed its conditions, at
-     * its {@code beforeAll} callback.
+     * other than the library's that JUnit registers for the class, also through a class or interface it inherits
+     * from: one of JUnit's condition annotations (such as {@code @EnabledOnOs}) or a project's own {@code
+     * ExtendWith}, on the class, a field, or a parameter of its constructor or of a {@code @BeforeAll}, {@code
+     * AfterAll}, {@code BeforeEach} or {@code AfterEach} method; or a static {@code RegisterExtension} field whose
+     * type is a condition, or an interface that may hold one (discovery does not initialize the class to read the
+     * field). Such a condition runs with a test's context only, and may read anything: the class's provider starts
+     * once the class has passed its conditions.
      */
     private static boolean conditional(Class<?> testClass) {
         return AnnotationSupport.isAnnotated(testClass, Disabled.class)
                 || registersCondition(testClass)
                 || !ReflectionSupport.findFields(
                                 testClass,
-                                f -> Modifier.isStatic(f.getModifiers())
-                                        && (registersCondition(f)
-                                                || AnnotationSupport.isAnnotated(f, RegisterExtension.class)
-                                                        && otherCondition(f.getType())),
+                                f -> registersCondition(f)
+                                        || Modifier.isStatic(f.getModifiers())
+                                                && AnnotationSupport.isAnnotated(f, RegisterExtension.class)
+                                                && mayBeCondition(f.getType()),
+                                HierarchyTraversalMode.TOP_DOWN)
+                        .isEmpty()
+                || Arrays.stream(testClass.getDeclaredConstructors())
+                        .anyMatch(DiscoveryStart::parameterRegistersCondition)
+                || !ReflectionSupport.findMethods(
+                                testClass,
+                                m -> LIFECYCLE.stream().anyMatch(a -> AnnotationSupport.isAnnotated(m, a))
+                                        && parameterRegistersCondition(m),
                                 HierarchyTraversalMode.TOP_DOWN)
                         .isEmpty();
+    }
+
+    private static boolean parameterRegistersCondition(Executable executable) {
+        return Stream.of(executable.getParameters()).anyMatch(DiscoveryStart::registersCondition);
+    }
+
+    /** Whether a field of {@code type} may hold a condition other than the library's. */
+    private static boolean mayBeCondition(Class<?> type) {
+        return otherCondition(type) || type.isInterface() || type == Object.class;
     }
 
     /** Whether {@code element} carries {@code @ExtendWith} of a condition other than the library's. */
