@@ -5,31 +5,21 @@ import io.github.lakebase.junit.integration.TestClasses;
 import io.github.lakebase.junit.internal.branching.BranchService;
 import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.internal.util.DaemonThreads;
-import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.Extension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
@@ -51,23 +41,27 @@ import org.junit.platform.launcher.LauncherDiscoveryRequest;
  * Starts a run's provider (the embedded server) as a launcher (Maven Surefire, Gradle, an IDE) begins to discover
  * a test class that uses the library, in the background: the start goes on while JUnit discovers the tests and
  * sets the first class up, instead of beginning at that class's {@code beforeAll} callback ({@link
- * Availability#startEarly}).
- * On a warm machine the server's start and the JVM's first login are most of what a run waits for before its first
- * test.
+ * Availability#startEarly}). On a warm machine the server's start and the JVM's first login are most of what a run
+ * waits for before its first test.
  *
  * <p>A class uses the library when it, a superclass, an interface, a class it is {@code @Nested} in or one of its
  * own {@code @Nested} classes declares {@code @LakebaseBranch} or registers {@link LakebaseBranchExtension}
  * otherwise ({@code @ExtendWith}, a {@code @RegisterExtension} field), on itself, a field, a method or a parameter,
- * and no condition may turn it off: it is not {@code @Disabled} and registers no other {@link
- * org.junit.jupiter.api.extension.ExecutionCondition} ({@code @EnabledIfSystemProperty}, {@code @EnabledOnOs}, a
- * project's own), which the library cannot ask at discovery. Only classes a request names count (class, method,
- * nested, iteration and unique-id selectors; a package or the class path is not scanned), and only in a request
- * that filters nothing (no tags, no method or class-name patterns, no engines): a filter may leave none of their
- * tests to run, and then the class's callbacks never come either. Such runs, and classes with a condition, start
- * at the class's {@code beforeAll} callback, once its conditions have passed; so does Maven's own JVM, where
- * Surefire discovers the classes before it forks ({@link #buildToolJvm}). A configuration that is wrong, or a
- * provider that is unavailable with {@code lakebase.disabled-when-unavailable=true}, starts nothing here; the first
- * test says what is wrong, as before.
+ * and is not {@code @Disabled}. Only classes a request names count (class, method, nested, iteration and unique-id
+ * selectors; a package or the class path is not scanned), and only in a request that filters nothing (no tags, no
+ * method or class-name patterns, no engines): a filter may leave none of their tests to run, and then the class's
+ * callbacks never come either. Such runs start at the class's {@code beforeAll} callback; so does Maven's own JVM,
+ * where Surefire discovers the classes before it forks ({@link #buildToolJvm}).
+ *
+ * <p>A condition other than {@code @Disabled} ({@code @EnabledOnOs}, {@code @EnabledIfSystemProperty}, a project's
+ * own {@link org.junit.jupiter.api.extension.ExecutionCondition}) runs with a test's context only, and may read
+ * anything: the library cannot ask it here. A class that has one still starts here, as most such conditions let
+ * their class run where it is run (an operating system, a JRE, Docker present, a time budget), and a start at the
+ * callback would come about half a second later on a warm machine ({@code benchmarks/start-sequence.sh}: 1.0-1.2 s
+ * against 0.5-0.6 s to the first test). A class that its condition turns off then starts a server in vain, in the
+ * background; it is stopped at the JVM's exit. A configuration that is wrong, or a provider that is unavailable with
+ * {@code lakebase.disabled-when-unavailable=true}, starts nothing here; the first test says what is wrong, as
+ * before.
  *
  * <p>Found by the launcher through {@link java.util.ServiceLoader}; the engine's own test kit, which has no
  * launcher, never calls it.
@@ -76,17 +70,6 @@ public final class DiscoveryStart implements LauncherDiscoveryListener {
 
     /** The configurations whose start a discovery began: a launcher may discover once per class (Surefire does). */
     private static final Set<Object> BEGUN = ConcurrentHashMap.newKeySet();
-
-    /** The methods JUnit runs around a class's tests, whose parameters' extensions it registers for the class. */
-    private static final List<Class<? extends Annotation>> LIFECYCLE =
-            List.of(BeforeAll.class, AfterAll.class, BeforeEach.class, AfterEach.class);
-
-    /**
-     * JUnit Jupiter's switch for the automatic detection of extensions, its {@code
-     * Constants.EXTENSIONS_AUTODETECTION_ENABLED_PROPERTY_NAME} (<a
-     * href="https://docs.junit.org/current/user-guide/#extensions-registration-automatic">User Guide</a>).
-     */
-    private static final String AUTODETECTION = "junit.jupiter.extensions.autodetection.enabled";
 
     /** The unique-id segment of a top-level test class in JUnit Jupiter's ids. */
     private static final String CLASS_SEGMENT = "class";
@@ -162,26 +145,9 @@ public final class DiscoveryStart implements LauncherDiscoveryListener {
                 || !request.getFiltersByType(DiscoveryFilter.class).isEmpty()) {
             return false;
         }
-        if (request.getConfigurationParameters().getBoolean(AUTODETECTION).orElse(false) && detectsCondition(loader)) {
-            return false;
-        }
         return request.getSelectorsByType(DiscoverySelector.class).stream()
                 .flatMap(s -> selectedClass(s, loader).stream())
                 .anyMatch(DiscoveryStart::usesLibrary);
-    }
-
-    /**
-     * Whether a condition is among the extensions that JUnit detects with {@code ServiceLoader} and registers for
-     * every class ({@link #AUTODETECTION}); their classes are loaded, none is made.
-     */
-    private static boolean detectsCondition(ClassLoader loader) {
-        try {
-            return ServiceLoader.load(Extension.class, loader).stream()
-                    .map(ServiceLoader.Provider::type)
-                    .anyMatch(DiscoveryStart::otherCondition);
-        } catch (ServiceConfigurationError | LinkageError e) {
-            return true; // JUnit reports it as the run starts
-        }
     }
 
     /** The test class {@code selector} names, loaded without being initialized; empty for none or one that fails. */
@@ -218,7 +184,7 @@ public final class DiscoveryStart implements LauncherDiscoveryListener {
     static boolean usesLibrary(Class<?> testClass) {
         try {
             List<Class<?>> outwards = TestClasses.outwards(testClass);
-            return outwards.stream().noneMatch(DiscoveryStart::conditional)
+            return outwards.stream().noneMatch(DiscoveryStart::disabled)
                     && (outwards.stream().anyMatch(DiscoveryStart::classRegisters) || nestedUse(testClass));
         } catch (RuntimeException | LinkageError e) {
             return false; // a member whose type does not load: JUnit reports the class
@@ -231,60 +197,14 @@ public final class DiscoveryStart implements LauncherDiscoveryListener {
                         testClass,
                         c -> TestClasses.enclosing(c) != null
                                 && AnnotationSupport.isAnnotated(c, Nested.class)
-                                && !conditional(c))
+                                && !disabled(c))
                 .stream()
                 .anyMatch(c -> classRegisters(c) || nestedUse(c));
     }
 
-    /**
-     * Whether a condition may turn {@code testClass} off: {@code @Disabled} on it, or an {@link ExecutionCondition}
-     * other than the library's that JUnit registers for the class, also through a class or interface it inherits
-     * from: one of JUnit's condition annotations (such as {@code @EnabledOnOs}) or a project's own {@code
-     * ExtendWith}, on the class, a field, or a parameter of its constructor or of a {@code @BeforeAll}, {@code
-     * AfterAll}, {@code BeforeEach} or {@code AfterEach} method; or a static {@code RegisterExtension} field whose
-     * type is a condition, or an interface that may hold one (discovery does not initialize the class to read the
-     * field). Such a condition runs with a test's context only, and may read anything: the class's provider starts
-     * once the class has passed its conditions.
-     */
-    private static boolean conditional(Class<?> testClass) {
-        return AnnotationSupport.isAnnotated(testClass, Disabled.class)
-                || registersCondition(testClass)
-                || !ReflectionSupport.findFields(
-                                testClass,
-                                f -> registersCondition(f)
-                                        || Modifier.isStatic(f.getModifiers())
-                                                && AnnotationSupport.isAnnotated(f, RegisterExtension.class)
-                                                && mayBeCondition(f.getType()),
-                                HierarchyTraversalMode.TOP_DOWN)
-                        .isEmpty()
-                || Arrays.stream(testClass.getDeclaredConstructors())
-                        .anyMatch(DiscoveryStart::parameterRegistersCondition)
-                || !ReflectionSupport.findMethods(
-                                testClass,
-                                m -> LIFECYCLE.stream().anyMatch(a -> AnnotationSupport.isAnnotated(m, a))
-                                        && parameterRegistersCondition(m),
-                                HierarchyTraversalMode.TOP_DOWN)
-                        .isEmpty();
-    }
-
-    private static boolean parameterRegistersCondition(Executable executable) {
-        return Stream.of(executable.getParameters()).anyMatch(DiscoveryStart::registersCondition);
-    }
-
-    /** Whether a field of {@code type} may hold a condition other than the library's. */
-    private static boolean mayBeCondition(Class<?> type) {
-        return otherCondition(type) || type.isInterface() || type == Object.class;
-    }
-
-    /** Whether {@code element} carries {@code @ExtendWith} of a condition other than the library's. */
-    private static boolean registersCondition(AnnotatedElement element) {
-        return AnnotationSupport.findRepeatableAnnotations(element, ExtendWith.class).stream()
-                .flatMap(e -> Arrays.stream(e.value()))
-                .anyMatch(DiscoveryStart::otherCondition);
-    }
-
-    private static boolean otherCondition(Class<?> type) {
-        return ExecutionCondition.class.isAssignableFrom(type) && !LakebaseBranchExtension.class.isAssignableFrom(type);
+    /** Whether JUnit skips every test of {@code testClass}: {@code @Disabled} on it. */
+    private static boolean disabled(Class<?> testClass) {
+        return AnnotationSupport.isAnnotated(testClass, Disabled.class);
     }
 
     private static boolean classRegisters(Class<?> c) {
