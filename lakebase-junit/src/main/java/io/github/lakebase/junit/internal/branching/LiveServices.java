@@ -57,6 +57,7 @@ final class LiveServices {
      */
     static void startEarly(Configuration config) {
         JdbcWarmUp.startOnce(LiveServices.class.getClassLoader()); // where no launcher started it (EngineTestKit)
+        JdbcWarmUp.driverPathsOnce(LiveServices.class.getClassLoader());
         String id;
         try {
             id = config.providerId();

@@ -4,12 +4,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Readies a new JVM for its first PostgreSQL login before any test needs one: loads the JDBC driver and initializes
- * the cryptography of a SCRAM login, which a JVM otherwise does during the first login, on the test's path. Started
+ * the cryptography of a SCRAM login, which a JVM otherwise does during the first login, on the test's path; and,
+ * where a provider starts, runs the driver's own paths of a login ({@link #driverPathsOnce}). Started
  * once per JVM, as early as the library is called (the launcher's discovery), in a daemon thread; what it does not
  * get to, the first login does, as without it.
  *
  * <pre>{@code
- * JdbcWarmUp.startOnce(getClass().getClassLoader());
+ * JdbcWarmUp.startOnce(getClass().getClassLoader());       // at any discovery
+ * JdbcWarmUp.driverPathsOnce(getClass().getClassLoader()); // where a provider starts
  * }</pre>
  */
 public final class JdbcWarmUp {
@@ -18,6 +20,7 @@ public final class JdbcWarmUp {
     private static final String DRIVER = "org.postgresql.Driver";
 
     private static final AtomicBoolean STARTED = new AtomicBoolean();
+    private static final AtomicBoolean DRIVER_PATHS = new AtomicBoolean();
 
     private JdbcWarmUp() {}
 
@@ -38,11 +41,33 @@ public final class JdbcWarmUp {
                 .start();
     }
 
-    private static void loadDriver(ClassLoader loader) {
+    /**
+     * Runs the driver's own paths of a login in a daemon thread, the first time only ({@link DriverPaths}): for a
+     * JVM that starts a provider, whose first login follows; they cost a new JVM about a tenth of a second of
+     * processor time, which a JVM that runs no test of the library does not spend.
+     *
+     * @param loader the class loader to load the driver with: the library's own
+     */
+    public static void driverPathsOnce(ClassLoader loader) {
+        if (!DRIVER_PATHS.compareAndSet(false, true)) {
+            return;
+        }
+        DaemonThreads.named("lakebase-junit-jdbc-warm-up")
+                .newThread(() -> {
+                    if (loadDriver(loader)) {
+                        DriverPaths.run();
+                    }
+                })
+                .start();
+    }
+
+    /** Whether the driver is on the class path; no login here needs it when it is not. */
+    private static boolean loadDriver(ClassLoader loader) {
         try {
             Class.forName(DRIVER, true, loader);
+            return true;
         } catch (ClassNotFoundException | LinkageError e) {
-            // Not on the class path: no login here needs it.
+            return false;
         }
     }
 }
