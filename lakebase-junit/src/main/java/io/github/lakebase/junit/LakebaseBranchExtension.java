@@ -5,6 +5,7 @@ import io.github.lakebase.junit.internal.inject.BranchInjector;
 import io.github.lakebase.junit.internal.inject.FailureTracker;
 import io.github.lakebase.junit.internal.inject.RunningTests;
 import java.util.Optional;
+import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -51,15 +52,21 @@ public class LakebaseBranchExtension
      */
     @Override
     public void preConstructTestInstance(TestInstanceFactoryContext factoryContext, ExtensionContext context) {
-        Availability.startEarly(context);
+        if (context.getTestInstanceLifecycle()
+                .filter(Lifecycle.PER_CLASS::equals)
+                .isPresent()) {
+            Availability.startEarly(context);
+        }
     }
 
     /**
      * Starts the class's provider in the background (the embedded server), unless a launcher's discovery began it,
      * so that the start goes on while the class sets itself up ({@code @BeforeAll} methods, a Spring context); then
-     * creates a class-wide branch and fills static fields. This is the class's first callback after its conditions
-     * (JUnit's {@code @EnabledIf...} annotations, a project's own), unless it has one instance for all its tests: a
-     * class that one of them turns off starts nothing.
+     * creates a class-wide branch and fills static fields. This is the library's first callback of the class after
+     * its conditions (JUnit's {@code @EnabledIf...} annotations, a project's own), unless it has one instance for all
+     * its tests: a class that one of them turns off starts nothing. JUnit calls the {@code beforeAll} callbacks of the
+     * extensions registered before this one first ({@code @Testcontainers}' starts its containers there): where no
+     * launcher's discovery started the provider, declaring {@code @LakebaseBranch} first lets its start overlap theirs.
      */
     @Override
     public void beforeAll(ExtensionContext context) {

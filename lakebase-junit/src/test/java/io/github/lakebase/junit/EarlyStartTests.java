@@ -33,7 +33,8 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
- * The server starts at a test class's first callback, in the background, while JUnit and the class's own set-up go
+ * The server starts at a test class's {@code beforeAll} callback (as its one instance is made, for {@code
+ * PER_CLASS}), in the background, while JUnit and the class's own set-up go
  * on: what the class does before its first test (a {@code @BeforeAll}, a Spring context) hides the start, and its
  * first test does not wait for all of it; nor for the reading of its migrations, which is done while the server
  * starts. A start that fails fails the class's tests as one on their path would. Where a launcher runs the tests
@@ -137,7 +138,7 @@ class EarlyStartTests {
                 .selectors(DiscoverySelectors.selectClass(EarlyStartTests.class))
                 .configurationParameter("lakebase.embedded.data-directory", plain.toString())
                 .build());
-        // A tag filter may leave none of the class's tests to run: the class's first callback starts the server.
+        // A tag filter may leave none of the class's tests to run: the class's beforeAll callback starts the server.
         launcher.discover(LauncherDiscoveryRequestBuilder.request()
                 .selectors(DiscoverySelectors.selectClass(FailingStartTestCase.class))
                 .filters(TagFilter.includeTags("unit"))

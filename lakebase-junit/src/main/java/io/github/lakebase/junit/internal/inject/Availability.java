@@ -46,11 +46,12 @@ public final class Availability {
 
     /**
      * Starts the provider of a test class's configuration in the background, at the class's {@code beforeAll}
-     * callback, once its conditions have passed: the server starts while JUnit and the class set themselves up ({@code @BeforeAll} methods, a
+     * callback (or as its one instance is made, for {@code @TestInstance(PER_CLASS)}), once its conditions have
+     * passed: the server starts while JUnit and the class set themselves up ({@code @BeforeAll} methods, a
      * Spring context), and the first test waits only for what is left of the start. Never throws: a start that
      * fails fails the tests that ask for a branch, with its reason.
      *
-     * @param context the class's context
+     * @param context the class's context; a test method's is ignored
      */
     public static void startEarly(ExtensionContext context) {
         if (context.getTestMethod().isEmpty()) {

@@ -110,7 +110,7 @@ public final class DiscoveryStart implements LauncherDiscoveryListener {
      * Failsafe discover the test classes before they fork the JVMs that run them ({@code forkCount} above one, or
      * {@code reuseForks=false}), with none of those JVMs' configuration. Maven's launcher sets {@code
      * classworlds.conf} and {@code maven.home}; a build that passes either on to its tests' JVMs only gives up the
-     * start at discovery there, and starts at the first callback.
+     * start at discovery there, and starts at the class's {@code beforeAll} callback.
      *
      * @param systemProperty the JVM's system properties
      * @return true to start nothing at discovery

@@ -12,9 +12,10 @@ import org.postgresql.util.PasswordUtil;
 
 /**
  * Runs the PostgreSQL JDBC driver's own paths of a login once, without a server, so that a new JVM's first real
- * login does not load and initialize them on a test's path: the driver's SCRAM-SHA-256 client (the password's
- * SASLprep and the key derivation, through the driver's public {@link PasswordUtil}), and its connection path up to
- * the server's first answer, against a socket of this JVM's own that closes as soon as it is reached. Nothing leaves
+ * login does not load and initialize them on a test's path: the SCRAM-SHA-256 functions its client uses (the
+ * password's SASLprep and the key derivation, through the driver's public {@link PasswordUtil}), and its connection
+ * path up to the reply to its SSL request, against a socket of this JVM's own that closes each connection as soon
+ * as it is reached. Nothing leaves
  * the JVM but a connection to itself on the loopback interface. On a 2-core machine the first login of a new JVM
  * took about 300 ms with the driver and the JDK's cryptography loaded, and about 160 ms after these paths had run.
  *
@@ -52,13 +53,15 @@ final class DriverPaths {
         }
     }
 
-    /** Accepts the driver's connection and closes it at once. */
+    /** Accepts each of the driver's connections and closes it at once, until the listener is closed. */
     @SuppressWarnings("try") // accepted only to be closed
     private static void closeFirst(ServerSocket listener) {
-        try (Socket ignored = listener.accept()) {
-            // Closed unread.
-        } catch (IOException e) {
-            // The listener closed first: the driver's connection was refused, which also runs its path.
+        while (true) {
+            try (Socket ignored = listener.accept()) {
+                // Closed unread.
+            } catch (IOException e) {
+                return; // the listener is closed: the driver is done
+            }
         }
     }
 }
