@@ -230,9 +230,9 @@ public final class BranchService implements AutoCloseable {
     }
 
     /**
-     * Starts the provider for {@code config} in the background, unless it is live: for a launcher's
-     * discovery, or a test class's {@code beforeAll} callback, so that the server starts while the class sets itself up. The first {@link #fork} for the
-     * configuration waits for the start, and throws what it failed with. Never throws.
+     * Starts the provider for {@code config} in the background, unless it is live: for a launcher's discovery, or a
+     * test class's {@code beforeAll} callback, so that the server starts while the class sets itself up. The first
+     * {@link #fork} for the configuration waits for the start, and throws what it failed with. Never throws.
      *
      * @param config the configuration of the class
      */

@@ -10,8 +10,9 @@ import org.flywaydb.core.api.configuration.Configuration;
 /**
  * What a failed Flyway migration adds to its message about the settings it ran with. A setting that never reached
  * the library (a project keeps its Flyway settings in its build plugin's configuration, or in Spring's {@code
- * spring.flyway.*}, which only Boot's own Flyway reads) shows only as a failing statement, so every failure names where the
- * settings came from; a placeholder without a value also names the key that gives it, and the places it can go.
+ * spring.flyway.*}, which only Boot's own Flyway reads) shows only as a failing statement, so every failure names
+ * where the settings came from; a placeholder without a value also names the key that gives it, and the places it
+ * can go.
  *
  * <pre>{@code
  * String more = FlywayFailures.explain(flywayException, settings, loader);

@@ -48,16 +48,16 @@ final class LiveServices {
 
     /**
      * Creates the service for {@code config} in the background, unless it is live: a launcher's discovery that names
-     * a class using the library calls this, and a test class at its {@code beforeAll} callback, so that the server starts while
-     * JUnit, the class's {@code @BeforeAll} methods or a Spring context go on, and its first test waits for what is
-     * left of the start only. The first {@link #obtain} for the
+     * a class using the library calls this, and a test class at its {@code beforeAll} callback, so that the server
+     * starts while JUnit, the class's {@code @BeforeAll} methods or a Spring context go on, and its first test waits
+     * for what is left of the start only. The first {@link #obtain} for the
      * configuration waits for the start, and throws what it failed with.
      *
      * @param config the configuration of the class
      */
     static void startEarly(Configuration config) {
         JdbcWarmUp.startOnce(LiveServices.class.getClassLoader()); // where no launcher started it (EngineTestKit)
-        JdbcWarmUp.driverPathsOnce(LiveServices.class.getClassLoader());
+        JdbcWarmUp.driverPathsOnce(LiveServices.class.getClassLoader()); // a login follows
         String id;
         try {
             id = config.providerId();

@@ -5,9 +5,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Readies a new JVM for its first PostgreSQL login before any test needs one: loads the JDBC driver and initializes
  * the cryptography of a SCRAM login, which a JVM otherwise does during the first login, on the test's path; and,
- * where a provider starts, runs the driver's own paths of a login ({@link #driverPathsOnce}). Started
- * once per JVM, as early as the library is called (the launcher's discovery), in a daemon thread; what it does not
- * get to, the first login does, as without it.
+ * where a provider starts, runs the driver's own paths of a login ({@link #driverPathsOnce}). Started once per JVM,
+ * as early as the library is called (the launcher's discovery), in a daemon thread; what it does not get to, the
+ * first login does, as without it.
  *
  * <pre>{@code
  * JdbcWarmUp.startOnce(getClass().getClassLoader());       // at any discovery
@@ -30,15 +30,10 @@ public final class JdbcWarmUp {
      * @param loader the class loader to load the driver with: the library's own
      */
     public static void startOnce(ClassLoader loader) {
-        if (!STARTED.compareAndSet(false, true)) {
-            return;
-        }
-        DaemonThreads.named("lakebase-junit-jdbc-warm-up")
-                .newThread(() -> {
-                    loadDriver(loader);
-                    ScramCryptography.load();
-                })
-                .start();
+        once(STARTED, () -> {
+            loadDriver(loader);
+            ScramCryptography.load();
+        });
     }
 
     /**
@@ -49,16 +44,18 @@ public final class JdbcWarmUp {
      * @param loader the class loader to load the driver with: the library's own
      */
     public static void driverPathsOnce(ClassLoader loader) {
-        if (!DRIVER_PATHS.compareAndSet(false, true)) {
-            return;
+        once(DRIVER_PATHS, () -> {
+            if (loadDriver(loader)) {
+                DriverPaths.run();
+            }
+        });
+    }
+
+    /** Runs {@code warmUp} in a daemon thread unless {@code started} says it was. */
+    private static void once(AtomicBoolean started, Runnable warmUp) {
+        if (started.compareAndSet(false, true)) {
+            DaemonThreads.named("lakebase-junit-jdbc-warm-up").newThread(warmUp).start();
         }
-        DaemonThreads.named("lakebase-junit-jdbc-warm-up")
-                .newThread(() -> {
-                    if (loadDriver(loader)) {
-                        DriverPaths.run();
-                    }
-                })
-                .start();
     }
 
     /** Whether the driver is on the class path; no login here needs it when it is not. */

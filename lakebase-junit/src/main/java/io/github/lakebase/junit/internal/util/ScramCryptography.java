@@ -3,7 +3,6 @@ package io.github.lakebase.junit.internal.util;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.text.Normalizer;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
@@ -25,9 +24,7 @@ public final class ScramCryptography {
      * Initializes the JDK's cryptography that a SCRAM-SHA-256 login uses (<a
      * href="https://www.rfc-editor.org/rfc/rfc5802#section-3">RFC 5802</a> with <a
      * href="https://www.rfc-editor.org/rfc/rfc7677">RFC 7677</a>'s SHA-256): a random nonce, HMAC-SHA-256, SHA-256,
-     * Hi (PBKDF2 with HMAC-SHA-256), Base64, and the NFKC normalization with which SASLprep (<a
-     * href="https://www.rfc-editor.org/rfc/rfc4013">RFC 4013</a>) prepares a password. A JVM initializes each on its
-     * first use.
+     * Hi (PBKDF2 with HMAC-SHA-256) and Base64. A JVM initializes each on its first use.
      */
     public static void load() {
         try {
@@ -39,7 +36,6 @@ public final class ScramCryptography {
             SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
                     .generateSecret(new PBEKeySpec(new char[] {'x'}, new byte[16], 1, 256));
             Base64.getEncoder().encode(new byte[18]);
-            Normalizer.normalize("x", Normalizer.Form.NFKC);
         } catch (GeneralSecurityException e) {
             // Not available here: the login initializes what it uses, as it would without this.
         }

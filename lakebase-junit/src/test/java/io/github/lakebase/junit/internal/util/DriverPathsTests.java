@@ -30,6 +30,6 @@ class DriverPathsTests {
         return Thread.getAllStackTraces().values().stream()
                 .anyMatch(frames -> Arrays.stream(frames)
                         .anyMatch(f -> f.getClassName().equals(DriverPaths.class.getName())
-                                && f.getMethodName().equals("closeFirst")));
+                                && f.getMethodName().equals("closeEach")));
     }
 }
