@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Readies a new JVM for its first PostgreSQL login before any test needs one: loads the JDBC driver and initializes
  * the cryptography of a SCRAM login, which a JVM otherwise does during the first login, on the test's path; and,
- * where a provider starts, runs the driver's own paths of a login ({@link #driverPathsOnce}). Started once per JVM,
+ * where a provider starts, runs the driver's own paths of a login and a query ({@link #driverPathsOnce}). Started once per JVM,
  * as early as the library is called (the launcher's discovery), in a daemon thread; what it does not get to, the
  * first login does, as without it.
  *
@@ -37,9 +37,10 @@ public final class JdbcWarmUp {
     }
 
     /**
-     * Runs the driver's own paths of a login in a daemon thread, the first time only ({@link DriverPaths}): for a
-     * JVM that starts a provider, whose first login follows; they cost a new JVM about a tenth of a second of
-     * processor time, which a JVM that runs no test of the library does not spend.
+     * Runs the driver's own paths of a login and a query in a daemon thread, the first time only ({@link DriverPaths}): for a
+     * JVM that starts a provider, whose first login follows; they cost a new JVM about a third of a second of
+     * processor time, most of which its first login would otherwise spend on a test's path, and which a JVM that
+     * runs no test of the library does not spend.
      *
      * @param loader the class loader to load the driver with: the library's own
      */

@@ -1,35 +1,88 @@
 package io.github.lakebase.junit.internal.util;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.net.InetAddress;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
+import org.postgresql.Driver;
 
 /**
- * The driver's paths of a login run without a server, against a socket of the JVM's own: they end at once, never
- * throw, and leave no thread waiting on the socket.
+ * The driver's paths of a login and a query run without a server, against a stand-in of the JVM's own: the driver
+ * gets through both (so that a driver that speaks otherwise shows here, not as a slower first test), within seconds,
+ * and no thread is left waiting on the stand-in's socket.
  */
+@Isolated("looks for threads that serve a stand-in, which a test beside it would start")
 class DriverPathsTests {
 
     @Test
-    void theyEndWithinSecondsAndLeaveNoThreadBehind() throws InterruptedException {
-        assertTimeoutPreemptively(Duration.ofSeconds(10), DriverPaths::run);
+    void theDriverLogsInAndRunsAPreparedQueryAgainstTheStandIn() {
+        StandInServer.Reached reached = assertTimeoutPreemptively(Duration.ofSeconds(10), DriverPaths::run);
+
+        assertThat(reached).isEqualTo(StandInServer.Reached.QUERIED);
+    }
+
+    @Test
+    void theyLeaveNoThreadBehind() throws InterruptedException {
+        DriverPaths.run();
 
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (accepting() && System.nanoTime() < deadline) {
+        while (serving() && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(accepting())
-                .as("a thread still waits on a warm-up's socket 5 s on")
+        assertThat(serving())
+                .as("a thread still serves a stand-in's socket 5 s on")
                 .isFalse();
     }
 
-    private static boolean accepting() {
+    @Test
+    void theStandInAnswersASimpleQueryThatIsNoSelectWithoutRows() throws Exception {
+        try (StandInServer server = StandInServer.start();
+                Connection c = connect(server, StandInServer.PASSWORD, "simple");
+                Statement s = c.createStatement()) {
+            assertThat(s.execute("SET work_mem = '4MB'")).isFalse();
+            assertThat(s.execute("SELECT 1")).isTrue();
+            assertThat(server.reached()).isEqualTo(StandInServer.Reached.QUERIED);
+        }
+    }
+
+    @Test
+    void aClientThatKnowsAnotherPasswordRefusesTheStandIn() throws Exception {
+        try (StandInServer server = StandInServer.start()) {
+            // As a server does: the stand-in checks the client's proof, and refuses one made with another password.
+            assertThatThrownBy(() -> connect(server, "another", "extended").close())
+                    .isInstanceOf(SQLException.class)
+                    .extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("28P01");
+            assertThat(server.reached()).isEqualTo(StandInServer.Reached.NOTHING);
+        }
+    }
+
+    private static Connection connect(StandInServer server, String password, String queryMode) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", "anyone");
+        properties.setProperty("password", password);
+        properties.setProperty("preferQueryMode", queryMode);
+        properties.setProperty("socketTimeout", "5");
+        return new Driver()
+                .connect(
+                        "jdbc:postgresql://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.port()
+                                + "/any",
+                        properties);
+    }
+
+    private static boolean serving() {
         return Thread.getAllStackTraces().values().stream()
                 .anyMatch(frames -> Arrays.stream(frames)
-                        .anyMatch(f -> f.getClassName().equals(DriverPaths.class.getName())
-                                && f.getMethodName().equals("closeEach")));
+                        .anyMatch(f -> f.getClassName().equals(StandInServer.class.getName())
+                                && f.getMethodName().equals("serve")));
     }
 }
