@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.embedded;
 
+import io.github.lakebase.junit.internal.util.DaemonThreads;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -46,6 +47,17 @@ public final class CopyOnWriteProbe {
             LOG.info(report);
             return report;
         });
+    }
+
+    /**
+     * Finds out and logs the {@link #report} in a daemon thread, so that a server's start need not wait for the
+     * probe's {@code cp} process (about 30 ms of a 2-core machine's time, once per JVM and filesystem); a later
+     * {@link #report} of the same filesystem waits for it, and does not probe again.
+     */
+    static void reportInBackground(Path directory) {
+        DaemonThreads.named("lakebase-junit-probe")
+                .newThread(() -> report(directory))
+                .start();
     }
 
     /**
@@ -140,8 +152,11 @@ public final class CopyOnWriteProbe {
         Path copy = null;
         try {
             source = Files.createTempFile(directory.getParent(), "cow-probe-", ".bin");
-            Files.write(source, new byte[8192]);
             copy = source.resolveSibling(source.getFileName() + ".clone");
+            // The probe runs in the background (reportInBackground): a JVM that exits meanwhile deletes them too.
+            source.toFile().deleteOnExit();
+            copy.toFile().deleteOnExit();
+            Files.write(source, new byte[8192]);
             Process p = ChildProcesses.builder("cp", "--reflink=always", source.toString(), copy.toString())
                     .redirectErrorStream(true)
                     .start();

@@ -54,7 +54,6 @@ public final class EmbeddedServer implements AutoCloseable {
     private final Postmaster postmaster;
     private final String password;
     private final String version;
-    private final String copyOnWrite;
     private boolean closed;
 
     /**
@@ -131,7 +130,7 @@ public final class EmbeddedServer implements AutoCloseable {
         this.postmaster = postmaster;
         this.password = password;
         this.version = tools.version();
-        this.copyOnWrite = CopyOnWriteProbe.report(dataDirectory);
+        CopyOnWriteProbe.reportInBackground(dataDirectory); // off the start's path
         LOG.info(
                 "Embedded PostgreSQL {} on {}:{}, data directory {}, binaries {} (running as OS user '{}')",
                 version,
@@ -336,9 +335,9 @@ public final class EmbeddedServer implements AutoCloseable {
         return temporary == null;
     }
 
-    /** A sentence saying whether database clones on the data directory are copy-on-write. */
+    /** A sentence saying whether database clones on the data directory are copy-on-write; waits for the probe. */
     public String copyOnWriteReport() {
-        return copyOnWrite;
+        return CopyOnWriteProbe.report(dataDirectory);
     }
 
     /** Whether the server process still runs. */
