@@ -36,12 +36,18 @@ public final class CopyOnWriteProbe {
      * out, and logged, the first time this JVM asks about that filesystem.
      */
     static String report(Path directory) {
-        Object fileSystem;
+        return report(directory, fileSystemOf(directory));
+    }
+
+    private static Object fileSystemOf(Path directory) {
         try {
-            fileSystem = Files.getFileStore(directory);
+            return Files.getFileStore(directory);
         } catch (IOException e) {
-            fileSystem = directory;
+            return directory;
         }
+    }
+
+    private static String report(Path directory, Object fileSystem) {
         return REPORTS.computeIfAbsent(fileSystem, key -> {
             String report = describe(directory);
             LOG.info(report);
@@ -55,8 +61,9 @@ public final class CopyOnWriteProbe {
      * {@link #report} of the same filesystem waits for it, and does not probe again.
      */
     static void reportInBackground(Path directory) {
+        Object fileSystem = fileSystemOf(directory); // while the directory is there for sure
         DaemonThreads.named("lakebase-junit-probe")
-                .newThread(() -> report(directory))
+                .newThread(() -> report(directory, fileSystem))
                 .start();
     }
 
@@ -150,6 +157,7 @@ public final class CopyOnWriteProbe {
         }
         Path source = null;
         Path copy = null;
+        Process p = null;
         try {
             source = Files.createTempFile(directory.getParent(), "cow-probe-", ".bin");
             copy = source.resolveSibling(source.getFileName() + ".clone");
@@ -157,17 +165,21 @@ public final class CopyOnWriteProbe {
             source.toFile().deleteOnExit();
             copy.toFile().deleteOnExit();
             Files.write(source, new byte[8192]);
-            Process p = ChildProcesses.builder("cp", "--reflink=always", source.toString(), copy.toString())
+            p = ChildProcesses.builder("cp", "--reflink=always", source.toString(), copy.toString())
                     .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
-            p.getInputStream().readAllBytes();
+            // Within a bound: a cp that hangs (on a network mount, say) is destroyed below.
             return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // deleteOnExit refuses once the JVM is shutting down
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         } finally {
+            if (p != null) {
+                p.destroyForcibly();
+            }
             deleteQuietly(copy);
             deleteQuietly(source);
         }

@@ -1,7 +1,6 @@
 package io.github.lakebase.junit.internal.util;
 
 import static io.github.lakebase.junit.internal.util.ProtocolMessages.body;
-import static io.github.lakebase.junit.internal.util.ProtocolMessages.expect;
 import static io.github.lakebase.junit.internal.util.ProtocolMessages.readBody;
 import static io.github.lakebase.junit.internal.util.ProtocolMessages.readCString;
 import static io.github.lakebase.junit.internal.util.ProtocolMessages.write;
@@ -17,21 +16,19 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.Base64;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.regex.Pattern;
 
 /**
  * A stand-in for a PostgreSQL server on the loopback interface, inside this JVM, that speaks just enough of the
  * frontend/backend protocol (version 3.0) for a client to log in with SCRAM-SHA-256 and run queries that each
  * return one row of one text column (any other simple query, none): so that {@link DriverPaths} can run the JDBC driver's whole path of a login
  * and of a query before any server is up. It holds no data, answers every query alike, and accepts one password,
- * {@link #PASSWORD}, for any user and database; it serves one connection at a time, and only this JVM knows its
- * port.
+ * {@link #PASSWORD}, for any user and database; it serves one connection at a time, on an ephemeral port, until
+ * closed.
  *
  * <p>What it sends follows PostgreSQL's documentation of the protocol: <a
  * href="https://www.postgresql.org/docs/current/protocol-flow.html">Message Flow</a> (start-up, SASL authentication,
@@ -62,10 +59,16 @@ final class StandInServer implements AutoCloseable {
     private static final int SSL_REQUEST = 80877103;
     private static final int GSSENC_REQUEST = 80877104;
     private static final int CANCEL_REQUEST = 80877102;
-    private static final int ITERATIONS = 1;
+    /** The object id of the type {@code text}. */
+    private static final int TEXT = 25;
+    /** A parameter of a query: {@code $1}, {@code $2}, ... */
+    private static final Pattern PARAMETER = Pattern.compile("\\$(\\d{1,4})");
 
     private final ServerSocket listener;
+    /** How far a client got, never lowered: another connection does not hide how far the driver's got. */
     private final AtomicReference<Reached> reached = new AtomicReference<>(Reached.NOTHING);
+    /** The connection being served, closed with the stand-in; null between connections. */
+    private volatile Socket serving;
 
     private StandInServer(ServerSocket listener) {
         this.listener = listener;
@@ -79,9 +82,14 @@ final class StandInServer implements AutoCloseable {
      */
     static StandInServer start() throws IOException {
         StandInServer server = new StandInServer(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-        DaemonThreads.named("lakebase-junit-jdbc-warm-up")
-                .newThread(server::serve)
-                .start();
+        try {
+            DaemonThreads.named("lakebase-junit-jdbc-warm-up")
+                    .newThread(server::serve)
+                    .start();
+        } catch (RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
         return server;
     }
 
@@ -89,28 +97,48 @@ final class StandInServer implements AutoCloseable {
         return listener.getLocalPort();
     }
 
-    /** How far the last client got: logged in, or through a query too. */
+    /** How far the furthest client got: logged in, or through a query too. */
     Reached reached() {
         return reached.get();
     }
 
     @Override
     public void close() throws IOException {
-        listener.close();
+        try {
+            listener.close();
+        } finally {
+            Socket connection = serving;
+            if (connection != null) {
+                connection.close(); // a client that stalls, reading or writing, holds nothing past the close
+            }
+        }
     }
 
+    /** Serves one connection after another until the listener is closed, or fails to accept one. */
     private void serve() {
-        while (!listener.isClosed()) {
-            try (Socket socket = listener.accept()) {
+        while (true) {
+            Socket socket;
+            try {
+                socket = listener.accept();
+            } catch (IOException e) {
+                return; // closed; or a listener that fails once would fail again
+            }
+            serving = socket;
+            try (socket) {
                 socket.setSoTimeout(5_000);
-                reached.set(Reached.NOTHING);
                 converse(
                         new DataInputStream(new BufferedInputStream(socket.getInputStream())),
                         new DataOutputStream(new BufferedOutputStream(socket.getOutputStream())));
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
-                // The client left, or the listener closed: the next accept tells which.
+                // The client left, or sent what the stand-in does not answer.
+            } finally {
+                serving = null;
             }
         }
+    }
+
+    private void reach(Reached now) {
+        reached.accumulateAndGet(now, (a, b) -> a.compareTo(b) >= 0 ? a : b);
     }
 
     private void converse(DataInputStream in, DataOutputStream out) throws IOException, GeneralSecurityException {
@@ -125,7 +153,7 @@ final class StandInServer implements AutoCloseable {
         if (code == CANCEL_REQUEST) {
             return;
         }
-        authenticate(in, out);
+        ScramExchange.authenticate(in, out, PASSWORD);
         String applicationName = startupParameter(startup, "application_name");
         if (applicationName != null) {
             parameter(out, "application_name", applicationName);
@@ -141,7 +169,7 @@ final class StandInServer implements AutoCloseable {
         write(out, 'K', body(b -> b.writeInt(1).writeInt(0)));
         readyForQuery(out);
         out.flush();
-        reached.set(Reached.LOGGED_IN);
+        reach(Reached.LOGGED_IN);
         answerQueries(in, out);
     }
 
@@ -176,68 +204,11 @@ final class StandInServer implements AutoCloseable {
     }
 
     /**
-     * The SCRAM-SHA-256 exchange, as a server: checks the client's proof, and proves to the client that it knows
-     * the password; a client with another password gets PostgreSQL's error for it.
-     */
-    private static void authenticate(DataInputStream in, DataOutputStream out)
-            throws IOException, GeneralSecurityException {
-        write(out, 'R', body(b -> b.writeInt(10).writeCString("SCRAM-SHA-256").writeByte(0)));
-        out.flush();
-        DataInputStream initial = new DataInputStream(new ByteArrayInputStream(expect(in, 'p')));
-        readCString(initial); // the mechanism
-        byte[] first = new byte[initial.readInt()];
-        initial.readFully(first);
-        String clientFirst = new String(first, StandardCharsets.UTF_8);
-        String clientFirstBare = clientFirst.substring(clientFirst.indexOf(',', clientFirst.indexOf(',') + 1) + 1);
-        String nonce = attribute(clientFirstBare, 'r') + Base64.getEncoder().encodeToString(random(18));
-        byte[] salt = random(16);
-        String serverFirst = "r=" + nonce + ",s=" + Base64.getEncoder().encodeToString(salt) + ",i=" + ITERATIONS;
-        write(out, 'R', body(b -> b.writeInt(11).write(serverFirst.getBytes(StandardCharsets.UTF_8))));
-        out.flush();
-        String clientFinal = new String(expect(in, 'p'), StandardCharsets.UTF_8);
-        int proofAt = clientFinal.lastIndexOf(",p=");
-        String authMessage = clientFirstBare + "," + serverFirst + "," + clientFinal.substring(0, proofAt);
-        byte[] message = authMessage.getBytes(StandardCharsets.UTF_8);
-        // Hi(password, salt, 1) is HMAC(password, salt + INT(1)) (RFC 5802, section 2.2).
-        byte[] salted = hmac(PASSWORD.getBytes(StandardCharsets.UTF_8), concat(salt, new byte[] {0, 0, 0, 1}));
-        // The client's proof is its ClientKey XOR HMAC(H(ClientKey), AuthMessage) (RFC 5802, section 3).
-        byte[] storedKey = sha256(hmac(salted, "Client Key".getBytes(StandardCharsets.UTF_8)));
-        byte[] clientKey = Base64.getDecoder().decode(clientFinal.substring(proofAt + 3));
-        byte[] clientSignature = hmac(storedKey, message);
-        for (int i = 0; i < clientKey.length && i < clientSignature.length; i++) {
-            clientKey[i] ^= clientSignature[i];
-        }
-        if (!MessageDigest.isEqual(sha256(clientKey), storedKey)) {
-            write(
-                    out,
-                    'E',
-                    body(b -> b.writeByte('S')
-                            .writeCString("FATAL")
-                            .writeByte('V')
-                            .writeCString("FATAL")
-                            .writeByte('C')
-                            .writeCString("28P01") // invalid_password
-                            .writeByte('M')
-                            .writeCString("password authentication failed")
-                            .writeByte(0)));
-            out.flush();
-            throw new IOException("Another password");
-        }
-        byte[] serverKey = hmac(salted, "Server Key".getBytes(StandardCharsets.UTF_8));
-        String serverFinal = "v=" + Base64.getEncoder().encodeToString(hmac(serverKey, message));
-        write(out, 'R', body(b -> b.writeInt(12).write(serverFinal.getBytes(StandardCharsets.UTF_8))));
-        write(out, 'R', body(b -> b.writeInt(0)));
-    }
-
-    private static byte[] sha256(byte[] data) throws GeneralSecurityException {
-        return MessageDigest.getInstance("SHA-256").digest(data);
-    }
-
-    /**
      * Answers the extended query protocol (Parse, Bind, Describe, Execute, Close, Sync) and simple queries, each
      * query with one row of one text column, until the client terminates.
      */
     private void answerQueries(DataInputStream in, DataOutputStream out) throws IOException {
+        Map<String, int[]> parameterTypes = new HashMap<>(); // of each statement parsed, by its name
         while (true) {
             int type = in.read();
             if (type < 0 || type == 'X') {
@@ -245,12 +216,24 @@ final class StandInServer implements AutoCloseable {
             }
             byte[] body = readBody(in);
             switch (type) {
-                case 'P' -> write(out, '1', new byte[0]);
+                case 'P' -> {
+                    DataInputStream parse = new DataInputStream(new ByteArrayInputStream(body));
+                    parameterTypes.put(readCString(parse), parameterTypes(readCString(parse), parse));
+                    write(out, '1', new byte[0]);
+                }
                 case 'B' -> write(out, '2', new byte[0]);
                 case 'C' -> write(out, '3', new byte[0]);
                 case 'D' -> {
                     if (body.length > 0 && body[0] == 'S') {
-                        write(out, 't', body(b -> b.writeShort(0)));
+                        String name =
+                                readCString(new DataInputStream(new ByteArrayInputStream(body, 1, body.length - 1)));
+                        int[] types = parameterTypes.getOrDefault(name, new int[0]);
+                        write(out, 't', body(b -> {
+                            b.writeShort(types.length);
+                            for (int oid : types) {
+                                b.writeInt(oid);
+                            }
+                        }));
                     }
                     rowDescription(out);
                 }
@@ -278,10 +261,33 @@ final class StandInServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The types of a parsed statement's parameters, as a server describes them: those the Parse message gives (after
+     * the query, their number and object ids), and {@code text} for the others, up to the highest {@code $n} of the
+     * query.
+     */
+    private static int[] parameterTypes(String query, DataInputStream parse) throws IOException {
+        int[] given = new int[parse.readShort()];
+        for (int i = 0; i < given.length; i++) {
+            given[i] = parse.readInt();
+        }
+        int highest = PARAMETER
+                .matcher(query)
+                .results()
+                .mapToInt(m -> Integer.parseInt(m.group(1)))
+                .max()
+                .orElse(0);
+        int[] types = new int[Math.max(given.length, highest)];
+        for (int i = 0; i < types.length; i++) {
+            types[i] = i < given.length && given[i] != 0 ? given[i] : TEXT;
+        }
+        return types;
+    }
+
     private void row(DataOutputStream out) throws IOException {
         write(out, 'D', body(b -> b.writeShort(1).writeInt(1).writeByte('1')));
         write(out, 'C', body(b -> b.writeCString("SELECT 1")));
-        reached.set(Reached.QUERIED);
+        reach(Reached.QUERIED);
     }
 
     private static void rowDescription(DataOutputStream out) throws IOException {
@@ -292,7 +298,7 @@ final class StandInServer implements AutoCloseable {
                         .writeCString("column")
                         .writeInt(0) // no table
                         .writeShort(0)
-                        .writeInt(25) // text
+                        .writeInt(TEXT)
                         .writeShort(-1)
                         .writeInt(-1)
                         .writeShort(0))); // in text format
@@ -304,34 +310,5 @@ final class StandInServer implements AutoCloseable {
 
     private static void readyForQuery(DataOutputStream out) throws IOException {
         write(out, 'Z', new byte[] {'I'});
-    }
-
-    /** The value of the attribute {@code name} in a SCRAM message ({@code r=...,s=...}). */
-    private static String attribute(String message, char name) throws IOException {
-        for (String part : message.split(",")) {
-            if (part.length() > 1 && part.charAt(0) == name && part.charAt(1) == '=') {
-                return part.substring(2);
-            }
-        }
-        throw new IOException("No attribute " + name + " in " + message);
-    }
-
-    private static byte[] hmac(byte[] key, byte[] data) throws GeneralSecurityException {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        return mac.doFinal(data);
-    }
-
-    private static byte[] random(int length) {
-        byte[] bytes = new byte[length];
-        new SecureRandom().nextBytes(bytes);
-        return bytes;
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] both = new byte[a.length + b.length];
-        System.arraycopy(a, 0, both, 0, a.length);
-        System.arraycopy(b, 0, both, a.length, b.length);
-        return both;
     }
 }

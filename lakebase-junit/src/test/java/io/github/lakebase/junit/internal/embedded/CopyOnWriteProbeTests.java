@@ -44,7 +44,8 @@ class CopyOnWriteProbeTests {
                     .isEqualTo(second)
                     .startsWith("Branches on " + data + " are plain file copies (tmpfs has " + "no reflinks)")
                     .contains("Put lakebase.embedded.data-directory on XFS (reflink), btrfs");
-            assertThat(Pattern.compile(Pattern.quote("are plain file copies"))
+            // Only this test's reports: a server an earlier test started may still be probing its own filesystem.
+            assertThat(Pattern.compile(Pattern.quote("Branches on " + parent))
                             .matcher(log)
                             .results()
                             .count())

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.net.InetAddress;
+import java.net.Socket;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -32,7 +34,7 @@ class DriverPathsTests {
 
     @Test
     void theyLeaveNoThreadBehind() throws InterruptedException {
-        DriverPaths.run();
+        assertThat(DriverPaths.run()).isEqualTo(StandInServer.Reached.QUERIED);
 
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (serving() && System.nanoTime() < deadline) {
@@ -55,7 +57,33 @@ class DriverPathsTests {
     }
 
     @Test
-    void aClientThatKnowsAnotherPasswordRefusesTheStandIn() throws Exception {
+    void theStandInDescribesAStatementsParameters() throws Exception {
+        try (StandInServer server = StandInServer.start();
+                Connection c = connect(server, StandInServer.PASSWORD, "extended");
+                PreparedStatement s = c.prepareStatement("SELECT ?, ?")) {
+            // The driver asks with a Describe of the statement, answered by a ParameterDescription.
+            assertThat(s.getParameterMetaData().getParameterCount()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // the connection is made only to stall
+    void closingTheStandInEndsAConnectionThatStalls() throws Exception {
+        StandInServer server = StandInServer.start();
+        try (Socket stalling = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            awaitServing(true, Duration.ofSeconds(5));
+            server.close();
+
+            // Well within the 5 s for which a connection may wait for a client's next message.
+            awaitServing(false, Duration.ofSeconds(2));
+            assertThat(serving())
+                    .as("a thread still serves a stalled connection 2 s after the stand-in closed")
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void theStandInRefusesAClientWithAnotherPassword() throws Exception {
         try (StandInServer server = StandInServer.start()) {
             // As a server does: the stand-in checks the client's proof, and refuses one made with another password.
             assertThatThrownBy(() -> connect(server, "another", "extended").close())
@@ -80,9 +108,21 @@ class DriverPathsTests {
     }
 
     private static boolean serving() {
+        return inStandIn("serve");
+    }
+
+    /** Waits at most {@code atMost} until a connection is being served, or none is. */
+    private static void awaitServing(boolean connection, Duration atMost) throws InterruptedException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while ((connection ? !inStandIn("converse") : serving()) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    private static boolean inStandIn(String method) {
         return Thread.getAllStackTraces().values().stream()
                 .anyMatch(frames -> Arrays.stream(frames)
                         .anyMatch(f -> f.getClassName().equals(StandInServer.class.getName())
-                                && f.getMethodName().equals("serve")));
+                                && f.getMethodName().equals(method)));
     }
 }
