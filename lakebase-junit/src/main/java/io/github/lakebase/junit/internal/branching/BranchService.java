@@ -41,7 +41,6 @@ public final class BranchService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BranchService.class);
     /** This JVM's run: recorded on every branch it creates, so that a later run can tell it is dead. */
     public static final String RUN_ID = RunIds.next();
-
     /** How many branches are dropped at once in the background, and at the end of a run. */
     private static final int DROP_THREADS = 2;
     /** How many ended test branches may wait to be dropped before a test ending drops its own. */
@@ -235,9 +234,10 @@ public final class BranchService implements AutoCloseable {
      * {@link #fork} for the configuration waits for the start, and throws what it failed with. Never throws.
      *
      * @param config the configuration of the class
+     * @param base the base its tests fork from, whose migrations are read in the background too; null for none
      */
-    public static void startEarly(Configuration config) {
-        LiveServices.startEarly(config);
+    public static void startEarly(Configuration config, BaseSpec base) {
+        LiveServices.startEarly(config, base);
     }
 
     /**
@@ -328,9 +328,9 @@ public final class BranchService implements AutoCloseable {
     }
 
     /**
-     * Ends this service, whose server is gone: what it has not dropped is left to a later run's sweep. A sweep still
-     * under way is not waited for: on a server that does not answer, each of its connections would take the connection
-     * timeout; it fails once the provider is closed.
+     * Ends this service, whose server is gone: what it has not dropped is left to a later run's sweep. A sweep under
+     * way is not waited for (on a server that does not answer, each connection would time out); it fails once the
+     * provider is closed.
      */
     void abandon() {
         bases.publishReviews(); // each says that it could not be read: the server is gone

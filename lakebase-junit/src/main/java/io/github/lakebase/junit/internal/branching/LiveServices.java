@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.branching;
 
+import io.github.lakebase.junit.integration.BaseSpec;
 import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.internal.util.DaemonThreads;
 import io.github.lakebase.junit.internal.util.JdbcWarmUp;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * closed when the JVM exits, or before that by {@link #closeAll}.
  *
  * <pre>{@code
- * LiveServices.startEarly(config);                  // at discovery, or a test class's beforeAll callback
+ * LiveServices.startEarly(config, base);           // at discovery (base null), or a test class's beforeAll callback
  * BranchService service = LiveServices.obtain(config);
  * ManagedBranch branch = LiveServices.onLive(service, config, true, s -> s.fork(request, config));
  * }</pre>
@@ -54,10 +55,14 @@ final class LiveServices {
      * configuration waits for the start, and throws what it failed with.
      *
      * @param config the configuration of the class
+     * @param base the base the class's tests fork from, whose migrations are read in the background too; or null
      */
-    static void startEarly(Configuration config) {
+    static void startEarly(Configuration config, BaseSpec base) {
         JdbcWarmUp.startOnce(LiveServices.class.getClassLoader()); // where no launcher started it (EngineTestKit)
         JdbcWarmUp.driverPathsOnce(LiveServices.class.getClassLoader()); // a login follows
+        if (base != null) {
+            MigrationsDigest.readAheadInBackground(base, config); // no server needed
+        }
         String id;
         try {
             id = config.providerId();

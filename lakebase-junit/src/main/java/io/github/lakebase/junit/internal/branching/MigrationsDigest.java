@@ -1,6 +1,8 @@
 package io.github.lakebase.junit.internal.branching;
 
+import io.github.lakebase.junit.integration.BaseSpec;
 import io.github.lakebase.junit.internal.config.Configuration;
+import io.github.lakebase.junit.internal.util.DaemonThreads;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -41,20 +43,38 @@ record MigrationsDigest(Optional<ClassRoots> code, Optional<String> digest) {
      * is left for the fork to meet again, after the server's, as it would without this.
      */
     static void readAhead(ForkRequest request, Configuration config) {
-        if (request.source() != null || request.unmigrated() || request.asOf() != null) {
-            return;
+        if (request.source() == null && !request.unmigrated() && request.asOf() == null) {
+            readAhead(request.base(), config, "while the server starts");
         }
+    }
+
+    /**
+     * Reads the migrations of {@code base} ahead ({@link #readAhead(ForkRequest, Configuration)}) in a daemon thread,
+     * with the caller's context class loader: from a test class's first callback, so that they are read beside
+     * JUnit's own work and the server's start, and its first test finds them read. Never throws.
+     *
+     * @param base the base of the branches the class declares for its tests
+     * @param config the class's configuration
+     */
+    static void readAheadInBackground(BaseSpec base, Configuration config) {
+        Thread reading = DaemonThreads.named("lakebase-junit-read-ahead")
+                .newThread(() -> readAhead(base, config, "from the test class's first callback"));
+        reading.setContextClassLoader(Thread.currentThread().getContextClassLoader());
+        reading.start();
+    }
+
+    private static void readAhead(BaseSpec base, Configuration config, String when) {
         long start = System.nanoTime();
         Configuration ahead = config.unread();
         try {
-            of(Migrations.plan(request.base().migrations(), ahead), ahead);
+            of(Migrations.plan(base.migrations(), ahead), ahead);
             LOG.debug(
-                    "Read the migrations {} while the server starts ({} ms)",
-                    request.base().migrations(),
+                    "Read the migrations {} {} ({} ms)",
+                    base.migrations(),
+                    when,
                     (System.nanoTime() - start) / 1_000_000);
         } catch (RuntimeException | LinkageError e) {
-            LOG.debug(
-                    "Could not read the migrations {} ahead: {}", request.base().migrations(), e.getMessage());
+            LOG.debug("Could not read the migrations {} ahead: {}", base.migrations(), e.getMessage());
         }
     }
 

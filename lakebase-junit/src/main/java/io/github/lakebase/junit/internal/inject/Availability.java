@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.inject;
 
+import io.github.lakebase.junit.integration.BaseSpec;
 import io.github.lakebase.junit.internal.branching.BranchService;
 import io.github.lakebase.junit.internal.branching.ProviderFactories;
 import io.github.lakebase.junit.internal.config.Configuration;
@@ -48,14 +49,26 @@ public final class Availability {
      * Starts the provider of a test class's configuration in the background, at the class's {@code beforeAll}
      * callback (or as its one instance is made, for {@code @TestInstance(PER_CLASS)}), once its conditions have
      * passed: the server starts while JUnit and the class set themselves up ({@code @BeforeAll} methods, a
-     * Spring context), and the first test waits only for what is left of the start. Never throws: a start that
-     * fails fails the tests that ask for a branch, with its reason.
+     * Spring context), and the first test waits only for what is left of the start; and reads the migrations of the
+     * branches the class declares for its tests in the background too, which needs no server. Never throws: a start
+     * that fails fails the tests that ask for a branch, with its reason.
      *
      * @param context the class's context; a test method's is ignored
      */
     public static void startEarly(ExtensionContext context) {
         if (context.getTestMethod().isEmpty()) {
-            BranchService.startEarly(BranchStore.configuration(context));
+            BaseSpec base;
+            try {
+                base = context.getTestClass()
+                        .flatMap(Declarations::forClass)
+                        .map(Declarations.ClassDeclaration::spec)
+                        .filter(spec -> spec.asOf() == null)
+                        .map(BranchSpec::base)
+                        .orElse(null);
+            } catch (RuntimeException e) {
+                base = null; // a wrong declaration: the class's first test says what is wrong
+            }
+            BranchService.startEarly(BranchStore.configuration(context), base);
         }
     }
 }

@@ -99,7 +99,7 @@ public final class DiscoveryStart implements LauncherDiscoveryListener {
             } catch (RuntimeException e) {
                 return; // a wrong configuration: the first test says what is wrong
             }
-            BranchService.startEarly(config.unread());
+            BranchService.startEarly(config.unread(), null); // no class's declaration is read here
         });
         start.setContextClassLoader(loader);
         start.start();
