@@ -134,6 +134,14 @@ final class Migrations {
         return config.perRun(new PlanKey(List.copyOf(declared), config.classLoader()), () -> planNow(declared, config));
     }
 
+    /**
+     * A plan as {@link #plan} makes it, made now and not kept for the run: for a read ahead of a test class's
+     * {@code @BeforeAll} methods, which may yet change the settings the test's own plan reads.
+     */
+    static Plan planAfresh(List<String> declared, Configuration config) {
+        return planNow(declared, config);
+    }
+
     /** What a plan depends on besides the configuration's parameters and environment. */
     private record PlanKey(List<String> declared, ClassLoader classLoader) {}
 

@@ -5,6 +5,9 @@ import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.internal.util.DaemonThreads;
 import java.util.List;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,37 +47,57 @@ record MigrationsDigest(Optional<ClassRoots> code, Optional<String> digest) {
      */
     static void readAhead(ForkRequest request, Configuration config) {
         if (request.source() == null && !request.unmigrated() && request.asOf() == null) {
-            readAhead(request.base(), config, "while the server starts");
+            readAhead(request.base(), config, Migrations::plan, "while the server starts");
         }
     }
 
     /**
      * Reads the migrations of {@code base} ahead ({@link #readAhead(ForkRequest, Configuration)}) in a daemon thread,
-     * with the caller's context class loader: from a test class's first callback, so that they are read beside
-     * JUnit's own work and the server's start, and its first test finds them read. Never throws.
+     * with the caller's context class loader, once per run and declaration: from a test class's first callback, so
+     * that they are read beside JUnit's own work and the server's start, and its first test finds them read. That is
+     * before the class's {@code @BeforeAll} methods, which may yet set the tools' settings (system properties): the
+     * plan made here is not kept ({@link Migrations#planAfresh}), and the digest is kept by what the plan is, so
+     * that the first fork, which plans on its own, uses it only when its plan came out the same. Never throws.
      *
      * @param base the base of the branches the class declares for its tests
      * @param config the class's configuration
      */
     static void readAheadInBackground(BaseSpec base, Configuration config) {
-        Thread reading = DaemonThreads.named("lakebase-junit-read-ahead")
-                .newThread(() -> readAhead(base, config, "from the test class's first callback"));
-        reading.setContextClassLoader(Thread.currentThread().getContextClassLoader());
-        reading.start();
+        AtomicBoolean first = new AtomicBoolean();
+        config.perRun(new Started(base.migrations(), config.classLoader()), () -> first.compareAndSet(false, true));
+        if (!first.get()) {
+            return; // an earlier class of the run started it
+        }
+        try {
+            Thread reading = DaemonThreads.named("lakebase-junit-read-ahead")
+                    .newThread(() ->
+                            readAhead(base, config, Migrations::planAfresh, "from a test class's first callback"));
+            reading.setContextClassLoader(Thread.currentThread().getContextClassLoader());
+            reading.start();
+        } catch (RuntimeException | Error e) { // no thread to be had: the first fork reads them, as without this
+            LOG.debug("Could not read the migrations {} ahead: {}", base.migrations(), e.toString());
+        }
     }
 
-    private static void readAhead(BaseSpec base, Configuration config, String when) {
+    /** That a run has begun reading a declaration's migrations in the background. */
+    private record Started(List<String> declared, ClassLoader loader) {}
+
+    private static void readAhead(
+            BaseSpec base,
+            Configuration config,
+            BiFunction<List<String>, Configuration, Migrations.Plan> planning,
+            String when) {
         long start = System.nanoTime();
         Configuration ahead = config.unread();
         try {
-            of(Migrations.plan(base.migrations(), ahead), ahead);
+            of(planning.apply(base.migrations(), ahead), ahead);
             LOG.debug(
                     "Read the migrations {} {} ({} ms)",
                     base.migrations(),
                     when,
                     (System.nanoTime() - start) / 1_000_000);
-        } catch (RuntimeException | LinkageError e) {
-            LOG.debug("Could not read the migrations {} ahead: {}", base.migrations(), e.getMessage());
+        } catch (RuntimeException | LinkageError | ServiceConfigurationError | AssertionError e) {
+            LOG.debug("Could not read the migrations {} ahead: {}", base.migrations(), e.toString());
         }
     }
 
