@@ -13,9 +13,12 @@ import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.internal.neon.fake.FakeNeon;
 import io.github.lakebase.junit.internal.neon.fake.NeonFakeBranch;
 import io.github.lakebase.junit.internal.neon.fake.NeonFakeProject;
+import io.github.lakebase.junit.internal.neon.fake.NeonFaults;
 import io.github.lakebase.junit.internal.neon.fake.NeonFaults.Call;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -56,6 +59,40 @@ class NeonServiceSemanticsTests {
             execute(dataSource, "DELETE FROM inventory");
             branch.reset();
             assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
+        }
+    }
+
+    /**
+     * A restore keeps the branch's {@code expires_at} and locks the branch (423) while it runs, so no heartbeat
+     * extends it meanwhile; a branch whose expiry passes before the restore ends is deleted by Neon. Here the
+     * expiry is a second away (as after missed heartbeats) and the restore takes three.
+     */
+    @Test
+    void aResetThatOutlastsWhatIsLeftOfTheBranchsExpiryKeepsTheBranch() {
+        FakeNeon fake = FakeNeon.start();
+        NearExpiryResetTestCase.project = fake.createProject(PROJECT, "main", "");
+        NearExpiryResetTestCase.faults = fake.faults();
+
+        Map<String, String> configuration = with(fake.configuration(PROJECT), "lakebase.neon.branch-ttl", "10s");
+        assertAllSucceeded(Fixtures.run(NearExpiryResetTestCase.class, configuration), 1);
+    }
+
+    static class NearExpiryResetTestCase {
+
+        static NeonFakeProject project;
+        static NeonFaults faults;
+
+        @Test
+        void resetsWithASecondLeftOfItsExpiry(@LakebaseBranch Branch branch) throws Exception {
+            DataSource dataSource = branch.dataSource();
+            execute(dataSource, "DELETE FROM inventory");
+            Instant now = Instant.now();
+            project.branchNamed(branch.name()).orElseThrow().updated(now, now.plusSeconds(1));
+            faults.operationDelay(Duration.ofSeconds(3));
+            branch.reset();
+            assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
+            Thread.sleep(500); // Neon's expiry job (the fake's, every 200 ms) has had its chance
+            assertThat(project.branchNamed(branch.name())).as("the branch after its reset").isPresent();
         }
     }
 
