@@ -7,8 +7,15 @@ import io.github.lakebase.junit.spi.ProviderContext;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * to repeat (the API's {@code GeneralError}); 423 and 429 are repeated, the work not having been done; a
  * refusal while the project has as many branches as its {@code branches_limit} waits for a branch to be
  * deleted, decided by the project's numbers ({@code Project.owner.branches_limit} and
- * {@code countProjectBranches}), never by the wording of a message.
+ * {@code countProjectBranches}), never by the wording of a message. The branch of a creation that failed is
+ * deleted, in the background until Neon lets it.
  */
 final class NeonCreation {
 
@@ -29,10 +37,15 @@ final class NeonCreation {
 
     private final NeonApi api;
     private final NeonSettings settings;
+    /** Where the deletion of a failed creation's branch is tried again. */
+    private final ScheduledExecutorService background;
+    /** Branches whose creation failed and whose deletion is still to come. */
+    private final Set<String> abandoned = ConcurrentHashMap.newKeySet();
 
-    NeonCreation(NeonApi api, NeonSettings settings) {
+    NeonCreation(NeonApi api, NeonSettings settings, ScheduledExecutorService background) {
         this.api = api;
         this.settings = settings;
+        this.background = background;
     }
 
     /** Creates a branch, with an expiry of {@code branch-ttl}, and waits until its operations are finished. */
@@ -140,5 +153,45 @@ final class NeonCreation {
                         + ProviderContext.formatDuration(settings.endpointTimeout()) + " (last: " + last + "). Raise "
                         + NeonProviderFactory.ENDPOINT_TIMEOUT + " if its compute is slow to start.",
                 null);
+    }
+
+    /** Deletes, now and when it fails in the background, the branch of a creation that failed, if it exists. */
+    void abandon(String name) {
+        deleteAbandoned(name, settings.pollInterval(), Instant.now().plus(settings.branchTtl()));
+    }
+
+    /** Tries once more to delete each branch of a failed creation still left: the run is ending. */
+    void deleteAbandoned() {
+        List.copyOf(abandoned).forEach(name -> deleteAbandoned(name, Duration.ZERO, Instant.MIN));
+    }
+
+    /**
+     * Deletes a branch whose creation failed, if it exists: it is this run's by its name, and a creation that
+     * timed out may still finish (the branch is locked, 423, until then). Tried again in the background with
+     * growing waits until Neon lets it, or until the branch would have expired anyway.
+     */
+    private void deleteAbandoned(String name, Duration wait, Instant giveUp) {
+        try {
+            api.branchNamed(name).ifPresent(b -> api.deleteBranch(b.id()));
+            abandoned.remove(name);
+        } catch (RuntimeException e) {
+            Duration next = wait.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0
+                    ? Duration.ofMinutes(1)
+                    : wait.multipliedBy(2);
+            try {
+                if (Instant.now().plus(next).isBefore(giveUp)) {
+                    abandoned.add(name);
+                    background.schedule(
+                            () -> deleteAbandoned(name, next, giveUp), next.toMillis(), TimeUnit.MILLISECONDS);
+                    return;
+                }
+            } catch (RejectedExecutionException closed) {
+                // the run is ending: close() tries once more
+            }
+            LOG.warn(
+                    "Could not delete branch {}, whose creation failed ({}); it expires by itself",
+                    name,
+                    e.getMessage());
+        }
     }
 }

@@ -18,6 +18,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,9 +27,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,15 +63,12 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
     private final Map<String, Instant> kept = new ConcurrentHashMap<>();
 
     private final ScheduledExecutorService background;
-    /** Branches whose creation failed and whose deletion is still to come. */
-    private final Set<String> abandoned = ConcurrentHashMap.newKeySet();
 
     private volatile String defaultParent;
 
     private NeonProvider(ProviderContext context, NeonSettings settings, NeonApi api) {
         this.settings = settings;
         this.api = api;
-        this.creation = new NeonCreation(api, settings);
         this.slots = new BranchSlots(
                 "Neon",
                 NeonProviderFactory.MAX_BRANCHES,
@@ -78,9 +76,10 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
                 settings.maxBranches(),
                 settings.slotTimeout());
         this.sweeper = new NeonSweeper(api, context.names(), context.runId());
-        this.catalog = new NeonCatalog(api, settings, creation, sweeper, context.names(), context.runId());
         this.background = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("lakebase-junit-neon"));
-        long every = heartbeatInterval(settings.branchTtl()).toMillis();
+        this.creation = new NeonCreation(api, settings, background);
+        this.catalog = new NeonCatalog(api, settings, creation, sweeper, context.names(), context.runId());
+        long every = NeonSweeper.heartbeatInterval(settings.branchTtl()).toMillis();
         background.scheduleWithFixedDelay(this::extendAll, every, every, TimeUnit.MILLISECONDS);
     }
 
@@ -88,12 +87,6 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
         NeonSettings settings = NeonSettings.of(context);
         NeonHttp http = new NeonHttp(settings.apiUrl(), apiKey, settings.pollInterval(), settings.operationTimeout());
         return new NeonProvider(context, settings, new NeonApi(http, settings));
-    }
-
-    /** A quarter of the expiry, so that three missed beats still leave a live branch alive, at most two minutes. */
-    static Duration heartbeatInterval(Duration ttl) {
-        Duration quarter = ttl.dividedBy(4);
-        return quarter.compareTo(NeonSweeper.MAX_HEARTBEAT) > 0 ? NeonSweeper.MAX_HEARTBEAT : quarter;
     }
 
     @Override
@@ -148,16 +141,19 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
         String name = request.name();
         slots.acquire(name, request.kind());
         try {
+            Instant expiry = Instant.now().plus(settings.branchTtl()).truncatedTo(ChronoUnit.SECONDS);
             NeonBranch branch = creation.create(name, idOf(request.source()), request.asOf());
             NeonApi.Login login = api.login(branch.id());
-            owned.put(name, new Owned(branch.id(), request.kind(), request.source(), login));
+            owned.put(
+                    name,
+                    new Owned(branch.id(), request.kind(), request.source(), login, new AtomicReference<>(expiry)));
             creation.awaitLogin(name, login);
             LOG.debug("Created branch {} ({}) from {}", name, branch.id(), request.source());
             return BranchConnection.of(login.jdbcUrl(), login.user(), login.password());
         } catch (RuntimeException e) {
             owned.remove(name);
             slots.release(request.kind());
-            deleteAbandoned(name, settings.pollInterval(), Instant.now().plus(settings.branchTtl()));
+            creation.abandon(name);
             throw e;
         }
     }
@@ -181,13 +177,19 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
 
     /**
      * Restores the branch to the head of the branch it was forked from ({@code restoreProjectBranch}): in
-     * place, with the same id, endpoint and connection details.
+     * place, with the same id, endpoint and connection details. A restore keeps {@code expires_at} and locks
+     * the branch while it runs, so no heartbeat extends it then: when less of its expiry is left than a
+     * restore may take ({@code lakebase.neon.operation-timeout}), it is extended first.
      */
     @Override
     public void reset(String name, String source) {
         Owned branch = requireOwn(name);
         pause(name, branch);
         try {
+            Instant now = Instant.now();
+            if (branch.expiry().get().isBefore(now.plus(settings.operationTimeout()))) {
+                extend(branch, now.plus(settings.branchTtl()));
+            }
             api.restore(branch.id(), idOf(source));
         } finally {
             busy.remove(name);
@@ -322,7 +324,7 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
                     return;
                 }
                 try {
-                    api.setExpiry(branch.id(), until);
+                    extend(branch, until);
                 } catch (RuntimeException e) {
                     if (!background.isShutdown()) {
                         LOG.warn(
@@ -335,36 +337,6 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
         });
     }
 
-    /**
-     * Deletes a branch whose creation failed, if it exists: it is this run's by its name, and a creation that
-     * timed out may still finish (the branch is locked, 423, until then). Tried again in the background with
-     * growing waits until Neon lets it, or until the branch would have expired anyway.
-     */
-    private void deleteAbandoned(String name, Duration wait, Instant giveUp) {
-        try {
-            api.branchNamed(name).ifPresent(b -> api.deleteBranch(b.id()));
-            abandoned.remove(name);
-        } catch (RuntimeException e) {
-            Duration next = wait.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0
-                    ? Duration.ofMinutes(1)
-                    : wait.multipliedBy(2);
-            try {
-                if (Instant.now().plus(next).isBefore(giveUp)) {
-                    abandoned.add(name);
-                    background.schedule(
-                            () -> deleteAbandoned(name, next, giveUp), next.toMillis(), TimeUnit.MILLISECONDS);
-                    return;
-                }
-            } catch (RejectedExecutionException closed) {
-                // the run is ending: close() tries once more
-            }
-            LOG.warn(
-                    "Could not delete branch {}, whose creation failed ({}); it expires by itself",
-                    name,
-                    e.getMessage());
-        }
-    }
-
     @Override
     public String describe() {
         return "Neon project " + settings.project() + " at " + api.http().baseUrl();
@@ -375,7 +347,7 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
     public void close() {
         background.shutdownNow();
         owned.forEach(this::pause);
-        List.copyOf(abandoned).forEach(name -> deleteAbandoned(name, Duration.ZERO, Instant.MIN));
+        creation.deleteAbandoned();
         List<Map.Entry<String, Owned>> left = new ArrayList<>(owned.entrySet());
         left.sort(Comparator.comparing(e -> e.getValue().kind().ordinal(), Comparator.reverseOrder()));
         for (Map.Entry<String, Owned> e : left) {
@@ -392,6 +364,14 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
         }
     }
 
-    /** A branch this provider created in this run: its id, kind, the branch it was forked from, its login. */
-    private record Owned(String id, Kind kind, String source, NeonApi.Login login) {}
+    private void extend(Owned branch, Instant until) {
+        api.setExpiry(branch.id(), until);
+        branch.expiry().set(until.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    /**
+     * A branch this provider created in this run: its id, kind, the branch it was forked from, its login, and
+     * the earliest it can expire, by the expiry last set on it.
+     */
+    private record Owned(String id, Kind kind, String source, NeonApi.Login login, AtomicReference<Instant> expiry) {}
 }

@@ -92,7 +92,9 @@ class NeonServiceSemanticsTests {
             branch.reset();
             assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
             Thread.sleep(500); // Neon's expiry job (the fake's, every 200 ms) has had its chance
-            assertThat(project.branchNamed(branch.name())).as("the branch after its reset").isPresent();
+            assertThat(project.branchNamed(branch.name()))
+                    .as("the branch after its reset")
+                    .isPresent();
         }
     }
 
