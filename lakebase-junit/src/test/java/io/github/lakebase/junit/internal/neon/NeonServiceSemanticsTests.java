@@ -19,9 +19,12 @@ import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -124,6 +127,50 @@ class NeonServiceSemanticsTests {
         void holdsItsBranchForAMoment(DataSource dataSource) throws Exception {
             assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
             Thread.sleep(200);
+        }
+    }
+
+    /**
+     * Parallel tests of one run delete their branches while another test's creation is refused for a full
+     * project: the room seen after the refusal is then that deletion's, not a sign that the request itself is
+     * wrong. Here each refusal is followed by the deletion of one of the run's branches, and each room it makes
+     * is taken by another client before the creation is tried again, three times over.
+     */
+    @Test
+    void aRefusalFollowedByTheRunsOwnDeletionIsOneOfAFullProject() {
+        FakeNeon fake = FakeNeon.start();
+        NeonFakeProject project = fake.createProject(PROJECT, "main", "");
+        Map<String, String> settings = fake.configuration(PROJECT);
+        Configuration context = new Configuration(
+                key -> Optional.ofNullable(settings.get(key)),
+                Map.of(),
+                "churnrun",
+                NeonServiceSemanticsTests.class.getClassLoader());
+
+        try (NeonProvider provider = (NeonProvider) new NeonProviderFactory().create(context)) {
+            Deque<String> ownToDelete = new ConcurrentLinkedDeque<>();
+            for (int i = 1; i <= 3; i++) {
+                String name = "lbj_churnrun_" + i + "_done";
+                provider.create(new BranchRequest(name, "main", null, Kind.BRANCH));
+                ownToDelete.add(name);
+            }
+            fake.faults().branchLimit(project.branches().size());
+            AtomicInteger others = new AtomicInteger();
+            fake.faults()
+                    .afterEach(
+                            Call.CREATE,
+                            () -> Optional.ofNullable(ownToDelete.poll()).ifPresent(provider::delete));
+            fake.faults().afterEach(Call.COUNT, () -> {
+                if (others.get() < 3) {
+                    project.addBranch("someone-elses-" + others.incrementAndGet(), "main");
+                } else {
+                    project.deleteBranch("someone-elses-" + others.get()); // room at last
+                }
+            });
+
+            provider.create(new BranchRequest("lbj_churnrun_4_next", "main", null, Kind.BRANCH));
+
+            assertThat(project.branchNamed("lbj_churnrun_4_next")).isPresent();
         }
     }
 

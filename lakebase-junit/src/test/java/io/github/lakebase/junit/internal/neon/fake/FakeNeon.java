@@ -243,7 +243,12 @@ public final class FakeNeon {
             answer(exchange, failure.status(), body(failure.code(), failure.message()));
             return;
         }
-        ObjectNode result = work.get();
+        ObjectNode result;
+        try {
+            result = work.get();
+        } finally {
+            faults.answering(call);
+        }
         if (failure != null) {
             return; // the work is done, and the answer is lost: the connection closes without one
         }

@@ -115,6 +115,16 @@ public final class NeonFakeProject {
         t.start();
     }
 
+    /** Deletes a branch at once, as another client of the project does. */
+    public void deleteBranch(String name) {
+        NeonFakeBranch branch = branchNamed(name).orElseThrow();
+        synchronized (this) {
+            branch.state = "deleting";
+        }
+        branch.closeEndpoint();
+        remove(branch);
+    }
+
     /** Runs SQL on a branch as the project's role. */
     public void execute(String name, String sql) {
         BranchDatabases.executeAs(neon.role(), branchNamed(name).orElseThrow().database, sql);

@@ -54,6 +54,7 @@ public final class NeonFaults {
 
     private final Map<Call, Deque<Failure>> failures = new EnumMap<>(Call.class);
     private final Map<Call, AtomicInteger> calls = new EnumMap<>(Call.class);
+    private final Map<Call, Runnable> afterwards = new ConcurrentHashMap<>();
     private final AtomicInteger operationsNotDone = new AtomicInteger();
     private final Set<String> leftRunning = ConcurrentHashMap.newKeySet();
     private volatile Duration operationDelay = Duration.ZERO;
@@ -164,6 +165,19 @@ public final class NeonFaults {
     public NeonFaults pageSize(int size) {
         pageSize = size;
         return this;
+    }
+
+    /**
+     * Runs {@code action} at every call of {@code call}, after the fake has worked out its answer and before
+     * it sends it: what other clients do while an answer is on its way.
+     */
+    public NeonFaults afterEach(Call call, Runnable action) {
+        afterwards.put(call, action);
+        return this;
+    }
+
+    void answering(Call call) {
+        afterwards.getOrDefault(call, () -> {}).run();
     }
 
     /** How many calls of {@code call} the fake has seen. */
