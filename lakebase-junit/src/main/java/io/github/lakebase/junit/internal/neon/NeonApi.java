@@ -13,6 +13,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,10 @@ final class NeonApi {
     private final NeonHttp http;
     private final NeonSettings settings;
     private final String project;
+    /** This client's deletions of branches: how many began, and how many are under way. */
+    private final AtomicLong deletionsBegun = new AtomicLong();
+
+    private final AtomicInteger deletionsUnderWay = new AtomicInteger();
 
     NeonApi(NeonHttp http, NeonSettings settings) {
         this.http = http;
@@ -166,8 +172,27 @@ final class NeonApi {
      */
     void deleteBranch(String id) {
         String what = "deleting branch " + id;
-        http.callUnlessNotFound(what, "DELETE", project + "/branches/" + id, null)
-                .ifPresent(answer -> awaitOperations(answer, what));
+        deletionsBegun.incrementAndGet();
+        deletionsUnderWay.incrementAndGet();
+        try {
+            http.callUnlessNotFound(what, "DELETE", project + "/branches/" + id, null)
+                    .ifPresent(answer -> awaitOperations(answer, what));
+        } finally {
+            deletionsUnderWay.decrementAndGet();
+        }
+    }
+
+    /** A mark of this client's deletions so far, for {@link #deletedSince}. */
+    long deletionMark() {
+        return deletionsUnderWay.get() > 0 ? -1 : deletionsBegun.get();
+    }
+
+    /**
+     * Whether this client deleted a branch since {@code mark} was taken, or had a deletion under way at any time
+     * since: a branch count may then be lower than it was at the mark by this client's own doing.
+     */
+    boolean deletedSince(long mark) {
+        return mark < 0 || deletionsUnderWay.get() > 0 || deletionsBegun.get() != mark;
     }
 
     /**

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * to repeat (the API's {@code GeneralError}); 423 and 429 are repeated, the work not having been done; a
  * refusal while the project has as many branches as its {@code branches_limit} waits for a branch to be
  * deleted, decided by the project's numbers ({@code Project.owner.branches_limit} and
- * {@code countProjectBranches}), never by the wording of a message. The branch of a creation that failed is
+ * {@code countProjectBranches}), never by the wording of a message. A refusal seen with room is one of a full
+ * project too when this run deleted a branch between the request and the count (parallel tests do), and is
+ * taken as one of the request itself only when it repeats without that. The branch of a creation that failed is
  * deleted, in the background until Neon lets it.
  */
 final class NeonCreation {
@@ -55,6 +57,7 @@ final class NeonCreation {
         NeonHttp.Waits forSlot = null;
         int refusedWithRoom = 0;
         while (true) {
+            long deletions = api.deletionMark();
             try {
                 // an expiry of branch-ttl from now, at every attempt: a wait for room may last longer than it
                 ObjectNode request =
@@ -76,7 +79,8 @@ final class NeonCreation {
                     }
                     throw NeonHttp.failure(what, e);
                 }
-                boolean full = e.status() / 100 == 4 && projectFull();
+                // full now, or full when it refused and given room since by a deletion of this run's own
+                boolean full = e.status() / 100 == 4 && (projectFull() || api.deletedSince(deletions));
                 if (full) {
                     refusedWithRoom = 0;
                     if (forSlot == null) {
