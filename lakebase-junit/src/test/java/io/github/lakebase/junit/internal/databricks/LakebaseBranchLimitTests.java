@@ -9,6 +9,8 @@ import io.github.lakebase.junit.Fixtures;
 import io.github.lakebase.junit.LakebaseBranch;
 import io.github.lakebase.junit.internal.databricks.fake.FakeLakebase;
 import io.github.lakebase.junit.internal.databricks.fake.FakeProject;
+import io.github.lakebase.junit.internal.databricks.fake.Faults.Call;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -50,6 +52,48 @@ class LakebaseBranchLimitTests {
         assertAllSucceeded(Fixtures.run(SixAtOnceTestCase.class, parallel(fake.configuration("full"))), 6);
 
         assertThat(project.mostBranchesAtOnce()).isEqualTo(4);
+    }
+
+    /**
+     * A wait for room may outlast {@code operation-timeout}: an answer to retry that comes after it (here a 429
+     * while the project is still full) is retried as at the start of a creation, not given up on because the
+     * wait for room used up the retries' time.
+     */
+    @Test
+    void aThrottledAnswerAfterALongWaitForRoomIsRetried() throws InterruptedException {
+        FakeLakebase fake = FakeLakebase.start();
+        fake.faults().branchLimit(3);
+        FakeProject project = fake.createProject("waited", "production", "");
+        project.addBranch("someone-elses", "production"); // with production and the base: full
+        Map<String, String> configuration = with(
+                with(fake.configuration("waited"), "lakebase.databricks.operation-timeout", "8s"),
+                "lakebase.prefetch",
+                "0");
+        project.deleteOnceFullFor("someone-elses", Duration.ofMillis(9_500));
+        Thread throttle = new Thread(() -> {
+            try {
+                while (project.limitRefusals() == 0) {
+                    Thread.sleep(20);
+                }
+                Thread.sleep(9_000);
+                fake.faults().throttle(Call.CREATE, 1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        throttle.start();
+
+        assertAllSucceeded(Fixtures.run(OneTestCase.class, configuration), 1);
+        throttle.join();
+    }
+
+    @LakebaseBranch
+    static class OneTestCase {
+
+        @Test
+        void readsItsBranch(DataSource dataSource) throws Exception {
+            assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import static io.github.lakebase.junit.Fixtures.count;
 import static io.github.lakebase.junit.Fixtures.execute;
 import static io.github.lakebase.junit.internal.neon.NeonFaultTests.with;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lakebase.junit.Branch;
 import io.github.lakebase.junit.Fixtures;
@@ -17,6 +18,7 @@ import io.github.lakebase.junit.internal.neon.fake.NeonFaults;
 import io.github.lakebase.junit.internal.neon.fake.NeonFaults.Call;
 import io.github.lakebase.junit.spi.BranchProvider.BranchRequest;
 import io.github.lakebase.junit.spi.BranchProvider.Kind;
+import io.github.lakebase.junit.spi.ProviderException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Deque;
@@ -24,6 +26,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.RepeatedTest;
@@ -68,7 +71,8 @@ class NeonServiceSemanticsTests {
     /**
      * A restore keeps the branch's {@code expires_at} and locks the branch (423) while it runs, so no heartbeat
      * extends it meanwhile; a branch whose expiry passes before the restore ends is deleted by Neon. Here the
-     * expiry is a second away (as after missed heartbeats) and the restore takes three.
+     * branch's expiry on Neon is a second away and the restore takes three; with a {@code branch-ttl} (10 s)
+     * shorter than a restore may take (twice {@code operation-timeout}, 20 s), the reset extends it first.
      */
     @Test
     void aResetThatOutlastsWhatIsLeftOfTheBranchsExpiryKeepsTheBranch() {
@@ -101,6 +105,33 @@ class NeonServiceSemanticsTests {
         }
     }
 
+    /** With the default {@code branch-ttl} (1 h), what the heartbeat leaves is far more than a restore takes. */
+    @Test
+    void aResetWithPlentyOfTheExpiryLeftSetsNoExpiry() {
+        FakeNeon fake = FakeNeon.start();
+        fake.createProject(PROJECT, "main", "");
+        PlentyLeftResetTestCase.faults = fake.faults();
+
+        assertAllSucceeded(
+                Fixtures.run(
+                        PlentyLeftResetTestCase.class, with(fake.configuration(PROJECT), "lakebase.prefetch", "0")),
+                1);
+    }
+
+    static class PlentyLeftResetTestCase {
+
+        static NeonFaults faults;
+
+        @Test
+        void resets(@LakebaseBranch Branch branch) {
+            int updates = faults.calls(Call.UPDATE);
+            branch.reset();
+            assertThat(faults.calls(Call.UPDATE))
+                    .as("updates of a branch during its reset")
+                    .isEqualTo(updates);
+        }
+    }
+
     /** The forms {@link io.github.lakebase.junit.internal.neon.fake.NeonFaults#branchLimitAnswer} traces. */
     @ParameterizedTest
     @CsvSource({"422, ''", "400, ''", "403, ''", "406, ''", "422, ANY_CODE"})
@@ -118,6 +149,46 @@ class NeonServiceSemanticsTests {
         assertAllSucceeded(Fixtures.run(SixAtOnceTestCase.class, configuration), 6);
 
         assertThat(project.mostBranchesAtOnce()).isEqualTo(4);
+    }
+
+    /**
+     * A wait for room may outlast {@code operation-timeout}: an answer to retry that comes after it (here a 429
+     * while the project is still full) is retried as at the start of a creation, not given up on because the
+     * wait for room used up the retries' time.
+     */
+    @Test
+    void aThrottledAnswerAfterALongWaitForRoomIsRetried() throws InterruptedException {
+        FakeNeon fake = FakeNeon.start();
+        fake.faults().branchLimit(3);
+        NeonFakeProject project = fake.createProject("waited", "main", "");
+        project.addBranch("someone-elses", "main"); // with main and the base: full
+        Map<String, String> configuration = with(
+                with(fake.configuration("waited"), "lakebase.neon.operation-timeout", "8s"), "lakebase.prefetch", "0");
+        project.deleteOnceFullFor("someone-elses", Duration.ofMillis(9_500));
+        Thread throttle = new Thread(() -> {
+            try {
+                while (project.limitRefusals() == 0) {
+                    Thread.sleep(20);
+                }
+                Thread.sleep(9_000);
+                fake.faults().throttle(Call.CREATE, 1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        throttle.start();
+
+        assertAllSucceeded(Fixtures.run(OneTestCase.class, configuration), 1);
+        throttle.join();
+    }
+
+    @LakebaseBranch
+    static class OneTestCase {
+
+        @Test
+        void readsItsBranch(DataSource dataSource) throws Exception {
+            assertThat(count(dataSource, "SELECT count(*) FROM inventory")).isEqualTo(3);
+        }
     }
 
     @LakebaseBranch
@@ -156,6 +227,7 @@ class NeonServiceSemanticsTests {
             }
             fake.faults().branchLimit(project.branches().size());
             AtomicInteger others = new AtomicInteger();
+            AtomicBoolean roomGiven = new AtomicBoolean();
             fake.faults()
                     .afterEach(
                             Call.CREATE,
@@ -163,7 +235,7 @@ class NeonServiceSemanticsTests {
             fake.faults().afterEach(Call.COUNT, () -> {
                 if (others.get() < 3) {
                     project.addBranch("someone-elses-" + others.incrementAndGet(), "main");
-                } else {
+                } else if (roomGiven.compareAndSet(false, true)) {
                     project.deleteBranch("someone-elses-" + others.get()); // room at last
                 }
             });
@@ -171,6 +243,51 @@ class NeonServiceSemanticsTests {
             provider.create(new BranchRequest("lbj_churnrun_4_next", "main", null, Kind.BRANCH));
 
             assertThat(project.branchNamed("lbj_churnrun_4_next")).isPresent();
+            assertThat(fake.faults().hookFailures()).isEmpty();
+        }
+    }
+
+    /**
+     * The run's own deletions do not hide a request that is wrong: refused three times with room to spare even
+     * counting them back, it fails with Neon's reason, as it would without them, instead of waiting for room.
+     */
+    @Test
+    void aWrongRequestFailsAsOneWhileTheRunDeletesBranches() {
+        FakeNeon fake = FakeNeon.start();
+        fake.createProject(PROJECT, "main", "");
+        Map<String, String> settings = with(fake.configuration(PROJECT), "lakebase.neon.slot-timeout", "30s");
+        Configuration context = new Configuration(
+                key -> Optional.ofNullable(settings.get(key)),
+                Map.of(),
+                "wrongrun",
+                NeonServiceSemanticsTests.class.getClassLoader());
+
+        try (NeonProvider provider = (NeonProvider) new NeonProviderFactory().create(context)) {
+            Deque<String> ownToDelete = new ConcurrentLinkedDeque<>();
+            for (int i = 1; i <= 3; i++) {
+                String name = "lbj_wrongrun_" + i + "_done";
+                provider.create(new BranchRequest(name, "main", null, Kind.BRANCH));
+                ownToDelete.add(name);
+            }
+            fake.faults().maxExpiry(Duration.ofMinutes(30)); // below branch-ttl (1h): every creation is refused
+            int creations = fake.faults().calls(Call.CREATE);
+            fake.faults()
+                    .afterEach(
+                            Call.CREATE,
+                            () -> Optional.ofNullable(ownToDelete.poll()).ifPresent(provider::delete));
+
+            assertThatThrownBy(
+                            () -> provider.create(new BranchRequest("lbj_wrongrun_4_next", "main", null, Kind.BRANCH)))
+                    .isInstanceOf(ProviderException.class)
+                    .hasMessageContaining("Neon refused branch lbj_wrongrun_4_next")
+                    .hasMessageContaining("expires_at");
+            assertThat(fake.faults().calls(Call.CREATE) - creations)
+                    .as("refused three times with room to spare, however many branches the run deleted meanwhile")
+                    .isEqualTo(3);
+            assertThat(ownToDelete)
+                    .as("a deletion of the run's own after each refusal")
+                    .isEmpty();
+            assertThat(fake.faults().hookFailures()).isEmpty();
         }
     }
 

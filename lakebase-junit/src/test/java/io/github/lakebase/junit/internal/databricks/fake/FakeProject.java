@@ -99,6 +99,11 @@ public final class FakeProject {
         return branch;
     }
 
+    /** How many creations the project refused for its branch limit. */
+    public int limitRefusals() {
+        return limitRefusals;
+    }
+
     /**
      * Deletes a branch for good, as its owner would, {@code delay} after the project first refused a creation
      * for its branch limit.

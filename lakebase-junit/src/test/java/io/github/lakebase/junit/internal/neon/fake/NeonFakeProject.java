@@ -115,7 +115,15 @@ public final class NeonFakeProject {
         t.start();
     }
 
-    /** Deletes a branch at once, as another client of the project does. */
+    /** How many creations the project refused for its branch limit. */
+    public int limitRefusals() {
+        return limitRefusals;
+    }
+
+    /**
+     * Deletes a branch at once, as another client of the project does, without the API's checks (a branch
+     * locked by an operation, the default branch, one with children): for a branch the test made itself.
+     */
     public void deleteBranch(String name) {
         NeonFakeBranch branch = branchNamed(name).orElseThrow();
         synchronized (this) {

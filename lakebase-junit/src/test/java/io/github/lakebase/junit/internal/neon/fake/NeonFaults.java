@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -55,6 +57,7 @@ public final class NeonFaults {
     private final Map<Call, Deque<Failure>> failures = new EnumMap<>(Call.class);
     private final Map<Call, AtomicInteger> calls = new EnumMap<>(Call.class);
     private final Map<Call, Runnable> afterwards = new ConcurrentHashMap<>();
+    private final List<RuntimeException> hookFailures = new CopyOnWriteArrayList<>();
     private final AtomicInteger operationsNotDone = new AtomicInteger();
     private final Set<String> leftRunning = ConcurrentHashMap.newKeySet();
     private volatile Duration operationDelay = Duration.ZERO;
@@ -168,16 +171,27 @@ public final class NeonFaults {
     }
 
     /**
-     * Runs {@code action} at every call of {@code call}, after the fake has worked out its answer and before
-     * it sends it: what other clients do while an answer is on its way.
+     * Runs {@code action} at every call of {@code call} that the fake serves (not those answered with an injected
+     * failure), after it has worked out its answer and before it sends it: what other clients do while an answer
+     * is on its way. One action per call, the last given; what it throws is kept ({@link #hookFailures}) and the
+     * answer sent as it was.
      */
     public NeonFaults afterEach(Call call, Runnable action) {
         afterwards.put(call, action);
         return this;
     }
 
+    /** What the actions of {@link #afterEach} threw. */
+    public List<RuntimeException> hookFailures() {
+        return List.copyOf(hookFailures);
+    }
+
     void answering(Call call) {
-        afterwards.getOrDefault(call, () -> {}).run();
+        try {
+            afterwards.getOrDefault(call, () -> {}).run();
+        } catch (RuntimeException e) {
+            hookFailures.add(e);
+        }
     }
 
     /** How many calls of {@code call} the fake has seen. */
