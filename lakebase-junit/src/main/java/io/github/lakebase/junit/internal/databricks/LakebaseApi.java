@@ -126,6 +126,7 @@ final class LakebaseApi {
                                 ProviderContext.formatDuration(settings.slotTimeout()));
                     }
                     if (forSlot.pause("branch limit")) {
+                        waits = retrying.waits(settings.operationTimeout()); // the wait for room is not a retry's
                         continue;
                     }
                     throw new ProviderException(

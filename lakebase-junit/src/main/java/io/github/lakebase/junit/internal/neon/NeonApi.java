@@ -172,8 +172,8 @@ final class NeonApi {
      */
     void deleteBranch(String id) {
         String what = "deleting branch " + id;
+        deletionsUnderWay.incrementAndGet(); // before the count of those begun: see deletionMark
         deletionsBegun.incrementAndGet();
-        deletionsUnderWay.incrementAndGet();
         try {
             http.callUnlessNotFound(what, "DELETE", project + "/branches/" + id, null)
                     .ifPresent(answer -> awaitOperations(answer, what));
@@ -182,18 +182,27 @@ final class NeonApi {
         }
     }
 
-    /** A mark of this client's deletions so far, for {@link #deletedSince}. */
-    long deletionMark() {
-        return deletionsUnderWay.get() > 0 ? -1 : deletionsBegun.get();
+    /**
+     * A mark of this client's deletions so far, for {@link #deletionsSince}. The count of those begun is read
+     * before the count of those under way, which a deletion raises in the opposite order, so that a deletion
+     * that begins while the mark is taken is in one of the two.
+     */
+    DeletionMark deletionMark() {
+        long begun = deletionsBegun.get();
+        return new DeletionMark(begun, deletionsUnderWay.get());
     }
 
     /**
-     * Whether this client deleted a branch since {@code mark} was taken, or had a deletion under way at any time
-     * since: a branch count may then be lower than it was at the mark by this client's own doing.
+     * At least how many of this client's deletions may have lowered the project's branch count since
+     * {@code mark}: those under way at the mark and those begun since (a deletion that found nothing, or
+     * failed, counts too).
      */
-    boolean deletedSince(long mark) {
-        return mark < 0 || deletionsUnderWay.get() > 0 || deletionsBegun.get() != mark;
+    int deletionsSince(DeletionMark mark) {
+        return (int) (deletionsBegun.get() - mark.begun()) + mark.underWay();
     }
+
+    /** This client's deletions at a moment: how many had begun, and how many were under way. */
+    record DeletionMark(long begun, int underWay) {}
 
     /**
      * Brings a branch back to the head of another ({@code restoreProjectBranch} with

@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
  * to repeat (the API's {@code GeneralError}); 423 and 429 are repeated, the work not having been done; a
  * refusal while the project has as many branches as its {@code branches_limit} waits for a branch to be
  * deleted, decided by the project's numbers ({@code Project.owner.branches_limit} and
- * {@code countProjectBranches}), never by the wording of a message. A refusal seen with room is one of a full
- * project too when this run deleted a branch between the request and the count (parallel tests do), and is
- * taken as one of the request itself only when it repeats without that. The branch of a creation that failed is
- * deleted, in the background until Neon lets it.
+ * {@code countProjectBranches}), never by the wording of a message. The deletions of this run's own between
+ * the request and the count (parallel tests make them) are added back to the count: the room they made is not
+ * a sign that the request itself is wrong. The branch of a creation that failed is deleted, in the background
+ * until Neon lets it.
  */
 final class NeonCreation {
 
@@ -57,7 +57,7 @@ final class NeonCreation {
         NeonHttp.Waits forSlot = null;
         int refusedWithRoom = 0;
         while (true) {
-            long deletions = api.deletionMark();
+            NeonApi.DeletionMark deletions = api.deletionMark();
             try {
                 // an expiry of branch-ttl from now, at every attempt: a wait for room may last longer than it
                 ObjectNode request =
@@ -79,8 +79,7 @@ final class NeonCreation {
                     }
                     throw NeonHttp.failure(what, e);
                 }
-                // full now, or full when it refused and given room since by a deletion of this run's own
-                boolean full = e.status() / 100 == 4 && (projectFull() || api.deletedSince(deletions));
+                boolean full = e.status() / 100 == 4 && projectFull(api.deletionsSince(deletions));
                 if (full) {
                     refusedWithRoom = 0;
                     if (forSlot == null) {
@@ -92,6 +91,7 @@ final class NeonCreation {
                                 ProviderContext.formatDuration(settings.slotTimeout()));
                     }
                     if (forSlot.pause("branch limit")) {
+                        waits = api.http().waits(settings.operationTimeout()); // the wait for room is not a retry's
                         continue;
                     }
                     throw new ProviderException(
@@ -121,10 +121,13 @@ final class NeonCreation {
         }
     }
 
-    /** Whether the project has as many branches as its limit allows. */
-    private boolean projectFull() {
+    /**
+     * Whether the project has as many branches as its limit allows, or had before this run's own {@code deleted}
+     * deletions since the request.
+     */
+    private boolean projectFull(int deleted) {
         int limit = api.branchLimit();
-        return limit > 0 && api.branchCount() >= limit;
+        return limit > 0 && api.branchCount() + deleted >= limit;
     }
 
     /**

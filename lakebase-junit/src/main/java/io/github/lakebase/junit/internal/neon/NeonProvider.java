@@ -62,7 +62,10 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
     /** Kept branches, and the branches they were forked from, with their expiry: never deleted by the run. */
     private final Map<String, Instant> kept = new ConcurrentHashMap<>();
 
+    /** Runs the heartbeat. */
     private final ScheduledExecutorService background;
+    /** Deletes the branches of failed creations, whose retries would otherwise hold up the heartbeat. */
+    private final ScheduledExecutorService cleanup;
 
     private volatile String defaultParent;
 
@@ -77,7 +80,8 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
                 settings.slotTimeout());
         this.sweeper = new NeonSweeper(api, context.names(), context.runId());
         this.background = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("lakebase-junit-neon"));
-        this.creation = new NeonCreation(api, settings, background);
+        this.cleanup = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("lakebase-junit-neon-cleanup"));
+        this.creation = new NeonCreation(api, settings, cleanup);
         this.catalog = new NeonCatalog(api, settings, creation, sweeper, context.names(), context.runId());
         long every = NeonSweeper.heartbeatInterval(settings.branchTtl()).toMillis();
         background.scheduleWithFixedDelay(this::extendAll, every, every, TimeUnit.MILLISECONDS);
@@ -179,16 +183,25 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
      * Restores the branch to the head of the branch it was forked from ({@code restoreProjectBranch}): in
      * place, with the same id, endpoint and connection details. A restore keeps {@code expires_at} and locks
      * the branch while it runs, so no heartbeat extends it then: when less of its expiry is left than a
-     * restore may take ({@code lakebase.neon.operation-timeout}), it is extended first.
+     * restore may take (its request's retries, then its operation, each up to
+     * {@code lakebase.neon.operation-timeout}), it is extended first, by that or by {@code branch-ttl}, whichever
+     * is longer.
      */
     @Override
     public void reset(String name, String source) {
         Owned branch = requireOwn(name);
         pause(name, branch);
         try {
+            Duration restore = settings.operationTimeout().multipliedBy(2);
             Instant now = Instant.now();
-            if (branch.expiry().get().isBefore(now.plus(settings.operationTimeout()))) {
-                extend(branch, now.plus(settings.branchTtl()));
+            if (branch.expiry().get().isBefore(now.plus(restore))) {
+                try {
+                    extend(
+                            branch,
+                            now.plus(restore.compareTo(settings.branchTtl()) > 0 ? restore : settings.branchTtl()));
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not extend the expiry of branch {} before its reset: {}", name, e.getMessage());
+                }
             }
             api.restore(branch.id(), idOf(source));
         } finally {
@@ -346,6 +359,7 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
     @Override
     public void close() {
         background.shutdownNow();
+        cleanup.shutdownNow();
         owned.forEach(this::pause);
         creation.deleteAbandoned();
         List<Map.Entry<String, Owned>> left = new ArrayList<>(owned.entrySet());
