@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -168,6 +169,28 @@ public final class Fixtures {
             Thread.sleep(50);
         }
         return true;
+    }
+
+    /**
+     * Runs {@code action} in a thread of its own {@code delay} after {@code happened} first holds (asked every 20
+     * ms): what another client of a fake does a while after, say, the fake first refused a creation. The caller
+     * joins the returned thread.
+     */
+    public static Thread afterFirst(BooleanSupplier happened, Duration delay, Runnable action) {
+        Thread t = new Thread(() -> {
+            try {
+                while (!happened.getAsBoolean()) {
+                    Thread.sleep(20);
+                }
+                Thread.sleep(delay.toMillis());
+                action.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /** The JDBC URL of the server's {@code postgres} database, on the server of {@code branch}. */

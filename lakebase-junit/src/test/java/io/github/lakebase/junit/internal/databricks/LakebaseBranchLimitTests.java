@@ -70,18 +70,10 @@ class LakebaseBranchLimitTests {
                 "lakebase.prefetch",
                 "0");
         project.deleteOnceFullFor("someone-elses", Duration.ofMillis(9_500));
-        Thread throttle = new Thread(() -> {
-            try {
-                while (project.limitRefusals() == 0) {
-                    Thread.sleep(20);
-                }
-                Thread.sleep(9_000);
-                fake.faults().throttle(Call.CREATE, 1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        throttle.start();
+        Thread throttle = Fixtures.afterFirst(
+                () -> project.limitRefusals() > 0,
+                Duration.ofSeconds(9),
+                () -> fake.faults().throttle(Call.CREATE, 1));
 
         assertAllSucceeded(Fixtures.run(OneTestCase.class, configuration), 1);
         throttle.join();

@@ -165,18 +165,10 @@ class NeonServiceSemanticsTests {
         Map<String, String> configuration = with(
                 with(fake.configuration("waited"), "lakebase.neon.operation-timeout", "8s"), "lakebase.prefetch", "0");
         project.deleteOnceFullFor("someone-elses", Duration.ofMillis(9_500));
-        Thread throttle = new Thread(() -> {
-            try {
-                while (project.limitRefusals() == 0) {
-                    Thread.sleep(20);
-                }
-                Thread.sleep(9_000);
-                fake.faults().throttle(Call.CREATE, 1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        throttle.start();
+        Thread throttle = Fixtures.afterFirst(
+                () -> project.limitRefusals() > 0,
+                Duration.ofSeconds(9),
+                () -> fake.faults().throttle(Call.CREATE, 1));
 
         assertAllSucceeded(Fixtures.run(OneTestCase.class, configuration), 1);
         throttle.join();
@@ -212,19 +204,8 @@ class NeonServiceSemanticsTests {
         FakeNeon fake = FakeNeon.start();
         NeonFakeProject project = fake.createProject(PROJECT, "main", "");
         Map<String, String> settings = fake.configuration(PROJECT);
-        Configuration context = new Configuration(
-                key -> Optional.ofNullable(settings.get(key)),
-                Map.of(),
-                "churnrun",
-                NeonServiceSemanticsTests.class.getClassLoader());
-
-        try (NeonProvider provider = (NeonProvider) new NeonProviderFactory().create(context)) {
-            Deque<String> ownToDelete = new ConcurrentLinkedDeque<>();
-            for (int i = 1; i <= 3; i++) {
-                String name = "lbj_churnrun_" + i + "_done";
-                provider.create(new BranchRequest(name, "main", null, Kind.BRANCH));
-                ownToDelete.add(name);
-            }
+        try (NeonProvider provider = provider(settings, "churnrun")) {
+            Deque<String> ownToDelete = threeTestBranches(provider, "churnrun");
             fake.faults().branchLimit(project.branches().size());
             AtomicInteger others = new AtomicInteger();
             AtomicBoolean roomGiven = new AtomicBoolean();
@@ -256,19 +237,8 @@ class NeonServiceSemanticsTests {
         FakeNeon fake = FakeNeon.start();
         fake.createProject(PROJECT, "main", "");
         Map<String, String> settings = with(fake.configuration(PROJECT), "lakebase.neon.slot-timeout", "30s");
-        Configuration context = new Configuration(
-                key -> Optional.ofNullable(settings.get(key)),
-                Map.of(),
-                "wrongrun",
-                NeonServiceSemanticsTests.class.getClassLoader());
-
-        try (NeonProvider provider = (NeonProvider) new NeonProviderFactory().create(context)) {
-            Deque<String> ownToDelete = new ConcurrentLinkedDeque<>();
-            for (int i = 1; i <= 3; i++) {
-                String name = "lbj_wrongrun_" + i + "_done";
-                provider.create(new BranchRequest(name, "main", null, Kind.BRANCH));
-                ownToDelete.add(name);
-            }
+        try (NeonProvider provider = provider(settings, "wrongrun")) {
+            Deque<String> ownToDelete = threeTestBranches(provider, "wrongrun");
             fake.faults().maxExpiry(Duration.ofMinutes(30)); // below branch-ttl (1h): every creation is refused
             int creations = fake.faults().calls(Call.CREATE);
             fake.faults()
@@ -298,13 +268,7 @@ class NeonServiceSemanticsTests {
         String base = "lbj_keeprun_base_1";
         String branch = "lbj_keeprun_2_kept";
         Map<String, String> settings = fake.configuration(PROJECT);
-        Configuration context = new Configuration(
-                key -> Optional.ofNullable(settings.get(key)),
-                Map.of(),
-                "keeprun",
-                NeonServiceSemanticsTests.class.getClassLoader());
-
-        try (NeonProvider provider = (NeonProvider) new NeonProviderFactory().create(context)) {
+        try (NeonProvider provider = provider(settings, "keeprun")) {
             provider.create(new BranchRequest(base, "main", null, Kind.BASE));
             provider.create(new BranchRequest(branch, base, null, Kind.BRANCH));
             provider.keep(branch);
@@ -317,5 +281,26 @@ class NeonServiceSemanticsTests {
         assertThat(fake.faults().calls(Call.DELETE))
                 .as("no attempt to delete a base a kept branch needs")
                 .isZero();
+    }
+
+    /** The provider of run {@code runId} with {@code settings}, outside JUnit. */
+    private static NeonProvider provider(Map<String, String> settings, String runId) {
+        Configuration context = new Configuration(
+                key -> Optional.ofNullable(settings.get(key)),
+                Map.of(),
+                runId,
+                NeonServiceSemanticsTests.class.getClassLoader());
+        return (NeonProvider) new NeonProviderFactory().create(context);
+    }
+
+    /** Three test branches of run {@code runId}, created by {@code provider}: their names, to delete one by one. */
+    private static Deque<String> threeTestBranches(NeonProvider provider, String runId) {
+        Deque<String> names = new ConcurrentLinkedDeque<>();
+        for (int i = 1; i <= 3; i++) {
+            String name = "lbj_" + runId + "_" + i + "_done";
+            provider.create(new BranchRequest(name, "main", null, Kind.BRANCH));
+            names.add(name);
+        }
+        return names;
     }
 }
