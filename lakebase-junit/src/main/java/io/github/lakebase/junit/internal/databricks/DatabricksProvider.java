@@ -15,7 +15,6 @@ import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.SweepingProvider;
 import io.github.lakebase.junit.spi.cloud.BranchSlots;
 import io.github.lakebase.junit.spi.cloud.CatalogOf;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -58,8 +57,10 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
     /** Kept branches (and their sources) that the workspace let live no longer than branch-ttl. */
     private final Set<String> keptWhileRunning = ConcurrentHashMap.newKeySet();
-    /** Runs the heartbeat and the deletions of abandoned branches. */
+    /** Runs the heartbeat. */
     private final ScheduledExecutorService background;
+    /** Deletes abandoned branches, whose retries would otherwise hold up the heartbeat. */
+    private final ScheduledExecutorService cleanup;
     /** Branches whose creation failed, to delete once the service lets us. */
     private final AbandonedBranches abandoned;
 
@@ -79,9 +80,10 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
         this.sweeper = new Sweeper(api, ids, context.runId());
         this.catalog = new DatabricksCatalog(api, settings, ids, sweeper, identity, context.runId());
         this.kept = new KeptBranches(api, settings);
-        this.background = Executors.newScheduledThreadPool(2, DaemonThreads.named("lakebase-junit-heartbeat"));
-        this.abandoned = new AbandonedBranches(api, settings, background);
-        long every = heartbeatInterval(settings.branchTtl()).toMillis();
+        this.background = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("lakebase-junit-heartbeat"));
+        this.cleanup = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("lakebase-junit-cleanup"));
+        this.abandoned = new AbandonedBranches(api, settings, cleanup);
+        long every = Sweeper.heartbeatInterval(settings.branchTtl()).toMillis();
         background.scheduleWithFixedDelay(this::extendAll, every, every, TimeUnit.MILLISECONDS);
     }
 
@@ -90,12 +92,6 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
         DatabricksSettings settings = DatabricksSettings.of(context);
         LakebaseApi api = new LakebaseApi(DatabricksAuth.client(context), settings);
         return new DatabricksProvider(context, settings, api, api.identity());
-    }
-
-    /** A quarter of the expiry, so that three missed beats still leave a live branch alive, at most two minutes. */
-    static Duration heartbeatInterval(Duration ttl) {
-        Duration quarter = ttl.dividedBy(4);
-        return quarter.compareTo(Sweeper.MAX_HEARTBEAT) > 0 ? Sweeper.MAX_HEARTBEAT : quarter;
     }
 
     @Override
@@ -376,6 +372,7 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
     @Override
     public void close() {
         background.shutdownNow();
+        cleanup.shutdownNow();
         owned.forEach(this::withoutHeartbeat);
         abandoned.deleteNow();
         List<Map.Entry<String, Owned>> left = new ArrayList<>(owned.entrySet());
