@@ -66,13 +66,13 @@ class LakebaseBranchLimitTests {
         FakeProject project = fake.createProject("waited", "production", "");
         project.addBranch("someone-elses", "production"); // with production and the base: full
         Map<String, String> configuration = with(
-                with(fake.configuration("waited"), "lakebase.databricks.operation-timeout", "8s"),
+                with(fake.configuration("waited"), "lakebase.databricks.operation-timeout", "15s"),
                 "lakebase.prefetch",
                 "0");
-        project.deleteOnceFullFor("someone-elses", Duration.ofMillis(9_500));
+        project.deleteOnceFullFor("someone-elses", Duration.ofMillis(16_500));
         Thread throttle = Fixtures.afterFirst(
                 () -> project.limitRefusals() > 0,
-                Duration.ofSeconds(9),
+                Duration.ofSeconds(16), // longer than operation-timeout, which a loaded machine's clones stay under
                 () -> fake.faults().throttle(Call.CREATE, 1));
 
         assertAllSucceeded(Fixtures.run(OneTestCase.class, configuration), 1);
