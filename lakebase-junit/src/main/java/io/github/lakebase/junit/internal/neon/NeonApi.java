@@ -193,9 +193,9 @@ final class NeonApi {
     }
 
     /**
-     * At least how many of this client's deletions may have lowered the project's branch count since
-     * {@code mark}: those under way at the mark and those begun since (a deletion that found nothing, or
-     * failed, counts too).
+     * How many of this client's deletions may have lowered the project's branch count since {@code mark}: those
+     * under way at the mark and those begun since. An upper bound: a deletion that found nothing, or failed, or
+     * whose branch Neon had already stopped counting at the mark, counts too.
      */
     int deletionsSince(DeletionMark mark) {
         return (int) (deletionsBegun.get() - mark.begun()) + mark.underWay();

@@ -79,7 +79,7 @@ final class NeonCreation {
                     }
                     throw NeonHttp.failure(what, e);
                 }
-                boolean full = e.status() / 100 == 4 && projectFull(api.deletionsSince(deletions));
+                boolean full = e.status() / 100 == 4 && projectFull(deletions);
                 if (full) {
                     refusedWithRoom = 0;
                     if (forSlot == null) {
@@ -122,12 +122,16 @@ final class NeonCreation {
     }
 
     /**
-     * Whether the project has as many branches as its limit allows, or had before this run's own {@code deleted}
-     * deletions since the request.
+     * Whether the project has as many branches as its limit allows, or had before this run's own deletions since
+     * {@code mark}: those counted once the count is read, so that none that lowers the count goes uncounted.
      */
-    private boolean projectFull(int deleted) {
+    private boolean projectFull(NeonApi.DeletionMark mark) {
         int limit = api.branchLimit();
-        return limit > 0 && api.branchCount() + deleted >= limit;
+        if (limit <= 0) {
+            return false;
+        }
+        int count = api.branchCount();
+        return count + api.deletionsSince(mark) >= limit;
     }
 
     /**

@@ -77,6 +77,7 @@ class LakebaseBranchLimitTests {
 
         assertAllSucceeded(Fixtures.run(OneTestCase.class, configuration), 1);
         throttle.join();
+        assertThat(fake.faults().pending(Call.CREATE)).as("the 429, answered").isZero();
     }
 
     @LakebaseBranch

@@ -203,6 +203,13 @@ public final class Faults {
         refusedLogins.incrementAndGet();
     }
 
+    /** How many of the failures given for {@code call} are still to be answered. */
+    public int pending(Call call) {
+        synchronized (failures) {
+            return failures.get(call).size();
+        }
+    }
+
     /** Counts a call, and returns the failure to answer it with, if any. */
     Failure next(Call call) {
         calls.get(call).incrementAndGet();

@@ -218,6 +218,13 @@ public final class NeonFaults {
         }
     }
 
+    /** How many of the failures given for {@code call} are still to be answered. */
+    public int pending(Call call) {
+        synchronized (failures) {
+            return failures.get(call).size();
+        }
+    }
+
     Failure next(Call call) {
         calls.get(call).incrementAndGet();
         synchronized (failures) {
