@@ -131,21 +131,18 @@ final class Migrations {
      * worked out once per JUnit run for each declaration, since it reads Flyway's configuration files.
      */
     static Plan plan(List<String> declared, Configuration config) {
-        return config.perRun(new PlanKey(List.copyOf(declared), config.classLoader()), () -> planNow(declared, config));
+        return config.perRun(
+                new PlanKey(List.copyOf(declared), config.classLoader()), () -> planAfresh(declared, config));
     }
+
+    /** What a plan depends on besides the configuration's parameters and environment. */
+    private record PlanKey(List<String> declared, ClassLoader classLoader) {}
 
     /**
      * A plan as {@link #plan} makes it, made now and not kept for the run: for a read ahead of a test class's
      * {@code @BeforeAll} methods, which may yet change the settings the test's own plan reads.
      */
     static Plan planAfresh(List<String> declared, Configuration config) {
-        return planNow(declared, config);
-    }
-
-    /** What a plan depends on besides the configuration's parameters and environment. */
-    private record PlanKey(List<String> declared, ClassLoader classLoader) {}
-
-    private static Plan planNow(List<String> declared, Configuration config) {
         FlywaySettings flyway = FlywaySettings.load(config);
         List<String> locations = resolve(declared, config, flyway.locations());
         boolean changelogs = !locations.isEmpty() && isChangelog(locations.get(0));
