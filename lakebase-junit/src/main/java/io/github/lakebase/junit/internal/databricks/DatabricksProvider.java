@@ -15,6 +15,7 @@ import io.github.lakebase.junit.spi.ProviderException;
 import io.github.lakebase.junit.spi.SweepingProvider;
 import io.github.lakebase.junit.spi.cloud.BranchSlots;
 import io.github.lakebase.junit.spi.cloud.CatalogOf;
+import io.github.lakebase.junit.spi.cloud.Expiries;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -83,7 +84,8 @@ final class DatabricksProvider implements BranchProvider, PointInTimeBranching, 
         this.background = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("lakebase-junit-heartbeat"));
         this.cleanup = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("lakebase-junit-cleanup"));
         this.abandoned = new AbandonedBranches(api, settings, cleanup);
-        long every = Sweeper.heartbeatInterval(settings.branchTtl()).toMillis();
+        long every = Expiries.heartbeatInterval(settings.branchTtl(), Sweeper.MAX_HEARTBEAT)
+                .toMillis();
         background.scheduleWithFixedDelay(this::extendAll, every, every, TimeUnit.MILLISECONDS);
     }
 

@@ -31,12 +31,6 @@ final class Sweeper {
     static final Duration MAX_HEARTBEAT = Duration.ofMinutes(2);
     /** How long a branch of a live run can go without an update: never this long. */
     static final Duration STALE_AFTER = MAX_HEARTBEAT.multipliedBy(5);
-
-    /** A quarter of the expiry, so that three missed beats still leave a live branch alive, at most two minutes. */
-    static Duration heartbeatInterval(Duration ttl) {
-        Duration quarter = ttl.dividedBy(4);
-        return quarter.compareTo(MAX_HEARTBEAT) > 0 ? MAX_HEARTBEAT : quarter;
-    }
     /**
      * Between the longest expiry of a branch in use ({@link DatabricksSettings#MAX_BRANCH_TTL}) and the
      * shortest of a kept one ({@link DatabricksSettings#MIN_KEPT_TTL}).

@@ -83,7 +83,8 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
         this.cleanup = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("lakebase-junit-neon-cleanup"));
         this.creation = new NeonCreation(api, settings, cleanup);
         this.catalog = new NeonCatalog(api, settings, creation, sweeper, context.names(), context.runId());
-        long every = NeonSweeper.heartbeatInterval(settings.branchTtl()).toMillis();
+        long every = Expiries.heartbeatInterval(settings.branchTtl(), NeonSweeper.MAX_HEARTBEAT)
+                .toMillis();
         background.scheduleWithFixedDelay(this::extendAll, every, every, TimeUnit.MILLISECONDS);
     }
 
@@ -192,17 +193,7 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
         Owned branch = requireOwn(name);
         pause(name, branch);
         try {
-            Duration restore = settings.operationTimeout().multipliedBy(2);
-            Instant now = Instant.now();
-            if (branch.expiry().get().isBefore(now.plus(restore))) {
-                try {
-                    extend(
-                            branch,
-                            now.plus(restore.compareTo(settings.branchTtl()) > 0 ? restore : settings.branchTtl()));
-                } catch (RuntimeException e) {
-                    LOG.warn("Could not extend the expiry of branch {} before its reset: {}", name, e.getMessage());
-                }
-            }
+            outlastRestore(name, branch);
             api.restore(branch.id(), idOf(source));
         } finally {
             busy.remove(name);
@@ -375,6 +366,20 @@ final class NeonProvider implements BranchProvider, PointInTimeBranching, Sweepi
             } catch (RuntimeException failure) {
                 LOG.warn("Could not delete branch {}: {}", e.getKey(), failure.getMessage());
             }
+        }
+    }
+
+    /** Extends the expiry of a branch about to be restored when less of it is left than a restore may take. */
+    private void outlastRestore(String name, Owned branch) {
+        Duration restore = settings.operationTimeout().multipliedBy(2); // the request's retries, then the operation
+        Instant now = Instant.now();
+        if (branch.expiry().get().isAfter(now.plus(restore))) {
+            return;
+        }
+        try {
+            extend(branch, now.plus(restore.compareTo(settings.branchTtl()) > 0 ? restore : settings.branchTtl()));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not extend the expiry of branch {} before its reset: {}", name, e.getMessage());
         }
     }
 

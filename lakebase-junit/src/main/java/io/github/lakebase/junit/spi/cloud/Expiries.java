@@ -12,7 +12,8 @@ import org.apiguardian.api.API;
  * saying by how much, and refuse an expiry beyond the cap. A provider whose branches expire gives a kept
  * branch {@code lakebase.kept-ttl} ({@link io.github.lakebase.junit.spi.ProviderContext#keptTtl}), capped by
  * what the service allows; this finds that cap. It halves the wanted duration until one is accepted, then
- * closes in on the cap between the longest accepted and the shortest refused, in at most five more tries.
+ * closes in on the cap between the longest accepted and the shortest refused, in at most five more tries. And how
+ * often a run's heartbeat extends the expiry of its branches ({@link #heartbeatInterval}).
  *
  * <pre>{@code
  * Instant now = Instant.now();
@@ -29,6 +30,21 @@ public final class Expiries {
     private static final int BISECTIONS = 5;
 
     private Expiries() {}
+
+    /**
+     * How often a run's heartbeat extends the expiry of its branches: a quarter of the expiry each beat gives, so
+     * that three missed beats still leave a live branch alive, and at most {@code most}. For example, of an expiry of
+     * one hour and at most two minutes: two minutes; of ten seconds: 2.5 seconds.
+     *
+     * @param ttl the expiry each beat gives a branch, from now; positive
+     * @param most the longest interval, positive: how often other runs' sweeps expect a live run to update its
+     *     branches
+     * @return the interval between two beats, positive, at most {@code most}
+     */
+    public static Duration heartbeatInterval(Duration ttl, Duration most) {
+        Duration quarter = ttl.dividedBy(4);
+        return quarter.compareTo(most) > 0 ? most : quarter;
+    }
 
     /**
      * The longest duration up to {@code wanted}, and longer than {@code floor}, that {@code accept} takes;
