@@ -30,9 +30,9 @@ final class NeonApi {
     private final NeonHttp http;
     private final NeonSettings settings;
     private final String project;
-    /** This client's deletions of branches: how many began, and how many are under way. */
+    /** How many deletions of branches this client began. */
     private final AtomicLong deletionsBegun = new AtomicLong();
-
+    /** How many deletions of branches this client has under way. */
     private final AtomicInteger deletionsUnderWay = new AtomicInteger();
 
     NeonApi(NeonHttp http, NeonSettings settings) {
