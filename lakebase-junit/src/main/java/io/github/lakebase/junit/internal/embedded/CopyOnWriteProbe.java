@@ -62,6 +62,9 @@ public final class CopyOnWriteProbe {
      */
     static void reportInBackground(Path directory) {
         Object fileSystem = fileSystemOf(directory); // while the directory is there for sure
+        if (REPORTS.containsKey(fileSystem)) {
+            return; // probed already
+        }
         DaemonThreads.named("lakebase-junit-probe")
                 .newThread(() -> report(directory, fileSystem))
                 .start();
