@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal.databricks.fake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lakebase.junit.Fixtures;
 import io.github.lakebase.junit.fakes.BranchDatabases;
 import io.github.lakebase.junit.fakes.FirstLook;
 import java.time.Instant;
@@ -109,26 +110,14 @@ public final class FakeProject {
      * for its branch limit.
      */
     public void deleteOnceFullFor(String branchId, java.time.Duration delay) {
-        Thread t = new Thread(
-                () -> {
-                    try {
-                        while (limitRefusals == 0) {
-                            Thread.sleep(20);
-                        }
-                        Thread.sleep(delay.toMillis());
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    FakeBranch branch;
-                    synchronized (this) {
-                        branch = branches.get(branchId);
-                        branch.state = FakeBranch.State.DELETED;
-                    }
-                    remove(branch, true);
-                },
-                "lakebase-fake-owner");
-        t.setDaemon(true);
-        t.start();
+        Fixtures.afterFirst(() -> limitRefusals > 0, delay, () -> {
+            FakeBranch branch;
+            synchronized (this) {
+                branch = branches.get(branchId);
+                branch.state = FakeBranch.State.DELETED;
+            }
+            remove(branch, true);
+        });
     }
 
     /** Runs SQL on a branch as the workspace identity, for example to change a parent. */

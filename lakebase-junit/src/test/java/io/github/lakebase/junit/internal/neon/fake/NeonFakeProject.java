@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.lakebase.junit.Fixtures;
 import io.github.lakebase.junit.fakes.BranchDatabases;
 import java.io.IOException;
 import java.time.Instant;
@@ -93,26 +94,7 @@ public final class NeonFakeProject {
 
     /** Deletes a branch, as its owner would, {@code delay} after the project first refused a creation for its limit. */
     public void deleteOnceFullFor(String name, java.time.Duration delay) {
-        Thread t = new Thread(
-                () -> {
-                    try {
-                        while (limitRefusals == 0) {
-                            Thread.sleep(20);
-                        }
-                        Thread.sleep(delay.toMillis());
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    NeonFakeBranch branch = branchNamed(name).orElseThrow();
-                    synchronized (this) {
-                        branch.state = "deleting";
-                    }
-                    branch.closeEndpoint();
-                    remove(branch);
-                },
-                "neon-fake-owner");
-        t.setDaemon(true);
-        t.start();
+        Fixtures.afterFirst(() -> limitRefusals > 0, delay, () -> deleteBranch(name));
     }
 
     /** How many creations the project refused for its branch limit. */
