@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.regex.Pattern;
@@ -38,6 +39,11 @@ final class ReachCommand {
 
     /** The command that connects to {@code branch}. */
     static String connect(String branch) {
+        return connect(branch, null);
+    }
+
+    /** The command that connects to {@code branch}, for a library loaded from {@code library}. */
+    static String connect(String branch, Path library) {
         List<String> properties = new ArrayList<>();
         System.getProperties().stringPropertyNames().stream()
                 .filter(k -> k.startsWith("lakebase.") && !k.equals("lakebase.branch") && !secret(k))
@@ -126,6 +132,11 @@ final class ReachCommand {
             }
         }
         return "mvn";
+    }
+
+    /** The local Maven repository that {@code library}, the library's jar, is in. */
+    static Optional<Path> localRepository(Path library) {
+        return Optional.empty();
     }
 
     /** A word as a POSIX shell reads it. */

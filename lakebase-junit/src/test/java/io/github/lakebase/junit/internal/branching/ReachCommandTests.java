@@ -1,11 +1,13 @@
 package io.github.lakebase.junit.internal.branching;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -66,5 +68,50 @@ class ReachCommandTests {
                 .isEqualTo(dir.resolve("lib/a.jar") + File.pathSeparator + dir.resolve("test-classes"));
         assertThat(ReachCommand.classPath("a.jar" + File.pathSeparator + "b.jar"))
                 .isEqualTo("a.jar" + File.pathSeparator + "b.jar");
+    }
+
+    @Test
+    @ResourceLock(value = Resources.SYSTEM_PROPERTIES, mode = ResourceAccessMode.READ)
+    void underMavenTheCommandUsesTheLocalRepositoryTheLibraryCameFrom(@TempDir Path dir) {
+        assumeTrue(System.getProperty("surefire.test.class.path") != null, "the plugin's command is Maven's");
+        Path repository = dir.resolve("build repo");
+        Path library = repository.resolve("io/github/lakebase/lakebase-junit/1.2.3/lakebase-junit-1.2.3.jar");
+
+        assertThat(ReachCommand.connect("lbj_k3x9a1b_3_refund", library))
+                .as("the plugin and the library resolve where the tests found them")
+                .contains(" '-Dmaven.repo.local=" + repository + "' ");
+    }
+
+    @Test
+    @ResourceLock(value = Resources.SYSTEM_PROPERTIES, mode = ResourceAccessMode.READ)
+    void aLibraryFromTheDefaultLocalRepositoryOrFromABuildsClassesNamesNoRepository() {
+        Path home = Path.of(System.getProperty("user.home"));
+        Path fromDefault =
+                home.resolve(".m2/repository/io/github/lakebase/lakebase-junit/1.2.3/lakebase-junit-1.2.3.jar");
+        Path fromClasses = Path.of("/work/shop/lakebase-junit/target/classes");
+
+        assertThat(ReachCommand.connect("lbj_k3x9a1b_3_refund", fromDefault)).doesNotContain("maven.repo.local");
+        assertThat(ReachCommand.connect("lbj_k3x9a1b_3_refund", fromClasses)).doesNotContain("maven.repo.local");
+    }
+
+    @Test
+    void theLocalRepositoryIsReadFromTheMavenLayoutOfTheLibrarysJarOnly() {
+        Path repository = Path.of("/ci/cache/m2");
+
+        assertThat(ReachCommand.localRepository(
+                        repository.resolve("io/github/lakebase/lakebase-junit/1.2.3/lakebase-junit-1.2.3.jar")))
+                .contains(repository);
+        assertThat(ReachCommand.localRepository(repository.resolve(
+                        "io/github/lakebase/lakebase-junit/1.3.0-SNAPSHOT/lakebase-junit-1.3.0-20261207.101010-4.jar")))
+                .as("a snapshot deployed with a timestamp")
+                .contains(repository);
+        assertThat(ReachCommand.localRepository(Path.of("/work/shop/lib/lakebase-junit-1.2.3.jar")))
+                .as("a jar outside a repository")
+                .isEqualTo(Optional.empty());
+        assertThat(ReachCommand.localRepository(Path.of("/work/shop/lakebase-junit/target/classes")))
+                .isEqualTo(Optional.empty());
+        assertThat(ReachCommand.localRepository(Path.of("lakebase-junit/1.2.3/lakebase-junit-1.2.3.jar")))
+                .as("too short a path to hold a repository")
+                .isEqualTo(Optional.empty());
     }
 }
