@@ -5,8 +5,10 @@ import io.github.lakebase.junit.spi.Redaction;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,16 +35,28 @@ final class ReachCommand {
     /** The main class of the command line. */
     static final String MAIN_CLASS = "io.github.lakebase.junit.cli.Branches";
 
+    /** The library's artifact id. */
+    private static final String ARTIFACT = "lakebase-junit";
+    /** Its directory in a Maven repository, above one per version: its group id's, then its artifact id. */
+    private static final Path LAYOUT = Path.of("io", "github", "lakebase", ARTIFACT);
+    /** Maven's local repository when neither settings nor {@code -Dmaven.repo.local} move it. */
+    private static final Path DEFAULT_REPOSITORY =
+            Path.of(System.getProperty("user.home"), ".m2", "repository").toAbsolutePath();
+
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:=@%+,-]+");
 
     private ReachCommand() {}
 
     /** The command that connects to {@code branch}. */
     static String connect(String branch) {
-        return connect(branch, null);
+        return connect(branch, librarySource().orElse(null));
     }
 
-    /** The command that connects to {@code branch}, for a library loaded from {@code library}. */
+    /**
+     * The command that connects to {@code branch}, for a library loaded from {@code library} (its jar or classes
+     * directory; null when unknown): under Maven, with the local repository of that jar where it is not the default
+     * one, so that the plugin and the library resolve where the tests found them.
+     */
     static String connect(String branch, Path library) {
         List<String> properties = new ArrayList<>();
         System.getProperties().stringPropertyNames().stream()
@@ -56,10 +70,16 @@ final class ReachCommand {
                             maven(Path.of(basedir).toAbsolutePath()),
                             "-f",
                             quote(Path.of(basedir, "pom.xml").toAbsolutePath().toString()),
+                            Optional.ofNullable(library)
+                                    .flatMap(ReachCommand::localRepository)
+                                    .filter(repository -> !repository.equals(DEFAULT_REPOSITORY))
+                                    .map(repository -> quote("-Dmaven.repo.local=" + repository))
+                                    .orElse(""),
                             "io.github.lakebase:lakebase-maven-plugin:"
                                     + LibraryVersion.current().map(v -> v + ":").orElse("") + "connect",
                             quote("-Dlakebase.branch=" + branch),
                             String.join(" ", properties))
+                    .replace("  ", " ")
                     .trim();
         }
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -134,9 +154,35 @@ final class ReachCommand {
         return "mvn";
     }
 
-    /** The local Maven repository that {@code library}, the library's jar, is in. */
+    /**
+     * The local Maven repository that {@code library}, the library's jar, is in: the directory above its
+     * repository path ({@code io/github/lakebase/lakebase-junit/<version>/lakebase-junit-<version>[-...].jar},
+     * Maven's repository layout); empty for classes of a build, or a jar elsewhere.
+     */
     static Optional<Path> localRepository(Path library) {
-        return Optional.empty();
+        Path jar = library.toAbsolutePath().normalize();
+        int names = jar.getNameCount();
+        String file = jar.getFileName() == null ? "" : jar.getFileName().toString();
+        if (names < LAYOUT.getNameCount() + 3
+                || !file.startsWith(ARTIFACT + "-")
+                || !file.endsWith(".jar")
+                || !jar.subpath(names - LAYOUT.getNameCount() - 2, names - 2).equals(LAYOUT)) {
+            return Optional.empty();
+        }
+        return Optional.of(jar.getRoot().resolve(jar.subpath(0, names - LAYOUT.getNameCount() - 2)));
+    }
+
+    /** Where this class was loaded from: the library's jar, or its classes directory. */
+    private static Optional<Path> librarySource() {
+        CodeSource source = ReachCommand.class.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Path.of(source.getLocation().toURI()));
+        } catch (URISyntaxException | RuntimeException e) { // an unusual class loader: no repository to name
+            return Optional.empty();
+        }
     }
 
     /** A word as a POSIX shell reads it. */
