@@ -2,6 +2,7 @@ package io.github.lakebase.junit.internal.embedded;
 
 import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The operating-system user that PostgreSQL runs as. PostgreSQL refuses to run as root, so when
@@ -25,6 +27,9 @@ final class OsUser {
 
     /** What {@code id} says of a user: {@code uid=101(postgres) gid=104(postgres) ...} (POSIX, in the C locale). */
     private static final Pattern IDS = Pattern.compile("uid=(\\d+)(?:\\([^)]*\\))? gid=(\\d+)");
+
+    /** The local users' file, passwd(5). */
+    static final String PASSWD = "/etc/passwd";
 
     private final String name;
     /** The user's ids, where commands run as another user; else null. */
@@ -39,7 +44,7 @@ final class OsUser {
     }
 
     /** A user's ids as {@code id} gives them, as unsigned numbers ({@code nobody} is 4294967294 on macOS). */
-    private record Ids(int uid, int gid) {}
+    record Ids(int uid, int gid) {}
 
     static OsUser resolve(Optional<String> configured) {
         if (!runningAsRoot()) {
@@ -52,7 +57,6 @@ final class OsUser {
             });
             return new OsUser(System.getProperty("user.name"), null, List.of());
         }
-        // One process per user looked up: each costs a new JVM's start-up more than ten milliseconds.
         String user = configured.orElse("postgres");
         Optional<Ids> ids = ids(user);
         if (ids.isEmpty() && configured.isEmpty()) {
@@ -211,8 +215,39 @@ final class OsUser {
                 .findFirst();
     }
 
-    /** The ids of {@code user}, from one run of {@code id}; empty when there is no such user. */
+    /**
+     * The ids of {@code user}: from {@value #PASSWD} where it lists the user, which costs no process (a new JVM's
+     * first one costs it tens of milliseconds on the server's start), else from one run of {@code id}, which asks
+     * every source of users the machine has (LDAP, systemd's); empty when there is no such user.
+     */
     private static Optional<Ids> ids(String user) {
+        return fromPasswd(Path.of(PASSWD), user).or(() -> fromId(user));
+    }
+
+    /**
+     * The ids of {@code user} as the file {@code passwd} lists them ({@code name:password:UID:GID:...}, passwd(5));
+     * empty when it does not, or cannot be read.
+     */
+    static Optional<Ids> fromPasswd(Path passwd, String user) {
+        try (Stream<String> lines = Files.lines(passwd, StandardCharsets.UTF_8)) {
+            return lines.map(line -> line.split(":", -1))
+                    .filter(fields -> fields.length >= 4 && fields[0].equals(user))
+                    .findFirst()
+                    .flatMap(fields -> {
+                        try {
+                            return Optional.of(
+                                    new Ids(Integer.parseUnsignedInt(fields[2]), Integer.parseUnsignedInt(fields[3])));
+                        } catch (NumberFormatException e) { // not a line as passwd(5) writes it
+                            return Optional.empty();
+                        }
+                    });
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The ids of {@code user}, from one run of {@code id}; empty when there is no such user. */
+    private static Optional<Ids> fromId(String user) {
         try {
             Process p =
                     ChildProcesses.builder("id", user).redirectErrorStream(true).start();

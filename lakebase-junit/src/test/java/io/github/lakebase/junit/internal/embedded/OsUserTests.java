@@ -64,6 +64,39 @@ class OsUserTests {
     }
 
     @Test
+    void theIdsOfAUserAreReadFromThePasswdFileAsPasswd5WritesIt() throws IOException {
+        Path passwd = Files.writeString(
+                work.resolve("passwd"),
+                String.join(
+                        "\n",
+                        "root:x:0:0:root:/root:/bin/bash",
+                        "broken:x:none:none::/:/bin/false",
+                        "postgres:x:101:104:PostgreSQL administrator,,,:/var/lib/postgresql:/bin/bash",
+                        "nobody:*:4294967294:4294967294:Unprivileged User:/var/empty:/usr/bin/false",
+                        "postgres:x:999:999:a later line of the same name:/:/bin/false"));
+
+        assertThat(OsUser.fromPasswd(passwd, "postgres")).contains(new OsUser.Ids(101, 104));
+        assertThat(OsUser.fromPasswd(passwd, "nobody"))
+                .as("unsigned, as on macOS")
+                .contains(
+                        new OsUser.Ids(Integer.parseUnsignedInt("4294967294"), Integer.parseUnsignedInt("4294967294")));
+        assertThat(OsUser.fromPasswd(passwd, "post"))
+                .as("a name is matched whole")
+                .isEmpty();
+        assertThat(OsUser.fromPasswd(passwd, "broken")).isEmpty();
+        assertThat(OsUser.fromPasswd(work.resolve("missing"), "postgres")).isEmpty();
+    }
+
+    @Test
+    void asRootTheIdsReadFromThePasswdFileAreThoseIdGives() throws Exception {
+        assumeTrue(OsUser.runningAsRoot(), "the JVM runs as root");
+        OsUser user = OsUser.resolve(Optional.empty());
+
+        assertThat(user.ids())
+                .isEqualTo(output(List.of("id", "-u", user.name())) + ":" + output(List.of("id", "-g", user.name())));
+    }
+
+    @Test
     void asAnyOtherUserCommandsRunUnchangedAndAnotherUserIsRefused() {
         assumeFalse(OsUser.runningAsRoot(), "the JVM runs as a normal user");
         OsUser user = OsUser.resolve(Optional.empty());
