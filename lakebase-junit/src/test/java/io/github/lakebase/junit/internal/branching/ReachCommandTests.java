@@ -54,6 +54,18 @@ class ReachCommandTests {
     }
 
     @Test
+    @ResourceLock(value = Resources.SYSTEM_PROPERTIES, mode = ResourceAccessMode.READ_WRITE)
+    void aValueIsRepeatedAsItIsWhateverSpacesItHolds() {
+        System.setProperty("lakebase.reach-test.spaced", "a,  b   c");
+        try {
+            assertThat(ReachCommand.connect("lbj_k3x9a1b_3_refund"))
+                    .contains(" '-Dlakebase.reach-test.spaced=a,  b   c'");
+        } finally {
+            System.clearProperty("lakebase.reach-test.spaced");
+        }
+    }
+
+    @Test
     void aManifestOnlyJarStandsForTheEntriesItLists(@TempDir Path dir) throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
