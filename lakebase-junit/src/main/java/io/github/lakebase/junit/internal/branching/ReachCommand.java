@@ -24,10 +24,11 @@ import java.util.stream.Collectors;
  * Maven plugin's {@code connect} goal in the module whose tests ran, when they ran under Maven, else the
  * library's main class with this JVM's class path. Either way the command reads the project's configuration
  * as the tests did, and gets the {@code lakebase.*} system properties this JVM was given, but for those that
- * hold a secret (a password, a token, a URL with a password).
+ * hold a secret (a password, a token, a URL with a password). Under Maven it names the local repository the
+ * library's jar is in ({@code -Dmaven.repo.local}), which a build may have moved.
  *
  * <pre>{@code
- * /work/app/mvnw -f /work/app/pom.xml io.github.lakebase:lakebase-maven-plugin:0.1.0:connect -Dlakebase.branch=lbj_k3x9a1b_3_refund
+ * /work/app/mvnw -f /work/app/pom.xml -Dmaven.repo.local=/home/dev/.m2/repository io.github.lakebase:lakebase-maven-plugin:0.1.0:connect -Dlakebase.branch=lbj_k3x9a1b_3_refund
  * }</pre>
  */
 final class ReachCommand {
@@ -39,9 +40,6 @@ final class ReachCommand {
     private static final String ARTIFACT = "lakebase-junit";
     /** Its directory in a Maven repository, above one per version: its group id's, then its artifact id. */
     private static final Path LAYOUT = Path.of("io", "github", "lakebase", ARTIFACT);
-    /** Maven's local repository when neither settings nor {@code -Dmaven.repo.local} move it. */
-    private static final Path DEFAULT_REPOSITORY =
-            Path.of(System.getProperty("user.home"), ".m2", "repository").toAbsolutePath();
 
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:=@%+,-]+");
 
@@ -49,50 +47,44 @@ final class ReachCommand {
 
     /** The command that connects to {@code branch}. */
     static String connect(String branch) {
-        return connect(branch, librarySource().orElse(null));
+        String basedir = System.getProperty("basedir");
+        Path pom = basedir != null && underMaven() && Files.isRegularFile(Path.of(basedir, "pom.xml"))
+                ? Path.of(basedir, "pom.xml").toAbsolutePath()
+                : null;
+        return connect(branch, pom, librarySource().orElse(null));
     }
 
     /**
-     * The command that connects to {@code branch}, for a library loaded from {@code library} (its jar or classes
-     * directory; null when unknown): under Maven, with the local repository of that jar where it is not the default
-     * one, so that the plugin and the library resolve where the tests found them.
+     * The command that connects to {@code branch}.
+     *
+     * @param pom the {@code pom.xml} of the module whose tests ran under Maven; null when they did not
+     * @param library where the library was loaded from (its jar, or a build's classes); null when unknown. Under
+     *     Maven, the local repository its jar is in is named on the command, so that the plugin and the library
+     *     resolve where the tests found them
      */
-    static String connect(String branch, Path library) {
-        List<String> properties = new ArrayList<>();
-        System.getProperties().stringPropertyNames().stream()
+    static String connect(String branch, Path pom, Path library) {
+        List<String> properties = System.getProperties().stringPropertyNames().stream()
                 .filter(k -> k.startsWith("lakebase.") && !k.equals("lakebase.branch") && !secret(k))
                 .sorted()
-                .forEach(k -> properties.add(quote("-D" + k + "=" + System.getProperty(k))));
-        String basedir = System.getProperty("basedir");
-        if (basedir != null && underMaven() && Files.isRegularFile(Path.of(basedir, "pom.xml"))) {
-            return String.join(
-                            " ",
-                            maven(Path.of(basedir).toAbsolutePath()),
-                            "-f",
-                            quote(Path.of(basedir, "pom.xml").toAbsolutePath().toString()),
-                            Optional.ofNullable(library)
-                                    .flatMap(ReachCommand::localRepository)
-                                    .filter(repository -> !repository.equals(DEFAULT_REPOSITORY))
-                                    .map(repository -> quote("-Dmaven.repo.local=" + repository))
-                                    .orElse(""),
-                            "io.github.lakebase:lakebase-maven-plugin:"
-                                    + LibraryVersion.current().map(v -> v + ":").orElse("") + "connect",
-                            quote("-Dlakebase.branch=" + branch),
-                            String.join(" ", properties))
-                    .replace("  ", " ")
-                    .trim();
+                .map(k -> quote("-D" + k + "=" + System.getProperty(k)))
+                .toList();
+        List<String> words = new ArrayList<>();
+        if (pom != null) {
+            words.addAll(List.of(maven(pom.toAbsolutePath().getParent()), "-f", quote(pom.toString())));
+            Optional.ofNullable(library)
+                    .flatMap(ReachCommand::localRepository)
+                    .ifPresent(repository -> words.add(quote("-Dmaven.repo.local=" + repository)));
+            words.add("io.github.lakebase:lakebase-maven-plugin:"
+                    + LibraryVersion.current().map(v -> v + ":").orElse("") + "connect");
+            words.add(quote("-Dlakebase.branch=" + branch));
+            words.addAll(properties);
+        } else {
+            words.add(quote(ProcessHandle.current().info().command().orElse("java")));
+            words.addAll(List.of("-cp", quote(classPath(System.getProperty("java.class.path")))));
+            words.addAll(properties);
+            words.addAll(List.of(MAIN_CLASS, "connect", quote(branch)));
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        return String.join(
-                        " ",
-                        quote(java),
-                        "-cp",
-                        quote(classPath(System.getProperty("java.class.path"))),
-                        String.join(" ", properties),
-                        MAIN_CLASS,
-                        "connect",
-                        quote(branch))
-                .replace("  ", " ");
+        return String.join(" ", words);
     }
 
     /**
@@ -157,7 +149,9 @@ final class ReachCommand {
     /**
      * The local Maven repository that {@code library}, the library's jar, is in: the directory above its
      * repository path ({@code io/github/lakebase/lakebase-junit/<version>/lakebase-junit-<version>[-...].jar},
-     * Maven's repository layout); empty for classes of a build, or a jar elsewhere.
+     * Maven's repository layout); empty for classes of a build, or a jar elsewhere. Maven 4's split repository
+     * gives its part that holds the jar ({@code installed/}, {@code cached/}), which Maven then uses as a
+     * repository of its own.
      */
     static Optional<Path> localRepository(Path library) {
         Path jar = library.toAbsolutePath().normalize();

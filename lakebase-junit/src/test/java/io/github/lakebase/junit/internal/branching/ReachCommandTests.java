@@ -1,7 +1,6 @@
 package io.github.lakebase.junit.internal.branching;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -84,31 +83,36 @@ class ReachCommandTests {
 
     @Test
     @ResourceLock(value = Resources.SYSTEM_PROPERTIES, mode = ResourceAccessMode.READ)
-    void underMavenTheCommandUsesTheLocalRepositoryTheLibraryCameFrom(@TempDir Path dir) {
-        assumeTrue(System.getProperty("surefire.test.class.path") != null, "the plugin's command is Maven's");
+    void underMavenTheCommandNamesTheLocalRepositoryTheLibraryCameFrom(@TempDir Path dir) {
+        Path pom = dir.resolve("shop/pom.xml");
         Path repository = dir.resolve("build repo");
         Path library = repository.resolve("io/github/lakebase/lakebase-junit/1.2.3/lakebase-junit-1.2.3.jar");
 
-        assertThat(ReachCommand.connect("lbj_k3x9a1b_3_refund", library))
+        assertThat(ReachCommand.connect("lbj_k3x9a1b_3_refund", pom, library))
                 .as("the plugin and the library resolve where the tests found them")
-                .contains(" '-Dmaven.repo.local=" + repository + "' ");
+                .startsWith("mvn -f " + pom + " '-Dmaven.repo.local=" + repository + "' io.github.lakebase:")
+                .contains(":connect -Dlakebase.branch=lbj_k3x9a1b_3_refund");
     }
 
     @Test
     @ResourceLock(value = Resources.SYSTEM_PROPERTIES, mode = ResourceAccessMode.READ)
-    void aLibraryFromTheDefaultLocalRepositoryOrFromABuildsClassesNamesNoRepository() {
-        Path home = Path.of(System.getProperty("user.home"));
-        Path fromDefault =
-                home.resolve(".m2/repository/io/github/lakebase/lakebase-junit/1.2.3/lakebase-junit-1.2.3.jar");
-        Path fromClasses = Path.of("/work/shop/lakebase-junit/target/classes");
+    void aLibraryFromABuildsClassesOrARunOutsideMavenNamesNoRepository(@TempDir Path dir) {
+        Path pom = dir.resolve("shop/pom.xml");
+        Path repository = dir.resolve("m2");
+        Path library = repository.resolve("io/github/lakebase/lakebase-junit/1.2.3/lakebase-junit-1.2.3.jar");
 
-        assertThat(ReachCommand.connect("lbj_k3x9a1b_3_refund", fromDefault)).doesNotContain("maven.repo.local");
-        assertThat(ReachCommand.connect("lbj_k3x9a1b_3_refund", fromClasses)).doesNotContain("maven.repo.local");
+        assertThat(ReachCommand.connect("lbj_k3x9a1b_3_refund", pom, dir.resolve("lakebase-junit/target/classes")))
+                .startsWith("mvn -f " + pom + " io.github.lakebase:")
+                .doesNotContain("maven.repo.local");
+        assertThat(ReachCommand.connect("lbj_k3x9a1b_3_refund", pom, null)).doesNotContain("maven.repo.local");
+        assertThat(ReachCommand.connect("lbj_k3x9a1b_3_refund", null, library))
+                .doesNotContain("maven.repo.local")
+                .endsWith(ReachCommand.MAIN_CLASS + " connect lbj_k3x9a1b_3_refund");
     }
 
     @Test
-    void theLocalRepositoryIsReadFromTheMavenLayoutOfTheLibrarysJarOnly() {
-        Path repository = Path.of("/ci/cache/m2");
+    void theLocalRepositoryIsReadFromTheMavenLayoutOfTheLibrarysJarOnly(@TempDir Path dir) {
+        Path repository = dir.resolve("m2");
 
         assertThat(ReachCommand.localRepository(
                         repository.resolve("io/github/lakebase/lakebase-junit/1.2.3/lakebase-junit-1.2.3.jar")))
@@ -117,13 +121,19 @@ class ReachCommandTests {
                         "io/github/lakebase/lakebase-junit/1.3.0-SNAPSHOT/lakebase-junit-1.3.0-20261207.101010-4.jar")))
                 .as("a snapshot deployed with a timestamp")
                 .contains(repository);
-        assertThat(ReachCommand.localRepository(Path.of("/work/shop/lib/lakebase-junit-1.2.3.jar")))
+        assertThat(ReachCommand.localRepository(repository.resolve(
+                        "io/github/lakebase/lakebase-junit/1.3.0-SNAPSHOT/lakebase-junit-1.3.0-SNAPSHOT.jar")))
+                .as("a snapshot installed by a build")
+                .contains(repository);
+        assertThat(ReachCommand.localRepository(dir.resolve("shop/lib/lakebase-junit-1.2.3.jar")))
                 .as("a jar outside a repository")
                 .isEqualTo(Optional.empty());
-        assertThat(ReachCommand.localRepository(Path.of("/work/shop/lakebase-junit/target/classes")))
+        assertThat(ReachCommand.localRepository(dir.resolve("shop/lakebase-junit/target/classes")))
                 .isEqualTo(Optional.empty());
-        assertThat(ReachCommand.localRepository(Path.of("lakebase-junit/1.2.3/lakebase-junit-1.2.3.jar")))
-                .as("too short a path to hold a repository")
+        Path root = dir.getRoot();
+        assertThat(ReachCommand.localRepository(
+                        root.resolve("io/github/lakebase/lakebase-junit/1.2.3/lakebase-junit-1.2.3.jar")))
+                .as("a repository that would be the file system's root")
                 .isEqualTo(Optional.empty());
     }
 }
