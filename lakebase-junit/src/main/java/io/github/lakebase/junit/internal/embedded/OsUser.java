@@ -2,7 +2,6 @@ package io.github.lakebase.junit.internal.embedded;
 
 import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The operating-system user that PostgreSQL runs as. PostgreSQL refuses to run as root, so when
@@ -30,6 +28,8 @@ final class OsUser {
 
     /** The local users' file, passwd(5). */
     static final String PASSWD = "/etc/passwd";
+    /** Where the machine says how it looks users up, nsswitch.conf(5). */
+    static final String NSSWITCH = "/etc/nsswitch.conf";
 
     private final String name;
     /** The user's ids, where commands run as another user; else null. */
@@ -43,7 +43,7 @@ final class OsUser {
         this.prefix = prefix;
     }
 
-    /** A user's ids as {@code id} gives them, as unsigned numbers ({@code nobody} is 4294967294 on macOS). */
+    /** A user's ids, as unsigned numbers (up to 4294967295). */
     record Ids(int uid, int gid) {}
 
     static OsUser resolve(Optional<String> configured) {
@@ -216,34 +216,88 @@ final class OsUser {
     }
 
     /**
-     * The ids of {@code user}: from {@value #PASSWD} where it lists the user, which costs no process (a new JVM's
-     * first one costs it tens of milliseconds on the server's start), else from one run of {@code id}, which asks
-     * every source of users the machine has (LDAP, systemd's); empty when there is no such user.
+     * How this machine looks users up, as the {@code passwd} line of its nsswitch.conf(5) says: where the local
+     * users' file comes first, a user it lists is the user every lookup finds, and a process to ask is not needed.
      */
-    private static Optional<Ids> ids(String user) {
-        return fromPasswd(Path.of(PASSWD), user).or(() -> fromId(user));
+    enum Lookup {
+        /** The file alone ({@code passwd: files}): a user it does not list does not exist. */
+        FILES_ONLY,
+        /** The file first ({@code files systemd}, {@code compat}, or no such line: glibc's default is the file). */
+        FILES_FIRST,
+        /** Another source first ({@code sss files}, {@code ldap}): only {@code id} says what a lookup finds. */
+        OTHER
+    }
+
+    /** The lookup the machine's {@code nsswitch} file describes; {@link Lookup#FILES_FIRST} when it has none. */
+    static Lookup lookup(Path nsswitch) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(nsswitch, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return Lookup.FILES_FIRST;
+        }
+        for (String line : lines) {
+            String setting = line.replaceFirst("#.*", "").strip();
+            if (!setting.startsWith("passwd:")) {
+                continue;
+            }
+            List<String> sources = List.of(setting.substring("passwd:".length())
+                    .replaceAll("\\[[^]]*]", " ") // actions such as [NOTFOUND=return]
+                    .strip()
+                    .split("\\s+"));
+            if (sources.equals(List.of("files"))) {
+                return Lookup.FILES_ONLY;
+            }
+            return sources.get(0).equals("files") || sources.get(0).equals("compat")
+                    ? Lookup.FILES_FIRST
+                    : Lookup.OTHER;
+        }
+        return Lookup.FILES_FIRST;
     }
 
     /**
-     * The ids of {@code user} as the file {@code passwd} lists them ({@code name:password:UID:GID:...}, passwd(5));
-     * empty when it does not, or cannot be read.
+     * The ids of {@code user}: from {@value #PASSWD} where the machine looks there first and the file lists the user,
+     * which costs no process (a new JVM's first one costs it tens of milliseconds on the server's start); else from
+     * one run of {@code id}, which asks every source of users the machine has (LDAP, SSSD, systemd's dynamic users).
+     * Empty when there is no such user.
      */
-    static Optional<Ids> fromPasswd(Path passwd, String user) {
-        try (Stream<String> lines = Files.lines(passwd, StandardCharsets.UTF_8)) {
-            return lines.map(line -> line.split(":", -1))
-                    .filter(fields -> fields.length >= 4 && fields[0].equals(user))
-                    .findFirst()
-                    .flatMap(fields -> {
-                        try {
-                            return Optional.of(
-                                    new Ids(Integer.parseUnsignedInt(fields[2]), Integer.parseUnsignedInt(fields[3])));
-                        } catch (NumberFormatException e) { // not a line as passwd(5) writes it
-                            return Optional.empty();
-                        }
-                    });
-        } catch (IOException | UncheckedIOException e) {
-            return Optional.empty();
+    private static Optional<Ids> ids(String user) {
+        Lookup lookup = lookup(Path.of(NSSWITCH));
+        if (lookup == Lookup.OTHER) {
+            return fromId(user);
         }
+        try {
+            Optional<Ids> listed = fromPasswd(Path.of(PASSWD), user);
+            return listed.isPresent() || lookup == Lookup.FILES_ONLY ? listed : fromId(user);
+        } catch (IOException e) { // unreadable, or the user's line is not one passwd(5) describes
+            return fromId(user);
+        }
+    }
+
+    /**
+     * The ids of {@code user} as the file {@code passwd} lists them ({@code name:password:UID:GID:...}, passwd(5)),
+     * from its first line of that name; empty when no line has it.
+     *
+     * @throws IOException when the file cannot be read, or the user's line has no numeric ids
+     */
+    static Optional<Ids> fromPasswd(Path passwd, String user) throws IOException {
+        // Byte by byte: a comment field in another encoding than UTF-8 must not hide the user's line.
+        String name = new String(user.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        for (String line : Files.readAllLines(passwd, StandardCharsets.ISO_8859_1)) {
+            String[] fields = line.split(":", -1);
+            if (!fields[0].equals(name)) {
+                continue;
+            }
+            try {
+                if (fields.length < 7) {
+                    throw new NumberFormatException(fields.length + " fields");
+                }
+                return Optional.of(new Ids(Integer.parseUnsignedInt(fields[2]), Integer.parseUnsignedInt(fields[3])));
+            } catch (NumberFormatException e) {
+                throw new IOException("The line of '" + user + "' in " + passwd + " is not one passwd(5) describes");
+            }
+        }
+        return Optional.empty();
     }
 
     /** The ids of {@code user}, from one run of {@code id}; empty when there is no such user. */

@@ -64,36 +64,72 @@ class OsUserTests {
     }
 
     @Test
-    void theIdsOfAUserAreReadFromThePasswdFileAsPasswd5WritesIt() throws IOException {
-        Path passwd = Files.writeString(
-                work.resolve("passwd"),
+    void theIdsOfAUserAreReadFromTheFirstLineOfItsNameInThePasswdFile() throws IOException {
+        Path passwd = work.resolve("passwd");
+        Files.write(
+                passwd,
                 String.join(
-                        "\n",
-                        "root:x:0:0:root:/root:/bin/bash",
-                        "broken:x:none:none::/:/bin/false",
-                        "postgres:x:101:104:PostgreSQL administrator,,,:/var/lib/postgresql:/bin/bash",
-                        "nobody:*:4294967294:4294967294:Unprivileged User:/var/empty:/usr/bin/false",
-                        "postgres:x:999:999:a later line of the same name:/:/bin/false"));
+                                "\n",
+                                "# local users",
+                                "",
+                                "root:x:0:0:root:/root:/bin/bash",
+                                "+@admins::::::",
+                                "-guest::::::",
+                                "m\u00fcller:x:1001:1001:J\u00fcrgen M\u00fcller:/home/mueller:/bin/bash",
+                                "postgres:x:101:104:PostgreSQL administrator,,,:/var/lib/postgresql:/bin/bash",
+                                "nobody:*:4294967294:4294967294:Unprivileged User:/var/empty:/usr/bin/false",
+                                "postgres:x:999:999:a later line of the same name:/:/bin/false",
+                                "short:x:1002:1002",
+                                "letters:x:one:two:::")
+                        .getBytes(StandardCharsets.ISO_8859_1)); // a comment field that is not UTF-8
 
         assertThat(OsUser.fromPasswd(passwd, "postgres")).contains(new OsUser.Ids(101, 104));
         assertThat(OsUser.fromPasswd(passwd, "nobody"))
-                .as("unsigned, as on macOS")
+                .as("unsigned ids")
                 .contains(
                         new OsUser.Ids(Integer.parseUnsignedInt("4294967294"), Integer.parseUnsignedInt("4294967294")));
         assertThat(OsUser.fromPasswd(passwd, "post"))
                 .as("a name is matched whole")
                 .isEmpty();
-        assertThat(OsUser.fromPasswd(passwd, "broken")).isEmpty();
-        assertThat(OsUser.fromPasswd(work.resolve("missing"), "postgres")).isEmpty();
+        assertThat(OsUser.fromPasswd(passwd, "guest"))
+                .as("a line of NIS's compat syntax is no user")
+                .isEmpty();
+        assertThatThrownBy(() -> OsUser.fromPasswd(passwd, "short")).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> OsUser.fromPasswd(passwd, "letters")).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> OsUser.fromPasswd(work.resolve("missing"), "postgres"))
+                .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void theFileIsTrustedWhereTheMachineLooksUsersUpThereFirst() throws IOException {
+        assertThat(lookup("passwd: files")).isEqualTo(OsUser.Lookup.FILES_ONLY);
+        assertThat(lookup("# users\npasswd:\tfiles   # local only\ngroup: files"))
+                .isEqualTo(OsUser.Lookup.FILES_ONLY);
+        assertThat(lookup("passwd:         files systemd")).isEqualTo(OsUser.Lookup.FILES_FIRST);
+        assertThat(lookup("passwd: files [NOTFOUND=return] ldap")).isEqualTo(OsUser.Lookup.FILES_FIRST);
+        assertThat(lookup("passwd: compat")).isEqualTo(OsUser.Lookup.FILES_FIRST);
+        assertThat(lookup("group: files")).as("no passwd line: glibc's default").isEqualTo(OsUser.Lookup.FILES_FIRST);
+        assertThat(OsUser.lookup(work.resolve("missing"))).isEqualTo(OsUser.Lookup.FILES_FIRST);
+        assertThat(lookup("passwd: sss files systemd")).isEqualTo(OsUser.Lookup.OTHER);
+        assertThat(lookup("passwd: ldap [NOTFOUND=return] files")).isEqualTo(OsUser.Lookup.OTHER);
     }
 
     @Test
     void asRootTheIdsReadFromThePasswdFileAreThoseIdGives() throws Exception {
         assumeTrue(OsUser.runningAsRoot(), "the JVM runs as root");
         OsUser user = OsUser.resolve(Optional.empty());
+        String ids = output(List.of("id", "-u", user.name())) + ":" + output(List.of("id", "-g", user.name()));
 
-        assertThat(user.ids())
-                .isEqualTo(output(List.of("id", "-u", user.name())) + ":" + output(List.of("id", "-g", user.name())));
+        assertThat(user.ids()).isEqualTo(ids);
+        OsUser.fromPasswd(Path.of(OsUser.PASSWD), user.name())
+                .ifPresent(listed -> assertThat(
+                                Integer.toUnsignedString(listed.uid()) + ":" + Integer.toUnsignedString(listed.gid()))
+                        .as("the file and every lookup agree here")
+                        .isEqualTo(ids));
+    }
+
+    private OsUser.Lookup lookup(String nsswitch) throws IOException {
+        return OsUser.lookup(Files.writeString(work.resolve("nsswitch.conf"), nsswitch));
     }
 
     @Test
