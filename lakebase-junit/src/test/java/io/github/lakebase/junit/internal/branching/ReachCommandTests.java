@@ -86,9 +86,8 @@ class ReachCommandTests {
     void underMavenTheCommandNamesTheLocalRepositoryTheLibraryCameFrom(@TempDir Path dir) {
         Path pom = dir.resolve("shop/pom.xml");
         Path repository = dir.resolve("build repo");
-        Path library = repository.resolve("io/github/lakebase/lakebase-junit/1.2.3/lakebase-junit-1.2.3.jar");
 
-        assertThat(ReachCommand.connect("lbj_k3x9a1b_3_refund", pom, library))
+        assertThat(ReachCommand.connect("lbj_k3x9a1b_3_refund", pom, releaseJarIn(repository)))
                 .as("the plugin and the library resolve where the tests found them")
                 .startsWith("mvn -f " + pom + " '-Dmaven.repo.local=" + repository + "' io.github.lakebase:")
                 .contains(":connect -Dlakebase.branch=lbj_k3x9a1b_3_refund");
@@ -98,14 +97,12 @@ class ReachCommandTests {
     @ResourceLock(value = Resources.SYSTEM_PROPERTIES, mode = ResourceAccessMode.READ)
     void aLibraryFromABuildsClassesOrARunOutsideMavenNamesNoRepository(@TempDir Path dir) {
         Path pom = dir.resolve("shop/pom.xml");
-        Path repository = dir.resolve("m2");
-        Path library = repository.resolve("io/github/lakebase/lakebase-junit/1.2.3/lakebase-junit-1.2.3.jar");
 
         assertThat(ReachCommand.connect("lbj_k3x9a1b_3_refund", pom, dir.resolve("lakebase-junit/target/classes")))
                 .startsWith("mvn -f " + pom + " io.github.lakebase:")
                 .doesNotContain("maven.repo.local");
         assertThat(ReachCommand.connect("lbj_k3x9a1b_3_refund", pom, null)).doesNotContain("maven.repo.local");
-        assertThat(ReachCommand.connect("lbj_k3x9a1b_3_refund", null, library))
+        assertThat(ReachCommand.connect("lbj_k3x9a1b_3_refund", null, releaseJarIn(dir.resolve("m2"))))
                 .doesNotContain("maven.repo.local")
                 .endsWith(ReachCommand.MAIN_CLASS + " connect lbj_k3x9a1b_3_refund");
     }
@@ -114,9 +111,7 @@ class ReachCommandTests {
     void theLocalRepositoryIsReadFromTheMavenLayoutOfTheLibrarysJarOnly(@TempDir Path dir) {
         Path repository = dir.resolve("m2");
 
-        assertThat(ReachCommand.localRepository(
-                        repository.resolve("io/github/lakebase/lakebase-junit/1.2.3/lakebase-junit-1.2.3.jar")))
-                .contains(repository);
+        assertThat(ReachCommand.localRepository(releaseJarIn(repository))).contains(repository);
         assertThat(ReachCommand.localRepository(repository.resolve(
                         "io/github/lakebase/lakebase-junit/1.3.0-SNAPSHOT/lakebase-junit-1.3.0-20261207.101010-4.jar")))
                 .as("a snapshot deployed with a timestamp")
@@ -130,10 +125,13 @@ class ReachCommandTests {
                 .isEqualTo(Optional.empty());
         assertThat(ReachCommand.localRepository(dir.resolve("shop/lakebase-junit/target/classes")))
                 .isEqualTo(Optional.empty());
-        Path root = dir.getRoot();
-        assertThat(ReachCommand.localRepository(
-                        root.resolve("io/github/lakebase/lakebase-junit/1.2.3/lakebase-junit-1.2.3.jar")))
+        assertThat(ReachCommand.localRepository(releaseJarIn(dir.getRoot())))
                 .as("a repository that would be the file system's root")
                 .isEqualTo(Optional.empty());
+    }
+
+    /** Where Maven puts the library's release 1.2.3 in {@code repository}. */
+    private static Path releaseJarIn(Path repository) {
+        return repository.resolve("io/github/lakebase/lakebase-junit/1.2.3/lakebase-junit-1.2.3.jar");
     }
 }
