@@ -58,10 +58,11 @@ final class OsUser {
             return new OsUser(System.getProperty("user.name"), null, List.of());
         }
         String user = configured.orElse("postgres");
-        Optional<Ids> ids = ids(user);
+        Lookup lookup = lookup(Path.of(NSSWITCH));
+        Optional<Ids> ids = ids(user, lookup);
         if (ids.isEmpty() && configured.isEmpty()) {
             user = "nobody";
-            ids = ids(user);
+            ids = ids(user, lookup);
         }
         if (ids.isEmpty()) {
             throw ProviderException.configuration(
@@ -256,13 +257,12 @@ final class OsUser {
     }
 
     /**
-     * The ids of {@code user}: from {@value #PASSWD} where the machine looks there first and the file lists the user,
-     * which costs no process (a new JVM's first one costs it tens of milliseconds on the server's start); else from
-     * one run of {@code id}, which asks every source of users the machine has (LDAP, SSSD, systemd's dynamic users).
-     * Empty when there is no such user.
+     * The ids of {@code user} on a machine that looks users up as {@code lookup} says: from {@value #PASSWD} where
+     * the machine looks there first and the file lists the user, which costs no process (a new JVM's first one costs
+     * it tens of milliseconds on the server's start); else from one run of {@code id}, which asks every source of
+     * users the machine has (LDAP, SSSD, systemd's dynamic users). Empty when there is no such user.
      */
-    private static Optional<Ids> ids(String user) {
-        Lookup lookup = lookup(Path.of(NSSWITCH));
+    private static Optional<Ids> ids(String user, Lookup lookup) {
         if (lookup == Lookup.OTHER) {
             return fromId(user);
         }
@@ -289,13 +289,14 @@ final class OsUser {
                 continue;
             }
             try {
-                if (fields.length < 7) {
-                    throw new NumberFormatException(fields.length + " fields");
+                if (fields.length >= 7) {
+                    return Optional.of(
+                            new Ids(Integer.parseUnsignedInt(fields[2]), Integer.parseUnsignedInt(fields[3])));
                 }
-                return Optional.of(new Ids(Integer.parseUnsignedInt(fields[2]), Integer.parseUnsignedInt(fields[3])));
             } catch (NumberFormatException e) {
-                throw new IOException("The line of '" + user + "' in " + passwd + " is not one passwd(5) describes");
+                // not numeric ids: malformed, as below
             }
+            throw new IOException("The line of '" + user + "' in " + passwd + " is not one passwd(5) describes");
         }
         return Optional.empty();
     }
