@@ -70,7 +70,8 @@ final class ReachCommand {
                 .toList();
         List<String> words = new ArrayList<>();
         if (pom != null) {
-            words.addAll(List.of(maven(pom.toAbsolutePath().getParent()), "-f", quote(pom.toString())));
+            Path absolute = pom.toAbsolutePath();
+            words.addAll(List.of(maven(absolute.getParent()), "-f", quote(absolute.toString())));
             Optional.ofNullable(library)
                     .flatMap(ReachCommand::localRepository)
                     .ifPresent(repository -> words.add(quote("-Dmaven.repo.local=" + repository)));

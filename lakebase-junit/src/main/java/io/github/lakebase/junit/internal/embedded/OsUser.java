@@ -288,15 +288,15 @@ final class OsUser {
             if (!fields[0].equals(name)) {
                 continue;
             }
-            try {
-                if (fields.length >= 7) {
-                    return Optional.of(
-                            new Ids(Integer.parseUnsignedInt(fields[2]), Integer.parseUnsignedInt(fields[3])));
-                }
-            } catch (NumberFormatException e) {
-                // not numeric ids: malformed, as below
+            String malformed = "The line of '" + user + "' in " + passwd + " is not one passwd(5) describes";
+            if (fields.length < 7) {
+                throw new IOException(malformed);
             }
-            throw new IOException("The line of '" + user + "' in " + passwd + " is not one passwd(5) describes");
+            try {
+                return Optional.of(new Ids(Integer.parseUnsignedInt(fields[2]), Integer.parseUnsignedInt(fields[3])));
+            } catch (NumberFormatException e) {
+                throw new IOException(malformed, e);
+            }
         }
         return Optional.empty();
     }
