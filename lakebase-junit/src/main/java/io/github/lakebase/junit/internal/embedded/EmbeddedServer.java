@@ -149,6 +149,20 @@ public final class EmbeddedServer implements AutoCloseable {
      * @return the running server
      */
     public static EmbeddedServer start(Options options) {
+        return start(options, () -> {});
+    }
+
+    /**
+     * Starts a server, or joins one, as {@link #start(Options)} does; calls {@code startsEmpty} before the server
+     * starts on a new cluster (a temporary data directory, or a persistent one that holds none yet), which holds no
+     * base or spare that an earlier run kept: the first test builds its base, and its migration tool may load while
+     * the cluster is made. Not called where the server is joined or the cluster reused.
+     *
+     * @param options how to run it
+     * @param startsEmpty called at most once, on the calling thread, before the new cluster is made
+     * @return the running server
+     */
+    public static EmbeddedServer start(Options options, Runnable startsEmpty) {
         OsUser osUser = OsUser.resolve(options.osUser());
         Locations locations = Locations.resolve(options, osUser);
         PgTools tools = new PgTools(PostgresBinaries.install(locations.binaries()), osUser);

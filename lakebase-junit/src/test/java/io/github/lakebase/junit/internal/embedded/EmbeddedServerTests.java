@@ -3,6 +3,7 @@ package io.github.lakebase.junit.internal.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.lakebase.junit.internal.embedded.EmbeddedServer.Options;
 import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +12,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -63,6 +66,34 @@ class EmbeddedServerTests {
             assertThat(query(server, "SHOW fsync")).isEqualTo("off");
         }
         assertThat(data.resolve("PG_VERSION")).exists();
+    }
+
+    @Test
+    void aServerSaysThatItStartsEmptyOnANewClusterOnly() {
+        Path data = work.resolve("pgdata");
+        Options options = new EmbeddedServer.Options(
+                data, Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"), Optional.empty(), 50, Map.of());
+        List<Boolean> saidWhileStarting = new ArrayList<>();
+        Runnable startsEmpty = () -> saidWhileStarting.add(PidFiles.runsOn(data));
+        try (EmbeddedServer server = EmbeddedServer.start(options, startsEmpty)) {
+            assertThat(server.running()).isTrue();
+        }
+        assertThat(saidWhileStarting).as("said once, before the server ran").containsExactly(false);
+
+        try (EmbeddedServer server = EmbeddedServer.start(options, startsEmpty)) {
+            assertThat(server.running()).isTrue();
+        }
+        assertThat(saidWhileStarting)
+                .as("not said again: the cluster holds what the first run left")
+                .hasSize(1);
+
+        try (EmbeddedServer server = EmbeddedServer.start(
+                new EmbeddedServer.Options(null, work, Optional.empty(), 50, Map.of()), startsEmpty)) {
+            assertThat(server.running()).isTrue();
+        }
+        assertThat(saidWhileStarting)
+                .as("said for a temporary data directory, which is new")
+                .hasSize(2);
     }
 
     @Test
