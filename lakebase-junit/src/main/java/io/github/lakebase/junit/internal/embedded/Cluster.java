@@ -16,7 +16,7 @@ import java.util.List;
  * superuser password is kept in the directory, so that later runs, and other JVMs, can connect.
  *
  * <pre>{@code
- * String password = Cluster.prepare(tools, dataDirectory, cache.resolve("initdb"));
+ * String password = Cluster.prepare(tools, dataDirectory, cache.resolve("initdb"), () -> {});
  * }</pre>
  */
 final class Cluster {
@@ -54,10 +54,11 @@ final class Cluster {
      * its own where no template can be had.
      *
      * @param templates where initdb templates are kept ({@code <cache>/initdb}), or {@code null} to run initdb
+     * @param startsEmpty called before a new cluster is made, not when the directory holds one
      * @return the superuser's password
      * @throws ProviderException when the directory holds something else, or initdb fails
      */
-    static String prepare(PgTools tools, Path dataDirectory, Path templates) throws IOException {
+    static String prepare(PgTools tools, Path dataDirectory, Path templates, Runnable startsEmpty) throws IOException {
         Files.createDirectories(dataDirectory);
         InitdbTemplates.undoInterruptedCopy(dataDirectory);
         if (Files.isRegularFile(dataDirectory.resolve("PG_VERSION"))) {
@@ -70,6 +71,7 @@ final class Cluster {
                         + "or new directory.");
             }
         }
+        startsEmpty.run();
         tools.osUser().own(dataDirectory);
         Files.setPosixFilePermissions(dataDirectory, PosixFilePermissions.fromString("rwx------"));
         if (templates != null && InitdbTemplates.copyInto(tools, templates, dataDirectory)) {

@@ -1,7 +1,6 @@
 package io.github.lakebase.junit.internal.embedded;
 
 import io.github.lakebase.junit.spi.BranchConnection;
-import io.github.lakebase.junit.spi.ProviderException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.FileAlreadyExistsException;
@@ -114,7 +113,7 @@ public final class EmbeddedServer implements AutoCloseable {
         }
     }
 
-    private EmbeddedServer(
+    EmbeddedServer(
             Options options,
             PgTools tools,
             Path dataDirectory,
@@ -163,134 +162,7 @@ public final class EmbeddedServer implements AutoCloseable {
      * @return the running server
      */
     public static EmbeddedServer start(Options options, Runnable startsEmpty) {
-        OsUser osUser = OsUser.resolve(options.osUser());
-        Locations locations = Locations.resolve(options, osUser);
-        PgTools tools = new PgTools(PostgresBinaries.install(locations.binaries()), osUser);
-        osUser.checkCanReach(
-                tools.installation().resolve("bin"), "The PostgreSQL binaries in", Keys.BINARIES_DIRECTORY);
-        Path cluster =
-                options.dataDirectory() == null && !options.temporary() ? locations.cluster(tools, options) : null;
-        boolean outgrown = CacheCollector.collect(locations, tools, cluster, options.cacheLimits());
-        Path dir = null;
-        String key = Keys.CACHE_DIRECTORY;
-        try {
-            if (options.dataDirectory() != null) {
-                dir = options.dataDirectory().toAbsolutePath();
-                key = Keys.DATA_DIRECTORY;
-                dir = Directories.canonical(dir); // one lock, pipe and server for every spelling of it
-                return persistent(options, tools, locations, dir, key, false);
-            }
-            if (options.temporary()) {
-                dir = locations.temporaryDataDirectories(osUser);
-                return temporary(options, tools, locations, dir);
-            }
-            dir = Directories.canonical(cluster);
-            return persistent(options, tools, locations, dir, key, outgrown);
-        } catch (IOException e) {
-            throw new ProviderException(
-                    "Could not start the embedded PostgreSQL server on " + dir + ": " + e + ". Set " + key
-                            + " to a directory this JVM can write to"
-                            + (osUser.switchesUser() ? " and the OS user '" + osUser.name() + "' can reach." : "."),
-                    e);
-        }
-    }
-
-    private static EmbeddedServer temporary(Options options, PgTools tools, Locations locations, Path parent)
-            throws IOException {
-        DataDirectoryLock lock = TemporaryDataDirectories.create(tools, parent);
-        Path dir = lock.directory();
-        try {
-            String password = Cluster.prepare(tools, dir, locations.initdbTemplates());
-            Postmaster postmaster = Postmaster.start(
-                    tools,
-                    dir,
-                    sibling(dir, ".log"),
-                    ServerSettings.of(options),
-                    Duration.ZERO,
-                    0,
-                    port -> LoginWarmUp.start(superuser(port, password, "postgres")));
-            return new EmbeddedServer(options, tools, dir, lock, null, postmaster, password);
-        } catch (IOException | RuntimeException | Error e) {
-            try {
-                TemporaryDataDirectories.delete(lock);
-            } finally {
-                lock.close();
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * A server on the persistent data directory {@code dir}: joined, or started.
-     *
-     * @param outgrown whether {@code dir}, the cache's, alone is larger than the cache may be: it is then
-     *     created anew, unless a JVM uses it
-     */
-    private static EmbeddedServer persistent(
-            Options options, PgTools tools, Locations locations, Path dir, String key, boolean outgrown)
-            throws IOException {
-        Locations.create(dir.getParent(), key);
-        tools.osUser().checkCanReach(dir, "The data directory", key);
-        SharedDataDirectory shared = SharedDataDirectory.open(
-                dir, othersUseIt -> launch(options, tools, locations.initdbTemplates(), dir, othersUseIt, outgrown));
-        try {
-            ServerSettings.warnIfOther(dir, ServerSettings.of(options)); // a server this run shares keeps its own
-            return new EmbeddedServer(
-                    options,
-                    tools,
-                    dir,
-                    null,
-                    shared,
-                    shared.postmaster(),
-                    Cluster.password(dir).orElseThrow());
-        } catch (IOException | RuntimeException | Error e) {
-            shared.release();
-            throw e;
-        }
-    }
-
-    /** Joins the server that other JVMs use on {@code dir}, or starts one; with the directory's admission held. */
-    private static Postmaster launch(
-            Options options, PgTools tools, Path templates, Path dir, boolean othersUseIt, boolean outgrown)
-            throws IOException {
-        if (outgrown && !othersUseIt && Files.isDirectory(dir) && !PidFiles.runsOn(dir)) {
-            LOG.warn(
-                    "The data directory {} alone holds more than the cache may ({}, {}): it is created anew, and the "
-                            + "bases, parents and kept branches in it are gone. Raise {}, or set {} to a directory "
-                            + "of your own, to keep them.",
-                    dir,
-                    ByteSizes.describe(options.cacheLimits().maxBytes()),
-                    Keys.CACHE_MAX_SIZE,
-                    Keys.CACHE_MAX_SIZE,
-                    Keys.DATA_DIRECTORY);
-            Directories.deleteTree(dir);
-        }
-        String password = Cluster.prepare(tools, dir, templates);
-        Optional<Postmaster> running = Postmaster.join(tools, dir, options.linger());
-        if (running.isPresent() && (othersUseIt || running.get().heldUp())) {
-            LOG.info(
-                    "Joining the embedded PostgreSQL server that {} on {}; the settings it was started with apply",
-                    othersUseIt ? "another test JVM runs" : "an earlier run left running",
-                    dir);
-            running.get().announce();
-            return running.get();
-        }
-        if (running.isPresent()) {
-            // Nobody uses it: its last JVM was killed just now, and its watchdog is stopping it (or it has none).
-            running.get().release();
-            running.get().awaitStopped(Duration.ofSeconds(running.get().watched() ? 15 : 0));
-        } else {
-            PidFiles.awaitNoneOn(dir, Duration.ofSeconds(15)); // one shutting down, which then does not accept joins
-        }
-        long stalePid = PidFiles.stopServerLeftOn(tools, dir);
-        return Postmaster.start(
-                tools,
-                dir,
-                sibling(dir, ".log"),
-                ServerSettings.of(options),
-                options.linger(),
-                stalePid,
-                port -> LoginWarmUp.start(superuser(port, password, "postgres")));
+        return ServerLaunch.start(options, startsEmpty);
     }
 
     /** The file {@code <directory><suffix>} beside {@code directory}: its log, lock, pipe or password file. */
@@ -373,7 +245,7 @@ public final class EmbeddedServer implements AutoCloseable {
     }
 
     /** How the superuser logs in to {@code database} on the server on {@code port}. */
-    private static BranchConnection superuser(int port, String password, String database) {
+    static BranchConnection superuser(int port, String password, String database) {
         return BranchConnection.of(jdbcUrl(port, database), Cluster.SUPERUSER, password);
     }
 
