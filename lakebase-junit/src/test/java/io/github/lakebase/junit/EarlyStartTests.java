@@ -111,6 +111,55 @@ class EarlyStartTests {
                 .containsExactly("the migrations were read while the provider was created");
     }
 
+    /**
+     * A server that starts empty (a new cluster, which holds no base an earlier run kept) has its first test build
+     * a base: Flyway loads (its classes and plugins, about half a second in a new JVM) on the thread that waits for
+     * the server, while the server starts. Where the provider does not say so, Flyway is loaded only to build.
+     */
+    @Test
+    void flywayLoadsWhileAServerThatStartsEmptyStartsAndOnlyThen() throws Exception {
+        Path resources = directory.resolve("resources");
+        Path services = resources.resolve("META-INF/services/" + BranchProviderFactory.class.getName());
+        Files.createDirectories(services.getParent());
+        Files.writeString(services, EmptyStartFactory.class.getName() + "\n", StandardCharsets.UTF_8);
+        Path migration = resources.resolve(ReadEarlyTestCase.LOCATION + "/V1__item.sql");
+        Files.createDirectories(migration.getParent());
+        Files.writeString(migration, "CREATE TABLE item (id int PRIMARY KEY);\n", StandardCharsets.UTF_8);
+
+        for (boolean startsEmpty : List.of(true, false)) {
+            EmptyStartFactory.reset(startsEmpty);
+            // A new class loader, as a new JVM's: Flyway's plugins are looked up through it once.
+            ResourceClassLoader.with(
+                    resources,
+                    List.of(),
+                    name -> {
+                        if (name.equals(EmptyStartFactory.FLYWAY_PLUGINS)) {
+                            EmptyStartFactory.flyway.countDown();
+                        } else if (name.startsWith(ReadEarlyTestCase.LOCATION)) {
+                            EmptyStartFactory.read.countDown();
+                        }
+                    },
+                    () -> Fixtures.assertAllSucceeded(
+                            Fixtures.run(
+                                    ReadEarlyTestCase.class,
+                                    Map.of(
+                                            "lakebase.provider",
+                                            EmptyStartFactory.ID,
+                                            "lakebase.embedded.data-directory",
+                                            "temporary",
+                                            // a service of its own for each run, not the one the first run left
+                                            "lakebase.embedded.max-connections",
+                                            startsEmpty ? "40" : "41")),
+                            1));
+        }
+
+        assertThat(EmptyStartFactory.SEEN)
+                .as("what the provider saw while it was created")
+                .containsExactly(
+                        "starts empty: Flyway was loaded while the provider was created",
+                        "keeps what was built: Flyway was not loaded while the provider was created");
+    }
+
     @Test
     void theServerStartsAsTheLauncherBeginsToDiscoverAClassThatUsesTheLibrary() throws Exception {
         Path dataDirectory = directory.resolve("pgdata");
@@ -348,6 +397,53 @@ class EarlyStartTests {
                         read.await(10, TimeUnit.SECONDS)
                                 ? "the migrations were read while the provider was created"
                                 : "the migrations were not read in the 10 s the provider was created in");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new EmbeddedProviderFactory().create(context);
+        }
+    }
+
+    /**
+     * The embedded provider, created once Flyway has been loaded (or 10 s have passed) after it says that its server
+     * starts empty; or, told that its server keeps what was built, once its migrations have been read and a second
+     * more has passed, in which Flyway is not to load. Loaded through the context class loader of the test only.
+     */
+    public static final class EmptyStartFactory implements BranchProviderFactory {
+
+        static final String ID = "empty-start";
+        static final String FLYWAY_PLUGINS = "META-INF/services/org.flywaydb.core.extensibility.Plugin";
+        static final List<String> SEEN = Collections.synchronizedList(new java.util.ArrayList<>());
+        static volatile CountDownLatch flyway = new CountDownLatch(1);
+        static volatile CountDownLatch read = new CountDownLatch(1);
+        static volatile boolean startsEmpty;
+
+        static void reset(boolean empty) {
+            flyway = new CountDownLatch(1);
+            read = new CountDownLatch(1);
+            startsEmpty = empty;
+        }
+
+        @Override
+        public String id() {
+            return ID;
+        }
+
+        @Override
+        public BranchProvider create(ProviderContext context) {
+            try {
+                if (startsEmpty) {
+                    context.serverStartsEmpty();
+                    SEEN.add("starts empty: Flyway was "
+                            + (flyway.await(10, TimeUnit.SECONDS) ? "" : "not ")
+                            + "loaded while the provider was created");
+                } else {
+                    boolean wasRead = read.await(10, TimeUnit.SECONDS);
+                    SEEN.add("keeps what was built: Flyway was "
+                            + (flyway.await(1, TimeUnit.SECONDS) ? "" : "not ")
+                            + "loaded while the provider was created"
+                            + (wasRead ? "" : " (its migrations were not read in 10 s)"));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
