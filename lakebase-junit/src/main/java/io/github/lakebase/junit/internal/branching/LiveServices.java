@@ -130,7 +130,14 @@ final class LiveServices {
                         reason + " (Set lakebase.disabled-when-unavailable=true to skip the tests instead.)", null);
             });
             BranchNames names = config.names(); // a wrong prefix fails before a server starts
-            BranchProvider provider = factory.create(config);
+            // A new cluster: the first test builds a base, and Flyway loads meanwhile.
+            config.whenServerStartsEmpty(() -> FlywayAhead.loadInBackground(config.classLoader()));
+            BranchProvider provider;
+            try {
+                provider = factory.create(config);
+            } finally {
+                config.whenServerStartsEmpty(() -> {});
+            }
             BranchService service = new BranchService(id, config, provider, names);
             LOG.info("lakebase-junit run {} uses {}", BranchService.RUN_ID, provider.describe());
             service.startSweep(config.classLoader());

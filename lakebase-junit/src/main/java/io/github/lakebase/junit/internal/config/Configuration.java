@@ -51,6 +51,8 @@ public final class Configuration implements ProviderContext {
     private final Map<String, Optional<String>> read = new ConcurrentHashMap<>();
     /** What {@link #perRun} worked out, shared by the configurations of one run; {@code null} for none. */
     private final Map<Object, Object> run;
+    /** Told when the provider created with this configuration says that its server starts empty. */
+    private volatile Runnable startsEmpty = () -> {};
 
     public Configuration(
             Function<String, Optional<String>> parameters,
@@ -128,6 +130,21 @@ public final class Configuration implements ProviderContext {
                 // the caller that worked it out failed, and took its entry away: try again
             }
         }
+    }
+
+    /**
+     * Has {@code action} run when the provider created with this configuration says that its server starts empty
+     * ({@link #serverStartsEmpty}), in place of what was set before.
+     *
+     * @param action what to run, on the thread that creates the provider
+     */
+    public void whenServerStartsEmpty(Runnable action) {
+        this.startsEmpty = java.util.Objects.requireNonNull(action);
+    }
+
+    @Override
+    public void serverStartsEmpty() {
+        startsEmpty.run();
     }
 
     @Override

@@ -60,7 +60,7 @@ public final class EmbeddedProviderFactory implements BranchProviderFactory {
         ProviderContext config = context;
         Optional<String> dataDirectory = config.get(DATA_DIRECTORY);
         boolean temporary = dataDirectory.filter(TEMPORARY::equalsIgnoreCase).isPresent();
-        EmbeddedServer server = EmbeddedServer.start(new EmbeddedServer.Options(
+        EmbeddedServer.Options options = new EmbeddedServer.Options(
                 temporary ? null : dataDirectory.map(Path::of).orElse(null),
                 config.get(CACHE_DIRECTORY).map(Path::of).orElse(null),
                 config.get(OS_USER),
@@ -71,7 +71,8 @@ public final class EmbeddedProviderFactory implements BranchProviderFactory {
                 new CacheLimits(
                         config.getDuration(CACHE_MAX_AGE, CacheLimits.DEFAULT.maxAge()),
                         ByteSizes.parse(CACHE_MAX_SIZE, config.get(CACHE_MAX_SIZE), CacheLimits.DEFAULT.maxBytes())),
-                config.getDuration(LINGER, Duration.ZERO, Duration.ZERO, Duration.ofDays(1))));
+                config.getDuration(LINGER, Duration.ZERO, Duration.ZERO, Duration.ofDays(1)));
+        EmbeddedServer server = EmbeddedServer.start(options, context::serverStartsEmpty); // a new cluster says so
         return new TemplateBranchProvider(new Embedded(server), context, "template1");
     }
 

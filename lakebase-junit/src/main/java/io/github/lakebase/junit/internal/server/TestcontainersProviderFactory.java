@@ -35,6 +35,7 @@ public final class TestcontainersProviderFactory implements BranchProviderFactor
         unavailableReason(context).ifPresent(reason -> {
             throw new io.github.lakebase.junit.spi.ProviderException(reason, null);
         });
+        context.serverStartsEmpty(); // a new container each run: the first test builds its base
         return new TemplateBranchProvider(
                 ContainerServer.start(context.get(IMAGE).orElse(DEFAULT_IMAGE)), context, "template1");
     }
