@@ -79,13 +79,7 @@ class EarlyStartTests {
 
     @Test
     void theFirstTestsMigrationsAreReadWhileTheServerStarts() throws Exception {
-        Path resources = directory.resolve("resources");
-        Path services = resources.resolve("META-INF/services/" + BranchProviderFactory.class.getName());
-        Files.createDirectories(services.getParent());
-        Files.writeString(services, SlowStartFactory.class.getName() + "\n", StandardCharsets.UTF_8);
-        Path migration = resources.resolve(ReadEarlyTestCase.LOCATION + "/V1__item.sql");
-        Files.createDirectories(migration.getParent());
-        Files.writeString(migration, "CREATE TABLE item (id int PRIMARY KEY);\n", StandardCharsets.UTF_8);
+        Path resources = resourcesWith(SlowStartFactory.class);
         SlowStartFactory.reset();
 
         ResourceClassLoader.with(
@@ -118,13 +112,7 @@ class EarlyStartTests {
      */
     @Test
     void flywayLoadsWhileAServerThatStartsEmptyStartsAndOnlyThen() throws Exception {
-        Path resources = directory.resolve("resources");
-        Path services = resources.resolve("META-INF/services/" + BranchProviderFactory.class.getName());
-        Files.createDirectories(services.getParent());
-        Files.writeString(services, EmptyStartFactory.class.getName() + "\n", StandardCharsets.UTF_8);
-        Path migration = resources.resolve(ReadEarlyTestCase.LOCATION + "/V1__item.sql");
-        Files.createDirectories(migration.getParent());
-        Files.writeString(migration, "CREATE TABLE item (id int PRIMARY KEY);\n", StandardCharsets.UTF_8);
+        Path resources = resourcesWith(EmptyStartFactory.class);
 
         for (boolean startsEmpty : List.of(true, false)) {
             EmptyStartFactory.reset(startsEmpty);
@@ -133,8 +121,6 @@ class EarlyStartTests {
                     resources,
                     List.of(),
                     name -> {
-                        System.err.println("ASKED " + System.nanoTime() / 1_000_000 + " "
-                                + Thread.currentThread().getName() + " " + name);
                         if (name.equals(EmptyStartFactory.FLYWAY_LOADS)) {
                             EmptyStartFactory.flyway.countDown();
                         } else if (name.startsWith(ReadEarlyTestCase.LOCATION)) {
@@ -160,6 +146,21 @@ class EarlyStartTests {
                 .containsExactly(
                         "starts empty: Flyway was loaded while the provider was created",
                         "keeps what was built: Flyway was not loaded while the provider was created");
+    }
+
+    /**
+     * Resources for a fixture of {@link ReadEarlyTestCase}: its migration, and {@code factory} listed as a provider,
+     * which the fixture's class loader finds.
+     */
+    private Path resourcesWith(Class<? extends BranchProviderFactory> factory) throws IOException {
+        Path resources = directory.resolve("resources");
+        Path services = resources.resolve("META-INF/services/" + BranchProviderFactory.class.getName());
+        Files.createDirectories(services.getParent());
+        Files.writeString(services, factory.getName() + "\n", StandardCharsets.UTF_8);
+        Path migration = resources.resolve(ReadEarlyTestCase.LOCATION + "/V1__item.sql");
+        Files.createDirectories(migration.getParent());
+        Files.writeString(migration, "CREATE TABLE item (id int PRIMARY KEY);\n", StandardCharsets.UTF_8);
+        return resources;
     }
 
     @Test
