@@ -107,15 +107,22 @@ class EarlyStartTests {
 
     /**
      * A server that starts empty (a new cluster, which holds no base an earlier run kept) has its first test build
-     * a base: Flyway loads (its classes, about half a second in a new JVM) in the background while the server starts.
-     * Where the provider does not say so, Flyway is loaded only to build.
+     * a base: Flyway loads (its classes, about half a second in a new JVM) in the background while the server starts,
+     * when the run's migrations are Flyway's. Where the provider does not say so, or the run migrates with Liquibase,
+     * Flyway is not loaded ahead.
      */
     @Test
-    void flywayLoadsWhileAServerThatStartsEmptyStartsAndOnlyThen() throws Exception {
+    void flywayLoadsWhileAServerThatStartsEmptyStartsForFlywayMigrationsOnly() throws Exception {
         Path resources = resourcesWith(EmptyStartFactory.class);
+        record Case(Class<?> fixture, String location, boolean startsEmpty) {}
+        List<Case> cases = List.of(
+                new Case(ReadEarlyTestCase.class, ReadEarlyTestCase.LOCATION, true),
+                new Case(ReadEarlyTestCase.class, ReadEarlyTestCase.LOCATION, false),
+                new Case(LiquibaseTestCase.class, LiquibaseTestCase.LOCATION, true));
 
-        for (boolean startsEmpty : List.of(true, false)) {
-            EmptyStartFactory.reset(startsEmpty);
+        EmptyStartFactory.SEEN.clear();
+        for (Case c : cases) {
+            EmptyStartFactory.reset(c.startsEmpty());
             // A new class loader, as a new JVM's: Flyway is loaded ahead once per class loader.
             ResourceClassLoader.with(
                     resources,
@@ -123,21 +130,21 @@ class EarlyStartTests {
                     name -> {
                         if (name.equals(EmptyStartFactory.FLYWAY_LOADS)) {
                             EmptyStartFactory.flyway.countDown();
-                        } else if (name.startsWith(ReadEarlyTestCase.LOCATION)) {
+                        } else if (name.startsWith(c.location())) {
                             EmptyStartFactory.read.countDown();
                         }
                     },
                     () -> Fixtures.assertAllSucceeded(
                             Fixtures.run(
-                                    ReadEarlyTestCase.class,
+                                    c.fixture(),
                                     Map.of(
                                             "lakebase.provider",
                                             EmptyStartFactory.ID,
                                             "lakebase.embedded.data-directory",
                                             "temporary",
-                                            // a service of its own for each run, not the one the first run left
+                                            // a service of its own for each run, not the one an earlier run left
                                             "lakebase.embedded.max-connections",
-                                            startsEmpty ? "40" : "41")),
+                                            Integer.toString(40 + cases.indexOf(c)))),
                             1));
         }
 
@@ -145,7 +152,8 @@ class EarlyStartTests {
                 .as("what the provider saw while it was created")
                 .containsExactly(
                         "starts empty: Flyway was loaded while the provider was created",
-                        "keeps what was built: Flyway was not loaded while the provider was created");
+                        "keeps what was built: Flyway was not loaded while the provider was created",
+                        "starts empty: Flyway was not loaded while the provider was created");
     }
 
     /**
@@ -363,6 +371,17 @@ class EarlyStartTests {
         void test(DataSource dataSource) {}
     }
 
+    @LakebaseBranch(migrations = "liquibase:" + LiquibaseTestCase.LOCATION + "/db.changelog-master.xml")
+    static class LiquibaseTestCase {
+        static final String LOCATION = "changelogs/shop";
+
+        @Test
+        void first(DataSource dataSource) throws Exception {
+            assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM databasechangelog"))
+                    .isPositive();
+        }
+    }
+
     @LakebaseBranch(migrations = "classpath:" + ReadEarlyTestCase.LOCATION)
     static class ReadEarlyTestCase {
         static final String LOCATION = "migrations/read-early";
@@ -408,9 +427,9 @@ class EarlyStartTests {
     }
 
     /**
-     * The embedded provider, created once Flyway has been loaded (or 10 s have passed) after it says that its server
-     * starts empty; or, told that its server keeps what was built, once its migrations have been read and a second
-     * more has passed, in which Flyway is not to load. Loaded through the context class loader of the test only.
+     * The embedded provider, created once its fixture's migrations have been read and Flyway loaded, or 3 s more have
+     * passed; first it says that its server starts empty, unless told that it keeps what was built. Loaded through the
+     * context class loader of the test only.
      */
     public static final class EmptyStartFactory implements BranchProviderFactory {
 
@@ -442,16 +461,13 @@ class EarlyStartTests {
             try {
                 if (startsEmpty) {
                     context.serverStartsEmpty();
-                    SEEN.add("starts empty: Flyway was "
-                            + (flyway.await(10, TimeUnit.SECONDS) ? "" : "not ")
-                            + "loaded while the provider was created");
-                } else {
-                    boolean wasRead = read.await(10, TimeUnit.SECONDS);
-                    SEEN.add("keeps what was built: Flyway was "
-                            + (flyway.await(1, TimeUnit.SECONDS) ? "" : "not ")
-                            + "loaded while the provider was created"
-                            + (wasRead ? "" : " (its migrations were not read in 10 s)"));
                 }
+                boolean wasRead = read.await(10, TimeUnit.SECONDS);
+                // Loaded within a second or two where it loads; a case where it does not waits its 3 s out.
+                SEEN.add((startsEmpty ? "starts empty" : "keeps what was built") + ": Flyway was "
+                        + (flyway.await(3, TimeUnit.SECONDS) ? "" : "not ")
+                        + "loaded while the provider was created"
+                        + (wasRead ? "" : " (its migrations were not read in 10 s)"));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
