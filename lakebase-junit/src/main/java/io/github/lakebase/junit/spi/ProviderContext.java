@@ -44,11 +44,13 @@ public interface ProviderContext {
 
     /**
      * Says that the server this provider is starting keeps nothing from an earlier run: a new cluster or container,
-     * with no base, parent or spare kept, so that the run's first test builds its base. The library then loads its
-     * migration tool in the background while the server starts, rather than on the first test's path once it is up
-     * (Flyway's first configuration in a JVM takes about half a second on a 2-core machine). A hint only: a provider
+     * with no base, parent or spare kept, so that the run's first test builds its base. Where the run's migrations
+     * are Flyway's, the library then loads Flyway in the background while the server starts, rather than on the first
+     * test's path once it is up (its first configuration in a JVM takes about half a second on a 2-core machine; a run
+     * that migrates with Liquibase, or has no migrations, loads nothing ahead). A hint only: a provider
      * that never calls it works the same, and one that calls it wrongly costs that load. Called from {@link
-     * BranchProviderFactory#create}, before the server accepts connections; the default does nothing.
+     * BranchProviderFactory#create}, before the server accepts connections; a call after {@code create} has returned
+     * is ignored. The default does nothing.
      *
      * <pre>{@code
      * if (!Files.exists(dataDirectory.resolve("PG_VERSION"))) {

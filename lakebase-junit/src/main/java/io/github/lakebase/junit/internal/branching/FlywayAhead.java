@@ -1,49 +1,74 @@
 package io.github.lakebase.junit.internal.branching;
 
 import io.github.lakebase.junit.internal.util.DaemonThreads;
-import java.util.Collections;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
-import java.util.Set;
 import java.util.WeakHashMap;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Flyway, loaded in the background while a server that starts empty starts ({@link
- * io.github.lakebase.junit.spi.ProviderContext#serverStartsEmpty}: a new cluster holds no base an earlier run kept,
- * so the run's first test builds its base as soon as the server is up). Flyway's first configuration in a JVM loads
- * and initializes its classes: 590-615 ms in a new JVM on a 2-core machine, against 18-40 ms for the next one (a
- * program of its own, three runs; {@code docs/performance.md}, "Cold starts"). Loaded meanwhile, the base's build finds it loaded. Where the server keeps
- * what earlier runs built, nothing is loaded ahead: the base is likely kept, and the load would only compete with the
- * start for the machine.
+ * Flyway, loaded in the background while a server that starts empty starts, for a run whose migrations are Flyway's.
+ * A server starts empty ({@link io.github.lakebase.junit.spi.ProviderContext#serverStartsEmpty}) on a new cluster,
+ * which holds no base an earlier run kept: the run's first test builds its base as soon as the server is up. Flyway's
+ * first configuration in a JVM loads and initializes its classes: 590-615 ms in a new JVM on a 2-core machine,
+ * against 18-40 ms for the next one (a program of its own, three runs; {@code docs/performance.md}, "Cold starts").
+ * Loaded meanwhile, the base's build finds it loaded. The load begins once both are known: that the server starts
+ * empty, and that the first migrations planned (read ahead at a test class's first callback, or by its first test
+ * while the server starts) are Flyway locations. A run on a server that keeps what earlier runs built, or that
+ * migrates with Liquibase, loads nothing ahead.
  *
  * <pre>{@code
- * config.whenServerStartsEmpty(() -> FlywayAhead.loadInBackground(config.classLoader()));
+ * config.whenServerStartsEmpty(() -> FlywayAhead.serverStartsEmpty(config.classLoader()));
+ * FlywayAhead.planned(plan, config.classLoader()); // as the migrations are read ahead
  * }</pre>
  */
 final class FlywayAhead {
 
     private static final Logger LOG = LoggerFactory.getLogger(FlywayAhead.class);
 
-    /** The class loaders Flyway was loaded ahead through: once each (a JVM's tests have one). */
-    private static final Set<ClassLoader> LOADED =
-            Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    /** What is known for each class loader of tests (a JVM's tests have one). */
+    private static final Map<ClassLoader, State> STATES = new WeakHashMap<>();
 
     private FlywayAhead() {}
 
     /**
-     * Configures a Flyway through {@code loader}, as a base's build does, and drops it, in a daemon thread; once per
-     * class loader. Never throws: without Flyway on the class path (a project that migrates with Liquibase), or should
-     * anything fail, nothing is loaded, and the build goes as it would without this.
-     *
-     * @param loader the class loader of the tests, through which the build will load Flyway
+     * Notes that a server whose tests load classes through {@code loader} starts empty: Flyway loads now if the first
+     * migrations planned are Flyway's, else once they are planned so.
      */
-    static void loadInBackground(ClassLoader loader) {
-        if (!LOADED.add(loader)) {
-            return;
+    static void serverStartsEmpty(ClassLoader loader) {
+        boolean load;
+        synchronized (STATES) {
+            State state = STATES.computeIfAbsent(loader, l -> new State());
+            state.startsEmpty = true;
+            load = state.begins();
         }
+        if (load) {
+            loadInBackground(loader);
+        }
+    }
+
+    /**
+     * Notes the migrations of a plan read ahead through {@code loader}; the first plan noted decides whether Flyway
+     * loads ahead at all.
+     */
+    static void planned(Migrations.Plan plan, ClassLoader loader) {
+        boolean load;
+        synchronized (STATES) {
+            State state = STATES.computeIfAbsent(loader, l -> new State());
+            if (state.flyway == null) {
+                state.flyway = plan.liquibase().isEmpty() && !plan.locations().isEmpty();
+            }
+            load = state.begins();
+        }
+        if (load) {
+            loadInBackground(loader);
+        }
+    }
+
+    /** Configures a Flyway through {@code loader}, as a base's build does, and drops it, in a daemon thread. */
+    private static void loadInBackground(ClassLoader loader) {
         try {
             Thread load = DaemonThreads.named("lakebase-junit-flyway-ahead").newThread(() -> load(loader));
             load.setContextClassLoader(loader);
@@ -53,6 +78,7 @@ final class FlywayAhead {
         }
     }
 
+    /** Never throws: should anything fail, the base's build loads Flyway as it would without this. */
     private static void load(ClassLoader loader) {
         long start = System.nanoTime();
         try {
@@ -62,6 +88,24 @@ final class FlywayAhead {
                     (System.nanoTime() - start) / 1_000_000);
         } catch (RuntimeException | LinkageError | ServiceConfigurationError e) {
             LOG.debug("Could not load Flyway ahead: {}", e.toString());
+        }
+    }
+
+    /** What is known for one class loader; guarded by {@link #STATES}. */
+    private static final class State {
+        boolean startsEmpty;
+        /** Whether the first migrations planned are Flyway's; null until some are. */
+        Boolean flyway;
+
+        boolean loading;
+
+        /** Whether the load begins now: both are known, and it has not begun. */
+        boolean begins() {
+            if (loading || !startsEmpty || !Boolean.TRUE.equals(flyway)) {
+                return false;
+            }
+            loading = true;
+            return true;
         }
     }
 }

@@ -131,7 +131,7 @@ final class LiveServices {
             });
             BranchNames names = config.names(); // a wrong prefix fails before a server starts
             // A new cluster: the first test builds a base, and Flyway loads meanwhile.
-            config.whenServerStartsEmpty(() -> FlywayAhead.loadInBackground(config.classLoader()));
+            config.whenServerStartsEmpty(() -> FlywayAhead.serverStartsEmpty(config.classLoader()));
             BranchProvider provider;
             try {
                 provider = factory.create(config);

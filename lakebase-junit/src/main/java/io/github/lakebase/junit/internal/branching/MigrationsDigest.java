@@ -90,7 +90,9 @@ record MigrationsDigest(Optional<ClassRoots> code, Optional<String> digest) {
         long start = System.nanoTime();
         Configuration ahead = config.unread();
         try {
-            of(planning.apply(base.migrations(), ahead), ahead);
+            Migrations.Plan plan = planning.apply(base.migrations(), ahead);
+            FlywayAhead.planned(plan, config.classLoader()); // a server that starts empty builds with it soon
+            of(plan, ahead);
             LOG.debug(
                     "Read the migrations {} {} ({} ms)",
                     base.migrations(),

@@ -136,7 +136,7 @@ public final class Configuration implements ProviderContext {
      * Has {@code action} run when the provider created with this configuration says that its server starts empty
      * ({@link #serverStartsEmpty}), in place of what was set before.
      *
-     * @param action what to run, on the thread that creates the provider
+     * @param action what to run, on the thread that calls {@link #serverStartsEmpty} (the provider's creation)
      */
     public void whenServerStartsEmpty(Runnable action) {
         this.startsEmpty = java.util.Objects.requireNonNull(action);

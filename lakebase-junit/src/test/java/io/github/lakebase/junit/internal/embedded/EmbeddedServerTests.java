@@ -87,8 +87,9 @@ class EmbeddedServerTests {
                 .as("not said again: the cluster holds what the first run left")
                 .hasSize(1);
 
+        Path cache = Path.of(System.getProperty("java.io.tmpdir"), "lakebase-junit"); // binaries unpacked once
         try (EmbeddedServer server = EmbeddedServer.start(
-                new EmbeddedServer.Options(null, work, Optional.empty(), 50, Map.of()), startsEmpty)) {
+                new EmbeddedServer.Options(null, cache, Optional.empty(), 50, Map.of()), startsEmpty)) {
             assertThat(server.running()).isTrue();
         }
         assertThat(saidWhileStarting)
