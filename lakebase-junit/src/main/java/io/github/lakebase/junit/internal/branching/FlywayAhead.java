@@ -1,6 +1,7 @@
 package io.github.lakebase.junit.internal.branching;
 
 import io.github.lakebase.junit.internal.util.DaemonThreads;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.WeakHashMap;
@@ -15,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * first configuration in a JVM loads and initializes its classes: 590-615 ms in a new JVM on a 2-core machine,
  * against 18-40 ms for the next one (a program of its own, three runs; {@code docs/performance.md}, "Cold starts").
  * Loaded meanwhile, the base's build finds it loaded. The load begins once both are known: that the server starts
- * empty, and that the first migrations planned (read ahead at a test class's first callback, or by its first test
- * while the server starts) are Flyway locations. A run on a server that keeps what earlier runs built, or that
+ * empty, and that the run's migrations are Flyway locations: as a launcher's discovery finds the first test class that
+ * declares migrations, or as the first are planned (read ahead at a test class's first callback, or by its first
+ * test while the server starts). A run on a server that keeps what earlier runs built, or that
  * migrates with Liquibase, loads nothing ahead.
  *
  * <pre>{@code
@@ -24,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * FlywayAhead.planned(plan, config.classLoader()); // as the migrations are read ahead
  * }</pre>
  */
-final class FlywayAhead {
+public final class FlywayAhead {
 
     private static final Logger LOG = LoggerFactory.getLogger(FlywayAhead.class);
 
@@ -34,8 +36,8 @@ final class FlywayAhead {
     private FlywayAhead() {}
 
     /**
-     * Notes that a server whose tests load classes through {@code loader} starts empty: Flyway loads now if the first
-     * migrations planned are Flyway's, else once they are planned so.
+     * Notes that a server whose tests load classes through {@code loader} starts empty: Flyway loads now if the run's
+     * migrations are known to be Flyway's ({@link #declared}, {@link #planned}), else once they are.
      */
     static void serverStartsEmpty(ClassLoader loader) {
         boolean load;
@@ -50,8 +52,8 @@ final class FlywayAhead {
     }
 
     /**
-     * Notes the migrations of a plan read ahead through {@code loader}; the first plan noted decides whether Flyway
-     * loads ahead at all.
+     * Notes the migrations of a plan read ahead through {@code loader}: where no declaration found at discovery decided
+     * yet, the first plan noted decides whether Flyway loads ahead at all.
      */
     static void planned(Migrations.Plan plan, ClassLoader loader) {
         boolean load;
@@ -59,6 +61,31 @@ final class FlywayAhead {
             State state = STATES.computeIfAbsent(loader, l -> new State());
             if (state.flyway == null) {
                 state.flyway = plan.liquibase().isEmpty() && !plan.locations().isEmpty();
+            }
+            load = state.begins();
+        }
+        if (load) {
+            loadInBackground(loader);
+        }
+    }
+
+    /**
+     * Notes the migrations that the first test class a launcher's discovery finds declares
+     * ({@code @LakebaseBranch(migrations = ...)}): Flyway locations or Liquibase changelogs. Decides as {@link
+     * #planned} does, when nothing was planned yet; a class that declares none decides nothing.
+     *
+     * @param migrations the declared migrations, as written
+     * @param loader the class loader of the tests
+     */
+    public static void declared(List<String> migrations, ClassLoader loader) {
+        if (migrations.isEmpty()) {
+            return;
+        }
+        boolean load;
+        synchronized (STATES) {
+            State state = STATES.computeIfAbsent(loader, l -> new State());
+            if (state.flyway == null) {
+                state.flyway = migrations.stream().noneMatch(Migrations::isChangelog);
             }
             load = state.begins();
         }

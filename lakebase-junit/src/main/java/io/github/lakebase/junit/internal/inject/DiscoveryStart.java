@@ -3,6 +3,7 @@ package io.github.lakebase.junit.internal.inject;
 import io.github.lakebase.junit.LakebaseBranchExtension;
 import io.github.lakebase.junit.integration.TestClasses;
 import io.github.lakebase.junit.internal.branching.BranchService;
+import io.github.lakebase.junit.internal.branching.FlywayAhead;
 import io.github.lakebase.junit.internal.config.Configuration;
 import io.github.lakebase.junit.internal.util.DaemonThreads;
 import java.lang.reflect.AnnotatedElement;
@@ -42,7 +43,8 @@ import org.junit.platform.launcher.LauncherDiscoveryRequest;
  * a test class that uses the library, in the background: the start goes on while JUnit discovers the tests and
  * sets the first class up, instead of beginning at that class's {@code beforeAll} callback ({@link
  * Availability#startEarly}). On a warm machine the server's start and the JVM's first login are most of what a run
- * waits for before its first test.
+ * waits for before its first test. It also notes the migrations the first such class declares, so that where the
+ * server starts empty, Flyway loads meanwhile for a run whose migrations are Flyway's ({@link FlywayAhead}).
  *
  * <p>A class uses the library when it, a superclass, an interface, a class it is {@code @Nested} in or one of its
  * own {@code @Nested} classes declares {@code @LakebaseBranch} or registers {@link LakebaseBranchExtension}
@@ -99,7 +101,8 @@ public final class DiscoveryStart implements LauncherDiscoveryListener {
             } catch (RuntimeException e) {
                 return; // a wrong configuration: the first test says what is wrong
             }
-            BranchService.startEarly(config.unread(), null); // no class's declaration is read here
+            declaredMigrations(request, loader).ifPresent(m -> FlywayAhead.declared(m, loader));
+            BranchService.startEarly(config.unread(), null); // nor are its migrations read here: no run's values yet
         });
         start.setContextClassLoader(loader);
         start.start();
@@ -148,6 +151,24 @@ public final class DiscoveryStart implements LauncherDiscoveryListener {
         return request.getSelectorsByType(DiscoverySelector.class).stream()
                 .flatMap(s -> selectedClass(s, loader).stream())
                 .anyMatch(DiscoveryStart::usesLibrary);
+    }
+
+    /**
+     * The migrations that the first class {@code request} names that uses the library declares, as written; empty
+     * where none declares any, or a declaration is wrong (its first test says so).
+     */
+    static Optional<List<String>> declaredMigrations(LauncherDiscoveryRequest request, ClassLoader loader) {
+        try {
+            return request.getSelectorsByType(DiscoverySelector.class).stream()
+                    .flatMap(s -> selectedClass(s, loader).stream())
+                    .filter(DiscoveryStart::usesLibrary)
+                    .flatMap(c -> Declarations.forClass(c).stream())
+                    .map(d -> d.spec().base().migrations())
+                    .filter(m -> !m.isEmpty())
+                    .findFirst();
+        } catch (RuntimeException | LinkageError e) {
+            return Optional.empty();
+        }
     }
 
     /** The test class {@code selector} names, loaded without being initialized; empty for none or one that fails. */

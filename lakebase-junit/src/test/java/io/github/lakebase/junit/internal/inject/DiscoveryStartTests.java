@@ -155,6 +155,29 @@ class DiscoveryStartTests {
         assertThat(DiscoveryStart.selectsUsers(filtered, LOADER)).isFalse();
     }
 
+    /**
+     * The migrations the first class that uses the library declares, read at discovery to know which migration tool
+     * the run's first base is built with ({@code FlywayAhead}); a class that declares none decides nothing.
+     */
+    @Test
+    void theFirstDeclaredMigrationsAreReadAtDiscovery() {
+        assertThat(DiscoveryStart.declaredMigrations(request(selectClass(ComposedAnnotation.class)), LOADER))
+                .contains(List.of("classpath:db/migration"));
+        assertThat(DiscoveryStart.declaredMigrations(
+                        request(
+                                selectClass(Plain.class),
+                                selectClass(AnnotatedClass.class),
+                                selectClass(DeclaresChangelog.class),
+                                selectClass(ComposedAnnotation.class)),
+                        LOADER))
+                .as("the first that declares migrations, after one that uses the library with its defaults")
+                .contains(List.of("liquibase:db/changelog/db.changelog-master.yaml"));
+        assertThat(DiscoveryStart.declaredMigrations(request(selectClass(AnnotatedClass.class)), LOADER))
+                .isEmpty();
+        assertThat(DiscoveryStart.declaredMigrations(request(selectClass(DisabledClass.class)), LOADER))
+                .isEmpty();
+    }
+
     @Test
     void mavensOwnJvmStartsNothing() {
         assertThat(DiscoveryStart.buildToolJvm(
@@ -188,6 +211,9 @@ class DiscoveryStartTests {
     }
 
     static class Subclass extends AnnotatedClass {}
+
+    @LakebaseBranch(migrations = "liquibase:db/changelog/db.changelog-master.yaml")
+    static class DeclaresChangelog {}
 
     @Target(ElementType.TYPE)
     @Retention(RetentionPolicy.RUNTIME)
