@@ -40,15 +40,7 @@ public final class FlywayAhead {
      * migrations are known to be Flyway's ({@link #declared}, {@link #planned}), else once they are.
      */
     static void serverStartsEmpty(ClassLoader loader) {
-        boolean load;
-        synchronized (STATES) {
-            State state = STATES.computeIfAbsent(loader, l -> new State());
-            state.startsEmpty = true;
-            load = state.begins();
-        }
-        if (load) {
-            loadInBackground(loader);
-        }
+        note(loader, true, null);
     }
 
     /**
@@ -56,17 +48,7 @@ public final class FlywayAhead {
      * yet, the first plan noted decides whether Flyway loads ahead at all.
      */
     static void planned(Migrations.Plan plan, ClassLoader loader) {
-        boolean load;
-        synchronized (STATES) {
-            State state = STATES.computeIfAbsent(loader, l -> new State());
-            if (state.flyway == null) {
-                state.flyway = plan.liquibase().isEmpty() && !plan.locations().isEmpty();
-            }
-            load = state.begins();
-        }
-        if (load) {
-            loadInBackground(loader);
-        }
+        note(loader, false, plan.liquibase().isEmpty() && !plan.locations().isEmpty());
     }
 
     /**
@@ -78,20 +60,30 @@ public final class FlywayAhead {
      * @param loader the class loader of the tests
      */
     public static void declared(List<String> migrations, ClassLoader loader) {
-        if (migrations.isEmpty()) {
-            return;
+        if (!migrations.isEmpty()) {
+            note(loader, false, migrations.stream().noneMatch(Migrations::isChangelog));
         }
-        boolean load;
+    }
+
+    /**
+     * Notes what is now known for {@code loader}, and begins the load once both are: that the server starts empty, and
+     * that the migrations are Flyway's (the first decision stands).
+     *
+     * @param flyway whether the migrations are Flyway's; null where this says nothing of them
+     */
+    private static void note(ClassLoader loader, boolean startsEmpty, Boolean flyway) {
         synchronized (STATES) {
             State state = STATES.computeIfAbsent(loader, l -> new State());
+            state.startsEmpty |= startsEmpty;
             if (state.flyway == null) {
-                state.flyway = migrations.stream().noneMatch(Migrations::isChangelog);
+                state.flyway = flyway;
             }
-            load = state.begins();
+            if (state.loading || !state.startsEmpty || !Boolean.TRUE.equals(state.flyway)) {
+                return;
+            }
+            state.loading = true;
         }
-        if (load) {
-            loadInBackground(loader);
-        }
+        loadInBackground(loader);
     }
 
     /** Configures a Flyway through {@code loader}, as a base's build does, and drops it, in a daemon thread. */
@@ -121,18 +113,9 @@ public final class FlywayAhead {
     /** What is known for one class loader; guarded by {@link #STATES}. */
     private static final class State {
         boolean startsEmpty;
-        /** Whether the first migrations planned are Flyway's; null until some are. */
+        /** Whether the first migrations noted are Flyway's; null until some are. */
         Boolean flyway;
-
+        /** Whether the load has begun. */
         boolean loading;
-
-        /** Whether the load begins now: both are known, and it has not begun. */
-        boolean begins() {
-            if (loading || !startsEmpty || !Boolean.TRUE.equals(flyway)) {
-                return false;
-            }
-            loading = true;
-            return true;
-        }
     }
 }
