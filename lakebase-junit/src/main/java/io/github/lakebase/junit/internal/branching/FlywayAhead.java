@@ -60,9 +60,19 @@ public final class FlywayAhead {
      * @param loader the class loader of the tests
      */
     public static void declared(List<String> migrations, ClassLoader loader) {
-        if (!migrations.isEmpty()) {
-            note(loader, false, migrations.stream().noneMatch(Migrations::isChangelog));
+        note(loader, false, declaresFlyway(migrations));
+    }
+
+    /**
+     * Whether {@code migrations}, as a test class declares them, are Flyway locations.
+     *
+     * @return null for none declared (the configured or the project's migrations), which decides nothing
+     */
+    static Boolean declaresFlyway(List<String> migrations) {
+        if (migrations.isEmpty()) {
+            return null;
         }
+        return migrations.stream().noneMatch(Migrations::isChangelog);
     }
 
     /**
