@@ -1,5 +1,6 @@
 package io.github.lakebase.junit.internal.branching;
 
+import io.github.lakebase.junit.LakebaseBranch;
 import io.github.lakebase.junit.internal.util.DaemonThreads;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ public final class FlywayAhead {
 
     /**
      * Notes the migrations that the first test class a launcher's discovery finds declares
-     * ({@code @LakebaseBranch(migrations = ...)}): Flyway locations or Liquibase changelogs. Decides as {@link
+     * ({@code @LakebaseBranch(migrations = ...)}): Flyway locations, Liquibase changelogs, or none. Decides as {@link
      * #planned} does, when nothing was planned yet; a class that declares none decides nothing.
      *
      * @param migrations the declared migrations, as written
@@ -64,7 +65,8 @@ public final class FlywayAhead {
     }
 
     /**
-     * Whether {@code migrations}, as a test class declares them, are Flyway locations.
+     * Whether {@code migrations}, as a test class declares them, are Flyway locations: not Liquibase changelogs, and
+     * not {@link LakebaseBranch#NO_MIGRATIONS}, which builds no base.
      *
      * @return null for none declared (the configured or the project's migrations), which decides nothing
      */
@@ -72,7 +74,8 @@ public final class FlywayAhead {
         if (migrations.isEmpty()) {
             return null;
         }
-        return migrations.stream().noneMatch(Migrations::isChangelog);
+        return !migrations.contains(LakebaseBranch.NO_MIGRATIONS)
+                && migrations.stream().noneMatch(Migrations::isChangelog);
     }
 
     /**
