@@ -3,9 +3,13 @@ package io.github.lakebase.junit.internal.util;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Small files replaced whole, so that a reader (another JVM, a later run) sees the old content or the new one,
@@ -21,16 +25,19 @@ public final class AtomicFiles {
 
     /**
      * Writes {@code content} (UTF-8) to {@code file}, in place of what it held. Where the filesystem cannot move
-     * atomically, the move still replaces the file, without that guarantee.
+     * atomically, the move still replaces the file, without that guarantee. A new file has the permissions the
+     * process's umask gives any new file (as {@link Files#writeString} would), not those of a temporary file ({@link
+     * Files#createTempFile} makes it readable by its owner only); a replaced file keeps the permissions it had.
      *
      * @param file the file; its directory must exist
      * @param content the whole new content
      * @throws IOException when the file cannot be written; the temporary file is gone then
      */
     public static void write(Path file, String content) throws IOException {
-        Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
+        Path temporary = newTemporary(file);
         try {
             Files.writeString(temporary, content, StandardCharsets.UTF_8);
+            keepPermissions(file, temporary);
             try {
                 Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -38,6 +45,31 @@ public final class AtomicFiles {
             }
         } finally {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** A new, empty file beside {@code file}, of a name no other writer uses, created as any new file is. */
+    private static Path newTemporary(Path file) throws IOException {
+        Path directory = file.toAbsolutePath().getParent();
+        while (true) {
+            Path temporary = directory.resolve(file.getFileName() + "."
+                    + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+            try {
+                Files.newByteChannel(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+                        .close();
+                return temporary;
+            } catch (FileAlreadyExistsException e) {
+                // another writer's: draw again
+            }
+        }
+    }
+
+    /** Gives {@code temporary} the POSIX permissions of {@code file}, where it exists. */
+    private static void keepPermissions(Path file, Path temporary) throws IOException {
+        try {
+            Files.setPosixFilePermissions(temporary, Files.getPosixFilePermissions(file));
+        } catch (NoSuchFileException | UnsupportedOperationException e) {
+            // a new file, or no POSIX permissions: the new file's own stand
         }
     }
 }
