@@ -250,10 +250,11 @@ final class Bases {
             this.applied.put(name, applied.count());
             checkIdempotency(name, key, parentName, plan, applied, config, start);
             LOG.info(
-                    "Built base {} from '{}' with {} migration(s) from {} ({}) in {} ms",
+                    "Built base {} from '{}' with {} {} from {} ({}) in {} ms",
                     name,
                     parentName,
                     applied.count(),
+                    plan.liquibase().isPresent() ? "changeset(s)" : "migration(s)",
                     plan.locations(),
                     plan.liquibase()
                             .map(LiquibaseSettings::describe)
@@ -306,12 +307,13 @@ final class Bases {
             this.applied.put(name, applied.count());
             checkIdempotency(name, key, parentName, plan, applied, config, start);
             LOG.info(
-                    "Built base {} from base {} of {} on '{}' with {} more migration(s) from {} in {} ms",
+                    "Built base {} from base {} of {} on '{}' with {} more {} from {} in {} ms",
                     name,
                     layer,
                     lower.locations(),
                     parentName,
                     applied.count(),
+                    plan.liquibase().isPresent() ? "changeset(s)" : "migration(s)",
                     plan.locations(),
                     (System.nanoTime() - start) / 1_000_000);
             return Optional.of(name);

@@ -115,8 +115,10 @@ record LiquibaseSettings(String contexts, String labels, SortedMap<String, Strin
                 + "parameters\".";
     }
 
-    /** For messages: what was set. */
+    /** For messages: what was set ({@code contexts 'test', no labels, parameters [tenant]}). */
     String describe() {
-        return "contexts '" + contexts + "', labels '" + labels + "', parameters " + parameters.keySet();
+        return (contexts.isEmpty() ? "no contexts" : "contexts '" + contexts + "'")
+                + (labels.isEmpty() ? ", no labels" : ", labels '" + labels + "'")
+                + (parameters.isEmpty() ? ", no parameters" : ", parameters " + parameters.keySet());
     }
 }
