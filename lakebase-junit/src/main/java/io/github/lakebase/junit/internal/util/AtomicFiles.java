@@ -69,7 +69,7 @@ public final class AtomicFiles {
         try {
             Files.setPosixFilePermissions(temporary, Files.getPosixFilePermissions(file));
         } catch (NoSuchFileException | UnsupportedOperationException e) {
-            // a new file, or no POSIX permissions: the new file's own stand
+            // a new file, or no POSIX permissions: the temporary file keeps the ones it was created with
         }
     }
 }
