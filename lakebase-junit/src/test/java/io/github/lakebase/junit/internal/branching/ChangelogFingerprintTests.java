@@ -69,6 +69,28 @@ class ChangelogFingerprintTests {
                 .isPresent();
     }
 
+    /**
+     * The key reads what the changelog holds, without checking it against Liquibase's XML schema: that check is the
+     * update's, which reports it as Liquibase does, and in a new JVM it tripled the read of a tree of 200 changelog
+     * files (4.1-4.5 s against 1.7-1.8 s), which a warm start waits for before its first test.
+     */
+    @Test
+    void theKeyDoesNotWaitForTheSchemaCheck() throws IOException {
+        Path master = dir.resolve("master.xml");
+        Files.writeString(master, HEADER + """
+                    <changeSet id="1" author="alice" runInTransaction="maybe">
+                        <createTable tableName="item">
+                            <column name="id" type="bigint"/>
+                        </createTable>
+                    </changeSet>
+                </databaseChangeLog>
+                """);
+
+        assertThat(key(master, settings("")))
+                .as("a changelog with a value Liquibase's XML schema does not allow, which its update rejects")
+                .isPresent();
+    }
+
     private Path tree() throws IOException {
         Files.createDirectories(dir.resolve("sql"));
         Files.createDirectories(dir.resolve("more"));
