@@ -40,7 +40,6 @@ import liquibase.resource.ClassLoaderResourceAccessor;
 import liquibase.resource.DirectoryResourceAccessor;
 import liquibase.resource.ResourceAccessor;
 import liquibase.ui.LoggerUIService;
-import liquibase.util.LiquibaseUtil;
 
 /**
  * Applies Liquibase changelogs to a base through Liquibase's own {@code update} command, and reads what makes
@@ -224,7 +223,7 @@ final class Changelogs {
 
     private static Optional<Fingerprint> doFingerprint(
             Fingerprint fingerprint, List<String> changelogs, LiquibaseSettings settings, ClassLoader loader) {
-        fingerprint.add("liquibase", LiquibaseUtil.getBuildVersion());
+        fingerprint.add("liquibase", LiquibaseVersion.VERSION);
         for (String entry : changelogs) {
             Source source = source(entry, loader);
             fingerprint.add("changelog", entry);
