@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import liquibase.ChecksumVersion;
-import liquibase.GlobalConfiguration;
 import liquibase.Scope;
 import liquibase.analytics.configuration.AnalyticsArgs;
 import liquibase.changelog.ChangeLogParameters;
@@ -211,8 +210,7 @@ final class Changelogs {
      * Adds to {@code fingerprint} the Liquibase version, and for every changelog the changesets its tree holds
      * (includes and includeAll resolved by Liquibase's parser): each one's file, id, author, Liquibase checksum
      * (which covers the files a {@code sqlFile} or {@code loadData} reads), contexts, labels and run flags, and the
-     * bytes of every changelog file of the tree. The tree is read without Liquibase's check of each XML file against
-     * its schema, which the update makes.
+     * bytes of every changelog file of the tree.
      *
      * @return the fingerprint, or empty when a changelog cannot be read here
      */
@@ -228,13 +226,7 @@ final class Changelogs {
             Source source = source(entry, loader);
             fingerprint.add("changelog", entry);
             try {
-                // The update checks each file against Liquibase's XML schema; its key need not wait for that.
-                Map<String, Object> reading = Map.of(
-                        Scope.Attr.resourceAccessor.name(),
-                        source.accessor(),
-                        GlobalConfiguration.VALIDATE_XML_CHANGELOG_FILES.getKey(),
-                        false);
-                Scope.child(reading, () -> {
+                Scope.child(Scope.Attr.resourceAccessor.name(), source.accessor(), () -> {
                     ChangeLogParameters parameters = new ChangeLogParameters();
                     settings.parameters().forEach(parameters::set);
                     DatabaseChangeLog changelog = ChangeLogParserFactory.getInstance()
