@@ -254,7 +254,7 @@ final class Bases {
                     name,
                     parentName,
                     applied.count(),
-                    plan.liquibase().isPresent() ? "changeset(s)" : "migration(s)",
+                    plan.units(),
                     plan.locations(),
                     plan.liquibase()
                             .map(LiquibaseSettings::describe)
@@ -313,7 +313,7 @@ final class Bases {
                     lower.locations(),
                     parentName,
                     applied.count(),
-                    plan.liquibase().isPresent() ? "changeset(s)" : "migration(s)",
+                    plan.units(),
                     plan.locations(),
                     (System.nanoTime() - start) / 1_000_000);
             return Optional.of(name);
@@ -359,7 +359,7 @@ final class Bases {
             publish(base, key.source(), parentName, plan, key.asOf(), config, built, failed);
             throw Idempotency.error(failure.get(), base, applied.count());
         }
-        LOG.info("The {} migration(s) of base {} ran a second time without an error", applied.count(), base);
+        LOG.info("The {} {} of base {} ran a second time without an error", applied.count(), plan.units(), base);
     }
 
     void deleteQuietly(String name) {

@@ -75,6 +75,11 @@ final class Migrations {
                             checked)));
         }
 
+        /** What its migrations are called in messages: {@code changeset(s)} of Liquibase, else {@code migration(s)}. */
+        String units() {
+            return liquibase.isPresent() ? "changeset(s)" : "migration(s)";
+        }
+
         /**
          * What decides the content of a base built with this plan: two plans equal in it build equal bases. Worked
          * out once, as the plan is: every test looks its base up by it.

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -64,12 +63,16 @@ public final class AtomicFiles {
         }
     }
 
-    /** Gives {@code temporary} the POSIX permissions of {@code file}, where it exists. */
-    private static void keepPermissions(Path file, Path temporary) throws IOException {
+    /**
+     * Gives {@code temporary} the POSIX permissions of {@code file}, where it exists and the filesystem lets them be
+     * set: some refuse (a FAT or CIFS mount, NFS that squashes the user), and the content matters more than its mode.
+     */
+    private static void keepPermissions(Path file, Path temporary) {
         try {
             Files.setPosixFilePermissions(temporary, Files.getPosixFilePermissions(file));
-        } catch (NoSuchFileException | UnsupportedOperationException e) {
-            // a new file, or no POSIX permissions: the temporary file keeps the ones it was created with
+        } catch (IOException | UnsupportedOperationException e) {
+            // a new file, no POSIX permissions, or none that can be set: the temporary file keeps those it was made
+            // with
         }
     }
 }
