@@ -3,6 +3,7 @@ package io.github.lakebase.junit.internal.branching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,13 +29,17 @@ class ChangeSetDurationsTests {
         assertThat(read).containsExactlyEntriesOf(durations);
     }
 
+    /** Earlier versions wrote the comment with Jackson's {@code ObjectMapper}: the same text both ways, read back. */
     @Test
     void whatEarlierVersionsWroteReads() throws IOException {
-        assertThat(ChangeSetRuns.durations("{\"db/changelog/a.xml::1::ada\":12,\"db/changelog/b.xml::2::bob\":7}"))
-                .containsExactly(
-                        Map.entry("db/changelog/a.xml::1::ada", 12L), Map.entry("db/changelog/b.xml::2::bob", 7L));
-        assertThat(ChangeSetRuns.json(Map.of("db/changelog/a.xml::1::ada", 12L)))
-                .isEqualTo("{\"db/changelog/a.xml::1::ada\":12}");
+        Map<String, Long> durations = new LinkedHashMap<>();
+        durations.put("db/changelog/a.xml::1::ada", 12L);
+        durations.put("db/changelog/b \"quoted\" \\ path.xml::2::bob", Long.MAX_VALUE);
+        durations.put("db/changelog/ç.yaml::\u2028::eve", -1L);
+        String earlier = new ObjectMapper().writeValueAsString(durations);
+
+        assertThat(ChangeSetRuns.json(durations)).isEqualTo(earlier);
+        assertThat(ChangeSetRuns.durations(earlier)).containsExactlyEntriesOf(durations);
     }
 
     @Test
