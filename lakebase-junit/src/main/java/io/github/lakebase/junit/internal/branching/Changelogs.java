@@ -221,7 +221,7 @@ final class Changelogs {
 
     private static Optional<Fingerprint> doFingerprint(
             Fingerprint fingerprint, List<String> changelogs, LiquibaseSettings settings, ClassLoader loader) {
-        fingerprint.add("liquibase", LiquibaseVersion.VERSION);
+        fingerprint.addLiquibaseVersion();
         for (String entry : changelogs) {
             Source source = source(entry, loader);
             fingerprint.add("changelog", entry);

@@ -1,6 +1,7 @@
 package io.github.lakebase.junit.internal.branching;
 
 import io.github.lakebase.junit.internal.util.Digests;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.security.MessageDigest;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -70,6 +72,24 @@ final class Fingerprint {
                 resource(org.flywaydb.core.Flyway.class.getClassLoader(), "org/flywaydb/core/internal/version.txt")
                         .map(b -> new String(b, StandardCharsets.UTF_8).trim())
                         .orElse("unknown"));
+    }
+
+    /**
+     * Adds the Liquibase version: {@code build.version} of the {@code liquibase.build.properties} in Liquibase's jar,
+     * read here rather than through {@code LiquibaseUtil.getBuildVersion()}, which publishes the properties before it
+     * has loaded them and so answers {@code UNKNOWN} to a thread that asks meanwhile.
+     */
+    Fingerprint addLiquibaseVersion() {
+        Properties build = new Properties();
+        resource(Migrations.class.getClassLoader(), "liquibase.build.properties")
+                .ifPresent(bytes -> {
+                    try {
+                        build.load(new ByteArrayInputStream(bytes));
+                    } catch (IOException e) {
+                        // as a jar without the file
+                    }
+                });
+        return add("liquibase", build.getProperty("build.version", "UNKNOWN"));
     }
 
     /** Adds the bytes of a class as its class loader has them, when it can tell. */
