@@ -33,9 +33,8 @@ public final class AtomicFiles {
      * @throws IOException when the file cannot be written; the temporary file is gone then
      */
     public static void write(Path file, String content) throws IOException {
-        Path temporary = newTemporary(file);
+        Path temporary = newTemporary(file, content);
         try {
-            Files.writeString(temporary, content, StandardCharsets.UTF_8);
             keepPermissions(file, temporary);
             try {
                 Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -47,18 +46,23 @@ public final class AtomicFiles {
         }
     }
 
-    /** A new, empty file beside {@code file}, of a name no other writer uses, created as any new file is. */
-    private static Path newTemporary(Path file) throws IOException {
+    /**
+     * A new file beside {@code file} that holds {@code content}, of a name no other writer uses, created as any new
+     * file is.
+     */
+    private static Path newTemporary(Path file, String content) throws IOException {
         Path directory = file.toAbsolutePath().getParent();
         while (true) {
             Path temporary = directory.resolve(file.getFileName() + "."
                     + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
             try {
-                Files.newByteChannel(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
-                        .close();
+                Files.writeString(temporary, content, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
                 return temporary;
             } catch (FileAlreadyExistsException e) {
                 // another writer's: draw again
+            } catch (IOException e) {
+                Files.deleteIfExists(temporary); // made, but not written whole
+                throw e;
             }
         }
     }
