@@ -331,10 +331,27 @@ class EarlyStartTests {
     }
 
     /**
-     * The embedded provider, created once its migrations' location has been read (or 10 s have passed): a start that
-     * takes as long as reading them does. Loaded through the context class loader of the test only.
+     * The embedded provider, created once {@link #hold} returns: a start that takes as long as what the test waits
+     * for. Its subclasses are loaded through the context class loader of the test only.
      */
-    public static final class SlowStartFactory implements BranchProviderFactory {
+    abstract static class HeldStartFactory implements BranchProviderFactory {
+
+        /** Holds the provider's creation open; what it sees meanwhile, it records. */
+        abstract void hold(ProviderContext context) throws InterruptedException;
+
+        @Override
+        public BranchProvider create(ProviderContext context) {
+            try {
+                hold(context);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new EmbeddedProviderFactory().create(context);
+        }
+    }
+
+    /** The embedded provider, created once its migrations' location has been read (or 10 s have passed). */
+    public static final class SlowStartFactory extends HeldStartFactory {
 
         static final String ID = "slow-start";
         static final Set<String> SEEN = Collections.synchronizedSet(new LinkedHashSet<>());
@@ -351,16 +368,11 @@ class EarlyStartTests {
         }
 
         @Override
-        public BranchProvider create(ProviderContext context) {
-            try {
-                SEEN.add(
-                        read.await(10, TimeUnit.SECONDS)
-                                ? "the migrations were read while the provider was created"
-                                : "the migrations were not read in the 10 s the provider was created in");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return new EmbeddedProviderFactory().create(context);
+        void hold(ProviderContext context) throws InterruptedException {
+            SEEN.add(
+                    read.await(10, TimeUnit.SECONDS)
+                            ? "the migrations were read while the provider was created"
+                            : "the migrations were not read in the 10 s the provider was created in");
         }
     }
 }

@@ -2,9 +2,6 @@ package io.github.lakebase.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.lakebase.junit.internal.server.EmbeddedProviderFactory;
-import io.github.lakebase.junit.spi.BranchProvider;
-import io.github.lakebase.junit.spi.BranchProviderFactory;
 import io.github.lakebase.junit.spi.ProviderContext;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -101,7 +98,7 @@ class FlywayAheadTests {
      * passed; first it says that its server starts empty, unless told that it keeps what was built. Loaded through the
      * context class loader of the test only.
      */
-    public static final class EmptyStartFactory implements BranchProviderFactory {
+    public static final class EmptyStartFactory extends EarlyStartTests.HeldStartFactory {
 
         static final String ID = "empty-start";
         /**
@@ -127,23 +124,17 @@ class FlywayAheadTests {
         }
 
         @Override
-        public BranchProvider create(ProviderContext context) {
-            try {
-                if (startsEmpty) {
-                    context.serverStartsEmpty();
-                }
-                boolean wasRead = read.await(10, TimeUnit.SECONDS);
-                // Loaded within about a second where it loads (a new JVM's first Flyway, on a busy machine); a case
-                // where
-                // it does not waits its 5 s out.
-                SEEN.add((startsEmpty ? "starts empty" : "keeps what was built") + ": Flyway was "
-                        + (flyway.await(5, TimeUnit.SECONDS) ? "" : "not ")
-                        + "loaded while the provider was created"
-                        + (wasRead ? "" : " (its migrations were not read in 10 s)"));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        void hold(ProviderContext context) throws InterruptedException {
+            if (startsEmpty) {
+                context.serverStartsEmpty();
             }
-            return new EmbeddedProviderFactory().create(context);
+            boolean wasRead = read.await(10, TimeUnit.SECONDS);
+            // Loaded within about a second where it loads (a new JVM's first Flyway, on a busy machine); a case where
+            // it does not waits its 5 s out.
+            SEEN.add((startsEmpty ? "starts empty" : "keeps what was built") + ": Flyway was "
+                    + (flyway.await(5, TimeUnit.SECONDS) ? "" : "not ")
+                    + "loaded while the provider was created"
+                    + (wasRead ? "" : " (its migrations were not read in 10 s)"));
         }
     }
 }
