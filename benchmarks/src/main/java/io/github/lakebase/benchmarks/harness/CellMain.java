@@ -86,7 +86,7 @@ public final class CellMain {
             }
         } else if (cell.kind() == Cell.Kind.PER_TEST) {
             CellBudget.start(cell.minimumTests() + 1, cell.budgetSeconds());
-            launcher.execute(request(repetitions(suite, 0, cell.tests() + 1), 1), timing);
+            launcher.execute(request(repetitions(suite, 0, cell.tests() + 1), 1), timing, new WarmUpWrites(warmUps));
         } else if (cell.kind() == Cell.Kind.THROUGHPUT) {
             window = throughput(launcher, cell, fork, timing);
         } else if (cell.kind() == Cell.Kind.MEMORY) {
