@@ -348,9 +348,12 @@ public final class Benchmarks {
         return Cells.cell(options, kind, approach, fs.label(), directory, size);
     }
 
-    /** {@code cell} with tests whose bodies take {@code work} ms: half as many tests, twice the time. */
+    /**
+     * {@code cell} with tests whose bodies take {@code work} ms, and twice the time for as many tests: their median is
+     * taken over as many tests as a fast cell's, not over the first few of a new JVM, whose code is not compiled yet.
+     */
     private Cell slow(Cell cell, long work) {
-        return cell.withTests(options.tests() / 2, 2 * options.budgetSeconds()).withWork(work);
+        return cell.withTests(options.tests(), 2 * options.budgetSeconds()).withWork(work);
     }
 
     private CellResult run(Cell cell) throws IOException, InterruptedException {

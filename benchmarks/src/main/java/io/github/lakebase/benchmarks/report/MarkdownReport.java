@@ -283,8 +283,12 @@ public final class MarkdownReport {
               passwords (SCRAM), which the `@LakebaseBranch` rows pay at every connection.
             - Every cell (approach, filesystem, size) runs in a JVM of its own. Its first test is a warm-up
               (server start, migrations, Spring context) and is left out of the medians; the startup section
-              measures that part. Slow cells stop starting tests after a time budget, once they have run their
-              minimum number of tests.
+              measures that part. Before the first measured test, the cell waits until what its warm-up wrote
+              is on disk (`sync`): on a filesystem without reflinks the parent and its first copies are
+              gigabytes at 1 GB, which the kernel would otherwise write back during the first measured tests
+              of that cell, on the same two cores. What a cell writes while its tests run stays in its cost.
+              Slow cells stop starting tests after a time budget, once they have run their minimum number of
+              tests; the rows with slow tests run as many tests as the others, in twice the budget.
             - The decisive cells (the cost per test on the first filesystem at parents up to 100 MB, and the
               Spring cell) run `--repeat` times (3 by default), interleaved: round after round, each round
               running each of them once, the Spring cells in reverse order every other round. Their rows pool the tests of all rounds; the spread section gives the
