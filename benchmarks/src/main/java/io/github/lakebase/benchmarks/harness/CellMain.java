@@ -83,10 +83,13 @@ public final class CellMain {
             CellBudget.start(cell.minimumTests() + 1, cell.budgetSeconds());
             for (int i = 0; i <= cell.tests() && (i <= cell.minimumTests() || !CellBudget.spent()); i++) {
                 launcher.execute(request(selectClass(suite), 1), timing);
+                if (i + 1 == warmUps) {
+                    WarmUpWrites.sync();
+                }
             }
         } else if (cell.kind() == Cell.Kind.PER_TEST) {
             CellBudget.start(cell.minimumTests() + 1, cell.budgetSeconds());
-            launcher.execute(request(repetitions(suite, 0, cell.tests() + 1), 1), timing, new WarmUpWrites(warmUps));
+            launcher.execute(request(repetitions(suite, 0, cell.tests() + 1), 1), new WarmUpWrites(warmUps), timing);
         } else if (cell.kind() == Cell.Kind.THROUGHPUT) {
             window = throughput(launcher, cell, fork, timing);
         } else if (cell.kind() == Cell.Kind.MEMORY) {
@@ -186,6 +189,9 @@ public final class CellMain {
         Map<String, Double> values = new LinkedHashMap<>(timing.values());
         if (!Double.isNaN(V1__Fill.lastMillis())) {
             values.put(V1__Fill.MILLIS_VALUE, V1__Fill.lastMillis());
+        }
+        if (!Double.isNaN(WarmUpWrites.lastMillis())) {
+            values.put(WarmUpWrites.MILLIS_VALUE, WarmUpWrites.lastMillis());
         }
         return values;
     }
