@@ -29,7 +29,8 @@ class IdempotencyCheckTests {
         assertThat(Fixtures.failureMessages(results))
                 .singleElement()
                 .satisfies(m -> assertThat(m)
-                        .contains("lakebase.migrations.check-idempotency")
+                        .contains("A migration cannot run twice (lakebase.migrations.check-idempotency=true)")
+                        .contains("forgot the 2 migration(s) the base applied beyond its parent")
                         .contains("V2 (parcel weight) in V2__parcel_weight.sql")
                         .contains("column \"weight_grams\" of relation \"parcel\" already exists")
                         .doesNotContain("V1__parcel.sql"));
@@ -70,9 +71,12 @@ class IdempotencyCheckTests {
         assertThat(Fixtures.failureMessages(results))
                 .singleElement()
                 .satisfies(m -> assertThat(m)
-                        .contains("lakebase.migrations.check-idempotency")
+                        .contains("A changeset cannot run twice (lakebase.migrations.check-idempotency=true)")
+                        .contains("forgot the 2 changeset(s) the base applied beyond its parent")
                         .contains("changelogs/notidempotent/changelog.xml::2::bob")
-                        .contains("column \"carrier\" of relation \"shipment\" already exists"));
+                        .contains("column \"carrier\" of relation \"shipment\" already exists")
+                        .doesNotContain("migration(s)")
+                        .doesNotContain("A migration"));
     }
 
     static void assertColumns(DataSource dataSource, String table, long columns) throws SQLException {
