@@ -357,7 +357,7 @@ final class Bases {
             BaseEvent.IdempotencyCheck failed = BaseEvent.IdempotencyCheck.failed(
                     failure.get().migration(), failure.get().error());
             publish(base, key.source(), parentName, plan, key.asOf(), config, built, failed);
-            throw Idempotency.error(failure.get(), base, applied.count());
+            throw Idempotency.error(failure.get(), base, applied.count(), plan);
         }
         LOG.info("The {} {} of base {} ran a second time without an error", applied.count(), plan.units(), base);
     }

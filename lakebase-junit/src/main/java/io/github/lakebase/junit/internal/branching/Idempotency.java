@@ -23,7 +23,7 @@ import org.flywaydb.core.api.output.MigrateOutput;
  *
  * <pre>{@code
  * Idempotency.check(throwawayBranchOfTheBase, plan, applied, loader)
- *         .ifPresent(failure -> { throw Idempotency.error(failure, base, applied.count()); });
+ *         .ifPresent(failure -> { throw Idempotency.error(failure, base, applied.count(), plan); });
  * }</pre>
  */
 final class Idempotency {
@@ -63,13 +63,17 @@ final class Idempotency {
                 : reapplyFlyway(throwaway, plan, applied.flyway(), loader);
     }
 
-    /** The error that fails the tests of {@code base}, whose {@code count} migrations beyond its parent were re-applied. */
-    static ProviderException error(Failure failure, String base, int count) {
+    /**
+     * The error that fails the tests of {@code base}, whose {@code count} migrations beyond its parent were re-applied:
+     * it speaks of changesets where {@code plan} applies Liquibase changelogs, else of migrations.
+     */
+    static ProviderException error(Failure failure, String base, int count, Migrations.Plan plan) {
         return new ProviderException(
-                "A migration cannot run twice (" + Configuration.CHECK_IDEMPOTENCY
+                "A " + (plan.liquibase().isPresent() ? "changeset" : "migration") + " cannot run twice ("
+                        + Configuration.CHECK_IDEMPOTENCY
                         + "=true): applied again on a throwaway branch of base " + base + ", after its history "
-                        + "forgot the " + count
-                        + " migration(s) the base applied beyond its parent, it failed. "
+                        + "forgot the " + count + " " + plan.units()
+                        + " the base applied beyond its parent, it failed. "
                         + "Write it so that it can run twice (CREATE TABLE IF NOT EXISTS, CREATE OR REPLACE, "
                         + "ADD COLUMN IF NOT EXISTS, INSERT ... ON CONFLICT DO NOTHING; see docs/migrations.md).\n"
                         + failure.describe(),
