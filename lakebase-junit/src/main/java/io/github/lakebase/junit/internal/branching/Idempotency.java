@@ -69,7 +69,7 @@ final class Idempotency {
      */
     static ProviderException error(Failure failure, String base, int count, Migrations.Plan plan) {
         return new ProviderException(
-                "A " + (plan.liquibase().isPresent() ? "changeset" : "migration") + " cannot run twice ("
+                "A " + plan.unit() + " cannot run twice ("
                         + Configuration.CHECK_IDEMPOTENCY
                         + "=true): applied again on a throwaway branch of base " + base + ", after its history "
                         + "forgot the " + count + " " + plan.units()

@@ -75,9 +75,14 @@ final class Migrations {
                             checked)));
         }
 
-        /** What its migrations are called in messages: {@code changeset(s)} of Liquibase, else {@code migration(s)}. */
+        /** What one of its migrations is called in messages: a {@code changeset} of Liquibase, else a {@code migration}. */
+        String unit() {
+            return liquibase.isPresent() ? "changeset" : "migration";
+        }
+
+        /** {@link #unit()} as a count says it: {@code changeset(s)} or {@code migration(s)}. */
         String units() {
-            return liquibase.isPresent() ? "changeset(s)" : "migration(s)";
+            return unit() + "(s)";
         }
 
         /**
