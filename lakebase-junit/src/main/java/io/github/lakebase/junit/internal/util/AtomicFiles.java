@@ -61,7 +61,11 @@ public final class AtomicFiles {
             } catch (FileAlreadyExistsException e) {
                 // another writer's: draw again
             } catch (IOException e) {
-                Files.deleteIfExists(temporary); // made, but not written whole
+                try {
+                    Files.deleteIfExists(temporary); // made, but not written whole
+                } catch (IOException left) {
+                    e.addSuppressed(left); // the write's failure is the one to report
+                }
                 throw e;
             }
         }
