@@ -37,7 +37,9 @@ public final class CellBudget implements ExecutionCondition {
 
     /** Moves the end of the cell's time {@code nanos} later: time spent on neither the warm-up nor a test. */
     static void extend(long nanos) {
-        deadline += nanos;
+        if (deadline != Long.MAX_VALUE) { // a budget not started has no end to move
+            deadline += nanos;
+        }
     }
 
     /** Whether the cell's time is up. */
